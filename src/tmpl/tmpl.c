@@ -100,16 +100,17 @@ tmpl_free(gpointer p)
 
 /* Parsing. */
 
+/*
+ * Moves the line count from *lpos forward to pos; tags come in order, so a
+ * whole parse counts each newline once.
+ */
 static unsigned
-line_of(const char *src, size_t pos)
+line_at(const char *src, size_t pos, size_t *lpos, unsigned *line)
 {
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < pos; i++)
-		if (src[i] == '\n')
-			line++;
-	return line;
+	for (; *lpos < pos; (*lpos)++)
+		if (src[*lpos] == '\n')
+			(*line)++;
+	return *line;
 }
 
 static bool
@@ -204,7 +205,8 @@ static GArray *
 parse(const char *name, const char *src, bool html, GError **error)
 {
 	struct level lv[TMPL_MAX_NEST + 1];
-	size_t d = 0, pos = 0, text = 0;
+	size_t d = 0, pos = 0, text = 0, lpos = 0;
+	unsigned lcount = 1;
 	GArray *result = NULL;
 
 	lv[0].nodes = nodes_new();
@@ -224,7 +226,7 @@ parse(const char *name, const char *src, bool html, GError **error)
 			break;
 		}
 		start = open - src;
-		line = line_of(src, start);
+		line = line_at(src, start, &lpos, &lcount);
 		raw = open[2] == '{';
 		inner = start + (raw ? 3 : 2);
 		close = strstr(src + inner, raw ? "}}}" : "}}");
