@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/run.sh -- install, build, start PostgreSQL, migrate, load the demo
+# event and run summitd on 127.0.0.1.  Ctrl-C stops summitd and the cluster;
+# running it again keeps the data in var/.
+source "$(dirname "$0")/lib.sh"
+
+install_packages "${RUN_PACKAGES[@]}"
+build build -Dbuildtype=release
+
+PORT=${SUMMIT_PORT:-8080}
+export SUMMIT_DATABASE_URL
+SUMMIT_DATABASE_URL=$(pg_start pg 54329)
+trap 'pg_stop pg' EXIT
+
+CONF="$VAR/summit.conf"
+ensure_secret "$VAR/secret.key"
+if [ ! -f "$CONF" ]; then
+	sed -e "s|^port = .*|port = $PORT|" \
+	    -e "s|^public_url = .*|public_url = http://127.0.0.1:$PORT|" \
+	    -e "s|^templates_dir = .*|templates_dir = $TOP/templates|" \
+	    -e "s|^static_dir = .*|static_dir = $TOP/static|" \
+	    -e "s|^maildir = .*|maildir = $VAR/maildir|" \
+	    -e "s|^secret_key_file = .*|secret_key_file = $VAR/secret.key|" \
+	    "$TOP/config/summit.conf.example" >"$CONF"
+fi
+
+"$TOP/build/src/summitctl" --config "$CONF" migrate
+"$TOP/build/src/summitctl" --config "$CONF" load-demo
+say "Summit is running at http://127.0.0.1:$PORT/  (mail goes to var/maildir/new; Ctrl-C stops)"
+echo "http://127.0.0.1:$PORT/"
+"$TOP/build/src/summitd" --config "$CONF" || true

@@ -1,0 +1,193 @@
+/*
+ * participant.c -- what a participant does from the link in their e-mail:
+ * confirm, look at their registration, rank again, cancel.
+ *
+ * The link's token is checked for shape before any lookup, and only its
+ * hash is compared with the database.
+ */
+#include "app/internal.h"
+#include "base/base.h"
+
+/* Locks the participant behind token inside conn's open transaction. */
+static JsonObject *
+participant_lock(DbConn *conn, const char *token, GError **error)
+{
+	g_autofree char *hash = NULL;
+	g_autoptr(GError) dberr = NULL;
+	JsonObject *p;
+
+	if (!token_is_wellformed(token)) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
+		    "malformed token");
+		return NULL;
+	}
+	hash = token_hash(token);
+	p = db_participant_by_token(conn, hash, true, &dberr);
+	if (p == NULL)
+		app_fail_db(error, g_steal_pointer(&dberr));
+	return p;
+}
+
+gboolean
+app_confirm(const struct app *app, const char *token, char **status,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL;
+	const char *now;
+	DbConn *conn;
+	gboolean ok = FALSE;
+	gint64 id;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	if (!db_begin(conn, &dberr))
+		goto dbfail;
+	if ((p = participant_lock(conn, token, error)) == NULL)
+		goto out;
+	id = db_int(p, "id");
+	now = db_str(p, "status");
+	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
+		goto dbfail;
+	if (g_strcmp0(now, "pending") == 0) {
+		if (!db_participant_set_status(conn, id, "confirmed", 0, &dberr))
+			goto dbfail;
+		now = "confirmed";
+	} else if (g_strcmp0(now, "expired") == 0) {
+		/* The hold lapsed: take a place if one is free, else wait. */
+		bool got = false;
+
+		if (!db_place_claim(conn, db_int(p, "event_id"), id, &got,
+		    &dberr) || !db_participant_set_status(conn, id,
+		    got ? "confirmed" : "waitlisted", 0, &dberr))
+			goto dbfail;
+		now = got ? "confirmed" : "waitlisted";
+	}
+	*status = g_strdup(now);
+	if (!db_commit(conn, &dberr))
+		goto dbfail;
+	ok = TRUE;
+	goto out;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);
+	return ok;
+}
+
+JsonObject *
+app_participant_view(const struct app *app, const char *token, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autofree char *hash = NULL;
+	JsonObject *p = NULL;
+	JsonArray *prefs;
+	DbConn *conn;
+
+	if (!token_is_wellformed(token)) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
+		    "malformed token");
+		return NULL;
+	}
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	hash = token_hash(token);
+	p = db_participant_by_token(conn, hash, false, &dberr);
+	if (p == NULL)
+		goto dbfail;
+	prefs = db_participant_preferences(conn, db_int(p, "id"), &dberr);
+	if (prefs == NULL) {
+		g_clear_pointer(&p, json_object_unref);
+		goto dbfail;
+	}
+	json_object_set_array_member(p, "preferences", prefs);
+	db_release(app->db, conn);
+	return p;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return NULL;
+}
+
+gboolean
+app_participant_rerank(const struct app *app, const char *token,
+    const gint64 *sessions, size_t n, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL;
+	DbConn *conn;
+	gboolean ok = FALSE;
+	const char *status;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	if (!db_begin(conn, &dberr))
+		goto dbfail;
+	if ((p = participant_lock(conn, token, error)) == NULL)
+		goto out;
+	status = db_str(p, "status");
+	if (g_strcmp0(status, "cancelled") == 0 ||
+	    g_strcmp0(status, "expired") == 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+		    "registration is %s", status);
+		goto out;
+	}
+	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
+	    db_int(p, "id"), sessions, n, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sessions");
+			goto out;
+		}
+		goto dbfail;
+	}
+	if (!db_commit(conn, &dberr))
+		goto dbfail;
+	ok = TRUE;
+	goto out;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);
+	return ok;
+}
+
+gboolean
+app_participant_cancel(const struct app *app, const char *token,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL;
+	DbConn *conn;
+	gboolean ok = FALSE;
+	unsigned promoted = 0;
+	gint64 event_id;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	if (!db_begin(conn, &dberr))
+		goto dbfail;
+	if ((p = participant_lock(conn, token, error)) == NULL)
+		goto out;
+	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0) {
+		ok = TRUE;	/* cancelling twice changes nothing */
+		goto out;
+	}
+	event_id = db_int(p, "event_id");
+	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	    &dberr) || !db_place_release(conn, db_int(p, "id"), &dberr) ||
+	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
+	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr) ||
+	    !db_commit(conn, &dberr))
+		goto dbfail;
+	log_info("participant %" G_GINT64_FORMAT " cancelled; %u promoted",
+	    db_int(p, "id"), promoted);
+	ok = TRUE;
+	goto out;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);
+	return ok;
+}

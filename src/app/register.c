@@ -1,0 +1,115 @@
+/*
+ * register.c -- an attendee registers for the event.
+ *
+ * The story: the event must be open; the participant row, their ranking,
+ * a place (or a waitlist entry) and the confirmation mail are written in
+ * one transaction.  The place is claimed from the event's place rows with
+ * SKIP LOCKED, so a rush of registrations never queues on one hot row.
+ */
+#include "app/internal.h"
+#include "base/base.h"
+
+/* Someone registers again with a known e-mail: send the link again. */
+static gboolean
+register_again(const struct app *app, DbConn *conn, gint64 event_id,
+    const char *email, GError **error)
+{
+	g_autoptr(JsonObject) existing = NULL;
+
+	existing = db_participant_by_email(conn, event_id, email, error);
+	if (existing == NULL)
+		return FALSE;
+	return app_queue_mail(app, conn, existing, event_id, "link_again", true,
+	    error);
+}
+
+gboolean
+app_register(const struct app *app, const struct app_registration *r,
+    enum app_reg_outcome *outcome, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) event = NULL;
+	g_autoptr(JsonObject) me = NULL;
+	DbConn *conn;
+	gboolean ok = FALSE;
+	gint64 event_id, id = 0;
+	bool got = false;
+	struct db_participant_new pn;
+
+	conn = app_db_acquire(app, error);
+	if (conn == NULL)
+		return FALSE;
+	event = db_event_current(conn, &dberr);
+	if (event == NULL) {
+		app_fail_db(error, g_steal_pointer(&dberr));
+		goto out;
+	}
+	event_id = db_int(event, "id");
+	if (!json_object_get_boolean_member(event, "registration_open")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ECLOSED,
+		    "registration is closed");
+		goto out;
+	}
+	if (!db_begin(conn, &dberr))
+		goto dbfail;
+
+	pn = (struct db_participant_new){ .event_id = event_id,
+	    .name = r->name, .email = r->email,
+	    .organisation = r->organisation, .sector = r->sector,
+	    .role = r->role ? r->role : "", .needs = r->needs ? r->needs : "",
+	    .language = r->language, .hold_hours = app->conf->hold_hours };
+	if (!db_participant_insert(conn, &pn, &id, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+			g_clear_error(&dberr);
+			if (!register_again(app, conn, event_id, r->email,
+			    &dberr) || !db_commit(conn, &dberr))
+				goto dbfail;
+			/* The answer a newcomer would get right now. */
+			*outcome = db_int(event, "places_left") > 0 ?
+			    APP_REG_HELD : APP_REG_WAITLISTED;
+			ok = TRUE;
+			goto out;
+		}
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sector");
+			goto out;
+		}
+		goto dbfail;
+	}
+	if (!db_participant_set_preferences(conn, event_id, id, r->sessions,
+	    r->nsessions, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sessions");
+			goto out;
+		}
+		goto dbfail;
+	}
+	if (!db_place_claim(conn, event_id, id, &got, &dberr))
+		goto dbfail;
+	if (!got && !db_participant_set_status(conn, id, "waitlisted", 0,
+	    &dberr))
+		goto dbfail;
+
+	me = json_object_new();
+	json_object_set_int_member(me, "id", id);
+	json_object_set_string_member(me, "name", r->name);
+	json_object_set_string_member(me, "email", r->email);
+	json_object_set_string_member(me, "language", r->language);
+	if (!app_queue_mail(app, conn, me, event_id,
+	    got ? "confirm" : "waitlisted", true, &dberr) ||
+	    !db_commit(conn, &dberr))
+		goto dbfail;
+	*outcome = got ? APP_REG_HELD : APP_REG_WAITLISTED;
+	log_info("participant %" G_GINT64_FORMAT " registered (%s)", id,
+	    got ? "place held" : "waitlisted");
+	ok = TRUE;
+	goto out;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);	/* rolls back what was not committed */
+	return ok;
+}

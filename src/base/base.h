@@ -1,0 +1,60 @@
+/*
+ * base.h -- what GLib lacks: log format, input checks, secret tokens.
+ *
+ * The lowest layer: everything may include it, it includes nothing of ours.
+ */
+#ifndef SUMMIT_BASE_H
+#define SUMMIT_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <glib.h>
+
+/* log.c: one line per event on stderr, PostgreSQL message style. */
+void log_set_verbose(bool verbose);
+void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void log_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Like log_warnx, with ": strerror(errno)" added. */
+void log_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+G_NORETURN void fatalx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* text.c: pure input checks, used at the edges. */
+enum text_err {
+	TEXT_OK = 0,
+	TEXT_EMPTY,	/* required and missing or blank */
+	TEXT_TOOLONG,	/* more characters than allowed */
+	TEXT_BADUTF8,	/* not valid UTF-8 */
+	TEXT_CONTROL,	/* a control character (CR, LF, NUL, ...) */
+	TEXT_BADEMAIL,	/* not an address we can deliver to */
+	TEXT__MAX
+};
+
+/*
+ * Checks one line of user text: valid UTF-8, no control characters (not
+ * even tab), at most max_chars characters.  Blank is TEXT_EMPTY.
+ */
+enum text_err text_check_line(const char *s, size_t max_chars);
+/* Like text_check_line, but newlines and tabs are allowed. */
+enum text_err text_check_block(const char *s, size_t max_chars);
+/* A pragmatic e-mail check: local@domain.tld, ASCII, <= 254 octets. */
+enum text_err text_check_email(const char *s);
+/* Trims ASCII white space in place and returns s. */
+char *text_trim(char *s);
+/* Copies s with CR, LF and other controls turned into spaces (transfer full). */
+char *text_one_line(const char *s);
+
+/* token.c: secrets in links. */
+#define TOKEN_BYTES 16	/* 128 bits */
+/* A new random token as 32 lower-case hex digits (transfer full). */
+char *token_new(void);
+/* True if s looks like a token (32 hex digits); cheap check before a lookup. */
+bool token_is_wellformed(const char *s);
+/* SHA-256 of the token, as 64 hex digits: what the database stores. */
+char *token_hash(const char *token);
+/* HMAC-SHA256(key, msg) as 64 hex digits (transfer full). */
+char *token_hmac(const guint8 *key, size_t keylen, const char *msg);
+/* Constant-time comparison of two NUL-terminated strings. */
+bool token_equal(const char *a, const char *b);
+
+#endif

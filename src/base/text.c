@@ -1,0 +1,111 @@
+/*
+ * text.c -- pure checks for user text, applied once at the edge.
+ *
+ * Names and titles end up in mail headers, calendar lines and log lines, so
+ * a single line may hold no control character at all; blocks (descriptions,
+ * needs) may hold newlines and tabs.  Lengths count characters, not octets.
+ */
+#include "base/base.h"
+
+#include <string.h>
+
+static enum text_err
+text_check(const char *s, size_t max_chars, bool block)
+{
+	const char *p;
+	size_t n = 0;
+	bool blank = true;
+
+	if (s == NULL)
+		return TEXT_EMPTY;
+	if (!g_utf8_validate(s, -1, NULL))
+		return TEXT_BADUTF8;
+	for (p = s; *p != '\0'; p += g_utf8_skip[*(const guchar *)p]) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (block && (c == '\n' || c == '\r' || c == '\t'))
+			;
+		else if (g_unichar_iscntrl(c) || c == 0x2028 || c == 0x2029)
+			return TEXT_CONTROL;
+		if (!g_unichar_isspace(c))
+			blank = false;
+		n++;
+	}
+	if (blank)
+		return TEXT_EMPTY;
+	if (n > max_chars)
+		return TEXT_TOOLONG;
+	return TEXT_OK;
+}
+
+enum text_err
+text_check_line(const char *s, size_t max_chars)
+{
+	return text_check(s, max_chars, false);
+}
+
+enum text_err
+text_check_block(const char *s, size_t max_chars)
+{
+	return text_check(s, max_chars, true);
+}
+
+static bool
+email_atext(char c)
+{
+	return g_ascii_isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+enum text_err
+text_check_email(const char *s)
+{
+	const char *at, *p, *dot;
+	size_t len;
+
+	if (s == NULL || *s == '\0')
+		return TEXT_EMPTY;
+	len = strlen(s);
+	if (len > 254)
+		return TEXT_TOOLONG;
+	at = strrchr(s, '@');
+	if (at == NULL || at == s || at - s > 64 || at[1] == '\0')
+		return TEXT_BADEMAIL;
+	for (p = s; p < at; p++)
+		if (!email_atext(*p))
+			return TEXT_BADEMAIL;
+	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
+		return TEXT_BADEMAIL;
+	/* Domain: LDH labels separated by dots, at least one dot. */
+	dot = strchr(at + 1, '.');
+	if (dot == NULL)
+		return TEXT_BADEMAIL;
+	for (p = at + 1; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (p == at + 1 || p[-1] == '.' || p[-1] == '-' ||
+			    p[1] == '\0' || p[1] == '-')
+				return TEXT_BADEMAIL;
+		} else if (!g_ascii_isalnum(*p) && *p != '-')
+			return TEXT_BADEMAIL;
+	}
+	if (at[1] == '-' || s[len - 1] == '-')
+		return TEXT_BADEMAIL;
+	return TEXT_OK;
+}
+
+char *
+text_trim(char *s)
+{
+	return g_strstrip(s);
+}
+
+char *
+text_one_line(const char *s)
+{
+	char *out = g_strdup(s ? s : "");
+	char *p;
+
+	for (p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return out;
+}

@@ -1,0 +1,321 @@
+/*
+ * conf.c -- read the INI configuration into struct conf.
+ *
+ * One table lists every key (Redis config.c, Kore config.c): group, name,
+ * type, default, range and the field it fills.  Loading walks the file's
+ * keys first, so an unknown one is reported instead of silently ignored.
+ */
+#include "summit-config.h"
+#include "conf/conf.h"
+#include "base/base.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+GQuark
+conf_error_quark(void)
+{
+	return g_quark_from_static_string("summit-conf-error-quark");
+}
+
+enum conf_type { CT_STRING, CT_PATH, CT_INT, CT_BOOL };
+
+struct conf_key {
+	const char	*group;
+	const char	*name;
+	enum conf_type	 type;
+	const char	*def;
+	gint64		 min, max;
+	size_t		 offset;
+};
+
+#define S(g, n, d, f) { g, n, CT_STRING, d, 0, 0, offsetof(struct conf, f) }
+#define P(g, n, d, f) { g, n, CT_PATH, d, 0, 0, offsetof(struct conf, f) }
+#define I(g, n, d, lo, hi, f) { g, n, CT_INT, d, lo, hi, offsetof(struct conf, f) }
+#define B(g, n, d, f) { g, n, CT_BOOL, d, 0, 0, offsetof(struct conf, f) }
+
+static const struct conf_key conf_keys[] = {
+	S("server", "listen_address", "127.0.0.1", listen_address),
+	I("server", "port", "8080", 0, 65535, port),
+	S("server", "public_url", "http://127.0.0.1:8080", public_url),
+	I("server", "threads", "4", 1, 256, threads),
+	I("server", "max_connections", "1024", 1, 65536, max_connections),
+	I("server", "max_connections_per_ip", "256", 1, 65536,
+	    max_connections_per_ip),
+	I("server", "timeout_seconds", "30", 1, 3600, timeout_seconds),
+	I("server", "max_body_bytes", "65536", 1024, 16777216, max_body_bytes),
+	I("server", "max_header_bytes", "16384", 4096, 1048576,
+	    max_header_bytes),
+	P("server", "templates_dir", SUMMIT_SOURCE_DIR "/templates",
+	    templates_dir),
+	P("server", "static_dir", SUMMIT_SOURCE_DIR "/static", static_dir),
+	S("server", "language", "nb", language),
+	S("server", "user", "", user),
+	S("database", "url", "postgresql:///summit", database_url),
+	I("database", "pool_size", "8", 1, 512, pool_size),
+	I("registration", "hold_hours", "48", 1, 8760, hold_hours),
+	I("registration", "expiry_interval_seconds", "60", 1, 86400,
+	    expiry_interval_seconds),
+	S("mail", "transport", "maildir", mail_transport),
+	P("mail", "maildir", SUMMIT_SOURCE_DIR "/var/maildir", maildir),
+	S("mail", "from_address", "toppmote@example.org", mail_from),
+	S("mail", "from_name", "Digitalt toppmøte om KI", mail_from_name),
+	S("mail", "smtp_url", "smtp://127.0.0.1:25", smtp_url),
+	S("mail", "smtp_user", "", smtp_user),
+	P("mail", "smtp_password_file", "", smtp_password_file),
+	I("mail", "rate_per_second", "50", 1, 100000, mail_rate_per_second),
+	I("mail", "poll_seconds", "2", 1, 3600, mail_poll_seconds),
+	B("mail", "worker_in_summitd", "true", mail_worker_in_summitd),
+	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
+	    secret_key_file),
+};
+
+static const struct conf_key *
+conf_key_find(const char *group, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
+		if (strcmp(conf_keys[i].group, group) == 0 &&
+		    strcmp(conf_keys[i].name, name) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+static bool
+conf_group_exists(const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
+		if (strcmp(conf_keys[i].group, group) == 0)
+			return true;
+	return false;
+}
+
+/* Sets one field from text; the error names the place. */
+static gboolean
+conf_set(struct conf *c, const struct conf_key *k, const char *value,
+    const char *where, const char *basedir, GError **error)
+{
+	char *base = (char *)c + k->offset;
+	g_autoptr(GError) local = NULL;
+
+	switch (k->type) {
+	case CT_STRING:
+	case CT_PATH: {
+		char **field = (char **)(void *)base;
+		char *v;
+
+		if (!g_utf8_validate(value, -1, NULL) ||
+		    strpbrk(value, "\r\n") != NULL) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [%s] %s: not one line of UTF-8 text", where,
+			    k->group, k->name);
+			return FALSE;
+		}
+		if (k->type == CT_PATH && value[0] != '\0' &&
+		    !g_path_is_absolute(value) && basedir != NULL)
+			v = g_build_filename(basedir, value, NULL);
+		else
+			v = g_strdup(value);
+		g_free(*field);
+		*field = v;
+		return TRUE;
+	}
+	case CT_INT: {
+		gint64 *field = (gint64 *)(void *)base;
+		gint64 n;
+
+		if (!g_ascii_string_to_signed(value, 10, k->min, k->max, &n,
+		    &local)) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [%s] %s: \"%s\" is not a whole number from "
+			    "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, where,
+			    k->group, k->name, value, k->min, k->max);
+			return FALSE;
+		}
+		*field = n;
+		return TRUE;
+	}
+	case CT_BOOL: {
+		bool *field = (bool *)(void *)base;
+
+		if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0)
+			*field = true;
+		else if (strcmp(value, "false") == 0 ||
+		    strcmp(value, "no") == 0)
+			*field = false;
+		else {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [%s] %s: \"%s\" is not true or false", where,
+			    k->group, k->name, value);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	}
+	return FALSE;
+}
+
+/* Cross-key checks that one key's range cannot express. */
+static gboolean
+conf_check(const struct conf *c, const char *where, GError **error)
+{
+	if (strcmp(c->mail_transport, "maildir") != 0 &&
+	    strcmp(c->mail_transport, "smtp") != 0) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] transport: \"%s\" is neither maildir nor smtp",
+		    where, c->mail_transport);
+		return FALSE;
+	}
+	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [server] language: \"%s\" is neither nb nor en", where,
+		    c->language);
+		return FALSE;
+	}
+	if (!g_str_has_prefix(c->public_url, "http://") &&
+	    !g_str_has_prefix(c->public_url, "https://")) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [server] public_url: \"%s\" does not start with "
+		    "http:// or https://", where, c->public_url);
+		return FALSE;
+	}
+	if (text_check_email(c->mail_from) != TEXT_OK) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] from_address: \"%s\" is not an e-mail address",
+		    where, c->mail_from);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+struct conf *
+conf_load(const char *path, GError **error)
+{
+	g_autoptr(Conf) c = g_new0(struct conf, 1);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autofree char *basedir = NULL;
+	const char *env;
+	const char *where = path ? path : "defaults";
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
+		if (!conf_set(c, &conf_keys[i], conf_keys[i].def, "defaults",
+		    NULL, error))
+			return NULL;
+
+	if (path != NULL) {
+		g_auto(GStrv) groups = NULL;
+		g_autoptr(GError) local = NULL;
+		gsize ng, gi;
+
+		if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE,
+		    &local)) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EREAD,
+			    "could not read configuration file \"%s\": %s",
+			    path, local->message);
+			return NULL;
+		}
+		c->path = g_strdup(path);
+		basedir = g_path_get_dirname(path);
+		groups = g_key_file_get_groups(kf, &ng);
+		for (gi = 0; gi < ng; gi++) {
+			g_auto(GStrv) keys = NULL;
+			gsize nk, ki;
+
+			if (!conf_group_exists(groups[gi])) {
+				g_set_error(error, SUMMIT_CONF_ERROR,
+				    CONF_EUNKNOWN, "%s: unknown group [%s]",
+				    path, groups[gi]);
+				return NULL;
+			}
+			keys = g_key_file_get_keys(kf, groups[gi], &nk, NULL);
+			for (ki = 0; ki < nk; ki++) {
+				const struct conf_key *k;
+				g_autofree char *v = NULL;
+
+				k = conf_key_find(groups[gi], keys[ki]);
+				if (k == NULL) {
+					g_set_error(error, SUMMIT_CONF_ERROR,
+					    CONF_EUNKNOWN,
+					    "%s: [%s] %s: unknown key", path,
+					    groups[gi], keys[ki]);
+					return NULL;
+				}
+				v = g_key_file_get_string(kf, groups[gi],
+				    keys[ki], NULL);
+				if (!conf_set(c, k, v ? v : "", path, basedir,
+				    error))
+					return NULL;
+			}
+		}
+	}
+
+	env = g_getenv("SUMMIT_DATABASE_URL");
+	if (env != NULL && *env != '\0') {
+		g_free(c->database_url);
+		c->database_url = g_strdup(env);
+	}
+	if (!conf_check(c, where, error))
+		return NULL;
+	return g_steal_pointer(&c);
+}
+
+gboolean
+conf_load_secret(struct conf *c, GError **error)
+{
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	struct stat st;
+	g_autoptr(GError) local = NULL;
+
+	if (stat(c->secret_key_file, &st) != 0) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
+		    "[security] secret_key_file: could not open \"%s\": %s",
+		    c->secret_key_file, g_strerror(errno));
+		return FALSE;
+	}
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
+		    "[security] secret_key_file: \"%s\" must not be readable "
+		    "by group or others (chmod 600)", c->secret_key_file);
+		return FALSE;
+	}
+	if (!g_file_get_contents(c->secret_key_file, &data, &len, &local)) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
+		    "[security] secret_key_file: %s", local->message);
+		return FALSE;
+	}
+	if (len < 32) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
+		    "[security] secret_key_file: \"%s\" holds %zu bytes; at "
+		    "least 32 are needed", c->secret_key_file, (size_t)len);
+		return FALSE;
+	}
+	if (c->secret_key != NULL)
+		g_bytes_unref(c->secret_key);
+	c->secret_key = g_bytes_new(data, len);
+	return TRUE;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
+		if (conf_keys[i].type == CT_STRING ||
+		    conf_keys[i].type == CT_PATH)
+			g_free(*(char **)(void *)((char *)c +
+			    conf_keys[i].offset));
+	g_free(c->path);
+	if (c->secret_key != NULL)
+		g_bytes_unref(c->secret_key);
+	g_free(c);
+}

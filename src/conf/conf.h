@@ -1,0 +1,79 @@
+/*
+ * conf.h -- the configuration file (GKeyFile INI) as one struct.
+ *
+ * Every key is one row of the table in conf.c, with its type, default and
+ * range; config/summit.conf.example documents the same keys.  An unknown
+ * group or key, or a value out of range, is an error naming file, group and
+ * key.  Relative paths are taken relative to the config file's folder.
+ */
+#ifndef SUMMIT_CONF_H
+#define SUMMIT_CONF_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#define SUMMIT_CONF_ERROR (conf_error_quark())
+GQuark conf_error_quark(void);
+
+enum conf_err {
+	CONF_OK = 0,
+	CONF_EREAD,	/* the file could not be read or is not INI */
+	CONF_EUNKNOWN,	/* a group or key that does not exist */
+	CONF_EVALUE,	/* a value of the wrong type or out of range */
+	CONF_ESECRET,	/* a secret file others can read, or missing */
+	CONF__MAX
+};
+
+struct conf {
+	/* [server] */
+	char	*listen_address;
+	gint64	 port;
+	char	*public_url;
+	gint64	 threads;
+	gint64	 max_connections;
+	gint64	 max_connections_per_ip;
+	gint64	 timeout_seconds;
+	gint64	 max_body_bytes;
+	gint64	 max_header_bytes;
+	char	*templates_dir;
+	char	*static_dir;
+	char	*language;
+	char	*user;
+	/* [database] */
+	char	*database_url;
+	gint64	 pool_size;
+	/* [registration] */
+	gint64	 hold_hours;
+	gint64	 expiry_interval_seconds;
+	/* [mail] */
+	char	*mail_transport;
+	char	*maildir;
+	char	*mail_from;
+	char	*mail_from_name;
+	char	*smtp_url;
+	char	*smtp_user;
+	char	*smtp_password_file;
+	gint64	 mail_rate_per_second;
+	gint64	 mail_poll_seconds;
+	bool	 mail_worker_in_summitd;
+	/* [security] */
+	char	*secret_key_file;
+
+	/* Derived at load time, not keys. */
+	char	*path;		/* the file read, or NULL for defaults */
+	GBytes	*secret_key;	/* contents of secret_key_file, or NULL */
+};
+
+/*
+ * Loads path (NULL: defaults only), then applies SUMMIT_DATABASE_URL from
+ * the environment if set.  Does not read the secret key: see
+ * conf_load_secret.  (transfer full)
+ */
+struct conf *conf_load(const char *path, GError **error);
+/* Reads secret_key_file: at least 32 bytes, not readable by others. */
+gboolean conf_load_secret(struct conf *c, GError **error);
+void conf_free(struct conf *c);
+typedef struct conf Conf;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Conf, conf_free)
+
+#endif

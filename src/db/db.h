@@ -1,0 +1,135 @@
+/*
+ * db.h -- PostgreSQL access: connection pool, transactions, migrations and
+ * one function per query, grouped by table family.
+ *
+ * Nothing above this module sees libpq: rows come back as json-glib objects
+ * (column name -> string, integer or boolean), ready for the templates, and
+ * errors as SUMMIT_DB_ERROR codes.  Every statement is in the table in
+ * stmt.c, prepared once per connection and run with parameters.
+ */
+#ifndef SUMMIT_DB_H
+#define SUMMIT_DB_H
+
+#include <stdbool.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#define SUMMIT_DB_ERROR (db_error_quark())
+GQuark db_error_quark(void);
+
+enum db_err {
+	DB_OK = 0,
+	DB_ENOTFOUND,	/* no row matched */
+	DB_ECONFLICT,	/* a unique or exclusion constraint said no */
+	DB_ERETRY,	/* serialization failure: run the transaction again */
+	DB_ECONN,	/* connection lost or pool exhausted */
+	DB_EINTERNAL,	/* anything else; the detail is in the log */
+	DB_EINVALID,	/* a check or foreign key constraint said no */
+	DB__MAX
+};
+
+typedef struct db_pool DbPool;
+typedef struct db_conn DbConn;
+
+/*
+ * A pool of up to size connections to url, opened lazily.  Threads wait up
+ * to wait_ms for a free connection, then get DB_ECONN.  (transfer full)
+ */
+DbPool *db_pool_new(const char *url, unsigned size, unsigned wait_ms);
+void db_pool_free(DbPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbPool, db_pool_free)
+
+/* A connection for this thread, (re)connecting if needed; NULL + DB_ECONN. */
+DbConn *db_acquire(DbPool *pool, GError **error);
+/* Gives conn back; a connection left inside a transaction is rolled back. */
+void db_release(DbPool *pool, DbConn *conn);
+
+gboolean db_begin(DbConn *conn, GError **error);
+gboolean db_commit(DbConn *conn, GError **error);
+/* Rolls back if a transaction is open; never fails (a broken link is reset). */
+void db_rollback(DbConn *conn);
+
+/* migrate.c: applies dir/NNN_*.sql not yet in schema_migrations, in order,
+ * each in its own transaction; *applied counts them. */
+gboolean db_migrate(DbConn *conn, const char *dir, unsigned *applied,
+    GError **error);
+/* Runs a trusted SQL script from a file (the demo event) in a transaction. */
+gboolean db_run_script(DbConn *conn, const char *path, GError **error);
+
+/* event.c */
+/* The newest event, with places_left; DB_ENOTFOUND if none. */
+JsonObject *db_event_current(DbConn *conn, GError **error);
+/* Sessions with their slot's times and the count of first choices. */
+JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
+JsonArray *db_event_sectors(DbConn *conn, gint64 event_id, GError **error);
+
+/* participant.c */
+struct db_participant_new {
+	gint64		 event_id;
+	const char	*name, *email, *organisation, *sector, *role, *needs;
+	const char	*language;
+	gint64		 hold_hours;
+};
+/* Inserts a pending participant; DB_ECONFLICT if the e-mail is taken. */
+gboolean db_participant_insert(DbConn *conn,
+    const struct db_participant_new *p, gint64 *id, GError **error);
+/* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
+JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
+    const char *email, GError **error);
+/* The participant whose token hashes to hash, locked FOR UPDATE when lock. */
+JsonObject *db_participant_by_token(DbConn *conn, const char *hash, bool lock,
+    GError **error);
+/* Their ranked sessions, rank order, with titles. */
+JsonArray *db_participant_preferences(DbConn *conn, gint64 participant_id,
+    GError **error);
+/* Replaces the ranking: session_ids[0] is rank 1.  A session of another
+ * event or a duplicate is DB_EINVALID/DB_ECONFLICT. */
+gboolean db_participant_set_preferences(DbConn *conn, gint64 event_id,
+    gint64 participant_id, const gint64 *session_ids, size_t n,
+    GError **error);
+/* status: confirmed, waitlisted, cancelled, expired; or pending with a
+ * new hold of hold_hours. */
+gboolean db_participant_set_status(DbConn *conn, gint64 participant_id,
+    const char *status, gint64 hold_hours, GError **error);
+gboolean db_participant_mark_email_confirmed(DbConn *conn,
+    gint64 participant_id, GError **error);
+gboolean db_token_insert(DbConn *conn, gint64 participant_id,
+    const char *hash, GError **error);
+/* Claims a free place of the event without waiting on other claims;
+ * *got is false when none is free. */
+gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
+    bool *got, GError **error);
+gboolean db_place_release(DbConn *conn, gint64 participant_id,
+    GError **error);
+/* The longest-waiting participant on the waitlist, locked; NULL with
+ * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
+JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);
+/* Pending participants whose hold has passed, locked (at most limit). */
+JsonArray *db_holds_expired(DbConn *conn, unsigned limit, GError **error);
+/* Events with free places and a waitlist (for the periodic fill). */
+JsonArray *db_events_to_fill(DbConn *conn, GError **error);
+
+/* outbox.c */
+struct db_outbox_new {
+	gint64		 event_id;
+	gint64		 participant_id;
+	const char	*kind, *recipient, *recipient_name, *language;
+	const char	*payload_json;	/* template values */
+	const char	*link_nonce;	/* NULL: no link */
+};
+gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
+    gint64 *id, GError **error);
+/* Locks up to limit due rows (FOR UPDATE SKIP LOCKED); call inside a
+ * transaction and mark each before commit. */
+JsonArray *db_outbox_claim(DbConn *conn, unsigned limit, GError **error);
+gboolean db_outbox_mark_sent(DbConn *conn, gint64 id, GError **error);
+gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
+    unsigned delay_seconds, GError **error);
+gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
+    GError **error);
+
+/* Helpers for callers reading rows. */
+gint64 db_int(JsonObject *row, const char *col);
+const char *db_str(JsonObject *row, const char *col);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * event.c -- the event, its programme and its sectors.
+ */
+#include "db/internal.h"
+
+JsonObject *
+db_event_current(DbConn *conn, GError **error)
+{
+	return db_exec_one(conn, STMT_EVENT_CURRENT, 0, NULL, error);
+}
+
+JsonArray *
+db_event_programme(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { ev };
+
+	g_snprintf(ev, sizeof(ev), "%" G_GINT64_FORMAT, event_id);
+	return db_exec(conn, STMT_EVENT_PROGRAMME, 1, p, error);
+}
+
+JsonArray *
+db_event_sectors(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { ev };
+
+	g_snprintf(ev, sizeof(ev), "%" G_GINT64_FORMAT, event_id);
+	return db_exec(conn, STMT_EVENT_SECTORS, 1, p, error);
+}
+
+JsonArray *
+db_events_to_fill(DbConn *conn, GError **error)
+{
+	return db_exec(conn, STMT_EVENTS_TO_FILL, 0, NULL, error);
+}

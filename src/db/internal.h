@@ -1,0 +1,77 @@
+/*
+ * internal.h -- what the files of db/ share: the statement table and the
+ * one function that runs a statement.  Not for use outside db/.
+ */
+#ifndef SUMMIT_DB_INTERNAL_H
+#define SUMMIT_DB_INTERNAL_H
+
+#include "db/db.h"
+
+#include <libpq-fe.h>
+
+enum db_stmt {
+	STMT_EVENT_CURRENT,
+	STMT_EVENT_PROGRAMME,
+	STMT_EVENT_SECTORS,
+	STMT_PARTICIPANT_INSERT,
+	STMT_PARTICIPANT_BY_EMAIL,
+	STMT_PARTICIPANT_BY_TOKEN,
+	STMT_PARTICIPANT_BY_TOKEN_LOCK,
+	STMT_PARTICIPANT_PREFERENCES,
+	STMT_PREFERENCE_DELETE,
+	STMT_PREFERENCE_INSERT,
+	STMT_PARTICIPANT_SET_STATUS,
+	STMT_PARTICIPANT_EMAIL_CONFIRMED,
+	STMT_TOKEN_INSERT,
+	STMT_PLACE_CLAIM,
+	STMT_PLACE_RELEASE,
+	STMT_WAITLIST_NEXT,
+	STMT_HOLDS_EXPIRED,
+	STMT_EVENTS_TO_FILL,
+	STMT_OUTBOX_INSERT,
+	STMT_OUTBOX_CLAIM,
+	STMT_OUTBOX_SENT,
+	STMT_OUTBOX_RETRY,
+	STMT_OUTBOX_FAILED,
+	STMT_MIGRATION_APPLIED,
+	STMT_MIGRATION_RECORD,
+	STMT__MAX
+};
+
+struct db_conn {
+	PGconn	*pg;
+	bool	 prepared[STMT__MAX];
+	bool	 in_tx;
+	bool	 broken;
+};
+
+extern const char *const db_stmt_sql[STMT__MAX];
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
+
+/*
+ * Runs statement s with n text parameters (NULL is SQL NULL).  On success
+ * returns the rows as objects (transfer full; an empty array for none).
+ * On failure returns NULL and sets a SUMMIT_DB_ERROR code from the
+ * SQLSTATE; the server's message goes to the log only.
+ */
+JsonArray *db_exec(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, GError **error);
+/* db_exec for statements whose rows are not needed. */
+gboolean db_exec_noresult(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, GError **error);
+/* The first row of db_exec as a new reference, or NULL with DB_ENOTFOUND. */
+JsonObject *db_exec_one(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, GError **error);
+/* Runs SQL text without parameters (BEGIN, trusted scripts). */
+gboolean db_exec_simple(DbConn *conn, const char *sql, GError **error);
+
+/* Formats v into buf (at least 24 bytes) for use as a text parameter. */
+static inline const char *
+db_num(char *buf, gint64 v)
+{
+	g_snprintf(buf, 24, "%" G_GINT64_FORMAT, v);
+	return buf;
+}
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * participant.c -- participants, their preferences, tokens and places.
+ */
+#include "db/internal.h"
+
+gboolean
+db_participant_insert(DbConn *conn, const struct db_participant_new *pn,
+    gint64 *id, GError **error)
+{
+	char ev[24], hours[24];
+	const char *p[9] = { db_num(ev, pn->event_id), pn->name, pn->email,
+	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
+	    db_num(hours, pn->hold_hours) };
+	g_autoptr(JsonObject) row = NULL;
+	g_autoptr(GError) local = NULL;
+
+	row = db_exec_one(conn, STMT_PARTICIPANT_INSERT, 9, p, &local);
+	if (row == NULL) {
+		if (g_error_matches(local, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+			g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
+			    "e-mail already registered");
+		else
+			g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	*id = db_int(row, "id");
+	return TRUE;
+}
+
+JsonObject *
+db_participant_by_email(DbConn *conn, gint64 event_id, const char *email,
+    GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id), email };
+
+	return db_exec_one(conn, STMT_PARTICIPANT_BY_EMAIL, 2, p, error);
+}
+
+JsonObject *
+db_participant_by_token(DbConn *conn, const char *hash, bool lock,
+    GError **error)
+{
+	const char *p[1] = { hash };
+
+	return db_exec_one(conn, lock ? STMT_PARTICIPANT_BY_TOKEN_LOCK :
+	    STMT_PARTICIPANT_BY_TOKEN, 1, p, error);
+}
+
+JsonArray *
+db_participant_preferences(DbConn *conn, gint64 participant_id,
+    GError **error)
+{
+	char id[24];
+	const char *p[1] = { db_num(id, participant_id) };
+
+	return db_exec(conn, STMT_PARTICIPANT_PREFERENCES, 1, p, error);
+}
+
+gboolean
+db_participant_set_preferences(DbConn *conn, gint64 event_id,
+    gint64 participant_id, const gint64 *session_ids, size_t n,
+    GError **error)
+{
+	char ev[24], id[24], sid[24], rank[24];
+	const char *del[1] = { db_num(id, participant_id) };
+	size_t i;
+
+	if (!db_exec_noresult(conn, STMT_PREFERENCE_DELETE, 1, del, error))
+		return FALSE;
+	for (i = 0; i < n; i++) {
+		const char *p[4] = { db_num(ev, event_id), id,
+		    db_num(sid, session_ids[i]), db_num(rank, (gint64)i + 1) };
+		g_autoptr(GError) local = NULL;
+		g_autoptr(JsonObject) row = db_exec_one(conn,
+		    STMT_PREFERENCE_INSERT, 4, p, &local);
+
+		if (row == NULL) {
+			if (g_error_matches(local, SUMMIT_DB_ERROR,
+			    DB_ENOTFOUND))
+				g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID,
+				    "session %s is not in this event", sid);
+			else
+				g_propagate_error(error,
+				    g_steal_pointer(&local));
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+db_participant_set_status(DbConn *conn, gint64 participant_id,
+    const char *status, gint64 hold_hours, GError **error)
+{
+	char id[24], hours[24];
+	const char *p[3] = { db_num(id, participant_id), status,
+	    db_num(hours, hold_hours) };
+	g_autoptr(JsonObject) row = db_exec_one(conn,
+	    STMT_PARTICIPANT_SET_STATUS, 3, p, error);
+
+	return row != NULL;
+}
+
+gboolean
+db_participant_mark_email_confirmed(DbConn *conn, gint64 participant_id,
+    GError **error)
+{
+	char id[24];
+	const char *p[1] = { db_num(id, participant_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn,
+	    STMT_PARTICIPANT_EMAIL_CONFIRMED, 1, p, error);
+
+	return row != NULL;
+}
+
+gboolean
+db_token_insert(DbConn *conn, gint64 participant_id, const char *hash,
+    GError **error)
+{
+	char id[24];
+	const char *p[2] = { db_num(id, participant_id), hash };
+
+	return db_exec_noresult(conn, STMT_TOKEN_INSERT, 2, p, error);
+}
+
+gboolean
+db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
+    bool *got, GError **error)
+{
+	char ev[24], id[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
+	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PLACE_CLAIM, 2, p,
+	    error);
+
+	if (rows == NULL)
+		return FALSE;
+	*got = json_array_get_length(rows) > 0;
+	return TRUE;
+}
+
+gboolean
+db_place_release(DbConn *conn, gint64 participant_id, GError **error)
+{
+	char id[24];
+	const char *p[1] = { db_num(id, participant_id) };
+
+	return db_exec_noresult(conn, STMT_PLACE_RELEASE, 1, p, error);
+}
+
+JsonObject *
+db_waitlist_next(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, STMT_WAITLIST_NEXT, 1, p, error);
+}
+
+JsonArray *
+db_holds_expired(DbConn *conn, unsigned limit, GError **error)
+{
+	char lim[24];
+	const char *p[1] = { db_num(lim, limit) };
+
+	return db_exec(conn, STMT_HOLDS_EXPIRED, 1, p, error);
+}

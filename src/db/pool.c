@@ -1,0 +1,337 @@
+/*
+ * pool.c -- a fixed-size pool of libpq connections and the statement runner.
+ *
+ * Connections open lazily and are re-opened when libpq reports the link
+ * broken, so a database restart costs the requests that were in flight
+ * (they get DB_ECONN, and the web layer a 503) and nothing after.  Threads
+ * wait on a condition variable for a free connection, bounded in time, so a
+ * stuck database cannot pile up every server thread forever.
+ */
+#include "db/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+GQuark
+db_error_quark(void)
+{
+	return g_quark_from_static_string("summit-db-error-quark");
+}
+
+struct db_pool {
+	char		*url;
+	unsigned	 size;
+	unsigned	 wait_ms;
+	GMutex		 lock;
+	GCond		 freed;
+	DbConn		**idle;		/* stack of idle connections */
+	unsigned	 nidle;
+	unsigned	 nopen;		/* connections handed out or idle */
+};
+
+DbPool *
+db_pool_new(const char *url, unsigned size, unsigned wait_ms)
+{
+	DbPool *pool = g_new0(DbPool, 1);
+
+	pool->url = g_strdup(url);
+	pool->size = size ? size : 1;
+	pool->wait_ms = wait_ms;
+	pool->idle = g_new0(DbConn *, pool->size);
+	g_mutex_init(&pool->lock);
+	g_cond_init(&pool->freed);
+	return pool;
+}
+
+static void
+db_conn_close(DbConn *conn)
+{
+	if (conn == NULL)
+		return;
+	if (conn->pg != NULL)
+		PQfinish(conn->pg);
+	g_free(conn);
+}
+
+void
+db_pool_free(DbPool *pool)
+{
+	unsigned i;
+
+	if (pool == NULL)
+		return;
+	for (i = 0; i < pool->nidle; i++)
+		db_conn_close(pool->idle[i]);
+	g_mutex_clear(&pool->lock);
+	g_cond_clear(&pool->freed);
+	g_free(pool->idle);
+	g_free(pool->url);
+	g_free(pool);
+}
+
+/* Opens or re-opens conn's link; false with DB_ECONN if the server is away. */
+static gboolean
+db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
+{
+	if (conn->pg != NULL)
+		PQfinish(conn->pg);
+	memset(conn->prepared, 0, sizeof(conn->prepared));
+	conn->in_tx = false;
+	conn->broken = false;
+	conn->pg = PQconnectdb(pool->url);
+	if (PQstatus(conn->pg) != CONNECTION_OK) {
+		g_autofree char *why = text_one_line(PQerrorMessage(conn->pg));
+
+		log_warnx("could not connect to the database: %s", why);
+		g_set_error(error, SUMMIT_DB_ERROR, DB_ECONN,
+		    "could not connect to the database");
+		PQfinish(conn->pg);
+		conn->pg = NULL;
+		conn->broken = true;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+DbConn *
+db_acquire(DbPool *pool, GError **error)
+{
+	DbConn *conn = NULL;
+	gint64 deadline = g_get_monotonic_time() +
+	    (gint64)pool->wait_ms * G_TIME_SPAN_MILLISECOND;
+
+	g_mutex_lock(&pool->lock);
+	while (pool->nidle == 0 && pool->nopen >= pool->size) {
+		if (!g_cond_wait_until(&pool->freed, &pool->lock, deadline)) {
+			g_mutex_unlock(&pool->lock);
+			log_warnx("no database connection free after %u ms",
+			    pool->wait_ms);
+			g_set_error(error, SUMMIT_DB_ERROR, DB_ECONN,
+			    "database connection pool exhausted");
+			return NULL;
+		}
+	}
+	if (pool->nidle > 0)
+		conn = pool->idle[--pool->nidle];
+	else {
+		conn = g_new0(DbConn, 1);
+		pool->nopen++;
+	}
+	g_mutex_unlock(&pool->lock);
+
+	if (conn->pg == NULL || conn->broken ||
+	    PQstatus(conn->pg) != CONNECTION_OK) {
+		if (!db_conn_connect(pool, conn, error)) {
+			db_release(pool, conn);
+			return NULL;
+		}
+	}
+	return conn;
+}
+
+void
+db_release(DbPool *pool, DbConn *conn)
+{
+	if (conn == NULL)
+		return;
+	if (conn->in_tx)
+		db_rollback(conn);
+	g_mutex_lock(&pool->lock);
+	if (conn->broken) {
+		/* Drop it; the next acquire opens a fresh one. */
+		db_conn_close(conn);
+		pool->nopen--;
+	} else
+		pool->idle[pool->nidle++] = conn;
+	g_cond_signal(&pool->freed);
+	g_mutex_unlock(&pool->lock);
+}
+
+/* Maps a failed result to our error codes; logs the server's words. */
+static void
+db_set_error(DbConn *conn, const PGresult *res, const char *what,
+    GError **error)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	g_autofree char *msg = text_one_line(res && PQresultErrorMessage(res)[0]
+	    ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg));
+	int code = DB_EINTERNAL;
+
+	if (PQstatus(conn->pg) != CONNECTION_OK) {
+		conn->broken = true;
+		code = DB_ECONN;
+	} else if (state == NULL)
+		code = DB_EINTERNAL;
+	else if (strcmp(state, "23505") == 0)
+		code = DB_ECONFLICT;
+	else if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
+	    strcmp(state, "23502") == 0 || strcmp(state, "22P02") == 0 ||
+	    strcmp(state, "22001") == 0)
+		code = DB_EINVALID;
+	else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		code = DB_ERETRY;
+	else if (g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P"))
+		code = DB_ECONN;
+	if (code == DB_ECONN)
+		conn->broken = true;
+	if (code == DB_EINTERNAL || code == DB_ECONN)
+		log_warnx("database: %s failed (SQLSTATE %s): %s", what,
+		    state ? state : "none", msg);
+	else
+		log_debug("database: %s: SQLSTATE %s: %s", what, state, msg);
+	g_set_error(error, SUMMIT_DB_ERROR, code, "%s failed (SQLSTATE %s)",
+	    what, state ? state : "none");
+}
+
+gboolean
+db_exec_simple(DbConn *conn, const char *sql, GError **error)
+{
+	g_autoptr(PGresult) res = PQexec(conn->pg, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		db_set_error(conn, res, "SQL script", error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Turns one result row into an object, typed by column type. */
+static JsonObject *
+db_row_object(const PGresult *res, int row)
+{
+	JsonObject *obj = json_object_new();
+	int col, ncol = PQnfields(res);
+
+	for (col = 0; col < ncol; col++) {
+		const char *name = PQfname(res, col);
+		const char *v = PQgetvalue(res, row, col);
+		Oid type = PQftype(res, col);
+
+		if (PQgetisnull(res, row, col)) {
+			json_object_set_null_member(obj, name);
+			continue;
+		}
+		switch (type) {
+		case 20: /* int8 */
+		case 21: /* int2 */
+		case 23: /* int4 */
+			json_object_set_int_member(obj, name,
+			    g_ascii_strtoll(v, NULL, 10));
+			break;
+		case 16: /* bool */
+			json_object_set_boolean_member(obj, name, v[0] == 't');
+			break;
+		default:
+			json_object_set_string_member(obj, name, v);
+		}
+	}
+	return obj;
+}
+
+JsonArray *
+db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+    GError **error)
+{
+	g_autoptr(PGresult) res = NULL;
+	JsonArray *rows;
+	char name[16];
+	ExecStatusType st;
+	int i, nrows;
+
+	g_snprintf(name, sizeof(name), "s%d", (int)s);
+	if (!conn->prepared[s]) {
+		g_autoptr(PGresult) prep = PQprepare(conn->pg, name,
+		    db_stmt_sql[s], 0, NULL);
+
+		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
+			db_set_error(conn, prep, "prepare", error);
+			return NULL;
+		}
+		conn->prepared[s] = true;
+	}
+	res = PQexecPrepared(conn->pg, name, n, params, NULL, NULL, 0);
+	st = PQresultStatus(res);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		db_set_error(conn, res, name, error);
+		return NULL;
+	}
+	rows = json_array_new();
+	nrows = PQntuples(res);
+	for (i = 0; i < nrows; i++)
+		json_array_add_object_element(rows, db_row_object(res, i));
+	return rows;
+}
+
+gboolean
+db_exec_noresult(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, GError **error)
+{
+	g_autoptr(JsonArray) rows = db_exec(conn, s, n, params, error);
+
+	return rows != NULL;
+}
+
+JsonObject *
+db_exec_one(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+    GError **error)
+{
+	g_autoptr(JsonArray) rows = db_exec(conn, s, n, params, error);
+
+	if (rows == NULL)
+		return NULL;
+	if (json_array_get_length(rows) == 0) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_ENOTFOUND, "no row");
+		return NULL;
+	}
+	return json_object_ref(json_array_get_object_element(rows, 0));
+}
+
+gboolean
+db_begin(DbConn *conn, GError **error)
+{
+	if (!db_exec_simple(conn, "BEGIN", error))
+		return FALSE;
+	conn->in_tx = true;
+	return TRUE;
+}
+
+gboolean
+db_commit(DbConn *conn, GError **error)
+{
+	conn->in_tx = false;
+	return db_exec_simple(conn, "COMMIT", error);
+}
+
+void
+db_rollback(DbConn *conn)
+{
+	g_autoptr(GError) ignored = NULL;
+
+	if (conn == NULL || !conn->in_tx)
+		return;
+	conn->in_tx = false;
+	if (!db_exec_simple(conn, "ROLLBACK", &ignored))
+		conn->broken = true;
+}
+
+gint64
+db_int(JsonObject *row, const char *col)
+{
+	JsonNode *n = json_object_get_member(row, col);
+
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
+		return 0;
+	return json_node_get_int(n);
+}
+
+const char *
+db_str(JsonObject *row, const char *col)
+{
+	JsonNode *n = json_object_get_member(row, col);
+
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n) ||
+	    json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}

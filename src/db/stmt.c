@@ -1,0 +1,139 @@
+/*
+ * stmt.c -- every SQL statement summitd and summitctl run, in one table.
+ *
+ * Each is prepared once per connection (pool.c) and run with parameters
+ * ($1, $2, ...): input never becomes SQL text.  Times leave the database
+ * already in the event's zone for display, plus as UTC ISO 8601 for code.
+ */
+#include "db/internal.h"
+
+const char *const db_stmt_sql[STMT__MAX] = {
+	[STMT_EVENT_CURRENT] =
+	    "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
+	    " e.description_en, e.venue, e.timezone, e.capacity,"
+	    " e.invitation_mode, e.mailbox,"
+	    " to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date,"
+	    " to_char(e.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
+	    " to_char(e.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+	    " to_char(e.registration_closes AT TIME ZONE e.timezone,"
+	    "   'YYYY-MM-DD HH24:MI') AS registration_closes,"
+	    " (now() >= e.registration_opens AND now() < e.registration_closes)"
+	    "   AS registration_open,"
+	    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
+	    "   AND p.participant_id IS NULL) AS places_left,"
+	    " (SELECT count(*) FROM participant w WHERE w.event_id = e.id"
+	    "   AND w.status = 'waitlisted') AS waitlisted"
+	    " FROM event e ORDER BY e.id DESC LIMIT 1",
+	[STMT_EVENT_PROGRAMME] =
+	    "SELECT s.id, s.code, s.title_nb, s.title_en, s.description_nb,"
+	    " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
+	    " to_char(sl.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
+	    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+	    " (SELECT count(*) FROM preference pr JOIN participant pa"
+	    "   ON pa.id = pr.participant_id"
+	    "   WHERE pr.session_id = s.id AND pr.rank = 1"
+	    "   AND pa.status IN ('pending', 'confirmed', 'waitlisted'))"
+	    "   AS first_choices"
+	    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+	    " JOIN event e ON e.id = s.event_id"
+	    " WHERE s.event_id = $1 AND s.status = 'active'"
+	    " ORDER BY sl.starts_at, sl.id, s.id",
+	[STMT_EVENT_SECTORS] =
+	    "SELECT code, name_nb, name_en FROM sector WHERE event_id = $1"
+	    " ORDER BY position, code",
+	[STMT_PARTICIPANT_INSERT] =
+	    "INSERT INTO participant (event_id, name, email, organisation,"
+	    " sector, role, needs, language, status, hold_until, consent_at)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
+	    " now() + make_interval(hours => $9::int), now())"
+	    " ON CONFLICT DO NOTHING RETURNING id",
+	[STMT_PARTICIPANT_BY_EMAIL] =
+	    "SELECT id, name, email, language, status FROM participant"
+	    " WHERE event_id = $1 AND lower(email) = lower($2)",
+	[STMT_PARTICIPANT_BY_TOKEN] =
+	    "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
+	    " p.role, p.needs, p.language, p.status,"
+	    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+	    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
+	    "   AS hold_until"
+	    " FROM participant_token t JOIN participant p"
+	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+	    " WHERE t.hash = $1",
+	[STMT_PARTICIPANT_BY_TOKEN_LOCK] =
+	    "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
+	    " p.email_confirmed_at IS NOT NULL AS email_confirmed"
+	    " FROM participant_token t JOIN participant p"
+	    " ON p.id = t.participant_id WHERE t.hash = $1 FOR UPDATE OF p",
+	[STMT_PARTICIPANT_PREFERENCES] =
+	    "SELECT pr.rank, s.id AS session_id, s.title_nb, s.title_en"
+	    " FROM preference pr JOIN session s ON s.id = pr.session_id"
+	    " WHERE pr.participant_id = $1 ORDER BY pr.rank",
+	[STMT_PREFERENCE_DELETE] =
+	    "DELETE FROM preference WHERE participant_id = $1",
+	[STMT_PREFERENCE_INSERT] =
+	    "INSERT INTO preference (event_id, participant_id, session_id, rank)"
+	    " SELECT $1, $2, s.id, $4 FROM session s"
+	    " WHERE s.id = $3 AND s.event_id = $1 AND s.status = 'active'"
+	    " RETURNING session_id",
+	[STMT_PARTICIPANT_SET_STATUS] =
+	    "UPDATE participant SET status = $2,"
+	    " hold_until = CASE WHEN $2 = 'pending'"
+	    "   THEN now() + make_interval(hours => $3::int) END,"
+	    " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now()"
+	    "   ELSE cancelled_at END,"
+	    " updated_at = now() WHERE id = $1 RETURNING id",
+	[STMT_PARTICIPANT_EMAIL_CONFIRMED] =
+	    "UPDATE participant SET email_confirmed_at ="
+	    " coalesce(email_confirmed_at, now()), updated_at = now()"
+	    " WHERE id = $1 RETURNING id",
+	[STMT_TOKEN_INSERT] =
+	    "INSERT INTO participant_token (hash, participant_id) VALUES ($2, $1)",
+	[STMT_PLACE_CLAIM] =
+	    "UPDATE place p SET participant_id = $2 FROM ("
+	    " SELECT event_id, place_no FROM place"
+	    " WHERE event_id = $1 AND participant_id IS NULL"
+	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
+	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
+	    " RETURNING p.place_no",
+	[STMT_PLACE_RELEASE] =
+	    "UPDATE place SET participant_id = NULL WHERE participant_id = $1"
+	    " RETURNING place_no",
+	[STMT_WAITLIST_NEXT] =
+	    "SELECT id, name, email, language,"
+	    " email_confirmed_at IS NOT NULL AS email_confirmed"
+	    " FROM participant WHERE event_id = $1 AND status = 'waitlisted'"
+	    " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+	[STMT_HOLDS_EXPIRED] =
+	    "SELECT id, event_id, name, email, language FROM participant"
+	    " WHERE status = 'pending' AND hold_until < now()"
+	    " ORDER BY hold_until LIMIT $1 FOR UPDATE SKIP LOCKED",
+	[STMT_EVENTS_TO_FILL] =
+	    "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"
+	    " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
+	    " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
+	    " AND p.participant_id IS NULL)",
+	[STMT_OUTBOX_INSERT] =
+	    "INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+	    " recipient_name, language, payload, link_nonce)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id",
+	[STMT_OUTBOX_CLAIM] =
+	    "SELECT id, event_id, participant_id, kind, recipient,"
+	    " recipient_name, language, payload::text AS payload, link_nonce,"
+	    " attempts FROM outbox WHERE state = 'queued'"
+	    " AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
+	    " LIMIT $1 FOR UPDATE SKIP LOCKED",
+	[STMT_OUTBOX_SENT] =
+	    "UPDATE outbox SET state = 'sent', sent_at = now(),"
+	    " attempts = attempts + 1, last_error = NULL WHERE id = $1",
+	[STMT_OUTBOX_RETRY] =
+	    "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
+	    " next_attempt_at = now() + make_interval(secs => $3::int)"
+	    " WHERE id = $1",
+	[STMT_OUTBOX_FAILED] =
+	    "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
+	    " last_error = $2 WHERE id = $1",
+	[STMT_MIGRATION_APPLIED] =
+	    "SELECT 1 FROM schema_migrations WHERE version = $1",
+	[STMT_MIGRATION_RECORD] =
+	    "INSERT INTO schema_migrations (version) VALUES ($1)",
+};

@@ -1,0 +1,283 @@
+/*
+ * summitctl.c -- the command line: migrate, load the demo, run the mail
+ * worker, expire holds, allocate.
+ *
+ * Subcommands come from one table of {name, function, help}.  Global
+ * options (--config) come before the subcommand's name.
+ */
+#include "summit-config.h"
+#include "app/app.h"
+#include "base/base.h"
+#include "conf/conf.h"
+#include "ctl/ctl.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *opt_config;
+static gboolean opt_verbose;
+
+/* What most subcommands need: config, key, pool, templates. */
+struct ctl_env {
+	struct conf	*conf;
+	struct app	 app;
+};
+
+static void
+ctl_env_close(struct ctl_env *env)
+{
+	if (env->app.db != NULL)
+		db_pool_free(env->app.db);
+	if (env->app.tmpl != NULL)
+		tmpl_set_free(env->app.tmpl);
+	conf_free(env->conf);
+}
+
+static bool
+ctl_env_open(struct ctl_env *env, bool need_key, bool need_templates)
+{
+	g_autoptr(GError) error = NULL;
+
+	memset(env, 0, sizeof(*env));
+	env->conf = conf_load(opt_config, &error);
+	if (env->conf == NULL) {
+		fprintf(stderr, "summitctl: %s\n", error->message);
+		return false;
+	}
+	if (need_key) {
+		if (!conf_load_secret(env->conf, &error)) {
+			fprintf(stderr, "summitctl: %s\n", error->message);
+			return false;
+		}
+		env->app.key = g_bytes_get_data(env->conf->secret_key,
+		    &env->app.keylen);
+	}
+	if (need_templates) {
+		env->app.tmpl = tmpl_set_load(env->conf->templates_dir, &error);
+		if (env->app.tmpl == NULL) {
+			fprintf(stderr, "summitctl: %s\n", error->message);
+			return false;
+		}
+	}
+	env->app.conf = env->conf;
+	env->app.db = db_pool_new(env->conf->database_url, 1, 10000);
+	return true;
+}
+
+static int
+ctl_migrate(int argc, char **argv, const char *config)
+{
+	struct ctl_env env;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *dir = NULL;
+	DbConn *conn;
+	unsigned applied = 0;
+	int rc = 1;
+
+	(void)config;
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: summitctl migrate [DIR]\n");
+		return 1;
+	}
+	dir = argc == 2 ? g_strdup(argv[1]) :
+	    g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
+	if (!ctl_env_open(&env, false, false))
+		goto out;
+	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
+		fprintf(stderr, "summitctl: %s\n", error->message);
+		goto out;
+	}
+	if (db_migrate(conn, dir, &applied, &error)) {
+		printf("%u migration%s applied; the schema is up to date\n",
+		    applied, applied == 1 ? "" : "s");
+		rc = 0;
+	} else
+		fprintf(stderr, "summitctl: %s\n", error->message);
+	db_release(env.app.db, conn);
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
+static int
+ctl_load_demo(int argc, char **argv, const char *config)
+{
+	struct ctl_env env;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = g_build_filename(SUMMIT_SOURCE_DIR, "sql",
+	    "demo", "ki-toppmote.sql", NULL);
+	DbConn *conn;
+	int rc = 1;
+
+	(void)argv;
+	(void)config;
+	if (argc != 1) {
+		fprintf(stderr, "usage: summitctl load-demo\n");
+		return 1;
+	}
+	if (!ctl_env_open(&env, false, false))
+		goto out;
+	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
+		fprintf(stderr, "summitctl: %s\n", error->message);
+		goto out;
+	}
+	if (db_run_script(conn, path, &error)) {
+		printf("demo event \"Digitalt toppmøte om KI\" is loaded\n");
+		rc = 0;
+	} else
+		fprintf(stderr, "summitctl: could not load the demo: %s\n",
+		    error->message);
+	db_release(env.app.db, conn);
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
+static volatile sig_atomic_t ctl_stop;
+
+static void
+ctl_on_signal(int sig)
+{
+	(void)sig;
+	ctl_stop = 1;
+}
+
+static int
+ctl_mail_worker(int argc, char **argv, const char *config)
+{
+	gboolean once = FALSE;
+	GOptionEntry entries[] = {
+		{ "once", 0, 0, G_OPTION_ARG_NONE, &once,
+		    "deliver what is due, then exit", NULL },
+		G_OPTION_ENTRY_NULL
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(
+	    "- deliver the mail outbox");
+	g_autoptr(GError) error = NULL;
+	struct ctl_env env;
+	int rc = 1;
+
+	(void)config;
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
+		return 1;
+	}
+	if (!ctl_env_open(&env, true, true))
+		goto out;
+	signal(SIGINT, ctl_on_signal);
+	signal(SIGTERM, ctl_on_signal);
+	while (!ctl_stop) {
+		unsigned sent = 0;
+
+		if (!app_mail_deliver(&env.app, 100, &sent, &error)) {
+			fprintf(stderr, "summitctl: %s\n", error->message);
+			g_clear_error(&error);
+			if (once)
+				goto out;
+		} else if (sent > 0)
+			log_info("delivered %u message%s", sent,
+			    sent == 1 ? "" : "s");
+		if (sent == 100)
+			continue;
+		if (once)
+			break;
+		sleep((unsigned)env.conf->mail_poll_seconds);
+	}
+	rc = 0;
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
+static int
+ctl_expire(int argc, char **argv, const char *config)
+{
+	struct ctl_env env;
+	g_autoptr(GError) error = NULL;
+	unsigned changed = 0;
+	int rc = 1;
+
+	(void)argv;
+	(void)config;
+	if (argc != 1) {
+		fprintf(stderr, "usage: summitctl expire\n");
+		return 1;
+	}
+	if (!ctl_env_open(&env, true, false))
+		goto out;
+	if (app_expire_and_fill(&env.app, &changed, &error)) {
+		printf("%u registration%s changed status\n", changed,
+		    changed == 1 ? "" : "s");
+		rc = 0;
+	} else
+		fprintf(stderr, "summitctl: %s\n", error->message);
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **, const char *);
+	const char	*help;
+} ctl_commands[] = {
+	{ "migrate", ctl_migrate, "apply the database migrations in sql/" },
+	{ "load-demo", ctl_load_demo, "load the demo event (once)" },
+	{ "mail-worker", ctl_mail_worker, "deliver the mail outbox" },
+	{ "expire", ctl_expire,
+	    "expire lapsed holds and promote from the waitlist" },
+	{ "allocate", ctl_allocate, "place participants in sessions" },
+};
+
+static char *
+ctl_summary(void)
+{
+	GString *s = g_string_new("Commands:\n");
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ctl_commands); i++)
+		g_string_append_printf(s, "  %-12s %s\n", ctl_commands[i].name,
+		    ctl_commands[i].help);
+	return g_string_free(s, FALSE);
+}
+
+int
+main(int argc, char **argv)
+{
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+		    "configuration file", "FILE" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+		    "log debug messages", NULL },
+		G_OPTION_ENTRY_NULL
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(
+	    "COMMAND [ARGS...] - manage a Summit event");
+	g_autoptr(GError) error = NULL;
+	g_autofree char *summary = ctl_summary();
+	size_t i;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_summary(ctx, summary);
+	/* Options after the command's name belong to the command. */
+	g_option_context_set_strict_posix(ctx, TRUE);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "summitctl: %s\n", error->message);
+		return 1;
+	}
+	log_set_verbose(opt_verbose);
+	if (argc < 2) {
+		fprintf(stderr, "summitctl: a command is needed\n\n%s", summary);
+		return 1;
+	}
+	for (i = 0; i < G_N_ELEMENTS(ctl_commands); i++)
+		if (strcmp(argv[1], ctl_commands[i].name) == 0)
+			return ctl_commands[i].run(argc - 1, argv + 1,
+			    opt_config);
+	fprintf(stderr, "summitctl: unknown command \"%s\"\n\n%s", argv[1],
+	    summary);
+	return 1;
+}

@@ -1,0 +1,157 @@
+/*
+ * summitd.c -- the web server: configuration, wiring, background work,
+ * signals.
+ *
+ * Besides serving HTTP, summitd runs two periodic jobs in one background
+ * thread: expiring lapsed holds (filling places from the waitlist) and,
+ * unless the config hands mail to a separate `summitctl mail-worker`,
+ * draining the outbox.  Both are safe to run in many processes at once.
+ */
+#include "summit-config.h"
+#include "app/app.h"
+#include "base/base.h"
+#include "conf/conf.h"
+#include "web/web.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+struct summitd {
+	struct app	 app;
+	GMutex		 lock;
+	GCond		 wake;
+	bool		 stopping;
+};
+
+static gpointer
+summitd_jobs(gpointer data)
+{
+	struct summitd *d = data;
+	const struct conf *conf = d->app.conf;
+	gint64 next_expiry = 0;
+
+	for (;;) {
+		g_autoptr(GError) error = NULL;
+		gint64 now = g_get_monotonic_time(), deadline;
+		unsigned n = 0;
+
+		if (now >= next_expiry) {
+			if (!app_expire_and_fill(&d->app, &n, &error)) {
+				log_warnx("could not expire holds: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
+			next_expiry = now + conf->expiry_interval_seconds *
+			    G_USEC_PER_SEC;
+		}
+		n = 0;
+		if (conf->mail_worker_in_summitd &&
+		    !app_mail_deliver(&d->app, 100, &n, &error))
+			log_warnx("could not deliver mail: %s", error->message);
+		deadline = g_get_monotonic_time() + (n == 100 ? 0 :
+		    conf->mail_poll_seconds * G_USEC_PER_SEC);
+		g_mutex_lock(&d->lock);
+		while (!d->stopping && g_get_monotonic_time() < deadline)
+			g_cond_wait_until(&d->wake, &d->lock, deadline);
+		if (d->stopping) {
+			g_mutex_unlock(&d->lock);
+			return NULL;
+		}
+		g_mutex_unlock(&d->lock);
+	}
+}
+
+static gboolean
+summitd_on_signal(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree char *config = NULL;
+	gboolean check = FALSE, verbose = FALSE;
+	GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
+		    "configuration file", "FILE" },
+		{ "check-config", 'n', 0, G_OPTION_ARG_NONE, &check,
+		    "check the configuration, print \"configuration OK\" and "
+		    "exit", NULL },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+		    "log debug messages", NULL },
+		G_OPTION_ENTRY_NULL
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(
+	    "- the Summit web server");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) conf = NULL;
+	g_autoptr(TmplSet) tmpl = NULL;
+	g_autoptr(DbPool) pool = NULL;
+	g_autoptr(Web) web = NULL;
+	g_autoptr(GMainLoop) loop = NULL;
+	struct summitd d;
+	GThread *jobs;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
+		fprintf(stderr, "summitd: %s\n", error ? error->message :
+		    "unexpected arguments");
+		return 1;
+	}
+	log_set_verbose(verbose);
+	conf = conf_load(config, &error);
+	if (conf == NULL || !conf_load_secret(conf, &error)) {
+		fprintf(stderr, "summitd: %s\n", error->message);
+		return 1;
+	}
+	tmpl = tmpl_set_load(conf->templates_dir, &error);
+	if (tmpl == NULL) {
+		fprintf(stderr, "summitd: %s\n", error->message);
+		return 1;
+	}
+	memset(&d, 0, sizeof(d));
+	d.app.conf = conf;
+	d.app.tmpl = tmpl;
+	d.app.key = g_bytes_get_data(conf->secret_key, &d.app.keylen);
+	/* The threads of the HTTP pool plus the background jobs. */
+	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
+	d.app.db = pool;
+	web = web_new(&d.app, &error);
+	if (web == NULL) {
+		fprintf(stderr, "summitd: %s\n", error->message);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	if (!web_start(web, &error)) {
+		fprintf(stderr, "summitd: %s\n", error->message);
+		return 1;
+	}
+	log_info("summitd %s listening on %s port %" G_GINT64_FORMAT
+	    " (public URL %s)", SUMMIT_VERSION, conf->listen_address,
+	    conf->port, conf->public_url);
+
+	g_mutex_init(&d.lock);
+	g_cond_init(&d.wake);
+	jobs = g_thread_new("jobs", summitd_jobs, &d);
+	loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
+	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
+	g_main_loop_run(loop);
+
+	log_info("summitd stopping");
+	g_mutex_lock(&d.lock);
+	d.stopping = true;
+	g_cond_signal(&d.wake);
+	g_mutex_unlock(&d.lock);
+	g_thread_join(jobs);
+	g_clear_pointer(&web, web_free);
+	g_mutex_clear(&d.lock);
+	g_cond_clear(&d.wake);
+	return 0;
+}

@@ -1,0 +1,100 @@
+/*
+ * internal.h -- what the files of web/ share: the request object, the
+ * response helpers and the handlers' signature.
+ */
+#ifndef SUMMIT_WEB_INTERNAL_H
+#define SUMMIT_WEB_INTERNAL_H
+
+#include "web/web.h"
+
+#include <stdbool.h>
+#include <microhttpd.h>
+#include <json-glib/json-glib.h>
+
+struct web {
+	const struct app	*app;
+	const struct conf	*conf;
+	struct MHD_Daemon	*daemon;
+	JsonObject		*catalog[2];	/* nb, en */
+	GHashTable		*statics;	/* path -> GBytes */
+	bool			 https;
+	/* The event page, rendered at most once a second per language. */
+	GMutex			 cache_lock;
+	GBytes			*event_page[2];
+	gint64			 event_page_at[2];
+};
+
+/* One request object per request, freed when libmicrohttpd completes it. */
+struct web_req {
+	struct web		*web;
+	struct MHD_Connection	*conn;
+	char			 id[9];
+	gint64			 started;
+	const char		*method;
+	char			*path;		/* canonical, decoded */
+	char			*log_path;	/* path with secrets cut out */
+	GString			*body;
+	bool			 body_too_big;
+	bool			 dispatched;
+	const char		*lang;		/* "nb" or "en" */
+	char			*csrf_cookie;	/* NULL: make one */
+	bool			 set_lang_cookie;
+	/* The response being built. */
+	unsigned		 status;
+	GString			*out;
+	const char		*content_type;
+	char			*location;
+	GPtrArray		*headers;	/* "Name", "value", ... */
+	size_t			 bytes_out;
+};
+
+typedef void (*web_handler)(struct web_req *req, const char *arg);
+
+/* server.c */
+int web_lang_index(const char *lang);
+/* The template context every page starts from: t, lang, other_lang, csrf,
+ * path (transfer full). */
+JsonObject *web_page_ctx(struct web_req *req);
+/* Renders template name into the response with status. */
+void web_render(struct web_req *req, unsigned status, const char *name,
+    JsonObject *ctx);
+/* A small error page from the error.html template. */
+void web_error_page(struct web_req *req, unsigned status, const char *key);
+/* 303 See Other to a path of ours. */
+void web_redirect(struct web_req *req, const char *path);
+void web_add_header(struct web_req *req, const char *name, const char *value);
+/* Maps an app error to a page: 404, 409, 503 or 500. */
+void web_app_error(struct web_req *req, const GError *error);
+/* Decodes the urlencoded body; on failure answers 400 and returns NULL. */
+GHashTable *web_form(struct web_req *req);
+/* True if the form carries the CSRF token matching the cookie; else
+ * answers 403. */
+bool web_csrf_ok(struct web_req *req, GHashTable *form);
+/* The value of query parameter name, or NULL. */
+const char *web_query(struct web_req *req, const char *name);
+
+/* pages.c */
+void page_event(struct web_req *req, const char *arg);
+void page_register_form(struct web_req *req, const char *arg);
+void page_register_post(struct web_req *req, const char *arg);
+void page_registered(struct web_req *req, const char *arg);
+void page_privacy(struct web_req *req, const char *arg);
+void page_health(struct web_req *req, const char *arg);
+/* me.c */
+void page_confirm(struct web_req *req, const char *arg);
+void page_me(struct web_req *req, const char *arg);
+void page_me_preferences(struct web_req *req, const char *arg);
+void page_me_cancel(struct web_req *req, const char *arg);
+/* ranking.c: rank1..rank5 fields <-> session ids */
+struct web_ranking {
+	gint64	sessions[APP_MAX_RANKS];
+	size_t	n;
+	const char *error;	/* catalog key of the problem, or NULL */
+};
+void web_ranking_parse(GHashTable *form, struct web_ranking *r);
+/* Adds "options" to each session in event's slots with the chosen rank
+ * marked, and "ranks" (1..5, each with its options) to ctx. */
+void web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
+    size_t n);
+
+#endif

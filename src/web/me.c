@@ -1,0 +1,147 @@
+/*
+ * me.c -- the participant's own page, reached from the link in their
+ * e-mail: confirm, see the registration, rank again, cancel.
+ *
+ * The token is the only key to these pages, so every answer carries
+ * Referrer-Policy: no-referrer and Cache-Control: no-store (server.c).
+ */
+#include "web/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+void
+page_confirm(struct web_req *req, const char *token)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *status = NULL, *to = NULL;
+
+	if (!app_confirm(req->web->app, token, &status, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	to = g_strdup_printf("/me/%s?done=confirmed", token);
+	web_redirect(req, to);
+}
+
+static void
+me_render(struct web_req *req, const char *token, unsigned status,
+    const char *error_key)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *p, *event, *t;
+	JsonArray *prefs;
+	gint64 chosen[APP_MAX_RANKS];
+	size_t n = 0;
+	const char *st, *done = web_query(req, "done");
+	guint i;
+
+	p = app_participant_view(req->web->app, token, &error);
+	if (p == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	event = app_event_view(req->web->app, req->lang, &error);
+	if (event == NULL) {
+		json_object_unref(p);
+		web_app_error(req, error);
+		return;
+	}
+	ctx = web_page_ctx(req);
+	prefs = json_object_get_array_member(p, "preferences");
+	for (i = 0; i < json_array_get_length(prefs) && n < APP_MAX_RANKS; i++) {
+		JsonObject *pr = json_array_get_object_element(prefs, i);
+
+		app_localise(pr, req->lang, (const char *const[]){ "title",
+		    NULL });
+		chosen[n++] = db_int(pr, "session_id");
+	}
+	st = db_str(p, "status");
+	t = req->web->catalog[web_lang_index(req->lang)];
+	{
+		g_autofree char *key = g_strconcat("status_", st, NULL);
+
+		json_object_set_string_member(ctx, "status_text",
+		    json_object_has_member(t, key) ?
+		    json_object_get_string_member(t, key) : st);
+	}
+	json_object_set_boolean_member(ctx, "active",
+	    strcmp(st, "cancelled") != 0 && strcmp(st, "expired") != 0);
+	json_object_set_boolean_member(ctx, "is_pending",
+	    strcmp(st, "pending") == 0);
+	json_object_set_boolean_member(ctx, "is_waitlisted",
+	    strcmp(st, "waitlisted") == 0);
+	if (done != NULL) {
+		g_autofree char *key = g_strconcat("done_", done, NULL);
+
+		if (json_object_has_member(t, key))
+			json_object_set_string_member(ctx, "notice",
+			    json_object_get_string_member(t, key));
+	}
+	if (error_key != NULL)
+		json_object_set_string_member(ctx, "form_error",
+		    json_object_has_member(t, error_key) ?
+		    json_object_get_string_member(t, error_key) : error_key);
+	json_object_set_string_member(ctx, "token", token);
+	web_ranking_ctx(ctx, event, chosen, n);
+	json_object_set_object_member(ctx, "event", event);
+	json_object_set_object_member(ctx, "p", p);
+	web_render(req, status, "me.html", ctx);
+}
+
+void
+page_me(struct web_req *req, const char *token)
+{
+	me_render(req, token, MHD_HTTP_OK, NULL);
+}
+
+void
+page_me_preferences(struct web_req *req, const char *token)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *to = NULL;
+	struct web_ranking r;
+
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	web_ranking_parse(form, &r);
+	if (r.error != NULL) {
+		me_render(req, token, MHD_HTTP_BAD_REQUEST, r.error);
+		return;
+	}
+	if (!app_participant_rerank(req->web->app, token, r.sessions, r.n,
+	    &error)) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
+			me_render(req, token, MHD_HTTP_BAD_REQUEST,
+			    "err_invalid");
+		else
+			web_app_error(req, error);
+		return;
+	}
+	to = g_strdup_printf("/me/%s?done=saved", token);
+	web_redirect(req, to);
+}
+
+void
+page_me_cancel(struct web_req *req, const char *token)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *to = NULL;
+
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if (g_strcmp0(g_hash_table_lookup(form, "confirm"), "yes") != 0) {
+		me_render(req, token, MHD_HTTP_BAD_REQUEST,
+		    "err_cancel_confirm");
+		return;
+	}
+	if (!app_participant_cancel(req->web->app, token, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	to = g_strdup_printf("/me/%s?done=cancelled", token);
+	web_redirect(req, to);
+}

@@ -1,0 +1,275 @@
+/*
+ * pages.c -- the public pages: the event, registration, privacy.
+ */
+#include "web/internal.h"
+#include "base/base.h"
+#include "form/form.h"
+
+#include <string.h>
+
+/* The event page changes only when someone registers: render it at most
+ * once a second per language, so a rush of visitors costs no queries. */
+#define EVENT_PAGE_TTL_US G_USEC_PER_SEC
+
+void
+page_event(struct web_req *req, const char *arg)
+{
+	struct web *web = req->web;
+	int li = web_lang_index(req->lang);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *event;
+	GBytes *page = NULL;
+	gint64 now = g_get_monotonic_time();
+	gsize len;
+	const char *data;
+
+	(void)arg;
+	g_mutex_lock(&web->cache_lock);
+	if (web->event_page[li] != NULL &&
+	    now - web->event_page_at[li] < EVENT_PAGE_TTL_US)
+		page = g_bytes_ref(web->event_page[li]);
+	g_mutex_unlock(&web->cache_lock);
+
+	if (page == NULL) {
+		event = app_event_view(web->app, req->lang, &error);
+		if (event == NULL) {
+			web_app_error(req, error);
+			return;
+		}
+		ctx = web_page_ctx(req);
+		json_object_set_object_member(ctx, "event", event);
+		web_render(req, MHD_HTTP_OK, "event.html", ctx);
+		if (req->status != MHD_HTTP_OK)
+			return;
+		page = g_bytes_new(req->out->str, req->out->len);
+		g_mutex_lock(&web->cache_lock);
+		if (web->event_page[li] != NULL)
+			g_bytes_unref(web->event_page[li]);
+		web->event_page[li] = g_bytes_ref(page);
+		web->event_page_at[li] = now;
+		g_mutex_unlock(&web->cache_lock);
+		g_bytes_unref(page);
+		return;
+	}
+	data = g_bytes_get_data(page, &len);
+	g_string_truncate(req->out, 0);
+	g_string_append_len(req->out, data, (gssize)len);
+	req->status = MHD_HTTP_OK;
+	req->content_type = "text/html; charset=utf-8";
+	g_bytes_unref(page);
+}
+
+enum reg_field {
+	RF_NAME,
+	RF_EMAIL,
+	RF_ORGANISATION,
+	RF_SECTOR,
+	RF_ROLE,
+	RF_NEEDS,
+	RF_LANGUAGE,
+	RF_CONSENT,
+	RF__MAX
+};
+
+static const struct form_field reg_fields[RF__MAX] = {
+	[RF_NAME] = { "name", FORM_LINE, 200, true, 0, 0 },
+	[RF_EMAIL] = { "email", FORM_EMAIL, 254, true, 0, 0 },
+	[RF_ORGANISATION] = { "organisation", FORM_LINE, 200, true, 0, 0 },
+	[RF_SECTOR] = { "sector", FORM_LINE, 32, true, 0, 0 },
+	[RF_ROLE] = { "role", FORM_LINE, 200, false, 0, 0 },
+	[RF_NEEDS] = { "needs", FORM_BLOCK, 2000, false, 0, 0 },
+	[RF_LANGUAGE] = { "language", FORM_LINE, 2, true, 0, 0 },
+	[RF_CONSENT] = { "consent", FORM_BOOL, 0, true, 0, 0 },
+};
+
+/* Fields a form may carry besides reg_fields. */
+static bool
+reg_known_field(const char *name)
+{
+	size_t i;
+
+	if (strcmp(name, "_csrf") == 0 ||
+	    (g_str_has_prefix(name, "rank") && strlen(name) == 5 &&
+	    name[4] >= '1' && name[4] <= '5'))
+		return true;
+	for (i = 0; i < RF__MAX; i++)
+		if (strcmp(name, reg_fields[i].name) == 0)
+			return true;
+	return false;
+}
+
+/* The form page, with what was typed and a message per wrong field. */
+static void
+reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
+    JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *event, *values;
+	struct web_ranking r = { 0 };
+	JsonArray *sectors;
+	const char *lang_value;
+	guint i;
+
+	event = app_event_view(req->web->app, req->lang, &error);
+	if (event == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = web_page_ctx(req);
+	values = json_object_new();
+	if (form != NULL) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, form);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			if (strcmp(k, "_csrf") != 0)
+				json_object_set_string_member(values, k, v);
+		web_ranking_parse(form, &r);
+	}
+	lang_value = json_object_has_member(values, "language") ?
+	    json_object_get_string_member(values, "language") : req->lang;
+	json_object_set_boolean_member(values, "language_en",
+	    strcmp(lang_value, "en") == 0);
+	json_object_set_boolean_member(values, "language_nb",
+	    strcmp(lang_value, "en") != 0);
+	sectors = json_object_get_array_member(event, "sectors");
+	for (i = 0; i < json_array_get_length(sectors); i++) {
+		JsonObject *s = json_array_get_object_element(sectors, i);
+
+		json_object_set_boolean_member(s, "selected",
+		    json_object_has_member(values, "sector") &&
+		    g_strcmp0(db_str(s, "code"), json_object_get_string_member(
+		    values, "sector")) == 0);
+	}
+	web_ranking_ctx(ctx, event, r.sessions, r.n);
+	json_object_set_object_member(ctx, "event", event);
+	json_object_set_object_member(ctx, "v", values);
+	json_object_set_object_member(ctx, "err",
+	    errors ? json_object_ref(errors) : json_object_new());
+	json_object_set_boolean_member(ctx, "has_errors",
+	    errors != NULL && json_object_get_size(errors) > 0);
+	web_render(req, status, "register.html", ctx);
+}
+
+void
+page_register_form(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
+}
+
+static void
+reg_field_error(JsonObject *errors, JsonObject *t, const char *field,
+    const char *key)
+{
+	json_object_set_string_member(errors, field,
+	    json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key);
+}
+
+void
+page_register_post(struct web_req *req, const char *arg)
+{
+	static const char *const field_err_keys[FORM_FIELD__MAX] = {
+		[FORM_FIELD_OK] = "",
+		[FORM_FIELD_MISSING] = "err_missing",
+		[FORM_FIELD_TOOLONG] = "err_toolong",
+		[FORM_FIELD_INVALID] = "err_invalid",
+		[FORM_FIELD_CONTROL] = "err_control",
+		[FORM_FIELD_RANGE] = "err_invalid",
+	};
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	g_autoptr(GError) error = NULL;
+	struct form_value v[RF__MAX];
+	struct web_ranking r;
+	struct app_registration reg;
+	enum app_reg_outcome outcome;
+	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
+	GHashTableIter it;
+	gpointer k;
+	size_t i;
+
+	(void)arg;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	g_hash_table_iter_init(&it, form);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (!reg_known_field(k)) {
+			log_warnx("request %s: unknown form field", req->id);
+			web_error_page(req, MHD_HTTP_BAD_REQUEST,
+			    "error_bad_request");
+			return;
+		}
+
+	form_validate(form, reg_fields, RF__MAX, v);
+	for (i = 0; i < RF__MAX; i++)
+		if (v[i].err != FORM_FIELD_OK)
+			reg_field_error(errors, t, reg_fields[i].name,
+			    i == RF_CONSENT ? "err_consent" :
+			    field_err_keys[v[i].err]);
+	if (v[RF_LANGUAGE].str != NULL && strcmp(v[RF_LANGUAGE].str, "nb") != 0 &&
+	    strcmp(v[RF_LANGUAGE].str, "en") != 0)
+		reg_field_error(errors, t, "language", "err_invalid");
+	web_ranking_parse(form, &r);
+	if (r.error != NULL)
+		reg_field_error(errors, t, "sessions", r.error);
+
+	if (json_object_get_size(errors) == 0) {
+		reg = (struct app_registration){
+			.name = v[RF_NAME].str, .email = v[RF_EMAIL].str,
+			.organisation = v[RF_ORGANISATION].str,
+			.sector = v[RF_SECTOR].str, .role = v[RF_ROLE].str,
+			.needs = v[RF_NEEDS].str,
+			.language = v[RF_LANGUAGE].str, .nsessions = r.n,
+		};
+		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
+		if (app_register(req->web->app, &reg, &outcome, &error)) {
+			form_values_clear(v, RF__MAX);
+			web_redirect(req, outcome == APP_REG_WAITLISTED ?
+			    "/registered?waitlist=1" : "/registered");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			form_values_clear(v, RF__MAX);
+			web_app_error(req, error);
+			return;
+		}
+		/* The app names the field the database refused. */
+		reg_field_error(errors, t, error->message, "err_invalid");
+	}
+	form_values_clear(v, RF__MAX);
+	reg_render_form(req, MHD_HTTP_BAD_REQUEST, form, errors);
+}
+
+void
+page_registered(struct web_req *req, const char *arg)
+{
+	g_autoptr(JsonObject) ctx = web_page_ctx(req);
+
+	(void)arg;
+	json_object_set_boolean_member(ctx, "waitlisted",
+	    g_strcmp0(web_query(req, "waitlist"), "1") == 0);
+	web_render(req, MHD_HTTP_OK, "registered.html", ctx);
+}
+
+void
+page_privacy(struct web_req *req, const char *arg)
+{
+	g_autoptr(JsonObject) ctx = web_page_ctx(req);
+
+	(void)arg;
+	web_render(req, MHD_HTTP_OK, "privacy.html", ctx);
+}
+
+void
+page_health(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	g_string_assign(req->out, "ok\n");
+	req->status = MHD_HTTP_OK;
+	req->content_type = "text/plain; charset=utf-8";
+}

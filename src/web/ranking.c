@@ -1,0 +1,86 @@
+/*
+ * ranking.c -- the five "rank N" choosers of the registration and
+ * participant pages: from form fields to session ids and back.
+ */
+#include "web/internal.h"
+
+void
+web_ranking_parse(GHashTable *form, struct web_ranking *r)
+{
+	int i;
+
+	r->n = 0;
+	r->error = NULL;
+	for (i = 1; i <= APP_MAX_RANKS; i++) {
+		char key[8];
+		const char *v;
+		guint64 id;
+		size_t j;
+
+		g_snprintf(key, sizeof(key), "rank%d", i);
+		v = g_hash_table_lookup(form, key);
+		if (v == NULL || *v == '\0')
+			continue;	/* a gap: later ranks move up */
+		if (!g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id,
+		    NULL)) {
+			r->error = "err_invalid";
+			return;
+		}
+		for (j = 0; j < r->n; j++)
+			if (r->sessions[j] == (gint64)id) {
+				r->error = "err_rank_duplicate";
+				return;
+			}
+		r->sessions[r->n++] = (gint64)id;
+	}
+	if (r->n == 0)
+		r->error = "err_rank_none";
+}
+
+void
+web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
+    size_t n)
+{
+	JsonArray *slots = json_object_get_array_member(event, "slots");
+	JsonArray *ranks = json_array_new();
+	size_t rank;
+
+	for (rank = 0; rank < APP_MAX_RANKS; rank++) {
+		JsonObject *ro = json_object_new();
+		JsonArray *groups = json_array_new();
+		guint i, j;
+
+		json_object_set_int_member(ro, "n", (gint64)rank + 1);
+		for (i = 0; i < json_array_get_length(slots); i++) {
+			JsonObject *slot = json_array_get_object_element(slots,
+			    i);
+			JsonArray *sessions = json_object_get_array_member(slot,
+			    "sessions");
+			JsonObject *g = json_object_new();
+			JsonArray *opts = json_array_new();
+
+			json_object_set_string_member(g, "starts",
+			    db_str(slot, "starts"));
+			json_object_set_string_member(g, "ends",
+			    db_str(slot, "ends"));
+			for (j = 0; j < json_array_get_length(sessions); j++) {
+				JsonObject *s = json_array_get_object_element(
+				    sessions, j);
+				JsonObject *o = json_object_new();
+
+				json_object_set_int_member(o, "id",
+				    db_int(s, "id"));
+				json_object_set_string_member(o, "title",
+				    db_str(s, "title"));
+				json_object_set_boolean_member(o, "selected",
+				    rank < n && chosen[rank] == db_int(s, "id"));
+				json_array_add_object_element(opts, o);
+			}
+			json_object_set_array_member(g, "options", opts);
+			json_array_add_object_element(groups, g);
+		}
+		json_object_set_array_member(ro, "groups", groups);
+		json_array_add_object_element(ranks, ro);
+	}
+	json_object_set_array_member(ctx, "ranks", ranks);
+}

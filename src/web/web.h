@@ -1,0 +1,33 @@
+/*
+ * web.h -- summitd's HTTP server (libmicrohttpd) and its pages.
+ *
+ * Handlers parse the request, call one use case in app/, and render one
+ * template.  The server holds no state another summitd would need: only
+ * caches that expire within a second.
+ */
+#ifndef SUMMIT_WEB_H
+#define SUMMIT_WEB_H
+
+#include <glib.h>
+#include "app/app.h"
+
+#define SUMMIT_WEB_ERROR (web_error_quark())
+GQuark web_error_quark(void);
+
+enum web_err {
+	WEB_OK = 0,
+	WEB_ESTART,	/* the listener could not start */
+	WEB_ELOAD,	/* a catalog or static file could not be loaded */
+	WEB__MAX
+};
+
+typedef struct web Web;
+
+/* Loads the message catalogs and static files (transfer full). */
+Web *web_new(const struct app *app, GError **error);
+gboolean web_start(Web *web, GError **error);
+/* Stops accepting, finishes requests in flight, frees web. */
+void web_free(Web *web);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Web, web_free)
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * test_base.c -- input checks, tokens and HMAC.
+ */
+#include "base/base.h"
+
+#include <string.h>
+
+static void
+test_line(void)
+{
+	g_assert_cmpint(text_check_line("Kari Nordmann", 200), ==, TEXT_OK);
+	g_assert_cmpint(text_check_line("Bjørn Ærø Åsen 😀", 200), ==, TEXT_OK);
+	g_assert_cmpint(text_check_line("", 200), ==, TEXT_EMPTY);
+	g_assert_cmpint(text_check_line("   ", 200), ==, TEXT_EMPTY);
+	g_assert_cmpint(text_check_line(NULL, 200), ==, TEXT_EMPTY);
+	g_assert_cmpint(text_check_line("a\nb", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\rb", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\tb", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\x7f", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\xc2\x85", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\xe2\x80\xa8", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("\xff\xfe", 200), ==, TEXT_BADUTF8);
+	g_assert_cmpint(text_check_line("\xc0\xaf", 200), ==, TEXT_BADUTF8);
+	/* Characters, not octets: five 2-octet letters fit in 5. */
+	g_assert_cmpint(text_check_line("æøåæø", 5), ==, TEXT_OK);
+	g_assert_cmpint(text_check_line("æøåæøå", 5), ==, TEXT_TOOLONG);
+}
+
+static void
+test_block(void)
+{
+	g_assert_cmpint(text_check_block("line 1\nline 2\r\n\tx", 100), ==,
+	    TEXT_OK);
+	g_assert_cmpint(text_check_block("nul\x01", 100), ==, TEXT_CONTROL);
+}
+
+static void
+test_email(void)
+{
+	static const char *good[] = { "kari@example.no", "a.b+c@lo.no",
+	    "x_y@sub.domain.org", "o'neil@nho.no" };
+	static const char *bad[] = { "plain", "@example.no", "kari@", "kari@no",
+	    "kari@@example.no", "ka ri@example.no", ".kari@example.no",
+	    "kari.@example.no", "ka..ri@example.no", "kari@-x.no",
+	    "kari@x-.no", "kari@x..no", "kari@x.no.", "kåri@example.no",
+	    "kari@exa_mple.no", "kari@example.no\r\nBcc: x@y.z" };
+	char longer[300];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(good); i++)
+		g_assert_cmpint(text_check_email(good[i]), ==, TEXT_OK);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++)
+		g_assert_cmpint(text_check_email(bad[i]), ==, TEXT_BADEMAIL);
+	g_assert_cmpint(text_check_email(""), ==, TEXT_EMPTY);
+	memset(longer, 'a', sizeof(longer));
+	memcpy(longer + 250, "@x.no", 6);
+	g_assert_cmpint(text_check_email(longer), ==, TEXT_TOOLONG);
+}
+
+static void
+test_one_line(void)
+{
+	g_autofree char *s = text_one_line("a\r\nBcc: evil@x.no");
+
+	g_assert_cmpstr(s, ==, "a  Bcc: evil@x.no");
+}
+
+static void
+test_tokens(void)
+{
+	g_autofree char *a = token_new();
+	g_autofree char *b = token_new();
+	g_autofree char *h = NULL;
+
+	g_assert_cmpuint(strlen(a), ==, 32);
+	g_assert_true(token_is_wellformed(a));
+	g_assert_cmpstr(a, !=, b);
+	g_assert_false(token_is_wellformed("ABCDEF0123456789abcdef0123456789"));
+	g_assert_false(token_is_wellformed("abc"));
+	g_assert_false(token_is_wellformed("0123456789abcdef0123456789abcdef0"));
+	g_assert_false(token_is_wellformed(NULL));
+	/* SHA-256("abc"), from FIPS 180-2. */
+	h = token_hash("abc");
+	g_assert_cmpstr(h, ==, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+}
+
+static void
+test_hmac(void)
+{
+	/* RFC 4231 test case 2. */
+	g_autofree char *mac = token_hmac((const guint8 *)"Jefe", 4,
+	    "what do ya want for nothing?");
+
+	g_assert_cmpstr(mac, ==, "5bdcc146bf60754e6a042426089575c7"
+	    "5a003f089d2739839dec58b964ec3843");
+	g_assert_true(token_equal("abc", "abc"));
+	g_assert_false(token_equal("abc", "abd"));
+	g_assert_false(token_equal("abc", "abcd"));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/base/text/line", test_line);
+	g_test_add_func("/base/text/block", test_block);
+	g_test_add_func("/base/text/email", test_email);
+	g_test_add_func("/base/text/one_line", test_one_line);
+	g_test_add_func("/base/token/new_hash", test_tokens);
+	g_test_add_func("/base/token/hmac", test_hmac);
+	return g_test_run();
+}
