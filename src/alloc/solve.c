@@ -1,0 +1,724 @@
+/*
+ * solve.c -- the exact solver: a min-cost flow on the allocation network.
+ *
+ * The network is DESIGN.md's, contracted as FORMAT.md describes:
+ *
+ *   source -> p            first seat: cap 1, cost 0; further seats: cap
+ *                          wanted - 1, cost W2 (a pinned participant has
+ *                          only further seats: a pin already serves them)
+ *   p -> (p, slot)         cap 1, only if p ranked two or more sessions
+ *                          in the slot; else the preference arc leaves p
+ *   (p, t) -> (s, org)     cap 1, one arc per free preference, cost
+ *                          B * rank_cost + (tier 4 on ? not published : 0)
+ *   (s, org) -> (s, sec)   cap max_per_org minus pins, only if the org can
+ *                          exceed it; else the preference arc enters
+ *                          (s, sec) or s directly
+ *   (s, sec) -> s          cap max_per_sector minus pins, likewise
+ *   s -> sink              cap capacity minus pins
+ *
+ * Pins are taken out before the flow (they use up seats and limits);
+ * banned preferences and those in a pinned slot get no arc.
+ *
+ * Weights.  L = free preference arcs, c = the largest rank cost, B = 1
+ * without tier 4 and (published placements + 1) with it.  A simple residual
+ * cycle uses each preference arc at most once, so its change of
+ * B * cost + unpublished seats is at most X = L * (B * c + 1) in size, and
+ * of published seats at most B - 1; W2 = X + 1 then makes one more
+ * participant served (a first seat instead of a further one) worth more
+ * than any change of cost, and B makes one unit of rank cost worth more
+ * than any change in published seats kept.  Tier 1 needs no weight: the
+ * flow is a maximum flow, and among maximum flows a minimum-cost one is
+ * lexicographically optimal for tiers 2-4 (FORMAT.md, "An alternative to
+ * the bypass", and the cycle argument there).  X stays far below 2^63.
+ *
+ * Algorithm: primal-dual successive shortest paths.  Each round runs
+ * Dijkstra on reduced costs (a radix heap: keys are 64-bit and monotone)
+ * from the source, whose arcs are kept implicitly per participant, and
+ * stops as soon as the sink is settled; potentials are updated only for
+ * the settled nodes (the others implicitly move with the sink, which a
+ * shift common to all nodes absorbs).  Then, like Dinic, it augments a
+ * blocking flow on the admissible arcs (zero reduced cost) level by level
+ * until the sink is cut off, so one round places as many participants as
+ * its distance allows.  Every augmenting path carries one unit: each holds
+ * a preference arc of capacity one.  Each intermediate flow is of minimum
+ * cost for its value, so the last one is a min-cost maximum flow.
+ *
+ * Caveats: arc costs are 32-bit, so the solver refuses (ALLOC_ETOOBIG) a
+ * problem where B * c would not fit; nothing realistic comes near it.
+ */
+#include "alloc/alloc_int.h"
+
+#include <string.h>
+
+struct arcbuf {
+	guint32	*tail, *head;
+	gint32	*cap, *cost;
+	size_t	 n, size;
+};
+
+struct net {
+	guint32	 n;		/* nodes; participants are 0 .. n_part - 1 */
+	guint32	 n_part;
+	guint32	 sink;
+	guint32	*first;		/* CSR: arcs of u are first[u] .. first[u+1]-1 */
+	guint32	*head;
+	guint32	*rev;
+	gint32	*cap;		/* residual capacity */
+	gint32	*cost;
+	gint64	*pi;		/* potentials, up to a shift common to all */
+	gint64	 pi_src;
+	gint64	 w2;		/* cost of a further seat */
+	guint32	*r1, *r2;	/* residual first and further seats */
+	/* work arrays */
+	gint64	*dist;
+	guint32	*dstamp, *done, *lstamp, *cstamp, *cur;
+	gint32	*level;
+	guint32	 stamp;
+	guint32	*active;	/* participants with seats to fill */
+	guint32	 n_active;
+	guint32	*list;		/* settled nodes, or the BFS queue */
+	guint32	*path;
+};
+
+struct ritem {
+	guint64	 key;
+	guint32	 node;
+};
+
+struct rbucket {
+	struct ritem *v;
+	size_t	 n, size;
+};
+
+/* A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan): monotone integer keys. */
+struct rheap {
+	guint64	 last;
+	size_t	 count;
+	struct rbucket b[65];
+};
+
+static inline guint
+rheap_index(const struct rheap *h, guint64 key)
+{
+	guint64 x = key ^ h->last;
+
+	return x == 0 ? 0 : 64 - (guint)__builtin_clzll(x);
+}
+
+static inline void
+rbucket_add(struct rbucket *b, guint64 key, guint32 node)
+{
+	if (b->n == b->size) {
+		b->size = b->size ? b->size * 2 : 64;
+		b->v = g_renew(struct ritem, b->v, b->size);
+	}
+	b->v[b->n].key = key;
+	b->v[b->n].node = node;
+	b->n++;
+}
+
+static inline void
+rheap_push(struct rheap *h, guint64 key, guint32 node)
+{
+	rbucket_add(&h->b[rheap_index(h, key)], key, node);
+	h->count++;
+}
+
+static bool
+rheap_pop(struct rheap *h, guint64 *key, guint32 *node)
+{
+	struct rbucket *b;
+
+	if (h->count == 0)
+		return false;
+	if (h->b[0].n == 0) {
+		guint i = 1;
+		guint64 min;
+
+		while (h->b[i].n == 0)
+			i++;
+		b = &h->b[i];
+		min = b->v[0].key;
+		for (size_t j = 1; j < b->n; j++)
+			if (b->v[j].key < min)
+				min = b->v[j].key;
+		h->last = min;
+		for (size_t j = 0; j < b->n; j++)
+			rbucket_add(&h->b[rheap_index(h, b->v[j].key)],
+			    b->v[j].key, b->v[j].node);
+		b->n = 0;
+	}
+	b = &h->b[0];
+	b->n--;
+	h->count--;
+	*key = b->v[b->n].key;
+	*node = b->v[b->n].node;
+	return true;
+}
+
+static void
+rheap_reset(struct rheap *h)
+{
+	for (guint i = 0; i < 65; i++)
+		h->b[i].n = 0;
+	h->count = 0;
+	h->last = 0;
+}
+
+static void
+rheap_clear(struct rheap *h)
+{
+	for (guint i = 0; i < 65; i++)
+		g_free(h->b[i].v);
+	memset(h, 0, sizeof(*h));
+}
+
+static void
+arc_add(struct arcbuf *a, guint32 tail, guint32 head, gint32 cap,
+    gint32 cost)
+{
+	if (a->n == a->size) {
+		a->size = a->size ? a->size * 2 : 1024;
+		a->tail = g_renew(guint32, a->tail, a->size);
+		a->head = g_renew(guint32, a->head, a->size);
+		a->cap = g_renew(gint32, a->cap, a->size);
+		a->cost = g_renew(gint32, a->cost, a->size);
+	}
+	a->tail[a->n] = tail;
+	a->head[a->n] = head;
+	a->cap[a->n] = cap;
+	a->cost[a->n] = cost;
+	a->n++;
+}
+
+static void
+arcbuf_clear(struct arcbuf *a)
+{
+	g_free(a->tail);
+	g_free(a->head);
+	g_free(a->cap);
+	g_free(a->cost);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+net_clear(struct net *g)
+{
+	g_free(g->first);
+	g_free(g->head);
+	g_free(g->rev);
+	g_free(g->cap);
+	g_free(g->cost);
+	g_free(g->pi);
+	g_free(g->r1);
+	g_free(g->r2);
+	g_free(g->dist);
+	g_free(g->dstamp);
+	g_free(g->done);
+	g_free(g->lstamp);
+	g_free(g->cstamp);
+	g_free(g->cur);
+	g_free(g->level);
+	g_free(g->active);
+	g_free(g->list);
+	g_free(g->path);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Turns the arc list into CSR with reverse arcs; arcpos[i] = arc i. */
+static void
+net_csr(struct net *g, const struct arcbuf *a, guint32 *arcpos)
+{
+	size_t m2 = 2 * a->n;
+	guint32 *pos;
+
+	g->first = g_new0(guint32, (size_t)g->n + 1);
+	g->head = g_new(guint32, m2 ? m2 : 1);
+	g->rev = g_new(guint32, m2 ? m2 : 1);
+	g->cap = g_new(gint32, m2 ? m2 : 1);
+	g->cost = g_new(gint32, m2 ? m2 : 1);
+	for (size_t i = 0; i < a->n; i++) {
+		g->first[a->tail[i] + 1]++;
+		g->first[a->head[i] + 1]++;
+	}
+	for (guint32 u = 0; u < g->n; u++)
+		g->first[u + 1] += g->first[u];
+	pos = g_memdup2(g->first, sizeof(guint32) * g->n);
+	for (size_t i = 0; i < a->n; i++) {
+		guint32 e = pos[a->tail[i]]++;
+		guint32 f = pos[a->head[i]]++;
+
+		g->head[e] = a->head[i];
+		g->cap[e] = a->cap[i];
+		g->cost[e] = a->cost[i];
+		g->rev[e] = f;
+		g->head[f] = a->tail[i];
+		g->cap[f] = 0;
+		g->cost[f] = -a->cost[i];
+		g->rev[f] = e;
+		arcpos[i] = e;
+	}
+	g_free(pos);
+}
+
+/*
+ * Builds the network.  On return pref_arc[k] is the arc index (in the
+ * arc list, later the CSR position) of free preference k, or G_MAXUINT32.
+ */
+static bool
+net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
+    GError **error)
+{
+	const AllocProblem *prob = m->prob;
+	guint n_pref = m->pref_first[m->n_part];
+	g_autofree guint32 *supply = g_new0(guint32, m->n_part ? m->n_part : 1);
+	g_autofree guint32 *by_sess = NULL;
+	g_autofree guint32 *sess_first = g_new0(guint32, (size_t)m->n_sess + 1);
+	g_autofree guint32 *pref_head = g_new(guint32, n_pref ? n_pref : 1);
+	g_autofree guint32 *slot_cnt = g_new0(guint32,
+	    prob->n_slots ? prob->n_slots : 1);
+	g_autofree guint32 *slot_node = g_new0(guint32,
+	    prob->n_slots ? prob->n_slots : 1);
+	g_autofree guint32 *org_cnt = g_new0(guint32, m->n_orgs ? m->n_orgs : 1);
+	g_autofree guint32 *org_node = g_new0(guint32,
+	    m->n_orgs ? m->n_orgs : 1);
+	g_autofree guint32 *touched = g_new(guint32, n_pref ? n_pref : 1);
+	g_autofree guint32 *sec_cnt = g_new0(guint32, MAX(m->n_sectors, 1));
+	g_autofree guint32 *sec_node = g_new0(guint32, MAX(m->n_sectors, 1));
+	g_autofree guint32 *sec_cap = g_new0(guint32, MAX(m->n_sectors, 1));
+	g_autofree guint32 *arcpos = NULL;
+	struct arcbuf a = { 0 };
+	guint32 next, maxc = 0;
+	guint64 b, x, n_free = 0;
+	bool keep = prob->keep_bonus > 0 && m->n_prev > 0;
+
+	/* Supply per participant, and which preferences become arcs. */
+	for (guint p = 0; p < m->n_part; p++) {
+		guint nslots = 0;
+
+		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
+		    k++) {
+			guint t;
+
+			if ((m->pref_state[k] & ~PREF_KEEP) != PREF_FREE)
+				continue;
+			t = g_array_index(prob->sessions, struct alloc_session,
+			    m->pref[k].session).slot;
+			if (slot_cnt[t] != p + 1) {
+				slot_cnt[t] = p + 1;
+				nslots++;
+			}
+		}
+		supply[p] = MIN(m->left[p], nslots);
+		if (supply[p] > 0)
+			for (guint32 k = m->pref_first[p];
+			    k < m->pref_first[p + 1]; k++)
+				if ((m->pref_state[k] & ~PREF_KEEP) ==
+				    PREF_FREE) {
+					sess_first[m->pref[k].session + 1]++;
+					n_free++;
+				}
+	}
+	for (guint i = 0; i < ALLOC_MAX_RANK; i++)
+		maxc = MAX(maxc, prob->rank_cost[i]);
+	b = keep ? (guint64)m->n_prev + 1 : 1;
+	if (b * maxc + 1 > G_MAXINT32) {
+		g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_ETOOBIG,
+		    "too many published placements (%u) for rank costs up to "
+		    "%u", m->n_prev, maxc);
+		return false;
+	}
+	x = n_free * (b * maxc + 1);
+	if (x > ((guint64)1 << 60)) {
+		g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_ETOOBIG,
+		    "the problem is too large for 64-bit weights");
+		return false;
+	}
+	g->w2 = (gint64)x + 1;
+
+	/* Preferences by session. */
+	for (guint s = 0; s < m->n_sess; s++)
+		sess_first[s + 1] += sess_first[s];
+	by_sess = g_new(guint32, n_free ? n_free : 1);
+	{
+		g_autofree guint32 *pos = g_memdup2(sess_first,
+		    sizeof(guint32) * ((size_t)m->n_sess + 1));
+
+		for (guint p = 0; p < m->n_part; p++) {
+			if (supply[p] == 0)
+				continue;
+			for (guint32 k = m->pref_first[p];
+			    k < m->pref_first[p + 1]; k++)
+				if ((m->pref_state[k] & ~PREF_KEEP) ==
+				    PREF_FREE)
+					by_sess[pos[m->pref[k].session]++] = k;
+		}
+	}
+
+	/* Session side: s, then the (s, sector) and (s, org) nodes needed. */
+	g->n_part = m->n_part;
+	next = m->n_part;
+	for (guint s = 0; s < m->n_sess; s++) {
+		const struct alloc_session *ss = &g_array_index(prob->sessions,
+		    struct alloc_session, s);
+		guint32 s_node = next++;
+		guint nt = 0;
+		gint64 capl = m->cap_left[s];
+
+		for (guint32 i = sess_first[s]; i < sess_first[s + 1]; i++) {
+			const struct alloc_participant *pp = &g_array_index(
+			    prob->participants, struct alloc_participant,
+			    m->pref[by_sess[i]].participant);
+
+			sec_cnt[pp->sector]++;
+			if (org_cnt[pp->org]++ == 0)
+				touched[nt++] = pp->org;
+		}
+		for (guint sec = 0; sec < m->n_sectors; sec++) {
+			sec_cap[sec] = ss->max_per_sector -
+			    m->pins_sess_sector[(size_t)s * m->n_sectors + sec];
+			sec_node[sec] = s_node;
+			if (sec_cnt[sec] > sec_cap[sec] && sec_cap[sec] < capl) {
+				sec_node[sec] = next++;
+				arc_add(&a, sec_node[sec], s_node,
+				    (gint32)sec_cap[sec], 0);
+			}
+		}
+		/* orgs in order of first ranking, for determinism */
+		for (guint i = 0; i < nt; i++) {
+			guint o = touched[i];
+			const struct alloc_participant *pp = NULL;
+			guint ocap;
+
+			for (guint32 j = sess_first[s];; j++) {
+				pp = &g_array_index(prob->participants,
+				    struct alloc_participant,
+				    m->pref[by_sess[j]].participant);
+				if (pp->org == o)
+					break;
+			}
+			ocap = ss->max_per_org -
+			    alloc_model_pins_in_org(m, s, o);
+			org_node[o] = sec_node[pp->sector];
+			if (org_cnt[o] > ocap && ocap < capl &&
+			    ocap < sec_cap[pp->sector]) {
+				org_node[o] = next++;
+				arc_add(&a, org_node[o], sec_node[pp->sector],
+				    (gint32)ocap, 0);
+			}
+		}
+		for (guint32 i = sess_first[s]; i < sess_first[s + 1]; i++) {
+			const struct alloc_participant *pp = &g_array_index(
+			    prob->participants, struct alloc_participant,
+			    m->pref[by_sess[i]].participant);
+
+			pref_head[by_sess[i]] = org_node[pp->org];
+		}
+		arc_add(&a, s_node, G_MAXUINT32, (gint32)capl, 0);
+		for (guint i = 0; i < nt; i++)
+			org_cnt[touched[i]] = 0;
+		for (guint sec = 0; sec < m->n_sectors; sec++)
+			sec_cnt[sec] = 0;
+	}
+	/* The first-found org loop above is quadratic only in the orgs of
+	 * one session, found in ranking order: cheap in practice. */
+
+	/* Participant side. */
+	g->r1 = g_new0(guint32, m->n_part ? m->n_part : 1);
+	g->r2 = g_new0(guint32, m->n_part ? m->n_part : 1);
+	for (guint p = 0; p < m->n_part; p++) {
+		if (supply[p] == 0)
+			continue;
+		g->r1[p] = m->pin_first[p + 1] == m->pin_first[p] ? 1 : 0;
+		g->r2[p] = supply[p] - g->r1[p];
+		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
+		    k++) {
+			guint t = g_array_index(prob->sessions,
+			    struct alloc_session, m->pref[k].session).slot;
+
+			slot_cnt[t] = 0;
+			slot_node[t] = G_MAXUINT32;
+		}
+		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
+		    k++)
+			if ((m->pref_state[k] & ~PREF_KEEP) == PREF_FREE)
+				slot_cnt[g_array_index(prob->sessions,
+				    struct alloc_session,
+				    m->pref[k].session).slot]++;
+		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
+		    k++) {
+			guint t;
+			guint32 tail = p;
+			gint64 c;
+
+			if ((m->pref_state[k] & ~PREF_KEEP) != PREF_FREE)
+				continue;
+			t = g_array_index(prob->sessions, struct alloc_session,
+			    m->pref[k].session).slot;
+			if (slot_cnt[t] >= 2) {
+				/* (p, t): one seat in the slot */
+				if (slot_node[t] == G_MAXUINT32) {
+					slot_node[t] = next++;
+					arc_add(&a, p, slot_node[t], 1, 0);
+				}
+				tail = slot_node[t];
+			}
+			c = (gint64)b * prob->rank_cost[m->pref[k].rank - 1];
+			if (keep && !(m->pref_state[k] & PREF_KEEP))
+				c++;
+			pref_arc[k] = (guint32)a.n;
+			arc_add(&a, tail, pref_head[k], 1, (gint32)c);
+		}
+	}
+	g->sink = next++;
+	g->n = next;
+	for (size_t i = 0; i < a.n; i++)
+		if (a.head[i] == G_MAXUINT32)
+			a.head[i] = g->sink;
+
+	arcpos = g_new(guint32, a.n ? a.n : 1);
+	net_csr(g, &a, arcpos);
+	for (guint32 k = 0; k < n_pref; k++)
+		if (pref_arc[k] != G_MAXUINT32)
+			pref_arc[k] = arcpos[pref_arc[k]];
+	arcbuf_clear(&a);
+
+	g->pi = g_new0(gint64, g->n);
+	g->dist = g_new(gint64, g->n);
+	g->dstamp = g_new0(guint32, g->n);
+	g->done = g_new0(guint32, g->n);
+	g->lstamp = g_new0(guint32, g->n);
+	g->cstamp = g_new0(guint32, g->n);
+	g->cur = g_new(guint32, g->n);
+	g->level = g_new(gint32, g->n);
+	g->list = g_new(guint32, g->n);
+	g->path = g_new(guint32, g->n);
+	g->active = g_new(guint32, m->n_part ? m->n_part : 1);
+	for (guint p = 0; p < m->n_part; p++)
+		if (g->r1[p] + g->r2[p] > 0)
+			g->active[g->n_active++] = p;
+	return true;
+}
+
+/* Reduced cost of p's cheapest residual source arc. */
+static inline gint64
+src_red(const struct net *g, guint32 p)
+{
+	return (g->r1[p] ? 0 : g->w2) + g->pi_src - g->pi[p];
+}
+
+/*
+ * One Dijkstra round from the source; updates the potentials.  Returns
+ * false when the sink cannot be reached (the flow is maximum).
+ */
+static bool
+dijkstra(struct net *g, struct rheap *h)
+{
+	guint32 st = ++g->stamp;
+	guint32 ns = 0, j = 0;
+	guint64 d;
+	guint32 u;
+	gint64 dt = -1;
+
+	rheap_reset(h);
+	for (guint32 i = 0; i < g->n_active; i++) {
+		guint32 p = g->active[i];
+
+		if (g->r1[p] + g->r2[p] == 0)
+			continue;
+		g->active[j++] = p;
+		g->dist[p] = src_red(g, p);
+		g->dstamp[p] = st;
+		rheap_push(h, (guint64)g->dist[p], p);
+	}
+	g->n_active = j;
+	while (rheap_pop(h, &d, &u)) {
+		gint64 du = (gint64)d, piu;
+
+		if (g->done[u] == st || g->dist[u] != du)
+			continue;
+		g->done[u] = st;
+		g->list[ns++] = u;
+		if (u == g->sink) {
+			dt = du;
+			break;
+		}
+		piu = g->pi[u];
+		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+			guint32 v;
+			gint64 nd;
+
+			if (g->cap[e] <= 0)
+				continue;
+			v = g->head[e];
+			if (g->done[v] == st)
+				continue;
+			nd = du + g->cost[e] + piu - g->pi[v];
+			if (g->dstamp[v] != st || nd < g->dist[v]) {
+				g->dist[v] = nd;
+				g->dstamp[v] = st;
+				rheap_push(h, (guint64)nd, v);
+			}
+		}
+	}
+	if (dt < 0)
+		return false;
+	for (guint32 i = 0; i < ns; i++)
+		g->pi[g->list[i]] += g->dist[g->list[i]] - dt;
+	g->pi_src -= dt;
+	return true;
+}
+
+static inline bool
+admissible(const struct net *g, guint32 u, guint32 e)
+{
+	guint32 v = g->head[e];
+
+	return g->cap[e] > 0 && g->lstamp[v] == g->stamp &&
+	    g->level[v] == g->level[u] + 1 &&
+	    g->cost[e] + g->pi[u] - g->pi[v] == 0;
+}
+
+/* Levels of the admissible graph; false if the sink is not in it. */
+static bool
+bfs(struct net *g, guint32 *n_seeds)
+{
+	guint32 st = ++g->stamp;
+	guint32 qh = 0, qt = 0;
+	gint32 sink_level = G_MAXINT32;
+
+	for (guint32 i = 0; i < g->n_active; i++) {
+		guint32 p = g->active[i];
+
+		if (g->r1[p] + g->r2[p] == 0 || src_red(g, p) != 0)
+			continue;
+		g->lstamp[p] = st;
+		g->level[p] = 0;
+		g->list[qt++] = p;
+	}
+	*n_seeds = qt;
+	while (qh < qt) {
+		guint32 u = g->list[qh++];
+		gint64 piu = g->pi[u];
+
+		if (g->level[u] >= sink_level)
+			break;
+		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+			guint32 v = g->head[e];
+
+			if (g->cap[e] <= 0 || g->lstamp[v] == st ||
+			    g->cost[e] + piu - g->pi[v] != 0)
+				continue;
+			g->lstamp[v] = st;
+			g->level[v] = g->level[u] + 1;
+			if (v == g->sink)
+				sink_level = g->level[v];
+			else
+				g->list[qt++] = v;
+		}
+	}
+	return sink_level != G_MAXINT32;
+}
+
+/* A blocking flow on the level graph; returns the units sent. */
+static guint64
+blocking_flow(struct net *g, guint32 n_seeds)
+{
+	guint32 st = g->stamp;
+	guint64 sent = 0;
+
+	for (guint32 i = 0; i < n_seeds; i++) {
+		guint32 p = g->list[i];
+
+		while (g->lstamp[p] == st && g->r1[p] + g->r2[p] > 0 &&
+		    src_red(g, p) == 0) {
+			guint32 len = 0, u = p;
+
+			for (;;) {
+				guint32 e, end;
+
+				if (u == g->sink)
+					break;
+				if (g->cstamp[u] != st) {
+					g->cstamp[u] = st;
+					g->cur[u] = g->first[u];
+				}
+				end = g->first[u + 1];
+				for (e = g->cur[u]; e < end; e++)
+					if (admissible(g, u, e))
+						break;
+				g->cur[u] = e;
+				if (e < end) {
+					g->path[len++] = e;
+					u = g->head[e];
+					continue;
+				}
+				g->lstamp[u] = 0;	/* dead end */
+				if (len == 0)
+					break;
+				e = g->path[--len];
+				u = g->head[g->rev[e]];
+				g->cur[u]++;
+			}
+			if (u != g->sink)
+				break;
+			for (guint32 k = 0; k < len; k++) {
+				g->cap[g->path[k]]--;
+				g->cap[g->rev[g->path[k]]]++;
+			}
+			if (g->r1[p])
+				g->r1[p]--;
+			else
+				g->r2[p]--;
+			sent++;
+		}
+	}
+	return sent;
+}
+
+AllocResult *
+alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
+    gpointer user_data, GError **error)
+{
+	struct alloc_model m;
+	struct net g = { 0 };
+	struct rheap h = { 0 };
+	g_autofree guint32 *pref_arc = NULL;
+	g_autofree guint8 *chosen = NULL;
+	AllocResult *res = NULL;
+	guint64 total = 0, sent = 0;
+	guint phases = 0;
+	guint n_pref;
+
+	if (!alloc_model_init(&m, prob, error))
+		goto out;
+	n_pref = m.pref_first[m.n_part];
+	pref_arc = g_new(guint32, n_pref ? n_pref : 1);
+	memset(pref_arc, 0xff, sizeof(guint32) * (n_pref ? n_pref : 1));
+	if (!net_build(&g, &m, pref_arc, error))
+		goto out;
+	for (guint p = 0; p < m.n_part; p++)
+		total += g.r1[p] + g.r2[p];
+
+	while (dijkstra(&g, &h)) {
+		guint32 n_seeds;
+
+		phases++;
+		while (bfs(&g, &n_seeds))
+			sent += blocking_flow(&g, n_seeds);
+		if (progress != NULL)
+			progress(total ? (double)sent / (double)total : 1.0,
+			    user_data);
+	}
+
+	chosen = g_new0(guint8, n_pref ? n_pref : 1);
+	for (guint32 k = 0; k < n_pref; k++)
+		if (pref_arc[k] != G_MAXUINT32)
+			chosen[k] = g.cap[pref_arc[k]] == 0;
+	res = alloc_result_build(&m, chosen, phases, false);
+out:
+	rheap_clear(&h);
+	net_clear(&g);
+	alloc_model_clear(&m);
+	return res;
+}
