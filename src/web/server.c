@@ -203,6 +203,12 @@ web_render(struct web_req *req, unsigned status, const char *name,
 	g_autoptr(GError) error = NULL;
 
 	g_string_truncate(req->out, 0);
+	if (!json_object_has_member(ctx, "page_title")) {
+		JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
+
+		json_object_set_string_member(ctx, "page_title",
+		    json_object_get_string_member(t, "site_name"));
+	}
 	if (!tmpl_render(req->web->app->tmpl, name, ctx, req->out, &error)) {
 		log_warnx("request %s: could not render %s: %s", req->id, name,
 		    error->message);

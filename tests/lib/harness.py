@@ -1,0 +1,274 @@
+"""harness.py -- a throwaway database and a real summitd for one test file.
+
+The test command (scripts/test.sh) starts a private PostgreSQL cluster and
+exports SUMMIT_TEST_PGURL; each test file makes its own database from sql/
+(as pg_regress does), runs summitd on a free loopback port against it, and
+drops both at the end.  Nothing here is mocked.
+"""
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+import psycopg2
+
+SOURCE = os.environ.get("SUMMIT_SOURCE_DIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("SUMMIT_BUILD_DIR") or os.path.join(SOURCE, "build")
+SUMMITD = os.path.join(BUILD, "src", "summitd")
+SUMMITCTL = os.path.join(BUILD, "src", "summitctl")
+
+
+def pg_url(dbname):
+    """SUMMIT_TEST_PGURL with another database name."""
+    base = os.environ.get("SUMMIT_TEST_PGURL")
+    if not base:
+        raise SystemExit("1..0 # SKIP SUMMIT_TEST_PGURL is not set")
+    u = urllib.parse.urlsplit(base)
+    return "%s://%s/%s%s" % (u.scheme, u.netloc, dbname,
+                             "?" + u.query if u.query else "")
+
+
+def connect(url):
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    return conn
+
+
+def fresh_database(name):
+    """Creates an empty database NAME (dropping an old one) -> its URL."""
+    admin = connect(pg_url("postgres"))
+    with admin.cursor() as cur:
+        cur.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+        cur.execute('CREATE DATABASE "%s"' % name)
+    admin.close()
+    return pg_url(name)
+
+
+def drop_database(name):
+    admin = connect(pg_url("postgres"))
+    with admin.cursor() as cur:
+        cur.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+    admin.close()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Instance:
+    """A migrated database with the demo event and a config for it."""
+
+    def __init__(self, name, extra_conf=""):
+        self.name = name
+        self.url = fresh_database(name)
+        self.dir = tempfile.mkdtemp(prefix="summit-%s-" % name)
+        self.maildir = os.path.join(self.dir, "maildir")
+        self.port = free_port()
+        key = os.path.join(self.dir, "secret.key")
+        with open(key, "w") as f:
+            f.write(os.urandom(32).hex())
+        os.chmod(key, 0o600)
+        self.conf = os.path.join(self.dir, "summit.conf")
+        with open(self.conf, "w") as f:
+            f.write(CONF_TEMPLATE.format(
+                port=self.port, templates=os.path.join(SOURCE, "templates"),
+                static=os.path.join(SOURCE, "static"),
+                maildir=self.maildir, key=key) + extra_conf)
+        self.env = dict(os.environ, SUMMIT_DATABASE_URL=self.url)
+        self.ctl("migrate")
+        self.ctl("load-demo")
+        self.db = connect(self.url)
+        self.servers = []
+
+    def ctl(self, *args, check=True):
+        r = subprocess.run([SUMMITCTL, "--config", self.conf] + list(args),
+                           env=self.env, capture_output=True, text=True,
+                           timeout=120)
+        if check and r.returncode != 0:
+            raise AssertionError("summitctl %s failed: %s%s" % (
+                " ".join(args), r.stdout, r.stderr))
+        return r
+
+    def query(self, sql, *params):
+        with self.db.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else None
+
+    def scalar(self, sql, *params):
+        return self.query(sql, *params)[0][0]
+
+    def start(self, port=None, extra_conf=None):
+        """Starts a summitd; several may share the database."""
+        conf = self.conf
+        if port is not None or extra_conf:
+            conf = os.path.join(self.dir, "summit-%d.conf" % (port or 0))
+            text = open(self.conf).read()
+            if port is not None:
+                text = re.sub(r"(?m)^port = .*$", "port = %d" % port, text)
+            open(conf, "w").write(text + (extra_conf or ""))
+        s = Summitd(conf, self.env, port or self.port)
+        self.servers.append(s)
+        return s
+
+    def mails(self):
+        """The messages delivered so far, as (headers, text body)."""
+        import email
+        import email.policy
+        out = []
+        new = os.path.join(self.maildir, "new")
+        if not os.path.isdir(new):
+            return out
+        for fn in sorted(os.listdir(new)):
+            with open(os.path.join(new, fn), "rb") as f:
+                msg = email.message_from_binary_file(f, policy=email.policy.default)
+            body = msg.get_body(preferencelist=("plain",))
+            out.append((msg, body.get_content() if body else ""))
+        return out
+
+    def close(self):
+        errors = []
+        for s in self.servers:
+            rc = s.stop()
+            if rc != 0:
+                errors.append("summitd exited with %d:\n%s" % (rc, s.log_tail()))
+        self.db.close()
+        drop_database(self.name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if errors:
+            raise AssertionError("\n".join(errors))
+
+
+CONF_TEMPLATE = """[server]
+listen_address = 127.0.0.1
+port = {port}
+public_url = http://127.0.0.1:{port}
+threads = 8
+templates_dir = {templates}
+static_dir = {static}
+[database]
+pool_size = 8
+[mail]
+transport = maildir
+maildir = {maildir}
+poll_seconds = 1
+[security]
+secret_key_file = {key}
+"""
+
+
+class Summitd:
+    def __init__(self, conf, env, port):
+        self.port = port
+        self.logf = tempfile.NamedTemporaryFile(prefix="summitd-", suffix=".log",
+                                                delete=False)
+        self.proc = subprocess.Popen([SUMMITD, "--config", conf], env=env,
+                                     stdout=self.logf, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("summitd died at start:\n" + self.log_tail())
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/health")
+                if c.getresponse().status == 200:
+                    c.close()
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("summitd did not answer:\n" + self.log_tail())
+
+    def log_tail(self, n=40):
+        with open(self.logf.name, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+
+    def log(self):
+        with open(self.logf.name, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                return -9
+        return self.proc.returncode
+
+
+class Client:
+    """An HTTP/1.1 client with one keep-alive connection and a cookie jar."""
+
+    def __init__(self, port, lang=None):
+        self.port = port
+        self.cookies = {}
+        self.lang = lang
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method, path, body=None, headers=None, raw_body=None):
+        h = {"Connection": "keep-alive"}
+        if self.lang:
+            h["Accept-Language"] = self.lang
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if body is not None:
+            raw_body = urllib.parse.urlencode(body).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        h.update(headers or {})
+        try:
+            self.conn.request(method, path, body=raw_body, headers=h)
+            r = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            # The server closed a kept-alive connection: one new try.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                                   timeout=30)
+            self.conn.request(method, path, body=raw_body, headers=h)
+            r = self.conn.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        r.text = data
+        return r
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def csrf(self, path="/register"):
+        r = self.get(path)
+        m = re.search(r'name="_csrf" value="([0-9a-f]+)"', r.text)
+        assert m, "no CSRF token on %s" % path
+        return m.group(1)
+
+
+def link_from_mail(body):
+    m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[0-9a-f]{32})", body)
+    assert m, "no confirmation link in:\n" + body
+    return m.group(1)
+
+
+def wait_for(pred, timeout=15, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
