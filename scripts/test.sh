@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# scripts/test.sh -- the whole test suite from nothing: installs what it
+# needs, builds with AddressSanitizer and UndefinedBehaviorSanitizer,
+# starts a fresh private PostgreSQL cluster in var/testpg, runs every suite
+# (unit, alloc, integration, http), stops everything it started, and ends
+# with one line "N passed, N failed".  Exits non-zero on any failure.
+source "$(dirname "$0")/lib.sh"
+
+install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
+
+cleanup() {
+	pg_stop testpg
+}
+trap cleanup EXIT
+
+# From nothing: a new cluster every run, so no earlier run's data counts.
+pg_stop testpg
+rm -rf "$VAR/testpg"
+[ -L "$VAR/testpg" ] && rm -rf "$(readlink -f "$VAR/testpg")"
+export SUMMIT_TEST_PGURL
+SUMMIT_TEST_PGURL=$(pg_start testpg 54330)
+
+say "running the tests"
+set +e
+meson test -C "$TOP/build-asan" --num-processes "$(nproc)" \
+	--print-errorlogs --timeout-multiplier 3 "$@"
+status=$?
+set -e
+
+# Count every TAP case (and every non-TAP test) in meson's log.
+python3 - "$TOP/build-asan/meson-logs/testlog.json" <<'PY'
+import json, re, sys
+passed = failed = skipped = 0
+with open(sys.argv[1]) as f:
+    for line in f:
+        t = json.loads(line)
+        out = t.get("stdout") or ""
+        cases = re.findall(r"(?m)^(ok|not ok)\b(.*)$", out)
+        if not cases:
+            if t["result"] == "SKIP":
+                skipped += 1
+            elif t["result"] in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            else:
+                failed += 1
+            continue
+        for verdict, rest in cases:
+            if "# SKIP" in rest.upper():
+                skipped += 1
+            elif verdict == "ok":
+                passed += 1
+            else:
+                failed += 1
+        # A program that died before reporting all its cases failed too.
+        if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL") and \
+                all(v == "ok" for v, _ in cases):
+            failed += 1
+print("%d passed, %d failed%s" % (passed, failed,
+      ", %d skipped" % skipped if skipped else ""))
+PY
+exit $status
