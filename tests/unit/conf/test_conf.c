@@ -1,0 +1,139 @@
+/*
+ * test_conf.c -- the configuration table: defaults, ranges, unknown keys,
+ * relative paths, the environment, and the secret key's permissions.
+ */
+#include "conf/conf.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *
+write_tmp(const char *dir, const char *name, const char *text, int mode)
+{
+	char *path = g_build_filename(dir, name, NULL);
+
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_chmod(path, mode);
+	return path;
+}
+
+static void
+test_defaults(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL;
+
+	g_unsetenv("SUMMIT_DATABASE_URL");
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(c->listen_address, ==, "127.0.0.1");
+	g_assert_cmpint(c->port, ==, 8080);
+	g_assert_cmpint(c->hold_hours, ==, 48);
+	g_assert_cmpstr(c->mail_transport, ==, "maildir");
+	g_assert_cmpstr(c->language, ==, "nb");
+}
+
+static void
+test_file_and_env(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
+	g_autofree char *path = write_tmp(dir, "s.conf",
+	    "[server]\nport = 9090\ntemplates_dir = tpl\n"
+	    "[database]\nurl = postgresql:///fromfile\npool_size = 3\n"
+	    "[mail]\ntransport = smtp\n", 0644);
+	g_autofree char *tpl = g_build_filename(dir, "tpl", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL, d = NULL;
+
+	g_unsetenv("SUMMIT_DATABASE_URL");
+	c = conf_load(path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(c->port, ==, 9090);
+	g_assert_cmpint(c->pool_size, ==, 3);
+	g_assert_cmpstr(c->database_url, ==, "postgresql:///fromfile");
+	/* Relative paths are relative to the file's folder. */
+	g_assert_cmpstr(c->templates_dir, ==, tpl);
+	g_setenv("SUMMIT_DATABASE_URL", "postgresql:///fromenv", TRUE);
+	d = conf_load(path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(d->database_url, ==, "postgresql:///fromenv");
+	g_unsetenv("SUMMIT_DATABASE_URL");
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+static void
+expect_error(const char *text, int code, const char *needle)
+{
+	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
+	g_autofree char *path = write_tmp(dir, "bad.conf", text, 0644);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = conf_load(path, &error);
+
+	g_assert_null(c);
+	g_assert_error(error, SUMMIT_CONF_ERROR, code);
+	if (strstr(error->message, needle) == NULL)
+		g_error("\"%s\" does not name \"%s\"", error->message, needle);
+	g_assert_nonnull(strstr(error->message, path));
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+static void
+test_errors(void)
+{
+	expect_error("[server]\nport = 70000\n", CONF_EVALUE, "[server] port");
+	expect_error("[server]\nport = eighty\n", CONF_EVALUE, "[server] port");
+	expect_error("[server]\nprot = 80\n", CONF_EUNKNOWN, "prot");
+	expect_error("[sever]\nport = 80\n", CONF_EUNKNOWN, "[sever]");
+	expect_error("[mail]\ntransport = pigeon\n", CONF_EVALUE, "transport");
+	expect_error("[mail]\nworker_in_summitd = maybe\n", CONF_EVALUE,
+	    "worker_in_summitd");
+	expect_error("[server]\nlanguage = de\n", CONF_EVALUE, "language");
+	expect_error("[server]\npublic_url = ftp://x\n", CONF_EVALUE,
+	    "public_url");
+	expect_error("[mail]\nfrom_address = nobody\n", CONF_EVALUE,
+	    "from_address");
+	expect_error("not an ini file\n", CONF_EREAD, "could not read");
+}
+
+static void
+test_secret(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
+	g_autofree char *key = write_tmp(dir, "k",
+	    "0123456789abcdef0123456789abcdef", 0600);
+	g_autofree char *text = g_strdup_printf("[security]\n"
+	    "secret_key_file = %s\n", key);
+	g_autofree char *path = write_tmp(dir, "s.conf", text, 0644);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = conf_load(path, &error);
+
+	g_assert_no_error(error);
+	g_assert_true(conf_load_secret(c, &error));
+	g_assert_cmpuint(g_bytes_get_size(c->secret_key), ==, 32);
+	/* Readable by others: refused. */
+	g_chmod(key, 0644);
+	g_assert_false(conf_load_secret(c, &error));
+	g_assert_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET);
+	g_clear_error(&error);
+	/* Too short: refused. */
+	g_file_set_contents(key, "short", -1, NULL);
+	g_chmod(key, 0600);
+	g_assert_false(conf_load_secret(c, &error));
+	g_assert_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET);
+	g_unlink(key);
+	g_unlink(path);
+	g_rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/conf/defaults", test_defaults);
+	g_test_add_func("/conf/file_and_env", test_file_and_env);
+	g_test_add_func("/conf/errors", test_errors);
+	g_test_add_func("/conf/secret", test_secret);
+	return g_test_run();
+}
