@@ -86,7 +86,8 @@ seat_tables(const struct alloc_model *m, AllocResult *res)
 				    pl[idx[k]].participant).sector;
 
 				size++;
-				top = MAX(top, ++count[sec]);
+				count[sec]++;
+				top = MAX(top, count[sec]);
 			}
 			for (size_t k = i + t; k < j; k += nt)
 				count[g_array_index(prob->participants,

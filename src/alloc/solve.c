@@ -74,6 +74,7 @@ struct net {
 	guint32	*dstamp, *done, *lstamp, *cstamp, *cur;
 	gint32	*level;
 	guint32	 stamp;
+	guint32	 stamp_dijkstra;	/* done[] of the last Dijkstra */
 	guint32	*active;	/* participants with seats to fill */
 	guint32	 n_active;
 	guint32	*list;		/* settled nodes, or the BFS queue */
@@ -512,10 +513,12 @@ src_red(const struct net *g, guint32 p)
  * false when the sink cannot be reached (the flow is maximum).
  */
 static bool
-dijkstra(struct net *g, struct rheap *h)
+__attribute__((noinline)) dijkstra(struct net *g, struct rheap *h)
 {
 	guint32 st = ++g->stamp;
 	guint32 ns = 0, j = 0;
+
+	g->stamp_dijkstra = st;
 	guint64 d;
 	guint32 u;
 	gint64 dt = -1;
@@ -569,102 +572,72 @@ dijkstra(struct net *g, struct rheap *h)
 	return true;
 }
 
-static inline bool
-admissible(const struct net *g, guint32 u, guint32 e)
+/*
+ * One pass of depth-first augmentation on the admissible arcs among the
+ * nodes Dijkstra settled (stamp dst).  A node is entered at most once per
+ * pass unless it lies on a path that reached the sink; a node left
+ * without reaching it stays marked (dead) for the pass, and current-arc
+ * pointers never go back, so a pass costs O(arcs + total path length).
+ * Returns the units sent.
+ */
+static __attribute__((noinline)) guint64
+augment_pass(struct net *g, guint32 dst)
 {
-	guint32 v = g->head[e];
-
-	return g->cap[e] > 0 && g->lstamp[v] == g->stamp &&
-	    g->level[v] == g->level[u] + 1 &&
-	    g->cost[e] + g->pi[u] - g->pi[v] == 0;
-}
-
-/* Levels of the admissible graph; false if the sink is not in it. */
-static bool
-bfs(struct net *g, guint32 *n_seeds)
-{
-	guint32 st = ++g->stamp;
-	guint32 qh = 0, qt = 0;
-	gint32 sink_level = G_MAXINT32;
+	guint32 ps = ++g->stamp;
+	guint64 sent = 0;
 
 	for (guint32 i = 0; i < g->n_active; i++) {
 		guint32 p = g->active[i];
 
-		if (g->r1[p] + g->r2[p] == 0 || src_red(g, p) != 0)
-			continue;
-		g->lstamp[p] = st;
-		g->level[p] = 0;
-		g->list[qt++] = p;
-	}
-	*n_seeds = qt;
-	while (qh < qt) {
-		guint32 u = g->list[qh++];
-		gint64 piu = g->pi[u];
-
-		if (g->level[u] >= sink_level)
-			break;
-		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
-			guint32 v = g->head[e];
-
-			if (g->cap[e] <= 0 || g->lstamp[v] == st ||
-			    g->cost[e] + piu - g->pi[v] != 0)
-				continue;
-			g->lstamp[v] = st;
-			g->level[v] = g->level[u] + 1;
-			if (v == g->sink)
-				sink_level = g->level[v];
-			else
-				g->list[qt++] = v;
-		}
-	}
-	return sink_level != G_MAXINT32;
-}
-
-/* A blocking flow on the level graph; returns the units sent. */
-static guint64
-blocking_flow(struct net *g, guint32 n_seeds)
-{
-	guint32 st = g->stamp;
-	guint64 sent = 0;
-
-	for (guint32 i = 0; i < n_seeds; i++) {
-		guint32 p = g->list[i];
-
-		while (g->lstamp[p] == st && g->r1[p] + g->r2[p] > 0 &&
-		    src_red(g, p) == 0) {
+		while (g->r1[p] + g->r2[p] > 0 && g->done[p] == dst &&
+		    g->lstamp[p] != ps && src_red(g, p) == 0) {
 			guint32 len = 0, u = p;
 
+			g->lstamp[p] = ps;
 			for (;;) {
 				guint32 e, end;
+				gint64 piu;
 
 				if (u == g->sink)
 					break;
-				if (g->cstamp[u] != st) {
-					g->cstamp[u] = st;
+				if (g->cstamp[u] != ps) {
+					g->cstamp[u] = ps;
 					g->cur[u] = g->first[u];
 				}
 				end = g->first[u + 1];
-				for (e = g->cur[u]; e < end; e++)
-					if (admissible(g, u, e))
+				piu = g->pi[u];
+				for (e = g->cur[u]; e < end; e++) {
+					guint32 v = g->head[e];
+
+					if (g->cap[e] > 0 &&
+					    g->done[v] == dst &&
+					    g->lstamp[v] != ps &&
+					    g->cost[e] + piu - g->pi[v] == 0)
 						break;
+				}
 				g->cur[u] = e;
 				if (e < end) {
 					g->path[len++] = e;
 					u = g->head[e];
+					if (u != g->sink)
+						g->lstamp[u] = ps;
 					continue;
 				}
-				g->lstamp[u] = 0;	/* dead end */
 				if (len == 0)
-					break;
+					break;	/* p is dead */
 				e = g->path[--len];
 				u = g->head[g->rev[e]];
 				g->cur[u]++;
 			}
 			if (u != g->sink)
 				break;
+			g->lstamp[p] = 0;
 			for (guint32 k = 0; k < len; k++) {
-				g->cap[g->path[k]]--;
-				g->cap[g->rev[g->path[k]]]++;
+				guint32 e = g->path[k];
+
+				g->cap[e]--;
+				g->cap[g->rev[e]]++;
+				g->lstamp[g->head[e]] = 0;
 			}
 			if (g->r1[p])
 				g->r1[p]--;
@@ -701,11 +674,11 @@ alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
 		total += g.r1[p] + g.r2[p];
 
 	while (dijkstra(&g, &h)) {
-		guint32 n_seeds;
-
 		phases++;
-		while (bfs(&g, &n_seeds))
-			sent += blocking_flow(&g, n_seeds);
+		{ guint nb = 0; guint64 s0 = sent, x;
+		while ((x = augment_pass(&g, g.stamp_dijkstra)) > 0) {
+			sent += x; nb++; if (g_getenv("ALLOC_ONEPASS")) break; }
+		if (g_getenv("ALLOC_DEBUG")) g_printerr("phase %u: pi_src %" G_GINT64_FORMAT " passes %u sent %" G_GUINT64_FORMAT " active %u\n", phases, g.pi_src, nb, sent - s0, g.n_active); }
 		if (progress != NULL)
 			progress(total ? (double)sent / (double)total : 1.0,
 			    user_data);

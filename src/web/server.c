@@ -635,6 +635,7 @@ web_start(Web *web, GError **error)
 	}
 	web->daemon = MHD_start_daemon(flags, (uint16_t)web->conf->port, NULL,
 	    NULL, web_access, web,
+	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)web->conf->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)web->conf->max_connections,
@@ -646,7 +647,6 @@ web_start(Web *web, GError **error)
 	    (size_t)web->conf->max_header_bytes,
 	    MHD_OPTION_NOTIFY_COMPLETED, web_completed, web,
 	    MHD_OPTION_UNESCAPE_CALLBACK, web_unescape_none, web,
-	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 	    MHD_OPTION_END);
 	if (web->daemon == NULL) {
