@@ -103,6 +103,35 @@ void app_localise(JsonObject *row, const char *lang, const char *const *bases);
 gboolean app_mail_deliver(const struct app *app, unsigned batch,
     unsigned *sent, GError **error);
 
+/* allocate.c: place the event's confirmed participants in sessions. */
+struct app_alloc_options {
+	bool	 apply;		/* write the result (else: a dry run) */
+	guint	 keep_bonus;	/* 0: do not favour published placements */
+};
+struct app_alloc_report {
+	char	*figures;	/* the allocator's figures, text (transfer full) */
+	char	*figures_json;	/* the same as JSON (transfer full) */
+	char	*objective;	/* "placed/nowhere/cost" (transfer full) */
+	gint64	 run_id;
+	gint64	 solve_ms;
+	size_t	 participants, placements;
+	size_t	 added, removed, kept, moved_tables;
+	size_t	 published_moved;	/* published placements that go */
+};
+void app_alloc_report_clear(struct app_alloc_report *r);
+/*
+ * Reads the event, solves, and compares the result with the current
+ * placements; records the run; with apply, replaces the placements in the
+ * same transaction (on any failure the old ones stay).  Errors:
+ * APP_EINVALID with the allocator's message (impossible pins),
+ * APP_EUNAVAILABLE, APP_EINTERNAL.
+ */
+gboolean app_allocate(const struct app *app,
+    const struct app_alloc_options *opt, struct app_alloc_report *report,
+    GError **error);
+/* Marks the current placements published (until invitations exist). */
+gboolean app_mark_published(const struct app *app, GError **error);
+
 /* links.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);
 

@@ -128,6 +128,44 @@ gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
 gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
 
+/* allocation.c: bulk reads for the allocator, one callback per row with
+ * the row's text values (NULL for SQL NULL).  Rows come in a fixed order,
+ * so the same data gives the same problem. */
+typedef void (*DbRowFunc)(gpointer user, int ncols, const char *const *vals);
+enum db_alloc_part {
+	DB_ALLOC_SECTORS,	/* code */
+	DB_ALLOC_SLOTS,		/* id */
+	DB_ALLOC_SESSIONS,	/* id, slot_id, capacity, max_per_sector,
+				   max_per_org, tables, seats_per_table */
+	DB_ALLOC_PARTICIPANTS,	/* id, sector, organisation key, sessions_wanted
+				   (confirmed only, registration order) */
+	DB_ALLOC_PREFERENCES,	/* participant_id, session_id, rank */
+	DB_ALLOC_RULES,		/* participant_id, session_id, kind */
+	DB_ALLOC_ASSIGNMENTS,	/* participant_id, session_id, table_no,
+				   published */
+	DB_ALLOC__MAX
+};
+gboolean db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
+    DbRowFunc fn, gpointer user, GError **error);
+/* Serialises allocation runs of one event (transaction-scoped lock). */
+gboolean db_alloc_lock(DbConn *conn, gint64 event_id, GError **error);
+/* Records a run; *run_id gets its id. */
+gboolean db_alloc_run_insert(DbConn *conn, gint64 event_id, gint64 solve_ms,
+    const char *inputs_sha256, const char *params_json,
+    const char *figures_json, bool applied, gint64 added, gint64 removed,
+    gint64 kept, gint64 *run_id, GError **error);
+/* Removes the placements (participant_ids[i], session_ids[i]). */
+gboolean db_assignment_delete(DbConn *conn, gint64 event_id,
+    const gint64 *participant_ids, const gint64 *session_ids, size_t n,
+    GError **error);
+/* Inserts or updates placements with their tables, pins and run. */
+gboolean db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
+    const gint64 *participant_ids, const gint64 *session_ids,
+    const gint64 *tables, const bool *pinned, size_t n, GError **error);
+/* Marks every placement of the event published. */
+gboolean db_assignment_mark_published(DbConn *conn, gint64 event_id,
+    GError **error);
+
 /* Helpers for callers reading rows. */
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);

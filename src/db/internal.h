@@ -35,6 +35,18 @@ enum db_stmt {
 	STMT_OUTBOX_FAILED,
 	STMT_MIGRATION_APPLIED,
 	STMT_MIGRATION_RECORD,
+	STMT_ALLOC_SECTORS,
+	STMT_ALLOC_SLOTS,
+	STMT_ALLOC_SESSIONS,
+	STMT_ALLOC_PARTICIPANTS,
+	STMT_ALLOC_PREFERENCES,
+	STMT_ALLOC_RULES,
+	STMT_ALLOC_ASSIGNMENTS,
+	STMT_ALLOC_LOCK,
+	STMT_ALLOC_RUN_INSERT,
+	STMT_ASSIGNMENT_DELETE,
+	STMT_ASSIGNMENT_UPSERT,
+	STMT_ASSIGNMENT_PUBLISH,
 	STMT__MAX
 };
 
@@ -63,6 +75,9 @@ gboolean db_exec_noresult(DbConn *conn, enum db_stmt s, int n,
 /* The first row of db_exec as a new reference, or NULL with DB_ENOTFOUND. */
 JsonObject *db_exec_one(DbConn *conn, enum db_stmt s, int n,
     const char *const *params, GError **error);
+/* Runs s and calls fn once per row with its text values; no copies. */
+gboolean db_exec_each(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, DbRowFunc fn, gpointer user, GError **error);
 /* Runs SQL text without parameters (BEGIN, trusted scripts). */
 gboolean db_exec_simple(DbConn *conn, const char *sql, GError **error);
 

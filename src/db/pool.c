@@ -229,6 +229,24 @@ db_row_object(const PGresult *res, int row)
 	return obj;
 }
 
+/* Prepares statement s on conn once; name gets its name ("sN"). */
+static gboolean
+db_prepare(DbConn *conn, enum db_stmt s, char name[16], GError **error)
+{
+	g_snprintf(name, 16, "s%d", (int)s);
+	if (!conn->prepared[s]) {
+		g_autoptr(PGresult) prep = PQprepare(conn->pg, name,
+		    db_stmt_sql[s], 0, NULL);
+
+		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
+			db_set_error(conn, prep, "prepare", error);
+			return FALSE;
+		}
+		conn->prepared[s] = true;
+	}
+	return TRUE;
+}
+
 JsonArray *
 db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
     GError **error)
@@ -239,17 +257,8 @@ db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 	ExecStatusType st;
 	int i, nrows;
 
-	g_snprintf(name, sizeof(name), "s%d", (int)s);
-	if (!conn->prepared[s]) {
-		g_autoptr(PGresult) prep = PQprepare(conn->pg, name,
-		    db_stmt_sql[s], 0, NULL);
-
-		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-			db_set_error(conn, prep, "prepare", error);
-			return NULL;
-		}
-		conn->prepared[s] = true;
-	}
+	if (!db_prepare(conn, s, name, error))
+		return NULL;
 	res = PQexecPrepared(conn->pg, name, n, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -261,6 +270,34 @@ db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 	for (i = 0; i < nrows; i++)
 		json_array_add_object_element(rows, db_row_object(res, i));
 	return rows;
+}
+
+gboolean
+db_exec_each(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+    DbRowFunc fn, gpointer user, GError **error)
+{
+	g_autoptr(PGresult) res = NULL;
+	g_autofree const char **vals = NULL;
+	char name[16];
+	int i, col, nrows, ncol;
+
+	if (!db_prepare(conn, s, name, error))
+		return FALSE;
+	res = PQexecPrepared(conn->pg, name, n, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_set_error(conn, res, name, error);
+		return FALSE;
+	}
+	nrows = PQntuples(res);
+	ncol = PQnfields(res);
+	vals = g_new0(const char *, (size_t)ncol + 1);
+	for (i = 0; i < nrows; i++) {
+		for (col = 0; col < ncol; col++)
+			vals[col] = PQgetisnull(res, i, col) ? NULL :
+			    PQgetvalue(res, i, col);
+		fn(user, ncol, vals);
+	}
+	return TRUE;
 }
 
 gboolean

@@ -136,4 +136,55 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    "SELECT 1 FROM schema_migrations WHERE version = $1",
 	[STMT_MIGRATION_RECORD] =
 	    "INSERT INTO schema_migrations (version) VALUES ($1)",
+	[STMT_ALLOC_SECTORS] =
+	    "SELECT code FROM sector WHERE event_id = $1 ORDER BY position, code",
+	[STMT_ALLOC_SLOTS] =
+	    "SELECT id FROM slot WHERE event_id = $1 ORDER BY starts_at, id",
+	[STMT_ALLOC_SESSIONS] =
+	    "SELECT id, slot_id, capacity, capacity * sector_share_pct / 100,"
+	    " org_limit, tables, seats_per_table FROM session"
+	    " WHERE event_id = $1 AND status = 'active' ORDER BY id",
+	/* Organisations are matched on a normalised name: "LO " and "lo"
+	 * are one organisation. */
+	[STMT_ALLOC_PARTICIPANTS] =
+	    "SELECT id, sector,"
+	    " lower(regexp_replace(btrim(organisation), '\\s+', ' ', 'g')),"
+	    " sessions_wanted FROM participant"
+	    " WHERE event_id = $1 AND status = 'confirmed'"
+	    " ORDER BY created_at, id",
+	[STMT_ALLOC_PREFERENCES] =
+	    "SELECT pr.participant_id, pr.session_id, pr.rank"
+	    " FROM preference pr JOIN participant p ON p.id = pr.participant_id"
+	    " JOIN session s ON s.id = pr.session_id"
+	    " WHERE pr.event_id = $1 AND p.status = 'confirmed'"
+	    " AND s.status = 'active' ORDER BY pr.participant_id, pr.rank",
+	[STMT_ALLOC_RULES] =
+	    "SELECT participant_id, session_id, kind FROM placement_rule"
+	    " WHERE event_id = $1 ORDER BY participant_id, session_id",
+	[STMT_ALLOC_ASSIGNMENTS] =
+	    "SELECT participant_id, session_id, table_no, published"
+	    " FROM assignment WHERE event_id = $1"
+	    " ORDER BY participant_id, session_id",
+	[STMT_ALLOC_LOCK] =
+	    "SELECT pg_advisory_xact_lock(4242011, $1::int)",
+	[STMT_ALLOC_RUN_INSERT] =
+	    "INSERT INTO allocation_run (event_id, solve_ms, inputs_sha256,"
+	    " params, figures, applied, added, removed, kept)"
+	    " VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9)"
+	    " RETURNING id",
+	[STMT_ASSIGNMENT_DELETE] =
+	    "DELETE FROM assignment a USING unnest($2::bigint[], $3::bigint[])"
+	    " AS d(p, s) WHERE a.event_id = $1 AND a.participant_id = d.p"
+	    " AND a.session_id = d.s",
+	[STMT_ASSIGNMENT_UPSERT] =
+	    "INSERT INTO assignment (event_id, participant_id, session_id,"
+	    " table_no, pinned, run_id)"
+	    " SELECT $1, p, s, t, pin, $2 FROM unnest($3::bigint[],"
+	    " $4::bigint[], $5::int[], $6::boolean[]) AS u(p, s, t, pin)"
+	    " ON CONFLICT (participant_id, session_id) DO UPDATE SET"
+	    " table_no = excluded.table_no, pinned = excluded.pinned,"
+	    " run_id = excluded.run_id",
+	[STMT_ASSIGNMENT_PUBLISH] =
+	    "UPDATE assignment SET published = true WHERE event_id = $1"
+	    " AND NOT published",
 };
