@@ -81,7 +81,8 @@ app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 		nonce = token_new();
 		token = app_link_token(app, nonce);
 		hash = token_hash(token);
-		if (!db_token_insert(conn, m.participant_id, hash, error))
+		if (!db_token_insert(conn, m.participant_id, hash, "manage",
+		    error))
 			return FALSE;
 		m.link_nonce = nonce;
 	}

@@ -132,6 +132,16 @@ gboolean app_allocate(const struct app *app,
 /* Marks the current placements published (until invitations exist). */
 gboolean app_mark_published(const struct app *app, GError **error);
 
+/* publish.c: tell participants about their placements. */
+struct app_publish_counts {
+	gint64	invites, updates, cancels;
+};
+/* Queues exactly the invitations, updates and cancellations that the
+ * current placements and session details call for, in one transaction;
+ * publishing again with nothing changed queues nothing. */
+gboolean app_publish(const struct app *app, struct app_publish_counts *out,
+    GError **error);
+
 /* links.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);
 

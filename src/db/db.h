@@ -93,8 +93,13 @@ gboolean db_participant_set_status(DbConn *conn, gint64 participant_id,
     const char *status, gint64 hold_hours, GError **error);
 gboolean db_participant_mark_email_confirmed(DbConn *conn,
     gint64 participant_id, GError **error);
+/* Registers a link token's hash; purpose "manage" (the page) or "feed".
+ * Registering the same hash again does nothing. */
 gboolean db_token_insert(DbConn *conn, gint64 participant_id,
-    const char *hash, GError **error);
+    const char *hash, const char *purpose, GError **error);
+/* The participant whose feed token hashes to hash. */
+JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
+    GError **error);
 /* Claims a free place of the event without waiting on other claims;
  * *got is false when none is free. */
 gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
@@ -165,6 +170,31 @@ gboolean db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
 /* Marks every placement of the event published. */
 gboolean db_assignment_mark_published(DbConn *conn, gint64 event_id,
     GError **error);
+
+/* invitation.c: publishing and calendars. */
+/* Queues every needed invitation, update and cancellation of the event in
+ * the caller's transaction and marks the placements published; the
+ * counts say how many of each were queued. */
+gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
+    gint64 *updates, gint64 *cancels, GError **error);
+/* A participant's published placements (uid, title_*, description_*,
+ * room, venue, timezone, starts_utc, ends_utc, modified). */
+JsonArray *db_feed_sessions(DbConn *conn, gint64 participant_id,
+    GError **error);
+/* The event's active sessions, the same columns. */
+JsonArray *db_programme_sessions(DbConn *conn, gint64 event_id,
+    GError **error);
+/* The newest participant with this e-mail in any event. */
+JsonObject *db_participant_by_email_any(DbConn *conn, const char *email,
+    GError **error);
+/* Sessions a participant is placed in or was invited to, with the
+ * invitation's sequence (-1: none) and state. */
+JsonArray *db_invitation_preview(DbConn *conn, gint64 participant_id,
+    GError **error);
+/* The payload an invitation message for (session, sequence, method)
+ * would carry, as JSON text (transfer full). */
+char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
+    const char *method, GError **error);
 
 /* Helpers for callers reading rows. */
 gint64 db_int(JsonObject *row, const char *col);

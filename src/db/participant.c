@@ -41,10 +41,18 @@ JsonObject *
 db_participant_by_token(DbConn *conn, const char *hash, bool lock,
     GError **error)
 {
-	const char *p[1] = { hash };
+	const char *p[2] = { hash, "manage" };
 
 	return db_exec_one(conn, lock ? STMT_PARTICIPANT_BY_TOKEN_LOCK :
-	    STMT_PARTICIPANT_BY_TOKEN, 1, p, error);
+	    STMT_PARTICIPANT_BY_TOKEN, lock ? 1 : 2, p, error);
+}
+
+JsonObject *
+db_participant_by_feed(DbConn *conn, const char *hash, GError **error)
+{
+	const char *p[2] = { hash, "feed" };
+
+	return db_exec_one(conn, STMT_PARTICIPANT_BY_TOKEN, 2, p, error);
 }
 
 JsonArray *
@@ -116,12 +124,12 @@ db_participant_mark_email_confirmed(DbConn *conn, gint64 participant_id,
 
 gboolean
 db_token_insert(DbConn *conn, gint64 participant_id, const char *hash,
-    GError **error)
+    const char *purpose, GError **error)
 {
 	char id[24];
-	const char *p[2] = { db_num(id, participant_id), hash };
+	const char *p[3] = { db_num(id, participant_id), hash, purpose };
 
-	return db_exec_noresult(conn, STMT_TOKEN_INSERT, 2, p, error);
+	return db_exec_noresult(conn, STMT_TOKEN_INSERT, 3, p, error);
 }
 
 gboolean

@@ -58,12 +58,13 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    "   AS hold_until"
 	    " FROM participant_token t JOIN participant p"
 	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
-	    " WHERE t.hash = $1",
+	    " WHERE t.hash = $1 AND t.purpose = $2",
 	[STMT_PARTICIPANT_BY_TOKEN_LOCK] =
 	    "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
 	    " p.email_confirmed_at IS NOT NULL AS email_confirmed"
 	    " FROM participant_token t JOIN participant p"
-	    " ON p.id = t.participant_id WHERE t.hash = $1 FOR UPDATE OF p",
+	    " ON p.id = t.participant_id WHERE t.hash = $1"
+	    " AND t.purpose = 'manage' FOR UPDATE OF p",
 	[STMT_PARTICIPANT_PREFERENCES] =
 	    "SELECT pr.rank, s.id AS session_id, s.title_nb, s.title_en"
 	    " FROM preference pr JOIN session s ON s.id = pr.session_id"
@@ -87,7 +88,8 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " coalesce(email_confirmed_at, now()), updated_at = now()"
 	    " WHERE id = $1 RETURNING id",
 	[STMT_TOKEN_INSERT] =
-	    "INSERT INTO participant_token (hash, participant_id) VALUES ($2, $1)",
+	    "INSERT INTO participant_token (hash, participant_id, purpose)"
+	    " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING",
 	[STMT_PLACE_CLAIM] =
 	    "UPDATE place p SET participant_id = $2 FROM ("
 	    " SELECT event_id, place_no FROM place"
@@ -187,4 +189,99 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	[STMT_ASSIGNMENT_PUBLISH] =
 	    "UPDATE assignment SET published = true WHERE event_id = $1"
 	    " AND NOT published",
+	/* Cancellations: what a participant was invited to and no longer
+	 * holds (placement removed, registration or session cancelled). */
+	[STMT_PUBLISH_CANCELS] =
+	    "WITH gone AS (UPDATE invitation i SET sequence = i.sequence + 1,"
+	    " state = 'cancelled', sent_at = now()"
+	    " WHERE i.event_id = $1 AND i.state = 'invited' AND NOT EXISTS ("
+	    "  SELECT 1 FROM assignment a"
+	    "  JOIN participant p ON p.id = a.participant_id"
+	    "  JOIN session s ON s.id = a.session_id"
+	    "  WHERE a.participant_id = i.participant_id"
+	    "  AND a.session_id = i.session_id AND p.status = 'confirmed'"
+	    "  AND s.status = 'active')"
+	    " RETURNING i.participant_id, i.session_id, i.sequence)"
+	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+	    " recipient_name, language, payload)"
+	    " SELECT $1, g.participant_id, 'invite_cancel', p.email, p.name,"
+	    " p.language, summit_invitation_payload(g.session_id, g.sequence,"
+	    " 'CANCEL') FROM gone g JOIN participant p ON p.id = g.participant_id"
+	    " ORDER BY g.participant_id, g.session_id RETURNING id",
+	/* Invitations and updates: placements never sent, sent and since
+	 * cancelled, or whose session changed since it was sent. */
+	[STMT_PUBLISH_REQUESTS] =
+	    "WITH cur AS (SELECT a.participant_id, a.session_id,"
+	    " summit_session_fingerprint(s, sl) AS fp FROM assignment a"
+	    " JOIN participant p ON p.id = a.participant_id"
+	    " JOIN session s ON s.id = a.session_id"
+	    " JOIN slot sl ON sl.id = s.slot_id"
+	    " WHERE a.event_id = $1 AND p.status = 'confirmed'"
+	    " AND s.status = 'active'),"
+	    " up AS (INSERT INTO invitation AS i (event_id, participant_id,"
+	    " session_id, sequence, state, fingerprint)"
+	    " SELECT $1, participant_id, session_id, 0, 'invited', fp FROM cur"
+	    " ON CONFLICT (participant_id, session_id) DO UPDATE SET"
+	    " sequence = i.sequence + 1, state = 'invited',"
+	    " fingerprint = excluded.fingerprint, sent_at = now()"
+	    " WHERE i.state <> 'invited' OR i.fingerprint <> excluded.fingerprint"
+	    " RETURNING i.participant_id, i.session_id, i.sequence,"
+	    " i.xmax::text = '0' AS fresh)"
+	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+	    " recipient_name, language, payload, link_nonce)"
+	    " SELECT $1, up.participant_id,"
+	    " CASE WHEN up.fresh THEN 'invite' ELSE 'invite_update' END,"
+	    " p.email, p.name, p.language,"
+	    " summit_invitation_payload(up.session_id, up.sequence, 'REQUEST'),"
+	    " replace(gen_random_uuid()::text, '-', '')"
+	    " FROM up JOIN participant p ON p.id = up.participant_id"
+	    " ORDER BY up.participant_id, up.session_id"
+	    " RETURNING kind",
+	[STMT_PUBLISH_MARK] =
+	    "UPDATE assignment SET published = true WHERE event_id = $1"
+	    " AND NOT published",
+	[STMT_PARTICIPANT_BY_EMAIL_ANY] =
+	    "SELECT id, event_id, name, email, language, status FROM participant"
+	    " WHERE lower(email) = lower($1) ORDER BY id DESC LIMIT 1",
+	/* A participant's published placements, for their feed. */
+	[STMT_FEED_SESSIONS] =
+	    "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
+	    " s.description_en, s.room, e.venue, e.timezone,"
+	    " to_char(sl.starts_at AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
+	    " to_char(sl.ends_at AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
+	    " extract(epoch FROM greatest(s.updated_at, a.created_at))::bigint"
+	    "   AS modified"
+	    " FROM assignment a JOIN session s ON s.id = a.session_id"
+	    " JOIN slot sl ON sl.id = s.slot_id JOIN event e ON e.id = s.event_id"
+	    " WHERE a.participant_id = $1 AND a.published"
+	    " AND s.status = 'active' ORDER BY sl.starts_at, s.id",
+	/* The public programme. */
+	[STMT_PROGRAMME_SESSIONS] =
+	    "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
+	    " s.description_en, s.room, e.venue, e.timezone,"
+	    " to_char(sl.starts_at AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
+	    " to_char(sl.ends_at AT TIME ZONE 'UTC',"
+	    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
+	    " extract(epoch FROM s.updated_at)::bigint AS modified"
+	    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+	    " JOIN event e ON e.id = s.event_id"
+	    " WHERE s.event_id = $1 AND s.status = 'active'"
+	    " ORDER BY sl.starts_at, s.id",
+	/* One participant's placements with their invitation state, for
+	 * `summitctl ics`. */
+	[STMT_INVITATION_PREVIEW] =
+	    "SELECT s.id AS session_id, coalesce(i.sequence, -1) AS sequence,"
+	    " coalesce(i.state, '') AS state, (a.session_id IS NOT NULL)"
+	    " AS placed FROM session s"
+	    " LEFT JOIN assignment a ON a.session_id = s.id"
+	    "  AND a.participant_id = $1"
+	    " LEFT JOIN invitation i ON i.session_id = s.id"
+	    "  AND i.participant_id = $1"
+	    " WHERE a.session_id IS NOT NULL OR i.session_id IS NOT NULL"
+	    " ORDER BY s.id",
+	[STMT_SESSION_PAYLOAD] =
+	    "SELECT summit_invitation_payload($1, $2, $3)::text AS payload",
 };
