@@ -1,14 +1,25 @@
 /*
- * mime.c -- RFC 5322 / MIME assembly.
+ * mime.c -- RFC 5322 / MIME assembly, including iMIP invitations.
  *
  * Bodies are UTF-8 in base64, so no line is too long and no mail server
- * rewrites them.  Header values come from user input (names), so controls
- * are turned into spaces before they are encoded: no header injection.
+ * rewrites them; this matters most for the calendar, which Outlook stops
+ * recognising once a relay re-encodes it (CALENDAR.md C4).  Header values
+ * come from user input (names), so controls are turned into spaces before
+ * they are encoded: no header injection.  Headers are folded at spaces so
+ * that every line stays within 78 octets.
+ *
+ * Boundaries start with "=_", which base64 cannot produce and none of our
+ * part headers contain, so they never occur inside a part.  They are
+ * derived from the Message-ID: composing the same outbox row twice gives
+ * the same bytes.
  */
 #include "mail/mail.h"
 #include "base/base.h"
 
 #include <string.h>
+
+#define LINE_MAX_OCTETS	78	/* RFC 5322 2.1.1 "SHOULD" */
+#define WORD_RAW_OCTETS	42	/* 56 base64 chars + 12 = 68 per word */
 
 GQuark
 mail_error_quark(void)
@@ -25,26 +36,45 @@ is_ascii_printable(const char *s)
 	return true;
 }
 
-char *
-mail_encode_header_word(const char *s)
+/* Plain ASCII that can be written as is: printable, nothing a reader would
+ * take for an encoded word, and no word too long to fold. */
+static bool
+is_plain_header_text(const char *s)
 {
-	g_autofree char *clean = text_one_line(s);
-	GString *out;
-	const char *p;
+	size_t run = 0;
 
-	if (is_ascii_printable(clean))
-		return g_steal_pointer(&clean);
-	/* Encoded words of at most 75 octets, never splitting a character. */
-	out = g_string_new(NULL);
-	p = clean;
+	if (!is_ascii_printable(s) || strstr(s, "=?") != NULL)
+		return false;
+	for (; *s != '\0'; s++) {
+		run = *s == ' ' ? 0 : run + 1;
+		if (run > 60)
+			return false;
+	}
+	return true;
+}
+
+static const char *
+utf8_next(const char *p)
+{
+	return p + g_utf8_skip[*(const guchar *)p];
+}
+
+/* Encoded words of at most 68 octets, never splitting a character. */
+static char *
+encode_words(const char *clean)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = clean;
+
 	while (*p != '\0') {
 		const char *start = p;
 		g_autofree char *b64 = NULL;
 
-		while (*p != '\0' && (size_t)(((p) + g_utf8_skip[*(const guchar *)(p)]) - start) <= 45)
-			p = ((p) + g_utf8_skip[*(const guchar *)(p)]);
+		while (*p != '\0' &&
+		    (size_t)(utf8_next(p) - start) <= WORD_RAW_OCTETS)
+			p = utf8_next(p);
 		if (p == start)
-			p = ((p) + g_utf8_skip[*(const guchar *)(p)]);
+			p = utf8_next(p);
 		b64 = g_base64_encode((const guchar *)start, (gsize)(p - start));
 		if (out->len > 0)
 			g_string_append(out, "\r\n ");
@@ -53,66 +83,199 @@ mail_encode_header_word(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+char *
+mail_encode_header_word(const char *s)
+{
+	g_autofree char *clean = text_one_line(s);
+
+	if (is_ascii_printable(clean))
+		return g_steal_pointer(&clean);
+	return encode_words(clean);
+}
+
+/* Header text for an unstructured value such as Subject (transfer full). */
+static char *
+header_text(const char *s)
+{
+	g_autofree char *clean = text_one_line(s);
+
+	if (is_plain_header_text(clean))
+		return g_steal_pointer(&clean);
+	return encode_words(clean);
+}
+
+/*
+ * Appends "name: value" CRLF, folding at spaces so that lines stay within
+ * LINE_MAX_OCTETS where the value allows it.  value holds no CR or LF other
+ * than the "CRLF SP" between encoded words, which count as spaces here.
+ */
+static void
+append_header(GString *out, const char *name, const char *value)
+{
+	g_autoptr(GString) flat = g_string_new(value);
+	g_auto(GStrv) words = NULL;
+	size_t col, start;
+	char **w;
+
+	g_string_replace(flat, "\r\n ", " ", 0);
+	words = g_strsplit(flat->str, " ", -1);
+	g_string_append_printf(out, "%s:", name);
+	col = start = strlen(name) + 1;
+	for (w = words; *w != NULL; w++) {
+		size_t len = strlen(*w);
+
+		/* Never fold before an empty word: a continuation line of
+		 * white space only would end the header block early. */
+		if (len > 0 && col > start && col + 1 + len > LINE_MAX_OCTETS) {
+			g_string_append(out, "\r\n");
+			col = 0;
+		}
+		g_string_append_c(out, ' ');
+		g_string_append(out, *w);
+		col += 1 + len;
+	}
+	g_string_append(out, "\r\n");
+}
+
 static void
 append_address(GString *out, const char *header, const char *name,
     const char *addr)
 {
 	g_autofree char *clean_addr = text_one_line(addr);
+	g_autoptr(GString) v = g_string_new(NULL);
 
-	g_string_append_printf(out, "%s: ", header);
 	if (name != NULL && *name != '\0') {
-		g_autofree char *enc = mail_encode_header_word(name);
+		g_autofree char *clean = text_one_line(name);
 
-		if (is_ascii_printable(enc) && strpbrk(enc, "\"\\") == NULL &&
-		    !g_str_has_prefix(enc, "=?"))
-			g_string_append_printf(out, "\"%s\" ", enc);
-		else if (g_str_has_prefix(enc, "=?"))
-			g_string_append_printf(out, "%s ", enc);
-		else {
-			/* Quote backslashes and quotes inside the name. */
+		if (is_plain_header_text(clean)) {
+			/* A quoted string; quote backslashes and quotes. */
 			const char *c;
 
-			g_string_append_c(out, '"');
-			for (c = enc; *c != '\0'; c++) {
+			g_string_append_c(v, '"');
+			for (c = clean; *c != '\0'; c++) {
 				if (*c == '"' || *c == '\\')
-					g_string_append_c(out, '\\');
-				g_string_append_c(out, *c);
+					g_string_append_c(v, '\\');
+				g_string_append_c(v, *c);
 			}
-			g_string_append(out, "\" ");
+			g_string_append(v, "\" ");
+		} else {
+			g_autofree char *enc = encode_words(clean);
+
+			g_string_append_printf(v, "%s ", enc);
 		}
 	}
-	g_string_append_printf(out, "<%s>\r\n", clean_addr);
+	g_string_append_printf(v, "<%s>", clean_addr);
+	append_header(out, header, v->str);
 }
 
 static void
-append_base64_body(GString *out, const char *text)
+append_base64(GString *out, const char *data, size_t len)
+{
+	g_autofree char *b64 = g_base64_encode((const guchar *)data, len);
+	size_t i, n = strlen(b64);
+
+	for (i = 0; i < n; i += 76) {
+		g_string_append_len(out, b64 + i, (gssize)MIN(76, n - i));
+		g_string_append(out, "\r\n");
+	}
+}
+
+/* Text with LF line ends becomes CRLF text, in base64. */
+static void
+append_base64_text(GString *out, const char *text)
 {
 	g_autoptr(GString) crlf = g_string_new(NULL);
-	g_autofree char *b64 = NULL;
 	const char *p;
-	size_t i, len;
 
 	for (p = text; *p != '\0'; p++) {
 		if (*p == '\n' && (p == text || p[-1] != '\r'))
 			g_string_append_c(crlf, '\r');
 		g_string_append_c(crlf, *p);
 	}
-	b64 = g_base64_encode((const guchar *)crlf->str, crlf->len);
-	len = strlen(b64);
-	for (i = 0; i < len; i += 76) {
-		g_string_append_len(out, b64 + i, (gssize)MIN(76, len - i));
-		g_string_append(out, "\r\n");
+	append_base64(out, crlf->str, crlf->len);
+}
+
+static void
+append_text_part(GString *out, const char *boundary, const char *subtype,
+    const char *text)
+{
+	g_string_append_printf(out, "--%s\r\n"
+	    "Content-Type: text/%s; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary, subtype);
+	append_base64_text(out, text);
+}
+
+/* The METHOD property of an iCalendar object, or NULL (transfer full). */
+static char *
+calendar_method_of(const char *cal)
+{
+	const char *p = cal;
+
+	while (p != NULL && *p != '\0') {
+		if (g_ascii_strncasecmp(p, "METHOD:", 7) == 0)
+			return g_strndup(p + 7, strcspn(p + 7, "\r\n"));
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
 	}
+	return NULL;
+}
+
+/* A MIME token from the method name: letters and '-', upper case. */
+static char *
+method_token(const char *s)
+{
+	GString *out = g_string_new(NULL);
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (g_ascii_isalpha(*s) || *s == '-')
+			g_string_append_c(out, g_ascii_toupper(*s));
+	return g_string_free(out, FALSE);
+}
+
+static void
+append_calendar(GString *out, const struct mail_message *m,
+    const char *mixed, const char *alt)
+{
+	g_autofree char *inner = calendar_method_of(m->calendar);
+	g_autofree char *method = method_token(m->calendar_method != NULL ?
+	    m->calendar_method : inner);
+	size_t callen = strlen(m->calendar);
+
+	/* RFC 5545 8.1: method= MUST equal METHOD in the object. */
+	if (m->calendar_method != NULL && inner != NULL &&
+	    g_ascii_strcasecmp(g_strstrip(inner), method) != 0)
+		g_critical("calendar method \"%s\" differs from METHOD:%s",
+		    method, inner);
+
+	g_string_append_printf(out, "--%s\r\n", alt);
+	if (*method != '\0')
+		g_string_append_printf(out, "Content-Type: text/calendar;"
+		    " charset=UTF-8; method=%s\r\n", method);
+	else
+		g_string_append(out, "Content-Type: text/calendar;"
+		    " charset=UTF-8\r\n");
+	g_string_append(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+	append_base64(out, m->calendar, callen);
+	g_string_append_printf(out, "--%s--\r\n", alt);
+
+	g_string_append_printf(out, "--%s\r\n"
+	    "Content-Type: application/ics; name=\"invite.ics\"\r\n"
+	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", mixed);
+	append_base64(out, m->calendar, callen);
+	g_string_append_printf(out, "--%s--\r\n", mixed);
 }
 
 char *
 mail_compose(const struct mail_message *m)
 {
 	GString *out = g_string_new(NULL);
-	g_autofree char *subject = mail_encode_header_word(m->subject);
+	g_autofree char *subject = header_text(m->subject);
 	g_autofree char *date = NULL;
 	g_autofree char *msgid = text_one_line(m->message_id);
-	g_autofree char *boundary = NULL;
+	g_autofree char *hash = NULL;
+	g_autofree char *alt = NULL, *mixed = NULL, *ctype = NULL;
 
 	if (m->date == NULL) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -123,29 +286,38 @@ mail_compose(const struct mail_message *m)
 
 	append_address(out, "From", m->from_name, m->from_addr);
 	append_address(out, "To", m->to_name, m->to_addr);
-	g_string_append_printf(out, "Subject: %s\r\n", subject);
-	g_string_append_printf(out, "Date: %s\r\n", date);
-	g_string_append_printf(out, "Message-ID: %s\r\n", msgid);
+	append_header(out, "Subject", subject);
+	append_header(out, "Date", date);
+	append_header(out, "Message-ID", msgid);
 	g_string_append(out, "MIME-Version: 1.0\r\n");
 	g_string_append(out, "Auto-Submitted: auto-generated\r\n");
 
-	if (m->html == NULL) {
-		g_string_append(out, "Content-Type: text/plain; charset=utf-8\r\n"
+	if (m->html == NULL && m->calendar == NULL) {
+		g_string_append(out, "Content-Type: text/plain; charset=UTF-8\r\n"
 		    "Content-Transfer-Encoding: base64\r\n\r\n");
-		append_base64_body(out, m->text);
+		append_base64_text(out, m->text);
 		return g_string_free(out, FALSE);
 	}
-	boundary = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
-	g_string_append_printf(out, "Content-Type: multipart/alternative;"
-	    " boundary=\"=_%s\"\r\n\r\n", boundary);
-	g_string_append_printf(out, "--=_%s\r\nContent-Type: text/plain; "
-	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-	    boundary);
-	append_base64_body(out, m->text);
-	g_string_append_printf(out, "--=_%s\r\nContent-Type: text/html; "
-	    "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-	    boundary);
-	append_base64_body(out, m->html);
-	g_string_append_printf(out, "--=_%s--\r\n", boundary);
+	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
+	alt = g_strdup_printf("=_alt_%.32s", hash);
+	mixed = g_strdup_printf("=_mixed_%.32s", hash);
+	if (m->calendar != NULL) {
+		ctype = g_strdup_printf("multipart/mixed; boundary=\"%s\"",
+		    mixed);
+		append_header(out, "Content-Type", ctype);
+		g_string_append(out, "\r\n");
+		g_string_append_printf(out, "--%s\r\n", mixed);
+		g_clear_pointer(&ctype, g_free);
+	}
+	ctype = g_strdup_printf("multipart/alternative; boundary=\"%s\"", alt);
+	append_header(out, "Content-Type", ctype);
+	g_string_append(out, "\r\n");
+	append_text_part(out, alt, "plain", m->text);
+	if (m->html != NULL)
+		append_text_part(out, alt, "html", m->html);
+	if (m->calendar != NULL)
+		append_calendar(out, m, mixed, alt);
+	else
+		g_string_append_printf(out, "--%s--\r\n", alt);
 	return g_string_free(out, FALSE);
 }
