@@ -59,6 +59,15 @@ struct arcbuf {
 	size_t	 n, size;
 };
 
+struct node {
+	gint64	 pi;		/* potential, up to a shift common to all */
+	gint64	 dist;		/* Dijkstra's label, valid if dstamp is current */
+	guint32	 dstamp, done;	/* stamps: labelled, settled */
+	guint32	 lstamp;	/* stamp: level valid (alive in a pass) */
+	gint32	 level;
+	guint32	 cstamp, cur;	/* stamp: current arc valid; current arc */
+};
+
 struct net {
 	guint32	 n;		/* nodes; participants are 0 .. n_part - 1 */
 	guint32	 n_part;
@@ -68,14 +77,11 @@ struct net {
 	guint32	*rev;
 	gint32	*cap;		/* residual capacity */
 	gint32	*cost;
-	gint64	*pi;		/* potentials, up to a shift common to all */
+	struct node *nd;	/* per node, together for the cache */
 	gint64	 pi_src;
 	gint64	 w2;		/* cost of a further seat */
 	guint32	*r1, *r2;	/* residual first and further seats */
 	/* work arrays */
-	gint64	*dist;
-	guint32	*dstamp, *done, *lstamp, *cstamp, *cur;
-	gint32	*level;
 	guint32	 stamp;
 	guint32	 stamp_dijkstra;	/* done[] of the last Dijkstra */
 	guint32	*active;	/* participants with seats to fill */
@@ -209,20 +215,13 @@ static void
 net_clear(struct net *g)
 {
 	g_free(g->first);
+	g_free(g->nd);
 	g_free(g->head);
 	g_free(g->rev);
 	g_free(g->cap);
 	g_free(g->cost);
-	g_free(g->pi);
 	g_free(g->r1);
 	g_free(g->r2);
-	g_free(g->dist);
-	g_free(g->dstamp);
-	g_free(g->done);
-	g_free(g->lstamp);
-	g_free(g->cstamp);
-	g_free(g->cur);
-	g_free(g->level);
 	g_free(g->active);
 	g_free(g->list);
 	g_free(g->path);
@@ -480,14 +479,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			pref_arc[k] = arcpos[pref_arc[k]];
 	arcbuf_clear(&a);
 
-	g->pi = g_new0(gint64, g->n);
-	g->dist = g_new(gint64, g->n);
-	g->dstamp = g_new0(guint32, g->n);
-	g->done = g_new0(guint32, g->n);
-	g->lstamp = g_new0(guint32, g->n);
-	g->cstamp = g_new0(guint32, g->n);
-	g->cur = g_new(guint32, g->n);
-	g->level = g_new(gint32, g->n);
+	g->nd = g_new0(struct node, g->n);
 	g->list = g_new(guint32, g->n);
 	g->path = g_new(guint32, g->n);
 	g->active = g_new(guint32, m->n_part ? m->n_part : 1);
@@ -501,7 +493,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 static inline gint64
 src_red(const struct net *g, guint32 p)
 {
-	return (g->r1[p] ? 0 : g->w2) + g->pi_src - g->pi[p];
+	return (g->r1[p] ? 0 : g->w2) + g->pi_src - g->nd[p].pi;
 }
 
 /*
@@ -525,19 +517,19 @@ dijkstra(struct net *g, struct rheap *h)
 		if (g->r1[p] + g->r2[p] == 0)
 			continue;
 		g->active[j++] = p;
-		g->dist[p] = src_red(g, p);
-		g->dstamp[p] = st;
-		rheap_push(h, (guint64)g->dist[p], p);
+		g->nd[p].dist = src_red(g, p);
+		g->nd[p].dstamp = st;
+		rheap_push(h, (guint64)g->nd[p].dist, p);
 	}
 	g->n_active = j;
 	while (rheap_pop(h, &d, &u)) {
 		gint64 du = (gint64)d, piu;
 
-		if (g->done[u] == st || g->dist[u] != du)
+		if (g->nd[u].done == st || g->nd[u].dist != du)
 			continue;
 		if (dt >= 0 && du > dt)
 			break;
-		g->done[u] = st;
+		g->nd[u].done = st;
 		g->list[ns++] = u;
 		if (u == g->sink) {
 			/* settle the rest at the sink's distance too: the
@@ -545,7 +537,7 @@ dijkstra(struct net *g, struct rheap *h)
 			dt = du;
 			continue;
 		}
-		piu = g->pi[u];
+		piu = g->nd[u].pi;
 		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
 			guint32 v;
 			gint64 nd;
@@ -553,12 +545,12 @@ dijkstra(struct net *g, struct rheap *h)
 			if (g->cap[e] <= 0)
 				continue;
 			v = g->head[e];
-			if (g->done[v] == st)
+			if (g->nd[v].done == st)
 				continue;
-			nd = du + g->cost[e] + piu - g->pi[v];
-			if (g->dstamp[v] != st || nd < g->dist[v]) {
-				g->dist[v] = nd;
-				g->dstamp[v] = st;
+			nd = du + g->cost[e] + piu - g->nd[v].pi;
+			if (g->nd[v].dstamp != st || nd < g->nd[v].dist) {
+				g->nd[v].dist = nd;
+				g->nd[v].dstamp = st;
 				rheap_push(h, (guint64)nd, v);
 			}
 		}
@@ -566,7 +558,7 @@ dijkstra(struct net *g, struct rheap *h)
 	if (dt < 0)
 		return false;
 	for (guint32 i = 0; i < ns; i++)
-		g->pi[g->list[i]] += g->dist[g->list[i]] - dt;
+		g->nd[g->list[i]].pi += g->nd[g->list[i]].dist - dt;
 	g->pi_src -= dt;
 	return true;
 }
@@ -583,23 +575,23 @@ bfs_back(struct net *g, guint32 dst)
 	guint32 st = ++g->stamp;
 	guint32 qh = 0, qt = 0, n = 0;
 
-	g->lstamp[g->sink] = st;
-	g->level[g->sink] = 0;
+	g->nd[g->sink].lstamp = st;
+	g->nd[g->sink].level = 0;
 	g->list[qt++] = g->sink;
 	while (qh < qt) {
 		guint32 v = g->list[qh++];
-		gint64 piv = g->pi[v];
-		gint32 lv = g->level[v] + 1;
+		gint64 piv = g->nd[v].pi;
+		gint32 lv = g->nd[v].level + 1;
 
 		for (guint32 e = g->first[v]; e < g->first[v + 1]; e++) {
 			guint32 u = g->head[e], f = g->rev[e];
 
-			if (g->cap[f] <= 0 || g->lstamp[u] == st ||
-			    g->done[u] != dst ||
-			    g->cost[f] + g->pi[u] - piv != 0)
+			if (g->cap[f] <= 0 || g->nd[u].lstamp == st ||
+			    g->nd[u].done != dst ||
+			    g->nd[u].pi - g->cost[e] - piv != 0)
 				continue;
-			g->lstamp[u] = st;
-			g->level[u] = lv;
+			g->nd[u].lstamp = st;
+			g->nd[u].level = lv;
 			g->list[qt++] = u;
 			if (u < g->n_part)
 				n++;
@@ -621,7 +613,7 @@ blocking_flow(struct net *g)
 	for (guint32 i = 0; i < g->n_active; i++) {
 		guint32 p = g->active[i];
 
-		while (g->lstamp[p] == st && g->r1[p] + g->r2[p] > 0 &&
+		while (g->nd[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
 		    src_red(g, p) == 0) {
 			guint32 len = 0, u = p;
 
@@ -632,34 +624,34 @@ blocking_flow(struct net *g)
 
 				if (u == g->sink)
 					break;
-				if (g->cstamp[u] != st) {
-					g->cstamp[u] = st;
-					g->cur[u] = g->first[u];
+				if (g->nd[u].cstamp != st) {
+					g->nd[u].cstamp = st;
+					g->nd[u].cur = g->first[u];
 				}
 				end = g->first[u + 1];
-				piu = g->pi[u];
-				want = g->level[u] - 1;
-				for (e = g->cur[u]; e < end; e++) {
+				piu = g->nd[u].pi;
+				want = g->nd[u].level - 1;
+				for (e = g->nd[u].cur; e < end; e++) {
 					guint32 v = g->head[e];
 
 					if (g->cap[e] > 0 &&
-					    g->lstamp[v] == st &&
-					    g->level[v] == want &&
-					    g->cost[e] + piu - g->pi[v] == 0)
+					    g->nd[v].lstamp == st &&
+					    g->nd[v].level == want &&
+					    g->cost[e] + piu - g->nd[v].pi == 0)
 						break;
 				}
-				g->cur[u] = e;
+				g->nd[u].cur = e;
 				if (e < end) {
 					g->path[len++] = e;
 					u = g->head[e];
 					continue;
 				}
-				g->lstamp[u] = 0;	/* dead end */
+				g->nd[u].lstamp = 0;	/* dead end */
 				if (len == 0)
 					break;
 				e = g->path[--len];
 				u = g->head[g->rev[e]];
-				g->cur[u]++;
+				g->nd[u].cur++;
 			}
 			if (u != g->sink)
 				break;
