@@ -1,0 +1,358 @@
+/*
+ * tz.c -- VTIMEZONE components from the system tz database (via GTimeZone).
+ *
+ * libical's builtin zones carry a non-IANA TZID and every historic
+ * observance with RDATEs and LMT (CALENDAR.md, note on libical 3.0.16), the
+ * shape Outlook mishandles.  Instead we describe the rule in force: the two
+ * offset changes of the event's year are found by searching GTimeZone's
+ * intervals a day at a time and then to the second, each is written as a
+ * yearly RRULE (BYMONTH plus BYDAY=1SU..4SU, or -1SU when it falls in the
+ * last seven days of the month) with the wall-clock time in the old offset
+ * as a 1970 DTSTART, the convention Google and Apple use.  The rules are
+ * then checked against the tz database for the following years too, and a
+ * zone they do not describe (one that changed its rules, or with a rule
+ * such as "Friday on or after the 23rd") is refused rather than guessed.
+ *
+ * DAYLIGHT is the observance with the larger offset, whatever the tz
+ * database's isdst flag says (Europe/Dublin has negative DST there).
+ *
+ * Searching a year costs about a millisecond, so results are cached per
+ * zone and year range for the life of the process, under a mutex.
+ */
+#include "ical/ical_int.h"
+
+#include <string.h>
+
+#define DAY_SECS 86400
+/* Years after the first that a rule must also describe. */
+#define TZ_CHECK_YEARS 6
+/* Changes per year we look at; a DST zone has 2. */
+#define TZ_MAX_CHANGES 8
+
+struct tz_change {
+	gint64 at;	/* the instant, Unix seconds */
+	gint32 from;	/* UTC offset before, seconds */
+	gint32 to;	/* UTC offset after */
+	int interval;	/* GTimeZone interval after the change */
+};
+
+/* A yearly rule: the nth (or last, -1) weekday of month at local secs. */
+struct tz_rule {
+	int month;	/* 1..12 */
+	int nth;	/* 1..4 or -1 */
+	int wday;	/* 1 = Monday .. 7 = Sunday, as GDateWeekday */
+	int secs;	/* seconds after local midnight, in the old offset */
+	gint32 from, to;
+	int interval;
+};
+
+static GMutex cache_lock;
+static GHashTable *cache;	/* "tzid from to" -> VTIMEZONE text */
+
+static gint64
+year_start(int year)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_utc(year, 1, 1, 0, 0, 0);
+
+	return g_date_time_to_unix(dt);
+}
+
+/* Offset changes of tz within the UTC year; returns their number. */
+static int
+tz_changes(GTimeZone *tz, int year, struct tz_change *out, int max)
+{
+	gint64 t = year_start(year), end = year_start(year + 1) - 1;
+	gint64 next, lo, hi, mid;
+	int cur, ni, n = 0;
+
+	cur = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, t);
+	while (t < end) {
+		next = MIN(t + DAY_SECS, end);
+		ni = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, next);
+		if (ni == cur) {
+			t = next;
+			continue;
+		}
+		lo = t;
+		hi = next;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+			    mid) == cur)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		ni = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, hi);
+		if (g_time_zone_get_offset(tz, cur) !=
+		    g_time_zone_get_offset(tz, ni)) {
+			if (n < max) {
+				out[n].at = hi;
+				out[n].from = g_time_zone_get_offset(tz, cur);
+				out[n].to = g_time_zone_get_offset(tz, ni);
+				out[n].interval = ni;
+			}
+			n++;
+		}
+		cur = ni;
+		t = hi;
+	}
+	return n;
+}
+
+static struct tz_rule
+rule_of(const struct tz_change *c)
+{
+	g_autoptr(GDateTime) local = g_date_time_new_from_unix_utc(c->at +
+	    c->from);
+	struct tz_rule r;
+	int d, dim;
+
+	r.month = g_date_time_get_month(local);
+	r.wday = g_date_time_get_day_of_week(local);
+	r.secs = g_date_time_get_hour(local) * 3600 +
+	    g_date_time_get_minute(local) * 60 +
+	    g_date_time_get_second(local);
+	d = g_date_time_get_day_of_month(local);
+	dim = g_date_get_days_in_month((GDateMonth)r.month,
+	    (GDateYear)g_date_time_get_year(local));
+	r.nth = d > dim - 7 ? -1 : (d - 1) / 7 + 1;
+	r.from = c->from;
+	r.to = c->to;
+	r.interval = c->interval;
+	return r;
+}
+
+/* The day of the month on which rule r falls in year. */
+static int
+rule_day(const struct tz_rule *r, int year)
+{
+	GDate date;
+	int dim, w;
+
+	dim = g_date_get_days_in_month((GDateMonth)r->month, (GDateYear)year);
+	if (r->nth < 0) {
+		g_date_clear(&date, 1);
+		g_date_set_dmy(&date, (GDateDay)dim, (GDateMonth)r->month,
+		    (GDateYear)year);
+		w = g_date_get_weekday(&date);
+		return dim - (w - r->wday + 7) % 7;
+	}
+	g_date_clear(&date, 1);
+	g_date_set_dmy(&date, 1, (GDateMonth)r->month, (GDateYear)year);
+	w = g_date_get_weekday(&date);
+	return 1 + (r->wday - w + 7) % 7 + 7 * (r->nth - 1);
+}
+
+/* The instant at which rule r changes the offset in year. */
+static gint64
+rule_instant(const struct tz_rule *r, int year)
+{
+	g_autoptr(GDateTime) day = g_date_time_new_utc(year, r->month,
+	    rule_day(r, year), 0, 0, 0);
+
+	return g_date_time_to_unix(day) + r->secs - r->from;
+}
+
+/* True if the rules (n of them, 0 or 2) give exactly the changes of year. */
+static bool
+rules_hold(GTimeZone *tz, const struct tz_rule *rules, int n, gint32 fixed,
+    int year)
+{
+	struct tz_change ch[TZ_MAX_CHANGES];
+	int k, i, found;
+
+	found = tz_changes(tz, year, ch, TZ_MAX_CHANGES);
+	if (found != n)
+		return false;
+	if (n == 0)
+		return g_time_zone_get_offset(tz, g_time_zone_find_interval(tz,
+		    G_TIME_TYPE_UNIVERSAL, year_start(year))) == fixed;
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < n; i++) {
+			if (ch[i].at == rule_instant(&rules[k], year) &&
+			    ch[i].from == rules[k].from &&
+			    ch[i].to == rules[k].to)
+				break;
+		}
+		if (i == n)
+			return false;
+	}
+	return true;
+}
+
+static void
+append_offset(GString *out, const char *name, gint32 off)
+{
+	gint32 a = off < 0 ? -off : off;
+
+	g_string_append_printf(out, "%s:%c%02d%02d", name, off < 0 ? '-' : '+',
+	    (int)(a / 3600), (int)(a / 60 % 60));
+	if (a % 60 != 0)
+		g_string_append_printf(out, "%02d", (int)(a % 60));
+	g_string_append(out, "\r\n");
+}
+
+static void
+append_tzname(GString *out, GTimeZone *tz, int interval)
+{
+	const char *abbr = g_time_zone_get_abbreviation(tz, interval);
+
+	if (abbr == NULL || *abbr == '\0')
+		return;
+	g_string_append(out, "TZNAME:");
+	ical_text_append_escaped(out, abbr);
+	g_string_append(out, "\r\n");
+}
+
+static void
+append_observance(GString *out, GTimeZone *tz, const struct tz_rule *r)
+{
+	const char *kind = r->to > r->from ? "DAYLIGHT" : "STANDARD";
+	static const char *const byday[] = {
+		"", "MO", "TU", "WE", "TH", "FR", "SA", "SU"
+	};
+
+	g_string_append_printf(out, "BEGIN:%s\r\n", kind);
+	append_offset(out, "TZOFFSETFROM", r->from);
+	append_offset(out, "TZOFFSETTO", r->to);
+	append_tzname(out, tz, r->interval);
+	g_string_append_printf(out, "DTSTART:1970%02d%02dT%02d%02d%02d\r\n",
+	    r->month, rule_day(r, 1970), r->secs / 3600, r->secs / 60 % 60,
+	    r->secs % 60);
+	g_string_append_printf(out,
+	    "RRULE:FREQ=YEARLY;BYMONTH=%d;BYDAY=%d%s\r\n", r->month, r->nth,
+	    byday[r->wday]);
+	g_string_append_printf(out, "END:%s\r\n", kind);
+}
+
+/* A name from the tz database: a file under TZDIR, not a POSIX TZ string. */
+static bool
+tzid_ok(const char *tzid)
+{
+	const char *dir = g_getenv("TZDIR"), *p;
+	g_autofree char *path = NULL;
+
+	if (tzid == NULL || !g_ascii_isalpha(tzid[0]) || strlen(tzid) > 64 ||
+	    strstr(tzid, "..") != NULL)
+		return false;
+	for (p = tzid; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr("/_+-", *p) == NULL)
+			return false;
+	}
+	path = g_build_filename(dir != NULL && *dir != '\0' ? dir :
+	    "/usr/share/zoneinfo", tzid, NULL);
+	return g_file_test(path, G_FILE_TEST_IS_REGULAR);
+}
+
+static char *
+tz_build(const char *tzid, int from_year, int to_year, GError **error)
+{
+	g_autoptr(GTimeZone) tz = NULL;
+	struct tz_change ch[TZ_MAX_CHANGES];
+	struct tz_rule rules[2];
+	GString *out;
+	gint32 fixed;
+	int n, y;
+
+	if (!tzid_ok(tzid) ||
+	    (tz = g_time_zone_new_identifier(tzid)) == NULL) {
+		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
+		    "unknown time zone \"%s\"", tzid != NULL ? tzid : "");
+		return NULL;
+	}
+	n = tz_changes(tz, from_year, ch, TZ_MAX_CHANGES);
+	fixed = g_time_zone_get_offset(tz, g_time_zone_find_interval(tz,
+	    G_TIME_TYPE_UNIVERSAL, year_start(from_year)));
+	if (n == 2) {
+		rules[0] = rule_of(&ch[0]);
+		rules[1] = rule_of(&ch[1]);
+		/* DAYLIGHT first, then STANDARD. */
+		if (rules[0].to < rules[0].from) {
+			struct tz_rule tmp = rules[0];
+
+			rules[0] = rules[1];
+			rules[1] = tmp;
+		}
+		if (rules[0].to <= rules[0].from || rules[0].to != rules[1].from ||
+		    rules[1].to != rules[0].from)
+			n = -1;
+	} else if (n != 0)
+		n = -1;
+	for (y = from_year; n >= 0 && y <= to_year; y++) {
+		if (!rules_hold(tz, rules, n, fixed, y))
+			n = -1;
+	}
+	if (n < 0) {
+		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
+		    "cannot describe time zone \"%s\" in %d-%d with yearly "
+		    "rules", tzid, from_year, to_year);
+		return NULL;
+	}
+
+	out = g_string_new("BEGIN:VTIMEZONE\r\nTZID:");
+	g_string_append_printf(out, "%s\r\n", tzid);
+	if (n == 2) {
+		append_observance(out, tz, &rules[0]);
+		append_observance(out, tz, &rules[1]);
+	} else {
+		g_string_append(out, "BEGIN:STANDARD\r\n");
+		append_offset(out, "TZOFFSETFROM", fixed);
+		append_offset(out, "TZOFFSETTO", fixed);
+		append_tzname(out, tz, g_time_zone_find_interval(tz,
+		    G_TIME_TYPE_UNIVERSAL, year_start(from_year)));
+		g_string_append(out, "DTSTART:19700101T000000\r\n"
+		    "END:STANDARD\r\n");
+	}
+	g_string_append(out, "END:VTIMEZONE\r\n");
+	return g_string_free(out, FALSE);
+}
+
+gboolean
+ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
+    GError **error)
+{
+	g_autofree char *key = NULL;
+	const char *hit;
+	char *text;
+
+	if (from_year < 1971 || from_year > 9000 || to_year < from_year ||
+	    to_year > 9000) {
+		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL,
+		    "year %d out of range", from_year);
+		return FALSE;
+	}
+	to_year = MAX(to_year, from_year + TZ_CHECK_YEARS);
+	key = g_strdup_printf("%s %d %d", tzid != NULL ? tzid : "", from_year,
+	    to_year);
+	g_mutex_lock(&cache_lock);
+	hit = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
+	if (hit != NULL)
+		g_string_append(out, hit);
+	g_mutex_unlock(&cache_lock);
+	if (hit != NULL)
+		return TRUE;
+
+	if ((text = tz_build(tzid, from_year, to_year, error)) == NULL)
+		return FALSE;
+	g_string_append(out, text);
+	g_mutex_lock(&cache_lock);
+	if (cache == NULL)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    g_free);
+	g_hash_table_replace(cache, g_steal_pointer(&key), text);
+	g_mutex_unlock(&cache_lock);
+	return TRUE;
+}
+
+char *
+ical_vtimezone(const char *tzid, int year, GError **error)
+{
+	GString *out = g_string_new(NULL);
+
+	if (!ical_tz_append(out, tzid, year, year, error)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
