@@ -32,6 +32,7 @@ struct mail_smtp {
 	long		 timeout;
 	unsigned	 connections;
 	GString		*reply;		/* the server's last reply line */
+	GString		*refusal;	/* its last 4xx or 5xx reply line */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -84,6 +85,7 @@ mail_smtp_new(const struct mail_smtp_options *o)
 	s->loopback = smtp_url_is_loopback(o->url);
 	s->timeout = o->timeout_seconds > 0 ? o->timeout_seconds : 60;
 	s->reply = g_string_new(NULL);
+	s->refusal = g_string_new(NULL);
 	return s;
 }
 
@@ -100,6 +102,7 @@ mail_smtp_free(MailSmtp *s)
 	g_free(s->password);
 	g_free(s->ca_file);
 	g_string_free(s->reply, TRUE);
+	g_string_free(s->refusal, TRUE);
 	g_free(s);
 }
 
@@ -120,8 +123,10 @@ smtp_read(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* Keeps the last line the server sent.  Only CURLINFO_HEADER_IN is read:
- * what we send (AUTH with the password) is never copied. */
+/* Keeps the last line the server sent, and the last refusal (4xx, 5xx):
+ * after a refusal libcurl says QUIT, and "221 Bye" explains nothing.
+ * Only CURLINFO_HEADER_IN is read: what we send (AUTH with the password)
+ * is never copied. */
 static int
 smtp_trace(CURL *curl, curl_infotype type, char *data, size_t size,
     void *arg)
@@ -136,8 +141,13 @@ smtp_trace(CURL *curl, curl_infotype type, char *data, size_t size,
 		end--;
 	if (end == 0)
 		return 0;
+	end = MIN(end, 512);
 	g_string_truncate(s->reply, 0);
-	g_string_append_len(s->reply, data, (gssize)MIN(end, 512));
+	g_string_append_len(s->reply, data, (gssize)end);
+	if (data[0] == '4' || data[0] == '5') {
+		g_string_truncate(s->refusal, 0);
+		g_string_append_len(s->refusal, data, (gssize)end);
+	}
 	return 0;
 }
 
@@ -236,6 +246,7 @@ mail_smtp_send(MailSmtp *s, const char *from, const char *to,
 	rcpt = curl_slist_append(rcpt, to);
 	s->errbuf[0] = '\0';
 	g_string_truncate(s->reply, 0);
+	g_string_truncate(s->refusal, 0);
 	smtp_setup(s, &u, rcpt, from_arg);
 	rc = curl_easy_perform(s->curl);
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
@@ -249,7 +260,8 @@ mail_smtp_send(MailSmtp *s, const char *from, const char *to,
 	if (rc == CURLE_OK)
 		return TRUE;
 
-	reply = text_one_line(s->reply->str);
+	reply = text_one_line(s->refusal->len > 0 ? s->refusal->str :
+	    s->reply->str);
 	if (s->password != NULL && *s->password != '\0') {
 		g_autoptr(GString) r = g_string_new(reply);
 

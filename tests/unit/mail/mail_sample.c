@@ -18,7 +18,7 @@ static char *opt_key, *opt_domain = "summit.example.no", *opt_selector = "s1";
 static char *opt_method = "REQUEST", *opt_url, *opt_user, *opt_password;
 static char *opt_ca, *opt_from = "invite@summit.example.no";
 static char *opt_to = "kari@example.no", *opt_out;
-static gboolean opt_starttls, opt_html = TRUE;
+static gboolean opt_starttls, opt_keep_going, opt_html = TRUE;
 static gint opt_count = 1, opt_size = 0, opt_timeout = 10;
 
 static const GOptionEntry entries[] = {
@@ -36,6 +36,8 @@ static const GOptionEntry entries[] = {
 	{ "out", 0, 0, G_OPTION_ARG_FILENAME, &opt_out, "copy", "F" },
 	{ "no-html", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &opt_html,
 	    "text only", NULL },
+	{ "keep-going", 0, 0, G_OPTION_ARG_NONE, &opt_keep_going,
+	    "report errors and go on", NULL },
 	{ "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "sends", "N" },
 	{ "size", 0, 0, G_OPTION_ARG_INT, &opt_size, "pad text", "BYTES" },
 	{ "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "seconds", "S" },
@@ -166,7 +168,7 @@ cmd_send(void)
 	g_autofree char *msg = sample_message();
 	gint64 t0;
 	double secs;
-	gint i;
+	gint i, failed = 0;
 
 	if (opt_url == NULL) {
 		fprintf(stderr, "send needs --url\n");
@@ -178,17 +180,24 @@ cmd_send(void)
 	}
 	smtp = mail_smtp_new(&o);
 	t0 = g_get_monotonic_time();
-	for (i = 0; i < opt_count; i++)
-		if (!mail_smtp_send(smtp, opt_from, opt_to, msg, &error)) {
-			printf("sent %d connections %u\n", i,
+	for (i = 0; i < opt_count; i++) {
+		if (mail_smtp_send(smtp, opt_from, opt_to, msg, &error))
+			continue;
+		if (!opt_keep_going) {
+			printf("sent %d connections %u\n", i - failed,
 			    mail_smtp_connections(smtp));
 			return fail(error);
 		}
+		fail(error);
+		g_clear_error(&error);
+		failed++;
+	}
 	secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
-	printf("sent %d connections %u seconds %.3f rate %.1f bytes %zu\n",
-	    opt_count, mail_smtp_connections(smtp), secs,
+	printf("sent %d failed %d connections %u seconds %.3f rate %.1f"
+	    " bytes %zu\n", opt_count - failed, failed,
+	    mail_smtp_connections(smtp), secs,
 	    secs > 0 ? opt_count / secs : 0.0, strlen(msg));
-	return 0;
+	return failed > 0 ? 2 : 0;
 }
 
 int
