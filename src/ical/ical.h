@@ -28,32 +28,32 @@ GQuark ical_error_quark(void);
 
 enum ical_err {
 	ICAL_OK = 0,
-	ICAL_EINVAL,	/* a bad argument: uid, address, times, sequence, UTF-8 */
-	ICAL_ETZ,	/* unknown zone, or one no yearly rule describes */
+	ICAL_EINVAL, /* a bad argument: uid, address, times, sequence, UTF-8 */
+	ICAL_ETZ,    /* unknown zone, or one no yearly rule describes */
 	ICAL__MAX
 };
 
 struct ical_party {
-	const char *email;	/* bare address, local@domain.tld */
-	const char *name;	/* display name, may be NULL */
+	const char *email; /* bare address, local@domain.tld */
+	const char *name;  /* display name, may be NULL */
 };
 
 /* One session as a calendar sees it.  The caller owns every pointer. */
 struct ical_event {
-	const char *uid;	  /* ASCII, no spaces, no , ; \ ", <= 255 octets */
-	const char *summary;	  /* UTF-8 user text, escaped here */
-	const char *description;  /* may be NULL */
-	const char *location;	  /* may be NULL */
-	const char *url;	  /* may be NULL; ASCII, no spaces or controls */
-	GDateTime *start, *end;	  /* absolute instants; end > start */
-	gint64 sequence;	  /* >= 0 */
-	bool cancelled;		  /* feeds: STATUS:CANCELLED, not CONFIRMED */
+	const char *uid;     /* ASCII, no spaces, no , ; \ ", <= 255 octets */
+	const char *summary; /* UTF-8 user text, escaped here */
+	const char *description; /* may be NULL */
+	const char *location;    /* may be NULL */
+	const char *url;         /* may be NULL; ASCII, no spaces or controls */
+	GDateTime *start, *end;  /* absolute instants; end > start */
+	gint64 sequence;         /* >= 0 */
+	bool cancelled;          /* feeds: STATUS:CANCELLED, not CONFIRMED */
 };
 
 enum ical_method {
-	ICAL_METHOD_NONE,	/* downloads and feeds; refused by ical_itip */
-	ICAL_METHOD_REQUEST,	/* invitation or update */
-	ICAL_METHOD_CANCEL,	/* cancellation */
+	ICAL_METHOD_NONE,    /* downloads and feeds; refused by ical_itip */
+	ICAL_METHOD_REQUEST, /* invitation or update */
+	ICAL_METHOD_CANCEL,  /* cancellation */
 	ICAL_METHOD__MAX
 };
 
@@ -76,8 +76,9 @@ enum ical_method {
  * a DQUOTE in a name is dropped.
  */
 char *ical_itip(enum ical_method method, const struct ical_event *ev,
-    const char *tzid, const struct ical_party *organizer,
-    const struct ical_party *attendee, GDateTime *dtstamp, GError **error);
+                const char *tzid, const struct ical_party *organizer,
+                const struct ical_party *attendee, GDateTime *dtstamp,
+                GError **error);
 
 /*
  * A download or subscription feed: n VEVENTs (n may be 0), no METHOD, no
@@ -89,8 +90,8 @@ char *ical_itip(enum ical_method method, const struct ical_event *ev,
  * (transfer full)
  */
 char *ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
-    const char *calname, const char *uid_suffix, GDateTime *dtstamp,
-    GError **error);
+                const char *calname, const char *uid_suffix, GDateTime *dtstamp,
+                GError **error);
 
 /*
  * The VTIMEZONE for the IANA zone tzid, unfolded-safe text with CRLF ends

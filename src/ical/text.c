@@ -75,8 +75,7 @@ ical_text_append_escaped(GString *out, const char *s)
 		default:
 			/* CR (of CRLF or alone) and other controls go. */
 			if (!is_control(c))
-				g_string_append_len(out, p,
-				    next_char(p) - p);
+				g_string_append_len(out, p, next_char(p) - p);
 			break;
 		}
 	}
@@ -100,7 +99,7 @@ ical_text_param_clean(const char *s)
 	gunichar c;
 
 	for (p = valid_utf8(s != NULL ? s : "", &tmp); *p != '\0';
-	    p = next_char(p)) {
+	     p = next_char(p)) {
 		c = g_utf8_get_char(p);
 		if (c == '\n' || c == '\t')
 			g_string_append_c(out, ' ');
