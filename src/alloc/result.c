@@ -209,7 +209,7 @@ alloc_solve_greedy(const AllocProblem *prob, GError **error)
 				continue;
 			slot_mark[g_array_index(prob->sessions,
 			    struct alloc_session, s).slot] = p + 1;
-			key = GSIZE_TO_POINTER(((gsize)s << 32 | pp->org) + 1);
+			key = GSIZE_TO_POINTER((gsize)s * m.n_orgs + pp->org + 1);
 			g_hash_table_insert(org_used, key, GUINT_TO_POINTER(
 			    GPOINTER_TO_UINT(g_hash_table_lookup(org_used,
 			    key)) + 1));
@@ -219,8 +219,10 @@ alloc_solve_greedy(const AllocProblem *prob, GError **error)
 			guint s = m.pref[k].session;
 			const struct alloc_session *ss = &g_array_index(
 			    prob->sessions, struct alloc_session, s);
-			gpointer key = GSIZE_TO_POINTER(((gsize)s << 32 |
-			    pp->org) + 1);
+			/* (s, org) as one number: g_direct_hash keeps the
+			 * low 32 bits */
+			gpointer key = GSIZE_TO_POINTER((gsize)s * m.n_orgs +
+			    pp->org + 1);
 			guint32 *sec = &sec_used[(size_t)s * m.n_sectors +
 			    pp->sector];
 			guint ou;
