@@ -16,6 +16,7 @@
  */
 #include "ical/ical_int.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -273,6 +274,7 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
           GError **error)
 {
 	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GHashTable) seen = NULL;
 	GString *out;
 	int from = 0, to = 0, y;
 	size_t i;
@@ -287,9 +289,15 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 	}
 	if (!check_text("invalid calendar name", calname, false, error))
 		return NULL;
+	seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (i = 0; i < n; i++) {
 		if (!check_event(&evs[i], uid_suffix, error))
 			return NULL;
+		/* D2: one VEVENT per UID; two would merge in clients. */
+		if (!g_hash_table_add(seen, (gpointer)(uintptr_t)evs[i].uid)) {
+			fail(error, "duplicate uid", evs[i].uid);
+			return NULL;
+		}
 	}
 	if (!zone_open(tzid, &tz, error))
 		return NULL;

@@ -86,7 +86,8 @@ char *ical_itip(enum ical_method method, const struct ical_event *ev,
  * is set, so an empty feed is still a valid object); X-WR-CALNAME and
  * X-WR-TIMEZONE when calname or tzid are given.  uid_suffix (may be NULL)
  * is appended to every uid, so feed UIDs never equal invitation UIDs;
- * uid + suffix is checked like a uid.  Same errors as ical_itip.
+ * uid + suffix is checked like a uid, and two events with one uid are
+ * refused (ICAL_EINVAL).  Otherwise the same errors as ical_itip.
  * (transfer full)
  */
 char *ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
