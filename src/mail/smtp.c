@@ -53,16 +53,28 @@ smtp_global_init(void)
 	}
 }
 
+/* Whether the URL's host is this machine: only there may a password go
+ * without TLS (a relay on localhost). */
 static bool
 smtp_url_is_loopback(const char *url)
 {
-	const char *host = strstr(url, "://");
+	CURLU *u = curl_url();
+	char *host = NULL;
+	bool loopback = false;
 
-	if (host == NULL)
-		return false;
-	host += 3;
-	return g_str_has_prefix(host, "localhost") ||
-	    g_str_has_prefix(host, "127.") || g_str_has_prefix(host, "[::1]");
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		g_auto(GStrv) octets = g_strsplit(host, ".", -1);
+
+		loopback = g_ascii_strcasecmp(host, "localhost") == 0 ||
+		    strcmp(host, "[::1]") == 0 ||
+		    (g_strv_length(octets) == 4 &&
+		    strcmp(octets[0], "127") == 0 &&
+		    strspn(host, "0123456789.") == strlen(host));
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loopback;
 }
 
 MailSmtp *

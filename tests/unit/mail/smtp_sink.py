@@ -21,6 +21,7 @@ it is allowed in clear text, for loopback tests only.
 
 --stats FILE is rewritten as JSON after every event:
 {"connections", "messages", "failed", "rejected", "auth_ok", "auth_failed"}.
+That is one more file write per message: leave it off for benchmarks.
 SIGTERM or SIGINT stops the server.
 """
 import argparse

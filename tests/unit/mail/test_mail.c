@@ -537,7 +537,7 @@ test_smtp_errors(void)
 		.timeout_seconds = 5,
 	};
 	struct mail_smtp_options remote = {
-		.url = "smtp://mail.example.org:587",
+		.url = "smtp://127.0.0.1.example.org:587",
 		.user = "summit",
 		.password = "hunter2",
 	};
