@@ -19,53 +19,6 @@
 static char *opt_config;
 static gboolean opt_verbose;
 
-/* What most subcommands need: config, key, pool, templates. */
-struct ctl_env {
-	struct conf	*conf;
-	struct app	 app;
-};
-
-static void
-ctl_env_close(struct ctl_env *env)
-{
-	if (env->app.db != NULL)
-		db_pool_free(env->app.db);
-	if (env->app.tmpl != NULL)
-		tmpl_set_free(env->app.tmpl);
-	conf_free(env->conf);
-}
-
-static bool
-ctl_env_open(struct ctl_env *env, bool need_key, bool need_templates)
-{
-	g_autoptr(GError) error = NULL;
-
-	memset(env, 0, sizeof(*env));
-	env->conf = conf_load(opt_config, &error);
-	if (env->conf == NULL) {
-		fprintf(stderr, "summitctl: %s\n", error->message);
-		return false;
-	}
-	if (need_key) {
-		if (!conf_load_secret(env->conf, &error)) {
-			fprintf(stderr, "summitctl: %s\n", error->message);
-			return false;
-		}
-		env->app.key = g_bytes_get_data(env->conf->secret_key,
-		    &env->app.keylen);
-	}
-	if (need_templates) {
-		env->app.tmpl = tmpl_set_load(env->conf->templates_dir, &error);
-		if (env->app.tmpl == NULL) {
-			fprintf(stderr, "summitctl: %s\n", error->message);
-			return false;
-		}
-	}
-	env->app.conf = env->conf;
-	env->app.db = db_pool_new(env->conf->database_url, 1, 10000);
-	return true;
-}
-
 static int
 ctl_migrate(int argc, char **argv, const char *config)
 {
@@ -83,7 +36,7 @@ ctl_migrate(int argc, char **argv, const char *config)
 	}
 	dir = argc == 2 ? g_strdup(argv[1]) :
 	    g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
-	if (!ctl_env_open(&env, false, false))
+	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
 	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
 		fprintf(stderr, "summitctl: %s\n", error->message);
@@ -117,7 +70,7 @@ ctl_load_demo(int argc, char **argv, const char *config)
 		fprintf(stderr, "usage: summitctl load-demo\n");
 		return 1;
 	}
-	if (!ctl_env_open(&env, false, false))
+	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
 	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
 		fprintf(stderr, "summitctl: %s\n", error->message);
@@ -165,7 +118,7 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
 		return 1;
 	}
-	if (!ctl_env_open(&env, true, true))
+	if (!ctl_env_open(&env, opt_config, true, true))
 		goto out;
 	signal(SIGINT, ctl_on_signal);
 	signal(SIGTERM, ctl_on_signal);
@@ -206,7 +159,7 @@ ctl_expire(int argc, char **argv, const char *config)
 		fprintf(stderr, "usage: summitctl expire\n");
 		return 1;
 	}
-	if (!ctl_env_open(&env, true, false))
+	if (!ctl_env_open(&env, opt_config, true, false))
 		goto out;
 	if (app_expire_and_fill(&env.app, &changed, &error)) {
 		printf("%u registration%s changed status\n", changed,

@@ -116,7 +116,11 @@ on_participant(gpointer u, int n, const char *const *v)
 {
 	struct alloc_load *l = u;
 	guint sector = GPOINTER_TO_UINT(g_hash_table_lookup(l->sector, v[1]));
-	guint org = GPOINTER_TO_UINT(g_hash_table_lookup(l->org, v[2]));
+	/* The flow network needs organisations nested in sectors, so an
+	 * organisation whose people chose different sectors counts as one
+	 * organisation per sector. */
+	g_autofree char *org_key = g_strconcat(v[1], "\t", v[2], NULL);
+	guint org = GPOINTER_TO_UINT(g_hash_table_lookup(l->org, org_key));
 	guint slots = alloc_problem_n_slots(l->prob);
 	gint64 id = num(v[0]), wanted = v[3] ? num(v[3]) : slots;
 	guint p;
@@ -128,7 +132,7 @@ on_participant(gpointer u, int n, const char *const *v)
 	}
 	if (org == 0) {
 		org = g_hash_table_size(l->org) + 1;
-		g_hash_table_insert(l->org, g_strdup(v[2]),
+		g_hash_table_insert(l->org, g_steal_pointer(&org_key),
 		    GUINT_TO_POINTER(org));
 	}
 	p = alloc_problem_add_participant(l->prob, sector - 1, org - 1,

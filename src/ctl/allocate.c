@@ -13,6 +13,7 @@
  * and print half.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -101,6 +102,18 @@ allocate_print(const AllocResult *res, bool json, double seconds)
 	fflush(stdout);
 }
 
+static bool
+allocate_has_instance(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--instance") == 0 ||
+		    g_str_has_prefix(argv[i], "--instance="))
+			return true;
+	return false;
+}
+
 int
 ctl_allocate(int argc, char **argv, const char *config_path)
 {
@@ -136,7 +149,9 @@ ctl_allocate(int argc, char **argv, const char *config_path)
 	struct progress pg = { 0 };
 	double seconds = 0;
 
-	(void)config_path;
+	/* Without --instance, the event in the database is allocated. */
+	if (!allocate_has_instance(argc, argv))
+		return ctl_allocate_db(argc, argv, config_path);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
 		fprintf(stderr, "summitctl allocate: %s\n", error->message);
@@ -145,11 +160,6 @@ ctl_allocate(int argc, char **argv, const char *config_path)
 	if (argc > 1) {
 		fprintf(stderr, "summitctl allocate: unexpected argument "
 		    "\"%s\"\n", argv[1]);
-		return 1;
-	}
-	if (instance == NULL) {
-		fprintf(stderr, "summitctl allocate: the database mode is not "
-		    "built yet; use --instance DIR\n");
 		return 1;
 	}
 	if (keep_bonus < -1) {

@@ -8,9 +8,23 @@
 #ifndef SUMMIT_CTL_H
 #define SUMMIT_CTL_H
 
-struct conf;
+#include <stdbool.h>
+#include "app/app.h"
+
+/* env.c: what most subcommands need: config, key, pool, templates. */
+struct ctl_env {
+	struct conf	*conf;
+	struct app	 app;
+};
+/* Opens what the subcommand needs; prints the reason and returns false
+ * when something is missing.  Always pair with ctl_env_close. */
+bool ctl_env_open(struct ctl_env *env, const char *config_path,
+    bool need_key, bool need_templates);
+void ctl_env_close(struct ctl_env *env);
 
 /* allocate.c: solve an allocation (CSV instance, or the event's database). */
 int ctl_allocate(int argc, char **argv, const char *config_path);
+/* allocate_db.c: the database mode of `summitctl allocate`. */
+int ctl_allocate_db(int argc, char **argv, const char *config_path);
 
 #endif

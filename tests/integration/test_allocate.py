@@ -24,12 +24,13 @@ def setup():
     rnd = random.Random(7)
     sectors = ["business", "academia", "union", "government", "other"]
     for i in range(N):
+        org = rnd.randrange(60)
         pid = inst.scalar(
             "INSERT INTO participant (event_id, name, email, organisation,"
             " sector, status, consent_at, email_confirmed_at) VALUES"
             " (%s, %s, %s, %s, %s, %s, now(), now()) RETURNING id", ev,
-            "P%d" % i, "p%d@example.no" % i, "Org %d" % rnd.randrange(60),
-            rnd.choice(sectors), "confirmed" if i % 10 else "waitlisted")
+            "P%d" % i, "p%d@example.no" % i, "Org %d" % org,
+            sectors[org % 5], "confirmed" if i % 10 else "waitlisted")
         # Popular sessions first: the first of each slot is oversubscribed.
         picks = rnd.sample(sessions, 5) if i % 3 else sessions[:1] + rnd.sample(sessions[1:], 4)
         for rank, (sid, _) in enumerate(picks, 1):
@@ -67,9 +68,10 @@ def check_rules(inst):
                        " ON p.id = a.participant_id WHERE p.status <>"
                        " 'confirmed'") == 0
     org = inst.query(
-        "SELECT a.session_id, lower(p.organisation), count(*) FROM assignment"
+        "SELECT a.session_id, p.sector, lower(p.organisation), count(*)"
+        " FROM assignment"
         " a JOIN participant p ON p.id = a.participant_id JOIN session s ON"
-        " s.id = a.session_id GROUP BY 1, 2, s.org_limit HAVING count(*) >"
+        " s.id = a.session_id GROUP BY 1, 2, 3, s.org_limit HAVING count(*) >"
         " s.org_limit")
     assert not org, org
     sector = inst.query(
