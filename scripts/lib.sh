@@ -17,7 +17,7 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	libcurl4-openssl-dev libical-dev libargon2-dev
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
 # What only the tests and benchmarks need.
-TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd libglpk-dev
+TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk)
 
 say() { printf '==> %s\n' "$*" >&2; }

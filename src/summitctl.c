@@ -109,6 +109,7 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "- deliver the mail outbox");
 	g_autoptr(GError) error = NULL;
+	g_autoptr(AppMailer) mailer = NULL;
 	struct ctl_env env;
 	int rc = 1;
 
@@ -120,12 +121,16 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	}
 	if (!ctl_env_open(&env, opt_config, true, true))
 		goto out;
+	if ((mailer = app_mailer_new(&env.app, &error)) == NULL) {
+		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
+		goto out;
+	}
 	signal(SIGINT, ctl_on_signal);
 	signal(SIGTERM, ctl_on_signal);
 	while (!ctl_stop) {
-		unsigned sent = 0;
+		unsigned sent = 0, batch = (unsigned)env.conf->mail_batch;
 
-		if (!app_mail_deliver(&env.app, 100, &sent, &error)) {
+		if (!app_mail_deliver(&env.app, mailer, batch, &sent, &error)) {
 			fprintf(stderr, "summitctl: %s\n", error->message);
 			g_clear_error(&error);
 			if (once)
@@ -133,7 +138,7 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 		} else if (sent > 0)
 			log_info("delivered %u message%s", sent,
 			    sent == 1 ? "" : "s");
-		if (sent == 100)
+		if (sent == batch)
 			continue;
 		if (once)
 			break;
@@ -183,6 +188,11 @@ static const struct {
 	{ "expire", ctl_expire,
 	    "expire lapsed holds and promote from the waitlist" },
 	{ "allocate", ctl_allocate, "place participants in sessions" },
+	{ "publish", ctl_publish,
+	    "queue the invitations, updates and cancellations due" },
+	{ "ics", ctl_ics, "print what a participant would be sent" },
+	{ "outbox", ctl_outbox, "list failed messages, or send one again" },
+	{ "dkim-record", ctl_dkim_record, "print the DKIM key's DNS record" },
 };
 
 static char *

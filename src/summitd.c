@@ -29,7 +29,13 @@ summitd_jobs(gpointer data)
 {
 	struct summitd *d = data;
 	const struct conf *conf = d->app.conf;
+	g_autoptr(AppMailer) mailer = NULL;
+	g_autoptr(GError) setup = NULL;
 	gint64 next_expiry = 0;
+
+	if (conf->mail_worker_in_summitd &&
+	    (mailer = app_mailer_new(&d->app, &setup)) == NULL)
+		log_warnx("mail delivery is off: %s", setup->message);
 
 	for (;;) {
 		g_autoptr(GError) error = NULL;
@@ -46,10 +52,10 @@ summitd_jobs(gpointer data)
 			    G_USEC_PER_SEC;
 		}
 		n = 0;
-		if (conf->mail_worker_in_summitd &&
-		    !app_mail_deliver(&d->app, 100, &n, &error))
+		if (mailer != NULL && !app_mail_deliver(&d->app, mailer,
+		    (unsigned)conf->mail_batch, &n, &error))
 			log_warnx("could not deliver mail: %s", error->message);
-		deadline = g_get_monotonic_time() + (n == 100 ? 0 :
+		deadline = g_get_monotonic_time() + (n == conf->mail_batch ? 0 :
 		    conf->mail_poll_seconds * G_USEC_PER_SEC);
 		g_mutex_lock(&d->lock);
 		while (!d->stopping && g_get_monotonic_time() < deadline)

@@ -99,9 +99,49 @@ JsonObject *app_event_view(const struct app *app, const char *lang,
  * in the NULL-terminated list. */
 void app_localise(JsonObject *row, const char *lang, const char *const *bases);
 
-/* Delivers up to batch due outbox messages; *sent counts them. */
-gboolean app_mail_deliver(const struct app *app, unsigned batch,
-    unsigned *sent, GError **error);
+/* mailer.c: the outbox worker.  One AppMailer per worker thread: it holds
+ * the SMTP connection, the DKIM key and the rate limit. */
+typedef struct app_mailer AppMailer;
+AppMailer *app_mailer_new(const struct app *app, GError **error);
+void app_mailer_free(AppMailer *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailer, app_mailer_free)
+/* Delivers up to batch due outbox messages; *sent counts them.  Rows are
+ * claimed with SKIP LOCKED, so any number of workers may run. */
+gboolean app_mail_deliver(const struct app *app, AppMailer *m,
+    unsigned batch, unsigned *sent, GError **error);
+/* Outbox rows in state ("queued", "sent" or "failed"), newest first. */
+JsonArray *app_outbox_list(const struct app *app, const char *state,
+    unsigned limit, GError **error);
+/* Queues a failed (or sent) message again, as it was. */
+gboolean app_outbox_resend(const struct app *app, gint64 id, GError **error);
+
+/* invite.c: the iCalendar object of an invitation row's payload, for the
+ * recipient, in their language (transfer full). */
+char *app_invitation_calendar(const struct app *app, JsonObject *payload,
+    const char *lang, const char *recipient, const char *recipient_name,
+    const char *page_url, GError **error);
+/* What would be sent to the participant with this e-mail: for each
+ * session they are placed in or were invited to (or only session_id when
+ * not 0), the calendar object of the next message -- REQUEST while placed,
+ * CANCEL otherwise, or method when not NULL ("request" or "cancel").
+ * Objects are separated by a blank line (transfer full). */
+char *app_ics_preview(const struct app *app, const char *email,
+    gint64 session_id, const char *method, GError **error);
+/* calendar.c: downloads and feeds (no METHOD, ORGANIZER or ATTENDEE).
+ * *modified gets the newest change behind the object (Unix time); the
+ * object itself depends only on the data, so it can carry an ETag. */
+char *app_programme_ics(const struct app *app, const char *lang,
+    gint64 *modified, GError **error);
+/* The participant's published placements, by their page token
+ * (is_feed false) or their feed token (is_feed true). */
+char *app_participant_ics(const struct app *app, const char *token,
+    bool is_feed, gint64 *modified, GError **error);
+/* The feed token that belongs to a page token, registered so it works
+ * (transfer full).  A feed link can read the calendar, nothing else. */
+char *app_feed_token(const struct app *app, const char *page_token,
+    GError **error);
+/* The UID of a session's invitations: "<session uid>@<mail domain>". */
+char *app_session_uid(const struct app *app, const char *session_uid);
 
 /* allocate.c: place the event's confirmed participants in sessions. */
 struct app_alloc_options {

@@ -1,36 +1,126 @@
 /*
- * mailer.c -- the outbox worker: render, compose and deliver due messages.
+ * mailer.c -- the outbox worker: render, compose, sign and deliver due
+ * messages.
  *
  * Rows are claimed with SKIP LOCKED in a transaction and marked before it
- * commits: any number of workers can drain one outbox, and a crash after
- * delivery but before the commit sends the row again (at least once, with
- * the same Message-ID), never loses it.  The link in a message is derived
- * again here from the row's nonce and the secret key.
+ * commits: any number of workers can drain one outbox and no row is sent
+ * twice while nothing crashes.  A crash after the server accepted a message
+ * but before the commit sends that batch again -- at least once, never
+ * lost -- with the same Message-ID, which is derived from the row.
+ *
+ * Links are derived again here from the row's nonce and the secret key,
+ * and their hashes registered, so the outbox never holds a secret.
+ * Temporary failures are retried with exponential backoff and jitter until
+ * the row is older than max_age_hours; permanent ones fail at once with
+ * the server's answer.  Sending is paced to rate_per_second per worker.
  */
 #include "app/internal.h"
 #include "base/base.h"
 #include "mail/mail.h"
 
 #include <string.h>
+#include <unistd.h>
 
-/* Renders mail/LANG/KIND.txt; its first line is "Subject: ...". */
+struct app_mailer {
+	MailSmtp	*smtp;		/* NULL for the maildir transport */
+	MailDkim	*dkim;		/* NULL: no signing */
+	gint64		 next_send_us;	/* pacing: earliest next send */
+};
+
+AppMailer *
+app_mailer_new(const struct app *app, GError **error)
+{
+	const struct conf *c = app->conf;
+	g_autoptr(AppMailer) m = g_new0(AppMailer, 1);
+	g_autofree char *password = NULL;
+
+	if (c->dkim_domain[0] != '\0') {
+		m->dkim = mail_dkim_new(c->dkim_domain, c->dkim_selector,
+		    c->dkim_key_file, error);
+		if (m->dkim == NULL)
+			return NULL;
+	}
+	if (strcmp(c->mail_transport, "smtp") == 0) {
+		struct mail_smtp_options o = {
+			.url = c->smtp_url,
+			.starttls_required = c->smtp_starttls,
+			.user = c->smtp_user[0] ? c->smtp_user : NULL,
+			.timeout_seconds = (long)c->smtp_timeout_seconds,
+			.ca_file = c->smtp_ca_file[0] ? c->smtp_ca_file : NULL,
+		};
+
+		if (c->smtp_password_file[0] != '\0') {
+			if (!g_file_get_contents(c->smtp_password_file,
+			    &password, NULL, error))
+				return NULL;
+			g_strchomp(password);
+			o.password = password;
+		}
+		m->smtp = mail_smtp_new(&o);
+	}
+	return g_steal_pointer(&m);
+}
+
+void
+app_mailer_free(AppMailer *m)
+{
+	if (m == NULL)
+		return;
+	g_clear_pointer(&m->smtp, mail_smtp_free);
+	g_clear_pointer(&m->dkim, mail_dkim_free);
+	g_free(m);
+}
+
+static bool
+is_invitation(const char *kind)
+{
+	return g_str_has_prefix(kind, "invite");
+}
+
+/* Fills ctx with what an invitation's text shows, in lang. */
+static void
+mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
+{
+	static const char *const keys[] = { "date_local", "starts_local",
+	    "ends_local", "room", "venue", NULL };
+	g_autofree char *title = g_strconcat("title_", lang, NULL);
+	const char *const *k;
+
+	json_object_set_string_member(ctx, "title",
+	    json_object_has_member(payload, title) ?
+	    json_object_get_string_member(payload, title) : "");
+	for (k = keys; *k != NULL; k++)
+		if (json_object_has_member(payload, *k))
+			json_object_set_string_member(ctx, *k,
+			    json_object_get_string_member(payload, *k));
+}
+
+/* Renders mail/LANG/KIND.txt (first line "Subject: ...") and, for
+ * invitations, the calendar object. */
 static gboolean
-mailer_render(const struct app *app, JsonObject *row, JsonObject *event,
-    char **subject, char **body, GError **error)
+mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
+    JsonObject *event, char **subject, char **body, char **calendar,
+    GError **error)
 {
 	g_autoptr(JsonObject) ctx = json_object_new();
 	g_autoptr(JsonNode) payload = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *page = NULL;
 	const char *lang = db_str(row, "language");
+	const char *kind = db_str(row, "kind");
 	const char *nonce = db_str(row, "link_nonce");
-	g_autofree char *name = g_strdup_printf("mail/%s/%s.txt",
-	    lang ? lang : "nb", db_str(row, "kind"));
+	g_autofree char *name = NULL;
+	JsonObject *pl = NULL;
 	char *nl;
 
+	lang = g_strcmp0(lang, "en") == 0 ? "en" : "nb";
+	name = g_strdup_printf("mail/%s/%s.txt", lang, kind);
 	payload = json_from_string(db_str(row, "payload"), NULL);
-	if (payload != NULL && JSON_NODE_HOLDS_OBJECT(payload))
+	if (payload != NULL && JSON_NODE_HOLDS_OBJECT(payload)) {
+		pl = json_node_get_object(payload);
 		json_object_set_object_member(ctx, "payload",
-		    json_object_ref(json_node_get_object(payload)));
+		    json_object_ref(pl));
+	}
 	json_object_set_string_member(ctx, "name",
 	    db_str(row, "recipient_name"));
 	json_object_set_string_member(ctx, "public_url", app->conf->public_url);
@@ -39,13 +129,32 @@ mailer_render(const struct app *app, JsonObject *row, JsonObject *event,
 		    json_object_ref(event));
 	if (nonce != NULL) {
 		g_autofree char *token = app_link_token(app, nonce);
+		g_autofree char *hash = token_hash(token);
 		g_autofree char *confirm = g_strconcat(app->conf->public_url,
 		    "/confirm/", token, NULL);
-		g_autofree char *page = g_strconcat(app->conf->public_url,
-		    "/me/", token, NULL);
 
+		/* The link works from the moment the mail exists; doing it
+		 * again on a retry changes nothing. */
+		if (!db_token_insert(conn, db_int(row, "participant_id"), hash,
+		    "manage", error))
+			return FALSE;
+		page = g_strconcat(app->conf->public_url, "/me/", token, NULL);
 		json_object_set_string_member(ctx, "confirm_url", confirm);
 		json_object_set_string_member(ctx, "page_url", page);
+	}
+	*calendar = NULL;
+	if (is_invitation(kind)) {
+		if (pl == NULL) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
+			    "invitation without payload");
+			return FALSE;
+		}
+		mailer_invitation_ctx(ctx, pl, lang);
+		*calendar = app_invitation_calendar(app, pl, lang,
+		    db_str(row, "recipient"), db_str(row, "recipient_name"),
+		    page, error);
+		if (*calendar == NULL)
+			return FALSE;
 	}
 	if (!tmpl_render(app->tmpl, name, ctx, out, error))
 		return FALSE;
@@ -60,21 +169,35 @@ mailer_render(const struct app *app, JsonObject *row, JsonObject *event,
 	return TRUE;
 }
 
+/* Waits until the next send is allowed by rate_per_second. */
+static void
+mailer_pace(const struct app *app, AppMailer *m)
+{
+	gint64 now = g_get_monotonic_time();
+	gint64 step = G_USEC_PER_SEC / app->conf->mail_rate_per_second;
+
+	if (m->next_send_us > now)
+		g_usleep((gulong)(m->next_send_us - now));
+	m->next_send_us = MAX(now, m->next_send_us) + step;
+}
+
 static gboolean
-mailer_send_one(const struct app *app, JsonObject *row, JsonObject *event,
-    GError **error)
+mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
+    JsonObject *row, JsonObject *event, GError **error)
 {
 	g_autofree char *subject = NULL, *body = NULL, *msgid = NULL;
-	g_autofree char *msg = NULL;
+	g_autofree char *calendar = NULL, *msg = NULL, *signed_msg = NULL;
 	const char *domain = strrchr(app->conf->mail_from, '@');
-	struct mail_message m;
+	const char *kind = db_str(row, "kind");
+	struct mail_message mm;
 
-	if (!mailer_render(app, row, event, &subject, &body, error))
+	if (!mailer_render(app, conn, row, event, &subject, &body, &calendar,
+	    error))
 		return FALSE;
 	/* Derived from the row, so a retried send keeps its Message-ID. */
 	msgid = g_strdup_printf("<outbox-%" G_GINT64_FORMAT "@%s>",
 	    db_int(row, "id"), domain ? domain + 1 : "summit.invalid");
-	m = (struct mail_message){
+	mm = (struct mail_message){
 		.from_addr = app->conf->mail_from,
 		.from_name = app->conf->mail_from_name,
 		.to_addr = db_str(row, "recipient"),
@@ -82,18 +205,59 @@ mailer_send_one(const struct app *app, JsonObject *row, JsonObject *event,
 		.subject = subject,
 		.text = body,
 		.message_id = msgid,
+		.calendar = calendar,
+		.calendar_method = calendar == NULL ? NULL :
+		    strcmp(kind, "invite_cancel") == 0 ? "CANCEL" : "REQUEST",
 	};
-	msg = mail_compose(&m);
-	if (strcmp(app->conf->mail_transport, "maildir") == 0)
-		return mail_maildir_deliver(app->conf->maildir, msg, error);
-	g_set_error(error, SUMMIT_MAIL_ERROR, MAIL_ETEMP,
-	    "the smtp transport is not built yet");
-	return FALSE;
+	msg = mail_compose(&mm);
+	if (m->dkim != NULL) {
+		signed_msg = mail_dkim_sign(m->dkim, msg, error);
+		if (signed_msg == NULL)
+			return FALSE;
+	}
+	mailer_pace(app, m);
+	if (m->smtp == NULL)
+		return mail_maildir_deliver(app->conf->maildir,
+		    signed_msg ? signed_msg : msg, error);
+	return mail_smtp_send(m->smtp, app->conf->mail_from,
+	    db_str(row, "recipient"), signed_msg ? signed_msg : msg, error);
+}
+
+/* Records what happened to one row; false only if the database failed. */
+static gboolean
+mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
+    const GError *why, GError **error)
+{
+	gint64 id = db_int(row, "id");
+	gint64 age_h = db_int(row, "age") / 3600;
+	bool temporary = why->domain == SUMMIT_MAIL_ERROR &&
+	    (why->code == MAIL_ETEMP || why->code == MAIL_ECONFIG);
+	g_autofree char *text = text_one_line(why->message);
+
+	if (temporary && age_h < app->conf->mail_max_age_hours) {
+		/* 30 s, 1, 2, 4 ... minutes up to an hour, +-25% so that
+		 * many failed rows do not all come back at once. */
+		gint64 attempts = db_int(row, "attempts");
+		double base = MIN(30.0 * (double)(1u << MIN(attempts, 7)),
+		    3600.0);
+		unsigned delay = (unsigned)(base *
+		    g_random_double_range(0.75, 1.25));
+
+		if (why->code == MAIL_ECONFIG)
+			log_warnx("outbox %" G_GINT64_FORMAT ": the mail set-up "
+			    "is wrong and needs an operator: %s", id, text);
+		else
+			log_warnx("outbox %" G_GINT64_FORMAT ": %s; retrying "
+			    "in %u s", id, text, delay);
+		return db_outbox_mark_retry(conn, id, text, delay, error);
+	}
+	log_warnx("outbox %" G_GINT64_FORMAT ": failed for good: %s", id, text);
+	return db_outbox_mark_failed(conn, id, text, error);
 }
 
 gboolean
-app_mail_deliver(const struct app *app, unsigned batch, unsigned *sent,
-    GError **error)
+app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
+    unsigned *sent, GError **error)
 {
 	static const char *const event_texts[] = { "name", NULL };
 	g_autoptr(GError) dberr = NULL;
@@ -119,27 +283,17 @@ app_mail_deliver(const struct app *app, unsigned batch, unsigned *sent,
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *row = json_array_get_object_element(rows, i);
 		g_autoptr(GError) why = NULL;
-		gint64 id = db_int(row, "id");
 		gboolean marked;
 
-		if (mailer_send_one(app, row, event, &why)) {
-			marked = db_outbox_mark_sent(conn, id, &dberr);
-			(*sent)++;
-		} else if (why->domain == SUMMIT_MAIL_ERROR &&
-		    why->code == MAIL_ETEMP) {
-			/* Exponential backoff: 30 s, 1 min, 2 min, ... 1 h. */
-			unsigned delay = 30u << MIN(db_int(row, "attempts"), 7);
-
-			log_warnx("outbox %" G_GINT64_FORMAT ": %s; retrying "
-			    "in %u s", id, why->message, MIN(delay, 3600u));
-			marked = db_outbox_mark_retry(conn, id, why->message,
-			    MIN(delay, 3600u), &dberr);
-		} else {
-			log_warnx("outbox %" G_GINT64_FORMAT ": %s", id,
-			    why->message);
-			marked = db_outbox_mark_failed(conn, id, why->message,
+		if (mailer_send_one(app, m, conn, row, event, &why)) {
+			marked = db_outbox_mark_sent(conn, db_int(row, "id"),
 			    &dberr);
-		}
+			(*sent)++;
+		} else if (why->domain == SUMMIT_DB_ERROR) {
+			g_propagate_error(&dberr, g_steal_pointer(&why));
+			goto dbfail;
+		} else
+			marked = mailer_mark(app, conn, row, why, &dberr);
 		if (!marked)
 			goto dbfail;
 	}
@@ -150,6 +304,39 @@ app_mail_deliver(const struct app *app, unsigned batch, unsigned *sent,
 dbfail:
 	app_fail_db(error, g_steal_pointer(&dberr));
 out:
+	db_release(app->db, conn);
+	return ok;
+}
+
+JsonArray *
+app_outbox_list(const struct app *app, const char *state, unsigned limit,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+	JsonArray *rows;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	rows = db_outbox_list(conn, state, limit, &dberr);
+	if (rows == NULL)
+		app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return rows;
+}
+
+gboolean
+app_outbox_resend(const struct app *app, gint64 id, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+	gboolean ok;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	ok = db_outbox_resend(conn, id, &dberr);
+	if (!ok)
+		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return ok;
 }

@@ -65,9 +65,17 @@ static const struct conf_key conf_keys[] = {
 	S("mail", "smtp_url", "smtp://127.0.0.1:25", smtp_url),
 	S("mail", "smtp_user", "", smtp_user),
 	P("mail", "smtp_password_file", "", smtp_password_file),
+	B("mail", "smtp_starttls", "false", smtp_starttls),
+	I("mail", "smtp_timeout_seconds", "30", 1, 600, smtp_timeout_seconds),
+	P("mail", "smtp_ca_file", "", smtp_ca_file),
 	I("mail", "rate_per_second", "50", 1, 100000, mail_rate_per_second),
 	I("mail", "poll_seconds", "2", 1, 3600, mail_poll_seconds),
+	I("mail", "batch", "50", 1, 10000, mail_batch),
+	I("mail", "max_age_hours", "48", 1, 8760, mail_max_age_hours),
 	B("mail", "worker_in_summitd", "true", mail_worker_in_summitd),
+	S("mail", "dkim_domain", "", dkim_domain),
+	S("mail", "dkim_selector", "", dkim_selector),
+	P("mail", "dkim_key_file", "", dkim_key_file),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
 };
@@ -169,6 +177,13 @@ conf_check(const struct conf *c, const char *where, GError **error)
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [mail] transport: \"%s\" is neither maildir nor smtp",
 		    where, c->mail_transport);
+		return FALSE;
+	}
+	if ((c->dkim_domain[0] != '\0') != (c->dkim_key_file[0] != '\0') ||
+	    (c->dkim_domain[0] != '\0') != (c->dkim_selector[0] != '\0')) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] dkim_domain, dkim_selector and dkim_key_file "
+		    "go together: set all three or none", where);
 		return FALSE;
 	}
 	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {

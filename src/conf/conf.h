@@ -53,9 +53,17 @@ struct conf {
 	char	*smtp_url;
 	char	*smtp_user;
 	char	*smtp_password_file;
+	bool	 smtp_starttls;
+	gint64	 smtp_timeout_seconds;
+	char	*smtp_ca_file;
 	gint64	 mail_rate_per_second;
 	gint64	 mail_poll_seconds;
+	gint64	 mail_batch;
+	gint64	 mail_max_age_hours;
 	bool	 mail_worker_in_summitd;
+	char	*dkim_domain;
+	char	*dkim_selector;
+	char	*dkim_key_file;
 	/* [security] */
 	char	*secret_key_file;
 

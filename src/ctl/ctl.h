@@ -26,5 +26,10 @@ void ctl_env_close(struct ctl_env *env);
 int ctl_allocate(int argc, char **argv, const char *config_path);
 /* allocate_db.c: the database mode of `summitctl allocate`. */
 int ctl_allocate_db(int argc, char **argv, const char *config_path);
+/* mail.c: invitations and the outbox. */
+int ctl_publish(int argc, char **argv, const char *config_path);
+int ctl_ics(int argc, char **argv, const char *config_path);
+int ctl_outbox(int argc, char **argv, const char *config_path);
+int ctl_dkim_record(int argc, char **argv, const char *config_path);
 
 #endif

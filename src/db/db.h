@@ -132,6 +132,10 @@ gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
     unsigned delay_seconds, GError **error);
 gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
+JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,
+    GError **error);
+/* Queues a failed or sent row again; DB_ENOTFOUND if there is none. */
+gboolean db_outbox_resend(DbConn *conn, gint64 id, GError **error);
 
 /* allocation.c: bulk reads for the allocator, one callback per row with
  * the row's text values (NULL for SQL NULL).  Rows come in a fixed order,

@@ -63,3 +63,24 @@ db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
 
 	return db_exec_noresult(conn, STMT_OUTBOX_FAILED, 2, p, error);
 }
+
+JsonArray *
+db_outbox_list(DbConn *conn, const char *state, unsigned limit,
+    GError **error)
+{
+	char lim[24];
+	const char *p[2] = { state, db_num(lim, limit) };
+
+	return db_exec(conn, STMT_OUTBOX_LIST, 2, p, error);
+}
+
+gboolean
+db_outbox_resend(DbConn *conn, gint64 id, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_OUTBOX_RESEND, 1, p,
+	    error);
+
+	return row != NULL;
+}

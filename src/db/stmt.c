@@ -121,7 +121,8 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	[STMT_OUTBOX_CLAIM] =
 	    "SELECT id, event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload::text AS payload, link_nonce,"
-	    " attempts FROM outbox WHERE state = 'queued'"
+	    " attempts, extract(epoch FROM now() - created_at)::bigint AS age"
+	    " FROM outbox WHERE state = 'queued'"
 	    " AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
 	    " LIMIT $1 FOR UPDATE SKIP LOCKED",
 	[STMT_OUTBOX_SENT] =
@@ -284,4 +285,14 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " ORDER BY s.id",
 	[STMT_SESSION_PAYLOAD] =
 	    "SELECT summit_invitation_payload($1, $2, $3)::text AS payload",
+	[STMT_OUTBOX_LIST] =
+	    "SELECT id, kind, recipient, state, attempts, coalesce(last_error,"
+	    " '') AS last_error, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS')"
+	    " AS created, to_char(next_attempt_at, 'YYYY-MM-DD HH24:MI:SS')"
+	    " AS next_attempt FROM outbox WHERE state = $1"
+	    " ORDER BY id DESC LIMIT $2",
+	[STMT_OUTBOX_RESEND] =
+	    "UPDATE outbox SET state = 'queued', attempts = 0,"
+	    " next_attempt_at = now(), created_at = now(), last_error = NULL"
+	    " WHERE id = $1 AND state IN ('failed', 'sent') RETURNING id",
 };

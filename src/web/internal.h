@@ -85,6 +85,10 @@ void page_confirm(struct web_req *req, const char *arg);
 void page_me(struct web_req *req, const char *arg);
 void page_me_preferences(struct web_req *req, const char *arg);
 void page_me_cancel(struct web_req *req, const char *arg);
+/* calendar.c */
+void page_programme_ics(struct web_req *req, const char *arg);
+void page_me_ics(struct web_req *req, const char *arg);
+void page_feed(struct web_req *req, const char *arg);
 /* ranking.c: rank1..rank5 fields <-> session ids */
 struct web_ranking {
 	gint64	sessions[APP_MAX_RANKS];

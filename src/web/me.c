@@ -84,6 +84,24 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		    json_object_has_member(t, error_key) ?
 		    json_object_get_string_member(t, error_key) : error_key);
 	json_object_set_string_member(ctx, "token", token);
+	{
+		g_autoptr(GError) ferr = NULL;
+		g_autofree char *feed = app_feed_token(req->web->app, token,
+		    &ferr);
+		const char *url = req->web->conf->public_url;
+		const char *rest = strstr(url, "://");
+
+		if (feed != NULL && rest != NULL) {
+			g_autofree char *webcal = g_strdup_printf(
+			    "webcal%s/feed/%s.ics", rest, feed);
+			g_autofree char *https = g_strdup_printf(
+			    "%s/feed/%s.ics", url, feed);
+
+			json_object_set_string_member(ctx, "feed_webcal",
+			    webcal);
+			json_object_set_string_member(ctx, "feed_url", https);
+		}
+	}
 	web_ranking_ctx(ctx, event, chosen, n);
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "p", p);

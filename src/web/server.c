@@ -46,6 +46,9 @@ static const struct {
 	{ "GET", "/me/*", page_me },
 	{ "POST", "/me/*/preferences", page_me_preferences },
 	{ "POST", "/me/*/cancel", page_me_cancel },
+	{ "GET", "/me/*/calendar.ics", page_me_ics },
+	{ "GET", "/programme.ics", page_programme_ics },
+	{ "GET", "/feed/*", page_feed },
 };
 
 int
@@ -286,7 +289,9 @@ web_log_path(const char *path)
 	char **s;
 
 	for (s = segs; *s != NULL; s++)
-		if (token_is_wellformed(*s) || strlen(*s) > 64) {
+		if (token_is_wellformed(*s) || strlen(*s) > 64 ||
+		    (strlen(*s) == TOKEN_BYTES * 2 + 4 &&
+		    g_str_has_suffix(*s, ".ics"))) {
 			g_free(*s);
 			*s = g_strdup("[token]");
 		}
@@ -406,7 +411,8 @@ web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
 	for (i = 0; i + 1 < req->headers->len; i += 2)
 		MHD_add_response_header(resp, g_ptr_array_index(req->headers, i),
 		    g_ptr_array_index(req->headers, i + 1));
-	if (!g_str_has_prefix(req->path ? req->path : "", "/static/"))
+	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) ==
+	    NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		    "no-store");
 }
