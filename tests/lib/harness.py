@@ -91,10 +91,17 @@ class Instance:
         self.db = connect(self.url)
         self.servers = []
 
+    def add_conf(self, text):
+        """Appends settings to the instance's config file."""
+        with open(self.conf, "a") as f:
+            f.write(text)
+
     def ctl(self, *args, check=True):
         r = subprocess.run([SUMMITCTL, "--config", self.conf] + list(args),
-                           env=self.env, capture_output=True, text=True,
-                           timeout=120)
+                           env=self.env, capture_output=True, timeout=120)
+        # Decoded by hand: text=True would turn CRLF into LF.
+        r.stdout = r.stdout.decode("utf-8", "replace")
+        r.stderr = r.stderr.decode("utf-8", "replace")
         if check and r.returncode != 0:
             raise AssertionError("summitctl %s failed: %s%s" % (
                 " ".join(args), r.stdout, r.stderr))
@@ -272,3 +279,66 @@ def wait_for(pred, timeout=15, what="condition"):
             return v
         time.sleep(0.1)
     raise AssertionError("timed out waiting for " + what)
+
+
+SMTP_SINK = os.path.join(SOURCE, "tests", "unit", "mail", "smtp_sink.py")
+
+
+class SmtpSink:
+    """A real SMTP server (python3-aiosmtpd) that stores what it receives."""
+
+    def __init__(self, *args):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="summit-sink-")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", SMTP_SINK, "--port", str(self.port),
+             "--maildir", self.dir] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline()
+        if "ready" not in line:
+            raise AssertionError("smtp sink did not start: " + line +
+                                 self.proc.stdout.read())
+
+    def files(self):
+        new = os.path.join(self.dir, "new")
+        return sorted(os.listdir(new)) if os.path.isdir(new) else []
+
+    def messages(self):
+        """Parsed messages, with .raw holding the bytes as received."""
+        import email
+        import email.policy
+        out = []
+        for fn in self.files():
+            with open(os.path.join(self.dir, "new", fn), "rb") as f:
+                raw = f.read()
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
+            msg.raw = raw
+            out.append(msg)
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def smtp_conf(sink, dkim_key=None, extra=""):
+    """Config lines that send mail to sink (and sign with dkim_key)."""
+    text = ("[mail]\ntransport = smtp\nsmtp_url = smtp://127.0.0.1:%d\n"
+            "worker_in_summitd = false\n" % sink.port)
+    if dkim_key:
+        text += ("dkim_domain = example.org\ndkim_selector = summit\n"
+                 "dkim_key_file = %s\n" % dkim_key)
+    return text + extra
+
+
+def make_dkim_key(directory):
+    path = os.path.join(directory, "dkim.pem")
+    subprocess.run(["openssl", "genrsa", "-out", path, "2048"], check=True,
+                   capture_output=True)
+    os.chmod(path, 0o600)
+    return path
