@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# bench/http.sh -- HTTP benchmark of summitd (not a test).
+#
+# Builds a release summitd (build-release/), starts its own PostgreSQL
+# cluster (var/bench, port 54331; durable commits: fsync and
+# synchronous_commit as PostgreSQL's defaults), and for each scenario makes
+# a fresh database, migrates it, loads the demo, starts summitd on a free
+# loopback port and drives it with wrk:
+#
+#   1. get       GET / (the event page)
+#   2. register  POST /register, unique e-mails, rank1..rank3 spread over
+#                the 12 sessions, capacity BENCH_CAPACITY (1,000,000: nobody
+#                waitlisted)
+#   3. rush      POST /register, everyone ranks session 1 first, and only
+#                BENCH_RUSH_LEFT (200) places are left at the start, so the
+#                run crosses from "places left" to "full -> waiting list"
+#
+# Prints requests/s, p50 and p99 latency and the count of unexpected
+# responses (non-200 for GET, non-303 for POST; must be 0), and after each
+# POST scenario the participant, placed and waitlisted counts.
+#
+# Everything it starts (summitd, the cluster) is stopped on exit, Ctrl-C or
+# failure.  Re-runnable: databases are dropped and made again.
+#
+# Environment:
+#   BENCH_THREADS=16      [server] threads
+#   BENCH_POOL=16         [database] pool_size
+#   BENCH_CONNECTIONS=64  wrk connections
+#   BENCH_WRK_THREADS=2   wrk threads
+#   BENCH_DURATION=10s    wrk run time per scenario
+#   BENCH_WARMUP=2s       a short wrk run before the measured GET run
+#   BENCH_CAPACITY=1000000  event capacity in scenario 2
+#   BENCH_RUSH_LEFT=200   places left when scenario 3 starts
+#   BENCH_SCENARIOS="get register rush"
+#   BENCH_PG_PORT=54331   BENCH_PG_NAME=bench
+#   BENCH_PG_OPTIONS=     libpq "options" for summitd's connections, e.g.
+#                         "-c plan_cache_mode=force_custom_plan"
+#   BENCH_KEEP_DBS=1      keep the scenario databases
+#   BENCH_KEEP_LOGS=1     keep the temporary folder (summitd logs)
+#   BENCH_PERF=1          record `perf record -g` of the whole machine
+#                         during each POST scenario (into the temp folder)
+#   BENCH_PGSS=1          load pg_stat_statements and print the top
+#                         statements after each POST scenario
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$BENCH_DIR/../scripts/lib.sh"
+
+THREADS=${BENCH_THREADS:-16}
+POOL=${BENCH_POOL:-16}
+CONNS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_WRK_THREADS:-2}
+DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-2s}
+RUSH_LEFT=${BENCH_RUSH_LEFT:-200}
+CAPACITY=${BENCH_CAPACITY:-1000000}
+SCENARIOS=${BENCH_SCENARIOS:-get register rush}
+PG_NAME=${BENCH_PG_NAME:-bench}
+PG_PORT=${BENCH_PG_PORT:-54331}
+BUILD=build-release
+
+install_packages "${RUN_PACKAGES[@]}" wrk curl python3
+[ "${BENCH_PERF:-0}" = 1 ] && install_packages linux-perf
+build "$BUILD" -Dbuildtype=release
+SUMMITD="$TOP/$BUILD/src/summitd"
+SUMMITCTL="$TOP/$BUILD/src/summitctl"
+
+WORK=$(mktemp -d /tmp/summit-bench.XXXXXX)
+chmod 755 "$WORK"
+SUMMITD_PID=
+PERF_PID=
+CHILD_PID=
+
+# run CMD...: runs CMD in the background and waits for it.  wrk and psql
+# catch SIGINT themselves, and bash skips its INT trap for a foreground
+# child that did; `wait` is interrupted by it, so Ctrl-C always reaches
+# the trap below (which kills the child).
+run() {
+	"$@" &
+	CHILD_PID=$!
+	local rc=0
+	wait "$CHILD_PID" || rc=$?
+	CHILD_PID=
+	return "$rc"
+}
+
+# The original stdout/stderr, for messages from the trap (which may run
+# while a command's output is redirected to a file).
+exec 3>&1 4>&2
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	exec 1>&3 2>&4
+	if [ -n "$CHILD_PID" ]; then
+		kill -TERM "$CHILD_PID" 2>/dev/null || true
+		wait "$CHILD_PID" 2>/dev/null || true
+	fi
+	if [ -n "$PERF_PID" ] && kill -0 "$PERF_PID" 2>/dev/null; then
+		kill -INT "$PERF_PID" 2>/dev/null || true
+		wait "$PERF_PID" 2>/dev/null || true
+	fi
+	stop_summitd
+	pg_stop "$PG_NAME"
+	if [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+		say "logs kept in $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+stop_summitd() {
+	if [ -n "$SUMMITD_PID" ] && kill -0 "$SUMMITD_PID" 2>/dev/null; then
+		kill -TERM "$SUMMITD_PID" 2>/dev/null || true
+		for _ in $(seq 100); do
+			kill -0 "$SUMMITD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$SUMMITD_PID" 2>/dev/null || true
+		wait "$SUMMITD_PID" 2>/dev/null || true
+	fi
+	SUMMITD_PID=
+}
+
+BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
+PGDIR=$(pg_dir "$PG_NAME")
+# db_url NAME: the cluster's URL with another database.
+db_url() { printf '%s\n' "$BASE_URL" | sed "s|:///summit?|:///$1?|"; }
+psql_db() { run psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}" </dev/null; }
+
+if [ "${BENCH_PGSS:-0}" = 1 ]; then
+	# Loading pg_stat_statements needs a restart; the next pg_start
+	# starts it again with the setting in postgresql.auto.conf.
+	psql_db postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+	pg_stop "$PG_NAME"
+	BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
+else
+	psql_db postgres -c "ALTER SYSTEM RESET shared_preload_libraries"
+	if [ "$(psql_db postgres -c 'SHOW shared_preload_libraries')" != "" ]; then
+		pg_stop "$PG_NAME"
+		BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
+	fi
+fi
+say "PostgreSQL: fsync=$(psql_db postgres -c 'SHOW fsync')," \
+    "synchronous_commit=$(psql_db postgres -c 'SHOW synchronous_commit')"
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_summitd DB: a fresh database DB with the demo, and summitd on it.
+start_summitd() {
+	local db=$1 url
+	psql_db postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+	psql_db postgres -c "CREATE DATABASE $db"
+	url=$(db_url "$db")
+	if [ -n "${BENCH_PG_OPTIONS:-}" ]; then
+		url="$url&options=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$BENCH_PG_OPTIONS")"
+	fi
+	PORT=$(free_port)
+	CONF="$WORK/$db.conf"
+	ensure_secret "$WORK/secret.key"
+	cat >"$CONF" <<-EOF
+	[server]
+	listen_address = 127.0.0.1
+	port = $PORT
+	public_url = http://127.0.0.1:$PORT
+	threads = $THREADS
+	max_connections = 1024
+	max_connections_per_ip = 1024
+	templates_dir = $TOP/templates
+	static_dir = $TOP/static
+	[database]
+	url = $url
+	pool_size = $POOL
+	[mail]
+	transport = maildir
+	maildir = $WORK/maildir
+	worker_in_summitd = false
+	[security]
+	secret_key_file = $WORK/secret.key
+	EOF
+	SUMMIT_DATABASE_URL=$url run "$SUMMITCTL" --config "$CONF" migrate >"$WORK/$db.ctl.log" 2>&1 ||
+		{ cat "$WORK/$db.ctl.log" >&2; return 1; }
+	SUMMIT_DATABASE_URL=$url run "$SUMMITCTL" --config "$CONF" load-demo >>"$WORK/$db.ctl.log" 2>&1 ||
+		{ cat "$WORK/$db.ctl.log" >&2; return 1; }
+	SUMMIT_DATABASE_URL=$url "$SUMMITD" --config "$CONF" >"$WORK/$db.summitd.log" 2>&1 &
+	SUMMITD_PID=$!
+	for _ in $(seq 300); do
+		if ! kill -0 "$SUMMITD_PID" 2>/dev/null; then
+			tail -20 "$WORK/$db.summitd.log" >&2
+			say "summitd died at start"
+			return 1
+		fi
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	say "summitd did not answer on port $PORT"
+	return 1
+}
+
+# csrf_pair: one GET /register; sets CSRF_COOKIE and CSRF_TOKEN.
+csrf_pair() {
+	local jar="$WORK/cookies" html
+	rm -f "$jar"
+	html=$(curl -fsS -c "$jar" "http://127.0.0.1:$PORT/register")
+	CSRF_TOKEN=$(printf '%s' "$html" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+	CSRF_COOKIE=$(awk '$6 == "summit_csrf" { print $7 }' "$jar")
+	[ -n "$CSRF_TOKEN" ] && [ -n "$CSRF_COOKIE" ] ||
+		{ say "no CSRF cookie/token from GET /register"; return 1; }
+	# Check the pair (and the form) with one real registration.
+	local code
+	code=$(curl -sS -o /dev/null -w '%{http_code}' -b "summit_csrf=$CSRF_COOKIE" \
+	    --data-urlencode "_csrf=$CSRF_TOKEN" --data-urlencode "name=Bench Probe" \
+	    --data-urlencode "email=probe-$RANDOM@bench.example.org" \
+	    --data-urlencode "organisation=Bench" --data-urlencode "sector=other" \
+	    --data-urlencode "role=" --data-urlencode "needs=" \
+	    --data-urlencode "language=en" --data-urlencode "consent=yes" \
+	    --data-urlencode "rank1=1" --data-urlencode "rank2=2" \
+	    --data-urlencode "rank3=3" "http://127.0.0.1:$PORT/register")
+	[ "$code" = 303 ] || { say "probe registration answered $code, not 303"; return 1; }
+}
+
+# run_wrk NAME SCRIPT EXPECT: runs wrk; sets R_* from its BENCH line.
+run_wrk() {
+	local name=$1 script=$2 expect=$3 out line
+	out="$WORK/$name.wrk.txt"
+	BENCH_DIR=$BENCH_DIR BENCH_EXPECT=$expect \
+	BENCH_CSRF_COOKIE=${CSRF_COOKIE:-} BENCH_CSRF_TOKEN=${CSRF_TOKEN:-} \
+	BENCH_RUN=$RUN_TAG-$name BENCH_HOT=${HOT:-0} \
+	    run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$DURATION" --timeout 10s \
+	    -s "$BENCH_DIR/$script" "http://127.0.0.1:$PORT/" >"$out" 2>&1 ||
+		{ cat "$out" >&2; return 1; }
+	line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; return 1; }
+	R_RPS=$(sed 's/.* rps=\([^ ]*\).*/\1/' <<<"$line")
+	R_P50=$(sed 's/.* p50_ms=\([^ ]*\).*/\1/' <<<"$line")
+	R_P99=$(sed 's/.* p99_ms=\([^ ]*\).*/\1/' <<<"$line")
+	R_BAD=$(sed 's/.* bad=\([^ ]*\).*/\1/' <<<"$line")
+	R_STATUSES=$(sed 's/.* statuses=\([^ ]*\).*/\1/' <<<"$line")
+	R_REQ=$(sed 's/.* requests=\([^ ]*\).*/\1/' <<<"$line")
+}
+
+perf_start() {
+	[ "${BENCH_PERF:-0}" = 1 ] || return 0
+	perf record -a -g -o "$WORK/$1.perf.data" -- sleep 3600 >"$WORK/$1.perf.log" 2>&1 &
+	PERF_PID=$!
+}
+
+perf_stop() {
+	[ -n "$PERF_PID" ] || return 0
+	kill -INT "$PERF_PID" 2>/dev/null || true
+	wait "$PERF_PID" 2>/dev/null || true
+	PERF_PID=
+	say "perf data: $WORK/$1.perf.data (perf report -i ... --no-children)"
+}
+
+pgss_reset() {
+	[ "${BENCH_PGSS:-0}" = 1 ] || return 0
+	psql_db "$1" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+	    -c "SELECT pg_stat_statements_reset()" >/dev/null
+}
+
+pgss_report() {
+	[ "${BENCH_PGSS:-0}" = 1 ] || return 0
+	psql "$(db_url "$1")" -P pager=off -c "SELECT calls,
+	    round(total_exec_time::numeric, 0) AS total_ms,
+	    round(mean_exec_time::numeric, 3) AS mean_ms,
+	    left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+	    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12" >&2
+}
+
+# after_post DB: participant, placed and waitlisted counts; checks the
+# places held never exceed the capacity.
+CHECKS_OK=1
+after_post() {
+	local db=$1 counts cap placed parts wait
+	counts=$(psql_db "$db" -F ' ' -c "SELECT
+	    (SELECT capacity FROM event ORDER BY id DESC LIMIT 1),
+	    (SELECT count(*) FROM place WHERE participant_id IS NOT NULL),
+	    (SELECT count(*) FROM participant),
+	    (SELECT count(*) FROM participant WHERE status = 'waitlisted')")
+	read -r cap placed parts wait <<<"$counts"
+	R_EXTRA="participants=$parts placed=$placed/$cap waitlisted=$wait"
+	if [ "$placed" -le "$cap" ]; then
+		R_EXTRA="$R_EXTRA (placed <= capacity: ok)"
+	else
+		R_EXTRA="$R_EXTRA (placed > capacity: WRONG)"
+		CHECKS_OK=0
+	fi
+}
+
+RUN_TAG=$(date +%s)-$$
+RESULTS=()
+NOTES=()
+
+record() {
+	RESULTS+=("$(printf '%-10s %10s %9s %9s %8s' "$1" "$R_RPS" "$R_P50" "$R_P99" "$R_BAD")")
+	NOTES+=("$1: requests=$R_REQ statuses=$R_STATUSES${R_EXTRA:+ $R_EXTRA}")
+	say "$1: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, unexpected $R_BAD; statuses $R_STATUSES ${R_EXTRA:-}"
+}
+
+for sc in $SCENARIOS; do
+	db="bench_$sc"
+	R_EXTRA=
+	say "scenario $sc: database $db, threads=$THREADS pool=$POOL," \
+	    "wrk -t$WRK_THREADS -c$CONNS -d$DURATION"
+	start_summitd "$db"
+	case $sc in
+	get)
+		HOT=0
+		run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$WARMUP" \
+		    "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
+		run_wrk get get.lua 200
+		;;
+	register)
+		HOT=0
+		psql_db "$db" -c "UPDATE event SET capacity = $CAPACITY" \
+		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
+		csrf_pair
+		pgss_reset "$db"
+		perf_start "$sc"
+		run_wrk register register.lua 303
+		perf_stop "$sc"
+		pgss_report "$db"
+		after_post "$db"
+		;;
+	rush)
+		HOT=1
+		# Capacity: the places already held plus RUSH_LEFT free ones.
+		psql_db "$db" -c "UPDATE event SET capacity =
+		    (SELECT count(*) FROM place WHERE participant_id IS NOT NULL) + $RUSH_LEFT" \
+		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
+		csrf_pair	# takes one of the places
+		say "rush: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left at the start"
+		pgss_reset "$db"
+		perf_start "$sc"
+		run_wrk rush register.lua 303
+		perf_stop "$sc"
+		pgss_report "$db"
+		after_post "$db"
+		;;
+	*)
+		say "unknown scenario $sc"
+		exit 2
+		;;
+	esac
+	record "$sc"
+	stop_summitd
+	[ "${BENCH_KEEP_DBS:-0}" = 1 ] || psql_db postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+done
+
+echo
+echo "summitd threads=$THREADS pool_size=$POOL${BENCH_PG_OPTIONS:+ options='$BENCH_PG_OPTIONS'}; wrk -t$WRK_THREADS -c$CONNS -d$DURATION;" \
+    "$(nproc) CPUs; PostgreSQL fsync on"
+printf '%-10s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms unexpected
+printf '%s\n' "${RESULTS[@]}"
+printf '%s\n' "${NOTES[@]}"
+[ "$CHECKS_OK" = 1 ] || { echo "CHECK FAILED: more places held than the capacity" >&2; exit 1; }
