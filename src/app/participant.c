@@ -133,7 +133,7 @@ app_participant_rerank(const struct app *app, const char *token,
 		goto out;
 	}
 	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
-	    db_int(p, "id"), sessions, n, &dberr)) {
+	    db_int(p, "id"), sessions, n, true, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
 		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,

@@ -39,7 +39,7 @@ app_register(const struct app *app, const struct app_registration *r,
 	conn = app_db_acquire(app, error);
 	if (conn == NULL)
 		return FALSE;
-	event = db_event_current(conn, &dberr);
+	event = db_event_for_register(conn, &dberr);
 	if (event == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
@@ -65,8 +65,8 @@ app_register(const struct app *app, const struct app_registration *r,
 			    &dberr) || !db_commit(conn, &dberr))
 				goto dbfail;
 			/* The answer a newcomer would get right now. */
-			*outcome = db_int(event, "places_left") > 0 ?
-			    APP_REG_HELD : APP_REG_WAITLISTED;
+			*outcome = json_object_get_boolean_member(event,
+			    "has_places") ? APP_REG_HELD : APP_REG_WAITLISTED;
 			ok = TRUE;
 			goto out;
 		}
@@ -78,7 +78,7 @@ app_register(const struct app *app, const struct app_registration *r,
 		goto dbfail;
 	}
 	if (!db_participant_set_preferences(conn, event_id, id, r->sessions,
-	    r->nsessions, &dberr)) {
+	    r->nsessions, false, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
 		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,

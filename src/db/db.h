@@ -59,6 +59,9 @@ gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 /* event.c */
 /* The newest event, with places_left; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
+/* What a registration needs of the newest event, cheaply: id,
+ * registration_open, has_places. */
+JsonObject *db_event_for_register(DbConn *conn, GError **error);
 /* Sessions with their slot's times and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
 JsonArray *db_event_sectors(DbConn *conn, gint64 event_id, GError **error);
@@ -82,10 +85,11 @@ JsonObject *db_participant_by_token(DbConn *conn, const char *hash, bool lock,
 /* Their ranked sessions, rank order, with titles. */
 JsonArray *db_participant_preferences(DbConn *conn, gint64 participant_id,
     GError **error);
-/* Replaces the ranking: session_ids[0] is rank 1.  A session of another
- * event or a duplicate is DB_EINVALID/DB_ECONFLICT. */
+/* Sets the ranking: session_ids[0] is rank 1; replace drops the old one
+ * first (a new participant has none).  A session of another event or a
+ * duplicate is DB_EINVALID/DB_ECONFLICT. */
 gboolean db_participant_set_preferences(DbConn *conn, gint64 event_id,
-    gint64 participant_id, const gint64 *session_ids, size_t n,
+    gint64 participant_id, const gint64 *session_ids, size_t n, bool replace,
     GError **error);
 /* status: confirmed, waitlisted, cancelled, expired; or pending with a
  * new hold of hold_hours. */

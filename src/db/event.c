@@ -9,6 +9,12 @@ db_event_current(DbConn *conn, GError **error)
 	return db_exec_one(conn, STMT_EVENT_CURRENT, 0, NULL, error);
 }
 
+JsonObject *
+db_event_for_register(DbConn *conn, GError **error)
+{
+	return db_exec_one(conn, STMT_EVENT_FOR_REGISTER, 0, NULL, error);
+}
+
 JsonArray *
 db_event_programme(DbConn *conn, gint64 event_id, GError **error)
 {

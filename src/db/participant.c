@@ -67,32 +67,33 @@ db_participant_preferences(DbConn *conn, gint64 participant_id,
 
 gboolean
 db_participant_set_preferences(DbConn *conn, gint64 event_id,
-    gint64 participant_id, const gint64 *session_ids, size_t n,
+    gint64 participant_id, const gint64 *session_ids, size_t n, bool replace,
     GError **error)
 {
-	char ev[24], id[24], sid[24], rank[24];
+	char ev[24], id[24];
+	g_autoptr(GString) arr = g_string_new("{");
+	g_autoptr(JsonArray) rows = NULL;
 	const char *del[1] = { db_num(id, participant_id) };
+	const char *p[3] = { db_num(ev, event_id), id, NULL };
 	size_t i;
 
-	if (!db_exec_noresult(conn, STMT_PREFERENCE_DELETE, 1, del, error))
+	if (replace && !db_exec_noresult(conn, STMT_PREFERENCE_DELETE, 1, del,
+	    error))
 		return FALSE;
-	for (i = 0; i < n; i++) {
-		const char *p[4] = { db_num(ev, event_id), id,
-		    db_num(sid, session_ids[i]), db_num(rank, (gint64)i + 1) };
-		g_autoptr(GError) local = NULL;
-		g_autoptr(JsonObject) row = db_exec_one(conn,
-		    STMT_PREFERENCE_INSERT, 4, p, &local);
-
-		if (row == NULL) {
-			if (g_error_matches(local, SUMMIT_DB_ERROR,
-			    DB_ENOTFOUND))
-				g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID,
-				    "session %s is not in this event", sid);
-			else
-				g_propagate_error(error,
-				    g_steal_pointer(&local));
-			return FALSE;
-		}
+	if (n == 0)
+		return TRUE;
+	for (i = 0; i < n; i++)
+		g_string_append_printf(arr, "%s%" G_GINT64_FORMAT, i ? "," : "",
+		    session_ids[i]);
+	g_string_append_c(arr, '}');
+	p[2] = arr->str;
+	rows = db_exec(conn, STMT_PREFERENCE_INSERT, 3, p, error);
+	if (rows == NULL)
+		return FALSE;
+	if (json_array_get_length(rows) != n) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID,
+		    "a ranked session is not in this event");
+		return FALSE;
 	}
 	return TRUE;
 }

@@ -90,6 +90,14 @@ db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
 		conn->broken = true;
 		return FALSE;
 	}
+	/* Generic plans cached while tables are nearly empty (at the opening
+	 * of registration) would keep scanning them whole, the foreign-key
+	 * checks' plans included: plan each execution for its values. */
+	if (!db_exec_simple(conn, "SET plan_cache_mode = force_custom_plan",
+	    error)) {
+		conn->broken = true;
+		return FALSE;
+	}
 	return TRUE;
 }
 

@@ -19,8 +19,11 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    "   'YYYY-MM-DD HH24:MI') AS registration_closes,"
 	    " (now() >= e.registration_opens AND now() < e.registration_closes)"
 	    "   AS registration_open,"
-	    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
-	    "   AND p.participant_id IS NULL) AS places_left,"
+	    /* Taken places, not free ones, are counted: the cost follows
+	     * the registrations, not the capacity. */
+	    " greatest(e.capacity - (SELECT count(*) FROM place p"
+	    "   WHERE p.event_id = e.id AND p.participant_id IS NOT NULL), 0)"
+	    "   AS places_left,"
 	    " (SELECT count(*) FROM participant w WHERE w.event_id = e.id"
 	    "   AND w.status = 'waitlisted') AS waitlisted"
 	    " FROM event e ORDER BY e.id DESC LIMIT 1",
@@ -71,11 +74,20 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " WHERE pr.participant_id = $1 ORDER BY pr.rank",
 	[STMT_PREFERENCE_DELETE] =
 	    "DELETE FROM preference WHERE participant_id = $1",
+	/* All ranks in one statement; a session that is not an active one
+	 * of this event is left out, which the caller sees in the count. */
 	[STMT_PREFERENCE_INSERT] =
 	    "INSERT INTO preference (event_id, participant_id, session_id, rank)"
-	    " SELECT $1, $2, s.id, $4 FROM session s"
-	    " WHERE s.id = $3 AND s.event_id = $1 AND s.status = 'active'"
-	    " RETURNING session_id",
+	    " SELECT $1, $2, s.id, u.rank FROM unnest($3::bigint[])"
+	    " WITH ORDINALITY AS u(session_id, rank)"
+	    " JOIN session s ON s.id = u.session_id AND s.event_id = $1"
+	    " AND s.status = 'active' RETURNING session_id",
+	[STMT_EVENT_FOR_REGISTER] =
+	    "SELECT e.id, (now() >= e.registration_opens"
+	    " AND now() < e.registration_closes) AS registration_open,"
+	    " EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
+	    "   AND p.participant_id IS NULL) AS has_places"
+	    " FROM event e ORDER BY e.id DESC LIMIT 1",
 	[STMT_PARTICIPANT_SET_STATUS] =
 	    "UPDATE participant SET status = $2,"
 	    " hold_until = CASE WHEN $2 = 'pending'"
