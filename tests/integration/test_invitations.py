@@ -246,6 +246,26 @@ def two_workers_drain_2000_messages_exactly_once(inst):
 
 
 @case
+def sending_is_paced_to_the_configured_rate(inst):
+    sink = SmtpSink()
+    try:
+        conf = inst.conf + ".rate"
+        open(conf, "w").write(open(inst.conf).read() + smtp_conf(
+            sink, extra="rate_per_second = 20\n"))
+        queue(inst, 40)
+        t0 = time.monotonic()
+        subprocess.run([SUMMITCTL, "--config", conf, "mail-worker", "--once"],
+                       env=inst.env, check=True, capture_output=True)
+        took = time.monotonic() - t0
+        assert len(sink.files()) == 40
+        # 40 messages at 20 per second: at least 39 intervals of 50 ms.
+        assert took >= 1.9, took
+    finally:
+        inst.query("DELETE FROM outbox WHERE recipient LIKE 'w%%@example.no'")
+        sink.stop()
+
+
+@case
 def a_busy_server_delays_but_loses_nothing(inst):
     sink = SmtpSink("--fail-first", "15", "--fail-code", "451")
     try:
