@@ -64,7 +64,7 @@ gboolean
 app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error)
 {
-	g_autofree char *nonce = NULL;
+	g_autofree char *nonce = NULL, *hash = NULL;
 	struct db_outbox_new m = {
 		.event_id = event_id,
 		.participant_id = db_int(row, "id"),
@@ -76,15 +76,13 @@ app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 	};
 
 	if (with_link) {
-		g_autofree char *token = NULL, *hash = NULL;
+		g_autofree char *token = NULL;
 
 		nonce = token_new();
 		token = app_link_token(app, nonce);
 		hash = token_hash(token);
-		if (!db_token_insert(conn, m.participant_id, hash, "manage",
-		    error))
-			return FALSE;
 		m.link_nonce = nonce;
+		m.link_hash = hash;
 	}
 	return db_outbox_insert(conn, &m, NULL, error);
 }

@@ -9,6 +9,8 @@
 #include "app/internal.h"
 #include "base/base.h"
 
+#include <string.h>
+
 /* Someone registers again with a known e-mail: send the link again. */
 static gboolean
 register_again(const struct app *app, DbConn *conn, gint64 event_id,
@@ -36,6 +38,13 @@ app_register(const struct app *app, const struct app_registration *r,
 	bool got = false;
 	struct db_participant_new pn;
 
+	for (size_t i = 0; i < r->nsessions; i++)
+		for (size_t j = 0; j < i; j++)
+			if (r->sessions[i] == r->sessions[j]) {
+				g_set_error(error, SUMMIT_APP_ERROR,
+				    APP_EINVALID, "sessions");
+				return FALSE;
+			}
 	conn = app_db_acquire(app, error);
 	if (conn == NULL)
 		return FALSE;
@@ -58,7 +67,8 @@ app_register(const struct app *app, const struct app_registration *r,
 	    .organisation = r->organisation, .sector = r->sector,
 	    .role = r->role ? r->role : "", .needs = r->needs ? r->needs : "",
 	    .language = r->language, .hold_hours = app->conf->hold_hours };
-	if (!db_participant_insert(conn, &pn, &id, &dberr)) {
+	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
+	    &id, &got, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_clear_error(&dberr);
 			if (!register_again(app, conn, event_id, r->email,
@@ -70,6 +80,12 @@ app_register(const struct app *app, const struct app_registration *r,
 			ok = TRUE;
 			goto out;
 		}
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) &&
+		    strstr(dberr->message, "ranked") != NULL) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sessions");
+			goto out;
+		}
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "sector");
@@ -77,21 +93,6 @@ app_register(const struct app *app, const struct app_registration *r,
 		}
 		goto dbfail;
 	}
-	if (!db_participant_set_preferences(conn, event_id, id, r->sessions,
-	    r->nsessions, false, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
-		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "sessions");
-			goto out;
-		}
-		goto dbfail;
-	}
-	if (!db_place_claim(conn, event_id, id, &got, &dberr))
-		goto dbfail;
-	if (!got && !db_participant_set_status(conn, id, "waitlisted", 0,
-	    &dberr))
-		goto dbfail;
 
 	me = json_object_new();
 	json_object_set_int_member(me, "id", id);

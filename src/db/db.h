@@ -73,9 +73,17 @@ struct db_participant_new {
 	const char	*language;
 	gint64		 hold_hours;
 };
-/* Inserts a pending participant; DB_ECONFLICT if the e-mail is taken. */
-gboolean db_participant_insert(DbConn *conn,
-    const struct db_participant_new *p, gint64 *id, GError **error);
+/*
+ * Registers p in one statement: claims a free place if there is one
+ * (never waiting on other registrations), inserts them pending with a
+ * hold, or waitlisted, and stores the ranking (session_ids[0] is rank 1).
+ * *placed says which.  DB_ECONFLICT if the e-mail is registered already;
+ * DB_EINVALID if a ranked session is not an active one of the event (the
+ * caller must roll back).
+ */
+gboolean db_participant_register(DbConn *conn,
+    const struct db_participant_new *p, const gint64 *session_ids, size_t n,
+    gint64 *id, bool *placed, GError **error);
 /* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
 JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
     const char *email, GError **error);
@@ -125,6 +133,8 @@ struct db_outbox_new {
 	const char	*kind, *recipient, *recipient_name, *language;
 	const char	*payload_json;	/* template values */
 	const char	*link_nonce;	/* NULL: no link */
+	const char	*link_hash;	/* the link token's hash, registered with
+					   the row; NULL: none */
 };
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);

@@ -4,17 +4,25 @@
 #include "db/internal.h"
 
 gboolean
-db_participant_insert(DbConn *conn, const struct db_participant_new *pn,
-    gint64 *id, GError **error)
+db_participant_register(DbConn *conn, const struct db_participant_new *pn,
+    const gint64 *session_ids, size_t n, gint64 *id, bool *placed,
+    GError **error)
 {
 	char ev[24], hours[24];
-	const char *p[9] = { db_num(ev, pn->event_id), pn->name, pn->email,
-	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
-	    db_num(hours, pn->hold_hours) };
+	g_autoptr(GString) arr = g_string_new("{");
 	g_autoptr(JsonObject) row = NULL;
 	g_autoptr(GError) local = NULL;
+	const char *p[10] = { db_num(ev, pn->event_id), pn->name, pn->email,
+	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
+	    db_num(hours, pn->hold_hours), NULL };
+	size_t i;
 
-	row = db_exec_one(conn, STMT_PARTICIPANT_INSERT, 9, p, &local);
+	for (i = 0; i < n; i++)
+		g_string_append_printf(arr, "%s%" G_GINT64_FORMAT, i ? "," : "",
+		    session_ids[i]);
+	g_string_append_c(arr, '}');
+	p[9] = arr->str;
+	row = db_exec_one(conn, STMT_PARTICIPANT_REGISTER, 10, p, &local);
 	if (row == NULL) {
 		if (g_error_matches(local, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
@@ -23,7 +31,13 @@ db_participant_insert(DbConn *conn, const struct db_participant_new *pn,
 			g_propagate_error(error, g_steal_pointer(&local));
 		return FALSE;
 	}
+	if ((size_t)db_int(row, "ranked") != n) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID,
+		    "a ranked session is not in this event");
+		return FALSE;
+	}
 	*id = db_int(row, "id");
+	*placed = db_int(row, "placed") > 0;
 	return TRUE;
 }
 

@@ -44,12 +44,6 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	[STMT_EVENT_SECTORS] =
 	    "SELECT code, name_nb, name_en FROM sector WHERE event_id = $1"
 	    " ORDER BY position, code",
-	[STMT_PARTICIPANT_INSERT] =
-	    "INSERT INTO participant (event_id, name, email, organisation,"
-	    " sector, role, needs, language, status, hold_until, consent_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
-	    " now() + make_interval(hours => $9::int), now())"
-	    " ON CONFLICT DO NOTHING RETURNING id",
 	[STMT_PARTICIPANT_BY_EMAIL] =
 	    "SELECT id, name, email, language, status FROM participant"
 	    " WHERE event_id = $1 AND lower(email) = lower($2)",
@@ -126,10 +120,42 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
 	    " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
 	    " AND p.participant_id IS NULL)",
+	/* The mail and, when it carries a link, the link's hash: one round
+	 * trip. */
 	[STMT_OUTBOX_INSERT] =
-	    "INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+	    "WITH t AS (INSERT INTO participant_token (hash, participant_id,"
+	    " purpose) SELECT $9, $2, 'manage' WHERE $9::text IS NOT NULL"
+	    " ON CONFLICT (hash) DO NOTHING)"
+	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload, link_nonce)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id",
+	/* A whole registration in one statement: claim a free place without
+	 * waiting on other claims, insert the participant as pending (with a
+	 * hold) or waitlisted, give them the place, store the ranking.  No
+	 * row back means the e-mail is registered already. */
+	[STMT_PARTICIPANT_REGISTER] =
+	    "WITH f AS (SELECT event_id, place_no FROM place"
+	    "  WHERE event_id = $1 AND participant_id IS NULL"
+	    "  ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED),"
+	    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
+	    "  sector, role, needs, language, status, hold_until, consent_at)"
+	    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
+	    "  CASE WHEN EXISTS (SELECT 1 FROM f) THEN 'pending'"
+	    "   ELSE 'waitlisted' END,"
+	    "  CASE WHEN EXISTS (SELECT 1 FROM f)"
+	    "   THEN now() + make_interval(hours => $9::int) END, now()"
+	    "  ON CONFLICT DO NOTHING RETURNING id, status),"
+	    " pl AS (UPDATE place SET participant_id = p.id FROM p, f"
+	    "  WHERE place.event_id = f.event_id AND place.place_no = f.place_no"
+	    "  RETURNING place.place_no),"
+	    " pr AS (INSERT INTO preference (event_id, participant_id,"
+	    "  session_id, rank) SELECT $1, p.id, s.id, u.rank FROM p"
+	    "  CROSS JOIN unnest($10::bigint[]) WITH ORDINALITY"
+	    "   AS u(session_id, rank)"
+	    "  JOIN session s ON s.id = u.session_id AND s.event_id = $1"
+	    "  AND s.status = 'active' RETURNING 1)"
+	    " SELECT p.id, p.status, (SELECT count(*) FROM pr) AS ranked,"
+	    " (SELECT count(*) FROM pl) AS placed FROM p",
 	[STMT_OUTBOX_CLAIM] =
 	    "SELECT id, event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload::text AS payload, link_nonce,"
