@@ -64,6 +64,7 @@ enum db_stmt {
 struct db_conn {
 	PGconn	*pg;
 	bool	 prepared[STMT__MAX];
+	GHashTable *named;	/* SQL text pointer -> statement name */
 	bool	 in_tx;
 	bool	 broken;
 };
@@ -85,6 +86,17 @@ gboolean db_exec_noresult(DbConn *conn, enum db_stmt s, int n,
     const char *const *params, GError **error);
 /* The first row of db_exec as a new reference, or NULL with DB_ENOTFOUND. */
 JsonObject *db_exec_one(DbConn *conn, enum db_stmt s, int n,
+    const char *const *params, GError **error);
+/*
+ * The same for a statement kept in a table of its own file (a table
+ * family's file, e.g. organiser.c): sql must be a string constant, which
+ * is prepared once per connection, keyed by its address.
+ */
+JsonArray *db_exec_sql(DbConn *conn, const char *sql, int n,
+    const char *const *params, GError **error);
+JsonObject *db_exec_sql_one(DbConn *conn, const char *sql, int n,
+    const char *const *params, GError **error);
+gboolean db_exec_sql_noresult(DbConn *conn, const char *sql, int n,
     const char *const *params, GError **error);
 /* Runs s and calls fn once per row with its text values; no copies. */
 gboolean db_exec_each(DbConn *conn, enum db_stmt s, int n,

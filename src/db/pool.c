@@ -50,6 +50,8 @@ db_conn_close(DbConn *conn)
 		return;
 	if (conn->pg != NULL)
 		PQfinish(conn->pg);
+	if (conn->named != NULL)
+		g_hash_table_unref(conn->named);
 	g_free(conn);
 }
 
@@ -76,6 +78,11 @@ db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
 	if (conn->pg != NULL)
 		PQfinish(conn->pg);
 	memset(conn->prepared, 0, sizeof(conn->prepared));
+	if (conn->named != NULL)
+		g_hash_table_remove_all(conn->named);
+	else
+		conn->named = g_hash_table_new_full(g_direct_hash,
+		    g_direct_equal, NULL, g_free);
 	conn->in_tx = false;
 	conn->broken = false;
 	conn->pg = PQconnectdb(pool->url);
@@ -255,18 +262,16 @@ db_prepare(DbConn *conn, enum db_stmt s, char name[16], GError **error)
 	return TRUE;
 }
 
-JsonArray *
-db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+/* Runs the prepared statement name; returns its rows as objects. */
+static JsonArray *
+db_run(DbConn *conn, const char *name, int n, const char *const *params,
     GError **error)
 {
 	g_autoptr(PGresult) res = NULL;
 	JsonArray *rows;
-	char name[16];
 	ExecStatusType st;
 	int i, nrows;
 
-	if (!db_prepare(conn, s, name, error))
-		return NULL;
 	res = PQexecPrepared(conn->pg, name, n, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -278,6 +283,64 @@ db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 	for (i = 0; i < nrows; i++)
 		json_array_add_object_element(rows, db_row_object(res, i));
 	return rows;
+}
+
+JsonArray *
+db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+    GError **error)
+{
+	char name[16];
+
+	if (!db_prepare(conn, s, name, error))
+		return NULL;
+	return db_run(conn, name, n, params, error);
+}
+
+JsonArray *
+db_exec_sql(DbConn *conn, const char *sql, int n, const char *const *params,
+    GError **error)
+{
+	const char *name = g_hash_table_lookup(conn->named, sql);
+
+	if (name == NULL) {
+		char *fresh = g_strdup_printf("q%u",
+		    g_hash_table_size(conn->named));
+		g_autoptr(PGresult) prep = PQprepare(conn->pg, fresh, sql, 0,
+		    NULL);
+
+		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
+			db_set_error(conn, prep, "prepare", error);
+			g_free(fresh);
+			return NULL;
+		}
+		g_hash_table_insert(conn->named, (gpointer)(guintptr)sql, fresh);
+		name = fresh;
+	}
+	return db_run(conn, name, n, params, error);
+}
+
+JsonObject *
+db_exec_sql_one(DbConn *conn, const char *sql, int n,
+    const char *const *params, GError **error)
+{
+	g_autoptr(JsonArray) rows = db_exec_sql(conn, sql, n, params, error);
+
+	if (rows == NULL)
+		return NULL;
+	if (json_array_get_length(rows) == 0) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_ENOTFOUND, "no row");
+		return NULL;
+	}
+	return json_object_ref(json_array_get_object_element(rows, 0));
+}
+
+gboolean
+db_exec_sql_noresult(DbConn *conn, const char *sql, int n,
+    const char *const *params, GError **error)
+{
+	g_autoptr(JsonArray) rows = db_exec_sql(conn, sql, n, params, error);
+
+	return rows != NULL;
 }
 
 gboolean
