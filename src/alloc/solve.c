@@ -33,18 +33,31 @@
  *
  * Algorithm: primal-dual successive shortest paths.  Each round runs
  * Dijkstra on reduced costs (a radix heap: keys are 64-bit and monotone)
- * from the source, whose arcs are kept implicitly per participant, and
- * settles every node up to the sink's distance dT; potentials change only
- * for the settled nodes (the others implicitly move with the sink, which
- * a shift common to all nodes absorbs).  Then, like Dinic, it sends
- * blocking flows on the admissible arcs (zero reduced cost) among the
- * settled nodes, with levels from a breadth-first search backwards from
- * the sink, until no participant reaches the sink that way; so one round
- * places every participant its distance allows.  Each augmenting path
+ * and stops as soon as the sink's distance dT is known; potentials change
+ * only for the nodes settled below dT (pi + min(d, dT) stays a valid
+ * potential: the others implicitly move with the sink, which a shift
+ * common to all nodes absorbs).  The search runs forwards from the
+ * source, whose arcs are kept implicitly per participant, or backwards
+ * from the sink, whichever settled fewer nodes the last time it ran:
+ * forwards is cheap while every participant is near a free seat,
+ * backwards once most remaining supply is further seats that will never
+ * find one (they sit at distance 0 from the source, so a forward search
+ * would settle them all in every round).  Then, like Dinic, it sends
+ * blocking flows on the admissible arcs (zero reduced cost), with levels
+ * from a breadth-first search backwards from the sink, until no
+ * participant reaches the sink that way; so one round places every
+ * participant its distance allows.  Each augmenting path
  * carries one unit: each holds a preference arc of capacity one.  Each
  * intermediate flow is of minimum cost for its value, so the last one is
  * a min-cost maximum flow.  Rounds are few (one per distinct path cost:
  * 38 on the large generated instance).
+ *
+ * Layout, for the cache: nodes are numbered participant side first
+ * (participants, then their slot nodes), session side last; arcs are
+ * 16-byte records in CSR order; the backward searches read, for the
+ * session side's long arc lists, a key array that mirrors the head's
+ * potential and the residual capacity (see struct net), so that most
+ * arcs are rejected without touching the participant's node.
  *
  * Caveats: arc costs are 32-bit, so the solver refuses (ALLOC_ETOOBIG) a
  * problem where B * c would not fit; nothing realistic comes near it.
@@ -53,19 +66,38 @@
 
 #include <string.h>
 
+#define SIDE_BASE 0x80000000u	/* session-side node ids while building */
+#define KEY_NONE G_MININT64	/* no residual arc: never a potential */
+
 struct arcbuf {
 	guint32	*tail, *head;
 	gint32	*cap, *cost;
 	size_t	 n, size;
 };
 
-struct node {
+/*
+ * Per node, in two records: what the level search reads for every arc it
+ * scans (16 bytes, so four nodes share a cache line), and what Dijkstra
+ * and the blocking flow keep.
+ */
+struct nodeb {
 	gint64	 pi;		/* potential, up to a shift common to all */
-	gint64	 dist;		/* Dijkstra's label, valid if dstamp is current */
-	guint32	 dstamp, done;	/* stamps: labelled, settled */
 	guint32	 lstamp;	/* stamp: level valid (alive in a pass) */
 	gint32	 level;
+};
+
+struct node {
+	gint64	 dist;		/* Dijkstra's label, valid if dstamp is current */
+	guint32	 dstamp, done;	/* stamps: labelled, settled */
 	guint32	 cstamp, cur;	/* stamp: current arc valid; current arc */
+};
+
+/* An arc and its place in the reverse's list, together for the cache. */
+struct arc {
+	guint32	 head;
+	guint32	 rev;		/* position of the reverse arc */
+	gint32	 cap;		/* residual capacity */
+	gint32	 cost;
 };
 
 struct net {
@@ -73,21 +105,33 @@ struct net {
 	guint32	 n_part;
 	guint32	 sink;
 	guint32	*first;		/* CSR: arcs of u are first[u] .. first[u+1]-1 */
-	guint32	*head;
-	guint32	*rev;
-	gint32	*cap;		/* residual capacity */
-	gint32	*cost;
-	struct node *nd;	/* per node, together for the cache */
+	struct arc *arc;	/* CSR positions */
+	struct node *nd;
+	struct nodeb *nb;
 	gint64	 pi_src;
 	gint64	 w2;		/* cost of a further seat */
 	guint32	*r1, *r2;	/* residual first and further seats */
 	/* work arrays */
 	guint32	 stamp;
-	guint32	 stamp_dijkstra;	/* done[] of the last Dijkstra */
 	guint32	*active;	/* participants with seats to fill */
 	guint32	 n_active;
 	guint32	*list;		/* settled nodes, or the BFS queue */
 	guint32	*path;
+	guint32	 n_settled;	/* nodes the last Dijkstra settled */
+	/*
+	 * Nodes 0 .. n_left - 1 are the participant side (participants,
+	 * then their slot nodes), the rest the session side and the sink.
+	 * The arcs of the session side, first[n_left] = pbase onwards, are
+	 * most of the arcs (every preference arc has its reverse there).  For
+	 * each such arc e, from v to u, key[e - pbase] is pi[u] - cost[e] if
+	 * the arc u -> v has residual capacity, else KEY_NONE: the searches
+	 * backwards from the sink then test "u -> v is residual with zero
+	 * reduced cost" as key == pi[v], reading one array in order instead
+	 * of each u's node record.  set_pi() and the augmentation keep it.
+	 */
+	guint32	 n_left;
+	guint32	 pbase;
+	gint64	*key;
 };
 
 struct ritem {
@@ -216,10 +260,9 @@ net_clear(struct net *g)
 {
 	g_free(g->first);
 	g_free(g->nd);
-	g_free(g->head);
-	g_free(g->rev);
-	g_free(g->cap);
-	g_free(g->cost);
+	g_free(g->nb);
+	g_free(g->key);
+	g_free(g->arc);
 	g_free(g->r1);
 	g_free(g->r2);
 	g_free(g->active);
@@ -236,10 +279,7 @@ net_csr(struct net *g, const struct arcbuf *a, guint32 *arcpos)
 	guint32 *pos;
 
 	g->first = g_new0(guint32, (size_t)g->n + 1);
-	g->head = g_new(guint32, m2 ? m2 : 1);
-	g->rev = g_new(guint32, m2 ? m2 : 1);
-	g->cap = g_new(gint32, m2 ? m2 : 1);
-	g->cost = g_new(gint32, m2 ? m2 : 1);
+	g->arc = g_new(struct arc, m2 ? m2 : 1);
 	for (size_t i = 0; i < a->n; i++) {
 		g->first[a->tail[i] + 1]++;
 		g->first[a->head[i] + 1]++;
@@ -251,14 +291,14 @@ net_csr(struct net *g, const struct arcbuf *a, guint32 *arcpos)
 		guint32 e = pos[a->tail[i]]++;
 		guint32 f = pos[a->head[i]]++;
 
-		g->head[e] = a->head[i];
-		g->cap[e] = a->cap[i];
-		g->cost[e] = a->cost[i];
-		g->rev[e] = f;
-		g->head[f] = a->tail[i];
-		g->cap[f] = 0;
-		g->cost[f] = -a->cost[i];
-		g->rev[f] = e;
+		g->arc[e].head = a->head[i];
+		g->arc[e].cap = a->cap[i];
+		g->arc[e].cost = a->cost[i];
+		g->arc[e].rev = f;
+		g->arc[f].head = a->tail[i];
+		g->arc[f].cap = 0;
+		g->arc[f].cost = -a->cost[i];
+		g->arc[f].rev = e;
 		arcpos[i] = e;
 	}
 	g_free(pos);
@@ -292,7 +332,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	g_autofree guint32 *sec_cap = g_new0(guint32, MAX(m->n_sectors, 1));
 	g_autofree guint32 *arcpos = NULL;
 	struct arcbuf a = { 0 };
-	guint32 next, maxc = 0;
+	guint32 next, next_left = m->n_part, maxc = 0;
 	guint64 b, x, n_free = 0;
 	bool keep = prob->keep_bonus > 0 && m->n_prev > 0;
 
@@ -361,7 +401,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 
 	/* Session side: s, then the (s, sector) and (s, org) nodes needed. */
 	g->n_part = m->n_part;
-	next = m->n_part;
+	next = SIDE_BASE;
 	for (guint s = 0; s < m->n_sess; s++) {
 		const struct alloc_session *ss = &g_array_index(prob->sessions,
 		    struct alloc_session, s);
@@ -454,7 +494,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			if (slot_cnt[t] >= 2) {
 				/* (p, t): one seat in the slot */
 				if (slot_node[t] == G_MAXUINT32) {
-					slot_node[t] = next++;
+					slot_node[t] = next_left++;
 					arc_add(&a, p, slot_node[t], 1, 0);
 				}
 				tail = slot_node[t];
@@ -466,11 +506,24 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			arc_add(&a, tail, pref_head[k], 1, (gint32)c);
 		}
 	}
-	g->sink = next++;
-	g->n = next;
-	for (size_t i = 0; i < a.n; i++)
+	/* the session side goes last, after every participant-side node */
+	if (next_left >= SIDE_BASE) {
+		g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_ETOOBIG,
+		    "the problem has too many nodes");
+		arcbuf_clear(&a);
+		return false;
+	}
+	g->n_left = next_left;
+	g->sink = next_left + (next - SIDE_BASE);
+	g->n = g->sink + 1;
+	for (size_t i = 0; i < a.n; i++) {
 		if (a.head[i] == G_MAXUINT32)
 			a.head[i] = g->sink;
+		else if (a.head[i] >= SIDE_BASE)
+			a.head[i] = a.head[i] - SIDE_BASE + next_left;
+		if (a.tail[i] >= SIDE_BASE)
+			a.tail[i] = a.tail[i] - SIDE_BASE + next_left;
+	}
 
 	arcpos = g_new(guint32, a.n ? a.n : 1);
 	net_csr(g, &a, arcpos);
@@ -478,8 +531,18 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 		if (pref_arc[k] != G_MAXUINT32)
 			pref_arc[k] = arcpos[pref_arc[k]];
 	arcbuf_clear(&a);
+	g->pbase = g->first[g->n_left];
+	/* every participant-side arc has capacity 1 (a preference, a slot):
+	 * the searches read "u -> v residual" there as cap[v -> u] == 0 */
+	for (guint32 e = 0; e < g->pbase; e++)
+		g_assert(g->arc[e].cap + g->arc[g->arc[e].rev].cap == 1);
+	g->key = g_new(gint64, MAX(g->first[g->n] - g->pbase, 1));
+	for (guint32 f = g->pbase; f < g->first[g->n]; f++)
+		g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ?
+		    -(gint64)g->arc[f].cost : KEY_NONE;	/* all pi are 0 */
 
 	g->nd = g_new0(struct node, g->n);
+	g->nb = g_new0(struct nodeb, g->n);
 	g->list = g_new(guint32, g->n);
 	g->path = g_new(guint32, g->n);
 	g->active = g_new(guint32, m->n_part ? m->n_part : 1);
@@ -489,11 +552,42 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	return true;
 }
 
+/* Recomputes key[f - pbase] of a session-side arc f. */
+static inline void
+key_set(struct net *g, guint32 f)
+{
+	g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ?
+	    g->nb[g->arc[f].head].pi - g->arc[f].cost : KEY_NONE;
+}
+
+/*
+ * Sets the potential of u and the keys that mirror it: the reverses of
+ * u's arcs that lie on the session side.  A session-side node lists its
+ * session-side arcs first (they were built first), so the loop stops at
+ * its first preference arc.
+ */
+static inline void
+set_pi(struct net *g, guint32 u, gint64 pi)
+{
+	bool left = u < g->n_left;
+
+	g->nb[u].pi = pi;
+	for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+		guint32 f = g->arc[e].rev;
+
+		if (!left && g->arc[e].head < g->n_left)
+			break;
+		if (f >= g->pbase)
+			g->key[f - g->pbase] = g->arc[e].cap > 0 ?
+			    pi - g->arc[f].cost : KEY_NONE;
+	}
+}
+
 /* Reduced cost of p's cheapest residual source arc. */
 static inline gint64
 src_red(const struct net *g, guint32 p)
 {
-	return (g->r1[p] ? 0 : g->w2) + g->pi_src - g->nd[p].pi;
+	return (g->r1[p] ? 0 : g->w2) + g->pi_src - g->nb[p].pi;
 }
 
 /*
@@ -509,7 +603,6 @@ dijkstra(struct net *g, struct rheap *h)
 	guint32 u;
 	gint64 dt = -1;
 
-	g->stamp_dijkstra = st;
 	rheap_reset(h);
 	for (guint32 i = 0; i < g->n_active; i++) {
 		guint32 p = g->active[i];
@@ -527,27 +620,23 @@ dijkstra(struct net *g, struct rheap *h)
 
 		if (g->nd[u].done == st || g->nd[u].dist != du)
 			continue;
-		if (dt >= 0 && du > dt)
+		if (g->nd[g->sink].dstamp == st && g->nd[g->sink].dist <= du) {
+			dt = g->nd[g->sink].dist;
 			break;
+		}
 		g->nd[u].done = st;
 		g->list[ns++] = u;
-		if (u == g->sink) {
-			/* settle the rest at the sink's distance too: the
-			 * augmentation may use all of them */
-			dt = du;
-			continue;
-		}
-		piu = g->nd[u].pi;
+		piu = g->nb[u].pi;
 		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
 			guint32 v;
 			gint64 nd;
 
-			if (g->cap[e] <= 0)
+			if (g->arc[e].cap <= 0)
 				continue;
-			v = g->head[e];
+			v = g->arc[e].head;
 			if (g->nd[v].done == st)
 				continue;
-			nd = du + g->cost[e] + piu - g->nd[v].pi;
+			nd = du + g->arc[e].cost + piu - g->nb[v].pi;
 			if (g->nd[v].dstamp != st || nd < g->nd[v].dist) {
 				g->nd[v].dist = nd;
 				g->nd[v].dstamp = st;
@@ -555,45 +644,129 @@ dijkstra(struct net *g, struct rheap *h)
 			}
 		}
 	}
+	g->n_settled = ns;
 	if (dt < 0)
 		return false;
 	for (guint32 i = 0; i < ns; i++)
-		g->nd[g->list[i]].pi += g->nd[g->list[i]].dist - dt;
+		set_pi(g, g->list[i],
+		    g->nb[g->list[i]].pi + g->nd[g->list[i]].dist - dt);
 	g->pi_src -= dt;
 	return true;
 }
 
 /*
+ * The same round searched backwards, from the sink over reversed residual
+ * arcs, stopping once no unsettled node can beat the best source found:
+ * cheaper when most sources are far from the sink (the further seats that
+ * never find a place), dearer when the sink is far from everything (the
+ * W2 step).  Potentials change only for the settled nodes, by dt - h.
+ */
+static bool
+dijkstra_back(struct net *g, struct rheap *h)
+{
+	guint32 st = ++g->stamp;
+	guint32 ns = 0;
+	guint64 d;
+	guint32 v;
+	gint64 dt = -1;
+
+	rheap_reset(h);
+	g->nd[g->sink].dist = 0;
+	g->nd[g->sink].dstamp = st;
+	rheap_push(h, 0, g->sink);
+	while (rheap_pop(h, &d, &v)) {
+		gint64 dv = (gint64)d, piv;
+
+		if (g->nd[v].done == st || g->nd[v].dist != dv)
+			continue;
+		if (dt >= 0 && dv >= dt)
+			break;
+		g->nd[v].done = st;
+		g->list[ns++] = v;
+		if (v < g->n_part && g->r1[v] + g->r2[v] > 0) {
+			gint64 c = dv + src_red(g, v);
+
+			if (dt < 0 || c < dt)
+				dt = c;
+		}
+		piv = g->nb[v].pi;
+		for (guint32 e = g->first[v]; e < g->first[v + 1]; e++) {
+			guint32 u;
+			gint64 nd;
+
+			if (e >= g->pbase) {
+				gint64 k = g->key[e - g->pbase];
+
+				if (k == KEY_NONE)
+					continue;	/* no residual u -> v */
+				nd = dv + k - piv;
+				u = g->arc[e].head;
+			} else {
+				if (g->arc[e].cap > 0)
+					continue;
+				u = g->arc[e].head;
+				nd = dv - g->arc[e].cost + g->nb[u].pi - piv;
+			}
+			if (g->nd[u].done == st)
+				continue;
+			if (g->nd[u].dstamp != st || nd < g->nd[u].dist) {
+				g->nd[u].dist = nd;
+				g->nd[u].dstamp = st;
+				rheap_push(h, (guint64)nd, u);
+			}
+		}
+	}
+	g->n_settled = ns;
+	if (dt < 0)
+		return false;
+	for (guint32 i = 0; i < ns; i++)
+		set_pi(g, g->list[i],
+		    g->nb[g->list[i]].pi + dt - g->nd[g->list[i]].dist);
+	return true;
+}
+
+/*
  * Levels for a blocking flow: admissible distance to the sink, by a
- * breadth-first search backwards from it over the nodes Dijkstra settled
- * (stamp dst).  Only nodes that can still reach the sink get a level.
+ * breadth-first search backwards from it.  The potentials are valid on
+ * every node (not only on those the last Dijkstra settled), so any path
+ * of zero reduced cost is a shortest one.  Only nodes that can still
+ * reach the sink get a level.
  * Returns the number of sources with a level.
  */
 static guint32
-bfs_back(struct net *g, guint32 dst)
+bfs_back(struct net *g)
 {
 	guint32 st = ++g->stamp;
 	guint32 qh = 0, qt = 0, n = 0;
 
-	g->nd[g->sink].lstamp = st;
-	g->nd[g->sink].level = 0;
+	g->nb[g->sink].lstamp = st;
+	g->nb[g->sink].level = 0;
 	g->list[qt++] = g->sink;
 	while (qh < qt) {
 		guint32 v = g->list[qh++];
-		gint64 piv = g->nd[v].pi;
-		gint32 lv = g->nd[v].level + 1;
+		gint64 piv = g->nb[v].pi;
+		gint32 lv = g->nb[v].level + 1;
 
 		for (guint32 e = g->first[v]; e < g->first[v + 1]; e++) {
-			guint32 u = g->head[e], f = g->rev[e];
+			guint32 u;
 
-			if (g->cap[f] <= 0 || g->nd[u].lstamp == st ||
-			    g->nd[u].done != dst ||
-			    g->nd[u].pi - g->cost[e] - piv != 0)
+			if (e >= g->pbase) {
+				if (g->key[e - g->pbase] != piv)
+					continue;
+				u = g->arc[e].head;
+			} else {
+				u = g->arc[e].head;
+				if (g->arc[e].cap > 0 ||
+				    g->nb[u].pi - g->arc[e].cost - piv != 0)
+					continue;
+			}
+			if (g->nb[u].lstamp == st)
 				continue;
-			g->nd[u].lstamp = st;
-			g->nd[u].level = lv;
+			g->nb[u].lstamp = st;
+			g->nb[u].level = lv;
 			g->list[qt++] = u;
-			if (u < g->n_part)
+			if (u < g->n_part && g->r1[u] + g->r2[u] > 0 &&
+			    src_red(g, u) == 0)
 				n++;
 		}
 	}
@@ -613,7 +786,7 @@ blocking_flow(struct net *g)
 	for (guint32 i = 0; i < g->n_active; i++) {
 		guint32 p = g->active[i];
 
-		while (g->nd[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
+		while (g->nb[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
 		    src_red(g, p) == 0) {
 			guint32 len = 0, u = p;
 
@@ -629,35 +802,41 @@ blocking_flow(struct net *g)
 					g->nd[u].cur = g->first[u];
 				}
 				end = g->first[u + 1];
-				piu = g->nd[u].pi;
-				want = g->nd[u].level - 1;
+				piu = g->nb[u].pi;
+				want = g->nb[u].level - 1;
 				for (e = g->nd[u].cur; e < end; e++) {
-					guint32 v = g->head[e];
+					guint32 v = g->arc[e].head;
 
-					if (g->cap[e] > 0 &&
-					    g->nd[v].lstamp == st &&
-					    g->nd[v].level == want &&
-					    g->cost[e] + piu - g->nd[v].pi == 0)
+					if (g->arc[e].cap > 0 &&
+					    g->nb[v].lstamp == st &&
+					    g->nb[v].level == want &&
+					    g->arc[e].cost + piu - g->nb[v].pi == 0)
 						break;
 				}
 				g->nd[u].cur = e;
 				if (e < end) {
 					g->path[len++] = e;
-					u = g->head[e];
+					u = g->arc[e].head;
 					continue;
 				}
-				g->nd[u].lstamp = 0;	/* dead end */
+				g->nb[u].lstamp = 0;	/* dead end */
 				if (len == 0)
 					break;
 				e = g->path[--len];
-				u = g->head[g->rev[e]];
+				u = g->arc[g->arc[e].rev].head;
 				g->nd[u].cur++;
 			}
 			if (u != g->sink)
 				break;
 			for (guint32 k = 0; k < len; k++) {
-				g->cap[g->path[k]]--;
-				g->cap[g->rev[g->path[k]]]++;
+				guint32 e = g->path[k], f = g->arc[e].rev;
+
+				g->arc[e].cap--;
+				g->arc[f].cap++;
+				if (e >= g->pbase)
+					key_set(g, e);
+				if (f >= g->pbase)
+					key_set(g, f);
 			}
 			if (g->r1[p])
 				g->r1[p]--;
@@ -682,6 +861,7 @@ alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
 	guint64 total = 0, sent = 0;
 	guint phases = 0;
 	guint n_pref;
+	guint32 n_fwd = 0, n_back = 1;
 
 	if (!alloc_model_init(&m, prob, error))
 		goto out;
@@ -693,11 +873,23 @@ alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
 	for (guint p = 0; p < m.n_part; p++)
 		total += g.r1[p] + g.r2[p];
 
-	while (dijkstra(&g, &h)) {
+	/*
+	 * Each round searches from the side that was cheaper the last time
+	 * (settled nodes); a direction not tried yet counts as free.
+	 */
+	for (;;) {
+		bool back = n_back < n_fwd;
+
+		if (!(back ? dijkstra_back(&g, &h) : dijkstra(&g, &h)))
+			break;
+		if (back)
+			n_back = g.n_settled;
+		else
+			n_fwd = g.n_settled;
 		phases++;
 		/* blocking flows until no participant reaches the sink
 		 * on admissible arcs */
-		while (bfs_back(&g, g.stamp_dijkstra) > 0) {
+		while (bfs_back(&g) > 0) {
 			guint64 x = blocking_flow(&g);
 
 			if (x == 0)
@@ -712,7 +904,7 @@ alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
 	chosen = g_new0(guint8, n_pref ? n_pref : 1);
 	for (guint32 k = 0; k < n_pref; k++)
 		if (pref_arc[k] != G_MAXUINT32)
-			chosen[k] = g.cap[pref_arc[k]] == 0;
+			chosen[k] = g.arc[pref_arc[k]].cap == 0;
 	res = alloc_result_build(&m, chosen, phases, false);
 out:
 	rheap_clear(&h);
