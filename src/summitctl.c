@@ -193,6 +193,7 @@ static const struct {
 	{ "ics", ctl_ics, "print what a participant would be sent" },
 	{ "outbox", ctl_outbox, "list failed messages, or send one again" },
 	{ "dkim-record", ctl_dkim_record, "print the DKIM key's DNS record" },
+	{ "organiser", ctl_organiser, "add an organiser account" },
 };
 
 static char *

@@ -29,6 +29,9 @@ enum app_err {
 	APP_EUNAVAILABLE,	/* the database is away: try again later */
 	APP_EINTERNAL,		/* a bug or an unexpected failure; logged */
 	APP_ESTATE,		/* not possible in the current status */
+	APP_EDENIED,		/* wrong e-mail or password */
+	APP_ELOCKED,		/* too many failed logins: wait */
+	APP_EFORBIDDEN,		/* the organiser's role does not allow it */
 	APP__MAX
 };
 
@@ -181,6 +184,47 @@ struct app_publish_counts {
  * publishing again with nothing changed queues nothing. */
 gboolean app_publish(const struct app *app, struct app_publish_counts *out,
     GError **error);
+
+/* organiser.c: organiser accounts and their logins. */
+/* Who does an organiser action (for role checks and the audit log). */
+struct app_actor {
+	gint64		 id;
+	const char	*email;
+	const char	*role;		/* "admin" or "staff" */
+	const char	*address;	/* the client's IP address */
+};
+#define APP_MIN_PASSWORD 12
+#define APP_SESSION_SECONDS (8 * 3600)
+/* Adds an organiser with role "admin" or "staff".  With password NULL,
+ * *setup_token gets a one-time token for a set-password link (24 hours).
+ * APP_EINVALID: a bad e-mail, role or a password shorter than
+ * APP_MIN_PASSWORD characters, or the e-mail exists. */
+gboolean app_organiser_add(const struct app *app, const char *email,
+    const char *role, const char *password, char **setup_token,
+    GError **error);
+/* The organiser a set-password token belongs to (id, email, role). */
+JsonObject *app_organiser_setup_lookup(const struct app *app,
+    const char *setup_token, GError **error);
+gboolean app_organiser_setup(const struct app *app, const char *setup_token,
+    const char *password, GError **error);
+/* Checks the password; on success *session_token gets a new session's
+ * token (a new one at every login: a planted cookie is never adopted).
+ * Failures are slowed down and counted per account and per address; past
+ * the limits both are locked for a while (APP_ELOCKED).  APP_EDENIED for
+ * a wrong e-mail or password, alike. */
+gboolean app_login(const struct app *app, const char *email,
+    const char *password, const char *address, char **session_token,
+    GError **error);
+/* The organiser (id, email, name, role) of a live session. */
+JsonObject *app_session(const struct app *app, const char *session_token,
+    GError **error);
+gboolean app_logout(const struct app *app, const char *session_token,
+    GError **error);
+/* True if actor may do what needs role ("staff" < "admin"). */
+bool app_actor_may(const struct app_actor *actor, const char *role);
+/* The audit log, newest first (subject_type NULL: all). */
+JsonArray *app_audit_list(const struct app *app, const char *subject_type,
+    gint64 subject_id, unsigned limit, GError **error);
 
 /* links.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);

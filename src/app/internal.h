@@ -25,4 +25,13 @@ gboolean app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 gboolean app_promote(const struct app *app, DbConn *conn, gint64 event_id,
     unsigned *promoted, GError **error);
 
+/* Writes one audit entry in conn's transaction: before and after are
+ * the changed object's states (NULL when it did not exist). */
+gboolean app_audit(DbConn *conn, const struct app_actor *actor,
+    const char *action, const char *subject_type, gint64 subject_id,
+    JsonObject *before, JsonObject *after, GError **error);
+/* APP_EFORBIDDEN unless actor has role; true if allowed. */
+gboolean app_require(const struct app_actor *actor, const char *role,
+    GError **error);
+
 #endif

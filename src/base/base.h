@@ -57,4 +57,10 @@ char *token_hmac(const guint8 *key, size_t keylen, const char *msg);
 /* Constant-time comparison of two NUL-terminated strings. */
 bool token_equal(const char *a, const char *b);
 
+/* password.c: argon2id at OWASP's cost. */
+/* The PHC string for password (transfer full). */
+char *password_hash(const char *password);
+/* True if password matches hash (a PHC argon2id string). */
+bool password_verify(const char *hash, const char *password);
+
 #endif

@@ -31,5 +31,7 @@ int ctl_publish(int argc, char **argv, const char *config_path);
 int ctl_ics(int argc, char **argv, const char *config_path);
 int ctl_outbox(int argc, char **argv, const char *config_path);
 int ctl_dkim_record(int argc, char **argv, const char *config_path);
+/* organiser.c: organiser accounts. */
+int ctl_organiser(int argc, char **argv, const char *config_path);
 
 #endif

@@ -214,6 +214,50 @@ JsonArray *db_invitation_preview(DbConn *conn, gint64 participant_id,
 char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
     const char *method, GError **error);
 
+/* organiser.c: accounts, login sessions, throttling, the audit log. */
+gboolean db_organiser_insert(DbConn *conn, const char *email,
+    const char *name, const char *role, const char *password_hash,
+    const char *setup_hash, gint64 *id, GError **error);
+/* id, email, name, role, password_hash, disabled */
+JsonObject *db_organiser_by_email(DbConn *conn, const char *email,
+    GError **error);
+/* The organiser whose unexpired set-password link hashes to setup_hash. */
+JsonObject *db_organiser_by_setup(DbConn *conn, const char *setup_hash,
+    GError **error);
+/* Sets the password hash and spends the set-password link. */
+gboolean db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
+    GError **error);
+gboolean db_login_session_insert(DbConn *conn, const char *hash,
+    gint64 organiser_id, gint64 seconds, const char *address,
+    GError **error);
+/* The organiser (id, email, name, role) of a live session. */
+JsonObject *db_login_session_lookup(DbConn *conn, const char *hash,
+    GError **error);
+/* Ends the session (and sweeps expired ones). */
+gboolean db_login_session_delete(DbConn *conn, const char *hash,
+    GError **error);
+/* failures, locked, locked_seconds within the window; DB_ENOTFOUND: none */
+JsonObject *db_login_failure_get(DbConn *conn, const char *key,
+    GError **error);
+gboolean db_login_failure_record(DbConn *conn, const char *key,
+    gint64 *failures, GError **error);
+gboolean db_login_failure_lock(DbConn *conn, const char *key, gint64 seconds,
+    GError **error);
+gboolean db_login_failure_clear(DbConn *conn, const char *key,
+    GError **error);
+struct db_audit {
+	gint64		 organiser_id;	/* 0: the system */
+	const char	*actor, *action, *subject_type;
+	gint64		 subject_id;	/* 0: none */
+	const char	*before_json, *after_json;	/* NULL: none */
+	const char	*address;
+};
+gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
+    GError **error);
+/* Newest first; subject_type NULL and subject_id 0 for all. */
+JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
+    gint64 subject_id, unsigned limit, GError **error);
+
 /* Helpers for callers reading rows. */
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);

@@ -46,6 +46,10 @@ struct web_req {
 	char			*location;
 	GPtrArray		*headers;	/* "Name", "value", ... */
 	size_t			 bytes_out;
+	char			 address[64];	/* the client's IP address */
+	/* Set by console_auth for console pages. */
+	JsonObject		*organiser;
+	struct app_actor	 actor;
 };
 
 typedef void (*web_handler)(struct web_req *req, const char *arg);
@@ -89,6 +93,21 @@ void page_me_cancel(struct web_req *req, const char *arg);
 void page_programme_ics(struct web_req *req, const char *arg);
 void page_me_ics(struct web_req *req, const char *arg);
 void page_feed(struct web_req *req, const char *arg);
+/* console.c: the organiser console's access and its own pages. */
+/* True if the session cookie belongs to an organiser whose role allows
+ * role ("staff" or "admin"); fills req->organiser and req->actor.
+ * Otherwise answers -- 303 to the login page, or 403 -- and returns
+ * false.  Every console handler starts with it. */
+bool console_auth(struct web_req *req, const char *role);
+/* web_page_ctx plus "me" (the organiser) and "is_admin". */
+JsonObject *console_ctx(struct web_req *req);
+void console_login_form(struct web_req *req, const char *arg);
+void console_login_post(struct web_req *req, const char *arg);
+void console_logout(struct web_req *req, const char *arg);
+void console_setup_form(struct web_req *req, const char *arg);
+void console_setup_post(struct web_req *req, const char *arg);
+void console_dashboard(struct web_req *req, const char *arg);
+void console_audit(struct web_req *req, const char *arg);
 /* ranking.c: rank1..rank5 fields <-> session ids */
 struct web_ranking {
 	gint64	sessions[APP_MAX_RANKS];

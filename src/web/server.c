@@ -49,6 +49,13 @@ static const struct {
 	{ "GET", "/me/*/calendar.ics", page_me_ics },
 	{ "GET", "/programme.ics", page_programme_ics },
 	{ "GET", "/feed/*", page_feed },
+	{ "GET", "/console/login", console_login_form },
+	{ "POST", "/console/login", console_login_post },
+	{ "POST", "/console/logout", console_logout },
+	{ "GET", "/console/setup/*", console_setup_form },
+	{ "POST", "/console/setup/*", console_setup_post },
+	{ "GET", "/console", console_dashboard },
+	{ "GET", "/console/audit", console_audit },
 };
 
 int
@@ -274,6 +281,9 @@ web_app_error(struct web_req *req, const GError *error)
 	case APP_EINVALID:
 		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
 		break;
+	case APP_EFORBIDDEN:
+		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
+		break;
 	default:
 		log_warnx("request %s: %s", req->id, error->message);
 		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -436,6 +446,24 @@ web_respond(struct web_req *req)
 	return ret;
 }
 
+static void
+web_client_address(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	g_strlcpy(out, "?", len);
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, out, (socklen_t)len);
+}
+
 static struct web_req *
 web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
     const char *method)
@@ -453,6 +481,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->out = g_string_new(NULL);
 	req->headers = g_ptr_array_new_with_free_func(g_free);
 	req->path = form_canonical_path(url, &error);
+	web_client_address(conn, req->address, sizeof(req->address));
 	req->log_path = req->path ? web_log_path(req->path) :
 	    g_strdup("[malformed path]");
 	cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
@@ -523,6 +552,8 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	g_free(req->log_path);
 	g_free(req->csrf_cookie);
 	g_free(req->location);
+	if (req->organiser != NULL)
+		json_object_unref(req->organiser);
 	g_free(req);
 	*req_cls = NULL;
 }

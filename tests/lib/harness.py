@@ -96,9 +96,10 @@ class Instance:
         with open(self.conf, "a") as f:
             f.write(text)
 
-    def ctl(self, *args, check=True):
+    def ctl(self, *args, check=True, input=None):
         r = subprocess.run([SUMMITCTL, "--config", self.conf] + list(args),
-                           env=self.env, capture_output=True, timeout=120)
+                           env=self.env, capture_output=True, timeout=120,
+                           input=input.encode() if input else None)
         # Decoded by hand: text=True would turn CRLF into LF.
         r.stdout = r.stdout.decode("utf-8", "replace")
         r.stderr = r.stderr.decode("utf-8", "replace")
@@ -263,6 +264,19 @@ class Client:
         m = re.search(r'name="_csrf" value="([0-9a-f]+)"', r.text)
         assert m, "no CSRF token on %s" % path
         return m.group(1)
+
+
+def organiser(inst, email, role, password="correct horse battery"):
+    """Adds an organiser and returns a Client logged in as them."""
+    inst.ctl("organiser", "add", email, "--role", role, "--password-stdin",
+             input=password + "\n")
+    c = Client(inst.port)
+    csrf = c.csrf("/console/login")
+    r = c.post("/console/login", {"_csrf": csrf, "email": email,
+                                  "password": password})
+    assert r.status == 303 and r.getheader("Location") == "/console", \
+        (r.status, r.text[:500])
+    return c
 
 
 def link_from_mail(body):

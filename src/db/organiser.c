@@ -1,0 +1,196 @@
+/*
+ * organiser.c -- organiser accounts, login sessions, login throttling and
+ * the audit log.
+ */
+#include "db/internal.h"
+
+static const char *const SQL_ORGANISER_INSERT =
+    "INSERT INTO organiser (email, name, role, password_hash, setup_hash,"
+    " setup_expires) VALUES ($1, $2, $3, $4, $5,"
+    " CASE WHEN $5::text IS NULL THEN NULL ELSE now() + interval '24 hours'"
+    " END) RETURNING id";
+static const char *const SQL_ORGANISER_BY_EMAIL =
+    "SELECT id, email, name, role, password_hash, disabled FROM organiser"
+    " WHERE lower(email) = lower($1)";
+static const char *const SQL_ORGANISER_BY_SETUP =
+    "SELECT id, email, role FROM organiser WHERE setup_hash = $1"
+    " AND setup_expires > now() AND NOT disabled";
+static const char *const SQL_ORGANISER_SET_PASSWORD =
+    "UPDATE organiser SET password_hash = $2, setup_hash = NULL,"
+    " setup_expires = NULL WHERE id = $1 RETURNING id";
+static const char *const SQL_SESSION_INSERT =
+    "INSERT INTO login_session (hash, organiser_id, expires_at, address)"
+    " VALUES ($1, $2, now() + make_interval(secs => $3::int), $4)";
+static const char *const SQL_SESSION_LOOKUP =
+    "SELECT o.id, o.email, o.name, o.role FROM login_session s"
+    " JOIN organiser o ON o.id = s.organiser_id"
+    " WHERE s.hash = $1 AND s.expires_at > now() AND NOT o.disabled";
+static const char *const SQL_SESSION_DELETE =
+    "DELETE FROM login_session WHERE hash = $1 OR expires_at < now()";
+static const char *const SQL_FAILURE_GET =
+    "SELECT failures, coalesce(locked_until > now(), false) AS locked,"
+    " extract(epoch FROM coalesce(locked_until - now(), '0'))::int"
+    "   AS locked_seconds"
+    " FROM login_failure WHERE key = $1"
+    " AND (first_at > now() - interval '15 minutes' OR locked_until > now())";
+static const char *const SQL_FAILURE_RECORD =
+    "INSERT INTO login_failure AS f (key, failures) VALUES ($1, 1)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " failures = CASE WHEN f.first_at < now() - interval '15 minutes'"
+    "   AND coalesce(f.locked_until < now(), true) THEN 1"
+    "   ELSE f.failures + 1 END,"
+    " first_at = CASE WHEN f.first_at < now() - interval '15 minutes'"
+    "   AND coalesce(f.locked_until < now(), true) THEN now()"
+    "   ELSE f.first_at END"
+    " RETURNING failures";
+static const char *const SQL_FAILURE_LOCK =
+    "UPDATE login_failure SET locked_until = now()"
+    " + make_interval(secs => $2::int) WHERE key = $1";
+static const char *const SQL_FAILURE_CLEAR =
+    "DELETE FROM login_failure WHERE key = $1";
+static const char *const SQL_AUDIT_INSERT =
+    "INSERT INTO audit_log (organiser_id, actor, action, subject_type,"
+    " subject_id, before, after, address)"
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)";
+static const char *const SQL_AUDIT_LIST =
+    "SELECT id, to_char(at AT TIME ZONE 'Europe/Oslo',"
+    " 'YYYY-MM-DD HH24:MI:SS') AS at, actor, action, subject_type,"
+    " subject_id, coalesce(before::text, '') AS before,"
+    " coalesce(after::text, '') AS after, address FROM audit_log"
+    " WHERE ($1::text IS NULL OR subject_type = $1)"
+    " AND ($2::bigint IS NULL OR subject_id = $2)"
+    " ORDER BY id DESC LIMIT $3";
+
+gboolean
+db_organiser_insert(DbConn *conn, const char *email, const char *name,
+    const char *role, const char *password_hash, const char *setup_hash,
+    gint64 *id, GError **error)
+{
+	const char *p[5] = { email, name ? name : "", role, password_hash,
+	    setup_hash };
+	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_ORGANISER_INSERT,
+	    5, p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "id");
+	return TRUE;
+}
+
+JsonObject *
+db_organiser_by_email(DbConn *conn, const char *email, GError **error)
+{
+	const char *p[1] = { email };
+
+	return db_exec_sql_one(conn, SQL_ORGANISER_BY_EMAIL, 1, p, error);
+}
+
+JsonObject *
+db_organiser_by_setup(DbConn *conn, const char *setup_hash, GError **error)
+{
+	const char *p[1] = { setup_hash };
+
+	return db_exec_sql_one(conn, SQL_ORGANISER_BY_SETUP, 1, p, error);
+}
+
+gboolean
+db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
+    GError **error)
+{
+	char i[24];
+	const char *p[2] = { db_num(i, id), hash };
+	g_autoptr(JsonObject) row = db_exec_sql_one(conn,
+	    SQL_ORGANISER_SET_PASSWORD, 2, p, error);
+
+	return row != NULL;
+}
+
+gboolean
+db_login_session_insert(DbConn *conn, const char *hash, gint64 organiser_id,
+    gint64 seconds, const char *address, GError **error)
+{
+	char id[24], secs[24];
+	const char *p[4] = { hash, db_num(id, organiser_id),
+	    db_num(secs, seconds), address ? address : "" };
+
+	return db_exec_sql_noresult(conn, SQL_SESSION_INSERT, 4, p, error);
+}
+
+JsonObject *
+db_login_session_lookup(DbConn *conn, const char *hash, GError **error)
+{
+	const char *p[1] = { hash };
+
+	return db_exec_sql_one(conn, SQL_SESSION_LOOKUP, 1, p, error);
+}
+
+gboolean
+db_login_session_delete(DbConn *conn, const char *hash, GError **error)
+{
+	const char *p[1] = { hash };
+
+	return db_exec_sql_noresult(conn, SQL_SESSION_DELETE, 1, p, error);
+}
+
+JsonObject *
+db_login_failure_get(DbConn *conn, const char *key, GError **error)
+{
+	const char *p[1] = { key };
+
+	return db_exec_sql_one(conn, SQL_FAILURE_GET, 1, p, error);
+}
+
+gboolean
+db_login_failure_record(DbConn *conn, const char *key, gint64 *failures,
+    GError **error)
+{
+	const char *p[1] = { key };
+	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_FAILURE_RECORD,
+	    1, p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*failures = db_int(row, "failures");
+	return TRUE;
+}
+
+gboolean
+db_login_failure_lock(DbConn *conn, const char *key, gint64 seconds,
+    GError **error)
+{
+	char secs[24];
+	const char *p[2] = { key, db_num(secs, seconds) };
+
+	return db_exec_sql_noresult(conn, SQL_FAILURE_LOCK, 2, p, error);
+}
+
+gboolean
+db_login_failure_clear(DbConn *conn, const char *key, GError **error)
+{
+	const char *p[1] = { key };
+
+	return db_exec_sql_noresult(conn, SQL_FAILURE_CLEAR, 1, p, error);
+}
+
+gboolean
+db_audit_insert(DbConn *conn, const struct db_audit *a, GError **error)
+{
+	char oid[24], sid[24];
+	const char *p[8] = { a->organiser_id ? db_num(oid, a->organiser_id) :
+	    NULL, a->actor, a->action, a->subject_type ? a->subject_type : "",
+	    a->subject_id ? db_num(sid, a->subject_id) : NULL, a->before_json,
+	    a->after_json, a->address ? a->address : "" };
+
+	return db_exec_sql_noresult(conn, SQL_AUDIT_INSERT, 8, p, error);
+}
+
+JsonArray *
+db_audit_list(DbConn *conn, const char *subject_type, gint64 subject_id,
+    unsigned limit, GError **error)
+{
+	char sid[24], lim[24];
+	const char *p[3] = { subject_type, subject_id ? db_num(sid,
+	    subject_id) : NULL, db_num(lim, limit) };
+
+	return db_exec_sql(conn, SQL_AUDIT_LIST, 3, p, error);
+}

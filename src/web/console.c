@@ -1,0 +1,261 @@
+/*
+ * console.c -- the organiser console's door: login, logout, the
+ * set-password link, and the check every console page starts with.
+ *
+ * The session cookie is HttpOnly, SameSite=Strict, scoped to /console and
+ * Secure when the public URL is https; a login always makes a new session
+ * and ends the one the browser brought, so a planted cookie is worthless.
+ * Roles are checked here, on the server, for every request: hiding a
+ * button is never the protection.
+ */
+#include "web/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+#define SESSION_COOKIE "summit_session"
+
+static const char *
+console_cookie(struct web_req *req)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+	    SESSION_COOKIE);
+}
+
+static void
+console_set_cookie(struct web_req *req, const char *token, int max_age)
+{
+	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console; HttpOnly; "
+	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, token, max_age,
+	    req->web->https ? "; Secure" : "");
+
+	web_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+bool
+console_auth(struct web_req *req, const char *role)
+{
+	g_autoptr(GError) error = NULL;
+	const char *token = console_cookie(req);
+	JsonObject *o = NULL;
+
+	if (token != NULL)
+		o = app_session(req->web->app, token, &error);
+	if (o == NULL) {
+		if (error != NULL && g_error_matches(error, SUMMIT_APP_ERROR,
+		    APP_EUNAVAILABLE)) {
+			web_app_error(req, error);
+			return false;
+		}
+		web_redirect(req, "/console/login");
+		return false;
+	}
+	req->organiser = o;
+	req->actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
+	    db_str(o, "role"), req->address };
+	if (!app_actor_may(&req->actor, role)) {
+		log_warnx("request %s: organiser %" G_GINT64_FORMAT " (%s) may "
+		    "not %s %s", req->id, req->actor.id, req->actor.role,
+		    req->method, req->log_path);
+		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
+		return false;
+	}
+	return true;
+}
+
+JsonObject *
+console_ctx(struct web_req *req)
+{
+	JsonObject *ctx = web_page_ctx(req);
+
+	if (req->organiser != NULL)
+		json_object_set_object_member(ctx, "me",
+		    json_object_ref(req->organiser));
+	json_object_set_boolean_member(ctx, "is_admin",
+	    app_actor_may(&req->actor, "admin"));
+	json_object_set_boolean_member(ctx, "console", true);
+	return ctx;
+}
+
+static void
+login_render(struct web_req *req, unsigned status, const char *error_key,
+    const char *email)
+{
+	g_autoptr(JsonObject) ctx = web_page_ctx(req);
+	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
+
+	if (error_key != NULL)
+		json_object_set_string_member(ctx, "error",
+		    json_object_get_string_member(t, error_key));
+	if (g_strcmp0(web_query(req, "done"), "password") == 0)
+		json_object_set_string_member(ctx, "notice",
+		    json_object_get_string_member(t, "c_password_set"));
+	json_object_set_string_member(ctx, "email", email ? email : "");
+	web_render(req, status, "console/login.html", ctx);
+}
+
+void
+console_login_form(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	login_render(req, MHD_HTTP_OK, NULL, NULL);
+}
+
+void
+console_login_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *token = NULL;
+	const char *email, *password, *old;
+
+	(void)arg;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	email = g_hash_table_lookup(form, "email");
+	password = g_hash_table_lookup(form, "password");
+	if (email == NULL || password == NULL ||
+	    text_check_email(email) != TEXT_OK || strlen(password) > 1024) {
+		login_render(req, MHD_HTTP_BAD_REQUEST, "c_login_wrong", email &&
+		    g_utf8_validate(email, -1, NULL) ? email : NULL);
+		return;
+	}
+	if (!app_login(req->web->app, email, password, req->address, &token,
+	    &error)) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ELOCKED)) {
+			web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER,
+			    error->message);
+			login_render(req, MHD_HTTP_TOO_MANY_REQUESTS,
+			    "c_login_locked", email);
+		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
+		    APP_EDENIED))
+			login_render(req, MHD_HTTP_UNAUTHORIZED,
+			    "c_login_wrong", email);
+		else
+			web_app_error(req, error);
+		return;
+	}
+	/* End whatever session the browser brought: never adopt it. */
+	old = console_cookie(req);
+	if (old != NULL)
+		app_logout(req->web->app, old, NULL);
+	console_set_cookie(req, token, APP_SESSION_SECONDS);
+	web_redirect(req, "/console");
+}
+
+void
+console_logout(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	const char *token = console_cookie(req);
+
+	(void)arg;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if (token != NULL)
+		app_logout(req->web->app, token, NULL);
+	console_set_cookie(req, "", 0);
+	web_redirect(req, "/console/login");
+}
+
+static void
+setup_render(struct web_req *req, unsigned status, const char *token,
+    JsonObject *o, const char *error_key)
+{
+	g_autoptr(JsonObject) ctx = web_page_ctx(req);
+	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
+
+	json_object_set_string_member(ctx, "token", token);
+	json_object_set_string_member(ctx, "email", db_str(o, "email"));
+	if (error_key != NULL)
+		json_object_set_string_member(ctx, "error",
+		    json_object_get_string_member(t, error_key));
+	web_render(req, status, "console/setup.html", ctx);
+}
+
+void
+console_setup_form(struct web_req *req, const char *token)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) o = app_organiser_setup_lookup(req->web->app,
+	    token, &error);
+
+	if (o == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	setup_render(req, MHD_HTTP_OK, token, o, NULL);
+}
+
+void
+console_setup_post(struct web_req *req, const char *token)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) o = NULL;
+	const char *pw, *again;
+
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if ((o = app_organiser_setup_lookup(req->web->app, token,
+	    &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	pw = g_hash_table_lookup(form, "password");
+	again = g_hash_table_lookup(form, "password2");
+	if (pw == NULL || again == NULL || strcmp(pw, again) != 0) {
+		setup_render(req, MHD_HTTP_BAD_REQUEST, token, o,
+		    "c_password_mismatch");
+		return;
+	}
+	if (!app_organiser_setup(req->web->app, token, pw, &error)) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
+			setup_render(req, MHD_HTTP_BAD_REQUEST, token, o,
+			    "c_password_short");
+		else
+			web_app_error(req, error);
+		return;
+	}
+	web_redirect(req, "/console/login?done=password");
+}
+
+void
+console_dashboard(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *event;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	event = app_event_view(req->web->app, req->lang, &error);
+	if (event == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_object_member(ctx, "event", event);
+	web_render(req, MHD_HTTP_OK, "console/dashboard.html", ctx);
+}
+
+void
+console_audit(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonArray *rows;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	rows = app_audit_list(req->web->app, NULL, 0, 500, &error);
+	if (rows == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_array_member(ctx, "entries", rows);
+	web_render(req, MHD_HTTP_OK, "console/audit.html", ctx);
+}

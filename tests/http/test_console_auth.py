@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""test_console_auth.py -- the organiser console's door: argon2id accounts,
+login sessions that are never adopted from the browser (no fixation),
+throttling and lock-out, the set-password link, CSRF on login, and the
+audit log."""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import Client, Instance, organiser  # noqa: E402
+from tap import case, run  # noqa: E402
+
+PW = "correct horse battery"
+
+
+def setup():
+    inst = Instance("summit_http_console_auth")
+    inst.server = inst.start()
+    return inst
+
+
+def teardown(inst):
+    if inst:
+        inst.close()
+
+
+def login(c, email, password):
+    csrf = c.csrf("/console/login")
+    return c.post("/console/login", {"_csrf": csrf, "email": email,
+                                     "password": password})
+
+
+@case
+def console_needs_a_login(inst):
+    c = Client(inst.port)
+    for path in ("/console", "/console/audit"):
+        r = c.get(path)
+        assert r.status == 303 and r.getheader("Location") == "/console/login", path
+    r = c.get("/console/login")
+    assert r.status == 200 and 'name="password"' in r.text
+
+
+@case
+def passwords_are_argon2id_and_login_works(inst):
+    c = organiser(inst, "admin@example.no", "admin", PW)
+    h = inst.scalar("SELECT password_hash FROM organiser WHERE email ="
+                    " 'admin@example.no'")
+    assert h.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), h
+    assert PW not in h
+    r = c.get("/console")
+    assert r.status == 200 and "Digitalt toppmøte om KI" in r.text
+    # The session token is stored hashed only.
+    tok = c.cookies["summit_session"]
+    assert inst.scalar("SELECT count(*) FROM login_session WHERE hash = %s",
+                       tok) == 0
+    assert inst.scalar("SELECT count(*) FROM login_session") >= 1
+
+
+@case
+def session_cookie_flags(inst):
+    c = Client(inst.port)
+    csrf = c.csrf("/console/login")
+    c.request("POST", "/console/login", body={"_csrf": csrf,
+              "email": "admin@example.no", "password": PW})
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", inst.port)
+    conn.request("POST", "/console/login", body="_csrf=%s&email=admin%%40example.no&password=%s" % (
+        csrf, PW.replace(" ", "+")), headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "summit_csrf=%s" % c.cookies["summit_csrf"]})
+    r = conn.getresponse()
+    sc = [v for k, v in r.getheaders() if k.lower() == "set-cookie" and
+          v.startswith("summit_session=")][0]
+    for flag in ("HttpOnly", "SameSite=Strict", "Path=/console"):
+        assert flag in sc, sc
+
+
+@case
+def a_planted_session_is_never_adopted(inst):
+    attacker = organiser(inst, "staff1@example.no", "staff", PW)
+    planted = attacker.cookies["summit_session"]
+    victim = Client(inst.port)
+    victim.cookies["summit_session"] = planted
+    r = login(victim, "admin@example.no", PW)
+    assert r.status == 303
+    assert victim.cookies["summit_session"] != planted
+    # The planted session is over, for the attacker too.
+    assert attacker.get("/console").status == 303
+    assert victim.get("/console").status == 200
+
+
+@case
+def logout_ends_the_session(inst):
+    c = organiser(inst, "staff2@example.no", "staff", PW)
+    tok = c.cookies["summit_session"]
+    page = c.get("/console").text
+    csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', page).group(1)
+    r = c.post("/console/logout", {"_csrf": csrf})
+    assert r.status == 303
+    c.cookies["summit_session"] = tok
+    assert c.get("/console").status == 303
+
+
+@case
+def login_needs_csrf(inst):
+    c = Client(inst.port)
+    c.csrf("/console/login")
+    r = c.post("/console/login", {"email": "admin@example.no", "password": PW})
+    assert r.status == 403
+    assert "summit_session" not in c.cookies
+
+
+@case
+def wrong_passwords_lock_the_account(inst):
+    inst.ctl("organiser", "add", "target@example.no", "--role", "admin",
+             "--password-stdin", input=PW + "\n")
+    c = Client(inst.port)
+    statuses = [login(c, "target@example.no", "wrong password %d" % i).status
+                for i in range(5)]
+    assert statuses == [401] * 5, statuses
+    # Now even the right password is refused for a while.
+    r = login(c, "target@example.no", PW)
+    assert r.status == 429 and int(r.getheader("Retry-After")) > 0, r.status
+    assert "summit_session" not in c.cookies
+    assert inst.scalar("SELECT locked_until > now() FROM login_failure WHERE"
+                       " key = 'account:target@example.no'")
+
+
+@case
+def one_address_guessing_many_accounts_is_locked(inst):
+    c = Client(inst.port)
+    inst.query("DELETE FROM login_failure")
+    statuses = [login(c, "nobody%d@example.no" % i, "x" * 12).status
+                for i in range(20)]
+    assert statuses == [401] * 20, statuses
+    r = login(c, "admin@example.no", PW)
+    assert r.status == 429, r.status
+    inst.query("DELETE FROM login_failure")
+
+
+@case
+def set_password_link(inst):
+    r = inst.ctl("organiser", "add", "newbie@example.no", "--role", "staff",
+                 "--link")
+    m = re.search(r"(/console/setup/[0-9a-f]{32})", r.stdout)
+    assert m, r.stdout
+    c = Client(inst.port)
+    page = c.get(m.group(1))
+    assert page.status == 200 and "newbie@example.no" in page.text
+    csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text).group(1)
+    r = c.post(m.group(1), {"_csrf": csrf, "password": "short",
+                            "password2": "short"})
+    assert r.status == 400
+    r = c.post(m.group(1), {"_csrf": csrf, "password": PW, "password2": PW + "x"})
+    assert r.status == 400
+    r = c.post(m.group(1), {"_csrf": csrf, "password": PW, "password2": PW})
+    assert r.status == 303
+    assert login(Client(inst.port), "newbie@example.no", PW).status == 303
+    # The link works once.
+    assert c.get(m.group(1)).status == 404
+
+
+@case
+def audit_log_shows_account_changes(inst):
+    c = organiser(inst, "auditor@example.no", "staff", PW)
+    r = c.get("/console/audit")
+    assert r.status == 200
+    assert "organiser.add" in r.text and "auditor@example.no" in r.text
+    assert "organiser.password" in r.text
+
+
+if __name__ == "__main__":
+    run(setup, teardown)
