@@ -409,8 +409,20 @@ model_prefs(struct alloc_model *m, GError **error)
 		struct alloc_pref *a = &m->pref[m->pref_first[p]];
 		guint k = m->pref_first[p + 1] - m->pref_first[p];
 
-		if (k > 1)
+		if (k > 8) {
 			qsort(a, k, sizeof(*a), cmp_pref_rank);
+		} else {
+			/* a participant ranks at most 5: insertion sort */
+			for (guint i = 1; i < k; i++) {
+				struct alloc_pref x = a[i];
+				guint j = i;
+
+				for (; j > 0 && cmp_pref_rank(&a[j - 1], &x) > 0;
+				    j--)
+					a[j] = a[j - 1];
+				a[j] = x;
+			}
+		}
 		for (guint i = 0; i < k; i++) {
 			if (mark[a[i].session] == p + 1) {
 				g_set_error(error, SUMMIT_ALLOC_ERROR,

@@ -725,6 +725,20 @@ dijkstra_back(struct net *g, struct rheap *h)
 	return true;
 }
 
+/* Gives u level lv in the search stamped st, if it has none yet. */
+static inline void
+bfs_visit(struct net *g, guint32 u, guint32 st, gint32 lv, guint32 *qt,
+    guint32 *n)
+{
+	if (g->nb[u].lstamp == st)
+		return;
+	g->nb[u].lstamp = st;
+	g->nb[u].level = lv;
+	g->list[(*qt)++] = u;
+	if (u < g->n_part && g->r1[u] + g->r2[u] > 0 && src_red(g, u) == 0)
+		(*n)++;
+}
+
 /*
  * Levels for a blocking flow: admissible distance to the sink, by a
  * breadth-first search backwards from it.  The potentials are valid on
@@ -746,28 +760,26 @@ bfs_back(struct net *g)
 		guint32 v = g->list[qh++];
 		gint64 piv = g->nb[v].pi;
 		gint32 lv = g->nb[v].level + 1;
+		guint32 e = g->first[v], end = g->first[v + 1];
 
-		for (guint32 e = g->first[v]; e < g->first[v + 1]; e++) {
-			guint32 u;
+		if (v >= g->n_left) {
+			/* the long lists: one array read in order */
+			const gint64 *key = g->key - g->pbase;
 
-			if (e >= g->pbase) {
-				if (g->key[e - g->pbase] != piv)
+			for (; e < end; e++) {
+				if (key[e] != piv)
 					continue;
-				u = g->arc[e].head;
-			} else {
-				u = g->arc[e].head;
-				if (g->arc[e].cap > 0 ||
-				    g->nb[u].pi - g->arc[e].cost - piv != 0)
-					continue;
+				bfs_visit(g, g->arc[e].head, st, lv, &qt, &n);
 			}
-			if (g->nb[u].lstamp == st)
+			continue;
+		}
+		for (; e < end; e++) {
+			guint32 u = g->arc[e].head;
+
+			if (g->arc[e].cap > 0 ||
+			    g->nb[u].pi - g->arc[e].cost - piv != 0)
 				continue;
-			g->nb[u].lstamp = st;
-			g->nb[u].level = lv;
-			g->list[qt++] = u;
-			if (u < g->n_part && g->r1[u] + g->r2[u] > 0 &&
-			    src_red(g, u) == 0)
-				n++;
+			bfs_visit(g, u, st, lv, &qt, &n);
 		}
 	}
 	return n;

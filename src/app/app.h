@@ -229,4 +229,8 @@ JsonArray *app_audit_list(const struct app *app, const char *subject_type,
 /* links.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);
 
+#include "app/registrations.h"
+#include "app/setup.h"
+#include "app/seating.h"
+
 #endif

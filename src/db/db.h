@@ -262,4 +262,8 @@ JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);
 
+#include "db/registrations.h"
+#include "db/setup.h"
+#include "db/seating.h"
+
 #endif

@@ -3,7 +3,8 @@
  *
  * Each file is read whole and split in place: a field is a pointer into
  * the buffer, terminated by overwriting its comma.  Numbers go through
- * g_ascii_string_to_unsigned/_signed with explicit bounds.  Ids must be
+ * parse_int64 (g_ascii_string_to_signed's contract, written out for
+ * speed) and then explicit bounds.  Ids must be
  * dense and in order (FORMAT.md), so a row whose id is not the next one
  * is a duplicate or out of order, and is reported as such.  Every error
  * message starts with "file:line:" and names the column.
@@ -154,16 +155,41 @@ csv_next(struct csv *c, GError **error)
 	return 0;
 }
 
+/*
+ * A decimal integer, the whole of s: an optional sign, then digits, with
+ * no overflow of 64 bits.  The same contract as g_ascii_string_to_signed
+ * (base 10, full range), which took a third of the reading time.
+ */
+static bool
+parse_int64(const char *s, gint64 *out)
+{
+	bool neg = false;
+	guint64 v = 0, lim;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (*s == '\0')
+		return false;
+	lim = neg ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64;
+	for (; *s != '\0'; s++) {
+		guint d = (guint)(*s - '0');
+
+		if (d > 9 || v > (lim - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = neg ? (gint64)(0 - v) : (gint64)v;
+	return true;
+}
+
 /* Parses field k as an integer in min..max. */
 static bool
 csv_int(struct csv *c, guint k, gint64 min, gint64 max, gint64 *out,
     GError **error)
 {
-	g_autoptr(GError) err = NULL;
 	const char *v = c->f[k];
 
-	if (!g_ascii_string_to_signed(v, 10, G_MININT64, G_MAXINT64, out,
-	    &err)) {
+	if (!parse_int64(v, out)) {
 		g_set_error(error, SUMMIT_INSTANCE_ERROR, INSTANCE_EFORMAT,
 		    "%s:%u: field \"%s\": \"%s\" is not an integer", c->name,
 		    c->line, c->col[k], v);
@@ -459,6 +485,20 @@ instance_read_previous(AllocProblem *prob, const char *path, GError **error)
 	return read_pairs(prob, dir, name, PAIR_PREVIOUS, error);
 }
 
+/* Appends v in decimal; printf per row was most of the writing time. */
+static void
+append_uint(GString *out, guint v)
+{
+	char buf[16];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	g_string_append_len(out, buf + i, (gssize)(sizeof(buf) - i));
+}
+
 bool
 instance_write_assignments(const char *path, const AllocResult *res,
     GError **error)
@@ -469,9 +509,12 @@ instance_write_assignments(const char *path, const AllocResult *res,
 	g_autoptr(GError) err = NULL;
 
 	g_string_append(out, "participant_id,session_id\n");
-	for (size_t i = 0; i < n; i++)
-		g_string_append_printf(out, "%u,%u\n", pl[i].participant,
-		    pl[i].session);
+	for (size_t i = 0; i < n; i++) {
+		append_uint(out, pl[i].participant);
+		g_string_append_c(out, ',');
+		append_uint(out, pl[i].session);
+		g_string_append_c(out, '\n');
+	}
 	if (!g_file_set_contents(path, out->str, (gssize)out->len, &err)) {
 		g_set_error(error, SUMMIT_INSTANCE_ERROR, INSTANCE_EIO,
 		    "could not write \"%s\": %s", path, err->message);

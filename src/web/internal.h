@@ -54,6 +54,18 @@ struct web_req {
 
 typedef void (*web_handler)(struct web_req *req, const char *arg);
 
+/* A route: method, pattern ("*" matches one path segment, passed to the
+ * handler as arg), handler.  Each console area keeps its own table,
+ * ended by a row of NULLs; server.c looks through all of them. */
+struct web_route {
+	const char	*method;
+	const char	*pattern;
+	web_handler	 handler;
+};
+extern const struct web_route console_registrations_routes[];
+extern const struct web_route console_setup_routes[];
+extern const struct web_route console_seating_routes[];
+
 /* server.c */
 int web_lang_index(const char *lang);
 /* The template context every page starts from: t, lang, other_lang, csrf,

@@ -31,11 +31,7 @@ web_error_quark(void)
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'; object-src 'none'"
 
-static const struct {
-	const char	*method;
-	const char	*pattern;	/* "*" matches one segment */
-	web_handler	 handler;
-} web_routes[] = {
+static const struct web_route web_routes[] = {
 	{ "GET", "/", page_event },
 	{ "GET", "/register", page_register_form },
 	{ "POST", "/register", page_register_post },
@@ -56,6 +52,15 @@ static const struct {
 	{ "POST", "/console/setup/*", console_setup_post },
 	{ "GET", "/console", console_dashboard },
 	{ "GET", "/console/audit", console_audit },
+	{ NULL, NULL, NULL },
+};
+
+/* Every route table; each ends with a row of NULLs. */
+static const struct web_route *const web_route_tables[] = {
+	web_routes,
+	console_registrations_routes,
+	console_setup_routes,
+	console_seating_routes,
 };
 
 int
@@ -369,15 +374,19 @@ web_dispatch(struct web_req *req)
 		web_static(req, req->path + 8);
 		return;
 	}
-	for (i = 0; i < G_N_ELEMENTS(web_routes); i++) {
-		g_autofree char *arg = NULL;
+	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
+		const struct web_route *r;
 
-		if (!web_match(web_routes[i].pattern, req->path, &arg))
-			continue;
-		path_known = true;
-		if (strcmp(web_routes[i].method, method) == 0) {
-			web_routes[i].handler(req, arg);
-			return;
+		for (r = web_route_tables[i]; r->method != NULL; r++) {
+			g_autofree char *arg = NULL;
+
+			if (!web_match(r->pattern, req->path, &arg))
+				continue;
+			path_known = true;
+			if (strcmp(r->method, method) == 0) {
+				r->handler(req, arg);
+				return;
+			}
 		}
 	}
 	if (path_known) {
@@ -576,12 +585,10 @@ web_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warnx("http: %s", g_strchomp(msg));
 }
 
+/* Adds the [t] keys of one catalog file to obj. */
 static gboolean
-web_load_catalog(struct web *web, int i, const char *lang, GError **error)
+web_load_catalog_file(JsonObject *obj, const char *file, GError **error)
 {
-	g_autofree char *path = g_build_filename(web->conf->templates_dir,
-	    "i18n", NULL);
-	g_autofree char *file = g_strdup_printf("%s/%s.ini", path, lang);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_auto(GStrv) keys = NULL;
 	gsize n, k;
@@ -591,15 +598,50 @@ web_load_catalog(struct web *web, int i, const char *lang, GError **error)
 	keys = g_key_file_get_keys(kf, "t", &n, error);
 	if (keys == NULL)
 		return FALSE;
-	web->catalog[i] = json_object_new();
 	for (k = 0; k < n; k++) {
 		g_autofree char *v = g_key_file_get_string(kf, "t", keys[k],
 		    error);
 
 		if (v == NULL)
 			return FALSE;
-		json_object_set_string_member(web->catalog[i], keys[k], v);
+		json_object_set_string_member(obj, keys[k], v);
 	}
+	return TRUE;
+}
+
+static gint
+web_cmp_paths(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* i18n/LANG.ini, then every i18n/LANG-AREA.ini (an area's own texts). */
+static gboolean
+web_load_catalog(struct web *web, int i, const char *lang, GError **error)
+{
+	g_autofree char *dir = g_build_filename(web->conf->templates_dir,
+	    "i18n", NULL);
+	g_autofree char *main_file = g_strdup_printf("%s/%s.ini", dir, lang);
+	g_autofree char *prefix = g_strconcat(lang, "-", NULL);
+	g_autoptr(GDir) d = NULL;
+	g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+	guint k;
+
+	web->catalog[i] = json_object_new();
+	if (!web_load_catalog_file(web->catalog[i], main_file, error))
+		return FALSE;
+	if ((d = g_dir_open(dir, 0, error)) == NULL)
+		return FALSE;
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_prefix(name, prefix) &&
+		    g_str_has_suffix(name, ".ini"))
+			g_ptr_array_add(extra, g_build_filename(dir, name, NULL));
+	g_ptr_array_sort(extra, web_cmp_paths);
+	for (k = 0; k < extra->len; k++)
+		if (!web_load_catalog_file(web->catalog[i],
+		    g_ptr_array_index(extra, k), error))
+			return FALSE;
 	return TRUE;
 }
 

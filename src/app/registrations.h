@@ -1,0 +1,7 @@
+/*
+ * registrations.h -- use cases for the console area "registrations" (included by app.h).
+ */
+#ifndef SUMMIT_APP_REGISTRATIONS_H
+#define SUMMIT_APP_REGISTRATIONS_H
+
+#endif

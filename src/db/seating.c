@@ -1,0 +1,5 @@
+/*
+ * seating.c -- queries for the console area "seating", kept in this file's own
+ * statement table (db_exec_sql).
+ */
+#include "db/internal.h"

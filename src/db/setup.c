@@ -1,0 +1,5 @@
+/*
+ * setup.c -- queries for the console area "setup", kept in this file's own
+ * statement table (db_exec_sql).
+ */
+#include "db/internal.h"
