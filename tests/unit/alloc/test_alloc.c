@@ -689,6 +689,40 @@ test_read_bad(void)
 		  INSTANCE_EFORMAT },
 		{ "preferences.csv", "", "preferences.csv:1: empty file",
 		  INSTANCE_EFORMAT },
+		/* the integer parser: overflow, empty, a lone sign, junk */
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,99999999999999999999,2\n",
+		  "participants.csv:2: field \"org_id\": "
+		  "\"99999999999999999999\" is not an integer",
+		  INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,9223372036854775808,2\n",
+		  "\"9223372036854775808\" is not an integer",
+		  INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,9223372036854775807,2\n",
+		  "participants.csv:2: field \"org_id\": 9223372036854775807 "
+		  "is out of range", INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,-9223372036854775808,2\n",
+		  "-9223372036854775808 is negative", INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,,2\n", "participants.csv:2: "
+		  "field \"org_id\": \"\" is not an integer",
+		  INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,-,2\n", "\"-\" is not an integer",
+		  INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,1 ,2\n", "\"1 \" is not an integer",
+		  INSTANCE_EFORMAT },
+		{ "participants.csv", "participant_id,sector,org_id,"
+		  "max_sessions\n0,business,0x1,2\n",
+		  "\"0x1\" is not an integer", INSTANCE_EFORMAT },
+		{ "sessions.csv", "session_id,slot_id,capacity,max_per_sector,"
+		  "max_per_org\n0,0,+5,3,-0\n1,0,4294967296,3,2\n",
+		  "sessions.csv:3: field \"capacity\": 4294967296 is out of "
+		  "range", INSTANCE_EFORMAT },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
