@@ -115,8 +115,11 @@ gboolean app_mail_deliver(const struct app *app, AppMailer *m,
 /* Outbox rows in state ("queued", "sent" or "failed"), newest first. */
 JsonArray *app_outbox_list(const struct app *app, const char *state,
     unsigned limit, GError **error);
-/* Queues a failed (or sent) message again, as it was. */
-gboolean app_outbox_resend(const struct app *app, gint64 id, GError **error);
+/* Queues a failed (or sent) message again, as it was; actor NULL is the
+ * command line.  Audited. */
+struct app_actor;
+gboolean app_outbox_resend(const struct app *app, gint64 id,
+    const struct app_actor *actor, GError **error);
 
 /* invite.c: the iCalendar object of an invitation row's payload, for the
  * recipient, in their language (transfer full). */

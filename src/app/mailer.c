@@ -326,17 +326,30 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 }
 
 gboolean
-app_outbox_resend(const struct app *app, gint64 id, GError **error)
+app_outbox_resend(const struct app *app, gint64 id,
+    const struct app_actor *actor, GError **error)
 {
+	struct app_actor cli = { 0, "summitctl", "admin", "" };
 	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) after = json_object_new();
 	DbConn *conn;
-	gboolean ok;
+	gboolean ok = FALSE;
 
+	if (actor == NULL)
+		actor = &cli;
+	if (!app_require(actor, "admin", error))
+		return FALSE;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
-	ok = db_outbox_resend(conn, id, &dberr);
-	if (!ok)
+	json_object_set_string_member(after, "state", "queued");
+	if (!db_begin(conn, &dberr) || !db_outbox_resend(conn, id, &dberr) ||
+	    !app_audit(conn, actor, "outbox.resend", "outbox", id, NULL, after,
+	    &dberr) || !db_commit(conn, &dberr)) {
 		app_fail_db(error, g_steal_pointer(&dberr));
+		goto out;
+	}
+	ok = TRUE;
+out:
 	db_release(app->db, conn);
 	return ok;
 }

@@ -131,7 +131,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
 	if (resend != 0) {
-		if (!app_outbox_resend(&env.app, resend, &error)) {
+		if (!app_outbox_resend(&env.app, resend, NULL, &error)) {
 			fprintf(stderr, "summitctl outbox: message %"
 			    G_GINT64_FORMAT " is not failed or sent: %s\n",
 			    resend, error->message);

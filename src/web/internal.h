@@ -65,6 +65,7 @@ struct web_route {
 extern const struct web_route console_registrations_routes[];
 extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
+extern const struct web_route console_mail_routes[];
 
 /* server.c */
 int web_lang_index(const char *lang);

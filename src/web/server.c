@@ -61,6 +61,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_registrations_routes,
 	console_setup_routes,
 	console_seating_routes,
+	console_mail_routes,
 };
 
 int

@@ -170,5 +170,30 @@ def audit_log_shows_account_changes(inst):
     assert "organiser.password" in r.text
 
 
+@case
+def failed_mail_is_visible_and_only_an_admin_resends_it(inst):
+    oid = inst.scalar("INSERT INTO outbox (kind, recipient, state, attempts,"
+                      " last_error) VALUES ('promoted', 'lost@example.no',"
+                      " 'failed', 3, '550 5.1.1 no such user') RETURNING id")
+    staff = organiser(inst, "mailstaff@example.no", "staff", PW)
+    page = staff.get("/console/mail")
+    assert page.status == 200
+    assert "lost@example.no" in page.text and "550 5.1.1 no such user" in page.text
+    assert "/resend" not in page.text          # no button for staff ...
+    csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text).group(1)
+    r = staff.post("/console/mail/%d/resend" % oid, {"_csrf": csrf})
+    assert r.status == 403                     # ... and the server refuses
+    assert inst.scalar("SELECT state FROM outbox WHERE id = %s", oid) == "failed"
+    admin = organiser(inst, "mailadmin@example.no", "admin", PW)
+    page = admin.get("/console/mail")
+    csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text).group(1)
+    r = admin.post("/console/mail/%d/resend" % oid, {"_csrf": csrf})
+    assert r.status == 303, r.status
+    assert inst.scalar("SELECT state FROM outbox WHERE id = %s", oid) == "queued"
+    assert inst.scalar("SELECT actor FROM audit_log WHERE action ="
+                       " 'outbox.resend' AND subject_id = %s", oid) == \
+        "mailadmin@example.no"
+
+
 if __name__ == "__main__":
     run(setup, teardown)

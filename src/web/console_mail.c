@@ -1,0 +1,69 @@
+/*
+ * console_mail.c -- the console's view of the mail outbox: what is
+ * queued, what failed and why, and sending a failed message again.
+ */
+#include "web/internal.h"
+
+#include <string.h>
+
+static void
+mail_page(struct web_req *req, const char *arg)
+{
+	static const char *const states[] = { "failed", "queued", "sent" };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	const char *state = web_query(req, "state");
+	JsonArray *rows;
+	size_t i;
+	bool known = false;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	for (i = 0; i < G_N_ELEMENTS(states); i++)
+		if (g_strcmp0(state, states[i]) == 0)
+			known = true;
+	if (!known)
+		state = "failed";
+	rows = app_outbox_list(req->web->app, state, 500, &error);
+	if (rows == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_array_member(ctx, "rows", rows);
+	json_object_set_string_member(ctx, "state", state);
+	json_object_set_boolean_member(ctx, "is_failed",
+	    strcmp(state, "failed") == 0);
+	if (g_strcmp0(web_query(req, "done"), "resent") == 0)
+		json_object_set_boolean_member(ctx, "resent", true);
+	web_render(req, MHD_HTTP_OK, "console/mail.html", ctx);
+}
+
+static void
+mail_resend(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id = 0;
+
+	if (!console_auth(req, "admin"))
+		return;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if (!g_ascii_string_to_signed(arg, 10, 1, G_MAXINT64, &id, NULL)) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if (!app_outbox_resend(req->web->app, id, &req->actor, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	web_redirect(req, "/console/mail?state=queued&done=resent");
+}
+
+const struct web_route console_mail_routes[] = {
+	{ "GET", "/console/mail", mail_page },
+	{ "POST", "/console/mail/*/resend", mail_resend },
+	{ NULL, NULL, NULL },
+};
