@@ -262,6 +262,20 @@ db_prepare(DbConn *conn, enum db_stmt s, char name[16], GError **error)
 	return TRUE;
 }
 
+/* The first of rows (a new reference), or NULL: DB_ENOTFOUND when there
+ * are none; rows NULL means the query failed and error is set. */
+static JsonObject *
+db_first_row(JsonArray *rows, GError **error)
+{
+	if (rows == NULL)
+		return NULL;
+	if (json_array_get_length(rows) == 0) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_ENOTFOUND, "no row");
+		return NULL;
+	}
+	return json_object_ref(json_array_get_object_element(rows, 0));
+}
+
 /* Runs the prepared statement name; returns its rows as objects. */
 static JsonArray *
 db_run(DbConn *conn, const char *name, int n, const char *const *params,
@@ -325,13 +339,7 @@ db_exec_sql_one(DbConn *conn, const char *sql, int n,
 {
 	g_autoptr(JsonArray) rows = db_exec_sql(conn, sql, n, params, error);
 
-	if (rows == NULL)
-		return NULL;
-	if (json_array_get_length(rows) == 0) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_ENOTFOUND, "no row");
-		return NULL;
-	}
-	return json_object_ref(json_array_get_object_element(rows, 0));
+	return db_first_row(rows, error);
 }
 
 gboolean
@@ -386,13 +394,7 @@ db_exec_one(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 {
 	g_autoptr(JsonArray) rows = db_exec(conn, s, n, params, error);
 
-	if (rows == NULL)
-		return NULL;
-	if (json_array_get_length(rows) == 0) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_ENOTFOUND, "no row");
-		return NULL;
-	}
-	return json_object_ref(json_array_get_object_element(rows, 0));
+	return db_first_row(rows, error);
 }
 
 gboolean
