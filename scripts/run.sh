@@ -21,11 +21,15 @@ if [ ! -f "$CONF" ]; then
 	    -e "s|^static_dir = .*|static_dir = $TOP/static|" \
 	    -e "s|^maildir = .*|maildir = $VAR/maildir|" \
 	    -e "s|^secret_key_file = .*|secret_key_file = $VAR/secret.key|" \
+	    -e "s|^url = .*|url = $SUMMIT_DATABASE_URL|" \
 	    "$TOP/config/summit.conf.example" >"$CONF"
 fi
 
 "$TOP/build/src/summitctl" --config "$CONF" migrate
 "$TOP/build/src/summitctl" --config "$CONF" load-demo
-say "Summit is running at http://127.0.0.1:$PORT/  (mail goes to var/maildir/new; Ctrl-C stops)"
+# The first run makes an organiser account and prints its set-password link.
+"$TOP/build/src/summitctl" --config "$CONF" organiser add admin@example.org \
+	--role admin --link 2>/dev/null || true
+say "Summit is running at http://127.0.0.1:$PORT/  (organisers: /console; mail goes to var/maildir/new; Ctrl-C stops)"
 echo "http://127.0.0.1:$PORT/"
 "$TOP/build/src/summitd" --config "$CONF" || true
