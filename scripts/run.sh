@@ -21,7 +21,7 @@ if [ ! -f "$CONF" ]; then
 	    -e "s|^static_dir = .*|static_dir = $TOP/static|" \
 	    -e "s|^maildir = .*|maildir = $VAR/maildir|" \
 	    -e "s|^secret_key_file = .*|secret_key_file = $VAR/secret.key|" \
-	    -e "s|^url = .*|url = $SUMMIT_DATABASE_URL|" \
+	    -e "s|^url = .*|url = ${SUMMIT_DATABASE_URL//&/\\&}|" \
 	    "$TOP/config/summit.conf.example" >"$CONF"
 fi
 
