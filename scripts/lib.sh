@@ -18,7 +18,7 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
-	glpk-utils time wrk)
+	glpk-utils time wrk nodejs chromium)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -42,6 +42,29 @@ install_packages() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The end-to-end tests' npm packages (playwright-core, axe-core) in
+# tests/e2e/node_modules, as tests/e2e/package-lock.json pins them; done
+# again only when the lockfile changed.  Never downloads browsers: the
+# tests drive Debian's chromium.
+e2e_modules() {
+	local dir="$TOP/tests/e2e"
+	[ -f "$dir/package.json" ] || return 0
+	command -v npm >/dev/null || install_packages npm
+	if [ -f "$dir/node_modules/.package-lock.json" ] &&
+		[ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] &&
+		[ "$dir/node_modules/.package-lock.json" -nt "$dir/package.json" ]; then
+		return 0
+	fi
+	say "installing the end-to-end tests' npm packages"
+	export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+	if [ -f "$dir/package-lock.json" ]; then
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+	else
+		(cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+	fi
+	touch "$dir/node_modules/.package-lock.json"
 }
 
 # build DIR [meson options...]

@@ -2,11 +2,13 @@
 # scripts/test.sh -- the whole test suite from nothing: installs what it
 # needs, builds with AddressSanitizer and UndefinedBehaviorSanitizer,
 # starts a fresh private PostgreSQL cluster in var/testpg, runs every suite
-# (unit, alloc, integration, http), stops everything it started, and ends
-# with one line "N passed, N failed".  Exits non-zero on any failure.
+# (unit, alloc, integration, http, e2e in headless Chromium), stops
+# everything it started, and ends with one line "N passed, N failed".
+# Exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 
 install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+e2e_modules
 build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
 
 cleanup() {
