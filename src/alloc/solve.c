@@ -114,6 +114,7 @@ struct net {
 	/* work arrays */
 	guint32	 stamp;
 	guint32	*active;	/* participants with seats to fill */
+	guint64	*srcbit;	/* sources the last level search found */
 	guint32	 n_active;
 	guint32	*list;		/* settled nodes, or the BFS queue */
 	guint32	*path;
@@ -266,6 +267,7 @@ net_clear(struct net *g)
 	g_free(g->r1);
 	g_free(g->r2);
 	g_free(g->active);
+	g_free(g->srcbit);
 	g_free(g->list);
 	g_free(g->path);
 	memset(g, 0, sizeof(*g));
@@ -546,6 +548,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	g->list = g_new(guint32, g->n);
 	g->path = g_new(guint32, g->n);
 	g->active = g_new(guint32, m->n_part ? m->n_part : 1);
+	g->srcbit = g_new0(guint64, m->n_part / 64 + 1);
 	for (guint p = 0; p < m->n_part; p++)
 		if (g->r1[p] + g->r2[p] > 0)
 			g->active[g->n_active++] = p;
@@ -735,8 +738,10 @@ bfs_visit(struct net *g, guint32 u, guint32 st, gint32 lv, guint32 *qt,
 	g->nb[u].lstamp = st;
 	g->nb[u].level = lv;
 	g->list[(*qt)++] = u;
-	if (u < g->n_part && g->r1[u] + g->r2[u] > 0 && src_red(g, u) == 0)
+	if (u < g->n_part && g->r1[u] + g->r2[u] > 0 && src_red(g, u) == 0) {
+		g->srcbit[u / 64] |= (guint64)1 << (u % 64);
 		(*n)++;
+	}
 }
 
 /*
@@ -786,6 +791,76 @@ bfs_back(struct net *g)
 }
 
 /*
+ * Sends units from source p along the level graph of the search stamped
+ * st while p's source arc stays admissible; dead ends lose their level.
+ */
+static guint64
+send_from(struct net *g, guint32 p, guint32 st)
+{
+	guint64 sent = 0;
+
+	while (g->nb[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
+	    src_red(g, p) == 0) {
+		guint32 len = 0, u = p;
+
+		for (;;) {
+			guint32 e, end;
+			gint64 piu;
+			gint32 want;
+
+			if (u == g->sink)
+				break;
+			if (g->nd[u].cstamp != st) {
+				g->nd[u].cstamp = st;
+				g->nd[u].cur = g->first[u];
+			}
+			end = g->first[u + 1];
+			piu = g->nb[u].pi;
+			want = g->nb[u].level - 1;
+			for (e = g->nd[u].cur; e < end; e++) {
+				guint32 v = g->arc[e].head;
+
+				if (g->arc[e].cap > 0 &&
+				    g->nb[v].lstamp == st &&
+				    g->nb[v].level == want &&
+				    g->arc[e].cost + piu - g->nb[v].pi == 0)
+					break;
+			}
+			g->nd[u].cur = e;
+			if (e < end) {
+				g->path[len++] = e;
+				u = g->arc[e].head;
+				continue;
+			}
+			g->nb[u].lstamp = 0;	/* dead end */
+			if (len == 0)
+				break;
+			e = g->path[--len];
+			u = g->arc[g->arc[e].rev].head;
+			g->nd[u].cur++;
+		}
+		if (u != g->sink)
+			break;
+		for (guint32 k = 0; k < len; k++) {
+			guint32 e = g->path[k], f = g->arc[e].rev;
+
+			g->arc[e].cap--;
+			g->arc[f].cap++;
+			if (e >= g->pbase)
+				key_set(g, e);
+			if (f >= g->pbase)
+				key_set(g, f);
+		}
+		if (g->r1[p])
+			g->r1[p]--;
+		else
+			g->r2[p]--;
+		sent++;
+	}
+	return sent;
+}
+
+/*
  * A blocking flow on the level graph of bfs_back(), from the participants
  * whose source arc is admissible.  Returns the units sent.
  */
@@ -795,66 +870,16 @@ blocking_flow(struct net *g)
 	guint32 st = g->stamp;
 	guint64 sent = 0;
 
-	for (guint32 i = 0; i < g->n_active; i++) {
-		guint32 p = g->active[i];
+	/* the sources in id order: the bits bfs_back() set, cleared here */
+	for (guint32 w = 0; w <= g->n_part / 64; w++) {
+		guint64 bits = g->srcbit[w];
 
-		while (g->nb[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
-		    src_red(g, p) == 0) {
-			guint32 len = 0, u = p;
+		g->srcbit[w] = 0;
+		while (bits != 0) {
+			guint32 p = w * 64 + (guint32)__builtin_ctzll(bits);
 
-			for (;;) {
-				guint32 e, end;
-				gint64 piu;
-				gint32 want;
-
-				if (u == g->sink)
-					break;
-				if (g->nd[u].cstamp != st) {
-					g->nd[u].cstamp = st;
-					g->nd[u].cur = g->first[u];
-				}
-				end = g->first[u + 1];
-				piu = g->nb[u].pi;
-				want = g->nb[u].level - 1;
-				for (e = g->nd[u].cur; e < end; e++) {
-					guint32 v = g->arc[e].head;
-
-					if (g->arc[e].cap > 0 &&
-					    g->nb[v].lstamp == st &&
-					    g->nb[v].level == want &&
-					    g->arc[e].cost + piu - g->nb[v].pi == 0)
-						break;
-				}
-				g->nd[u].cur = e;
-				if (e < end) {
-					g->path[len++] = e;
-					u = g->arc[e].head;
-					continue;
-				}
-				g->nb[u].lstamp = 0;	/* dead end */
-				if (len == 0)
-					break;
-				e = g->path[--len];
-				u = g->arc[g->arc[e].rev].head;
-				g->nd[u].cur++;
-			}
-			if (u != g->sink)
-				break;
-			for (guint32 k = 0; k < len; k++) {
-				guint32 e = g->path[k], f = g->arc[e].rev;
-
-				g->arc[e].cap--;
-				g->arc[f].cap++;
-				if (e >= g->pbase)
-					key_set(g, e);
-				if (f >= g->pbase)
-					key_set(g, f);
-			}
-			if (g->r1[p])
-				g->r1[p]--;
-			else
-				g->r2[p]--;
-			sent++;
+			bits &= bits - 1;
+			sent += send_from(g, p, st);
 		}
 	}
 	return sent;

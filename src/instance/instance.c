@@ -28,6 +28,8 @@ struct csv {
 	const char	*col[MAX_COLS];	/* their names */
 	int		 idx[MAX_COLS];	/* their index in the header, or -1 */
 	char		*f[MAX_COLS];	/* the current row's values */
+	gint8		*fmap;		/* header field -> wanted column, or -1 */
+	guint		 nfields;	/* fields in the header */
 };
 
 static void
@@ -35,6 +37,8 @@ csv_clear(struct csv *c)
 {
 	g_free(c->buf);
 	c->buf = NULL;
+	g_free(c->fmap);
+	c->fmap = NULL;
 }
 
 /* Cuts the next line out of the buffer; NULL at the end. */
@@ -105,6 +109,12 @@ csv_open(struct csv *c, const char *dir, const char *name,
 			break;
 		tok = comma + 1;
 	}
+	c->nfields = (guint)i + 1;
+	c->fmap = g_new(gint8, c->nfields);
+	memset(c->fmap, -1, c->nfields);
+	for (guint k = 0; k < ncols; k++)
+		if (c->idx[k] >= 0)
+			c->fmap[c->idx[k]] = (gint8)k;
 	for (guint k = 0; k < n_required; k++) {
 		if (c->idx[k] < 0) {
 			g_set_error(error, SUMMIT_INSTANCE_ERROR,
@@ -130,16 +140,16 @@ csv_next(struct csv *c, GError **error)
 		for (guint k = 0; k < c->ncols; k++)
 			c->f[k] = NULL;
 		for (;; i++) {
-			char *comma = strchr(s, ',');
+			char *q = s;
 
-			if (comma != NULL)
-				*comma = '\0';
-			for (guint k = 0; k < c->ncols; k++)
-				if (c->idx[k] == i)
-					c->f[k] = s;
-			if (comma == NULL)
+			while (*q != ',' && *q != '\0')
+				q++;
+			if ((guint)i < c->nfields && c->fmap[i] >= 0)
+				c->f[c->fmap[i]] = s;
+			if (*q == '\0')
 				break;
-			s = comma + 1;
+			*q = '\0';
+			s = q + 1;
 		}
 		for (guint k = 0; k < c->ncols; k++) {
 			if (c->idx[k] >= 0 && c->f[k] == NULL) {
@@ -365,22 +375,23 @@ read_preferences(AllocProblem *prob, const char *dir, GError **error)
 	static const char *const cols[] = { "participant_id", "rank",
 		"session_id" };
 	guint np = alloc_problem_n_participants(prob);
-	/* Per participant: a bit per rank used; the sessions are checked
-	 * by a per-participant scan of the rows read so far. */
+	/* Per participant: a bit per rank used, and the session (plus one)
+	 * of each rank, so a duplicate session is found among at most
+	 * ALLOC_MAX_RANK rows. */
 	g_autofree guint8 *ranks = g_new0(guint8, np ? np : 1);
-	g_autofree guint32 *last = g_new0(guint32, np ? np : 1);
-	g_autoptr(GArray) prev_row = g_array_new(FALSE, FALSE,
-	    sizeof(guint32));
-	g_autoptr(GArray) sess = g_array_new(FALSE, FALSE, sizeof(guint32));
+	g_autofree guint32 *by_rank = g_new0(guint32,
+	    (size_t)(np ? np : 1) * ALLOC_MAX_RANK);
 	struct csv c;
 	bool ok = false;
 	int r;
 
 	if (!csv_open(&c, dir, "preferences.csv", cols, 3, 3, error))
 		goto out;
+	/* a row is at least 6 bytes: reserve once */
+	alloc_problem_reserve(prob, 0, (size_t)(c.end - c.pos) / 6);
 	while ((r = csv_next(&c, error)) > 0) {
 		gint64 p, k, s;
-		guint32 row = sess->len, s32;
+		guint32 *seen;
 
 		if (!csv_pair(&c, prob, 0, 2, &p, &s, error) ||
 		    !csv_int(&c, 1, 1, ALLOC_MAX_RANK, &k, error))
@@ -393,10 +404,9 @@ read_preferences(AllocProblem *prob, const char *dir, GError **error)
 			goto out;
 		}
 		ranks[p] |= (guint8)(1u << k);
-		/* at most 5 rows per participant: walk their chain */
-		for (guint32 j = last[p]; j > 0;
-		    j = g_array_index(prev_row, guint32, j - 1)) {
-			if (g_array_index(sess, guint32, j - 1) == s) {
+		seen = &by_rank[(size_t)p * ALLOC_MAX_RANK];
+		for (guint j = 0; j < ALLOC_MAX_RANK; j++) {
+			if (seen[j] == (guint32)s + 1) {
 				g_set_error(error, SUMMIT_INSTANCE_ERROR,
 				    INSTANCE_EID, "%s:%u: field \"session_id\": "
 				    "participant %" G_GINT64_FORMAT " ranks "
@@ -405,10 +415,7 @@ read_preferences(AllocProblem *prob, const char *dir, GError **error)
 				goto out;
 			}
 		}
-		s32 = (guint32)s;
-		g_array_append_val(sess, s32);
-		g_array_append_val(prev_row, last[p]);
-		last[p] = row + 1;
+		seen[k - 1] = (guint32)s + 1;
 		alloc_problem_add_preference(prob, (guint)p, (guint)s,
 		    (guint)k);
 	}
