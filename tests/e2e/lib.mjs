@@ -80,8 +80,7 @@ export function formatViolations(list) {
 export async function assertAccessible(page, what) {
 	const bad = await axe(page);
 	if (bad.length > 0)
-		console.log(`# axe on ${what}:\n# ` +
-		    formatViolations(bad).replace(/\n/g, '\n# '));
+		console.log(`axe on ${what}:\n` + formatViolations(bad));
 	assert.equal(bad.length, 0, `axe found serious/critical violations ` +
 	    `on ${what}:\n${formatViolations(bad)}`);
 }
