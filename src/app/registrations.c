@@ -1,4 +1,777 @@
 /*
- * registrations.c -- use cases for the console area "registrations".
+ * registrations.c -- use cases for the console area "registrations": the
+ * list and one person's detail, status changes that keep places and the
+ * waitlist consistent, mails sent again, check-in, GDPR erasure, exports
+ * and the import of invitees.
+ *
+ * Places follow the rules of register.c and waitlist.c: a place is a row
+ * of `place` claimed with SKIP LOCKED, and a freed place goes to the
+ * longest-waiting person at once (app_promote).  Every change an organiser
+ * makes is audited with before and after; erasure keeps personal data out
+ * of its own entry and cuts it from the person's earlier ones.
  */
 #include "app/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+/* The current event's id. */
+static gboolean
+reg_event_id(DbConn *conn, gint64 *id, GError **error)
+{
+	g_autoptr(JsonObject) e = db_event_for_register(conn, error);
+
+	if (e == NULL)
+		return FALSE;
+	*id = db_int(e, "id");
+	return TRUE;
+}
+
+/* The part of a participant an audit entry of a status change shows. */
+static JsonObject *
+reg_state(JsonObject *p)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_int_member(o, "id", db_int(p, "id"));
+	json_object_set_string_member(o, "status", db_str(p, "status"));
+	if (json_object_get_null_member(p, "place_no"))
+		json_object_set_null_member(o, "place_no");
+	else
+		json_object_set_int_member(o, "place_no",
+		    db_int(p, "place_no"));
+	json_object_set_boolean_member(o, "checked_in",
+	    json_object_get_boolean_member(p, "checked_in"));
+	return o;
+}
+
+JsonObject *
+app_reg_list(const struct app *app, const struct app_actor *actor,
+    const struct db_reg_filter *f, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) out = json_object_new();
+	JsonArray *rows, *sessions, *sectors;
+	DbConn *conn;
+	gint64 event_id, total = 0;
+
+	if (!app_require(actor, "staff", error) ||
+	    (conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	if (!reg_event_id(conn, &event_id, &dberr) ||
+	    (rows = db_reg_list(conn, event_id, f, &dberr)) == NULL)
+		goto dbfail;
+	json_object_set_array_member(out, "rows", rows);
+	if (!db_reg_count(conn, event_id, f, APP_REG_COUNT_CAP + 1, &total,
+	    &dberr) ||
+	    (sessions = db_reg_sessions(conn, event_id, &dberr)) == NULL)
+		goto dbfail;
+	json_object_set_array_member(out, "sessions", sessions);
+	if ((sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
+		goto dbfail;
+	json_object_set_array_member(out, "sectors", sectors);
+	json_object_set_int_member(out, "total", MIN(total, APP_REG_COUNT_CAP));
+	json_object_set_boolean_member(out, "total_capped",
+	    total > APP_REG_COUNT_CAP);
+	db_release(app->db, conn);
+	return g_steal_pointer(&out);
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return NULL;
+}
+
+/* The detail without the audit list, on conn. */
+static JsonObject *
+reg_detail(DbConn *conn, gint64 id, GError **error)
+{
+	g_autoptr(JsonObject) p = NULL;
+	JsonArray *a;
+
+	if ((p = db_reg_get(conn, id, false, error)) == NULL)
+		return NULL;
+	if ((a = db_participant_preferences(conn, id, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "preferences", a);
+	if ((a = db_reg_assignments(conn, id, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "assignments", a);
+	if ((a = db_reg_invitations(conn, id, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "invitations", a);
+	if ((a = db_reg_outbox(conn, id, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "mails", a);
+	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "audit", a);
+	return g_steal_pointer(&p);
+}
+
+JsonObject *
+app_reg_detail(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	JsonObject *p;
+	DbConn *conn;
+
+	if (!app_require(actor, "staff", error) ||
+	    (conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	if ((p = reg_detail(conn, id, &dberr)) == NULL)
+		app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return p;
+}
+
+char *
+app_reg_person_json(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error)
+{
+	g_autoptr(JsonObject) p = app_reg_detail(app, actor, id, error);
+	g_autoptr(JsonNode) n = NULL;
+
+	if (p == NULL)
+		return NULL;
+	n = json_node_new(JSON_NODE_OBJECT);
+	json_node_set_object(n, p);
+	return json_to_string(n, TRUE);
+}
+
+/*
+ * Runs fn on the locked participant id inside one transaction with the
+ * audit entry for action: fn changes things and may set *after (else the
+ * state is read again).  Returns false with error set.
+ */
+struct reg_arg {
+	const char	*status;	/* set_status */
+	bool		 in;		/* check_in */
+	gint64		 queued;	/* resend_invitations */
+};
+typedef gboolean (*RegChange)(const struct app *app, DbConn *conn,
+    JsonObject *p, struct reg_arg *user, GError **dberr, GError **error);
+
+static gboolean
+reg_change(const struct app *app, const struct app_actor *actor,
+    const char *role, gint64 id, const char *action, RegChange fn,
+    struct reg_arg *user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL, now = NULL, before = NULL;
+	g_autoptr(JsonObject) after = NULL;
+	DbConn *conn;
+	gboolean ok = FALSE;
+
+	if (!app_require(actor, role, error) ||
+	    (conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	if (!db_begin(conn, &dberr) ||
+	    (p = db_reg_get(conn, id, true, &dberr)) == NULL)
+		goto dbfail;
+	before = reg_state(p);
+	if (!fn(app, conn, p, user, &dberr, error)) {
+		if (dberr != NULL)
+			goto dbfail;
+		goto out;
+	}
+	if ((now = db_reg_get(conn, id, false, &dberr)) == NULL)
+		goto dbfail;
+	after = reg_state(now);
+	if (!app_audit(conn, actor, action, "participant", id, before, after,
+	    &dberr) || !db_commit(conn, &dberr))
+		goto dbfail;
+	ok = TRUE;
+	goto out;
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);
+	return ok;
+}
+
+static bool
+reg_holds_place(JsonObject *p)
+{
+	return !json_object_get_null_member(p, "place_no");
+}
+
+static gboolean
+reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
+{
+	const char *to = user->status, *from = db_str(p, "status");
+	gint64 id = db_int(p, "id"), event_id = db_int(p, "event_id");
+	unsigned promoted = 0;
+
+	if (strcmp(to, from) == 0)
+		return TRUE;
+	if (strcmp(to, "confirmed") == 0 || strcmp(to, "pending") == 0) {
+		bool got = reg_holds_place(p);
+
+		if (!got && !db_place_claim(conn, event_id, id, &got, dberr))
+			return FALSE;
+		if (!got) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
+			return FALSE;
+		}
+		return db_participant_set_status(conn, id, to,
+		    app->conf->hold_hours, dberr);
+	}
+	/* waitlisted or cancelled: the place goes to the waitlist. */
+	if (!db_participant_set_status(conn, id, to, 0, dberr) ||
+	    !db_place_release(conn, id, dberr))
+		return FALSE;
+	if (strcmp(to, "cancelled") == 0 && !app_queue_mail(app, conn, p,
+	    event_id, "cancelled", false, dberr))
+		return FALSE;
+	return app_promote(app, conn, event_id, &promoted, dberr);
+}
+
+gboolean
+app_reg_set_status(const struct app *app, const struct app_actor *actor,
+    gint64 id, const char *status, GError **error)
+{
+	static const char *const allowed[] = { "pending", "confirmed",
+	    "waitlisted", "cancelled" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(allowed); i++)
+		if (g_strcmp0(status, allowed[i]) == 0)
+			break;
+	if (i == G_N_ELEMENTS(allowed)) {
+		/* Role first: staff learn nothing from the validation. */
+		if (!app_require(actor, "admin", error))
+			return FALSE;
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "status");
+		return FALSE;
+	}
+	struct reg_arg arg = { .status = allowed[i] };
+
+	return reg_change(app, actor, "admin", id, "registrations.status",
+	    reg_do_status, &arg, error);
+}
+
+static gboolean
+reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
+{
+	gint64 id = db_int(p, "id"), event_id = db_int(p, "event_id");
+	bool got = false, confirmed;
+
+	(void)user;
+	if (g_strcmp0(db_str(p, "status"), "waitlisted") != 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+		    "not waitlisted");
+		return FALSE;
+	}
+	if (!db_place_claim(conn, event_id, id, &got, dberr))
+		return FALSE;
+	if (!got) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
+		return FALSE;
+	}
+	confirmed = json_object_get_boolean_member(p, "email_confirmed");
+	return db_participant_set_status(conn, id,
+	    confirmed ? "confirmed" : "pending", app->conf->hold_hours,
+	    dberr) && app_queue_mail(app, conn, p, event_id,
+	    confirmed ? "promoted" : "promoted_confirm", !confirmed, dberr);
+}
+
+gboolean
+app_reg_promote(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error)
+{
+	return reg_change(app, actor, "admin", id, "registrations.promote",
+	    reg_do_promote, NULL, error);
+}
+
+static gboolean
+reg_do_resend_confirmation(const struct app *app, DbConn *conn,
+    JsonObject *p, struct reg_arg *user, GError **dberr, GError **error)
+{
+	(void)user;
+	if (g_str_has_suffix(db_str(p, "email"), "@invalid.invalid")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "erased");
+		return FALSE;
+	}
+	return app_queue_mail(app, conn, p, db_int(p, "event_id"),
+	    "link_again", true, dberr);
+}
+
+gboolean
+app_reg_resend_confirmation(const struct app *app,
+    const struct app_actor *actor, gint64 id, GError **error)
+{
+	return reg_change(app, actor, "admin", id,
+	    "registrations.resend_confirmation", reg_do_resend_confirmation,
+	    NULL, error);
+}
+
+static gboolean
+reg_do_resend_invitations(const struct app *app, DbConn *conn,
+    JsonObject *p, struct reg_arg *user, GError **dberr, GError **error)
+{
+	(void)app;
+	if (g_str_has_suffix(db_str(p, "email"), "@invalid.invalid")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "erased");
+		return FALSE;
+	}
+	return db_reg_requeue_invitations(conn, db_int(p, "id"),
+	    &user->queued, dberr);
+}
+
+gboolean
+app_reg_resend_invitations(const struct app *app,
+    const struct app_actor *actor, gint64 id, gint64 *queued,
+    GError **error)
+{
+	struct reg_arg arg = { 0 };
+	gboolean ok = reg_change(app, actor, "admin", id,
+	    "registrations.resend_invitations", reg_do_resend_invitations,
+	    &arg, error);
+
+	*queued = arg.queued;
+	return ok;
+}
+
+static gboolean
+reg_do_check_in(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
+{
+	(void)app;
+	(void)error;
+	return db_reg_set_checked_in(conn, db_int(p, "id"), user->in, dberr);
+}
+
+gboolean
+app_reg_check_in(const struct app *app, const struct app_actor *actor,
+    gint64 id, bool in, GError **error)
+{
+	struct reg_arg arg = { .in = in };
+
+	return reg_change(app, actor, "staff", id, "registrations.check_in",
+	    reg_do_check_in, &arg, error);
+}
+
+static gboolean
+reg_do_erase(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
+{
+	gint64 id = db_int(p, "id");
+	unsigned promoted = 0;
+	bool had_place = reg_holds_place(p);
+
+	(void)user;
+	(void)error;
+	if (!db_reg_erase(conn, id, dberr))
+		return FALSE;
+	if (g_strcmp0(db_str(p, "status"), "cancelled") != 0 &&
+	    !db_participant_set_status(conn, id, "cancelled", 0, dberr))
+		return FALSE;
+	if (!db_place_release(conn, id, dberr))
+		return FALSE;
+	return !had_place || app_promote(app, conn, db_int(p, "event_id"),
+	    &promoted, dberr);
+}
+
+gboolean
+app_reg_erase(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error)
+{
+	/* reg_state holds no personal data: the entry is safe to keep. */
+	return reg_change(app, actor, "admin", id, "registrations.erase",
+	    reg_do_erase, NULL, error);
+}
+
+void
+app_reg_csv_cell(GString *out, const char *value)
+{
+	const char *s;
+
+	g_string_append_c(out, '"');
+	if (value != NULL && (value[0] == '=' || value[0] == '+' ||
+	    value[0] == '-' || value[0] == '@' || value[0] == '\t' ||
+	    value[0] == '\r'))
+		g_string_append_c(out, '\'');
+	for (s = value ? value : ""; *s != '\0'; s++) {
+		if (*s == '"')
+			g_string_append_c(out, '"');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}
+
+/* The columns of the export, in order: member of the row, header. */
+static const char *const reg_columns[][2] = {
+	{ "id", "id" }, { "name", "name" }, { "email", "email" },
+	{ "organisation", "organisation" }, { "sector", "sector" },
+	{ "role", "role" }, { "needs", "needs" }, { "language", "language" },
+	{ "status", "status" }, { "registered_at", "registered_at" },
+	{ "confirmed_at", "confirmed_at" }, { "checked_in_at", "checked_in_at" },
+	{ "rank1", "rank_1" }, { "rank2", "rank_2" }, { "rank3", "rank_3" },
+	{ "rank4", "rank_4" }, { "rank5", "rank_5" },
+	{ "placements", "placements" },
+};
+
+char *
+app_reg_export_csv(const struct app *app, const struct app_actor *actor,
+    const char *lang, bool excel, gsize *len, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	char sep = excel ? ';' : ',';
+	DbConn *conn;
+	gint64 event_id, after = 0;
+	size_t c;
+
+	if (!app_require(actor, "staff", error) ||
+	    (conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	if (excel)
+		g_string_append(out, "\xEF\xBB\xBF");
+	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
+		if (c > 0)
+			g_string_append_c(out, sep);
+		app_reg_csv_cell(out, reg_columns[c][1]);
+	}
+	g_string_append(out, "\r\n");
+	/* One consistent snapshot, read in chunks so memory stays bounded
+	 * by the text, not by 50,000 row objects. */
+	if (!db_begin(conn, &dberr) || !reg_event_id(conn, &event_id, &dberr))
+		goto dbfail;
+	for (;;) {
+		g_autoptr(JsonArray) rows = db_reg_export(conn, event_id,
+		    g_strcmp0(lang, "en") == 0 ? "en" : "nb", after, 2000,
+		    &dberr);
+		guint i, n;
+
+		if (rows == NULL)
+			goto dbfail;
+		n = json_array_get_length(rows);
+		for (i = 0; i < n; i++) {
+			JsonObject *r = json_array_get_object_element(rows, i);
+
+			for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
+				char num[24];
+
+				if (c > 0)
+					g_string_append_c(out, sep);
+				if (strcmp(reg_columns[c][0], "id") == 0) {
+					g_snprintf(num, sizeof(num), "%"
+					    G_GINT64_FORMAT, db_int(r, "id"));
+					app_reg_csv_cell(out, num);
+				} else
+					app_reg_csv_cell(out, db_str(r,
+					    reg_columns[c][0]));
+			}
+			g_string_append(out, "\r\n");
+			after = db_int(r, "id");
+		}
+		if (n < 2000)
+			break;
+	}
+	db_rollback(conn);
+	db_release(app->db, conn);
+	*len = out->len;
+	return g_string_free(g_steal_pointer(&out), FALSE);
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return NULL;
+}
+
+static void
+reg_strv_free(gpointer p)
+{
+	g_strfreev(p);
+}
+
+GPtrArray *
+app_reg_csv_parse(const char *text, gsize *error_line)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(
+	    reg_strv_free);
+	g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GString) cell = g_string_new(NULL);
+	const char *s = text;
+	gsize line = 1, start_line = 1;
+	bool quoted = false, any = false;
+
+	for (;; s++) {
+		if (quoted) {
+			if (*s == '\0') {
+				*error_line = start_line;
+				return NULL;
+			}
+			if (*s == '"' && s[1] == '"') {
+				g_string_append_c(cell, '"');
+				s++;
+			} else if (*s == '"')
+				quoted = false;
+			else {
+				if (*s == '\n')
+					line++;
+				g_string_append_c(cell, *s);
+			}
+			continue;
+		}
+		if (*s == '"' && cell->len == 0) {
+			quoted = true;
+			any = true;
+			start_line = line;
+			continue;
+		}
+		if (*s == ',') {
+			g_ptr_array_add(row, g_strdup(cell->str));
+			g_string_truncate(cell, 0);
+			any = true;
+			continue;
+		}
+		if (*s == '\r' && s[1] == '\n')
+			continue;
+		if (*s == '\n' || *s == '\0') {
+			if (any || cell->len > 0) {
+				g_ptr_array_add(row, g_strdup(cell->str));
+				g_ptr_array_add(row, NULL);
+				g_ptr_array_add(rows, g_ptr_array_steal(row,
+				    NULL));
+			} else
+				g_ptr_array_add(rows, NULL);	/* blank line */
+			g_string_truncate(cell, 0);
+			any = false;
+			line++;
+			start_line = line;
+			if (*s == '\0')
+				break;
+			continue;
+		}
+		g_string_append_c(cell, *s);
+	}
+	return g_steal_pointer(&rows);
+}
+
+/* Adds catalog key err to the row's errors. */
+static void
+reg_row_error(JsonObject *row, const char *err)
+{
+	json_array_add_string_element(json_object_get_array_member(row,
+	    "errors"), err);
+}
+
+/* Checks one text field: trimmed copy into row[name]; errors keyed
+ * registrations_err_<kind>. */
+static void
+reg_check_field(JsonObject *row, const char *name, const char *value,
+    size_t max, bool required)
+{
+	g_autofree char *v = g_strdup(value ? value : "");
+	enum text_err e;
+
+	text_trim(v);
+	e = text_check_line(v, max);
+	if (e == TEXT_EMPTY && !required)
+		e = TEXT_OK;
+	switch (e) {
+	case TEXT_OK:
+		break;
+	case TEXT_EMPTY:
+		reg_row_error(row, "registrations_err_missing");
+		break;
+	case TEXT_TOOLONG:
+		reg_row_error(row, "registrations_err_too_long");
+		break;
+	case TEXT_BADUTF8:
+	case TEXT_CONTROL:
+	default:
+		reg_row_error(row, "registrations_err_control");
+		break;
+	}
+	json_object_set_string_member(row, name, e == TEXT_BADUTF8 ? "" : v);
+}
+
+JsonObject *
+app_reg_import(const struct app *app, const struct app_actor *actor,
+    const char *csv, bool apply, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(GPtrArray) parsed = NULL;
+	g_autoptr(JsonObject) out = json_object_new();
+	g_autoptr(JsonArray) sectors = NULL, taken = NULL;
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) taken_set = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	g_autoptr(JsonBuilder) emails = json_builder_new();
+	g_autoptr(JsonNode) enode = NULL;
+	g_autofree char *ejson = NULL;
+	JsonArray *rows = json_array_new();
+	DbConn *conn;
+	gint64 event_id, good = 0, bad = 0, imported = 0, waitlisted = 0;
+	gsize errline = 0;
+	guint i, first = 0;
+
+	json_object_set_array_member(out, "rows", rows);
+	if (!app_require(actor, "admin", error))
+		return NULL;
+	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
+	    (parsed = app_reg_csv_parse(csv, &errline)) == NULL) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
+		return NULL;
+	}
+	if (parsed->len > APP_REG_IMPORT_MAX + 1) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: more than %d rows", APP_REG_IMPORT_MAX);
+		return NULL;
+	}
+	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
+		char **h = g_ptr_array_index(parsed, 0);
+		g_autofree char *h0 = g_strdup(h[0]);
+
+		if (g_ascii_strcasecmp(text_trim(h0), "name") == 0 ||
+		    g_ascii_strcasecmp(h0, "navn") == 0)
+			first = 1;	/* a header line */
+	}
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	if (!db_begin(conn, &dberr) || !reg_event_id(conn, &event_id, &dberr) ||
+	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
+		goto dbfail;
+
+	/* Check every row; collect the e-mails to ask the database once. */
+	json_builder_begin_array(emails);
+	for (i = first; i < parsed->len; i++) {
+		char **f = g_ptr_array_index(parsed, i);
+		JsonObject *row;
+		guint n, k;
+		const char *sector;
+		bool known = false;
+
+		if (f == NULL)
+			continue;	/* a blank line */
+		n = g_strv_length(f);
+		row = json_object_new();
+		json_object_set_int_member(row, "line", i + 1);
+		json_object_set_array_member(row, "errors", json_array_new());
+		json_array_add_object_element(rows, row);
+		if (n < 4 || n > 6)
+			reg_row_error(row, "registrations_err_columns");
+		reg_check_field(row, "name", n > 0 ? f[0] : "", 200, true);
+		reg_check_field(row, "email", n > 1 ? f[1] : "", 254, true);
+		reg_check_field(row, "organisation", n > 2 ? f[2] : "", 200,
+		    true);
+		reg_check_field(row, "sector", n > 3 ? f[3] : "", 32, true);
+		reg_check_field(row, "role", n > 4 ? f[4] : "", 200, false);
+		reg_check_field(row, "language", n > 5 ? f[5] : "", 2, false);
+		if (db_str(row, "email")[0] != '\0') {
+			g_autofree char *low = g_ascii_strdown(db_str(row,
+			    "email"), -1);
+
+			if (text_check_email(db_str(row, "email")) != TEXT_OK)
+				reg_row_error(row, "registrations_err_email");
+			else if (g_hash_table_contains(seen, low))
+				reg_row_error(row, "registrations_err_dup_file");
+			else {
+				json_builder_add_string_value(emails, low);
+				g_hash_table_add(seen, g_steal_pointer(&low));
+			}
+		}
+		sector = db_str(row, "sector");
+		for (k = 0; k < json_array_get_length(sectors); k++)
+			if (g_strcmp0(db_str(json_array_get_object_element(
+			    sectors, k), "code"), sector) == 0)
+				known = true;
+		if (!known && sector[0] != '\0')
+			reg_row_error(row, "registrations_err_sector");
+		if (db_str(row, "language")[0] == '\0')
+			json_object_set_string_member(row, "language", "nb");
+		else if (g_strcmp0(db_str(row, "language"), "nb") != 0 &&
+		    g_strcmp0(db_str(row, "language"), "en") != 0)
+			reg_row_error(row, "registrations_err_language");
+	}
+	json_builder_end_array(emails);
+	enode = json_builder_get_root(emails);
+	ejson = json_to_string(enode, FALSE);
+	if ((taken = db_reg_emails_taken(conn, event_id, ejson, &dberr)) ==
+	    NULL)
+		goto dbfail;
+	for (i = 0; i < json_array_get_length(taken); i++)
+		g_hash_table_add(taken_set, g_strdup(db_str(
+		    json_array_get_object_element(taken, i), "email")));
+
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *row = json_array_get_object_element(rows, i);
+		g_autofree char *low = g_ascii_strdown(db_str(row, "email"),
+		    -1);
+		JsonArray *errs = json_object_get_array_member(row, "errors");
+		struct db_reg_invitee v;
+		gint64 id = 0;
+		bool placed = false;
+
+		if (json_array_get_length(errs) == 0 &&
+		    g_hash_table_contains(taken_set, low))
+			reg_row_error(row, "registrations_err_registered");
+		if (json_array_get_length(errs) > 0) {
+			json_object_set_boolean_member(row, "ok", false);
+			bad++;
+			continue;
+		}
+		json_object_set_boolean_member(row, "ok", true);
+		good++;
+		if (!apply)
+			continue;
+		v = (struct db_reg_invitee){ db_str(row, "name"),
+		    db_str(row, "email"), db_str(row, "organisation"),
+		    db_str(row, "sector"), db_str(row, "role"),
+		    db_str(row, "language") };
+		if (!db_reg_insert_invitee(conn, event_id, &v, &id, &placed,
+		    &dberr))
+			goto dbfail;
+		json_object_set_int_member(row, "id", id);
+		json_object_set_string_member(row, "status", placed ?
+		    "confirmed" : "waitlisted");
+		json_object_set_int_member(row, "event_id", event_id);
+		if (!app_queue_mail(app, conn, row, event_id, "invited", true,
+		    &dberr))
+			goto dbfail;
+		imported++;
+		if (!placed)
+			waitlisted++;
+	}
+	if (apply && imported > 0) {
+		g_autoptr(JsonObject) after = json_object_new();
+		JsonArray *ids = json_array_new();
+
+		for (i = 0; i < json_array_get_length(rows); i++) {
+			JsonObject *row = json_array_get_object_element(rows,
+			    i);
+
+			if (json_object_has_member(row, "id"))
+				json_array_add_int_element(ids,
+				    db_int(row, "id"));
+		}
+		json_object_set_int_member(after, "imported", imported);
+		json_object_set_int_member(after, "waitlisted", waitlisted);
+		json_object_set_int_member(after, "skipped", bad);
+		json_object_set_array_member(after, "participant_ids", ids);
+		if (!app_audit(conn, actor, "registrations.import", "event",
+		    event_id, NULL, after, &dberr))
+			goto dbfail;
+	}
+	if (apply) {
+		if (!db_commit(conn, &dberr))
+			goto dbfail;
+	} else
+		db_rollback(conn);
+	db_release(app->db, conn);
+	json_object_set_int_member(out, "good", good);
+	json_object_set_int_member(out, "bad", bad);
+	json_object_set_int_member(out, "imported", imported);
+	json_object_set_int_member(out, "waitlisted", waitlisted);
+	return g_steal_pointer(&out);
+dbfail:
+	app_fail_db(error, g_steal_pointer(&dberr));
+	db_release(app->db, conn);
+	return NULL;
+}

@@ -1,7 +1,101 @@
 /*
- * registrations.h -- use cases for the console area "registrations" (included by app.h).
+ * registrations.h -- use cases for the console area "registrations"
+ * (included by app.h): the list, one person's detail, what an organiser
+ * may do to a registration, exports and the import of invitees.
+ *
+ * Every use case that changes something checks the actor's role first
+ * (admin; check-in: staff) and writes an audit entry with the before and
+ * after of what changed, in the transaction of the change.
  */
 #ifndef SUMMIT_APP_REGISTRATIONS_H
 #define SUMMIT_APP_REGISTRATIONS_H
+
+struct app_actor;
+
+/* Counts above this are shown as "10000+". */
+#define APP_REG_COUNT_CAP 10000
+/* Rows per page, at most. */
+#define APP_REG_PAGE_MAX 200
+/* Rows an import may hold. */
+#define APP_REG_IMPORT_MAX 2000
+
+/*
+ * A page of the current event's registrations: "rows" (see db_reg_list),
+ * "total" (capped at APP_REG_COUNT_CAP) and "total_capped", "sessions"
+ * and "sectors" for the filters (transfer full).  Staff may.
+ */
+JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
+    const struct db_reg_filter *f, GError **error);
+/*
+ * One person: the participant's fields with "preferences", "assignments",
+ * "invitations", "mails" and "audit" (transfer full).  APP_ENOTFOUND.
+ */
+JsonObject *app_reg_detail(const struct app *app,
+    const struct app_actor *actor, gint64 id, GError **error);
+/*
+ * Sets the status (pending, confirmed, waitlisted or cancelled) keeping
+ * places consistent: confirmed or pending claim a place unless they hold
+ * one (APP_ESTATE "full" when none is free); waitlisted and cancelled
+ * release it, and the freed place goes to the waitlist (app_promote).
+ * Admin only.  APP_EINVALID for another status, APP_ENOTFOUND.
+ */
+gboolean app_reg_set_status(const struct app *app,
+    const struct app_actor *actor, gint64 id, const char *status,
+    GError **error);
+/* Takes a waitlisted person off the waitlist with a free place, as the
+ * waitlist would (confirmed if their e-mail is, else pending with a
+ * hold, and a mail).  APP_ESTATE: not waitlisted, or "full". Admin. */
+gboolean app_reg_promote(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error);
+/* Queues a "link_again" mail with a fresh link.  Admin. */
+gboolean app_reg_resend_confirmation(const struct app *app,
+    const struct app_actor *actor, gint64 id, GError **error);
+/* Queues each current invitation again, same SEQUENCE; *queued counts
+ * them.  Admin. */
+gboolean app_reg_resend_invitations(const struct app *app,
+    const struct app_actor *actor, gint64 id, gint64 *queued,
+    GError **error);
+/* Checks the person in (in) or out again.  Staff may. */
+gboolean app_reg_check_in(const struct app *app,
+    const struct app_actor *actor, gint64 id, bool in, GError **error);
+/* GDPR erasure (see db_reg_erase): cancelled, place released and given
+ * to the waitlist, personal data replaced by an anonymised trace; the
+ * audit entry holds no personal data.  Admin. */
+gboolean app_reg_erase(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error);
+/* Everything stored about one person as pretty JSON text (transfer
+ * full).  Staff may. */
+char *app_reg_person_json(const struct app *app,
+    const struct app_actor *actor, gint64 id, GError **error);
+/*
+ * All registrations of the current event as CSV (transfer full; *len its
+ * length): every cell quoted, quotes doubled, CRLF line ends, and a cell
+ * starting with = + - @ tab or CR gets a leading apostrophe so no
+ * spreadsheet runs it as a formula.  excel adds a UTF-8 BOM and uses ';'
+ * (what Excel expects in a Norwegian locale).  Staff may.
+ */
+char *app_reg_export_csv(const struct app *app, const struct app_actor *actor,
+    const char *lang, bool excel, gsize *len, GError **error);
+/* Appends one CSV cell to out, quoted and neutralised as above. */
+void app_reg_csv_cell(GString *out, const char *value);
+/*
+ * Parses CSV text (RFC 4180: quoted cells may hold commas, quotes and
+ * newlines; CRLF or LF) into an array of rows, each a NULL-terminated
+ * string vector (transfer full).  NULL and *error_line set when a quote
+ * is left open.
+ */
+GPtrArray *app_reg_csv_parse(const char *text, gsize *error_line);
+/*
+ * Checks invitees in CSV (name,email,organisation,sector[,role,language],
+ * an optional header line) and, with apply, stores the good rows as
+ * confirmed participants (waitlisted if the event is full) with an
+ * "invited" mail, in one transaction, audited.  Returns "rows" (line,
+ * name, email, ..., "errors": catalog keys, "ok"), "good", "bad",
+ * "imported", "waitlisted" (transfer full).  Nothing is stored without
+ * apply.  Admin.  APP_EINVALID: not CSV, or too many rows.
+ */
+JsonObject *app_reg_import(const struct app *app,
+    const struct app_actor *actor, const char *csv, bool apply,
+    GError **error);
 
 #endif

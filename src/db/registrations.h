@@ -1,7 +1,88 @@
 /*
- * registrations.h -- queries for the console area "registrations" (included by db.h).
+ * registrations.h -- queries for the console area "registrations" (included
+ * by db.h): the list with search, filters, sorting and paging; one person's
+ * detail; check-in, erasure, invitations sent again; exports and the
+ * import of invitees.
  */
 #ifndef SUMMIT_DB_REGISTRATIONS_H
 #define SUMMIT_DB_REGISTRATIONS_H
+
+/* Sort orders of the list (each with an index of its own). */
+enum db_reg_sort {
+	DB_REG_SORT_REGISTERED,	/* created_at, id */
+	DB_REG_SORT_NAME,	/* lower(name), id */
+	DB_REG_SORT_ORG,	/* lower(organisation), id */
+	DB_REG_SORT_STATUS,	/* status, created_at, id */
+	DB_REG_SORT__MAX
+};
+
+/* What the list shows; NULL or 0 members do not filter. */
+struct db_reg_filter {
+	const char	*q;		/* substring of name, e-mail or
+					   organisation, any case */
+	const char	*status;
+	const char	*sector;
+	gint64		 session_id;
+	bool		 placed;	/* session: placed in (else ranked) */
+	enum db_reg_sort sort;
+	bool		 desc;
+	gint64		 limit, offset;
+};
+
+/* A page of participants (id, name, email, organisation, sector, status,
+ * registered_at, checked_in) in the filter's order. */
+JsonArray *db_reg_list(DbConn *conn, gint64 event_id,
+    const struct db_reg_filter *f, GError **error);
+/* How many match, counted up to cap (a result of cap means "cap or more"). */
+gboolean db_reg_count(DbConn *conn, gint64 event_id,
+    const struct db_reg_filter *f, gint64 cap, gint64 *count, GError **error);
+/* The event's sessions (id, title_nb, title_en), programme order. */
+JsonArray *db_reg_sessions(DbConn *conn, gint64 event_id, GError **error);
+
+/* One participant with everything the detail page shows about them
+ * directly (id, event_id, name, email, ..., status, place_no or null,
+ * checked_in, the times as local text); lock takes the row FOR UPDATE.
+ * DB_ENOTFOUND if there is none. */
+JsonObject *db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error);
+/* Placements (session_id, title_nb, title_en, table_no, pinned,
+ * published), invitations (session_id, title_nb, title_en, sequence,
+ * state, sent_at) and mails (id, kind, state, attempts, last_error,
+ * created_at, sent_at, newest first) of one participant. */
+JsonArray *db_reg_assignments(DbConn *conn, gint64 id, GError **error);
+JsonArray *db_reg_invitations(DbConn *conn, gint64 id, GError **error);
+JsonArray *db_reg_outbox(DbConn *conn, gint64 id, GError **error);
+/* Sets or clears the check-in time. */
+gboolean db_reg_set_checked_in(DbConn *conn, gint64 id, bool in,
+    GError **error);
+/*
+ * Erases the person: name, e-mail, organisation, role and needs become an
+ * anonymised trace, their link tokens go, their mails' recipient is
+ * anonymised (queued ones fail), and personal fields are cut from their
+ * audit entries.  Preferences, placements and invitations stay for the
+ * counts.  The caller sets the status and releases the place.
+ */
+gboolean db_reg_erase(DbConn *conn, gint64 id, GError **error);
+/* Queues every current invitation ('invited') of the participant again
+ * with the same sequence; *queued counts them. */
+gboolean db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
+    GError **error);
+/* Up to limit participants of the event with id > after_id, id order,
+ * with everything the export needs (ranks 1-5 and placements as session
+ * titles in lang). */
+JsonArray *db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
+    gint64 after_id, gint64 limit, GError **error);
+/* Which of emails (a JSON array of strings, as text) are registered for
+ * the event already: rows (email) in lower case. */
+JsonArray *db_reg_emails_taken(DbConn *conn, gint64 event_id,
+    const char *emails_json, GError **error);
+/* Inserts an invitee: confirmed with a place if one is free, else
+ * waitlisted.  DB_ECONFLICT if the e-mail is registered already. */
+struct db_reg_invitee {
+	const char	*name, *email, *organisation, *sector, *role;
+	const char	*language;
+};
+gboolean db_reg_insert_invitee(DbConn *conn, gint64 event_id,
+    const struct db_reg_invitee *p, gint64 *id, bool *placed,
+    GError **error);
 
 #endif

@@ -1,10 +1,730 @@
 /*
- * console_registrations.c -- Registrations in the console: list, search, detail, status, erase, export, import, check-in.
+ * console_registrations.c -- Registrations in the console: the list with
+ * search, filters, sorting and paging; one person's detail and what an
+ * organiser may do to them (status, promotion, mails again, check-in,
+ * erasure, their data as JSON); exports as CSV; the import of invitees.
  *
- * (Being written: the route table below is what server.c serves.)
+ * Every handler starts with console_auth: staff may read, export and check
+ * people in; everything else needs admin, checked here and again in app/.
+ * Every POST carries the CSRF token and answers 303 on success (POST,
+ * redirect, GET).  The list's query parameters are plain words except the
+ * search text, which is decoded here (UTF-8, spaces).  The import reads
+ * its own body so the CSV may use the whole max_body_bytes (64 KiB by
+ * default; more is 413), not only web_form's 8 KiB per value.
  */
 #include "web/internal.h"
+#include "base/base.h"
+#include "form/form.h"
+
+#include <string.h>
+
+#define REG_PER_PAGE 50
+
+static const char *const reg_statuses[] = { "pending", "confirmed",
+    "waitlisted", "cancelled", "expired" };
+/* ?sort= values, in enum db_reg_sort order. */
+static const char *const reg_sorts[DB_REG_SORT__MAX] = {
+	"registered",	/* DB_REG_SORT_REGISTERED */
+	"name",		/* DB_REG_SORT_NAME */
+	"organisation",	/* DB_REG_SORT_ORG */
+	"status",	/* DB_REG_SORT_STATUS */
+};
+
+static JsonObject *
+reg_texts(struct web_req *req)
+{
+	return req->web->catalog[web_lang_index(req->lang)];
+}
+
+static const char *
+reg_text(struct web_req *req, const char *key)
+{
+	JsonObject *t = reg_texts(req);
+
+	return json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key;
+}
+
+/* The search text: decoded, trimmed, one line of at most 200 characters;
+ * NULL when absent or unusable. */
+static char *
+reg_search_text(struct web_req *req)
+{
+	const char *raw = MHD_lookup_connection_value(req->conn,
+	    MHD_GET_ARGUMENT_KIND, "q");
+	g_autoptr(GHashTable) t = NULL;
+	g_autofree char *qs = NULL;
+	char *v;
+
+	if (raw == NULL || strlen(raw) > 1024)
+		return NULL;
+	qs = g_strconcat("q=", raw, NULL);
+	if (!form_decode_query(qs, 1, 800, &t, NULL))
+		return NULL;
+	v = g_strdup(g_hash_table_lookup(t, "q"));
+	if (v == NULL)
+		return NULL;
+	text_trim(v);
+	if (text_check_line(v, 200) != TEXT_OK) {
+		g_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static bool
+reg_parse_id(const char *arg, gint64 *id)
+{
+	guint64 v;
+
+	if (arg == NULL || !g_ascii_string_to_unsigned(arg, 10, 1,
+	    G_MAXINT64, &v, NULL))
+		return false;
+	*id = (gint64)v;
+	return true;
+}
+
+/* Adds options (value, label, selected) for a <select>. */
+static void
+reg_option(JsonArray *a, const char *value, const char *label, bool sel)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_string_member(o, "value", value);
+	json_object_set_string_member(o, "label", label);
+	json_object_set_boolean_member(o, "selected", sel);
+	json_array_add_object_element(a, o);
+}
+
+/* The list's query string for page with the current filters (transfer
+ * full): every value percent-encoded. */
+static char *
+reg_query(const char *q, const char *status, const char *sector,
+    gint64 session, bool placed, const char *sort, bool desc, gint64 page)
+{
+	GString *s = g_string_new("/console/registrations?");
+
+	if (q != NULL && q[0] != '\0') {
+		g_autofree char *e = g_uri_escape_string(q, NULL, FALSE);
+
+		g_string_append_printf(s, "q=%s&", e);
+	}
+	if (status != NULL)
+		g_string_append_printf(s, "status=%s&", status);
+	if (sector != NULL)
+		g_string_append_printf(s, "sector=%s&", sector);
+	if (session > 0)
+		g_string_append_printf(s, "session=%" G_GINT64_FORMAT
+		    "&in=%s&", session, placed ? "placed" : "ranked");
+	g_string_append_printf(s, "sort=%s&dir=%s&page=%" G_GINT64_FORMAT,
+	    sort, desc ? "desc" : "asc", page);
+	return g_string_free(s, FALSE);
+}
+
+/* Sets ctx[name] to s and frees s. */
+static void
+reg_set_owned(JsonObject *o, const char *name, char *s)
+{
+	json_object_set_string_member(o, name, s);
+	g_free(s);
+}
+
+/*
+ * GET /console/registrations: 200, 303 (login), 403, 503.
+ */
+static void
+reg_list(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL, res = NULL;
+	g_autofree char *q = NULL;
+	struct db_reg_filter f = { 0 };
+	const char *v, *sort_name;
+	JsonArray *opts, *cols;
+	guint64 u;
+	gint64 page = 1, total, pages;
+	size_t i;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	q = reg_search_text(req);
+	f.q = q;
+	if (g_strcmp0(web_query(req, "waitlisted"), "1") == 0)
+		f.status = "waitlisted";
+	else if ((v = web_query(req, "status")) != NULL)
+		for (i = 0; i < G_N_ELEMENTS(reg_statuses); i++)
+			if (strcmp(v, reg_statuses[i]) == 0)
+				f.status = reg_statuses[i];
+	if ((v = web_query(req, "sector")) != NULL && v[0] != '\0' &&
+	    text_check_line(v, 32) == TEXT_OK)
+		f.sector = v;
+	if ((v = web_query(req, "session")) != NULL &&
+	    g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &u, NULL))
+		f.session_id = (gint64)u;
+	f.placed = g_strcmp0(web_query(req, "in"), "placed") == 0;
+	f.sort = DB_REG_SORT_REGISTERED;
+	if ((v = web_query(req, "sort")) != NULL)
+		for (i = 0; i < DB_REG_SORT__MAX; i++)
+			if (strcmp(v, reg_sorts[i]) == 0)
+				f.sort = (enum db_reg_sort)i;
+	sort_name = reg_sorts[f.sort];
+	f.desc = g_strcmp0(web_query(req, "dir"), "desc") == 0;
+	if ((v = web_query(req, "page")) != NULL &&
+	    g_ascii_string_to_unsigned(v, 10, 1,
+	    APP_REG_COUNT_CAP / REG_PER_PAGE, &u, NULL))
+		page = (gint64)u;
+	f.limit = REG_PER_PAGE;
+	f.offset = (page - 1) * REG_PER_PAGE;
+
+	res = app_reg_list(req->web->app, &req->actor, &f, &error);
+	if (res == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_string_member(ctx, "page_title",
+	    reg_text(req, "c_registrations"));
+	json_object_set_array_member(ctx, "rows",
+	    json_array_ref(json_object_get_array_member(res, "rows")));
+	for (i = 0; i < json_array_get_length(json_object_get_array_member(
+	    ctx, "rows")); i++) {
+		JsonObject *r = json_array_get_object_element(
+		    json_object_get_array_member(ctx, "rows"), i);
+		g_autofree char *k = g_strconcat("status_", db_str(r, "status"),
+		    NULL);
+
+		json_object_set_string_member(r, "status_text",
+		    reg_text(req, k));
+	}
+	total = json_object_get_int_member(res, "total");
+	json_object_set_int_member(ctx, "total", total);
+	json_object_set_boolean_member(ctx, "total_capped",
+	    json_object_get_boolean_member(res, "total_capped"));
+	json_object_set_string_member(ctx, "q", q ? q : "");
+
+	opts = json_array_new();
+	reg_option(opts, "", reg_text(req, "registrations_any"),
+	    f.status == NULL);
+	for (i = 0; i < G_N_ELEMENTS(reg_statuses); i++) {
+		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
+		    NULL);
+
+		reg_option(opts, reg_statuses[i], reg_text(req, k),
+		    g_strcmp0(f.status, reg_statuses[i]) == 0);
+	}
+	json_object_set_array_member(ctx, "status_options", opts);
+
+	opts = json_array_new();
+	reg_option(opts, "", reg_text(req, "registrations_any"),
+	    f.sector == NULL);
+	{
+		JsonArray *sec = json_object_get_array_member(res, "sectors");
+
+		for (i = 0; i < json_array_get_length(sec); i++) {
+			JsonObject *s = json_array_get_object_element(sec, i);
+			g_autofree char *col = g_strconcat("name_", req->lang,
+			    NULL);
+
+			reg_option(opts, db_str(s, "code"), db_str(s, col),
+			    g_strcmp0(f.sector, db_str(s, "code")) == 0);
+		}
+	}
+	json_object_set_array_member(ctx, "sector_options", opts);
+
+	opts = json_array_new();
+	reg_option(opts, "", reg_text(req, "registrations_any"),
+	    f.session_id == 0);
+	{
+		JsonArray *ses = json_object_get_array_member(res, "sessions");
+		g_autofree char *col = g_strconcat("title_", req->lang, NULL);
+
+		for (i = 0; i < json_array_get_length(ses); i++) {
+			JsonObject *s = json_array_get_object_element(ses, i);
+			char num[24];
+
+			g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT,
+			    db_int(s, "id"));
+			reg_option(opts, num, db_str(s, col),
+			    f.session_id == db_int(s, "id"));
+		}
+	}
+	json_object_set_array_member(ctx, "session_options", opts);
+	opts = json_array_new();
+	reg_option(opts, "ranked", reg_text(req, "registrations_in_ranked"),
+	    !f.placed);
+	reg_option(opts, "placed", reg_text(req, "registrations_in_placed"),
+	    f.placed);
+	json_object_set_array_member(ctx, "in_options", opts);
+	opts = json_array_new();
+	for (i = 0; i < DB_REG_SORT__MAX; i++) {
+		g_autofree char *k = g_strconcat("registrations_sort_",
+		    reg_sorts[i], NULL);
+
+		reg_option(opts, reg_sorts[i], reg_text(req, k), f.sort == i);
+	}
+	json_object_set_array_member(ctx, "sort_options", opts);
+	opts = json_array_new();
+	reg_option(opts, "asc", reg_text(req, "registrations_asc"), !f.desc);
+	reg_option(opts, "desc", reg_text(req, "registrations_desc"), f.desc);
+	json_object_set_array_member(ctx, "dir_options", opts);
+	json_object_set_boolean_member(ctx, "waitlisted",
+	    g_strcmp0(web_query(req, "waitlisted"), "1") == 0);
+
+	/* Column headers sort; clicking the current one flips it. */
+	cols = json_array_new();
+	for (i = 0; i < DB_REG_SORT__MAX; i++) {
+		JsonObject *c = json_object_new();
+		g_autofree char *k = g_strconcat("registrations_sort_",
+		    reg_sorts[i], NULL);
+		bool cur = f.sort == i;
+
+		json_object_set_string_member(c, "label", reg_text(req, k));
+		reg_set_owned(c, "href", reg_query(q, f.status,
+		    f.sector, f.session_id, f.placed, reg_sorts[i],
+		    cur && !f.desc, 1));
+		if (cur)
+			json_object_set_string_member(c, "aria_sort", f.desc ?
+			    "descending" : "ascending");
+		json_object_set_string_member(c, "key", reg_sorts[i]);
+		json_array_add_object_element(cols, c);
+	}
+	json_object_set_array_member(ctx, "sort_cols", cols);
+
+	pages = (total + REG_PER_PAGE - 1) / REG_PER_PAGE;
+	json_object_set_int_member(ctx, "page", page);
+	json_object_set_int_member(ctx, "pages", MAX(pages, 1));
+	if (page > 1)
+		reg_set_owned(ctx, "prev_href", reg_query(q,
+		    f.status, f.sector, f.session_id, f.placed, sort_name,
+		    f.desc, page - 1));
+	if (page < pages && page < APP_REG_COUNT_CAP / REG_PER_PAGE)
+		reg_set_owned(ctx, "next_href", reg_query(q,
+		    f.status, f.sector, f.session_id, f.placed, sort_name,
+		    f.desc, page + 1));
+	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
+}
+
+/* Copies title_LANG of each row of a's member name to "title". */
+static void
+reg_localise_titles(JsonObject *p, const char *name, const char *lang)
+{
+	static const char *const bases[] = { "title", NULL };
+	JsonArray *a = json_object_get_array_member(p, name);
+	guint i;
+
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++)
+		app_localise(json_array_get_object_element(a, i), lang, bases);
+}
+
+/* The detail page with status and an optional error (catalog key). */
+static void
+reg_detail_render(struct web_req *req, gint64 id, unsigned status,
+    const char *error_key)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	g_autofree char *sk = NULL;
+	JsonObject *p;
+	JsonArray *opts;
+	const char *done;
+	size_t i;
+
+	p = app_reg_detail(req->web->app, &req->actor, id, &error);
+	if (p == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_string_member(ctx, "page_title", db_str(p, "name"));
+	reg_localise_titles(p, "preferences", req->lang);
+	reg_localise_titles(p, "assignments", req->lang);
+	reg_localise_titles(p, "invitations", req->lang);
+	sk = g_strconcat("status_", db_str(p, "status"), NULL);
+	json_object_set_string_member(p, "status_text", reg_text(req, sk));
+	json_object_set_boolean_member(p, "is_waitlisted",
+	    g_strcmp0(db_str(p, "status"), "waitlisted") == 0);
+	opts = json_array_new();
+	for (i = 0; i < 4; i++) {
+		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
+		    NULL);
+
+		reg_option(opts, reg_statuses[i], reg_text(req, k),
+		    g_strcmp0(db_str(p, "status"), reg_statuses[i]) == 0);
+	}
+	json_object_set_array_member(ctx, "status_options", opts);
+	json_object_set_object_member(ctx, "p", p);
+	if ((done = web_query(req, "done")) != NULL) {
+		g_autofree char *k = g_strconcat("registrations_done_", done,
+		    NULL);
+
+		if (json_object_has_member(reg_texts(req), k))
+			json_object_set_string_member(ctx, "notice",
+			    reg_text(req, k));
+	}
+	if (error_key != NULL)
+		json_object_set_string_member(ctx, "error",
+		    reg_text(req, error_key));
+	web_render(req, status, "console/registrations_detail.html", ctx);
+}
+
+/*
+ * GET /console/registrations/ID: 200, 303, 403, 404, 503.
+ */
+static void
+reg_detail(struct web_req *req, const char *arg)
+{
+	gint64 id;
+
+	if (!console_auth(req, "staff"))
+		return;
+	if (!reg_parse_id(arg, &id)) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	reg_detail_render(req, id, MHD_HTTP_OK, NULL);
+}
+
+/* The start of every action: role, body, CSRF, id.  False: answered. */
+static bool
+reg_action_start(struct web_req *req, const char *arg, const char *role,
+    GHashTable **form, gint64 *id)
+{
+	if (!console_auth(req, role))
+		return false;
+	if ((*form = web_form(req)) == NULL)
+		return false;
+	if (!web_csrf_ok(req, *form))
+		return false;
+	if (!reg_parse_id(arg, id)) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return false;
+	}
+	return true;
+}
+
+/* Answers the outcome of an action: 303 back to the detail with done, or
+ * the detail with the error (409 for a state the action does not fit). */
+static void
+reg_action_end(struct web_req *req, gint64 id, bool ok, const GError *error,
+    const char *done)
+{
+	g_autofree char *to = NULL;
+
+	if (!ok) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
+			reg_detail_render(req, id, MHD_HTTP_CONFLICT,
+			    strcmp(error->message, "full") == 0 ?
+			    "registrations_err_full" :
+			    "registrations_err_state");
+			return;
+		}
+		web_app_error(req, error);
+		return;
+	}
+	to = g_strdup_printf("/console/registrations/%" G_GINT64_FORMAT
+	    "?done=%s", id, done);
+	web_redirect(req, to);
+}
+
+/* POST /console/registrations/ID/status (admin): 303, 400, 403, 404,
+ * 409 (full). */
+static void
+reg_post_status(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id;
+	bool ok;
+
+	if (!reg_action_start(req, arg, "admin", &form, &id))
+		return;
+	ok = app_reg_set_status(req->web->app, &req->actor, id,
+	    g_hash_table_lookup(form, "status"), &error);
+	if (!ok && g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
+		    "registrations_err_status");
+		return;
+	}
+	reg_action_end(req, id, ok, error, "status");
+}
+
+/* POST /console/registrations/ID/promote (admin): 303, 403, 404, 409. */
+static void
+reg_post_promote(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id;
+	bool ok;
+
+	if (!reg_action_start(req, arg, "admin", &form, &id))
+		return;
+	ok = app_reg_promote(req->web->app, &req->actor, id, &error);
+	reg_action_end(req, id, ok, error, "promote");
+}
+
+/* POST /console/registrations/ID/resend-confirmation (admin). */
+static void
+reg_post_resend_confirmation(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id;
+	bool ok;
+
+	if (!reg_action_start(req, arg, "admin", &form, &id))
+		return;
+	ok = app_reg_resend_confirmation(req->web->app, &req->actor, id,
+	    &error);
+	reg_action_end(req, id, ok, error, "confirmation");
+}
+
+/* POST /console/registrations/ID/resend-invitations (admin). */
+static void
+reg_post_resend_invitations(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id, queued = 0;
+	bool ok;
+
+	if (!reg_action_start(req, arg, "admin", &form, &id))
+		return;
+	ok = app_reg_resend_invitations(req->web->app, &req->actor, id,
+	    &queued, &error);
+	reg_action_end(req, id, ok, error, queued > 0 ? "invitations" :
+	    "no_invitations");
+}
+
+/* POST /console/registrations/ID/checkin (staff): in=1 checks in, in=0
+ * out again. */
+static void
+reg_post_checkin(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id;
+	bool ok, in;
+
+	if (!reg_action_start(req, arg, "staff", &form, &id))
+		return;
+	in = g_strcmp0(g_hash_table_lookup(form, "in"), "0") != 0;
+	ok = app_reg_check_in(req->web->app, &req->actor, id, in, &error);
+	reg_action_end(req, id, ok, error, in ? "checkin" : "checkout");
+}
+
+/* POST /console/registrations/ID/erase (admin): needs confirm=yes. */
+static void
+reg_post_erase(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	gint64 id;
+	bool ok;
+
+	if (!reg_action_start(req, arg, "admin", &form, &id))
+		return;
+	if (g_strcmp0(g_hash_table_lookup(form, "confirm"), "yes") != 0) {
+		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
+		    "registrations_err_confirm");
+		return;
+	}
+	ok = app_reg_erase(req->web->app, &req->actor, id, &error);
+	reg_action_end(req, id, ok, error, "erase");
+}
+
+/* GET /console/registrations/ID/export.json (staff): a download. */
+static void
+reg_person_json(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *json = NULL, *disp = NULL;
+	gint64 id;
+
+	if (!console_auth(req, "staff"))
+		return;
+	if (!reg_parse_id(arg, &id)) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if ((json = app_reg_person_json(req->web->app, &req->actor, id,
+	    &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	g_string_assign(req->out, json);
+	g_string_append_c(req->out, '\n');
+	req->content_type = "application/json; charset=utf-8";
+	disp = g_strdup_printf("attachment; filename=\"participant-%"
+	    G_GINT64_FORMAT ".json\"", id);
+	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	req->status = MHD_HTTP_OK;
+}
+
+static void
+reg_export(struct web_req *req, bool excel)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *csv = NULL;
+	gsize len = 0;
+
+	if (!console_auth(req, "staff"))
+		return;
+	if ((csv = app_reg_export_csv(req->web->app, &req->actor, req->lang,
+	    excel, &len, &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	g_string_truncate(req->out, 0);
+	g_string_append_len(req->out, csv, (gssize)len);
+	req->content_type = "text/csv; charset=utf-8";
+	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, excel ?
+	    "attachment; filename=\"registrations-excel.csv\"" :
+	    "attachment; filename=\"registrations.csv\"");
+	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	req->status = MHD_HTTP_OK;
+}
+
+/* GET /console/registrations/export.csv (staff). */
+static void
+reg_export_csv(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	reg_export(req, false);
+}
+
+/* GET /console/registrations/export-excel.csv (staff). */
+static void
+reg_export_excel(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	reg_export(req, true);
+}
+
+static void
+reg_import_render(struct web_req *req, unsigned status, const char *csv,
+    JsonObject *res, const char *error_key)
+{
+	g_autoptr(JsonObject) ctx = console_ctx(req);
+
+	json_object_set_string_member(ctx, "page_title",
+	    reg_text(req, "registrations_import"));
+	json_object_set_string_member(ctx, "csv", csv ? csv : "");
+	json_object_set_int_member(ctx, "max_bytes",
+	    req->web->conf->max_body_bytes);
+	if (res != NULL) {
+		JsonArray *rows = json_object_get_array_member(res, "rows");
+		guint i, k;
+
+		/* Error keys to texts. */
+		for (i = 0; i < json_array_get_length(rows); i++) {
+			JsonObject *r = json_array_get_object_element(rows, i);
+			JsonArray *e = json_object_get_array_member(r,
+			    "errors");
+			JsonArray *texts = json_array_new();
+
+			for (k = 0; k < json_array_get_length(e); k++)
+				json_array_add_string_element(texts,
+				    reg_text(req, json_array_get_string_element(
+				    e, k)));
+			json_object_set_array_member(r, "error_texts", texts);
+		}
+		json_object_set_object_member(ctx, "result",
+		    json_object_ref(res));
+	}
+	if (error_key != NULL)
+		json_object_set_string_member(ctx, "error",
+		    reg_text(req, error_key));
+	web_render(req, status, "console/registrations_import.html", ctx);
+}
+
+/* GET /console/registrations/import (admin). */
+static void
+reg_import_form(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	if (!console_auth(req, "admin"))
+		return;
+	reg_import_render(req, MHD_HTTP_OK, NULL, NULL, NULL);
+}
+
+/*
+ * POST /console/registrations/import (admin): csv=... shows the preview
+ * and stores nothing; with confirm=1 the same CSV is checked again and
+ * its good rows stored.  200 (preview, result), 400, 403, 413, 415.
+ */
+static void
+reg_import_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) res = NULL;
+	const char *ctype, *csv;
+	bool apply;
+
+	(void)arg;
+	if (!console_auth(req, "admin"))
+		return;
+	if (req->body_too_big) {
+		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "error_too_big");
+		return;
+	}
+	ctype = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ctype == NULL || g_ascii_strncasecmp(ctype,
+	    "application/x-www-form-urlencoded", 33) != 0) {
+		web_error_page(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "error_bad_request");
+		return;
+	}
+	if (!form_decode_urlencoded(req->body->str, req->body->len, 8,
+	    (size_t)req->web->conf->max_body_bytes, &form, &error)) {
+		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
+		return;
+	}
+	if (!web_csrf_ok(req, form))
+		return;
+	csv = g_hash_table_lookup(form, "csv");
+	apply = g_strcmp0(g_hash_table_lookup(form, "confirm"), "1") == 0;
+	if (csv == NULL || csv[0] == '\0') {
+		reg_import_render(req, MHD_HTTP_BAD_REQUEST, csv, NULL,
+		    "registrations_err_empty");
+		return;
+	}
+	res = app_reg_import(req->web->app, &req->actor, csv, apply, &error);
+	if (res == NULL) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			reg_import_render(req, MHD_HTTP_BAD_REQUEST, csv, NULL,
+			    "registrations_err_csv");
+			return;
+		}
+		web_app_error(req, error);
+		return;
+	}
+	json_object_set_boolean_member(res, "applied", apply);
+	json_object_set_boolean_member(res, "can_apply", !apply &&
+	    json_object_get_int_member(res, "good") > 0);
+	reg_import_render(req, MHD_HTTP_OK, csv, res, NULL);
+}
 
 const struct web_route console_registrations_routes[] = {
+	{ "GET", "/console/registrations", reg_list },
+	{ "GET", "/console/registrations/export.csv", reg_export_csv },
+	{ "GET", "/console/registrations/export-excel.csv", reg_export_excel },
+	{ "GET", "/console/registrations/import", reg_import_form },
+	{ "POST", "/console/registrations/import", reg_import_post },
+	{ "GET", "/console/registrations/*", reg_detail },
+	{ "GET", "/console/registrations/*/export.json", reg_person_json },
+	{ "POST", "/console/registrations/*/status", reg_post_status },
+	{ "POST", "/console/registrations/*/promote", reg_post_promote },
+	{ "POST", "/console/registrations/*/resend-confirmation",
+	    reg_post_resend_confirmation },
+	{ "POST", "/console/registrations/*/resend-invitations",
+	    reg_post_resend_invitations },
+	{ "POST", "/console/registrations/*/checkin", reg_post_checkin },
+	{ "POST", "/console/registrations/*/erase", reg_post_erase },
 	{ NULL, NULL, NULL },
 };
