@@ -259,9 +259,11 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l,
 	return TRUE;
 }
 
-gboolean
-app_allocate(const struct app *app, const struct app_alloc_options *opt,
-    struct app_alloc_report *report, GError **error)
+/* app_allocate, and with seats not NULL the placements of the result as
+ * struct app_alloc_seat (for the console's preview, app/seating.c). */
+static gboolean
+alloc_run(const struct app *app, const struct app_alloc_options *opt,
+    struct app_alloc_report *report, GArray *seats, GError **error)
 {
 	struct alloc_load l = { 0 };
 	g_autoptr(GError) dberr = NULL;
@@ -335,6 +337,9 @@ app_allocate(const struct app *app, const struct app_alloc_options *opt,
 		g_array_append_val(add_s, s);
 		g_array_append_val(add_t, t);
 		g_array_append_val(add_pin, pin);
+		if (seats != NULL)
+			g_array_append_val(seats, ((struct app_alloc_seat){
+			    p, s, t, pl[i].rank, pin }));
 	}
 	g_hash_table_iter_init(&it, l.current);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
@@ -385,6 +390,20 @@ out:
 	if (!ok)
 		app_alloc_report_clear(report);
 	return ok;
+}
+
+gboolean
+app_allocate(const struct app *app, const struct app_alloc_options *opt,
+    struct app_alloc_report *report, GError **error)
+{
+	return alloc_run(app, opt, report, NULL, error);
+}
+
+gboolean
+app_allocate_seats(const struct app *app, const struct app_alloc_options *opt,
+    struct app_alloc_report *report, GArray *seats, GError **error)
+{
+	return alloc_run(app, opt, report, seats, error);
 }
 
 gboolean

@@ -1,7 +1,94 @@
 /*
- * seating.h -- use cases for the console area "seating" (included by app.h).
+ * seating.h -- use cases for the console area "seating" (included by
+ * app.h): the allocation preview and its application, who sits where,
+ * manual moves checked against the allocation rules, pins and bans, and
+ * publishing with a count of what would go out.
+ *
+ * Every use case that changes something needs the admin role
+ * (APP_EFORBIDDEN otherwise) and writes an audit entry in its own
+ * transaction.
  */
 #ifndef SUMMIT_APP_SEATING_H
 #define SUMMIT_APP_SEATING_H
+
+/* One placement of an allocation result (database ids). */
+struct app_alloc_seat {
+	gint64	 participant_id;
+	gint64	 session_id;
+	gint64	 table_no;
+	guint	 rank;		/* 1..5, 0 for an unranked pin */
+	bool	 pinned;
+};
+/* app_allocate (allocate.c), also appending every placement of the
+ * result to seats (an array of struct app_alloc_seat). */
+gboolean app_allocate_seats(const struct app *app,
+    const struct app_alloc_options *opt, struct app_alloc_report *report,
+    GArray *seats, GError **error);
+
+/*
+ * Runs the allocator as a dry run (it records the run and changes no
+ * placement) and returns the page's figures (transfer full): "figures"
+ * (participants, placed, nowhere, first_choice_pct, rank_hist [{rank,
+ * seats, pct}]), "nowhere" (up to 500 people, with "nowhere_total"),
+ * "sessions" (each with placed, fill_pct and "mix" [{sector, name, n,
+ * pct}]), "diff" (added, removed, kept, moved_tables, published_moved)
+ * and "current" (placed, published, pinned); names in lang.  Errors:
+ * APP_EINVALID (pins that cannot be honoured), APP_EUNAVAILABLE.
+ */
+JsonObject *app_allocation_preview(const struct app *app, const char *lang,
+    GError **error);
+/* Runs the allocator and writes its placements (admin); audited as
+ * "allocation.apply".  report as app_allocate's. */
+gboolean app_allocation_apply(const struct app *app,
+    const struct app_actor *actor, struct app_alloc_report *report,
+    GError **error);
+
+/* A session's seating (transfer full): "session", "tables" [{table_no,
+ * people [...]}] for tables 1..n (and any beyond that hold people),
+ * "sessions" (the event's sessions, for a move), "placed".  APP_ENOTFOUND
+ * for a session not in the event. */
+JsonObject *app_seating_view(const struct app *app, gint64 session_id,
+    const char *lang, GError **error);
+
+enum app_seating_action {
+	APP_SEATING_MOVE,	/* to another session and/or table */
+	APP_SEATING_PIN,
+	APP_SEATING_UNPIN,
+	APP_SEATING_BAN,	/* never in this session; leaves it now */
+	APP_SEATING__MAX
+};
+struct app_seating_change {
+	enum app_seating_action	 action;
+	gint64			 participant_id;
+	gint64			 session_id;	/* where they sit now */
+	gint64			 to_session;	/* move: 0 = the same */
+	gint64			 table_no;	/* move: 0 = the least full */
+	bool			 override;	/* accept sector/org limits */
+};
+/*
+ * Changes one placement (admin).  A move is checked against the rules:
+ * capacity, the table's seats, one session per slot, a ban (never
+ * overridable), the sector share and the organisation limit (overridable
+ * with override).  A move pins the new placement (assignment.pinned and a
+ * "pin" rule), so the next allocation run keeps it.  When a rule says
+ * no, returns FALSE with APP_EINVALID and *refused (transfer full) gets
+ * {"broken": [{rule, overridable, have, seats, limit, sector_nb,
+ * sector_en, organisation, clash_nb, clash_en, table_no}]}.  Audited as
+ * "seating.move", "seating.pin", "seating.unpin" or "seating.ban", with
+ * the overridden rules in "after".  APP_ENOTFOUND: no such placement.
+ */
+gboolean app_seating_change(const struct app *app,
+    const struct app_actor *actor, const struct app_seating_change *c,
+    JsonObject **refused, GError **error);
+
+/* What app_publish would queue now, counted in a transaction that is
+ * rolled back: nothing is queued or marked. */
+gboolean app_publish_preview(const struct app *app,
+    struct app_publish_counts *out, GError **error);
+/* app_publish for an organiser (admin), audited as "allocation.publish"
+ * in the same transaction. */
+gboolean app_publish_confirm(const struct app *app,
+    const struct app_actor *actor, struct app_publish_counts *out,
+    GError **error);
 
 #endif

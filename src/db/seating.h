@@ -1,7 +1,65 @@
 /*
- * seating.h -- queries for the console area "seating" (included by db.h).
+ * seating.h -- queries for the console area "seating" (included by db.h):
+ * sessions with their limits, who sits where, the counts a manual move
+ * is checked against, placements and placement rules (pin, ban), and the
+ * figures of an allocation preview.
+ *
+ * Rows come back as JsonObjects (transfer full); ids are bigint.  Arrays
+ * of ids are passed as PostgreSQL array text ("{1,2,3}").
  */
 #ifndef SUMMIT_DB_SEATING_H
 #define SUMMIT_DB_SEATING_H
+
+/* The event's sessions (session_id 0) or one session, in slot order,
+ * with slot times, limits and "sector_limit" (capacity * share / 100);
+ * titles in both languages. */
+JsonArray *db_seating_sessions(DbConn *conn, gint64 event_id,
+    gint64 session_id, GError **error);
+/* The people placed in a session, by table and name. */
+JsonArray *db_seating_people(DbConn *conn, gint64 session_id,
+    GError **error);
+/* The counts a placement of participant in session (at table) is
+ * checked against, leaving the participant out: placed, same_sector,
+ * same_org, at_table, banned, and the clashing session of the same slot
+ * other than from_session (clash_id 0 if none).  DB_ENOTFOUND if the
+ * participant is not in the event. */
+JsonObject *db_seating_check(DbConn *conn, gint64 event_id,
+    gint64 participant_id, gint64 session_id, gint64 from_session,
+    gint64 table_no, GError **error);
+/* The least filled table of a session (1..tables). */
+gint64 db_seating_free_table(DbConn *conn, gint64 session_id, gint64 tables,
+    GError **error);
+/* One placement, locked; DB_ENOTFOUND if there is none. */
+JsonObject *db_seating_assignment_lock(DbConn *conn, gint64 event_id,
+    gint64 participant_id, gint64 session_id, GError **error);
+/* Places (or re-seats) a participant; returns the row written. */
+JsonObject *db_seating_assignment_put(DbConn *conn, gint64 event_id,
+    gint64 participant_id, gint64 session_id, gint64 table_no, bool pinned,
+    GError **error);
+gboolean db_seating_assignment_delete(DbConn *conn, gint64 participant_id,
+    gint64 session_id, GError **error);
+gboolean db_seating_assignment_pin(DbConn *conn, gint64 participant_id,
+    gint64 session_id, bool pinned, GError **error);
+/* Sets the rule (kind "pin" or "ban") for participant and session,
+ * replacing any other; rule_delete removes it if it is of kind. */
+gboolean db_seating_rule_put(DbConn *conn, gint64 event_id,
+    gint64 participant_id, gint64 session_id, const char *kind,
+    GError **error);
+gboolean db_seating_rule_delete(DbConn *conn, gint64 participant_id,
+    gint64 session_id, const char *kind, GError **error);
+/* Preview: per (session_id, sector) the count "n" of the placements
+ * given as two parallel id arrays. */
+JsonArray *db_seating_mix(DbConn *conn, const char *participants,
+    const char *sessions, GError **error);
+/* Preview: confirmed participants with a ranking (or a pin) who are not
+ * among placed (an id array), by name, at most limit, each with "total"
+ * (how many there are in all). */
+JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
+    const char *placed, gint64 limit, GError **error);
+/* The current placements: "placed", "published", "pinned". */
+JsonObject *db_seating_current(DbConn *conn, gint64 event_id,
+    GError **error);
+/* The event's sectors (code, name_nb, name_en) in their order. */
+JsonArray *db_seating_sectors(DbConn *conn, gint64 event_id, GError **error);
 
 #endif

@@ -1,10 +1,388 @@
 /*
- * console_seating.c -- Allocation and seating in the console: preview, diff, apply, move, pin, ban, seating plans, name cards, publish.
+ * console_seating.c -- allocation and seating in the console: the
+ * allocation preview with its diff, applying it, a session's seating with
+ * move, pin, unpin and ban, printable seating plans and name cards, and
+ * publishing.
  *
- * (Being written: the route table below is what server.c serves.)
+ * Reading pages need "staff"; every change needs "admin" (checked here
+ * and again in the use case).  A move the rules refuse is answered 400
+ * with the seating page again and, above it, each broken rule in words
+ * ("the session would have 6 of 10 seats from Business; the limit is
+ * 5"); an admin may tick "override" for the sector and organisation
+ * limits only.  The allocation page runs a dry run on every view: it
+ * writes an allocation_run record and nothing else.
  */
 #include "web/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+static JsonObject *
+texts(struct web_req *req)
+{
+	return req->web->catalog[web_lang_index(req->lang)];
+}
+
+static const char *
+text(struct web_req *req, const char *key)
+{
+	JsonObject *t = texts(req);
+
+	return json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key;
+}
+
+static gint64
+parse_id(const char *s, gint64 min)
+{
+	guint64 v = 0;
+
+	if (s == NULL || *s == '\0' || !g_ascii_string_to_unsigned(s, 10,
+	    (guint64)min, G_MAXINT32, &v, NULL))
+		return -1;
+	return (gint64)v;
+}
+
+/* The catalog text key, with {name} replaced by each member of b. */
+static char *
+rule_message(struct web_req *req, JsonObject *b)
+{
+	g_autofree char *key = g_strconcat("seating_rule_",
+	    json_object_get_string_member(b, "rule"), NULL);
+	GString *s = g_string_new(text(req, key));
+	g_autoptr(GList) members = json_object_get_members(b);
+	bool en = strcmp(req->lang, "en") == 0;
+	GList *l;
+
+	for (l = members; l != NULL; l = l->next) {
+		const char *name = l->data;
+		JsonNode *n = json_object_get_member(b, name);
+		g_autofree char *pat = NULL, *val = NULL;
+
+		/* sector_nb/sector_en and clash_nb/clash_en become {sector}
+		 * and {clash} in the page's language. */
+		if (g_str_has_suffix(name, en ? "_nb" : "_en"))
+			continue;
+		if (g_str_has_suffix(name, "_nb") || g_str_has_suffix(name,
+		    "_en"))
+			pat = g_strdup_printf("{%.*s}", (int)strlen(name) - 3,
+			    name);
+		else
+			pat = g_strdup_printf("{%s}", name);
+		if (json_node_get_value_type(n) == G_TYPE_STRING)
+			val = g_strdup(json_node_get_string(n));
+		else if (json_node_get_value_type(n) == G_TYPE_INT64)
+			val = g_strdup_printf("%" G_GINT64_FORMAT,
+			    json_node_get_int(n));
+		else
+			continue;
+		g_string_replace(s, pat, val, 0);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void
+allocation_page(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *preview;
+	const char *done = web_query(req, "done");
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	preview = app_allocation_preview(req->web->app, req->lang, &error);
+	if (preview == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "seating_allocation"));
+	json_object_set_object_member(ctx, "preview", preview);
+	if (g_strcmp0(done, "applied") == 0)
+		json_object_set_string_member(ctx, "notice",
+		    text(req, "seating_applied"));
+	web_render(req, MHD_HTTP_OK, "console/seating_allocation.html", ctx);
+}
+
+static void
+allocation_apply(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	struct app_alloc_report rep = { 0 };
+
+	(void)arg;
+	if (!console_auth(req, "admin"))
+		return;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if (!app_allocation_apply(req->web->app, &req->actor, &rep, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	app_alloc_report_clear(&rep);
+	web_redirect(req, "/console/allocation?done=applied");
+}
+
+/* The seating of session id in template name, with status. */
+static void
+seating_render(struct web_req *req, gint64 id, const char *name,
+    unsigned status, JsonObject *refused, const char *done)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *view;
+
+	view = app_seating_view(req->web->app, id, req->lang, &error);
+	if (view == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_string_member(ctx, "page_title",
+	    json_object_get_string_member(json_object_get_object_member(view,
+	    "session"), "title"));
+	json_object_set_object_member(ctx, "view", view);
+	if (done != NULL) {
+		g_autofree char *key = g_strconcat("seating_done_", done, NULL);
+
+		if (json_object_has_member(texts(req), key))
+			json_object_set_string_member(ctx, "notice",
+			    text(req, key));
+	}
+	if (refused != NULL)
+		json_object_set_object_member(ctx, "refused",
+		    json_object_ref(refused));
+	web_render(req, status, name, ctx);
+}
+
+static gint64
+session_arg(struct web_req *req, const char *arg)
+{
+	gint64 id = parse_id(arg, 1);
+
+	if (id < 0)
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+	return id;
+}
+
+static void
+seating_page(struct web_req *req, const char *arg)
+{
+	gint64 id;
+
+	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
+		return;
+	seating_render(req, id, "console/seating_session.html", MHD_HTTP_OK,
+	    NULL, web_query(req, "done"));
+}
+
+static void
+seating_plan(struct web_req *req, const char *arg)
+{
+	gint64 id;
+
+	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
+		return;
+	seating_render(req, id, "console/seating_plan.html", MHD_HTTP_OK,
+	    NULL, NULL);
+}
+
+static void
+seating_cards(struct web_req *req, const char *arg)
+{
+	gint64 id;
+
+	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
+		return;
+	seating_render(req, id, "console/seating_cards.html", MHD_HTTP_OK,
+	    NULL, NULL);
+}
+
+static const char *const action_words[APP_SEATING__MAX] = {
+	[APP_SEATING_MOVE] = "move",
+	[APP_SEATING_PIN] = "pin",
+	[APP_SEATING_UNPIN] = "unpin",
+	[APP_SEATING_BAN] = "ban",
+};
+
+/* A 400 answer: the page again with one message of its own. */
+static void
+seating_refuse(struct web_req *req, gint64 id, const char *message,
+    gint64 participant_id)
+{
+	g_autoptr(JsonObject) refused = json_object_new();
+	JsonArray *msgs = json_array_new();
+	JsonObject *m = json_object_new();
+
+	json_object_set_string_member(m, "message", message);
+	json_array_add_object_element(msgs, m);
+	json_object_set_array_member(refused, "messages", msgs);
+	json_object_set_int_member(refused, "participant_id", participant_id);
+	seating_render(req, id, "console/seating_session.html",
+	    MHD_HTTP_BAD_REQUEST, refused, NULL);
+}
+
+static void
+seating_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) refused = NULL;
+	g_autofree char *to = NULL;
+	struct app_seating_change c = { 0 };
+	const char *action, *table;
+	gint64 id;
+	guint i;
+
+	if (!console_auth(req, "admin") || (id = session_arg(req, arg)) < 0)
+		return;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	action = g_hash_table_lookup(form, "action");
+	for (i = 0; i < APP_SEATING__MAX; i++)
+		if (g_strcmp0(action, action_words[i]) == 0)
+			break;
+	c.action = i;
+	c.session_id = id;
+	c.participant_id = parse_id(g_hash_table_lookup(form, "participant"),
+	    1);
+	if (i == APP_SEATING__MAX || c.participant_id < 0) {
+		seating_refuse(req, id, text(req, "seating_bad_form"), 0);
+		return;
+	}
+	if (c.action == APP_SEATING_MOVE) {
+		const char *s = g_hash_table_lookup(form, "to_session");
+
+		c.to_session = s == NULL || *s == '\0' ? id : parse_id(s, 1);
+		table = g_hash_table_lookup(form, "table");
+		c.table_no = table == NULL || *table == '\0' ? 0 :
+		    parse_id(table, 1);
+		if (c.to_session < 0 || c.table_no < 0) {
+			seating_refuse(req, id, text(req, "seating_bad_table"),
+			    c.participant_id);
+			return;
+		}
+		if (c.to_session == id && c.table_no == 0) {
+			seating_refuse(req, id, text(req, "seating_no_change"),
+			    c.participant_id);
+			return;
+		}
+		c.override = g_hash_table_lookup(form, "override") != NULL;
+	}
+	if (!app_seating_change(req->web->app, &req->actor, &c, &refused,
+	    &error)) {
+		if (refused != NULL) {
+			JsonArray *broken = json_object_get_array_member(
+			    refused, "broken");
+			JsonArray *msgs = json_array_new();
+			bool may_override = true;
+
+			for (i = 0; i < json_array_get_length(broken); i++) {
+				JsonObject *b = json_array_get_object_element(
+				    broken, i), *m = json_object_new();
+				g_autofree char *msg = rule_message(req, b);
+
+				json_object_set_string_member(m, "message",
+				    msg);
+				json_object_set_string_member(m, "rule",
+				    json_object_get_string_member(b, "rule"));
+				json_array_add_object_element(msgs, m);
+				if (!json_object_get_boolean_member(b,
+				    "overridable"))
+					may_override = false;
+			}
+			json_object_set_array_member(refused, "messages", msgs);
+			json_object_set_boolean_member(refused, "may_override",
+			    may_override);
+			json_object_set_int_member(refused, "participant_id",
+			    c.participant_id);
+			json_object_set_int_member(refused, "to_session",
+			    c.to_session);
+			json_object_set_int_member(refused, "table_no",
+			    c.table_no);
+			seating_render(req, id, "console/seating_session.html",
+			    MHD_HTTP_BAD_REQUEST, refused, NULL);
+		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
+		    APP_EINVALID))
+			seating_refuse(req, id, text(req, "seating_bad_table"),
+			    c.participant_id);
+		else
+			web_app_error(req, error);
+		return;
+	}
+	to = g_strdup_printf("/console/sessions/%" G_GINT64_FORMAT
+	    "/seating?done=%s", id, action_words[c.action]);
+	web_redirect(req, to);
+}
+
+static void
+publish_set(JsonObject *ctx, const struct app_publish_counts *n)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_int_member(o, "invites", n->invites);
+	json_object_set_int_member(o, "updates", n->updates);
+	json_object_set_int_member(o, "cancels", n->cancels);
+	json_object_set_boolean_member(o, "any", n->invites + n->updates +
+	    n->cancels > 0);
+	json_object_set_object_member(ctx, "counts", o);
+}
+
+static void
+publish_page(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	struct app_publish_counts n;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	if (!app_publish_preview(req->web->app, &n, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "seating_publish"));
+	publish_set(ctx, &n);
+	if (g_strcmp0(web_query(req, "done"), "published") == 0)
+		json_object_set_string_member(ctx, "notice",
+		    text(req, "seating_published"));
+	web_render(req, MHD_HTTP_OK, "console/seating_publish.html", ctx);
+}
+
+static void
+publish_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	struct app_publish_counts n;
+
+	(void)arg;
+	if (!console_auth(req, "admin"))
+		return;
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	if (!app_publish_confirm(req->web->app, &req->actor, &n, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	web_redirect(req, "/console/publish?done=published");
+}
 
 const struct web_route console_seating_routes[] = {
+	{ "GET", "/console/allocation", allocation_page },
+	{ "POST", "/console/allocation/apply", allocation_apply },
+	{ "GET", "/console/sessions/*/seating", seating_page },
+	{ "POST", "/console/sessions/*/seating", seating_post },
+	{ "GET", "/console/sessions/*/plan", seating_plan },
+	{ "GET", "/console/sessions/*/cards", seating_cards },
+	{ "GET", "/console/publish", publish_page },
+	{ "POST", "/console/publish", publish_post },
 	{ NULL, NULL, NULL },
 };
