@@ -49,6 +49,7 @@ struct app {
 struct app_registration {
 	const char	*name, *email, *organisation, *sector, *role, *needs;
 	const char	*language;
+	const char	*invitation_code;	/* invitation mode only */
 	gint64		 sessions[APP_MAX_RANKS];	/* rank 1 first */
 	size_t		 nsessions;
 };
@@ -62,8 +63,11 @@ enum app_reg_outcome {
  * Registers r for the current event.  A second registration with the same
  * e-mail changes nothing but sends the link again, and reports the outcome
  * a first registration would have had now, so the answer reveals nothing.
- * Errors: APP_EINVALID (error message names the field: "sector" or
- * "sessions"), APP_ECLOSED, APP_EUNAVAILABLE, APP_EINTERNAL.
+ * In invitation mode the invitation code is checked and one use of it
+ * taken in the same transaction (not for a known e-mail).
+ * Errors: APP_EINVALID (error message names the field: "sector",
+ * "sessions" or "invitation_code"), APP_ECLOSED, APP_EUNAVAILABLE,
+ * APP_EINTERNAL.
  */
 gboolean app_register(const struct app *app, const struct app_registration *r,
     enum app_reg_outcome *outcome, GError **error);

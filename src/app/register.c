@@ -25,6 +25,38 @@ register_again(const struct app *app, DbConn *conn, gint64 event_id,
 	    error);
 }
 
+/*
+ * In invitation mode the code must be good for this e-mail.  A known
+ * e-mail (who registers again and gets the link again) only has it
+ * checked; anyone else takes one use of it, the row locked until the
+ * registration commits.  *code_id stays 0 when no use was taken.
+ */
+static gboolean
+invitation_check(DbConn *conn, gint64 event_id,
+    const struct app_registration *r, gint64 *code_id, char **sector,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) known = NULL;
+	g_autofree char *mode = NULL;
+	gint64 checked = 0;
+
+	*code_id = 0;
+	if ((mode = db_setup_invitation_mode(conn, event_id, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (strcmp(mode, "invitation") != 0)
+		return TRUE;
+	known = db_participant_by_email(conn, event_id, r->email, &dberr);
+	if (known == NULL &&
+	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (known != NULL)
+		return app_setup_code_take(conn, event_id, r->invitation_code,
+		    r->email, false, &checked, sector, error);
+	return app_setup_code_take(conn, event_id, r->invitation_code,
+	    r->email, true, code_id, sector, error);
+}
+
 gboolean
 app_register(const struct app *app, const struct app_registration *r,
     enum app_reg_outcome *outcome, GError **error)
@@ -37,6 +69,8 @@ app_register(const struct app *app, const struct app_registration *r,
 	gint64 event_id, id = 0;
 	bool got = false;
 	struct db_participant_new pn;
+	gint64 code_id = 0;
+	g_autofree char *forced_sector = NULL;
 
 	for (size_t i = 0; i < r->nsessions; i++)
 		for (size_t j = 0; j < i; j++)
@@ -61,16 +95,27 @@ app_register(const struct app *app, const struct app_registration *r,
 	}
 	if (!db_begin(conn, &dberr))
 		goto dbfail;
+	if (!invitation_check(conn, event_id, r, &code_id, &forced_sector,
+	    error))
+		goto out;
 
 	pn = (struct db_participant_new){ .event_id = event_id,
 	    .name = r->name, .email = r->email,
-	    .organisation = r->organisation, .sector = r->sector,
+	    .organisation = r->organisation,
+	    .sector = forced_sector != NULL && *forced_sector != '\0' ?
+	    forced_sector : r->sector,
 	    .role = r->role ? r->role : "", .needs = r->needs ? r->needs : "",
 	    .language = r->language, .hold_hours = app->conf->hold_hours };
 	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
 	    &id, &got, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_clear_error(&dberr);
+			/* Registered meanwhile: give the code's use back. */
+			if (code_id != 0) {
+				db_rollback(conn);
+				if (!db_begin(conn, &dberr))
+					goto dbfail;
+			}
 			if (!register_again(app, conn, event_id, r->email,
 			    &dberr) || !db_commit(conn, &dberr))
 				goto dbfail;
@@ -94,6 +139,9 @@ app_register(const struct app *app, const struct app_registration *r,
 		goto dbfail;
 	}
 
+	if (code_id != 0 &&
+	    !db_setup_participant_set_code(conn, id, code_id, &dberr))
+		goto dbfail;
 	me = json_object_new();
 	json_object_set_int_member(me, "id", id);
 	json_object_set_string_member(me, "name", r->name);

@@ -1,10 +1,1103 @@
 /*
- * console_setup.c -- Event set-up in the console: event, slots, sessions, sectors, invitation codes.
+ * console_setup.c -- Event set-up in the console: the event's settings,
+ * slots, sessions, sectors and invitation codes.
  *
- * (Being written: the route table below is what server.c serves.)
+ * Staff see every page read-only (the form's fieldset is disabled);
+ * every POST needs an admin, checked here and again in the use case.  A
+ * form with a mistake comes back (400) with what was typed and a message
+ * beside each wrong field; a change answers 303 back to the page.
  */
 #include "web/internal.h"
+#include "base/base.h"
+#include "form/form.h"
+
+#include <string.h>
+
+/* The public event page is cached for a second: a change shows at once. */
+static void
+public_cache_clear(struct web_req *req)
+{
+	struct web *web = req->web;
+	size_t i;
+
+	g_mutex_lock(&web->cache_lock);
+	for (i = 0; i < G_N_ELEMENTS(web->event_page); i++)
+		g_clear_pointer(&web->event_page[i], g_bytes_unref);
+	g_mutex_unlock(&web->cache_lock);
+}
+
+static const char *
+text(struct web_req *req, const char *key)
+{
+	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
+
+	return json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key;
+}
+
+static void
+field_error(struct web_req *req, JsonObject *errors, const char *field,
+    const char *key)
+{
+	if (!json_object_has_member(errors, field))
+		json_object_set_string_member(errors, field, text(req, key));
+}
+
+/* Runs form_validate and puts a message beside each wrong field. */
+static void
+check_fields(struct web_req *req, GHashTable *form,
+    const struct form_field *fields, size_t n, struct form_value *v,
+    JsonObject *errors)
+{
+	static const char *const keys[FORM_FIELD__MAX] = {
+		[FORM_FIELD_OK] = "",
+		[FORM_FIELD_MISSING] = "err_missing",
+		[FORM_FIELD_TOOLONG] = "err_toolong",
+		[FORM_FIELD_INVALID] = "err_invalid",
+		[FORM_FIELD_CONTROL] = "err_control",
+		[FORM_FIELD_RANGE] = "setup_err_range",
+	};
+	size_t i;
+
+	form_validate(form, fields, n, v);
+	for (i = 0; i < n; i++)
+		if (v[i].err != FORM_FIELD_OK)
+			field_error(req, errors, fields[i].name, keys[v[i].err]);
+}
+
+/*
+ * A local date-time "YYYY-MM-DDTHH:MM" (or with a space; seconds are
+ * dropped), checked as a real calendar date; NULL if it is not one
+ * (transfer full).
+ */
+static char *
+parse_local_time(const char *s)
+{
+	unsigned y, mo, d, h, mi;
+
+	if (s == NULL || strlen(s) < 16 || strlen(s) > 19 ||
+	    (s[10] != 'T' && s[10] != ' '))
+		return NULL;
+	for (size_t i = 0; i < 16; i++) {
+		bool sep = i == 4 || i == 7 || i == 10 || i == 13;
+
+		if (!sep && !g_ascii_isdigit(s[i]))
+			return NULL;
+	}
+	if (s[4] != '-' || s[7] != '-' || s[13] != ':')
+		return NULL;
+	if (strlen(s) > 16 && (strlen(s) != 19 || s[16] != ':' ||
+	    !g_ascii_isdigit(s[17]) || !g_ascii_isdigit(s[18])))
+		return NULL;
+	y = (unsigned)g_ascii_strtoull(s, NULL, 10);
+	mo = (unsigned)g_ascii_strtoull(s + 5, NULL, 10);
+	d = (unsigned)g_ascii_strtoull(s + 8, NULL, 10);
+	h = (unsigned)g_ascii_strtoull(s + 11, NULL, 10);
+	mi = (unsigned)g_ascii_strtoull(s + 14, NULL, 10);
+	if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y) ||
+	    h > 23 || mi > 59)
+		return NULL;
+	return g_strdup_printf("%04u-%02u-%02uT%02u:%02u", y, mo, d, h, mi);
+}
+
+/* Checks a date-time field into *out; a message when it is bad. */
+static void
+check_time(struct web_req *req, JsonObject *errors, const char *field,
+    const struct form_value *v, char **out)
+{
+	if (v->str == NULL)
+		return;		/* missing: already said */
+	if ((*out = parse_local_time(v->str)) == NULL)
+		field_error(req, errors, field, "setup_err_datetime");
+}
+
+/* What was typed, for the form again (all but the CSRF token). */
+static JsonObject *
+form_values(GHashTable *form)
+{
+	JsonObject *values = json_object_new();
+	GHashTableIter it;
+	gpointer k, val;
+
+	g_hash_table_iter_init(&it, form);
+	while (g_hash_table_iter_next(&it, &k, &val))
+		if (strcmp(k, "_csrf") != 0)
+			json_object_set_string_member(values, k, val);
+	return values;
+}
+
+/* The page ctx with "v" (values), "err" and "has_errors". */
+static JsonObject *
+form_ctx(struct web_req *req, JsonObject *values, JsonObject *errors)
+{
+	JsonObject *ctx = console_ctx(req);
+
+	json_object_set_object_member(ctx, "v", values);
+	json_object_set_object_member(ctx, "err",
+	    errors ? json_object_ref(errors) : json_object_new());
+	json_object_set_boolean_member(ctx, "has_errors",
+	    errors != NULL && json_object_get_size(errors) > 0);
+	if (web_query(req, "done") != NULL)
+		json_object_set_string_member(ctx, "notice",
+		    text(req, "setup_saved"));
+	return ctx;
+}
+
+/* An id from the path, or -1. */
+static gint64
+path_id(const char *arg)
+{
+	gint64 id;
+
+	if (arg == NULL || !g_ascii_string_to_signed(arg, 10, 1, G_MAXINT64,
+	    &id, NULL))
+		return -1;
+	return id;
+}
+
+/* POST: a form from an admin with a good CSRF token, or NULL (answered). */
+static GHashTable *
+admin_form(struct web_req *req)
+{
+	GHashTable *form;
+
+	if (!console_auth(req, "admin"))
+		return NULL;
+	if ((form = web_form(req)) == NULL)
+		return NULL;
+	if (!web_csrf_ok(req, form)) {
+		g_hash_table_unref(form);
+		return NULL;
+	}
+	return form;
+}
+
+/* ---- The event ---- */
+
+enum ev_field {
+	EV_NAME_NB, EV_NAME_EN, EV_DESC_NB, EV_DESC_EN, EV_VENUE, EV_TIMEZONE,
+	EV_STARTS, EV_ENDS, EV_OPENS, EV_CLOSES, EV_CAPACITY, EV_MODE,
+	EV_MAILBOX, EV__MAX
+};
+static const struct form_field ev_fields[EV__MAX] = {
+	[EV_NAME_NB] = { "name_nb", FORM_LINE, 200, true, 0, 0 },
+	[EV_NAME_EN] = { "name_en", FORM_LINE, 200, true, 0, 0 },
+	[EV_DESC_NB] = { "description_nb", FORM_BLOCK, 5000, false, 0, 0 },
+	[EV_DESC_EN] = { "description_en", FORM_BLOCK, 5000, false, 0, 0 },
+	[EV_VENUE] = { "venue", FORM_LINE, 200, false, 0, 0 },
+	[EV_TIMEZONE] = { "timezone", FORM_LINE, 64, true, 0, 0 },
+	[EV_STARTS] = { "starts_at", FORM_LINE, 19, true, 0, 0 },
+	[EV_ENDS] = { "ends_at", FORM_LINE, 19, true, 0, 0 },
+	[EV_OPENS] = { "registration_opens", FORM_LINE, 19, true, 0, 0 },
+	[EV_CLOSES] = { "registration_closes", FORM_LINE, 19, true, 0, 0 },
+	[EV_CAPACITY] = { "capacity", FORM_INT, 7, true, 0, 1000000 },
+	[EV_MODE] = { "invitation_mode", FORM_LINE, 10, true, 0, 0 },
+	[EV_MAILBOX] = { "mailbox", FORM_EMAIL, 254, true, 0, 0 },
+};
+
+static void
+event_render(struct web_req *req, unsigned status, JsonObject *values,
+    JsonObject *errors, JsonObject *event)
+{
+	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors);
+	const char *mode = json_object_has_member(values, "invitation_mode") ?
+	    json_object_get_string_member(values, "invitation_mode") : "";
+
+	json_object_set_boolean_member(values, "mode_invitation",
+	    g_strcmp0(mode, "invitation") == 0);
+	json_object_set_boolean_member(values, "mode_open",
+	    g_strcmp0(mode, "invitation") != 0);
+	if (event != NULL)
+		json_object_set_int_member(ctx, "held", db_int(event, "held"));
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_event_title"));
+	web_render(req, status, "console/setup_event.html", ctx);
+}
+
+static void
+setup_event_get(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ev = NULL;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	if ((ev = app_setup_event(req->web->app, &req->actor, &error)) ==
+	    NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	event_render(req, MHD_HTTP_OK, json_object_ref(ev), NULL, ev);
+}
+
+static void
+setup_event_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	g_autofree char *starts = NULL, *ends = NULL, *opens = NULL;
+	g_autofree char *closes = NULL, *capacity = NULL;
+	struct form_value v[EV__MAX];
+	struct db_setup_event e;
+
+	(void)arg;
+	if ((form = admin_form(req)) == NULL)
+		return;
+	check_fields(req, form, ev_fields, EV__MAX, v, errors);
+	if (v[EV_TIMEZONE].str != NULL) {
+		GTimeZone *tz = g_time_zone_new_identifier(v[EV_TIMEZONE].str);
+
+		/* Only IANA names: no offsets like "+02:00", no "local". */
+		if (tz == NULL || strchr(v[EV_TIMEZONE].str, '/') == NULL)
+			field_error(req, errors, "timezone",
+			    "setup_err_timezone");
+		if (tz != NULL)
+			g_time_zone_unref(tz);
+	}
+	check_time(req, errors, "starts_at", &v[EV_STARTS], &starts);
+	check_time(req, errors, "ends_at", &v[EV_ENDS], &ends);
+	check_time(req, errors, "registration_opens", &v[EV_OPENS], &opens);
+	check_time(req, errors, "registration_closes", &v[EV_CLOSES],
+	    &closes);
+	if (starts != NULL && ends != NULL && strcmp(ends, starts) <= 0)
+		field_error(req, errors, "ends_at", "setup_err_order");
+	if (opens != NULL && closes != NULL && strcmp(closes, opens) <= 0)
+		field_error(req, errors, "registration_closes",
+		    "setup_err_order");
+	if (v[EV_MODE].str != NULL && strcmp(v[EV_MODE].str, "open") != 0 &&
+	    strcmp(v[EV_MODE].str, "invitation") != 0)
+		field_error(req, errors, "invitation_mode", "err_invalid");
+
+	if (json_object_get_size(errors) == 0) {
+		capacity = g_strdup_printf("%" G_GINT64_FORMAT,
+		    v[EV_CAPACITY].num);
+		e = (struct db_setup_event){
+			.name_nb = v[EV_NAME_NB].str,
+			.name_en = v[EV_NAME_EN].str,
+			.description_nb = v[EV_DESC_NB].str ?
+			    v[EV_DESC_NB].str : "",
+			.description_en = v[EV_DESC_EN].str ?
+			    v[EV_DESC_EN].str : "",
+			.venue = v[EV_VENUE].str ? v[EV_VENUE].str : "",
+			.timezone = v[EV_TIMEZONE].str, .starts_at = starts,
+			.ends_at = ends, .registration_opens = opens,
+			.registration_closes = closes, .capacity = capacity,
+			.invitation_mode = v[EV_MODE].str,
+			.mailbox = v[EV_MAILBOX].str,
+		};
+		if (app_setup_event_update(req->web->app, &req->actor, &e,
+		    &error)) {
+			form_values_clear(v, EV__MAX);
+			public_cache_clear(req);
+			web_redirect(req, "/console/event?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			form_values_clear(v, EV__MAX);
+			web_app_error(req, error);
+			return;
+		}
+		if (strcmp(error->message, "capacity_held") == 0)
+			field_error(req, errors, "capacity",
+			    "setup_err_capacity_held");
+		else
+			field_error(req, errors, "name_nb", "setup_err_refused");
+	}
+	form_values_clear(v, EV__MAX);
+	event_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors,
+	    NULL);
+}
+
+/* ---- Slots and sessions ---- */
+
+static void
+programme_render(struct web_req *req, unsigned status, JsonObject *values,
+    JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *prog;
+
+	prog = app_setup_programme(req->web->app, &req->actor, &error);
+	if (prog == NULL) {
+		json_object_unref(values);
+		web_app_error(req, error);
+		return;
+	}
+	ctx = form_ctx(req, values, errors);
+	json_object_set_object_member(ctx, "prog", prog);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_programme_title"));
+	web_render(req, status, "console/setup_programme.html", ctx);
+}
+
+static void
+setup_programme_get(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	programme_render(req, MHD_HTTP_OK, json_object_new(), NULL);
+}
+
+enum slot_field { SL_STARTS, SL_ENDS, SL__MAX };
+static const struct form_field slot_fields[SL__MAX] = {
+	[SL_STARTS] = { "starts_at", FORM_LINE, 19, true, 0, 0 },
+	[SL_ENDS] = { "ends_at", FORM_LINE, 19, true, 0, 0 },
+};
+
+/* Checks a slot form; true with *starts and *ends when it is good. */
+static bool
+slot_check(struct web_req *req, GHashTable *form, JsonObject *errors,
+    char **starts, char **ends)
+{
+	struct form_value v[SL__MAX];
+
+	check_fields(req, form, slot_fields, SL__MAX, v, errors);
+	check_time(req, errors, "starts_at", &v[SL_STARTS], starts);
+	check_time(req, errors, "ends_at", &v[SL_ENDS], ends);
+	if (*starts != NULL && *ends != NULL && strcmp(*ends, *starts) <= 0)
+		field_error(req, errors, "ends_at", "setup_err_order");
+	form_values_clear(v, SL__MAX);
+	return json_object_get_size(errors) == 0;
+}
+
+static void
+setup_slot_add(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	g_autofree char *starts = NULL, *ends = NULL;
+	gint64 id;
+
+	(void)arg;
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (slot_check(req, form, errors, &starts, &ends)) {
+		if (app_setup_slot_add(req->web->app, &req->actor, starts,
+		    ends, &id, &error)) {
+			public_cache_clear(req);
+			web_redirect(req, "/console/programme?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			web_app_error(req, error);
+			return;
+		}
+		field_error(req, errors, "ends_at", "setup_err_refused");
+	}
+	programme_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors);
+}
+
+static void
+slot_render(struct web_req *req, unsigned status, gint64 id,
+    JsonObject *values, JsonObject *errors)
+{
+	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors);
+
+	json_object_set_int_member(ctx, "slot_id", id);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_slot_title"));
+	web_render(req, status, "console/setup_slot.html", ctx);
+}
+
+/* The slot with this id from the programme, or NULL (answered). */
+static JsonObject *
+slot_find(struct web_req *req, gint64 id)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) prog = NULL;
+	JsonArray *slots;
+	guint i;
+
+	if ((prog = app_setup_programme(req->web->app, &req->actor,
+	    &error)) == NULL) {
+		web_app_error(req, error);
+		return NULL;
+	}
+	slots = json_object_get_array_member(prog, "slots");
+	for (i = 0; i < json_array_get_length(slots); i++) {
+		JsonObject *sl = json_array_get_object_element(slots, i);
+
+		if (db_int(sl, "id") == id)
+			return json_object_ref(sl);
+	}
+	web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+	return NULL;
+}
+
+static void
+setup_slot_get(struct web_req *req, const char *arg)
+{
+	g_autoptr(JsonObject) sl = NULL;
+	gint64 id = path_id(arg);
+
+	if (!console_auth(req, "staff"))
+		return;
+	if (id < 0) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if ((sl = slot_find(req, id)) == NULL)
+		return;
+	slot_render(req, MHD_HTTP_OK, id, json_object_ref(sl), NULL);
+}
+
+static void
+setup_slot_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	g_autofree char *starts = NULL, *ends = NULL;
+	gint64 id = path_id(arg);
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (id < 0) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if (slot_check(req, form, errors, &starts, &ends)) {
+		if (app_setup_slot_update(req->web->app, &req->actor, id,
+		    starts, ends, &error)) {
+			public_cache_clear(req);
+			web_redirect(req, "/console/programme?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			web_app_error(req, error);
+			return;
+		}
+		field_error(req, errors, "ends_at", "setup_err_refused");
+	}
+	slot_render(req, MHD_HTTP_BAD_REQUEST, id, form_values(form), errors);
+}
+
+static void
+setup_slot_delete(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	g_autoptr(JsonObject) sl = NULL;
+	gint64 id = path_id(arg);
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (id < 0) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if (app_setup_slot_delete(req->web->app, &req->actor, id, &error)) {
+		public_cache_clear(req);
+		web_redirect(req, "/console/programme?done=1");
+		return;
+	}
+	if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
+		web_app_error(req, error);
+		return;
+	}
+	if ((sl = slot_find(req, id)) == NULL)
+		return;
+	field_error(req, errors, "delete", "setup_err_slot_in_use");
+	slot_render(req, MHD_HTTP_CONFLICT, id, json_object_ref(sl), errors);
+}
+
+enum ses_field {
+	SE_SLOT, SE_CODE, SE_TITLE_NB, SE_TITLE_EN, SE_DESC_NB, SE_DESC_EN,
+	SE_ROOM, SE_CAPACITY, SE_TABLES, SE_SEATS, SE_SHARE, SE_ORG,
+	SE__MAX
+};
+static const struct form_field ses_fields[SE__MAX] = {
+	[SE_SLOT] = { "slot_id", FORM_INT, 20, true, 1, G_MAXINT64 },
+	[SE_CODE] = { "code", FORM_LINE, 64, false, 0, 0 },
+	[SE_TITLE_NB] = { "title_nb", FORM_LINE, 200, true, 0, 0 },
+	[SE_TITLE_EN] = { "title_en", FORM_LINE, 200, true, 0, 0 },
+	[SE_DESC_NB] = { "description_nb", FORM_BLOCK, 5000, false, 0, 0 },
+	[SE_DESC_EN] = { "description_en", FORM_BLOCK, 5000, false, 0, 0 },
+	[SE_ROOM] = { "room", FORM_LINE, 200, false, 0, 0 },
+	[SE_CAPACITY] = { "capacity", FORM_INT, 6, true, 0, 100000 },
+	[SE_TABLES] = { "tables", FORM_INT, 5, true, 1, 10000 },
+	[SE_SEATS] = { "seats_per_table", FORM_INT, 4, true, 1, 1000 },
+	[SE_SHARE] = { "sector_share_pct", FORM_INT, 3, true, 1, 100 },
+	[SE_ORG] = { "org_limit", FORM_INT, 6, true, 1, 100000 },
+};
+
+static bool
+session_code_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 1 || n > 64 || !(g_ascii_islower(s[0]) ||
+	    g_ascii_isdigit(s[0])))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
+		    s[i] != '-')
+			return false;
+	return true;
+}
+
+static void
+session_render(struct web_req *req, unsigned status, gint64 id,
+    JsonObject *values, JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	g_autoptr(JsonObject) prog = NULL;
+	JsonArray *slots;
+	const char *chosen;
+	guint i;
+
+	if ((prog = app_setup_programme(req->web->app, &req->actor,
+	    &error)) == NULL) {
+		json_object_unref(values);
+		web_app_error(req, error);
+		return;
+	}
+	chosen = json_object_has_member(values, "slot_id") ?
+	    json_object_get_string_member(values, "slot_id") : NULL;
+	slots = json_object_get_array_member(prog, "slots");
+	for (i = 0; i < json_array_get_length(slots); i++) {
+		JsonObject *sl = json_array_get_object_element(slots, i);
+		char num[24];
+
+		g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT,
+		    db_int(sl, "id"));
+		json_object_set_boolean_member(sl, "selected",
+		    g_strcmp0(chosen, num) == 0);
+		json_object_remove_member(sl, "sessions_list");
+	}
+	ctx = form_ctx(req, values, errors);
+	json_object_set_array_member(ctx, "slots", json_array_ref(slots));
+	if (id > 0)
+		json_object_set_int_member(ctx, "session_id", id);
+	json_object_set_boolean_member(ctx, "is_new", id <= 0);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_session_title"));
+	web_render(req, status, "console/setup_session.html", ctx);
+}
+
+/* Every member as text, so the form's values compare as strings. */
+static JsonObject *
+row_as_text(JsonObject *row)
+{
+	JsonObject *out = json_object_new();
+	GList *names = json_object_get_members(row), *l;
+
+	for (l = names; l != NULL; l = l->next) {
+		JsonNode *n = json_object_get_member(row, l->data);
+		GType t = json_node_get_value_type(n);
+
+		if (t == G_TYPE_INT64) {
+			char num[24];
+
+			g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT,
+			    json_node_get_int(n));
+			json_object_set_string_member(out, l->data, num);
+		} else
+			json_object_set_member(out, l->data,
+			    json_node_copy(n));
+	}
+	g_list_free(names);
+	return out;
+}
+
+static void
+setup_session_get(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) s = NULL;
+	JsonObject *values;
+	gint64 id;
+
+	if (!console_auth(req, "staff"))
+		return;
+	if (g_strcmp0(arg, "new") == 0) {
+		values = json_object_new();
+		json_object_set_string_member(values, "capacity", "30");
+		json_object_set_string_member(values, "tables", "3");
+		json_object_set_string_member(values, "seats_per_table", "10");
+		json_object_set_string_member(values, "sector_share_pct", "50");
+		json_object_set_string_member(values, "org_limit", "2");
+		if (web_query(req, "slot") != NULL)
+			json_object_set_string_member(values, "slot_id",
+			    web_query(req, "slot"));
+		session_render(req, MHD_HTTP_OK, 0, values, NULL);
+		return;
+	}
+	if ((id = path_id(arg)) < 0) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if ((s = app_setup_session(req->web->app, &req->actor, id,
+	    &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	values = row_as_text(s);
+	json_object_set_boolean_member(values, "cancelled",
+	    g_strcmp0(db_str(s, "status"), "cancelled") == 0);
+	session_render(req, MHD_HTTP_OK, id, values, NULL);
+}
+
+/* Checks and saves a session form: id 0 adds one. */
+static void
+session_save(struct web_req *req, gint64 id)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	struct form_value v[SE__MAX];
+	struct db_setup_session s;
+	char nums[SE__MAX][24];
+	size_t i;
+	gint64 new_id;
+	gboolean ok;
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	check_fields(req, form, ses_fields, SE__MAX, v, errors);
+	if (id == 0 && v[SE_CODE].str != NULL &&
+	    !session_code_ok(v[SE_CODE].str))
+		field_error(req, errors, "code", "setup_err_session_code");
+	if (json_object_get_size(errors) == 0) {
+		for (i = 0; i < SE__MAX; i++)
+			g_snprintf(nums[i], sizeof(nums[i]),
+			    "%" G_GINT64_FORMAT, v[i].num);
+		s = (struct db_setup_session){
+			.slot_id = nums[SE_SLOT], .code = v[SE_CODE].str,
+			.title_nb = v[SE_TITLE_NB].str,
+			.title_en = v[SE_TITLE_EN].str,
+			.description_nb = v[SE_DESC_NB].str ?
+			    v[SE_DESC_NB].str : "",
+			.description_en = v[SE_DESC_EN].str ?
+			    v[SE_DESC_EN].str : "",
+			.room = v[SE_ROOM].str ? v[SE_ROOM].str : "",
+			.capacity = nums[SE_CAPACITY],
+			.tables = nums[SE_TABLES],
+			.seats_per_table = nums[SE_SEATS],
+			.sector_share_pct = nums[SE_SHARE],
+			.org_limit = nums[SE_ORG],
+		};
+		ok = id == 0 ? app_setup_session_add(req->web->app,
+		    &req->actor, &s, &new_id, &error) :
+		    app_setup_session_update(req->web->app, &req->actor, id,
+		    &s, &error);
+		if (ok) {
+			form_values_clear(v, SE__MAX);
+			public_cache_clear(req);
+			web_redirect(req, "/console/programme?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			form_values_clear(v, SE__MAX);
+			web_app_error(req, error);
+			return;
+		}
+		if (strcmp(error->message, "code") == 0)
+			field_error(req, errors, "code", "setup_err_taken");
+		else
+			field_error(req, errors, "slot_id",
+			    "setup_err_refused");
+	}
+	form_values_clear(v, SE__MAX);
+	session_render(req, MHD_HTTP_BAD_REQUEST, id, form_values(form),
+	    errors);
+}
+
+static void
+setup_session_add(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	session_save(req, 0);
+}
+
+static void
+setup_session_post(struct web_req *req, const char *arg)
+{
+	gint64 id = path_id(arg);
+
+	if (id < 0) {
+		if (console_auth(req, "admin"))
+			web_error_page(req, MHD_HTTP_NOT_FOUND,
+			    "error_not_found");
+		return;
+	}
+	session_save(req, id);
+}
+
+static void
+session_status(struct web_req *req, const char *arg, const char *status)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *back = NULL;
+	gint64 id = path_id(arg);
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (id < 0) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if (!app_setup_session_status(req->web->app, &req->actor, id, status,
+	    &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	public_cache_clear(req);
+	back = g_strdup_printf("/console/sessions/%" G_GINT64_FORMAT "?done=1",
+	    id);
+	web_redirect(req, back);
+}
+
+static void
+setup_session_cancel(struct web_req *req, const char *arg)
+{
+	session_status(req, arg, "cancelled");
+}
+
+static void
+setup_session_reinstate(struct web_req *req, const char *arg)
+{
+	session_status(req, arg, "active");
+}
+
+/* ---- Sectors ---- */
+
+enum sec_field { SC_CODE, SC_NAME_NB, SC_NAME_EN, SC_POSITION, SC__MAX };
+static const struct form_field sec_fields[SC__MAX] = {
+	[SC_CODE] = { "code", FORM_LINE, 32, true, 0, 0 },
+	[SC_NAME_NB] = { "name_nb", FORM_LINE, 100, true, 0, 0 },
+	[SC_NAME_EN] = { "name_en", FORM_LINE, 100, true, 0, 0 },
+	[SC_POSITION] = { "position", FORM_INT, 6, false, -100000, 100000 },
+};
+
+/* [a-z][a-z0-9_]{0,31} */
+static bool
+sector_code_ok(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	if (n < 1 || n > 32 || !g_ascii_islower(s[0]))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
+		    s[i] != '_')
+			return false;
+	return true;
+}
+
+static void
+sectors_render(struct web_req *req, unsigned status, const char *edit,
+    JsonObject *values, JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonArray *rows;
+
+	if ((rows = app_setup_sectors(req->web->app, &req->actor, &error)) ==
+	    NULL) {
+		json_object_unref(values);
+		web_app_error(req, error);
+		return;
+	}
+	ctx = form_ctx(req, values, errors);
+	json_object_set_array_member(ctx, "sectors", rows);
+	if (edit != NULL)
+		json_object_set_string_member(ctx, "edit", edit);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_sectors_title"));
+	web_render(req, status, edit != NULL ? "console/setup_sector.html" :
+	    "console/setup_sectors.html", ctx);
+}
+
+static void
+setup_sectors_get(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	sectors_render(req, MHD_HTTP_OK, NULL, json_object_new(), NULL);
+}
+
+static void
+setup_sector_get(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonArray) rows = NULL;
+	guint i;
+
+	if (!console_auth(req, "staff"))
+		return;
+	if ((rows = app_setup_sectors(req->web->app, &req->actor, &error)) ==
+	    NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *s = json_array_get_object_element(rows, i);
+
+		if (g_strcmp0(db_str(s, "code"), arg) == 0) {
+			sectors_render(req, MHD_HTTP_OK, arg, row_as_text(s),
+			    NULL);
+			return;
+		}
+	}
+	web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+}
+
+/* Checks and saves a sector form: code NULL adds one. */
+static void
+sector_save(struct web_req *req, const char *code)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	struct form_value v[SC__MAX];
+	struct db_setup_sector s;
+	char pos[24];
+	gboolean ok;
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (code != NULL && !g_hash_table_contains(form, "code"))
+		g_hash_table_insert(form, g_strdup("code"), g_strdup(code));
+	check_fields(req, form, sec_fields, SC__MAX, v, errors);
+	if (v[SC_CODE].str != NULL && !sector_code_ok(v[SC_CODE].str))
+		field_error(req, errors, "code", "setup_err_sector_code");
+	if (code != NULL && g_strcmp0(v[SC_CODE].str, code) != 0)
+		field_error(req, errors, "code", "err_invalid");
+	if (json_object_get_size(errors) == 0) {
+		g_snprintf(pos, sizeof(pos), "%" G_GINT64_FORMAT,
+		    v[SC_POSITION].num);
+		s = (struct db_setup_sector){ .code = v[SC_CODE].str,
+		    .name_nb = v[SC_NAME_NB].str, .name_en = v[SC_NAME_EN].str,
+		    .position = pos };
+		ok = code == NULL ? app_setup_sector_add(req->web->app,
+		    &req->actor, &s, &error) :
+		    app_setup_sector_update(req->web->app, &req->actor, &s,
+		    &error);
+		if (ok) {
+			form_values_clear(v, SC__MAX);
+			public_cache_clear(req);
+			web_redirect(req, "/console/sectors?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			form_values_clear(v, SC__MAX);
+			web_app_error(req, error);
+			return;
+		}
+		field_error(req, errors, "code", code == NULL ?
+		    "setup_err_taken" : "setup_err_refused");
+	}
+	form_values_clear(v, SC__MAX);
+	sectors_render(req, MHD_HTTP_BAD_REQUEST, code, form_values(form),
+	    errors);
+}
+
+static void
+setup_sector_add(struct web_req *req, const char *arg)
+{
+	(void)arg;
+	sector_save(req, NULL);
+}
+
+static void
+setup_sector_post(struct web_req *req, const char *arg)
+{
+	if (!sector_code_ok(arg)) {
+		if (console_auth(req, "admin"))
+			web_error_page(req, MHD_HTTP_NOT_FOUND,
+			    "error_not_found");
+		return;
+	}
+	sector_save(req, arg);
+}
+
+static void
+setup_sector_delete(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+
+	if ((form = admin_form(req)) == NULL)
+		return;
+	if (!sector_code_ok(arg)) {
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		return;
+	}
+	if (app_setup_sector_delete(req->web->app, &req->actor, arg,
+	    &error)) {
+		public_cache_clear(req);
+		web_redirect(req, "/console/sectors?done=1");
+		return;
+	}
+	if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
+		web_app_error(req, error);
+		return;
+	}
+	field_error(req, errors, "delete", "setup_err_sector_in_use");
+	sectors_render(req, MHD_HTTP_CONFLICT, NULL, json_object_new(),
+	    errors);
+}
+
+/* ---- Invitation codes ---- */
+
+#define CODES_SHOWN 500
+
+enum code_field { CO_COUNT, CO_USES, CO_EMAIL, CO_SECTOR, CO__MAX };
+static const struct form_field code_fields[CO__MAX] = {
+	[CO_COUNT] = { "count", FORM_INT, 6, true, 1, APP_CODES_MAX },
+	[CO_USES] = { "max_uses", FORM_INT, 7, true, 1, 1000000 },
+	[CO_EMAIL] = { "email", FORM_EMAIL, 254, false, 0, 0 },
+	[CO_SECTOR] = { "sector", FORM_LINE, 32, false, 0, 0 },
+};
+
+static void
+codes_render(struct web_req *req, unsigned status, JsonObject *values,
+    JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	g_autoptr(JsonObject) ev = NULL;
+	JsonArray *rows, *sectors;
+	const char *chosen;
+	gint64 total = 0;
+	guint i;
+
+	if ((rows = app_setup_codes(req->web->app, &req->actor, CODES_SHOWN,
+	    &total, &error)) == NULL ||
+	    (sectors = app_setup_sectors(req->web->app, &req->actor,
+	    &error)) == NULL ||
+	    (ev = app_setup_event(req->web->app, &req->actor, &error)) ==
+	    NULL) {
+		if (rows != NULL)
+			json_array_unref(rows);
+		json_object_unref(values);
+		web_app_error(req, error);
+		return;
+	}
+	chosen = json_object_has_member(values, "sector") ?
+	    json_object_get_string_member(values, "sector") : NULL;
+	for (i = 0; i < json_array_get_length(sectors); i++) {
+		JsonObject *s = json_array_get_object_element(sectors, i);
+
+		app_localise(s, req->lang, (const char *const[]){ "name",
+		    NULL });
+		json_object_set_boolean_member(s, "selected",
+		    g_strcmp0(db_str(s, "code"), chosen) == 0);
+	}
+	ctx = form_ctx(req, values, errors);
+	json_object_set_array_member(ctx, "codes", rows);
+	json_object_set_array_member(ctx, "sectors", sectors);
+	json_object_set_int_member(ctx, "total", total);
+	json_object_set_boolean_member(ctx, "more",
+	    total > (gint64)json_array_get_length(rows));
+	json_object_set_boolean_member(ctx, "invitation_mode",
+	    g_strcmp0(db_str(ev, "invitation_mode"), "invitation") == 0);
+	json_object_set_string_member(ctx, "page_title",
+	    text(req, "setup_codes_title"));
+	web_render(req, status, "console/setup_codes.html", ctx);
+}
+
+static void
+setup_codes_get(struct web_req *req, const char *arg)
+{
+	JsonObject *values;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	values = json_object_new();
+	json_object_set_string_member(values, "count", "10");
+	json_object_set_string_member(values, "max_uses", "1");
+	codes_render(req, MHD_HTTP_OK, values, NULL);
+}
+
+static void
+setup_codes_post(struct web_req *req, const char *arg)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) errors = json_object_new();
+	struct form_value v[CO__MAX];
+
+	(void)arg;
+	if ((form = admin_form(req)) == NULL)
+		return;
+	check_fields(req, form, code_fields, CO__MAX, v, errors);
+	if (v[CO_SECTOR].str != NULL && !sector_code_ok(v[CO_SECTOR].str))
+		field_error(req, errors, "sector", "err_invalid");
+	if (json_object_get_size(errors) == 0) {
+		if (app_setup_codes_generate(req->web->app, &req->actor,
+		    v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
+		    v[CO_SECTOR].str, &error)) {
+			form_values_clear(v, CO__MAX);
+			web_redirect(req, "/console/codes?done=1");
+			return;
+		}
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			form_values_clear(v, CO__MAX);
+			web_app_error(req, error);
+			return;
+		}
+		field_error(req, errors, error->message, "err_invalid");
+	}
+	form_values_clear(v, CO__MAX);
+	codes_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors);
+}
+
+static void
+setup_codes_csv(struct web_req *req, const char *arg)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *csv = NULL;
+
+	(void)arg;
+	if (!console_auth(req, "staff"))
+		return;
+	if ((csv = app_setup_codes_csv(req->web->app, &req->actor,
+	    &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	g_string_assign(req->out, csv);
+	req->content_type = "text/csv; charset=utf-8";
+	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+	    "attachment; filename=\"invitation-codes.csv\"");
+	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	req->status = MHD_HTTP_OK;
+}
 
 const struct web_route console_setup_routes[] = {
+	{ "GET", "/console/event", setup_event_get },
+	{ "POST", "/console/event", setup_event_post },
+	{ "GET", "/console/programme", setup_programme_get },
+	{ "POST", "/console/slots", setup_slot_add },
+	{ "GET", "/console/slots/*", setup_slot_get },
+	{ "POST", "/console/slots/*", setup_slot_post },
+	{ "POST", "/console/slots/*/delete", setup_slot_delete },
+	{ "POST", "/console/sessions", setup_session_add },
+	{ "GET", "/console/sessions/*", setup_session_get },
+	{ "POST", "/console/sessions/*", setup_session_post },
+	{ "POST", "/console/sessions/*/cancel", setup_session_cancel },
+	{ "POST", "/console/sessions/*/reinstate", setup_session_reinstate },
+	{ "GET", "/console/sectors", setup_sectors_get },
+	{ "POST", "/console/sectors", setup_sector_add },
+	{ "GET", "/console/sectors/*", setup_sector_get },
+	{ "POST", "/console/sectors/*", setup_sector_post },
+	{ "POST", "/console/sectors/*/delete", setup_sector_delete },
+	{ "GET", "/console/codes", setup_codes_get },
+	{ "POST", "/console/codes", setup_codes_post },
+	{ "GET", "/console/codes.csv", setup_codes_csv },
 	{ NULL, NULL, NULL },
 };

@@ -69,6 +69,7 @@ enum reg_field {
 	RF_NEEDS,
 	RF_LANGUAGE,
 	RF_CONSENT,
+	RF_INVITATION_CODE,
 	RF__MAX
 };
 
@@ -81,6 +82,9 @@ static const struct form_field reg_fields[RF__MAX] = {
 	[RF_NEEDS] = { "needs", FORM_BLOCK, 2000, false, 0, 0 },
 	[RF_LANGUAGE] = { "language", FORM_LINE, 2, true, 0, 0 },
 	[RF_CONSENT] = { "consent", FORM_BOOL, 0, true, 0, 0 },
+	/* Required in invitation mode: the use case checks it. */
+	[RF_INVITATION_CODE] = { "invitation_code", FORM_LINE, 32, false, 0,
+	    0 },
 };
 
 /* Fields a form may carry besides reg_fields. */
@@ -145,6 +149,8 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 		    values, "sector")) == 0);
 	}
 	web_ranking_ctx(ctx, event, r.sessions, r.n);
+	json_object_set_boolean_member(ctx, "invitation_only",
+	    g_strcmp0(db_str(event, "invitation_mode"), "invitation") == 0);
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "v", values);
 	json_object_set_object_member(ctx, "err",
@@ -225,6 +231,7 @@ page_register_post(struct web_req *req, const char *arg)
 			.sector = v[RF_SECTOR].str, .role = v[RF_ROLE].str,
 			.needs = v[RF_NEEDS].str,
 			.language = v[RF_LANGUAGE].str, .nsessions = r.n,
+			.invitation_code = v[RF_INVITATION_CODE].str,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
 		if (app_register(req->web->app, &reg, &outcome, &error)) {
@@ -239,7 +246,9 @@ page_register_post(struct web_req *req, const char *arg)
 			return;
 		}
 		/* The app names the field the database refused. */
-		reg_field_error(errors, t, error->message, "err_invalid");
+		reg_field_error(errors, t, error->message,
+		    strcmp(error->message, "invitation_code") == 0 ?
+		    "setup_err_invitation_code" : "err_invalid");
 	}
 	form_values_clear(v, RF__MAX);
 	reg_render_form(req, MHD_HTTP_BAD_REQUEST, form, errors);
