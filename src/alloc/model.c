@@ -360,7 +360,7 @@ alloc_model_pins_in_org(const struct alloc_model *m, guint s, guint o)
 {
 	gint64 key = ((gint64)s << 32) | o;
 
-	if (m->pin_org == NULL)
+	if (m->pin_org == NULL || m->n_pins == 0)
 		return 0;
 	return GPOINTER_TO_UINT(g_hash_table_lookup(m->pin_org, &key));
 }
