@@ -171,11 +171,12 @@ app_allocation_preview(const struct app *app, const char *lang,
 	JsonArray *nowhere = NULL;
 	JsonObject *out = NULL, *figures, *diff, *current;
 	DbConn *conn;
-	gint64 event_id, t0 = g_get_monotonic_time();
+	gint64 event_id, t0;
 	guint i;
 
 	if (!app_allocate_seats(app, &opt, &rep, seats, error))
 		return NULL;
+	t0 = g_get_monotonic_time();
 	figures = preview_figures(rep.figures_json, error);
 	if (figures == NULL) {
 		app_alloc_report_clear(&rep);
