@@ -392,6 +392,9 @@ check_rules(DbConn *conn, gint64 event_id, gint64 participant_id,
 	    from_session, table_no, error);
 	if (c == NULL)
 		return FALSE;
+	if (!same && json_object_get_boolean_member_with_default(c, "already",
+	    false))
+		broken(list, "already", false);
 	if (!same && db_int(c, "placed") + 1 > cap) {
 		b = broken(list, "capacity", false);
 		json_object_set_int_member(b, "have", db_int(c, "placed") + 1);

@@ -47,6 +47,8 @@ static const char *const SQL_CHECK =
     "   ) AS same_org,"
     " (SELECT count(*) FROM assignment a WHERE a.session_id = $2"
     "   AND a.participant_id <> p.id AND a.table_no = $4) AS at_table,"
+    " EXISTS (SELECT 1 FROM assignment a WHERE a.participant_id = p.id"
+    "   AND a.session_id = $2) AS already,"
     " EXISTS (SELECT 1 FROM placement_rule r WHERE r.participant_id = p.id"
     "   AND r.session_id = $2 AND r.kind = 'ban') AS banned,"
     " coalesce(c.id, 0) AS clash_id, coalesce(c.title_nb, '') AS clash_nb,"

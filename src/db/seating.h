@@ -20,8 +20,9 @@ JsonArray *db_seating_people(DbConn *conn, gint64 session_id,
     GError **error);
 /* The counts a placement of participant in session (at table) is
  * checked against, leaving the participant out: placed, same_sector,
- * same_org, at_table, banned, and the clashing session of the same slot
- * other than from_session (clash_id 0 if none).  DB_ENOTFOUND if the
+ * same_org, at_table, already (placed there now), banned, and the
+ * clashing session of the same slot other than from_session (clash_id 0
+ * if none).  DB_ENOTFOUND if the
  * participant is not in the event. */
 JsonObject *db_seating_check(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, gint64 from_session,

@@ -352,6 +352,11 @@ def capacity_and_slot_clash_are_never_overridden(inst):
                                         "to_session": other, "override": "1"})
     assert r.status == 400 and 'data-rule="slot"' in r.text, r.status
     assert snapshot(inst) == before
+    # Nor a move into a session the person already holds.
+    r = post_seating(inst.admin, in_a, {"action": "move", "participant": pid,
+                                        "to_session": in_b, "override": "1"})
+    assert r.status == 400 and 'data-rule="already"' in r.text, r.status
+    assert snapshot(inst) == before
 
 
 @case
@@ -402,6 +407,17 @@ def pin_and_ban_take_effect_in_the_next_run(inst):
                        " = %s AND session_id = %s", pinned, s) == 1
     assert inst.scalar("SELECT count(*) FROM assignment WHERE participant_id"
                        " = %s AND session_id = %s", banned, s) == 0
+    # Moving the banned person back by hand is refused, override or not.
+    other = inst.query("SELECT a.session_id FROM assignment a JOIN session s"
+                       " ON s.id = a.session_id WHERE a.participant_id = %s"
+                       " AND s.slot_id <> %s LIMIT 1", banned, slot_of(inst, s))
+    assert other, "the banned person has no other placement"
+    before = snapshot(inst)
+    r = post_seating(inst.admin, other[0][0], {
+        "action": "move", "participant": banned, "to_session": s,
+        "override": "1"})
+    assert r.status == 400 and 'data-rule="ban"' in r.text, r.status
+    assert snapshot(inst) == before
     # Unpinned, the next run lets them go.
     r = post_seating(inst.admin, s, {"action": "unpin", "participant": pinned})
     assert r.status == 303
