@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# bench/console.sh -- figures for the organiser console at scale (not a test).
+#
+# Builds a release summitd (build-bench-console/), starts its own PostgreSQL
+# cluster (var/bench-console, port 54333), makes a fresh database with the
+# demo event, generates BENCH_PEOPLE (50,000) registrations with SQL
+# (generate_series: names, e-mails, organisations, sectors, three ranked
+# sessions each, places for the first 45,000, the rest waitlisted,
+# placements for every second one), starts summitd, logs an admin in and
+# times BENCH_N sequential requests per scenario over one keep-alive
+# connection (a small Python loop), printing p50 and p95 in ms.
+#
+# Sections:
+#   registrations   the list (default, sorted, a deep page, filters) and
+#                   searches; the goal is p95 < 200 ms for each
+#   allocation      the allocation preview: (to be added by the seating
+#                   engineer: see the marked section below)
+#
+# Everything it starts (summitd, the cluster) is stopped on exit.
+#
+# Environment:
+#   BENCH_PEOPLE=50000   registrations generated
+#   BENCH_N=200          requests per scenario
+#   BENCH_PG_PORT=54333  BENCH_PG_NAME=bench-console
+#   BENCH_KEEP_LOGS=1    keep the temporary folder
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$BENCH_DIR/../scripts/lib.sh"
+
+PEOPLE=${BENCH_PEOPLE:-50000}
+N=${BENCH_N:-200}
+PG_NAME=${BENCH_PG_NAME:-bench-console}
+PG_PORT=${BENCH_PG_PORT:-54333}
+BUILD=build-bench-console
+
+install_packages "${RUN_PACKAGES[@]}" curl python3
+build "$BUILD" -Dbuildtype=release
+SUMMITD="$TOP/$BUILD/src/summitd"
+SUMMITCTL="$TOP/$BUILD/src/summitctl"
+
+WORK=$(mktemp -d /tmp/summit-bench-console.XXXXXX)
+chmod 755 "$WORK"
+SUMMITD_PID=
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$SUMMITD_PID" ] && kill -0 "$SUMMITD_PID" 2>/dev/null; then
+		kill -TERM "$SUMMITD_PID" 2>/dev/null || true
+		wait "$SUMMITD_PID" 2>/dev/null || true
+	fi
+	pg_stop "$PG_NAME"
+	if [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+		say "logs kept in $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
+db_url() { printf '%s\n' "$BASE_URL" | sed "s|:///summit?|:///$1?|"; }
+psql_db() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}" </dev/null; }
+psql_script() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}"; }
+
+DB=console_bench
+psql_db postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+psql_db postgres -c "CREATE DATABASE $DB"
+URL=$(db_url "$DB")
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CONF="$WORK/summit.conf"
+ensure_secret "$WORK/secret.key"
+cat >"$CONF" <<EOF
+[server]
+listen_address = 127.0.0.1
+port = $PORT
+public_url = http://127.0.0.1:$PORT
+threads = 4
+templates_dir = $TOP/templates
+static_dir = $TOP/static
+[database]
+url = $URL
+pool_size = 4
+[mail]
+transport = maildir
+maildir = $WORK/maildir
+worker_in_summitd = false
+[security]
+secret_key_file = $WORK/secret.key
+EOF
+export SUMMIT_DATABASE_URL=$URL
+"$SUMMITCTL" --config "$CONF" migrate >"$WORK/ctl.log" 2>&1 || { cat "$WORK/ctl.log" >&2; exit 1; }
+"$SUMMITCTL" --config "$CONF" load-demo >>"$WORK/ctl.log" 2>&1 || { cat "$WORK/ctl.log" >&2; exit 1; }
+printf 'bench admin password\n' | "$SUMMITCTL" --config "$CONF" organiser add \
+    admin@bench.example.org --role admin --password-stdin >>"$WORK/ctl.log" 2>&1 ||
+	{ cat "$WORK/ctl.log" >&2; exit 1; }
+
+say "generating $PEOPLE registrations"
+T0=$(date +%s.%N)
+psql_script "$DB" >/dev/null <<EOF
+\set people $PEOPLE
+BEGIN;
+UPDATE event SET capacity = least(:people, 45000);
+SELECT summit_sync_places(id) FROM event;
+CREATE TEMP TABLE ss AS SELECT array_agg(id ORDER BY id) AS ids,
+    count(*)::int AS n FROM session;
+INSERT INTO participant (event_id, name, email, organisation, sector, role,
+    language, status, consent_at, created_at, email_confirmed_at)
+SELECT e.id,
+    (ARRAY['Kari','Ola','Ingrid','Per','Åse','Nils','Sofie','Jonas','Marte',
+      'Lars','Hilde','Emil','Nora','Erik','Sigrid','Anders','Thea','Jon',
+      'Maja','Knut'])[1 + (g * 7) % 20] || ' ' ||
+    (ARRAY['Hansen','Johansen','Olsen','Larsen','Andersen','Pedersen',
+      'Nilsen','Kristiansen','Jensen','Karlsen','Johnsen','Pettersen',
+      'Eriksen','Berg','Haugen','Hagen','Johannessen','Andreassen','Jacobsen',
+      'Dahl','Jørgensen','Halvorsen','Henriksen','Lund','Sørensen',
+      'Jakobsen','Moen','Gundersen','Iversen','Strand'])[1 + (g * 13) % 30]
+      || ' ' || g,
+    'person' || g || '@bench' || (g % 97) || '.example.org',
+    (ARRAY['Equinor','DNB','Telenor','NTNU','UiO','LO','NHO','Fellesforbundet',
+      'NAV','Skatteetaten','Digitaliseringsdirektoratet','Sintef','Kongsberg',
+      'Orkla','Yara','Fagforbundet','Oslo kommune','Bergen kommune','Schibsted',
+      'Visma'])[1 + g % 20] || ' ' || (g % 400),
+    (ARRAY['business','academia','union','government','other'])[1 + g % 5],
+    'Rolle ' || g % 50, CASE WHEN g % 4 = 0 THEN 'en' ELSE 'nb' END,
+    CASE WHEN g <= 45000 THEN 'confirmed' ELSE 'waitlisted' END, now(),
+    timestamptz '2026-02-01 08:00+01' + g * interval '37 seconds', now()
+FROM generate_series(1, :people) g, event e;
+WITH c AS (SELECT id, event_id, row_number() OVER (ORDER BY id) AS rn
+    FROM participant WHERE status = 'confirmed')
+UPDATE place SET participant_id = c.id FROM c
+WHERE place.event_id = c.event_id AND place.place_no = c.rn;
+INSERT INTO preference (event_id, participant_id, session_id, rank)
+SELECT p.event_id, p.id, ss.ids[1 + (p.id + k * 4) % ss.n], k + 1
+FROM participant p, ss, generate_series(0, 2) k;
+INSERT INTO assignment (event_id, participant_id, session_id, table_no)
+SELECT p.event_id, p.id, ss.ids[1 + p.id % ss.n], 1 + p.id % 5
+FROM participant p, ss WHERE p.status = 'confirmed' AND p.id % 2 = 0;
+COMMIT;
+VACUUM ANALYZE;
+EOF
+T1=$(date +%s.%N)
+COUNT=$(psql_db "$DB" -c "SELECT count(*) FROM participant")
+[ "$COUNT" -ge "$PEOPLE" ] || { say "only $COUNT registrations generated"; exit 1; }
+say "generated in $(python3 -c "print(round($T1 - $T0, 1))") s"
+
+"$SUMMITD" --config "$CONF" >"$WORK/summitd.log" 2>&1 &
+SUMMITD_PID=$!
+for _ in $(seq 300); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break
+	kill -0 "$SUMMITD_PID" 2>/dev/null || { tail -20 "$WORK/summitd.log" >&2; exit 1; }
+	sleep 0.1
+done
+
+SESSION=$(psql_db "$DB" -c "SELECT min(id) FROM session")
+PERSON=$(psql_db "$DB" -c "SELECT id FROM participant ORDER BY id OFFSET 12345 LIMIT 1")
+
+# ---------------------------------------------------------------------------
+# Section: registrations (list and search, p95 < 200 ms)
+# ---------------------------------------------------------------------------
+say "registrations: $N requests per scenario"
+python3 - "$PORT" "$N" "$SESSION" "$PERSON" <<'PY'
+import http.client, re, statistics, sys, time, urllib.parse
+
+port, n, session, person = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+cookies = {}
+
+def req(method, path, body=None):
+    h = {"Cookie": "; ".join("%s=%s" % kv for kv in cookies.items())}
+    if body is not None:
+        body = urllib.parse.urlencode(body)
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    for k, v in r.getheaders():
+        if k.lower() == "set-cookie":
+            name, _, rest = v.partition("=")
+            cookies[name] = rest.split(";")[0]
+    return r.status, data
+
+st, page = req("GET", "/console/login")
+tok = re.search(rb'name="_csrf" value="([0-9a-f]+)"', page).group(1).decode()
+st, _ = req("POST", "/console/login", {"_csrf": tok, "email": "admin@bench.example.org",
+                                       "password": "bench admin password"})
+assert st == 303, "login failed: %d" % st
+
+scenarios = [
+    ("list (newest first page)", "/console/registrations"),
+    ("list sorted by name", "/console/registrations?sort=name&dir=asc"),
+    ("list by organisation, desc", "/console/registrations?sort=organisation&dir=desc"),
+    ("list page 150", "/console/registrations?sort=registered&page=150"),
+    ("filter waitlisted", "/console/registrations?status=waitlisted"),
+    ("filter sector+session", "/console/registrations?sector=union&session=%s&in=ranked" % session),
+    ("search name 'olsen'", "/console/registrations?q=olsen"),
+    ("search 'Sigrid Lund'", "/console/registrations?q=Sigrid+Lund"),
+    ("search e-mail 'person4711@'", "/console/registrations?q=person4711%40"),
+    ("search org 'fagforbundet 3'", "/console/registrations?q=fagforbundet+3"),
+    ("search, no match", "/console/registrations?q=zzzqqq"),
+    ("search 'ø' + sort name", "/console/registrations?q=%C3%B8&sort=name"),
+    ("detail of one person", "/console/registrations/%s" % person),
+]
+print("%-32s %8s %8s %8s" % ("scenario", "p50 ms", "p95 ms", "max ms"))
+worst = 0.0
+for name, path in scenarios:
+    req("GET", path)  # warm
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        st, body = req("GET", path)
+        times.append((time.perf_counter() - t) * 1000)
+        assert st == 200, (path, st)
+    times.sort()
+    p50 = statistics.median(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    worst = max(worst, p95)
+    print("%-32s %8.1f %8.1f %8.1f" % (name, p50, p95, times[-1]), flush=True)
+t = time.perf_counter()
+st, body = req("GET", "/console/registrations/export.csv")
+print("%-32s %8.0f ms, %d bytes, %d lines" % ("CSV export (once)",
+      (time.perf_counter() - t) * 1000, len(body), body.count(b"\r\n")))
+print("worst p95 of list/search: %.1f ms (goal < 200 ms): %s" %
+      (worst, "OK" if worst < 200 else "OVER"))
+PY
+
+# ---------------------------------------------------------------------------
+# Section: allocation preview (p95 < 3 s) -- TO BE ADDED by the seating
+# engineer.  The database above holds the same 50,000 registrations, and
+# summitd runs on $PORT with an admin (admin@bench.example.org /
+# "bench admin password").
+# ---------------------------------------------------------------------------
