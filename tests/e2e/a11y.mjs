@@ -97,6 +97,7 @@ test('axe: console login page (and a failed login)', async () => {
 const pid = () => scalar(`SELECT min(id) FROM participant WHERE status =
     'confirmed'`);
 const sid = () => scalar('SELECT min(id) FROM session');
+const slot = () => scalar('SELECT min(id) FROM slot');
 
 /* Every console page the issue asks for; those not built yet skip. */
 const CONSOLE = [
@@ -108,14 +109,17 @@ const CONSOLE = [
 	['/console/registrations/ID', () => `/console/registrations/${pid()}`],
 	['/console/registrations/import'],
 	['/console/event'],
-	['/console/slots'],
-	['/console/sessions'],
+	['/console/programme'],
+	['/console/slots/ID', () => `/console/slots/${slot()}`],
+	['/console/sessions/new'],
 	['/console/sessions/ID', () => `/console/sessions/${sid()}`],
 	['/console/sectors'],
+	['/console/sectors/CODE', () => '/console/sectors/academia'],
 	['/console/codes'],
 	['/console/allocation'],
 	['/console/sessions/ID/seating',
 		() => `/console/sessions/${sid()}/seating`],
+	['/console/sessions/ID/plan', () => `/console/sessions/${sid()}/plan`],
 	['/console/sessions/ID/cards', () => `/console/sessions/${sid()}/cards`],
 	['/console/publish'],
 ];

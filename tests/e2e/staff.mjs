@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
 import { ADMIN, BASE, STAFF, crawlConsole, csrfOf, launch, login, newPage,
-	open, scalar, snapshot } from './lib.mjs';
+	open, scalar, snapshot, sql } from './lib.mjs';
 
 const browser = await launch();
 const admin = await newPage(browser);
@@ -57,6 +57,16 @@ for (const f of forms) {
 for (const action of CANDIDATES)
 	if (!targets.has(shape(action)))
 		targets.set(shape(action), { action, fields: [], from: null });
+/* Moving, pinning and banning: the seating page shows its forms only
+ * once people are placed, so these are posted by hand. */
+const [[sid2]] = sql(`SELECT id FROM session WHERE slot_id = (SELECT slot_id
+    FROM session WHERE id = $1) AND id <> $1 ORDER BY id LIMIT 1`, sid);
+for (const action of ['move', 'pin', 'ban'])
+	targets.set('seating ' + action, {
+		action: `/console/sessions/${sid}/seating`, from: null,
+		fields: [['participant', pid], ['to_session', sid2],
+			['table', '1'], ['override', '1'], ['action', action]],
+	});
 
 test('staff sees the console pages', async () => {
 	let n = 0;
@@ -92,7 +102,9 @@ test('staff CSRF token works: wrong is refused, right is taken', async () => {
 });
 
 for (const [, t] of targets) {
-	const label = t.from ? `${t.action} (form on ${t.from})` : t.action;
+	const label = t.from ? `${t.action} (form on ${t.from})` :
+	    t.action + (t.fields.length ? ` (${t.fields.map((f) => f.join('='))
+		.join('&')})` : '');
 	test(`staff POST ${label} is refused with 403 and changes nothing`,
 	    async (tc) => {
 		await open(staff, '/console');
