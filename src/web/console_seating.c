@@ -128,10 +128,50 @@ allocation_apply(struct web_req *req, const char *arg)
 }
 
 /* The seating of session id in template name, with status. */
+/*
+ * The seating page shows TABLES_PER_PAGE tables from ?from=N on (a
+ * session of 10,000 seats has a thousand tables), with links to the
+ * others; the print pages show them all.
+ */
+#define TABLES_PER_PAGE 25
+
+static void
+seating_page_tables(struct web_req *req, JsonObject *view)
+{
+	JsonArray *all = json_object_get_array_member(view, "tables");
+	JsonArray *shown = json_array_new(), *pages = json_array_new();
+	guint n = json_array_get_length(all), i;
+	gint64 from = parse_id(web_query(req, "from"), 1);
+
+	if (from < 1 || (guint64)from > n)
+		from = 1;
+	for (i = 0; i < n; i++) {
+		if (i + 1 >= (guint)from && i + 1 < (guint)from +
+		    TABLES_PER_PAGE)
+			json_array_add_object_element(shown, json_object_ref(
+			    json_array_get_object_element(all, i)));
+		if (n > TABLES_PER_PAGE && i % TABLES_PER_PAGE == 0) {
+			JsonObject *p = json_object_new();
+
+			json_object_set_int_member(p, "from", i + 1);
+			json_object_set_int_member(p, "to", MIN(i +
+			    TABLES_PER_PAGE, n));
+			json_object_set_boolean_member(p, "current",
+			    i + 1 == (guint)from);
+			json_array_add_object_element(pages, p);
+		}
+	}
+	json_object_set_array_member(view, "tables", shown);
+	json_object_set_array_member(view, "pages", pages);
+	json_object_set_boolean_member(view, "paged", n > TABLES_PER_PAGE);
+}
+
 static void
 seating_render(struct web_req *req, gint64 id, const char *name,
     unsigned status, JsonObject *refused, const char *done)
 {
+	bool paged = strcmp(name, "console/seating_session.html") == 0;
+
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *view;
@@ -141,6 +181,8 @@ seating_render(struct web_req *req, gint64 id, const char *name,
 		web_app_error(req, error);
 		return;
 	}
+	if (paged)
+		seating_page_tables(req, view);
 	ctx = console_ctx(req);
 	json_object_set_string_member(ctx, "page_title",
 	    json_object_get_string_member(json_object_get_object_member(view,

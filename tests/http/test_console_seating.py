@@ -187,6 +187,19 @@ def seating_page_groups_people_by_table(inst):
     assert 'name="action"' not in r.text, "staff sees change forms"
     r = inst.admin.get("/console/sessions/%d/seating" % s)
     assert 'value="move"' in r.text and 'for="ov-' in r.text
+    # A session with many tables is shown 25 tables at a time.
+    big = inst.sessions[-2]
+    was = inst.scalar("SELECT tables FROM session WHERE id = %s", big)
+    inst.query("UPDATE session SET tables = 60 WHERE id = %s", big)
+    inst.db.commit()
+    r = inst.staff.get("/console/sessions/%d/seating?from=26" % big)
+    shown = [int(t) for t in re.findall(r'<h2 id="table-(\d+)">', r.text)]
+    assert shown == list(range(26, 51)), shown
+    assert 'href="?from=51"' in r.text and 'aria-current="page"' in r.text
+    r = inst.staff.get("/console/sessions/%d/plan" % big)
+    assert len(re.findall(r'<section class="page"', r.text)) == 60
+    inst.query("UPDATE session SET tables = %s WHERE id = %s", was, big)
+    inst.db.commit()
 
 
 @case
