@@ -218,14 +218,14 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 		return db_participant_set_status(conn, id, to,
 		    app->conf->hold_hours, dberr);
 	}
-	/* waitlisted or cancelled: the place goes to the waitlist. */
-	if (!db_participant_set_status(conn, id, to, 0, dberr) ||
-	    !db_place_release(conn, id, dberr))
+	/* waitlisted or cancelled: the place goes to the waitlist, before
+	 * this person joins it (else they would get it straight back). */
+	if (!db_place_release(conn, id, dberr) ||
+	    !app_promote(app, conn, event_id, &promoted, dberr) ||
+	    !db_participant_set_status(conn, id, to, 0, dberr))
 		return FALSE;
-	if (strcmp(to, "cancelled") == 0 && !app_queue_mail(app, conn, p,
-	    event_id, "cancelled", false, dberr))
-		return FALSE;
-	return app_promote(app, conn, event_id, &promoted, dberr);
+	return strcmp(to, "cancelled") != 0 || app_queue_mail(app, conn, p,
+	    event_id, "cancelled", false, dberr);
 }
 
 gboolean

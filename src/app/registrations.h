@@ -36,7 +36,8 @@ JsonObject *app_reg_detail(const struct app *app,
  * Sets the status (pending, confirmed, waitlisted or cancelled) keeping
  * places consistent: confirmed or pending claim a place unless they hold
  * one (APP_ESTATE "full" when none is free); waitlisted and cancelled
- * release it, and the freed place goes to the waitlist (app_promote).
+ * release it, and the freed place goes to those already waiting
+ * (app_promote) before this person joins the waitlist.
  * Admin only.  APP_EINVALID for another status, APP_ENOTFOUND.
  */
 gboolean app_reg_set_status(const struct app *app,

@@ -284,9 +284,11 @@ db_reg_erase(DbConn *conn, gint64 id, GError **error)
 	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_REG_ERASE, 1, p,
 	    error);
 
+	/* The outbox first: it waits for a worker sending one of their mails
+	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
-	    db_exec_sql_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error) &&
 	    db_exec_sql_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
+	    db_exec_sql_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error) &&
 	    db_exec_sql_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
 }
 
