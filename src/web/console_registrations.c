@@ -608,9 +608,14 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
     JsonObject *res, const char *error_key)
 {
 	g_autoptr(JsonObject) ctx = console_ctx(req);
+	g_autoptr(JsonObject) event = app_event_view(req->web->app, req->lang,
+	    NULL);
 
 	json_object_set_string_member(ctx, "page_title",
 	    reg_text(req, "registrations_import"));
+	if (event != NULL && json_object_has_member(event, "sectors"))
+		json_object_set_array_member(ctx, "sectors", json_array_ref(
+		    json_object_get_array_member(event, "sectors")));
 	json_object_set_string_member(ctx, "csv", csv ? csv : "");
 	json_object_set_int_member(ctx, "max_bytes",
 	    req->web->conf->max_body_bytes);
