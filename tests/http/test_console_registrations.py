@@ -378,6 +378,7 @@ def csv_export_neutralises_formulas(inst):
     s = S["sessions"]
     pid = add(inst, '=HYPERLINK("http://x")', "formula@example.no",
               org="+cmd", role="@SUM(1)", needs="-2+3", ranks=(s[0], s[4]))
+    tab = add(inst, "Tab Tove", "tove@example.no", needs="\t=1+1")
     a = S["admin"]
     r = a.get("/console/registrations/export.csv")
     assert r.status == 200 and r.getheader("Content-Type").startswith("text/csv")
@@ -393,6 +394,8 @@ def csv_export_neutralises_formulas(inst):
     assert rec["organisation"] == "'+cmd" and rec["role"] == "'@SUM(1)"
     assert rec["needs"] == "'-2+3"
     assert rec["email"] == "formula@example.no"
+    rec_tab = dict(zip(head, [x for x in rows if x and x[0] == str(tab)][0]))
+    assert rec_tab["needs"] == "'\t=1+1", rec_tab["needs"]
     title0 = inst.scalar("SELECT title_nb FROM session WHERE id = %s", s[0])
     assert rec["rank_1"] == title0, rec
     for col in ("id", "name", "email", "organisation", "sector", "role",
