@@ -41,25 +41,83 @@ pct(gint64 part, gint64 whole)
 	return CLAMP((part * 100 + whole / 2) / whole, 0, 100);
 }
 
-/* Array text "{1,2,3}" of one member of the seats. */
-static char *
-seat_ids(GArray *seats, bool sessions)
+/* The elements of an array text "{a,b,c}" (transfer full). */
+static char **
+array_split(const char *text)
 {
-	GString *s = g_string_sized_new(seats->len * 8 + 2);
-	guint i;
+	size_t n = text != NULL ? strlen(text) : 0;
+	g_autofree char *inner = NULL;
 
-	g_string_append_c(s, '{');
-	for (i = 0; i < seats->len; i++) {
-		const struct app_alloc_seat *x = &g_array_index(seats,
-		    struct app_alloc_seat, i);
+	if (n < 2)
+		return g_new0(char *, 1);
+	inner = g_strndup(text + 1, n - 2);
+	return g_strsplit(inner, ",", -1);
+}
 
-		if (i > 0)
-			g_string_append_c(s, ',');
-		g_string_append_printf(s, "%" G_GINT64_FORMAT,
-		    sessions ? x->session_id : x->participant_id);
+/*
+ * The sector mix rows {session_id, sector, n} of seats, with confirmed
+ * (ids and sectors of the confirmed participants) telling each one's
+ * sector; *unplaced gets the array text of the confirmed participants
+ * with no seat.  Sums in C: see db/seating.c on why not in SQL.
+ */
+static JsonArray *
+preview_mix(JsonObject *confirmed, GArray *seats, char **unplaced)
+{
+	g_auto(GStrv) ids = array_split(db_str(confirmed, "ids"));
+	g_auto(GStrv) sectors = array_split(db_str(confirmed, "sectors"));
+	g_autoptr(GHashTable) sector_of = g_hash_table_new(g_int64_hash,
+	    g_int64_equal);
+	g_autoptr(GHashTable) placed = g_hash_table_new(g_int64_hash,
+	    g_int64_equal);
+	g_autoptr(GHashTable) counts = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	g_autofree gint64 *keys = NULL;
+	GString *rest = g_string_new("{");
+	JsonArray *rows = json_array_new();
+	GHashTableIter it;
+	gpointer k, v;
+	size_t i, n = g_strv_length(ids);
+
+	keys = g_new(gint64, n + 1);
+	for (i = 0; i < n && sectors[i] != NULL; i++) {
+		keys[i] = g_ascii_strtoll(ids[i], NULL, 10);
+		g_hash_table_insert(sector_of, &keys[i], sectors[i]);
 	}
-	g_string_append_c(s, '}');
-	return g_string_free(s, FALSE);
+	for (i = 0; i < seats->len; i++) {
+		struct app_alloc_seat *x = &g_array_index(seats,
+		    struct app_alloc_seat, i);
+		const char *sec = g_hash_table_lookup(sector_of,
+		    &x->participant_id);
+		char *key;
+
+		g_hash_table_add(placed, &x->participant_id);
+		if (sec == NULL)
+			continue;
+		key = g_strdup_printf("%" G_GINT64_FORMAT "\t%s",
+		    x->session_id, sec);
+		v = g_hash_table_lookup(counts, key);
+		g_hash_table_replace(counts, key, GSIZE_TO_POINTER(
+		    GPOINTER_TO_SIZE(v) + 1));
+	}
+	for (i = 0; i < n && sectors[i] != NULL; i++)
+		if (!g_hash_table_contains(placed, &keys[i]))
+			g_string_append_printf(rest, "%s%s", rest->len > 1 ?
+			    "," : "", ids[i]);
+	g_string_append_c(rest, '}');
+	*unplaced = g_string_free(rest, FALSE);
+	g_hash_table_iter_init(&it, counts);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		JsonObject *row = json_object_new();
+		const char *tab = strchr(k, '\t');
+
+		json_object_set_int_member(row, "session_id",
+		    g_ascii_strtoll(k, NULL, 10));
+		json_object_set_string_member(row, "sector", tab + 1);
+		json_object_set_int_member(row, "n",
+		    (gint64)GPOINTER_TO_SIZE(v));
+		json_array_add_object_element(rows, row);
+	}
+	return rows;
 }
 
 static JsonObject *
@@ -166,7 +224,8 @@ app_allocation_preview(const struct app *app, const char *lang,
 	    sizeof(struct app_alloc_seat));
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
-	g_autofree char *pids = NULL, *sids = NULL;
+	g_autofree char *unplaced = NULL;
+	g_autoptr(JsonObject) confirmed = NULL;
 	JsonArray *sessions = NULL, *mix = NULL, *sectors = NULL;
 	JsonArray *nowhere = NULL;
 	JsonObject *out = NULL, *figures, *diff, *current;
@@ -182,8 +241,6 @@ app_allocation_preview(const struct app *app, const char *lang,
 		app_alloc_report_clear(&rep);
 		return NULL;
 	}
-	pids = seat_ids(seats, false);
-	sids = seat_ids(seats, true);
 	if ((conn = app_db_acquire(app, error)) == NULL) {
 		json_object_unref(figures);
 		app_alloc_report_clear(&rep);
@@ -193,10 +250,12 @@ app_allocation_preview(const struct app *app, const char *lang,
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
-	    NULL || (mix = db_seating_mix(conn, pids, sids, &dberr)) == NULL ||
-	    (sectors = db_seating_sectors(conn, event_id, &dberr)) == NULL ||
-	    (nowhere = db_seating_nowhere(conn, event_id, pids, NOWHERE_LIMIT,
+	    NULL || (confirmed = db_seating_confirmed(conn, event_id,
 	    &dberr)) == NULL ||
+	    (sectors = db_seating_sectors(conn, event_id, &dberr)) == NULL ||
+	    (mix = preview_mix(confirmed, seats, &unplaced)) == NULL ||
+	    (nowhere = db_seating_nowhere(conn, event_id, unplaced,
+	    NOWHERE_LIMIT, &dberr)) == NULL ||
 	    (current = db_seating_current(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
 	for (i = 0; i < json_array_get_length(sectors); i++)

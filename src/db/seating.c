@@ -88,17 +88,17 @@ static const char *const SQL_RULE_PUT =
 static const char *const SQL_RULE_DELETE =
     "DELETE FROM placement_rule WHERE participant_id = $1"
     " AND session_id = $2 AND kind = $3";
-static const char *const SQL_MIX =
-    "SELECT x.s AS session_id, p.sector, count(*) AS n"
-    " FROM unnest($1::bigint[], $2::bigint[]) AS x(p, s)"
-    " JOIN participant p ON p.id = x.p GROUP BY x.s, p.sector";
+/* Two parallel array texts: sector codes never need quoting. */
+static const char *const SQL_CONFIRMED =
+    "SELECT coalesce(array_agg(id ORDER BY id)::text, '{}') AS ids,"
+    " coalesce(array_agg(sector ORDER BY id)::text, '{}') AS sectors"
+    " FROM participant WHERE event_id = $1 AND status = 'confirmed'";
 static const char *const SQL_NOWHERE =
     "SELECT p.id, p.name, p.organisation, p.sector,"
     " count(*) OVER () AS total"
     " FROM participant p"
-    " LEFT JOIN (SELECT DISTINCT unnest($2::bigint[]) AS id) u"
-    "   ON u.id = p.id"
-    " WHERE p.event_id = $1 AND p.status = 'confirmed' AND u.id IS NULL"
+    " WHERE p.id = ANY($2::bigint[]) AND p.event_id = $1"
+    " AND p.status = 'confirmed'"
     " AND (EXISTS (SELECT 1 FROM preference pr"
     "   JOIN session s ON s.id = pr.session_id AND s.status = 'active'"
     "   WHERE pr.participant_id = p.id AND NOT EXISTS (SELECT 1"
@@ -228,21 +228,22 @@ db_seating_rule_delete(DbConn *conn, gint64 participant_id,
 	return db_exec_sql_noresult(conn, SQL_RULE_DELETE, 3, p, error);
 }
 
-JsonArray *
-db_seating_mix(DbConn *conn, const char *participants, const char *sessions,
-    GError **error)
+JsonObject *
+db_seating_confirmed(DbConn *conn, gint64 event_id, GError **error)
 {
-	const char *p[2] = { participants, sessions };
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
 
-	return db_exec_sql(conn, SQL_MIX, 2, p, error);
+	return db_exec_sql_one(conn, SQL_CONFIRMED, 1, p, error);
 }
 
 JsonArray *
-db_seating_nowhere(DbConn *conn, gint64 event_id, const char *placed,
+db_seating_nowhere(DbConn *conn, gint64 event_id, const char *unplaced,
     gint64 limit, GError **error)
 {
 	char ev[24], n[24];
-	const char *p[3] = { db_num(ev, event_id), placed, db_num(n, limit) };
+	const char *p[3] = { db_num(ev, event_id), unplaced,
+	    db_num(n, limit) };
 
 	return db_exec_sql(conn, SQL_NOWHERE, 3, p, error);
 }

@@ -48,15 +48,15 @@ gboolean db_seating_rule_put(DbConn *conn, gint64 event_id,
     GError **error);
 gboolean db_seating_rule_delete(DbConn *conn, gint64 participant_id,
     gint64 session_id, const char *kind, GError **error);
-/* Preview: per (session_id, sector) the count "n" of the placements
- * given as two parallel id arrays. */
-JsonArray *db_seating_mix(DbConn *conn, const char *participants,
-    const char *sessions, GError **error);
-/* Preview: confirmed participants with a ranking (or a pin) who are not
- * among placed (an id array), by name, at most limit, each with "total"
- * (how many there are in all). */
+/* Preview: the event's confirmed participants as two parallel array
+ * texts, "ids" ("{1,2}") and "sectors" ("{business,union}"), by id. */
+JsonObject *db_seating_confirmed(DbConn *conn, gint64 event_id,
+    GError **error);
+/* Preview: of the participants in unplaced (an id array text), those
+ * confirmed with a ranked, non-banned session (or a pin), by name, at
+ * most limit, each with "total" (how many there are in all). */
 JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
-    const char *placed, gint64 limit, GError **error);
+    const char *unplaced, gint64 limit, GError **error);
 /* The current placements: "placed", "published", "pinned". */
 JsonObject *db_seating_current(DbConn *conn, gint64 event_id,
     GError **error);
