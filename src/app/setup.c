@@ -116,6 +116,7 @@ app_setup_event_update(const struct app *app, const struct app_actor *actor,
 	gint64 event_id, capacity;
 	DbConn *conn;
 	gboolean ok = FALSE;
+	bool known = false;
 
 	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
 		return FALSE;
@@ -126,6 +127,15 @@ app_setup_event_update(const struct app *app, const struct app_actor *actor,
 	if (!g_ascii_string_to_signed(e->capacity, 10, 0, 1000000, &capacity,
 	    NULL)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "capacity");
+		goto out;
+	}
+	/* GLib knew the zone (web/); the database must know it too. */
+	if (!db_setup_timezone_known(conn, e->timezone, &known, &dberr)) {
+		app_fail_db(error, g_steal_pointer(&dberr));
+		goto out;
+	}
+	if (!known) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "timezone");
 		goto out;
 	}
 	/* Nobody loses a place they hold. */

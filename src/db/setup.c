@@ -40,6 +40,9 @@ static const char *const SQL_EVENT_UPDATE =
     " registration_closes = $11::timestamp AT TIME ZONE $7,"
     " capacity = $12::int, invitation_mode = $13, mailbox = $14"
     " WHERE id = $1 RETURNING id";
+static const char *const SQL_TIMEZONE_KNOWN =
+    "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"
+    " AS known";
 static const char *const SQL_SYNC_PLACES =
     "SELECT summit_sync_places($1::bigint) AS capacity";
 
@@ -187,6 +190,20 @@ db_setup_event_update(DbConn *conn, gint64 event_id,
 	    e->mailbox };
 
 	return exec_row(conn, SQL_EVENT_UPDATE, 14, p, error);
+}
+
+gboolean
+db_setup_timezone_known(DbConn *conn, const char *name, bool *known,
+    GError **error)
+{
+	const char *p[1] = { name };
+	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_TIMEZONE_KNOWN,
+	    1, p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*known = json_object_get_boolean_member(row, "known");
+	return TRUE;
 }
 
 gboolean

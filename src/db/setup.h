@@ -30,6 +30,9 @@ struct db_setup_sector {
 JsonObject *db_setup_event_get(DbConn *conn, bool lock, GError **error);
 gboolean db_setup_event_update(DbConn *conn, gint64 event_id,
     const struct db_setup_event *e, GError **error);
+/* Whether PostgreSQL knows the time zone name (pg_timezone_names). */
+gboolean db_setup_timezone_known(DbConn *conn, const char *name, bool *known,
+    GError **error);
 /* SELECT summit_sync_places(event_id). */
 gboolean db_setup_sync_places(DbConn *conn, gint64 event_id, GError **error);
 

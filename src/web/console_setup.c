@@ -250,8 +250,10 @@ setup_event_post(struct web_req *req, const char *arg)
 	if (v[EV_TIMEZONE].str != NULL) {
 		GTimeZone *tz = g_time_zone_new_identifier(v[EV_TIMEZONE].str);
 
-		/* Only IANA names: no offsets like "+02:00", no "local". */
-		if (tz == NULL || strchr(v[EV_TIMEZONE].str, '/') == NULL)
+		/* Only IANA names ("UTC", "Europe/Oslo"): no offsets like
+		 * "+02:00", no paths. */
+		if (tz == NULL || !g_ascii_isalpha(v[EV_TIMEZONE].str[0]) ||
+		    strstr(v[EV_TIMEZONE].str, "..") != NULL)
 			field_error(req, errors, "timezone",
 			    "setup_err_timezone");
 		if (tz != NULL)
@@ -303,6 +305,9 @@ setup_event_post(struct web_req *req, const char *arg)
 		if (strcmp(error->message, "capacity_held") == 0)
 			field_error(req, errors, "capacity",
 			    "setup_err_capacity_held");
+		else if (strcmp(error->message, "timezone") == 0)
+			field_error(req, errors, "timezone",
+			    "setup_err_timezone");
 		else
 			field_error(req, errors, "name_nb", "setup_err_refused");
 	}

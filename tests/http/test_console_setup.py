@@ -169,6 +169,11 @@ def admin_edits_the_event_and_the_public_page_shows_it(inst):
     assert inst.scalar("SELECT to_char(starts_at AT TIME ZONE 'UTC',"
                        " 'HH24:MI') FROM event") == "07:30"
     assert 'value="2027-03-11T08:30"' in c.get("/console/event").text
+    # Another zone: the same local times mean other instants.
+    assert post_event(inst, c, timezone="UTC").status == 303
+    assert inst.scalar("SELECT to_char(starts_at AT TIME ZONE 'UTC',"
+                       " 'HH24:MI') FROM event") == "08:30"
+    assert post_event(inst, c, timezone="Europe/Oslo").status == 303
 
 
 @case
@@ -191,8 +196,9 @@ def event_validation_comes_back_with_messages_and_changes_nothing(inst):
     # The end before the start, alone.
     r = post_event(inst, c, ends_at=before["starts_at"])
     assert r.status == 400 and 'id="ends_at-err"' in r.text
-    r = post_event(inst, c, timezone="+02:00")
-    assert r.status == 400 and 'id="timezone-err"' in r.text
+    for tz in ("+02:00", "../../etc/passwd", "Local", "Europe/Nowhere"):
+        r = post_event(inst, c, timezone=tz)
+        assert r.status == 400 and 'id="timezone-err"' in r.text, tz
     assert event_row(inst) == before
     assert inst.scalar("SELECT count(*) FROM audit_log") == audits
 
@@ -481,6 +487,33 @@ def multi_use_codes_count_down(inst):
     assert inst.scalar("SELECT used FROM invitation_code WHERE code = %s",
                        code) == 2
     assert participants(inst, "multi3@example.no") == 0
+
+
+@case
+def a_single_use_code_used_at_once_by_many_registers_one(inst):
+    import threading
+    code = generate(inst)
+    clients = [Client(inst.port) for _ in range(8)]
+    forms = [reg_form(c, email="race%d@example.no" % i, invitation_code=code)
+             for i, c in enumerate(clients)]
+    statuses = [None] * len(clients)
+    go = threading.Barrier(len(clients))
+
+    def one(i):
+        go.wait()
+        statuses[i] = clients[i].post("/register", forms[i]).status
+
+    threads = [threading.Thread(target=one, args=(i,))
+               for i in range(len(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [303] + [400] * 7, statuses
+    assert inst.scalar("SELECT count(*) FROM participant WHERE email LIKE"
+                       " 'race%%'") == 1
+    assert inst.scalar("SELECT used FROM invitation_code WHERE code = %s",
+                       code) == 1
 
 
 @case
