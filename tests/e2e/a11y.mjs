@@ -26,11 +26,13 @@ after(async () => {
 	await browser?.close();
 });
 
-/* The page that a form's POST answered with, loaded. */
-async function posted(page) {
-	const r = await page.waitForResponse((x) => x.request().method() ===
-	    'POST');
-	await page.waitForLoadState('load');
+/* Clicks SELECTOR and waits for the POST and the new page's load. */
+async function posted(page, selector) {
+	const [r] = await Promise.all([
+		page.waitForResponse((x) => x.request().method() === 'POST'),
+		page.waitForEvent('load'),
+		page.click(selector),
+	]);
 	return r;
 }
 
@@ -58,8 +60,7 @@ for (const path of ['/', '/register', '/privacy', '/?lang=en',
 test('axe: registration form with errors', async () => {
 	assert.equal(await open(pub, '/register'), 200);
 	/* Sent empty: every field says what is wrong, beside it. */
-	await Promise.all([posted(pub),
-		pub.click('form[action="/register"] button[type=submit]')]);
+	await posted(pub, 'form[action="/register"] button[type=submit]');
 	assert.ok(await pub.locator('[role=alert]').count() > 0,
 	    'no role=alert on a form with errors');
 	assert.ok(await pub.locator('[aria-invalid=true]').count() > 0);
@@ -88,8 +89,7 @@ test('axe: console login page (and a failed login)', async () => {
 	await check(admin, '/console/login');
 	await admin.fill('#email', ADMIN);
 	await admin.fill('#password', 'not the password');
-	await Promise.all([posted(admin),
-		admin.click('main form button[type=submit]')]);
+	await posted(admin, 'main form button[type=submit]');
 	await assertAccessible(admin, '/console/login (failed)');
 	await login(admin, ADMIN);
 });

@@ -189,7 +189,8 @@ test('ranking changed on the participant page shows there', async () => {
 	const f = await tabTo((x) => x.tag === 'button', 'the save button', 10);
 	assert.equal(f.type, 'submit');
 	await Promise.all([page.waitForURL((u) => u.pathname === mePath &&
-	    u.search.includes('done')), page.keyboard.press('Enter')]);
+	    u.searchParams.get('done') === 'saved'),
+		page.keyboard.press('Enter')]);
 	await page.waitForLoadState('load');
 	const first = (await page.locator('ol.prefs li').first().innerText()).trim();
 	assert.equal(first, title);

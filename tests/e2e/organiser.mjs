@@ -27,11 +27,13 @@ after(async () => {
 /* Clicks a submit button and waits for the POST and the page after it;
  * returns the POST's status. */
 async function submit(locator) {
+	/* Both waits start before the click: the new document's load event,
+	 * not the old page's, ends the wait. */
 	const [r] = await Promise.all([
 		page.waitForResponse((x) => x.request().method() === 'POST'),
+		page.waitForEvent('load'),
 		locator.click(),
 	]);
-	await page.waitForLoadState('load');
 	return r.status();
 }
 
