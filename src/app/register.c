@@ -32,19 +32,17 @@ register_again(const struct app *app, DbConn *conn, gint64 event_id,
  * registration commits.  *code_id stays 0 when no use was taken.
  */
 static gboolean
-invitation_check(DbConn *conn, gint64 event_id,
+invitation_check(DbConn *conn, JsonObject *event,
     const struct app_registration *r, gint64 *code_id, char **sector,
     GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) known = NULL;
-	g_autofree char *mode = NULL;
+	gint64 event_id = db_int(event, "id");
 	gint64 checked = 0;
 
 	*code_id = 0;
-	if ((mode = db_setup_invitation_mode(conn, event_id, &dberr)) == NULL)
-		return app_fail_db(error, g_steal_pointer(&dberr));
-	if (strcmp(mode, "invitation") != 0)
+	if (g_strcmp0(db_str(event, "invitation_mode"), "invitation") != 0)
 		return TRUE;
 	known = db_participant_by_email(conn, event_id, r->email, &dberr);
 	if (known == NULL &&
@@ -95,7 +93,7 @@ app_register(const struct app *app, const struct app_registration *r,
 	}
 	if (!db_begin(conn, &dberr))
 		goto dbfail;
-	if (!invitation_check(conn, event_id, r, &code_id, &forced_sector,
+	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
 	    error))
 		goto out;
 

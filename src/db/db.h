@@ -60,7 +60,7 @@ gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 /* The newest event, with places_left; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
- * registration_open, has_places. */
+ * invitation_mode, registration_open, has_places. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);
 /* Sessions with their slot's times and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);

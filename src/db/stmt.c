@@ -77,7 +77,7 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " JOIN session s ON s.id = u.session_id AND s.event_id = $1"
 	    " AND s.status = 'active' RETURNING session_id",
 	[STMT_EVENT_FOR_REGISTER] =
-	    "SELECT e.id, (now() >= e.registration_opens"
+	    "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
 	    " AND now() < e.registration_closes) AS registration_open,"
 	    " EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
 	    "   AND p.participant_id IS NULL) AS has_places"
