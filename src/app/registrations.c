@@ -384,23 +384,6 @@ app_reg_erase(const struct app *app, const struct app_actor *actor,
 	    reg_do_erase, NULL, error);
 }
 
-void
-app_reg_csv_cell(GString *out, const char *value)
-{
-	const char *s;
-
-	g_string_append_c(out, '"');
-	if (value != NULL && (value[0] == '=' || value[0] == '+' ||
-	    value[0] == '-' || value[0] == '@' || value[0] == '\t' ||
-	    value[0] == '\r'))
-		g_string_append_c(out, '\'');
-	for (s = value ? value : ""; *s != '\0'; s++) {
-		if (*s == '"')
-			g_string_append_c(out, '"');
-		g_string_append_c(out, *s);
-	}
-	g_string_append_c(out, '"');
-}
 
 /* The columns of the export, in order: member of the row, header. */
 static const char *const reg_columns[][2] = {
@@ -433,7 +416,7 @@ app_reg_export_csv(const struct app *app, const struct app_actor *actor,
 	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
 		if (c > 0)
 			g_string_append_c(out, sep);
-		app_reg_csv_cell(out, reg_columns[c][1]);
+		text_csv_cell(out, reg_columns[c][1]);
 	}
 	g_string_append(out, "\r\n");
 	/* One consistent snapshot, read in chunks so memory stays bounded
@@ -460,9 +443,9 @@ app_reg_export_csv(const struct app *app, const struct app_actor *actor,
 				if (strcmp(reg_columns[c][0], "id") == 0) {
 					g_snprintf(num, sizeof(num), "%"
 					    G_GINT64_FORMAT, db_int(r, "id"));
-					app_reg_csv_cell(out, num);
+					text_csv_cell(out, num);
 				} else
-					app_reg_csv_cell(out, db_str(r,
+					text_csv_cell(out, db_str(r,
 					    reg_columns[c][0]));
 			}
 			g_string_append(out, "\r\n");

@@ -77,8 +77,6 @@ char *app_reg_person_json(const struct app *app,
  */
 char *app_reg_export_csv(const struct app *app, const struct app_actor *actor,
     const char *lang, bool excel, gsize *len, GError **error);
-/* Appends one CSV cell to out, quoted and neutralised as above. */
-void app_reg_csv_cell(GString *out, const char *value);
 /*
  * Parses CSV text (RFC 4180: quoted cells may hold commas, quotes and
  * newlines; CRLF or LF) into an array of rows, each a NULL-terminated

@@ -653,25 +653,6 @@ app_setup_codes(const struct app *app, const struct app_actor *actor,
 	return rows;
 }
 
-/* The text of one CSV cell, quoted and defused (transfer full). */
-static char *
-setup_csv_cell(const char *s)
-{
-	GString *out = g_string_new("\"");
-
-	/* A spreadsheet runs a cell starting with these as a formula. */
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r')
-		g_string_append_c(out, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			g_string_append_c(out, '"');
-		g_string_append_c(out, *s);
-	}
-	g_string_append_c(out, '"');
-	return g_string_free(out, FALSE);
-}
-
 char *
 app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
     GError **error)
@@ -687,13 +668,14 @@ app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
 	out = g_string_new("code,max_uses,used,email,sector\r\n");
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
-		g_autofree char *code = setup_csv_cell(db_str(r, "code"));
-		g_autofree char *email = setup_csv_cell(db_str(r, "email"));
-		g_autofree char *sector = setup_csv_cell(db_str(r, "sector"));
-
-		g_string_append_printf(out, "%s,%" G_GINT64_FORMAT ",%"
-		    G_GINT64_FORMAT ",%s,%s\r\n", code, db_int(r, "max_uses"),
-		    db_int(r, "used"), email, sector);
+		text_csv_cell(out, db_str(r, "code"));
+		g_string_append_printf(out, ",%" G_GINT64_FORMAT ",%"
+		    G_GINT64_FORMAT ",", db_int(r, "max_uses"),
+		    db_int(r, "used"));
+		text_csv_cell(out, db_str(r, "email"));
+		g_string_append_c(out, ',');
+		text_csv_cell(out, db_str(r, "sector"));
+		g_string_append(out, "\r\n");
 	}
 	return g_string_free(out, FALSE);
 }

@@ -44,6 +44,13 @@ char *text_trim(char *s);
 /* Copies s with CR, LF and other controls turned into spaces (transfer full). */
 char *text_one_line(const char *s);
 
+/*
+ * Appends value (NULL: empty) as one quoted CSV cell, quotes doubled.  A
+ * cell a spreadsheet would run as a formula (starting with = + - @, tab
+ * or CR) gets a leading apostrophe: exports never carry live formulas.
+ */
+void text_csv_cell(GString *out, const char *value);
+
 /* token.c: secrets in links. */
 #define TOKEN_BYTES 16	/* 128 bits */
 /* A new random token as 32 lower-case hex digits (transfer full). */

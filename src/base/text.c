@@ -109,3 +109,19 @@ text_one_line(const char *s)
 			*p = ' ';
 	return out;
 }
+
+void
+text_csv_cell(GString *out, const char *value)
+{
+	const char *s = value ? value : "";
+
+	g_string_append_c(out, '"');
+	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
+		g_string_append_c(out, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			g_string_append_c(out, '"');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}

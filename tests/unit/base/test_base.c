@@ -99,6 +99,30 @@ test_hmac(void)
 	g_assert_false(token_equal("abc", "abcd"));
 }
 
+static void
+test_csv_cell(void)
+{
+	static const char *const cases[][2] = {
+		{ "plain", "\"plain\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+		{ "+cmd", "\"'+cmd\"" },
+		{ "-2+3", "\"'-2+3\"" },
+		{ "@SUM(1)", "\"'@SUM(1)\"" },
+		{ "\tx", "\"'\tx\"" },
+		{ "a=b", "\"a=b\"" },
+		{ "", "\"\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		text_csv_cell(out, cases[i][0]);
+		g_assert_cmpstr(out->str, ==, cases[i][1]);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,5 +133,6 @@ main(int argc, char **argv)
 	g_test_add_func("/base/text/one_line", test_one_line);
 	g_test_add_func("/base/token/new_hash", test_tokens);
 	g_test_add_func("/base/token/hmac", test_hmac);
+	g_test_add_func("/base/text/csv_cell", test_csv_cell);
 	return g_test_run();
 }
