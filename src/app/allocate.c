@@ -375,6 +375,24 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	    (gint64 *)(void *)add_t->data, (bool *)(void *)add_pin->data,
 	    add_p->len, &dberr)))
 		goto dbfail;
+	if (opt->apply && opt->actor != NULL) {
+		g_autoptr(JsonObject) after = json_object_new();
+
+		json_object_set_string_member(after, "objective",
+		    report->objective);
+		json_object_set_int_member(after, "added",
+		    (gint64)report->added);
+		json_object_set_int_member(after, "removed",
+		    (gint64)report->removed);
+		json_object_set_int_member(after, "kept", (gint64)report->kept);
+		json_object_set_int_member(after, "moved_tables",
+		    (gint64)report->moved_tables);
+		json_object_set_int_member(after, "published_moved",
+		    (gint64)report->published_moved);
+		if (!app_audit(conn, opt->actor, "allocation.apply",
+		    "allocation_run", report->run_id, NULL, after, &dberr))
+			goto dbfail;
+	}
 	if (!db_commit(conn, &dberr))
 		goto dbfail;
 	log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu =%zu%s",

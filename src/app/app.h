@@ -154,9 +154,13 @@ char *app_feed_token(const struct app *app, const char *page_token,
 char *app_session_uid(const struct app *app, const char *session_uid);
 
 /* allocate.c: place the event's confirmed participants in sessions. */
+struct app_actor;
 struct app_alloc_options {
 	bool	 apply;		/* write the result (else: a dry run) */
 	guint	 keep_bonus;	/* 0: do not favour published placements */
+	/* Who applies it: the audit entry goes in the same transaction
+	 * (NULL: the command line, not audited). */
+	const struct app_actor *actor;
 };
 struct app_alloc_report {
 	char	*figures;	/* the allocator's figures, text (transfer full) */

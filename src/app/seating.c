@@ -307,38 +307,13 @@ gboolean
 app_allocation_apply(const struct app *app, const struct app_actor *actor,
     struct app_alloc_report *report, GError **error)
 {
-	struct app_alloc_options opt = { .apply = true, .keep_bonus = 1 };
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = json_object_new();
-	DbConn *conn;
-	gboolean ok = FALSE;
+	/* The audit entry is written in the transaction that applies. */
+	struct app_alloc_options opt = { .apply = true, .keep_bonus = 1,
+	    .actor = actor };
 
-	if (!app_require(actor, "admin", error) ||
-	    !app_allocate(app, &opt, report, error))
+	if (!app_require(actor, "admin", error))
 		return FALSE;
-	json_object_set_string_member(after, "objective", report->objective);
-	json_object_set_int_member(after, "added", (gint64)report->added);
-	json_object_set_int_member(after, "removed", (gint64)report->removed);
-	json_object_set_int_member(after, "kept", (gint64)report->kept);
-	json_object_set_int_member(after, "moved_tables",
-	    (gint64)report->moved_tables);
-	json_object_set_int_member(after, "published_moved",
-	    (gint64)report->published_moved);
-	/* XXX the run is committed by app_allocate before this entry: a
-	 * crash in between leaves an applied run without its audit line
-	 * (the allocation_run row still says who-less that it was applied). */
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr) || !app_audit(conn, actor,
-	    "allocation.apply", "allocation_run", report->run_id, NULL, after,
-	    &dberr) || !db_commit(conn, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_allocate(app, &opt, report, error);
 }
 
 static const char *const people_bases[] = { "sector_name", NULL };
