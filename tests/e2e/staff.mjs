@@ -16,6 +16,7 @@ import { ADMIN, BASE, STAFF, crawlConsole, csrfOf, launch, login, newPage,
 const browser = await launch();
 const admin = await newPage(browser);
 const staff = await newPage(browser);
+const nobody = await newPage(browser);
 await login(admin, ADMIN);
 await login(staff, STAFF);
 
@@ -28,19 +29,20 @@ const STAFF_MAY = /\/(logout|login|check-?in|checkin|export|preview)\b/;
 
 const pid = scalar(`SELECT min(id) FROM participant`);
 const sid = scalar('SELECT min(id) FROM session');
+/* The changing routes of the console's route tables, posted even when
+ * no page links a form to them (a cancelled session's reinstate, say). */
 const CANDIDATES = [
-	'/console/event', '/console/slots', '/console/sectors',
-	'/console/sessions', `/console/sessions/${sid}`,
-	`/console/sessions/${sid}/edit`, '/console/codes',
-	'/console/codes/generate', '/console/allocation/run',
-	'/console/allocation/apply', '/console/allocation/move',
-	'/console/publish', `/console/registrations/${pid}/status`,
+	'/console/event', '/console/slots', '/console/slots/1',
+	'/console/slots/1/delete', '/console/sessions', `/console/sessions/${sid}`,
+	`/console/sessions/${sid}/cancel`, `/console/sessions/${sid}/reinstate`,
+	'/console/sectors', '/console/sectors/other',
+	'/console/sectors/other/delete', '/console/codes',
+	'/console/allocation/apply', '/console/publish',
+	`/console/registrations/${pid}/status`,
 	`/console/registrations/${pid}/promote`,
-	`/console/registrations/${pid}/resend`,
+	`/console/registrations/${pid}/resend-confirmation`,
+	`/console/registrations/${pid}/resend-invitations`,
 	`/console/registrations/${pid}/erase`,
-	`/console/registrations/${pid}/move`,
-	`/console/registrations/${pid}/pin`,
-	`/console/registrations/${pid}/ban`,
 	'/console/registrations/import', '/console/mail/1/resend',
 ];
 
@@ -112,12 +114,18 @@ for (const [, t] of targets) {
 		const form = Object.fromEntries(t.fields);
 		form._csrf = csrf;
 		const before = snapshot(['login_session', 'login_failure']);
-		const r = await staff.request.post(BASE + t.action,
+		/* Not signed in, an existing console route sends to the login
+		 * page before anything else; only a missing route says 404. */
+		const anon = await nobody.request.post(BASE + t.action,
 		    { form, maxRedirects: 0 });
-		if (r.status() === 404 && t.from === null) {
+		if (anon.status() === 404 && t.from === null) {
 			tc.skip(`${t.action} answers 404: not built yet`);
 			return;
 		}
+		assert.equal(anon.status(), 303, `anonymous POST ${t.action}`);
+		assert.equal(anon.headers().location, '/console/login');
+		const r = await staff.request.post(BASE + t.action,
+		    { form, maxRedirects: 0 });
 		assert.equal(r.status(), 403, `staff POST ${t.action} answered ` +
 		    `${r.status()}: ${(await r.text()).slice(0, 300)}`);
 		assert.match(await r.text(),
