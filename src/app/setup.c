@@ -29,20 +29,21 @@ setup_fail(GError **error, GError *dberr, const char *field)
 	app_fail_db(error, dberr);
 }
 
-/* Role check, connection and transaction for a change; NULL on failure. */
+/* Role check, connection (and, for a change, a transaction) and the
+ * event's id; NULL on failure. */
 static DbConn *
-change_begin(const struct app *app, const struct app_actor *actor,
-    gint64 *event_id, GError **error)
+setup_begin(const struct app *app, const struct app_actor *actor,
+    const char *role, bool tx, gint64 *event_id, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) ev = NULL;
 	DbConn *conn;
 
-	if (!app_require(actor, "admin", error))
+	if (!app_require(actor, role, error))
 		return NULL;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if (!db_begin(conn, &dberr) ||
+	if ((tx && !db_begin(conn, &dberr)) ||
 	    (ev = db_setup_event_get(conn, false, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		db_release(app->db, conn);
@@ -50,6 +51,14 @@ change_begin(const struct app *app, const struct app_actor *actor,
 	}
 	*event_id = db_int(ev, "id");
 	return conn;
+}
+
+/* A change: admin only, in a transaction. */
+static DbConn *
+change_begin(const struct app *app, const struct app_actor *actor,
+    gint64 *event_id, GError **error)
+{
+	return setup_begin(app, actor, "admin", true, event_id, error);
 }
 
 /* Commits (when ok) and gives the connection back. */
@@ -67,26 +76,12 @@ change_end(const struct app *app, DbConn *conn, gboolean ok,
 	return ok;
 }
 
-/* Connection for reading, after the role check. */
+/* Reading: staff may. */
 static DbConn *
 read_begin(const struct app *app, const struct app_actor *actor,
     gint64 *event_id, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) ev = NULL;
-	DbConn *conn;
-
-	if (!app_require(actor, "staff", error))
-		return NULL;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return NULL;
-	if ((ev = db_setup_event_get(conn, false, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		db_release(app->db, conn);
-		return NULL;
-	}
-	*event_id = db_int(ev, "id");
-	return conn;
+	return setup_begin(app, actor, "staff", false, event_id, error);
 }
 
 JsonObject *
