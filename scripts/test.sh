@@ -29,6 +29,9 @@ meson test -C "$TOP/build-asan" --num-processes "$(nproc)" \
 	--print-errorlogs --timeout-multiplier 3 "$@"
 status=$?
 set -e
+# Stop the cluster now, so the count below is the last line printed.
+cleanup
+trap - EXIT
 
 # Count every TAP case (and every non-TAP test) in meson's log.
 python3 - "$TOP/build-asan/meson-logs/testlog.json" <<'PY'
