@@ -368,7 +368,7 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	    (gint64)report->kept, &report->run_id, &dberr))
 		goto dbfail;
 	if (opt->apply &&
-	    (!db_assignment_delete(conn, event_id, (gint64 *)(void *)del_p->data,
+	    (!db_bulk_writes(conn, &dberr) || !db_assignment_delete(conn, event_id, (gint64 *)(void *)del_p->data,
 	    (gint64 *)(void *)del_s->data, del_p->len, &dberr) ||
 	    !db_assignment_upsert(conn, event_id, report->run_id,
 	    (gint64 *)(void *)add_p->data, (gint64 *)(void *)add_s->data,

@@ -86,6 +86,15 @@ bool_array(const bool *v, size_t n)
 }
 
 gboolean
+db_bulk_writes(DbConn *conn, GError **error)
+{
+	/* Connections plan each statement for its values (pool.c); for
+	 * thousands of rows in one statement, the foreign-key checks are
+	 * better off with one plan reused for every row. */
+	return db_exec_simple(conn, "SET LOCAL plan_cache_mode = auto", error);
+}
+
+gboolean
 db_assignment_delete(DbConn *conn, gint64 event_id,
     const gint64 *participant_ids, const gint64 *session_ids, size_t n,
     GError **error)

@@ -177,6 +177,8 @@ gboolean db_alloc_run_insert(DbConn *conn, gint64 event_id, gint64 solve_ms,
     const char *inputs_sha256, const char *params_json,
     const char *figures_json, bool applied, gint64 added, gint64 removed,
     gint64 kept, gint64 *run_id, GError **error);
+/* For the rest of the transaction, plans suited to many rows at once. */
+gboolean db_bulk_writes(DbConn *conn, GError **error);
 /* Removes the placements (participant_ids[i], session_ids[i]). */
 gboolean db_assignment_delete(DbConn *conn, gint64 event_id,
     const gint64 *participant_ids, const gint64 *session_ids, size_t n,
