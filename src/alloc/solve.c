@@ -42,11 +42,14 @@
  * forwards is cheap while every participant is near a free seat,
  * backwards once most remaining supply is further seats that will never
  * find one (they sit at distance 0 from the source, so a forward search
- * would settle them all in every round).  Then, like Dinic, it sends
- * blocking flows on the admissible arcs (zero reduced cost), with levels
- * from a breadth-first search backwards from the sink, until no
- * participant reaches the sink that way; so one round places every
- * participant its distance allows.  Each augmenting path
+ * would settle them all in every round).  Then it sends a maximum flow
+ * on the admissible arcs (zero reduced cost): levels from one
+ * breadth-first search backwards from the sink, then the shortest
+ * augmenting path method, which raises a node's level locally when it
+ * has no arc to the level below and kills the nodes above an emptied
+ * level (a gap); so one round places about every participant its
+ * distance allows (a path a gap hid is found by the next round, at
+ * distance 0).  Each augmenting path
  * carries one unit: each holds a preference arc of capacity one.  Each
  * intermediate flow is of minimum cost for its value, so the last one is
  * a min-cost maximum flow.  Rounds are few (one per distinct path cost:
@@ -133,6 +136,12 @@ struct net {
 	guint32	 n_left;
 	guint32	 pbase;
 	gint64	*key;
+	/*
+	 * The blocking flow's labels: cnt[l] = live nodes at level l (up to
+	 * maxlv); every node above level gap is dead (see relabel()).
+	 */
+	guint32	*cnt;
+	gint32	 maxlv, gap;
 };
 
 struct ritem {
@@ -270,6 +279,7 @@ net_clear(struct net *g)
 	g_free(g->srcbit);
 	g_free(g->list);
 	g_free(g->path);
+	g_free(g->cnt);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -547,6 +557,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	g->nb = g_new0(struct nodeb, g->n);
 	g->list = g_new(guint32, g->n);
 	g->path = g_new(guint32, g->n);
+	g->cnt = g_new0(guint32, (size_t)g->n + 2);
 	g->active = g_new(guint32, m->n_part ? m->n_part : 1);
 	g->srcbit = g_new0(guint64, m->n_part / 64 + 1);
 	for (guint p = 0; p < m->n_part; p++)
@@ -737,6 +748,7 @@ bfs_visit(struct net *g, guint32 u, guint32 st, gint32 lv, guint32 *qt,
 		return;
 	g->nb[u].lstamp = st;
 	g->nb[u].level = lv;
+	g->cnt[lv]++;
 	g->list[(*qt)++] = u;
 	if (u < g->n_part && g->r1[u] + g->r2[u] > 0 && src_red(g, u) == 0) {
 		g->srcbit[u / 64] |= (guint64)1 << (u % 64);
@@ -758,8 +770,10 @@ bfs_back(struct net *g)
 	guint32 st = ++g->stamp;
 	guint32 qh = 0, qt = 0, n = 0;
 
+	memset(g->cnt, 0, sizeof(guint32) * ((size_t)g->maxlv + 2));
 	g->nb[g->sink].lstamp = st;
 	g->nb[g->sink].level = 0;
+	g->cnt[0] = 1;
 	g->list[qt++] = g->sink;
 	while (qh < qt) {
 		guint32 v = g->list[qh++];
@@ -787,19 +801,73 @@ bfs_back(struct net *g)
 			bfs_visit(g, u, st, lv, &qt, &n);
 		}
 	}
+	g->maxlv = g->nb[g->list[qt - 1]].level;
+	g->gap = G_MAXINT32;
 	return n;
 }
 
+/* Whether u still has a level in the search stamped st. */
+static inline bool
+alive(const struct net *g, guint32 u, guint32 st)
+{
+	return g->nb[u].lstamp == st && g->nb[u].level <= g->gap;
+}
+
 /*
- * Sends units from source p along the level graph of the search stamped
- * st while p's source arc stays admissible; dead ends lose their level.
+ * u has no admissible arc to the level below: gives it the lowest level
+ * its admissible arcs allow, or kills it.  The levels stay valid (never
+ * above the admissible distance to the sink), so when the last node
+ * leaves a level, that level is a gap: every path to the sink from above
+ * it passes it, so every node above it is dead (alive() reads g->gap).
+ * A node may enter the gap's level from below later, and one above it
+ * might then reach the sink again; the gap still counts it dead.  Such a
+ * kill can only leave an augmenting path unused: the flow stays of
+ * minimum cost for its value and the potentials valid, and the next
+ * round finds the path at distance 0.  Without gaps (the fallback when a
+ * flow with them sent nothing) every kill is exact: no admissible arc to
+ * a live node, or a level of n.
+ */
+static void
+relabel(struct net *g, guint32 u, guint32 st, bool gaps)
+{
+	gint32 old = g->nb[u].level, lv = G_MAXINT32;
+	gint64 piu = g->nb[u].pi;
+
+	for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+		guint32 v = g->arc[e].head;
+
+		if (g->arc[e].cap > 0 && alive(g, v, st) &&
+		    g->nb[v].level < lv &&
+		    g->arc[e].cost + piu - g->nb[v].pi == 0)
+			lv = g->nb[v].level;
+	}
+	if (--g->cnt[old] == 0 && old < g->gap && gaps)
+		g->gap = old;
+	if (lv == G_MAXINT32 || lv + 1 > g->gap || lv + 1 >= (gint32)g->n) {
+		g->nb[u].lstamp = 0;	/* dead */
+		return;
+	}
+	g->nb[u].level = lv + 1;
+	g->cnt[lv + 1]++;
+	g->maxlv = MAX(g->maxlv, lv + 1);
+	g->nd[u].cur = g->first[u];
+}
+
+/*
+ * Sends units from source p along arcs of zero reduced cost while p's
+ * source arc stays admissible: the shortest augmenting path method
+ * (Ahuja and Orlin) on the levels of bfs_back(), raised locally by
+ * relabel() where a node has no arc to the level below.  A node that
+ * cannot reach the sink at the start of the round never can again (new
+ * residual arcs join nodes of an augmenting path, which could), so a dead
+ * node stays dead: one pass over the sources serves all of them.
  */
 static guint64
-send_from(struct net *g, guint32 p, guint32 st)
+send_from(struct net *g, guint32 p, guint32 st, bool gaps)
 {
 	guint64 sent = 0;
 
-	while (g->nb[p].lstamp == st && g->r1[p] + g->r2[p] > 0 &&
+	while (alive(g, p, st) && g->r1[p] + g->r2[p] > 0 &&
 	    src_red(g, p) == 0) {
 		guint32 len = 0, u = p;
 
@@ -827,20 +895,19 @@ send_from(struct net *g, guint32 p, guint32 st)
 					break;
 			}
 			g->nd[u].cur = e;
-			if (e < end) {
+			if (e < end && want <= g->gap) {
 				g->path[len++] = e;
 				u = g->arc[e].head;
 				continue;
 			}
-			g->nb[u].lstamp = 0;	/* dead end */
+			relabel(g, u, st, gaps);
 			if (len == 0)
-				break;
+				break;	/* p: again from its new level */
 			e = g->path[--len];
 			u = g->arc[g->arc[e].rev].head;
-			g->nd[u].cur++;
 		}
 		if (u != g->sink)
-			break;
+			continue;
 		for (guint32 k = 0; k < len; k++) {
 			guint32 e = g->path[k], f = g->arc[e].rev;
 
@@ -861,11 +928,12 @@ send_from(struct net *g, guint32 p, guint32 st)
 }
 
 /*
- * A blocking flow on the level graph of bfs_back(), from the participants
- * whose source arc is admissible.  Returns the units sent.
+ * A maximum flow on the admissible arcs from the participants that
+ * bfs_back() found, with or without gaps (see relabel()).  Returns the
+ * units sent.
  */
 static guint64
-blocking_flow(struct net *g)
+blocking_flow(struct net *g, bool gaps)
 {
 	guint32 st = g->stamp;
 	guint64 sent = 0;
@@ -879,7 +947,7 @@ blocking_flow(struct net *g)
 			guint32 p = w * 64 + (guint32)__builtin_ctzll(bits);
 
 			bits &= bits - 1;
-			sent += send_from(g, p, st);
+			sent += send_from(g, p, st, gaps);
 		}
 	}
 	return sent;
@@ -926,11 +994,16 @@ alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
 		phases++;
 		/* blocking flows until no participant reaches the sink
 		 * on admissible arcs */
-		while (bfs_back(&g) > 0) {
-			guint64 x = blocking_flow(&g);
+		/*
+		 * One flow per round: a path a gap hid is found by the next
+		 * round at distance 0.  Gaps may hide all of them; then a
+		 * flow without gaps sends at least one unit.
+		 */
+		if (bfs_back(&g) > 0) {
+			guint64 x = blocking_flow(&g, true);
 
-			if (x == 0)
-				break;
+			if (x == 0 && bfs_back(&g) > 0)
+				x = blocking_flow(&g, false);
 			sent += x;
 		}
 		if (progress != NULL)
