@@ -57,10 +57,11 @@
  *
  * Layout, for the cache: nodes are numbered participant side first
  * (participants, then their slot nodes), session side last; arcs are
- * 16-byte records in CSR order; the backward searches read, for the
- * session side's long arc lists, a key array that mirrors the head's
- * potential and the residual capacity (see struct net), so that most
- * arcs are rejected without touching the participant's node.
+ * 16-byte records in CSR order; the searches read, for the session
+ * side's long arc lists, key arrays that mirror the head's potential and
+ * the residual capacity, one for each direction (key and fkey in struct
+ * net), so that most arcs are rejected without touching the
+ * participant's node.
  *
  * Caveats: arc costs are 32-bit, so the solver refuses (ALLOC_ETOOBIG) a
  * problem where B * c would not fit; nothing realistic comes near it.
@@ -136,6 +137,13 @@ struct net {
 	guint32	 n_left;
 	guint32	 pbase;
 	gint64	*key;
+	/*
+	 * The same the other way, for the searches forwards (the blocking
+	 * flow): fkey[e - pbase] is pi[v] - cost[e] if e itself, from u to
+	 * v, is residual, else KEY_NONE; so e is admissible iff fkey ==
+	 * pi[u], and the long lists are read without touching each v.
+	 */
+	gint64	*fkey;
 	/*
 	 * The blocking flow's labels: cnt[l] = live nodes at level l (up to
 	 * maxlv); every node above level gap is dead (see relabel()).
@@ -272,6 +280,7 @@ net_clear(struct net *g)
 	g_free(g->nd);
 	g_free(g->nb);
 	g_free(g->key);
+	g_free(g->fkey);
 	g_free(g->arc);
 	g_free(g->r1);
 	g_free(g->r2);
@@ -549,9 +558,14 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	for (guint32 e = 0; e < g->pbase; e++)
 		g_assert(g->arc[e].cap + g->arc[g->arc[e].rev].cap == 1);
 	g->key = g_new(gint64, MAX(g->first[g->n] - g->pbase, 1));
-	for (guint32 f = g->pbase; f < g->first[g->n]; f++)
+	g->fkey = g_new(gint64, MAX(g->first[g->n] - g->pbase, 1));
+	for (guint32 f = g->pbase; f < g->first[g->n]; f++) {
+		/* all pi are 0 */
 		g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ?
-		    -(gint64)g->arc[f].cost : KEY_NONE;	/* all pi are 0 */
+		    -(gint64)g->arc[f].cost : KEY_NONE;
+		g->fkey[f - g->pbase] = g->arc[f].cap > 0 ?
+		    -(gint64)g->arc[f].cost : KEY_NONE;
+	}
 
 	g->nd = g_new0(struct node, g->n);
 	g->nb = g_new0(struct nodeb, g->n);
@@ -566,12 +580,14 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	return true;
 }
 
-/* Recomputes key[f - pbase] of a session-side arc f. */
+/* Recomputes key and fkey of a session-side arc f. */
 static inline void
 key_set(struct net *g, guint32 f)
 {
-	g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ?
-	    g->nb[g->arc[f].head].pi - g->arc[f].cost : KEY_NONE;
+	gint64 x = g->nb[g->arc[f].head].pi - g->arc[f].cost;
+
+	g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ? x : KEY_NONE;
+	g->fkey[f - g->pbase] = g->arc[f].cap > 0 ? x : KEY_NONE;
 }
 
 /*
@@ -591,9 +607,12 @@ set_pi(struct net *g, guint32 u, gint64 pi)
 
 		if (!left && g->arc[e].head < g->n_left)
 			break;
-		if (f >= g->pbase)
+		if (f >= g->pbase) {
 			g->key[f - g->pbase] = g->arc[e].cap > 0 ?
 			    pi - g->arc[f].cost : KEY_NONE;
+			g->fkey[f - g->pbase] = g->arc[f].cap > 0 ?
+			    pi - g->arc[f].cost : KEY_NONE;
+		}
 	}
 }
 
@@ -833,13 +852,25 @@ relabel(struct net *g, guint32 u, guint32 st, bool gaps)
 	gint32 old = g->nb[u].level, lv = G_MAXINT32;
 	gint64 piu = g->nb[u].pi;
 
-	for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
-		guint32 v = g->arc[e].head;
+	if (u >= g->n_left) {
+		const gint64 *fkey = g->fkey - g->pbase;
 
-		if (g->arc[e].cap > 0 && alive(g, v, st) &&
-		    g->nb[v].level < lv &&
-		    g->arc[e].cost + piu - g->nb[v].pi == 0)
-			lv = g->nb[v].level;
+		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+			guint32 v = g->arc[e].head;
+
+			if (fkey[e] == piu && alive(g, v, st) &&
+			    g->nb[v].level < lv)
+				lv = g->nb[v].level;
+		}
+	} else {
+		for (guint32 e = g->first[u]; e < g->first[u + 1]; e++) {
+			guint32 v = g->arc[e].head;
+
+			if (g->arc[e].cap > 0 && alive(g, v, st) &&
+			    g->nb[v].level < lv &&
+			    g->arc[e].cost + piu - g->nb[v].pi == 0)
+				lv = g->nb[v].level;
+		}
 	}
 	if (--g->cnt[old] == 0 && old < g->gap && gaps)
 		g->gap = old;
@@ -885,14 +916,28 @@ send_from(struct net *g, guint32 p, guint32 st, bool gaps)
 			end = g->first[u + 1];
 			piu = g->nb[u].pi;
 			want = g->nb[u].level - 1;
-			for (e = g->nd[u].cur; e < end; e++) {
-				guint32 v = g->arc[e].head;
+			if (u >= g->n_left) {
+				const gint64 *fkey = g->fkey - g->pbase;
 
-				if (g->arc[e].cap > 0 &&
-				    g->nb[v].lstamp == st &&
-				    g->nb[v].level == want &&
-				    g->arc[e].cost + piu - g->nb[v].pi == 0)
-					break;
+				for (e = g->nd[u].cur; e < end; e++) {
+					guint32 v = g->arc[e].head;
+
+					if (fkey[e] == piu &&
+					    g->nb[v].lstamp == st &&
+					    g->nb[v].level == want)
+						break;
+				}
+			} else {
+				for (e = g->nd[u].cur; e < end; e++) {
+					guint32 v = g->arc[e].head;
+
+					if (g->arc[e].cap > 0 &&
+					    g->nb[v].lstamp == st &&
+					    g->nb[v].level == want &&
+					    g->arc[e].cost + piu -
+					    g->nb[v].pi == 0)
+						break;
+				}
 			}
 			g->nd[u].cur = e;
 			if (e < end && want <= g->gap) {
