@@ -25,6 +25,15 @@ if [ ! -f "$CONF" ]; then
 	    "$TOP/config/summit.conf.example" >"$CONF"
 fi
 
+# summitd drops root for its own account once the port is bound.
+if [ "$(id -u)" -eq 0 ]; then
+	id -u summit >/dev/null 2>&1 || useradd --system --no-create-home \
+		--shell /usr/sbin/nologin summit
+	grep -q '^user = summit' "$CONF" || sed -i 's|^user =.*|user = summit|' "$CONF"
+	mkdir -p "$VAR/maildir"
+	chown -R summit "$VAR/maildir"
+fi
+
 "$TOP/build/src/summitctl" --config "$CONF" migrate
 "$TOP/build/src/summitctl" --config "$CONF" load-demo
 # The first run makes an organiser account and prints its set-password link.

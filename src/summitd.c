@@ -13,9 +13,13 @@
 #include "conf/conf.h"
 #include "web/web.h"
 
+#include <errno.h>
 #include <glib-unix.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct summitd {
 	struct app	 app;
@@ -66,6 +70,44 @@ summitd_jobs(gpointer data)
 		}
 		g_mutex_unlock(&d->lock);
 	}
+}
+
+/*
+ * summitd never serves as root: started as root, it switches to
+ * [server] user once the port is bound and the secret key, templates and
+ * static files are read.  Refuses to go on as root without one.
+ */
+static bool
+summitd_drop_privileges(const struct conf *conf)
+{
+	const struct passwd *pw;
+
+	if (geteuid() != 0)
+		return true;
+	if (conf->user[0] == '\0') {
+		log_warnx("running as root: set [server] user to an "
+		    "unprivileged account");
+		return false;
+	}
+	if ((pw = getpwnam(conf->user)) == NULL) {
+		log_warnx("[server] user: no account \"%s\"", conf->user);
+		return false;
+	}
+	if (pw->pw_uid == 0) {
+		log_warnx("[server] user: \"%s\" is root", conf->user);
+		return false;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		log_warn("could not switch to user \"%s\"", conf->user);
+		return false;
+	}
+	if (setuid(0) == 0) {
+		log_warnx("could switch back to root: refusing to go on");
+		return false;
+	}
+	log_info("running as user \"%s\"", conf->user);
+	return true;
 }
 
 static gboolean
@@ -138,6 +180,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
 	}
+	if (!summitd_drop_privileges(conf) && conf->user[0] != '\0')
+		return 1;
 	log_info("summitd %s listening on %s port %" G_GINT64_FORMAT
 	    " (public URL %s)", SUMMIT_VERSION, conf->listen_address,
 	    conf->port, conf->public_url);

@@ -8,7 +8,9 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, link_from_mail, wait_for  # noqa: E402
+import subprocess  # noqa: E402
+
+from harness import SUMMITD, Client, Instance, link_from_mail, wait_for  # noqa: E402
 from tap import case, run  # noqa: E402
 
 
@@ -298,6 +300,34 @@ def database_outage_gives_503_then_recovers(inst):
         assert away.proc.poll() is None
     finally:
         assert away.stop() == 0, away.log_tail()
+
+@case
+def summitd_started_as_root_serves_as_its_user(inst):
+    if os.geteuid() != 0:
+        return
+    from harness import Summitd, free_port
+    port = free_port()
+    path = inst.conf + ".user"
+    with open(path, "w") as f:
+        f.write(re.sub(r"(?m)^port = .*$", "port = %d" % port,
+                       open(inst.conf).read()) +
+                "[server]\nuser = nobody\n[mail]\nworker_in_summitd = false\n")
+    s = Summitd(path, inst.env, port)
+    try:
+        with open("/proc/%d/status" % s.proc.pid) as f:
+            uids = [l for l in f if l.startswith("Uid:")][0].split()[1:]
+        assert all(u != "0" for u in uids), uids
+        assert Client(port).get("/").status == 200
+        assert "running as user" in s.log()
+    finally:
+        assert s.stop() == 0, s.log_tail()
+    # A user that does not exist stops summitd rather than run as root.
+    with open(path, "a") as f:
+        f.write("[server]\nuser = no-such-user-here\n")
+    r = subprocess.run([SUMMITD, "--config", path], env=inst.env,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0 and "no-such-user-here" in r.stderr
+
 
 if __name__ == "__main__":
     run(setup, teardown)
