@@ -290,7 +290,7 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 		return FALSE;
 	if (!db_begin(conn, &dberr))
 		goto dbfail;
-	event = db_event_current(conn, &dberr);
+	event = db_event_head(conn, &dberr);
 	if (event == NULL)
 		goto dbfail;
 	event_id = db_int(event, "id");
@@ -434,7 +434,7 @@ app_mark_published(const struct app *app, GError **error)
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
-	event = db_event_current(conn, &dberr);
+	event = db_event_head(conn, &dberr);
 	if (event == NULL ||
 	    !db_assignment_mark_published(conn, db_int(event, "id"), &dberr)) {
 		app_fail_db(error, g_steal_pointer(&dberr));

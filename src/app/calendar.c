@@ -80,7 +80,7 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	event = db_event_current(conn, &dberr);
+	event = db_event_head(conn, &dberr);
 	if (event != NULL)
 		rows = db_programme_sessions(conn, db_int(event, "id"), &dberr);
 	db_release(app->db, conn);
@@ -113,7 +113,7 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 		return NULL;
 	p = is_feed ? db_participant_by_feed(conn, hash, &dberr) :
 	    db_participant_by_token(conn, hash, false, &dberr);
-	if (p != NULL && (event = db_event_current(conn, &dberr)) != NULL)
+	if (p != NULL && (event = db_event_head(conn, &dberr)) != NULL)
 		rows = db_feed_sessions(conn, db_int(p, "id"), &dberr);
 	db_release(app->db, conn);
 	if (rows == NULL) {

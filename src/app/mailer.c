@@ -124,9 +124,16 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 	json_object_set_string_member(ctx, "name",
 	    db_str(row, "recipient_name"));
 	json_object_set_string_member(ctx, "public_url", app->conf->public_url);
-	if (event != NULL)
-		json_object_set_object_member(ctx, "event",
-		    json_object_ref(event));
+	if (event != NULL) {
+		JsonObject *ev = json_object_new();
+		g_autofree char *key = g_strconcat("name_", lang, NULL);
+
+		/* The event's name in the recipient's language. */
+		json_object_set_string_member(ev, "name", db_str(event, key));
+		json_object_set_string_member(ev, "venue",
+		    db_str(event, "venue"));
+		json_object_set_object_member(ctx, "event", ev);
+	}
 	if (nonce != NULL) {
 		g_autofree char *token = app_link_token(app, nonce);
 		g_autofree char *hash = token_hash(token);
@@ -259,7 +266,6 @@ gboolean
 app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
     unsigned *sent, GError **error)
 {
-	static const char *const event_texts[] = { "name", NULL };
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	g_autoptr(JsonObject) event = NULL;
@@ -276,9 +282,7 @@ app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
 	if (rows == NULL)
 		goto dbfail;
 	if (json_array_get_length(rows) > 0) {
-		event = db_event_current(conn, NULL);
-		if (event != NULL)
-			app_localise(event, "nb", event_texts);
+		event = db_event_head(conn, NULL);
 	}
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *row = json_array_get_object_element(rows, i);

@@ -25,7 +25,7 @@ app_publish(const struct app *app, struct app_publish_counts *out,
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
 	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_current(conn, &dberr)) == NULL)
+	    (event = db_event_head(conn, &dberr)) == NULL)
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if (!db_alloc_lock(conn, event_id, &dberr) ||

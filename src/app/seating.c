@@ -246,7 +246,7 @@ app_allocation_preview(const struct app *app, const char *lang,
 		app_alloc_report_clear(&rep);
 		return NULL;
 	}
-	if ((event = db_event_current(conn, &dberr)) == NULL)
+	if ((event = db_event_head(conn, &dberr)) == NULL)
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
@@ -333,7 +333,7 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((event = db_event_current(conn, &dberr)) == NULL ||
+	if ((event = db_event_head(conn, &dberr)) == NULL ||
 	    (one = db_seating_sessions(conn, db_int(event, "id"), session_id,
 	    &dberr)) == NULL ||
 	    (sessions = db_seating_sessions(conn, db_int(event, "id"), 0,
@@ -513,7 +513,7 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
 	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_current(conn, &dberr)) == NULL)
+	    (event = db_event_head(conn, &dberr)) == NULL)
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if (!db_alloc_lock(conn, event_id, &dberr))
@@ -651,7 +651,7 @@ app_publish_preview(const struct app *app, struct app_publish_counts *out,
 	/* The very statements app_publish runs, then undone: the counts
 	 * are exact and nothing is queued or marked. */
 	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_current(conn, &dberr)) == NULL ||
+	    (event = db_event_head(conn, &dberr)) == NULL ||
 	    !db_alloc_lock(conn, db_int(event, "id"), &dberr) ||
 	    !db_publish(conn, db_int(event, "id"), &out->invites,
 	    &out->updates, &out->cancels, &dberr)) {
@@ -681,7 +681,7 @@ app_publish_confirm(const struct app *app, const struct app_actor *actor,
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
 	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_current(conn, &dberr)) == NULL)
+	    (event = db_event_head(conn, &dberr)) == NULL)
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if (!db_alloc_lock(conn, event_id, &dberr) ||

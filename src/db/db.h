@@ -59,6 +59,9 @@ gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 /* event.c */
 /* The newest event, with places_left; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
+/* The newest event without its counts (id, slug, name_nb, name_en,
+ * venue, timezone, invitation_mode, mailbox): cheap. */
+JsonObject *db_event_head(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
  * invitation_mode, registration_open, has_places. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);

@@ -10,6 +10,12 @@ db_event_current(DbConn *conn, GError **error)
 }
 
 JsonObject *
+db_event_head(DbConn *conn, GError **error)
+{
+	return db_exec_one(conn, STMT_EVENT_HEAD, 0, NULL, error);
+}
+
+JsonObject *
 db_event_for_register(DbConn *conn, GError **error)
 {
 	return db_exec_one(conn, STMT_EVENT_FOR_REGISTER, 0, NULL, error);

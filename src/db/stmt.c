@@ -8,6 +8,10 @@
 #include "db/internal.h"
 
 const char *const db_stmt_sql[STMT__MAX] = {
+	/* The event without its counts, for code that needs only who it is. */
+	[STMT_EVENT_HEAD] =
+	    "SELECT id, slug, name_nb, name_en, venue, timezone,"
+	    " invitation_mode, mailbox FROM event ORDER BY id DESC LIMIT 1",
 	[STMT_EVENT_CURRENT] =
 	    "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
 	    " e.description_en, e.venue, e.timezone, e.capacity,"

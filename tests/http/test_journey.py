@@ -181,6 +181,17 @@ def registering_twice_creates_nothing_and_resends_link(inst):
 
 
 @case
+def mail_is_in_the_participants_language(inst):
+    c = Client(inst.port)
+    r = c.post("/register", form(c.csrf(), email="emma@example.org",
+                                 name="Emma", language="en"))
+    assert r.status == 303
+    got = wait_for(lambda: mails_to(inst, "emma@example.org"), what="mail")
+    subject = str(got[0][0]["Subject"])
+    assert subject == "Confirm your registration for Digital summit on AI", subject
+
+
+@case
 def wrong_form_comes_back_with_input_and_messages(inst):
     c = Client(inst.port)
     before = count(inst)
