@@ -149,6 +149,7 @@ def trickling_addresses_leave_room_for_others(inst):
         took = time.time() - start
         assert status_of(data) == 200, data[:200]
         assert took < 1.0, took
+        print("# GET from a sixth address answered in %.3f s" % took)
         # Each address keeps at most its cap; the rest were closed.
         time.sleep(0.3)
         for a in TRICKLERS:
@@ -180,6 +181,7 @@ def trickled_headers_are_cut_at_the_deadline(inst):
     finally:
         s.close()
     assert closed_after is not None, "still open after 6 s of trickling"
+    print("# headers trickled: cut after %.2f s (deadline 2 s)" % closed_after)
     assert 1.5 <= closed_after <= 4.5, closed_after
     assert healthy(inst.fast_port) < 1.0
 
@@ -206,6 +208,8 @@ def slow_body_is_cut(inst):
     finally:
         s.close()
     assert closed_after is not None, "still open after 9 s at 33 bytes/s"
+    print("# body at 33 bytes/s: cut after %.2f s (grace 2 s, 1000 bytes/s)"
+          % closed_after)
     assert 1.5 <= closed_after <= 5.0, closed_after
 
 
