@@ -10,7 +10,6 @@
  */
 #include "base/base.h"
 
-#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -281,25 +280,10 @@ limit_drain_refusals(Limit *l, GHashTable *counts)
 void
 limit_address_key(const char *address, char *out, size_t len)
 {
-	guint8 a[16];
-	char buf[64];
+	struct addr a;
 
-	if (address != NULL && strchr(address, ':') != NULL &&
-	    inet_pton(AF_INET6, address, a) == 1) {
-		/* An IPv4-mapped address counts as its IPv4 self. */
-		static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		    0, 0xff, 0xff };
-
-		if (memcmp(a, mapped, 12) == 0 &&
-		    inet_ntop(AF_INET, a + 12, buf, sizeof(buf)) != NULL) {
-			g_strlcpy(out, buf, len);
-			return;
-		}
-		memset(a + 8, 0, 8);
-		if (inet_ntop(AF_INET6, a, buf, sizeof(buf)) != NULL) {
-			g_snprintf(out, len, "%s/64", buf);
-			return;
-		}
-	}
-	g_strlcpy(out, address != NULL ? address : "?", len);
+	if (address != NULL && addr_parse(address, &a))
+		addr_limit_key(&a, out, len);
+	else
+		g_strlcpy(out, address != NULL ? address : "?", len);
 }
