@@ -176,6 +176,11 @@ main(int argc, char **argv)
 		printf("configuration OK\n");
 		return 0;
 	}
+	/* Before the first request is served: a SIGTERM that comes as soon
+	 * as summitd answers must stop it cleanly, not kill it. */
+	loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
+	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -189,9 +194,6 @@ main(int argc, char **argv)
 	lock_init(&d.lock);
 	lock_cond_init(&d.wake);
 	jobs = g_thread_new("jobs", summitd_jobs, &d);
-	loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
-	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
 	g_main_loop_run(loop);
 
 	log_info("summitd stopping");
