@@ -224,7 +224,6 @@ web_render(struct web_req *req, unsigned status, const char *name,
     JsonObject *ctx)
 {
 	g_autoptr(GError) error = NULL;
-
 	int li = web_lang_index(req->lang);
 
 	g_string_truncate(req->out, 0);
