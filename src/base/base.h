@@ -6,6 +6,7 @@
 #ifndef SUMMIT_BASE_H
 #define SUMMIT_BASE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <glib.h>
@@ -18,6 +19,24 @@ void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Like log_warnx, with ": strerror(errno)" added. */
 void log_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 G_NORETURN void fatalx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/*
+ * lock.c: mutexes and condition variables for data shared between threads.
+ * They are POSIX threads' own, which ThreadSanitizer understands; GLib's
+ * GMutex and GCond are bare futexes on Linux, invisible to it, so every
+ * access they guard would be reported as a race.  Any failure is a bug
+ * and fatal.  Deadlines are g_get_monotonic_time() values.
+ */
+void lock_init(pthread_mutex_t *m);
+void lock_acquire(pthread_mutex_t *m);
+void lock_release(pthread_mutex_t *m);
+void lock_clear(pthread_mutex_t *m);
+void lock_cond_init(pthread_cond_t *c);
+void lock_cond_signal(pthread_cond_t *c);
+/* Waits for a signal on c (m held); false once deadline has passed. */
+bool lock_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
+    gint64 deadline);
+void lock_cond_clear(pthread_cond_t *c);
 
 /* text.c: pure input checks, used at the edges. */
 enum text_err {

@@ -7,6 +7,7 @@
 
 #include "web/web.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
@@ -15,11 +16,14 @@ struct web {
 	const struct app	*app;
 	const struct conf	*conf;
 	struct MHD_Daemon	*daemon;
+	/* Built before the threads start and only read after: nothing may
+	 * take a reference to these per request (docs/threads.md). */
 	JsonObject		*catalog[2];	/* nb, en */
+	JsonObject		*globals[2];	/* { "t": catalog[i] } */
 	GHashTable		*statics;	/* path -> GBytes */
 	bool			 https;
 	/* The event page, rendered at most once a second per language. */
-	GMutex			 cache_lock;
+	pthread_mutex_t		 cache_lock;
 	GBytes			*event_page[2];
 	gint64			 event_page_at[2];
 	/* Connection caps and deadlines (limits.c). */
@@ -75,10 +79,15 @@ extern const struct web_route console_mail_routes[];
 
 /* server.c */
 int web_lang_index(const char *lang);
-/* The template context every page starts from: t, lang, other_lang, csrf,
- * path (transfer full). */
+/* The request's language catalog (transfer none): shared by every thread,
+ * so only read it; never ref it or put it into a context. */
+JsonObject *web_catalog(struct web_req *req);
+/* The template context every page starts from: lang, other_lang, csrf,
+ * path (transfer full).  The catalog is not in it: web_render lets the
+ * templates find it as "t". */
 JsonObject *web_page_ctx(struct web_req *req);
-/* Renders template name into the response with status. */
+/* Renders template name into the response with status; templates see the
+ * catalog as {{t.key}} (tmpl_render_with's globals). */
 void web_render(struct web_req *req, unsigned status, const char *name,
     JsonObject *ctx);
 /* A small error page from the error.html template. */

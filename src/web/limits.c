@@ -128,12 +128,12 @@ web_limits_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 	(void)addrlen;
 	if (web_limits_key(l, addr, key, sizeof(key)))
 		return MHD_YES;
-	pthread_mutex_lock(&l->lock);
+	lock_acquire(&l->lock);
 	ok = web_limits_count(l, key) <
 	    (guint)l->conf->max_connections_per_ip;
 	if (!ok)
 		l->refused++;
-	pthread_mutex_unlock(&l->lock);
+	lock_release(&l->lock);
 	return ok ? MHD_YES : MHD_NO;
 }
 
@@ -170,7 +170,7 @@ web_limits_notify(void *cls, struct MHD_Connection *conn,
 		    sizeof(wc->key));
 		wc->state = WC_HEADERS;
 		wc->since = g_get_monotonic_time();
-		pthread_mutex_lock(&l->lock);
+		lock_acquire(&l->lock);
 		g_hash_table_add(l->conns, wc);
 		if (!proxy) {
 			wc->counted = true;
@@ -181,14 +181,14 @@ web_limits_notify(void *cls, struct MHD_Connection *conn,
 			    wc->fd >= 0)
 				web_limits_shut(l, wc, WR_CAP);
 		}
-		pthread_mutex_unlock(&l->lock);
+		lock_release(&l->lock);
 		*socket_context = wc;
 		return;
 	}
 	wc = *socket_context;
 	if (wc == NULL)
 		return;
-	pthread_mutex_lock(&l->lock);
+	lock_acquire(&l->lock);
 	g_hash_table_remove(l->conns, wc);
 	if (wc->counted) {
 		guint n = web_limits_count(l, wc->key);
@@ -199,7 +199,7 @@ web_limits_notify(void *cls, struct MHD_Connection *conn,
 			g_hash_table_insert(l->per_key, g_strdup(wc->key),
 			    GUINT_TO_POINTER(n - 1));
 	}
-	pthread_mutex_unlock(&l->lock);
+	lock_release(&l->lock);
 	*socket_context = NULL;
 	g_free(wc);
 }
@@ -221,7 +221,7 @@ web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
 
 	if (wc == NULL)
 		return;
-	pthread_mutex_lock(&l->lock);
+	lock_acquire(&l->lock);
 	switch (ev) {
 	case WL_HEADERS_DONE:
 		wc->state = WC_BODY;
@@ -241,7 +241,7 @@ web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
 		wc->since = g_get_monotonic_time();
 		break;
 	}
-	pthread_mutex_unlock(&l->lock);
+	lock_release(&l->lock);
 }
 
 void
@@ -317,7 +317,7 @@ web_limits_reaper(void *arg)
 	struct web_limits *l = arg;
 	gint64 last_report = 0;
 
-	pthread_mutex_lock(&l->lock);
+	lock_acquire(&l->lock);
 	while (!l->stop) {
 		struct timespec ts;
 
@@ -336,7 +336,7 @@ web_limits_reaper(void *arg)
 		pthread_cond_timedwait(&l->wake, &l->lock, &ts);
 	}
 	web_limits_report(l);
-	pthread_mutex_unlock(&l->lock);
+	lock_release(&l->lock);
 	return NULL;
 }
 
@@ -347,7 +347,7 @@ web_limits_new(const struct conf *conf)
 	pthread_condattr_t ca;
 
 	l->conf = conf;
-	pthread_mutex_init(&l->lock, NULL);
+	lock_init(&l->lock);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&l->wake, &ca);
@@ -378,10 +378,10 @@ web_limits_stop(struct web_limits *l)
 {
 	if (l == NULL || !l->reaper_running)
 		return;
-	pthread_mutex_lock(&l->lock);
+	lock_acquire(&l->lock);
 	l->stop = true;
 	pthread_cond_signal(&l->wake);
-	pthread_mutex_unlock(&l->lock);
+	lock_release(&l->lock);
 	pthread_join(l->reaper, NULL);
 	l->reaper_running = false;
 }
@@ -396,6 +396,6 @@ web_limits_free(struct web_limits *l)
 	g_hash_table_unref(l->conns);
 	g_hash_table_unref(l->per_key);
 	pthread_cond_destroy(&l->wake);
-	pthread_mutex_destroy(&l->lock);
+	lock_clear(&l->lock);
 	g_free(l);
 }

@@ -151,6 +151,12 @@ web_choose_lang(struct web_req *req)
 }
 
 JsonObject *
+web_catalog(struct web_req *req)
+{
+	return req->web->catalog[web_lang_index(req->lang)];
+}
+
+JsonObject *
 web_page_ctx(struct web_req *req)
 {
 	JsonObject *ctx = json_object_new();
@@ -158,8 +164,9 @@ web_page_ctx(struct web_req *req)
 	g_autofree char *csrf = NULL, *msg = NULL;
 	int li = web_lang_index(req->lang);
 
-	json_object_set_object_member(ctx, "t",
-	    json_object_ref(req->web->catalog[li]));
+	/* No "t" here: the catalog is shared by every thread, and taking a
+	 * reference to it per request is a data race (json-glib's counts are
+	 * not atomic).  web_render passes it as the template's globals. */
 	json_object_set_string_member(ctx, "lang", req->lang);
 	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
 	/* Links to "this page" must stay on this site: see
@@ -225,15 +232,15 @@ web_render(struct web_req *req, unsigned status, const char *name,
     JsonObject *ctx)
 {
 	g_autoptr(GError) error = NULL;
+	int li = web_lang_index(req->lang);
 
 	g_string_truncate(req->out, 0);
-	if (!json_object_has_member(ctx, "page_title")) {
-		JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
-
+	if (!json_object_has_member(ctx, "page_title"))
 		json_object_set_string_member(ctx, "page_title",
-		    json_object_get_string_member(t, "site_name"));
-	}
-	if (!tmpl_render(req->web->app->tmpl, name, ctx, req->out, &error)) {
+		    json_object_get_string_member(req->web->catalog[li],
+		    "site_name"));
+	if (!tmpl_render_with(req->web->app->tmpl, name, ctx,
+	    req->web->globals[li], req->out, &error)) {
 		log_warnx("request %s: could not render %s: %s", req->id, name,
 		    error->message);
 		g_string_assign(req->out, "Internal error\n");
@@ -249,7 +256,7 @@ void
 web_error_page(struct web_req *req, unsigned status, const char *key)
 {
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
-	JsonObject *t = json_object_get_object_member(ctx, "t");
+	JsonObject *t = web_catalog(req);
 
 	json_object_set_string_member(ctx, "message",
 	    json_object_has_member(t, key) ?
@@ -739,18 +746,25 @@ Web *
 web_new(const struct app *app, GError **error)
 {
 	g_autoptr(Web) web = g_new0(struct web, 1);
+	int i;
 
 	web->app = app;
 	web->conf = app->conf;
 	web->https = g_str_has_prefix(app->conf->public_url, "https://");
 	web->statics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_bytes_unref);
-	g_mutex_init(&web->cache_lock);
+	lock_init(&web->cache_lock);
 	web->limits = web_limits_new(web->conf);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
 	    !web_load_statics(web, error))
 		return NULL;
+	/* Built here, before any thread runs, and only read after. */
+	for (i = 0; i < 2; i++) {
+		web->globals[i] = json_object_new();
+		json_object_set_object_member(web->globals[i], "t",
+		    json_object_ref(web->catalog[i]));
+	}
 	return g_steal_pointer(&web);
 }
 
@@ -824,6 +838,8 @@ web_free(Web *web)
 		MHD_stop_daemon(web->daemon);
 	web_limits_free(web->limits);
 	for (i = 0; i < 2; i++) {
+		if (web->globals[i] != NULL)
+			json_object_unref(web->globals[i]);
 		if (web->catalog[i] != NULL)
 			json_object_unref(web->catalog[i]);
 		if (web->event_page[i] != NULL)
@@ -831,6 +847,6 @@ web_free(Web *web)
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
-	g_mutex_clear(&web->cache_lock);
+	lock_clear(&web->cache_lock);
 	g_free(web);
 }
