@@ -157,11 +157,15 @@ class Instance:
             raise AssertionError("\n".join(errors))
 
 
+# Tests drive summitd from one address (127.0.0.1) with many clients at
+# once, so the per-address connection cap is raised here; test_hardening
+# sets it back to the default and tests it from several addresses.
 CONF_TEMPLATE = """[server]
 listen_address = 127.0.0.1
 port = {port}
 public_url = http://127.0.0.1:{port}
 threads = 8
+max_connections_per_ip = 256
 templates_dir = {templates}
 static_dir = {static}
 [database]
