@@ -125,7 +125,8 @@ def terminate_waiting_backend(inst, table, request):
         while waiting is None and time.time() < deadline:
             rows = inst.query("SELECT pid FROM pg_stat_activity WHERE datname"
                               " = current_database() AND wait_event_type ="
-                              " 'Lock' AND pid <> %s", holder.get_backend_pid())
+                              " 'Lock' AND backend_type = 'client backend'"
+                              " AND pid <> %s", holder.get_backend_pid())
             waiting = rows[0][0] if rows else None
             time.sleep(0.02)
         assert waiting is not None, "summitd never waited for the lock"
