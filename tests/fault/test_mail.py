@@ -80,11 +80,11 @@ def a_worker_killed_mid_batch_loses_nothing(inst):
     sink = SmtpSink()
     try:
         conf = worker_conf(inst, sink, "kill",
-                           "rate_per_second = 200\nbatch = 100\n")
+                           "rate_per_second = 100\nbatch = 100\n")
         ids = queue(inst, 300, "kill")
         w = worker(inst, conf, once=True)
-        # Killed inside the second batch: its first messages went out,
-        # none of it was marked sent.
+        # Killed inside the second batch (a second per batch): its first
+        # messages went out, none of it was marked sent.
         wait_for(lambda: len(sink.files()) >= 150, timeout=60,
                  what="half the messages")
         w.send_signal(signal.SIGKILL)
