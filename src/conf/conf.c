@@ -78,6 +78,9 @@ static const struct conf_key conf_keys[] = {
 	I("mail", "poll_seconds", "2", 1, 3600, mail_poll_seconds),
 	I("mail", "batch", "50", 1, 10000, mail_batch),
 	I("mail", "max_age_hours", "48", 1, 8760, mail_max_age_hours),
+	I("mail", "retry_base_seconds", "30", 1, 3600, mail_retry_base_seconds),
+	I("mail", "retry_max_seconds", "3600", 1, 86400,
+	    mail_retry_max_seconds),
 	B("mail", "worker_in_summitd", "true", mail_worker_in_summitd),
 	S("mail", "dkim_domain", "", dkim_domain),
 	S("mail", "dkim_selector", "", dkim_selector),
@@ -226,6 +229,14 @@ conf_check(struct conf *c, const char *where, GError **error)
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [mail] dkim_domain, dkim_selector and dkim_key_file "
 		    "go together: set all three or none", where);
+		return FALSE;
+	}
+	if (c->mail_retry_max_seconds < c->mail_retry_base_seconds) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] retry_max_seconds (%" G_GINT64_FORMAT ") is "
+		    "less than retry_base_seconds (%" G_GINT64_FORMAT ")",
+		    where, c->mail_retry_max_seconds,
+		    c->mail_retry_base_seconds);
 		return FALSE;
 	}
 	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {

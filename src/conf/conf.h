@@ -66,6 +66,8 @@ struct conf {
 	gint64	 mail_poll_seconds;
 	gint64	 mail_batch;
 	gint64	 mail_max_age_hours;
+	gint64	 mail_retry_base_seconds;	/* first retry delay */
+	gint64	 mail_retry_max_seconds;	/* longest retry delay */
 	bool	 mail_worker_in_summitd;
 	char	*dkim_domain;
 	char	*dkim_selector;

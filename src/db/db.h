@@ -39,11 +39,25 @@ DbPool *db_pool_new(const char *url, unsigned size, unsigned wait_ms);
 void db_pool_free(DbPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbPool, db_pool_free)
 
-/* A connection for this thread, (re)connecting if needed; NULL + DB_ECONN. */
+/*
+ * A connection for this thread; NULL + DB_ECONN.  A pooled connection is
+ * checked first (no round trip: libpq's status and whether the idle
+ * socket has anything to read, which only a closing server sends) and
+ * replaced by a new one if its server went away.
+ */
 DbConn *db_acquire(DbPool *pool, GError **error);
+/*
+ * True if the work that just failed on conn may be run again from the
+ * start on a new connection: it failed with DB_ERETRY (serialization
+ * failure, deadlock), or with DB_ECONN before any COMMIT was sent, and no
+ * transaction is open.  Whoever retries must have nothing but the
+ * database to undo (see app_db_run).
+ */
+bool db_conn_retryable(const DbConn *conn);
 /* Gives conn back; a connection left inside a transaction is rolled back. */
 void db_release(DbPool *pool, DbConn *conn);
 
+/* BEGIN; a link found dead by it is replaced and BEGIN sent once more. */
 gboolean db_begin(DbConn *conn, GError **error);
 gboolean db_commit(DbConn *conn, GError **error);
 /* Rolls back if a transaction is open; never fails (a broken link is reset). */

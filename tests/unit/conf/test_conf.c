@@ -141,6 +141,23 @@ test_errors(void)
 	expect_error("not an ini file\n", CONF_EREAD, "could not read");
 }
 
+/* The outbox's backoff: defaults as before the keys existed, checked. */
+static void
+test_mail_retry(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL;
+
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(c->mail_retry_base_seconds, ==, 30);
+	g_assert_cmpint(c->mail_retry_max_seconds, ==, 3600);
+	expect_error("[mail]\nretry_base_seconds = 0\n", CONF_EVALUE,
+	    "retry_base_seconds");
+	expect_error("[mail]\nretry_base_seconds = 60\n"
+	    "retry_max_seconds = 59\n", CONF_EVALUE, "retry_max_seconds");
+}
+
 static void
 test_secret(void)
 {
@@ -180,5 +197,6 @@ main(int argc, char **argv)
 	g_test_add_func("/conf/errors", test_errors);
 	g_test_add_func("/conf/http_limits", test_http_limits);
 	g_test_add_func("/conf/secret", test_secret);
+	g_test_add_func("/conf/mail_retry", test_mail_retry);
 	return g_test_run();
 }
