@@ -49,12 +49,10 @@ app_confirm(const struct app *app, const char *token, char **status,
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
 		goto dbfail;
-	if (g_strcmp0(now, "pending") == 0) {
-		if (!db_participant_set_status(conn, id, "confirmed", 0, &dberr))
-			goto dbfail;
-		now = "confirmed";
-	} else if (g_strcmp0(now, "expired") == 0) {
-		/* The hold lapsed: take a place if one is free, else wait. */
+	if (g_strcmp0(now, "pending") == 0 || g_strcmp0(now, "expired") == 0) {
+		/* The place is claimed now, not at registration: a place if
+		 * one is free, else the end of the waiting list.  (An
+		 * organiser's pending with a place keeps it.) */
 		bool got = false;
 
 		if (!db_place_claim(conn, db_int(p, "event_id"), id, &got,
@@ -62,6 +60,8 @@ app_confirm(const struct app *app, const char *token, char **status,
 		    got ? "confirmed" : "waitlisted", 0, &dberr))
 			goto dbfail;
 		now = got ? "confirmed" : "waitlisted";
+		log_info("participant %" G_GINT64_FORMAT " confirmed (%s)", id,
+		    got ? "place claimed" : "waitlisted");
 	}
 	*status = g_strdup(now);
 	if (!db_commit(conn, &dberr))
