@@ -8,11 +8,25 @@
 -- ([registration] confirm_hours); the CHECK that a pending row has one
 -- stays.  See docs/registration-limits.md.
 
--- When the person joined the waiting list: the waiting list's order.
+-- When the person joined the waiting list: the waiting list's order.  The
+-- application sets it with the status; the trigger makes every other path
+-- (an organiser's SQL, an import) keep it right too.  Its WHEN clauses are
+-- checked without calling the function, so a registration (inserted
+-- pending) pays nothing for it.
 ALTER TABLE participant ADD COLUMN waitlisted_at timestamptz;
 UPDATE participant SET waitlisted_at = created_at WHERE status = 'waitlisted';
-ALTER TABLE participant ADD CONSTRAINT participant_waitlisted_at_check
-	CHECK (status <> 'waitlisted' OR waitlisted_at IS NOT NULL);
+CREATE FUNCTION summit_waitlisted_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.waitlisted_at := CASE WHEN NEW.status = 'waitlisted'
+	    THEN coalesce(NEW.waitlisted_at, now()) END;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER participant_waitlisted_at_insert BEFORE INSERT ON participant
+	FOR EACH ROW WHEN (NEW.status = 'waitlisted' AND NEW.waitlisted_at IS NULL)
+	EXECUTE FUNCTION summit_waitlisted_at();
+CREATE TRIGGER participant_waitlisted_at_update BEFORE UPDATE ON participant
+	FOR EACH ROW WHEN ((NEW.status = 'waitlisted') <> (NEW.waitlisted_at IS NOT NULL))
+	EXECUTE FUNCTION summit_waitlisted_at();
 DROP INDEX participant_waitlist_idx;
 CREATE INDEX participant_waitlist_idx ON participant (event_id, waitlisted_at, id)
 	WHERE status = 'waitlisted';
