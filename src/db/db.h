@@ -126,6 +126,10 @@ gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
     bool *got, GError **error);
 gboolean db_place_release(DbConn *conn, gint64 participant_id,
     GError **error);
+/* Like db_place_claim, but takes no free place while anyone of the event
+ * is on the waiting list (a place they hold already still counts). */
+gboolean db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
+    gint64 participant_id, bool *got, GError **error);
 /* The longest-waiting participant on the waitlist, locked; NULL with
  * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
 JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);

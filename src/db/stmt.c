@@ -36,10 +36,12 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
 	    " to_char(sl.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
 	    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+	    /* Confirmed people only: unconfirmed registrations cannot
+	     * make a session look popular. */
 	    " (SELECT count(*) FROM preference pr JOIN participant pa"
 	    "   ON pa.id = pr.participant_id"
 	    "   WHERE pr.session_id = s.id AND pr.rank = 1"
-	    "   AND pa.status IN ('pending', 'confirmed', 'waitlisted'))"
+	    "   AND pa.status IN ('confirmed', 'waitlisted'))"
 	    "   AS first_choices"
 	    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
 	    " JOIN event e ON e.id = s.event_id"
@@ -108,6 +110,20 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " SELECT event_id, place_no FROM place"
 	    " WHERE event_id = $1 AND participant_id IS NULL"
 	    " AND NOT EXISTS (SELECT 1 FROM h)"
+	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
+	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
+	    " RETURNING p.place_no)"
+	    " SELECT place_no FROM h UNION ALL SELECT place_no FROM c",
+	/* The same for someone confirming: no free place is taken while
+	 * people wait (a place freed meanwhile is theirs, app_promote). */
+	[STMT_PLACE_CLAIM_UNLESS_WAITING] =
+	    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
+	    " c AS (UPDATE place p SET participant_id = $2 FROM ("
+	    " SELECT event_id, place_no FROM place"
+	    " WHERE event_id = $1 AND participant_id IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM h)"
+	    " AND NOT EXISTS (SELECT 1 FROM participant w WHERE w.event_id = $1"
+	    "  AND w.status = 'waitlisted')"
 	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
 	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
 	    " RETURNING p.place_no)"

@@ -145,6 +145,24 @@ def new_places_go_to_the_waitlist_and_lapsed_registrations_are_deleted(inst):
     assert inst.scalar("SELECT status FROM participant WHERE id = %s",
                        nxt) == "confirmed"
     assert status_counts(inst)["confirmed"] == PLACES + 1
+    # Another place, and someone new confirms before the periodic fill:
+    # the place still goes to the first in line, the newcomer waits.
+    nxt = inst.query("SELECT id FROM participant WHERE status = 'waitlisted'"
+                     " ORDER BY waitlisted_at, id LIMIT 1")[0][0]
+    inst.query("UPDATE event SET capacity = capacity + 1 WHERE id = %s", ev)
+    inst.query("SELECT summit_sync_places(%s)", ev)
+    code, _ = register(inst.b.port, 998)
+    assert code == 303
+    body = wait_for(lambda: [b for m, b in inst.mails()
+                             if "racer998@" in str(m["To"])], what="mail")[0]
+    r = confirm(Client(inst.b.port), link_from_mail(body))
+    assert "done=confirmed_waitlisted" in r.getheader("Location")
+    assert inst.scalar("SELECT status FROM participant WHERE id = %s",
+                       nxt) == "confirmed"
+    assert inst.query("SELECT email FROM participant WHERE status ="
+                      " 'waitlisted' ORDER BY waitlisted_at DESC, id DESC"
+                      " LIMIT 1")[0][0] == "racer998@example.no"
+    assert status_counts(inst)["confirmed"] == PLACES + 2
     # A registration nobody confirms, past confirm_hours: deleted, with
     # its ranking and link; it never held a place.
     code, _ = register(inst.a.port, 999)
