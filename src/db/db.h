@@ -63,7 +63,7 @@ JsonObject *db_event_current(DbConn *conn, GError **error);
  * venue, timezone, invitation_mode, mailbox): cheap. */
 JsonObject *db_event_head(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
- * invitation_mode, registration_open, has_places. */
+ * invitation_mode, registration_open. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);
 /* Sessions with their slot's times and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
