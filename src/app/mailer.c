@@ -124,6 +124,8 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 	json_object_set_string_member(ctx, "name",
 	    db_str(row, "recipient_name"));
 	json_object_set_string_member(ctx, "public_url", app->conf->public_url);
+	json_object_set_int_member(ctx, "confirm_hours",
+	    app->conf->confirm_hours);
 	if (event != NULL) {
 		JsonObject *ev = json_object_new();
 		g_autofree char *key = g_strconcat("name_", lang, NULL);

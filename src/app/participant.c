@@ -49,19 +49,35 @@ app_confirm(const struct app *app, const char *token, char **status,
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
 		goto dbfail;
-	if (g_strcmp0(now, "pending") == 0) {
-		if (!db_participant_set_status(conn, id, "confirmed", 0, &dberr))
-			goto dbfail;
-		now = "confirmed";
-	} else if (g_strcmp0(now, "expired") == 0) {
-		/* The hold lapsed: take a place if one is free, else wait. */
+	if (g_strcmp0(now, "pending") == 0 || g_strcmp0(now, "expired") == 0) {
+		/* The place is claimed now, not at registration: a free one
+		 * if nobody is waiting for it, else the end of the waiting
+		 * list -- and a place free while people wait goes to the
+		 * first of them at once.  (An organiser's pending with a
+		 * place keeps it.) */
+		gint64 event_id = db_int(p, "event_id");
+		unsigned promoted = 0;
 		bool got = false;
 
-		if (!db_place_claim(conn, db_int(p, "event_id"), id, &got,
+		if (!db_place_claim_unless_waiting(conn, event_id, id, &got,
 		    &dberr) || !db_participant_set_status(conn, id,
-		    got ? "confirmed" : "waitlisted", 0, &dberr))
+		    got ? "confirmed" : "waitlisted", 0, &dberr) ||
+		    (!got && !app_promote(app, conn, event_id, &promoted,
+		    &dberr)))
 			goto dbfail;
+		if (promoted > 0) {
+			/* This person may have been the one promoted. */
+			g_autoptr(JsonObject) again = participant_lock(conn,
+			    token, error);
+
+			if (again == NULL)
+				goto out;
+			got = g_strcmp0(db_str(again, "status"),
+			    "confirmed") == 0;
+		}
 		now = got ? "confirmed" : "waitlisted";
+		log_info("participant %" G_GINT64_FORMAT " confirmed (%s)", id,
+		    got ? "place claimed" : "waitlisted");
 	}
 	*status = g_strdup(now);
 	if (!db_commit(conn, &dberr))

@@ -251,6 +251,8 @@ check_field(const struct form_field *f, const char *s, struct form_value *v)
 		return field_err(text_check_block(s, max));
 	case FORM_LINE:
 		return field_err(text_check_line(s, max));
+	case FORM_NAME:
+		return field_err(text_check_name(s, max));
 	case FORM_EMAIL:
 		if ((te = text_check_line(s, max)) != TEXT_OK)
 			return field_err(te);

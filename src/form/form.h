@@ -90,7 +90,8 @@ enum form_kind {
 	FORM_BLOCK, /* several lines: text_check_block */
 	FORM_EMAIL, /* an address: text_check_email */
 	FORM_INT,   /* decimal integer in [min, max] */
-	FORM_BOOL   /* a checkbox: present means true */
+	FORM_BOOL,  /* a checkbox: present means true */
+	FORM_NAME   /* a person's name, organisation, role: text_check_name */
 };
 
 struct form_field {

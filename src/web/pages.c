@@ -78,11 +78,11 @@ enum reg_field {
 };
 
 static const struct form_field reg_fields[RF__MAX] = {
-	[RF_NAME] = { "name", FORM_LINE, 200, true, 0, 0 },
+	[RF_NAME] = { "name", FORM_NAME, 200, true, 0, 0 },
 	[RF_EMAIL] = { "email", FORM_EMAIL, 254, true, 0, 0 },
-	[RF_ORGANISATION] = { "organisation", FORM_LINE, 200, true, 0, 0 },
+	[RF_ORGANISATION] = { "organisation", FORM_NAME, 200, true, 0, 0 },
 	[RF_SECTOR] = { "sector", FORM_LINE, 32, true, 0, 0 },
-	[RF_ROLE] = { "role", FORM_LINE, 200, false, 0, 0 },
+	[RF_ROLE] = { "role", FORM_NAME, 200, false, 0, 0 },
 	[RF_NEEDS] = { "needs", FORM_BLOCK, 2000, false, 0, 0 },
 	[RF_LANGUAGE] = { "language", FORM_LINE, 2, true, 0, 0 },
 	[RF_CONSENT] = { "consent", FORM_BOOL, 0, true, 0, 0 },
@@ -180,6 +180,11 @@ reg_field_error(JsonObject *errors, JsonObject *t, const char *field,
 	    json_object_get_string_member(t, key) : key);
 }
 
+/*
+ * POST /register: 303 to /registered (new or known e-mail alike), 400
+ * with the form and a message per field, 403 (CSRF), 409 (closed), 429
+ * (rate limit, with Retry-After; nothing stored), 503.
+ */
 void
 page_register_post(struct web_req *req, const char *arg)
 {
@@ -197,7 +202,6 @@ page_register_post(struct web_req *req, const char *arg)
 	struct form_value v[RF__MAX];
 	struct web_ranking r;
 	struct app_registration reg;
-	enum app_reg_outcome outcome;
 	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
 	GHashTableIter it;
 	gpointer k;
@@ -205,6 +209,9 @@ page_register_post(struct web_req *req, const char *arg)
 
 	(void)arg;
 	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
+	/* Every attempt counts against the client address, valid or not. */
+	if (!web_throttle_address(req))
 		return;
 	g_hash_table_iter_init(&it, form);
 	while (g_hash_table_iter_next(&it, &k, NULL))
@@ -228,6 +235,11 @@ page_register_post(struct web_req *req, const char *arg)
 	if (r.error != NULL)
 		reg_field_error(errors, t, "sessions", r.error);
 
+	if (json_object_get_size(errors) == 0 &&
+	    !web_throttle_domain(req, v[RF_EMAIL].str)) {
+		form_values_clear(v, RF__MAX);
+		return;
+	}
 	if (json_object_get_size(errors) == 0) {
 		reg = (struct app_registration){
 			.name = v[RF_NAME].str, .email = v[RF_EMAIL].str,
@@ -238,10 +250,9 @@ page_register_post(struct web_req *req, const char *arg)
 			.invitation_code = v[RF_INVITATION_CODE].str,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
-		if (app_register(req->web->app, &reg, &outcome, &error)) {
+		if (app_register(req->web->app, &reg, &error)) {
 			form_values_clear(v, RF__MAX);
-			web_redirect(req, outcome == APP_REG_WAITLISTED ?
-			    "/registered?waitlist=1" : "/registered");
+			web_redirect(req, "/registered");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
@@ -264,8 +275,8 @@ page_registered(struct web_req *req, const char *arg)
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
 
 	(void)arg;
-	json_object_set_boolean_member(ctx, "waitlisted",
-	    g_strcmp0(web_query(req, "waitlist"), "1") == 0);
+	json_object_set_int_member(ctx, "confirm_hours",
+	    req->web->conf->confirm_hours);
 	web_render(req, MHD_HTTP_OK, "registered.html", ctx);
 }
 

@@ -44,6 +44,7 @@ static const struct web_route web_routes[] = {
 	{ "GET", "/privacy", page_privacy },
 	{ "GET", "/health", page_health },
 	{ "GET", "/confirm/*", page_confirm },
+	{ "POST", "/confirm/*", page_confirm_post },
 	{ "GET", "/me/*", page_me },
 	{ "POST", "/me/*/preferences", page_me_preferences },
 	{ "POST", "/me/*/cancel", page_me_cancel },
@@ -67,6 +68,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_setup_routes,
 	console_seating_routes,
 	console_mail_routes,
+	console_throttle_routes,
 };
 
 int
@@ -755,6 +757,7 @@ web_new(const struct app *app, GError **error)
 	    (GDestroyNotify)g_bytes_unref);
 	lock_init(&web->cache_lock);
 	web->limits = web_limits_new(web->conf);
+	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
 	    !web_load_statics(web, error))
@@ -847,6 +850,7 @@ web_free(Web *web)
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
+	web_throttle_free(web);
 	lock_clear(&web->cache_lock);
 	g_free(web);
 }

@@ -305,6 +305,14 @@ def link_from_mail(body):
     return m.group(1)
 
 
+def confirm(client, link):
+    """Confirms as a person does: opens the link (GET only shows a page),
+    then presses the page's button (a POST with the CSRF token).  Returns
+    the POST's response."""
+    csrf = client.csrf(link)
+    return client.post(link, {"_csrf": csrf})
+
+
 def wait_for(pred, timeout=15, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:
