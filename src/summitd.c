@@ -167,6 +167,7 @@ main(int argc, char **argv)
 	/* The threads of the HTTP pool plus the background jobs. */
 	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
 	d.app.db = pool;
+	db_set_link_days((unsigned)conf->retention_days);
 	web = web_new(&d.app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);

@@ -35,6 +35,9 @@ app_fail_db(GError **error, GError *dberr)
 		case DB_ENOTFOUND:
 			code = APP_ENOTFOUND;
 			break;
+		case DB_EEXPIRED:
+			code = APP_EEXPIRED;
+			break;
 		case DB_ECONFLICT:
 		case DB_EINVALID:
 			code = APP_EINVALID;

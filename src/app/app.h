@@ -32,6 +32,7 @@ enum app_err {
 	APP_EDENIED,		/* wrong e-mail or password */
 	APP_ELOCKED,		/* too many failed logins: wait */
 	APP_EFORBIDDEN,		/* the organiser's role does not allow it */
+	APP_EEXPIRED,		/* a participant link past its lifetime */
 	APP__MAX
 };
 
@@ -146,8 +147,12 @@ char *app_programme_ics(const struct app *app, const char *lang,
  * (is_feed false) or their feed token (is_feed true). */
 char *app_participant_ics(const struct app *app, const char *token,
     bool is_feed, gint64 *modified, GError **error);
-/* The feed token that belongs to a page token, registered so it works
- * (transfer full).  A feed link can read the calendar, nothing else. */
+/* The feed token that belongs to a page token (transfer full): derived
+ * with the secret key, so it is never stored in clear.  A feed link can
+ * read the calendar, nothing else. */
+char *app_feed_derive(const struct app *app, const char *page_token);
+/* app_feed_derive for a page token that works (APP_ENOTFOUND,
+ * APP_EEXPIRED otherwise), checked registered (transfer full). */
 char *app_feed_token(const struct app *app, const char *page_token,
     GError **error);
 /* The UID of a session's invitations: "<session uid>@<mail domain>". */
@@ -157,6 +162,9 @@ char *app_session_uid(const struct app *app, const char *session_uid);
 struct app_actor;
 struct app_alloc_options {
 	bool	 apply;		/* write the result (else: a dry run) */
+	/* A look, not a run: record nothing, not even the run (a page
+	 * view is a GET, and GET never writes).  Not with apply. */
+	bool	 preview;
 	guint	 keep_bonus;	/* 0: do not favour published placements */
 	/* Who applies it: the audit entry goes in the same transaction
 	 * (NULL: the command line, not audited). */

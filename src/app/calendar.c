@@ -15,10 +15,14 @@
 
 #include <string.h>
 
-/* Builds the calendar from rows of db_feed_sessions/db_programme_sessions. */
+/*
+ * Builds the calendar from rows of db_feed_sessions/db_programme_sessions.
+ * No rows is a valid calendar with no VEVENT; its time (Last-Modified, and
+ * the years its VTIMEZONE covers) is then empty_time.
+ */
 static char *
 calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
-    const char *calname, gint64 *modified, GError **error)
+    const char *calname, gint64 empty_time, gint64 *modified, GError **error)
 {
 	guint n = json_array_get_length(rows), i;
 	g_autofree struct ical_event *evs = g_new0(struct ical_event, n + 1);
@@ -64,7 +68,9 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 		tz = db_str(r, "timezone");
 		*modified = MAX(*modified, db_int(r, "modified"));
 	}
-	stamp = g_date_time_new_from_unix_utc(*modified ? *modified : 0);
+	if (n == 0)
+		*modified = empty_time;
+	stamp = g_date_time_new_from_unix_utc(*modified);
 	return ical_feed(evs, n, tz, calname, NULL, stamp, error);
 }
 
@@ -89,7 +95,7 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 		return NULL;
 	}
 	return calendar_from_rows(app, rows, lang, db_str(event, name),
-	    modified, error);
+	    g_get_real_time() / G_USEC_PER_SEC, modified, error);
 }
 
 char *
@@ -123,17 +129,31 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	lang = g_strcmp0(db_str(p, "language"), "en") == 0 ? "en" : "nb";
 	name = g_strdup_printf("%s – %s", db_str(event, lang[0] == 'e' ?
 	    "name_en" : "name_nb"), db_str(p, "name"));
-	return calendar_from_rows(app, rows, lang, name, modified, error);
+	/* Nothing published yet (or any more): an empty calendar, as of
+	 * the participant's last change. */
+	return calendar_from_rows(app, rows, lang, name, db_int(p, "updated"),
+	    modified, error);
+}
+
+char *
+app_feed_derive(const struct app *app, const char *page_token)
+{
+	g_autofree char *msg = g_strconcat("participant-feed:", page_token,
+	    NULL);
+	char *feed = token_hmac(app->key, app->keylen, msg);
+
+	feed[TOKEN_BYTES * 2] = '\0';
+	return feed;
 }
 
 char *
 app_feed_token(const struct app *app, const char *page_token, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL;
-	g_autofree char *msg = NULL, *feed = NULL, *page_hash = NULL;
-	g_autofree char *feed_hash = NULL;
+	g_autoptr(JsonObject) p = NULL, f = NULL;
+	g_autofree char *feed = NULL, *page_hash = NULL, *feed_hash = NULL;
 	DbConn *conn;
+	gboolean ok = FALSE;
 
 	if (!token_is_wellformed(page_token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
@@ -141,20 +161,32 @@ app_feed_token(const struct app *app, const char *page_token, GError **error)
 		return NULL;
 	}
 	/* Derived, so the page can show it again without storing it. */
-	msg = g_strconcat("participant-feed:", page_token, NULL);
-	feed = token_hmac(app->key, app->keylen, msg);
-	feed[TOKEN_BYTES * 2] = '\0';
+	feed = app_feed_derive(app, page_token);
 	page_hash = token_hash(page_token);
 	feed_hash = token_hash(feed);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	p = db_participant_by_token(conn, page_hash, false, &dberr);
-	if (p == NULL || !db_token_insert(conn, db_int(p, "id"), feed_hash,
-	    "feed", &dberr)) {
-		db_release(app->db, conn);
+	if ((p = db_participant_by_token(conn, page_hash, false,
+	    &dberr)) == NULL)
+		goto out;
+	/* The mailer registers the feed token with the page token, so this
+	 * only reads.  Links mailed before it did are the exception: their
+	 * feed token is registered on the first view, once. */
+	f = db_participant_by_feed(conn, feed_hash, &dberr);
+	if (f == NULL && g_error_matches(dberr, SUMMIT_DB_ERROR,
+	    DB_ENOTFOUND)) {
+		g_clear_error(&dberr);
+		if (!db_token_insert(conn, db_int(p, "id"), feed_hash, "feed",
+		    &dberr))
+			goto out;
+	} else if (f == NULL)
+		goto out;
+	ok = TRUE;
+out:
+	db_release(app->db, conn);
+	if (!ok) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		return NULL;
 	}
-	db_release(app->db, conn);
 	return g_steal_pointer(&feed);
 }

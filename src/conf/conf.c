@@ -78,6 +78,7 @@ static const struct conf_key conf_keys[] = {
 	P("mail", "dkim_key_file", "", dkim_key_file),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
+	I("privacy", "retention_days", "180", 1, 3650, retention_days),
 };
 
 static const struct conf_key *

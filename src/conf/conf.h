@@ -66,6 +66,8 @@ struct conf {
 	char	*dkim_key_file;
 	/* [security] */
 	char	*secret_key_file;
+	/* [privacy] */
+	gint64	 retention_days;
 
 	/* Derived at load time, not keys. */
 	char	*path;		/* the file read, or NULL for defaults */

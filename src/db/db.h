@@ -25,6 +25,7 @@ enum db_err {
 	DB_ECONN,	/* connection lost or pool exhausted */
 	DB_EINTERNAL,	/* anything else; the detail is in the log */
 	DB_EINVALID,	/* a check or foreign key constraint said no */
+	DB_EEXPIRED,	/* a link token past its lifetime */
 	DB__MAX
 };
 
@@ -90,7 +91,15 @@ gboolean db_participant_register(DbConn *conn,
 /* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
 JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
     const char *email, GError **error);
-/* The participant whose token hashes to hash, locked FOR UPDATE when lock. */
+/*
+ * How long participant links work: until the event's end plus days.  A
+ * process-wide setting, made once at start before any thread runs (the
+ * default is 180); links older than that are DB_EEXPIRED in every lookup
+ * below, whichever use case makes it.
+ */
+void db_set_link_days(unsigned days);
+/* The participant whose token hashes to hash, locked FOR UPDATE when lock;
+ * DB_ENOTFOUND for no such token, DB_EEXPIRED for one past its lifetime. */
 JsonObject *db_participant_by_token(DbConn *conn, const char *hash, bool lock,
     GError **error);
 /* Their ranked sessions, rank order, with titles. */
@@ -112,7 +121,8 @@ gboolean db_participant_mark_email_confirmed(DbConn *conn,
  * Registering the same hash again does nothing. */
 gboolean db_token_insert(DbConn *conn, gint64 participant_id,
     const char *hash, const char *purpose, GError **error);
-/* The participant whose feed token hashes to hash. */
+/* The participant whose feed token hashes to hash (DB_ENOTFOUND,
+ * DB_EEXPIRED as db_participant_by_token). */
 JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
     GError **error);
 /* Claims a free place of the event without waiting on other claims;

@@ -56,16 +56,19 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " p.role, p.needs, p.language, p.status,"
 	    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
 	    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
-	    "   AS hold_until"
+	    "   AS hold_until,"
+	    " extract(epoch FROM p.updated_at)::bigint AS updated,"
+	    " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
 	    " FROM participant_token t JOIN participant p"
 	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
 	    " WHERE t.hash = $1 AND t.purpose = $2",
 	[STMT_PARTICIPANT_BY_TOKEN_LOCK] =
 	    "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
-	    " p.email_confirmed_at IS NOT NULL AS email_confirmed"
+	    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+	    " e.ends_at + make_interval(days => $2::int) < now() AS link_expired"
 	    " FROM participant_token t JOIN participant p"
-	    " ON p.id = t.participant_id WHERE t.hash = $1"
-	    " AND t.purpose = 'manage' FOR UPDATE OF p",
+	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+	    " WHERE t.hash = $1 AND t.purpose = 'manage' FOR UPDATE OF p",
 	[STMT_PARTICIPANT_PREFERENCES] =
 	    "SELECT pr.rank, s.id AS session_id, s.title_nb, s.title_en"
 	    " FROM preference pr JOIN session s ON s.id = pr.session_id"
