@@ -70,4 +70,50 @@ char *password_hash(const char *password);
 /* True if password matches hash (a PHC argon2id string). */
 bool password_verify(const char *hash, const char *password);
 
+/*
+ * limit.c: in-process limits keyed by a string (a client address, an
+ * e-mail domain, an account).  Each summitd counts on its own: with N
+ * processes behind a balancer a client gets up to N times the allowance.
+ * Nothing is written to the database, so no request queues on a shared
+ * row.  Thread-safe (sharded, pthread mutexes); memory is bounded by
+ * max_keys: when full, idle keys are dropped, and if none is idle a new
+ * key is let through uncounted (logged) rather than refused.
+ */
+typedef struct limit Limit;
+
+/*
+ * A token bucket per key: up to burst attempts at once, refilled at
+ * per_hour attempts an hour.
+ */
+Limit *limit_bucket_new(double burst, double per_hour, size_t max_keys);
+/*
+ * Growing delays per key: after free_failures failures in a row, each
+ * further failure doubles the wait before the next attempt, from base_s
+ * up to max_s; a key quiet for forget_s is forgotten.
+ */
+Limit *limit_backoff_new(unsigned free_failures, double base_s, double max_s,
+    double forget_s, size_t max_keys);
+void limit_free(Limit *l);
+/*
+ * Asks for one attempt for key at now_us (g_get_monotonic_time()).  True:
+ * go ahead (a bucket takes a token; a backoff counts the attempt as a
+ * failure at once, so parallel attempts see it, until limit_success).
+ * False: refused; *retry_after_s (may be NULL) says when to try again,
+ * at least 1.  A refusal is counted for limit_drain_refusals.
+ */
+bool limit_take(Limit *l, const char *key, gint64 now_us,
+    gint64 *retry_after_s);
+/* A backoff key's attempt succeeded: forget its failures.  Buckets: no-op. */
+void limit_success(Limit *l, const char *key);
+/*
+ * Adds each key's refusals since the last drain to counts (key, transfer
+ * full -> GINT_TO_POINTER count, added to what is there) and resets them.
+ */
+void limit_drain_refusals(Limit *l, GHashTable *counts);
+/*
+ * The key for a client address: an IPv4 address as it is, an IPv6 address
+ * as its /64 prefix (one household or host usually owns a whole /64).
+ */
+void limit_address_key(const char *address, char *out, size_t len);
+
 #endif
