@@ -168,6 +168,7 @@ main(int argc, char **argv)
 	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
 	d.app.db = pool;
 	db_set_link_days((unsigned)conf->retention_days);
+	d.app.login_limits = app_login_limits_new(conf);
 	web = web_new(&d.app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
@@ -202,6 +203,7 @@ main(int argc, char **argv)
 	g_mutex_unlock(&d.lock);
 	g_thread_join(jobs);
 	g_clear_pointer(&web, web_free);
+	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
 	g_mutex_clear(&d.lock);
 	g_cond_clear(&d.wake);
 	return 0;

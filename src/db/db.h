@@ -251,15 +251,6 @@ JsonObject *db_login_session_lookup(DbConn *conn, const char *hash,
 /* Ends the session (and sweeps expired ones). */
 gboolean db_login_session_delete(DbConn *conn, const char *hash,
     GError **error);
-/* failures, locked, locked_seconds within the window; DB_ENOTFOUND: none */
-JsonObject *db_login_failure_get(DbConn *conn, const char *key,
-    GError **error);
-gboolean db_login_failure_record(DbConn *conn, const char *key,
-    gint64 *failures, GError **error);
-gboolean db_login_failure_lock(DbConn *conn, const char *key, gint64 seconds,
-    GError **error);
-gboolean db_login_failure_clear(DbConn *conn, const char *key,
-    GError **error);
 struct db_audit {
 	gint64		 organiser_id;	/* 0: the system */
 	const char	*actor, *action, *subject_type;
