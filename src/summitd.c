@@ -52,6 +52,12 @@ summitd_jobs(gpointer data)
 				    error->message);
 				g_clear_error(&error);
 			}
+			/* The privacy page's promise, kept without cron. */
+			if (!app_privacy_purge(&d->app, &n, &error)) {
+				log_warnx("could not erase data past the "
+				    "retention period: %s", error->message);
+				g_clear_error(&error);
+			}
 			next_expiry = now + conf->expiry_interval_seconds *
 			    G_USEC_PER_SEC;
 		}

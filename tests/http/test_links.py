@@ -167,7 +167,16 @@ def no_get_changes_any_table(inst):
 def links_expire_after_the_event_and_the_retention_period(inst):
     c = Client(inst.port)
     feed = feed_path(c, inst.kari)
+    kari = inst.scalar("SELECT id FROM participant WHERE email ="
+                       " 'kari@example.no'")
     ev = inst.scalar("SELECT id FROM event WHERE slug = 'ki-toppmote'")
+    # What the privacy page promises is what the code does.
+    for lang, words in (("en", ("are erased 180 days after the event",
+                                "the link stops working")),
+                        ("nb", ("slettes 180 dager etter",
+                                "slutter lenken å virke"))):
+        text = Client(inst.port, lang=lang).get("/privacy").text
+        assert all(w in text for w in words), text[-1500:]
     start, end = inst.query("SELECT starts_at, ends_at FROM event"
                             " WHERE id = %s", ev)[0]
     try:
@@ -194,10 +203,21 @@ def links_expire_after_the_event_and_the_retention_period(inst):
             form["_csrf"] = csrf
             r = c.post(path, form)
             assert r.status == 410, (path, r.status)
-        assert inst.scalar("SELECT status FROM participant WHERE email ="
-                           " 'kari@example.no'") == "confirmed"
+        assert inst.scalar("SELECT status FROM participant WHERE id = %s",
+                           kari) == "confirmed"
         # An unknown token is still just unknown.
         assert c.get("/me/" + "0" * 32).status == 404
+        # The privacy page's promise: the personal data goes too (summitd
+        # does it on its own within a minute; summitctl purge at once),
+        # and the old link still says it has expired.
+        out = inst.ctl("purge").stdout
+        assert re.match(r"\d+ participants? erased", out), out
+        row = inst.query("SELECT name, email, organisation, status FROM"
+                         " participant WHERE id = %s", kari)[0]
+        assert row[0] == "(erased)" and row[1].endswith("@invalid.invalid") \
+            and row[2] == "(erased)" and row[3] == "confirmed", row
+        assert c.get("/me/" + inst.kari).status == 410
+        assert inst.ctl("purge").stdout.startswith("0 participants")
     finally:
         inst.query("UPDATE event SET starts_at = %s, ends_at = %s"
                    " WHERE id = %s", start, end, ev)
