@@ -23,8 +23,8 @@
 
 struct summitd {
 	struct app	 app;
-	GMutex		 lock;
-	GCond		 wake;
+	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
+	pthread_cond_t	 wake;
 	bool		 stopping;
 };
 
@@ -67,14 +67,14 @@ summitd_jobs(gpointer data)
 			log_warnx("could not deliver mail: %s", error->message);
 		deadline = g_get_monotonic_time() + (n == conf->mail_batch ? 0 :
 		    conf->mail_poll_seconds * G_USEC_PER_SEC);
-		g_mutex_lock(&d->lock);
+		lock_acquire(&d->lock);
 		while (!d->stopping && g_get_monotonic_time() < deadline)
-			g_cond_wait_until(&d->wake, &d->lock, deadline);
+			lock_cond_wait_until(&d->wake, &d->lock, deadline);
 		if (d->stopping) {
-			g_mutex_unlock(&d->lock);
+			lock_release(&d->lock);
 			return NULL;
 		}
-		g_mutex_unlock(&d->lock);
+		lock_release(&d->lock);
 	}
 }
 
@@ -184,6 +184,11 @@ main(int argc, char **argv)
 		printf("configuration OK\n");
 		return 0;
 	}
+	/* Before the first request is served: a SIGTERM that comes as soon
+	 * as summitd answers must stop it cleanly, not kill it. */
+	loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
+	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -194,23 +199,20 @@ main(int argc, char **argv)
 	    " (public URL %s)", SUMMIT_VERSION, conf->listen_address,
 	    conf->port, conf->public_url);
 
-	g_mutex_init(&d.lock);
-	g_cond_init(&d.wake);
+	lock_init(&d.lock);
+	lock_cond_init(&d.wake);
 	jobs = g_thread_new("jobs", summitd_jobs, &d);
-	loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
-	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
 	g_main_loop_run(loop);
 
 	log_info("summitd stopping");
-	g_mutex_lock(&d.lock);
+	lock_acquire(&d.lock);
 	d.stopping = true;
-	g_cond_signal(&d.wake);
-	g_mutex_unlock(&d.lock);
+	lock_cond_signal(&d.wake);
+	lock_release(&d.lock);
 	g_thread_join(jobs);
 	g_clear_pointer(&web, web_free);
 	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
-	g_mutex_clear(&d.lock);
-	g_cond_clear(&d.wake);
+	lock_clear(&d.lock);
+	lock_cond_clear(&d.wake);
 	return 0;
 }

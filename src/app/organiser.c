@@ -34,12 +34,18 @@ struct app_login_limits {
 	Limit	*address;	/* key: limit_address_key of the client */
 	Limit	*device;	/* key: e-mail, newline, device nonce */
 	gint64	 device_days;	/* 0: no known-device cookies */
+	/* A hash of the same cost as a real one, for accounts that do not
+	 * exist or have no password yet: every wrong answer costs one argon2
+	 * run, so timing does not tell which accounts exist.  Made at start,
+	 * read-only after. */
+	char	*dummy_hash;
 };
 
 AppLoginLimits *
 app_login_limits_new(const struct conf *conf)
 {
 	AppLoginLimits *l = g_new0(AppLoginLimits, 1);
+	g_autofree char *pw = NULL;
 	double base = (double)conf->login_delay_seconds;
 	double max = (double)MAX(conf->login_max_delay_seconds,
 	    conf->login_delay_seconds);
@@ -52,6 +58,8 @@ app_login_limits_new(const struct conf *conf)
 	    (unsigned)conf->login_address_free_failures, base, max,
 	    LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
 	l->device_days = conf->login_device_days;
+	pw = token_new();
+	l->dummy_hash = password_hash(pw);
 	return l;
 }
 
@@ -63,6 +71,7 @@ app_login_limits_free(AppLoginLimits *l)
 	limit_free(l->account);
 	limit_free(l->address);
 	limit_free(l->device);
+	g_free(l->dummy_hash);
 	g_free(l);
 }
 
@@ -234,26 +243,6 @@ out:
 	return ok;
 }
 
-/*
- * A hash of the same cost as a real one, made once, for accounts that do
- * not exist or have no password yet: every wrong answer costs one argon2
- * run, so timing does not tell which accounts exist.
- */
-static const char *
-login_dummy_hash(void)
-{
-	static gsize once;
-	static char *hash;
-
-	if (g_once_init_enter(&once)) {
-		g_autofree char *pw = token_new();
-
-		hash = password_hash(pw);
-		g_once_init_leave(&once, 1);
-	}
-	return hash;
-}
-
 /* The MAC of a known-device cookie: 128 bits of HMAC over both parts. */
 static char *
 device_mac(const struct app *app, const char *email, const char *nonce)
@@ -303,8 +292,9 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	g_autofree char *lower = g_ascii_strdown(at->email ? at->email : "",
 	    -1);
 	g_autofree char *nonce = NULL, *dev_key = NULL;
-	g_autofree char *token = NULL, *hash = NULL;
+	g_autofree char *token = NULL, *hash = NULL, *owned = NULL;
 	AppLoginLimits *lim = app->login_limits;
+	const char *dummy = NULL;
 	char addr[80];
 	const char *stored = NULL;
 	gint64 wait = 0, now = g_get_monotonic_time();
@@ -337,9 +327,14 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 		stored = db_str(o, "password_hash");
 	/* The same work whether the account exists, has a password yet, or
 	 * not. */
-	good = password_verify(stored != NULL && *stored != '\0' ? stored :
-	    login_dummy_hash(), at->password ? at->password : "") &&
-	    stored != NULL && *stored != '\0' &&
+	if (stored == NULL || *stored == '\0')
+		stored = NULL;
+	if (lim != NULL)
+		dummy = lim->dummy_hash;
+	else if (stored == NULL)
+		dummy = owned = password_hash("no password");
+	good = password_verify(stored != NULL ? stored : dummy,
+	    at->password ? at->password : "") && stored != NULL &&
 	    !json_object_get_boolean_member(o, "disabled");
 	if (!good) {
 		log_warnx("failed login for \"%s\" from %s%s", lower, addr,

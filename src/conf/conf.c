@@ -42,9 +42,15 @@ static const struct conf_key conf_keys[] = {
 	S("server", "public_url", "http://127.0.0.1:8080", public_url),
 	I("server", "threads", "16", 1, 256, threads),
 	I("server", "max_connections", "1024", 1, 65536, max_connections),
-	I("server", "max_connections_per_ip", "256", 1, 65536,
+	I("server", "max_connections_per_ip", "32", 1, 1024,
 	    max_connections_per_ip),
 	I("server", "timeout_seconds", "30", 1, 3600, timeout_seconds),
+	I("server", "header_timeout_seconds", "10", 1, 300,
+	    header_timeout_seconds),
+	I("server", "min_body_bytes_per_second", "500", 0, 1048576,
+	    min_body_bytes_per_second),
+	I("server", "body_grace_seconds", "10", 1, 3600, body_grace_seconds),
+	S("server", "trusted_proxies", "", trusted_proxies),
 	I("server", "max_body_bytes", "65536", 1024, 16777216, max_body_bytes),
 	I("server", "max_header_bytes", "16384", 4096, 1048576,
 	    max_header_bytes),
@@ -177,10 +183,46 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	return FALSE;
 }
 
+/* [server] trusted_proxies: addresses or networks, split by commas,
+ * semicolons or spaces. */
+static gboolean
+conf_parse_proxies(struct conf *c, const char *where, GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit_set(c->trusted_proxies, ",; \t", -1);
+	char **p;
+	size_t n = 0;
+
+	g_clear_pointer(&c->proxy_nets, g_free);
+	c->proxy_nets = g_new0(struct addr_net, g_strv_length(parts) + 1);
+	for (p = parts; *p != NULL; p++) {
+		if (**p == '\0')
+			continue;
+		if (!addr_net_parse(*p, &c->proxy_nets[n])) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [server] trusted_proxies: \"%s\" is not an "
+			    "IP address or a network such as 10.0.0.0/8 (with "
+			    "the host bits zero)", where, *p);
+			return FALSE;
+		}
+		n++;
+	}
+	c->n_proxy_nets = n;
+	return TRUE;
+}
+
 /* Cross-key checks that one key's range cannot express. */
 static gboolean
-conf_check(const struct conf *c, const char *where, GError **error)
+conf_check(struct conf *c, const char *where, GError **error)
 {
+	if (c->max_connections_per_ip > c->max_connections) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [server] max_connections_per_ip: %" G_GINT64_FORMAT
+		    " is more than max_connections (%" G_GINT64_FORMAT ")",
+		    where, c->max_connections_per_ip, c->max_connections);
+		return FALSE;
+	}
+	if (!conf_parse_proxies(c, where, error))
+		return FALSE;
 	if (strcmp(c->mail_transport, "maildir") != 0 &&
 	    strcmp(c->mail_transport, "smtp") != 0) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
@@ -339,6 +381,7 @@ conf_free(struct conf *c)
 			g_free(*(char **)(void *)((char *)c +
 			    conf_keys[i].offset));
 	g_free(c->path);
+	g_free(c->proxy_nets);
 	if (c->secret_key != NULL)
 		g_bytes_unref(c->secret_key);
 	g_free(c);

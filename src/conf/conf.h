@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "base/base.h"
+
 #define SUMMIT_CONF_ERROR (conf_error_quark())
 GQuark conf_error_quark(void);
 
@@ -33,6 +35,10 @@ struct conf {
 	gint64	 max_connections;
 	gint64	 max_connections_per_ip;
 	gint64	 timeout_seconds;
+	gint64	 header_timeout_seconds;
+	gint64	 min_body_bytes_per_second;
+	gint64	 body_grace_seconds;
+	char	*trusted_proxies;
 	gint64	 max_body_bytes;
 	gint64	 max_header_bytes;
 	char	*templates_dir;
@@ -77,6 +83,8 @@ struct conf {
 	/* Derived at load time, not keys. */
 	char	*path;		/* the file read, or NULL for defaults */
 	GBytes	*secret_key;	/* contents of secret_key_file, or NULL */
+	struct addr_net *proxy_nets;	/* trusted_proxies, parsed */
+	size_t	 n_proxy_nets;
 };
 
 /*

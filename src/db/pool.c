@@ -22,8 +22,8 @@ struct db_pool {
 	char		*url;
 	unsigned	 size;
 	unsigned	 wait_ms;
-	GMutex		 lock;
-	GCond		 freed;
+	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
+	pthread_cond_t	 freed;
 	DbConn		**idle;		/* stack of idle connections */
 	unsigned	 nidle;
 	unsigned	 nopen;		/* connections handed out or idle */
@@ -38,8 +38,8 @@ db_pool_new(const char *url, unsigned size, unsigned wait_ms)
 	pool->size = size ? size : 1;
 	pool->wait_ms = wait_ms;
 	pool->idle = g_new0(DbConn *, pool->size);
-	g_mutex_init(&pool->lock);
-	g_cond_init(&pool->freed);
+	lock_init(&pool->lock);
+	lock_cond_init(&pool->freed);
 	return pool;
 }
 
@@ -64,8 +64,8 @@ db_pool_free(DbPool *pool)
 		return;
 	for (i = 0; i < pool->nidle; i++)
 		db_conn_close(pool->idle[i]);
-	g_mutex_clear(&pool->lock);
-	g_cond_clear(&pool->freed);
+	lock_clear(&pool->lock);
+	lock_cond_clear(&pool->freed);
 	g_free(pool->idle);
 	g_free(pool->url);
 	g_free(pool);
@@ -115,10 +115,12 @@ db_acquire(DbPool *pool, GError **error)
 	gint64 deadline = g_get_monotonic_time() +
 	    (gint64)pool->wait_ms * G_TIME_SPAN_MILLISECOND;
 
-	g_mutex_lock(&pool->lock);
+	lock_acquire(&pool->lock);
 	while (pool->nidle == 0 && pool->nopen >= pool->size) {
-		if (!g_cond_wait_until(&pool->freed, &pool->lock, deadline)) {
-			g_mutex_unlock(&pool->lock);
+		if (!lock_cond_wait_until(&pool->freed, &pool->lock,
+		    deadline) && pool->nidle == 0 &&
+		    pool->nopen >= pool->size) {
+			lock_release(&pool->lock);
 			log_warnx("no database connection free after %u ms",
 			    pool->wait_ms);
 			g_set_error(error, SUMMIT_DB_ERROR, DB_ECONN,
@@ -132,7 +134,7 @@ db_acquire(DbPool *pool, GError **error)
 		conn = g_new0(DbConn, 1);
 		pool->nopen++;
 	}
-	g_mutex_unlock(&pool->lock);
+	lock_release(&pool->lock);
 
 	if (conn->pg == NULL || conn->broken ||
 	    PQstatus(conn->pg) != CONNECTION_OK) {
@@ -151,15 +153,15 @@ db_release(DbPool *pool, DbConn *conn)
 		return;
 	if (conn->in_tx)
 		db_rollback(conn);
-	g_mutex_lock(&pool->lock);
+	lock_acquire(&pool->lock);
 	if (conn->broken) {
 		/* Drop it; the next acquire opens a fresh one. */
 		db_conn_close(conn);
 		pool->nopen--;
 	} else
 		pool->idle[pool->nidle++] = conn;
-	g_cond_signal(&pool->freed);
-	g_mutex_unlock(&pool->lock);
+	lock_cond_signal(&pool->freed);
+	lock_release(&pool->lock);
 }
 
 /* Maps a failed result to our error codes; logs the server's words. */

@@ -153,6 +153,19 @@ form_decode_query(const char *query, size_t max_fields, size_t max_value,
 	                              max_value, out, error);
 }
 
+bool
+form_path_is_local(const char *path)
+{
+	const unsigned char *p;
+
+	if (path == NULL || path[0] != '/' || path[1] == '/')
+		return false;
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (*p == '\\' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 char *
 form_canonical_path(const char *raw, GError **error)
 {

@@ -75,6 +75,14 @@ gboolean form_decode_query(const char *query, size_t max_fields,
  */
 char *form_canonical_path(const char *raw, GError **error);
 
+/*
+ * True if path may go into a link or a Location on our own pages as it
+ * is: it starts with one '/', and holds no backslash and no control
+ * character.  "//host/" and "/\host/" are read by browsers as another
+ * site ("/\" because they treat '\' as '/'); NULL is false.
+ */
+bool form_path_is_local(const char *path);
+
 /* Field specs. */
 
 enum form_kind {

@@ -25,11 +25,11 @@ page_event(struct web_req *req, const char *arg)
 	const char *data;
 
 	(void)arg;
-	g_mutex_lock(&web->cache_lock);
+	lock_acquire(&web->cache_lock);
 	if (web->event_page[li] != NULL &&
 	    now - web->event_page_at[li] < EVENT_PAGE_TTL_US)
 		page = g_bytes_ref(web->event_page[li]);
-	g_mutex_unlock(&web->cache_lock);
+	lock_release(&web->cache_lock);
 
 	if (page == NULL) {
 		event = app_event_view(web->app, req->lang, &error);
@@ -43,12 +43,12 @@ page_event(struct web_req *req, const char *arg)
 		if (req->status != MHD_HTTP_OK)
 			return;
 		page = g_bytes_new(req->out->str, req->out->len);
-		g_mutex_lock(&web->cache_lock);
+		lock_acquire(&web->cache_lock);
 		if (web->event_page[li] != NULL)
 			g_bytes_unref(web->event_page[li]);
 		web->event_page[li] = g_bytes_ref(page);
 		web->event_page_at[li] = now;
-		g_mutex_unlock(&web->cache_lock);
+		lock_release(&web->cache_lock);
 		g_bytes_unref(page);
 		return;
 	}

@@ -366,6 +366,31 @@ test_validate_errors(void)
 	g_assert_nonnull(form_field_strerror(FORM_FIELD__MAX));
 }
 
+/* Paths that go into our links and redirects (issue 8, item 8). */
+static void
+test_path_is_local(void)
+{
+	g_autofree char *p = NULL;
+
+	g_assert_true(form_path_is_local("/"));
+	g_assert_true(form_path_is_local("/register"));
+	g_assert_true(form_path_is_local("/me/abc/calendar.ics"));
+	g_assert_true(form_path_is_local("/s\xc3\xb8k/"));
+	g_assert_false(form_path_is_local(NULL));
+	g_assert_false(form_path_is_local(""));
+	g_assert_false(form_path_is_local("register"));
+	g_assert_false(form_path_is_local("//evil.example/"));
+	g_assert_false(form_path_is_local("/\\evil.example/"));
+	g_assert_false(form_path_is_local("/a\\b"));
+	g_assert_false(form_path_is_local("/a\tb"));
+	g_assert_false(form_path_is_local("/a\x7f"));
+	g_assert_false(form_path_is_local("https://evil.example/"));
+	/* What the canonical path of "/%5Cevil.example/" is: not local. */
+	p = form_canonical_path("/%5Cevil.example/", NULL);
+	g_assert_cmpstr(p, ==, "/\\evil.example/");
+	g_assert_false(form_path_is_local(p));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,6 +400,7 @@ main(int argc, char **argv)
 	g_test_add_func("/form/decode_utf8", test_decode_utf8);
 	g_test_add_func("/form/decode_reject", test_decode_reject);
 	g_test_add_func("/form/path", test_path);
+	g_test_add_func("/form/path_is_local", test_path_is_local);
 	g_test_add_func("/form/validate_ok", test_validate_ok);
 	g_test_add_func("/form/validate_errors", test_validate_errors);
 	return g_test_run();
