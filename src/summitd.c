@@ -174,7 +174,6 @@ main(int argc, char **argv)
 	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
 	d.app.db = pool;
 	db_set_link_days((unsigned)conf->retention_days);
-	d.app.login_limits = app_login_limits_new(conf);
 	web = web_new(&d.app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
@@ -189,6 +188,7 @@ main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
 	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
+	d.app.login_limits = app_login_limits_new(conf);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;

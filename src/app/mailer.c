@@ -144,9 +144,12 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		g_autofree char *feed_hash = token_hash(feed);
 
 		/* The link works from the moment the mail exists; doing it
-		 * again on a retry changes nothing.  The feed link that the
-		 * page will show is registered with it, so showing the page
-		 * (a GET) writes nothing. */
+		 * again on a retry changes nothing.  The feed link its page
+		 * shows is registered with it, so showing the page (a GET)
+		 * writes nothing.  Rows queued by app_queue_mail have both
+		 * already: no new row, so no foreign-key lock on the
+		 * participant that could deadlock with an erasure waiting
+		 * for this outbox row. */
 		if (!db_token_insert(conn, db_int(row, "participant_id"), hash,
 		    "manage", error) || !db_token_insert(conn, db_int(row,
 		    "participant_id"), feed_hash, "feed", error))

@@ -148,6 +148,7 @@ struct db_outbox_new {
 	const char	*link_nonce;	/* NULL: no link */
 	const char	*link_hash;	/* the link token's hash, registered with
 					   the row; NULL: none */
+	const char	*feed_hash;	/* its feed token's hash, the same way */
 };
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);

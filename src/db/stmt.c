@@ -127,11 +127,12 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
 	    " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
 	    " AND p.participant_id IS NULL)",
-	/* The mail and, when it carries a link, the link's hash: one round
-	 * trip. */
+	/* The mail and, when it carries a link, the hashes of the link and
+	 * of the feed link its page shows: one round trip. */
 	[STMT_OUTBOX_INSERT] =
 	    "WITH t AS (INSERT INTO participant_token (hash, participant_id,"
-	    " purpose) SELECT $9, $2, 'manage' WHERE $9::text IS NOT NULL"
+	    " purpose) SELECT h, $2, k FROM (VALUES ($9::text, 'manage'),"
+	    " ($10::text, 'feed')) AS v (h, k) WHERE h IS NOT NULL"
 	    " ON CONFLICT (hash) DO NOTHING)"
 	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload, link_nonce)"
