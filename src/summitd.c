@@ -77,6 +77,12 @@ summitd_jobs(gpointer data)
 				    error->message);
 				g_clear_error(&error);
 			}
+			/* The privacy page's promise, kept without cron. */
+			if (!app_privacy_purge(&d->app, &n, &error)) {
+				log_warnx("could not erase data past the "
+				    "retention period: %s", error->message);
+				g_clear_error(&error);
+			}
 			next_expiry = now + conf->expiry_interval_seconds *
 			    G_USEC_PER_SEC;
 		}
@@ -197,6 +203,7 @@ main(int argc, char **argv)
 	/* The threads of the HTTP pool plus the background jobs. */
 	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
 	d.app.db = pool;
+	db_set_link_days((unsigned)conf->retention_days);
 	web = web_new(&d.app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
@@ -211,6 +218,7 @@ main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
 	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
+	d.app.login_limits = app_login_limits_new(conf);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -235,6 +243,7 @@ main(int argc, char **argv)
 	g_thread_join(jobs);
 	summitd_flush_refusals(&d);
 	g_clear_pointer(&web, web_free);
+	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
 	lock_clear(&d.lock);
 	lock_cond_clear(&d.wake);
 	return 0;

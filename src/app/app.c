@@ -95,6 +95,9 @@ app_fail_db(GError **error, GError *dberr)
 		case DB_ENOTFOUND:
 			code = APP_ENOTFOUND;
 			break;
+		case DB_EEXPIRED:
+			code = APP_EEXPIRED;
+			break;
 		case DB_ECONFLICT:
 		case DB_EINVALID:
 			code = APP_EINVALID;
@@ -124,7 +127,8 @@ gboolean
 app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error)
 {
-	g_autofree char *nonce = NULL, *hash = NULL;
+	g_autofree char *nonce = NULL, *hash = NULL, *feed = NULL;
+	g_autofree char *feed_hash = NULL;
 	struct db_outbox_new m = {
 		.event_id = event_id,
 		.participant_id = db_int(row, "id"),
@@ -141,8 +145,13 @@ app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 		nonce = token_new();
 		token = app_link_token(app, nonce);
 		hash = token_hash(token);
+		/* The page's feed link is registered now too, so showing
+		 * the page (a GET) writes nothing. */
+		feed = app_feed_derive(app, token);
+		feed_hash = token_hash(feed);
 		m.link_nonce = nonce;
 		m.link_hash = hash;
+		m.feed_hash = feed_hash;
 	}
 	return db_outbox_insert(conn, &m, NULL, error);
 }

@@ -15,10 +15,14 @@
 
 #include <string.h>
 
-/* Builds the calendar from rows of db_feed_sessions/db_programme_sessions. */
+/*
+ * Builds the calendar from rows of db_feed_sessions/db_programme_sessions.
+ * No rows is a valid calendar with no VEVENT; its time (Last-Modified, and
+ * the years its VTIMEZONE covers) is then empty_time.
+ */
 static char *
 calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
-    const char *calname, gint64 *modified, GError **error)
+    const char *calname, gint64 empty_time, gint64 *modified, GError **error)
 {
 	guint n = json_array_get_length(rows), i;
 	g_autofree struct ical_event *evs = g_new0(struct ical_event, n + 1);
@@ -64,7 +68,9 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 		tz = db_str(r, "timezone");
 		*modified = MAX(*modified, db_int(r, "modified"));
 	}
-	stamp = g_date_time_new_from_unix_utc(*modified ? *modified : 0);
+	if (n == 0)
+		*modified = empty_time;
+	stamp = g_date_time_new_from_unix_utc(*modified);
 	return ical_feed(evs, n, tz, calname, NULL, stamp, error);
 }
 
@@ -122,7 +128,7 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
 	ics = calendar_from_rows(app, r.rows, lang, db_str(r.event, name),
-	    modified, error);
+	    g_get_real_time() / G_USEC_PER_SEC, modified, error);
 	calendar_read_clear(&r);
 	return ics;
 }
@@ -149,13 +155,30 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	lang = g_strcmp0(db_str(r.p, "language"), "en") == 0 ? "en" : "nb";
 	name = g_strdup_printf("%s – %s", db_str(r.event, lang[0] == 'e' ?
 	    "name_en" : "name_nb"), db_str(r.p, "name"));
-	ics = calendar_from_rows(app, r.rows, lang, name, modified, error);
+	/* Nothing published yet (or any more): an empty calendar, as of
+	 * the participant's last change. */
+	ics = calendar_from_rows(app, r.rows, lang, name, db_int(r.p, "updated"),
+	    modified, error);
 	calendar_read_clear(&r);
 	return ics;
 }
 
-/* Registers a feed token's hash for the participant behind a page token's
- * (one statement: safe to run twice). */
+char *
+app_feed_derive(const struct app *app, const char *page_token)
+{
+	g_autofree char *msg = g_strconcat("participant-feed:", page_token,
+	    NULL);
+	char *feed = token_hmac(app->key, app->keylen, msg);
+
+	feed[TOKEN_BYTES * 2] = '\0';
+	return feed;
+}
+
+/*
+ * The mailer registers the feed token with the page token, so this only
+ * reads.  Links mailed before it did are the exception: their feed token
+ * is registered on the first view, once (one statement: safe to run twice).
+ */
 struct feed_register {
 	const char	*page_hash, *feed_hash;
 };
@@ -166,12 +189,20 @@ feed_register(const struct app *app, DbConn *conn, gpointer user,
 {
 	struct feed_register *f = user;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL;
+	g_autoptr(JsonObject) p = NULL, feed = NULL;
 
 	(void)app;
-	p = db_participant_by_token(conn, f->page_hash, false, &dberr);
-	if (p == NULL || !db_token_insert(conn, db_int(p, "id"), f->feed_hash,
-	    "feed", &dberr))
+	if ((p = db_participant_by_token(conn, f->page_hash, false,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	feed = db_participant_by_feed(conn, f->feed_hash, &dberr);
+	if (feed != NULL)
+		return TRUE;
+	if (!g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	g_clear_error(&dberr);
+	if (!db_token_insert(conn, db_int(p, "id"), f->feed_hash, "feed",
+	    &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -179,8 +210,7 @@ feed_register(const struct app *app, DbConn *conn, gpointer user,
 char *
 app_feed_token(const struct app *app, const char *page_token, GError **error)
 {
-	g_autofree char *msg = NULL, *feed = NULL, *page_hash = NULL;
-	g_autofree char *feed_hash = NULL;
+	g_autofree char *feed = NULL, *page_hash = NULL, *feed_hash = NULL;
 	struct feed_register f;
 
 	if (!token_is_wellformed(page_token)) {
@@ -189,9 +219,7 @@ app_feed_token(const struct app *app, const char *page_token, GError **error)
 		return NULL;
 	}
 	/* Derived, so the page can show it again without storing it. */
-	msg = g_strconcat("participant-feed:", page_token, NULL);
-	feed = token_hmac(app->key, app->keylen, msg);
-	feed[TOKEN_BYTES * 2] = '\0';
+	feed = app_feed_derive(app, page_token);
 	page_hash = token_hash(page_token);
 	feed_hash = token_hash(feed);
 	f = (struct feed_register){ page_hash, feed_hash };

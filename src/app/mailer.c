@@ -142,10 +142,19 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		g_autofree char *confirm = g_strconcat(app->conf->public_url,
 		    "/confirm/", token, NULL);
 
+		g_autofree char *feed = app_feed_derive(app, token);
+		g_autofree char *feed_hash = token_hash(feed);
+
 		/* The link works from the moment the mail exists; doing it
-		 * again on a retry changes nothing. */
+		 * again on a retry changes nothing.  The feed link its page
+		 * shows is registered with it, so showing the page (a GET)
+		 * writes nothing.  Rows queued by app_queue_mail have both
+		 * already: no new row, so no foreign-key lock on the
+		 * participant that could deadlock with an erasure waiting
+		 * for this outbox row. */
 		if (!db_token_insert(conn, db_int(row, "participant_id"), hash,
-		    "manage", error))
+		    "manage", error) || !db_token_insert(conn, db_int(row,
+		    "participant_id"), feed_hash, "feed", error))
 			return FALSE;
 		page = g_strconcat(app->conf->public_url, "/me/", token, NULL);
 		json_object_set_string_member(ctx, "confirm_url", confirm);

@@ -103,6 +103,15 @@ static const struct conf_key conf_keys[] = {
 	P("mail", "dkim_key_file", "", dkim_key_file),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
+	I("security", "login_free_failures", "5", 1, 1000,
+	    login_free_failures),
+	I("security", "login_address_free_failures", "20", 1, 100000,
+	    login_address_free_failures),
+	I("security", "login_delay_seconds", "1", 1, 3600, login_delay_seconds),
+	I("security", "login_max_delay_seconds", "900", 1, 86400,
+	    login_max_delay_seconds),
+	I("security", "login_device_days", "90", 0, 3650, login_device_days),
+	I("privacy", "retention_days", "180", 1, 3650, retention_days),
 };
 
 static const struct conf_key *

@@ -81,6 +81,13 @@ struct conf {
 	char	*dkim_key_file;
 	/* [security] */
 	char	*secret_key_file;
+	gint64	 login_free_failures;
+	gint64	 login_address_free_failures;
+	gint64	 login_delay_seconds;
+	gint64	 login_max_delay_seconds;
+	gint64	 login_device_days;
+	/* [privacy] */
+	gint64	 retention_days;
 
 	/* Derived at load time, not keys. */
 	char	*path;		/* the file read, or NULL for defaults */

@@ -286,6 +286,9 @@ page_privacy(struct web_req *req, const char *arg)
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
 
 	(void)arg;
+	/* The page states what summitd's retention job does. */
+	json_object_set_int_member(ctx, "retention_days",
+	    req->web->conf->retention_days);
 	web_render(req, MHD_HTTP_OK, "privacy.html", ctx);
 }
 

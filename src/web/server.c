@@ -312,6 +312,10 @@ web_app_error(struct web_req *req, const GError *error)
 	case APP_EFORBIDDEN:
 		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
 		break;
+	case APP_EEXPIRED:
+		/* Gone for good, and saying why beats a bare 404. */
+		web_error_page(req, MHD_HTTP_GONE, "error_link_expired");
+		break;
 	default:
 		log_warnx("request %s: %s", req->id, error->message);
 		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
