@@ -60,7 +60,8 @@ enum ical_method {
 /*
  * One iTIP message (RFC 5546) for one attendee: METHOD:REQUEST or CANCEL in
  * the VCALENDAR, one VEVENT with UID, DTSTAMP (dtstamp in UTC), SEQUENCE,
- * DTSTART/DTEND;TZID=tzid, SUMMARY, DESCRIPTION/LOCATION/URL when set,
+ * DTSTART/DTEND;TZID=tzid, SUMMARY, DESCRIPTION/LOCATION/URL when set
+ * (a text that is blank once control characters are dropped is left out),
  * STATUS:CONFIRMED (REQUEST) or STATUS:CANCELLED (CANCEL),
  * ORGANIZER;CN="...":mailto: and exactly one
  * ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;

@@ -59,12 +59,18 @@ utf8_next(const char *p)
 	return p + g_utf8_skip[*(const guchar *)p];
 }
 
-/* Encoded words of at most 68 octets, never splitting a character. */
+/*
+ * Encoded words of at most 68 octets, never splitting a character.  Bytes
+ * that are not UTF-8 become U+FFFD first: the words say UTF-8, and a stray
+ * lead byte at the end would make utf8_next step over the NUL (found by
+ * fuzz_mime).
+ */
 static char *
 encode_words(const char *clean)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = clean;
+	g_autofree char *valid = g_utf8_make_valid(clean, -1);
+	const char *p = valid;
 
 	while (*p != '\0') {
 		const char *start = p;
@@ -221,16 +227,27 @@ calendar_method_of(const char *cal)
 	return NULL;
 }
 
-/* A MIME token from the method name: letters and '-', upper case. */
+/*
+ * A MIME token from the method name: letters and '-', upper case, and
+ * only one of RFC 5546's methods; anything else gives "" (no method=
+ * parameter), so the Content-Type line stays short (found by fuzz_mime).
+ */
 static char *
 method_token(const char *s)
 {
+	static const char *const methods[] = { "PUBLISH", "REQUEST", "REPLY",
+		"ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER" };
 	GString *out = g_string_new(NULL);
+	size_t i;
 
 	for (; s != NULL && *s != '\0'; s++)
 		if (g_ascii_isalpha(*s) || *s == '-')
 			g_string_append_c(out, g_ascii_toupper(*s));
-	return g_string_free(out, FALSE);
+	for (i = 0; i < G_N_ELEMENTS(methods); i++)
+		if (strcmp(out->str, methods[i]) == 0)
+			return g_string_free(out, FALSE);
+	g_string_free(out, TRUE);
+	return g_strdup("");
 }
 
 static void
