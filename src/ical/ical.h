@@ -74,7 +74,7 @@ enum ical_method {
  * for an event marked cancelled: RFC 5546 3.2.2 allows only TENTATIVE or
  * CONFIRMED there, so a cancelled session goes out as CANCEL) or ICAL_ETZ.
  * Control characters in user text are dropped, TEXT values are escaped and
- * a DQUOTE in a name is dropped.
+ * a DQUOTE or backslash in a name is dropped.
  */
 char *ical_itip(enum ical_method method, const struct ical_event *ev,
                 const char *tzid, const struct ical_party *organizer,

@@ -103,7 +103,7 @@ ical_text_param_clean(const char *s)
 		c = g_utf8_get_char(p);
 		if (c == '\n' || c == '\t')
 			g_string_append_c(out, ' ');
-		else if (c != '"' && !is_control(c))
+		else if (c != '"' && c != '\\' && !is_control(c))
 			g_string_append_len(out, p, next_char(p) - p);
 	}
 	return g_strstrip(g_string_free(out, FALSE));
