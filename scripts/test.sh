@@ -33,12 +33,30 @@ set -e
 cleanup
 trap - EXIT
 
-# Count every TAP case (and every non-TAP test) in meson's log.
-python3 - "$TOP/build-asan/meson-logs/testlog.json" <<'PY'
+# The whole suite (no arguments) also builds the libFuzzer targets with
+# clang in build-fuzz and runs each a few seconds on its seed corpus
+# (docs/fuzzing.md); their results count below like any test.
+logs=("$TOP/build-asan/meson-logs/testlog.json")
+if [ $# -eq 0 ]; then
+	build_fuzz build-fuzz
+	say "running the fuzz targets on their corpora"
+	set +e
+	FUZZ_SECONDS=${FUZZ_SECONDS:-4} meson test -C "$TOP/build-fuzz" \
+		--no-rebuild --suite fuzz --print-errorlogs
+	fstatus=$?
+	set -e
+	[ $fstatus -ne 0 ] && status=$fstatus
+	logs+=("$TOP/build-fuzz/meson-logs/testlog.json")
+fi
+
+# Count every TAP case (and every non-TAP test) in meson's logs.
+python3 - "${logs[@]}" <<'PY'
 import json, re, sys
 passed = failed = skipped = 0
-with open(sys.argv[1]) as f:
-    for line in f:
+for log in sys.argv[1:]:
+    with open(log) as f:
+        lines = f.readlines()
+    for line in lines:
         t = json.loads(line)
         out = t.get("stdout") or ""
         cases = re.findall(r"(?m)^(ok|not ok)\b(.*)$", out)
