@@ -41,7 +41,7 @@ if [ $# -eq 0 ]; then
 	build_fuzz build-fuzz
 	say "running the fuzz targets on their corpora"
 	set +e
-	FUZZ_SECONDS=${FUZZ_SECONDS:-4} meson test -C "$TOP/build-fuzz" \
+	FUZZ_SECONDS=${FUZZ_SECONDS:-3} meson test -C "$TOP/build-fuzz" \
 		--no-rebuild --suite fuzz --print-errorlogs
 	fstatus=$?
 	set -e

@@ -99,6 +99,9 @@ check_wire(const char *text)
 		end = strstr(line, "\r\n");
 		FUZZ_CHECK(end != NULL);
 		len = (size_t)(end - line);
+		if (len == 0 || len > 75)
+			fprintf(stderr, "line of %zu octets: %.*s\n", len,
+			    (int)len, line);
 		FUZZ_CHECK(len > 0 && len <= 75);
 		FUZZ_CHECK(memchr(line, '\n', len) == NULL);
 		FUZZ_CHECK(memchr(line, '\r', len) == NULL);

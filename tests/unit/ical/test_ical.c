@@ -794,6 +794,22 @@ test_fuzz_findings(void)
 	g_autofree char *t = NULL;
 	icalcomponent *cal, *vev;
 
+	/* A run of backslashes escapes to a run of "\\\\" units, each
+	 * foldable on its own: no line over 75 octets (check_wire). */
+	{
+		g_autofree char *slashes = g_strnfill(100, '\\');
+
+		ev.summary = slashes;
+		t = itip(ICAL_METHOD_REQUEST, &ev);
+		cal = parse(t);
+		vev = icalcomponent_get_first_component(cal,
+		                                        ICAL_VEVENT_COMPONENT);
+		g_assert_cmpstr(icalcomponent_get_summary(vev), ==, slashes);
+		icalcomponent_free(cal);
+		g_clear_pointer(&t, g_free);
+		ev.summary = "Workshop";
+	}
+
 	/* Blank texts: "DESCRIPTION:" is an X-LIC-ERROR in libical. */
 	ev.description = "";
 	ev.location = " \t\x01 ";
