@@ -109,9 +109,7 @@ web_choose_lang(struct web_req *req)
 	const char *q = web_query(req, "lang");
 	const char *c = MHD_lookup_connection_value(req->conn,
 	    MHD_COOKIE_KIND, "summit_lang");
-	const char *al = web_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
-	double best_q = -1;
-	const char *best = NULL;
+	const char *best;
 
 	if (q != NULL && (strcmp(q, "nb") == 0 || strcmp(q, "en") == 0)) {
 		req->set_lang_cookie = true;
@@ -119,34 +117,8 @@ web_choose_lang(struct web_req *req)
 	}
 	if (c != NULL && (strcmp(c, "nb") == 0 || strcmp(c, "en") == 0))
 		return strcmp(c, "en") == 0 ? "en" : "nb";
-	if (al != NULL && strlen(al) < 512) {
-		g_auto(GStrv) parts = g_strsplit(al, ",", 16);
-		char **p;
-
-		for (p = parts; *p != NULL; p++) {
-			g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
-			const char *tag = g_strstrip(kv[0]);
-			double qv = 1.0;
-			const char *lang = NULL;
-
-			if (kv[1] != NULL) {
-				const char *qs = strstr(kv[1], "q=");
-
-				if (qs != NULL)
-					qv = g_ascii_strtod(qs + 2, NULL);
-			}
-			if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "nn", 2) == 0)
-				lang = "nb";
-			else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
-				lang = "en";
-			if (lang != NULL && qv > best_q) {
-				best_q = qv;
-				best = lang;
-			}
-		}
-	}
+	best = form_accept_language(web_header(req,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	if (best != NULL)
 		return best;
 	return strcmp(req->web->conf->language, "en") == 0 ? "en" : "nb";
