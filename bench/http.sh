@@ -12,7 +12,16 @@
 #                the 12 sessions, capacity BENCH_CAPACITY (1,000,000: nobody
 #                waitlisted)
 #   3. rush      POST /register, everyone ranks session 1 first, and only
-#                BENCH_RUSH_LEFT (200) places are left at the start, so the
+#                BENCH_RUSH_LEFT (200) places are left at the start (a
+#                registration claims no place since confirmation does, so
+#                this must cost what "register" does)
+#   4. sql       no HTTP: pgbench runs Summit's own registration statements
+#                (bench/register_sql.py reads them from src/db/stmt.c) on
+#                the same cluster and data with BENCH_POOL connections --
+#                Summit's SQL ceiling; register / sql is what HTTP costs
+#   5. confirm   POST /confirm/TOKEN for BENCH_CONFIRM_N pending
+#                registrations made beforehand: each claims a place
+#   6. confirm_rush  the same with only BENCH_RUSH_LEFT places left, so the
 #                run crosses from "places left" to "full -> waiting list"
 #
 # Prints requests/s, p50 and p99 latency and the count of unexpected
@@ -31,7 +40,8 @@
 #   BENCH_WARMUP=2s       a short wrk run before the measured GET run
 #   BENCH_CAPACITY=1000000  event capacity in scenario 2
 #   BENCH_RUSH_LEFT=200   places left when scenario 3 starts
-#   BENCH_SCENARIOS="get register rush"
+#   BENCH_SCENARIOS="get register rush sql confirm confirm_rush"
+#   BENCH_CONFIRM_N=40000 pending registrations made for the confirm runs
 #   BENCH_PG_PORT=54331   BENCH_PG_NAME=bench
 #   BENCH_PG_OPTIONS=     libpq "options" for summitd's connections, e.g.
 #                         "-c plan_cache_mode=force_custom_plan"
@@ -53,7 +63,8 @@ DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-2s}
 RUSH_LEFT=${BENCH_RUSH_LEFT:-200}
 CAPACITY=${BENCH_CAPACITY:-1000000}
-SCENARIOS=${BENCH_SCENARIOS:-get register rush}
+SCENARIOS=${BENCH_SCENARIOS:-get register rush sql confirm confirm_rush}
+CONFIRM_N=${BENCH_CONFIRM_N:-40000}
 PG_NAME=${BENCH_PG_NAME:-bench}
 PG_PORT=${BENCH_PG_PORT:-54331}
 BUILD=build-release
@@ -175,6 +186,12 @@ start_summitd() {
 	[database]
 	url = $url
 	pool_size = $POOL
+	[registration]
+	# One client address sends everything: no throttling here.
+	per_address_burst = 1000000
+	per_address_per_hour = 100000000
+	per_domain_burst = 1000000
+	per_domain_per_hour = 100000000
 	[mail]
 	transport = maildir
 	maildir = $WORK/maildir
@@ -230,6 +247,7 @@ run_wrk() {
 	BENCH_DIR=$BENCH_DIR BENCH_EXPECT=$expect \
 	BENCH_CSRF_COOKIE=${CSRF_COOKIE:-} BENCH_CSRF_TOKEN=${CSRF_TOKEN:-} \
 	BENCH_RUN=$RUN_TAG-$name BENCH_HOT=${HOT:-0} \
+	BENCH_TOKENS=${TOKENS:-} BENCH_WRK_THREADS=$WRK_THREADS \
 	    run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$DURATION" --timeout 10s \
 	    -s "$BENCH_DIR/$script" "http://127.0.0.1:$PORT/" >"$out" 2>&1 ||
 		{ cat "$out" >&2; return 1; }
@@ -291,6 +309,44 @@ after_post() {
 	fi
 }
 
+# make_pending DB N: N unconfirmed registrations with known link tokens
+# (md5 of "bench-ID"), listed in $WORK/DB.tokens for confirm.lua.
+make_pending() {
+	local db=$1 n=$2
+	psql_db "$db" -c "INSERT INTO participant (event_id, name, email,
+	    organisation, sector, role, needs, language, status, hold_until,
+	    consent_at)
+	    SELECT e.id, 'Bench ' || i, 'c' || i || '@bench.example.org',
+	    'Org ' || (i % 97),
+	    (ARRAY['business', 'academia', 'union', 'government', 'other'])[1 + i % 5],
+	    '', '', 'en', 'pending', now() + interval '24 hours', now()
+	    FROM (SELECT max(id) AS id FROM event) e, generate_series(1, $n) i" \
+	    -c "INSERT INTO participant_token (hash, participant_id, purpose)
+	    SELECT encode(sha256(convert_to(md5('bench-' || id), 'UTF8')), 'hex'),
+	    id, 'manage' FROM participant WHERE email LIKE 'c%@bench.example.org'" \
+	    >/dev/null
+	psql_db "$db" -c "SELECT md5('bench-' || id) FROM participant
+	    WHERE email LIKE 'c%@bench.example.org' ORDER BY id" >"$WORK/$db.tokens"
+	TOKENS="$WORK/$db.tokens"
+}
+
+# run_pgbench DB: Summit's registration SQL under pgbench; sets R_*.
+run_pgbench() {
+	local db=$1 out="$WORK/$1.pgbench.txt" ev secs
+	python3 "$BENCH_DIR/register_sql.py" "$TOP" >"$WORK/register.pgbench"
+	ev=$(psql_db "$db" -c "SELECT max(id) FROM event")
+	secs=${DURATION%s}
+	run "$PGBIN/pgbench" -n -M prepared -c "$POOL" -j "$WRK_THREADS" \
+	    -T "$secs" -D event="$ev" -D nsess=12 -f "$WORK/register.pgbench" \
+	    "$(db_url "$db")" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
+	R_RPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out")
+	R_P50="avg $(sed -n 's/^latency average = \([0-9.]*\).*/\1/p' "$out")"
+	R_P99=n/a
+	R_BAD=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
+	R_REQ=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out")
+	R_STATUSES="pgbench"
+}
+
 RUN_TAG=$(date +%s)-$$
 RESULTS=()
 NOTES=()
@@ -342,6 +398,37 @@ for sc in $SCENARIOS; do
 		perf_stop "$sc"
 		pgss_report "$db"
 		after_post "$db"
+		;;
+	sql)
+		psql_db "$db" -c "UPDATE event SET capacity = $CAPACITY" \
+		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
+		stop_summitd	# not used: pgbench talks to PostgreSQL alone
+		pgss_reset "$db"
+		run_pgbench "$db"
+		pgss_report "$db"
+		;;
+	confirm | confirm_rush)
+		HOT=0
+		if [ "$sc" = confirm ]; then
+			psql_db "$db" -c "UPDATE event SET capacity = $CAPACITY" \
+			    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		else
+			psql_db "$db" -c "UPDATE event SET capacity =
+			    (SELECT count(*) FROM place WHERE participant_id IS NOT NULL) + $RUSH_LEFT" \
+			    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		fi
+		make_pending "$db" "$CONFIRM_N"
+		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
+		csrf_pair
+		say "$sc: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left, $CONFIRM_N to confirm"
+		pgss_reset "$db"
+		perf_start "$sc"
+		run_wrk "$sc" confirm.lua 303
+		perf_stop "$sc"
+		pgss_report "$db"
+		after_post "$db"
+		TOKENS=
 		;;
 	*)
 		say "unknown scenario $sc"

@@ -68,7 +68,7 @@ fi
 # clang in build-fuzz and runs each a few seconds on its seed corpus
 # (docs/fuzzing.md); their results count below like any test.
 if [ "$full" = 1 ]; then
-	build_fuzz build-fuzz
+	build_fuzz build-fuzz || status=1
 	say "running the fuzz targets on their corpora"
 	FUZZ_SECONDS=${FUZZ_SECONDS:-3} meson test -C "$TOP/build-fuzz" \
 		--no-rebuild --suite fuzz --print-errorlogs || status=1

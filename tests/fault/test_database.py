@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from faultlib import (PrivatePg, Registrants, check_registrations,  # noqa: E402
                       make_participant, walk_public_pages)
-from harness import Instance  # noqa: E402
+from harness import NO_REGISTRATION_LIMITS, Instance  # noqa: E402
 from tap import case, run  # noqa: E402
 
 
@@ -32,7 +32,8 @@ def setup():
     # harness.Instance makes its database where SUMMIT_TEST_PGURL points.
     os.environ["SUMMIT_TEST_PGURL"] = pg.url()
     try:
-        inst = Instance("summit_fault_database")
+        inst = Instance("summit_fault_database",
+                        extra_conf=NO_REGISTRATION_LIMITS)
     except Exception:
         pg.stop()
         raise

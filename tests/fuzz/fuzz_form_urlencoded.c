@@ -20,7 +20,7 @@
 
 enum { F_NAME, F_EMAIL, F_ORG, F_NEEDS, F_SEATS, F_CONSENT, F__MAX };
 static const struct form_field fields[F__MAX] = {
-	{ "name", FORM_LINE, 200, true, 0, 0 },
+	{ "name", FORM_NAME, 200, true, 0, 0 },
 	{ "email", FORM_EMAIL, 254, true, 0, 0 },
 	{ "organisation", FORM_LINE, 200, false, 0, 0 },
 	{ "needs", FORM_BLOCK, 2000, false, 0, 0 },
@@ -61,6 +61,10 @@ check_table(GHashTable *t)
 		switch (f->kind) {
 		case FORM_LINE:
 			FUZZ_CHECK(text_check_line(fv->str, f->max_chars) ==
+			    TEXT_OK);
+			break;
+		case FORM_NAME:
+			FUZZ_CHECK(text_check_name(fv->str, f->max_chars) ==
 			    TEXT_OK);
 			break;
 		case FORM_BLOCK:

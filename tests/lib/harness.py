@@ -160,6 +160,11 @@ class Instance:
 # Tests drive summitd from one address (127.0.0.1) with many clients at
 # once, so the per-address connection cap is raised here; test_hardening
 # sets it back to the default and tests it from several addresses.
+# For tests that send many registrations from one test address on purpose:
+# the registration rate limits are tested in test_registration_limits.py.
+NO_REGISTRATION_LIMITS = ("[registration]\nper_address_burst = 100000\n"
+                          "per_domain_burst = 100000\n")
+
 CONF_TEMPLATE = """[server]
 listen_address = 127.0.0.1
 port = {port}
