@@ -177,6 +177,33 @@ out:
 	return rc;
 }
 
+static int
+ctl_purge(int argc, char **argv, const char *config)
+{
+	struct ctl_env env;
+	g_autoptr(GError) error = NULL;
+	unsigned erased = 0;
+	int rc = 1;
+
+	(void)argv;
+	(void)config;
+	if (argc != 1) {
+		fprintf(stderr, "usage: summitctl purge\n");
+		return 1;
+	}
+	if (!ctl_env_open(&env, opt_config, false, false))
+		goto out;
+	if (app_privacy_purge(&env.app, &erased, &error)) {
+		printf("%u participant%s erased\n", erased,
+		    erased == 1 ? "" : "s");
+		rc = 0;
+	} else
+		fprintf(stderr, "summitctl: %s\n", error->message);
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
 static const struct {
 	const char	*name;
 	int		(*run)(int, char **, const char *);
@@ -188,6 +215,8 @@ static const struct {
 	{ "expire", ctl_expire,
 	    "delete lapsed unconfirmed registrations, expire holds, promote "
 	    "from the waitlist" },
+	{ "purge", ctl_purge, "erase the personal data of participants past "
+	    "[privacy] retention_days after their event" },
 	{ "allocate", ctl_allocate, "place participants in sessions" },
 	{ "publish", ctl_publish,
 	    "queue the invitations, updates and cancellations due" },

@@ -28,9 +28,9 @@
 
 struct summitd {
 	struct app	 app;
+	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
+	pthread_cond_t	 wake;
 	Web		*web;
-	GMutex		 lock;
-	GCond		 wake;
 	bool		 stopping;
 };
 
@@ -77,6 +77,12 @@ summitd_jobs(gpointer data)
 				    error->message);
 				g_clear_error(&error);
 			}
+			/* The privacy page's promise, kept without cron. */
+			if (!app_privacy_purge(&d->app, &n, &error)) {
+				log_warnx("could not erase data past the "
+				    "retention period: %s", error->message);
+				g_clear_error(&error);
+			}
 			next_expiry = now + conf->expiry_interval_seconds *
 			    G_USEC_PER_SEC;
 		}
@@ -91,14 +97,14 @@ summitd_jobs(gpointer data)
 			log_warnx("could not deliver mail: %s", error->message);
 		deadline = g_get_monotonic_time() + (n == conf->mail_batch ? 0 :
 		    conf->mail_poll_seconds * G_USEC_PER_SEC);
-		g_mutex_lock(&d->lock);
+		lock_acquire(&d->lock);
 		while (!d->stopping && g_get_monotonic_time() < deadline)
-			g_cond_wait_until(&d->wake, &d->lock, deadline);
+			lock_cond_wait_until(&d->wake, &d->lock, deadline);
 		if (d->stopping) {
-			g_mutex_unlock(&d->lock);
+			lock_release(&d->lock);
 			return NULL;
 		}
-		g_mutex_unlock(&d->lock);
+		lock_release(&d->lock);
 	}
 }
 
@@ -197,6 +203,7 @@ main(int argc, char **argv)
 	/* The threads of the HTTP pool plus the background jobs. */
 	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
 	d.app.db = pool;
+	db_set_link_days((unsigned)conf->retention_days);
 	web = web_new(&d.app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
@@ -206,6 +213,12 @@ main(int argc, char **argv)
 		printf("configuration OK\n");
 		return 0;
 	}
+	/* Before the first request is served: a SIGTERM that comes as soon
+	 * as summitd answers must stop it cleanly, not kill it. */
+	loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
+	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
+	d.app.login_limits = app_login_limits_new(conf);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -216,24 +229,22 @@ main(int argc, char **argv)
 	    " (public URL %s)", SUMMIT_VERSION, conf->listen_address,
 	    conf->port, conf->public_url);
 
-	g_mutex_init(&d.lock);
-	g_cond_init(&d.wake);
+	lock_init(&d.lock);
+	lock_cond_init(&d.wake);
 	d.web = web;
 	jobs = g_thread_new("jobs", summitd_jobs, &d);
-	loop = g_main_loop_new(NULL, FALSE);
-	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
-	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
 	g_main_loop_run(loop);
 
 	log_info("summitd stopping");
-	g_mutex_lock(&d.lock);
+	lock_acquire(&d.lock);
 	d.stopping = true;
-	g_cond_signal(&d.wake);
-	g_mutex_unlock(&d.lock);
+	lock_cond_signal(&d.wake);
+	lock_release(&d.lock);
 	g_thread_join(jobs);
 	summitd_flush_refusals(&d);
 	g_clear_pointer(&web, web_free);
-	g_mutex_clear(&d.lock);
-	g_cond_clear(&d.wake);
+	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
+	lock_clear(&d.lock);
+	lock_cond_clear(&d.wake);
 	return 0;
 }

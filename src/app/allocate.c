@@ -5,7 +5,8 @@
  * participants, rankings, pins, bans and the current placements from one
  * snapshot, solve exactly (src/alloc), compare with what is placed now,
  * record the run with a checksum of its inputs, and -- when asked -- write
- * the difference.  Everything happens in one transaction, so a failure
+ * the difference.  A preview (the console's allocation page, a GET)
+ * records nothing at all.  Everything happens in one transaction, so a failure
  * leaves the old placements as they were.
  *
  * Database ids are mapped to the allocator's dense indices here; sectors
@@ -362,10 +363,11 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	params = g_strdup_printf("{\"keep_bonus\": %u, \"rank_costs\": "
 	    "[0, 1, 3, 6, 10], \"apply\": %s}", opt->keep_bonus,
 	    opt->apply ? "true" : "false");
-	if (!db_alloc_run_insert(conn, event_id, report->solve_ms,
-	    g_checksum_get_string(l.sum), params, report->figures_json,
-	    opt->apply, (gint64)report->added, (gint64)report->removed,
-	    (gint64)report->kept, &report->run_id, &dberr))
+	if (!(opt->preview && !opt->apply) && !db_alloc_run_insert(conn,
+	    event_id, report->solve_ms, g_checksum_get_string(l.sum), params,
+	    report->figures_json, opt->apply, (gint64)report->added,
+	    (gint64)report->removed, (gint64)report->kept, &report->run_id,
+	    &dberr))
 		goto dbfail;
 	if (opt->apply &&
 	    (!db_bulk_writes(conn, &dberr) || !db_assignment_delete(conn, event_id, (gint64 *)(void *)del_p->data,
@@ -395,9 +397,11 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	}
 	if (!db_commit(conn, &dberr))
 		goto dbfail;
-	log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu =%zu%s",
-	    report->run_id, report->objective, report->added, report->removed,
-	    report->kept, opt->apply ? " (applied)" : " (dry run)");
+	if (report->run_id != 0)
+		log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu "
+		    "=%zu%s", report->run_id, report->objective, report->added,
+		    report->removed, report->kept, opt->apply ? " (applied)" :
+		    " (dry run)");
 	ok = TRUE;
 	goto out;
 dbfail:

@@ -22,6 +22,65 @@ app_db_acquire(const struct app *app, GError **error)
 	return conn;
 }
 
+/*
+ * The one place where work is run again: at most once, on a new
+ * connection, and only when the connection says the failure was a lost
+ * link before COMMIT or a serialization failure (db_conn_retryable).  The
+ * first failure is logged, not returned: the caller sees the second try.
+ */
+static gboolean
+app_db_unit(const struct app *app, bool tx, AppDbFunc fn, gpointer user,
+    GError **error)
+{
+	int attempt;
+
+	for (attempt = 0;; attempt++) {
+		g_autoptr(GError) local = NULL, dberr = NULL;
+		DbConn *conn;
+		gboolean ok;
+		bool again;
+
+		if ((conn = app_db_acquire(app, error)) == NULL)
+			return FALSE;
+		if (tx && !db_begin(conn, &dberr)) {
+			ok = app_fail_db(&local, g_steal_pointer(&dberr));
+		} else {
+			ok = fn(app, conn, user, &local);
+			if (tx && ok && !db_commit(conn, &dberr))
+				ok = app_fail_db(&local, g_steal_pointer(&dberr));
+		}
+		if (!ok)
+			db_rollback(conn);	/* before asking: it clears in_tx */
+		again = !ok && attempt == 0 && db_conn_retryable(conn);
+		db_release(app->db, conn);
+		if (ok)
+			return TRUE;
+		if (!again) {
+			if (local == NULL)
+				g_set_error(&local, SUMMIT_APP_ERROR,
+				    APP_EINTERNAL, "unit of work failed "
+				    "without an error");
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+		log_info("database unit failed (%s); running it again on a "
+		    "new connection", local ? local->message : "no error");
+	}
+}
+
+gboolean
+app_db_run(const struct app *app, AppDbFunc fn, gpointer user,
+    GError **error)
+{
+	return app_db_unit(app, false, fn, user, error);
+}
+
+gboolean
+app_tx(const struct app *app, AppDbFunc fn, gpointer user, GError **error)
+{
+	return app_db_unit(app, true, fn, user, error);
+}
+
 gboolean
 app_fail_db(GError **error, GError *dberr)
 {
@@ -30,10 +89,14 @@ app_fail_db(GError **error, GError *dberr)
 	if (dberr != NULL && dberr->domain == SUMMIT_DB_ERROR) {
 		switch (dberr->code) {
 		case DB_ECONN:
+		case DB_ERETRY:	/* still after one more try: busy */
 			code = APP_EUNAVAILABLE;
 			break;
 		case DB_ENOTFOUND:
 			code = APP_ENOTFOUND;
+			break;
+		case DB_EEXPIRED:
+			code = APP_EEXPIRED;
 			break;
 		case DB_ECONFLICT:
 		case DB_EINVALID:
@@ -64,7 +127,8 @@ gboolean
 app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error)
 {
-	g_autofree char *nonce = NULL, *hash = NULL;
+	g_autofree char *nonce = NULL, *hash = NULL, *feed = NULL;
+	g_autofree char *feed_hash = NULL;
 	struct db_outbox_new m = {
 		.event_id = event_id,
 		.participant_id = db_int(row, "id"),
@@ -81,8 +145,13 @@ app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 		nonce = token_new();
 		token = app_link_token(app, nonce);
 		hash = token_hash(token);
+		/* The page's feed link is registered now too, so showing
+		 * the page (a GET) writes nothing. */
+		feed = app_feed_derive(app, token);
+		feed_hash = token_hash(feed);
 		m.link_nonce = nonce;
 		m.link_hash = hash;
+		m.feed_hash = feed_hash;
 	}
 	return db_outbox_insert(conn, &m, NULL, error);
 }

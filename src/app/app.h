@@ -32,8 +32,11 @@ enum app_err {
 	APP_EDENIED,		/* wrong e-mail or password */
 	APP_ELOCKED,		/* too many failed logins: wait */
 	APP_EFORBIDDEN,		/* the organiser's role does not allow it */
+	APP_EEXPIRED,		/* a participant link past its lifetime */
 	APP__MAX
 };
+
+typedef struct app_login_limits AppLoginLimits;
 
 struct app {
 	const struct conf	*conf;
@@ -41,6 +44,8 @@ struct app {
 	TmplSet			*tmpl;
 	const guint8		*key;	/* the secret key */
 	size_t			 keylen;
+	/* summitd's login throttling (NULL: none, as in summitctl). */
+	AppLoginLimits		*login_limits;
 };
 
 #define APP_MAX_RANKS 5
@@ -162,8 +167,12 @@ char *app_programme_ics(const struct app *app, const char *lang,
  * (is_feed false) or their feed token (is_feed true). */
 char *app_participant_ics(const struct app *app, const char *token,
     bool is_feed, gint64 *modified, GError **error);
-/* The feed token that belongs to a page token, registered so it works
- * (transfer full).  A feed link can read the calendar, nothing else. */
+/* The feed token that belongs to a page token (transfer full): derived
+ * with the secret key, so it is never stored in clear.  A feed link can
+ * read the calendar, nothing else. */
+char *app_feed_derive(const struct app *app, const char *page_token);
+/* app_feed_derive for a page token that works (APP_ENOTFOUND,
+ * APP_EEXPIRED otherwise), checked registered (transfer full). */
 char *app_feed_token(const struct app *app, const char *page_token,
     GError **error);
 /* The UID of a session's invitations: "<session uid>@<mail domain>". */
@@ -173,6 +182,9 @@ char *app_session_uid(const struct app *app, const char *session_uid);
 struct app_actor;
 struct app_alloc_options {
 	bool	 apply;		/* write the result (else: a dry run) */
+	/* A look, not a run: record nothing, not even the run (a page
+	 * view is a GET, and GET never writes).  Not with apply. */
+	bool	 preview;
 	guint	 keep_bonus;	/* 0: do not favour published placements */
 	/* Who applies it: the audit entry goes in the same transaction
 	 * (NULL: the command line, not audited). */
@@ -234,14 +246,39 @@ JsonObject *app_organiser_setup_lookup(const struct app *app,
     const char *setup_token, GError **error);
 gboolean app_organiser_setup(const struct app *app, const char *setup_token,
     const char *password, GError **error);
-/* Checks the password; on success *session_token gets a new session's
- * token (a new one at every login: a planted cookie is never adopted).
- * Failures are slowed down and counted per account and per address; past
- * the limits both are locked for a while (APP_ELOCKED).  APP_EDENIED for
- * a wrong e-mail or password, alike. */
-gboolean app_login(const struct app *app, const char *email,
-    const char *password, const char *address, char **session_token,
-    GError **error);
+/*
+ * Login throttling, in memory per process ([security] login_* keys): a
+ * growing delay per account and per client address, and for a browser
+ * that holds a known-device cookie of the account, per (account, device)
+ * instead, so a stranger's guessing never locks the owner out.  Each
+ * summitd counts on its own.  (transfer full)
+ */
+AppLoginLimits *app_login_limits_new(const struct conf *conf);
+void app_login_limits_free(AppLoginLimits *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppLoginLimits, app_login_limits_free)
+
+struct app_login_attempt {
+	const char	*email;
+	const char	*password;
+	const char	*address;	/* the client's address, for the limits */
+	const char	*device;	/* the known-device cookie, or NULL */
+};
+/*
+ * Checks the password.  The attempt is counted before the check, so
+ * parallel attempts cannot get more guesses than the limits allow; a
+ * refused one is APP_ELOCKED at once, its message the seconds to wait
+ * (for Retry-After), with no password check.  APP_EDENIED for a wrong
+ * e-mail or password alike, after the same work either way (an account
+ * without a password yet is checked against a dummy hash).  On success
+ * *session_token gets a new session's token (a new one at every login: a
+ * planted cookie is never adopted) and *device a new known-device cookie
+ * for the account (NULL when they are off).  Both transfer full.
+ */
+gboolean app_login(const struct app *app,
+    const struct app_login_attempt *attempt, char **session_token,
+    char **device, GError **error);
+/* How long a known-device cookie lives, in seconds (0: they are off). */
+gint64 app_login_device_seconds(const struct app *app);
 /* The organiser (id, email, name, role) of a live session. */
 JsonObject *app_session(const struct app *app, const char *session_token,
     GError **error);

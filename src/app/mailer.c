@@ -142,10 +142,19 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		g_autofree char *confirm = g_strconcat(app->conf->public_url,
 		    "/confirm/", token, NULL);
 
+		g_autofree char *feed = app_feed_derive(app, token);
+		g_autofree char *feed_hash = token_hash(feed);
+
 		/* The link works from the moment the mail exists; doing it
-		 * again on a retry changes nothing. */
+		 * again on a retry changes nothing.  The feed link its page
+		 * shows is registered with it, so showing the page (a GET)
+		 * writes nothing.  Rows queued by app_queue_mail have both
+		 * already: no new row, so no foreign-key lock on the
+		 * participant that could deadlock with an erasure waiting
+		 * for this outbox row. */
 		if (!db_token_insert(conn, db_int(row, "participant_id"), hash,
-		    "manage", error))
+		    "manage", error) || !db_token_insert(conn, db_int(row,
+		    "participant_id"), feed_hash, "feed", error))
 			return FALSE;
 		page = g_strconcat(app->conf->public_url, "/me/", token, NULL);
 		json_object_set_string_member(ctx, "confirm_url", confirm);
@@ -244,12 +253,14 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 	g_autofree char *text = text_one_line(why->message);
 
 	if (temporary && age_h < app->conf->mail_max_age_hours) {
-		/* 30 s, 1, 2, 4 ... minutes up to an hour, +-25% so that
-		 * many failed rows do not all come back at once. */
+		/* base, 2 x base, 4 x base ... (30 s, 1, 2, 4 minutes by
+		 * default) up to retry_max_seconds, +-25% so that many failed
+		 * rows do not all come back at once. */
 		gint64 attempts = db_int(row, "attempts");
-		double base = MIN(30.0 * (double)(1u << MIN(attempts, 7)),
-		    3600.0);
-		unsigned delay = (unsigned)(base *
+		double base = MIN((double)app->conf->mail_retry_base_seconds *
+		    (double)(1u << MIN(attempts, 7)),
+		    (double)app->conf->mail_retry_max_seconds);
+		unsigned delay = (unsigned)MAX(1.0, base *
 		    g_random_double_range(0.75, 1.25));
 
 		if (why->code == MAIL_ECONFIG)

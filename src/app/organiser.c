@@ -4,18 +4,76 @@
  * Passwords are argon2id hashes (base/password.c).  A login session is a
  * random token in an HttpOnly cookie; the database keeps its hash, and
  * every login makes a new one, so a session identifier planted before
- * login is never adopted (no fixation).  Failed logins are slowed down
- * and counted per account and per address: past the limits, both are
- * locked for a while, whoever guesses.
+ * login is never adopted (no fixation).
+ *
+ * Guessing is slowed down in memory (base/limit.c, DESIGN.md "Limits"):
+ * a growing delay per account and per client address, each attempt
+ * counted before the password is checked, so a burst of parallel
+ * attempts gets no more guesses than one after the other, and a refused
+ * attempt is answered at once (429 with Retry-After), never slept on.
+ * The per-account delay is one a stranger can drive; so that it never
+ * locks the owner out, a successful login leaves a known-device cookie
+ * (a random nonce with an HMAC over the account and the nonce), and a
+ * browser that shows a valid one for the account it names is throttled
+ * only per (account, device), which nobody else can touch.  A stolen
+ * device cookie still needs the password, at the same slow rate.
+ *
+ * Caveats: each summitd process counts on its own, so N processes behind
+ * a balancer allow N times the guesses; a restart forgets the counts.
  */
 #include "app/internal.h"
 #include "base/base.h"
 
 #include <string.h>
 
-#define ACCOUNT_FAILURES 5	/* then the account is locked */
-#define ADDRESS_FAILURES 20	/* then the address is locked */
-#define LOCK_SECONDS (15 * 60)
+#define LOGIN_MAX_KEYS 65536	/* per limit: bounded memory under a flood */
+#define LOGIN_FORGET_SECONDS (24 * 3600)	/* quiet that long: forgotten */
+
+struct app_login_limits {
+	Limit	*account;	/* key: the e-mail as typed, lower case */
+	Limit	*address;	/* key: limit_address_key of the client */
+	Limit	*device;	/* key: e-mail, newline, device nonce */
+	gint64	 device_days;	/* 0: no known-device cookies */
+	/* A hash of the same cost as a real one, for accounts that do not
+	 * exist or have no password yet: every wrong answer costs one argon2
+	 * run, so timing does not tell which accounts exist.  Made at start,
+	 * read-only after. */
+	char	*dummy_hash;
+};
+
+AppLoginLimits *
+app_login_limits_new(const struct conf *conf)
+{
+	AppLoginLimits *l = g_new0(AppLoginLimits, 1);
+	g_autofree char *pw = NULL;
+	double base = (double)conf->login_delay_seconds;
+	double max = (double)MAX(conf->login_max_delay_seconds,
+	    conf->login_delay_seconds);
+
+	l->account = limit_backoff_new((unsigned)conf->login_free_failures,
+	    base, max, LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
+	l->device = limit_backoff_new((unsigned)conf->login_free_failures,
+	    base, max, LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
+	l->address = limit_backoff_new(
+	    (unsigned)conf->login_address_free_failures, base, max,
+	    LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
+	l->device_days = conf->login_device_days;
+	pw = token_new();
+	l->dummy_hash = password_hash(pw);
+	return l;
+}
+
+void
+app_login_limits_free(AppLoginLimits *l)
+{
+	if (l == NULL)
+		return;
+	limit_free(l->account);
+	limit_free(l->address);
+	limit_free(l->device);
+	g_free(l->dummy_hash);
+	g_free(l);
+}
 
 bool
 app_actor_may(const struct app_actor *actor, const char *role)
@@ -185,85 +243,123 @@ out:
 	return ok;
 }
 
-/* Locked keys refuse even the right password. */
-static gboolean
-login_locked(DbConn *conn, const char *key, gint64 *seconds, GError **error)
+/* The MAC of a known-device cookie: 128 bits of HMAC over both parts. */
+static char *
+device_mac(const struct app *app, const char *email, const char *nonce)
 {
-	g_autoptr(GError) local = NULL;
-	g_autoptr(JsonObject) f = db_login_failure_get(conn, key, &local);
+	g_autofree char *msg = g_strconcat("login-device:", email, "\n", nonce,
+	    NULL);
+	char *mac = token_hmac(app->key, app->keylen, msg);
 
-	*seconds = 0;
-	if (f == NULL) {
-		if (g_error_matches(local, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			return TRUE;
-		g_propagate_error(error, g_steal_pointer(&local));
-		return FALSE;
-	}
-	if (json_object_get_boolean_member(f, "locked"))
-		*seconds = MAX(db_int(f, "locked_seconds"), 1);
-	return TRUE;
+	mac[TOKEN_BYTES * 2] = '\0';
+	return mac;
+}
+
+/* A new cookie "NONCE.MAC" for email (transfer full). */
+static char *
+device_new(const struct app *app, const char *email)
+{
+	g_autofree char *nonce = token_new();
+	g_autofree char *mac = device_mac(app, email, nonce);
+
+	return g_strconcat(nonce, ".", mac, NULL);
+}
+
+/* The nonce of cookie if it is a valid device cookie of email (transfer
+ * full), else NULL. */
+static char *
+device_nonce(const struct app *app, const char *email, const char *cookie)
+{
+	g_autofree char *nonce = NULL, *mac = NULL;
+	const size_t n = TOKEN_BYTES * 2;
+
+	if (cookie == NULL || strlen(cookie) != 2 * n + 1 || cookie[n] != '.')
+		return NULL;
+	nonce = g_strndup(cookie, n);
+	if (!token_is_wellformed(nonce) || !token_is_wellformed(cookie + n + 1))
+		return NULL;
+	mac = device_mac(app, email, nonce);
+	return token_equal(mac, cookie + n + 1) ? g_steal_pointer(&nonce) :
+	    NULL;
 }
 
 gboolean
-app_login(const struct app *app, const char *email, const char *password,
-    const char *address, char **session_token, GError **error)
+app_login(const struct app *app, const struct app_login_attempt *at,
+    char **session_token, char **device, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) o = NULL;
-	g_autofree char *lower = g_ascii_strdown(email ? email : "", -1);
-	g_autofree char *acct = g_strconcat("account:", lower, NULL);
-	g_autofree char *addr = g_strconcat("address:", address ? address : "",
-	    NULL);
-	g_autofree char *token = NULL, *hash = NULL;
-	gint64 locked_a = 0, locked_b = 0, fa = 0, fb = 0;
+	g_autofree char *lower = g_ascii_strdown(at->email ? at->email : "",
+	    -1);
+	g_autofree char *nonce = NULL, *dev_key = NULL;
+	g_autofree char *token = NULL, *hash = NULL, *owned = NULL;
+	AppLoginLimits *lim = app->login_limits;
+	const char *dummy = NULL;
+	char addr[80];
+	const char *stored = NULL;
+	gint64 wait = 0, now = g_get_monotonic_time();
 	bool good;
 	DbConn *conn;
 	gboolean ok = FALSE;
 
+	*session_token = NULL;
+	*device = NULL;
+	limit_address_key(at->address, addr, sizeof(addr));
+	/* Counted now, before the slow check: limit_take marks the attempt a
+	 * failure at once, and a success takes it back. */
+	if (lim != NULL && lim->device_days > 0)
+		nonce = device_nonce(app, lower, at->device);
+	if (nonce != NULL) {
+		dev_key = g_strconcat(lower, "\n", nonce, NULL);
+		if (!limit_take(lim->device, dev_key, now, &wait))
+			goto throttled;
+	} else if (lim != NULL && (!limit_take(lim->address, addr, now,
+	    &wait) || !limit_take(lim->account, lower, now, &wait)))
+		goto throttled;
+
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return FALSE;
-	if (!login_locked(conn, acct, &locked_a, &dberr) ||
-	    !login_locked(conn, addr, &locked_b, &dberr))
-		goto dbfail;
-	if (locked_a > 0 || locked_b > 0) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ELOCKED,
-		    "%" G_GINT64_FORMAT, MAX(locked_a, locked_b));
-		goto out;
-	}
 	o = db_organiser_by_email(conn, lower, &dberr);
 	if (o == NULL && !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 		goto dbfail;
 	g_clear_error(&dberr);
-	/* The same work whether or not the account exists. */
-	good = password_verify(o ? db_str(o, "password_hash") :
-	    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-	    "3QHhyKtW3vVk/n1pw0kJUp/gWsl2Yv3cb+nFbZf0ZFk",
-	    password ? password : "") && o != NULL &&
+	if (o != NULL)
+		stored = db_str(o, "password_hash");
+	/* The same work whether the account exists, has a password yet, or
+	 * not. */
+	if (stored == NULL || *stored == '\0')
+		stored = NULL;
+	if (lim != NULL)
+		dummy = lim->dummy_hash;
+	else if (stored == NULL)
+		dummy = owned = password_hash("no password");
+	good = password_verify(stored != NULL ? stored : dummy,
+	    at->password ? at->password : "") && stored != NULL &&
 	    !json_object_get_boolean_member(o, "disabled");
 	if (!good) {
-		if (!db_login_failure_record(conn, acct, &fa, &dberr) ||
-		    !db_login_failure_record(conn, addr, &fb, &dberr) ||
-		    (fa >= ACCOUNT_FAILURES && !db_login_failure_lock(conn,
-		    acct, LOCK_SECONDS, &dberr)) ||
-		    (fb >= ADDRESS_FAILURES && !db_login_failure_lock(conn,
-		    addr, LOCK_SECONDS, &dberr)))
-			goto dbfail;
-		log_warnx("failed login for \"%s\" from %s (%" G_GINT64_FORMAT
-		    " for the account)", lower, address ? address : "?", fa);
-		/* Each failure in a row costs the guesser more time. */
-		g_usleep((gulong)MIN(fa, 8) * 250000);
+		log_warnx("failed login for \"%s\" from %s%s", lower, addr,
+		    nonce != NULL ? " (known device)" : "");
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EDENIED,
 		    "wrong e-mail or password");
 		goto out;
 	}
 	token = token_new();
 	hash = token_hash(token);
-	if (!db_login_failure_clear(conn, acct, &dberr) ||
-	    !db_login_session_insert(conn, hash, db_int(o, "id"),
-	    APP_SESSION_SECONDS, address, &dberr))
+	if (!db_login_session_insert(conn, hash, db_int(o, "id"),
+	    APP_SESSION_SECONDS, at->address, &dberr))
 		goto dbfail;
+	if (lim != NULL) {
+		if (dev_key != NULL)
+			limit_success(lim->device, dev_key);
+		else {
+			limit_success(lim->account, lower);
+			limit_success(lim->address, addr);
+		}
+		if (lim->device_days > 0)
+			*device = device_new(app, lower);
+	}
 	log_info("organiser %" G_GINT64_FORMAT " logged in from %s",
-	    db_int(o, "id"), address ? address : "?");
+	    db_int(o, "id"), at->address ? at->address : "?");
 	*session_token = g_steal_pointer(&token);
 	ok = TRUE;
 	goto out;
@@ -272,6 +368,19 @@ dbfail:
 out:
 	db_release(app->db, conn);
 	return ok;
+throttled:
+	log_debug("login for \"%s\" from %s refused for %" G_GINT64_FORMAT
+	    " s", lower, addr, wait);
+	g_set_error(error, SUMMIT_APP_ERROR, APP_ELOCKED, "%" G_GINT64_FORMAT,
+	    MAX(wait, 1));
+	return FALSE;
+}
+
+gint64
+app_login_device_seconds(const struct app *app)
+{
+	return app->login_limits != NULL ?
+	    app->login_limits->device_days * 86400 : 0;
 }
 
 JsonObject *

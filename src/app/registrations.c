@@ -385,6 +385,51 @@ app_reg_erase(const struct app *app, const struct app_actor *actor,
 }
 
 
+#define PURGE_BATCH 200
+
+gboolean
+app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+	gboolean ok = FALSE;
+
+	*erased = 0;
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	for (;;) {
+		g_autoptr(JsonArray) rows = NULL;
+		guint i, n;
+
+		if (!db_begin(conn, &dberr) || (rows = db_reg_past_retention(
+		    conn, app->conf->retention_days, PURGE_BATCH,
+		    &dberr)) == NULL)
+			goto dbfail;
+		n = json_array_get_length(rows);
+		for (i = 0; i < n; i++)
+			if (!db_reg_erase_keep_links(conn, db_int(
+			    json_array_get_object_element(rows, i), "id"),
+			    &dberr))
+				goto dbfail;
+		if (!db_commit(conn, &dberr))
+			goto dbfail;
+		*erased += n;
+		if (n < PURGE_BATCH)
+			break;
+	}
+	if (*erased > 0)
+		log_info("erased the personal data of %u participant%s past "
+		    "the retention period", *erased, *erased == 1 ? "" : "s");
+	ok = TRUE;
+	goto out;
+dbfail:
+	db_rollback(conn);
+	app_fail_db(error, g_steal_pointer(&dberr));
+out:
+	db_release(app->db, conn);
+	return ok;
+}
+
 /* The columns of the export, in order: member of the row, header. */
 static const char *const reg_columns[][2] = {
 	{ "id", "id" }, { "name", "name" }, { "email", "email" },

@@ -64,6 +64,14 @@ gboolean app_reg_check_in(const struct app *app,
  * audit entry holds no personal data.  Admin. */
 gboolean app_reg_erase(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error);
+/*
+ * Keeps the privacy page's promise: erases, as app_reg_erase does (the
+ * status and placements stay, for the counts), everyone whose event ended
+ * more than [privacy] retention_days ago; *erased counts them.  In batches
+ * of one transaction each; several processes may run it at once.
+ */
+gboolean app_privacy_purge(const struct app *app, unsigned *erased,
+    GError **error);
 /* Everything stored about one person as pretty JSON text (transfer
  * full).  Staff may. */
 char *app_reg_person_json(const struct app *app,

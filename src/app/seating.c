@@ -3,8 +3,9 @@
  * preview and its application, a session's seating, manual moves, pins
  * and bans, and publishing.
  *
- * The preview is a dry run of the exact allocator (allocate.c): it writes
- * only its allocation_run record.  Its placements are then summed per
+ * The preview is a dry run of the exact allocator (allocate.c) that
+ * writes nothing, not even an allocation_run record: it is a page view.
+ * Runs are recorded when applied.  Its placements are then summed per
  * session and sector in one statement, and the people it places nowhere
  * are found with one anti-join, so the page costs one solve and three
  * queries whatever the size of the event.
@@ -218,7 +219,8 @@ JsonObject *
 app_allocation_preview(const struct app *app, const char *lang,
     GError **error)
 {
-	struct app_alloc_options opt = { .apply = false, .keep_bonus = 1 };
+	struct app_alloc_options opt = { .apply = false, .preview = true,
+	    .keep_bonus = 1 };
 	struct app_alloc_report rep = { 0 };
 	g_autoptr(GArray) seats = g_array_new(FALSE, FALSE,
 	    sizeof(struct app_alloc_seat));

@@ -6,6 +6,7 @@
 #ifndef SUMMIT_BASE_H
 #define SUMMIT_BASE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <glib.h>
@@ -18,6 +19,24 @@ void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Like log_warnx, with ": strerror(errno)" added. */
 void log_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 G_NORETURN void fatalx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/*
+ * lock.c: mutexes and condition variables for data shared between threads.
+ * They are POSIX threads' own, which ThreadSanitizer understands; GLib's
+ * GMutex and GCond are bare futexes on Linux, invisible to it, so every
+ * access they guard would be reported as a race.  Any failure is a bug
+ * and fatal.  Deadlines are g_get_monotonic_time() values.
+ */
+void lock_init(pthread_mutex_t *m);
+void lock_acquire(pthread_mutex_t *m);
+void lock_release(pthread_mutex_t *m);
+void lock_clear(pthread_mutex_t *m);
+void lock_cond_init(pthread_cond_t *c);
+void lock_cond_signal(pthread_cond_t *c);
+/* Waits for a signal on c (m held); false once deadline has passed. */
+bool lock_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
+    gint64 deadline);
+void lock_cond_clear(pthread_cond_t *c);
 
 /* text.c: pure input checks, used at the edges. */
 enum text_err {
@@ -125,5 +144,47 @@ void limit_drain_refusals(Limit *l, GHashTable *counts);
  * as its /64 prefix (one household or host usually owns a whole /64).
  */
 void limit_address_key(const char *address, char *out, size_t len);
+
+/*
+ * addr.c: client addresses, trusted proxies and X-Forwarded-For.  Pure:
+ * text in, answers out.  IPv4-mapped IPv6 (::ffff:a.b.c.d) is IPv4.
+ */
+enum addr_family { ADDR_IPV4 = 4, ADDR_IPV6 = 6 };
+struct addr {
+	enum addr_family family;
+	guint8		 bytes[16];	/* 4 used for IPv4 */
+};
+/* A network: an address with its host bits zero, and a prefix length. */
+struct addr_net {
+	struct addr	 addr;
+	unsigned	 prefix;
+};
+/* Proxies followed through X-Forwarded-For at most, from the right. */
+#define ADDR_MAX_HOPS 16
+/* Longest text addr_format or addr_limit_key write, NUL included. */
+#define ADDR_TEXT_MAX 64
+/* Parses "192.0.2.1" or "2001:db8::1". */
+bool addr_parse(const char *s, struct addr *out);
+/* Parses "10.0.0.0/8", "2001:db8::/32" or one address (a /32 or /128);
+ * host bits set after the prefix are an error. */
+bool addr_net_parse(const char *s, struct addr_net *out);
+bool addr_in_net(const struct addr *a, const struct addr_net *n);
+bool addr_in_nets(const struct addr *a, const struct addr_net *nets,
+    size_t n);
+/* The address as text, in its shortest form. */
+void addr_format(const struct addr *a, char *out, size_t len);
+/* What a per-address limit counts under: an IPv4 address, or an IPv6
+ * address's /64 ("2001:db8:1:2::/64"). */
+void addr_limit_key(const struct addr *a, char *out, size_t len);
+/*
+ * The client's address for a request from peer carrying X-Forwarded-For
+ * xff (NULL: none; several headers joined with ","): peer itself unless
+ * peer is in trusted; then, reading xff from the right, the first entry
+ * that is not in trusted.  An entry that is not an address stops the
+ * walk at the nearest hop already read.  Writes the choice to out; false
+ * (and peer copied) if peer itself is not an address.
+ */
+bool addr_forwarded_client(const char *peer, const char *xff,
+    const struct addr_net *trusted, size_t ntrusted, char *out, size_t len);
 
 #endif

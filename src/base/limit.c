@@ -10,7 +10,6 @@
  */
 #include "base/base.h"
 
-#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -57,7 +56,7 @@ limit_new(enum limit_kind kind, size_t max_keys)
 	l->kind = kind;
 	l->max_per_shard = MAX(max_keys / LIMIT_SHARDS, 1);
 	for (i = 0; i < LIMIT_SHARDS; i++) {
-		pthread_mutex_init(&l->shards[i].lock, NULL);
+		lock_init(&l->shards[i].lock);
 		l->shards[i].keys = g_hash_table_new_full(g_str_hash,
 		    g_str_equal, g_free, g_free);
 	}
@@ -95,7 +94,7 @@ limit_free(Limit *l)
 	if (l == NULL)
 		return;
 	for (i = 0; i < LIMIT_SHARDS; i++) {
-		pthread_mutex_destroy(&l->shards[i].lock);
+		lock_clear(&l->shards[i].lock);
 		g_hash_table_unref(l->shards[i].keys);
 	}
 	g_free(l);
@@ -189,12 +188,12 @@ limit_take(Limit *l, const char *key, gint64 now_us, gint64 *retry_after_s)
 	struct limit_entry *e;
 	bool ok = true;
 
-	pthread_mutex_lock(&s->lock);
+	lock_acquire(&s->lock);
 	e = g_hash_table_lookup(s->keys, key);
 	if (e == NULL) {
 		if (g_hash_table_size(s->keys) >= l->max_per_shard &&
 		    !limit_make_room(l, s, now_us)) {
-			pthread_mutex_unlock(&s->lock);
+			lock_release(&s->lock);
 			limit_warn_full(l, now_us);
 			return true;
 		}
@@ -234,7 +233,7 @@ limit_take(Limit *l, const char *key, gint64 now_us, gint64 *retry_after_s)
 	}
 	if (!ok && e->refused < G_MAXUINT)
 		e->refused++;
-	pthread_mutex_unlock(&s->lock);
+	lock_release(&s->lock);
 	return ok;
 }
 
@@ -245,9 +244,9 @@ limit_success(Limit *l, const char *key)
 
 	if (l->kind != LIMIT_BACKOFF)
 		return;
-	pthread_mutex_lock(&s->lock);
+	lock_acquire(&s->lock);
 	g_hash_table_remove(s->keys, key);
-	pthread_mutex_unlock(&s->lock);
+	lock_release(&s->lock);
 }
 
 void
@@ -260,7 +259,7 @@ limit_drain_refusals(Limit *l, GHashTable *counts)
 		GHashTableIter it;
 		gpointer k, v;
 
-		pthread_mutex_lock(&s->lock);
+		lock_acquire(&s->lock);
 		g_hash_table_iter_init(&it, s->keys);
 		while (g_hash_table_iter_next(&it, &k, &v)) {
 			struct limit_entry *e = v;
@@ -274,32 +273,17 @@ limit_drain_refusals(Limit *l, GHashTable *counts)
 			    (int)MIN(e->refused, (unsigned)G_MAXINT / 2)));
 			e->refused = 0;
 		}
-		pthread_mutex_unlock(&s->lock);
+		lock_release(&s->lock);
 	}
 }
 
 void
 limit_address_key(const char *address, char *out, size_t len)
 {
-	guint8 a[16];
-	char buf[64];
+	struct addr a;
 
-	if (address != NULL && strchr(address, ':') != NULL &&
-	    inet_pton(AF_INET6, address, a) == 1) {
-		/* An IPv4-mapped address counts as its IPv4 self. */
-		static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		    0, 0xff, 0xff };
-
-		if (memcmp(a, mapped, 12) == 0 &&
-		    inet_ntop(AF_INET, a + 12, buf, sizeof(buf)) != NULL) {
-			g_strlcpy(out, buf, len);
-			return;
-		}
-		memset(a + 8, 0, 8);
-		if (inet_ntop(AF_INET6, a, buf, sizeof(buf)) != NULL) {
-			g_snprintf(out, len, "%s/64", buf);
-			return;
-		}
-	}
-	g_strlcpy(out, address != NULL ? address : "?", len);
+	if (address != NULL && addr_parse(address, &a))
+		addr_limit_key(&a, out, len);
+	else
+		g_strlcpy(out, address != NULL ? address : "?", len);
 }

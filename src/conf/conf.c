@@ -42,9 +42,15 @@ static const struct conf_key conf_keys[] = {
 	S("server", "public_url", "http://127.0.0.1:8080", public_url),
 	I("server", "threads", "16", 1, 256, threads),
 	I("server", "max_connections", "1024", 1, 65536, max_connections),
-	I("server", "max_connections_per_ip", "256", 1, 65536,
+	I("server", "max_connections_per_ip", "32", 1, 1024,
 	    max_connections_per_ip),
 	I("server", "timeout_seconds", "30", 1, 3600, timeout_seconds),
+	I("server", "header_timeout_seconds", "10", 1, 300,
+	    header_timeout_seconds),
+	I("server", "min_body_bytes_per_second", "500", 0, 1048576,
+	    min_body_bytes_per_second),
+	I("server", "body_grace_seconds", "10", 1, 3600, body_grace_seconds),
+	S("server", "trusted_proxies", "", trusted_proxies),
 	I("server", "max_body_bytes", "65536", 1024, 16777216, max_body_bytes),
 	I("server", "max_header_bytes", "16384", 4096, 1048576,
 	    max_header_bytes),
@@ -88,12 +94,24 @@ static const struct conf_key conf_keys[] = {
 	I("mail", "poll_seconds", "2", 1, 3600, mail_poll_seconds),
 	I("mail", "batch", "50", 1, 10000, mail_batch),
 	I("mail", "max_age_hours", "48", 1, 8760, mail_max_age_hours),
+	I("mail", "retry_base_seconds", "30", 1, 3600, mail_retry_base_seconds),
+	I("mail", "retry_max_seconds", "3600", 1, 86400,
+	    mail_retry_max_seconds),
 	B("mail", "worker_in_summitd", "true", mail_worker_in_summitd),
 	S("mail", "dkim_domain", "", dkim_domain),
 	S("mail", "dkim_selector", "", dkim_selector),
 	P("mail", "dkim_key_file", "", dkim_key_file),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
+	I("security", "login_free_failures", "5", 1, 1000,
+	    login_free_failures),
+	I("security", "login_address_free_failures", "20", 1, 100000,
+	    login_address_free_failures),
+	I("security", "login_delay_seconds", "1", 1, 3600, login_delay_seconds),
+	I("security", "login_max_delay_seconds", "900", 1, 86400,
+	    login_max_delay_seconds),
+	I("security", "login_device_days", "90", 0, 3650, login_device_days),
+	I("privacy", "retention_days", "180", 1, 3650, retention_days),
 };
 
 static const struct conf_key *
@@ -184,10 +202,46 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	return FALSE;
 }
 
+/* [server] trusted_proxies: addresses or networks, split by commas,
+ * semicolons or spaces. */
+static gboolean
+conf_parse_proxies(struct conf *c, const char *where, GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit_set(c->trusted_proxies, ",; \t", -1);
+	char **p;
+	size_t n = 0;
+
+	g_clear_pointer(&c->proxy_nets, g_free);
+	c->proxy_nets = g_new0(struct addr_net, g_strv_length(parts) + 1);
+	for (p = parts; *p != NULL; p++) {
+		if (**p == '\0')
+			continue;
+		if (!addr_net_parse(*p, &c->proxy_nets[n])) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [server] trusted_proxies: \"%s\" is not an "
+			    "IP address or a network such as 10.0.0.0/8 (with "
+			    "the host bits zero)", where, *p);
+			return FALSE;
+		}
+		n++;
+	}
+	c->n_proxy_nets = n;
+	return TRUE;
+}
+
 /* Cross-key checks that one key's range cannot express. */
 static gboolean
-conf_check(const struct conf *c, const char *where, GError **error)
+conf_check(struct conf *c, const char *where, GError **error)
 {
+	if (c->max_connections_per_ip > c->max_connections) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [server] max_connections_per_ip: %" G_GINT64_FORMAT
+		    " is more than max_connections (%" G_GINT64_FORMAT ")",
+		    where, c->max_connections_per_ip, c->max_connections);
+		return FALSE;
+	}
+	if (!conf_parse_proxies(c, where, error))
+		return FALSE;
 	if (strcmp(c->mail_transport, "maildir") != 0 &&
 	    strcmp(c->mail_transport, "smtp") != 0) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
@@ -200,6 +254,14 @@ conf_check(const struct conf *c, const char *where, GError **error)
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [mail] dkim_domain, dkim_selector and dkim_key_file "
 		    "go together: set all three or none", where);
+		return FALSE;
+	}
+	if (c->mail_retry_max_seconds < c->mail_retry_base_seconds) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] retry_max_seconds (%" G_GINT64_FORMAT ") is "
+		    "less than retry_base_seconds (%" G_GINT64_FORMAT ")",
+		    where, c->mail_retry_max_seconds,
+		    c->mail_retry_base_seconds);
 		return FALSE;
 	}
 	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {
@@ -363,6 +425,7 @@ conf_free(struct conf *c)
 			g_free(*(char **)(void *)((char *)c +
 			    conf_keys[i].offset));
 	g_free(c->path);
+	g_free(c->proxy_nets);
 	if (c->secret_key != NULL)
 		g_bytes_unref(c->secret_key);
 	g_free(c);

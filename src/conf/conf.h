@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "base/base.h"
+
 #define SUMMIT_CONF_ERROR (conf_error_quark())
 GQuark conf_error_quark(void);
 
@@ -33,6 +35,10 @@ struct conf {
 	gint64	 max_connections;
 	gint64	 max_connections_per_ip;
 	gint64	 timeout_seconds;
+	gint64	 header_timeout_seconds;
+	gint64	 min_body_bytes_per_second;
+	gint64	 body_grace_seconds;
+	char	*trusted_proxies;
 	gint64	 max_body_bytes;
 	gint64	 max_header_bytes;
 	char	*templates_dir;
@@ -67,16 +73,27 @@ struct conf {
 	gint64	 mail_poll_seconds;
 	gint64	 mail_batch;
 	gint64	 mail_max_age_hours;
+	gint64	 mail_retry_base_seconds;	/* first retry delay */
+	gint64	 mail_retry_max_seconds;	/* longest retry delay */
 	bool	 mail_worker_in_summitd;
 	char	*dkim_domain;
 	char	*dkim_selector;
 	char	*dkim_key_file;
 	/* [security] */
 	char	*secret_key_file;
+	gint64	 login_free_failures;
+	gint64	 login_address_free_failures;
+	gint64	 login_delay_seconds;
+	gint64	 login_max_delay_seconds;
+	gint64	 login_device_days;
+	/* [privacy] */
+	gint64	 retention_days;
 
 	/* Derived at load time, not keys. */
 	char	*path;		/* the file read, or NULL for defaults */
 	GBytes	*secret_key;	/* contents of secret_key_file, or NULL */
+	struct addr_net *proxy_nets;	/* trusted_proxies, parsed */
+	size_t	 n_proxy_nets;
 };
 
 /*

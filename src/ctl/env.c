@@ -47,6 +47,7 @@ ctl_env_open(struct ctl_env *env, const char *config_path, bool need_key,
 	}
 	env->app.conf = env->conf;
 	env->app.db = db_pool_new(env->conf->database_url, 1, 10000);
+	db_set_link_days((unsigned)env->conf->retention_days);
 	return true;
 }
 

@@ -25,6 +25,7 @@ enum db_err {
 	DB_ECONN,	/* connection lost or pool exhausted */
 	DB_EINTERNAL,	/* anything else; the detail is in the log */
 	DB_EINVALID,	/* a check or foreign key constraint said no */
+	DB_EEXPIRED,	/* a link token past its lifetime */
 	DB__MAX
 };
 
@@ -39,11 +40,25 @@ DbPool *db_pool_new(const char *url, unsigned size, unsigned wait_ms);
 void db_pool_free(DbPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbPool, db_pool_free)
 
-/* A connection for this thread, (re)connecting if needed; NULL + DB_ECONN. */
+/*
+ * A connection for this thread; NULL + DB_ECONN.  A pooled connection is
+ * checked first (no round trip: libpq's status and whether the idle
+ * socket has anything to read, which only a closing server sends) and
+ * replaced by a new one if its server went away.
+ */
 DbConn *db_acquire(DbPool *pool, GError **error);
+/*
+ * True if the work that just failed on conn may be run again from the
+ * start on a new connection: it failed with DB_ERETRY (serialization
+ * failure, deadlock), or with DB_ECONN before any COMMIT was sent, and no
+ * transaction is open.  Whoever retries must have nothing but the
+ * database to undo (see app_db_run).
+ */
+bool db_conn_retryable(const DbConn *conn);
 /* Gives conn back; a connection left inside a transaction is rolled back. */
 void db_release(DbPool *pool, DbConn *conn);
 
+/* BEGIN; a link found dead by it is replaced and BEGIN sent once more. */
 gboolean db_begin(DbConn *conn, GError **error);
 gboolean db_commit(DbConn *conn, GError **error);
 /* Rolls back if a transaction is open; never fails (a broken link is reset). */
@@ -95,7 +110,15 @@ gboolean db_participant_register(DbConn *conn,
 /* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
 JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
     const char *email, GError **error);
-/* The participant whose token hashes to hash, locked FOR UPDATE when lock. */
+/*
+ * How long participant links work: until the event's end plus days.  A
+ * process-wide setting, made once at start before any thread runs (the
+ * default is 180); links older than that are DB_EEXPIRED in every lookup
+ * below, whichever use case makes it.
+ */
+void db_set_link_days(unsigned days);
+/* The participant whose token hashes to hash, locked FOR UPDATE when lock;
+ * DB_ENOTFOUND for no such token, DB_EEXPIRED for one past its lifetime. */
 JsonObject *db_participant_by_token(DbConn *conn, const char *hash, bool lock,
     GError **error);
 /* Their ranked sessions, rank order, with titles. */
@@ -117,7 +140,8 @@ gboolean db_participant_mark_email_confirmed(DbConn *conn,
  * Registering the same hash again does nothing. */
 gboolean db_token_insert(DbConn *conn, gint64 participant_id,
     const char *hash, const char *purpose, GError **error);
-/* The participant whose feed token hashes to hash. */
+/* The participant whose feed token hashes to hash (DB_ENOTFOUND,
+ * DB_EEXPIRED as db_participant_by_token). */
 JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
     GError **error);
 /* Claims a free place of the event without waiting on other claims;
@@ -160,6 +184,7 @@ struct db_outbox_new {
 	const char	*link_nonce;	/* NULL: no link */
 	const char	*link_hash;	/* the link token's hash, registered with
 					   the row; NULL: none */
+	const char	*feed_hash;	/* its feed token's hash, the same way */
 };
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);
@@ -262,15 +287,6 @@ JsonObject *db_login_session_lookup(DbConn *conn, const char *hash,
     GError **error);
 /* Ends the session (and sweeps expired ones). */
 gboolean db_login_session_delete(DbConn *conn, const char *hash,
-    GError **error);
-/* failures, locked, locked_seconds within the window; DB_ENOTFOUND: none */
-JsonObject *db_login_failure_get(DbConn *conn, const char *key,
-    GError **error);
-gboolean db_login_failure_record(DbConn *conn, const char *key,
-    gint64 *failures, GError **error);
-gboolean db_login_failure_lock(DbConn *conn, const char *key, gint64 seconds,
-    GError **error);
-gboolean db_login_failure_clear(DbConn *conn, const char *key,
     GError **error);
 struct db_audit {
 	gint64		 organiser_id;	/* 0: the system */

@@ -72,6 +72,9 @@ struct db_conn {
 	GHashTable *named;	/* SQL text pointer -> statement name */
 	bool	 in_tx;
 	bool	 broken;
+	DbPool	*pool;		/* the pool it came from, for reconnecting */
+	int	 last_err;	/* enum db_err of the last failure since acquire */
+	bool	 commit_sent;	/* a COMMIT was sent since acquire */
 };
 
 extern const char *const db_stmt_sql[STMT__MAX];

@@ -1,6 +1,6 @@
 /*
- * organiser.c -- organiser accounts, login sessions, login throttling and
- * the audit log.
+ * organiser.c -- organiser accounts, login sessions and the audit log.
+ * (Login throttling lives in memory: app/organiser.c.)
  */
 #include "db/internal.h"
 
@@ -27,27 +27,6 @@ static const char *const SQL_SESSION_LOOKUP =
     " WHERE s.hash = $1 AND s.expires_at > now() AND NOT o.disabled";
 static const char *const SQL_SESSION_DELETE =
     "DELETE FROM login_session WHERE hash = $1 OR expires_at < now()";
-static const char *const SQL_FAILURE_GET =
-    "SELECT failures, coalesce(locked_until > now(), false) AS locked,"
-    " extract(epoch FROM coalesce(locked_until - now(), '0'))::int"
-    "   AS locked_seconds"
-    " FROM login_failure WHERE key = $1"
-    " AND (first_at > now() - interval '15 minutes' OR locked_until > now())";
-static const char *const SQL_FAILURE_RECORD =
-    "INSERT INTO login_failure AS f (key, failures) VALUES ($1, 1)"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " failures = CASE WHEN f.first_at < now() - interval '15 minutes'"
-    "   AND coalesce(f.locked_until < now(), true) THEN 1"
-    "   ELSE f.failures + 1 END,"
-    " first_at = CASE WHEN f.first_at < now() - interval '15 minutes'"
-    "   AND coalesce(f.locked_until < now(), true) THEN now()"
-    "   ELSE f.first_at END"
-    " RETURNING failures";
-static const char *const SQL_FAILURE_LOCK =
-    "UPDATE login_failure SET locked_until = now()"
-    " + make_interval(secs => $2::int) WHERE key = $1";
-static const char *const SQL_FAILURE_CLEAR =
-    "DELETE FROM login_failure WHERE key = $1";
 static const char *const SQL_AUDIT_INSERT =
     "INSERT INTO audit_log (organiser_id, actor, action, subject_type,"
     " subject_id, before, after, address)"
@@ -130,46 +109,6 @@ db_login_session_delete(DbConn *conn, const char *hash, GError **error)
 	const char *p[1] = { hash };
 
 	return db_exec_sql_noresult(conn, SQL_SESSION_DELETE, 1, p, error);
-}
-
-JsonObject *
-db_login_failure_get(DbConn *conn, const char *key, GError **error)
-{
-	const char *p[1] = { key };
-
-	return db_exec_sql_one(conn, SQL_FAILURE_GET, 1, p, error);
-}
-
-gboolean
-db_login_failure_record(DbConn *conn, const char *key, gint64 *failures,
-    GError **error)
-{
-	const char *p[1] = { key };
-	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_FAILURE_RECORD,
-	    1, p, error);
-
-	if (row == NULL)
-		return FALSE;
-	*failures = db_int(row, "failures");
-	return TRUE;
-}
-
-gboolean
-db_login_failure_lock(DbConn *conn, const char *key, gint64 seconds,
-    GError **error)
-{
-	char secs[24];
-	const char *p[2] = { key, db_num(secs, seconds) };
-
-	return db_exec_sql_noresult(conn, SQL_FAILURE_LOCK, 2, p, error);
-}
-
-gboolean
-db_login_failure_clear(DbConn *conn, const char *key, GError **error)
-{
-	const char *p[1] = { key };
-
-	return db_exec_sql_noresult(conn, SQL_FAILURE_CLEAR, 1, p, error);
 }
 
 gboolean

@@ -11,13 +11,13 @@ db_outbox_insert(DbConn *conn, const struct db_outbox_new *m, gint64 *id,
     GError **error)
 {
 	char ev[24], pid[24];
-	const char *p[9] = { m->event_id ? db_num(ev, m->event_id) : NULL,
+	const char *p[10] = { m->event_id ? db_num(ev, m->event_id) : NULL,
 	    m->participant_id ? db_num(pid, m->participant_id) : NULL,
 	    m->kind, m->recipient, m->recipient_name ? m->recipient_name : "",
 	    m->language, m->payload_json ? m->payload_json : "{}",
-	    m->link_nonce, m->link_hash };
-	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_OUTBOX_INSERT, 9, p,
-	    error);
+	    m->link_nonce, m->link_hash, m->feed_hash };
+	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_OUTBOX_INSERT, 10,
+	    p, error);
 
 	if (row == NULL)
 		return FALSE;

@@ -47,22 +47,59 @@ db_participant_by_email(DbConn *conn, gint64 event_id, const char *email,
 	return db_exec_one(conn, STMT_PARTICIPANT_BY_EMAIL, 2, p, error);
 }
 
+/* Set once at start (db_set_link_days), read by every thread after. */
+static gint link_days = 180;
+
+void
+db_set_link_days(unsigned days)
+{
+	g_atomic_int_set(&link_days, (gint)MIN(days, 100000u));
+}
+
+/* A token row, or NULL with DB_EEXPIRED once its event has ended more than
+ * link_days ago: the row is found first, so the answer can say "expired"
+ * rather than "unknown". */
+static JsonObject *
+token_row(DbConn *conn, enum db_stmt s, int n, const char *const *p,
+    GError **error)
+{
+	JsonObject *row = db_exec_one(conn, s, n, p, error);
+
+	if (row != NULL && json_object_get_boolean_member(row,
+	    "link_expired")) {
+		json_object_unref(row);
+		g_set_error(error, SUMMIT_DB_ERROR, DB_EEXPIRED,
+		    "the link has expired");
+		return NULL;
+	}
+	return row;
+}
+
 JsonObject *
 db_participant_by_token(DbConn *conn, const char *hash, bool lock,
     GError **error)
 {
-	const char *p[2] = { hash, "manage" };
+	char days[24];
+	const char *p[3] = { hash, "manage", NULL };
 
-	return db_exec_one(conn, lock ? STMT_PARTICIPANT_BY_TOKEN_LOCK :
-	    STMT_PARTICIPANT_BY_TOKEN, lock ? 1 : 2, p, error);
+	db_num(days, g_atomic_int_get(&link_days));
+	if (lock) {
+		p[1] = days;
+		return token_row(conn, STMT_PARTICIPANT_BY_TOKEN_LOCK, 2, p,
+		    error);
+	}
+	p[2] = days;
+	return token_row(conn, STMT_PARTICIPANT_BY_TOKEN, 3, p, error);
 }
 
 JsonObject *
 db_participant_by_feed(DbConn *conn, const char *hash, GError **error)
 {
-	const char *p[2] = { hash, "feed" };
+	char days[24];
+	const char *p[3] = { hash, "feed", db_num(days,
+	    g_atomic_int_get(&link_days)) };
 
-	return db_exec_one(conn, STMT_PARTICIPANT_BY_TOKEN, 2, p, error);
+	return token_row(conn, STMT_PARTICIPANT_BY_TOKEN, 3, p, error);
 }
 
 JsonArray *

@@ -112,6 +112,13 @@ static const char *const SQL_REG_ERASE_OUTBOX =
     " last_error = CASE WHEN state = 'queued' THEN 'erased'"
     "  ELSE last_error END"
     " WHERE participant_id = $1";
+/* Not yet erased, of an event over for more than $1 days; one batch,
+ * skipping rows another process is erasing right now. */
+static const char *const SQL_REG_PAST_RETENTION =
+    "SELECT p.id FROM participant p JOIN event e ON e.id = p.event_id"
+    " WHERE e.ends_at + make_interval(days => $1::int) < now()"
+    " AND p.email <> 'erased-' || p.id || '@invalid.invalid'"
+    " ORDER BY p.id LIMIT $2 FOR UPDATE OF p SKIP LOCKED";
 static const char *const SQL_REG_ERASE_AUDIT =
     "UPDATE audit_log SET"
     " before = before - 'name' - 'email' - 'organisation' - 'role'"
@@ -277,8 +284,8 @@ db_reg_set_checked_in(DbConn *conn, gint64 id, bool in, GError **error)
 	return row != NULL;
 }
 
-gboolean
-db_reg_erase(DbConn *conn, gint64 id, GError **error)
+static gboolean
+reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 {
 	char i[24];
 	const char *p[1] = { db_num(i, id) };
@@ -289,8 +296,31 @@ db_reg_erase(DbConn *conn, gint64 id, GError **error)
 	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
 	    db_exec_sql_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
-	    db_exec_sql_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error) &&
+	    (!links || db_exec_sql_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p,
+	    error)) &&
 	    db_exec_sql_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
+}
+
+gboolean
+db_reg_erase(DbConn *conn, gint64 id, GError **error)
+{
+	return reg_erase(conn, id, true, error);
+}
+
+gboolean
+db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error)
+{
+	return reg_erase(conn, id, false, error);
+}
+
+JsonArray *
+db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
+    GError **error)
+{
+	char d[24], l[24];
+	const char *p[2] = { db_num(d, days), db_num(l, limit) };
+
+	return db_exec_sql(conn, SQL_REG_PAST_RETENTION, 2, p, error);
 }
 
 gboolean

@@ -62,6 +62,13 @@ gboolean db_reg_set_checked_in(DbConn *conn, gint64 id, bool in,
  * counts.  The caller sets the status and releases the place.
  */
 gboolean db_reg_erase(DbConn *conn, gint64 id, GError **error);
+/* db_reg_erase, but the link tokens' hashes stay (they say nothing about
+ * the person), so an old link answers "expired" rather than "unknown". */
+gboolean db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error);
+/* Up to limit participants (id) not yet erased whose event ended more than
+ * days ago, locked (others' locked rows skipped): run in a transaction. */
+JsonArray *db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
+    GError **error);
 /* Queues every current invitation ('invited') of the participant again
  * with the same sequence; *queued counts them. */
 gboolean db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,

@@ -58,16 +58,19 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " p.role, p.needs, p.language, p.status,"
 	    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
 	    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
-	    "   AS hold_until"
+	    "   AS hold_until,"
+	    " extract(epoch FROM p.updated_at)::bigint AS updated,"
+	    " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
 	    " FROM participant_token t JOIN participant p"
 	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
 	    " WHERE t.hash = $1 AND t.purpose = $2",
 	[STMT_PARTICIPANT_BY_TOKEN_LOCK] =
 	    "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
-	    " p.email_confirmed_at IS NOT NULL AS email_confirmed"
+	    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+	    " e.ends_at + make_interval(days => $2::int) < now() AS link_expired"
 	    " FROM participant_token t JOIN participant p"
-	    " ON p.id = t.participant_id WHERE t.hash = $1"
-	    " AND t.purpose = 'manage' FOR UPDATE OF p",
+	    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+	    " WHERE t.hash = $1 AND t.purpose = 'manage' FOR UPDATE OF p",
 	[STMT_PARTICIPANT_PREFERENCES] =
 	    "SELECT pr.rank, s.id AS session_id, s.title_nb, s.title_en"
 	    " FROM preference pr JOIN session s ON s.id = pr.session_id"
@@ -147,11 +150,12 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
 	    " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
 	    " AND p.participant_id IS NULL)",
-	/* The mail and, when it carries a link, the link's hash: one round
-	 * trip. */
+	/* The mail and, when it carries a link, the hashes of the link and
+	 * of the feed link its page shows: one round trip. */
 	[STMT_OUTBOX_INSERT] =
 	    "WITH t AS (INSERT INTO participant_token (hash, participant_id,"
-	    " purpose) SELECT $9, $2, 'manage' WHERE $9::text IS NOT NULL"
+	    " purpose) SELECT h, $2, k FROM (VALUES ($9::text, 'manage'),"
+	    " ($10::text, 'feed')) AS v (h, k) WHERE h IS NOT NULL"
 	    " ON CONFLICT (hash) DO NOTHING)"
 	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload, link_nonce)"

@@ -153,6 +153,19 @@ form_decode_query(const char *query, size_t max_fields, size_t max_value,
 	                              max_value, out, error);
 }
 
+bool
+form_path_is_local(const char *path)
+{
+	const unsigned char *p;
+
+	if (path == NULL || path[0] != '/' || path[1] == '/')
+		return false;
+	for (p = (const unsigned char *)path; *p != '\0'; p++)
+		if (*p == '\\' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 char *
 form_canonical_path(const char *raw, GError **error)
 {
@@ -333,4 +346,46 @@ form_field_strerror(enum form_field_err err)
 	if ((unsigned)err >= FORM_FIELD__MAX)
 		return "is not valid";
 	return msgs[err];
+}
+
+const char *
+form_accept_language(const char *header)
+{
+	g_auto(GStrv) parts = NULL;
+	double best_q = -1;
+	const char *best = NULL;
+	char **p;
+
+	if (header == NULL || strlen(header) >= FORM_MAX_ACCEPT_LANGUAGE)
+		return NULL;
+	parts = g_strsplit(header, ",", 16);
+	for (p = parts; *p != NULL; p++) {
+		g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
+		const char *tag;
+		double qv = 1.0;
+		const char *lang = NULL;
+
+		/* An empty entry ("en,,nb", a lone ",") splits into no
+		 * strings at all: kv[0] is NULL and kv[1] lies beyond. */
+		if (kv[0] == NULL)
+			continue;
+		tag = g_strstrip(kv[0]);
+		if (kv[1] != NULL) {
+			const char *qs = strstr(kv[1], "q=");
+
+			if (qs != NULL)
+				qv = g_ascii_strtod(qs + 2, NULL);
+		}
+		if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
+		    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
+		    g_ascii_strncasecmp(tag, "nn", 2) == 0)
+			lang = "nb";
+		else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
+			lang = "en";
+		if (lang != NULL && qv > best_q) {
+			best_q = qv;
+			best = lang;
+		}
+	}
+	return best;
 }

@@ -75,6 +75,26 @@ gboolean form_decode_query(const char *query, size_t max_fields,
  */
 char *form_canonical_path(const char *raw, GError **error);
 
+/*
+ * True if path may go into a link or a Location on our own pages as it
+ * is: it starts with one '/', and holds no backslash and no control
+ * character.  "//host/" and "/\host/" are read by browsers as another
+ * site ("/\" because they treat '\' as '/'); NULL is false.
+ */
+bool form_path_is_local(const char *path);
+
+/* Longest Accept-Language value looked at, in bytes. */
+#define FORM_MAX_ACCEPT_LANGUAGE 512
+
+/*
+ * The language an Accept-Language header value (RFC 9110 12.5.4) asks for,
+ * of the two Summit has: "nb" (for nb, no or nn) or "en", whichever comes
+ * with the highest q; the first wins a tie.  NULL when the value is NULL,
+ * FORM_MAX_ACCEPT_LANGUAGE bytes or longer, or names neither.  Only the
+ * first 16 comma-separated entries count.
+ */
+const char *form_accept_language(const char *header);
+
 /* Field specs. */
 
 enum form_kind {

@@ -20,6 +20,7 @@
  * zone and year range for the life of the process, under a mutex.
  */
 #include "ical/ical_int.h"
+#include "base/base.h"
 
 #include <string.h>
 
@@ -46,7 +47,8 @@ struct tz_rule {
 	int interval;
 };
 
-static GMutex cache_lock;
+/* lock.c's kind of mutex, which ThreadSanitizer sees. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static GHashTable *cache; /* "tzid from to" -> VTIMEZONE text */
 static GHashTable *zones; /* tzid -> GTimeZone, under cache_lock */
 
@@ -253,7 +255,7 @@ ical_tz_zone(const char *tzid)
 {
 	GTimeZone *tz;
 
-	g_mutex_lock(&cache_lock);
+	lock_acquire(&cache_lock);
 	if (zones == NULL)
 		zones =
 		    g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -264,7 +266,7 @@ ical_tz_zone(const char *tzid)
 		g_hash_table_insert(zones, g_strdup(tzid), tz);
 	if (tz != NULL)
 		g_time_zone_ref(tz);
-	g_mutex_unlock(&cache_lock);
+	lock_release(&cache_lock);
 	return tz;
 }
 
@@ -354,23 +356,23 @@ ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
 	to_year = MAX(to_year, from_year + TZ_CHECK_YEARS);
 	key = g_strdup_printf("%s %d %d", tzid != NULL ? tzid : "", from_year,
 	                      to_year);
-	g_mutex_lock(&cache_lock);
+	lock_acquire(&cache_lock);
 	hit = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
 	if (hit != NULL)
 		g_string_append(out, hit);
-	g_mutex_unlock(&cache_lock);
+	lock_release(&cache_lock);
 	if (hit != NULL)
 		return TRUE;
 
 	if ((text = tz_build(tzid, from_year, to_year, error)) == NULL)
 		return FALSE;
 	g_string_append(out, text);
-	g_mutex_lock(&cache_lock);
+	lock_acquire(&cache_lock);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 		                              g_free);
 	g_hash_table_replace(cache, g_steal_pointer(&key), text);
-	g_mutex_unlock(&cache_lock);
+	lock_release(&cache_lock);
 	return TRUE;
 }
 

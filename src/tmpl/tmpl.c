@@ -10,7 +10,9 @@
  * section context stack is a chain of frames on the C stack, and partials
  * are linked to their targets when the set is built, so a render does no
  * hash lookup beyond the JSON members it reads.  Nothing in the set is
- * written after it is built, which is what makes concurrent renders safe.
+ * written after it is built, which is what makes concurrent renders safe;
+ * and a render only reads the JSON it is given, taking no reference, so
+ * the caller's shared read-only objects (globals) stay untouched.
  *
  * Caveats: there is no delimiter change and no way to write "{{" as text;
  * values are assumed to be valid UTF-8 (json-glib checks what it parses).
@@ -829,8 +831,17 @@ gboolean
 tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx, GString *out,
             GError **error)
 {
+	return tmpl_render_with(set, name, ctx, NULL, out, error);
+}
+
+gboolean
+tmpl_render_with(const TmplSet *set, const char *name, JsonObject *ctx,
+                 JsonObject *globals, GString *out, GError **error)
+{
 	const struct tmpl *t = g_hash_table_lookup(set->by_name, name);
-	struct frame root = {NULL, ctx, NULL};
+	/* The globals are the outermost frame: every lookup ends there. */
+	struct frame base = {NULL, globals, NULL};
+	struct frame root = {NULL, ctx, globals != NULL ? &base : NULL};
 
 	if (t == NULL) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ENOTFOUND,

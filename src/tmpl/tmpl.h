@@ -36,7 +36,10 @@
  * touch white space.  There is no way to write a literal "{{".
  *
  * A set is immutable once built: concurrent tmpl_render calls on one set
- * are safe.  Contexts are only read.
+ * are safe.  Contexts are only read: a render takes no reference to any
+ * JSON object, node or array it reads (those reference counts are not
+ * atomic), so read-only data shared between threads may be passed as
+ * globals (tmpl_render_with) while each thread owns its own ctx.
  */
 #ifndef SUMMIT_TMPL_H
 #define SUMMIT_TMPL_H
@@ -106,6 +109,19 @@ bool tmpl_set_has(const TmplSet *set, const char *name);
  */
 gboolean tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx,
                      GString *out, GError **error);
+
+/*
+ * tmpl_render with globals: an object whose members are found when no
+ * frame of ctx's section stack has the name (ctx wins), as if they were
+ * members of ctx.  globals may be NULL.  It is only read -- never
+ * referenced, copied or written -- so one globals object built before the
+ * threads start (the language catalog) can serve every render at once;
+ * json-glib's reference counts are not atomic, so putting such an object
+ * into each request's ctx would not be safe.
+ */
+gboolean tmpl_render_with(const TmplSet *set, const char *name,
+                          JsonObject *ctx, JsonObject *globals, GString *out,
+                          GError **error);
 
 /*
  * Appends s with & < > " ' as entities (&amp; &lt; &gt; &quot; &#39;).

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define SESSION_COOKIE "summit_session"
+/* Known-device cookie (app/organiser.c): sent to the login form only. */
+#define DEVICE_COOKIE "summit_device"
 
 static const char *
 console_cookie(struct web_req *req)
@@ -101,12 +103,30 @@ console_login_form(struct web_req *req, const char *arg)
 	login_render(req, MHD_HTTP_OK, NULL, NULL);
 }
 
+static void
+console_set_device(struct web_req *req, const char *device)
+{
+	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console/login; "
+	    "HttpOnly; SameSite=Strict; Max-Age=%" G_GINT64_FORMAT "%s",
+	    DEVICE_COOKIE, device, app_login_device_seconds(req->web->app),
+	    req->web->https ? "; Secure" : "");
+
+	web_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+/*
+ * POST /console/login: 303 to /console with a new session (and a new
+ * known-device cookie); 400 for a malformed form, 401 for a wrong e-mail
+ * or password, 429 with Retry-After at once while guessing is throttled,
+ * 403 without the CSRF token, 503 without the database.
+ */
 void
 console_login_post(struct web_req *req, const char *arg)
 {
 	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *token = NULL;
+	g_autofree char *token = NULL, *device = NULL;
+	struct app_login_attempt at = { 0 };
 	const char *email, *password, *old;
 
 	(void)arg;
@@ -120,8 +140,10 @@ console_login_post(struct web_req *req, const char *arg)
 		    g_utf8_validate(email, -1, NULL) ? email : NULL);
 		return;
 	}
-	if (!app_login(req->web->app, email, password, req->address, &token,
-	    &error)) {
+	at = (struct app_login_attempt){ email, password, req->address,
+	    MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+	    DEVICE_COOKIE) };
+	if (!app_login(req->web->app, &at, &token, &device, &error)) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ELOCKED)) {
 			web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER,
 			    error->message);
@@ -140,6 +162,8 @@ console_login_post(struct web_req *req, const char *arg)
 	if (old != NULL)
 		app_logout(req->web->app, old, NULL);
 	console_set_cookie(req, token, APP_SESSION_SECONDS);
+	if (device != NULL)
+		console_set_device(req, device);
 	web_redirect(req, "/console");
 }
 

@@ -9,8 +9,9 @@
  * with the seating page again and, above it, each broken rule in words
  * ("the session would have 6 of 10 seats from Business; the limit is
  * 5"); an admin may tick "override" for the sector and organisation
- * limits only.  The allocation page runs a dry run on every view: it
- * writes an allocation_run record and nothing else.
+ * limits only.  The allocation page runs a dry run on every view and
+ * writes nothing (GET never writes); applying it (a POST) records the
+ * run with the placements.
  */
 #include "web/internal.h"
 #include "base/base.h"

@@ -20,10 +20,10 @@ public_cache_clear(struct web_req *req)
 	struct web *web = req->web;
 	size_t i;
 
-	g_mutex_lock(&web->cache_lock);
+	lock_acquire(&web->cache_lock);
 	for (i = 0; i < G_N_ELEMENTS(web->event_page); i++)
 		g_clear_pointer(&web->event_page[i], g_bytes_unref);
-	g_mutex_unlock(&web->cache_lock);
+	lock_release(&web->cache_lock);
 }
 
 static const char *

@@ -7,6 +7,7 @@
 
 #include "web/web.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
@@ -15,13 +16,18 @@ struct web {
 	const struct app	*app;
 	const struct conf	*conf;
 	struct MHD_Daemon	*daemon;
+	/* Built before the threads start and only read after: nothing may
+	 * take a reference to these per request (docs/threads.md). */
 	JsonObject		*catalog[2];	/* nb, en */
+	JsonObject		*globals[2];	/* { "t": catalog[i] } */
 	GHashTable		*statics;	/* path -> GBytes */
 	bool			 https;
 	/* The event page, rendered at most once a second per language. */
-	GMutex			 cache_lock;
+	pthread_mutex_t		 cache_lock;
 	GBytes			*event_page[2];
 	gint64			 event_page_at[2];
+	/* Connection caps and deadlines (limits.c). */
+	struct web_limits	*limits;
 	/* Registration rate limits (throttle.c). */
 	struct limit		*reg_by_address;
 	struct limit		*reg_by_domain;
@@ -39,6 +45,7 @@ struct web_req {
 	char			*log_path;	/* path with secrets cut out */
 	GString			*body;
 	bool			 body_too_big;
+	bool			 chunked;	/* Transfer-Encoding: chunked */
 	bool			 dispatched;
 	const char		*lang;		/* "nb" or "en" */
 	char			*csrf_cookie;	/* NULL: make one */
@@ -50,7 +57,10 @@ struct web_req {
 	char			*location;
 	GPtrArray		*headers;	/* "Name", "value", ... */
 	size_t			 bytes_out;
-	char			 address[64];	/* the client's IP address */
+	/* The client's IP address: the peer's, or from X-Forwarded-For
+	 * when the peer is in [server] trusted_proxies. */
+	char			 address[64];
+	char			 peer[64];	/* the TCP peer's address */
 	/* Set by console_auth for console pages. */
 	JsonObject		*organiser;
 	struct app_actor	 actor;
@@ -74,10 +84,15 @@ extern const struct web_route console_throttle_routes[];
 
 /* server.c */
 int web_lang_index(const char *lang);
-/* The template context every page starts from: t, lang, other_lang, csrf,
- * path (transfer full). */
+/* The request's language catalog (transfer none): shared by every thread,
+ * so only read it; never ref it or put it into a context. */
+JsonObject *web_catalog(struct web_req *req);
+/* The template context every page starts from: lang, other_lang, csrf,
+ * path (transfer full).  The catalog is not in it: web_render lets the
+ * templates find it as "t". */
 JsonObject *web_page_ctx(struct web_req *req);
-/* Renders template name into the response with status. */
+/* Renders template name into the response with status; templates see the
+ * catalog as {{t.key}} (tmpl_render_with's globals). */
 void web_render(struct web_req *req, unsigned status, const char *name,
     JsonObject *ctx);
 /* A small error page from the error.html template. */
@@ -95,6 +110,41 @@ bool web_csrf_ok(struct web_req *req, GHashTable *form);
 /* The value of query parameter name, or NULL. */
 const char *web_query(struct web_req *req, const char *name);
 
+/* limits.c: per-address caps and request deadlines; see its comment. */
+enum web_limits_event {
+	WL_HEADERS_DONE,	/* first call: the body's clock starts */
+	WL_BODY_BYTES,		/* some body arrived */
+	WL_REQUEST_READ,	/* all of it: no deadline while we answer */
+	WL_REQUEST_DONE,	/* answered: the next headers' clock starts */
+};
+struct web_limits *web_limits_new(const struct conf *conf);
+gboolean web_limits_start(struct web_limits *l, GError **error);
+/* Stops the reaper thread; call before MHD_stop_daemon. */
+void web_limits_stop(struct web_limits *l);
+/* Call after MHD_stop_daemon. */
+void web_limits_free(struct web_limits *l);
+enum MHD_Result web_limits_accept(void *cls, const struct sockaddr *addr,
+    socklen_t addrlen);
+void web_limits_notify(void *cls, struct MHD_Connection *conn,
+    void **socket_context, enum MHD_ConnectionNotificationCode toe);
+void web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
+    enum web_limits_event ev, size_t bytes);
+/*
+ * Writes a bare "HTTP/1.1 status reason" with Connection: close straight
+ * to the socket and ends our side of it: for refusing a body in the
+ * middle, when libmicrohttpd 0.9.75 no longer takes a response.  The
+ * access handler then returns MHD_NO, which closes the connection.
+ */
+void web_limits_refuse_now(struct MHD_Connection *conn, unsigned status,
+    const char *reason);
+/* A socket address as text ("?" if neither IPv4 nor IPv6). */
+void web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len);
+
+/* strict.c: the request's framing, checked on the first call.  0 if
+ * fine, else the status to refuse it with and *why for the log. */
+unsigned web_strict_check(struct web *web, struct MHD_Connection *conn,
+    const char *method, const char *version, const char **why,
+    bool *chunked);
 /* throttle.c: the registration rate limits. */
 void web_throttle_init(struct web *web);
 void web_throttle_free(struct web *web);

@@ -10,6 +10,11 @@
  *
  * Paths reach us undecoded (a no-op unescape callback) so that we decode
  * and canonicalise them once, ourselves, before routing.
+ *
+ * Requests whose framing is wrong (strict.c) are the exception: they are
+ * answered on the first call, and the "Connection: close" that costs is
+ * what they should get.  Connection caps and deadlines are in limits.c;
+ * docs/hardening-http.md explains each policy.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -104,9 +109,7 @@ web_choose_lang(struct web_req *req)
 	const char *q = web_query(req, "lang");
 	const char *c = MHD_lookup_connection_value(req->conn,
 	    MHD_COOKIE_KIND, "summit_lang");
-	const char *al = web_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
-	double best_q = -1;
-	const char *best = NULL;
+	const char *best;
 
 	if (q != NULL && (strcmp(q, "nb") == 0 || strcmp(q, "en") == 0)) {
 		req->set_lang_cookie = true;
@@ -114,37 +117,17 @@ web_choose_lang(struct web_req *req)
 	}
 	if (c != NULL && (strcmp(c, "nb") == 0 || strcmp(c, "en") == 0))
 		return strcmp(c, "en") == 0 ? "en" : "nb";
-	if (al != NULL && strlen(al) < 512) {
-		g_auto(GStrv) parts = g_strsplit(al, ",", 16);
-		char **p;
-
-		for (p = parts; *p != NULL; p++) {
-			g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
-			const char *tag = g_strstrip(kv[0]);
-			double qv = 1.0;
-			const char *lang = NULL;
-
-			if (kv[1] != NULL) {
-				const char *qs = strstr(kv[1], "q=");
-
-				if (qs != NULL)
-					qv = g_ascii_strtod(qs + 2, NULL);
-			}
-			if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "nn", 2) == 0)
-				lang = "nb";
-			else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
-				lang = "en";
-			if (lang != NULL && qv > best_q) {
-				best_q = qv;
-				best = lang;
-			}
-		}
-	}
+	best = form_accept_language(web_header(req,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	if (best != NULL)
 		return best;
 	return strcmp(req->web->conf->language, "en") == 0 ? "en" : "nb";
+}
+
+JsonObject *
+web_catalog(struct web_req *req)
+{
+	return req->web->catalog[web_lang_index(req->lang)];
 }
 
 JsonObject *
@@ -155,11 +138,15 @@ web_page_ctx(struct web_req *req)
 	g_autofree char *csrf = NULL, *msg = NULL;
 	int li = web_lang_index(req->lang);
 
-	json_object_set_object_member(ctx, "t",
-	    json_object_ref(req->web->catalog[li]));
+	/* No "t" here: the catalog is shared by every thread, and taking a
+	 * reference to it per request is a data race (json-glib's counts are
+	 * not atomic).  web_render passes it as the template's globals. */
 	json_object_set_string_member(ctx, "lang", req->lang);
 	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
-	json_object_set_string_member(ctx, "path", req->path);
+	/* Links to "this page" must stay on this site: see
+	 * form_path_is_local. */
+	json_object_set_string_member(ctx, "path",
+	    form_path_is_local(req->path) ? req->path : "/");
 	if (req->csrf_cookie == NULL)
 		req->csrf_cookie = token_new();	/* sent as a cookie */
 	msg = g_strconcat("csrf:", req->csrf_cookie, NULL);
@@ -219,15 +206,15 @@ web_render(struct web_req *req, unsigned status, const char *name,
     JsonObject *ctx)
 {
 	g_autoptr(GError) error = NULL;
+	int li = web_lang_index(req->lang);
 
 	g_string_truncate(req->out, 0);
-	if (!json_object_has_member(ctx, "page_title")) {
-		JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
-
+	if (!json_object_has_member(ctx, "page_title"))
 		json_object_set_string_member(ctx, "page_title",
-		    json_object_get_string_member(t, "site_name"));
-	}
-	if (!tmpl_render(req->web->app->tmpl, name, ctx, req->out, &error)) {
+		    json_object_get_string_member(req->web->catalog[li],
+		    "site_name"));
+	if (!tmpl_render_with(req->web->app->tmpl, name, ctx,
+	    req->web->globals[li], req->out, &error)) {
 		log_warnx("request %s: could not render %s: %s", req->id, name,
 		    error->message);
 		g_string_assign(req->out, "Internal error\n");
@@ -243,7 +230,7 @@ void
 web_error_page(struct web_req *req, unsigned status, const char *key)
 {
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
-	JsonObject *t = json_object_get_object_member(ctx, "t");
+	JsonObject *t = web_catalog(req);
 
 	json_object_set_string_member(ctx, "message",
 	    json_object_has_member(t, key) ?
@@ -258,6 +245,11 @@ void
 web_redirect(struct web_req *req, const char *path)
 {
 	g_free(req->location);
+	if (!form_path_is_local(path)) {
+		log_warnx("request %s: redirect to a path not ours refused",
+		    req->id);
+		path = "/";
+	}
 	req->location = g_strdup(path);
 	req->status = MHD_HTTP_SEE_OTHER;
 	g_string_truncate(req->out, 0);
@@ -291,6 +283,10 @@ web_app_error(struct web_req *req, const GError *error)
 		break;
 	case APP_EFORBIDDEN:
 		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
+		break;
+	case APP_EEXPIRED:
+		/* Gone for good, and saying why beats a bare 404. */
+		web_error_page(req, MHD_HTTP_GONE, "error_link_expired");
 		break;
 	default:
 		log_warnx("request %s: %s", req->id, error->message);
@@ -458,22 +454,42 @@ web_respond(struct web_req *req)
 	return ret;
 }
 
-static void
-web_client_address(struct MHD_Connection *conn, char *out, size_t len)
+static enum MHD_Result
+web_join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	GString *xff = cls;
 
-	g_strlcpy(out, "?", len);
-	if (sa == NULL)
+	(void)kind;
+	if (value != NULL && g_ascii_strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (xff->len > 0)
+			g_string_append_c(xff, ',');
+		g_string_append(xff, value);
+	}
+	return MHD_YES;
+}
+
+/* The peer's address, and the client's: from X-Forwarded-For only when
+ * the peer is a trusted proxy (addr_forwarded_client has the rules). */
+static void
+web_client_address(struct web_req *req)
+{
+	const struct conf *c = req->web->conf;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	g_autoptr(GString) xff = NULL;
+
+	web_sockaddr_text(ci ? ci->client_addr : NULL, req->peer,
+	    sizeof(req->peer));
+	g_strlcpy(req->address, req->peer, sizeof(req->address));
+	if (c->n_proxy_nets == 0)
 		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
-		    sa)->sin_addr, out, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
-		    sa)->sin6_addr, out, (socklen_t)len);
+	xff = g_string_new(NULL);
+	/* Several X-Forwarded-For fields are one list, in order. */
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, web_join_xff,
+	    xff);
+	addr_forwarded_client(req->peer, xff->len > 0 ? xff->str : NULL,
+	    c->proxy_nets, c->n_proxy_nets, req->address, sizeof(req->address));
 }
 
 static struct web_req *
@@ -493,7 +509,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->out = g_string_new(NULL);
 	req->headers = g_ptr_array_new_with_free_func(g_free);
 	req->path = form_canonical_path(url, &error);
-	web_client_address(conn, req->address, sizeof(req->address));
+	web_client_address(req);
 	req->log_path = req->path ? web_log_path(req->path) :
 	    g_strdup("[malformed path]");
 	cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
@@ -512,24 +528,52 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	struct web *web = cls;
 	struct web_req *req = *req_cls;
 
-	(void)version;
 	if (req == NULL) {
-		*req_cls = web_req_new(web, conn, url, method);
-		return MHD_YES;
+		const char *why;
+		unsigned refuse;
+
+		*req_cls = req = web_req_new(web, conn, url, method);
+		web_limits_mark(web->limits, conn, WL_HEADERS_DONE, 0);
+		refuse = web_strict_check(web, conn, method, version, &why,
+		    &req->chunked);
+		if (refuse == 0)
+			return MHD_YES;
+		/* Answered now, before any body: libmicrohttpd closes the
+		 * connection after it and sends no "100 Continue". */
+		log_warnx("request %s: from %s: refused with %u: %s", req->id,
+		    req->address, refuse, why);
+		req->dispatched = true;
+		web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
+		web_error_page(req, refuse, refuse ==
+		    MHD_HTTP_CONTENT_TOO_LARGE ? "error_too_big" :
+		    "error_bad_request");
+		return web_respond(req);
 	}
 	if (*upload_data_size > 0) {
+		web_limits_mark(web->limits, conn, WL_BODY_BYTES,
+		    *upload_data_size);
 		if (req->body->len + *upload_data_size >
-		    (size_t)web->conf->max_body_bytes)
+		    (size_t)web->conf->max_body_bytes) {
+			/* Only a chunked body gets here (a longer
+			 * Content-Length was refused on the first call). */
 			req->body_too_big = true;
-		else
-			g_string_append_len(req->body, upload_data,
-			    (gssize)*upload_data_size);
+			req->status = MHD_HTTP_CONTENT_TOO_LARGE;
+			log_warnx("request %s: from %s: body over "
+			    "max_body_bytes, connection closed", req->id,
+			    req->address);
+			web_limits_refuse_now(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+			    "Content Too Large");
+			return MHD_NO;
+		}
+		g_string_append_len(req->body, upload_data,
+		    (gssize)*upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (req->dispatched)
 		return MHD_YES;
 	req->dispatched = true;
+	web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 	    strcmp(method, "POST") != 0)
 		web_error_page(req, MHD_HTTP_NOT_IMPLEMENTED,
@@ -546,15 +590,19 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct web_req *req = *req_cls;
 	gint64 us;
 
-	(void)cls;
-	(void)conn;
+	struct web *web = cls;
+
 	if (req == NULL)
 		return;
+	web_limits_mark(web->limits, conn, WL_REQUEST_DONE, 0);
 	us = g_get_monotonic_time() - req->started;
-	/* One access-log line; the path has its secrets cut out. */
-	log_info("request %s: %s %s %u %zu bytes %.1f ms%s", req->id,
-	    req->method, req->log_path, req->status, req->bytes_out,
-	    (double)us / 1000.0,
+	/* One access-log line; the path has its secrets cut out.  The peer
+	 * shows only when the client address came from a proxy's header. */
+	log_info("request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s",
+	    req->id, req->method, req->log_path, req->status, req->bytes_out,
+	    (double)us / 1000.0, req->address,
+	    strcmp(req->address, req->peer) != 0 ? " via " : "",
+	    strcmp(req->address, req->peer) != 0 ? req->peer : "",
 	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	g_string_free(req->body, TRUE);
 	if (req->out != NULL)
@@ -676,18 +724,26 @@ Web *
 web_new(const struct app *app, GError **error)
 {
 	g_autoptr(Web) web = g_new0(struct web, 1);
+	int i;
 
 	web->app = app;
 	web->conf = app->conf;
 	web->https = g_str_has_prefix(app->conf->public_url, "https://");
 	web->statics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_bytes_unref);
-	g_mutex_init(&web->cache_lock);
+	lock_init(&web->cache_lock);
+	web->limits = web_limits_new(web->conf);
 	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
 	    !web_load_statics(web, error))
 		return NULL;
+	/* Built here, before any thread runs, and only read after. */
+	for (i = 0; i < 2; i++) {
+		web->globals[i] = json_object_new();
+		json_object_set_object_member(web->globals[i], "t",
+		    json_object_ref(web->catalog[i]));
+	}
 	return g_steal_pointer(&web);
 }
 
@@ -716,14 +772,21 @@ web_start(Web *web, GError **error)
 		    web->conf->listen_address);
 		return FALSE;
 	}
-	web->daemon = MHD_start_daemon(flags, (uint16_t)web->conf->port, NULL,
-	    NULL, web_access, web,
+	if (!web_limits_start(web->limits, error))
+		return FALSE;
+	/*
+	 * No MHD_OPTION_PER_IP_CONNECTION_LIMIT: it counts exact addresses
+	 * and knows no proxies; limits.c counts an IPv6 /64 as one client
+	 * and leaves [server] trusted_proxies uncapped.
+	 */
+	web->daemon = MHD_start_daemon(flags, (uint16_t)web->conf->port,
+	    web_limits_accept, web->limits, web_access, web,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)web->conf->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)web->conf->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned int)web->conf->max_connections_per_ip,
+	    MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, web->limits,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)web->conf->timeout_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -749,9 +812,13 @@ web_free(Web *web)
 
 	if (web == NULL)
 		return;
+	web_limits_stop(web->limits);
 	if (web->daemon != NULL)
 		MHD_stop_daemon(web->daemon);
+	web_limits_free(web->limits);
 	for (i = 0; i < 2; i++) {
+		if (web->globals[i] != NULL)
+			json_object_unref(web->globals[i]);
 		if (web->catalog[i] != NULL)
 			json_object_unref(web->catalog[i]);
 		if (web->event_page[i] != NULL)
@@ -760,6 +827,6 @@ web_free(Web *web)
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
 	web_throttle_free(web);
-	g_mutex_clear(&web->cache_lock);
+	lock_clear(&web->cache_lock);
 	g_free(web);
 }

@@ -104,6 +104,50 @@ expect_error(const char *text, int code, const char *needle)
 	g_rmdir(dir);
 }
 
+/* [server] connection limits and trusted proxies (docs/hardening-http.md). */
+static void
+test_http_limits(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
+	g_autofree char *path = write_tmp(dir, "s.conf",
+	    "[server]\ntrusted_proxies = 127.0.0.1, 10.0.0.0/8;"
+	    "2001:db8::/32\n", 0644);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) d = conf_load(NULL, &error);
+	g_autoptr(Conf) c = NULL;
+	struct addr a;
+
+	g_assert_no_error(error);
+	g_assert_cmpint(d->max_connections_per_ip, ==, 32);
+	g_assert_cmpint(d->header_timeout_seconds, ==, 10);
+	g_assert_cmpint(d->min_body_bytes_per_second, ==, 500);
+	g_assert_cmpint(d->body_grace_seconds, ==, 10);
+	g_assert_cmpuint(d->n_proxy_nets, ==, 0);
+	c = conf_load(path, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(c->n_proxy_nets, ==, 3);
+	g_assert_true(addr_parse("10.1.2.3", &a));
+	g_assert_true(addr_in_nets(&a, c->proxy_nets, c->n_proxy_nets));
+	g_assert_true(addr_parse("192.0.2.1", &a));
+	g_assert_false(addr_in_nets(&a, c->proxy_nets, c->n_proxy_nets));
+	g_unlink(path);
+	g_rmdir(dir);
+
+	expect_error("[server]\ntrusted_proxies = 10.0.0.0/33\n", CONF_EVALUE,
+	    "[server] trusted_proxies: \"10.0.0.0/33\"");
+	expect_error("[server]\ntrusted_proxies = 127.0.0.1, proxy.lan\n",
+	    CONF_EVALUE, "\"proxy.lan\"");
+	expect_error("[server]\ntrusted_proxies = 10.0.0.1/8\n", CONF_EVALUE,
+	    "trusted_proxies");
+	expect_error("[server]\nmax_connections = 100\n"
+	    "max_connections_per_ip = 200\n", CONF_EVALUE,
+	    "[server] max_connections_per_ip");
+	expect_error("[server]\nmax_connections_per_ip = 5000\n", CONF_EVALUE,
+	    "max_connections_per_ip");
+	expect_error("[server]\nheader_timeout_seconds = 0\n", CONF_EVALUE,
+	    "header_timeout_seconds");
+}
+
 static void
 test_errors(void)
 {
@@ -124,6 +168,23 @@ test_errors(void)
 	    CONF_EVALUE, "domain_exempt");
 	expect_error("[registration]\nper_address_burst = 0\n", CONF_EVALUE,
 	    "per_address_burst");
+}
+
+/* The outbox's backoff: defaults as before the keys existed, checked. */
+static void
+test_mail_retry(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL;
+
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(c->mail_retry_base_seconds, ==, 30);
+	g_assert_cmpint(c->mail_retry_max_seconds, ==, 3600);
+	expect_error("[mail]\nretry_base_seconds = 0\n", CONF_EVALUE,
+	    "retry_base_seconds");
+	expect_error("[mail]\nretry_base_seconds = 60\n"
+	    "retry_max_seconds = 59\n", CONF_EVALUE, "retry_max_seconds");
 }
 
 static void
@@ -163,8 +224,10 @@ main(int argc, char **argv)
 	g_test_add_func("/conf/defaults", test_defaults);
 	g_test_add_func("/conf/file_and_env", test_file_and_env);
 	g_test_add_func("/conf/errors", test_errors);
+	g_test_add_func("/conf/http_limits", test_http_limits);
 	g_test_add_func("/conf/hold_hours_deprecated",
 	    test_hold_hours_deprecated);
 	g_test_add_func("/conf/secret", test_secret);
+	g_test_add_func("/conf/mail_retry", test_mail_retry);
 	return g_test_run();
 }

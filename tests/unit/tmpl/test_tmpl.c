@@ -466,6 +466,80 @@ test_threads(void)
 		g_assert_null(g_thread_join(t[i]));
 }
 
+/* Globals are found after every frame of ctx, in sections and partials,
+ * and a render changes nothing in them. */
+static void
+test_globals(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(TmplSet) set = tmpl_set_new();
+	g_autoptr(JsonObject) ctx =
+	    ctx_new("{\"a\": \"ctx\", \"l\": [{\"b\": \"row\"}, {}]}");
+	g_autoptr(JsonObject) globals = ctx_new(
+	    "{\"a\": \"global\", \"b\": \"g<b>\", \"t\": {\"hi\": \"Hei\"}}");
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(JsonNode) n = json_node_init_object(json_node_alloc(), globals);
+	g_autofree char *before = json_to_string(n, FALSE);
+	g_autofree char *after = NULL;
+
+	g_assert_true(tmpl_set_add(set, "p.html", "[{{t.hi}}]", &err));
+	g_assert_true(tmpl_set_add(set, "t.html",
+	    "{{a}} {{t.hi}}{{#l}} {{b}}{{/l}} {{> p.html}}{{^t}}no{{/t}}", &err));
+	g_assert_no_error(err);
+	g_assert_true(tmpl_render_with(set, "t.html", ctx, globals, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(out->str, ==, "ctx Hei row g&lt;b&gt; [Hei]");
+	/* Without globals, the same names are missing. */
+	g_string_truncate(out, 0);
+	g_assert_true(tmpl_render_with(set, "t.html", ctx, NULL, out, &err));
+	g_assert_cmpstr(out->str, ==, "ctx  row  []no");
+	after = json_to_string(n, FALSE);
+	g_assert_cmpstr(before, ==, after);
+}
+
+struct globals_arg {
+	const TmplSet *set;
+	JsonObject *globals;
+};
+
+static gpointer
+globals_thread(gpointer data)
+{
+	struct globals_arg *a = data;
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		g_autoptr(JsonObject) ctx = json_object_new();
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		json_object_set_int_member(ctx, "n", i);
+		if (!tmpl_render_with(a->set, "t.html", ctx, a->globals, out,
+		    NULL))
+			return (gpointer)"render failed";
+		if (strcmp(out->str, "Hei") != 0)
+			return (gpointer)"wrong output";
+	}
+	return NULL;
+}
+
+/* Many threads share one globals object: under ThreadSanitizer or ASan a
+ * reference taken per render would show here. */
+static void
+test_globals_threads(void)
+{
+	g_autoptr(TmplSet) set =
+	    tmpl_set_parse_string("t.html", "{{#n}}{{/n}}{{t.hi}}", NULL);
+	g_autoptr(JsonObject) globals = ctx_new("{\"t\": {\"hi\": \"Hei\"}}");
+	struct globals_arg arg = {set, globals};
+	GThread *t[4];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++)
+		t[i] = g_thread_new("render", globals_thread, &arg);
+	for (i = 0; i < G_N_ELEMENTS(t); i++)
+		g_assert_null(g_thread_join(t[i]));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,5 +558,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tmpl/nesting_limit", test_nesting_limit);
 	g_test_add_func("/tmpl/load", test_load);
 	g_test_add_func("/tmpl/threads", test_threads);
+	g_test_add_func("/tmpl/globals", test_globals);
+	g_test_add_func("/tmpl/globals_threads", test_globals_threads);
 	return g_test_run();
 }
