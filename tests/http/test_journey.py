@@ -142,6 +142,10 @@ def registration_journey(inst):
                        "kari@example.no") == "pending"
     assert inst.scalar("SELECT email_confirmed_at FROM participant WHERE"
                        " email = %s", "kari@example.no") is None
+    # The participant's page offers the same button while pending.
+    r = c.get("/me/" + token)
+    assert r.status == 200 and 'action="/confirm/%s"' % token in r.text
+    assert "ingen plass er reservert" in r.text, r.text
     # A POST without the CSRF token confirms nothing either.
     assert c.post(link, {}).status == 403
     # Pressing the button confirms, claims a place and leads to the
