@@ -18,7 +18,8 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
-	glpk-utils time wrk nodejs chromium)
+	glpk-utils time wrk nodejs chromium
+	clang libclang-rt-14-dev libgmime-3.0-dev)
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -77,6 +78,21 @@ build() {
 	fi
 	say "building $dir"
 	ninja -C "$TOP/$dir" >/dev/null || ninja -C "$TOP/$dir"
+}
+
+# build_fuzz DIR: the libFuzzer targets of tests/fuzz (docs/fuzzing.md),
+# built by clang with ASan and UBSan in a folder of their own; only the
+# targets (ninja's alias "fuzz"), not the rest of the project.
+build_fuzz() {
+	local dir=$1
+	if [ ! -f "$TOP/$dir/build.ninja" ]; then
+		say "configuring $dir"
+		CC=clang meson setup "$TOP/$dir" "$TOP" -Dfuzz=true \
+			-Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
+			>/dev/null
+	fi
+	say "building the fuzz targets in $dir"
+	ninja -C "$TOP/$dir" fuzz >/dev/null || ninja -C "$TOP/$dir" fuzz
 }
 
 # The cluster's user: postgres when we are root, else ourselves.

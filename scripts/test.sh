@@ -2,20 +2,23 @@
 # scripts/test.sh -- the whole test suite from nothing: installs what it
 # needs, builds with AddressSanitizer and UndefinedBehaviorSanitizer,
 # starts a fresh private PostgreSQL cluster in var/testpg, runs every suite
-# (unit, alloc, integration, http, e2e in headless Chromium), then the
-# http and concurrency suites again against a ThreadSanitizer build of
-# summitd in build-tsan (docs/threads.md), stops everything it started,
+# (unit, alloc, integration, http, fault, e2e in headless Chromium), then
+# the http and concurrency suites again against a ThreadSanitizer build of
+# summitd in build-tsan (docs/threads.md), then each libFuzzer target for
+# a few seconds (build-fuzz, docs/fuzzing.md), stops everything it started,
 # and ends with one line "N passed, N failed".  Exits non-zero on any
 # failure.
 #
 # With arguments (test names for meson test) only those run, and the
 # ThreadSanitizer pass only with SUMMIT_TSAN=1; SUMMIT_TSAN=0 skips it.
+# The fuzz targets run only in a whole run.
 source "$(dirname "$0")/lib.sh"
 
 install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 e2e_modules
 build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
-tsan=${SUMMIT_TSAN:-$([ $# -eq 0 ] && echo 1 || echo 0)}
+full=$([ $# -eq 0 ] && echo 1 || echo 0)
+tsan=${SUMMIT_TSAN:-$full}
 if [ "$tsan" = 1 ]; then
 	# Only what the TSan pass runs: the two programs, not the unit tests.
 	if [ ! -f "$TOP/build-tsan/build.ninja" ]; then
@@ -60,6 +63,16 @@ if [ "$tsan" = 1 ]; then
 		--num-processes "$(nproc)" --print-errorlogs \
 		--timeout-multiplier 3 "$@" || status=1
 	logs+=("$TOP/build-tsan/meson-logs/testlog.json")
+fi
+# The whole suite (no arguments) also builds the libFuzzer targets with
+# clang in build-fuzz and runs each a few seconds on its seed corpus
+# (docs/fuzzing.md); their results count below like any test.
+if [ "$full" = 1 ]; then
+	build_fuzz build-fuzz
+	say "running the fuzz targets on their corpora"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-3} meson test -C "$TOP/build-fuzz" \
+		--no-rebuild --suite fuzz --print-errorlogs || status=1
+	logs+=("$TOP/build-fuzz/meson-logs/testlog.json")
 fi
 set -e
 # Stop the cluster now, so the count below is the last line printed.

@@ -1,6 +1,6 @@
 /*
  * summitctl.c -- the command line: migrate, load the demo, run the mail
- * worker, expire holds, allocate.
+ * worker, expire lapsed registrations, allocate.
  *
  * Subcommands come from one table of {name, function, help}.  Global
  * options (--config) come before the subcommand's name.
@@ -213,7 +213,8 @@ static const struct {
 	{ "load-demo", ctl_load_demo, "load the demo event (once)" },
 	{ "mail-worker", ctl_mail_worker, "deliver the mail outbox" },
 	{ "expire", ctl_expire,
-	    "expire lapsed holds and promote from the waitlist" },
+	    "delete lapsed unconfirmed registrations, expire holds, promote "
+	    "from the waitlist" },
 	{ "purge", ctl_purge, "erase the personal data of participants past "
 	    "[privacy] retention_days after their event" },
 	{ "allocate", ctl_allocate, "place participants in sessions" },

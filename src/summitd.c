@@ -2,10 +2,12 @@
  * summitd.c -- the web server: configuration, wiring, background work,
  * signals.
  *
- * Besides serving HTTP, summitd runs two periodic jobs in one background
- * thread: expiring lapsed holds (filling places from the waitlist) and,
- * unless the config hands mail to a separate `summitctl mail-worker`,
- * draining the outbox.  Both are safe to run in many processes at once.
+ * Besides serving HTTP, summitd runs periodic jobs in one background
+ * thread: deleting unconfirmed registrations past their time (and filling
+ * places from the waitlist), recording what the registration rate limits
+ * refused, and, unless the config hands mail to a separate
+ * `summitctl mail-worker`, draining the outbox.  All are safe to run in
+ * many processes at once.
  */
 #include "summit-config.h"
 #include "app/app.h"
@@ -21,12 +23,35 @@
 #include <string.h>
 #include <unistd.h>
 
+/* How often refusals of the rate limits are written for the console. */
+#define SUMMITD_THROTTLE_FLUSH_S 30
+
 struct summitd {
 	struct app	 app;
 	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
 	pthread_cond_t	 wake;
+	Web		*web;
 	bool		 stopping;
 };
+
+/* Drains the rate limits' refusal counters into the database, one
+ * statement, only when something was refused.  Counts that could not be
+ * written are lost (logged): they are a view for organisers, not a
+ * record anyone relies on. */
+static void
+summitd_flush_refusals(struct summitd *d)
+{
+	g_autoptr(GHashTable) by_address = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) by_domain = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	g_autoptr(GError) error = NULL;
+
+	web_drain_refusals(d->web, by_address, by_domain);
+	if (!app_throttle_record(&d->app, by_address, by_domain, &error))
+		log_warnx("could not record refused registrations: %s",
+		    error->message);
+}
 
 static gpointer
 summitd_jobs(gpointer data)
@@ -35,7 +60,7 @@ summitd_jobs(gpointer data)
 	const struct conf *conf = d->app.conf;
 	g_autoptr(AppMailer) mailer = NULL;
 	g_autoptr(GError) setup = NULL;
-	gint64 next_expiry = 0;
+	gint64 next_expiry = 0, next_flush = 0;
 
 	if (conf->mail_worker_in_summitd &&
 	    (mailer = app_mailer_new(&d->app, &setup)) == NULL)
@@ -60,6 +85,11 @@ summitd_jobs(gpointer data)
 			}
 			next_expiry = now + conf->expiry_interval_seconds *
 			    G_USEC_PER_SEC;
+		}
+		if (now >= next_flush) {
+			summitd_flush_refusals(d);
+			next_flush = now + MIN(conf->expiry_interval_seconds,
+			    SUMMITD_THROTTLE_FLUSH_S) * G_USEC_PER_SEC;
 		}
 		n = 0;
 		if (mailer != NULL && !app_mail_deliver(&d->app, mailer,
@@ -201,6 +231,7 @@ main(int argc, char **argv)
 
 	lock_init(&d.lock);
 	lock_cond_init(&d.wake);
+	d.web = web;
 	jobs = g_thread_new("jobs", summitd_jobs, &d);
 	g_main_loop_run(loop);
 
@@ -210,6 +241,7 @@ main(int argc, char **argv)
 	lock_cond_signal(&d.wake);
 	lock_release(&d.lock);
 	g_thread_join(jobs);
+	summitd_flush_refusals(&d);
 	g_clear_pointer(&web, web_free);
 	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
 	lock_clear(&d.lock);

@@ -22,6 +22,65 @@ app_db_acquire(const struct app *app, GError **error)
 	return conn;
 }
 
+/*
+ * The one place where work is run again: at most once, on a new
+ * connection, and only when the connection says the failure was a lost
+ * link before COMMIT or a serialization failure (db_conn_retryable).  The
+ * first failure is logged, not returned: the caller sees the second try.
+ */
+static gboolean
+app_db_unit(const struct app *app, bool tx, AppDbFunc fn, gpointer user,
+    GError **error)
+{
+	int attempt;
+
+	for (attempt = 0;; attempt++) {
+		g_autoptr(GError) local = NULL, dberr = NULL;
+		DbConn *conn;
+		gboolean ok;
+		bool again;
+
+		if ((conn = app_db_acquire(app, error)) == NULL)
+			return FALSE;
+		if (tx && !db_begin(conn, &dberr)) {
+			ok = app_fail_db(&local, g_steal_pointer(&dberr));
+		} else {
+			ok = fn(app, conn, user, &local);
+			if (tx && ok && !db_commit(conn, &dberr))
+				ok = app_fail_db(&local, g_steal_pointer(&dberr));
+		}
+		if (!ok)
+			db_rollback(conn);	/* before asking: it clears in_tx */
+		again = !ok && attempt == 0 && db_conn_retryable(conn);
+		db_release(app->db, conn);
+		if (ok)
+			return TRUE;
+		if (!again) {
+			if (local == NULL)
+				g_set_error(&local, SUMMIT_APP_ERROR,
+				    APP_EINTERNAL, "unit of work failed "
+				    "without an error");
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+		log_info("database unit failed (%s); running it again on a "
+		    "new connection", local ? local->message : "no error");
+	}
+}
+
+gboolean
+app_db_run(const struct app *app, AppDbFunc fn, gpointer user,
+    GError **error)
+{
+	return app_db_unit(app, false, fn, user, error);
+}
+
+gboolean
+app_tx(const struct app *app, AppDbFunc fn, gpointer user, GError **error)
+{
+	return app_db_unit(app, true, fn, user, error);
+}
+
 gboolean
 app_fail_db(GError **error, GError *dberr)
 {
@@ -30,6 +89,7 @@ app_fail_db(GError **error, GError *dberr)
 	if (dberr != NULL && dberr->domain == SUMMIT_DB_ERROR) {
 		switch (dberr->code) {
 		case DB_ECONN:
+		case DB_ERETRY:	/* still after one more try: busy */
 			code = APP_EUNAVAILABLE;
 			break;
 		case DB_ENOTFOUND:

@@ -59,26 +59,40 @@ struct app_registration {
 	size_t		 nsessions;
 };
 
-enum app_reg_outcome {
-	APP_REG_HELD,		/* a place is held until the e-mail is confirmed */
-	APP_REG_WAITLISTED,	/* the event is full */
-};
-
 /*
- * Registers r for the current event.  A second registration with the same
- * e-mail changes nothing but sends the link again, and reports the outcome
- * a first registration would have had now, so the answer reveals nothing.
- * In invitation mode the invitation code is checked and one use of it
- * taken in the same transaction (not for a known e-mail).
+ * Registers r for the current event, claiming no place: the registration
+ * is pending until the e-mail is confirmed (app_confirm claims the place),
+ * and is deleted after confirm_hours if nobody confirms.  The sector and
+ * the ranked sessions are checked before anything depends on whether the
+ * e-mail is known.  A known e-mail changes nothing but has its link sent
+ * again (at most link_resends_per_hour an hour), and succeeds as a new one
+ * would, so the answer reveals nothing.  In invitation mode the code must
+ * be good (unused uses left, bound e-mail or sector matching) whether the
+ * e-mail is known or not; one use is taken for a new registration, in the
+ * same transaction.
  * Errors: APP_EINVALID (error message names the field: "sector",
  * "sessions" or "invitation_code"), APP_ECLOSED, APP_EUNAVAILABLE,
  * APP_EINTERNAL.
  */
 gboolean app_register(const struct app *app, const struct app_registration *r,
-    enum app_reg_outcome *outcome, GError **error);
+    GError **error);
 
-/* Confirms the e-mail behind token; *status gets the new status
- * (transfer full).  APP_ENOTFOUND for an unknown token. */
+struct app_actor;
+/* Records refusals drained from the registration rate limits (key ->
+ * GINT_TO_POINTER(count)) in one statement; nothing when both are empty.
+ * Never on the registration path: summitd's periodic job calls it. */
+gboolean app_throttle_record(const struct app *app, GHashTable *by_address,
+    GHashTable *by_domain, GError **error);
+/* Refused registration attempts of the last 24 hours per address and per
+ * domain: {"address": [...], "domain": [...]} of {key, refusals, last}.
+ * Staff. */
+JsonObject *app_throttle_recent(const struct app *app,
+    const struct app_actor *actor, GError **error);
+
+/* Confirms the e-mail behind token and, for a pending registration,
+ * claims a place (SKIP LOCKED) or, when none is free, joins the waiting
+ * list at its end.  *status gets the new status (transfer full); a second
+ * confirmation changes nothing.  APP_ENOTFOUND for an unknown token. */
 gboolean app_confirm(const struct app *app, const char *token, char **status,
     GError **error);
 
@@ -97,8 +111,10 @@ gboolean app_participant_rerank(const struct app *app, const char *token,
 gboolean app_participant_cancel(const struct app *app, const char *token,
     GError **error);
 
-/* Expires holds past their time and fills free places from the waitlist;
- * *changed counts participants whose status changed. */
+/* Deletes unconfirmed registrations past confirm_hours, expires holds an
+ * organiser gave, and fills free places from the waitlist (confirmed people
+ * only, in the order they joined it); *changed counts participants deleted
+ * or whose status changed. */
 gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
     GError **error);
 

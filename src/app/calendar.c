@@ -74,40 +74,73 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 	return ical_feed(evs, n, tz, calname, NULL, stamp, error);
 }
 
+/* What a calendar download reads, in one unit (it may run twice). */
+struct calendar_read {
+	const char	*hash;		/* participant's token hash; NULL: none */
+	bool		 is_feed;
+	JsonObject	*p, *event;
+	JsonArray	*rows;
+};
+
+static void
+calendar_read_clear(struct calendar_read *r)
+{
+	g_clear_pointer(&r->p, json_object_unref);
+	g_clear_pointer(&r->event, json_object_unref);
+	g_clear_pointer(&r->rows, json_array_unref);
+}
+
+static gboolean
+calendar_read(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct calendar_read *r = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	calendar_read_clear(r);
+	if (r->hash != NULL) {
+		r->p = r->is_feed ? db_participant_by_feed(conn, r->hash,
+		    &dberr) : db_participant_by_token(conn, r->hash, false,
+		    &dberr);
+		if (r->p != NULL &&
+		    (r->event = db_event_head(conn, &dberr)) != NULL)
+			r->rows = db_feed_sessions(conn, db_int(r->p, "id"),
+			    &dberr);
+	} else if ((r->event = db_event_head(conn, &dberr)) != NULL)
+		r->rows = db_programme_sessions(conn, db_int(r->event, "id"),
+		    &dberr);
+	if (r->rows == NULL) {
+		calendar_read_clear(r);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	return TRUE;
+}
+
 char *
 app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
     GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL;
-	g_autoptr(JsonArray) rows = NULL;
+	struct calendar_read r = { 0 };
 	g_autofree char *name = g_strconcat("name_", lang, NULL);
-	DbConn *conn;
+	char *ics;
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
-	event = db_event_head(conn, &dberr);
-	if (event != NULL)
-		rows = db_programme_sessions(conn, db_int(event, "id"), &dberr);
-	db_release(app->db, conn);
-	if (rows == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		return NULL;
-	}
-	return calendar_from_rows(app, rows, lang, db_str(event, name),
+	ics = calendar_from_rows(app, r.rows, lang, db_str(r.event, name),
 	    g_get_real_time() / G_USEC_PER_SEC, modified, error);
+	calendar_read_clear(&r);
+	return ics;
 }
 
 char *
 app_participant_ics(const struct app *app, const char *token, bool is_feed,
     gint64 *modified, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL, event = NULL;
-	g_autoptr(JsonArray) rows = NULL;
 	g_autofree char *hash = NULL, *name = NULL;
+	struct calendar_read r = { 0 };
 	const char *lang;
-	DbConn *conn;
+	char *ics;
 
 	if (!token_is_wellformed(token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
@@ -115,24 +148,19 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 		return NULL;
 	}
 	hash = token_hash(token);
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	r.hash = hash;
+	r.is_feed = is_feed;
+	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
-	p = is_feed ? db_participant_by_feed(conn, hash, &dberr) :
-	    db_participant_by_token(conn, hash, false, &dberr);
-	if (p != NULL && (event = db_event_head(conn, &dberr)) != NULL)
-		rows = db_feed_sessions(conn, db_int(p, "id"), &dberr);
-	db_release(app->db, conn);
-	if (rows == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		return NULL;
-	}
-	lang = g_strcmp0(db_str(p, "language"), "en") == 0 ? "en" : "nb";
-	name = g_strdup_printf("%s – %s", db_str(event, lang[0] == 'e' ?
-	    "name_en" : "name_nb"), db_str(p, "name"));
+	lang = g_strcmp0(db_str(r.p, "language"), "en") == 0 ? "en" : "nb";
+	name = g_strdup_printf("%s – %s", db_str(r.event, lang[0] == 'e' ?
+	    "name_en" : "name_nb"), db_str(r.p, "name"));
 	/* Nothing published yet (or any more): an empty calendar, as of
 	 * the participant's last change. */
-	return calendar_from_rows(app, rows, lang, name, db_int(p, "updated"),
+	ics = calendar_from_rows(app, r.rows, lang, name, db_int(r.p, "updated"),
 	    modified, error);
+	calendar_read_clear(&r);
+	return ics;
 }
 
 char *
@@ -146,14 +174,44 @@ app_feed_derive(const struct app *app, const char *page_token)
 	return feed;
 }
 
+/*
+ * The mailer registers the feed token with the page token, so this only
+ * reads.  Links mailed before it did are the exception: their feed token
+ * is registered on the first view, once (one statement: safe to run twice).
+ */
+struct feed_register {
+	const char	*page_hash, *feed_hash;
+};
+
+static gboolean
+feed_register(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct feed_register *f = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL, feed = NULL;
+
+	(void)app;
+	if ((p = db_participant_by_token(conn, f->page_hash, false,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	feed = db_participant_by_feed(conn, f->feed_hash, &dberr);
+	if (feed != NULL)
+		return TRUE;
+	if (!g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	g_clear_error(&dberr);
+	if (!db_token_insert(conn, db_int(p, "id"), f->feed_hash, "feed",
+	    &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 char *
 app_feed_token(const struct app *app, const char *page_token, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL, f = NULL;
 	g_autofree char *feed = NULL, *page_hash = NULL, *feed_hash = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct feed_register f;
 
 	if (!token_is_wellformed(page_token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
@@ -164,29 +222,8 @@ app_feed_token(const struct app *app, const char *page_token, GError **error)
 	feed = app_feed_derive(app, page_token);
 	page_hash = token_hash(page_token);
 	feed_hash = token_hash(feed);
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	f = (struct feed_register){ page_hash, feed_hash };
+	if (!app_db_run(app, feed_register, &f, error))
 		return NULL;
-	if ((p = db_participant_by_token(conn, page_hash, false,
-	    &dberr)) == NULL)
-		goto out;
-	/* The mailer registers the feed token with the page token, so this
-	 * only reads.  Links mailed before it did are the exception: their
-	 * feed token is registered on the first view, once. */
-	f = db_participant_by_feed(conn, feed_hash, &dberr);
-	if (f == NULL && g_error_matches(dberr, SUMMIT_DB_ERROR,
-	    DB_ENOTFOUND)) {
-		g_clear_error(&dberr);
-		if (!db_token_insert(conn, db_int(p, "id"), feed_hash, "feed",
-		    &dberr))
-			goto out;
-	} else if (f == NULL)
-		goto out;
-	ok = TRUE;
-out:
-	db_release(app->db, conn);
-	if (!ok) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		return NULL;
-	}
 	return g_steal_pointer(&feed);
 }

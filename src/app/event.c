@@ -17,33 +17,58 @@ app_localise(JsonObject *row, const char *lang, const char *const *bases)
 	}
 }
 
+/* What app_event_view reads, in one unit (it may run twice). */
+struct event_read {
+	JsonObject	*event;
+	JsonArray	*programme, *sectors;
+};
+
+static void
+event_read_clear(struct event_read *r)
+{
+	g_clear_pointer(&r->event, json_object_unref);
+	g_clear_pointer(&r->programme, json_array_unref);
+	g_clear_pointer(&r->sectors, json_array_unref);
+}
+
+static gboolean
+event_read(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct event_read *r = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	event_read_clear(r);
+	if ((r->event = db_event_current(conn, &dberr)) == NULL ||
+	    (r->programme = db_event_programme(conn, db_int(r->event, "id"),
+	    &dberr)) == NULL ||
+	    (r->sectors = db_event_sectors(conn, db_int(r->event, "id"),
+	    &dberr)) == NULL) {
+		event_read_clear(r);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	return TRUE;
+}
+
 JsonObject *
 app_event_view(const struct app *app, const char *lang, GError **error)
 {
 	static const char *const event_texts[] = { "name", "description", NULL };
 	static const char *const session_texts[] = { "title", "description",
 	    NULL };
-	g_autoptr(GError) dberr = NULL;
+	struct event_read r = { 0 };
 	g_autoptr(JsonArray) programme = NULL;
 	JsonObject *event = NULL, *slot = NULL;
 	JsonArray *slots, *sectors;
-	DbConn *conn;
 	gint64 last_slot = -1;
 	guint i;
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	if (!app_db_run(app, event_read, &r, error))
 		return NULL;
-	event = db_event_current(conn, &dberr);
-	if (event == NULL)
-		goto dbfail;
-	programme = db_event_programme(conn, db_int(event, "id"), &dberr);
-	sectors = programme ? db_event_sectors(conn, db_int(event, "id"),
-	    &dberr) : NULL;
-	if (sectors == NULL) {
-		g_clear_pointer(&event, json_object_unref);
-		goto dbfail;
-	}
-	db_release(app->db, conn);
+	event = r.event;
+	programme = r.programme;
+	sectors = r.sectors;
 
 	app_localise(event, lang, event_texts);
 	for (i = 0; i < json_array_get_length(sectors); i++)
@@ -77,8 +102,4 @@ app_event_view(const struct app *app, const char *lang, GError **error)
 	json_object_set_boolean_member(event, "full",
 	    db_int(event, "places_left") <= 0);
 	return event;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-	db_release(app->db, conn);
-	return NULL;
 }

@@ -8,6 +8,29 @@
 
 /* Takes a pooled connection; APP_EUNAVAILABLE if the database is away. */
 DbConn *app_db_acquire(const struct app *app, GError **error);
+/*
+ * One unit of database work, run by app_db_run or app_tx: reads, or one
+ * transaction.  It may run twice, so it must start from user's inputs
+ * each time (overwrite its outputs, never append to them) and do nothing
+ * outside the database that a second run would repeat (no mail sent, no
+ * counter bumped).  It returns FALSE with error set on failure.
+ */
+typedef gboolean (*AppDbFunc)(const struct app *app, DbConn *conn,
+    gpointer user, GError **error);
+/*
+ * Runs fn on a pooled connection and gives the connection back.  If fn
+ * fails because the link died before a COMMIT was sent (DB_ECONN), or on
+ * a serialization failure or deadlock (DB_ERETRY), fn runs once more on a
+ * new connection; the second failure is the answer (APP_EUNAVAILABLE for
+ * both kinds).  fn manages its own transaction, if any, and must commit
+ * at most once: work committed before a later failure would be done twice.
+ */
+gboolean app_db_run(const struct app *app, AppDbFunc fn, gpointer user,
+    GError **error);
+/* app_db_run inside one transaction: BEGIN, fn, then COMMIT if fn
+ * returned TRUE, else ROLLBACK.  fn must not commit itself. */
+gboolean app_tx(const struct app *app, AppDbFunc fn, gpointer user,
+    GError **error);
 /* Sets error from a db error (consumed): conflicts and constraint
  * violations become APP_EINVALID, connection trouble APP_EUNAVAILABLE. */
 gboolean app_fail_db(GError **error, GError *dberr);

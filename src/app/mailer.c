@@ -124,6 +124,8 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 	json_object_set_string_member(ctx, "name",
 	    db_str(row, "recipient_name"));
 	json_object_set_string_member(ctx, "public_url", app->conf->public_url);
+	json_object_set_int_member(ctx, "confirm_hours",
+	    app->conf->confirm_hours);
 	if (event != NULL) {
 		JsonObject *ev = json_object_new();
 		g_autofree char *key = g_strconcat("name_", lang, NULL);
@@ -251,12 +253,14 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 	g_autofree char *text = text_one_line(why->message);
 
 	if (temporary && age_h < app->conf->mail_max_age_hours) {
-		/* 30 s, 1, 2, 4 ... minutes up to an hour, +-25% so that
-		 * many failed rows do not all come back at once. */
+		/* base, 2 x base, 4 x base ... (30 s, 1, 2, 4 minutes by
+		 * default) up to retry_max_seconds, +-25% so that many failed
+		 * rows do not all come back at once. */
 		gint64 attempts = db_int(row, "attempts");
-		double base = MIN(30.0 * (double)(1u << MIN(attempts, 7)),
-		    3600.0);
-		unsigned delay = (unsigned)(base *
+		double base = MIN((double)app->conf->mail_retry_base_seconds *
+		    (double)(1u << MIN(attempts, 7)),
+		    (double)app->conf->mail_retry_max_seconds);
+		unsigned delay = (unsigned)MAX(1.0, base *
 		    g_random_double_range(0.75, 1.25));
 
 		if (why->code == MAIL_ECONFIG)

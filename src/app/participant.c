@@ -49,19 +49,35 @@ app_confirm(const struct app *app, const char *token, char **status,
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
 		goto dbfail;
-	if (g_strcmp0(now, "pending") == 0) {
-		if (!db_participant_set_status(conn, id, "confirmed", 0, &dberr))
-			goto dbfail;
-		now = "confirmed";
-	} else if (g_strcmp0(now, "expired") == 0) {
-		/* The hold lapsed: take a place if one is free, else wait. */
+	if (g_strcmp0(now, "pending") == 0 || g_strcmp0(now, "expired") == 0) {
+		/* The place is claimed now, not at registration: a free one
+		 * if nobody is waiting for it, else the end of the waiting
+		 * list -- and a place free while people wait goes to the
+		 * first of them at once.  (An organiser's pending with a
+		 * place keeps it.) */
+		gint64 event_id = db_int(p, "event_id");
+		unsigned promoted = 0;
 		bool got = false;
 
-		if (!db_place_claim(conn, db_int(p, "event_id"), id, &got,
+		if (!db_place_claim_unless_waiting(conn, event_id, id, &got,
 		    &dberr) || !db_participant_set_status(conn, id,
-		    got ? "confirmed" : "waitlisted", 0, &dberr))
+		    got ? "confirmed" : "waitlisted", 0, &dberr) ||
+		    (!got && !app_promote(app, conn, event_id, &promoted,
+		    &dberr)))
 			goto dbfail;
+		if (promoted > 0) {
+			/* This person may have been the one promoted. */
+			g_autoptr(JsonObject) again = participant_lock(conn,
+			    token, error);
+
+			if (again == NULL)
+				goto out;
+			got = g_strcmp0(db_str(again, "status"),
+			    "confirmed") == 0;
+		}
 		now = got ? "confirmed" : "waitlisted";
+		log_info("participant %" G_GINT64_FORMAT " confirmed (%s)", id,
+		    got ? "place claimed" : "waitlisted");
 	}
 	*status = g_strdup(now);
 	if (!db_commit(conn, &dberr))
@@ -75,119 +91,125 @@ out:
 	return ok;
 }
 
+/* The inputs and output of one participant unit (it may run twice). */
+struct participant_unit {
+	const char	*token;
+	const gint64	*sessions;
+	size_t		 n;
+	JsonObject	*p;		/* app_participant_view's answer */
+};
+
+static gboolean
+participant_read(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct participant_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autofree char *hash = token_hash(u->token);
+	JsonArray *prefs;
+
+	(void)app;
+	g_clear_pointer(&u->p, json_object_unref);
+	if ((u->p = db_participant_by_token(conn, hash, false, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	prefs = db_participant_preferences(conn, db_int(u->p, "id"), &dberr);
+	if (prefs == NULL) {
+		g_clear_pointer(&u->p, json_object_unref);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	json_object_set_array_member(u->p, "preferences", prefs);
+	return TRUE;
+}
+
 JsonObject *
 app_participant_view(const struct app *app, const char *token, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autofree char *hash = NULL;
-	JsonObject *p = NULL;
-	JsonArray *prefs;
-	DbConn *conn;
+	struct participant_unit u = { .token = token };
 
 	if (!token_is_wellformed(token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
 		    "malformed token");
 		return NULL;
 	}
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	if (!app_db_run(app, participant_read, &u, error))
 		return NULL;
-	hash = token_hash(token);
-	p = db_participant_by_token(conn, hash, false, &dberr);
-	if (p == NULL)
-		goto dbfail;
-	prefs = db_participant_preferences(conn, db_int(p, "id"), &dberr);
-	if (prefs == NULL) {
-		g_clear_pointer(&p, json_object_unref);
-		goto dbfail;
+	return u.p;
+}
+
+/* Inside app_tx: replaces the ranking of the participant behind token. */
+static gboolean
+participant_rerank(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct participant_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL;
+	const char *status;
+
+	(void)app;
+	if ((p = participant_lock(conn, u->token, error)) == NULL)
+		return FALSE;
+	status = db_str(p, "status");
+	if (g_strcmp0(status, "cancelled") == 0 ||
+	    g_strcmp0(status, "expired") == 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+		    "registration is %s", status);
+		return FALSE;
 	}
-	json_object_set_array_member(p, "preferences", prefs);
-	db_release(app->db, conn);
-	return p;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-	db_release(app->db, conn);
-	return NULL;
+	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
+	    db_int(p, "id"), u->sessions, u->n, true, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sessions");
+			return FALSE;
+		}
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	return TRUE;
 }
 
 gboolean
 app_participant_rerank(const struct app *app, const char *token,
     const gint64 *sessions, size_t n, GError **error)
 {
+	struct participant_unit u = { .token = token, .sessions = sessions,
+	    .n = n };
+
+	return app_tx(app, participant_rerank, &u, error);
+}
+
+/* Inside app_tx: cancels, frees the place, promotes the next in line. */
+static gboolean
+participant_cancel(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct participant_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) p = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
-	const char *status;
+	unsigned promoted = 0;
+	gint64 event_id;
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
-	if (!db_begin(conn, &dberr))
-		goto dbfail;
-	if ((p = participant_lock(conn, token, error)) == NULL)
-		goto out;
-	status = db_str(p, "status");
-	if (g_strcmp0(status, "cancelled") == 0 ||
-	    g_strcmp0(status, "expired") == 0) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
-		    "registration is %s", status);
-		goto out;
-	}
-	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
-	    db_int(p, "id"), sessions, n, true, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
-		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "sessions");
-			goto out;
-		}
-		goto dbfail;
-	}
-	if (!db_commit(conn, &dberr))
-		goto dbfail;
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
+		return TRUE;	/* cancelling twice changes nothing */
+	event_id = db_int(p, "event_id");
+	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	    &dberr) || !db_place_release(conn, db_int(p, "id"), &dberr) ||
+	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
+	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	log_info("participant %" G_GINT64_FORMAT " cancelled; %u promoted",
+	    db_int(p, "id"), promoted);
+	return TRUE;
 }
 
 gboolean
 app_participant_cancel(const struct app *app, const char *token,
     GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
-	unsigned promoted = 0;
-	gint64 event_id;
+	struct participant_unit u = { .token = token };
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr))
-		goto dbfail;
-	if ((p = participant_lock(conn, token, error)) == NULL)
-		goto out;
-	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0) {
-		ok = TRUE;	/* cancelling twice changes nothing */
-		goto out;
-	}
-	event_id = db_int(p, "event_id");
-	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
-	    &dberr) || !db_place_release(conn, db_int(p, "id"), &dberr) ||
-	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
-	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr) ||
-	    !db_commit(conn, &dberr))
-		goto dbfail;
-	log_info("participant %" G_GINT64_FORMAT " cancelled; %u promoted",
-	    db_int(p, "id"), promoted);
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_tx(app, participant_cancel, &u, error);
 }

@@ -216,7 +216,7 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 			return FALSE;
 		}
 		return db_participant_set_status(conn, id, to,
-		    app->conf->hold_hours, dberr);
+		    app->conf->confirm_hours, dberr);
 	}
 	/* waitlisted or cancelled: the place goes to the waitlist, before
 	 * this person joins it (else they would get it straight back). */
@@ -273,7 +273,7 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 	}
 	confirmed = json_object_get_boolean_member(p, "email_confirmed");
 	return db_participant_set_status(conn, id,
-	    confirmed ? "confirmed" : "pending", app->conf->hold_hours,
+	    confirmed ? "confirmed" : "pending", app->conf->confirm_hours,
 	    dberr) && app_queue_mail(app, conn, p, event_id,
 	    confirmed ? "promoted" : "promoted_confirm", !confirmed, dberr);
 }
@@ -588,16 +588,19 @@ reg_row_error(JsonObject *row, const char *err)
 }
 
 /* Checks one text field: trimmed copy into row[name]; errors keyed
- * registrations_err_<kind>. */
+ * registrations_err_<kind>.  A person's name, organisation or role is
+ * checked as the registration form checks it (text_check_name). */
 static void
 reg_check_field(JsonObject *row, const char *name, const char *value,
     size_t max, bool required)
 {
 	g_autofree char *v = g_strdup(value ? value : "");
+	bool is_name = strcmp(name, "name") == 0 ||
+	    strcmp(name, "organisation") == 0 || strcmp(name, "role") == 0;
 	enum text_err e;
 
 	text_trim(v);
-	e = text_check_line(v, max);
+	e = is_name ? text_check_name(v, max) : text_check_line(v, max);
 	if (e == TEXT_EMPTY && !required)
 		e = TEXT_OK;
 	switch (e) {
@@ -608,6 +611,10 @@ reg_check_field(JsonObject *row, const char *name, const char *value,
 		break;
 	case TEXT_TOOLONG:
 		reg_row_error(row, "registrations_err_too_long");
+		break;
+	case TEXT_BIDI:
+	case TEXT_INVISIBLE:
+		reg_row_error(row, "reg_err_name");
 		break;
 	case TEXT_BADUTF8:
 	case TEXT_CONTROL:

@@ -1,10 +1,14 @@
 /*
- * waitlist.c -- holds that expire and places that go to the waitlist.
+ * waitlist.c -- unconfirmed registrations that lapse, and places that go
+ * to the waiting list.
  *
- * A pending registration holds a place for hold_hours.  When a hold
- * expires or someone cancels, the longest-waiting person is promoted.
- * Several summitd processes may run this at once: rows are claimed with
- * SKIP LOCKED, so each expiry and each promotion happens once.
+ * A registration holds no place until its e-mail is confirmed; one nobody
+ * confirms within confirm_hours is deleted (it holds personal data nobody
+ * vouched for, and the address may register again).  People join the
+ * waiting list by confirming, and are promoted in the order they joined it
+ * (waitlisted_at), with no new confirmation.  When a place frees up the person
+ * waiting longest gets it.  Several summitd processes may run this at
+ * once: rows are claimed with SKIP LOCKED, so each change happens once.
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -33,13 +37,14 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 			return FALSE;
 		if (!got)
 			return TRUE;
-		/* Someone who confirmed their e-mail is in; others must
-		 * confirm within a new hold. */
+		/* People join the waiting list when they confirm, so they
+		 * are in at once.  Someone an organiser put there unconfirmed
+		 * (an import, a status change) must confirm within a hold. */
 		confirmed = json_object_get_boolean_member(next,
 		    "email_confirmed");
 		if (!db_participant_set_status(conn, id,
-		    confirmed ? "confirmed" : "pending", app->conf->hold_hours,
-		    error) ||
+		    confirmed ? "confirmed" : "pending",
+		    app->conf->confirm_hours, error) ||
 		    !app_queue_mail(app, conn, next, event_id,
 		    confirmed ? "promoted" : "promoted_confirm", !confirmed,
 		    error))
@@ -55,6 +60,7 @@ app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
 	g_autoptr(JsonArray) expired = NULL, events = NULL;
 	DbConn *conn;
 	gboolean ok = FALSE;
+	unsigned deleted = 0;
 	guint i;
 
 	*changed = 0;
@@ -62,6 +68,9 @@ app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
 		return FALSE;
 	if (!db_begin(conn, &dberr))
 		goto dbfail;
+	if (!db_pending_delete(conn, 500, &deleted, &dberr))
+		goto dbfail;
+	*changed += deleted;
 	expired = db_holds_expired(conn, 500, &dberr);
 	if (expired == NULL)
 		goto dbfail;
@@ -90,7 +99,8 @@ app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
 	if (!db_commit(conn, &dberr))
 		goto dbfail;
 	if (*changed > 0)
-		log_info("expired %u holds; %u status changes in all",
+		log_info("deleted %u unconfirmed registrations, expired %u "
+		    "holds; %u changes in all", deleted,
 		    json_array_get_length(expired), *changed);
 	ok = TRUE;
 	goto out;

@@ -46,6 +46,8 @@ enum text_err {
 	TEXT_BADUTF8,	/* not valid UTF-8 */
 	TEXT_CONTROL,	/* a control character (CR, LF, NUL, ...) */
 	TEXT_BADEMAIL,	/* not an address we can deliver to */
+	TEXT_BIDI,	/* a bidirectional control (U+202E, ...) */
+	TEXT_INVISIBLE,	/* no visible character (only zero-width, ...) */
 	TEXT__MAX
 };
 
@@ -54,6 +56,14 @@ enum text_err {
  * even tab), at most max_chars characters.  Blank is TEXT_EMPTY.
  */
 enum text_err text_check_line(const char *s, size_t max_chars);
+/*
+ * A name, organisation or role: text_check_line, and no bidirectional
+ * control (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C: they
+ * make "gpj.exe" read as "exe.jpg" in a list or a mail) and at least one
+ * visible character (not only zero-width, format, space or filler
+ * characters).  TEXT_BIDI, TEXT_INVISIBLE.
+ */
+enum text_err text_check_name(const char *s, size_t max_chars);
 /* Like text_check_line, but newlines and tabs are allowed. */
 enum text_err text_check_block(const char *s, size_t max_chars);
 /* A pragmatic e-mail check: local@domain.tld, ASCII, <= 254 octets. */

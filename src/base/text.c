@@ -44,6 +44,57 @@ text_check_line(const char *s, size_t max_chars)
 	return text_check(s, max_chars, false);
 }
 
+static bool
+text_is_bidi(gunichar c)
+{
+	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0x200E || c == 0x200F || c == 0x061C;
+}
+
+/* Shows something on its own: not a space, format, mark or filler. */
+static bool
+text_is_visible(gunichar c)
+{
+	switch (g_unichar_type(c)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:
+	case G_UNICODE_UNASSIGNED:
+	case G_UNICODE_SURROGATE:
+	case G_UNICODE_SPACE_SEPARATOR:
+	case G_UNICODE_LINE_SEPARATOR:
+	case G_UNICODE_PARAGRAPH_SEPARATOR:
+	case G_UNICODE_NON_SPACING_MARK:
+	case G_UNICODE_ENCLOSING_MARK:
+		return false;
+	default:
+		break;
+	}
+	/* Letters and symbols that draw nothing: Hangul fillers, the blank
+	 * Braille pattern, the Mongolian vowel separator. */
+	return c != 0x115F && c != 0x1160 && c != 0x3164 && c != 0xFFA0 &&
+	    c != 0x2800 && c != 0x180E;
+}
+
+enum text_err
+text_check_name(const char *s, size_t max_chars)
+{
+	enum text_err e = text_check_line(s, max_chars);
+	bool visible = false;
+	const char *p;
+
+	if (e != TEXT_OK)
+		return e;
+	for (p = s; *p != '\0'; p += g_utf8_skip[*(const guchar *)p]) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (text_is_bidi(c))
+			return TEXT_BIDI;
+		if (text_is_visible(c))
+			visible = true;
+	}
+	return visible ? TEXT_OK : TEXT_INVISIBLE;
+}
+
 enum text_err
 text_check_block(const char *s, size_t max_chars)
 {

@@ -61,9 +61,25 @@ static const struct conf_key conf_keys[] = {
 	S("server", "user", "", user),
 	S("database", "url", "postgresql:///summit", database_url),
 	I("database", "pool_size", "16", 1, 512, pool_size),
-	I("registration", "hold_hours", "48", 1, 8760, hold_hours),
+	I("registration", "confirm_hours", "24", 1, 8760, confirm_hours),
+	/* Deprecated: read as confirm_hours, with a warning. */
+	I("registration", "hold_hours", "0", 0, 8760, hold_hours_old),
 	I("registration", "expiry_interval_seconds", "60", 1, 86400,
 	    expiry_interval_seconds),
+	I("registration", "per_address_burst", "30", 1, 1000000,
+	    per_address_burst),
+	I("registration", "per_address_per_hour", "120", 1, 100000000,
+	    per_address_per_hour),
+	I("registration", "per_domain_burst", "100", 1, 1000000,
+	    per_domain_burst),
+	I("registration", "per_domain_per_hour", "600", 1, 100000000,
+	    per_domain_per_hour),
+	S("registration", "domain_exempt", "gmail.com,googlemail.com,"
+	    "outlook.com,hotmail.com,live.com,msn.com,yahoo.com,icloud.com,"
+	    "me.com,proton.me,protonmail.com,online.no,live.no,hotmail.no",
+	    domain_exempt),
+	I("registration", "link_resends_per_hour", "3", 0, 100,
+	    link_resends_per_hour),
 	S("mail", "transport", "maildir", mail_transport),
 	P("mail", "maildir", SUMMIT_SOURCE_DIR "/var/maildir", maildir),
 	S("mail", "from_address", "toppmote@example.org", mail_from),
@@ -78,6 +94,9 @@ static const struct conf_key conf_keys[] = {
 	I("mail", "poll_seconds", "2", 1, 3600, mail_poll_seconds),
 	I("mail", "batch", "50", 1, 10000, mail_batch),
 	I("mail", "max_age_hours", "48", 1, 8760, mail_max_age_hours),
+	I("mail", "retry_base_seconds", "30", 1, 3600, mail_retry_base_seconds),
+	I("mail", "retry_max_seconds", "3600", 1, 86400,
+	    mail_retry_max_seconds),
 	B("mail", "worker_in_summitd", "true", mail_worker_in_summitd),
 	S("mail", "dkim_domain", "", dkim_domain),
 	S("mail", "dkim_selector", "", dkim_selector),
@@ -237,6 +256,14 @@ conf_check(struct conf *c, const char *where, GError **error)
 		    "go together: set all three or none", where);
 		return FALSE;
 	}
+	if (c->mail_retry_max_seconds < c->mail_retry_base_seconds) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mail] retry_max_seconds (%" G_GINT64_FORMAT ") is "
+		    "less than retry_base_seconds (%" G_GINT64_FORMAT ")",
+		    where, c->mail_retry_max_seconds,
+		    c->mail_retry_base_seconds);
+		return FALSE;
+	}
 	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [server] language: \"%s\" is neither nb nor en", where,
@@ -250,6 +277,15 @@ conf_check(struct conf *c, const char *where, GError **error)
 		    "http:// or https://", where, c->public_url);
 		return FALSE;
 	}
+	for (const char *d = c->domain_exempt; *d != '\0'; d++)
+		if (!g_ascii_islower(*d) && !g_ascii_isdigit(*d) &&
+		    strchr(".-,", *d) == NULL) {
+			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+			    "%s: [registration] domain_exempt: \"%s\" is not "
+			    "a comma-separated list of lower-case domains",
+			    where, c->domain_exempt);
+			return FALSE;
+		}
 	if (text_check_email(c->mail_from) != TEXT_OK) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [mail] from_address: \"%s\" is not an e-mail address",
@@ -321,6 +357,14 @@ conf_load(const char *path, GError **error)
 		}
 	}
 
+	if (c->hold_hours_old > 0) {
+		log_warnx("%s: [registration] hold_hours is deprecated: it is "
+		    "read as confirm_hours (places are claimed at "
+		    "confirmation now)", where);
+		if (!g_key_file_has_key(kf, "registration", "confirm_hours",
+		    NULL))
+			c->confirm_hours = c->hold_hours_old;
+	}
 	env = g_getenv("SUMMIT_DATABASE_URL");
 	if (env != NULL && *env != '\0') {
 		g_free(c->database_url);

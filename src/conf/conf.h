@@ -49,8 +49,15 @@ struct conf {
 	char	*database_url;
 	gint64	 pool_size;
 	/* [registration] */
-	gint64	 hold_hours;
+	gint64	 confirm_hours;	/* unconfirmed registrations live this long */
+	gint64	 hold_hours_old;	/* the old name of confirm_hours; 0: unset */
 	gint64	 expiry_interval_seconds;
+	gint64	 per_address_burst;
+	gint64	 per_address_per_hour;
+	gint64	 per_domain_burst;
+	gint64	 per_domain_per_hour;
+	char	*domain_exempt;	/* comma-separated: no per-domain limit */
+	gint64	 link_resends_per_hour;
 	/* [mail] */
 	char	*mail_transport;
 	char	*maildir;
@@ -66,6 +73,8 @@ struct conf {
 	gint64	 mail_poll_seconds;
 	gint64	 mail_batch;
 	gint64	 mail_max_age_hours;
+	gint64	 mail_retry_base_seconds;	/* first retry delay */
+	gint64	 mail_retry_max_seconds;	/* longest retry delay */
 	bool	 mail_worker_in_summitd;
 	char	*dkim_domain;
 	char	*dkim_selector;

@@ -40,11 +40,25 @@ DbPool *db_pool_new(const char *url, unsigned size, unsigned wait_ms);
 void db_pool_free(DbPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DbPool, db_pool_free)
 
-/* A connection for this thread, (re)connecting if needed; NULL + DB_ECONN. */
+/*
+ * A connection for this thread; NULL + DB_ECONN.  A pooled connection is
+ * checked first (no round trip: libpq's status and whether the idle
+ * socket has anything to read, which only a closing server sends) and
+ * replaced by a new one if its server went away.
+ */
 DbConn *db_acquire(DbPool *pool, GError **error);
+/*
+ * True if the work that just failed on conn may be run again from the
+ * start on a new connection: it failed with DB_ERETRY (serialization
+ * failure, deadlock), or with DB_ECONN before any COMMIT was sent, and no
+ * transaction is open.  Whoever retries must have nothing but the
+ * database to undo (see app_db_run).
+ */
+bool db_conn_retryable(const DbConn *conn);
 /* Gives conn back; a connection left inside a transaction is rolled back. */
 void db_release(DbPool *pool, DbConn *conn);
 
+/* BEGIN; a link found dead by it is replaced and BEGIN sent once more. */
 gboolean db_begin(DbConn *conn, GError **error);
 gboolean db_commit(DbConn *conn, GError **error);
 /* Rolls back if a transaction is open; never fails (a broken link is reset). */
@@ -64,7 +78,7 @@ JsonObject *db_event_current(DbConn *conn, GError **error);
  * venue, timezone, invitation_mode, mailbox): cheap. */
 JsonObject *db_event_head(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
- * invitation_mode, registration_open, has_places. */
+ * invitation_mode, registration_open. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);
 /* Sessions with their slot's times and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
@@ -75,19 +89,24 @@ struct db_participant_new {
 	gint64		 event_id;
 	const char	*name, *email, *organisation, *sector, *role, *needs;
 	const char	*language;
-	gint64		 hold_hours;
+	gint64		 confirm_hours;	/* deleted unless confirmed by then */
+	gint64		 resends_per_hour; /* re-sent links to a known e-mail */
+	const char	*link_nonce;	/* the mail's link (app_queue_mail) */
+	const char	*link_hash;
 };
 /*
- * Registers p in one statement: claims a free place if there is one
- * (never waiting on other registrations), inserts them pending with a
- * hold, or waitlisted, and stores the ranking (session_ids[0] is rank 1).
- * *placed says which.  DB_ECONFLICT if the e-mail is registered already;
- * DB_EINVALID if a ranked session is not an active one of the event (the
- * caller must roll back).
+ * Registers p in one statement, claiming no place: checks the sector and
+ * the ranked sessions (session_ids[0] is rank 1) against the event first,
+ * then stores a new e-mail as pending with its ranking and queues the
+ * "confirm" mail, or, for a known e-mail, queues "link_again" unless it
+ * had resends_per_hour links in the last hour.  *id is the new
+ * participant, 0 for a known e-mail.  DB_EINVALID with message "sector"
+ * or "sessions" when those are not the event's: nothing is stored, known
+ * e-mail or not.
  */
 gboolean db_participant_register(DbConn *conn,
     const struct db_participant_new *p, const gint64 *session_ids, size_t n,
-    gint64 *id, bool *placed, GError **error);
+    gint64 *id, GError **error);
 /* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
 JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
     const char *email, GError **error);
@@ -131,11 +150,28 @@ gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
     bool *got, GError **error);
 gboolean db_place_release(DbConn *conn, gint64 participant_id,
     GError **error);
+/* Like db_place_claim, but takes no free place while anyone of the event
+ * is on the waiting list (a place they hold already still counts). */
+gboolean db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
+    gint64 participant_id, bool *got, GError **error);
 /* The longest-waiting participant on the waitlist, locked; NULL with
  * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
 JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);
-/* Pending participants whose hold has passed, locked (at most limit). */
+/* Pending participants whose hold has passed and who hold a place (an
+ * organiser gave it), locked (at most limit). */
 JsonArray *db_holds_expired(DbConn *conn, unsigned limit, GError **error);
+/* Deletes up to limit unconfirmed registrations (pending, no place) past
+ * their time; *n says how many. */
+gboolean db_pending_delete(DbConn *conn, unsigned limit, unsigned *n,
+    GError **error);
+/* Records refused registration attempts: keys[i] of kinds[i] ("address" or
+ * "domain") refused counts[i] times; one statement, n > 0. */
+gboolean db_throttle_record(DbConn *conn, const char *const *kinds,
+    const char *const *keys, const gint64 *counts, size_t n, GError **error);
+/* Refusals of the last hours per kind and key, most first, at most limit
+ * rows: kind, key, refusals, last. */
+JsonArray *db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
+    GError **error);
 /* Events with free places and a waitlist (for the periodic fill). */
 JsonArray *db_events_to_fill(DbConn *conn, GError **error);
 

@@ -59,6 +59,10 @@ enum db_stmt {
 	STMT_OUTBOX_RESEND,
 	STMT_EVENT_FOR_REGISTER,
 	STMT_PARTICIPANT_REGISTER,
+	STMT_PENDING_DELETE,
+	STMT_THROTTLE_RECORD,
+	STMT_THROTTLE_RECENT,
+	STMT_PLACE_CLAIM_UNLESS_WAITING,
 	STMT__MAX
 };
 
@@ -68,6 +72,9 @@ struct db_conn {
 	GHashTable *named;	/* SQL text pointer -> statement name */
 	bool	 in_tx;
 	bool	 broken;
+	DbPool	*pool;		/* the pool it came from, for reconnecting */
+	int	 last_err;	/* enum db_err of the last failure since acquire */
+	bool	 commit_sent;	/* a COMMIT was sent since acquire */
 };
 
 extern const char *const db_stmt_sql[STMT__MAX];

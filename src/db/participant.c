@@ -5,16 +5,16 @@
 
 gboolean
 db_participant_register(DbConn *conn, const struct db_participant_new *pn,
-    const gint64 *session_ids, size_t n, gint64 *id, bool *placed,
-    GError **error)
+    const gint64 *session_ids, size_t n, gint64 *id, GError **error)
 {
-	char ev[24], hours[24];
+	char ev[24], hours[24], resends[24];
 	g_autoptr(GString) arr = g_string_new("{");
 	g_autoptr(JsonObject) row = NULL;
-	g_autoptr(GError) local = NULL;
-	const char *p[10] = { db_num(ev, pn->event_id), pn->name, pn->email,
+	const char *p[13] = { db_num(ev, pn->event_id), pn->name, pn->email,
 	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
-	    db_num(hours, pn->hold_hours), NULL };
+	    db_num(hours, pn->confirm_hours), NULL,
+	    db_num(resends, pn->resends_per_hour), pn->link_nonce,
+	    pn->link_hash };
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -22,22 +22,18 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 		    session_ids[i]);
 	g_string_append_c(arr, '}');
 	p[9] = arr->str;
-	row = db_exec_one(conn, STMT_PARTICIPANT_REGISTER, 10, p, &local);
-	if (row == NULL) {
-		if (g_error_matches(local, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
-			    "e-mail already registered");
-		else
-			g_propagate_error(error, g_steal_pointer(&local));
+	row = db_exec_one(conn, STMT_PARTICIPANT_REGISTER, 13, p, error);
+	if (row == NULL)
+		return FALSE;
+	if (!json_object_get_boolean_member(row, "sector_ok")) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sector");
 		return FALSE;
 	}
-	if ((size_t)db_int(row, "ranked") != n) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID,
-		    "a ranked session is not in this event");
+	if (!json_object_get_boolean_member(row, "sessions_ok")) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sessions");
 		return FALSE;
 	}
-	*id = db_int(row, "id");
-	*placed = db_int(row, "placed") > 0;
+	*id = json_object_get_null_member(row, "id") ? 0 : db_int(row, "id");
 	return TRUE;
 }
 
@@ -200,6 +196,21 @@ db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
 }
 
 gboolean
+db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
+    gint64 participant_id, bool *got, GError **error)
+{
+	char ev[24], id[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
+	g_autoptr(JsonArray) rows = db_exec(conn,
+	    STMT_PLACE_CLAIM_UNLESS_WAITING, 2, p, error);
+
+	if (rows == NULL)
+		return FALSE;
+	*got = json_array_get_length(rows) > 0;
+	return TRUE;
+}
+
+gboolean
 db_place_release(DbConn *conn, gint64 participant_id, GError **error)
 {
 	char id[24];
@@ -224,4 +235,69 @@ db_holds_expired(DbConn *conn, unsigned limit, GError **error)
 	const char *p[1] = { db_num(lim, limit) };
 
 	return db_exec(conn, STMT_HOLDS_EXPIRED, 1, p, error);
+}
+
+gboolean
+db_pending_delete(DbConn *conn, unsigned limit, unsigned *n, GError **error)
+{
+	char lim[24];
+	const char *p[1] = { db_num(lim, limit) };
+	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PENDING_DELETE, 1, p,
+	    error);
+
+	if (rows == NULL)
+		return FALSE;
+	*n = json_array_get_length(rows);
+	return TRUE;
+}
+
+/* A PostgreSQL array literal of quoted text elements (transfer full). */
+static char *
+db_text_array(const char *const *v, size_t n)
+{
+	GString *s = g_string_new("{");
+	size_t i;
+	const char *c;
+
+	for (i = 0; i < n; i++) {
+		g_string_append(s, i ? ",\"" : "\"");
+		for (c = v[i]; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				g_string_append_c(s, '\\');
+			g_string_append_c(s, *c);
+		}
+		g_string_append_c(s, '"');
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}
+
+gboolean
+db_throttle_record(DbConn *conn, const char *const *kinds,
+    const char *const *keys, const gint64 *counts, size_t n, GError **error)
+{
+	g_autofree char *k = db_text_array(kinds, n);
+	g_autofree char *y = db_text_array(keys, n);
+	g_autoptr(GString) c = g_string_new("{");
+	const char *p[3];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(c, "%s%" G_GINT64_FORMAT, i ? "," : "",
+		    counts[i]);
+	g_string_append_c(c, '}');
+	p[0] = k;
+	p[1] = y;
+	p[2] = c->str;
+	return db_exec_noresult(conn, STMT_THROTTLE_RECORD, 3, p, error);
+}
+
+JsonArray *
+db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
+    GError **error)
+{
+	char h[24], lim[24];
+	const char *p[2] = { db_num(h, hours), db_num(lim, limit) };
+
+	return db_exec(conn, STMT_THROTTLE_RECENT, 2, p, error);
 }

@@ -1,15 +1,27 @@
 /*
  * pool.c -- a fixed-size pool of libpq connections and the statement runner.
  *
- * Connections open lazily and are re-opened when libpq reports the link
- * broken, so a database restart costs the requests that were in flight
- * (they get DB_ECONN, and the web layer a 503) and nothing after.  Threads
- * wait on a condition variable for a free connection, bounded in time, so a
- * stuck database cannot pile up every server thread forever.
+ * Connections open lazily.  An idle connection whose server went away (a
+ * restart, a crash, pg_terminate_backend) does not know it until it is
+ * used, so every acquire checks first: libpq's status, then a zero-timeout
+ * poll() on the socket.  An idle connection has nothing to read; if the
+ * socket is readable the server has said goodbye (a FATAL "terminating
+ * connection" message, then EOF), and PQconsumeInput turns that into a bad
+ * status.  A dead one is replaced before anyone uses it, so a database
+ * restart costs only the requests that were in flight, and those are
+ * retried once by whoever runs the unit (app_db_run; docs/faults.md).  A
+ * BEGIN that finds the link dead is sent again on a new link, since
+ * nothing was open on the old one.
+ *
+ * Threads wait on a condition variable for a free connection, bounded in
+ * time, so a stuck database cannot pile up every server thread forever.
  */
 #include "db/internal.h"
 #include "base/base.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
 GQuark
@@ -71,6 +83,65 @@ db_pool_free(DbPool *pool)
 	g_free(pool);
 }
 
+/*
+ * Notices and warnings go to stderr as libpq's default does; a FATAL that
+ * arrives while the connection is idle (the server shutting down or
+ * terminating us) marks the connection broken, even before its EOF.
+ */
+static void
+db_notice(void *arg, const PGresult *res)
+{
+	DbConn *conn = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	if (sev != NULL && (strcmp(sev, "FATAL") == 0 ||
+	    strcmp(sev, "PANIC") == 0)) {
+		g_autofree char *why = text_one_line(PQresultErrorMessage(res));
+
+		conn->broken = true;
+		log_warnx("database connection closed by the server: %s", why);
+		return;
+	}
+	fputs(PQresultErrorMessage(res), stderr);
+}
+
+/*
+ * True if conn's link is usable as far as we can tell without a round
+ * trip.  An idle link has nothing to read; anything readable is consumed
+ * (a notice, or the server's goodbye and EOF, which makes the status
+ * bad).  A few rounds at most: data still coming after that is not an
+ * idle link's, and a new link is cheaper than guessing.
+ */
+static bool
+db_conn_alive(DbConn *conn)
+{
+	int round;
+
+	if (conn->pg == NULL || conn->broken ||
+	    PQstatus(conn->pg) != CONNECTION_OK ||
+	    PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
+		return false;
+	for (round = 0; round < 4; round++) {
+		struct pollfd pfd = { .fd = PQsocket(conn->pg),
+		    .events = POLLIN };
+		int n;
+
+		if (pfd.fd < 0)
+			return false;
+		do
+			n = poll(&pfd, 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n == 0)
+			return true;
+		if (n < 0 || (pfd.revents & POLLNVAL))
+			return false;
+		if (!PQconsumeInput(conn->pg) || conn->broken ||
+		    PQstatus(conn->pg) != CONNECTION_OK)
+			return false;
+	}
+	return false;
+}
+
 /* Opens or re-opens conn's link; false with DB_ECONN if the server is away. */
 static gboolean
 db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
@@ -97,6 +168,7 @@ db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
 		conn->broken = true;
 		return FALSE;
 	}
+	PQsetNoticeReceiver(conn->pg, db_notice, conn);
 	/* Generic plans cached while tables are nearly empty (at the opening
 	 * of registration) would keep scanning them whole, the foreign-key
 	 * checks' plans included: plan each execution for its values. */
@@ -136,14 +208,30 @@ db_acquire(DbPool *pool, GError **error)
 	}
 	lock_release(&pool->lock);
 
-	if (conn->pg == NULL || conn->broken ||
-	    PQstatus(conn->pg) != CONNECTION_OK) {
+	conn->last_err = DB_OK;
+	conn->commit_sent = false;
+	if (!db_conn_alive(conn)) {
+		if (conn->pg != NULL)
+			log_info("database connection found dead; "
+			    "opening a new one");
 		if (!db_conn_connect(pool, conn, error)) {
 			db_release(pool, conn);
 			return NULL;
 		}
 	}
+	conn->pool = pool;
 	return conn;
+}
+
+bool
+db_conn_retryable(const DbConn *conn)
+{
+	if (conn == NULL || conn->in_tx)
+		return false;
+	if (conn->last_err == DB_ERETRY)
+		return true;
+	/* A COMMIT whose answer was lost may have happened. */
+	return conn->last_err == DB_ECONN && !conn->commit_sent;
 }
 
 void
@@ -191,6 +279,7 @@ db_set_error(DbConn *conn, const PGresult *res, const char *what,
 		code = DB_ECONN;
 	if (code == DB_ECONN)
 		conn->broken = true;
+	conn->last_err = code;
 	if (code == DB_EINTERNAL || code == DB_ECONN)
 		log_warnx("database: %s failed (SQLSTATE %s): %s", what,
 		    state ? state : "none", msg);
@@ -402,8 +491,22 @@ db_exec_one(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 gboolean
 db_begin(DbConn *conn, GError **error)
 {
-	if (!db_exec_simple(conn, "BEGIN", error))
-		return FALSE;
+	g_autoptr(GError) first = NULL;
+
+	if (!db_exec_simple(conn, "BEGIN", &first)) {
+		/* Nothing was open on a link that died before BEGIN: a new
+		 * one can take it, once. */
+		if (conn->in_tx || conn->pool == NULL ||
+		    !g_error_matches(first, SUMMIT_DB_ERROR, DB_ECONN)) {
+			g_propagate_error(error, g_steal_pointer(&first));
+			return FALSE;
+		}
+		log_info("database link lost before BEGIN; reconnecting");
+		if (!db_conn_connect(conn->pool, conn, error) ||
+		    !db_exec_simple(conn, "BEGIN", error))
+			return FALSE;
+		conn->last_err = DB_OK;
+	}
 	conn->in_tx = true;
 	return TRUE;
 }
@@ -412,6 +515,7 @@ gboolean
 db_commit(DbConn *conn, GError **error)
 {
 	conn->in_tx = false;
+	conn->commit_sent = true;
 	return db_exec_simple(conn, "COMMIT", error);
 }
 

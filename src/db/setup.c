@@ -154,9 +154,11 @@ static const char *const SQL_CODE_CONSUME =
     " AND event_id = $2 AND used < max_uses"
     " AND (email IS NULL OR lower(email) = lower($3))"
     " RETURNING id, coalesce(sector, '') AS sector";
+/* The same conditions as SQL_CODE_CONSUME, uses left included, so a
+ * known e-mail is answered as an unknown one (docs/registration-limits.md). */
 static const char *const SQL_CODE_CHECK =
     "SELECT id, coalesce(sector, '') AS sector FROM invitation_code"
-    " WHERE code = upper($1) AND event_id = $2"
+    " WHERE code = upper($1) AND event_id = $2 AND used < max_uses"
     " AND (email IS NULL OR lower(email) = lower($3))";
 static const char *const SQL_PARTICIPANT_SET_CODE =
     "UPDATE participant SET invitation_code_id = $2 WHERE id = $1";

@@ -36,10 +36,12 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
 	    " to_char(sl.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
 	    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+	    /* Confirmed people only: unconfirmed registrations cannot
+	     * make a session look popular. */
 	    " (SELECT count(*) FROM preference pr JOIN participant pa"
 	    "   ON pa.id = pr.participant_id"
 	    "   WHERE pr.session_id = s.id AND pr.rank = 1"
-	    "   AND pa.status IN ('pending', 'confirmed', 'waitlisted'))"
+	    "   AND pa.status IN ('confirmed', 'waitlisted'))"
 	    "   AS first_choices"
 	    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
 	    " JOIN event e ON e.id = s.event_id"
@@ -85,14 +87,14 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " AND s.status = 'active' RETURNING session_id",
 	[STMT_EVENT_FOR_REGISTER] =
 	    "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
-	    " AND now() < e.registration_closes) AS registration_open,"
-	    " EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
-	    "   AND p.participant_id IS NULL) AS has_places"
+	    " AND now() < e.registration_closes) AS registration_open"
 	    " FROM event e ORDER BY e.id DESC LIMIT 1",
 	[STMT_PARTICIPANT_SET_STATUS] =
 	    "UPDATE participant SET status = $2,"
 	    " hold_until = CASE WHEN $2 = 'pending'"
 	    "   THEN now() + make_interval(hours => $3::int) END,"
+	    " waitlisted_at = CASE WHEN $2 <> 'waitlisted' THEN NULL"
+	    "   WHEN status = 'waitlisted' THEN waitlisted_at ELSE now() END,"
 	    " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now()"
 	    "   ELSE cancelled_at END,"
 	    " updated_at = now() WHERE id = $1 RETURNING id",
@@ -103,13 +105,32 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	[STMT_TOKEN_INSERT] =
 	    "INSERT INTO participant_token (hash, participant_id, purpose)"
 	    " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING",
+	/* A place for the participant: the one they hold already, else a
+	 * free one taken without waiting on other claims. */
 	[STMT_PLACE_CLAIM] =
-	    "UPDATE place p SET participant_id = $2 FROM ("
+	    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
+	    " c AS (UPDATE place p SET participant_id = $2 FROM ("
 	    " SELECT event_id, place_no FROM place"
 	    " WHERE event_id = $1 AND participant_id IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM h)"
 	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
 	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
-	    " RETURNING p.place_no",
+	    " RETURNING p.place_no)"
+	    " SELECT place_no FROM h UNION ALL SELECT place_no FROM c",
+	/* The same for someone confirming: no free place is taken while
+	 * people wait (a place freed meanwhile is theirs, app_promote). */
+	[STMT_PLACE_CLAIM_UNLESS_WAITING] =
+	    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
+	    " c AS (UPDATE place p SET participant_id = $2 FROM ("
+	    " SELECT event_id, place_no FROM place"
+	    " WHERE event_id = $1 AND participant_id IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM h)"
+	    " AND NOT EXISTS (SELECT 1 FROM participant w WHERE w.event_id = $1"
+	    "  AND w.status = 'waitlisted')"
+	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
+	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
+	    " RETURNING p.place_no)"
+	    " SELECT place_no FROM h UNION ALL SELECT place_no FROM c",
 	[STMT_PLACE_RELEASE] =
 	    "UPDATE place SET participant_id = NULL WHERE participant_id = $1"
 	    " RETURNING place_no",
@@ -117,10 +138,12 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    "SELECT id, name, email, language,"
 	    " email_confirmed_at IS NOT NULL AS email_confirmed"
 	    " FROM participant WHERE event_id = $1 AND status = 'waitlisted'"
-	    " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+	    " ORDER BY waitlisted_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
 	[STMT_HOLDS_EXPIRED] =
 	    "SELECT id, event_id, name, email, language FROM participant"
 	    " WHERE status = 'pending' AND hold_until < now()"
+	    " AND EXISTS (SELECT 1 FROM place pl"
+	    "  WHERE pl.participant_id = participant.id)"
 	    " ORDER BY hold_until LIMIT $1 FOR UPDATE SKIP LOCKED",
 	[STMT_EVENTS_TO_FILL] =
 	    "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"
@@ -137,33 +160,79 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload, link_nonce)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id",
-	/* A whole registration in one statement: claim a free place without
-	 * waiting on other claims, insert the participant as pending (with a
-	 * hold) or waitlisted, give them the place, store the ranking.  No
-	 * row back means the e-mail is registered already. */
+	/*
+	 * A whole registration in one statement, and no place in it: a place
+	 * is claimed at confirmation.  The sector and the ranked sessions are
+	 * checked before anything else, so a known e-mail gets the same answer
+	 * as an unknown one.  A new e-mail is stored pending (deleted unless
+	 * confirmed by hold_until) with its ranking; a known one has its
+	 * re-sent links counted in its own row (at most $11 an hour).  The
+	 * confirmation or re-sent link goes to the outbox, its link's hash to
+	 * participant_token.  id is NULL for a known e-mail.
+	 */
 	[STMT_PARTICIPANT_REGISTER] =
-	    "WITH f AS (SELECT event_id, place_no FROM place"
-	    "  WHERE event_id = $1 AND participant_id IS NULL"
-	    "  ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED),"
+	    "WITH v AS (SELECT EXISTS (SELECT 1 FROM sector"
+	    "  WHERE event_id = $1 AND code = $5) AS sector_ok,"
+	    "  (SELECT count(*) FROM session WHERE event_id = $1"
+	    "  AND status = 'active' AND id = ANY ($10::bigint[]))"
+	    "  = cardinality($10::bigint[]) AS sessions_ok),"
 	    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
 	    "  sector, role, needs, language, status, hold_until, consent_at)"
-	    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
-	    "  CASE WHEN EXISTS (SELECT 1 FROM f) THEN 'pending'"
-	    "   ELSE 'waitlisted' END,"
-	    "  CASE WHEN EXISTS (SELECT 1 FROM f)"
-	    "   THEN now() + make_interval(hours => $9::int) END, now()"
-	    "  ON CONFLICT DO NOTHING RETURNING id, status),"
-	    " pl AS (UPDATE place SET participant_id = p.id FROM p, f"
-	    "  WHERE place.event_id = f.event_id AND place.place_no = f.place_no"
-	    "  RETURNING place.place_no),"
+	    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
+	    "  now() + make_interval(hours => $9::int), now() FROM v"
+	    "  WHERE v.sector_ok AND v.sessions_ok"
+	    "  ON CONFLICT DO NOTHING RETURNING id, email, language),"
 	    " pr AS (INSERT INTO preference (event_id, participant_id,"
-	    "  session_id, rank) SELECT $1, p.id, s.id, u.rank FROM p"
+	    "  session_id, rank) SELECT $1, p.id, u.session_id, u.rank FROM p"
 	    "  CROSS JOIN unnest($10::bigint[]) WITH ORDINALITY"
-	    "   AS u(session_id, rank)"
-	    "  JOIN session s ON s.id = u.session_id AND s.event_id = $1"
-	    "  AND s.status = 'active' RETURNING 1)"
-	    " SELECT p.id, p.status, (SELECT count(*) FROM pr) AS ranked,"
-	    " (SELECT count(*) FROM pl) AS placed FROM p",
+	    "   AS u(session_id, rank) RETURNING 1),"
+	    " k AS (UPDATE participant x SET"
+	    "  link_sends = CASE WHEN x.link_window_at > now() - interval '1 hour'"
+	    "   THEN x.link_sends + 1 ELSE 1 END,"
+	    "  link_window_at = CASE WHEN x.link_window_at >"
+	    "   now() - interval '1 hour' THEN x.link_window_at ELSE now() END"
+	    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND x.event_id = $1"
+	    "  AND lower(x.email) = lower($3) AND NOT EXISTS (SELECT 1 FROM p)"
+	    "  RETURNING x.id, x.email, x.language,"
+	    "  x.link_sends <= $11::int AS allowed),"
+	    " o AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+	    "  recipient_name, language, payload, link_nonce)"
+	    "  SELECT $1::bigint, id, 'confirm', email, '', language,"
+	    "  '{}'::jsonb, $12::text FROM p"
+	    "  UNION ALL SELECT $1::bigint, id, 'link_again', email, '', language,"
+	    "  '{}'::jsonb, $12::text FROM k WHERE allowed"
+	    "  RETURNING participant_id),"
+	    " t AS (INSERT INTO participant_token (hash, participant_id, purpose)"
+	    "  SELECT $13::text, participant_id, 'manage' FROM o"
+	    "  ON CONFLICT (hash) DO NOTHING)"
+	    " SELECT v.sector_ok, v.sessions_ok, (SELECT id FROM p) AS id,"
+	    " (SELECT count(*) FROM pr) AS ranked,"
+	    " (SELECT count(*) FROM o) AS mailed FROM v",
+	/* Unconfirmed registrations past their time (pending without a
+	 * place: a place comes only with confirmation or an organiser):
+	 * deleted, with their ranking and tokens, so the address can
+	 * register again. */
+	[STMT_PENDING_DELETE] =
+	    "DELETE FROM participant WHERE id IN (SELECT x.id FROM participant x"
+	    " WHERE x.status = 'pending' AND x.hold_until < now()"
+	    " AND NOT EXISTS (SELECT 1 FROM place pl"
+	    "  WHERE pl.participant_id = x.id)"
+	    " ORDER BY x.hold_until LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id",
+	/* One flush of the refusal counters: key and count arrays of one
+	 * kind each; rows older than 14 days go in the same statement. */
+	[STMT_THROTTLE_RECORD] =
+	    "WITH old AS (DELETE FROM registration_throttle"
+	    " WHERE at < now() - interval '14 days')"
+	    " INSERT INTO registration_throttle (kind, key, refusals)"
+	    " SELECT k, key, n FROM unnest($1::text[], $2::text[], $3::int[])"
+	    " AS u(k, key, n)",
+	/* Refusals of the last $1 hours, per kind and key, most first. */
+	[STMT_THROTTLE_RECENT] =
+	    "SELECT kind, key, sum(refusals)::bigint AS refusals,"
+	    " to_char(max(at), 'YYYY-MM-DD HH24:MI') AS last"
+	    " FROM registration_throttle"
+	    " WHERE at > now() - make_interval(hours => $1::int)"
+	    " GROUP BY kind, key ORDER BY refusals DESC, kind, key LIMIT $2",
 	[STMT_OUTBOX_CLAIM] =
 	    "SELECT id, event_id, participant_id, kind, recipient,"
 	    " recipient_name, language, payload::text AS payload, link_nonce,"

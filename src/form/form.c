@@ -251,6 +251,8 @@ check_field(const struct form_field *f, const char *s, struct form_value *v)
 		return field_err(text_check_block(s, max));
 	case FORM_LINE:
 		return field_err(text_check_line(s, max));
+	case FORM_NAME:
+		return field_err(text_check_name(s, max));
 	case FORM_EMAIL:
 		if ((te = text_check_line(s, max)) != TEXT_OK)
 			return field_err(te);
@@ -344,4 +346,46 @@ form_field_strerror(enum form_field_err err)
 	if ((unsigned)err >= FORM_FIELD__MAX)
 		return "is not valid";
 	return msgs[err];
+}
+
+const char *
+form_accept_language(const char *header)
+{
+	g_auto(GStrv) parts = NULL;
+	double best_q = -1;
+	const char *best = NULL;
+	char **p;
+
+	if (header == NULL || strlen(header) >= FORM_MAX_ACCEPT_LANGUAGE)
+		return NULL;
+	parts = g_strsplit(header, ",", 16);
+	for (p = parts; *p != NULL; p++) {
+		g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
+		const char *tag;
+		double qv = 1.0;
+		const char *lang = NULL;
+
+		/* An empty entry ("en,,nb", a lone ",") splits into no
+		 * strings at all: kv[0] is NULL and kv[1] lies beyond. */
+		if (kv[0] == NULL)
+			continue;
+		tag = g_strstrip(kv[0]);
+		if (kv[1] != NULL) {
+			const char *qs = strstr(kv[1], "q=");
+
+			if (qs != NULL)
+				qv = g_ascii_strtod(qs + 2, NULL);
+		}
+		if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
+		    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
+		    g_ascii_strncasecmp(tag, "nn", 2) == 0)
+			lang = "nb";
+		else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
+			lang = "en";
+		if (lang != NULL && qv > best_q) {
+			best_q = qv;
+			best = lang;
+		}
+	}
+	return best;
 }

@@ -83,6 +83,18 @@ char *form_canonical_path(const char *raw, GError **error);
  */
 bool form_path_is_local(const char *path);
 
+/* Longest Accept-Language value looked at, in bytes. */
+#define FORM_MAX_ACCEPT_LANGUAGE 512
+
+/*
+ * The language an Accept-Language header value (RFC 9110 12.5.4) asks for,
+ * of the two Summit has: "nb" (for nb, no or nn) or "en", whichever comes
+ * with the highest q; the first wins a tie.  NULL when the value is NULL,
+ * FORM_MAX_ACCEPT_LANGUAGE bytes or longer, or names neither.  Only the
+ * first 16 comma-separated entries count.
+ */
+const char *form_accept_language(const char *header);
+
 /* Field specs. */
 
 enum form_kind {
@@ -90,7 +102,8 @@ enum form_kind {
 	FORM_BLOCK, /* several lines: text_check_block */
 	FORM_EMAIL, /* an address: text_check_email */
 	FORM_INT,   /* decimal integer in [min, max] */
-	FORM_BOOL   /* a checkbox: present means true */
+	FORM_BOOL,  /* a checkbox: present means true */
+	FORM_NAME   /* a person's name, organisation, role: text_check_name */
 };
 
 struct form_field {

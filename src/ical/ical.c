@@ -112,24 +112,47 @@ append_time(GString *out, const char *name, GDateTime *t, const char *tzid,
 	g_string_append_printf(out, "%s;TZID=%s:%s\r\n", name, tzid, s);
 }
 
+/*
+ * name:value as escaped TEXT.  A value that is empty or blank once control
+ * characters are dropped leaves the property out: RFC 5545 allows
+ * "DESCRIPTION:", but libical trims spaces and then reads an empty value
+ * as an error (found by fuzz_ical), and every property written this way
+ * is optional.
+ */
 static void
 append_text(GString *out, const char *name, const char *value)
 {
+	g_autofree char *escaped = NULL;
+
 	if (value == NULL)
 		return;
-	g_string_append_printf(out, "%s:", name);
-	ical_text_append_escaped(out, value);
-	g_string_append(out, "\r\n");
+	escaped = ical_escape_text(value);
+	if (escaped[strspn(escaped, " ")] == '\0')
+		return;
+	g_string_append_printf(out, "%s:%s\r\n", name, escaped);
 }
 
-/* ;CN="name", always quoted, when the name has anything left after cleaning. */
+/*
+ * ;CN="name", always quoted, when the name has anything left after
+ * cleaning.  A caret is written "^^" (RFC 6868): libical and other readers
+ * decode ^n, ^' and ^^ in parameter values, so a name holding "^n" would
+ * come back with a line break (found by fuzz_ical).
+ */
 static void
 append_cn(GString *out, const char *name)
 {
 	g_autofree char *clean = ical_text_param_clean(name);
+	const char *p;
 
-	if (*clean != '\0')
-		g_string_append_printf(out, ";CN=\"%s\"", clean);
+	if (*clean == '\0')
+		return;
+	g_string_append(out, ";CN=\"");
+	for (p = clean; *p != '\0'; p++) {
+		if (*p == '^')
+			g_string_append_c(out, '^');
+		g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '"');
 }
 
 static void

@@ -60,7 +60,8 @@ enum ical_method {
 /*
  * One iTIP message (RFC 5546) for one attendee: METHOD:REQUEST or CANCEL in
  * the VCALENDAR, one VEVENT with UID, DTSTAMP (dtstamp in UTC), SEQUENCE,
- * DTSTART/DTEND;TZID=tzid, SUMMARY, DESCRIPTION/LOCATION/URL when set,
+ * DTSTART/DTEND;TZID=tzid, SUMMARY, DESCRIPTION/LOCATION/URL when set
+ * (a text that is blank once control characters are dropped is left out),
  * STATUS:CONFIRMED (REQUEST) or STATUS:CANCELLED (CANCEL),
  * ORGANIZER;CN="...":mailto: and exactly one
  * ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;
@@ -73,7 +74,7 @@ enum ical_method {
  * for an event marked cancelled: RFC 5546 3.2.2 allows only TENTATIVE or
  * CONFIRMED there, so a cancelled session goes out as CANCEL) or ICAL_ETZ.
  * Control characters in user text are dropped, TEXT values are escaped and
- * a DQUOTE in a name is dropped.
+ * a DQUOTE or backslash in a name is dropped.
  */
 char *ical_itip(enum ical_method method, const struct ical_event *ev,
                 const char *tzid, const struct ical_party *organizer,

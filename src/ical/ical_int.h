@@ -13,8 +13,10 @@
 /* Appends ical_escape_text(s) to out. */
 void ical_text_append_escaped(GString *out, const char *s);
 /*
- * s made fit to be a quoted parameter value: DQUOTE and controls dropped,
- * newline and tab as spaces, trimmed (transfer full).
+ * s made fit to be a quoted parameter value: DQUOTE, backslash and
+ * controls dropped, newline and tab as spaces, trimmed (transfer full).
+ * Parameter values have no escapes, but libical reads \" as one and then
+ * loses the whole value (found by fuzz_ical), so backslashes go too.
  */
 char *ical_text_param_clean(const char *s);
 /* True for a UID CALENDAR.md A7 allows: printable ASCII, no , ; \ " space. */

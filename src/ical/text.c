@@ -103,7 +103,7 @@ ical_text_param_clean(const char *s)
 		c = g_utf8_get_char(p);
 		if (c == '\n' || c == '\t')
 			g_string_append_c(out, ' ');
-		else if (c != '"' && !is_control(c))
+		else if (c != '"' && c != '\\' && !is_control(c))
 			g_string_append_len(out, p, next_char(p) - p);
 	}
 	return g_strstrip(g_string_free(out, FALSE));
@@ -138,15 +138,21 @@ ical_text_uri_ok(const char *uri)
 	return strchr(uri, ':') != NULL;
 }
 
-/* Octets in the unit at s (at most left): a character, or \ and the next. */
+/*
+ * Octets in the unit at s (at most left): a character, or \ and the
+ * character after it.  Only that one: a unit that took the next unit
+ * whole would swallow a run of escaped backslashes into one unfoldable
+ * line, recursing once per backslash (found by fuzz_ical).
+ */
 static size_t
 unit_len(const char *s, size_t left)
 {
 	size_t n;
 
 	if (s[0] == '\\' && left > 1)
-		return 1 + unit_len(s + 1, left - 1);
-	n = (size_t)g_utf8_skip[(guchar)s[0]];
+		n = 1 + (size_t)g_utf8_skip[(guchar)s[1]];
+	else
+		n = (size_t)g_utf8_skip[(guchar)s[0]];
 	return n < left ? n : left;
 }
 

@@ -55,7 +55,10 @@ csv_line(struct csv *c)
 	if (nl == NULL)
 		nl = c->end;
 	*nl = '\0';
-	c->pos = nl + 1;
+	/* Never past the end: a last line without '\n' would leave pos one
+	 * beyond it, and end - pos (read as a size) huge (found by
+	 * fuzz_instance: a header-only preferences.csv reserved 32 GB). */
+	c->pos = nl < c->end ? nl + 1 : c->end;
 	c->line++;
 	len = (size_t)(nl - s);
 	if (len > 0 && s[len - 1] == '\r')

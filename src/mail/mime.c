@@ -59,26 +59,86 @@ utf8_next(const char *p)
 	return p + g_utf8_skip[*(const guchar *)p];
 }
 
-/* Encoded words of at most 68 octets, never splitting a character. */
+/* Appends len octets at s as the encoded text of a "Q" word (RFC 2047
+ * 4.2, with only letters and digits literal, as a phrase allows). */
+static void
+append_q(GString *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		guchar c = (guchar)s[i];
+
+		if (g_ascii_isalnum(c))
+			g_string_append_c(out, (char)c);
+		else if (c == ' ')
+			g_string_append_c(out, '_');
+		else
+			g_string_append_printf(out, "=%02X", c);
+	}
+}
+
+/* Octets of the Q encoding of len octets at s. */
+static size_t
+q_len(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += g_ascii_isalnum(s[i]) || s[i] == ' ' ? 1 : 3;
+	return n;
+}
+
+/*
+ * Encoded words of at most 68 octets, never splitting a character.  Bytes
+ * that are not UTF-8 become U+FFFD first: the words say UTF-8, and a stray
+ * lead byte at the end would make utf8_next step over the NUL (found by
+ * fuzz_mime).
+ *
+ * Every "B" word but the last holds a multiple of 3 octets, so only the
+ * last has base64 padding: GMime (Evolution, Geary) decodes adjacent B
+ * words of one charset as one base64 stream, and padding in the middle
+ * loses the rest of the name (found by fuzz_mime).  Where no character
+ * boundary allows that (one short character followed only by 3-octet
+ * ones), that word is written as "Q", which has no padding.
+ */
 static char *
 encode_words(const char *clean)
 {
 	GString *out = g_string_new(NULL);
-	const char *p = clean;
+	g_autofree char *valid = g_utf8_make_valid(clean, -1);
+	const char *p = valid;
 
 	while (*p != '\0') {
-		const char *start = p;
+		const char *start = p, *cut = NULL;
 		g_autofree char *b64 = NULL;
 
 		while (*p != '\0' &&
-		    (size_t)(utf8_next(p) - start) <= WORD_RAW_OCTETS)
+		    (size_t)(utf8_next(p) - start) <= WORD_RAW_OCTETS) {
 			p = utf8_next(p);
+			if ((p - start) % 3 == 0)
+				cut = p;
+		}
 		if (p == start)
 			p = utf8_next(p);
-		b64 = g_base64_encode((const guchar *)start, (gsize)(p - start));
+		if (*p != '\0' && cut != NULL)
+			p = cut;
 		if (out->len > 0)
 			g_string_append(out, "\r\n ");
-		g_string_append_printf(out, "=?UTF-8?B?%s?=", b64);
+		if (*p == '\0' || (p - start) % 3 == 0) {
+			b64 = g_base64_encode((const guchar *)start,
+			    (gsize)(p - start));
+			g_string_append_printf(out, "=?UTF-8?B?%s?=", b64);
+			continue;
+		}
+		/* 56 octets of Q text make a word of 68, like B's. */
+		for (p = utf8_next(start); *p != '\0' &&
+		    q_len(start, (size_t)(utf8_next(p) - start)) <= 56;
+		    p = utf8_next(p))
+			;
+		g_string_append(out, "=?UTF-8?Q?");
+		append_q(out, start, (size_t)(p - start));
+		g_string_append(out, "?=");
 	}
 	return g_string_free(out, FALSE);
 }
@@ -221,16 +281,27 @@ calendar_method_of(const char *cal)
 	return NULL;
 }
 
-/* A MIME token from the method name: letters and '-', upper case. */
+/*
+ * A MIME token from the method name: letters and '-', upper case, and
+ * only one of RFC 5546's methods; anything else gives "" (no method=
+ * parameter), so the Content-Type line stays short (found by fuzz_mime).
+ */
 static char *
 method_token(const char *s)
 {
+	static const char *const methods[] = { "PUBLISH", "REQUEST", "REPLY",
+		"ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER" };
 	GString *out = g_string_new(NULL);
+	size_t i;
 
 	for (; s != NULL && *s != '\0'; s++)
 		if (g_ascii_isalpha(*s) || *s == '-')
 			g_string_append_c(out, g_ascii_toupper(*s));
-	return g_string_free(out, FALSE);
+	for (i = 0; i < G_N_ELEMENTS(methods); i++)
+		if (strcmp(out->str, methods[i]) == 0)
+			return g_string_free(out, FALSE);
+	g_string_free(out, TRUE);
+	return g_strdup("");
 }
 
 static void

@@ -28,6 +28,10 @@ struct web {
 	gint64			 event_page_at[2];
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits	*limits;
+	/* Registration rate limits (throttle.c). */
+	struct limit		*reg_by_address;
+	struct limit		*reg_by_domain;
+	char			**domain_exempt;
 };
 
 /* One request object per request, freed when libmicrohttpd completes it. */
@@ -76,6 +80,7 @@ extern const struct web_route console_registrations_routes[];
 extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
+extern const struct web_route console_throttle_routes[];
 
 /* server.c */
 int web_lang_index(const char *lang);
@@ -140,6 +145,14 @@ void web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len);
 unsigned web_strict_check(struct web *web, struct MHD_Connection *conn,
     const char *method, const char *version, const char **why,
     bool *chunked);
+/* throttle.c: the registration rate limits. */
+void web_throttle_init(struct web *web);
+void web_throttle_free(struct web *web);
+/* True if the client address may register once more; else answers 429
+ * with Retry-After and returns false. */
+bool web_throttle_address(struct web_req *req);
+/* The same for the domain of email (exempt domains always may). */
+bool web_throttle_domain(struct web_req *req, const char *email);
 
 /* pages.c */
 void page_event(struct web_req *req, const char *arg);
@@ -150,6 +163,7 @@ void page_privacy(struct web_req *req, const char *arg);
 void page_health(struct web_req *req, const char *arg);
 /* me.c */
 void page_confirm(struct web_req *req, const char *arg);
+void page_confirm_post(struct web_req *req, const char *arg);
 void page_me(struct web_req *req, const char *arg);
 void page_me_preferences(struct web_req *req, const char *arg);
 void page_me_cancel(struct web_req *req, const char *arg);

@@ -10,17 +10,54 @@
 
 #include <string.h>
 
+/*
+ * GET (and HEAD) /confirm/TOKEN: only shows the registration and a
+ * "Confirm" button, a form that POSTs back here -- a link-prefetching mail
+ * scanner that opens the link confirms nothing.  200, 404, 503.
+ */
 void
 page_confirm(struct web_req *req, const char *token)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *p;
+	const char *st;
+
+	p = app_participant_view(req->web->app, token, &error);
+	if (p == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = web_page_ctx(req);
+	st = db_str(p, "status");
+	json_object_set_boolean_member(ctx, "can_confirm",
+	    strcmp(st, "pending") == 0 || strcmp(st, "expired") == 0);
+	json_object_set_string_member(ctx, "token", token);
+	json_object_set_object_member(ctx, "p", p);
+	web_render(req, MHD_HTTP_OK, "confirm.html", ctx);
+}
+
+/*
+ * POST /confirm/TOKEN: confirms the e-mail; a pending registration claims
+ * a place now, or joins the waiting list.  303 to the participant's page,
+ * 403 (CSRF), 404, 503.
+ */
+void
+page_confirm_post(struct web_req *req, const char *token)
+{
+	g_autoptr(GHashTable) form = NULL;
+	g_autoptr(GError) error = NULL;
 	g_autofree char *status = NULL, *to = NULL;
 
+	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
+		return;
 	if (!app_confirm(req->web->app, token, &status, &error)) {
 		web_app_error(req, error);
 		return;
 	}
-	to = g_strdup_printf("/me/%s?done=confirmed", token);
+	to = g_strdup_printf("/me/%s?done=%s", token,
+	    strcmp(status, "waitlisted") == 0 ? "confirmed_waitlisted" :
+	    "confirmed");
 	web_redirect(req, to);
 }
 

@@ -44,6 +44,7 @@ static const struct web_route web_routes[] = {
 	{ "GET", "/privacy", page_privacy },
 	{ "GET", "/health", page_health },
 	{ "GET", "/confirm/*", page_confirm },
+	{ "POST", "/confirm/*", page_confirm_post },
 	{ "GET", "/me/*", page_me },
 	{ "POST", "/me/*/preferences", page_me_preferences },
 	{ "POST", "/me/*/cancel", page_me_cancel },
@@ -67,6 +68,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_setup_routes,
 	console_seating_routes,
 	console_mail_routes,
+	console_throttle_routes,
 };
 
 int
@@ -107,9 +109,7 @@ web_choose_lang(struct web_req *req)
 	const char *q = web_query(req, "lang");
 	const char *c = MHD_lookup_connection_value(req->conn,
 	    MHD_COOKIE_KIND, "summit_lang");
-	const char *al = web_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
-	double best_q = -1;
-	const char *best = NULL;
+	const char *best;
 
 	if (q != NULL && (strcmp(q, "nb") == 0 || strcmp(q, "en") == 0)) {
 		req->set_lang_cookie = true;
@@ -117,34 +117,8 @@ web_choose_lang(struct web_req *req)
 	}
 	if (c != NULL && (strcmp(c, "nb") == 0 || strcmp(c, "en") == 0))
 		return strcmp(c, "en") == 0 ? "en" : "nb";
-	if (al != NULL && strlen(al) < 512) {
-		g_auto(GStrv) parts = g_strsplit(al, ",", 16);
-		char **p;
-
-		for (p = parts; *p != NULL; p++) {
-			g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
-			const char *tag = g_strstrip(kv[0]);
-			double qv = 1.0;
-			const char *lang = NULL;
-
-			if (kv[1] != NULL) {
-				const char *qs = strstr(kv[1], "q=");
-
-				if (qs != NULL)
-					qv = g_ascii_strtod(qs + 2, NULL);
-			}
-			if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
-			    g_ascii_strncasecmp(tag, "nn", 2) == 0)
-				lang = "nb";
-			else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
-				lang = "en";
-			if (lang != NULL && qv > best_q) {
-				best_q = qv;
-				best = lang;
-			}
-		}
-	}
+	best = form_accept_language(web_header(req,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	if (best != NULL)
 		return best;
 	return strcmp(req->web->conf->language, "en") == 0 ? "en" : "nb";
@@ -759,6 +733,7 @@ web_new(const struct app *app, GError **error)
 	    (GDestroyNotify)g_bytes_unref);
 	lock_init(&web->cache_lock);
 	web->limits = web_limits_new(web->conf);
+	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
 	    !web_load_statics(web, error))
@@ -851,6 +826,7 @@ web_free(Web *web)
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
+	web_throttle_free(web);
 	lock_clear(&web->cache_lock);
 	g_free(web);
 }

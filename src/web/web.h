@@ -26,6 +26,11 @@ typedef struct web Web;
 /* Loads the message catalogs and static files (transfer full). */
 Web *web_new(const struct app *app, GError **error);
 gboolean web_start(Web *web, GError **error);
+/* Adds the registration attempts the rate limits refused since the last
+ * call, per address key and per e-mail domain (key, transfer full ->
+ * GINT_TO_POINTER(count)), and resets them.  Thread-safe. */
+void web_drain_refusals(Web *web, GHashTable *by_address,
+    GHashTable *by_domain);
 /* Stops accepting, finishes requests in flight, frees web. */
 void web_free(Web *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Web, web_free)

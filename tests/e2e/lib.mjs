@@ -202,8 +202,9 @@ export async function csrfOf(page) {
 	return page.locator('input[name=_csrf]').first().getAttribute('value');
 }
 
-/* Registers someone through the HTTP form (no browser UI), confirms by
- * the mailed link, and returns their participant-page token. */
+/* Registers someone through the HTTP form (no browser UI), confirms with
+ * the mailed link's page and its button, and returns their
+ * participant-page token. */
 export async function registerAndConfirm(page, email, ranks = ['1', '5', '9']) {
 	const req = page.request;
 	const html = await (await req.get(BASE + '/register')).text();
@@ -215,8 +216,13 @@ export async function registerAndConfirm(page, email, ranks = ['1', '5', '9']) {
 	const r = await req.post(BASE + '/register', { form, maxRedirects: 0 });
 	assert.equal(r.status(), 303, await r.text());
 	const m = await waitForMail(email, /\/confirm\/([0-9a-f]{32})/);
-	const c = await req.get(BASE + '/confirm/' + m[1], { maxRedirects: 0 });
-	assert.equal(c.status(), 303);
+	/* GET shows the confirmation page; its button POSTs. */
+	const g = await req.get(BASE + '/confirm/' + m[1], { maxRedirects: 0 });
+	assert.equal(g.status(), 200);
+	const token = (await g.text()).match(/name="_csrf" value="([0-9a-f]+)"/)[1];
+	const c = await req.post(BASE + '/confirm/' + m[1], {
+		form: { _csrf: token }, maxRedirects: 0 });
+	assert.equal(c.status(), 303, await c.text());
 	return c.headers().location.match(/\/me\/([0-9a-f]+)/)[1];
 }
 

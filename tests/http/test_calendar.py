@@ -10,7 +10,7 @@ import sys
 import icalendar
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, link_from_mail, wait_for  # noqa: E402
+from harness import Client, Instance, confirm, link_from_mail, wait_for  # noqa: E402
 from tap import case, run  # noqa: E402
 
 
@@ -24,7 +24,7 @@ def setup():
         "consent": "yes", "rank1": "1", "rank2": "5", "rank3": "9"})
     assert r.status == 303
     mail = wait_for(lambda: inst.mails(), what="confirmation mail")
-    r = c.get(link_from_mail(mail[0][1]))
+    r = confirm(c, link_from_mail(mail[0][1]))
     inst.token = r.getheader("Location").split("/")[2].split("?")[0]
     inst.ctl("allocate", "--apply")
     inst.ctl("publish")

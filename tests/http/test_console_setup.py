@@ -14,7 +14,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, organiser  # noqa: E402
+from harness import (Client, Instance, confirm, link_from_mail,  # noqa: E402
+                     organiser, wait_for)
 from tap import case, run  # noqa: E402
 
 
@@ -210,11 +211,15 @@ def capacity_changes_sync_the_places_and_never_drop_held_ones(inst):
     r = post_event(inst, c, capacity="160")
     assert r.status == 303
     assert inst.scalar("SELECT count(*) FROM place") == 160
-    # Two registrations hold places.
+    # Two registrations hold places once confirmed.
     for i in range(2):
         p = Client(inst.port)
         r = p.post("/register", reg_form(p, email="held%d@example.no" % i))
         assert r.status == 303, r.text[:500]
+        body = wait_for(lambda: [b for m, b in inst.mails() if
+                                 "held%d@example.no" % i in str(m["To"])],
+                        what="confirmation mail")[0]
+        assert confirm(p, link_from_mail(body)).status == 303
     assert inst.scalar("SELECT count(*) FROM place WHERE participant_id"
                        " IS NOT NULL") == 2
     r = post_event(inst, c, capacity="1")
@@ -440,10 +445,14 @@ def invitation_only_registration_needs_a_good_code(inst):
                                      invitation_code=code))
     assert r.status == 400 and 'id="invitation_code-err"' in r.text
     assert participants(inst, "inv2@example.no") == 0
-    # The same person again: the link again, no use taken.
-    r = q.post("/register", reg_form(q, email="INV1@example.no",
-                                     invitation_code=code))
-    assert r.status == 303
+    # The same person again with the used-up code: exactly the answer
+    # anyone else gets, so it does not reveal who is registered; no use
+    # taken.
+    r2 = q.post("/register", reg_form(q, email="INV1@example.no",
+                                      invitation_code=code))
+    assert r2.status == r.status == 400, r2.status
+    assert r2.text.replace("INV1@example.no", "E") == \
+        r.text.replace("inv2@example.no", "E")
     assert participants(inst, "inv1@example.no") == 1
     assert inst.scalar("SELECT used FROM invitation_code WHERE code = %s",
                        code) == 1

@@ -19,9 +19,11 @@ from harness import Instance  # noqa: E402
 from tap import case, run  # noqa: E402
 
 # Small enough to stay light, and below what five trickling addresses
-# would take without a per-address cap (5 x 48 = 240).
+# would take without a per-address cap (5 x 48 = 240).  The cap is the
+# default (the harness raises it for the other tests).
 LIMITS = """[server]
 max_connections = 200
+max_connections_per_ip = 32
 trusted_proxies = 127.0.0.9
 """
 # A second summitd on the same database with short deadlines.

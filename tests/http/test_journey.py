@@ -10,7 +10,8 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import subprocess  # noqa: E402
 
-from harness import SUMMITD, Client, Instance, link_from_mail, wait_for  # noqa: E402
+from harness import (SUMMITD, Client, Instance, confirm, link_from_mail,  # noqa: E402
+                     wait_for)
 from tap import case, run  # noqa: E402
 
 
@@ -99,8 +100,10 @@ def registration_journey(inst):
     assert r.getheader("Location") == "/registered"
     r = c.get("/registered")
     assert "Sjekk e-posten din" in r.text
+    # The answer says truthfully that no place is reserved yet.
+    assert "Plassen din er ikke reservert ennå" in r.text, r.text
     assert count(inst) == before + 1
-    row = inst.query("SELECT status, hold_until > now() + interval '47 hours',"
+    row = inst.query("SELECT status, hold_until > now() + interval '23 hours',"
                      " language, sector FROM participant WHERE email = %s",
                      "kari@example.no")[0]
     assert row == ("pending", True, "nb", "union"), row
@@ -108,24 +111,48 @@ def registration_journey(inst):
                        " participant x ON x.id = p.participant_id WHERE"
                        " x.email = %s ORDER BY rank", "kari@example.no")
     assert ranks == [(1, 1), (2, 5), (3, 9)], ranks
-    assert inst.scalar("SELECT count(*) FROM place WHERE participant_id IS"
-                       " NOT NULL") == before + 1
+    # An unconfirmed registration holds no place.
+    taken = inst.scalar("SELECT count(*) FROM place WHERE participant_id IS"
+                        " NOT NULL")
+    assert inst.scalar("SELECT count(*) FROM place p JOIN participant x ON"
+                       " x.id = p.participant_id WHERE x.email = %s",
+                       "kari@example.no") == 0
     # The mail arrives, with a link whose token the database never stored.
     got = wait_for(lambda: mails_to(inst, "kari@example.no"), what="mail")
     msg, body = got[0]
     assert "Bekreft" in str(msg["Subject"])
+    # Nothing the registrant typed is greeted or quoted.
+    assert "Kari" not in body and "Kari" not in str(msg["To"]), (msg["To"], body)
+    assert re.search(r"ikke\s+reservert", body), body
     link = link_from_mail(body)
     token = link.rsplit("/", 1)[1]
     dump = inst.scalar("SELECT string_agg(t::text, ' ') FROM (SELECT * FROM"
                        " participant_token) t") + inst.scalar(
         "SELECT string_agg(o::text, ' ') FROM outbox o")
     assert token not in dump
-    # Opening the link confirms and leads to the participant's page.
+    # Opening the link (GET or HEAD, as a mail scanner does) only shows a
+    # page with a button: nothing changes.
     r = c.get(link)
+    assert r.status == 200, r.status
+    assert 'method="post" action="/confirm/%s"' % token in r.text
+    assert 'name="_csrf"' in r.text
+    r2 = c.request("HEAD", link)
+    assert r2.status == 200, r2.status
+    assert inst.scalar("SELECT status FROM participant WHERE email = %s",
+                       "kari@example.no") == "pending"
+    assert inst.scalar("SELECT email_confirmed_at FROM participant WHERE"
+                       " email = %s", "kari@example.no") is None
+    # A POST without the CSRF token confirms nothing either.
+    assert c.post(link, {}).status == 403
+    # Pressing the button confirms, claims a place and leads to the
+    # participant's page.
+    r = confirm(c, link)
     assert r.status == 303, r.status
     assert r.getheader("Location") == "/me/%s?done=confirmed" % token
     assert inst.scalar("SELECT status FROM participant WHERE email = %s",
                        "kari@example.no") == "confirmed"
+    assert inst.scalar("SELECT count(*) FROM place WHERE participant_id IS"
+                       " NOT NULL") == taken + 1
     r = c.get(r.getheader("Location"))
     assert r.status == 200 and "E-postadressen din er bekreftet" in r.text
     assert "Kari Nordmann" in r.text and "Bekreftet" in r.text
@@ -176,8 +203,12 @@ def registering_twice_creates_nothing_and_resends_link(inst):
     mails = wait_for(lambda: len(mails_to(inst, "ola@example.no")) >= 2 and
                      mails_to(inst, "ola@example.no"), what="second mail")
     link2 = link_from_mail(mails[-1][1])
+    # Neither mail greets or quotes a typed name.
+    for m, body in mails:
+        assert "Ola" not in body and "Someone" not in body, body
     r = Client(inst.port).get(link2)
-    assert r.status == 303
+    assert r.status == 200 and "Ola" in r.text
+    assert confirm(Client(inst.port), link2).status == 303
 
 
 @case

@@ -157,11 +157,15 @@ class Instance:
             raise AssertionError("\n".join(errors))
 
 
+# Tests drive summitd from one address (127.0.0.1) with many clients at
+# once, so the per-address connection cap is raised here; test_hardening
+# sets it back to the default and tests it from several addresses.
 CONF_TEMPLATE = """[server]
 listen_address = 127.0.0.1
 port = {port}
 public_url = http://127.0.0.1:{port}
 threads = 8
+max_connections_per_ip = 256
 templates_dir = {templates}
 static_dir = {static}
 [database]
@@ -299,6 +303,14 @@ def link_from_mail(body):
     m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[0-9a-f]{32})", body)
     assert m, "no confirmation link in:\n" + body
     return m.group(1)
+
+
+def confirm(client, link):
+    """Confirms as a person does: opens the link (GET only shows a page),
+    then presses the page's button (a POST with the CSRF token).  Returns
+    the POST's response."""
+    csrf = client.csrf(link)
+    return client.post(link, {"_csrf": csrf})
 
 
 def wait_for(pred, timeout=15, what="condition"):

@@ -644,6 +644,21 @@ test_read_good(void)
 	remove_instance(dir);
 }
 
+/* A last line without '\n' (found by fuzz_instance: a header-only
+ * preferences.csv without one reserved 32 GB and aborted). */
+static void
+test_read_no_final_newline(void)
+{
+	g_autofree char *dir = write_instance("preferences.csv",
+	    "participant_id,rank,session_id");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(AllocProblem) prob = instance_read(dir, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(alloc_problem_n_participants(prob), ==, 2);
+	remove_instance(dir);
+}
+
 static void
 test_read_bad(void)
 {
@@ -758,5 +773,7 @@ main(int argc, char **argv)
 	g_test_add_func("/alloc/tables", test_tables);
 	g_test_add_func("/instance/read-good", test_read_good);
 	g_test_add_func("/instance/read-bad", test_read_bad);
+	g_test_add_func("/instance/read-no-final-newline",
+	    test_read_no_final_newline);
 	return g_test_run();
 }

@@ -35,6 +35,38 @@ test_block(void)
 }
 
 static void
+test_name(void)
+{
+	static const char *bidi[] = { "Kari \xe2\x80\xae" "gpj.exe",
+	    "\xe2\x80\xaa" "x", "a\xe2\x80\xac", "a\xe2\x81\xa6" "b",
+	    "a\xe2\x81\xa9", "a\xe2\x80\x8e", "a\xe2\x80\x8f",
+	    "a\xd8\x9c" };
+	static const char *invisible[] = { "\xe2\x80\x8b",
+	    "\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d", "\xef\xbb\xbf",
+	    "\xe3\x85\xa4", "\xe2\xa0\x80", "\xcc\x81",
+	    "\xe2\x80\x8b \xc2\xa0\xe2\x80\x83" };
+	size_t i;
+
+	g_assert_cmpint(text_check_name("Kari Nordmann", 200), ==, TEXT_OK);
+	g_assert_cmpint(text_check_name("Bjørn Ærø-Åsen", 200), ==, TEXT_OK);
+	g_assert_cmpint(text_check_name("\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",
+	    200), ==, TEXT_OK);	/* Arabic letters: right-to-left is fine */
+	g_assert_cmpint(text_check_name("Ren\xc3\xa9" "e \xe5\xb1\xb1\xe7\x94\xb0",
+	    200), ==, TEXT_OK);
+	g_assert_cmpint(text_check_name("", 200), ==, TEXT_EMPTY);
+	g_assert_cmpint(text_check_name("a\nb", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_name("abc", 2), ==, TEXT_TOOLONG);
+	for (i = 0; i < G_N_ELEMENTS(bidi); i++)
+		g_assert_cmpint(text_check_name(bidi[i], 200), ==, TEXT_BIDI);
+	for (i = 0; i < G_N_ELEMENTS(invisible); i++)
+		g_assert_cmpint(text_check_name(invisible[i], 200), ==,
+		    TEXT_INVISIBLE);
+	/* A zero-width joiner inside a visible name is allowed (emoji). */
+	g_assert_cmpint(text_check_name("Ola \xe2\x80\x8d x", 200), ==,
+	    TEXT_OK);
+}
+
+static void
 test_email(void)
 {
 	static const char *good[] = { "kari@example.no", "a.b+c@lo.no",
@@ -130,6 +162,7 @@ main(int argc, char **argv)
 	g_test_add_func("/base/text/line", test_line);
 	g_test_add_func("/base/text/block", test_block);
 	g_test_add_func("/base/text/email", test_email);
+	g_test_add_func("/base/text/name", test_name);
 	g_test_add_func("/base/text/one_line", test_one_line);
 	g_test_add_func("/base/token/new_hash", test_tokens);
 	g_test_add_func("/base/token/hmac", test_hmac);

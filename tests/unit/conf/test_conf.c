@@ -28,7 +28,9 @@ test_defaults(void)
 	g_assert_no_error(error);
 	g_assert_cmpstr(c->listen_address, ==, "127.0.0.1");
 	g_assert_cmpint(c->port, ==, 8080);
-	g_assert_cmpint(c->hold_hours, ==, 48);
+	g_assert_cmpint(c->confirm_hours, ==, 24);
+	g_assert_cmpint(c->per_address_burst, ==, 30);
+	g_assert_nonnull(strstr(c->domain_exempt, "gmail.com"));
 	g_assert_cmpstr(c->mail_transport, ==, "maildir");
 	g_assert_cmpstr(c->language, ==, "nb");
 }
@@ -59,6 +61,29 @@ test_file_and_env(void)
 	g_assert_cmpstr(d->database_url, ==, "postgresql:///fromenv");
 	g_unsetenv("SUMMIT_DATABASE_URL");
 	g_unlink(path);
+	g_rmdir(dir);
+}
+
+/* The old name of confirm_hours is still read; the new one wins. */
+static void
+test_hold_hours_deprecated(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
+	g_autofree char *p1 = write_tmp(dir, "a.conf",
+	    "[registration]\nhold_hours = 12\n", 0644);
+	g_autofree char *p2 = write_tmp(dir, "b.conf",
+	    "[registration]\nhold_hours = 12\nconfirm_hours = 6\n", 0644);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) a = NULL, b = NULL;
+
+	a = conf_load(p1, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(a->confirm_hours, ==, 12);
+	b = conf_load(p2, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(b->confirm_hours, ==, 6);
+	g_unlink(p1);
+	g_unlink(p2);
 	g_rmdir(dir);
 }
 
@@ -139,6 +164,27 @@ test_errors(void)
 	expect_error("[mail]\nfrom_address = nobody\n", CONF_EVALUE,
 	    "from_address");
 	expect_error("not an ini file\n", CONF_EREAD, "could not read");
+	expect_error("[registration]\ndomain_exempt = Gmail.com; x\n",
+	    CONF_EVALUE, "domain_exempt");
+	expect_error("[registration]\nper_address_burst = 0\n", CONF_EVALUE,
+	    "per_address_burst");
+}
+
+/* The outbox's backoff: defaults as before the keys existed, checked. */
+static void
+test_mail_retry(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL;
+
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(c->mail_retry_base_seconds, ==, 30);
+	g_assert_cmpint(c->mail_retry_max_seconds, ==, 3600);
+	expect_error("[mail]\nretry_base_seconds = 0\n", CONF_EVALUE,
+	    "retry_base_seconds");
+	expect_error("[mail]\nretry_base_seconds = 60\n"
+	    "retry_max_seconds = 59\n", CONF_EVALUE, "retry_max_seconds");
 }
 
 static void
@@ -179,6 +225,9 @@ main(int argc, char **argv)
 	g_test_add_func("/conf/file_and_env", test_file_and_env);
 	g_test_add_func("/conf/errors", test_errors);
 	g_test_add_func("/conf/http_limits", test_http_limits);
+	g_test_add_func("/conf/hold_hours_deprecated",
+	    test_hold_hours_deprecated);
 	g_test_add_func("/conf/secret", test_secret);
+	g_test_add_func("/conf/mail_retry", test_mail_retry);
 	return g_test_run();
 }

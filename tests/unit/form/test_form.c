@@ -391,6 +391,31 @@ test_path_is_local(void)
 	g_assert_false(form_path_is_local(p));
 }
 
+/* Accept-Language: the highest q of nb/no/nn or en wins, the first a tie. */
+static void
+test_accept_language(void)
+{
+	g_autofree char *big = g_strnfill(FORM_MAX_ACCEPT_LANGUAGE, 'x');
+
+	g_assert_cmpstr(form_accept_language("nb-NO,nb;q=0.9,en;q=0.5"), ==,
+	                "nb");
+	g_assert_cmpstr(form_accept_language("en-US,en;q=0.5"), ==, "en");
+	g_assert_cmpstr(form_accept_language("fr, nn;q=0.4, en;q=0.6"), ==,
+	                "en");
+	g_assert_cmpstr(form_accept_language("NO;q=1, en;q=1"), ==, "nb");
+	g_assert_null(form_accept_language("fr-FR,de;q=0.5"));
+	g_assert_null(form_accept_language(NULL));
+	g_assert_null(form_accept_language(""));
+	memcpy(big, "en,", 3);
+	g_assert_null(form_accept_language(big));
+	/* Empty entries (found by fuzz_accept_language): these read past
+	 * the end of g_strsplit's empty vector and crashed summitd. */
+	g_assert_cmpstr(form_accept_language("en,,nb"), ==, "en");
+	g_assert_cmpstr(form_accept_language(",nb"), ==, "nb");
+	g_assert_null(form_accept_language(","));
+	g_assert_null(form_accept_language(",,,;q=1"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -403,5 +428,6 @@ main(int argc, char **argv)
 	g_test_add_func("/form/path_is_local", test_path_is_local);
 	g_test_add_func("/form/validate_ok", test_validate_ok);
 	g_test_add_func("/form/validate_errors", test_validate_errors);
+	g_test_add_func("/form/accept_language", test_accept_language);
 	return g_test_run();
 }

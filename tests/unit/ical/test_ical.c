@@ -783,6 +783,59 @@ test_cn_edge(void)
 	icalcomponent_free(cal);
 }
 
+/* What fuzz_ical found: texts libical could not read back. */
+static void
+test_fuzz_findings(void)
+{
+	struct ical_event ev =
+	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
+	struct ical_party org = {"invite@summit.example.no", "Org ^n ^^ ^'"};
+	struct ical_party att = {"a@example.com", "Back\\slash \\"};
+	g_autofree char *t = NULL;
+	icalcomponent *cal, *vev;
+
+	/* A run of backslashes escapes to a run of "\\\\" units, each
+	 * foldable on its own: no line over 75 octets (check_wire). */
+	{
+		g_autofree char *slashes = g_strnfill(100, '\\');
+
+		ev.summary = slashes;
+		t = itip(ICAL_METHOD_REQUEST, &ev);
+		cal = parse(t);
+		vev = icalcomponent_get_first_component(cal,
+		                                        ICAL_VEVENT_COMPONENT);
+		g_assert_cmpstr(icalcomponent_get_summary(vev), ==, slashes);
+		icalcomponent_free(cal);
+		g_clear_pointer(&t, g_free);
+		ev.summary = "Workshop";
+	}
+
+	/* Blank texts: "DESCRIPTION:" is an X-LIC-ERROR in libical. */
+	ev.description = "";
+	ev.location = " \t\x01 ";
+	t = itip(ICAL_METHOD_REQUEST, &ev);
+	g_assert_cmpint(count_lines(t, "DESCRIPTION"), ==, 0);
+	g_assert_cmpint(count_lines(t, "LOCATION"), ==, 0);
+	icalcomponent_free(parse(t));
+	g_clear_pointer(&t, g_free);
+
+	/* A caret is RFC 6868's escape; a backslash before the closing
+	 * quote made libical drop the CN. */
+	t = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &org, &att,
+	              utc(2027, 5, 1, 0, 0), NULL);
+	g_assert_nonnull(t);
+	check_wire(t);
+	cal = parse(t);
+	vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	g_assert_cmpstr(param_cn(icalcomponent_get_first_property(vev,
+	                    ICAL_ORGANIZER_PROPERTY)),
+	                ==, "Org ^n ^^ ^'");
+	g_assert_cmpstr(param_cn(icalcomponent_get_first_property(vev,
+	                    ICAL_ATTENDEE_PROPERTY)),
+	                ==, "Backslash");
+	icalcomponent_free(cal);
+}
+
 /* ---- feeds ---- */
 
 static char *
@@ -981,6 +1034,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ical/itip/utc", test_utc_mode);
 	g_test_add_func("/ical/itip/errors", test_itip_errors);
 	g_test_add_func("/ical/itip/cn", test_cn_edge);
+	g_test_add_func("/ical/itip/fuzz-findings", test_fuzz_findings);
 	g_test_add_func("/ical/feed", test_feed);
 	g_test_add_func("/ical/feed/edges", test_feed_edges);
 	rc = g_test_run();

@@ -424,6 +424,60 @@ test_imip_method_from_object(void)
 	    " charset=UTF-8; method=REQUEST\r\n"));
 }
 
+/* What fuzz_mime found.  GMime reads adjacent B words as one base64
+ * stream, so padding may end only the last; where no cut gives whole
+ * groups of 3 octets the word is Q.  Invalid UTF-8 and an unknown METHOD
+ * must not overrun or stretch a line. */
+static void
+test_fuzz_findings(void)
+{
+	g_autofree char *mixed = mail_encode_header_word(
+	    "Ødegård, Bjørn Kåre – Norges teknisk-naturvitenskapelige "
+	    "universitet, Trondheim");
+	g_autofree char *euros = mail_encode_header_word(
+	    "a€€€€€€€€€€€€€€€€€€€€€€€€");
+	g_autofree char *bad = mail_encode_header_word("ab\xc3");
+	g_autofree char *bad4 = mail_encode_header_word("\xf0");
+	struct mail_message m = imip_message();
+	g_autoptr(GString) cal = g_string_new(calendar);
+	g_autofree char *msg = NULL;
+	char **words, **w;
+
+	words = g_strsplit(mixed, "\r\n ", -1);
+	g_assert_cmpuint(g_strv_length(words), >, 1);
+	for (w = words; *w != NULL; w++) {
+		g_autofree char *inner = NULL;
+		g_autofree guchar *raw = NULL;
+		gsize len;
+
+		g_assert_true(g_str_has_prefix(*w, "=?UTF-8?B?"));
+		g_assert_cmpuint(strlen(*w), <=, 68);
+		inner = g_strndup(*w + 10, strlen(*w) - 12);
+		if (w[1] != NULL)
+			g_assert_null(strchr(inner, '='));
+		raw = g_base64_decode(inner, &len);
+		g_assert_true(g_utf8_validate((const char *)raw, (gssize)len,
+		    NULL));
+	}
+	g_strfreev(words);
+	/* "a" then 3-octet characters only: the first word is Q. */
+	g_assert_true(g_str_has_prefix(euros, "=?UTF-8?Q?a=E2=82=AC"));
+	words = g_strsplit(euros, "\r\n ", -1);
+	for (w = words; *w != NULL; w++)
+		g_assert_cmpuint(strlen(*w), <=, 68);
+	g_strfreev(words);
+	g_assert_cmpstr(bad, ==, "=?UTF-8?B?YWLvv70=?=");	/* "ab" U+FFFD */
+	g_assert_cmpstr(bad4, ==, "=?UTF-8?B?77+9?=");
+
+	g_string_replace(cal, "METHOD:REQUEST", "METHOD:REQUESTREQUESTREQUEST"
+	    "REQUESTREQUESTREQUESTREQUESTREQUESTREQUEST", 1);
+	m.calendar = cal->str;
+	m.calendar_method = NULL;
+	msg = mail_compose(&m);
+	g_assert_nonnull(strstr(msg, "\r\nContent-Type: text/calendar;"
+	    " charset=UTF-8\r\n"));
+}
+
 /* The same outbox row composes to the same bytes (a retry is a copy). */
 static void
 test_compose_is_stable(void)
@@ -574,6 +628,7 @@ main(int argc, char **argv)
 	g_test_add_func("/mail/imip_method_from_object",
 	    test_imip_method_from_object);
 	g_test_add_func("/mail/compose_is_stable", test_compose_is_stable);
+	g_test_add_func("/mail/fuzz_findings", test_fuzz_findings);
 	g_test_add_func("/mail/maildir", test_maildir);
 	g_test_add_func("/mail/dkim_key", test_dkim_key);
 	g_test_add_func("/mail/smtp_errors", test_smtp_errors);
