@@ -16,7 +16,10 @@ PW = "correct horse battery"
 
 
 def setup():
-    inst = Instance("summit_http_console_auth")
+    # A first login delay of 10 s, not 1: slow builds (ThreadSanitizer)
+    # take more than a second between two logins.
+    inst = Instance("summit_http_console_auth",
+                    extra_conf="login_delay_seconds = 10\n")
     inst.server = inst.start()
     return inst
 

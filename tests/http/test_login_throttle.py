@@ -25,9 +25,12 @@ def setup():
     # The per-address limit has its own test (test_console_auth.py); here
     # every attempt comes from 127.0.0.1, so it is set out of the way.  A
     # first delay of 30 s: no burst here outlasts it, on any machine.
+    # Slow builds (ThreadSanitizer) on a busy machine can leave a queued
+    # request's headers unread for more than the default 10 s.
     inst = Instance("summit_http_login_throttle",
                     extra_conf="login_address_free_failures = 100000\n"
-                    "login_delay_seconds = 30\n")
+                    "login_delay_seconds = 30\n"
+                    "[server]\nheader_timeout_seconds = 120\n")
     inst.server = inst.start()
     c = Client(inst.port)
     inst.csrf = c.csrf("/console/login")
