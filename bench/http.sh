@@ -19,6 +19,11 @@
 #                (bench/register_sql.py reads them from src/db/stmt.c) on
 #                the same cluster and data with BENCH_POOL connections --
 #                Summit's SQL ceiling; register / sql is what HTTP costs
+#   sql_parts    the same pgbench run again and again on one database,
+#                dropping one kind of write cost each time -- the search
+#                index, the console's list indexes, the foreign keys of the
+#                rows a registration adds -- so the figures account for
+#                what each costs (not in the default list)
 #   5. confirm   POST /confirm/TOKEN for BENCH_CONFIRM_N pending
 #                registrations made beforehand: each claims a place
 #   6. confirm_rush  the same with only BENCH_RUSH_LEFT places left, so the
@@ -407,6 +412,31 @@ for sc in $SCENARIOS; do
 		pgss_reset "$db"
 		run_pgbench "$db"
 		pgss_report "$db"
+		;;
+	sql_parts)
+		psql_db "$db" -c "UPDATE event SET capacity = $CAPACITY" \
+		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
+		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
+		stop_summitd
+		run_pgbench "$db"
+		record "sql:all"
+		psql_db "$db" -c "DROP INDEX participant_search_trgm" >/dev/null
+		run_pgbench "$db"
+		record "sql:-search"
+		psql_db "$db" -c "DROP INDEX participant_list_created_idx,
+		    participant_list_name_idx, participant_list_org_idx,
+		    participant_list_status_idx" >/dev/null
+		run_pgbench "$db"
+		record "sql:-lists"
+		psql_db "$db" -c "DO \$\$ DECLARE r record; BEGIN
+		    FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+		    WHERE contype = 'f' AND conrelid IN ('participant'::regclass,
+		    'preference'::regclass, 'outbox'::regclass,
+		    'participant_token'::regclass) LOOP
+		    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+		    END LOOP; END \$\$" >/dev/null
+		run_pgbench "$db"
+		sc="sql:-fkeys"
 		;;
 	confirm | confirm_rush)
 		HOT=0
