@@ -215,7 +215,8 @@ test_headers(void)
 	g_assert_true(g_str_has_prefix(header(p, "from"), " =?UTF-8?B?"));
 	g_assert_true(g_str_has_suffix(header(p, "from"),
 	    " <toppmote@example.org>"));
-	g_assert_cmpstr(header(p, "to"), ==, " \"Kari \\\"K\\\" Nordmann  Bcc:"
+	/* CRLF became spaces, and the run of them one (header_clean). */
+	g_assert_cmpstr(header(p, "to"), ==, " \"Kari \\\"K\\\" Nordmann Bcc:"
 	    " evil@example.com\" <kari@example.no>");
 	g_assert_true(g_str_has_prefix(header(p, "subject"), " =?UTF-8?B?"));
 	g_assert_cmpstr(header(p, "message-id"), ==, " <outbox-1@example.org>");
