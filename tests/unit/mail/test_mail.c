@@ -470,6 +470,24 @@ test_fuzz_findings(void)
 	g_assert_cmpstr(bad, ==, "=?UTF-8?B?YWLvv70=?=");	/* "ab" U+FFFD */
 	g_assert_cmpstr(bad4, ==, "=?UTF-8?B?77+9?=");
 
+	/* Runs of spaces and doubled backslashes could not be folded. */
+	{
+		struct mail_message h = imip_message();
+		g_autofree char *slashes = g_strnfill(50, '\\');
+		g_autofree char *name = g_strconcat("D", slashes, "ig", NULL);
+		g_autofree char *subject = g_strconcat("  Invitation: ",
+		    "Workshop xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "  ",
+		    "   tail   ", NULL);
+		g_autofree char *hm = NULL;
+
+		h.to_name = name;
+		h.subject = subject;
+		hm = mail_compose(&h);
+		assert_lines(hm);
+		g_assert_nonnull(strstr(hm, "\r\nSubject: Invitation: Workshop "
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx tail\r\n"));
+	}
+
 	g_string_replace(cal, "METHOD:REQUEST", "METHOD:REQUESTREQUESTREQUEST"
 	    "REQUESTREQUESTREQUESTREQUESTREQUESTREQUEST", 1);
 	m.calendar = cal->str;
