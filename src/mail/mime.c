@@ -153,11 +153,30 @@ mail_encode_header_word(const char *s)
 	return encode_words(clean);
 }
 
+/*
+ * s as one line for a header (transfer full): controls become spaces, and
+ * runs of spaces become one, none at the ends.  Readers show no more, and
+ * append_header cannot fold at an empty word, so a run of spaces could
+ * stretch a line past 78 octets (found by fuzz_mime).
+ */
+static char *
+header_clean(const char *s)
+{
+	char *out = text_one_line(s);
+	char *r, *w;
+
+	for (r = w = out; *r != '\0'; r++)
+		if (*r != ' ' || (w > out && w[-1] != ' '))
+			*w++ = *r;
+	*w = '\0';
+	return g_strchomp(out);
+}
+
 /* Header text for an unstructured value such as Subject (transfer full). */
 static char *
 header_text(const char *s)
 {
-	g_autofree char *clean = text_one_line(s);
+	g_autofree char *clean = header_clean(s);
 
 	if (is_plain_header_text(clean))
 		return g_steal_pointer(&clean);
@@ -205,20 +224,23 @@ append_address(GString *out, const char *header, const char *name,
 	g_autoptr(GString) v = g_string_new(NULL);
 
 	if (name != NULL && *name != '\0') {
-		g_autofree char *clean = text_one_line(name);
+		g_autofree char *clean = header_clean(name);
+		g_autoptr(GString) q = g_string_new("\"");
+		const char *c;
 
-		if (is_plain_header_text(clean)) {
-			/* A quoted string; quote backslashes and quotes. */
-			const char *c;
-
-			g_string_append_c(v, '"');
-			for (c = clean; *c != '\0'; c++) {
-				if (*c == '"' || *c == '\\')
-					g_string_append_c(v, '\\');
-				g_string_append_c(v, *c);
-			}
-			g_string_append(v, "\" ");
-		} else {
+		/* A quoted string; quote backslashes and quotes. */
+		for (c = clean; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				g_string_append_c(q, '\\');
+			g_string_append_c(q, *c);
+		}
+		g_string_append_c(q, '"');
+		/* Plain only if the quoted form still folds: quoting doubles
+		 * backslashes, which could make a word too long for a line
+		 * (found by fuzz_mime). */
+		if (is_plain_header_text(clean) && is_plain_header_text(q->str))
+			g_string_append_printf(v, "%s ", q->str);
+		else {
 			g_autofree char *enc = encode_words(clean);
 
 			g_string_append_printf(v, "%s ", enc);

@@ -215,7 +215,8 @@ test_headers(void)
 	g_assert_true(g_str_has_prefix(header(p, "from"), " =?UTF-8?B?"));
 	g_assert_true(g_str_has_suffix(header(p, "from"),
 	    " <toppmote@example.org>"));
-	g_assert_cmpstr(header(p, "to"), ==, " \"Kari \\\"K\\\" Nordmann  Bcc:"
+	/* CRLF became spaces, and the run of them one (header_clean). */
+	g_assert_cmpstr(header(p, "to"), ==, " \"Kari \\\"K\\\" Nordmann Bcc:"
 	    " evil@example.com\" <kari@example.no>");
 	g_assert_true(g_str_has_prefix(header(p, "subject"), " =?UTF-8?B?"));
 	g_assert_cmpstr(header(p, "message-id"), ==, " <outbox-1@example.org>");
@@ -468,6 +469,24 @@ test_fuzz_findings(void)
 	g_strfreev(words);
 	g_assert_cmpstr(bad, ==, "=?UTF-8?B?YWLvv70=?=");	/* "ab" U+FFFD */
 	g_assert_cmpstr(bad4, ==, "=?UTF-8?B?77+9?=");
+
+	/* Runs of spaces and doubled backslashes could not be folded. */
+	{
+		struct mail_message h = imip_message();
+		g_autofree char *slashes = g_strnfill(50, '\\');
+		g_autofree char *name = g_strconcat("D", slashes, "ig", NULL);
+		g_autofree char *subject = g_strconcat("  Invitation: ",
+		    "Workshop xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "  ",
+		    "   tail   ", NULL);
+		g_autofree char *hm = NULL;
+
+		h.to_name = name;
+		h.subject = subject;
+		hm = mail_compose(&h);
+		assert_lines(hm);
+		g_assert_nonnull(strstr(hm, "\r\nSubject: Invitation: Workshop "
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx tail\r\n"));
+	}
 
 	g_string_replace(cal, "METHOD:REQUEST", "METHOD:REQUESTREQUESTREQUEST"
 	    "REQUESTREQUESTREQUESTREQUESTREQUESTREQUEST", 1);
