@@ -17,7 +17,9 @@
 #                this must cost what "register" does)
 #   4. sql       no HTTP: pgbench runs Summit's own registration statements
 #                (bench/register_sql.py reads them from src/db/stmt.c) on
-#                the same cluster and data with BENCH_POOL connections --
+#                the same cluster and data with BENCH_POOL connections, with
+#                the session settings summitd's pool sets (plan each
+#                execution for its values: src/db/pool.c) --
 #                Summit's SQL ceiling; register / sql is what HTTP costs
 #   sql_parts    the same pgbench run again and again on one database,
 #                dropping one kind of write cost each time -- the search
@@ -46,6 +48,8 @@
 #   BENCH_CAPACITY=1000000  event capacity in scenario 2
 #   BENCH_RUSH_LEFT=200   places left when scenario 3 starts
 #   BENCH_SCENARIOS="get register rush sql confirm confirm_rush"
+#   BENCH_SQL_OPTIONS="-c plan_cache_mode=force_custom_plan"  PGOPTIONS for
+#                         the pgbench scenarios: summitd's session settings
 #   BENCH_CONFIRM_N=40000 pending registrations made for the confirm runs
 #   BENCH_PG_PORT=54331   BENCH_PG_NAME=bench
 #   BENCH_PG_OPTIONS=     libpq "options" for summitd's connections, e.g.
@@ -341,6 +345,9 @@ run_pgbench() {
 	python3 "$BENCH_DIR/register_sql.py" "$TOP" >"$WORK/register.pgbench"
 	ev=$(psql_db "$db" -c "SELECT max(id) FROM event")
 	secs=${DURATION%s}
+	# The session settings summitd's pool sets on every connection
+	# (src/db/pool.c): the same statements planned the same way.
+	PGOPTIONS=${BENCH_SQL_OPTIONS:--c plan_cache_mode=force_custom_plan} \
 	run "$PGBIN/pgbench" -n -M prepared -c "$POOL" -j "$WRK_THREADS" \
 	    -T "$secs" -D event="$ev" -D nsess=12 -f "$WORK/register.pgbench" \
 	    "$(db_url "$db")" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
