@@ -1,6 +1,7 @@
 /*
  * summitctl.c -- the command line: migrate, load the demo, run the mail
- * worker, expire lapsed registrations, allocate.
+ * worker, expire lapsed registrations, purge old personal data, allocate,
+ * publish, inspect mail (ics, outbox, dkim-record), add organisers.
  *
  * Subcommands come from one table of {name, function, help}.  Global
  * options (--config) come before the subcommand's name.

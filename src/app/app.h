@@ -290,7 +290,7 @@ bool app_actor_may(const struct app_actor *actor, const char *role);
 JsonArray *app_audit_list(const struct app *app, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error);
 
-/* links.c: the token behind an outbox row's nonce (transfer full). */
+/* app.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);
 
 #include "app/registrations.h"

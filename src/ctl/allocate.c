@@ -6,11 +6,11 @@
  * first-come-first-served baseline, --greedy), writes the placements with
  * --out and prints the figures, as text or --json.  A run that takes more
  * than a second shows its progress on stderr: one line updated in place on
- * a terminal, plain lines otherwise.  The database mode is not built yet.
+ * a terminal, plain lines otherwise.  Without --instance the event in the
+ * database is allocated instead, through app/ (allocate_db.c).
  *
  * The steps are separate functions (allocate_instance_problem,
- * allocate_run, allocate_print) so the database mode can reuse the solve
- * and print half.
+ * allocate_run, allocate_print).
  */
 #include <stdio.h>
 #include <string.h>
