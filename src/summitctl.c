@@ -151,25 +151,27 @@ out:
 	return rc;
 }
 
+/* A periodic job run once by hand: no arguments, one count printed. */
+typedef gboolean (*ctl_job_fn)(const struct app *app, unsigned *count,
+    GError **error);
+
 static int
-ctl_expire(int argc, char **argv, const char *config)
+ctl_run_job(int argc, const char *name, bool need_key, ctl_job_fn job,
+    const char *what, const char *done)
 {
 	struct ctl_env env;
 	g_autoptr(GError) error = NULL;
-	unsigned changed = 0;
+	unsigned n = 0;
 	int rc = 1;
 
-	(void)argv;
-	(void)config;
 	if (argc != 1) {
-		fprintf(stderr, "usage: summitctl expire\n");
+		fprintf(stderr, "usage: summitctl %s\n", name);
 		return 1;
 	}
-	if (!ctl_env_open(&env, opt_config, true, false))
+	if (!ctl_env_open(&env, opt_config, need_key, false))
 		goto out;
-	if (app_expire_and_fill(&env.app, &changed, &error)) {
-		printf("%u registration%s changed status\n", changed,
-		    changed == 1 ? "" : "s");
+	if (job(&env.app, &n, &error)) {
+		printf("%u %s%s %s\n", n, what, n == 1 ? "" : "s", done);
 		rc = 0;
 	} else
 		fprintf(stderr, "summitctl: %s\n", error->message);
@@ -179,30 +181,21 @@ out:
 }
 
 static int
-ctl_purge(int argc, char **argv, const char *config)
+ctl_expire(int argc, char **argv, const char *config)
 {
-	struct ctl_env env;
-	g_autoptr(GError) error = NULL;
-	unsigned erased = 0;
-	int rc = 1;
-
 	(void)argv;
 	(void)config;
-	if (argc != 1) {
-		fprintf(stderr, "usage: summitctl purge\n");
-		return 1;
-	}
-	if (!ctl_env_open(&env, opt_config, false, false))
-		goto out;
-	if (app_privacy_purge(&env.app, &erased, &error)) {
-		printf("%u participant%s erased\n", erased,
-		    erased == 1 ? "" : "s");
-		rc = 0;
-	} else
-		fprintf(stderr, "summitctl: %s\n", error->message);
-out:
-	ctl_env_close(&env);
-	return rc;
+	return ctl_run_job(argc, "expire", true, app_expire_and_fill,
+	    "registration", "changed status");
+}
+
+static int
+ctl_purge(int argc, char **argv, const char *config)
+{
+	(void)argv;
+	(void)config;
+	return ctl_run_job(argc, "purge", false, app_privacy_purge,
+	    "participant", "erased");
 }
 
 static const struct {
