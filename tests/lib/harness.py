@@ -5,6 +5,7 @@ exports SUMMIT_TEST_PGURL; each test file makes its own database from sql/
 (as pg_regress does), runs summitd on a free loopback port against it, and
 drops both at the end.  Nothing here is mocked.
 """
+import atexit
 import http.client
 import os
 import re
@@ -184,6 +185,20 @@ secret_key_file = {key}
 """
 
 
+# Every summitd a test file started; those still running when the file
+# ends (its setup failed before teardown could know them, say) are stopped,
+# so no test leaves a server behind.
+_STARTED = []
+
+
+@atexit.register
+def _stop_leftovers():
+    for s in _STARTED:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
 class Summitd:
     def __init__(self, conf, env, port):
         self.port = port
@@ -191,6 +206,7 @@ class Summitd:
                                                 delete=False)
         self.proc = subprocess.Popen([SUMMITD, "--config", conf], env=env,
                                      stdout=self.logf, stderr=subprocess.STDOUT)
+        _STARTED.append(self)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
