@@ -11,6 +11,10 @@ PORT=${SUMMIT_PORT:-8080}
 export SUMMIT_DATABASE_URL
 SUMMIT_DATABASE_URL=$(pg_start pg 54329)
 trap 'pg_stop pg' EXIT
+# Stopped by a signal (kill, timeout, a service manager) as by Ctrl-C: the
+# EXIT trap stops the cluster too.
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 CONF="$VAR/summit.conf"
 ensure_secret "$VAR/secret.key"
