@@ -20,7 +20,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, link_from_mail, organiser, wait_for  # noqa: E402
+from harness import (Client, Instance, console_read_pages,  # noqa: E402
+                     link_from_mail, organiser, wait_for)
 from tap import case, run  # noqa: E402
 
 CONNECTIONS = 64
@@ -102,23 +103,10 @@ def requests():
             ("DELETE", "/", {}), ("GET", "/console/audit", {})]
     pid, slot, sess, sector = (S["participant"], S["slot"], S["session"],
                                S["sector"])
-    for p in ["/console", "/console/audit", "/console/registrations",
-              "/console/registrations?q=kari&sort=name",
-              "/console/registrations/export.csv",
-              "/console/registrations/export-excel.csv",
-              "/console/registrations/import",
-              "/console/registrations/%d" % pid,
-              "/console/registrations/%d/export.json" % pid,
-              "/console/registrations/999999", "/console/allocation",
-              "/console/sessions/%d/seating" % sess,
-              "/console/sessions/%d/plan" % sess,
-              "/console/sessions/%d/cards" % sess, "/console/publish",
-              "/console/event", "/console/programme", "/console/slots",
-              "/console/slots/%d" % slot, "/console/sessions",
-              "/console/sessions/%d" % sess, "/console/sectors",
-              "/console/sectors/%s" % sector, "/console/codes",
-              "/console/codes.csv", "/console/mail",
-              "/console/mail?state=sent", "/console/nothing"]:
+    for p in console_read_pages(pid, slot, sess, sector) + [
+            "/console/registrations?q=kari&sort=name",
+            "/console/registrations/999999", "/console/mail",
+            "/console/mail?state=sent", "/console/nothing"]:
         out.append(("GET", p, console))
         out.append(("GET", p, dict(console, **en)))
     return out

@@ -163,25 +163,29 @@ def trickling_addresses_leave_room_for_others(inst):
                 s.close()
 
 
+def trickle(s, piece, times):
+    """Sends piece every 0.3 s, at most times times; the seconds until the
+    server closed the connection, or None if it never did.  Closes s."""
+    start = time.time()
+    try:
+        for _ in range(times):
+            time.sleep(0.3)
+            try:
+                s.sendall(piece)
+            except OSError:
+                return time.time() - start
+            if is_closed(s):
+                return time.time() - start
+        return None
+    finally:
+        s.close()
+
+
 @case
 def trickled_headers_are_cut_at_the_deadline(inst):
     s = connect(inst.fast_port, "127.0.0.2")
     s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-    start = time.time()
-    closed_after = None
-    try:
-        for _ in range(20):
-            time.sleep(0.3)
-            try:
-                s.sendall(b"X-Slow: 1\r\n")
-            except OSError:
-                closed_after = time.time() - start
-                break
-            if is_closed(s):
-                closed_after = time.time() - start
-                break
-    finally:
-        s.close()
+    closed_after = trickle(s, b"X-Slow: 1\r\n", 20)
     assert closed_after is not None, "still open after 6 s of trickling"
     print("# headers trickled: cut after %.2f s (deadline 2 s)" % closed_after)
     assert 1.5 <= closed_after <= 4.5, closed_after
@@ -194,21 +198,7 @@ def slow_body_is_cut(inst):
     s.sendall(b"POST /register HTTP/1.1\r\nHost: x\r\nContent-Type: "
               b"application/x-www-form-urlencoded\r\nContent-Length: 20000"
               b"\r\n\r\n")
-    start = time.time()
-    closed_after = None
-    try:
-        for _ in range(30):
-            time.sleep(0.3)
-            try:
-                s.sendall(b"a=bbbbbbb&")
-            except OSError:
-                closed_after = time.time() - start
-                break
-            if is_closed(s):
-                closed_after = time.time() - start
-                break
-    finally:
-        s.close()
+    closed_after = trickle(s, b"a=bbbbbbb&", 30)
     assert closed_after is not None, "still open after 9 s at 33 bytes/s"
     print("# body at 33 bytes/s: cut after %.2f s (grace 2 s, 1000 bytes/s)"
           % closed_after)

@@ -12,7 +12,8 @@ import sys
 import icalendar
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, organiser, wait_for  # noqa: E402
+from harness import (Client, Instance, console_read_pages,  # noqa: E402
+                     organiser, wait_for)
 from tap import case, run  # noqa: E402
 
 
@@ -114,20 +115,7 @@ def console_pages(inst):
     sess = inst.scalar("SELECT min(id) FROM session WHERE event_id = %s", ev)
     sector = inst.scalar("SELECT min(code) FROM sector WHERE event_id = %s",
                          ev)
-    return ["/console", "/console/audit", "/console/mail",
-            "/console/registrations", "/console/registrations/export.csv",
-            "/console/registrations/export-excel.csv",
-            "/console/registrations/import",
-            "/console/registrations/%d" % p,
-            "/console/registrations/%d/export.json" % p,
-            "/console/allocation", "/console/sessions/%d/seating" % sess,
-            "/console/sessions/%d/plan" % sess,
-            "/console/sessions/%d/cards" % sess, "/console/publish",
-            "/console/event", "/console/programme", "/console/slots",
-            "/console/slots/%d" % slot, "/console/sessions",
-            "/console/sessions/%d" % sess, "/console/sectors",
-            "/console/sectors/%s" % sector, "/console/codes",
-            "/console/codes.csv"]
+    return console_read_pages(p, slot, sess, sector) + ["/console/mail"]
 
 
 @case

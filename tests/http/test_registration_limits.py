@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import (Client, Instance, confirm, link_from_mail,  # noqa: E402
-                     organiser, wait_for)
+                     organiser, registration_form, wait_for)
 from tap import case, run  # noqa: E402
 
 PLACES = 20
@@ -59,13 +59,7 @@ def teardown(inst):
         inst.close()
 
 
-def form(csrf, **over):
-    f = {"_csrf": csrf, "name": "Kari Nordmann", "email": "kari@example.no",
-         "organisation": "LO", "sector": "union", "role": "Rådgiver",
-         "needs": "", "language": "nb", "consent": "yes",
-         "rank1": "1", "rank2": "5"}
-    f.update(over)
-    return {k: v for k, v in f.items() if v is not None}
+form = registration_form
 
 
 def participants(inst):

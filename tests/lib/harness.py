@@ -320,6 +320,35 @@ def organiser(inst, email, role, password="correct horse battery"):
     return c
 
 
+def console_read_pages(participant, slot, session, sector):
+    """The console's GET pages that read one thing each (a participant, a
+    slot, a session, a sector of the demo event)."""
+    return ["/console", "/console/audit", "/console/registrations",
+            "/console/registrations/export.csv",
+            "/console/registrations/export-excel.csv",
+            "/console/registrations/import",
+            "/console/registrations/%d" % participant,
+            "/console/registrations/%d/export.json" % participant,
+            "/console/allocation", "/console/sessions/%d/seating" % session,
+            "/console/sessions/%d/plan" % session,
+            "/console/sessions/%d/cards" % session, "/console/publish",
+            "/console/event", "/console/programme", "/console/slots",
+            "/console/slots/%d" % slot, "/console/sessions",
+            "/console/sessions/%d" % session, "/console/sectors",
+            "/console/sectors/%s" % sector, "/console/codes",
+            "/console/codes.csv"]
+
+
+def registration_form(csrf, **over):
+    """A valid registration form; a field given as None is left out."""
+    f = {"_csrf": csrf, "name": "Kari Nordmann", "email": "kari@example.no",
+         "organisation": "LO", "sector": "union", "role": "Rådgiver",
+         "needs": "", "language": "nb", "consent": "yes",
+         "rank1": "1", "rank2": "5"}
+    f.update(over)
+    return {k: v for k, v in f.items() if v is not None}
+
+
 def link_from_mail(body):
     m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[0-9a-f]{32})", body)
     assert m, "no confirmation link in:\n" + body
