@@ -57,21 +57,6 @@ db_alloc_run_insert(DbConn *conn, gint64 event_id, gint64 solve_ms,
 	return TRUE;
 }
 
-/* "{1,2,3}": an array literal for a bigint[] or int[] parameter. */
-static char *
-int_array(const gint64 *v, size_t n)
-{
-	GString *s = g_string_sized_new(n * 8 + 2);
-	size_t i;
-
-	g_string_append_c(s, '{');
-	for (i = 0; i < n; i++)
-		g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		    v[i]);
-	g_string_append_c(s, '}');
-	return g_string_free(s, FALSE);
-}
-
 static char *
 bool_array(const bool *v, size_t n)
 {
@@ -100,8 +85,8 @@ db_assignment_delete(DbConn *conn, gint64 event_id,
     GError **error)
 {
 	char ev[24];
-	g_autofree char *ps = int_array(participant_ids, n);
-	g_autofree char *ss = int_array(session_ids, n);
+	g_autofree char *ps = db_int_array(participant_ids, n);
+	g_autofree char *ss = db_int_array(session_ids, n);
 	const char *p[3] = { db_num(ev, event_id), ps, ss };
 
 	return n == 0 || db_exec_noresult(conn, STMT_ASSIGNMENT_DELETE, 3, p,
@@ -114,9 +99,9 @@ db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
     const gint64 *tables, const bool *pinned, size_t n, GError **error)
 {
 	char ev[24], run[24];
-	g_autofree char *ps = int_array(participant_ids, n);
-	g_autofree char *ss = int_array(session_ids, n);
-	g_autofree char *ts = int_array(tables, n);
+	g_autofree char *ps = db_int_array(participant_ids, n);
+	g_autofree char *ss = db_int_array(session_ids, n);
+	g_autofree char *ts = db_int_array(tables, n);
 	g_autofree char *pins = bool_array(pinned, n);
 	const char *p[6] = { db_num(ev, event_id), db_num(run, run_id), ps, ss,
 	    ts, pins };

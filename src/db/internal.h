@@ -120,4 +120,8 @@ db_num(char *buf, gint64 v)
 	return buf;
 }
 
+/* "{1,2,3}": an array literal for a bigint[] or int[] parameter
+ * (transfer full). */
+char *db_int_array(const gint64 *v, size_t n);
+
 #endif

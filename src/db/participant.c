@@ -8,20 +8,15 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
     const gint64 *session_ids, size_t n, gint64 *id, GError **error)
 {
 	char ev[24], hours[24], resends[24];
-	g_autoptr(GString) arr = g_string_new("{");
+	g_autofree char *arr = db_int_array(session_ids, n);
 	g_autoptr(JsonObject) row = NULL;
 	const char *p[13] = { db_num(ev, pn->event_id), pn->name, pn->email,
 	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
 	    db_num(hours, pn->confirm_hours), NULL,
 	    db_num(resends, pn->resends_per_hour), pn->link_nonce,
 	    pn->link_hash };
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		g_string_append_printf(arr, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		    session_ids[i]);
-	g_string_append_c(arr, '}');
-	p[9] = arr->str;
+	p[9] = arr;
 	row = db_exec_one(conn, STMT_PARTICIPANT_REGISTER, 13, p, error);
 	if (row == NULL)
 		return FALSE;
@@ -118,22 +113,18 @@ db_participant_set_preferences(DbConn *conn, gint64 event_id,
     GError **error)
 {
 	char ev[24], id[24];
-	g_autoptr(GString) arr = g_string_new("{");
+	g_autofree char *arr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	const char *del[1] = { db_num(id, participant_id) };
 	const char *p[3] = { db_num(ev, event_id), id, NULL };
-	size_t i;
 
 	if (replace && !db_exec_noresult(conn, STMT_PREFERENCE_DELETE, 1, del,
 	    error))
 		return FALSE;
 	if (n == 0)
 		return TRUE;
-	for (i = 0; i < n; i++)
-		g_string_append_printf(arr, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		    session_ids[i]);
-	g_string_append_c(arr, '}');
-	p[2] = arr->str;
+	arr = db_int_array(session_ids, n);
+	p[2] = arr;
 	rows = db_exec(conn, STMT_PREFERENCE_INSERT, 3, p, error);
 	if (rows == NULL)
 		return FALSE;
@@ -251,6 +242,20 @@ db_pending_delete(DbConn *conn, unsigned limit, unsigned *n, GError **error)
 	return TRUE;
 }
 
+char *
+db_int_array(const gint64 *v, size_t n)
+{
+	GString *s = g_string_sized_new(n * 8 + 2);
+	size_t i;
+
+	g_string_append_c(s, '{');
+	for (i = 0; i < n; i++)
+		g_string_append_printf(s, "%s%" G_GINT64_FORMAT, i ? "," : "",
+		    v[i]);
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}
+
 /* A PostgreSQL array literal of quoted text elements (transfer full). */
 static char *
 db_text_array(const char *const *v, size_t n)
@@ -278,17 +283,9 @@ db_throttle_record(DbConn *conn, const char *const *kinds,
 {
 	g_autofree char *k = db_text_array(kinds, n);
 	g_autofree char *y = db_text_array(keys, n);
-	g_autoptr(GString) c = g_string_new("{");
-	const char *p[3];
-	size_t i;
+	g_autofree char *c = db_int_array(counts, n);
+	const char *p[3] = { k, y, c };
 
-	for (i = 0; i < n; i++)
-		g_string_append_printf(c, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		    counts[i]);
-	g_string_append_c(c, '}');
-	p[0] = k;
-	p[1] = y;
-	p[2] = c->str;
 	return db_exec_noresult(conn, STMT_THROTTLE_RECORD, 3, p, error);
 }
 
