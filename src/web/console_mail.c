@@ -44,7 +44,7 @@ mail_resend(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (!app_outbox_resend(req->web->app, c->id, &req->actor, &error)) {
+	if (!app_outbox_resend(req->web->app, c->id, c->actor, &error)) {
 		web_app_error(req, error);
 		return;
 	}

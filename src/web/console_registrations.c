@@ -149,7 +149,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	f.limit = REG_PER_PAGE;
 	f.offset = (page - 1) * REG_PER_PAGE;
 
-	res = app_reg_list(req->web->app, &req->actor, &f, &error);
+	res = app_reg_list(req->web->app, call->actor, &f, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
 		return;
@@ -382,7 +382,7 @@ reg_post_status(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 	bool ok;
 
-	ok = app_reg_set_status(req->web->app, &req->actor, id,
+	ok = app_reg_set_status(req->web->app, c->actor, id,
 	    g_hash_table_lookup(c->form, "status"), &error);
 	if (!ok && g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
 		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
@@ -400,7 +400,7 @@ reg_post_promote(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 	bool ok;
 
-	ok = app_reg_promote(req->web->app, &req->actor, id, &error);
+	ok = app_reg_promote(req->web->app, c->actor, id, &error);
 	reg_action_end(req, id, ok, error, "promote");
 }
 
@@ -412,7 +412,7 @@ reg_post_resend_confirmation(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 	bool ok;
 
-	ok = app_reg_resend_confirmation(req->web->app, &req->actor, id,
+	ok = app_reg_resend_confirmation(req->web->app, c->actor, id,
 	    &error);
 	reg_action_end(req, id, ok, error, "confirmation");
 }
@@ -425,7 +425,7 @@ reg_post_resend_invitations(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id, queued = 0;
 	bool ok;
 
-	ok = app_reg_resend_invitations(req->web->app, &req->actor, id,
+	ok = app_reg_resend_invitations(req->web->app, c->actor, id,
 	    &queued, &error);
 	reg_action_end(req, id, ok, error, queued > 0 ? "invitations" :
 	    "no_invitations");
@@ -441,7 +441,7 @@ reg_post_checkin(struct web_req *req, const struct web_call *c)
 	bool ok, in;
 
 	in = g_strcmp0(g_hash_table_lookup(c->form, "in"), "0") != 0;
-	ok = app_reg_check_in(req->web->app, &req->actor, id, in, &error);
+	ok = app_reg_check_in(req->web->app, c->actor, id, in, &error);
 	reg_action_end(req, id, ok, error, in ? "checkin" : "checkout");
 }
 
@@ -458,7 +458,7 @@ reg_post_erase(struct web_req *req, const struct web_call *c)
 		    "registrations_err_confirm");
 		return;
 	}
-	ok = app_reg_erase(req->web->app, &req->actor, id, &error);
+	ok = app_reg_erase(req->web->app, c->actor, id, &error);
 	reg_action_end(req, id, ok, error, "erase");
 }
 
@@ -470,7 +470,7 @@ reg_person_json(struct web_req *req, const struct web_call *c)
 	g_autofree char *json = NULL, *disp = NULL;
 	gint64 id = c->id;
 
-	if ((json = app_reg_person_json(req->web->app, &req->actor, id,
+	if ((json = app_reg_person_json(req->web->app, c->actor, id,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
@@ -593,7 +593,7 @@ reg_import_post(struct web_req *req, const struct web_call *c)
 		    "registrations_err_empty");
 		return;
 	}
-	res = app_reg_import(req->web->app, &req->actor, csv, apply, &error);
+	res = app_reg_import(req->web->app, c->actor, csv, apply, &error);
 	if (res == NULL) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
 			reg_import_render(req, MHD_HTTP_BAD_REQUEST, csv, NULL,

@@ -5,11 +5,11 @@
  * publishing.
  *
  * Reading pages need "staff"; every change needs "admin" (the route
- * table's rows, and again in the use case).  A move the rules refuse is answered 400
- * with the seating page again and, above it, each broken rule in words
- * ("the session would have 6 of 10 seats from Business; the limit is
- * 5"); an admin may tick "override" for the sector and organisation
- * limits only.  The allocation page runs a dry run on every view and
+ * table's rows, and again in the use case).  A move the rules refuse is
+ * answered 400 with the seating page again and, above it, each broken
+ * rule in words ("the session would have 6 of 10 seats from Business;
+ * the limit is 5"); an admin may tick "override" for the sector and
+ * organisation limits only.  The allocation page runs a dry run on every view and
  * writes nothing (GET never writes); applying it (a POST) records the
  * run with the placements.
  */
@@ -98,7 +98,7 @@ allocation_apply(struct web_req *req, const struct web_call *c)
 	struct app_alloc_report rep = { 0 };
 
 	(void)c;
-	if (!app_allocation_apply(req->web->app, &req->actor, &rep, &error)) {
+	if (!app_allocation_apply(req->web->app, c->actor, &rep, &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -257,18 +257,20 @@ seating_post(struct web_req *req, const struct web_call *call)
 		c.table_no = table == NULL || *table == '\0' ? 0 :
 		    parse_id(table, 1);
 		if (c.to_session < 0 || c.table_no < 0) {
-			seating_refuse(req, id, web_text(req, "seating_bad_table"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_bad_table"),
 			    c.participant_id);
 			return;
 		}
 		if (c.to_session == id && c.table_no == 0) {
-			seating_refuse(req, id, web_text(req, "seating_no_change"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_no_change"),
 			    c.participant_id);
 			return;
 		}
 		c.override = g_hash_table_lookup(form, "override") != NULL;
 	}
-	if (!app_seating_change(req->web->app, &req->actor, &c, &refused,
+	if (!app_seating_change(req->web->app, call->actor, &c, &refused,
 	    &error)) {
 		if (refused != NULL) {
 			JsonArray *broken = json_object_get_array_member(
@@ -303,7 +305,8 @@ seating_post(struct web_req *req, const struct web_call *call)
 			    MHD_HTTP_BAD_REQUEST, refused, NULL);
 		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
 		    APP_EINVALID))
-			seating_refuse(req, id, web_text(req, "seating_bad_table"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_bad_table"),
 			    c.participant_id);
 		else
 			web_app_error(req, error);
@@ -356,7 +359,7 @@ publish_post(struct web_req *req, const struct web_call *c)
 	struct app_publish_counts n;
 
 	(void)c;
-	if (!app_publish_confirm(req->web->app, &req->actor, &n, &error)) {
+	if (!app_publish_confirm(req->web->app, c->actor, &n, &error)) {
 		web_app_error(req, error);
 		return;
 	}

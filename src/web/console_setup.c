@@ -101,7 +101,7 @@ setup_event_get(struct web_req *req, const struct web_call *c)
 	g_autoptr(JsonObject) ev = NULL;
 
 	(void)c;
-	if ((ev = app_setup_event(req->web->app, &req->actor, &error)) ==
+	if ((ev = app_setup_event(req->web->app, c->actor, &error)) ==
 	    NULL) {
 		web_app_error(req, error);
 		return;
@@ -163,7 +163,7 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
 		};
-		if (app_setup_event_update(req->web->app, &req->actor, &e,
+		if (app_setup_event_update(req->web->app, c->actor, &e,
 		    &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/event?done=1");
@@ -180,7 +180,8 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			web_field_error(req, errors, "timezone",
 			    "setup_err_timezone");
 		else
-			web_field_error(req, errors, "name_nb", "setup_err_refused");
+			web_field_error(req, errors, "name_nb",
+			    "setup_err_refused");
 	}
 	event_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors,
 	    NULL);
@@ -246,7 +247,7 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 	gint64 id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
-		if (app_setup_slot_add(req->web->app, &req->actor, starts,
+		if (app_setup_slot_add(req->web->app, c->actor, starts,
 		    ends, &id, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -258,7 +259,8 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 		}
 		web_field_error(req, errors, "ends_at", "setup_err_refused");
 	}
-	programme_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors);
+	programme_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),
+	    errors);
 }
 
 static void
@@ -318,7 +320,7 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
-		if (app_setup_slot_update(req->web->app, &req->actor, id,
+		if (app_setup_slot_update(req->web->app, c->actor, id,
 		    starts, ends, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -330,7 +332,8 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 		}
 		web_field_error(req, errors, "ends_at", "setup_err_refused");
 	}
-	slot_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form), errors);
+	slot_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
+	    errors);
 }
 
 static void
@@ -341,7 +344,7 @@ setup_slot_delete(struct web_req *req, const struct web_call *c)
 	g_autoptr(JsonObject) sl = NULL;
 	gint64 id = c->id;
 
-	if (app_setup_slot_delete(req->web->app, &req->actor, id, &error)) {
+	if (app_setup_slot_delete(req->web->app, c->actor, id, &error)) {
 		public_cache_clear(req);
 		web_redirect(req, "/console/programme?done=1");
 		return;
@@ -467,7 +470,7 @@ setup_session_get(struct web_req *req, const struct web_call *c)
 		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
 		return;
 	}
-	if ((s = app_setup_session(req->web->app, &req->actor, id,
+	if ((s = app_setup_session(req->web->app, c->actor, id,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
@@ -627,7 +630,7 @@ setup_sector_get(struct web_req *req, const struct web_call *c)
 	g_autoptr(JsonArray) rows = NULL;
 	guint i;
 
-	if ((rows = app_setup_sectors(req->web->app, &req->actor, &error)) ==
+	if ((rows = app_setup_sectors(req->web->app, c->actor, &error)) ==
 	    NULL) {
 		web_app_error(req, error);
 		return;
@@ -709,7 +712,7 @@ setup_sector_delete(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 
-	if (app_setup_sector_delete(req->web->app, &req->actor, c->arg,
+	if (app_setup_sector_delete(req->web->app, c->actor, c->arg,
 	    &error)) {
 		public_cache_clear(req);
 		web_redirect(req, "/console/sectors?done=1");
@@ -806,7 +809,7 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 	if (v[CO_SECTOR].str != NULL && !web_sector_code_ok(v[CO_SECTOR].str))
 		web_field_error(req, errors, "sector", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
-		if (app_setup_codes_generate(req->web->app, &req->actor,
+		if (app_setup_codes_generate(req->web->app, c->actor,
 		    v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
 		    v[CO_SECTOR].str, &error)) {
 			web_redirect(req, "/console/codes?done=1");
@@ -828,7 +831,7 @@ setup_codes_csv(struct web_req *req, const struct web_call *c)
 	g_autofree char *csv = NULL;
 
 	(void)c;
-	if ((csv = app_setup_codes_csv(req->web->app, &req->actor,
+	if ((csv = app_setup_codes_csv(req->web->app, c->actor,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;

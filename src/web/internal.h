@@ -153,12 +153,6 @@ const char *web_header(struct web_req *req, const char *name);
 /* Finds the route of req and answers it: 404, 405, or what the route's
  * policy and handler say. */
 void web_dispatch(struct web_req *req);
-/* Decodes the urlencoded body; on failure answers 400, 413 or 415 and
- * returns NULL. */
-GHashTable *web_form(struct web_req *req);
-/* True if the form carries the CSRF token matching the cookie; else
- * answers 403. */
-bool web_csrf_ok(struct web_req *req, GHashTable *form);
 
 /* statics.c: the files of [server] static_dir, read once at start. */
 gboolean web_statics_load(struct web *web, GError **error);

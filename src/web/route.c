@@ -35,7 +35,9 @@ static const struct web_route *const web_route_tables[] = {
 	console_throttle_routes,
 };
 
-bool
+/* True if the form carries the CSRF token matching the cookie (the
+ * HMAC of the summit_csrf cookie); else answers 403. */
+static bool
 web_csrf_ok(struct web_req *req, GHashTable *form)
 {
 	const char *sent = g_hash_table_lookup(form, "_csrf");
@@ -55,6 +57,7 @@ web_csrf_ok(struct web_req *req, GHashTable *form)
 	return false;
 }
 
+/* The body, decoded within these limits; NULL when answered. */
 static GHashTable *
 web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 {
@@ -81,7 +84,9 @@ web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 	return form;
 }
 
-GHashTable *
+/* Decodes the urlencoded body with web_form's limits; on failure answers
+ * 400, 413 or 415 and returns NULL. */
+static GHashTable *
 web_form(struct web_req *req)
 {
 	return web_form_sized(req, WEB_MAX_FORM_FIELDS, WEB_MAX_FORM_VALUE);
