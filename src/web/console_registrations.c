@@ -119,7 +119,6 @@ reg_list(struct web_req *req, const struct web_call *call)
 	gint64 page = 1, total, pages;
 	size_t i;
 
-	(void)call;
 	q = reg_search_text(req);
 	f.q = q;
 	if (g_strcmp0(web_query(req, "waitlisted"), "1") == 0)
@@ -467,7 +466,7 @@ static void
 reg_person_json(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *json = NULL, *disp = NULL;
+	g_autofree char *json = NULL, *body = NULL, *name = NULL;
 	gint64 id = c->id;
 
 	if ((json = app_reg_person_json(req->web->app, c->actor, id,
@@ -475,14 +474,10 @@ reg_person_json(struct web_req *req, const struct web_call *c)
 		web_app_error(req, error);
 		return;
 	}
-	g_string_assign(req->out, json);
-	g_string_append_c(req->out, '\n');
-	req->content_type = "application/json; charset=utf-8";
-	disp = g_strdup_printf("attachment; filename=\"participant-%"
-	    G_GINT64_FORMAT ".json\"", id);
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	body = g_strconcat(json, "\n", NULL);
+	name = g_strdup_printf("participant-%" G_GINT64_FORMAT ".json", id);
+	web_attachment(req, body, strlen(body),
+	    "application/json; charset=utf-8", name);
 }
 
 static void
@@ -497,14 +492,8 @@ reg_export(struct web_req *req, bool excel)
 		web_app_error(req, error);
 		return;
 	}
-	g_string_truncate(req->out, 0);
-	g_string_append_len(req->out, csv, (gssize)len);
-	req->content_type = "text/csv; charset=utf-8";
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, excel ?
-	    "attachment; filename=\"registrations-excel.csv\"" :
-	    "attachment; filename=\"registrations.csv\"");
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	web_attachment(req, csv, len, "text/csv; charset=utf-8", excel ?
+	    "registrations-excel.csv" : "registrations.csv");
 }
 
 /* GET /console/registrations/export.csv (staff). */

@@ -97,7 +97,6 @@ allocation_apply(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	struct app_alloc_report rep = { 0 };
 
-	(void)c;
 	if (!app_allocation_apply(req->web->app, c->actor, &rep, &error)) {
 		web_app_error(req, error);
 		return;
@@ -358,7 +357,6 @@ publish_post(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	struct app_publish_counts n;
 
-	(void)c;
 	if (!app_publish_confirm(req->web->app, c->actor, &n, &error)) {
 		web_app_error(req, error);
 		return;

@@ -100,7 +100,6 @@ setup_event_get(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ev = NULL;
 
-	(void)c;
 	if ((ev = app_setup_event(req->web->app, c->actor, &error)) ==
 	    NULL) {
 		web_app_error(req, error);
@@ -830,18 +829,13 @@ setup_codes_csv(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *csv = NULL;
 
-	(void)c;
 	if ((csv = app_setup_codes_csv(req->web->app, c->actor,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	g_string_assign(req->out, csv);
-	req->content_type = "text/csv; charset=utf-8";
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
-	    "attachment; filename=\"invitation-codes.csv\"");
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	web_attachment(req, csv, strlen(csv), "text/csv; charset=utf-8",
+	    "invitation-codes.csv");
 }
 
 const struct web_route console_setup_routes[] = {

@@ -178,6 +178,10 @@ void web_error_page(struct web_req *req, unsigned status, const char *key);
 /* 303 See Other to a path of ours. */
 void web_redirect(struct web_req *req, const char *path);
 void web_add_header(struct web_req *req, const char *name, const char *value);
+/* 200 with data as a download named filename (one of ours, plain: no
+ * quotes), never cached: the console's exports. */
+void web_attachment(struct web_req *req, const char *data, size_t len,
+    const char *content_type, const char *filename);
 /* Maps an app error to a page: 404, 409, 503 or 500. */
 void web_app_error(struct web_req *req, const GError *error);
 /* Queues the response built in req (status, body, headers, cookies). */

@@ -114,6 +114,21 @@ web_redirect(struct web_req *req, const char *path)
 }
 
 void
+web_attachment(struct web_req *req, const char *data, size_t len,
+    const char *content_type, const char *filename)
+{
+	g_autofree char *disp = g_strdup_printf("attachment; filename=\"%s\"",
+	    filename);
+
+	g_string_truncate(req->out, 0);
+	g_string_append_len(req->out, data, (gssize)len);
+	req->content_type = content_type;
+	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	req->status = MHD_HTTP_OK;
+}
+
+void
 web_app_error(struct web_req *req, const GError *error)
 {
 	if (error == NULL || error->domain != SUMMIT_APP_ERROR) {

@@ -110,7 +110,6 @@ throttle_page(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL, res = NULL;
 
-	(void)c;
 	res = app_throttle_recent(req->web->app, c->actor, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
