@@ -92,10 +92,12 @@ web_form(struct web_req *req)
 	return web_form_sized(req, WEB_MAX_FORM_FIELDS, WEB_MAX_FORM_VALUE);
 }
 
-/* The route's policy, in the order every handler used to write it:
- * who (303, 403, 503), the body (413, 415, 400), its CSRF token (403),
- * the path's argument (404); then the form's fields, which the handler
- * answers itself (400 with its form). */
+/* The route's policy, in the order most handlers used to write it: who
+ * (303, 403, 503), the body (413, 415, 400), its CSRF token (403), the
+ * path's argument (404); then the form's fields, which the handler
+ * answers itself (400 with its form).  The argument comes last so that a
+ * request with neither a good token nor a good id is refused for the
+ * token, whatever the id. */
 static void
 web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 {
