@@ -1,5 +1,6 @@
 /*
- * form.c -- percent-decoding, path canonicalization and field tables.
+ * form.c -- percent-decoding, path canonicalization and field tables, and
+ * FormValues, a checked form that frees itself.
  *
  * Everything a client sends passes through here before any other code sees
  * it, so each function checks once and completely: a decoded string is
@@ -329,6 +330,46 @@ form_values_clear(struct form_value *values, size_t nfields)
 		g_free(values[i].str);
 		memset(&values[i], 0, sizeof(values[i]));
 	}
+}
+
+FormValues *
+form_values_check(GHashTable *decoded, const struct form_field *fields,
+                  size_t n)
+{
+	FormValues *fv = g_new0(FormValues, 1);
+
+	fv->fields = fields;
+	fv->n = n;
+	fv->v = g_new0(struct form_value, n > 0 ? n : 1);
+	fv->nerrors = form_validate(decoded, fields, n, fv->v);
+	return fv;
+}
+
+void
+form_values_default(FormValues *fv, size_t i, const char *value)
+{
+	g_autoptr(GHashTable) one = NULL;
+
+	g_return_if_fail(i < fv->n);
+	if (fv->v[i].present || value == NULL)
+		return;
+	one = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_hash_table_insert(one, g_strdup(fv->fields[i].name), g_strdup(value));
+	if (fv->v[i].err != FORM_FIELD_OK)
+		fv->nerrors--;
+	form_values_clear(&fv->v[i], 1);
+	if (form_validate(one, &fv->fields[i], 1, &fv->v[i]) > 0)
+		fv->nerrors++;
+}
+
+void
+form_values_free(FormValues *fv)
+{
+	if (fv == NULL)
+		return;
+	form_values_clear(fv->v, fv->n);
+	g_free(fv->v);
+	g_free(fv);
 }
 
 const char *

@@ -11,11 +11,13 @@
  *		{ "email", FORM_EMAIL, 254, true, 0, 0 },	(REG_EMAIL)
  *		{ "seats", FORM_INT, 3, true, 1, 10 },		(REG_SEATS)
  *	};
- *	struct form_value v[REG__MAX];
- *	if (form_validate(decoded, reg_fields, REG__MAX, v) > 0) ...
- *	form_values_clear(v, REG__MAX);
+ *	g_autoptr(FormValues) fv = form_values_check(decoded, reg_fields,
+ *	    REG__MAX);
+ *	if (fv->nerrors > 0) ... fv->v[REG_SEATS].num ...
  *
- * and gets one typed value and one error code per field.
+ * and gets one typed value and one error code per field, freed with the
+ * variable (form_validate and form_values_clear are the same on an array
+ * the caller owns).
  */
 #ifndef SUMMIT_FORM_H
 #define SUMMIT_FORM_H
@@ -151,6 +153,36 @@ size_t form_validate(GHashTable *decoded, const struct form_field *fields,
 
 /* Frees the strings in values[nfields] and zeroes them. */
 void form_values_clear(struct form_value *values, size_t nfields);
+
+/*
+ * A checked form that frees itself: what handlers hold, so that none of
+ * them writes form_values_clear (g_autoptr(FormValues)).  v[i] is the
+ * value of fields[i]; nerrors counts the fields whose err is set.  fields
+ * is borrowed and must outlive it (the tables are static).
+ */
+typedef struct form_values {
+	const struct form_field *fields;
+	size_t n;
+	size_t nerrors;
+	struct form_value *v;
+} FormValues;
+
+/* form_validate into a new FormValues (transfer full); decoded may be
+ * NULL (every field absent). */
+FormValues *form_values_check(GHashTable *decoded,
+                              const struct form_field *fields, size_t n);
+
+/*
+ * Field i, when the form did not send it, takes value, checked as if it
+ * had been sent (a default the caller knows, such as a key from the
+ * path); a field that was sent keeps what it had.  nerrors follows.
+ */
+void form_values_default(FormValues *fv, size_t i, const char *value);
+
+/* Frees fv and its strings; NULL does nothing. */
+void form_values_free(FormValues *fv);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FormValues, form_values_free)
 
 /* A short message for users ("is required", ...), never NULL. */
 const char *form_field_strerror(enum form_field_err err);

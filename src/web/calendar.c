@@ -53,14 +53,14 @@ calendar_respond(struct web_req *req, char *body, gint64 modified,
 	req->status = MHD_HTTP_OK;
 }
 
-void
-page_programme_ics(struct web_req *req, const char *arg)
+static void
+page_programme_ics(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	gint64 modified = 0;
 	char *body;
 
-	(void)arg;
+	(void)c;
 	body = app_programme_ics(req->web->app, req->lang, &modified, &error);
 	if (body == NULL) {
 		web_app_error(req, error);
@@ -69,9 +69,10 @@ page_programme_ics(struct web_req *req, const char *arg)
 	calendar_respond(req, body, modified, "program.ics");
 }
 
-void
-page_me_ics(struct web_req *req, const char *token)
+static void
+page_me_ics(struct web_req *req, const struct web_call *c)
 {
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	gint64 modified = 0;
 	char *body;
@@ -85,9 +86,10 @@ page_me_ics(struct web_req *req, const char *token)
 	calendar_respond(req, body, modified, "mitt-program.ics");
 }
 
-void
-page_feed(struct web_req *req, const char *file)
+static void
+page_feed(struct web_req *req, const struct web_call *c)
 {
+	const char *file = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *token = NULL;
 	gint64 modified = 0;
@@ -106,3 +108,13 @@ page_feed(struct web_req *req, const char *file)
 	}
 	calendar_respond(req, body, modified, NULL);
 }
+
+const struct web_route web_calendar_routes[] = {
+	{ "GET", "/me/*/calendar.ics", page_me_ics, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/programme.ics", page_programme_ics, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/feed/*", page_feed, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
+};

@@ -5,8 +5,9 @@
  * The session cookie is HttpOnly, SameSite=Strict, scoped to /console and
  * Secure when the public URL is https; a login always makes a new session
  * and ends the one the browser brought, so a planted cookie is worthless.
- * Roles are checked here, on the server, for every request: hiding a
- * button is never the protection.
+ * Roles are checked here, on the server, for every request: route.c calls
+ * console_auth with the role of the route's row before any console
+ * handler runs, and hiding a button is never the protection.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -96,10 +97,10 @@ login_render(struct web_req *req, unsigned status, const char *error_key,
 	web_render(req, status, "console/login.html", ctx);
 }
 
-void
-console_login_form(struct web_req *req, const char *arg)
+static void
+console_login_form(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
+	(void)c;
 	login_render(req, MHD_HTTP_OK, NULL, NULL);
 }
 
@@ -120,20 +121,16 @@ console_set_device(struct web_req *req, const char *device)
  * or password, 429 with Retry-After at once while guessing is throttled,
  * 403 without the CSRF token, 503 without the database.
  */
-void
-console_login_post(struct web_req *req, const char *arg)
+static void
+console_login_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *token = NULL, *device = NULL;
 	struct app_login_attempt at = { 0 };
 	const char *email, *password, *old;
 
-	(void)arg;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	email = g_hash_table_lookup(form, "email");
-	password = g_hash_table_lookup(form, "password");
+	email = g_hash_table_lookup(c->form, "email");
+	password = g_hash_table_lookup(c->form, "password");
 	if (email == NULL || password == NULL ||
 	    text_check_email(email) != TEXT_OK || strlen(password) > 1024) {
 		login_render(req, MHD_HTTP_BAD_REQUEST, "c_login_wrong", email &&
@@ -167,15 +164,12 @@ console_login_post(struct web_req *req, const char *arg)
 	web_redirect(req, "/console");
 }
 
-void
-console_logout(struct web_req *req, const char *arg)
+static void
+console_logout(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	const char *token = console_cookie(req);
 
-	(void)arg;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
+	(void)c;
 	if (token != NULL)
 		app_logout(req->web->app, token, NULL);
 	console_set_cookie(req, "", 0);
@@ -197,9 +191,10 @@ setup_render(struct web_req *req, unsigned status, const char *token,
 	web_render(req, status, "console/setup.html", ctx);
 }
 
-void
-console_setup_form(struct web_req *req, const char *token)
+static void
+console_setup_form(struct web_req *req, const struct web_call *c)
 {
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) o = app_organiser_setup_lookup(req->web->app,
 	    token, &error);
@@ -211,23 +206,21 @@ console_setup_form(struct web_req *req, const char *token)
 	setup_render(req, MHD_HTTP_OK, token, o, NULL);
 }
 
-void
-console_setup_post(struct web_req *req, const char *token)
+static void
+console_setup_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) o = NULL;
 	const char *pw, *again;
 
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
 	if ((o = app_organiser_setup_lookup(req->web->app, token,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	pw = g_hash_table_lookup(form, "password");
-	again = g_hash_table_lookup(form, "password2");
+	pw = g_hash_table_lookup(c->form, "password");
+	again = g_hash_table_lookup(c->form, "password2");
 	if (pw == NULL || again == NULL || strcmp(pw, again) != 0) {
 		setup_render(req, MHD_HTTP_BAD_REQUEST, token, o,
 		    "c_password_mismatch");
@@ -244,16 +237,14 @@ console_setup_post(struct web_req *req, const char *token)
 	web_redirect(req, "/console/login?done=password");
 }
 
-void
-console_dashboard(struct web_req *req, const char *arg)
+static void
+console_dashboard(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *event;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	event = app_event_view(req->web->app, req->lang, &error);
 	if (event == NULL) {
 		web_app_error(req, error);
@@ -264,16 +255,14 @@ console_dashboard(struct web_req *req, const char *arg)
 	web_render(req, MHD_HTTP_OK, "console/dashboard.html", ctx);
 }
 
-void
-console_audit(struct web_req *req, const char *arg)
+static void
+console_audit(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonArray *rows;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	rows = app_audit_list(req->web->app, NULL, 0, 500, &error);
 	if (rows == NULL) {
 		web_app_error(req, error);
@@ -283,3 +272,21 @@ console_audit(struct web_req *req, const char *arg)
 	json_object_set_array_member(ctx, "entries", rows);
 	web_render(req, MHD_HTTP_OK, "console/audit.html", ctx);
 }
+
+const struct web_route console_routes[] = {
+	{ "GET", "/console/login", console_login_form, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/login", console_login_post, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/logout", console_logout, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/setup/*", console_setup_form, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/setup/*", console_setup_post, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console", console_dashboard, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/audit", console_audit, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
+};

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static void
-mail_page(struct web_req *req, const char *arg)
+mail_page(struct web_req *req, const struct web_call *c)
 {
 	static const char *const states[] = { "failed", "queued", "sent" };
 	g_autoptr(GError) error = NULL;
@@ -17,9 +17,7 @@ mail_page(struct web_req *req, const char *arg)
 	size_t i;
 	bool known = false;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	for (i = 0; i < G_N_ELEMENTS(states); i++)
 		if (g_strcmp0(state, states[i]) == 0)
 			known = true;
@@ -40,22 +38,13 @@ mail_page(struct web_req *req, const char *arg)
 	web_render(req, MHD_HTTP_OK, "console/mail.html", ctx);
 }
 
+/* POST /console/mail/ID/resend (admin): 303, 404, 409, 503. */
 static void
-mail_resend(struct web_req *req, const char *arg)
+mail_resend(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id = 0;
 
-	if (!console_auth(req, "admin"))
-		return;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	if (!g_ascii_string_to_signed(arg, 10, 1, G_MAXINT64, &id, NULL)) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	if (!app_outbox_resend(req->web->app, id, &req->actor, &error)) {
+	if (!app_outbox_resend(req->web->app, c->id, c->actor, &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -63,7 +52,9 @@ mail_resend(struct web_req *req, const char *arg)
 }
 
 const struct web_route console_mail_routes[] = {
-	{ "GET", "/console/mail", mail_page },
-	{ "POST", "/console/mail/*/resend", mail_resend },
-	{ NULL, NULL, NULL },
+	{ "GET", "/console/mail", mail_page, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/mail/*/resend", mail_resend, WEB_ADMIN, WEB_ARG_ID,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
 };

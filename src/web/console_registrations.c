@@ -4,13 +4,14 @@
  * organiser may do to them (status, promotion, mails again, check-in,
  * erasure, their data as JSON); exports as CSV; the import of invitees.
  *
- * Every handler starts with console_auth: staff may read, export and check
- * people in; everything else needs admin, checked here and again in app/.
- * Every POST carries the CSRF token and answers 303 on success (POST,
- * redirect, GET).  The list's query parameters are plain words except the
- * search text, which is decoded here (UTF-8, spaces).  The import reads
- * its own body so the CSV may use the whole max_body_bytes (64 KiB by
- * default; more is 413), not only web_form's 8 KiB per value.
+ * The route table says who may do what: staff may read, export and check
+ * people in; everything else needs admin, checked by the dispatcher and
+ * again in app/.  Every POST carries the CSRF token and answers 303 on
+ * success (POST, redirect, GET).  The list's query parameters are plain
+ * words except the search text, which is decoded here (UTF-8, spaces).
+ * The import's row is WEB_BIG_BODY, so the CSV may use the whole
+ * max_body_bytes (64 KiB by default; more is 413), not only web_form's
+ * 8 KiB per value.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -29,21 +30,6 @@ static const char *const reg_sorts[DB_REG_SORT__MAX] = {
 	"organisation",	/* DB_REG_SORT_ORG */
 	"status",	/* DB_REG_SORT_STATUS */
 };
-
-static JsonObject *
-reg_texts(struct web_req *req)
-{
-	return req->web->catalog[web_lang_index(req->lang)];
-}
-
-static const char *
-reg_text(struct web_req *req, const char *key)
-{
-	JsonObject *t = reg_texts(req);
-
-	return json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key;
-}
 
 /* The search text: decoded, trimmed, one line of at most 200 characters;
  * NULL when absent or unusable. */
@@ -70,18 +56,6 @@ reg_search_text(struct web_req *req)
 		return NULL;
 	}
 	return v;
-}
-
-static bool
-reg_parse_id(const char *arg, gint64 *id)
-{
-	guint64 v;
-
-	if (arg == NULL || !g_ascii_string_to_unsigned(arg, 10, 1,
-	    G_MAXINT64, &v, NULL))
-		return false;
-	*id = (gint64)v;
-	return true;
 }
 
 /* Adds options (value, label, selected) for a <select>. */
@@ -133,7 +107,7 @@ reg_set_owned(JsonObject *o, const char *name, char *s)
  * GET /console/registrations: 200, 303 (login), 403, 503.
  */
 static void
-reg_list(struct web_req *req, const char *arg)
+reg_list(struct web_req *req, const struct web_call *call)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL, res = NULL;
@@ -145,9 +119,6 @@ reg_list(struct web_req *req, const char *arg)
 	gint64 page = 1, total, pages;
 	size_t i;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
 	q = reg_search_text(req);
 	f.q = q;
 	if (g_strcmp0(web_query(req, "waitlisted"), "1") == 0)
@@ -177,14 +148,14 @@ reg_list(struct web_req *req, const char *arg)
 	f.limit = REG_PER_PAGE;
 	f.offset = (page - 1) * REG_PER_PAGE;
 
-	res = app_reg_list(req->web->app, &req->actor, &f, &error);
+	res = app_reg_list(req->web->app, call->actor, &f, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
 		return;
 	}
 	ctx = console_ctx(req);
 	json_object_set_string_member(ctx, "page_title",
-	    reg_text(req, "c_registrations"));
+	    web_text(req, "c_registrations"));
 	json_object_set_array_member(ctx, "rows",
 	    json_array_ref(json_object_get_array_member(res, "rows")));
 	for (i = 0; i < json_array_get_length(json_object_get_array_member(
@@ -195,7 +166,7 @@ reg_list(struct web_req *req, const char *arg)
 		    NULL);
 
 		json_object_set_string_member(r, "status_text",
-		    reg_text(req, k));
+		    web_text(req, k));
 	}
 	total = json_object_get_int_member(res, "total");
 	json_object_set_int_member(ctx, "total", total);
@@ -204,19 +175,19 @@ reg_list(struct web_req *req, const char *arg)
 	json_object_set_string_member(ctx, "q", q ? q : "");
 
 	opts = json_array_new();
-	reg_option(opts, "", reg_text(req, "registrations_any"),
+	reg_option(opts, "", web_text(req, "registrations_any"),
 	    f.status == NULL);
 	for (i = 0; i < G_N_ELEMENTS(reg_statuses); i++) {
 		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
 		    NULL);
 
-		reg_option(opts, reg_statuses[i], reg_text(req, k),
+		reg_option(opts, reg_statuses[i], web_text(req, k),
 		    g_strcmp0(f.status, reg_statuses[i]) == 0);
 	}
 	json_object_set_array_member(ctx, "status_options", opts);
 
 	opts = json_array_new();
-	reg_option(opts, "", reg_text(req, "registrations_any"),
+	reg_option(opts, "", web_text(req, "registrations_any"),
 	    f.sector == NULL);
 	{
 		JsonArray *sec = json_object_get_array_member(res, "sectors");
@@ -233,7 +204,7 @@ reg_list(struct web_req *req, const char *arg)
 	json_object_set_array_member(ctx, "sector_options", opts);
 
 	opts = json_array_new();
-	reg_option(opts, "", reg_text(req, "registrations_any"),
+	reg_option(opts, "", web_text(req, "registrations_any"),
 	    f.session_id == 0);
 	{
 		JsonArray *ses = json_object_get_array_member(res, "sessions");
@@ -251,9 +222,9 @@ reg_list(struct web_req *req, const char *arg)
 	}
 	json_object_set_array_member(ctx, "session_options", opts);
 	opts = json_array_new();
-	reg_option(opts, "ranked", reg_text(req, "registrations_in_ranked"),
+	reg_option(opts, "ranked", web_text(req, "registrations_in_ranked"),
 	    !f.placed);
-	reg_option(opts, "placed", reg_text(req, "registrations_in_placed"),
+	reg_option(opts, "placed", web_text(req, "registrations_in_placed"),
 	    f.placed);
 	json_object_set_array_member(ctx, "in_options", opts);
 	opts = json_array_new();
@@ -261,12 +232,12 @@ reg_list(struct web_req *req, const char *arg)
 		g_autofree char *k = g_strconcat("registrations_sort_",
 		    reg_sorts[i], NULL);
 
-		reg_option(opts, reg_sorts[i], reg_text(req, k), f.sort == i);
+		reg_option(opts, reg_sorts[i], web_text(req, k), f.sort == i);
 	}
 	json_object_set_array_member(ctx, "sort_options", opts);
 	opts = json_array_new();
-	reg_option(opts, "asc", reg_text(req, "registrations_asc"), !f.desc);
-	reg_option(opts, "desc", reg_text(req, "registrations_desc"), f.desc);
+	reg_option(opts, "asc", web_text(req, "registrations_asc"), !f.desc);
+	reg_option(opts, "desc", web_text(req, "registrations_desc"), f.desc);
 	json_object_set_array_member(ctx, "dir_options", opts);
 	json_object_set_boolean_member(ctx, "waitlisted",
 	    g_strcmp0(web_query(req, "waitlisted"), "1") == 0);
@@ -279,7 +250,7 @@ reg_list(struct web_req *req, const char *arg)
 		    reg_sorts[i], NULL);
 		bool cur = f.sort == i;
 
-		json_object_set_string_member(c, "label", reg_text(req, k));
+		json_object_set_string_member(c, "label", web_text(req, k));
 		reg_set_owned(c, "href", reg_query(q, f.status,
 		    f.sector, f.session_id, f.placed, reg_sorts[i],
 		    cur && !f.desc, 1));
@@ -341,7 +312,7 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 	reg_localise_titles(p, "assignments", req->lang);
 	reg_localise_titles(p, "invitations", req->lang);
 	sk = g_strconcat("status_", db_str(p, "status"), NULL);
-	json_object_set_string_member(p, "status_text", reg_text(req, sk));
+	json_object_set_string_member(p, "status_text", web_text(req, sk));
 	json_object_set_boolean_member(p, "is_waitlisted",
 	    g_strcmp0(db_str(p, "status"), "waitlisted") == 0);
 	opts = json_array_new();
@@ -349,7 +320,7 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
 		    NULL);
 
-		reg_option(opts, reg_statuses[i], reg_text(req, k),
+		reg_option(opts, reg_statuses[i], web_text(req, k),
 		    g_strcmp0(db_str(p, "status"), reg_statuses[i]) == 0);
 	}
 	json_object_set_array_member(ctx, "status_options", opts);
@@ -358,13 +329,13 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 		g_autofree char *k = g_strconcat("registrations_done_", done,
 		    NULL);
 
-		if (json_object_has_member(reg_texts(req), k))
+		if (json_object_has_member(web_catalog(req), k))
 			json_object_set_string_member(ctx, "notice",
-			    reg_text(req, k));
+			    web_text(req, k));
 	}
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "error",
-		    reg_text(req, error_key));
+		    web_text(req, error_key));
 	web_render(req, status, "console/registrations_detail.html", ctx);
 }
 
@@ -372,35 +343,9 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
  * GET /console/registrations/ID: 200, 303, 403, 404, 503.
  */
 static void
-reg_detail(struct web_req *req, const char *arg)
+reg_detail(struct web_req *req, const struct web_call *c)
 {
-	gint64 id;
-
-	if (!console_auth(req, "staff"))
-		return;
-	if (!reg_parse_id(arg, &id)) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	reg_detail_render(req, id, MHD_HTTP_OK, NULL);
-}
-
-/* The start of every action: role, body, CSRF, id.  False: answered. */
-static bool
-reg_action_start(struct web_req *req, const char *arg, const char *role,
-    GHashTable **form, gint64 *id)
-{
-	if (!console_auth(req, role))
-		return false;
-	if ((*form = web_form(req)) == NULL)
-		return false;
-	if (!web_csrf_ok(req, *form))
-		return false;
-	if (!reg_parse_id(arg, id)) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return false;
-	}
-	return true;
+	reg_detail_render(req, c->id, MHD_HTTP_OK, NULL);
 }
 
 /* Answers the outcome of an action: 303 back to the detail with done, or
@@ -430,17 +375,14 @@ reg_action_end(struct web_req *req, gint64 id, bool ok, const GError *error,
 /* POST /console/registrations/ID/status (admin): 303, 400, 403, 404,
  * 409 (full). */
 static void
-reg_post_status(struct web_req *req, const char *arg)
+reg_post_status(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id;
+	gint64 id = c->id;
 	bool ok;
 
-	if (!reg_action_start(req, arg, "admin", &form, &id))
-		return;
-	ok = app_reg_set_status(req->web->app, &req->actor, id,
-	    g_hash_table_lookup(form, "status"), &error);
+	ok = app_reg_set_status(req->web->app, c->actor, id,
+	    g_hash_table_lookup(c->form, "status"), &error);
 	if (!ok && g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
 		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
 		    "registrations_err_status");
@@ -451,47 +393,38 @@ reg_post_status(struct web_req *req, const char *arg)
 
 /* POST /console/registrations/ID/promote (admin): 303, 403, 404, 409. */
 static void
-reg_post_promote(struct web_req *req, const char *arg)
+reg_post_promote(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id;
+	gint64 id = c->id;
 	bool ok;
 
-	if (!reg_action_start(req, arg, "admin", &form, &id))
-		return;
-	ok = app_reg_promote(req->web->app, &req->actor, id, &error);
+	ok = app_reg_promote(req->web->app, c->actor, id, &error);
 	reg_action_end(req, id, ok, error, "promote");
 }
 
 /* POST /console/registrations/ID/resend-confirmation (admin). */
 static void
-reg_post_resend_confirmation(struct web_req *req, const char *arg)
+reg_post_resend_confirmation(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id;
+	gint64 id = c->id;
 	bool ok;
 
-	if (!reg_action_start(req, arg, "admin", &form, &id))
-		return;
-	ok = app_reg_resend_confirmation(req->web->app, &req->actor, id,
+	ok = app_reg_resend_confirmation(req->web->app, c->actor, id,
 	    &error);
 	reg_action_end(req, id, ok, error, "confirmation");
 }
 
 /* POST /console/registrations/ID/resend-invitations (admin). */
 static void
-reg_post_resend_invitations(struct web_req *req, const char *arg)
+reg_post_resend_invitations(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id, queued = 0;
+	gint64 id = c->id, queued = 0;
 	bool ok;
 
-	if (!reg_action_start(req, arg, "admin", &form, &id))
-		return;
-	ok = app_reg_resend_invitations(req->web->app, &req->actor, id,
+	ok = app_reg_resend_invitations(req->web->app, c->actor, id,
 	    &queued, &error);
 	reg_action_end(req, id, ok, error, queued > 0 ? "invitations" :
 	    "no_invitations");
@@ -500,67 +433,51 @@ reg_post_resend_invitations(struct web_req *req, const char *arg)
 /* POST /console/registrations/ID/checkin (staff): in=1 checks in, in=0
  * out again. */
 static void
-reg_post_checkin(struct web_req *req, const char *arg)
+reg_post_checkin(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id;
+	gint64 id = c->id;
 	bool ok, in;
 
-	if (!reg_action_start(req, arg, "staff", &form, &id))
-		return;
-	in = g_strcmp0(g_hash_table_lookup(form, "in"), "0") != 0;
-	ok = app_reg_check_in(req->web->app, &req->actor, id, in, &error);
+	in = g_strcmp0(g_hash_table_lookup(c->form, "in"), "0") != 0;
+	ok = app_reg_check_in(req->web->app, c->actor, id, in, &error);
 	reg_action_end(req, id, ok, error, in ? "checkin" : "checkout");
 }
 
 /* POST /console/registrations/ID/erase (admin): needs confirm=yes. */
 static void
-reg_post_erase(struct web_req *req, const char *arg)
+reg_post_erase(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
-	gint64 id;
+	gint64 id = c->id;
 	bool ok;
 
-	if (!reg_action_start(req, arg, "admin", &form, &id))
-		return;
-	if (g_strcmp0(g_hash_table_lookup(form, "confirm"), "yes") != 0) {
+	if (g_strcmp0(g_hash_table_lookup(c->form, "confirm"), "yes") != 0) {
 		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
 		    "registrations_err_confirm");
 		return;
 	}
-	ok = app_reg_erase(req->web->app, &req->actor, id, &error);
+	ok = app_reg_erase(req->web->app, c->actor, id, &error);
 	reg_action_end(req, id, ok, error, "erase");
 }
 
 /* GET /console/registrations/ID/export.json (staff): a download. */
 static void
-reg_person_json(struct web_req *req, const char *arg)
+reg_person_json(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *json = NULL, *disp = NULL;
-	gint64 id;
+	g_autofree char *json = NULL, *body = NULL, *name = NULL;
+	gint64 id = c->id;
 
-	if (!console_auth(req, "staff"))
-		return;
-	if (!reg_parse_id(arg, &id)) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	if ((json = app_reg_person_json(req->web->app, &req->actor, id,
+	if ((json = app_reg_person_json(req->web->app, c->actor, id,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	g_string_assign(req->out, json);
-	g_string_append_c(req->out, '\n');
-	req->content_type = "application/json; charset=utf-8";
-	disp = g_strdup_printf("attachment; filename=\"participant-%"
-	    G_GINT64_FORMAT ".json\"", id);
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	body = g_strconcat(json, "\n", NULL);
+	name = g_strdup_printf("participant-%" G_GINT64_FORMAT ".json", id);
+	web_attachment(req, body, strlen(body),
+	    "application/json; charset=utf-8", name);
 }
 
 static void
@@ -570,36 +487,28 @@ reg_export(struct web_req *req, bool excel)
 	g_autofree char *csv = NULL;
 	gsize len = 0;
 
-	if (!console_auth(req, "staff"))
-		return;
 	if ((csv = app_reg_export_csv(req->web->app, &req->actor, req->lang,
 	    excel, &len, &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	g_string_truncate(req->out, 0);
-	g_string_append_len(req->out, csv, (gssize)len);
-	req->content_type = "text/csv; charset=utf-8";
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, excel ?
-	    "attachment; filename=\"registrations-excel.csv\"" :
-	    "attachment; filename=\"registrations.csv\"");
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	web_attachment(req, csv, len, "text/csv; charset=utf-8", excel ?
+	    "registrations-excel.csv" : "registrations.csv");
 }
 
 /* GET /console/registrations/export.csv (staff). */
 static void
-reg_export_csv(struct web_req *req, const char *arg)
+reg_export_csv(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
+	(void)c;
 	reg_export(req, false);
 }
 
 /* GET /console/registrations/export-excel.csv (staff). */
 static void
-reg_export_excel(struct web_req *req, const char *arg)
+reg_export_excel(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
+	(void)c;
 	reg_export(req, true);
 }
 
@@ -612,7 +521,7 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
 	    NULL);
 
 	json_object_set_string_member(ctx, "page_title",
-	    reg_text(req, "registrations_import"));
+	    web_text(req, "registrations_import"));
 	if (event != NULL && json_object_has_member(event, "sectors"))
 		json_object_set_array_member(ctx, "sectors", json_array_ref(
 		    json_object_get_array_member(event, "sectors")));
@@ -632,7 +541,7 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
 
 			for (k = 0; k < json_array_get_length(e); k++)
 				json_array_add_string_element(texts,
-				    reg_text(req, json_array_get_string_element(
+				    web_text(req, json_array_get_string_element(
 				    e, k)));
 			json_object_set_array_member(r, "error_texts", texts);
 		}
@@ -641,17 +550,15 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
 	}
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "error",
-		    reg_text(req, error_key));
+		    web_text(req, error_key));
 	web_render(req, status, "console/registrations_import.html", ctx);
 }
 
 /* GET /console/registrations/import (admin). */
 static void
-reg_import_form(struct web_req *req, const char *arg)
+reg_import_form(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
-	if (!console_auth(req, "admin"))
-		return;
+	(void)c;
 	reg_import_render(req, MHD_HTTP_OK, NULL, NULL, NULL);
 }
 
@@ -661,45 +568,21 @@ reg_import_form(struct web_req *req, const char *arg)
  * its good rows stored.  200 (preview, result), 400, 403, 413, 415.
  */
 static void
-reg_import_post(struct web_req *req, const char *arg)
+reg_import_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) res = NULL;
-	const char *ctype, *csv;
+	const char *csv;
 	bool apply;
 
-	(void)arg;
-	if (!console_auth(req, "admin"))
-		return;
-	if (req->body_too_big) {
-		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "error_too_big");
-		return;
-	}
-	ctype = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (ctype == NULL || g_ascii_strncasecmp(ctype,
-	    "application/x-www-form-urlencoded", 33) != 0) {
-		web_error_page(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-		    "error_bad_request");
-		return;
-	}
-	if (!form_decode_urlencoded(req->body->str, req->body->len, 8,
-	    (size_t)req->web->conf->max_body_bytes, &form, &error)) {
-		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
-		return;
-	}
-	if (!web_csrf_ok(req, form))
-		return;
-	csv = g_hash_table_lookup(form, "csv");
-	apply = g_strcmp0(g_hash_table_lookup(form, "confirm"), "1") == 0;
+	csv = g_hash_table_lookup(c->form, "csv");
+	apply = g_strcmp0(g_hash_table_lookup(c->form, "confirm"), "1") == 0;
 	if (csv == NULL || csv[0] == '\0') {
 		reg_import_render(req, MHD_HTTP_BAD_REQUEST, csv, NULL,
 		    "registrations_err_empty");
 		return;
 	}
-	res = app_reg_import(req->web->app, &req->actor, csv, apply, &error);
+	res = app_reg_import(req->web->app, c->actor, csv, apply, &error);
 	if (res == NULL) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
 			reg_import_render(req, MHD_HTTP_BAD_REQUEST, csv, NULL,
@@ -716,20 +599,33 @@ reg_import_post(struct web_req *req, const char *arg)
 }
 
 const struct web_route console_registrations_routes[] = {
-	{ "GET", "/console/registrations", reg_list },
-	{ "GET", "/console/registrations/export.csv", reg_export_csv },
-	{ "GET", "/console/registrations/export-excel.csv", reg_export_excel },
-	{ "GET", "/console/registrations/import", reg_import_form },
-	{ "POST", "/console/registrations/import", reg_import_post },
-	{ "GET", "/console/registrations/*", reg_detail },
-	{ "GET", "/console/registrations/*/export.json", reg_person_json },
-	{ "POST", "/console/registrations/*/status", reg_post_status },
-	{ "POST", "/console/registrations/*/promote", reg_post_promote },
+	{ "GET", "/console/registrations", reg_list, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/export.csv", reg_export_csv,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/export-excel.csv", reg_export_excel,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/import", reg_import_form, WEB_ADMIN,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/import", reg_import_post, WEB_ADMIN,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_BIG_BODY },
+	{ "GET", "/console/registrations/*", reg_detail, WEB_STAFF,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/*/export.json", reg_person_json,
+	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/*/status", reg_post_status,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/*/promote", reg_post_promote,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/resend-confirmation",
-	    reg_post_resend_confirmation },
+	    reg_post_resend_confirmation, WEB_ADMIN, WEB_ARG_ID,
+	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/resend-invitations",
-	    reg_post_resend_invitations },
-	{ "POST", "/console/registrations/*/checkin", reg_post_checkin },
-	{ "POST", "/console/registrations/*/erase", reg_post_erase },
-	{ NULL, NULL, NULL },
+	    reg_post_resend_invitations, WEB_ADMIN, WEB_ARG_ID,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/*/checkin", reg_post_checkin,
+	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/*/erase", reg_post_erase, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
 };

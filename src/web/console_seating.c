@@ -4,12 +4,12 @@
  * move, pin, unpin and ban, printable seating plans and name cards, and
  * publishing.
  *
- * Reading pages need "staff"; every change needs "admin" (checked here
- * and again in the use case).  A move the rules refuse is answered 400
- * with the seating page again and, above it, each broken rule in words
- * ("the session would have 6 of 10 seats from Business; the limit is
- * 5"); an admin may tick "override" for the sector and organisation
- * limits only.  The allocation page runs a dry run on every view and
+ * Reading pages need "staff"; every change needs "admin" (the route
+ * table's rows, and again in the use case).  A move the rules refuse is
+ * answered 400 with the seating page again and, above it, each broken
+ * rule in words ("the session would have 6 of 10 seats from Business;
+ * the limit is 5"); an admin may tick "override" for the sector and
+ * organisation limits only.  The allocation page runs a dry run on every view and
  * writes nothing (GET never writes); applying it (a POST) records the
  * run with the placements.
  */
@@ -17,21 +17,6 @@
 #include "base/base.h"
 
 #include <string.h>
-
-static JsonObject *
-texts(struct web_req *req)
-{
-	return req->web->catalog[web_lang_index(req->lang)];
-}
-
-static const char *
-text(struct web_req *req, const char *key)
-{
-	JsonObject *t = texts(req);
-
-	return json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key;
-}
 
 static gint64
 parse_id(const char *s, gint64 min)
@@ -50,7 +35,7 @@ rule_message(struct web_req *req, JsonObject *b)
 {
 	g_autofree char *key = g_strconcat("seating_rule_",
 	    json_object_get_string_member(b, "rule"), NULL);
-	GString *s = g_string_new(text(req, key));
+	GString *s = g_string_new(web_text(req, key));
 	g_autoptr(GList) members = json_object_get_members(b);
 	bool en = strcmp(req->lang, "en") == 0;
 	GList *l;
@@ -83,16 +68,14 @@ rule_message(struct web_req *req, JsonObject *b)
 }
 
 static void
-allocation_page(struct web_req *req, const char *arg)
+allocation_page(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *preview;
 	const char *done = web_query(req, "done");
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	preview = app_allocation_preview(req->web->app, req->lang, &error);
 	if (preview == NULL) {
 		web_app_error(req, error);
@@ -100,27 +83,21 @@ allocation_page(struct web_req *req, const char *arg)
 	}
 	ctx = console_ctx(req);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "seating_allocation"));
+	    web_text(req, "seating_allocation"));
 	json_object_set_object_member(ctx, "preview", preview);
 	if (g_strcmp0(done, "applied") == 0)
 		json_object_set_string_member(ctx, "notice",
-		    text(req, "seating_applied"));
+		    web_text(req, "seating_applied"));
 	web_render(req, MHD_HTTP_OK, "console/seating_allocation.html", ctx);
 }
 
 static void
-allocation_apply(struct web_req *req, const char *arg)
+allocation_apply(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	struct app_alloc_report rep = { 0 };
 
-	(void)arg;
-	if (!console_auth(req, "admin"))
-		return;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	if (!app_allocation_apply(req->web->app, &req->actor, &rep, &error)) {
+	if (!app_allocation_apply(req->web->app, c->actor, &rep, &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -192,9 +169,9 @@ seating_render(struct web_req *req, gint64 id, const char *name,
 	if (done != NULL) {
 		g_autofree char *key = g_strconcat("seating_done_", done, NULL);
 
-		if (json_object_has_member(texts(req), key))
+		if (json_object_has_member(web_catalog(req), key))
 			json_object_set_string_member(ctx, "notice",
-			    text(req, key));
+			    web_text(req, key));
 	}
 	if (refused != NULL)
 		json_object_set_object_member(ctx, "refused",
@@ -202,46 +179,24 @@ seating_render(struct web_req *req, gint64 id, const char *name,
 	web_render(req, status, name, ctx);
 }
 
-static gint64
-session_arg(struct web_req *req, const char *arg)
-{
-	gint64 id = parse_id(arg, 1);
-
-	if (id < 0)
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-	return id;
-}
-
 static void
-seating_page(struct web_req *req, const char *arg)
+seating_page(struct web_req *req, const struct web_call *c)
 {
-	gint64 id;
-
-	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
-		return;
-	seating_render(req, id, "console/seating_session.html", MHD_HTTP_OK,
+	seating_render(req, c->id, "console/seating_session.html", MHD_HTTP_OK,
 	    NULL, web_query(req, "done"));
 }
 
 static void
-seating_plan(struct web_req *req, const char *arg)
+seating_plan(struct web_req *req, const struct web_call *c)
 {
-	gint64 id;
-
-	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
-		return;
-	seating_render(req, id, "console/seating_plan.html", MHD_HTTP_OK,
+	seating_render(req, c->id, "console/seating_plan.html", MHD_HTTP_OK,
 	    NULL, NULL);
 }
 
 static void
-seating_cards(struct web_req *req, const char *arg)
+seating_cards(struct web_req *req, const struct web_call *c)
 {
-	gint64 id;
-
-	if (!console_auth(req, "staff") || (id = session_arg(req, arg)) < 0)
-		return;
-	seating_render(req, id, "console/seating_cards.html", MHD_HTTP_OK,
+	seating_render(req, c->id, "console/seating_cards.html", MHD_HTTP_OK,
 	    NULL, NULL);
 }
 
@@ -270,21 +225,17 @@ seating_refuse(struct web_req *req, gint64 id, const char *message,
 }
 
 static void
-seating_post(struct web_req *req, const char *arg)
+seating_post(struct web_req *req, const struct web_call *call)
 {
-	g_autoptr(GHashTable) form = NULL;
+	GHashTable *form = call->form;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) refused = NULL;
 	g_autofree char *to = NULL;
 	struct app_seating_change c = { 0 };
 	const char *action, *table;
-	gint64 id;
+	gint64 id = call->id;
 	guint i;
 
-	if (!console_auth(req, "admin") || (id = session_arg(req, arg)) < 0)
-		return;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
 	action = g_hash_table_lookup(form, "action");
 	for (i = 0; i < APP_SEATING__MAX; i++)
 		if (g_strcmp0(action, action_words[i]) == 0)
@@ -294,7 +245,7 @@ seating_post(struct web_req *req, const char *arg)
 	c.participant_id = parse_id(g_hash_table_lookup(form, "participant"),
 	    1);
 	if (i == APP_SEATING__MAX || c.participant_id < 0) {
-		seating_refuse(req, id, text(req, "seating_bad_form"), 0);
+		seating_refuse(req, id, web_text(req, "seating_bad_form"), 0);
 		return;
 	}
 	if (c.action == APP_SEATING_MOVE) {
@@ -305,18 +256,20 @@ seating_post(struct web_req *req, const char *arg)
 		c.table_no = table == NULL || *table == '\0' ? 0 :
 		    parse_id(table, 1);
 		if (c.to_session < 0 || c.table_no < 0) {
-			seating_refuse(req, id, text(req, "seating_bad_table"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_bad_table"),
 			    c.participant_id);
 			return;
 		}
 		if (c.to_session == id && c.table_no == 0) {
-			seating_refuse(req, id, text(req, "seating_no_change"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_no_change"),
 			    c.participant_id);
 			return;
 		}
 		c.override = g_hash_table_lookup(form, "override") != NULL;
 	}
-	if (!app_seating_change(req->web->app, &req->actor, &c, &refused,
+	if (!app_seating_change(req->web->app, call->actor, &c, &refused,
 	    &error)) {
 		if (refused != NULL) {
 			JsonArray *broken = json_object_get_array_member(
@@ -351,7 +304,8 @@ seating_post(struct web_req *req, const char *arg)
 			    MHD_HTTP_BAD_REQUEST, refused, NULL);
 		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
 		    APP_EINVALID))
-			seating_refuse(req, id, text(req, "seating_bad_table"),
+			seating_refuse(req, id,
+			    web_text(req, "seating_bad_table"),
 			    c.participant_id);
 		else
 			web_app_error(req, error);
@@ -376,42 +330,34 @@ publish_set(JsonObject *ctx, const struct app_publish_counts *n)
 }
 
 static void
-publish_page(struct web_req *req, const char *arg)
+publish_page(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	struct app_publish_counts n;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	if (!app_publish_preview(req->web->app, &n, &error)) {
 		web_app_error(req, error);
 		return;
 	}
 	ctx = console_ctx(req);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "seating_publish"));
+	    web_text(req, "seating_publish"));
 	publish_set(ctx, &n);
 	if (g_strcmp0(web_query(req, "done"), "published") == 0)
 		json_object_set_string_member(ctx, "notice",
-		    text(req, "seating_published"));
+		    web_text(req, "seating_published"));
 	web_render(req, MHD_HTTP_OK, "console/seating_publish.html", ctx);
 }
 
 static void
-publish_post(struct web_req *req, const char *arg)
+publish_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	struct app_publish_counts n;
 
-	(void)arg;
-	if (!console_auth(req, "admin"))
-		return;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	if (!app_publish_confirm(req->web->app, &req->actor, &n, &error)) {
+	if (!app_publish_confirm(req->web->app, c->actor, &n, &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -419,13 +365,21 @@ publish_post(struct web_req *req, const char *arg)
 }
 
 const struct web_route console_seating_routes[] = {
-	{ "GET", "/console/allocation", allocation_page },
-	{ "POST", "/console/allocation/apply", allocation_apply },
-	{ "GET", "/console/sessions/*/seating", seating_page },
-	{ "POST", "/console/sessions/*/seating", seating_post },
-	{ "GET", "/console/sessions/*/plan", seating_plan },
-	{ "GET", "/console/sessions/*/cards", seating_cards },
-	{ "GET", "/console/publish", publish_page },
-	{ "POST", "/console/publish", publish_post },
-	{ NULL, NULL, NULL },
+	{ "GET", "/console/allocation", allocation_page, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/allocation/apply", allocation_apply, WEB_ADMIN,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sessions/*/seating", seating_page, WEB_STAFF,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions/*/seating", seating_post, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sessions/*/plan", seating_plan, WEB_STAFF,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sessions/*/cards", seating_cards, WEB_STAFF,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/publish", publish_page, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/publish", publish_post, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
 };

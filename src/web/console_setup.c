@@ -3,9 +3,11 @@
  * slots, sessions, sectors and invitation codes.
  *
  * Staff see every page read-only (the form's fieldset is disabled);
- * every POST needs an admin, checked here and again in the use case.  A
- * form with a mistake comes back (400) with what was typed and a message
- * beside each wrong field; a change answers 303 back to the page.
+ * every POST needs an admin, by its row in the route table and again in
+ * the use case.  The rows name each form's field table, so the fields
+ * arrive checked; a form with a mistake comes back (400) with what was
+ * typed and a message beside each wrong field (fields.c); a change
+ * answers 303 back to the page.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -26,81 +28,6 @@ public_cache_clear(struct web_req *req)
 	lock_release(&web->cache_lock);
 }
 
-static const char *
-text(struct web_req *req, const char *key)
-{
-	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
-
-	return json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key;
-}
-
-static void
-field_error(struct web_req *req, JsonObject *errors, const char *field,
-    const char *key)
-{
-	if (!json_object_has_member(errors, field))
-		json_object_set_string_member(errors, field, text(req, key));
-}
-
-/* Runs form_validate and puts a message beside each wrong field. */
-static void
-check_fields(struct web_req *req, GHashTable *form,
-    const struct form_field *fields, size_t n, struct form_value *v,
-    JsonObject *errors)
-{
-	static const char *const keys[FORM_FIELD__MAX] = {
-		[FORM_FIELD_OK] = "",
-		[FORM_FIELD_MISSING] = "err_missing",
-		[FORM_FIELD_TOOLONG] = "err_toolong",
-		[FORM_FIELD_INVALID] = "err_invalid",
-		[FORM_FIELD_CONTROL] = "err_control",
-		[FORM_FIELD_RANGE] = "setup_err_range",
-	};
-	size_t i;
-
-	form_validate(form, fields, n, v);
-	for (i = 0; i < n; i++)
-		if (v[i].err != FORM_FIELD_OK)
-			field_error(req, errors, fields[i].name, keys[v[i].err]);
-}
-
-/*
- * A local date-time "YYYY-MM-DDTHH:MM" (or with a space; seconds are
- * dropped), checked as a real calendar date; NULL if it is not one
- * (transfer full).
- */
-static char *
-parse_local_time(const char *s)
-{
-	unsigned y, mo, d, h, mi;
-
-	if (s == NULL || strlen(s) < 16 || strlen(s) > 19 ||
-	    (s[10] != 'T' && s[10] != ' '))
-		return NULL;
-	for (size_t i = 0; i < 16; i++) {
-		bool sep = i == 4 || i == 7 || i == 10 || i == 13;
-
-		if (!sep && !g_ascii_isdigit(s[i]))
-			return NULL;
-	}
-	if (s[4] != '-' || s[7] != '-' || s[13] != ':')
-		return NULL;
-	if (strlen(s) > 16 && (strlen(s) != 19 || s[16] != ':' ||
-	    !g_ascii_isdigit(s[17]) || !g_ascii_isdigit(s[18])))
-		return NULL;
-	y = (unsigned)g_ascii_strtoull(s, NULL, 10);
-	mo = (unsigned)g_ascii_strtoull(s + 5, NULL, 10);
-	d = (unsigned)g_ascii_strtoull(s + 8, NULL, 10);
-	h = (unsigned)g_ascii_strtoull(s + 11, NULL, 10);
-	mi = (unsigned)g_ascii_strtoull(s + 14, NULL, 10);
-	if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 ||
-	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y) ||
-	    h > 23 || mi > 59)
-		return NULL;
-	return g_strdup_printf("%04u-%02u-%02uT%02u:%02u", y, mo, d, h, mi);
-}
-
 /* Checks a date-time field into *out; a message when it is bad. */
 static void
 check_time(struct web_req *req, JsonObject *errors, const char *field,
@@ -108,23 +35,8 @@ check_time(struct web_req *req, JsonObject *errors, const char *field,
 {
 	if (v->str == NULL)
 		return;		/* missing: already said */
-	if ((*out = parse_local_time(v->str)) == NULL)
-		field_error(req, errors, field, "setup_err_datetime");
-}
-
-/* What was typed, for the form again (all but the CSRF token). */
-static JsonObject *
-form_values(GHashTable *form)
-{
-	JsonObject *values = json_object_new();
-	GHashTableIter it;
-	gpointer k, val;
-
-	g_hash_table_iter_init(&it, form);
-	while (g_hash_table_iter_next(&it, &k, &val))
-		if (strcmp(k, "_csrf") != 0)
-			json_object_set_string_member(values, k, val);
-	return values;
+	if ((*out = web_local_time(v->str)) == NULL)
+		web_field_error(req, errors, field, "setup_err_datetime");
 }
 
 /* The page ctx with "v" (values), "err" and "has_errors". */
@@ -133,44 +45,11 @@ form_ctx(struct web_req *req, JsonObject *values, JsonObject *errors)
 {
 	JsonObject *ctx = console_ctx(req);
 
-	json_object_set_object_member(ctx, "v", values);
-	json_object_set_object_member(ctx, "err",
-	    errors ? json_object_ref(errors) : json_object_new());
-	json_object_set_boolean_member(ctx, "has_errors",
-	    errors != NULL && json_object_get_size(errors) > 0);
+	web_form_ctx_set(ctx, values, errors);
 	if (web_query(req, "done") != NULL)
 		json_object_set_string_member(ctx, "notice",
-		    text(req, "setup_saved"));
+		    web_text(req, "setup_saved"));
 	return ctx;
-}
-
-/* An id from the path, or -1. */
-static gint64
-path_id(const char *arg)
-{
-	gint64 id;
-
-	if (arg == NULL || !g_ascii_string_to_signed(arg, 10, 1, G_MAXINT64,
-	    &id, NULL))
-		return -1;
-	return id;
-}
-
-/* POST: a form from an admin with a good CSRF token, or NULL (answered). */
-static GHashTable *
-admin_form(struct web_req *req)
-{
-	GHashTable *form;
-
-	if (!console_auth(req, "admin"))
-		return NULL;
-	if ((form = web_form(req)) == NULL)
-		return NULL;
-	if (!web_csrf_ok(req, form)) {
-		g_hash_table_unref(form);
-		return NULL;
-	}
-	return form;
 }
 
 /* ---- The event ---- */
@@ -211,20 +90,17 @@ event_render(struct web_req *req, unsigned status, JsonObject *values,
 	if (event != NULL)
 		json_object_set_int_member(ctx, "held", db_int(event, "held"));
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_event_title"));
+	    web_text(req, "setup_event_title"));
 	web_render(req, status, "console/setup_event.html", ctx);
 }
 
 static void
-setup_event_get(struct web_req *req, const char *arg)
+setup_event_get(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ev = NULL;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
-	if ((ev = app_setup_event(req->web->app, &req->actor, &error)) ==
+	if ((ev = app_setup_event(req->web->app, c->actor, &error)) ==
 	    NULL) {
 		web_app_error(req, error);
 		return;
@@ -233,20 +109,16 @@ setup_event_get(struct web_req *req, const char *arg)
 }
 
 static void
-setup_event_post(struct web_req *req, const char *arg)
+setup_event_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL, *opens = NULL;
 	g_autofree char *closes = NULL, *capacity = NULL;
-	struct form_value v[EV__MAX];
+	const struct form_value *v = c->fields->v;
 	struct db_setup_event e;
 
-	(void)arg;
-	if ((form = admin_form(req)) == NULL)
-		return;
-	check_fields(req, form, ev_fields, EV__MAX, v, errors);
+	web_field_errors(req, c->fields, errors);
 	if (v[EV_TIMEZONE].str != NULL) {
 		GTimeZone *tz = g_time_zone_new_identifier(v[EV_TIMEZONE].str);
 
@@ -254,7 +126,7 @@ setup_event_post(struct web_req *req, const char *arg)
 		 * "+02:00", no paths. */
 		if (tz == NULL || !g_ascii_isalpha(v[EV_TIMEZONE].str[0]) ||
 		    strstr(v[EV_TIMEZONE].str, "..") != NULL)
-			field_error(req, errors, "timezone",
+			web_field_error(req, errors, "timezone",
 			    "setup_err_timezone");
 		if (tz != NULL)
 			g_time_zone_unref(tz);
@@ -265,13 +137,13 @@ setup_event_post(struct web_req *req, const char *arg)
 	check_time(req, errors, "registration_closes", &v[EV_CLOSES],
 	    &closes);
 	if (starts != NULL && ends != NULL && strcmp(ends, starts) <= 0)
-		field_error(req, errors, "ends_at", "setup_err_order");
+		web_field_error(req, errors, "ends_at", "setup_err_order");
 	if (opens != NULL && closes != NULL && strcmp(closes, opens) <= 0)
-		field_error(req, errors, "registration_closes",
+		web_field_error(req, errors, "registration_closes",
 		    "setup_err_order");
 	if (v[EV_MODE].str != NULL && strcmp(v[EV_MODE].str, "open") != 0 &&
 	    strcmp(v[EV_MODE].str, "invitation") != 0)
-		field_error(req, errors, "invitation_mode", "err_invalid");
+		web_field_error(req, errors, "invitation_mode", "err_invalid");
 
 	if (json_object_get_size(errors) == 0) {
 		capacity = g_strdup_printf("%" G_GINT64_FORMAT,
@@ -290,29 +162,27 @@ setup_event_post(struct web_req *req, const char *arg)
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
 		};
-		if (app_setup_event_update(req->web->app, &req->actor, &e,
+		if (app_setup_event_update(req->web->app, c->actor, &e,
 		    &error)) {
-			form_values_clear(v, EV__MAX);
 			public_cache_clear(req);
 			web_redirect(req, "/console/event?done=1");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
-			form_values_clear(v, EV__MAX);
 			web_app_error(req, error);
 			return;
 		}
 		if (strcmp(error->message, "capacity_held") == 0)
-			field_error(req, errors, "capacity",
+			web_field_error(req, errors, "capacity",
 			    "setup_err_capacity_held");
 		else if (strcmp(error->message, "timezone") == 0)
-			field_error(req, errors, "timezone",
+			web_field_error(req, errors, "timezone",
 			    "setup_err_timezone");
 		else
-			field_error(req, errors, "name_nb", "setup_err_refused");
+			web_field_error(req, errors, "name_nb",
+			    "setup_err_refused");
 	}
-	form_values_clear(v, EV__MAX);
-	event_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors,
+	event_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors,
 	    NULL);
 }
 
@@ -335,16 +205,14 @@ programme_render(struct web_req *req, unsigned status, JsonObject *values,
 	ctx = form_ctx(req, values, errors);
 	json_object_set_object_member(ctx, "prog", prog);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_programme_title"));
+	    web_text(req, "setup_programme_title"));
 	web_render(req, status, "console/setup_programme.html", ctx);
 }
 
 static void
-setup_programme_get(struct web_req *req, const char *arg)
+setup_programme_get(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	programme_render(req, MHD_HTTP_OK, json_object_new(), NULL);
 }
 
@@ -356,34 +224,29 @@ static const struct form_field slot_fields[SL__MAX] = {
 
 /* Checks a slot form; true with *starts and *ends when it is good. */
 static bool
-slot_check(struct web_req *req, GHashTable *form, JsonObject *errors,
+slot_check(struct web_req *req, const FormValues *fv, JsonObject *errors,
     char **starts, char **ends)
 {
-	struct form_value v[SL__MAX];
+	const struct form_value *v = fv->v;
 
-	check_fields(req, form, slot_fields, SL__MAX, v, errors);
+	web_field_errors(req, fv, errors);
 	check_time(req, errors, "starts_at", &v[SL_STARTS], starts);
 	check_time(req, errors, "ends_at", &v[SL_ENDS], ends);
 	if (*starts != NULL && *ends != NULL && strcmp(*ends, *starts) <= 0)
-		field_error(req, errors, "ends_at", "setup_err_order");
-	form_values_clear(v, SL__MAX);
+		web_field_error(req, errors, "ends_at", "setup_err_order");
 	return json_object_get_size(errors) == 0;
 }
 
 static void
-setup_slot_add(struct web_req *req, const char *arg)
+setup_slot_add(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL;
 	gint64 id;
 
-	(void)arg;
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (slot_check(req, form, errors, &starts, &ends)) {
-		if (app_setup_slot_add(req->web->app, &req->actor, starts,
+	if (slot_check(req, c->fields, errors, &starts, &ends)) {
+		if (app_setup_slot_add(req->web->app, c->actor, starts,
 		    ends, &id, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -393,9 +256,10 @@ setup_slot_add(struct web_req *req, const char *arg)
 			web_app_error(req, error);
 			return;
 		}
-		field_error(req, errors, "ends_at", "setup_err_refused");
+		web_field_error(req, errors, "ends_at", "setup_err_refused");
 	}
-	programme_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors);
+	programme_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),
+	    errors);
 }
 
 static void
@@ -406,7 +270,7 @@ slot_render(struct web_req *req, unsigned status, gint64 id,
 
 	json_object_set_int_member(ctx, "slot_id", id);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_slot_title"));
+	    web_text(req, "setup_slot_title"));
 	web_render(req, status, "console/setup_slot.html", ctx);
 }
 
@@ -436,39 +300,26 @@ slot_find(struct web_req *req, gint64 id)
 }
 
 static void
-setup_slot_get(struct web_req *req, const char *arg)
+setup_slot_get(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(JsonObject) sl = NULL;
-	gint64 id = path_id(arg);
+	gint64 id = c->id;
 
-	if (!console_auth(req, "staff"))
-		return;
-	if (id < 0) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
 	if ((sl = slot_find(req, id)) == NULL)
 		return;
 	slot_render(req, MHD_HTTP_OK, id, json_object_ref(sl), NULL);
 }
 
 static void
-setup_slot_post(struct web_req *req, const char *arg)
+setup_slot_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL;
-	gint64 id = path_id(arg);
+	gint64 id = c->id;
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (id < 0) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	if (slot_check(req, form, errors, &starts, &ends)) {
-		if (app_setup_slot_update(req->web->app, &req->actor, id,
+	if (slot_check(req, c->fields, errors, &starts, &ends)) {
+		if (app_setup_slot_update(req->web->app, c->actor, id,
 		    starts, ends, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -478,27 +329,21 @@ setup_slot_post(struct web_req *req, const char *arg)
 			web_app_error(req, error);
 			return;
 		}
-		field_error(req, errors, "ends_at", "setup_err_refused");
+		web_field_error(req, errors, "ends_at", "setup_err_refused");
 	}
-	slot_render(req, MHD_HTTP_BAD_REQUEST, id, form_values(form), errors);
+	slot_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
+	    errors);
 }
 
 static void
-setup_slot_delete(struct web_req *req, const char *arg)
+setup_slot_delete(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autoptr(JsonObject) sl = NULL;
-	gint64 id = path_id(arg);
+	gint64 id = c->id;
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (id < 0) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	if (app_setup_slot_delete(req->web->app, &req->actor, id, &error)) {
+	if (app_setup_slot_delete(req->web->app, c->actor, id, &error)) {
 		public_cache_clear(req);
 		web_redirect(req, "/console/programme?done=1");
 		return;
@@ -509,7 +354,7 @@ setup_slot_delete(struct web_req *req, const char *arg)
 	}
 	if ((sl = slot_find(req, id)) == NULL)
 		return;
-	field_error(req, errors, "delete", "setup_err_slot_in_use");
+	web_field_error(req, errors, "delete", "setup_err_slot_in_use");
 	slot_render(req, MHD_HTTP_CONFLICT, id, json_object_ref(sl), errors);
 }
 
@@ -532,21 +377,6 @@ static const struct form_field ses_fields[SE__MAX] = {
 	[SE_SHARE] = { "sector_share_pct", FORM_INT, 3, true, 1, 100 },
 	[SE_ORG] = { "org_limit", FORM_INT, 6, true, 1, 100000 },
 };
-
-static bool
-session_code_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n < 1 || n > 64 || !(g_ascii_islower(s[0]) ||
-	    g_ascii_isdigit(s[0])))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
-		    s[i] != '-')
-			return false;
-	return true;
-}
 
 static void
 session_render(struct web_req *req, unsigned status, gint64 id,
@@ -584,7 +414,7 @@ session_render(struct web_req *req, unsigned status, gint64 id,
 		json_object_set_int_member(ctx, "session_id", id);
 	json_object_set_boolean_member(ctx, "is_new", id <= 0);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_session_title"));
+	    web_text(req, "setup_session_title"));
 	web_render(req, status, "console/setup_session.html", ctx);
 }
 
@@ -614,15 +444,14 @@ row_as_text(JsonObject *row)
 }
 
 static void
-setup_session_get(struct web_req *req, const char *arg)
+setup_session_get(struct web_req *req, const struct web_call *c)
 {
+	const char *arg = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) s = NULL;
 	JsonObject *values;
 	gint64 id;
 
-	if (!console_auth(req, "staff"))
-		return;
 	if (g_strcmp0(arg, "new") == 0) {
 		values = json_object_new();
 		json_object_set_string_member(values, "capacity", "30");
@@ -636,11 +465,11 @@ setup_session_get(struct web_req *req, const char *arg)
 		session_render(req, MHD_HTTP_OK, 0, values, NULL);
 		return;
 	}
-	if ((id = path_id(arg)) < 0) {
+	if (!web_parse_id(arg, &id)) {
 		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
 		return;
 	}
-	if ((s = app_setup_session(req->web->app, &req->actor, id,
+	if ((s = app_setup_session(req->web->app, c->actor, id,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
@@ -653,24 +482,21 @@ setup_session_get(struct web_req *req, const char *arg)
 
 /* Checks and saves a session form: id 0 adds one. */
 static void
-session_save(struct web_req *req, gint64 id)
+session_save(struct web_req *req, const struct web_call *c, gint64 id)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
-	struct form_value v[SE__MAX];
+	const struct form_value *v = c->fields->v;
 	struct db_setup_session s;
 	char nums[SE__MAX][24];
 	size_t i;
 	gint64 new_id;
 	gboolean ok;
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	check_fields(req, form, ses_fields, SE__MAX, v, errors);
+	web_field_errors(req, c->fields, errors);
 	if (id == 0 && v[SE_CODE].str != NULL &&
-	    !session_code_ok(v[SE_CODE].str))
-		field_error(req, errors, "code", "setup_err_session_code");
+	    !web_session_code_ok(v[SE_CODE].str))
+		web_field_error(req, errors, "code", "setup_err_session_code");
 	if (json_object_get_size(errors) == 0) {
 		for (i = 0; i < SE__MAX; i++)
 			g_snprintf(nums[i], sizeof(nums[i]),
@@ -695,62 +521,42 @@ session_save(struct web_req *req, gint64 id)
 		    app_setup_session_update(req->web->app, &req->actor, id,
 		    &s, &error);
 		if (ok) {
-			form_values_clear(v, SE__MAX);
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
-			form_values_clear(v, SE__MAX);
 			web_app_error(req, error);
 			return;
 		}
 		if (strcmp(error->message, "code") == 0)
-			field_error(req, errors, "code", "setup_err_taken");
+			web_field_error(req, errors, "code", "setup_err_taken");
 		else
-			field_error(req, errors, "slot_id",
+			web_field_error(req, errors, "slot_id",
 			    "setup_err_refused");
 	}
-	form_values_clear(v, SE__MAX);
-	session_render(req, MHD_HTTP_BAD_REQUEST, id, form_values(form),
+	session_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
 	    errors);
 }
 
 static void
-setup_session_add(struct web_req *req, const char *arg)
+setup_session_add(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
-	session_save(req, 0);
+	session_save(req, c, 0);
 }
 
 static void
-setup_session_post(struct web_req *req, const char *arg)
+setup_session_post(struct web_req *req, const struct web_call *c)
 {
-	gint64 id = path_id(arg);
-
-	if (id < 0) {
-		if (console_auth(req, "admin"))
-			web_error_page(req, MHD_HTTP_NOT_FOUND,
-			    "error_not_found");
-		return;
-	}
-	session_save(req, id);
+	session_save(req, c, c->id);
 }
 
 static void
-session_status(struct web_req *req, const char *arg, const char *status)
+session_status(struct web_req *req, gint64 id, const char *status)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *back = NULL;
-	gint64 id = path_id(arg);
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (id < 0) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
 	if (!app_setup_session_status(req->web->app, &req->actor, id, status,
 	    &error)) {
 		web_app_error(req, error);
@@ -763,15 +569,15 @@ session_status(struct web_req *req, const char *arg, const char *status)
 }
 
 static void
-setup_session_cancel(struct web_req *req, const char *arg)
+setup_session_cancel(struct web_req *req, const struct web_call *c)
 {
-	session_status(req, arg, "cancelled");
+	session_status(req, c->id, "cancelled");
 }
 
 static void
-setup_session_reinstate(struct web_req *req, const char *arg)
+setup_session_reinstate(struct web_req *req, const struct web_call *c)
 {
-	session_status(req, arg, "active");
+	session_status(req, c->id, "active");
 }
 
 /* ---- Sectors ---- */
@@ -783,21 +589,6 @@ static const struct form_field sec_fields[SC__MAX] = {
 	[SC_NAME_EN] = { "name_en", FORM_LINE, 100, true, 0, 0 },
 	[SC_POSITION] = { "position", FORM_INT, 6, false, -100000, 100000 },
 };
-
-/* [a-z][a-z0-9_]{0,31} */
-static bool
-sector_code_ok(const char *s)
-{
-	size_t i, n = s ? strlen(s) : 0;
-
-	if (n < 1 || n > 32 || !g_ascii_islower(s[0]))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
-		    s[i] != '_')
-			return false;
-	return true;
-}
 
 static void
 sectors_render(struct web_req *req, unsigned status, const char *edit,
@@ -818,30 +609,27 @@ sectors_render(struct web_req *req, unsigned status, const char *edit,
 	if (edit != NULL)
 		json_object_set_string_member(ctx, "edit", edit);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_sectors_title"));
+	    web_text(req, "setup_sectors_title"));
 	web_render(req, status, edit != NULL ? "console/setup_sector.html" :
 	    "console/setup_sectors.html", ctx);
 }
 
 static void
-setup_sectors_get(struct web_req *req, const char *arg)
+setup_sectors_get(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	sectors_render(req, MHD_HTTP_OK, NULL, json_object_new(), NULL);
 }
 
 static void
-setup_sector_get(struct web_req *req, const char *arg)
+setup_sector_get(struct web_req *req, const struct web_call *c)
 {
+	const char *arg = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	guint i;
 
-	if (!console_auth(req, "staff"))
-		return;
-	if ((rows = app_setup_sectors(req->web->app, &req->actor, &error)) ==
+	if ((rows = app_setup_sectors(req->web->app, c->actor, &error)) ==
 	    NULL) {
 		web_app_error(req, error);
 		return;
@@ -858,27 +646,27 @@ setup_sector_get(struct web_req *req, const char *arg)
 	web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
 }
 
-/* Checks and saves a sector form: code NULL adds one. */
+/* Checks and saves a sector form: code NULL adds one; an edit's form
+ * may leave the code out, the path names it. */
 static void
-sector_save(struct web_req *req, const char *code)
+sector_save(struct web_req *req, const struct web_call *c, const char *code)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
-	struct form_value v[SC__MAX];
+	const struct form_value *v = c->fields->v;
 	struct db_setup_sector s;
 	char pos[24];
 	gboolean ok;
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (code != NULL && !g_hash_table_contains(form, "code"))
-		g_hash_table_insert(form, g_strdup("code"), g_strdup(code));
-	check_fields(req, form, sec_fields, SC__MAX, v, errors);
-	if (v[SC_CODE].str != NULL && !sector_code_ok(v[SC_CODE].str))
-		field_error(req, errors, "code", "setup_err_sector_code");
+	if (code != NULL && !g_hash_table_contains(c->form, "code")) {
+		g_hash_table_insert(c->form, g_strdup("code"), g_strdup(code));
+		form_values_default(c->fields, SC_CODE, code);
+	}
+	web_field_errors(req, c->fields, errors);
+	if (v[SC_CODE].str != NULL && !web_sector_code_ok(v[SC_CODE].str))
+		web_field_error(req, errors, "code", "setup_err_sector_code");
 	if (code != NULL && g_strcmp0(v[SC_CODE].str, code) != 0)
-		field_error(req, errors, "code", "err_invalid");
+		web_field_error(req, errors, "code", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
 		g_snprintf(pos, sizeof(pos), "%" G_GINT64_FORMAT,
 		    v[SC_POSITION].num);
@@ -890,57 +678,40 @@ sector_save(struct web_req *req, const char *code)
 		    app_setup_sector_update(req->web->app, &req->actor, &s,
 		    &error);
 		if (ok) {
-			form_values_clear(v, SC__MAX);
 			public_cache_clear(req);
 			web_redirect(req, "/console/sectors?done=1");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
-			form_values_clear(v, SC__MAX);
 			web_app_error(req, error);
 			return;
 		}
-		field_error(req, errors, "code", code == NULL ?
+		web_field_error(req, errors, "code", code == NULL ?
 		    "setup_err_taken" : "setup_err_refused");
 	}
-	form_values_clear(v, SC__MAX);
-	sectors_render(req, MHD_HTTP_BAD_REQUEST, code, form_values(form),
+	sectors_render(req, MHD_HTTP_BAD_REQUEST, code, web_form_typed(c->form),
 	    errors);
 }
 
 static void
-setup_sector_add(struct web_req *req, const char *arg)
+setup_sector_add(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
-	sector_save(req, NULL);
+	sector_save(req, c, NULL);
 }
 
 static void
-setup_sector_post(struct web_req *req, const char *arg)
+setup_sector_post(struct web_req *req, const struct web_call *c)
 {
-	if (!sector_code_ok(arg)) {
-		if (console_auth(req, "admin"))
-			web_error_page(req, MHD_HTTP_NOT_FOUND,
-			    "error_not_found");
-		return;
-	}
-	sector_save(req, arg);
+	sector_save(req, c, c->arg);
 }
 
 static void
-setup_sector_delete(struct web_req *req, const char *arg)
+setup_sector_delete(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 
-	if ((form = admin_form(req)) == NULL)
-		return;
-	if (!sector_code_ok(arg)) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	if (app_setup_sector_delete(req->web->app, &req->actor, arg,
+	if (app_setup_sector_delete(req->web->app, c->actor, c->arg,
 	    &error)) {
 		public_cache_clear(req);
 		web_redirect(req, "/console/sectors?done=1");
@@ -950,7 +721,7 @@ setup_sector_delete(struct web_req *req, const char *arg)
 		web_app_error(req, error);
 		return;
 	}
-	field_error(req, errors, "delete", "setup_err_sector_in_use");
+	web_field_error(req, errors, "delete", "setup_err_sector_in_use");
 	sectors_render(req, MHD_HTTP_CONFLICT, NULL, json_object_new(),
 	    errors);
 }
@@ -1010,18 +781,16 @@ codes_render(struct web_req *req, unsigned status, JsonObject *values,
 	json_object_set_boolean_member(ctx, "invitation_mode",
 	    g_strcmp0(db_str(ev, "invitation_mode"), "invitation") == 0);
 	json_object_set_string_member(ctx, "page_title",
-	    text(req, "setup_codes_title"));
+	    web_text(req, "setup_codes_title"));
 	web_render(req, status, "console/setup_codes.html", ctx);
 }
 
 static void
-setup_codes_get(struct web_req *req, const char *arg)
+setup_codes_get(struct web_req *req, const struct web_call *c)
 {
 	JsonObject *values;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
+	(void)c;
 	values = json_object_new();
 	json_object_set_string_member(values, "count", "10");
 	json_object_set_string_member(values, "max_uses", "1");
@@ -1029,82 +798,90 @@ setup_codes_get(struct web_req *req, const char *arg)
 }
 
 static void
-setup_codes_post(struct web_req *req, const char *arg)
+setup_codes_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
-	struct form_value v[CO__MAX];
+	const struct form_value *v = c->fields->v;
 
-	(void)arg;
-	if ((form = admin_form(req)) == NULL)
-		return;
-	check_fields(req, form, code_fields, CO__MAX, v, errors);
-	if (v[CO_SECTOR].str != NULL && !sector_code_ok(v[CO_SECTOR].str))
-		field_error(req, errors, "sector", "err_invalid");
+	web_field_errors(req, c->fields, errors);
+	if (v[CO_SECTOR].str != NULL && !web_sector_code_ok(v[CO_SECTOR].str))
+		web_field_error(req, errors, "sector", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
-		if (app_setup_codes_generate(req->web->app, &req->actor,
+		if (app_setup_codes_generate(req->web->app, c->actor,
 		    v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
 		    v[CO_SECTOR].str, &error)) {
-			form_values_clear(v, CO__MAX);
 			web_redirect(req, "/console/codes?done=1");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
-			form_values_clear(v, CO__MAX);
 			web_app_error(req, error);
 			return;
 		}
-		field_error(req, errors, error->message, "err_invalid");
+		web_field_error(req, errors, error->message, "err_invalid");
 	}
-	form_values_clear(v, CO__MAX);
-	codes_render(req, MHD_HTTP_BAD_REQUEST, form_values(form), errors);
+	codes_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors);
 }
 
 static void
-setup_codes_csv(struct web_req *req, const char *arg)
+setup_codes_csv(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *csv = NULL;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
-	if ((csv = app_setup_codes_csv(req->web->app, &req->actor,
+	if ((csv = app_setup_codes_csv(req->web->app, c->actor,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	g_string_assign(req->out, csv);
-	req->content_type = "text/csv; charset=utf-8";
-	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
-	    "attachment; filename=\"invitation-codes.csv\"");
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	req->status = MHD_HTTP_OK;
+	web_attachment(req, csv, strlen(csv), "text/csv; charset=utf-8",
+	    "invitation-codes.csv");
 }
 
 const struct web_route console_setup_routes[] = {
-	{ "GET", "/console/event", setup_event_get },
-	{ "POST", "/console/event", setup_event_post },
-	{ "GET", "/console/programme", setup_programme_get },
-	{ "GET", "/console/slots", setup_programme_get },
-	{ "POST", "/console/slots", setup_slot_add },
-	{ "GET", "/console/slots/*", setup_slot_get },
-	{ "POST", "/console/slots/*", setup_slot_post },
-	{ "POST", "/console/slots/*/delete", setup_slot_delete },
-	{ "GET", "/console/sessions", setup_programme_get },
-	{ "POST", "/console/sessions", setup_session_add },
-	{ "GET", "/console/sessions/*", setup_session_get },
-	{ "POST", "/console/sessions/*", setup_session_post },
-	{ "POST", "/console/sessions/*/cancel", setup_session_cancel },
-	{ "POST", "/console/sessions/*/reinstate", setup_session_reinstate },
-	{ "GET", "/console/sectors", setup_sectors_get },
-	{ "POST", "/console/sectors", setup_sector_add },
-	{ "GET", "/console/sectors/*", setup_sector_get },
-	{ "POST", "/console/sectors/*", setup_sector_post },
-	{ "POST", "/console/sectors/*/delete", setup_sector_delete },
-	{ "GET", "/console/codes", setup_codes_get },
-	{ "POST", "/console/codes", setup_codes_post },
-	{ "GET", "/console/codes.csv", setup_codes_csv },
-	{ NULL, NULL, NULL },
+	{ "GET", "/console/event", setup_event_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/event", setup_event_post,
+	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(ev_fields), 0 },
+	{ "GET", "/console/programme", setup_programme_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/slots", setup_programme_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/slots", setup_slot_add,
+	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(slot_fields), 0 },
+	{ "GET", "/console/slots/*", setup_slot_get,
+	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/slots/*", setup_slot_post,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_FIELDS(slot_fields), 0 },
+	{ "POST", "/console/slots/*/delete", setup_slot_delete,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sessions", setup_programme_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions", setup_session_add,
+	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(ses_fields), 0 },
+	{ "GET", "/console/sessions/*", setup_session_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions/*", setup_session_post,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_FIELDS(ses_fields), 0 },
+	{ "POST", "/console/sessions/*/cancel", setup_session_cancel,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions/*/reinstate", setup_session_reinstate,
+	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sectors", setup_sectors_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sectors", setup_sector_add,
+	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(sec_fields), 0 },
+	{ "GET", "/console/sectors/*", setup_sector_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sectors/*", setup_sector_post,
+	    WEB_ADMIN, WEB_ARG_SECTOR, WEB_FIELDS(sec_fields), 0 },
+	{ "POST", "/console/sectors/*/delete", setup_sector_delete,
+	    WEB_ADMIN, WEB_ARG_SECTOR, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/codes", setup_codes_get,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/codes", setup_codes_post,
+	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(code_fields), 0 },
+	{ "GET", "/console/codes.csv", setup_codes_csv,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
 };

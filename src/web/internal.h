@@ -1,11 +1,14 @@
 /*
  * internal.h -- what the files of web/ share: the request object, the
- * response helpers and the handlers' signature.
+ * route table and the typed call its handlers get, the response helpers
+ * and the form toolkit.
  */
 #ifndef SUMMIT_WEB_INTERNAL_H
 #define SUMMIT_WEB_INTERNAL_H
 
 #include "web/web.h"
+#include "web/parse.h"
+#include "form/form.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -66,27 +69,102 @@ struct web_req {
 	struct app_actor	 actor;
 };
 
-typedef void (*web_handler)(struct web_req *req, const char *arg);
-
-/* A route: method, pattern ("*" matches one path segment, passed to the
- * handler as arg), handler.  Each console area keeps its own table,
- * ended by a row of NULLs; server.c looks through all of them. */
-struct web_route {
-	const char	*method;
-	const char	*pattern;
-	web_handler	 handler;
+/* Who may use a route.  The dispatcher checks it with console_auth before
+ * anything else, so a handler never asks. */
+enum web_role {
+	WEB_PUBLIC = 0,	/* anyone, no login */
+	WEB_STAFF,	/* an organiser of either role */
+	WEB_ADMIN,	/* an organiser with the admin role */
 };
+
+/* How a route's "*" segment is parsed before its handler runs; one that
+ * does not parse is 404. */
+enum web_arg {
+	WEB_ARG_TEXT = 0,	/* as it came (a link token, "new"), or none */
+	WEB_ARG_ID,		/* a positive id (web_parse_id) into call->id */
+	WEB_ARG_SECTOR,		/* a sector code (web_sector_code_ok) */
+};
+
+/* Route flags. */
+/* One value may take the whole max_body_bytes (an uploaded CSV), in at
+ * most 8 fields, instead of web_form's 8 KiB per value. */
+#define WEB_BIG_BODY	0x1u
+
+/*
+ * What the dispatcher hands a handler once the route's policy holds: the
+ * organiser is authorised, a POST's CSRF token is good, the "*" argument
+ * parsed.  fields: the route's field table checked against the body (a
+ * GET: against nothing), so fields->nerrors > 0 means the handler answers
+ * 400 with its form again.  Everything here lives until the handler
+ * returns.
+ */
+struct web_call {
+	const char		*arg;	/* the "*" segment, or NULL */
+	gint64			 id;	/* WEB_ARG_ID: arg as a number */
+	GHashTable		*form;	/* POST: the decoded body; else NULL */
+	FormValues		*fields;/* the route's fields, or NULL */
+	const struct app_actor	*actor;	/* console routes: who; else NULL */
+};
+
+typedef void (*web_handler)(struct web_req *req, const struct web_call *c);
+
+/*
+ * A route: method, pattern ("*" matches one path segment), handler, and
+ * its policy -- who may use it, how "*" is parsed, the form's field
+ * table (WEB_FIELDS(table), or WEB_NO_FIELDS) and flags.  Every POST is
+ * decoded and its CSRF token checked, with no exception: each one
+ * changes something, or (login) starts a session, and a page of another
+ * site must not make a browser do that.  Each file of handlers keeps its
+ * own table, ended by WEB_ROUTES_END; route.c looks through all of them
+ * in web_route_tables[], the first match winning.
+ */
+struct web_route {
+	const char		*method;
+	const char		*pattern;
+	web_handler		 handler;
+	enum web_role		 role;
+	enum web_arg		 arg;
+	const struct form_field	*fields;
+	size_t			 nfields;
+	unsigned		 flags;
+};
+#define WEB_FIELDS(t)	(t), G_N_ELEMENTS(t)
+#define WEB_NO_FIELDS	NULL, 0
+#define WEB_ROUTES_END	{ .method = NULL }
+
+extern const struct web_route web_pages_routes[];
+extern const struct web_route web_me_routes[];
+extern const struct web_route web_calendar_routes[];
+extern const struct web_route console_routes[];
 extern const struct web_route console_registrations_routes[];
 extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
 extern const struct web_route console_throttle_routes[];
 
-/* server.c */
+/* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
+/* The value of query parameter name, or NULL. */
+const char *web_query(struct web_req *req, const char *name);
+/* The value of request header name, or NULL. */
+const char *web_header(struct web_req *req, const char *name);
+
+/* route.c: matching and the policy of every route. */
+/* Finds the route of req and answers it: 404, 405, or what the route's
+ * policy and handler say. */
+void web_dispatch(struct web_req *req);
+
+/* statics.c: the files of [server] static_dir, read once at start. */
+gboolean web_statics_load(struct web *web, GError **error);
+/* GET /static/NAME: 200 with a day's caching, or 404. */
+void web_static(struct web_req *req, const char *name);
+
+/* respond.c: everything that builds the answer. */
 /* The request's language catalog (transfer none): shared by every thread,
  * so only read it; never ref it or put it into a context. */
 JsonObject *web_catalog(struct web_req *req);
+/* The catalog's text for key, or key itself when there is none. */
+const char *web_text(struct web_req *req, const char *key);
 /* The template context every page starts from: lang, other_lang, csrf,
  * path (transfer full).  The catalog is not in it: web_render lets the
  * templates find it as "t". */
@@ -100,15 +178,33 @@ void web_error_page(struct web_req *req, unsigned status, const char *key);
 /* 303 See Other to a path of ours. */
 void web_redirect(struct web_req *req, const char *path);
 void web_add_header(struct web_req *req, const char *name, const char *value);
+/* 200 with data as a download named filename (one of ours, plain: no
+ * quotes), never cached: the console's exports. */
+void web_attachment(struct web_req *req, const char *data, size_t len,
+    const char *content_type, const char *filename);
 /* Maps an app error to a page: 404, 409, 503 or 500. */
 void web_app_error(struct web_req *req, const GError *error);
-/* Decodes the urlencoded body; on failure answers 400 and returns NULL. */
-GHashTable *web_form(struct web_req *req);
-/* True if the form carries the CSRF token matching the cookie; else
- * answers 403. */
-bool web_csrf_ok(struct web_req *req, GHashTable *form);
-/* The value of query parameter name, or NULL. */
-const char *web_query(struct web_req *req, const char *name);
+/* Queues the response built in req (status, body, headers, cookies). */
+enum MHD_Result web_respond(struct web_req *req);
+/* The access-log line of a finished request. */
+void web_access_log(struct web_req *req, bool completed);
+
+/* fields.c: the form toolkit -- a form's errors as messages beside its
+ * fields, what was typed, the context a form page is rendered with. */
+/* Sets errors[field] to the text of key unless the field has a message
+ * already (the first problem found is the one shown). */
+void web_field_error(struct web_req *req, JsonObject *errors,
+    const char *field, const char *key);
+/* A message for every field of fv with an error. */
+void web_field_errors(struct web_req *req, const FormValues *fv,
+    JsonObject *errors);
+/* What was typed, every field but the CSRF token, for the form again
+ * (transfer full); form may be NULL. */
+JsonObject *web_form_typed(GHashTable *form);
+/* Sets "v" (values, transfer full), "err" (errors or none) and
+ * "has_errors" in ctx. */
+void web_form_ctx_set(JsonObject *ctx, JsonObject *values,
+    JsonObject *errors);
 
 /* limits.c: per-address caps and request deadlines; see its comment. */
 enum web_limits_event {
@@ -154,45 +250,16 @@ bool web_throttle_address(struct web_req *req);
 /* The same for the domain of email (exempt domains always may). */
 bool web_throttle_domain(struct web_req *req, const char *email);
 
-/* pages.c */
-void page_event(struct web_req *req, const char *arg);
-void page_register_form(struct web_req *req, const char *arg);
-void page_register_post(struct web_req *req, const char *arg);
-void page_registered(struct web_req *req, const char *arg);
-void page_privacy(struct web_req *req, const char *arg);
-void page_health(struct web_req *req, const char *arg);
-/* me.c */
-void page_confirm(struct web_req *req, const char *arg);
-void page_confirm_post(struct web_req *req, const char *arg);
-void page_me(struct web_req *req, const char *arg);
-void page_me_preferences(struct web_req *req, const char *arg);
-void page_me_cancel(struct web_req *req, const char *arg);
-/* calendar.c */
-void page_programme_ics(struct web_req *req, const char *arg);
-void page_me_ics(struct web_req *req, const char *arg);
-void page_feed(struct web_req *req, const char *arg);
-/* console.c: the organiser console's access and its own pages. */
+/* console.c: the organiser console's door and its own pages. */
 /* True if the session cookie belongs to an organiser whose role allows
  * role ("staff" or "admin"); fills req->organiser and req->actor.
- * Otherwise answers -- 303 to the login page, or 403 -- and returns
- * false.  Every console handler starts with it. */
+ * Otherwise answers -- 303 to the login page, 403, or 503 without the
+ * database -- and returns false.  The dispatcher calls it for every route
+ * that is not WEB_PUBLIC. */
 bool console_auth(struct web_req *req, const char *role);
 /* web_page_ctx plus "me" (the organiser) and "is_admin". */
 JsonObject *console_ctx(struct web_req *req);
-void console_login_form(struct web_req *req, const char *arg);
-void console_login_post(struct web_req *req, const char *arg);
-void console_logout(struct web_req *req, const char *arg);
-void console_setup_form(struct web_req *req, const char *arg);
-void console_setup_post(struct web_req *req, const char *arg);
-void console_dashboard(struct web_req *req, const char *arg);
-void console_audit(struct web_req *req, const char *arg);
-/* ranking.c: rank1..rank5 fields <-> session ids */
-struct web_ranking {
-	gint64	sessions[APP_MAX_RANKS];
-	size_t	n;
-	const char *error;	/* catalog key of the problem, or NULL */
-};
-void web_ranking_parse(GHashTable *form, struct web_ranking *r);
+/* ranking.c */
 /* Adds "options" to each session in event's slots with the chosen rank
  * marked, and "ranks" (1..5, each with its options) to ctx. */
 void web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,

@@ -3,7 +3,7 @@
  * e-mail: confirm, see the registration, rank again, cancel.
  *
  * The token is the only key to these pages, so every answer carries
- * Referrer-Policy: no-referrer and Cache-Control: no-store (server.c).
+ * Referrer-Policy: no-referrer and Cache-Control: no-store (respond.c).
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -15,9 +15,10 @@
  * "Confirm" button, a form that POSTs back here -- a link-prefetching mail
  * scanner that opens the link confirms nothing.  200, 404, 503.
  */
-void
-page_confirm(struct web_req *req, const char *token)
+static void
+page_confirm(struct web_req *req, const struct web_call *c)
 {
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *p;
@@ -42,15 +43,13 @@ page_confirm(struct web_req *req, const char *token)
  * a place now, or joins the waiting list.  303 to the participant's page,
  * 403 (CSRF), 404, 503.
  */
-void
-page_confirm_post(struct web_req *req, const char *token)
+static void
+page_confirm_post(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *status = NULL, *to = NULL;
 
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
 	if (!app_confirm(req->web->app, token, &status, &error)) {
 		web_app_error(req, error);
 		return;
@@ -145,23 +144,23 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	web_render(req, status, "me.html", ctx);
 }
 
-void
-page_me(struct web_req *req, const char *token)
+static void
+page_me(struct web_req *req, const struct web_call *c)
 {
+	const char *token = c->arg;
+
 	me_render(req, token, MHD_HTTP_OK, NULL);
 }
 
-void
-page_me_preferences(struct web_req *req, const char *token)
+static void
+page_me_preferences(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *to = NULL;
 	struct web_ranking r;
 
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	web_ranking_parse(form, &r);
+	web_ranking_parse(c->form, &r);
 	if (r.error != NULL) {
 		me_render(req, token, MHD_HTTP_BAD_REQUEST, r.error);
 		return;
@@ -179,16 +178,14 @@ page_me_preferences(struct web_req *req, const char *token)
 	web_redirect(req, to);
 }
 
-void
-page_me_cancel(struct web_req *req, const char *token)
+static void
+page_me_cancel(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GHashTable) form = NULL;
+	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *to = NULL;
 
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
-	if (g_strcmp0(g_hash_table_lookup(form, "confirm"), "yes") != 0) {
+	if (g_strcmp0(g_hash_table_lookup(c->form, "confirm"), "yes") != 0) {
 		me_render(req, token, MHD_HTTP_BAD_REQUEST,
 		    "err_cancel_confirm");
 		return;
@@ -200,3 +197,17 @@ page_me_cancel(struct web_req *req, const char *token)
 	to = g_strdup_printf("/me/%s?done=cancelled", token);
 	web_redirect(req, to);
 }
+
+const struct web_route web_me_routes[] = {
+	{ "GET", "/confirm/*", page_confirm, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/confirm/*", page_confirm_post, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/me/*", page_me, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS,
+	    0 },
+	{ "POST", "/me/*/preferences", page_me_preferences, WEB_PUBLIC,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/me/*/cancel", page_me_cancel, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
+};

@@ -1,5 +1,6 @@
 /*
- * pages.c -- the public pages: the event, registration, privacy.
+ * pages.c -- the public pages: the event, registration, privacy, and
+ * their route table.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -15,8 +16,8 @@
  * copy of a few kilobytes costs well under a microsecond). */
 #define EVENT_PAGE_TTL_US G_USEC_PER_SEC
 
-void
-page_event(struct web_req *req, const char *arg)
+static void
+page_event(struct web_req *req, const struct web_call *c)
 {
 	struct web *web = req->web;
 	int li = web_lang_index(req->lang);
@@ -27,7 +28,7 @@ page_event(struct web_req *req, const char *arg)
 	gint64 now = g_get_monotonic_time();
 	bool hit = false;
 
-	(void)arg;
+	(void)c;
 	g_string_truncate(req->out, 0);
 	lock_acquire(&web->cache_lock);
 	if (web->event_page[li] != NULL &&
@@ -126,17 +127,9 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 		return;
 	}
 	ctx = web_page_ctx(req);
-	values = json_object_new();
-	if (form != NULL) {
-		GHashTableIter it;
-		gpointer k, v;
-
-		g_hash_table_iter_init(&it, form);
-		while (g_hash_table_iter_next(&it, &k, &v))
-			if (strcmp(k, "_csrf") != 0)
-				json_object_set_string_member(values, k, v);
+	values = web_form_typed(form);
+	if (form != NULL)
 		web_ranking_parse(form, &r);
-	}
 	lang_value = json_object_has_member(values, "language") ?
 	    json_object_get_string_member(values, "language") : req->lang;
 	json_object_set_boolean_member(values, "language_en",
@@ -156,28 +149,15 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	json_object_set_boolean_member(ctx, "invitation_only",
 	    g_strcmp0(db_str(event, "invitation_mode"), "invitation") == 0);
 	json_object_set_object_member(ctx, "event", event);
-	json_object_set_object_member(ctx, "v", values);
-	json_object_set_object_member(ctx, "err",
-	    errors ? json_object_ref(errors) : json_object_new());
-	json_object_set_boolean_member(ctx, "has_errors",
-	    errors != NULL && json_object_get_size(errors) > 0);
+	web_form_ctx_set(ctx, values, errors);
 	web_render(req, status, "register.html", ctx);
 }
 
-void
-page_register_form(struct web_req *req, const char *arg)
-{
-	(void)arg;
-	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
-}
-
 static void
-reg_field_error(JsonObject *errors, JsonObject *t, const char *field,
-    const char *key)
+page_register_form(struct web_req *req, const struct web_call *c)
 {
-	json_object_set_string_member(errors, field,
-	    json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key);
+	(void)c;
+	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
 }
 
 /*
@@ -185,35 +165,21 @@ reg_field_error(JsonObject *errors, JsonObject *t, const char *field,
  * with the form and a message per field, 403 (CSRF), 409 (closed), 429
  * (rate limit, with Retry-After; nothing stored), 503.
  */
-void
-page_register_post(struct web_req *req, const char *arg)
+static void
+page_register_post(struct web_req *req, const struct web_call *c)
 {
-	static const char *const field_err_keys[FORM_FIELD__MAX] = {
-		[FORM_FIELD_OK] = "",
-		[FORM_FIELD_MISSING] = "err_missing",
-		[FORM_FIELD_TOOLONG] = "err_toolong",
-		[FORM_FIELD_INVALID] = "err_invalid",
-		[FORM_FIELD_CONTROL] = "err_control",
-		[FORM_FIELD_RANGE] = "err_invalid",
-	};
-	g_autoptr(GHashTable) form = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autoptr(GError) error = NULL;
-	struct form_value v[RF__MAX];
+	const struct form_value *v = c->fields->v;
 	struct web_ranking r;
 	struct app_registration reg;
-	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
 	GHashTableIter it;
 	gpointer k;
-	size_t i;
 
-	(void)arg;
-	if ((form = web_form(req)) == NULL || !web_csrf_ok(req, form))
-		return;
 	/* Every attempt counts against the client address, valid or not. */
 	if (!web_throttle_address(req))
 		return;
-	g_hash_table_iter_init(&it, form);
+	g_hash_table_iter_init(&it, c->form);
 	while (g_hash_table_iter_next(&it, &k, NULL))
 		if (!reg_known_field(k)) {
 			log_warnx("request %s: unknown form field", req->id);
@@ -222,24 +188,19 @@ page_register_post(struct web_req *req, const char *arg)
 			return;
 		}
 
-	form_validate(form, reg_fields, RF__MAX, v);
-	for (i = 0; i < RF__MAX; i++)
-		if (v[i].err != FORM_FIELD_OK)
-			reg_field_error(errors, t, reg_fields[i].name,
-			    i == RF_CONSENT ? "err_consent" :
-			    field_err_keys[v[i].err]);
+	if (v[RF_CONSENT].err != FORM_FIELD_OK)
+		web_field_error(req, errors, "consent", "err_consent");
+	web_field_errors(req, c->fields, errors);
 	if (v[RF_LANGUAGE].str != NULL && strcmp(v[RF_LANGUAGE].str, "nb") != 0 &&
 	    strcmp(v[RF_LANGUAGE].str, "en") != 0)
-		reg_field_error(errors, t, "language", "err_invalid");
-	web_ranking_parse(form, &r);
+		web_field_error(req, errors, "language", "err_invalid");
+	web_ranking_parse(c->form, &r);
 	if (r.error != NULL)
-		reg_field_error(errors, t, "sessions", r.error);
+		web_field_error(req, errors, "sessions", r.error);
 
 	if (json_object_get_size(errors) == 0 &&
-	    !web_throttle_domain(req, v[RF_EMAIL].str)) {
-		form_values_clear(v, RF__MAX);
+	    !web_throttle_domain(req, v[RF_EMAIL].str))
 		return;
-	}
 	if (json_object_get_size(errors) == 0) {
 		reg = (struct app_registration){
 			.name = v[RF_NAME].str, .email = v[RF_EMAIL].str,
@@ -251,52 +212,64 @@ page_register_post(struct web_req *req, const char *arg)
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
 		if (app_register(req->web->app, &reg, &error)) {
-			form_values_clear(v, RF__MAX);
 			web_redirect(req, "/registered");
 			return;
 		}
 		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
-			form_values_clear(v, RF__MAX);
 			web_app_error(req, error);
 			return;
 		}
 		/* The app names the field the database refused. */
-		reg_field_error(errors, t, error->message,
+		web_field_error(req, errors, error->message,
 		    strcmp(error->message, "invitation_code") == 0 ?
 		    "setup_err_invitation_code" : "err_invalid");
 	}
-	form_values_clear(v, RF__MAX);
-	reg_render_form(req, MHD_HTTP_BAD_REQUEST, form, errors);
+	reg_render_form(req, MHD_HTTP_BAD_REQUEST, c->form, errors);
 }
 
-void
-page_registered(struct web_req *req, const char *arg)
+static void
+page_registered(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
 
-	(void)arg;
+	(void)c;
 	json_object_set_int_member(ctx, "confirm_hours",
 	    req->web->conf->confirm_hours);
 	web_render(req, MHD_HTTP_OK, "registered.html", ctx);
 }
 
-void
-page_privacy(struct web_req *req, const char *arg)
+static void
+page_privacy(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
 
-	(void)arg;
+	(void)c;
 	/* The page states what summitd's retention job does. */
 	json_object_set_int_member(ctx, "retention_days",
 	    req->web->conf->retention_days);
 	web_render(req, MHD_HTTP_OK, "privacy.html", ctx);
 }
 
-void
-page_health(struct web_req *req, const char *arg)
+static void
+page_health(struct web_req *req, const struct web_call *c)
 {
-	(void)arg;
+	(void)c;
 	g_string_assign(req->out, "ok\n");
 	req->status = MHD_HTTP_OK;
 	req->content_type = "text/plain; charset=utf-8";
 }
+
+const struct web_route web_pages_routes[] = {
+	{ "GET", "/", page_event, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/register", page_register_form, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/register", page_register_post, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_FIELDS(reg_fields), 0 },
+	{ "GET", "/registered", page_registered, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/privacy", page_privacy, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/health", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
+};

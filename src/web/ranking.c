@@ -1,41 +1,11 @@
 /*
  * ranking.c -- the five "rank N" choosers of the registration and
- * participant pages: from form fields to session ids and back.
+ * participant pages, from session ids back to the page's options (the
+ * way in, web_ranking_parse, is pure and lives in parse.c).
  */
 #include "web/internal.h"
 
-void
-web_ranking_parse(GHashTable *form, struct web_ranking *r)
-{
-	int i;
-
-	r->n = 0;
-	r->error = NULL;
-	for (i = 1; i <= APP_MAX_RANKS; i++) {
-		char key[8];
-		const char *v;
-		guint64 id;
-		size_t j;
-
-		g_snprintf(key, sizeof(key), "rank%d", i);
-		v = g_hash_table_lookup(form, key);
-		if (v == NULL || *v == '\0')
-			continue;	/* a gap: later ranks move up */
-		if (!g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id,
-		    NULL)) {
-			r->error = "err_invalid";
-			return;
-		}
-		for (j = 0; j < r->n; j++)
-			if (r->sessions[j] == (gint64)id) {
-				r->error = "err_rank_duplicate";
-				return;
-			}
-		r->sessions[r->n++] = (gint64)id;
-	}
-	if (r->n == 0)
-		r->error = "err_rank_none";
-}
+G_STATIC_ASSERT(WEB_MAX_RANKS == APP_MAX_RANKS);
 
 void
 web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,

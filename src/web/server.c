@@ -1,15 +1,17 @@
 /*
- * server.c -- libmicrohttpd set-up, the request lifecycle and routing.
+ * server.c -- the server's life cycle: web_new (catalogs, statics,
+ * limits), web_start (libmicrohttpd and its options), web_free, and the
+ * request object from its first call to its completion.
  *
  * One request object per request (STYLE.md 4): made on the access
  * handler's first call, kept in *req_cls, freed in the completion
- * callback, which also writes the access-log line.  The first call only
+ * callback, after the access-log line (respond.c).  The first call only
  * makes the object and returns MHD_YES: with libmicrohttpd 0.9.75 a
  * response queued on the first call is always sent with "Connection:
  * close", which would cost every client a new connection per request.
  *
  * Paths reach us undecoded (a no-op unescape callback) so that we decode
- * and canonicalise them once, ourselves, before routing.
+ * and canonicalise them once, ourselves, before routing (route.c).
  *
  * Requests whose framing is wrong (strict.c) are the exception: they are
  * answered on the first call, and the "Connection: close" that costs is
@@ -31,53 +33,13 @@ web_error_quark(void)
 	return g_quark_from_static_string("summit-web-error-quark");
 }
 
-#define WEB_MAX_FORM_FIELDS 32
-#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
-	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
-	"base-uri 'none'; object-src 'none'"
-
-static const struct web_route web_routes[] = {
-	{ "GET", "/", page_event },
-	{ "GET", "/register", page_register_form },
-	{ "POST", "/register", page_register_post },
-	{ "GET", "/registered", page_registered },
-	{ "GET", "/privacy", page_privacy },
-	{ "GET", "/health", page_health },
-	{ "GET", "/confirm/*", page_confirm },
-	{ "POST", "/confirm/*", page_confirm_post },
-	{ "GET", "/me/*", page_me },
-	{ "POST", "/me/*/preferences", page_me_preferences },
-	{ "POST", "/me/*/cancel", page_me_cancel },
-	{ "GET", "/me/*/calendar.ics", page_me_ics },
-	{ "GET", "/programme.ics", page_programme_ics },
-	{ "GET", "/feed/*", page_feed },
-	{ "GET", "/console/login", console_login_form },
-	{ "POST", "/console/login", console_login_post },
-	{ "POST", "/console/logout", console_logout },
-	{ "GET", "/console/setup/*", console_setup_form },
-	{ "POST", "/console/setup/*", console_setup_post },
-	{ "GET", "/console", console_dashboard },
-	{ "GET", "/console/audit", console_audit },
-	{ NULL, NULL, NULL },
-};
-
-/* Every route table; each ends with a row of NULLs. */
-static const struct web_route *const web_route_tables[] = {
-	web_routes,
-	console_registrations_routes,
-	console_setup_routes,
-	console_seating_routes,
-	console_mail_routes,
-	console_throttle_routes,
-};
-
 int
 web_lang_index(const char *lang)
 {
 	return g_strcmp0(lang, "en") == 0 ? 1 : 0;
 }
 
-static const char *
+const char *
 web_header(struct web_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
@@ -93,13 +55,6 @@ web_query(struct web_req *req, const char *name)
 	if (v == NULL || strpbrk(v, "%+") != NULL || strlen(v) > 64)
 		return NULL;
 	return v;
-}
-
-void
-web_add_header(struct web_req *req, const char *name, const char *value)
-{
-	g_ptr_array_add(req->headers, g_strdup(name));
-	g_ptr_array_add(req->headers, g_strdup(value));
 }
 
 /* nb or en: ?lang=, then the cookie, then Accept-Language, then config. */
@@ -122,336 +77,6 @@ web_choose_lang(struct web_req *req)
 	if (best != NULL)
 		return best;
 	return strcmp(req->web->conf->language, "en") == 0 ? "en" : "nb";
-}
-
-JsonObject *
-web_catalog(struct web_req *req)
-{
-	return req->web->catalog[web_lang_index(req->lang)];
-}
-
-JsonObject *
-web_page_ctx(struct web_req *req)
-{
-	JsonObject *ctx = json_object_new();
-	const struct app *app = req->web->app;
-	g_autofree char *csrf = NULL, *msg = NULL;
-	int li = web_lang_index(req->lang);
-
-	/* No "t" here: the catalog is shared by every thread, and taking a
-	 * reference to it per request is a data race (json-glib's counts are
-	 * not atomic).  web_render passes it as the template's globals. */
-	json_object_set_string_member(ctx, "lang", req->lang);
-	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
-	/* Links to "this page" must stay on this site: see
-	 * form_path_is_local. */
-	json_object_set_string_member(ctx, "path",
-	    form_path_is_local(req->path) ? req->path : "/");
-	if (req->csrf_cookie == NULL)
-		req->csrf_cookie = token_new();	/* sent as a cookie */
-	msg = g_strconcat("csrf:", req->csrf_cookie, NULL);
-	csrf = token_hmac(app->key, app->keylen, msg);
-	json_object_set_string_member(ctx, "csrf", csrf);
-	return ctx;
-}
-
-bool
-web_csrf_ok(struct web_req *req, GHashTable *form)
-{
-	const char *sent = g_hash_table_lookup(form, "_csrf");
-	const char *cookie = MHD_lookup_connection_value(req->conn,
-	    MHD_COOKIE_KIND, "summit_csrf");
-
-	if (sent != NULL && cookie != NULL && token_is_wellformed(cookie)) {
-		g_autofree char *msg = g_strconcat("csrf:", cookie, NULL);
-		g_autofree char *want = token_hmac(req->web->app->key,
-		    req->web->app->keylen, msg);
-
-		if (token_equal(sent, want))
-			return true;
-	}
-	log_warnx("request %s: CSRF token missing or wrong", req->id);
-	web_error_page(req, MHD_HTTP_FORBIDDEN, "error_csrf");
-	return false;
-}
-
-GHashTable *
-web_form(struct web_req *req)
-{
-	const char *ctype = web_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
-	g_autoptr(GError) error = NULL;
-	GHashTable *form = NULL;
-
-	if (req->body_too_big) {
-		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE, "error_too_big");
-		return NULL;
-	}
-	if (ctype == NULL || g_ascii_strncasecmp(ctype,
-	    "application/x-www-form-urlencoded", 33) != 0) {
-		web_error_page(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-		    "error_bad_request");
-		return NULL;
-	}
-	if (!form_decode_urlencoded(req->body->str, req->body->len,
-	    WEB_MAX_FORM_FIELDS, 8192, &form, &error)) {
-		log_warnx("request %s: bad form: %s", req->id, error->message);
-		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
-		return NULL;
-	}
-	return form;
-}
-
-void
-web_render(struct web_req *req, unsigned status, const char *name,
-    JsonObject *ctx)
-{
-	g_autoptr(GError) error = NULL;
-	int li = web_lang_index(req->lang);
-
-	g_string_truncate(req->out, 0);
-	if (!json_object_has_member(ctx, "page_title"))
-		json_object_set_string_member(ctx, "page_title",
-		    json_object_get_string_member(req->web->catalog[li],
-		    "site_name"));
-	if (!tmpl_render_with(req->web->app->tmpl, name, ctx,
-	    req->web->globals[li], req->out, &error)) {
-		log_warnx("request %s: could not render %s: %s", req->id, name,
-		    error->message);
-		g_string_assign(req->out, "Internal error\n");
-		req->content_type = "text/plain; charset=utf-8";
-		req->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		return;
-	}
-	req->status = status;
-	req->content_type = "text/html; charset=utf-8";
-}
-
-void
-web_error_page(struct web_req *req, unsigned status, const char *key)
-{
-	g_autoptr(JsonObject) ctx = web_page_ctx(req);
-	JsonObject *t = web_catalog(req);
-
-	json_object_set_string_member(ctx, "message",
-	    json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key);
-	json_object_set_int_member(ctx, "status", status);
-	web_render(req, status, "error.html", ctx);
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
-		web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
-}
-
-void
-web_redirect(struct web_req *req, const char *path)
-{
-	g_free(req->location);
-	if (!form_path_is_local(path)) {
-		log_warnx("request %s: redirect to a path not ours refused",
-		    req->id);
-		path = "/";
-	}
-	req->location = g_strdup(path);
-	req->status = MHD_HTTP_SEE_OTHER;
-	g_string_truncate(req->out, 0);
-	req->content_type = "text/plain; charset=utf-8";
-}
-
-void
-web_app_error(struct web_req *req, const GError *error)
-{
-	if (error == NULL || error->domain != SUMMIT_APP_ERROR) {
-		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "error_internal");
-		return;
-	}
-	switch (error->code) {
-	case APP_ENOTFOUND:
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		break;
-	case APP_EUNAVAILABLE:
-		web_error_page(req, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "error_unavailable");
-		break;
-	case APP_ECLOSED:
-		web_error_page(req, MHD_HTTP_CONFLICT, "error_closed");
-		break;
-	case APP_ESTATE:
-		web_error_page(req, MHD_HTTP_CONFLICT, "error_state");
-		break;
-	case APP_EINVALID:
-		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
-		break;
-	case APP_EFORBIDDEN:
-		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
-		break;
-	case APP_EEXPIRED:
-		/* Gone for good, and saying why beats a bare 404. */
-		web_error_page(req, MHD_HTTP_GONE, "error_link_expired");
-		break;
-	default:
-		log_warnx("request %s: %s", req->id, error->message);
-		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "error_internal");
-	}
-}
-
-/* The path for the log: link secrets become "[token]". */
-static char *
-web_log_path(const char *path)
-{
-	g_auto(GStrv) segs = g_strsplit(path, "/", 32);
-	char **s;
-
-	for (s = segs; *s != NULL; s++)
-		if (token_is_wellformed(*s) || strlen(*s) > 64 ||
-		    (strlen(*s) == TOKEN_BYTES * 2 + 4 &&
-		    g_str_has_suffix(*s, ".ics"))) {
-			g_free(*s);
-			*s = g_strdup("[token]");
-		}
-	return g_strjoinv("/", segs);
-}
-
-static bool
-web_match(const char *pattern, const char *path, char **arg)
-{
-	g_auto(GStrv) p = g_strsplit(pattern, "/", 16);
-	g_auto(GStrv) q = g_strsplit(path, "/", 16);
-	size_t i;
-
-	*arg = NULL;
-	for (i = 0; p[i] != NULL && q[i] != NULL; i++) {
-		if (strcmp(p[i], "*") == 0 && q[i][0] != '\0') {
-			g_free(*arg);
-			*arg = g_strdup(q[i]);
-		} else if (strcmp(p[i], q[i]) != 0)
-			break;
-	}
-	if (p[i] == NULL && q[i] == NULL)
-		return true;
-	g_clear_pointer(arg, g_free);
-	return false;
-}
-
-static void
-web_static(struct web_req *req, const char *name)
-{
-	GBytes *b = g_hash_table_lookup(req->web->statics, name);
-	gsize len;
-	const char *data;
-
-	if (b == NULL) {
-		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-		return;
-	}
-	data = g_bytes_get_data(b, &len);
-	g_string_truncate(req->out, 0);
-	g_string_append_len(req->out, data, (gssize)len);
-	req->status = MHD_HTTP_OK;
-	req->content_type = g_str_has_suffix(name, ".css") ?
-	    "text/css; charset=utf-8" : g_str_has_suffix(name, ".js") ?
-	    "text/javascript; charset=utf-8" : g_str_has_suffix(name, ".svg") ?
-	    "image/svg+xml" : "application/octet-stream";
-	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL,
-	    "public, max-age=3600");
-}
-
-static void
-web_dispatch(struct web_req *req)
-{
-	bool path_known = false;
-	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" :
-	    req->method;
-	size_t i;
-
-	if (req->path == NULL) {
-		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
-		return;
-	}
-	if (g_str_has_prefix(req->path, "/static/") &&
-	    strcmp(method, "GET") == 0) {
-		web_static(req, req->path + 8);
-		return;
-	}
-	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
-		const struct web_route *r;
-
-		for (r = web_route_tables[i]; r->method != NULL; r++) {
-			g_autofree char *arg = NULL;
-
-			if (!web_match(r->pattern, req->path, &arg))
-				continue;
-			path_known = true;
-			if (strcmp(r->method, method) == 0) {
-				r->handler(req, arg);
-				return;
-			}
-		}
-	}
-	if (path_known) {
-		web_error_page(req, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "error_bad_request");
-		return;
-	}
-	web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
-}
-
-static void
-web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
-{
-	const char *secure = req->web->https ? "; Secure" : "";
-	guint i;
-
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    req->content_type ? req->content_type : "text/plain");
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	/* Our links carry secrets: never leak them in a Referer. */
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	if (req->location != NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
-		    req->location);
-	if (req->csrf_cookie != NULL && MHD_lookup_connection_value(req->conn,
-	    MHD_COOKIE_KIND, "summit_csrf") == NULL) {
-		g_autofree char *c = g_strdup_printf("summit_csrf=%s; Path=/; "
-		    "HttpOnly; SameSite=Lax%s", req->csrf_cookie, secure);
-
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
-	}
-	if (req->set_lang_cookie) {
-		g_autofree char *c = g_strdup_printf("summit_lang=%s; Path=/; "
-		    "Max-Age=31536000; HttpOnly; SameSite=Lax%s", req->lang,
-		    secure);
-
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
-	}
-	for (i = 0; i + 1 < req->headers->len; i += 2)
-		MHD_add_response_header(resp, g_ptr_array_index(req->headers, i),
-		    g_ptr_array_index(req->headers, i + 1));
-	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) ==
-	    NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-		    "no-store");
-}
-
-static enum MHD_Result
-web_respond(struct web_req *req)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-	size_t len = req->out->len;
-	char *data = g_string_free(g_steal_pointer(&req->out), FALSE);
-
-	req->out = g_string_new(NULL);
-	req->bytes_out = len;
-	resp = MHD_create_response_from_buffer_with_free_callback(len, data,
-	    g_free);
-	web_set_common_headers(req, resp);
-	ret = MHD_queue_response(req->conn, req->status ? req->status : 500,
-	    resp);
-	MHD_destroy_response(resp);
-	return ret;
 }
 
 static enum MHD_Result
@@ -588,22 +213,12 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct web_req *req = *req_cls;
-	gint64 us;
-
 	struct web *web = cls;
 
 	if (req == NULL)
 		return;
 	web_limits_mark(web->limits, conn, WL_REQUEST_DONE, 0);
-	us = g_get_monotonic_time() - req->started;
-	/* One access-log line; the path has its secrets cut out.  The peer
-	 * shows only when the client address came from a proxy's header. */
-	log_info("request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s",
-	    req->id, req->method, req->log_path, req->status, req->bytes_out,
-	    (double)us / 1000.0, req->address,
-	    strcmp(req->address, req->peer) != 0 ? " via " : "",
-	    strcmp(req->address, req->peer) != 0 ? req->peer : "",
-	    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	web_access_log(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	g_string_free(req->body, TRUE);
 	if (req->out != NULL)
 		g_string_free(req->out, TRUE);
@@ -696,30 +311,6 @@ web_load_catalog(struct web *web, int i, const char *lang, GError **error)
 	return TRUE;
 }
 
-static gboolean
-web_load_statics(struct web *web, GError **error)
-{
-	g_autoptr(GDir) d = g_dir_open(web->conf->static_dir, 0, error);
-	const char *name;
-
-	if (d == NULL)
-		return FALSE;
-	while ((name = g_dir_read_name(d)) != NULL) {
-		g_autofree char *path = g_build_filename(web->conf->static_dir,
-		    name, NULL);
-		char *data;
-		gsize len;
-
-		if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
-			continue;
-		if (!g_file_get_contents(path, &data, &len, error))
-			return FALSE;
-		g_hash_table_insert(web->statics, g_strdup(name),
-		    g_bytes_new_take(data, len));
-	}
-	return TRUE;
-}
-
 Web *
 web_new(const struct app *app, GError **error)
 {
@@ -736,7 +327,7 @@ web_new(const struct app *app, GError **error)
 	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
-	    !web_load_statics(web, error))
+	    !web_statics_load(web, error))
 		return NULL;
 	/* Built here, before any thread runs, and only read after. */
 	for (i = 0; i < 2; i++) {

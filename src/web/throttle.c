@@ -105,15 +105,12 @@ web_throttle_domain(struct web_req *req, const char *email)
  * 403, 503.  Staff.
  */
 static void
-throttle_page(struct web_req *req, const char *arg)
+throttle_page(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL, res = NULL;
 
-	(void)arg;
-	if (!console_auth(req, "staff"))
-		return;
-	res = app_throttle_recent(req->web->app, &req->actor, &error);
+	res = app_throttle_recent(req->web->app, c->actor, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
 		return;
@@ -127,6 +124,7 @@ throttle_page(struct web_req *req, const char *arg)
 }
 
 const struct web_route console_throttle_routes[] = {
-	{ "GET", "/console/throttled", throttle_page },
-	{ NULL, NULL, NULL },
+	{ "GET", "/console/throttled", throttle_page, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	WEB_ROUTES_END,
 };

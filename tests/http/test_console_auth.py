@@ -2,7 +2,8 @@
 """test_console_auth.py -- the organiser console's door: argon2id accounts,
 login sessions that are never adopted from the browser (no fixation),
 throttling and lock-out, the set-password link, CSRF on login, and the
-audit log."""
+audit log, and the policy every console route declares in its row of the
+route table (role, CSRF, the path's id)."""
 import os
 import re
 import sys
@@ -205,6 +206,69 @@ def failed_mail_is_visible_and_only_an_admin_resends_it(inst):
     assert inst.scalar("SELECT actor FROM audit_log WHERE action ="
                        " 'outbox.resend' AND subject_id = %s", oid) == \
         "mailadmin@example.no"
+
+
+# Every console POST and the role its row in the route table asks for;
+# "{id}" is a positive id, "{code}" a sector code.  The dispatcher checks
+# them all before any handler runs (src/web/route.c).
+CONSOLE_POSTS = [
+    ("/console/event", "admin"), ("/console/slots", "admin"),
+    ("/console/slots/{id}", "admin"), ("/console/slots/{id}/delete", "admin"),
+    ("/console/sessions", "admin"), ("/console/sessions/{id}", "admin"),
+    ("/console/sessions/{id}/cancel", "admin"),
+    ("/console/sessions/{id}/reinstate", "admin"),
+    ("/console/sessions/{id}/seating", "admin"),
+    ("/console/sectors", "admin"), ("/console/sectors/{code}", "admin"),
+    ("/console/sectors/{code}/delete", "admin"), ("/console/codes", "admin"),
+    ("/console/allocation/apply", "admin"), ("/console/publish", "admin"),
+    ("/console/registrations/import", "admin"),
+    ("/console/registrations/{id}/status", "admin"),
+    ("/console/registrations/{id}/promote", "admin"),
+    ("/console/registrations/{id}/resend-confirmation", "admin"),
+    ("/console/registrations/{id}/resend-invitations", "admin"),
+    ("/console/registrations/{id}/erase", "admin"),
+    ("/console/registrations/{id}/checkin", "staff"),
+    ("/console/mail/{id}/resend", "admin"),
+]
+
+
+@case
+def every_console_route_keeps_its_policy(inst):
+    staff = organiser(inst, "policystaff@example.no", "staff", PW)
+    admin = organiser(inst, "policyadmin@example.no", "admin", PW)
+    anon = Client(inst.port)
+    anon_csrf = anon.csrf("/console/login")
+    staff_csrf = staff.csrf("/console/login")
+    admin_csrf = admin.csrf("/console/login")
+    audit = inst.scalar("SELECT count(*) FROM audit_log")
+    for pattern, role in CONSOLE_POSTS:
+        path = pattern.format(id="999999", code="nosuch")
+        # No session: to the login page, whatever else is wrong.
+        r = anon.post(path, {"_csrf": anon_csrf})
+        assert r.status == 303 and \
+            r.getheader("Location") == "/console/login", (path, r.status)
+        # The wrong role: 403, even with a good token.
+        if role == "admin":
+            r = staff.post(path, {"_csrf": staff_csrf})
+            assert r.status == 403, (path, r.status)
+        # The right role without the token, or with another's: 403.
+        r = admin.post(path, {"status": "confirmed"})
+        assert r.status == 403, (path, r.status)
+        r = admin.post(path, {"_csrf": anon_csrf})
+        assert r.status == 403, (path, r.status)
+        # A path argument that is no id (or no code): 404.
+        if "{" in pattern:
+            bad = pattern.format(id="x1", code="No-Code")
+            r = admin.post(bad, {"_csrf": admin_csrf})
+            assert r.status == 404, (bad, r.status)
+            r = admin.post(pattern.format(id="0", code="_"),
+                           {"_csrf": admin_csrf})
+            assert r.status == 404, (bad, r.status)
+    # Admin-only pages are refused to staff on GET too.
+    assert staff.get("/console/registrations/import").status == 403
+    assert admin.get("/console/registrations/import").status == 200
+    # Nothing of the above changed anything.
+    assert inst.scalar("SELECT count(*) FROM audit_log") == audit
 
 
 if __name__ == "__main__":

@@ -366,6 +366,50 @@ test_validate_errors(void)
 	g_assert_nonnull(form_field_strerror(FORM_FIELD__MAX));
 }
 
+/* FormValues: the checked form the dispatcher hands handlers; freed by
+ * g_autoptr (ASan's leak check fails the run if it were not). */
+static void
+test_values(void)
+{
+	g_autoptr(GHashTable) t = decode_ok("name=ab&email=a%40b.dk&seats=3&"
+	                                    "agree",
+	                                    strlen("name=ab&email=a%40b.dk&"
+	                                           "seats=3&agree"));
+	g_autoptr(GHashTable) bad = decode_ok("name=abcdefg", 12);
+	g_autoptr(FormValues) fv = form_values_check(t, fields, F__MAX);
+	g_autoptr(FormValues) fb = form_values_check(bad, fields, F__MAX);
+	g_autoptr(FormValues) none = form_values_check(NULL, fields, F__MAX);
+
+	g_assert_true(fv->fields == fields);
+	g_assert_cmpuint(fv->n, ==, F__MAX);
+	g_assert_cmpuint(fv->nerrors, ==, 0);
+	g_assert_cmpstr(fv->v[F_NAME].str, ==, "ab");
+	g_assert_cmpint(fv->v[F_SEATS].num, ==, 3);
+	g_assert_true(fv->v[F_AGREE].present);
+	/* name too long; email, seats, agree missing. */
+	g_assert_cmpuint(fb->nerrors, ==, 4);
+	g_assert_cmpint(fb->v[F_NAME].err, ==, FORM_FIELD_TOOLONG);
+	g_assert_cmpuint(none->nerrors, ==, 4);
+
+	/* A default fills a field that was not sent, checked as if sent. */
+	form_values_default(fb, F_EMAIL, "c@d.dk");
+	g_assert_cmpuint(fb->nerrors, ==, 3);
+	g_assert_cmpstr(fb->v[F_EMAIL].str, ==, "c@d.dk");
+	g_assert_true(fb->v[F_EMAIL].present);
+	form_values_default(fb, F_SEATS, "99");
+	g_assert_cmpuint(fb->nerrors, ==, 3);
+	g_assert_cmpint(fb->v[F_SEATS].err, ==, FORM_FIELD_RANGE);
+	/* ... and never replaces what was sent, good or bad. */
+	form_values_default(fb, F_NAME, "ok");
+	g_assert_cmpint(fb->v[F_NAME].err, ==, FORM_FIELD_TOOLONG);
+	g_assert_cmpuint(fb->nerrors, ==, 3);
+	form_values_default(fv, F_NAME, "xyz");
+	g_assert_cmpstr(fv->v[F_NAME].str, ==, "ab");
+	g_assert_cmpuint(fv->nerrors, ==, 0);
+
+	form_values_free(NULL);
+}
+
 /* Paths that go into our links and redirects (issue 8, item 8). */
 static void
 test_path_is_local(void)
@@ -429,5 +473,6 @@ main(int argc, char **argv)
 	g_test_add_func("/form/validate_ok", test_validate_ok);
 	g_test_add_func("/form/validate_errors", test_validate_errors);
 	g_test_add_func("/form/accept_language", test_accept_language);
+	g_test_add_func("/form/values", test_values);
 	return g_test_run();
 }

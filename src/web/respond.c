@@ -1,0 +1,248 @@
+/*
+ * respond.c -- everything that builds the answer: the page context, the
+ * catalog's texts, templates rendered, error pages, redirects, the common
+ * headers and cookies, and the access-log line.
+ *
+ * A handler only fills the request's response (status, body, content
+ * type, extra headers); web_respond turns it into a libmicrohttpd
+ * response once, at the end, so the security headers (CSP, nosniff,
+ * frame denial, no referrer) and the cookie flags are set in one place
+ * for every answer (STYLE.md 6).
+ */
+#include "web/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
+	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'; object-src 'none'"
+
+JsonObject *
+web_catalog(struct web_req *req)
+{
+	return req->web->catalog[web_lang_index(req->lang)];
+}
+
+const char *
+web_text(struct web_req *req, const char *key)
+{
+	JsonObject *t = web_catalog(req);
+
+	return json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key;
+}
+
+JsonObject *
+web_page_ctx(struct web_req *req)
+{
+	JsonObject *ctx = json_object_new();
+	const struct app *app = req->web->app;
+	g_autofree char *csrf = NULL, *msg = NULL;
+	int li = web_lang_index(req->lang);
+
+	/* No "t" here: the catalog is shared by every thread, and taking a
+	 * reference to it per request is a data race (json-glib's counts are
+	 * not atomic).  web_render passes it as the template's globals. */
+	json_object_set_string_member(ctx, "lang", req->lang);
+	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
+	/* Links to "this page" must stay on this site: see
+	 * form_path_is_local. */
+	json_object_set_string_member(ctx, "path",
+	    form_path_is_local(req->path) ? req->path : "/");
+	if (req->csrf_cookie == NULL)
+		req->csrf_cookie = token_new();	/* sent as a cookie */
+	msg = g_strconcat("csrf:", req->csrf_cookie, NULL);
+	csrf = token_hmac(app->key, app->keylen, msg);
+	json_object_set_string_member(ctx, "csrf", csrf);
+	return ctx;
+}
+
+void
+web_render(struct web_req *req, unsigned status, const char *name,
+    JsonObject *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	int li = web_lang_index(req->lang);
+
+	g_string_truncate(req->out, 0);
+	if (!json_object_has_member(ctx, "page_title"))
+		json_object_set_string_member(ctx, "page_title",
+		    json_object_get_string_member(req->web->catalog[li],
+		    "site_name"));
+	if (!tmpl_render_with(req->web->app->tmpl, name, ctx,
+	    req->web->globals[li], req->out, &error)) {
+		log_warnx("request %s: could not render %s: %s", req->id, name,
+		    error->message);
+		g_string_assign(req->out, "Internal error\n");
+		req->content_type = "text/plain; charset=utf-8";
+		req->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		return;
+	}
+	req->status = status;
+	req->content_type = "text/html; charset=utf-8";
+}
+
+void
+web_error_page(struct web_req *req, unsigned status, const char *key)
+{
+	g_autoptr(JsonObject) ctx = web_page_ctx(req);
+	JsonObject *t = web_catalog(req);
+
+	json_object_set_string_member(ctx, "message",
+	    json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) : key);
+	json_object_set_int_member(ctx, "status", status);
+	web_render(req, status, "error.html", ctx);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+}
+
+void
+web_redirect(struct web_req *req, const char *path)
+{
+	g_free(req->location);
+	if (!form_path_is_local(path)) {
+		log_warnx("request %s: redirect to a path not ours refused",
+		    req->id);
+		path = "/";
+	}
+	req->location = g_strdup(path);
+	req->status = MHD_HTTP_SEE_OTHER;
+	g_string_truncate(req->out, 0);
+	req->content_type = "text/plain; charset=utf-8";
+}
+
+void
+web_attachment(struct web_req *req, const char *data, size_t len,
+    const char *content_type, const char *filename)
+{
+	g_autofree char *disp = g_strdup_printf("attachment; filename=\"%s\"",
+	    filename);
+
+	g_string_truncate(req->out, 0);
+	g_string_append_len(req->out, data, (gssize)len);
+	req->content_type = content_type;
+	web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	req->status = MHD_HTTP_OK;
+}
+
+void
+web_app_error(struct web_req *req, const GError *error)
+{
+	if (error == NULL || error->domain != SUMMIT_APP_ERROR) {
+		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "error_internal");
+		return;
+	}
+	switch (error->code) {
+	case APP_ENOTFOUND:
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+		break;
+	case APP_EUNAVAILABLE:
+		web_error_page(req, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "error_unavailable");
+		break;
+	case APP_ECLOSED:
+		web_error_page(req, MHD_HTTP_CONFLICT, "error_closed");
+		break;
+	case APP_ESTATE:
+		web_error_page(req, MHD_HTTP_CONFLICT, "error_state");
+		break;
+	case APP_EINVALID:
+		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
+		break;
+	case APP_EFORBIDDEN:
+		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
+		break;
+	case APP_EEXPIRED:
+		/* Gone for good, and saying why beats a bare 404. */
+		web_error_page(req, MHD_HTTP_GONE, "error_link_expired");
+		break;
+	default:
+		log_warnx("request %s: %s", req->id, error->message);
+		web_error_page(req, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "error_internal");
+	}
+}
+
+void
+web_add_header(struct web_req *req, const char *name, const char *value)
+{
+	g_ptr_array_add(req->headers, g_strdup(name));
+	g_ptr_array_add(req->headers, g_strdup(value));
+}
+
+static void
+web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
+{
+	const char *secure = req->web->https ? "; Secure" : "";
+	guint i;
+
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    req->content_type ? req->content_type : "text/plain");
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* Our links carry secrets: never leak them in a Referer. */
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (req->location != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
+		    req->location);
+	if (req->csrf_cookie != NULL && MHD_lookup_connection_value(req->conn,
+	    MHD_COOKIE_KIND, "summit_csrf") == NULL) {
+		g_autofree char *c = g_strdup_printf("summit_csrf=%s; Path=/; "
+		    "HttpOnly; SameSite=Lax%s", req->csrf_cookie, secure);
+
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
+	}
+	if (req->set_lang_cookie) {
+		g_autofree char *c = g_strdup_printf("summit_lang=%s; Path=/; "
+		    "Max-Age=31536000; HttpOnly; SameSite=Lax%s", req->lang,
+		    secure);
+
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
+	}
+	for (i = 0; i + 1 < req->headers->len; i += 2)
+		MHD_add_response_header(resp, g_ptr_array_index(req->headers, i),
+		    g_ptr_array_index(req->headers, i + 1));
+	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) ==
+	    NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-store");
+}
+
+enum MHD_Result
+web_respond(struct web_req *req)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = req->out->len;
+	char *data = g_string_free(g_steal_pointer(&req->out), FALSE);
+
+	req->out = g_string_new(NULL);
+	req->bytes_out = len;
+	resp = MHD_create_response_from_buffer_with_free_callback(len, data,
+	    g_free);
+	web_set_common_headers(req, resp);
+	ret = MHD_queue_response(req->conn, req->status ? req->status : 500,
+	    resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+void
+web_access_log(struct web_req *req, bool completed)
+{
+	gint64 us = g_get_monotonic_time() - req->started;
+
+	/* One access-log line; the path has its secrets cut out.  The peer
+	 * shows only when the client address came from a proxy's header. */
+	log_info("request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s",
+	    req->id, req->method, req->log_path, req->status, req->bytes_out,
+	    (double)us / 1000.0, req->address,
+	    strcmp(req->address, req->peer) != 0 ? " via " : "",
+	    strcmp(req->address, req->peer) != 0 ? req->peer : "",
+	    completed ? "" : " (aborted)");
+}
