@@ -72,6 +72,9 @@ gboolean db_migrate(DbConn *conn, const char *dir, unsigned *applied,
 gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 
 /* event.c */
+/* The id of the event everything means (the newest; DB_CURRENT_EVENT);
+ * DB_ENOTFOUND if there is none. */
+gboolean db_event_id(DbConn *conn, gint64 *id, GError **error);
 /* The newest event, with places_left; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
 /* The newest event without its counts (id, slug, name_nb, name_en,

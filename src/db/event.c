@@ -3,6 +3,18 @@
  */
 #include "db/internal.h"
 
+gboolean
+db_event_id(DbConn *conn, gint64 *id, GError **error)
+{
+	g_autoptr(JsonObject) e = db_exec_one(conn, STMT_EVENT_ID, 0, NULL,
+	    error);
+
+	if (e == NULL)
+		return FALSE;
+	*id = db_int(e, "id");
+	return TRUE;
+}
+
 JsonObject *
 db_event_current(DbConn *conn, GError **error)
 {

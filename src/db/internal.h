@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 enum db_stmt {
+	STMT_EVENT_ID,
 	STMT_EVENT_CURRENT,
 	STMT_EVENT_HEAD,
 	STMT_EVENT_PROGRAMME,
@@ -78,6 +79,13 @@ struct db_conn {
 };
 
 extern const char *const db_stmt_sql[STMT__MAX];
+
+/*
+ * The id of the event every statement means, as SQL: the newest.  The
+ * one place to change when there are several events (issue 11); every
+ * statement that picks "the" event uses it, none writes its own.
+ */
+#define DB_CURRENT_EVENT "(SELECT max(id) FROM event)"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
 

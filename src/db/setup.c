@@ -20,7 +20,7 @@ static const char *const SQL_EVENT_GET =
     " e.capacity, e.invitation_mode, e.mailbox,"
     " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
     "   AND p.participant_id IS NOT NULL) AS held"
-    " FROM event e ORDER BY e.id DESC LIMIT 1";
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
 static const char *const SQL_EVENT_GET_LOCK =
     "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en,"
     " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "
@@ -30,7 +30,7 @@ static const char *const SQL_EVENT_GET_LOCK =
     " e.capacity, e.invitation_mode, e.mailbox,"
     " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
     "   AND p.participant_id IS NOT NULL) AS held"
-    " FROM event e ORDER BY e.id DESC LIMIT 1 FOR UPDATE OF e";
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT " FOR UPDATE OF e";
 static const char *const SQL_EVENT_UPDATE =
     "UPDATE event SET name_nb = $2, name_en = $3, description_nb = $4,"
     " description_en = $5, venue = $6, timezone = $7,"

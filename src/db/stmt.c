@@ -8,10 +8,13 @@
 #include "db/internal.h"
 
 const char *const db_stmt_sql[STMT__MAX] = {
+	[STMT_EVENT_ID] =
+	    "SELECT id FROM event WHERE id = " DB_CURRENT_EVENT,
 	/* The event without its counts, for code that needs only who it is. */
 	[STMT_EVENT_HEAD] =
 	    "SELECT id, slug, name_nb, name_en, venue, timezone,"
-	    " invitation_mode, mailbox FROM event ORDER BY id DESC LIMIT 1",
+	    " invitation_mode, mailbox FROM event"
+	    " WHERE id = " DB_CURRENT_EVENT,
 	[STMT_EVENT_CURRENT] =
 	    "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
 	    " e.description_en, e.venue, e.timezone, e.capacity,"
@@ -30,7 +33,7 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    "   AS places_left,"
 	    " (SELECT count(*) FROM participant w WHERE w.event_id = e.id"
 	    "   AND w.status = 'waitlisted') AS waitlisted"
-	    " FROM event e ORDER BY e.id DESC LIMIT 1",
+	    " FROM event e WHERE e.id = " DB_CURRENT_EVENT,
 	[STMT_EVENT_PROGRAMME] =
 	    "SELECT s.id, s.code, s.title_nb, s.title_en, s.description_nb,"
 	    " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
@@ -88,7 +91,7 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	[STMT_EVENT_FOR_REGISTER] =
 	    "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
 	    " AND now() < e.registration_closes) AS registration_open"
-	    " FROM event e ORDER BY e.id DESC LIMIT 1",
+	    " FROM event e WHERE e.id = " DB_CURRENT_EVENT,
 	[STMT_PARTICIPANT_SET_STATUS] =
 	    "UPDATE participant SET status = $2,"
 	    " hold_until = CASE WHEN $2 = 'pending'"
