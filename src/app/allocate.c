@@ -382,7 +382,7 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 	    !db_assignment_upsert(conn, event_id, report->run_id,
 	    (gint64 *)(void *)add_p->data, (gint64 *)(void *)add_s->data,
 	    (gint64 *)(void *)add_t->data, (bool *)(void *)add_pin->data,
-	    add_p->len, &dberr)))
+	    add_p->len, NULL, &dberr)))
 		goto dbfail;
 	if (ch->action != NULL) {
 		JsonObject *after = ch->after = json_object_new();

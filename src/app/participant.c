@@ -66,7 +66,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user,
 		unsigned promoted = 0;
 		bool got = false;
 
-		if (!db_place_claim_unless_waiting(conn, event_id, id, &got,
+		if (!db_place_claim(conn, event_id, id, true, &got,
 		    &dberr) || !db_participant_set_status(conn, id,
 		    got ? "confirmed" : "waitlisted", 0, &dberr) ||
 		    (!got && !app_promote(app, conn, event_id, &promoted,

@@ -199,7 +199,7 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 	if (strcmp(to, "confirmed") == 0 || strcmp(to, "pending") == 0) {
 		bool got = reg_holds_place(p);
 
-		if (!got && !db_place_claim(conn, event_id, id, &got, dberr))
+		if (!got && !db_place_claim(conn, event_id, id, false, &got, dberr))
 			return FALSE;
 		if (!got) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
@@ -255,7 +255,7 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 		    "not waitlisted");
 		return FALSE;
 	}
-	if (!db_place_claim(conn, event_id, id, &got, dberr))
+	if (!db_place_claim(conn, event_id, id, false, &got, dberr))
 		return FALSE;
 	if (!got) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");

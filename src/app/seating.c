@@ -254,7 +254,7 @@ app_allocation_preview(const struct app *app, const char *lang,
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
 	    NULL || (confirmed = db_seating_confirmed(conn, event_id,
 	    &dberr)) == NULL ||
-	    (sectors = db_seating_sectors(conn, event_id, &dberr)) == NULL ||
+	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL ||
 	    (mix = preview_mix(confirmed, seats, &unplaced)) == NULL ||
 	    (nowhere = db_seating_nowhere(conn, event_id, unplaced,
 	    NOWHERE_LIMIT, &dberr)) == NULL ||
@@ -502,11 +502,13 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	struct seating_unit *u = user;
 	const struct app_seating_change *c = u->c;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) cur = NULL, row = NULL;
-	g_autoptr(JsonArray) target = NULL, list = json_array_new();
+	g_autoptr(JsonObject) cur = NULL;
+	g_autoptr(JsonArray) target = NULL, rows = NULL;
+	g_autoptr(JsonArray) list = json_array_new();
 	g_autoptr(JsonArray) overridden = json_array_new();
 	JsonObject *before, *after;
 	gint64 event_id, to, table;
+	const bool pin = true;	/* a moved person stays where they are put */
 	guint i;
 
 	(void)app;
@@ -578,17 +580,18 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 			json_array_add_string_element(overridden,
 			    json_object_get_string_member(b, "rule"));
 		}
-		if (to != c->session_id && (!db_seating_assignment_delete(conn,
-		    c->participant_id, c->session_id, &dberr) ||
-		    !db_seating_rule_delete(conn, c->participant_id,
+		if (to != c->session_id && (!db_assignment_delete(conn,
+		    event_id, &c->participant_id, &c->session_id, 1,
+		    &dberr) || !db_seating_rule_delete(conn, c->participant_id,
 		    c->session_id, "pin", &dberr)))
 			goto dbfail;
-		row = db_seating_assignment_put(conn, event_id,
-		    c->participant_id, to, table, true, &dberr);
-		if (row == NULL || !db_seating_rule_put(conn, event_id,
-		    c->participant_id, to, "pin", &dberr))
+		if (!db_assignment_upsert(conn, event_id, 0,
+		    &c->participant_id, &to, &table, &pin, 1, &rows, &dberr) ||
+		    !db_seating_rule_put(conn, event_id, c->participant_id, to,
+		    "pin", &dberr))
 			goto dbfail;
-		after = ch->after = placement_json(row);
+		after = ch->after = placement_json(
+		    json_array_get_object_element(rows, 0));
 		if (json_array_get_length(overridden) > 0)
 			json_object_set_array_member(after, "overridden",
 			    json_array_ref(overridden));
@@ -607,8 +610,8 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 		    c->action == APP_SEATING_PIN);
 		break;
 	case APP_SEATING_BAN:
-		if (!db_seating_assignment_delete(conn, c->participant_id,
-		    c->session_id, &dberr) || !db_seating_rule_put(conn,
+		if (!db_assignment_delete(conn, event_id, &c->participant_id,
+		    &c->session_id, 1, &dberr) || !db_seating_rule_put(conn,
 		    event_id, c->participant_id, c->session_id, "ban", &dberr))
 			goto dbfail;
 		after = ch->after = json_object_new();

@@ -33,7 +33,7 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 			return FALSE;
 		}
 		id = db_int(next, "id");
-		if (!db_place_claim(conn, event_id, id, &got, error))
+		if (!db_place_claim(conn, event_id, id, false, &got, error))
 			return FALSE;
 		if (!got)
 			return TRUE;

@@ -96,18 +96,22 @@ db_assignment_delete(DbConn *conn, gint64 event_id,
 gboolean
 db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
     const gint64 *participant_ids, const gint64 *session_ids,
-    const gint64 *tables, const bool *pinned, size_t n, GError **error)
+    const gint64 *tables, const bool *pinned, size_t n, JsonArray **rows,
+    GError **error)
 {
 	char ev[24], run[24];
 	g_autofree char *ps = db_int_array(participant_ids, n);
 	g_autofree char *ss = db_int_array(session_ids, n);
 	g_autofree char *ts = db_int_array(tables, n);
 	g_autofree char *pins = bool_array(pinned, n);
-	const char *p[6] = { db_num(ev, event_id), db_num(run, run_id), ps, ss,
-	    ts, pins };
+	const char *p[6] = { db_num(ev, event_id), run_id != 0 ?
+	    db_num(run, run_id) : NULL, ps, ss, ts, pins };
 
-	return n == 0 || db_exec_noresult(conn, STMT_ASSIGNMENT_UPSERT, 6, p,
-	    error);
+	if (rows == NULL)
+		return n == 0 || db_exec_noresult(conn, STMT_ASSIGNMENT_UPSERT,
+		    6, p, error);
+	*rows = db_exec(conn, STMT_ASSIGNMENT_UPSERT, 6, p, error);
+	return *rows != NULL;
 }
 
 gboolean

@@ -147,16 +147,14 @@ gboolean db_token_insert(DbConn *conn, gint64 participant_id,
  * DB_EEXPIRED as db_participant_by_token). */
 JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
     GError **error);
-/* Claims a free place of the event without waiting on other claims;
- * *got is false when none is free. */
+/* Claims a free place of the event without waiting on other claims (a
+ * place they hold already counts); *got is false when none is free.  With
+ * unless_waiting, no free place is taken while anyone of the event is on
+ * the waiting list. */
 gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
-    bool *got, GError **error);
+    bool unless_waiting, bool *got, GError **error);
 gboolean db_place_release(DbConn *conn, gint64 participant_id,
     GError **error);
-/* Like db_place_claim, but takes no free place while anyone of the event
- * is on the waiting list (a place they hold already still counts). */
-gboolean db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
-    gint64 participant_id, bool *got, GError **error);
 /* The longest-waiting participant on the waitlist, locked; NULL with
  * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
 JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);
@@ -236,10 +234,14 @@ gboolean db_bulk_writes(DbConn *conn, GError **error);
 gboolean db_assignment_delete(DbConn *conn, gint64 event_id,
     const gint64 *participant_ids, const gint64 *session_ids, size_t n,
     GError **error);
-/* Inserts or updates placements with their tables, pins and run. */
+/* Inserts or updates placements with their tables and pins: an
+ * allocation run's (run_id), or an organiser's (run_id 0: a placement
+ * keeps the run that made it).  With rows, the placements written
+ * (participant_id, session_id, table_no, pinned, published). */
 gboolean db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
     const gint64 *participant_ids, const gint64 *session_ids,
-    const gint64 *tables, const bool *pinned, size_t n, GError **error);
+    const gint64 *tables, const bool *pinned, size_t n, JsonArray **rows,
+    GError **error);
 /* Marks every placement of the event published. */
 gboolean db_assignment_mark_published(DbConn *conn, gint64 event_id,
     GError **error);

@@ -173,27 +173,13 @@ db_token_insert(DbConn *conn, gint64 participant_id, const char *hash,
 
 gboolean
 db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
-    bool *got, GError **error)
+    bool unless_waiting, bool *got, GError **error)
 {
 	char ev[24], id[24];
-	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
-	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PLACE_CLAIM, 2, p,
+	const char *p[3] = { db_num(ev, event_id), db_num(id, participant_id),
+	    unless_waiting ? "true" : "false" };
+	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PLACE_CLAIM, 3, p,
 	    error);
-
-	if (rows == NULL)
-		return FALSE;
-	*got = json_array_get_length(rows) > 0;
-	return TRUE;
-}
-
-gboolean
-db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
-    gint64 participant_id, bool *got, GError **error)
-{
-	char ev[24], id[24];
-	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
-	g_autoptr(JsonArray) rows = db_exec(conn,
-	    STMT_PLACE_CLAIM_UNLESS_WAITING, 2, p, error);
 
 	if (rows == NULL)
 		return FALSE;

@@ -70,14 +70,6 @@ static const char *const SQL_ASSIGNMENT_LOCK =
     "SELECT participant_id, session_id, table_no, pinned, published"
     " FROM assignment WHERE participant_id = $2 AND session_id = $3"
     " AND event_id = $1 FOR UPDATE";
-static const char *const SQL_ASSIGNMENT_PUT =
-    "INSERT INTO assignment (event_id, participant_id, session_id,"
-    " table_no, pinned) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT (participant_id, session_id) DO UPDATE SET"
-    " table_no = excluded.table_no, pinned = excluded.pinned"
-    " RETURNING participant_id, session_id, table_no, pinned, published";
-static const char *const SQL_ASSIGNMENT_DELETE =
-    "DELETE FROM assignment WHERE participant_id = $1 AND session_id = $2";
 static const char *const SQL_ASSIGNMENT_PIN =
     "UPDATE assignment SET pinned = $3 WHERE participant_id = $1"
     " AND session_id = $2";
@@ -111,9 +103,6 @@ static const char *const SQL_CURRENT =
     "SELECT count(*) AS placed, count(*) FILTER (WHERE published)"
     " AS published, count(*) FILTER (WHERE pinned) AS pinned"
     " FROM assignment WHERE event_id = $1";
-static const char *const SQL_SECTORS =
-    "SELECT code, name_nb, name_en FROM sector WHERE event_id = $1"
-    " ORDER BY position, code";
 
 JsonArray *
 db_seating_sessions(DbConn *conn, gint64 event_id, gint64 session_id,
@@ -169,30 +158,6 @@ db_seating_assignment_lock(DbConn *conn, gint64 event_id,
 	    db_num(sid, session_id) };
 
 	return db_exec_sql_one(conn, SQL_ASSIGNMENT_LOCK, 3, p, error);
-}
-
-JsonObject *
-db_seating_assignment_put(DbConn *conn, gint64 event_id,
-    gint64 participant_id, gint64 session_id, gint64 table_no, bool pinned,
-    GError **error)
-{
-	char ev[24], pid[24], sid[24], t[24];
-	const char *p[5] = { db_num(ev, event_id), db_num(pid, participant_id),
-	    db_num(sid, session_id), db_num(t, table_no),
-	    pinned ? "true" : "false" };
-
-	return db_exec_sql_one(conn, SQL_ASSIGNMENT_PUT, 5, p, error);
-}
-
-gboolean
-db_seating_assignment_delete(DbConn *conn, gint64 participant_id,
-    gint64 session_id, GError **error)
-{
-	char pid[24], sid[24];
-	const char *p[2] = { db_num(pid, participant_id),
-	    db_num(sid, session_id) };
-
-	return db_exec_sql_noresult(conn, SQL_ASSIGNMENT_DELETE, 2, p, error);
 }
 
 gboolean
@@ -255,13 +220,4 @@ db_seating_current(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { db_num(ev, event_id) };
 
 	return db_exec_sql_one(conn, SQL_CURRENT, 1, p, error);
-}
-
-JsonArray *
-db_seating_sectors(DbConn *conn, gint64 event_id, GError **error)
-{
-	char ev[24];
-	const char *p[1] = { db_num(ev, event_id) };
-
-	return db_exec_sql(conn, SQL_SECTORS, 1, p, error);
 }

@@ -33,12 +33,6 @@ gint64 db_seating_free_table(DbConn *conn, gint64 session_id, gint64 tables,
 /* One placement, locked; DB_ENOTFOUND if there is none. */
 JsonObject *db_seating_assignment_lock(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, GError **error);
-/* Places (or re-seats) a participant; returns the row written. */
-JsonObject *db_seating_assignment_put(DbConn *conn, gint64 event_id,
-    gint64 participant_id, gint64 session_id, gint64 table_no, bool pinned,
-    GError **error);
-gboolean db_seating_assignment_delete(DbConn *conn, gint64 participant_id,
-    gint64 session_id, GError **error);
 gboolean db_seating_assignment_pin(DbConn *conn, gint64 participant_id,
     gint64 session_id, bool pinned, GError **error);
 /* Sets the rule (kind "pin" or "ban") for participant and session,
@@ -60,7 +54,5 @@ JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
 /* The current placements: "placed", "published", "pinned". */
 JsonObject *db_seating_current(DbConn *conn, gint64 event_id,
     GError **error);
-/* The event's sectors (code, name_nb, name_en) in their order. */
-JsonArray *db_seating_sectors(DbConn *conn, gint64 event_id, GError **error);
 
 #endif

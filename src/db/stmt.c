@@ -110,26 +110,18 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING",
 	/* A place for the participant: the one they hold already, else a
 	 * free one taken without waiting on other claims. */
+	/* A free place for participant $2 unless they hold one, taken
+	 * without waiting on other claims; with $3, none is taken while
+	 * anyone of the event waits (someone confirming: a place freed
+	 * meanwhile is the waiting people's, app_promote). */
 	[STMT_PLACE_CLAIM] =
 	    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
 	    " c AS (UPDATE place p SET participant_id = $2 FROM ("
 	    " SELECT event_id, place_no FROM place"
 	    " WHERE event_id = $1 AND participant_id IS NULL"
 	    " AND NOT EXISTS (SELECT 1 FROM h)"
-	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
-	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
-	    " RETURNING p.place_no)"
-	    " SELECT place_no FROM h UNION ALL SELECT place_no FROM c",
-	/* The same for someone confirming: no free place is taken while
-	 * people wait (a place freed meanwhile is theirs, app_promote). */
-	[STMT_PLACE_CLAIM_UNLESS_WAITING] =
-	    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
-	    " c AS (UPDATE place p SET participant_id = $2 FROM ("
-	    " SELECT event_id, place_no FROM place"
-	    " WHERE event_id = $1 AND participant_id IS NULL"
-	    " AND NOT EXISTS (SELECT 1 FROM h)"
-	    " AND NOT EXISTS (SELECT 1 FROM participant w WHERE w.event_id = $1"
-	    "  AND w.status = 'waitlisted')"
+	    " AND NOT ($3::boolean AND EXISTS (SELECT 1 FROM participant w"
+	    "  WHERE w.event_id = $1 AND w.status = 'waitlisted'))"
 	    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
 	    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
 	    " RETURNING p.place_no)"
@@ -304,7 +296,9 @@ const char *const db_stmt_sql[STMT__MAX] = {
 	    " $4::bigint[], $5::int[], $6::boolean[]) AS u(p, s, t, pin)"
 	    " ON CONFLICT (participant_id, session_id) DO UPDATE SET"
 	    " table_no = excluded.table_no, pinned = excluded.pinned,"
-	    " run_id = excluded.run_id",
+	    " run_id = coalesce(excluded.run_id, assignment.run_id)"
+	    " RETURNING participant_id, session_id, table_no, pinned,"
+	    " published",
 	[STMT_ASSIGNMENT_PUBLISH] =
 	    "UPDATE assignment SET published = true WHERE event_id = $1"
 	    " AND NOT published",
