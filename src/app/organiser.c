@@ -211,7 +211,7 @@ app_organiser_setup_lookup(const struct app *app, const char *setup_token,
 	hash = token_hash(setup_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	o = db_organiser_by_setup(conn, hash, &dberr);
+	o = db_organiser_by_activation(conn, hash, &dberr);
 	if (o == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
@@ -332,7 +332,7 @@ login_insert(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	if (!db_login_session_insert(conn, u->login_hash, db_int(u->organiser,
+	if (!db_login_insert(conn, u->login_hash, db_int(u->organiser,
 	    "id"), APP_SESSION_SECONDS, u->address, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
@@ -444,7 +444,7 @@ app_session(const struct app *app, const char *session_token, GError **error)
 	hash = token_hash(session_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	o = db_login_session_lookup(conn, hash, &dberr);
+	o = db_login_lookup(conn, hash, &dberr);
 	if (o == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
@@ -459,7 +459,7 @@ logout_run(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	if (!db_login_session_delete(conn, user, &dberr))
+	if (!db_login_delete(conn, user, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }

@@ -120,7 +120,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 		db_rollback(conn);
 		return TRUE;
 	}
-	if ((code_id != 0 && !db_setup_participant_set_code(conn, u->id,
+	if ((code_id != 0 && !db_participant_set_code(conn, u->id,
 	    code_id, &dberr)) || !db_commit(conn, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;

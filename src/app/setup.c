@@ -100,7 +100,7 @@ app_setup_event(const struct app *app, const struct app_actor *actor,
 		return NULL;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((ev = db_setup_event_get(conn, false, &dberr)) == NULL)
+	if ((ev = db_event_settings(conn, false, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return ev;
@@ -116,7 +116,7 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	bool known = false;
 
 	(void)app;
-	if ((ch->before = db_setup_event_get(conn, true, &dberr)) == NULL)
+	if ((ch->before = db_event_settings(conn, true, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	event_id = ch->subject_id = db_int(ch->before, "id");
 	if (!g_ascii_string_to_signed(e->capacity, 10, 0, 1000000, &capacity,
@@ -125,7 +125,7 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 		return FALSE;
 	}
 	/* GLib knew the zone (web/); the database must know it too. */
-	if (!db_setup_timezone_known(conn, e->timezone, &known, &dberr))
+	if (!db_timezone_known(conn, e->timezone, &known, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!known) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "timezone");
@@ -137,14 +137,14 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 		    "capacity_held");
 		return FALSE;
 	}
-	if (!db_setup_event_update(conn, event_id, e, &dberr)) {
+	if (!db_event_update(conn, event_id, e, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "event");
 		return FALSE;
 	}
 	if (capacity != db_int(ch->before, "capacity") &&
-	    !db_setup_sync_places(conn, event_id, &dberr))
+	    !db_places_sync(conn, event_id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	if ((ch->after = db_setup_event_get(conn, false, &dberr)) == NULL)
+	if ((ch->after = db_event_settings(conn, false, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	json_object_remove_member(ch->before, "held");
 	json_object_remove_member(ch->after, "held");
@@ -174,9 +174,9 @@ app_setup_programme(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((slots = db_setup_slots(conn, event_id, &dberr)) == NULL ||
-	    (sessions = db_setup_sessions(conn, event_id, &dberr)) == NULL ||
-	    (sectors = db_setup_sectors(conn, event_id, &dberr)) == NULL) {
+	if ((slots = db_slots(conn, event_id, &dberr)) == NULL ||
+	    (sessions = db_sessions(conn, event_id, &dberr)) == NULL ||
+	    (sectors = db_sectors_used(conn, event_id, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
 	}
@@ -232,13 +232,13 @@ slot_add(const struct app *app, DbConn *conn, struct app_change *ch,
 	(void)app;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if (!db_setup_slot_insert(conn, event_id, u->starts_at, u->ends_at,
+	if (!db_slot_insert(conn, event_id, u->starts_at, u->ends_at,
 	    u->new_id, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "ends_at");
 		return FALSE;
 	}
 	ch->subject_id = *u->new_id;
-	if ((ch->after = db_setup_slot_get(conn, event_id, *u->new_id,
+	if ((ch->after = db_slot_get(conn, event_id, *u->new_id,
 	    &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
@@ -267,17 +267,17 @@ slot_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	ch->subject_id = u->id;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((ch->before = db_setup_slot_get(conn, event_id, u->id, &dberr)) ==
+	if ((ch->before = db_slot_get(conn, event_id, u->id, &dberr)) ==
 	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "slot");
 		return FALSE;
 	}
-	if (!db_setup_slot_update(conn, event_id, u->id, u->starts_at,
+	if (!db_slot_update(conn, event_id, u->id, u->starts_at,
 	    u->ends_at, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "ends_at");
 		return FALSE;
 	}
-	if ((ch->after = db_setup_slot_get(conn, event_id, u->id, &dberr)) ==
+	if ((ch->after = db_slot_get(conn, event_id, u->id, &dberr)) ==
 	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
@@ -306,7 +306,7 @@ slot_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 	ch->subject_id = u->id;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((ch->before = db_setup_slot_get(conn, event_id, u->id, &dberr)) ==
+	if ((ch->before = db_slot_get(conn, event_id, u->id, &dberr)) ==
 	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "slot");
 		return FALSE;
@@ -315,7 +315,7 @@ slot_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "slot_in_use");
 		return FALSE;
 	}
-	if (!db_setup_slot_delete(conn, event_id, u->id, &dberr)) {
+	if (!db_slot_delete(conn, event_id, u->id, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
 			    "slot_in_use");
@@ -347,7 +347,7 @@ app_setup_session(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((s = db_setup_session_get(conn, event_id, id, &dberr)) == NULL)
+	if ((s = db_session_get(conn, event_id, id, &dberr)) == NULL)
 		not_found(error, g_steal_pointer(&dberr), "session");
 	db_release(app->db, conn);
 	return s;
@@ -364,7 +364,7 @@ session_add(const struct app *app, DbConn *conn, struct app_change *ch,
 	(void)app;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if (!db_setup_session_insert(conn, event_id, u->session, u->new_id,
+	if (!db_session_insert(conn, event_id, u->session, u->new_id,
 	    &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr),
 		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT) ?
@@ -372,7 +372,7 @@ session_add(const struct app *app, DbConn *conn, struct app_change *ch,
 		return FALSE;
 	}
 	ch->subject_id = *u->new_id;
-	if ((ch->after = db_setup_session_get(conn, event_id, *u->new_id,
+	if ((ch->after = db_session_get(conn, event_id, *u->new_id,
 	    &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
@@ -401,21 +401,21 @@ session_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	ch->subject_id = u->id;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((ch->before = db_setup_session_get(conn, event_id, u->id,
+	if ((ch->before = db_session_get(conn, event_id, u->id,
 	    &dberr)) == NULL) {
 		not_found(error, g_steal_pointer(&dberr), "session");
 		return FALSE;
 	}
 	if (u->status != NULL) {
-		if (!db_setup_session_set_status(conn, event_id, u->id,
+		if (!db_session_set_status(conn, event_id, u->id,
 		    u->status, &dberr))
 			return app_fail_db(error, g_steal_pointer(&dberr));
-	} else if (!db_setup_session_update(conn, event_id, u->id, u->session,
+	} else if (!db_session_update(conn, event_id, u->id, u->session,
 	    &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "slot_id");
 		return FALSE;
 	}
-	if ((ch->after = db_setup_session_get(conn, event_id, u->id,
+	if ((ch->after = db_session_get(conn, event_id, u->id,
 	    &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
@@ -457,7 +457,7 @@ app_setup_sectors(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((rows = db_setup_sectors(conn, event_id, &dberr)) == NULL)
+	if ((rows = db_sectors_used(conn, event_id, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return rows;
@@ -476,11 +476,11 @@ sector_add(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
 	ch->subject_id = event_id;
-	if (!db_setup_sector_insert(conn, event_id, u->sector, &dberr)) {
+	if (!db_sector_insert(conn, event_id, u->sector, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "code");
 		return FALSE;
 	}
-	if ((ch->after = db_setup_sector_get(conn, event_id, u->sector->code,
+	if ((ch->after = db_sector_get(conn, event_id, u->sector->code,
 	    &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	json_object_remove_member(ch->after, "used");
@@ -509,16 +509,16 @@ sector_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
 	ch->subject_id = event_id;
-	if ((ch->before = db_setup_sector_get(conn, event_id, u->sector->code,
+	if ((ch->before = db_sector_get(conn, event_id, u->sector->code,
 	    &dberr)) == NULL) {
 		not_found(error, g_steal_pointer(&dberr), "sector");
 		return FALSE;
 	}
-	if (!db_setup_sector_update(conn, event_id, u->sector, &dberr)) {
+	if (!db_sector_update(conn, event_id, u->sector, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "name_nb");
 		return FALSE;
 	}
-	if ((ch->after = db_setup_sector_get(conn, event_id, u->sector->code,
+	if ((ch->after = db_sector_get(conn, event_id, u->sector->code,
 	    &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	json_object_remove_member(ch->before, "used");
@@ -548,13 +548,13 @@ sector_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
 	ch->subject_id = event_id;
-	if ((ch->before = db_setup_sector_get(conn, event_id, u->code,
+	if ((ch->before = db_sector_get(conn, event_id, u->code,
 	    &dberr)) == NULL) {
 		not_found(error, g_steal_pointer(&dberr), "sector");
 		return FALSE;
 	}
 	if (json_object_get_boolean_member(ch->before, "used") ||
-	    !db_setup_sector_delete(conn, event_id, u->code, &dberr)) {
+	    !db_sector_delete(conn, event_id, u->code, &dberr)) {
 		if (dberr == NULL || g_error_matches(dberr, SUMMIT_DB_ERROR,
 		    DB_ENOTFOUND) || g_error_matches(dberr, SUMMIT_DB_ERROR,
 		    DB_EINVALID))
@@ -620,7 +620,7 @@ codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
 			    code);
 		}
 		g_string_append_c(arr, '}');
-		if (!db_setup_codes_insert(conn, event_id, arr->str,
+		if (!db_codes_insert(conn, event_id, arr->str,
 		    u->max_uses, u->email, u->code, &got, &dberr)) {
 			setup_fail(error, g_steal_pointer(&dberr), "sector");
 			return FALSE;
@@ -674,8 +674,8 @@ app_setup_codes(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((*total = db_setup_codes_count(conn, event_id, &dberr)) < 0 ||
-	    (rows = db_setup_codes(conn, event_id, limit, &dberr)) == NULL)
+	if ((*total = db_codes_count(conn, event_id, &dberr)) < 0 ||
+	    (rows = db_codes(conn, event_id, limit, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return rows;
@@ -721,8 +721,8 @@ app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
 		    "invitation_code");
 		return FALSE;
 	}
-	row = consume ? db_setup_code_consume(conn, event_id, code, email,
-	    &dberr) : db_setup_code_check(conn, event_id, code, email, &dberr);
+	row = consume ? db_code_consume(conn, event_id, code, email,
+	    &dberr) : db_code_check(conn, event_id, code, email, &dberr);
 	if (row == NULL) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,

@@ -4,8 +4,11 @@
  *
  * Nothing above this module sees libpq: rows come back as json-glib objects
  * (column name -> string, integer or boolean), ready for the templates, and
- * errors as SUMMIT_DB_ERROR codes.  Every statement is in the table in
- * stmt.c, prepared once per connection and run with parameters.
+ * errors as SUMMIT_DB_ERROR codes.  Every statement is a constant in its
+ * table family's file (event.c, participant.c, organiser.c, outbox.c,
+ * allocation.c, invitation.c), prepared once per connection and run with
+ * parameters.  The families' larger APIs are in event.h, participant.h
+ * and allocation.h, included below.
  */
 #ifndef SUMMIT_DB_H
 #define SUMMIT_DB_H
@@ -271,27 +274,28 @@ JsonArray *db_invitation_preview(DbConn *conn, gint64 participant_id,
 char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
     const char *method, GError **error);
 
-/* organiser.c: accounts, login sessions, throttling, the audit log. */
+/* organiser.c: accounts, activation links, logins, the audit log. */
 gboolean db_organiser_insert(DbConn *conn, const char *email,
     const char *name, const char *role, const char *password_hash,
-    const char *setup_hash, gint64 *id, GError **error);
+    const char *activation_hash, gint64 *id, GError **error);
 /* id, email, name, role, password_hash, disabled */
 JsonObject *db_organiser_by_email(DbConn *conn, const char *email,
     GError **error);
-/* The organiser whose unexpired set-password link hashes to setup_hash. */
-JsonObject *db_organiser_by_setup(DbConn *conn, const char *setup_hash,
-    GError **error);
+/* The organiser whose unexpired activation (set-password) link hashes
+ * to activation_hash. */
+JsonObject *db_organiser_by_activation(DbConn *conn,
+    const char *activation_hash, GError **error);
 /* Sets the password hash and spends the set-password link. */
 gboolean db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
     GError **error);
-gboolean db_login_session_insert(DbConn *conn, const char *hash,
+gboolean db_login_insert(DbConn *conn, const char *hash,
     gint64 organiser_id, gint64 seconds, const char *address,
     GError **error);
-/* The organiser (id, email, name, role) of a live session. */
-JsonObject *db_login_session_lookup(DbConn *conn, const char *hash,
+/* The organiser (id, email, name, role) of a live login. */
+JsonObject *db_login_lookup(DbConn *conn, const char *hash,
     GError **error);
-/* Ends the session (and sweeps expired ones). */
-gboolean db_login_session_delete(DbConn *conn, const char *hash,
+/* Ends the login (and sweeps expired ones). */
+gboolean db_login_delete(DbConn *conn, const char *hash,
     GError **error);
 struct db_audit {
 	gint64		 organiser_id;	/* 0: the system */
@@ -310,8 +314,8 @@ JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);
 
-#include "db/registrations.h"
-#include "db/setup.h"
-#include "db/seating.h"
+#include "db/event.h"
+#include "db/participant.h"
+#include "db/allocation.h"
 
 #endif

@@ -1,14 +1,14 @@
 /*
- * seating.h -- queries for the console area "seating" (included by db.h):
- * sessions with their limits, who sits where, the counts a manual move
+ * allocation.h -- the allocation family's queries for the console's
+ * seating (included by db.h; allocation.c): sessions with their limits, who sits where, the counts a manual move
  * is checked against, placements and placement rules (pin, ban), and the
  * figures of an allocation preview.
  *
  * Rows come back as JsonObjects (transfer full); ids are bigint.  Arrays
  * of ids are passed as PostgreSQL array text ("{1,2,3}").
  */
-#ifndef SUMMIT_DB_SEATING_H
-#define SUMMIT_DB_SEATING_H
+#ifndef SUMMIT_DB_ALLOCATION_H
+#define SUMMIT_DB_ALLOCATION_H
 
 /* The event's sessions (session_id 0) or one session, in slot order,
  * with slot times, limits and "sector_limit" (capacity * share / 100);
