@@ -117,6 +117,8 @@ struct participant_unit {
 	const gint64	*sessions;
 	size_t		 n;
 	JsonObject	*p;		/* app_participant_view's answer */
+	gint64		 cancelled;	/* app_participant_cancel: who */
+	unsigned	 promoted;	/* and how many took a place */
 };
 
 static gboolean
@@ -210,6 +212,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	unsigned promoted = 0;
 	gint64 event_id;
 
+	u->cancelled = 0;
 	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
@@ -220,8 +223,8 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
 	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	log_info("participant %" G_GINT64_FORMAT " cancelled; %u promoted",
-	    db_int(p, "id"), promoted);
+	u->cancelled = db_int(p, "id");
+	u->promoted = promoted;
 	return TRUE;
 }
 
@@ -231,5 +234,10 @@ app_participant_cancel(const struct app *app, const char *token,
 {
 	struct participant_unit u = { .token = token };
 
-	return app_tx(app, participant_cancel, &u, error);
+	if (!app_tx(app, participant_cancel, &u, error))
+		return FALSE;
+	if (u.cancelled != 0)	/* logged once it is committed */
+		log_info("participant %" G_GINT64_FORMAT " cancelled; %u "
+		    "promoted", u.cancelled, u.promoted);
+	return TRUE;
 }
