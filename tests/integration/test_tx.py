@@ -8,8 +8,9 @@ changed and no entry; a refused change writes no entry.
 A deadlock is made, not mocked: a second connection takes a SHARE lock on
 audit_log (so the change blocks when it writes its entry, holding the row
 it changed), then updates that same row.  The server's backend has waited
-longest, so its deadlock check (deadlock_timeout 1 s) finds the cycle and
-aborts its transaction; ours waits 60 s before checking, so it never does.
+longest, so its deadlock check (deadlock_timeout 3 s for this database)
+finds the cycle and aborts its transaction; ours waits 60 s before
+checking, so it never does.
 """
 import os
 import re
@@ -25,6 +26,9 @@ from tap import case, run  # noqa: E402
 
 def setup():
     inst = Instance("summit_it_tx")
+    # The server's backends check for a deadlock after 3 s: time enough
+    # for this test to close the cycle on a loaded machine.
+    inst.query("ALTER DATABASE summit_it_tx SET deadlock_timeout = '3s'")
     inst.server = inst.start()
     inst.admin = organiser(inst, "admin@example.no", "admin")
     r = inst.admin.get("/console/programme")
@@ -75,10 +79,11 @@ def locker(inst):
     return c
 
 
-def close_cycle(inst, c):
+def close_cycle(inst, c, out):
     """Once the server waits on c's lock, c waits on the server's row:
     the server's backend finds the deadlock and gives up."""
-    wait_for(lambda: blocked_on_audit(inst), what="the change to block")
+    wait_for(lambda: blocked_on_audit(inst) or out, what="the change to block")
+    assert not out, (out, inst.server.log()[-3000:])
     with c.cursor() as cur:
         cur.execute("UPDATE slot SET starts_at = starts_at WHERE id = %s",
                     (inst.slot,))
@@ -94,7 +99,7 @@ def a_change_that_loses_a_deadlock_runs_again_with_one_audit_entry(inst):
     t = threading.Thread(target=edit_slot, args=(inst, "08:05", out))
     t.start()
     try:
-        close_cycle(inst, c)
+        close_cycle(inst, c, out)
         c.commit()		# the server's second run goes through
     finally:
         c.close()
@@ -120,14 +125,14 @@ def a_change_that_loses_twice_changes_nothing_and_leaves_no_entry(inst):
     t = threading.Thread(target=edit_slot, args=(inst, "08:10", out))
     t.start()
     try:
-        close_cycle(inst, first)
+        close_cycle(inst, first, out)
         # The second run waits for first's row lock; a second locker
         # shares the audit_log lock before first lets the row go, so the
         # second run blocks on its entry again.
         second = locker(inst)
         try:
             first.commit()
-            close_cycle(inst, second)
+            close_cycle(inst, second, out)
             second.commit()
         finally:
             second.close()
