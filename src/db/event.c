@@ -69,26 +69,21 @@ static const char *const SQL_EVENTS_TO_FILL =
 #define LOCAL(col) "to_char(" col " AT TIME ZONE e.timezone," \
     " 'YYYY-MM-DD\"T\"HH24:MI')"
 
-static const char *const SQL_EVENT_GET =
-    "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en,"
-    " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "
-    LOCAL("e.ends_at") " AS ends_at, "
-    LOCAL("e.registration_opens") " AS registration_opens, "
-    LOCAL("e.registration_closes") " AS registration_closes,"
-    " e.capacity, e.invitation_mode, e.mailbox,"
-    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
-    "   AND p.participant_id IS NOT NULL) AS held"
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
-static const char *const SQL_EVENT_GET_LOCK =
-    "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en,"
-    " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "
-    LOCAL("e.ends_at") " AS ends_at, "
-    LOCAL("e.registration_opens") " AS registration_opens, "
-    LOCAL("e.registration_closes") " AS registration_closes,"
-    " e.capacity, e.invitation_mode, e.mailbox,"
-    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
-    "   AND p.participant_id IS NOT NULL) AS held"
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT " FOR UPDATE OF e";
+/* The event's settings as the set-up form shows them, and the places
+ * held (a capacity may not go below them); read or locked. */
+#define EVENT_SETTINGS \
+    "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
+    " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "	\
+    LOCAL("e.ends_at") " AS ends_at, "					\
+    LOCAL("e.registration_opens") " AS registration_opens, "		\
+    LOCAL("e.registration_closes") " AS registration_closes,"		\
+    " e.capacity, e.invitation_mode, e.mailbox,"			\
+    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"		\
+    "   AND p.participant_id IS NOT NULL) AS held"			\
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT
+
+static const char *const SQL_EVENT_GET = EVENT_SETTINGS;
+static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
 static const char *const SQL_EVENT_UPDATE =
     "UPDATE event SET name_nb = $2, name_en = $3, description_nb = $4,"
     " description_en = $5, venue = $6, timezone = $7,"
