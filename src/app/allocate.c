@@ -260,15 +260,25 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l,
 	return TRUE;
 }
 
-/* app_allocate, and with seats not NULL the placements of the result as
- * struct app_alloc_seat (for the console's preview, app/seating.c). */
+/* What one allocation unit needs and gives (it may run twice). */
+struct alloc_unit {
+	const struct app_alloc_options	*opt;
+	struct app_alloc_report		*report;
+	GArray				*seats;		/* or NULL */
+};
+
+/* One allocation in one transaction; an applied run by an organiser is
+ * audited (ch), any other not (ch->action NULL). */
 static gboolean
-alloc_run(const struct app *app, const struct app_alloc_options *opt,
-    struct app_alloc_report *report, GArray *seats, GError **error)
+alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
 {
+	struct alloc_unit *u = user;
+	const struct app_alloc_options *opt = u->opt;
+	struct app_alloc_report *report = u->report;
+	GArray *seats = u->seats;
 	struct alloc_load l = { 0 };
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(AllocResult) res = NULL;
 	g_autoptr(GArray) add_p = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GArray) add_s = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -281,21 +291,18 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	const AllocStats *st;
 	GHashTableIter it;
 	gpointer key, val;
-	DbConn *conn;
 	gboolean ok = FALSE;
 	gint64 event_id, t0;
 	size_t i, n;
 
+	(void)app;
+	/* A second run starts from nothing the first one left. */
+	app_alloc_report_clear(report);
 	memset(report, 0, sizeof(*report));
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr))
-		goto dbfail;
-	event = db_event_head(conn, &dberr);
-	if (event == NULL)
-		goto dbfail;
-	event_id = db_int(event, "id");
-	if (!db_alloc_lock(conn, event_id, &dberr) ||
+	if (seats != NULL)
+		g_array_set_size(seats, 0);
+	if (!db_event_id(conn, &event_id, &dberr) ||
+	    !db_alloc_lock(conn, event_id, &dberr) ||
 	    !alloc_read(conn, event_id, &l, &dberr))
 		goto dbfail;
 	alloc_problem_set_keep_bonus(l.prob, opt->keep_bonus);
@@ -375,11 +382,12 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	    !db_assignment_upsert(conn, event_id, report->run_id,
 	    (gint64 *)(void *)add_p->data, (gint64 *)(void *)add_s->data,
 	    (gint64 *)(void *)add_t->data, (bool *)(void *)add_pin->data,
-	    add_p->len, &dberr)))
+	    add_p->len, NULL, &dberr)))
 		goto dbfail;
-	if (opt->apply && opt->actor != NULL) {
-		g_autoptr(JsonObject) after = json_object_new();
+	if (ch->action != NULL) {
+		JsonObject *after = ch->after = json_object_new();
 
+		ch->subject_id = report->run_id;
 		json_object_set_string_member(after, "objective",
 		    report->objective);
 		json_object_set_int_member(after, "added",
@@ -391,27 +399,37 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 		    (gint64)report->moved_tables);
 		json_object_set_int_member(after, "published_moved",
 		    (gint64)report->published_moved);
-		if (!app_audit(conn, opt->actor, "allocation.apply",
-		    "allocation_run", report->run_id, NULL, after, &dberr))
-			goto dbfail;
 	}
-	if (!db_commit(conn, &dberr))
-		goto dbfail;
-	if (report->run_id != 0)
-		log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu "
-		    "=%zu%s", report->run_id, report->objective, report->added,
-		    report->removed, report->kept, opt->apply ? " (applied)" :
-		    " (dry run)");
 	ok = TRUE;
 	goto out;
 dbfail:
 	app_fail_db(error, g_steal_pointer(&dberr));
 out:
-	db_release(app->db, conn);
 	alloc_load_clear(&l);
-	if (!ok)
-		app_alloc_report_clear(report);
 	return ok;
+}
+
+/* app_allocate, and with seats not NULL the placements of the result as
+ * struct app_alloc_seat (for the console's preview, app/seating.c). */
+static gboolean
+alloc_run(const struct app *app, const struct app_alloc_options *opt,
+    struct app_alloc_report *report, GArray *seats, GError **error)
+{
+	struct alloc_unit u = { opt, report, seats };
+
+	memset(report, 0, sizeof(*report));
+	if (!app_tx_audited(app, opt->actor, NULL, opt->apply &&
+	    opt->actor != NULL ? "allocation.apply" : NULL, "allocation_run",
+	    alloc_unit, &u, error)) {
+		app_alloc_report_clear(report);
+		return FALSE;
+	}
+	if (report->run_id != 0)
+		log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu "
+		    "=%zu%s", report->run_id, report->objective, report->added,
+		    report->removed, report->kept, opt->apply ? " (applied)" :
+		    " (dry run)");
+	return TRUE;
 }
 
 gboolean
@@ -426,26 +444,4 @@ app_allocate_seats(const struct app *app, const struct app_alloc_options *opt,
     struct app_alloc_report *report, GArray *seats, GError **error)
 {
 	return alloc_run(app, opt, report, seats, error);
-}
-
-gboolean
-app_mark_published(const struct app *app, GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
-
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	event = db_event_head(conn, &dberr);
-	if (event == NULL ||
-	    !db_assignment_mark_published(conn, db_int(event, "id"), &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	db_release(app->db, conn);
-	return ok;
 }

@@ -1,6 +1,7 @@
 /*
- * app.c -- what the use cases share: error translation, connections, mail
- * queueing with link tokens.
+ * app.c -- what the use cases share: error translation, the units of
+ * database work (app_db_run, app_tx, app_tx_audited: the one place where
+ * work is retried), mail queueing with link tokens.
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -79,6 +80,58 @@ gboolean
 app_tx(const struct app *app, AppDbFunc fn, gpointer user, GError **error)
 {
 	return app_db_unit(app, true, fn, user, error);
+}
+
+/* app_tx_audited's unit: the caller's fn, then the audit entry. */
+struct audited_unit {
+	const struct app_actor	*actor;
+	const char		*action;
+	const char		*subject_type;
+	AppChangeFunc		 fn;
+	gpointer		 user;
+	struct app_change	 ch;
+};
+
+static void
+change_clear(struct app_change *ch)
+{
+	g_clear_pointer(&ch->before, json_object_unref);
+	g_clear_pointer(&ch->after, json_object_unref);
+}
+
+static gboolean
+audited_run(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct audited_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	/* A second run starts from nothing the first one left. */
+	change_clear(&u->ch);
+	u->ch = (struct app_change){ .action = u->action };
+	if (!u->fn(app, conn, &u->ch, u->user, error))
+		return FALSE;
+	if (u->ch.action != NULL && !app_audit(conn, u->actor, u->ch.action,
+	    u->subject_type, u->ch.subject_id, u->ch.before, u->ch.after,
+	    &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+gboolean
+app_tx_audited(const struct app *app, const struct app_actor *actor,
+    const char *role, const char *action, const char *subject_type,
+    AppChangeFunc fn, gpointer user, GError **error)
+{
+	struct audited_unit u = { actor, action, subject_type, fn, user,
+	    { 0 } };
+	gboolean ok;
+
+	if (role != NULL && !app_require(actor, role, error))
+		return FALSE;
+	ok = app_tx(app, audited_run, &u, error);
+	change_clear(&u.ch);
+	return ok;
 }
 
 gboolean

@@ -211,8 +211,6 @@ void app_alloc_report_clear(struct app_alloc_report *r);
 gboolean app_allocate(const struct app *app,
     const struct app_alloc_options *opt, struct app_alloc_report *report,
     GError **error);
-/* Marks the current placements published (until invitations exist). */
-gboolean app_mark_published(const struct app *app, GError **error);
 
 /* publish.c: tell participants about their placements. */
 struct app_publish_counts {

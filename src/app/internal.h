@@ -31,6 +31,33 @@ gboolean app_db_run(const struct app *app, AppDbFunc fn, gpointer user,
  * returned TRUE, else ROLLBACK.  fn must not commit itself. */
 gboolean app_tx(const struct app *app, AppDbFunc fn, gpointer user,
     GError **error);
+/*
+ * What an audited unit tells app_tx_audited about its change: the changed
+ * object's id and its states before and after (NULL where it did not or
+ * no longer exists; the unit gives them, app_tx_audited frees them).  The
+ * unit may set action to another name (a cancel and a reinstatement are
+ * one use case) or to NULL when it changed nothing worth an entry.
+ */
+struct app_change {
+	const char	*action;
+	gint64		 subject_id;
+	JsonObject	*before;
+	JsonObject	*after;
+};
+/* One audited unit: like AppDbFunc, and it fills in ch (zeroed but for
+ * action before each run). */
+typedef gboolean (*AppChangeFunc)(const struct app *app, DbConn *conn,
+    struct app_change *ch, gpointer user, GError **error);
+/*
+ * The one way to make an audited change: checks that actor has role
+ * (none when role is NULL), runs fn in one transaction with app_tx, and
+ * writes the audit entry (actor, action, subject_type, what fn put in the
+ * change) in that same transaction before it commits.  A failing fn
+ * leaves no entry; a retried unit leaves one.
+ */
+gboolean app_tx_audited(const struct app *app, const struct app_actor *actor,
+    const char *role, const char *action, const char *subject_type,
+    AppChangeFunc fn, gpointer user, GError **error);
 /* Sets error from a db error (consumed): conflicts and constraint
  * violations become APP_EINVALID, connection trouble APP_EUNAVAILABLE. */
 gboolean app_fail_db(GError **error, GError *dberr);

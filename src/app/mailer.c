@@ -275,53 +275,61 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 	return db_outbox_mark_failed(conn, id, text, error);
 }
 
-gboolean
-app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
-    unsigned *sent, GError **error)
+struct deliver_unit {
+	AppMailer	*m;
+	unsigned	 batch;
+	unsigned	 sent;
+};
+
+/*
+ * Claims a batch, sends each message and records each outcome, in one
+ * transaction that holds the claimed rows.  If it runs again (a deadlock
+ * or a lost link before COMMIT), the messages it sent were not marked
+ * sent and go again -- as they would in the next batch if it did not.
+ */
+static gboolean
+deliver_batch(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
 {
+	struct deliver_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	g_autoptr(JsonObject) event = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
 	guint i;
 
-	*sent = 0;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr))
-		goto dbfail;
-	rows = db_outbox_claim(conn, batch, &dberr);
+	u->sent = 0;
+	rows = db_outbox_claim(conn, u->batch, &dberr);
 	if (rows == NULL)
-		goto dbfail;
-	if (json_array_get_length(rows) > 0) {
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (json_array_get_length(rows) > 0)
 		event = db_event_head(conn, NULL);
-	}
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *row = json_array_get_object_element(rows, i);
 		g_autoptr(GError) why = NULL;
 		gboolean marked;
 
-		if (mailer_send_one(app, m, conn, row, event, &why)) {
+		if (mailer_send_one(app, u->m, conn, row, event, &why)) {
 			marked = db_outbox_mark_sent(conn, db_int(row, "id"),
 			    &dberr);
-			(*sent)++;
-		} else if (why->domain == SUMMIT_DB_ERROR) {
-			g_propagate_error(&dberr, g_steal_pointer(&why));
-			goto dbfail;
-		} else
+			u->sent++;
+		} else if (why->domain == SUMMIT_DB_ERROR)
+			return app_fail_db(error, g_steal_pointer(&why));
+		else
 			marked = mailer_mark(app, conn, row, why, &dberr);
 		if (!marked)
-			goto dbfail;
+			return app_fail_db(error, g_steal_pointer(&dberr));
 	}
-	if (!db_commit(conn, &dberr))
-		goto dbfail;
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
+	return TRUE;
+}
+
+gboolean
+app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
+    unsigned *sent, GError **error)
+{
+	struct deliver_unit u = { m, batch, 0 };
+	gboolean ok = app_tx(app, deliver_batch, &u, error);
+
+	*sent = u.sent;	/* on failure, what went out before it */
 	return ok;
 }
 
@@ -342,31 +350,29 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 	return rows;
 }
 
+static gboolean
+outbox_resend(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	ch->subject_id = *(const gint64 *)user;
+	if (!db_outbox_resend(conn, ch->subject_id, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	ch->after = json_object_new();
+	json_object_set_string_member(ch->after, "state", "queued");
+	return TRUE;
+}
+
 gboolean
 app_outbox_resend(const struct app *app, gint64 id,
     const struct app_actor *actor, GError **error)
 {
 	struct app_actor cli = { 0, "summitctl", "admin", "" };
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = json_object_new();
-	DbConn *conn;
-	gboolean ok = FALSE;
 
 	if (actor == NULL)
 		actor = &cli;
-	if (!app_require(actor, "admin", error))
-		return FALSE;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	json_object_set_string_member(after, "state", "queued");
-	if (!db_begin(conn, &dberr) || !db_outbox_resend(conn, id, &dberr) ||
-	    !app_audit(conn, actor, "outbox.resend", "outbox", id, NULL, after,
-	    &dberr) || !db_commit(conn, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_tx_audited(app, actor, "admin", "outbox.resend", "outbox",
+	    outbox_resend, &id, error);
 }

@@ -127,17 +127,45 @@ app_audit(DbConn *conn, const struct app_actor *actor, const char *action,
 	return db_audit_insert(conn, &entry, error);
 }
 
+/* An organiser account to add, or a password to set (it may run twice). */
+struct organiser_unit {
+	const char	*email, *role;
+	const char	*password_hash;
+	const char	*activation_hash;	/* of the password link */
+	gint64		 id;
+};
+
+static gboolean
+organiser_insert(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct organiser_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	if (!db_organiser_insert(conn, u->email, "", u->role, u->password_hash,
+	    u->activation_hash, &u->id, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "%s is an organiser already", u->email);
+			return FALSE;
+		}
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	ch->subject_id = u->id;
+	ch->after = json_object_new();
+	json_object_set_string_member(ch->after, "email", u->email);
+	json_object_set_string_member(ch->after, "role", u->role);
+	return TRUE;
+}
+
 gboolean
 app_organiser_add(const struct app *app, const char *email, const char *role,
     const char *password, char **setup_token, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL, *token = NULL, *setup_hash = NULL;
-	g_autoptr(JsonObject) after = json_object_new();
 	struct app_actor system = { 0, "summitctl", "admin", "" };
-	DbConn *conn;
-	gint64 id = 0;
-	gboolean ok = FALSE;
+	struct organiser_unit u;
 
 	if (text_check_email(email) != TEXT_OK ||
 	    (g_strcmp0(role, "admin") != 0 && g_strcmp0(role, "staff") != 0)) {
@@ -158,27 +186,13 @@ app_organiser_add(const struct app *app, const char *email, const char *role,
 		token = token_new();
 		setup_hash = token_hash(token);
 	}
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	u = (struct organiser_unit){ email, role, hash, setup_hash, 0 };
+	if (!app_tx_audited(app, &system, NULL, "organiser.add", "organiser",
+	    organiser_insert, &u, error))
 		return FALSE;
-	json_object_set_string_member(after, "email", email);
-	json_object_set_string_member(after, "role", role);
-	if (!db_begin(conn, &dberr) ||
-	    !db_organiser_insert(conn, email, "", role, hash, setup_hash, &id,
-	    &dberr) || !app_audit(conn, &system, "organiser.add", "organiser",
-	    id, NULL, after, &dberr) || !db_commit(conn, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT))
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "%s is an organiser already", email);
-		else
-			app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
 	if (setup_token != NULL)
 		*setup_token = g_steal_pointer(&token);
-	ok = TRUE;
-out:
-	db_release(app->db, conn);
-	return ok;
+	return TRUE;
 }
 
 JsonObject *
@@ -197,23 +211,37 @@ app_organiser_setup_lookup(const struct app *app, const char *setup_token,
 	hash = token_hash(setup_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	o = db_organiser_by_setup(conn, hash, &dberr);
+	o = db_organiser_by_activation(conn, hash, &dberr);
 	if (o == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return o;
 }
 
+/* Sets the password the activation link let its organiser choose; the
+ * audit entry shows that it changed, not what to. */
+static gboolean
+organiser_password(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct organiser_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	ch->subject_id = u->id;
+	if (!db_organiser_set_password(conn, u->id, u->password_hash, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_organiser_setup(const struct app *app, const char *setup_token,
     const char *password, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) o = NULL;
-	g_autofree char *hash = NULL, *pw = NULL;
+	g_autofree char *pw = NULL;
 	struct app_actor actor = { 0 };
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct organiser_unit u;
 
 	if (password == NULL || !g_utf8_validate(password, -1, NULL) ||
 	    g_utf8_strlen(password, -1) < APP_MIN_PASSWORD) {
@@ -225,22 +253,11 @@ app_organiser_setup(const struct app *app, const char *setup_token,
 	if ((o = app_organiser_setup_lookup(app, setup_token, error)) == NULL)
 		return FALSE;
 	pw = password_hash(password);
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
 	actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
 	    db_str(o, "role"), "" };
-	if (!db_begin(conn, &dberr) ||
-	    !db_organiser_set_password(conn, actor.id, pw, &dberr) ||
-	    !app_audit(conn, &actor, "organiser.password", "organiser",
-	    actor.id, NULL, NULL, &dberr) || !db_commit(conn, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	(void)hash;
-	db_release(app->db, conn);
-	return ok;
+	u = (struct organiser_unit){ .password_hash = pw, .id = actor.id };
+	return app_tx_audited(app, &actor, NULL, "organiser.password",
+	    "organiser", organiser_password, &u, error);
 }
 
 /* The MAC of a known-device cookie: 128 bits of HMAC over both parts. */
@@ -283,11 +300,49 @@ device_nonce(const struct app *app, const char *email, const char *cookie)
 	    NULL;
 }
 
+/* A login's database work: the account, then its new login. */
+struct login_unit {
+	const char	*email;		/* lower case */
+	JsonObject	*organiser;	/* NULL: no such account */
+	const char	*login_hash;
+	const char	*address;
+};
+
+static gboolean
+login_read(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct login_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	g_clear_pointer(&u->organiser, json_object_unref);
+	u->organiser = db_organiser_by_email(conn, u->email, &dberr);
+	if (u->organiser == NULL && !g_error_matches(dberr, SUMMIT_DB_ERROR,
+	    DB_ENOTFOUND))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+static gboolean
+login_insert(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct login_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	if (!db_login_insert(conn, u->login_hash, db_int(u->organiser,
+	    "id"), APP_SESSION_SECONDS, u->address, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_login(const struct app *app, const struct app_login_attempt *at,
     char **session_token, char **device, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
+	struct login_unit lu = { 0 };
 	g_autoptr(JsonObject) o = NULL;
 	g_autofree char *lower = g_ascii_strdown(at->email ? at->email : "",
 	    -1);
@@ -299,8 +354,6 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	const char *stored = NULL;
 	gint64 wait = 0, now = g_get_monotonic_time();
 	bool good;
-	DbConn *conn;
-	gboolean ok = FALSE;
 
 	*session_token = NULL;
 	*device = NULL;
@@ -317,12 +370,10 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	    &wait) || !limit_take(lim->account, lower, now, &wait)))
 		goto throttled;
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	lu.email = lower;
+	if (!app_db_run(app, login_read, &lu, error))
 		return FALSE;
-	o = db_organiser_by_email(conn, lower, &dberr);
-	if (o == NULL && !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-		goto dbfail;
-	g_clear_error(&dberr);
+	o = lu.organiser;
 	if (o != NULL)
 		stored = db_str(o, "password_hash");
 	/* The same work whether the account exists, has a password yet, or
@@ -341,13 +392,13 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 		    nonce != NULL ? " (known device)" : "");
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EDENIED,
 		    "wrong e-mail or password");
-		goto out;
+		return FALSE;
 	}
 	token = token_new();
-	hash = token_hash(token);
-	if (!db_login_session_insert(conn, hash, db_int(o, "id"),
-	    APP_SESSION_SECONDS, at->address, &dberr))
-		goto dbfail;
+	lu.login_hash = hash = token_hash(token);
+	lu.address = at->address;
+	if (!app_tx(app, login_insert, &lu, error))
+		return FALSE;
 	if (lim != NULL) {
 		if (dev_key != NULL)
 			limit_success(lim->device, dev_key);
@@ -361,13 +412,7 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	log_info("organiser %" G_GINT64_FORMAT " logged in from %s",
 	    db_int(o, "id"), at->address ? at->address : "?");
 	*session_token = g_steal_pointer(&token);
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return TRUE;
 throttled:
 	log_debug("login for \"%s\" from %s refused for %" G_GINT64_FORMAT
 	    " s", lower, addr, wait);
@@ -399,31 +444,35 @@ app_session(const struct app *app, const char *session_token, GError **error)
 	hash = token_hash(session_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	o = db_login_session_lookup(conn, hash, &dberr);
+	o = db_login_lookup(conn, hash, &dberr);
 	if (o == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return o;
 }
 
+/* One statement, committed on its own. */
+static gboolean
+logout_run(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	if (!db_login_delete(conn, user, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_logout(const struct app *app, const char *session_token, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL;
-	DbConn *conn;
-	gboolean ok;
 
 	if (!token_is_wellformed(session_token))
 		return TRUE;
 	hash = token_hash(session_token);
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	ok = db_login_session_delete(conn, hash, &dberr);
-	if (!ok)
-		app_fail_db(error, g_steal_pointer(&dberr));
-	db_release(app->db, conn);
-	return ok;
+	return app_db_run(app, logout_run, hash, error);
 }
 
 JsonArray *

@@ -28,23 +28,30 @@ participant_lock(DbConn *conn, const char *token, GError **error)
 	return p;
 }
 
-gboolean
-app_confirm(const struct app *app, const char *token, char **status,
+struct confirm_unit {
+	const char	*token;
+	char		*now;		/* the status after */
+	gint64		 id;
+	bool		 claimed;	/* a place or the waitlist */
+	bool		 got;
+};
+
+/* Inside app_tx: marks the e-mail confirmed and, for a pending person,
+ * claims a place or joins the waitlist. */
+static gboolean
+confirm_run(const struct app *app, DbConn *conn, gpointer user,
     GError **error)
 {
+	struct confirm_unit *u = user;
+	const char *token = u->token;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) p = NULL;
 	const char *now;
-	DbConn *conn;
-	gboolean ok = FALSE;
 	gint64 id;
 
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr))
-		goto dbfail;
+	u->claimed = false;
 	if ((p = participant_lock(conn, token, error)) == NULL)
-		goto out;
+		return FALSE;
 	id = db_int(p, "id");
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
@@ -59,7 +66,7 @@ app_confirm(const struct app *app, const char *token, char **status,
 		unsigned promoted = 0;
 		bool got = false;
 
-		if (!db_place_claim_unless_waiting(conn, event_id, id, &got,
+		if (!db_place_claim(conn, event_id, id, true, &got,
 		    &dberr) || !db_participant_set_status(conn, id,
 		    got ? "confirmed" : "waitlisted", 0, &dberr) ||
 		    (!got && !app_promote(app, conn, event_id, &promoted,
@@ -71,24 +78,37 @@ app_confirm(const struct app *app, const char *token, char **status,
 			    token, error);
 
 			if (again == NULL)
-				goto out;
+				return FALSE;
 			got = g_strcmp0(db_str(again, "status"),
 			    "confirmed") == 0;
 		}
-		now = got ? "confirmed" : "waitlisted";
-		log_info("participant %" G_GINT64_FORMAT " confirmed (%s)", id,
-		    got ? "place claimed" : "waitlisted");
+		u->claimed = true;
+		u->got = got;
+		u->id = id;
 	}
-	*status = g_strdup(now);
-	if (!db_commit(conn, &dberr))
-		goto dbfail;
-	ok = TRUE;
-	goto out;
+	g_free(u->now);
+	u->now = g_strdup(!u->claimed ? now : u->got ? "confirmed" :
+	    "waitlisted");
+	return TRUE;
 dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_fail_db(error, g_steal_pointer(&dberr));
+}
+
+gboolean
+app_confirm(const struct app *app, const char *token, char **status,
+    GError **error)
+{
+	struct confirm_unit u = { .token = token };
+
+	if (!app_tx(app, confirm_run, &u, error)) {
+		g_free(u.now);
+		return FALSE;
+	}
+	if (u.claimed)
+		log_info("participant %" G_GINT64_FORMAT " confirmed (%s)",
+		    u.id, u.got ? "place claimed" : "waitlisted");
+	*status = u.now;
+	return TRUE;
 }
 
 /* The inputs and output of one participant unit (it may run twice). */
@@ -97,6 +117,8 @@ struct participant_unit {
 	const gint64	*sessions;
 	size_t		 n;
 	JsonObject	*p;		/* app_participant_view's answer */
+	gint64		 cancelled;	/* app_participant_cancel: who */
+	unsigned	 promoted;	/* and how many took a place */
 };
 
 static gboolean
@@ -190,6 +212,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	unsigned promoted = 0;
 	gint64 event_id;
 
+	u->cancelled = 0;
 	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
@@ -200,8 +223,8 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
 	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	log_info("participant %" G_GINT64_FORMAT " cancelled; %u promoted",
-	    db_int(p, "id"), promoted);
+	u->cancelled = db_int(p, "id");
+	u->promoted = promoted;
 	return TRUE;
 }
 
@@ -211,5 +234,10 @@ app_participant_cancel(const struct app *app, const char *token,
 {
 	struct participant_unit u = { .token = token };
 
-	return app_tx(app, participant_cancel, &u, error);
+	if (!app_tx(app, participant_cancel, &u, error))
+		return FALSE;
+	if (u.cancelled != 0)	/* logged once it is committed */
+		log_info("participant %" G_GINT64_FORMAT " cancelled; %u "
+		    "promoted", u.cancelled, u.promoted);
+	return TRUE;
 }

@@ -51,48 +51,47 @@ invitation_check(DbConn *conn, JsonObject *event,
 	    r->email, true, code_id, sector, error);
 }
 
-gboolean
-app_register(const struct app *app, const struct app_registration *r,
+/* One registration's database work (it may run twice). */
+struct register_unit {
+	const struct app_registration	*r;
+	const char			*nonce, *hash;
+	gint64				 id;
+};
+
+/*
+ * Open registration is one statement, committed on its own; only an
+ * invitation code needs a transaction around it, which this unit begins
+ * itself (app_db_run).
+ */
+static gboolean
+register_run(const struct app *app, DbConn *conn, gpointer user,
     GError **error)
 {
+	struct register_unit *u = user;
+	const struct app_registration *r = u->r;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
-	g_autofree char *nonce = token_new(), *token = NULL, *hash = NULL;
 	g_autofree char *forced_sector = NULL;
 	struct db_participant_new pn;
-	DbConn *conn;
-	gboolean ok = FALSE, invitation;
-	gint64 id = 0, code_id = 0;
+	gboolean invitation;
+	gint64 code_id = 0;
 
-	for (size_t i = 0; i < r->nsessions; i++)
-		for (size_t j = 0; j < i; j++)
-			if (r->sessions[i] == r->sessions[j]) {
-				g_set_error(error, SUMMIT_APP_ERROR,
-				    APP_EINVALID, "sessions");
-				return FALSE;
-			}
-	token = app_link_token(app, nonce);
-	hash = token_hash(token);
-	conn = app_db_acquire(app, error);
-	if (conn == NULL)
-		return FALSE;
+	u->id = 0;
 	event = db_event_for_register(conn, &dberr);
 	if (event == NULL)
-		goto dbfail;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!json_object_get_boolean_member(event, "registration_open")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ECLOSED,
 		    "registration is closed");
-		goto out;
+		return FALSE;
 	}
-	/* Open registration is one statement, committed on its own; only
-	 * an invitation code needs a transaction around it. */
 	invitation = g_strcmp0(db_str(event, "invitation_mode"),
 	    "invitation") == 0;
 	if (invitation && (!db_begin(conn, &dberr)))
-		goto dbfail;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
 	    error))
-		goto out;
+		return FALSE;	/* the pool rolls back */
 
 	pn = (struct db_participant_new){ .event_id = db_int(event, "id"),
 	    .name = r->name, .email = r->email,
@@ -103,35 +102,50 @@ app_register(const struct app *app, const struct app_registration *r,
 	    .language = r->language,
 	    .confirm_hours = app->conf->confirm_hours,
 	    .resends_per_hour = app->conf->link_resends_per_hour,
-	    .link_nonce = nonce, .link_hash = hash };
+	    .link_nonce = u->nonce, .link_hash = u->hash };
 	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
-	    &id, &dberr)) {
+	    &u->id, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "%s", dberr->message);
-			goto out;
+			return FALSE;
 		}
-		goto dbfail;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
-	if (invitation) {
-		/* Known after all (registered meanwhile): the use taken is
-		 * given back by rolling back; the answer stays the same. */
-		if (id == 0 && code_id != 0) {
-			ok = TRUE;
-			goto out;
-		}
-		if ((code_id != 0 && !db_setup_participant_set_code(conn, id,
-		    code_id, &dberr)) || !db_commit(conn, &dberr))
-			goto dbfail;
+	if (!invitation)
+		return TRUE;
+	/* Known after all (registered meanwhile): the use taken is given
+	 * back by rolling back; the answer stays the same. */
+	if (u->id == 0 && code_id != 0) {
+		db_rollback(conn);
+		return TRUE;
 	}
-	if (id != 0)
+	if ((code_id != 0 && !db_participant_set_code(conn, u->id,
+	    code_id, &dberr)) || !db_commit(conn, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+gboolean
+app_register(const struct app *app, const struct app_registration *r,
+    GError **error)
+{
+	g_autofree char *nonce = token_new(), *token = NULL, *hash = NULL;
+	struct register_unit u = { r, nonce, NULL, 0 };
+
+	for (size_t i = 0; i < r->nsessions; i++)
+		for (size_t j = 0; j < i; j++)
+			if (r->sessions[i] == r->sessions[j]) {
+				g_set_error(error, SUMMIT_APP_ERROR,
+				    APP_EINVALID, "sessions");
+				return FALSE;
+			}
+	token = app_link_token(app, nonce);
+	u.hash = hash = token_hash(token);
+	if (!app_db_run(app, register_run, &u, error))
+		return FALSE;
+	if (u.id != 0)
 		log_info("participant %" G_GINT64_FORMAT " registered, "
-		    "unconfirmed", id);
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);	/* rolls back what was not committed */
-	return ok;
+		    "unconfirmed", u.id);
+	return TRUE;
 }

@@ -15,18 +15,6 @@
 
 #include <string.h>
 
-/* The current event's id. */
-static gboolean
-reg_event_id(DbConn *conn, gint64 *id, GError **error)
-{
-	g_autoptr(JsonObject) e = db_event_for_register(conn, error);
-
-	if (e == NULL)
-		return FALSE;
-	*id = db_int(e, "id");
-	return TRUE;
-}
-
 /* The part of a participant an audit entry of a status change shows. */
 static JsonObject *
 reg_state(JsonObject *p)
@@ -58,7 +46,7 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if (!reg_event_id(conn, &event_id, &dberr) ||
+	if (!db_event_id(conn, &event_id, &dberr) ||
 	    (rows = db_reg_list(conn, event_id, f, &dberr)) == NULL)
 		goto dbfail;
 	json_object_set_array_member(out, "rows", rows);
@@ -140,9 +128,9 @@ app_reg_person_json(const struct app *app, const struct app_actor *actor,
 }
 
 /*
- * Runs fn on the locked participant id inside one transaction with the
- * audit entry for action: fn changes things and may set *after (else the
- * state is read again).  Returns false with error set.
+ * One change to the locked participant id, audited (app_tx_audited) with
+ * reg_state before and after: fn changes things, then the state is read
+ * again.  fn sets dberr for a database failure, error for a refusal.
  */
 struct reg_arg {
 	const char	*status;	/* set_status */
@@ -152,42 +140,44 @@ struct reg_arg {
 typedef gboolean (*RegChange)(const struct app *app, DbConn *conn,
     JsonObject *p, struct reg_arg *user, GError **dberr, GError **error);
 
+struct reg_unit {
+	gint64		 id;
+	RegChange	 fn;
+	struct reg_arg	*arg;
+};
+
+static gboolean
+reg_unit_run(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct reg_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) p = NULL, now = NULL;
+
+	ch->subject_id = u->id;
+	if ((p = db_reg_get(conn, u->id, true, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	ch->before = reg_state(p);
+	if (!u->fn(app, conn, p, u->arg, &dberr, error)) {
+		if (dberr != NULL)
+			return app_fail_db(error, g_steal_pointer(&dberr));
+		return FALSE;
+	}
+	if ((now = db_reg_get(conn, u->id, false, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	ch->after = reg_state(now);
+	return TRUE;
+}
+
 static gboolean
 reg_change(const struct app *app, const struct app_actor *actor,
     const char *role, gint64 id, const char *action, RegChange fn,
-    struct reg_arg *user, GError **error)
+    struct reg_arg *arg, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL, now = NULL, before = NULL;
-	g_autoptr(JsonObject) after = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct reg_unit u = { id, fn, arg };
 
-	if (!app_require(actor, role, error) ||
-	    (conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr) ||
-	    (p = db_reg_get(conn, id, true, &dberr)) == NULL)
-		goto dbfail;
-	before = reg_state(p);
-	if (!fn(app, conn, p, user, &dberr, error)) {
-		if (dberr != NULL)
-			goto dbfail;
-		goto out;
-	}
-	if ((now = db_reg_get(conn, id, false, &dberr)) == NULL)
-		goto dbfail;
-	after = reg_state(now);
-	if (!app_audit(conn, actor, action, "participant", id, before, after,
-	    &dberr) || !db_commit(conn, &dberr))
-		goto dbfail;
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_tx_audited(app, actor, role, action, "participant",
+	    reg_unit_run, &u, error);
 }
 
 static bool
@@ -209,7 +199,7 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 	if (strcmp(to, "confirmed") == 0 || strcmp(to, "pending") == 0) {
 		bool got = reg_holds_place(p);
 
-		if (!got && !db_place_claim(conn, event_id, id, &got, dberr))
+		if (!got && !db_place_claim(conn, event_id, id, false, &got, dberr))
 			return FALSE;
 		if (!got) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
@@ -265,7 +255,7 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 		    "not waitlisted");
 		return FALSE;
 	}
-	if (!db_place_claim(conn, event_id, id, &got, dberr))
+	if (!db_place_claim(conn, event_id, id, false, &got, dberr))
 		return FALSE;
 	if (!got) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
@@ -387,47 +377,48 @@ app_reg_erase(const struct app *app, const struct app_actor *actor,
 
 #define PURGE_BATCH 200
 
+/* One batch of the purge (one unit each: a long purge holds no long
+ * transaction). */
+struct purge_unit {
+	guint	n;
+};
+
+static gboolean
+purge_batch(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct purge_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonArray) rows = NULL;
+	guint i;
+
+	u->n = 0;
+	if ((rows = db_reg_past_retention(conn, app->conf->retention_days,
+	    PURGE_BATCH, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	for (i = 0; i < json_array_get_length(rows); i++)
+		if (!db_reg_erase_keep_links(conn, db_int(
+		    json_array_get_object_element(rows, i), "id"), &dberr))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+	u->n = json_array_get_length(rows);
+	return TRUE;
+}
+
 gboolean
 app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct purge_unit u;
 
 	*erased = 0;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	for (;;) {
-		g_autoptr(JsonArray) rows = NULL;
-		guint i, n;
-
-		if (!db_begin(conn, &dberr) || (rows = db_reg_past_retention(
-		    conn, app->conf->retention_days, PURGE_BATCH,
-		    &dberr)) == NULL)
-			goto dbfail;
-		n = json_array_get_length(rows);
-		for (i = 0; i < n; i++)
-			if (!db_reg_erase_keep_links(conn, db_int(
-			    json_array_get_object_element(rows, i), "id"),
-			    &dberr))
-				goto dbfail;
-		if (!db_commit(conn, &dberr))
-			goto dbfail;
-		*erased += n;
-		if (n < PURGE_BATCH)
-			break;
-	}
+	do {
+		if (!app_tx(app, purge_batch, &u, error))
+			return FALSE;
+		*erased += u.n;
+	} while (u.n == PURGE_BATCH);
 	if (*erased > 0)
 		log_info("erased the personal data of %u participant%s past "
 		    "the retention period", *erased, *erased == 1 ? "" : "s");
-	ok = TRUE;
-	goto out;
-dbfail:
-	db_rollback(conn);
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return TRUE;
 }
 
 /* The columns of the export, in order: member of the row, header. */
@@ -442,40 +433,36 @@ static const char *const reg_columns[][2] = {
 	{ "placements", "placements" },
 };
 
-char *
-app_reg_export_csv(const struct app *app, const struct app_actor *actor,
-    const char *lang, bool excel, gsize *len, GError **error)
+struct export_unit {
+	const char	*lang;
+	char		 sep;
+	GString		*out;
+	gsize		 head;		/* out's length before the rows */
+};
+
+/* The rows of the export, read in one transaction: one consistent
+ * snapshot, read in chunks so memory stays bounded by the text, not by
+ * 50,000 row objects. */
+static gboolean
+export_rows(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
 {
+	struct export_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(GString) out = g_string_new(NULL);
-	char sep = excel ? ';' : ',';
-	DbConn *conn;
 	gint64 event_id, after = 0;
 	size_t c;
 
-	if (!app_require(actor, "staff", error) ||
-	    (conn = app_db_acquire(app, error)) == NULL)
-		return NULL;
-	if (excel)
-		g_string_append(out, "\xEF\xBB\xBF");
-	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
-		if (c > 0)
-			g_string_append_c(out, sep);
-		text_csv_cell(out, reg_columns[c][1]);
-	}
-	g_string_append(out, "\r\n");
-	/* One consistent snapshot, read in chunks so memory stays bounded
-	 * by the text, not by 50,000 row objects. */
-	if (!db_begin(conn, &dberr) || !reg_event_id(conn, &event_id, &dberr))
-		goto dbfail;
+	(void)app;
+	g_string_truncate(u->out, u->head);	/* a second run starts again */
+	if (!db_event_id(conn, &event_id, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (;;) {
 		g_autoptr(JsonArray) rows = db_reg_export(conn, event_id,
-		    g_strcmp0(lang, "en") == 0 ? "en" : "nb", after, 2000,
-		    &dberr);
+		    u->lang, after, 2000, &dberr);
 		guint i, n;
 
 		if (rows == NULL)
-			goto dbfail;
+			return app_fail_db(error, g_steal_pointer(&dberr));
 		n = json_array_get_length(rows);
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
@@ -484,29 +471,48 @@ app_reg_export_csv(const struct app *app, const struct app_actor *actor,
 				char num[24];
 
 				if (c > 0)
-					g_string_append_c(out, sep);
+					g_string_append_c(u->out, u->sep);
 				if (strcmp(reg_columns[c][0], "id") == 0) {
 					g_snprintf(num, sizeof(num), "%"
 					    G_GINT64_FORMAT, db_int(r, "id"));
-					text_csv_cell(out, num);
+					text_csv_cell(u->out, num);
 				} else
-					text_csv_cell(out, db_str(r,
+					text_csv_cell(u->out, db_str(r,
 					    reg_columns[c][0]));
 			}
-			g_string_append(out, "\r\n");
+			g_string_append(u->out, "\r\n");
 			after = db_int(r, "id");
 		}
 		if (n < 2000)
-			break;
+			return TRUE;
 	}
-	db_rollback(conn);
-	db_release(app->db, conn);
+}
+
+char *
+app_reg_export_csv(const struct app *app, const struct app_actor *actor,
+    const char *lang, bool excel, gsize *len, GError **error)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb",
+	    excel ? ';' : ',', NULL, 0 };
+	size_t c;
+
+	if (!app_require(actor, "staff", error))
+		return NULL;
+	if (excel)
+		g_string_append(out, "\xEF\xBB\xBF");
+	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
+		if (c > 0)
+			g_string_append_c(out, u.sep);
+		text_csv_cell(out, reg_columns[c][1]);
+	}
+	g_string_append(out, "\r\n");
+	u.out = out;
+	u.head = out->len;
+	if (!app_tx(app, export_rows, &u, error))
+		return NULL;
 	*len = out->len;
 	return g_string_free(g_steal_pointer(&out), FALSE);
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-	db_release(app->db, conn);
-	return NULL;
 }
 
 static void
@@ -625,13 +631,20 @@ reg_check_field(JsonObject *row, const char *name, const char *value,
 	json_object_set_string_member(row, name, e == TEXT_BADUTF8 ? "" : v);
 }
 
-JsonObject *
-app_reg_import(const struct app *app, const struct app_actor *actor,
-    const char *csv, bool apply, GError **error)
+/* The inputs and answer of one import (it may run twice). */
+struct import_unit {
+	GPtrArray	*parsed;
+	guint		 first;		/* 1 after a header line */
+	bool		 apply;
+	JsonObject	*out;		/* made anew by each run */
+};
+
+static gboolean
+import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
 {
+	struct import_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(GPtrArray) parsed = NULL;
-	g_autoptr(JsonObject) out = json_object_new();
 	g_autoptr(JsonArray) sectors = NULL, taken = NULL;
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
 	    g_str_equal, g_free, NULL);
@@ -640,43 +653,23 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 	g_autoptr(JsonBuilder) emails = json_builder_new();
 	g_autoptr(JsonNode) enode = NULL;
 	g_autofree char *ejson = NULL;
+	GPtrArray *parsed = u->parsed;
 	JsonArray *rows = json_array_new();
-	DbConn *conn;
 	gint64 event_id, good = 0, bad = 0, imported = 0, waitlisted = 0;
-	gsize errline = 0;
-	guint i, first = 0;
+	guint i;
 
-	json_object_set_array_member(out, "rows", rows);
-	if (!app_require(actor, "admin", error))
-		return NULL;
-	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
-	    (parsed = app_reg_csv_parse(csv, &errline)) == NULL) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
-		return NULL;
-	}
-	if (parsed->len > APP_REG_IMPORT_MAX + 1) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: more than %d rows", APP_REG_IMPORT_MAX);
-		return NULL;
-	}
-	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
-		char **h = g_ptr_array_index(parsed, 0);
-		g_autofree char *h0 = g_strdup(h[0]);
-
-		if (g_ascii_strcasecmp(text_trim(h0), "name") == 0 ||
-		    g_ascii_strcasecmp(h0, "navn") == 0)
-			first = 1;	/* a header line */
-	}
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return NULL;
-	if (!db_begin(conn, &dberr) || !reg_event_id(conn, &event_id, &dberr) ||
+	g_clear_pointer(&u->out, json_object_unref);
+	u->out = json_object_new();
+	json_object_set_array_member(u->out, "rows", rows);
+	/* Only an applied import that wrote someone is audited. */
+	ch->action = NULL;
+	if (!db_event_id(conn, &event_id, &dberr) ||
 	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
-		goto dbfail;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 
 	/* Check every row; collect the e-mails to ask the database once. */
 	json_builder_begin_array(emails);
-	for (i = first; i < parsed->len; i++) {
+	for (i = u->first; i < parsed->len; i++) {
 		char **f = g_ptr_array_index(parsed, i);
 		JsonObject *row;
 		guint n, k;
@@ -730,7 +723,7 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 	ejson = json_to_string(enode, FALSE);
 	if ((taken = db_reg_emails_taken(conn, event_id, ejson, &dberr)) ==
 	    NULL)
-		goto dbfail;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = 0; i < json_array_get_length(taken); i++)
 		g_hash_table_add(taken_set, g_strdup(db_str(
 		    json_array_get_object_element(taken, i), "email")));
@@ -754,7 +747,7 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 		}
 		json_object_set_boolean_member(row, "ok", true);
 		good++;
-		if (!apply)
+		if (!u->apply)
 			continue;
 		v = (struct db_reg_invitee){ db_str(row, "name"),
 		    db_str(row, "email"), db_str(row, "organisation"),
@@ -762,20 +755,20 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 		    db_str(row, "language") };
 		if (!db_reg_insert_invitee(conn, event_id, &v, &id, &placed,
 		    &dberr))
-			goto dbfail;
+			return app_fail_db(error, g_steal_pointer(&dberr));
 		json_object_set_int_member(row, "id", id);
 		json_object_set_string_member(row, "status", placed ?
 		    "confirmed" : "waitlisted");
 		json_object_set_int_member(row, "event_id", event_id);
 		if (!app_queue_mail(app, conn, row, event_id, "invited", true,
 		    &dberr))
-			goto dbfail;
+			return app_fail_db(error, g_steal_pointer(&dberr));
 		imported++;
 		if (!placed)
 			waitlisted++;
 	}
-	if (apply && imported > 0) {
-		g_autoptr(JsonObject) after = json_object_new();
+	if (u->apply && imported > 0) {
+		JsonObject *after = ch->after = json_object_new();
 		JsonArray *ids = json_array_new();
 
 		for (i = 0; i < json_array_get_length(rows); i++) {
@@ -790,23 +783,51 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 		json_object_set_int_member(after, "waitlisted", waitlisted);
 		json_object_set_int_member(after, "skipped", bad);
 		json_object_set_array_member(after, "participant_ids", ids);
-		if (!app_audit(conn, actor, "registrations.import", "event",
-		    event_id, NULL, after, &dberr))
-			goto dbfail;
+		ch->action = "registrations.import";
+		ch->subject_id = event_id;
 	}
-	if (apply) {
-		if (!db_commit(conn, &dberr))
-			goto dbfail;
-	} else
-		db_rollback(conn);
-	db_release(app->db, conn);
-	json_object_set_int_member(out, "good", good);
-	json_object_set_int_member(out, "bad", bad);
-	json_object_set_int_member(out, "imported", imported);
-	json_object_set_int_member(out, "waitlisted", waitlisted);
-	return g_steal_pointer(&out);
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-	db_release(app->db, conn);
-	return NULL;
+	json_object_set_int_member(u->out, "good", good);
+	json_object_set_int_member(u->out, "bad", bad);
+	json_object_set_int_member(u->out, "imported", imported);
+	json_object_set_int_member(u->out, "waitlisted", waitlisted);
+	return TRUE;
+}
+
+JsonObject *
+app_reg_import(const struct app *app, const struct app_actor *actor,
+    const char *csv, bool apply, GError **error)
+{
+	g_autoptr(GPtrArray) parsed = NULL;
+	struct import_unit u = { .apply = apply };
+	gsize errline = 0;
+
+	if (!app_require(actor, "admin", error))
+		return NULL;
+	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
+	    (parsed = app_reg_csv_parse(csv, &errline)) == NULL) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
+		return NULL;
+	}
+	if (parsed->len > APP_REG_IMPORT_MAX + 1) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: more than %d rows", APP_REG_IMPORT_MAX);
+		return NULL;
+	}
+	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
+		char **h = g_ptr_array_index(parsed, 0);
+		g_autofree char *h0 = g_strdup(h[0]);
+
+		if (g_ascii_strcasecmp(text_trim(h0), "name") == 0 ||
+		    g_ascii_strcasecmp(h0, "navn") == 0)
+			u.first = 1;	/* a header line */
+	}
+	u.parsed = parsed;
+	/* A dry run writes nothing, so committing it changes nothing. */
+	if (!app_tx_audited(app, actor, NULL, "registrations.import", "event",
+	    import_rows, &u, error)) {
+		g_clear_pointer(&u.out, json_object_unref);
+		return NULL;
+	}
+	return u.out;
 }

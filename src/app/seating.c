@@ -1,7 +1,7 @@
 /*
  * seating.c -- use cases for the console area "seating": the allocation
  * preview and its application, a session's seating, manual moves, pins
- * and bans, and publishing.
+ * and bans (publishing is publish.c's).
  *
  * The preview is a dry run of the exact allocator (allocate.c) that
  * writes nothing, not even an allocation_run record: it is a page view.
@@ -254,7 +254,7 @@ app_allocation_preview(const struct app *app, const char *lang,
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
 	    NULL || (confirmed = db_seating_confirmed(conn, event_id,
 	    &dberr)) == NULL ||
-	    (sectors = db_seating_sectors(conn, event_id, &dberr)) == NULL ||
+	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL ||
 	    (mix = preview_mix(confirmed, seats, &unplaced)) == NULL ||
 	    (nowhere = db_seating_nowhere(conn, event_id, unplaced,
 	    NOWHERE_LIMIT, &dberr)) == NULL ||
@@ -490,35 +490,32 @@ placement_json(JsonObject *row)
 	return o;
 }
 
-gboolean
-app_seating_change(const struct app *app, const struct app_actor *actor,
-    const struct app_seating_change *c, JsonObject **refused, GError **error)
+struct seating_unit {
+	const struct app_seating_change	*c;
+	JsonObject			**refused;
+};
+
+static gboolean
+seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
 {
+	struct seating_unit *u = user;
+	const struct app_seating_change *c = u->c;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL, cur = NULL, before = NULL;
-	g_autoptr(JsonObject) after = NULL, row = NULL;
-	g_autoptr(JsonArray) target = NULL, list = json_array_new();
+	g_autoptr(JsonObject) cur = NULL;
+	g_autoptr(JsonArray) target = NULL, rows = NULL;
+	g_autoptr(JsonArray) list = json_array_new();
 	g_autoptr(JsonArray) overridden = json_array_new();
-	DbConn *conn;
-	gboolean ok = FALSE;
+	JsonObject *before, *after;
 	gint64 event_id, to, table;
+	const bool pin = true;	/* a moved person stays where they are put */
 	guint i;
 
-	*refused = NULL;
-	if (!app_require(actor, "admin", error))
-		return FALSE;
-	if (c->action >= APP_SEATING__MAX) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "unknown seating action");
-		return FALSE;
-	}
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_head(conn, &dberr)) == NULL)
-		goto dbfail;
-	event_id = db_int(event, "id");
-	if (!db_alloc_lock(conn, event_id, &dberr))
+	(void)app;
+	g_clear_pointer(u->refused, json_object_unref);
+	ch->subject_id = c->participant_id;
+	if (!db_event_id(conn, &event_id, &dberr) ||
+	    !db_alloc_lock(conn, event_id, &dberr))
 		goto dbfail;
 	cur = db_seating_assignment_lock(conn, event_id, c->participant_id,
 	    c->session_id, &dberr);
@@ -528,11 +525,11 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 			    "participant %" G_GINT64_FORMAT " is not placed in "
 			    "session %" G_GINT64_FORMAT, c->participant_id,
 			    c->session_id);
-			goto out;
+			return FALSE;
 		}
 		goto dbfail;
 	}
-	before = placement_json(cur);
+	before = ch->before = placement_json(cur);
 	switch (c->action) {
 	case APP_SEATING_MOVE:
 		to = c->to_session > 0 ? c->to_session : c->session_id;
@@ -544,7 +541,7 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 		    "active") != 0) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "no active session %" G_GINT64_FORMAT, to);
-			goto out;
+			return FALSE;
 		}
 		table = c->table_no;
 		if (table == 0 && to == c->session_id)
@@ -575,25 +572,26 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 			    !c->override) {
 				g_set_error(error, SUMMIT_APP_ERROR,
 				    APP_EINVALID, "the move breaks a rule");
-				*refused = json_object_new();
-				json_object_set_array_member(*refused, "broken",
+				*u->refused = json_object_new();
+				json_object_set_array_member(*u->refused, "broken",
 				    json_array_ref(list));
-				goto out;
+				return FALSE;
 			}
 			json_array_add_string_element(overridden,
 			    json_object_get_string_member(b, "rule"));
 		}
-		if (to != c->session_id && (!db_seating_assignment_delete(conn,
-		    c->participant_id, c->session_id, &dberr) ||
-		    !db_seating_rule_delete(conn, c->participant_id,
+		if (to != c->session_id && (!db_assignment_delete(conn,
+		    event_id, &c->participant_id, &c->session_id, 1,
+		    &dberr) || !db_seating_rule_delete(conn, c->participant_id,
 		    c->session_id, "pin", &dberr)))
 			goto dbfail;
-		row = db_seating_assignment_put(conn, event_id,
-		    c->participant_id, to, table, true, &dberr);
-		if (row == NULL || !db_seating_rule_put(conn, event_id,
-		    c->participant_id, to, "pin", &dberr))
+		if (!db_assignment_upsert(conn, event_id, 0,
+		    &c->participant_id, &to, &table, &pin, 1, &rows, &dberr) ||
+		    !db_seating_rule_put(conn, event_id, c->participant_id, to,
+		    "pin", &dberr))
 			goto dbfail;
-		after = placement_json(row);
+		after = ch->after = placement_json(
+		    json_array_get_object_element(rows, 0));
 		if (json_array_get_length(overridden) > 0)
 			json_object_set_array_member(after, "overridden",
 			    json_array_ref(overridden));
@@ -607,16 +605,16 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 		    db_seating_rule_delete(conn, c->participant_id,
 		    c->session_id, "pin", &dberr)))
 			goto dbfail;
-		after = placement_json(cur);
+		after = ch->after = placement_json(cur);
 		json_object_set_boolean_member(after, "pinned",
 		    c->action == APP_SEATING_PIN);
 		break;
 	case APP_SEATING_BAN:
-		if (!db_seating_assignment_delete(conn, c->participant_id,
-		    c->session_id, &dberr) || !db_seating_rule_put(conn,
+		if (!db_assignment_delete(conn, event_id, &c->participant_id,
+		    &c->session_id, 1, &dberr) || !db_seating_rule_put(conn,
 		    event_id, c->participant_id, c->session_id, "ban", &dberr))
 			goto dbfail;
-		after = json_object_new();
+		after = ch->after = json_object_new();
 		json_object_set_int_member(after, "session_id", c->session_id);
 		json_object_set_string_member(after, "rule", "ban");
 		break;
@@ -625,85 +623,25 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 	}
 	json_object_set_int_member(before, "participant_id",
 	    c->participant_id);
-	if (!app_audit(conn, actor, action_names[c->action], "participant",
-	    c->participant_id, before, after, &dberr) ||
-	    !db_commit(conn, &dberr))
-		goto dbfail;
-	ok = TRUE;
-	goto out;
+	return TRUE;
 dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	return app_fail_db(error, g_steal_pointer(&dberr));
 }
 
 gboolean
-app_publish_preview(const struct app *app, struct app_publish_counts *out,
-    GError **error)
+app_seating_change(const struct app *app, const struct app_actor *actor,
+    const struct app_seating_change *c, JsonObject **refused, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct seating_unit u = { c, refused };
 
-	*out = (struct app_publish_counts){ 0 };
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	/* The very statements app_publish runs, then undone: the counts
-	 * are exact and nothing is queued or marked. */
-	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_head(conn, &dberr)) == NULL ||
-	    !db_alloc_lock(conn, db_int(event, "id"), &dberr) ||
-	    !db_publish(conn, db_int(event, "id"), &out->invites,
-	    &out->updates, &out->cancels, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	db_rollback(conn);
-	db_release(app->db, conn);
-	return ok;
-}
-
-gboolean
-app_publish_confirm(const struct app *app, const struct app_actor *actor,
-    struct app_publish_counts *out, GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL, after = json_object_new();
-	DbConn *conn;
-	gboolean ok = FALSE;
-	gint64 event_id;
-
-	*out = (struct app_publish_counts){ 0 };
+	*refused = NULL;
 	if (!app_require(actor, "admin", error))
 		return FALSE;
-	if ((conn = app_db_acquire(app, error)) == NULL)
+	if (c->action >= APP_SEATING__MAX) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "unknown seating action");
 		return FALSE;
-	if (!db_begin(conn, &dberr) ||
-	    (event = db_event_head(conn, &dberr)) == NULL)
-		goto dbfail;
-	event_id = db_int(event, "id");
-	if (!db_alloc_lock(conn, event_id, &dberr) ||
-	    !db_publish(conn, event_id, &out->invites, &out->updates,
-	    &out->cancels, &dberr))
-		goto dbfail;
-	json_object_set_int_member(after, "invites", out->invites);
-	json_object_set_int_member(after, "updates", out->updates);
-	json_object_set_int_member(after, "cancels", out->cancels);
-	if (!app_audit(conn, actor, "allocation.publish", "event", event_id,
-	    NULL, after, &dberr) || !db_commit(conn, &dberr))
-		goto dbfail;
-	log_info("published by %s: %" G_GINT64_FORMAT " invitations, %"
-	    G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT " cancellations",
-	    actor->email, out->invites, out->updates, out->cancels);
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+	}
+	return app_tx_audited(app, actor, NULL, action_names[c->action],
+	    "participant", seating_change, &u, error);
 }

@@ -2,9 +2,9 @@
  * setup.c -- use cases for the console area "setup": the event's settings,
  * slots, sessions, sectors and invitation codes.
  *
- * Each change is one transaction: check the role, lock and read the
- * object, change it, read it again, write the audit entry with both, and
- * commit.  The database's checks are the last word on every value; a
+ * Each change is one app_tx_audited unit: the role is checked, then the
+ * unit locks and reads the object, changes it and reads it again, and the
+ * audit entry with both is written in the same transaction.  The database's checks are the last word on every value; a
  * refused value comes back as APP_EINVALID naming the field.
  */
 #include "app/internal.h"
@@ -29,59 +29,63 @@ setup_fail(GError **error, GError *dberr, const char *field)
 	app_fail_db(error, dberr);
 }
 
-/* Role check, connection (and, for a change, a transaction) and the
- * event's id; NULL on failure. */
-static DbConn *
-setup_begin(const struct app *app, const struct app_actor *actor,
-    const char *role, bool tx, gint64 *event_id, GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) ev = NULL;
-	DbConn *conn;
-
-	if (!app_require(actor, role, error))
-		return NULL;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return NULL;
-	if ((tx && !db_begin(conn, &dberr)) ||
-	    (ev = db_setup_event_get(conn, false, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		db_release(app->db, conn);
-		return NULL;
-	}
-	*event_id = db_int(ev, "id");
-	return conn;
-}
-
-/* A change: admin only, in a transaction. */
-static DbConn *
-change_begin(const struct app *app, const struct app_actor *actor,
-    gint64 *event_id, GError **error)
-{
-	return setup_begin(app, actor, "admin", true, event_id, error);
-}
-
-/* Commits (when ok) and gives the connection back. */
-static gboolean
-change_end(const struct app *app, DbConn *conn, gboolean ok,
-    GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-
-	if (ok && !db_commit(conn, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		ok = FALSE;
-	}
-	db_release(app->db, conn);	/* rolls back what was not committed */
-	return ok;
-}
-
-/* Reading: staff may. */
+/* Role check, connection and the event's id for reading; NULL on
+ * failure.  Changes run through app_tx_audited instead. */
 static DbConn *
 read_begin(const struct app *app, const struct app_actor *actor,
     gint64 *event_id, GError **error)
 {
-	return setup_begin(app, actor, "staff", false, event_id, error);
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+
+	if (!app_require(actor, "staff", error))
+		return NULL;
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return NULL;
+	if (!db_event_id(conn, event_id, &dberr)) {
+		app_fail_db(error, g_steal_pointer(&dberr));
+		db_release(app->db, conn);
+		return NULL;
+	}
+	return conn;
+}
+
+/*
+ * The inputs of one change (it may run twice: app_tx_audited).  Each
+ * change is admin only, audited with the object's states before and
+ * after, and finds the event's id first.
+ */
+struct setup_unit {
+	const struct db_setup_event	*event;
+	const struct db_setup_session	*session;
+	const struct db_setup_sector	*sector;
+	gint64				 id;
+	gint64				*new_id;
+	const char			*starts_at, *ends_at;
+	const char			*status;
+	const char			*code;	/* a sector's */
+	const char			*email;
+	gint64				 n, max_uses;
+};
+
+static gboolean
+setup_change(const struct app *app, const struct app_actor *actor,
+    const char *action, const char *subject_type, AppChangeFunc fn,
+    struct setup_unit *u, GError **error)
+{
+	return app_tx_audited(app, actor, "admin", action, subject_type, fn,
+	    u, error);
+}
+
+/* The event's id in fn's transaction. */
+static gboolean
+setup_event_id(DbConn *conn, gint64 *event_id, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	if (db_event_id(conn, event_id, &dberr))
+		return TRUE;
+	return app_fail_db(error, g_steal_pointer(&dberr));
 }
 
 JsonObject *
@@ -96,72 +100,65 @@ app_setup_event(const struct app *app, const struct app_actor *actor,
 		return NULL;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((ev = db_setup_event_get(conn, false, &dberr)) == NULL)
+	if ((ev = db_event_settings(conn, false, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return ev;
+}
+
+static gboolean
+event_update(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	const struct db_setup_event *e = ((struct setup_unit *)user)->event;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id, capacity;
+	bool known = false;
+
+	(void)app;
+	if ((ch->before = db_event_settings(conn, true, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	event_id = ch->subject_id = db_int(ch->before, "id");
+	if (!g_ascii_string_to_signed(e->capacity, 10, 0, 1000000, &capacity,
+	    NULL)) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "capacity");
+		return FALSE;
+	}
+	/* GLib knew the zone (web/); the database must know it too. */
+	if (!db_timezone_known(conn, e->timezone, &known, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (!known) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "timezone");
+		return FALSE;
+	}
+	/* Nobody loses a place they hold. */
+	if (capacity < db_int(ch->before, "held")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "capacity_held");
+		return FALSE;
+	}
+	if (!db_event_update(conn, event_id, e, &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr), "event");
+		return FALSE;
+	}
+	if (capacity != db_int(ch->before, "capacity") &&
+	    !db_places_sync(conn, event_id, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if ((ch->after = db_event_settings(conn, false, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	json_object_remove_member(ch->before, "held");
+	json_object_remove_member(ch->after, "held");
+	return TRUE;
 }
 
 gboolean
 app_setup_event_update(const struct app *app, const struct app_actor *actor,
     const struct db_setup_event *e, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL, after = NULL;
-	gint64 event_id, capacity;
-	DbConn *conn;
-	gboolean ok = FALSE;
-	bool known = false;
+	struct setup_unit u = { .event = e };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	if ((before = db_setup_event_get(conn, true, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	if (!g_ascii_string_to_signed(e->capacity, 10, 0, 1000000, &capacity,
-	    NULL)) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "capacity");
-		goto out;
-	}
-	/* GLib knew the zone (web/); the database must know it too. */
-	if (!db_setup_timezone_known(conn, e->timezone, &known, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	if (!known) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "timezone");
-		goto out;
-	}
-	/* Nobody loses a place they hold. */
-	if (capacity < db_int(before, "held")) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "capacity_held");
-		goto out;
-	}
-	if (!db_setup_event_update(conn, event_id, e, &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr), "event");
-		goto out;
-	}
-	if (capacity != db_int(before, "capacity") &&
-	    !db_setup_sync_places(conn, event_id, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	if ((after = db_setup_event_get(conn, false, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	json_object_remove_member(before, "held");
-	json_object_remove_member(after, "held");
-	if (!app_audit(conn, actor, "setup.event", "event", event_id, before,
-	    after, &dberr)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = TRUE;
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, "setup.event", "event", event_update,
+	    &u, error);
 }
 
 JsonObject *
@@ -177,9 +174,9 @@ app_setup_programme(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((slots = db_setup_slots(conn, event_id, &dberr)) == NULL ||
-	    (sessions = db_setup_sessions(conn, event_id, &dberr)) == NULL ||
-	    (sectors = db_setup_sectors(conn, event_id, &dberr)) == NULL) {
+	if ((slots = db_slots(conn, event_id, &dberr)) == NULL ||
+	    (sessions = db_sessions(conn, event_id, &dberr)) == NULL ||
+	    (sectors = db_sectors_used(conn, event_id, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
 	}
@@ -212,20 +209,6 @@ out:
 	return out;
 }
 
-/* Writes the audit entry of a change (before or after may be NULL). */
-static gboolean
-audit(DbConn *conn, const struct app_actor *actor, const char *action,
-    const char *type, gint64 id, JsonObject *before, JsonObject *after,
-    GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-
-	if (app_audit(conn, actor, action, type, id, before, after, &dberr))
-		return TRUE;
-	app_fail_db(error, g_steal_pointer(&dberr));
-	return FALSE;
-}
-
 static void
 not_found(GError **error, GError *dberr, const char *what)
 {
@@ -238,96 +221,119 @@ not_found(GError **error, GError *dberr, const char *what)
 	app_fail_db(error, dberr);
 }
 
+static gboolean
+slot_add(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
+		return FALSE;
+	if (!db_slot_insert(conn, event_id, u->starts_at, u->ends_at,
+	    u->new_id, &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr), "ends_at");
+		return FALSE;
+	}
+	ch->subject_id = *u->new_id;
+	if ((ch->after = db_slot_get(conn, event_id, *u->new_id,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_setup_slot_add(const struct app *app, const struct app_actor *actor,
     const char *starts_at, const char *ends_at, gint64 *id, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .starts_at = starts_at, .ends_at = ends_at,
+	    .new_id = id };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
+	return setup_change(app, actor, "setup.slot_add", "slot", slot_add,
+	    &u, error);
+}
+
+static gboolean
+slot_update(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	ch->subject_id = u->id;
+	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if (!db_setup_slot_insert(conn, event_id, starts_at, ends_at, id,
-	    &dberr)) {
+	if ((ch->before = db_slot_get(conn, event_id, u->id, &dberr)) ==
+	    NULL) {
+		not_found(error, g_steal_pointer(&dberr), "slot");
+		return FALSE;
+	}
+	if (!db_slot_update(conn, event_id, u->id, u->starts_at,
+	    u->ends_at, &dberr)) {
 		setup_fail(error, g_steal_pointer(&dberr), "ends_at");
-		goto out;
+		return FALSE;
 	}
-	if ((after = db_setup_slot_get(conn, event_id, *id, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = audit(conn, actor, "setup.slot_add", "slot", *id, NULL, after,
-	    error);
-out:
-	return change_end(app, conn, ok, error);
+	if ((ch->after = db_slot_get(conn, event_id, u->id, &dberr)) ==
+	    NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
 }
 
 gboolean
 app_setup_slot_update(const struct app *app, const struct app_actor *actor,
     gint64 id, const char *starts_at, const char *ends_at, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL, after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .id = id, .starts_at = starts_at,
+	    .ends_at = ends_at };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
+	return setup_change(app, actor, "setup.slot_edit", "slot",
+	    slot_update, &u, error);
+}
+
+static gboolean
+slot_delete(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	ch->subject_id = u->id;
+	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((before = db_setup_slot_get(conn, event_id, id, &dberr)) == NULL) {
+	if ((ch->before = db_slot_get(conn, event_id, u->id, &dberr)) ==
+	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "slot");
-		goto out;
+		return FALSE;
 	}
-	if (!db_setup_slot_update(conn, event_id, id, starts_at, ends_at,
-	    &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr), "ends_at");
-		goto out;
+	if (db_int(ch->before, "sessions") > 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "slot_in_use");
+		return FALSE;
 	}
-	if ((after = db_setup_slot_get(conn, event_id, id, &dberr)) == NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
+	if (!db_slot_delete(conn, event_id, u->id, &dberr)) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+			    "slot_in_use");
+		else
+			app_fail_db(error, g_steal_pointer(&dberr));
+		return FALSE;
 	}
-	ok = audit(conn, actor, "setup.slot_edit", "slot", id, before, after,
-	    error);
-out:
-	return change_end(app, conn, ok, error);
+	return TRUE;
 }
 
 gboolean
 app_setup_slot_delete(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .id = id };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	if ((before = db_setup_slot_get(conn, event_id, id, &dberr)) == NULL) {
-		not_found(error, g_steal_pointer(&dberr), "slot");
-		goto out;
-	}
-	if (db_int(before, "sessions") > 0) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "slot_in_use");
-		goto out;
-	}
-	if (!db_setup_slot_delete(conn, event_id, id, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
-			    "slot_in_use");
-		else
-			app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = audit(conn, actor, "setup.slot_delete", "slot", id, before, NULL,
-	    error);
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, "setup.slot_delete", "slot",
+	    slot_delete, &u, error);
 }
 
 JsonObject *
@@ -341,105 +347,103 @@ app_setup_session(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((s = db_setup_session_get(conn, event_id, id, &dberr)) == NULL)
+	if ((s = db_session_get(conn, event_id, id, &dberr)) == NULL)
 		not_found(error, g_steal_pointer(&dberr), "session");
 	db_release(app->db, conn);
 	return s;
+}
+
+static gboolean
+session_add(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
+		return FALSE;
+	if (!db_session_insert(conn, event_id, u->session, u->new_id,
+	    &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr),
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT) ?
+		    "code" : "slot_id");
+		return FALSE;
+	}
+	ch->subject_id = *u->new_id;
+	if ((ch->after = db_session_get(conn, event_id, *u->new_id,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
 }
 
 gboolean
 app_setup_session_add(const struct app *app, const struct app_actor *actor,
     const struct db_setup_session *s, gint64 *id, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .session = s, .new_id = id };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
+	return setup_change(app, actor, "setup.session_add", "session",
+	    session_add, &u, error);
+}
+
+/* A session's update or status change: both read it before and after. */
+static gboolean
+session_change(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	ch->subject_id = u->id;
+	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if (!db_setup_session_insert(conn, event_id, s, id, &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr),
-		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT) ?
-		    "code" : "slot_id");
-		goto out;
+	if ((ch->before = db_session_get(conn, event_id, u->id,
+	    &dberr)) == NULL) {
+		not_found(error, g_steal_pointer(&dberr), "session");
+		return FALSE;
 	}
-	if ((after = db_setup_session_get(conn, event_id, *id, &dberr)) ==
-	    NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
+	if (u->status != NULL) {
+		if (!db_session_set_status(conn, event_id, u->id,
+		    u->status, &dberr))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+	} else if (!db_session_update(conn, event_id, u->id, u->session,
+	    &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr), "slot_id");
+		return FALSE;
 	}
-	ok = audit(conn, actor, "setup.session_add", "session", *id, NULL,
-	    after, error);
-out:
-	return change_end(app, conn, ok, error);
+	if ((ch->after = db_session_get(conn, event_id, u->id,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
 }
 
 gboolean
 app_setup_session_update(const struct app *app, const struct app_actor *actor,
     gint64 id, const struct db_setup_session *s, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL, after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .id = id, .session = s };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	if ((before = db_setup_session_get(conn, event_id, id, &dberr)) ==
-	    NULL) {
-		not_found(error, g_steal_pointer(&dberr), "session");
-		goto out;
-	}
-	if (!db_setup_session_update(conn, event_id, id, s, &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr), "slot_id");
-		goto out;
-	}
-	if ((after = db_setup_session_get(conn, event_id, id, &dberr)) ==
-	    NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = audit(conn, actor, "setup.session_edit", "session", id, before,
-	    after, error);
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, "setup.session_edit", "session",
+	    session_change, &u, error);
 }
 
 gboolean
 app_setup_session_status(const struct app *app, const struct app_actor *actor,
     gint64 id, const char *status, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL, after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .id = id, .status = status };
 
 	if (strcmp(status, "active") != 0 && strcmp(status, "cancelled") != 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "status");
 		return FALSE;
 	}
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	if ((before = db_setup_session_get(conn, event_id, id, &dberr)) ==
-	    NULL) {
-		not_found(error, g_steal_pointer(&dberr), "session");
-		goto out;
-	}
-	if (!db_setup_session_set_status(conn, event_id, id, status, &dberr) ||
-	    (after = db_setup_session_get(conn, event_id, id, &dberr)) ==
-	    NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	ok = audit(conn, actor, strcmp(status, "cancelled") == 0 ?
-	    "setup.session_cancel" : "setup.session_reinstate", "session", id,
-	    before, after, error);
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, strcmp(status, "cancelled") == 0 ?
+	    "setup.session_cancel" : "setup.session_reinstate", "session",
+	    session_change, &u, error);
 }
 
 JsonArray *
@@ -453,93 +457,104 @@ app_setup_sectors(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((rows = db_setup_sectors(conn, event_id, &dberr)) == NULL)
+	if ((rows = db_sectors_used(conn, event_id, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return rows;
+}
+
+/* A sector's entry is under the event's id: sectors are known by code. */
+static gboolean
+sector_add(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
+		return FALSE;
+	ch->subject_id = event_id;
+	if (!db_sector_insert(conn, event_id, u->sector, &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr), "code");
+		return FALSE;
+	}
+	if ((ch->after = db_sector_get(conn, event_id, u->sector->code,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	json_object_remove_member(ch->after, "used");
+	return TRUE;
 }
 
 gboolean
 app_setup_sector_add(const struct app *app, const struct app_actor *actor,
     const struct db_setup_sector *s, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .sector = s };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
+	return setup_change(app, actor, "setup.sector_add", "sector",
+	    sector_add, &u, error);
+}
+
+static gboolean
+sector_update(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id;
+
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if (!db_setup_sector_insert(conn, event_id, s, &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr), "code");
-		goto out;
+	ch->subject_id = event_id;
+	if ((ch->before = db_sector_get(conn, event_id, u->sector->code,
+	    &dberr)) == NULL) {
+		not_found(error, g_steal_pointer(&dberr), "sector");
+		return FALSE;
 	}
-	if ((after = db_setup_sector_get(conn, event_id, s->code, &dberr)) ==
-	    NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
+	if (!db_sector_update(conn, event_id, u->sector, &dberr)) {
+		setup_fail(error, g_steal_pointer(&dberr), "name_nb");
+		return FALSE;
 	}
-	json_object_remove_member(after, "used");
-	ok = audit(conn, actor, "setup.sector_add", "sector", event_id, NULL,
-	    after, error);
-out:
-	return change_end(app, conn, ok, error);
+	if ((ch->after = db_sector_get(conn, event_id, u->sector->code,
+	    &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	json_object_remove_member(ch->before, "used");
+	json_object_remove_member(ch->after, "used");
+	return TRUE;
 }
 
 gboolean
 app_setup_sector_update(const struct app *app, const struct app_actor *actor,
     const struct db_setup_sector *s, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL, after = NULL;
-	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
+	struct setup_unit u = { .sector = s };
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	if ((before = db_setup_sector_get(conn, event_id, s->code, &dberr)) ==
-	    NULL) {
-		not_found(error, g_steal_pointer(&dberr), "sector");
-		goto out;
-	}
-	if (!db_setup_sector_update(conn, event_id, s, &dberr)) {
-		setup_fail(error, g_steal_pointer(&dberr), "name_nb");
-		goto out;
-	}
-	if ((after = db_setup_sector_get(conn, event_id, s->code, &dberr)) ==
-	    NULL) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
-	}
-	json_object_remove_member(before, "used");
-	json_object_remove_member(after, "used");
-	ok = audit(conn, actor, "setup.sector_edit", "sector", event_id,
-	    before, after, error);
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, "setup.sector_edit", "sector",
+	    sector_update, &u, error);
 }
 
-gboolean
-app_setup_sector_delete(const struct app *app, const struct app_actor *actor,
-    const char *code, GError **error)
+static gboolean
+sector_delete(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
 {
+	struct setup_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) before = NULL;
 	gint64 event_id;
-	DbConn *conn;
-	gboolean ok = FALSE;
 
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((before = db_setup_sector_get(conn, event_id, code, &dberr)) ==
-	    NULL) {
+	ch->subject_id = event_id;
+	if ((ch->before = db_sector_get(conn, event_id, u->code,
+	    &dberr)) == NULL) {
 		not_found(error, g_steal_pointer(&dberr), "sector");
-		goto out;
+		return FALSE;
 	}
-	if (json_object_get_boolean_member(before, "used") ||
-	    !db_setup_sector_delete(conn, event_id, code, &dberr)) {
+	if (json_object_get_boolean_member(ch->before, "used") ||
+	    !db_sector_delete(conn, event_id, u->code, &dberr)) {
 		if (dberr == NULL || g_error_matches(dberr, SUMMIT_DB_ERROR,
 		    DB_ENOTFOUND) || g_error_matches(dberr, SUMMIT_DB_ERROR,
 		    DB_EINVALID))
@@ -547,13 +562,20 @@ app_setup_sector_delete(const struct app *app, const struct app_actor *actor,
 			    "sector_in_use");
 		else
 			app_fail_db(error, g_steal_pointer(&dberr));
-		goto out;
+		return FALSE;
 	}
-	json_object_remove_member(before, "used");
-	ok = audit(conn, actor, "setup.sector_delete", "sector", event_id,
-	    before, NULL, error);
-out:
-	return change_end(app, conn, ok, error);
+	json_object_remove_member(ch->before, "used");
+	return TRUE;
+}
+
+gboolean
+app_setup_sector_delete(const struct app *app, const struct app_actor *actor,
+    const char *code, GError **error)
+{
+	struct setup_unit u = { .code = code };
+
+	return setup_change(app, actor, "setup.sector_delete", "sector",
+	    sector_delete, &u, error);
 }
 
 /* One random readable code of APP_CODE_LENGTH characters. */
@@ -572,17 +594,62 @@ code_new(char out[APP_CODE_LENGTH + 1])
 	out[APP_CODE_LENGTH] = '\0';
 }
 
+static gboolean
+codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct setup_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+	gint64 event_id, made = 0, got;
+	int tries;
+
+	(void)app;
+	if (!setup_event_id(conn, &event_id, error))
+		return FALSE;
+	ch->subject_id = event_id;
+	/* A clash with an existing code (50 random bits) is skipped and
+	 * made up for in the next round. */
+	for (tries = 0; made < u->n && tries < 5; tries++) {
+		g_autoptr(GString) arr = g_string_new("{");
+		char code[APP_CODE_LENGTH + 1];
+		gint64 i;
+
+		for (i = made; i < u->n; i++) {
+			code_new(code);
+			g_string_append_printf(arr, "%s%s", i > made ? "," : "",
+			    code);
+		}
+		g_string_append_c(arr, '}');
+		if (!db_codes_insert(conn, event_id, arr->str,
+		    u->max_uses, u->email, u->code, &got, &dberr)) {
+			setup_fail(error, g_steal_pointer(&dberr), "sector");
+			return FALSE;
+		}
+		made += got;
+	}
+	if (made < u->n) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
+		    "could not make unique codes");
+		return FALSE;
+	}
+	ch->after = json_object_new();
+	json_object_set_int_member(ch->after, "count", u->n);
+	json_object_set_int_member(ch->after, "max_uses", u->max_uses);
+	json_object_set_string_member(ch->after, "email", u->email ?
+	    u->email : "");
+	json_object_set_string_member(ch->after, "sector", u->code ?
+	    u->code : "");
+	return TRUE;
+}
+
 gboolean
 app_setup_codes_generate(const struct app *app, const struct app_actor *actor,
     gint64 n, gint64 max_uses, const char *email, const char *sector,
     GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) after = NULL;
-	gint64 event_id, made = 0, got;
-	DbConn *conn;
-	gboolean ok = FALSE;
-	int tries;
+	/* code: the sector a code binds its users to. */
+	struct setup_unit u = { .n = n, .max_uses = max_uses, .email = email,
+	    .code = sector };
 
 	if (n < 1 || n > APP_CODES_MAX) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "count");
@@ -592,42 +659,8 @@ app_setup_codes_generate(const struct app *app, const struct app_actor *actor,
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "max_uses");
 		return FALSE;
 	}
-	if ((conn = change_begin(app, actor, &event_id, error)) == NULL)
-		return FALSE;
-	/* A clash with an existing code (50 random bits) is skipped and
-	 * made up for in the next round. */
-	for (tries = 0; made < n && tries < 5; tries++) {
-		g_autoptr(GString) arr = g_string_new("{");
-		char code[APP_CODE_LENGTH + 1];
-		gint64 i;
-
-		for (i = made; i < n; i++) {
-			code_new(code);
-			g_string_append_printf(arr, "%s%s", i > made ? "," : "",
-			    code);
-		}
-		g_string_append_c(arr, '}');
-		if (!db_setup_codes_insert(conn, event_id, arr->str, max_uses,
-		    email, sector, &got, &dberr)) {
-			setup_fail(error, g_steal_pointer(&dberr), "sector");
-			goto out;
-		}
-		made += got;
-	}
-	if (made < n) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
-		    "could not make unique codes");
-		goto out;
-	}
-	after = json_object_new();
-	json_object_set_int_member(after, "count", n);
-	json_object_set_int_member(after, "max_uses", max_uses);
-	json_object_set_string_member(after, "email", email ? email : "");
-	json_object_set_string_member(after, "sector", sector ? sector : "");
-	ok = audit(conn, actor, "setup.codes_generate", "event", event_id,
-	    NULL, after, error);
-out:
-	return change_end(app, conn, ok, error);
+	return setup_change(app, actor, "setup.codes_generate", "event",
+	    codes_generate, &u, error);
 }
 
 JsonArray *
@@ -641,8 +674,8 @@ app_setup_codes(const struct app *app, const struct app_actor *actor,
 
 	if ((conn = read_begin(app, actor, &event_id, error)) == NULL)
 		return NULL;
-	if ((*total = db_setup_codes_count(conn, event_id, &dberr)) < 0 ||
-	    (rows = db_setup_codes(conn, event_id, limit, &dberr)) == NULL)
+	if ((*total = db_codes_count(conn, event_id, &dberr)) < 0 ||
+	    (rows = db_codes(conn, event_id, limit, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return rows;
@@ -688,8 +721,8 @@ app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
 		    "invitation_code");
 		return FALSE;
 	}
-	row = consume ? db_setup_code_consume(conn, event_id, code, email,
-	    &dberr) : db_setup_code_check(conn, event_id, code, email, &dberr);
+	row = consume ? db_code_consume(conn, event_id, code, email,
+	    &dberr) : db_code_check(conn, event_id, code, email, &dberr);
 	if (row == NULL) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,

@@ -41,30 +41,43 @@ throttle_collect(GHashTable *counts, char *kind, GPtrArray *kinds,
 	}
 }
 
+struct throttle_unit {
+	const char *const	*kinds, *const *keys;
+	const gint64		*ns;
+	guint			 n;
+};
+
+/* One statement, committed on its own (app_db_run retries it). */
+static gboolean
+throttle_write(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct throttle_unit *u = user;
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	if (!db_throttle_record(conn, u->kinds, u->keys, u->ns, u->n, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_throttle_record(const struct app *app, GHashTable *by_address,
     GHashTable *by_domain, GError **error)
 {
-	g_autoptr(GError) dberr = NULL;
+	struct throttle_unit u;
 	g_autoptr(GPtrArray) kinds = g_ptr_array_new();
 	g_autoptr(GPtrArray) keys = g_ptr_array_new();
 	g_autoptr(GArray) ns = g_array_new(FALSE, FALSE, sizeof(gint64));
-	DbConn *conn;
-	gboolean ok;
 
 	throttle_collect(by_address, throttle_kind_address, kinds, keys, ns);
 	throttle_collect(by_domain, throttle_kind_domain, kinds, keys, ns);
 	if (keys->len == 0)
 		return TRUE;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	ok = db_throttle_record(conn, (const char *const *)kinds->pdata,
+	u = (struct throttle_unit){ (const char *const *)kinds->pdata,
 	    (const char *const *)keys->pdata, (const gint64 *)(void *)ns->data,
-	    keys->len, &dberr);
-	db_release(app->db, conn);
-	if (!ok)
-		return app_fail_db(error, g_steal_pointer(&dberr));
-	return TRUE;
+	    keys->len };
+	return app_db_run(app, throttle_write, &u, error);
 }
 
 JsonObject *

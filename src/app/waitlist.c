@@ -33,7 +33,7 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 			return FALSE;
 		}
 		id = db_int(next, "id");
-		if (!db_place_claim(conn, event_id, id, &got, error))
+		if (!db_place_claim(conn, event_id, id, false, &got, error))
 			return FALSE;
 		if (!got)
 			return TRUE;
@@ -53,24 +53,26 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 	}
 }
 
-gboolean
-app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
+struct expire_unit {
+	unsigned	 changed, deleted, expired;
+};
+
+/* Inside app_tx: unconfirmed registrations past their time go, holds
+ * past theirs expire, and the places free go to the waitlists. */
+static gboolean
+expire_run(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
 {
+	struct expire_unit *u = user;
+	unsigned *changed = &u->changed;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) expired = NULL, events = NULL;
-	DbConn *conn;
-	gboolean ok = FALSE;
-	unsigned deleted = 0;
 	guint i;
 
-	*changed = 0;
-	if ((conn = app_db_acquire(app, error)) == NULL)
-		return FALSE;
-	if (!db_begin(conn, &dberr))
+	*u = (struct expire_unit){ 0 };
+	if (!db_pending_delete(conn, 500, &u->deleted, &dberr))
 		goto dbfail;
-	if (!db_pending_delete(conn, 500, &deleted, &dberr))
-		goto dbfail;
-	*changed += deleted;
+	*changed += u->deleted;
 	expired = db_holds_expired(conn, 500, &dberr);
 	if (expired == NULL)
 		goto dbfail;
@@ -96,17 +98,24 @@ app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
 			goto dbfail;
 		*changed += promoted;
 	}
-	if (!db_commit(conn, &dberr))
-		goto dbfail;
+	u->expired = json_array_get_length(expired);
+	return TRUE;
+dbfail:
+	return app_fail_db(error, g_steal_pointer(&dberr));
+}
+
+gboolean
+app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
+{
+	struct expire_unit u;
+
+	*changed = 0;
+	if (!app_tx(app, expire_run, &u, error))
+		return FALSE;
+	*changed = u.changed;
 	if (*changed > 0)
 		log_info("deleted %u unconfirmed registrations, expired %u "
-		    "holds; %u changes in all", deleted,
-		    json_array_get_length(expired), *changed);
-	ok = TRUE;
-	goto out;
-dbfail:
-	app_fail_db(error, g_steal_pointer(&dberr));
-out:
-	db_release(app->db, conn);
-	return ok;
+		    "holds; %u changes in all", u.deleted, u.expired,
+		    *changed);
+	return TRUE;
 }

@@ -4,8 +4,11 @@
  *
  * Nothing above this module sees libpq: rows come back as json-glib objects
  * (column name -> string, integer or boolean), ready for the templates, and
- * errors as SUMMIT_DB_ERROR codes.  Every statement is in the table in
- * stmt.c, prepared once per connection and run with parameters.
+ * errors as SUMMIT_DB_ERROR codes.  Every statement is a constant in its
+ * table family's file (event.c, participant.c, organiser.c, outbox.c,
+ * allocation.c, invitation.c), prepared once per connection and run with
+ * parameters.  The families' larger APIs are in event.h, participant.h
+ * and allocation.h, included below.
  */
 #ifndef SUMMIT_DB_H
 #define SUMMIT_DB_H
@@ -72,6 +75,9 @@ gboolean db_migrate(DbConn *conn, const char *dir, unsigned *applied,
 gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 
 /* event.c */
+/* The id of the event everything means (the newest; DB_CURRENT_EVENT);
+ * DB_ENOTFOUND if there is none. */
+gboolean db_event_id(DbConn *conn, gint64 *id, GError **error);
 /* The newest event, with places_left; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
 /* The newest event without its counts (id, slug, name_nb, name_en,
@@ -144,16 +150,14 @@ gboolean db_token_insert(DbConn *conn, gint64 participant_id,
  * DB_EEXPIRED as db_participant_by_token). */
 JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
     GError **error);
-/* Claims a free place of the event without waiting on other claims;
- * *got is false when none is free. */
+/* Claims a free place of the event without waiting on other claims (a
+ * place they hold already counts); *got is false when none is free.  With
+ * unless_waiting, no free place is taken while anyone of the event is on
+ * the waiting list. */
 gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
-    bool *got, GError **error);
+    bool unless_waiting, bool *got, GError **error);
 gboolean db_place_release(DbConn *conn, gint64 participant_id,
     GError **error);
-/* Like db_place_claim, but takes no free place while anyone of the event
- * is on the waiting list (a place they hold already still counts). */
-gboolean db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
-    gint64 participant_id, bool *got, GError **error);
 /* The longest-waiting participant on the waitlist, locked; NULL with
  * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
 JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);
@@ -233,10 +237,14 @@ gboolean db_bulk_writes(DbConn *conn, GError **error);
 gboolean db_assignment_delete(DbConn *conn, gint64 event_id,
     const gint64 *participant_ids, const gint64 *session_ids, size_t n,
     GError **error);
-/* Inserts or updates placements with their tables, pins and run. */
+/* Inserts or updates placements with their tables and pins: an
+ * allocation run's (run_id), or an organiser's (run_id 0: a placement
+ * keeps the run that made it).  With rows, the placements written
+ * (participant_id, session_id, table_no, pinned, published). */
 gboolean db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
     const gint64 *participant_ids, const gint64 *session_ids,
-    const gint64 *tables, const bool *pinned, size_t n, GError **error);
+    const gint64 *tables, const bool *pinned, size_t n, JsonArray **rows,
+    GError **error);
 /* Marks every placement of the event published. */
 gboolean db_assignment_mark_published(DbConn *conn, gint64 event_id,
     GError **error);
@@ -266,27 +274,28 @@ JsonArray *db_invitation_preview(DbConn *conn, gint64 participant_id,
 char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
     const char *method, GError **error);
 
-/* organiser.c: accounts, login sessions, throttling, the audit log. */
+/* organiser.c: accounts, activation links, logins, the audit log. */
 gboolean db_organiser_insert(DbConn *conn, const char *email,
     const char *name, const char *role, const char *password_hash,
-    const char *setup_hash, gint64 *id, GError **error);
+    const char *activation_hash, gint64 *id, GError **error);
 /* id, email, name, role, password_hash, disabled */
 JsonObject *db_organiser_by_email(DbConn *conn, const char *email,
     GError **error);
-/* The organiser whose unexpired set-password link hashes to setup_hash. */
-JsonObject *db_organiser_by_setup(DbConn *conn, const char *setup_hash,
-    GError **error);
+/* The organiser whose unexpired activation (set-password) link hashes
+ * to activation_hash. */
+JsonObject *db_organiser_by_activation(DbConn *conn,
+    const char *activation_hash, GError **error);
 /* Sets the password hash and spends the set-password link. */
 gboolean db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
     GError **error);
-gboolean db_login_session_insert(DbConn *conn, const char *hash,
+gboolean db_login_insert(DbConn *conn, const char *hash,
     gint64 organiser_id, gint64 seconds, const char *address,
     GError **error);
-/* The organiser (id, email, name, role) of a live session. */
-JsonObject *db_login_session_lookup(DbConn *conn, const char *hash,
+/* The organiser (id, email, name, role) of a live login. */
+JsonObject *db_login_lookup(DbConn *conn, const char *hash,
     GError **error);
-/* Ends the session (and sweeps expired ones). */
-gboolean db_login_session_delete(DbConn *conn, const char *hash,
+/* Ends the login (and sweeps expired ones). */
+gboolean db_login_delete(DbConn *conn, const char *hash,
     GError **error);
 struct db_audit {
 	gint64		 organiser_id;	/* 0: the system */
@@ -305,8 +314,8 @@ JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);
 
-#include "db/registrations.h"
-#include "db/setup.h"
-#include "db/seating.h"
+#include "db/event.h"
+#include "db/participant.h"
+#include "db/allocation.h"
 
 #endif

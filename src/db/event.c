@@ -1,24 +1,247 @@
 /*
- * event.c -- the event, its programme and its sectors.
+ * event.c -- the event table family: the event and its settings, slots,
+ * sessions, sectors and invitation codes, for the public pages, the
+ * registration and the console's set-up alike.  Every statement of the
+ * family is a constant at the top of this file (db_exec keys the prepared
+ * statement by its address), so no statement is written twice and "the
+ * current event" is DB_CURRENT_EVENT (internal.h) everywhere.
+ *
+ * Local date-times are converted in SQL with the event's own time zone
+ * ("$n::timestamp AT TIME ZONE e.timezone"), so C never does zone maths.
  */
 #include "db/internal.h"
+
+static const char *const SQL_EVENT_ID =
+    "SELECT id FROM event WHERE id = " DB_CURRENT_EVENT;
+/* The event without its counts, for code that needs only who it is. */
+static const char *const SQL_EVENT_HEAD =
+    "SELECT id, slug, name_nb, name_en, venue, timezone,"
+    " invitation_mode, mailbox FROM event"
+    " WHERE id = " DB_CURRENT_EVENT;
+static const char *const SQL_EVENT_CURRENT =
+    "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
+    " e.description_en, e.venue, e.timezone, e.capacity,"
+    " e.invitation_mode, e.mailbox,"
+    " to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date,"
+    " to_char(e.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
+    " to_char(e.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+    " to_char(e.registration_closes AT TIME ZONE e.timezone,"
+    "   'YYYY-MM-DD HH24:MI') AS registration_closes,"
+    " (now() >= e.registration_opens AND now() < e.registration_closes)"
+    "   AS registration_open,"
+    /* Taken places, not free ones, are counted: the cost follows
+     * the registrations, not the capacity. */
+    " greatest(e.capacity - (SELECT count(*) FROM place p"
+    "   WHERE p.event_id = e.id AND p.participant_id IS NOT NULL), 0)"
+    "   AS places_left,"
+    " (SELECT count(*) FROM participant w WHERE w.event_id = e.id"
+    "   AND w.status = 'waitlisted') AS waitlisted"
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+static const char *const SQL_EVENT_PROGRAMME =
+    "SELECT s.id, s.code, s.title_nb, s.title_en, s.description_nb,"
+    " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
+    " to_char(sl.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
+    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+    /* Confirmed people only: unconfirmed registrations cannot
+     * make a session look popular. */
+    " (SELECT count(*) FROM preference pr JOIN participant pa"
+    "   ON pa.id = pr.participant_id"
+    "   WHERE pr.session_id = s.id AND pr.rank = 1"
+    "   AND pa.status IN ('confirmed', 'waitlisted'))"
+    "   AS first_choices"
+    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+    " JOIN event e ON e.id = s.event_id"
+    " WHERE s.event_id = $1 AND s.status = 'active'"
+    " ORDER BY sl.starts_at, sl.id, s.id";
+static const char *const SQL_EVENT_SECTORS =
+    "SELECT code, name_nb, name_en FROM sector WHERE event_id = $1"
+    " ORDER BY position, code";
+static const char *const SQL_EVENT_FOR_REGISTER =
+    "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
+    " AND now() < e.registration_closes) AS registration_open"
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+static const char *const SQL_EVENTS_TO_FILL =
+    "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"
+    " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
+    " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
+    " AND p.participant_id IS NULL)";
+
+#define LOCAL(col) "to_char(" col " AT TIME ZONE e.timezone," \
+    " 'YYYY-MM-DD\"T\"HH24:MI')"
+
+/* The event's settings as the set-up form shows them, and the places
+ * held (a capacity may not go below them); read or locked. */
+#define EVENT_SETTINGS \
+    "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
+    " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "	\
+    LOCAL("e.ends_at") " AS ends_at, "					\
+    LOCAL("e.registration_opens") " AS registration_opens, "		\
+    LOCAL("e.registration_closes") " AS registration_closes,"		\
+    " e.capacity, e.invitation_mode, e.mailbox,"			\
+    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"		\
+    "   AND p.participant_id IS NOT NULL) AS held"			\
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT
+
+static const char *const SQL_EVENT_GET = EVENT_SETTINGS;
+static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
+static const char *const SQL_EVENT_UPDATE =
+    "UPDATE event SET name_nb = $2, name_en = $3, description_nb = $4,"
+    " description_en = $5, venue = $6, timezone = $7,"
+    " starts_at = $8::timestamp AT TIME ZONE $7,"
+    " ends_at = $9::timestamp AT TIME ZONE $7,"
+    " registration_opens = $10::timestamp AT TIME ZONE $7,"
+    " registration_closes = $11::timestamp AT TIME ZONE $7,"
+    " capacity = $12::int, invitation_mode = $13, mailbox = $14"
+    " WHERE id = $1 RETURNING id";
+static const char *const SQL_TIMEZONE_KNOWN =
+    "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"
+    " AS known";
+static const char *const SQL_SYNC_PLACES =
+    "SELECT summit_sync_places($1::bigint) AS capacity";
+static const char *const SQL_SLOTS =
+    "SELECT sl.id, " LOCAL("sl.starts_at") " AS starts_at, "
+    LOCAL("sl.ends_at") " AS ends_at,"
+    " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
+    " FROM slot sl JOIN event e ON e.id = sl.event_id"
+    " WHERE sl.event_id = $1 ORDER BY sl.starts_at, sl.id";
+static const char *const SQL_SLOT_GET =
+    "SELECT sl.id, " LOCAL("sl.starts_at") " AS starts_at, "
+    LOCAL("sl.ends_at") " AS ends_at,"
+    " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
+    " FROM slot sl JOIN event e ON e.id = sl.event_id"
+    " WHERE sl.event_id = $1 AND sl.id = $2 FOR UPDATE OF sl";
+static const char *const SQL_SLOT_INSERT =
+    "INSERT INTO slot (event_id, starts_at, ends_at)"
+    " SELECT e.id, $2::timestamp AT TIME ZONE e.timezone,"
+    " $3::timestamp AT TIME ZONE e.timezone FROM event e WHERE e.id = $1"
+    " RETURNING id";
+static const char *const SQL_SLOT_UPDATE =
+    "UPDATE slot sl SET starts_at = $3::timestamp AT TIME ZONE e.timezone,"
+    " ends_at = $4::timestamp AT TIME ZONE e.timezone FROM event e"
+    " WHERE e.id = sl.event_id AND sl.event_id = $1 AND sl.id = $2"
+    " RETURNING sl.id";
+static const char *const SQL_SLOT_DELETE =
+    "DELETE FROM slot sl WHERE sl.event_id = $1 AND sl.id = $2"
+    " AND NOT EXISTS (SELECT 1 FROM session s WHERE s.slot_id = sl.id)"
+    " RETURNING sl.id";
+
+#define SESSION_COLS \
+    "s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.description_nb," \
+    " s.description_en, s.room, s.capacity, s.tables, s.seats_per_table," \
+    " s.sector_share_pct, s.org_limit, s.status"
+
+static const char *const SQL_SESSIONS =
+    "SELECT " SESSION_COLS ","
+    " (EXISTS (SELECT 1 FROM preference p WHERE p.session_id = s.id)"
+    "  OR EXISTS (SELECT 1 FROM assignment a WHERE a.session_id = s.id)"
+    "  OR EXISTS (SELECT 1 FROM invitation i WHERE i.session_id = s.id))"
+    "   AS used"
+    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+    " WHERE s.event_id = $1 ORDER BY sl.starts_at, sl.id, s.id";
+static const char *const SQL_SESSION_GET =
+    "SELECT " SESSION_COLS " FROM session s"
+    " WHERE s.event_id = $1 AND s.id = $2 FOR UPDATE";
+static const char *const SQL_SESSION_INSERT =
+    "INSERT INTO session (event_id, slot_id, code, title_nb, title_en,"
+    " description_nb, description_en, room, capacity, tables,"
+    " seats_per_table, sector_share_pct, org_limit) VALUES ($1, $2::bigint,"
+    " coalesce($3, 's-' || substr(md5(gen_random_uuid()::text), 1, 10)),"
+    " $4, $5, $6, $7, $8, $9::int, $10::int, $11::int, $12::int, $13::int)"
+    " RETURNING id";
+static const char *const SQL_SESSION_UPDATE =
+    "UPDATE session SET slot_id = $3::bigint, title_nb = $4, title_en = $5,"
+    " description_nb = $6, description_en = $7, room = $8,"
+    " capacity = $9::int, tables = $10::int, seats_per_table = $11::int,"
+    " sector_share_pct = $12::int, org_limit = $13::int"
+    " WHERE event_id = $1 AND id = $2 RETURNING id";
+static const char *const SQL_SESSION_STATUS =
+    "UPDATE session SET status = $3 WHERE event_id = $1 AND id = $2"
+    " RETURNING id";
+static const char *const SQL_SECTORS =
+    "SELECT c.code, c.name_nb, c.name_en, c.position,"
+    " (EXISTS (SELECT 1 FROM participant p WHERE p.event_id = c.event_id"
+    "   AND p.sector = c.code)"
+    "  OR EXISTS (SELECT 1 FROM invitation_code i"
+    "   WHERE i.event_id = c.event_id AND i.sector = c.code)) AS used"
+    " FROM sector c WHERE c.event_id = $1 ORDER BY c.position, c.code";
+static const char *const SQL_SECTOR_GET =
+    "SELECT c.code, c.name_nb, c.name_en, c.position,"
+    " (EXISTS (SELECT 1 FROM participant p WHERE p.event_id = c.event_id"
+    "   AND p.sector = c.code)"
+    "  OR EXISTS (SELECT 1 FROM invitation_code i"
+    "   WHERE i.event_id = c.event_id AND i.sector = c.code)) AS used"
+    " FROM sector c WHERE c.event_id = $1 AND c.code = $2 FOR UPDATE";
+static const char *const SQL_SECTOR_INSERT =
+    "INSERT INTO sector (event_id, code, name_nb, name_en, position)"
+    " VALUES ($1, $2, $3, $4, $5::int)";
+static const char *const SQL_SECTOR_UPDATE =
+    "UPDATE sector SET name_nb = $3, name_en = $4, position = $5::int"
+    " WHERE event_id = $1 AND code = $2 RETURNING code";
+static const char *const SQL_SECTOR_DELETE =
+    "DELETE FROM sector c WHERE c.event_id = $1 AND c.code = $2"
+    " AND NOT EXISTS (SELECT 1 FROM participant p"
+    "   WHERE p.event_id = c.event_id AND p.sector = c.code)"
+    " AND NOT EXISTS (SELECT 1 FROM invitation_code i"
+    "   WHERE i.event_id = c.event_id AND i.sector = c.code)"
+    " RETURNING c.code";
+static const char *const SQL_CODES_INSERT =
+    "INSERT INTO invitation_code (event_id, code, max_uses, email, sector)"
+    " SELECT $1, c, $3::int, $4, $5 FROM unnest($2::text[]) AS c"
+    " ON CONFLICT (code) DO NOTHING RETURNING id";
+static const char *const SQL_CODES =
+    "SELECT i.code, i.max_uses, i.used, coalesce(i.email, '') AS email,"
+    " coalesce(i.sector, '') AS sector,"
+    " to_char(i.created_at AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
+    "   AS created_at"
+    " FROM invitation_code i JOIN event e ON e.id = i.event_id"
+    " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
+static const char *const SQL_CODES_COUNT =
+    "SELECT count(*) AS n, coalesce(sum(used), 0)::bigint AS used"
+    " FROM invitation_code WHERE event_id = $1";
+static const char *const SQL_INVITATION_MODE =
+    "SELECT invitation_mode FROM event WHERE id = $1";
+static const char *const SQL_CODE_CONSUME =
+    "UPDATE invitation_code SET used = used + 1 WHERE code = upper($1)"
+    " AND event_id = $2 AND used < max_uses"
+    " AND (email IS NULL OR lower(email) = lower($3))"
+    " RETURNING id, coalesce(sector, '') AS sector";
+/* The same conditions as SQL_CODE_CONSUME, uses left included, so a
+ * known e-mail is answered as an unknown one (docs/registration-limits.md). */
+static const char *const SQL_CODE_CHECK =
+    "SELECT id, coalesce(sector, '') AS sector FROM invitation_code"
+    " WHERE code = upper($1) AND event_id = $2 AND used < max_uses"
+    " AND (email IS NULL OR lower(email) = lower($3))";
+static const char *const SQL_PARTICIPANT_SET_CODE =
+    "UPDATE participant SET invitation_code_id = $2 WHERE id = $1";
+
+gboolean
+db_event_id(DbConn *conn, gint64 *id, GError **error)
+{
+	g_autoptr(JsonObject) e = db_exec_one(conn, SQL_EVENT_ID, 0, NULL,
+	    error);
+
+	if (e == NULL)
+		return FALSE;
+	*id = db_int(e, "id");
+	return TRUE;
+}
 
 JsonObject *
 db_event_current(DbConn *conn, GError **error)
 {
-	return db_exec_one(conn, STMT_EVENT_CURRENT, 0, NULL, error);
+	return db_exec_one(conn, SQL_EVENT_CURRENT, 0, NULL, error);
 }
 
 JsonObject *
 db_event_head(DbConn *conn, GError **error)
 {
-	return db_exec_one(conn, STMT_EVENT_HEAD, 0, NULL, error);
+	return db_exec_one(conn, SQL_EVENT_HEAD, 0, NULL, error);
 }
 
 JsonObject *
 db_event_for_register(DbConn *conn, GError **error)
 {
-	return db_exec_one(conn, STMT_EVENT_FOR_REGISTER, 0, NULL, error);
+	return db_exec_one(conn, SQL_EVENT_FOR_REGISTER, 0, NULL, error);
 }
 
 JsonArray *
@@ -28,7 +251,7 @@ db_event_programme(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { ev };
 
 	g_snprintf(ev, sizeof(ev), "%" G_GINT64_FORMAT, event_id);
-	return db_exec(conn, STMT_EVENT_PROGRAMME, 1, p, error);
+	return db_exec(conn, SQL_EVENT_PROGRAMME, 1, p, error);
 }
 
 JsonArray *
@@ -38,11 +261,309 @@ db_event_sectors(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { ev };
 
 	g_snprintf(ev, sizeof(ev), "%" G_GINT64_FORMAT, event_id);
-	return db_exec(conn, STMT_EVENT_SECTORS, 1, p, error);
+	return db_exec(conn, SQL_EVENT_SECTORS, 1, p, error);
 }
 
 JsonArray *
 db_events_to_fill(DbConn *conn, GError **error)
 {
-	return db_exec(conn, STMT_EVENTS_TO_FILL, 0, NULL, error);
+	return db_exec(conn, SQL_EVENTS_TO_FILL, 0, NULL, error);
+}
+
+/* A statement that must touch a row: no row is DB_ENOTFOUND. */
+static gboolean
+exec_row(DbConn *conn, const char *sql, int n, const char *const *p,
+    GError **error)
+{
+	g_autoptr(JsonObject) row = db_exec_one(conn, sql, n, p, error);
+
+	return row != NULL;
+}
+
+JsonObject *
+db_event_settings(DbConn *conn, bool lock, GError **error)
+{
+	return db_exec_one(conn, lock ? SQL_EVENT_GET_LOCK : SQL_EVENT_GET,
+	    0, NULL, error);
+}
+
+gboolean
+db_event_update(DbConn *conn, gint64 event_id,
+    const struct db_setup_event *e, GError **error)
+{
+	char ev[24];
+	const char *p[14] = { db_num(ev, event_id), e->name_nb, e->name_en,
+	    e->description_nb, e->description_en, e->venue, e->timezone,
+	    e->starts_at, e->ends_at, e->registration_opens,
+	    e->registration_closes, e->capacity, e->invitation_mode,
+	    e->mailbox };
+
+	return exec_row(conn, SQL_EVENT_UPDATE, 14, p, error);
+}
+
+gboolean
+db_timezone_known(DbConn *conn, const char *name, bool *known,
+    GError **error)
+{
+	const char *p[1] = { name };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_TIMEZONE_KNOWN,
+	    1, p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*known = json_object_get_boolean_member(row, "known");
+	return TRUE;
+}
+
+gboolean
+db_places_sync(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return exec_row(conn, SQL_SYNC_PLACES, 1, p, error);
+}
+
+JsonArray *
+db_slots(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec(conn, SQL_SLOTS, 1, p, error);
+}
+
+JsonObject *
+db_slot_get(DbConn *conn, gint64 event_id, gint64 id, GError **error)
+{
+	char ev[24], i[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(i, id) };
+
+	return db_exec_one(conn, SQL_SLOT_GET, 2, p, error);
+}
+
+gboolean
+db_slot_insert(DbConn *conn, gint64 event_id, const char *starts_at,
+    const char *ends_at, gint64 *id, GError **error)
+{
+	char ev[24];
+	const char *p[3] = { db_num(ev, event_id), starts_at, ends_at };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SLOT_INSERT, 3,
+	    p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "id");
+	return TRUE;
+}
+
+gboolean
+db_slot_update(DbConn *conn, gint64 event_id, gint64 id,
+    const char *starts_at, const char *ends_at, GError **error)
+{
+	char ev[24], i[24];
+	const char *p[4] = { db_num(ev, event_id), db_num(i, id), starts_at,
+	    ends_at };
+
+	return exec_row(conn, SQL_SLOT_UPDATE, 4, p, error);
+}
+
+gboolean
+db_slot_delete(DbConn *conn, gint64 event_id, gint64 id,
+    GError **error)
+{
+	char ev[24], i[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(i, id) };
+
+	return exec_row(conn, SQL_SLOT_DELETE, 2, p, error);
+}
+
+JsonArray *
+db_sessions(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec(conn, SQL_SESSIONS, 1, p, error);
+}
+
+JsonObject *
+db_session_get(DbConn *conn, gint64 event_id, gint64 id,
+    GError **error)
+{
+	char ev[24], i[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(i, id) };
+
+	return db_exec_one(conn, SQL_SESSION_GET, 2, p, error);
+}
+
+gboolean
+db_session_insert(DbConn *conn, gint64 event_id,
+    const struct db_setup_session *s, gint64 *id, GError **error)
+{
+	char ev[24];
+	const char *p[13] = { db_num(ev, event_id), s->slot_id, s->code,
+	    s->title_nb, s->title_en, s->description_nb, s->description_en,
+	    s->room, s->capacity, s->tables, s->seats_per_table,
+	    s->sector_share_pct, s->org_limit };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_INSERT,
+	    13, p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "id");
+	return TRUE;
+}
+
+gboolean
+db_session_update(DbConn *conn, gint64 event_id, gint64 id,
+    const struct db_setup_session *s, GError **error)
+{
+	char ev[24], i[24];
+	const char *p[13] = { db_num(ev, event_id), db_num(i, id), s->slot_id,
+	    s->title_nb, s->title_en, s->description_nb, s->description_en,
+	    s->room, s->capacity, s->tables, s->seats_per_table,
+	    s->sector_share_pct, s->org_limit };
+
+	return exec_row(conn, SQL_SESSION_UPDATE, 13, p, error);
+}
+
+gboolean
+db_session_set_status(DbConn *conn, gint64 event_id, gint64 id,
+    const char *status, GError **error)
+{
+	char ev[24], i[24];
+	const char *p[3] = { db_num(ev, event_id), db_num(i, id), status };
+
+	return exec_row(conn, SQL_SESSION_STATUS, 3, p, error);
+}
+
+JsonArray *
+db_sectors_used(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec(conn, SQL_SECTORS, 1, p, error);
+}
+
+JsonObject *
+db_sector_get(DbConn *conn, gint64 event_id, const char *code,
+    GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id), code };
+
+	return db_exec_one(conn, SQL_SECTOR_GET, 2, p, error);
+}
+
+gboolean
+db_sector_insert(DbConn *conn, gint64 event_id,
+    const struct db_setup_sector *s, GError **error)
+{
+	char ev[24];
+	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
+	    s->name_en, s->position };
+
+	return db_exec_noresult(conn, SQL_SECTOR_INSERT, 5, p, error);
+}
+
+gboolean
+db_sector_update(DbConn *conn, gint64 event_id,
+    const struct db_setup_sector *s, GError **error)
+{
+	char ev[24];
+	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
+	    s->name_en, s->position };
+
+	return exec_row(conn, SQL_SECTOR_UPDATE, 5, p, error);
+}
+
+gboolean
+db_sector_delete(DbConn *conn, gint64 event_id, const char *code,
+    GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id), code };
+
+	return exec_row(conn, SQL_SECTOR_DELETE, 2, p, error);
+}
+
+gboolean
+db_codes_insert(DbConn *conn, gint64 event_id, const char *codes_array,
+    gint64 max_uses, const char *email, const char *sector,
+    gint64 *inserted, GError **error)
+{
+	char ev[24], mu[24];
+	const char *p[5] = { db_num(ev, event_id), codes_array,
+	    db_num(mu, max_uses), email, sector };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_CODES_INSERT, 5, p,
+	    error);
+
+	if (rows == NULL)
+		return FALSE;
+	*inserted = json_array_get_length(rows);
+	return TRUE;
+}
+
+JsonArray *
+db_codes(DbConn *conn, gint64 event_id, gint64 limit, GError **error)
+{
+	char ev[24], lim[24];
+	const char *p[2] = { db_num(ev, event_id), db_num(lim, limit) };
+
+	return db_exec(conn, SQL_CODES, 2, p, error);
+}
+
+gint64
+db_codes_count(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_CODES_COUNT, 1,
+	    p, error);
+
+	return row == NULL ? -1 : db_int(row, "n");
+}
+
+char *
+db_event_invitation_mode(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_INVITATION_MODE,
+	    1, p, error);
+
+	return row == NULL ? NULL : g_strdup(db_str(row, "invitation_mode"));
+}
+
+JsonObject *
+db_code_consume(DbConn *conn, gint64 event_id, const char *code,
+    const char *email, GError **error)
+{
+	char ev[24];
+	const char *p[3] = { code, db_num(ev, event_id), email };
+
+	return db_exec_one(conn, SQL_CODE_CONSUME, 3, p, error);
+}
+
+JsonObject *
+db_code_check(DbConn *conn, gint64 event_id, const char *code,
+    const char *email, GError **error)
+{
+	char ev[24];
+	const char *p[3] = { code, db_num(ev, event_id), email };
+
+	return db_exec_one(conn, SQL_CODE_CHECK, 3, p, error);
+}
+
+gboolean
+db_participant_set_code(DbConn *conn, gint64 participant_id,
+    gint64 code_id, GError **error)
+{
+	char id[24], c[24];
+	const char *p[2] = { db_num(id, participant_id), db_num(c, code_id) };
+
+	return db_exec_noresult(conn, SQL_PARTICIPANT_SET_CODE, 2, p,
+	    error);
 }

@@ -8,6 +8,102 @@
  */
 #include "db/internal.h"
 
+/* Cancellations: what a participant was invited to and no longer
+ * holds (placement removed, registration or session cancelled). */
+static const char *const SQL_PUBLISH_CANCELS =
+    "WITH gone AS (UPDATE invitation i SET sequence = i.sequence + 1,"
+    " state = 'cancelled', sent_at = now()"
+    " WHERE i.event_id = $1 AND i.state = 'invited' AND NOT EXISTS ("
+    "  SELECT 1 FROM assignment a"
+    "  JOIN participant p ON p.id = a.participant_id"
+    "  JOIN session s ON s.id = a.session_id"
+    "  WHERE a.participant_id = i.participant_id"
+    "  AND a.session_id = i.session_id AND p.status = 'confirmed'"
+    "  AND s.status = 'active')"
+    " RETURNING i.participant_id, i.session_id, i.sequence)"
+    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+    " recipient_name, language, payload)"
+    " SELECT $1, g.participant_id, 'invite_cancel', p.email, p.name,"
+    " p.language, summit_invitation_payload(g.session_id, g.sequence,"
+    " 'CANCEL') FROM gone g JOIN participant p ON p.id = g.participant_id"
+    " ORDER BY g.participant_id, g.session_id RETURNING id";
+/* Invitations and updates: placements never sent, sent and since
+ * cancelled, or whose session changed since it was sent. */
+static const char *const SQL_PUBLISH_REQUESTS =
+    "WITH cur AS (SELECT a.participant_id, a.session_id,"
+    " summit_session_fingerprint(s, sl) AS fp FROM assignment a"
+    " JOIN participant p ON p.id = a.participant_id"
+    " JOIN session s ON s.id = a.session_id"
+    " JOIN slot sl ON sl.id = s.slot_id"
+    " WHERE a.event_id = $1 AND p.status = 'confirmed'"
+    " AND s.status = 'active'),"
+    " up AS (INSERT INTO invitation AS i (event_id, participant_id,"
+    " session_id, sequence, state, fingerprint)"
+    " SELECT $1, participant_id, session_id, 0, 'invited', fp FROM cur"
+    " ON CONFLICT (participant_id, session_id) DO UPDATE SET"
+    " sequence = i.sequence + 1, state = 'invited',"
+    " fingerprint = excluded.fingerprint, sent_at = now()"
+    " WHERE i.state <> 'invited' OR i.fingerprint <> excluded.fingerprint"
+    " RETURNING i.participant_id, i.session_id, i.sequence,"
+    " i.xmax::text = '0' AS fresh)"
+    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+    " recipient_name, language, payload, link_nonce)"
+    " SELECT $1, up.participant_id,"
+    " CASE WHEN up.fresh THEN 'invite' ELSE 'invite_update' END,"
+    " p.email, p.name, p.language,"
+    " summit_invitation_payload(up.session_id, up.sequence, 'REQUEST'),"
+    " replace(gen_random_uuid()::text, '-', '')"
+    " FROM up JOIN participant p ON p.id = up.participant_id"
+    " ORDER BY up.participant_id, up.session_id"
+    " RETURNING kind";
+static const char *const SQL_PUBLISH_MARK =
+    "UPDATE assignment SET published = true WHERE event_id = $1"
+    " AND NOT published";
+static const char *const SQL_PARTICIPANT_BY_EMAIL_ANY =
+    "SELECT id, event_id, name, email, language, status FROM participant"
+    " WHERE lower(email) = lower($1) ORDER BY id DESC LIMIT 1";
+/* A participant's published placements, for their feed. */
+static const char *const SQL_FEED_SESSIONS =
+    "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " to_char(sl.starts_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
+    " to_char(sl.ends_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
+    " extract(epoch FROM greatest(s.updated_at, a.created_at))::bigint"
+    "   AS modified"
+    " FROM assignment a JOIN session s ON s.id = a.session_id"
+    " JOIN slot sl ON sl.id = s.slot_id JOIN event e ON e.id = s.event_id"
+    " WHERE a.participant_id = $1 AND a.published"
+    " AND s.status = 'active' ORDER BY sl.starts_at, s.id";
+/* The public programme. */
+static const char *const SQL_PROGRAMME_SESSIONS =
+    "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " to_char(sl.starts_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
+    " to_char(sl.ends_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
+    " extract(epoch FROM s.updated_at)::bigint AS modified"
+    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+    " JOIN event e ON e.id = s.event_id"
+    " WHERE s.event_id = $1 AND s.status = 'active'"
+    " ORDER BY sl.starts_at, s.id";
+/* One participant's placements with their invitation state, for
+ * `summitctl ics`. */
+static const char *const SQL_INVITATION_PREVIEW =
+    "SELECT s.id AS session_id, coalesce(i.sequence, -1) AS sequence,"
+    " coalesce(i.state, '') AS state, (a.session_id IS NOT NULL)"
+    " AS placed FROM session s"
+    " LEFT JOIN assignment a ON a.session_id = s.id"
+    "  AND a.participant_id = $1"
+    " LEFT JOIN invitation i ON i.session_id = s.id"
+    "  AND i.participant_id = $1"
+    " WHERE a.session_id IS NOT NULL OR i.session_id IS NOT NULL"
+    " ORDER BY s.id";
+static const char *const SQL_SESSION_PAYLOAD =
+    "SELECT summit_invitation_payload($1, $2, $3)::text AS payload";
+
 gboolean
 db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
     gint64 *cancels, GError **error)
@@ -18,11 +114,11 @@ db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
 	guint i;
 
 	*invites = *updates = *cancels = 0;
-	gone = db_exec(conn, STMT_PUBLISH_CANCELS, 1, p, error);
+	gone = db_exec(conn, SQL_PUBLISH_CANCELS, 1, p, error);
 	if (gone == NULL)
 		return FALSE;
 	*cancels = json_array_get_length(gone);
-	sent = db_exec(conn, STMT_PUBLISH_REQUESTS, 1, p, error);
+	sent = db_exec(conn, SQL_PUBLISH_REQUESTS, 1, p, error);
 	if (sent == NULL)
 		return FALSE;
 	for (i = 0; i < json_array_get_length(sent); i++) {
@@ -34,7 +130,7 @@ db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
 		else
 			(*updates)++;
 	}
-	return db_exec_noresult(conn, STMT_PUBLISH_MARK, 1, p, error);
+	return db_exec_noresult(conn, SQL_PUBLISH_MARK, 1, p, error);
 }
 
 JsonArray *
@@ -43,7 +139,7 @@ db_feed_sessions(DbConn *conn, gint64 participant_id, GError **error)
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
 
-	return db_exec(conn, STMT_FEED_SESSIONS, 1, p, error);
+	return db_exec(conn, SQL_FEED_SESSIONS, 1, p, error);
 }
 
 JsonArray *
@@ -52,7 +148,7 @@ db_programme_sessions(DbConn *conn, gint64 event_id, GError **error)
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
 
-	return db_exec(conn, STMT_PROGRAMME_SESSIONS, 1, p, error);
+	return db_exec(conn, SQL_PROGRAMME_SESSIONS, 1, p, error);
 }
 
 JsonObject *
@@ -60,7 +156,7 @@ db_participant_by_email_any(DbConn *conn, const char *email, GError **error)
 {
 	const char *p[1] = { email };
 
-	return db_exec_one(conn, STMT_PARTICIPANT_BY_EMAIL_ANY, 1, p, error);
+	return db_exec_one(conn, SQL_PARTICIPANT_BY_EMAIL_ANY, 1, p, error);
 }
 
 JsonArray *
@@ -69,7 +165,7 @@ db_invitation_preview(DbConn *conn, gint64 participant_id, GError **error)
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
 
-	return db_exec(conn, STMT_INVITATION_PREVIEW, 1, p, error);
+	return db_exec(conn, SQL_INVITATION_PREVIEW, 1, p, error);
 }
 
 char *
@@ -79,7 +175,7 @@ db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
 	char sid[24], seq[24];
 	const char *p[3] = { db_num(sid, session_id), db_num(seq, sequence),
 	    method };
-	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_SESSION_PAYLOAD, 3,
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_PAYLOAD, 3,
 	    p, error);
 
 	if (row == NULL)

@@ -11,6 +11,11 @@
 
 #include <string.h>
 
+static const char *const SQL_MIGRATION_APPLIED =
+    "SELECT 1 FROM schema_migrations WHERE version = $1";
+static const char *const SQL_MIGRATION_RECORD =
+    "INSERT INTO schema_migrations (version) VALUES ($1)";
+
 #define MIGRATE_LOCK_KEY "4242010"
 
 static gint
@@ -52,7 +57,7 @@ migrate_one(DbConn *conn, const char *dir, const char *file,
 	if (!db_exec_simple(conn, "SELECT pg_advisory_xact_lock("
 	    MIGRATE_LOCK_KEY ")", error))
 		goto fail;
-	done = db_exec(conn, STMT_MIGRATION_APPLIED, 1, p, error);
+	done = db_exec(conn, SQL_MIGRATION_APPLIED, 1, p, error);
 	if (done == NULL)
 		goto fail;
 	if (json_array_get_length(done) > 0) {
@@ -65,7 +70,7 @@ migrate_one(DbConn *conn, const char *dir, const char *file,
 		    local->message);
 		goto fail;
 	}
-	if (!db_exec_noresult(conn, STMT_MIGRATION_RECORD, 1, p, error) ||
+	if (!db_exec_noresult(conn, SQL_MIGRATION_RECORD, 1, p, error) ||
 	    !db_commit(conn, error))
 		goto fail;
 	*applied = true;

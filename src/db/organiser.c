@@ -1,5 +1,7 @@
 /*
- * organiser.c -- organiser accounts, login sessions and the audit log.
+ * organiser.c -- the organiser table family: accounts with their
+ * activation (set-password) links, logins and the audit log.  The columns
+ * keep their old names (setup_hash, login_session) until the schema moves.
  * (Login throttling lives in memory: app/organiser.c.)
  */
 #include "db/internal.h"
@@ -12,20 +14,20 @@ static const char *const SQL_ORGANISER_INSERT =
 static const char *const SQL_ORGANISER_BY_EMAIL =
     "SELECT id, email, name, role, password_hash, disabled FROM organiser"
     " WHERE lower(email) = lower($1)";
-static const char *const SQL_ORGANISER_BY_SETUP =
+static const char *const SQL_ORGANISER_BY_ACTIVATION =
     "SELECT id, email, role FROM organiser WHERE setup_hash = $1"
     " AND setup_expires > now() AND NOT disabled";
 static const char *const SQL_ORGANISER_SET_PASSWORD =
     "UPDATE organiser SET password_hash = $2, setup_hash = NULL,"
     " setup_expires = NULL WHERE id = $1 RETURNING id";
-static const char *const SQL_SESSION_INSERT =
+static const char *const SQL_LOGIN_INSERT =
     "INSERT INTO login_session (hash, organiser_id, expires_at, address)"
     " VALUES ($1, $2, now() + make_interval(secs => $3::int), $4)";
-static const char *const SQL_SESSION_LOOKUP =
+static const char *const SQL_LOGIN_LOOKUP =
     "SELECT o.id, o.email, o.name, o.role FROM login_session s"
     " JOIN organiser o ON o.id = s.organiser_id"
     " WHERE s.hash = $1 AND s.expires_at > now() AND NOT o.disabled";
-static const char *const SQL_SESSION_DELETE =
+static const char *const SQL_LOGIN_DELETE =
     "DELETE FROM login_session WHERE hash = $1 OR expires_at < now()";
 static const char *const SQL_AUDIT_INSERT =
     "INSERT INTO audit_log (organiser_id, actor, action, subject_type,"
@@ -42,12 +44,12 @@ static const char *const SQL_AUDIT_LIST =
 
 gboolean
 db_organiser_insert(DbConn *conn, const char *email, const char *name,
-    const char *role, const char *password_hash, const char *setup_hash,
+    const char *role, const char *password_hash, const char *activation_hash,
     gint64 *id, GError **error)
 {
 	const char *p[5] = { email, name ? name : "", role, password_hash,
-	    setup_hash };
-	g_autoptr(JsonObject) row = db_exec_sql_one(conn, SQL_ORGANISER_INSERT,
+	    activation_hash };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_ORGANISER_INSERT,
 	    5, p, error);
 
 	if (row == NULL)
@@ -61,15 +63,16 @@ db_organiser_by_email(DbConn *conn, const char *email, GError **error)
 {
 	const char *p[1] = { email };
 
-	return db_exec_sql_one(conn, SQL_ORGANISER_BY_EMAIL, 1, p, error);
+	return db_exec_one(conn, SQL_ORGANISER_BY_EMAIL, 1, p, error);
 }
 
 JsonObject *
-db_organiser_by_setup(DbConn *conn, const char *setup_hash, GError **error)
+db_organiser_by_activation(DbConn *conn, const char *activation_hash,
+    GError **error)
 {
-	const char *p[1] = { setup_hash };
+	const char *p[1] = { activation_hash };
 
-	return db_exec_sql_one(conn, SQL_ORGANISER_BY_SETUP, 1, p, error);
+	return db_exec_one(conn, SQL_ORGANISER_BY_ACTIVATION, 1, p, error);
 }
 
 gboolean
@@ -78,37 +81,37 @@ db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
 {
 	char i[24];
 	const char *p[2] = { db_num(i, id), hash };
-	g_autoptr(JsonObject) row = db_exec_sql_one(conn,
+	g_autoptr(JsonObject) row = db_exec_one(conn,
 	    SQL_ORGANISER_SET_PASSWORD, 2, p, error);
 
 	return row != NULL;
 }
 
 gboolean
-db_login_session_insert(DbConn *conn, const char *hash, gint64 organiser_id,
+db_login_insert(DbConn *conn, const char *hash, gint64 organiser_id,
     gint64 seconds, const char *address, GError **error)
 {
 	char id[24], secs[24];
 	const char *p[4] = { hash, db_num(id, organiser_id),
 	    db_num(secs, seconds), address ? address : "" };
 
-	return db_exec_sql_noresult(conn, SQL_SESSION_INSERT, 4, p, error);
+	return db_exec_noresult(conn, SQL_LOGIN_INSERT, 4, p, error);
 }
 
 JsonObject *
-db_login_session_lookup(DbConn *conn, const char *hash, GError **error)
+db_login_lookup(DbConn *conn, const char *hash, GError **error)
 {
 	const char *p[1] = { hash };
 
-	return db_exec_sql_one(conn, SQL_SESSION_LOOKUP, 1, p, error);
+	return db_exec_one(conn, SQL_LOGIN_LOOKUP, 1, p, error);
 }
 
 gboolean
-db_login_session_delete(DbConn *conn, const char *hash, GError **error)
+db_login_delete(DbConn *conn, const char *hash, GError **error)
 {
 	const char *p[1] = { hash };
 
-	return db_exec_sql_noresult(conn, SQL_SESSION_DELETE, 1, p, error);
+	return db_exec_noresult(conn, SQL_LOGIN_DELETE, 1, p, error);
 }
 
 gboolean
@@ -120,7 +123,7 @@ db_audit_insert(DbConn *conn, const struct db_audit *a, GError **error)
 	    a->subject_id ? db_num(sid, a->subject_id) : NULL, a->before_json,
 	    a->after_json, a->address ? a->address : "" };
 
-	return db_exec_sql_noresult(conn, SQL_AUDIT_INSERT, 8, p, error);
+	return db_exec_noresult(conn, SQL_AUDIT_INSERT, 8, p, error);
 }
 
 JsonArray *
@@ -131,5 +134,5 @@ db_audit_list(DbConn *conn, const char *subject_type, gint64 subject_id,
 	const char *p[3] = { subject_type, subject_id ? db_num(sid,
 	    subject_id) : NULL, db_num(lim, limit) };
 
-	return db_exec_sql(conn, SQL_AUDIT_LIST, 3, p, error);
+	return db_exec(conn, SQL_AUDIT_LIST, 3, p, error);
 }

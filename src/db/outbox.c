@@ -6,6 +6,44 @@
  */
 #include "db/internal.h"
 
+/* The mail and, when it carries a link, the hashes of the link and
+ * of the feed link its page shows: one round trip. */
+static const char *const SQL_OUTBOX_INSERT =
+    "WITH t AS (INSERT INTO participant_token (hash, participant_id,"
+    " purpose) SELECT h, $2, k FROM (VALUES ($9::text, 'manage'),"
+    " ($10::text, 'feed')) AS v (h, k) WHERE h IS NOT NULL"
+    " ON CONFLICT (hash) DO NOTHING)"
+    " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+    " recipient_name, language, payload, link_nonce)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id";
+static const char *const SQL_OUTBOX_CLAIM =
+    "SELECT id, event_id, participant_id, kind, recipient,"
+    " recipient_name, language, payload::text AS payload, link_nonce,"
+    " attempts, extract(epoch FROM now() - created_at)::bigint AS age"
+    " FROM outbox WHERE state = 'queued'"
+    " AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
+    " LIMIT $1 FOR UPDATE SKIP LOCKED";
+static const char *const SQL_OUTBOX_SENT =
+    "UPDATE outbox SET state = 'sent', sent_at = now(),"
+    " attempts = attempts + 1, last_error = NULL WHERE id = $1";
+static const char *const SQL_OUTBOX_RETRY =
+    "UPDATE outbox SET attempts = attempts + 1, last_error = $2,"
+    " next_attempt_at = now() + make_interval(secs => $3::int)"
+    " WHERE id = $1";
+static const char *const SQL_OUTBOX_FAILED =
+    "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
+    " last_error = $2 WHERE id = $1";
+static const char *const SQL_OUTBOX_LIST =
+    "SELECT id, kind, recipient, state, attempts, coalesce(last_error,"
+    " '') AS last_error, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS')"
+    " AS created, to_char(next_attempt_at, 'YYYY-MM-DD HH24:MI:SS')"
+    " AS next_attempt FROM outbox WHERE state = $1"
+    " ORDER BY id DESC LIMIT $2";
+static const char *const SQL_OUTBOX_RESEND =
+    "UPDATE outbox SET state = 'queued', attempts = 0,"
+    " next_attempt_at = now(), created_at = now(), last_error = NULL"
+    " WHERE id = $1 AND state IN ('failed', 'sent') RETURNING id";
+
 gboolean
 db_outbox_insert(DbConn *conn, const struct db_outbox_new *m, gint64 *id,
     GError **error)
@@ -16,7 +54,7 @@ db_outbox_insert(DbConn *conn, const struct db_outbox_new *m, gint64 *id,
 	    m->kind, m->recipient, m->recipient_name ? m->recipient_name : "",
 	    m->language, m->payload_json ? m->payload_json : "{}",
 	    m->link_nonce, m->link_hash, m->feed_hash };
-	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_OUTBOX_INSERT, 10,
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_INSERT, 10,
 	    p, error);
 
 	if (row == NULL)
@@ -32,7 +70,7 @@ db_outbox_claim(DbConn *conn, unsigned limit, GError **error)
 	char lim[24];
 	const char *p[1] = { db_num(lim, limit) };
 
-	return db_exec(conn, STMT_OUTBOX_CLAIM, 1, p, error);
+	return db_exec(conn, SQL_OUTBOX_CLAIM, 1, p, error);
 }
 
 gboolean
@@ -41,7 +79,7 @@ db_outbox_mark_sent(DbConn *conn, gint64 id, GError **error)
 	char i[24];
 	const char *p[1] = { db_num(i, id) };
 
-	return db_exec_noresult(conn, STMT_OUTBOX_SENT, 1, p, error);
+	return db_exec_noresult(conn, SQL_OUTBOX_SENT, 1, p, error);
 }
 
 gboolean
@@ -51,7 +89,7 @@ db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
 	char i[24], d[24];
 	const char *p[3] = { db_num(i, id), why, db_num(d, delay_seconds) };
 
-	return db_exec_noresult(conn, STMT_OUTBOX_RETRY, 3, p, error);
+	return db_exec_noresult(conn, SQL_OUTBOX_RETRY, 3, p, error);
 }
 
 gboolean
@@ -61,7 +99,7 @@ db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
 	char i[24];
 	const char *p[2] = { db_num(i, id), why };
 
-	return db_exec_noresult(conn, STMT_OUTBOX_FAILED, 2, p, error);
+	return db_exec_noresult(conn, SQL_OUTBOX_FAILED, 2, p, error);
 }
 
 JsonArray *
@@ -71,7 +109,7 @@ db_outbox_list(DbConn *conn, const char *state, unsigned limit,
 	char lim[24];
 	const char *p[2] = { state, db_num(lim, limit) };
 
-	return db_exec(conn, STMT_OUTBOX_LIST, 2, p, error);
+	return db_exec(conn, SQL_OUTBOX_LIST, 2, p, error);
 }
 
 gboolean
@@ -79,7 +117,7 @@ db_outbox_resend(DbConn *conn, gint64 id, GError **error)
 {
 	char i[24];
 	const char *p[1] = { db_num(i, id) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, STMT_OUTBOX_RESEND, 1, p,
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_RESEND, 1, p,
 	    error);
 
 	return row != NULL;

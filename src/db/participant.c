@@ -1,7 +1,202 @@
 /*
- * participant.c -- participants, their preferences, tokens and places.
+ * participant.c -- the participant table family: participants, their
+ * preferences, link tokens and places, the registration refusal counters,
+ * and the console's list, detail, export, erasure and import of them.
+ * Every statement of the family is a constant at the top of this file
+ * (db_exec keys the prepared statement by its address).
+ *
+ * The console's list is one statement per sort order (a sort key cannot
+ * be a parameter, and SQL is never built from input), all sharing one
+ * WHERE clause whose filters switch off when their parameter is NULL.
+ * Connections use custom plans, so a switched-off filter folds away and
+ * the search pattern is a constant the pg_trgm index of 005 can serve
+ * (on participant.search: name, e-mail and organisation, lower-cased).
+ * The session filter is an uncorrelated IN, which PostgreSQL hashes once
+ * (an EXISTS inside the OR would run once per row).  The count is capped:
+ * counting 50,000 rows to print "10,000+" is waste.
  */
 #include "db/internal.h"
+
+static const char *const SQL_PARTICIPANT_BY_EMAIL =
+    "SELECT id, name, email, language, status FROM participant"
+    " WHERE event_id = $1 AND lower(email) = lower($2)";
+static const char *const SQL_PARTICIPANT_BY_TOKEN =
+    "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
+    " p.role, p.needs, p.language, p.status,"
+    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
+    "   AS hold_until,"
+    " extract(epoch FROM p.updated_at)::bigint AS updated,"
+    " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
+    " FROM participant_token t JOIN participant p"
+    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+    " WHERE t.hash = $1 AND t.purpose = $2";
+static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
+    "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
+    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+    " e.ends_at + make_interval(days => $2::int) < now() AS link_expired"
+    " FROM participant_token t JOIN participant p"
+    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+    " WHERE t.hash = $1 AND t.purpose = 'manage' FOR UPDATE OF p";
+static const char *const SQL_PARTICIPANT_PREFERENCES =
+    "SELECT pr.rank, s.id AS session_id, s.title_nb, s.title_en"
+    " FROM preference pr JOIN session s ON s.id = pr.session_id"
+    " WHERE pr.participant_id = $1 ORDER BY pr.rank";
+static const char *const SQL_PREFERENCE_DELETE =
+    "DELETE FROM preference WHERE participant_id = $1";
+/* All ranks in one statement; a session that is not an active one
+ * of this event is left out, which the caller sees in the count. */
+static const char *const SQL_PREFERENCE_INSERT =
+    "INSERT INTO preference (event_id, participant_id, session_id, rank)"
+    " SELECT $1, $2, s.id, u.rank FROM unnest($3::bigint[])"
+    " WITH ORDINALITY AS u(session_id, rank)"
+    " JOIN session s ON s.id = u.session_id AND s.event_id = $1"
+    " AND s.status = 'active' RETURNING session_id";
+static const char *const SQL_PARTICIPANT_SET_STATUS =
+    "UPDATE participant SET status = $2,"
+    " hold_until = CASE WHEN $2 = 'pending'"
+    "   THEN now() + make_interval(hours => $3::int) END,"
+    " waitlisted_at = CASE WHEN $2 <> 'waitlisted' THEN NULL"
+    "   WHEN status = 'waitlisted' THEN waitlisted_at ELSE now() END,"
+    " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now()"
+    "   ELSE cancelled_at END,"
+    " updated_at = now() WHERE id = $1 RETURNING id";
+static const char *const SQL_PARTICIPANT_EMAIL_CONFIRMED =
+    "UPDATE participant SET email_confirmed_at ="
+    " coalesce(email_confirmed_at, now()), updated_at = now()"
+    " WHERE id = $1 RETURNING id";
+static const char *const SQL_TOKEN_INSERT =
+    "INSERT INTO participant_token (hash, participant_id, purpose)"
+    " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING";
+/* A place for the participant: the one they hold already, else a
+ * free one taken without waiting on other claims. */
+/* A free place for participant $2 unless they hold one, taken
+ * without waiting on other claims; with $3, none is taken while
+ * anyone of the event waits (someone confirming: a place freed
+ * meanwhile is the waiting people's, app_promote). */
+static const char *const SQL_PLACE_CLAIM =
+    "WITH h AS (SELECT place_no FROM place WHERE participant_id = $2),"
+    " c AS (UPDATE place p SET participant_id = $2 FROM ("
+    " SELECT event_id, place_no FROM place"
+    " WHERE event_id = $1 AND participant_id IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM h)"
+    " AND NOT ($3::boolean AND EXISTS (SELECT 1 FROM participant w"
+    "  WHERE w.event_id = $1 AND w.status = 'waitlisted'))"
+    " ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED) f"
+    " WHERE p.event_id = f.event_id AND p.place_no = f.place_no"
+    " RETURNING p.place_no)"
+    " SELECT place_no FROM h UNION ALL SELECT place_no FROM c";
+static const char *const SQL_PLACE_RELEASE =
+    "UPDATE place SET participant_id = NULL WHERE participant_id = $1"
+    " RETURNING place_no";
+static const char *const SQL_WAITLIST_NEXT =
+    "SELECT id, name, email, language,"
+    " email_confirmed_at IS NOT NULL AS email_confirmed"
+    " FROM participant WHERE event_id = $1 AND status = 'waitlisted'"
+    " ORDER BY waitlisted_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+static const char *const SQL_HOLDS_EXPIRED =
+    "SELECT id, event_id, name, email, language FROM participant"
+    " WHERE status = 'pending' AND hold_until < now()"
+    " AND EXISTS (SELECT 1 FROM place pl"
+    "  WHERE pl.participant_id = participant.id)"
+    " ORDER BY hold_until LIMIT $1 FOR UPDATE SKIP LOCKED";
+/*
+ * A whole registration in one statement, and no place in it: a place
+ * is claimed at confirmation.  The sector and the ranked sessions are
+ * checked before anything else, so a known e-mail gets the same answer
+ * as an unknown one.  A new e-mail is stored pending (deleted unless
+ * confirmed by hold_until) with its ranking; a known one has its
+ * re-sent links counted in its own row (at most $11 an hour).  The
+ * confirmation or re-sent link goes to the outbox, its link's hash to
+ * participant_token.  id is NULL for a known e-mail.
+ */
+static const char *const SQL_PARTICIPANT_REGISTER =
+    "WITH v AS (SELECT EXISTS (SELECT 1 FROM sector"
+    "  WHERE event_id = $1 AND code = $5) AS sector_ok,"
+    "  (SELECT count(*) FROM session WHERE event_id = $1"
+    "  AND status = 'active' AND id = ANY ($10::bigint[]))"
+    "  = cardinality($10::bigint[]) AS sessions_ok),"
+    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
+    "  sector, role, needs, language, status, hold_until, consent_at)"
+    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
+    "  now() + make_interval(hours => $9::int), now() FROM v"
+    "  WHERE v.sector_ok AND v.sessions_ok"
+    "  ON CONFLICT DO NOTHING RETURNING id, email, language),"
+    " pr AS (INSERT INTO preference (event_id, participant_id,"
+    "  session_id, rank) SELECT $1, p.id, u.session_id, u.rank FROM p"
+    "  CROSS JOIN unnest($10::bigint[]) WITH ORDINALITY"
+    "   AS u(session_id, rank) RETURNING 1),"
+    " k AS (UPDATE participant x SET"
+    "  link_sends = CASE WHEN x.link_window_at > now() - interval '1 hour'"
+    "   THEN x.link_sends + 1 ELSE 1 END,"
+    "  link_window_at = CASE WHEN x.link_window_at >"
+    "   now() - interval '1 hour' THEN x.link_window_at ELSE now() END"
+    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND x.event_id = $1"
+    "  AND lower(x.email) = lower($3) AND NOT EXISTS (SELECT 1 FROM p)"
+    "  RETURNING x.id, x.email, x.language,"
+    "  x.link_sends <= $11::int AS allowed),"
+    " o AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+    "  recipient_name, language, payload, link_nonce)"
+    "  SELECT $1::bigint, id, 'confirm', email, '', language,"
+    "  '{}'::jsonb, $12::text FROM p"
+    "  UNION ALL SELECT $1::bigint, id, 'link_again', email, '', language,"
+    "  '{}'::jsonb, $12::text FROM k WHERE allowed"
+    "  RETURNING participant_id),"
+    " t AS (INSERT INTO participant_token (hash, participant_id, purpose)"
+    "  SELECT $13::text, participant_id, 'manage' FROM o"
+    "  ON CONFLICT (hash) DO NOTHING)"
+    " SELECT v.sector_ok, v.sessions_ok, (SELECT id FROM p) AS id,"
+    " (SELECT count(*) FROM pr) AS ranked,"
+    " (SELECT count(*) FROM o) AS mailed FROM v";
+/* Unconfirmed registrations past their time (pending without a
+ * place: a place comes only with confirmation or an organiser):
+ * deleted, with their ranking and tokens, so the address can
+ * register again. */
+static const char *const SQL_PENDING_DELETE =
+    "DELETE FROM participant WHERE id IN (SELECT x.id FROM participant x"
+    " WHERE x.status = 'pending' AND x.hold_until < now()"
+    " AND NOT EXISTS (SELECT 1 FROM place pl"
+    "  WHERE pl.participant_id = x.id)"
+    " ORDER BY x.hold_until LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id";
+/* One flush of the refusal counters: key and count arrays of one
+ * kind each; rows older than 14 days go in the same statement. */
+static const char *const SQL_THROTTLE_RECORD =
+    "WITH old AS (DELETE FROM registration_throttle"
+    " WHERE at < now() - interval '14 days')"
+    " INSERT INTO registration_throttle (kind, key, refusals)"
+    " SELECT k, key, n FROM unnest($1::text[], $2::text[], $3::int[])"
+    " AS u(k, key, n)";
+/* Refusals of the last $1 hours, per kind and key, most first. */
+static const char *const SQL_THROTTLE_RECENT =
+    "SELECT kind, key, sum(refusals)::bigint AS refusals,"
+    " to_char(max(at), 'YYYY-MM-DD HH24:MI') AS last"
+    " FROM registration_throttle"
+    " WHERE at > now() - make_interval(hours => $1::int)"
+    " GROUP BY kind, key ORDER BY refusals DESC, kind, key LIMIT $2";
+
+/* $1 event, $2 search text, $3 status, $4 sector, $5 session,
+ * $6 'placed' or 'ranked'. */
+#define REG_PATTERN \
+    "'%' || lower(replace(replace(replace($2::text, '\\', '\\\\'),"	\
+    " '%', '\\%'), '_', '\\_')) || '%'"
+
+#define REG_WHERE \
+    " FROM participant p WHERE p.event_id = $1"				\
+    " AND ($2::text IS NULL OR p.search LIKE " REG_PATTERN ")"	\
+    " AND ($3::text IS NULL OR p.status = $3)"				\
+    " AND ($4::text IS NULL OR p.sector = $4)"				\
+    " AND ($5::bigint IS NULL OR p.id IN (SELECT pr.participant_id"	\
+    "  FROM preference pr WHERE pr.session_id = $5"			\
+    "  AND $6::text <> 'placed' UNION ALL SELECT a.participant_id"	\
+    "  FROM assignment a WHERE a.session_id = $5"			\
+    "  AND $6::text = 'placed'))"
+
+#define REG_LIST(order) \
+    "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status,"	\
+    " to_char(p.created_at AT TIME ZONE 'Europe/Oslo',"		\
+    "  'YYYY-MM-DD HH24:MI') AS registered_at,"			\
+    " p.checked_in_at IS NOT NULL AS checked_in"			\
+    REG_WHERE " ORDER BY " order " LIMIT $7 OFFSET $8"
 
 gboolean
 db_participant_register(DbConn *conn, const struct db_participant_new *pn,
@@ -17,7 +212,7 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	    pn->link_hash };
 
 	p[9] = arr;
-	row = db_exec_one(conn, STMT_PARTICIPANT_REGISTER, 13, p, error);
+	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
 	if (row == NULL)
 		return FALSE;
 	if (!json_object_get_boolean_member(row, "sector_ok")) {
@@ -39,7 +234,7 @@ db_participant_by_email(DbConn *conn, gint64 event_id, const char *email,
 	char ev[24];
 	const char *p[2] = { db_num(ev, event_id), email };
 
-	return db_exec_one(conn, STMT_PARTICIPANT_BY_EMAIL, 2, p, error);
+	return db_exec_one(conn, SQL_PARTICIPANT_BY_EMAIL, 2, p, error);
 }
 
 /* Set once at start (db_set_link_days), read by every thread after. */
@@ -55,10 +250,10 @@ db_set_link_days(unsigned days)
  * link_days ago: the row is found first, so the answer can say "expired"
  * rather than "unknown". */
 static JsonObject *
-token_row(DbConn *conn, enum db_stmt s, int n, const char *const *p,
+token_row(DbConn *conn, const char *sql, int n, const char *const *p,
     GError **error)
 {
-	JsonObject *row = db_exec_one(conn, s, n, p, error);
+	JsonObject *row = db_exec_one(conn, sql, n, p, error);
 
 	if (row != NULL && json_object_get_boolean_member(row,
 	    "link_expired")) {
@@ -80,11 +275,11 @@ db_participant_by_token(DbConn *conn, const char *hash, bool lock,
 	db_num(days, g_atomic_int_get(&link_days));
 	if (lock) {
 		p[1] = days;
-		return token_row(conn, STMT_PARTICIPANT_BY_TOKEN_LOCK, 2, p,
+		return token_row(conn, SQL_PARTICIPANT_BY_TOKEN_LOCK, 2, p,
 		    error);
 	}
 	p[2] = days;
-	return token_row(conn, STMT_PARTICIPANT_BY_TOKEN, 3, p, error);
+	return token_row(conn, SQL_PARTICIPANT_BY_TOKEN, 3, p, error);
 }
 
 JsonObject *
@@ -94,7 +289,7 @@ db_participant_by_feed(DbConn *conn, const char *hash, GError **error)
 	const char *p[3] = { hash, "feed", db_num(days,
 	    g_atomic_int_get(&link_days)) };
 
-	return token_row(conn, STMT_PARTICIPANT_BY_TOKEN, 3, p, error);
+	return token_row(conn, SQL_PARTICIPANT_BY_TOKEN, 3, p, error);
 }
 
 JsonArray *
@@ -104,7 +299,7 @@ db_participant_preferences(DbConn *conn, gint64 participant_id,
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
 
-	return db_exec(conn, STMT_PARTICIPANT_PREFERENCES, 1, p, error);
+	return db_exec(conn, SQL_PARTICIPANT_PREFERENCES, 1, p, error);
 }
 
 gboolean
@@ -118,14 +313,14 @@ db_participant_set_preferences(DbConn *conn, gint64 event_id,
 	const char *del[1] = { db_num(id, participant_id) };
 	const char *p[3] = { db_num(ev, event_id), id, NULL };
 
-	if (replace && !db_exec_noresult(conn, STMT_PREFERENCE_DELETE, 1, del,
+	if (replace && !db_exec_noresult(conn, SQL_PREFERENCE_DELETE, 1, del,
 	    error))
 		return FALSE;
 	if (n == 0)
 		return TRUE;
 	arr = db_int_array(session_ids, n);
 	p[2] = arr;
-	rows = db_exec(conn, STMT_PREFERENCE_INSERT, 3, p, error);
+	rows = db_exec(conn, SQL_PREFERENCE_INSERT, 3, p, error);
 	if (rows == NULL)
 		return FALSE;
 	if (json_array_get_length(rows) != n) {
@@ -144,7 +339,7 @@ db_participant_set_status(DbConn *conn, gint64 participant_id,
 	const char *p[3] = { db_num(id, participant_id), status,
 	    db_num(hours, hold_hours) };
 	g_autoptr(JsonObject) row = db_exec_one(conn,
-	    STMT_PARTICIPANT_SET_STATUS, 3, p, error);
+	    SQL_PARTICIPANT_SET_STATUS, 3, p, error);
 
 	return row != NULL;
 }
@@ -156,7 +351,7 @@ db_participant_mark_email_confirmed(DbConn *conn, gint64 participant_id,
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
 	g_autoptr(JsonObject) row = db_exec_one(conn,
-	    STMT_PARTICIPANT_EMAIL_CONFIRMED, 1, p, error);
+	    SQL_PARTICIPANT_EMAIL_CONFIRMED, 1, p, error);
 
 	return row != NULL;
 }
@@ -168,32 +363,18 @@ db_token_insert(DbConn *conn, gint64 participant_id, const char *hash,
 	char id[24];
 	const char *p[3] = { db_num(id, participant_id), hash, purpose };
 
-	return db_exec_noresult(conn, STMT_TOKEN_INSERT, 3, p, error);
+	return db_exec_noresult(conn, SQL_TOKEN_INSERT, 3, p, error);
 }
 
 gboolean
 db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
-    bool *got, GError **error)
+    bool unless_waiting, bool *got, GError **error)
 {
 	char ev[24], id[24];
-	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
-	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PLACE_CLAIM, 2, p,
+	const char *p[3] = { db_num(ev, event_id), db_num(id, participant_id),
+	    unless_waiting ? "true" : "false" };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PLACE_CLAIM, 3, p,
 	    error);
-
-	if (rows == NULL)
-		return FALSE;
-	*got = json_array_get_length(rows) > 0;
-	return TRUE;
-}
-
-gboolean
-db_place_claim_unless_waiting(DbConn *conn, gint64 event_id,
-    gint64 participant_id, bool *got, GError **error)
-{
-	char ev[24], id[24];
-	const char *p[2] = { db_num(ev, event_id), db_num(id, participant_id) };
-	g_autoptr(JsonArray) rows = db_exec(conn,
-	    STMT_PLACE_CLAIM_UNLESS_WAITING, 2, p, error);
 
 	if (rows == NULL)
 		return FALSE;
@@ -207,7 +388,7 @@ db_place_release(DbConn *conn, gint64 participant_id, GError **error)
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
 
-	return db_exec_noresult(conn, STMT_PLACE_RELEASE, 1, p, error);
+	return db_exec_noresult(conn, SQL_PLACE_RELEASE, 1, p, error);
 }
 
 JsonObject *
@@ -216,7 +397,7 @@ db_waitlist_next(DbConn *conn, gint64 event_id, GError **error)
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
 
-	return db_exec_one(conn, STMT_WAITLIST_NEXT, 1, p, error);
+	return db_exec_one(conn, SQL_WAITLIST_NEXT, 1, p, error);
 }
 
 JsonArray *
@@ -225,7 +406,7 @@ db_holds_expired(DbConn *conn, unsigned limit, GError **error)
 	char lim[24];
 	const char *p[1] = { db_num(lim, limit) };
 
-	return db_exec(conn, STMT_HOLDS_EXPIRED, 1, p, error);
+	return db_exec(conn, SQL_HOLDS_EXPIRED, 1, p, error);
 }
 
 gboolean
@@ -233,7 +414,7 @@ db_pending_delete(DbConn *conn, unsigned limit, unsigned *n, GError **error)
 {
 	char lim[24];
 	const char *p[1] = { db_num(lim, limit) };
-	g_autoptr(JsonArray) rows = db_exec(conn, STMT_PENDING_DELETE, 1, p,
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PENDING_DELETE, 1, p,
 	    error);
 
 	if (rows == NULL)
@@ -286,7 +467,7 @@ db_throttle_record(DbConn *conn, const char *const *kinds,
 	g_autofree char *c = db_int_array(counts, n);
 	const char *p[3] = { k, y, c };
 
-	return db_exec_noresult(conn, STMT_THROTTLE_RECORD, 3, p, error);
+	return db_exec_noresult(conn, SQL_THROTTLE_RECORD, 3, p, error);
 }
 
 JsonArray *
@@ -296,5 +477,353 @@ db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
 	char h[24], lim[24];
 	const char *p[2] = { db_num(h, hours), db_num(lim, limit) };
 
-	return db_exec(conn, STMT_THROTTLE_RECENT, 2, p, error);
+	return db_exec(conn, SQL_THROTTLE_RECENT, 2, p, error);
+}
+
+/* [sort][desc] */
+static const char *const SQL_REG_LIST[DB_REG_SORT__MAX][2] = {
+	/* DB_REG_SORT_REGISTERED */
+	{ REG_LIST("p.created_at, p.id"),
+	  REG_LIST("p.created_at DESC, p.id DESC") },
+	/* DB_REG_SORT_NAME */
+	{ REG_LIST("lower(p.name), p.id"),
+	  REG_LIST("lower(p.name) DESC, p.id DESC") },
+	/* DB_REG_SORT_ORG */
+	{ REG_LIST("lower(p.organisation), p.id"),
+	  REG_LIST("lower(p.organisation) DESC, p.id DESC") },
+	/* DB_REG_SORT_STATUS */
+	{ REG_LIST("p.status, p.created_at, p.id"),
+	  REG_LIST("p.status DESC, p.created_at DESC, p.id DESC") },
+};
+static const char *const SQL_REG_COUNT =
+    "SELECT count(*) AS n FROM (SELECT 1" REG_WHERE " LIMIT $7) c";
+static const char *const SQL_REG_SESSIONS =
+    "SELECT s.id, s.title_nb, s.title_en FROM session s"
+    " JOIN slot sl ON sl.id = s.slot_id WHERE s.event_id = $1"
+    " ORDER BY sl.starts_at, s.id";
+
+#define REG_TIME(col) \
+    "coalesce(to_char(" col " AT TIME ZONE e.timezone,"		\
+    " 'YYYY-MM-DD HH24:MI'), '')"
+#define REG_GET \
+    "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"	\
+    " p.role, p.needs, p.language, p.status, p.sessions_wanted,"	\
+    " " REG_TIME("p.created_at") " AS registered_at,"			\
+    " " REG_TIME("p.email_confirmed_at") " AS email_confirmed_at,"	\
+    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"		\
+    " " REG_TIME("p.hold_until") " AS hold_until,"			\
+    " " REG_TIME("p.cancelled_at") " AS cancelled_at,"			\
+    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"		\
+    " p.checked_in_at IS NOT NULL AS checked_in,"			\
+    " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)"\
+    "  AS place_no"							\
+    " FROM participant p JOIN event e ON e.id = p.event_id WHERE p.id = $1"
+static const char *const SQL_REG_GET = REG_GET;
+static const char *const SQL_REG_GET_LOCK = REG_GET " FOR UPDATE OF p";
+static const char *const SQL_REG_ASSIGNMENTS =
+    "SELECT a.session_id, s.title_nb, s.title_en, a.table_no, a.pinned,"
+    " a.published FROM assignment a JOIN session s ON s.id = a.session_id"
+    " JOIN slot sl ON sl.id = s.slot_id WHERE a.participant_id = $1"
+    " ORDER BY sl.starts_at, s.id";
+static const char *const SQL_REG_INVITATIONS =
+    "SELECT i.session_id, s.title_nb, s.title_en, i.sequence, i.state,"
+    " to_char(i.sent_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI')"
+    "  AS sent_at"
+    " FROM invitation i JOIN session s ON s.id = i.session_id"
+    " WHERE i.participant_id = $1 ORDER BY i.session_id";
+static const char *const SQL_REG_OUTBOX =
+    "SELECT id, kind, state, attempts, coalesce(last_error, '')"
+    " AS last_error, to_char(created_at AT TIME ZONE 'Europe/Oslo',"
+    " 'YYYY-MM-DD HH24:MI:SS') AS created_at,"
+    " coalesce(to_char(sent_at AT TIME ZONE 'Europe/Oslo',"
+    " 'YYYY-MM-DD HH24:MI:SS'), '') AS sent_at"
+    " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
+static const char *const SQL_REG_CHECK_IN =
+    "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
+    " THEN coalesce(checked_in_at, now()) END, updated_at = now()"
+    " WHERE id = $1 RETURNING id";
+static const char *const SQL_REG_ERASE =
+    "UPDATE participant SET name = '(erased)',"
+    " email = 'erased-' || id || '@invalid.invalid',"
+    " organisation = '(erased)', role = '', needs = '',"
+    " updated_at = now() WHERE id = $1 RETURNING id";
+static const char *const SQL_REG_ERASE_TOKENS =
+    "DELETE FROM participant_token WHERE participant_id = $1";
+static const char *const SQL_REG_ERASE_OUTBOX =
+    "UPDATE outbox SET recipient = 'erased-' || participant_id"
+    " || '@invalid.invalid', recipient_name = '(erased)',"
+    " state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,"
+    " last_error = CASE WHEN state = 'queued' THEN 'erased'"
+    "  ELSE last_error END"
+    " WHERE participant_id = $1";
+/* Not yet erased, of an event over for more than $1 days; one batch,
+ * skipping rows another process is erasing right now. */
+static const char *const SQL_REG_PAST_RETENTION =
+    "SELECT p.id FROM participant p JOIN event e ON e.id = p.event_id"
+    " WHERE e.ends_at + make_interval(days => $1::int) < now()"
+    " AND p.email <> 'erased-' || p.id || '@invalid.invalid'"
+    " ORDER BY p.id LIMIT $2 FOR UPDATE OF p SKIP LOCKED";
+static const char *const SQL_REG_ERASE_AUDIT =
+    "UPDATE audit_log SET"
+    " before = before - 'name' - 'email' - 'organisation' - 'role'"
+    "  - 'needs',"
+    " after = after - 'name' - 'email' - 'organisation' - 'role' - 'needs'"
+    " WHERE subject_type = 'participant' AND subject_id = $1";
+/* As SQL_PUBLISH_REQUESTS (invitation.c) queues them, with the sequence unchanged. */
+static const char *const SQL_REG_REQUEUE =
+    "INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+    " recipient_name, language, payload, link_nonce)"
+    " SELECT i.event_id, i.participant_id, 'invite', p.email, p.name,"
+    " p.language,"
+    " summit_invitation_payload(i.session_id, i.sequence, 'REQUEST'),"
+    " replace(gen_random_uuid()::text, '-', '')"
+    " FROM invitation i JOIN participant p ON p.id = i.participant_id"
+    " WHERE i.participant_id = $1 AND i.state = 'invited'"
+    " ORDER BY i.session_id RETURNING id";
+#define REG_TITLE(s) \
+    "CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
+static const char *const SQL_REG_EXPORT =
+    "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
+    " p.needs, p.language, p.status,"
+    " " REG_TIME("p.created_at") " AS registered_at,"
+    " " REG_TIME("p.email_confirmed_at") " AS confirmed_at,"
+    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"
+    " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
+    " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
+    " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
+    " FROM participant p JOIN event e ON e.id = p.event_id"
+    " LEFT JOIN LATERAL (SELECT"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 1) AS r1,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 2) AS r2,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 3) AS r3,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 4) AS r4,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 5) AS r5"
+    "  FROM preference pr JOIN session s ON s.id = pr.session_id"
+    "  WHERE pr.participant_id = p.id) r ON true"
+    " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE("s")
+    "  || ' (' || a.table_no || ')', '; ' ORDER BY sl.starts_at, s.id)"
+    "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
+    "  JOIN slot sl ON sl.id = s.slot_id"
+    "  WHERE a.participant_id = p.id) a ON true"
+    " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+static const char *const SQL_REG_EMAILS_TAKEN =
+    "SELECT lower(p.email) AS email FROM participant p"
+    " WHERE p.event_id = $1 AND lower(p.email) IN"
+    " (SELECT lower(x) FROM jsonb_array_elements_text($2::jsonb) x)";
+/* As SQL_PARTICIPANT_REGISTER, for an invitee: confirmed, no hold. */
+static const char *const SQL_REG_INSERT_INVITEE =
+    "WITH f AS (SELECT event_id, place_no FROM place"
+    "  WHERE event_id = $1 AND participant_id IS NULL"
+    "  ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED),"
+    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
+    "  sector, role, language, status, waitlisted_at, consent_at)"
+    "  SELECT $1, $2, $3, $4, $5, $6, $7,"
+    "  CASE WHEN EXISTS (SELECT 1 FROM f) THEN 'confirmed'"
+    "   ELSE 'waitlisted' END,"
+    "  CASE WHEN NOT EXISTS (SELECT 1 FROM f) THEN now() END, now()"
+    "  ON CONFLICT DO NOTHING RETURNING id, status),"
+    " pl AS (UPDATE place SET participant_id = p.id FROM p, f"
+    "  WHERE place.event_id = f.event_id AND place.place_no = f.place_no"
+    "  RETURNING place.place_no)"
+    " SELECT p.id, p.status, (SELECT count(*) FROM pl) AS placed FROM p";
+
+/* The eight filter parameters; bufs hold the numbers. */
+static void
+reg_params(gint64 event_id, const struct db_reg_filter *f,
+    char bufs[4][24], const char *p[8])
+{
+	p[0] = db_num(bufs[0], event_id);
+	p[1] = f->q != NULL && f->q[0] != '\0' ? f->q : NULL;
+	p[2] = f->status;
+	p[3] = f->sector;
+	p[4] = f->session_id > 0 ? db_num(bufs[1], f->session_id) : NULL;
+	p[5] = f->placed ? "placed" : "ranked";
+	p[6] = db_num(bufs[2], f->limit);
+	p[7] = db_num(bufs[3], f->offset);
+}
+
+JsonArray *
+db_reg_list(DbConn *conn, gint64 event_id, const struct db_reg_filter *f,
+    GError **error)
+{
+	char bufs[4][24];
+	const char *p[8];
+	unsigned sort = f->sort < DB_REG_SORT__MAX ? f->sort : 0;
+
+	reg_params(event_id, f, bufs, p);
+	return db_exec(conn, SQL_REG_LIST[sort][f->desc ? 1 : 0], 8, p,
+	    error);
+}
+
+gboolean
+db_reg_count(DbConn *conn, gint64 event_id, const struct db_reg_filter *f,
+    gint64 cap, gint64 *count, GError **error)
+{
+	char bufs[4][24];
+	const char *p[8];
+	g_autoptr(JsonObject) row = NULL;
+
+	reg_params(event_id, f, bufs, p);
+	p[6] = db_num(bufs[2], cap);
+	if ((row = db_exec_one(conn, SQL_REG_COUNT, 7, p, error)) == NULL)
+		return FALSE;
+	*count = db_int(row, "n");
+	return TRUE;
+}
+
+JsonArray *
+db_reg_sessions(DbConn *conn, gint64 event_id, GError **error)
+{
+	char e[24];
+	const char *p[1] = { db_num(e, event_id) };
+
+	return db_exec(conn, SQL_REG_SESSIONS, 1, p, error);
+}
+
+JsonObject *
+db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+
+	return db_exec_one(conn, lock ? SQL_REG_GET_LOCK : SQL_REG_GET, 1,
+	    p, error);
+}
+
+JsonArray *
+db_reg_assignments(DbConn *conn, gint64 id, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+
+	return db_exec(conn, SQL_REG_ASSIGNMENTS, 1, p, error);
+}
+
+JsonArray *
+db_reg_invitations(DbConn *conn, gint64 id, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+
+	return db_exec(conn, SQL_REG_INVITATIONS, 1, p, error);
+}
+
+JsonArray *
+db_reg_outbox(DbConn *conn, gint64 id, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+
+	return db_exec(conn, SQL_REG_OUTBOX, 1, p, error);
+}
+
+gboolean
+db_reg_set_checked_in(DbConn *conn, gint64 id, bool in, GError **error)
+{
+	char i[24];
+	const char *p[2] = { db_num(i, id), in ? "true" : "false" };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REG_CHECK_IN, 2,
+	    p, error);
+
+	return row != NULL;
+}
+
+static gboolean
+reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REG_ERASE, 1, p,
+	    error);
+
+	/* The outbox first: it waits for a worker sending one of their mails
+	 * right now, whose link token is then committed and deleted next. */
+	return row != NULL &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
+	    (!links || db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p,
+	    error)) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
+}
+
+gboolean
+db_reg_erase(DbConn *conn, gint64 id, GError **error)
+{
+	return reg_erase(conn, id, true, error);
+}
+
+gboolean
+db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error)
+{
+	return reg_erase(conn, id, false, error);
+}
+
+JsonArray *
+db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
+    GError **error)
+{
+	char d[24], l[24];
+	const char *p[2] = { db_num(d, days), db_num(l, limit) };
+
+	return db_exec(conn, SQL_REG_PAST_RETENTION, 2, p, error);
+}
+
+gboolean
+db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
+    GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, id) };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_REQUEUE, 1, p,
+	    error);
+
+	if (rows == NULL)
+		return FALSE;
+	*queued = json_array_get_length(rows);
+	return TRUE;
+}
+
+JsonArray *
+db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
+    gint64 after_id, gint64 limit, GError **error)
+{
+	char e[24], a[24], l[24];
+	const char *p[4] = { db_num(e, event_id), lang, db_num(a, after_id),
+	    db_num(l, limit) };
+
+	return db_exec(conn, SQL_REG_EXPORT, 4, p, error);
+}
+
+JsonArray *
+db_reg_emails_taken(DbConn *conn, gint64 event_id, const char *emails_json,
+    GError **error)
+{
+	char e[24];
+	const char *p[2] = { db_num(e, event_id), emails_json };
+
+	return db_exec(conn, SQL_REG_EMAILS_TAKEN, 2, p, error);
+}
+
+gboolean
+db_reg_insert_invitee(DbConn *conn, gint64 event_id,
+    const struct db_reg_invitee *v, gint64 *id, bool *placed, GError **error)
+{
+	char e[24];
+	const char *p[7] = { db_num(e, event_id), v->name, v->email,
+	    v->organisation, v->sector, v->role ? v->role : "",
+	    v->language ? v->language : "nb" };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE,
+	    7, p, error);
+	JsonObject *row;
+
+	if (rows == NULL)
+		return FALSE;
+	if (json_array_get_length(rows) == 0) {
+		g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
+		    "e-mail registered already");
+		return FALSE;
+	}
+	row = json_array_get_object_element(rows, 0);
+	*id = db_int(row, "id");
+	*placed = db_int(row, "placed") > 0;
+	return TRUE;
 }

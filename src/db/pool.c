@@ -148,7 +148,6 @@ db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
 {
 	if (conn->pg != NULL)
 		PQfinish(conn->pg);
-	memset(conn->prepared, 0, sizeof(conn->prepared));
 	if (conn->named != NULL)
 		g_hash_table_remove_all(conn->named);
 	else
@@ -335,21 +334,27 @@ db_row_object(const PGresult *res, int row)
 	return obj;
 }
 
-/* Prepares statement s on conn once; name gets its name ("sN"). */
+/*
+ * Prepares sql on conn once, keyed by the address of the text (each is a
+ * constant of its family's file); *name gets its name ("qN").
+ */
 static gboolean
-db_prepare(DbConn *conn, enum db_stmt s, char name[16], GError **error)
+db_prepare(DbConn *conn, const char *sql, const char **name, GError **error)
 {
-	g_snprintf(name, 16, "s%d", (int)s);
-	if (!conn->prepared[s]) {
-		g_autoptr(PGresult) prep = PQprepare(conn->pg, name,
-		    db_stmt_sql[s], 0, NULL);
+	char *fresh;
+	g_autoptr(PGresult) prep = NULL;
 
-		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-			db_set_error(conn, prep, "prepare", error);
-			return FALSE;
-		}
-		conn->prepared[s] = true;
+	if ((*name = g_hash_table_lookup(conn->named, sql)) != NULL)
+		return TRUE;
+	fresh = g_strdup_printf("q%u", g_hash_table_size(conn->named));
+	prep = PQprepare(conn->pg, fresh, sql, 0, NULL);
+	if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
+		db_set_error(conn, prep, "prepare", error);
+		g_free(fresh);
+		return FALSE;
 	}
+	g_hash_table_insert(conn->named, (gpointer)(guintptr)sql, fresh);
+	*name = fresh;
 	return TRUE;
 }
 
@@ -391,67 +396,44 @@ db_run(DbConn *conn, const char *name, int n, const char *const *params,
 }
 
 JsonArray *
-db_exec(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+db_exec(DbConn *conn, const char *sql, int n, const char *const *params,
     GError **error)
 {
-	char name[16];
+	const char *name;
 
-	if (!db_prepare(conn, s, name, error))
+	if (!db_prepare(conn, sql, &name, error))
 		return NULL;
 	return db_run(conn, name, n, params, error);
 }
 
-JsonArray *
-db_exec_sql(DbConn *conn, const char *sql, int n, const char *const *params,
+JsonObject *
+db_exec_one(DbConn *conn, const char *sql, int n, const char *const *params,
     GError **error)
 {
-	const char *name = g_hash_table_lookup(conn->named, sql);
-
-	if (name == NULL) {
-		char *fresh = g_strdup_printf("q%u",
-		    g_hash_table_size(conn->named));
-		g_autoptr(PGresult) prep = PQprepare(conn->pg, fresh, sql, 0,
-		    NULL);
-
-		if (PQresultStatus(prep) != PGRES_COMMAND_OK) {
-			db_set_error(conn, prep, "prepare", error);
-			g_free(fresh);
-			return NULL;
-		}
-		g_hash_table_insert(conn->named, (gpointer)(guintptr)sql, fresh);
-		name = fresh;
-	}
-	return db_run(conn, name, n, params, error);
-}
-
-JsonObject *
-db_exec_sql_one(DbConn *conn, const char *sql, int n,
-    const char *const *params, GError **error)
-{
-	g_autoptr(JsonArray) rows = db_exec_sql(conn, sql, n, params, error);
+	g_autoptr(JsonArray) rows = db_exec(conn, sql, n, params, error);
 
 	return db_first_row(rows, error);
 }
 
 gboolean
-db_exec_sql_noresult(DbConn *conn, const char *sql, int n,
+db_exec_noresult(DbConn *conn, const char *sql, int n,
     const char *const *params, GError **error)
 {
-	g_autoptr(JsonArray) rows = db_exec_sql(conn, sql, n, params, error);
+	g_autoptr(JsonArray) rows = db_exec(conn, sql, n, params, error);
 
 	return rows != NULL;
 }
 
 gboolean
-db_exec_each(DbConn *conn, enum db_stmt s, int n, const char *const *params,
+db_exec_each(DbConn *conn, const char *sql, int n, const char *const *params,
     DbRowFunc fn, gpointer user, GError **error)
 {
 	g_autoptr(PGresult) res = NULL;
 	g_autofree const char **vals = NULL;
-	char name[16];
+	const char *name;
 	int i, col, nrows, ncol;
 
-	if (!db_prepare(conn, s, name, error))
+	if (!db_prepare(conn, sql, &name, error))
 		return FALSE;
 	res = PQexecPrepared(conn->pg, name, n, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -468,24 +450,6 @@ db_exec_each(DbConn *conn, enum db_stmt s, int n, const char *const *params,
 		fn(user, ncol, vals);
 	}
 	return TRUE;
-}
-
-gboolean
-db_exec_noresult(DbConn *conn, enum db_stmt s, int n,
-    const char *const *params, GError **error)
-{
-	g_autoptr(JsonArray) rows = db_exec(conn, s, n, params, error);
-
-	return rows != NULL;
-}
-
-JsonObject *
-db_exec_one(DbConn *conn, enum db_stmt s, int n, const char *const *params,
-    GError **error)
-{
-	g_autoptr(JsonArray) rows = db_exec(conn, s, n, params, error);
-
-	return db_first_row(rows, error);
 }
 
 gboolean

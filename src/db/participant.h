@@ -1,11 +1,11 @@
 /*
- * registrations.h -- queries for the console area "registrations" (included
- * by db.h): the list with search, filters, sorting and paging; one person's
+ * participant.h -- the participant family's queries for the console
+ * (included by db.h; participant.c): the list with search, filters, sorting and paging; one person's
  * detail; check-in, erasure, invitations sent again; exports and the
  * import of invitees.
  */
-#ifndef SUMMIT_DB_REGISTRATIONS_H
-#define SUMMIT_DB_REGISTRATIONS_H
+#ifndef SUMMIT_DB_PARTICIPANT_H
+#define SUMMIT_DB_PARTICIPANT_H
 
 /* Sort orders of the list (each with an index of its own). */
 enum db_reg_sort {

@@ -1,14 +1,14 @@
 /*
- * seating.h -- queries for the console area "seating" (included by db.h):
- * sessions with their limits, who sits where, the counts a manual move
+ * allocation.h -- the allocation family's queries for the console's
+ * seating (included by db.h; allocation.c): sessions with their limits, who sits where, the counts a manual move
  * is checked against, placements and placement rules (pin, ban), and the
  * figures of an allocation preview.
  *
  * Rows come back as JsonObjects (transfer full); ids are bigint.  Arrays
  * of ids are passed as PostgreSQL array text ("{1,2,3}").
  */
-#ifndef SUMMIT_DB_SEATING_H
-#define SUMMIT_DB_SEATING_H
+#ifndef SUMMIT_DB_ALLOCATION_H
+#define SUMMIT_DB_ALLOCATION_H
 
 /* The event's sessions (session_id 0) or one session, in slot order,
  * with slot times, limits and "sector_limit" (capacity * share / 100);
@@ -33,12 +33,6 @@ gint64 db_seating_free_table(DbConn *conn, gint64 session_id, gint64 tables,
 /* One placement, locked; DB_ENOTFOUND if there is none. */
 JsonObject *db_seating_assignment_lock(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, GError **error);
-/* Places (or re-seats) a participant; returns the row written. */
-JsonObject *db_seating_assignment_put(DbConn *conn, gint64 event_id,
-    gint64 participant_id, gint64 session_id, gint64 table_no, bool pinned,
-    GError **error);
-gboolean db_seating_assignment_delete(DbConn *conn, gint64 participant_id,
-    gint64 session_id, GError **error);
 gboolean db_seating_assignment_pin(DbConn *conn, gint64 participant_id,
     gint64 session_id, bool pinned, GError **error);
 /* Sets the rule (kind "pin" or "ban") for participant and session,
@@ -60,7 +54,5 @@ JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
 /* The current placements: "placed", "published", "pinned". */
 JsonObject *db_seating_current(DbConn *conn, gint64 event_id,
     GError **error);
-/* The event's sectors (code, name_nb, name_en) in their order. */
-JsonArray *db_seating_sectors(DbConn *conn, gint64 event_id, GError **error);
 
 #endif
