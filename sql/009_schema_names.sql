@@ -4,11 +4,14 @@
 -- index that repeated the audit log's primary key is gone.
 --
 -- Constraint names follow one scheme, <table>_<columns>_<kind>:
---   kind    pkey (primary key), key (unique, also a unique index), fkey
---           (foreign key), check, excl (exclusion);
---   columns the key's columns in order; for a check, the one column it
---           bounds (a check across columns is named after the column a
---           user would correct: ends_at in "ends_at > starts_at").
+--   kind    key (unique, also a unique index), fkey (foreign key), check,
+--           excl (exclusion); a primary key is <table>_pkey, without
+--           columns, as a table has one;
+--   columns the key's columns in order (an expression's columns, as
+--           event_id and email in (event_id, lower(email))); for a check,
+--           the one column it bounds: a check across columns is named
+--           after the column a user would correct (ends_at in
+--           "ends_at > starts_at").
 -- PostgreSQL's own default names follow the same scheme except for a
 -- check across columns, which it calls <table>_check, <table>_check1, ...
 -- by creation order; those are renamed here.  A violation reports the name
