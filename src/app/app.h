@@ -291,6 +291,37 @@ JsonArray *app_audit_list(const struct app *app, const char *subject_type,
 /* app.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);
 
+/*
+ * refusal.c: why the rules refused a value, as a field and a reason code
+ * rather than a message, for the form to show next to the field.
+ * Reasons are only ever appended.
+ */
+enum app_reason {
+	APP_REASON_MISSING = 1,	/* required and not given */
+	APP_REASON_INVALID,	/* not a value the field takes */
+	APP_REASON_RANGE,	/* a number out of its bounds */
+	APP_REASON_TAKEN,	/* another row has it already */
+	APP_REASON_OVERLAP,	/* overlaps another in time */
+	APP_REASON_IN_USE,	/* other rows still refer to it */
+	APP_REASON_FULL,	/* nothing left to take (uses, places) */
+	APP_REASON_LENGTH,	/* text too long, or empty */
+	APP_REASON_ORDER,	/* must come after another field's time */
+	APP_REASON__MAX
+};
+struct app_refusal {
+	const char		*field;	/* static; NULL: the whole form */
+	enum app_reason		 reason;
+};
+/*
+ * Maps a db constraint error (DB_ECONFLICT, DB_EINVALID) to a refusal
+ * through one table, constraint name -> (field, reason); a NOT NULL
+ * violation of a form's column is APP_REASON_MISSING.  FALSE, *out
+ * untouched, if db_error is not a refusal of a known constraint.
+ */
+gboolean app_refusal_from_db(const GError *db_error, struct app_refusal *out);
+/* "taken", "overlap", ... for catalogue keys; NULL for no reason. */
+const char *app_reason_name(enum app_reason r);
+
 #include "app/registrations.h"
 #include "app/setup.h"
 #include "app/seating.h"

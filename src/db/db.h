@@ -310,9 +310,30 @@ gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
 JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error);
 
-/* Helpers for callers reading rows. */
+/* Helpers for callers reading rows.  A NULL value reads as 0 or NULL; a
+ * column the row does not have, or a value of the other kind, is a bug
+ * reported with g_critical when rows are strict (db_set_strict_rows). */
 gint64 db_int(JsonObject *row, const char *col);
 const char *db_str(JsonObject *row, const char *col);
+/*
+ * Makes db_int and db_str report unknown columns (on) or read them as 0
+ * and NULL as they always did (off).  A process-wide setting, read from
+ * SUMMIT_STRICT_ROWS=1 at the first read unless set before; the tests
+ * run strict with G_DEBUG=fatal-criticals (tests/meson.build).
+ */
+void db_set_strict_rows(bool on);
+
+/*
+ * What a DB_ECONFLICT or DB_EINVALID error was refused by, as the server
+ * reported it (PG_DIAG_CONSTRAINT_NAME, _TABLE_NAME, _COLUMN_NAME); NULL
+ * for any other error or when the server named none.  Constraints are
+ * named <table>_<columns>_<kind> (sql/009_schema_names.sql); a NOT NULL
+ * violation has no constraint name but a column.  The strings live as
+ * long as e (transfer none); copies of e (g_error_copy) carry them too.
+ */
+const char *db_error_constraint(const GError *e);
+const char *db_error_table(const GError *e);
+const char *db_error_column(const GError *e);
 
 #include "db/event.h"
 #include "db/participant.h"

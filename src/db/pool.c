@@ -24,10 +24,77 @@
 #include <stdio.h>
 #include <string.h>
 
-GQuark
-db_error_quark(void)
+/*
+ * SUMMIT_DB_ERROR is an extended GError domain: an error of a violated
+ * constraint carries the constraint's name (and the table and column the
+ * server reported) beside its code, so callers never parse the message.
+ * GLib copies and frees them with the error.
+ */
+typedef struct {
+	char	*constraint;
+	char	*table;
+	char	*column;
+} DbErrorPrivate;
+
+static void
+db_error_private_init(DbErrorPrivate *priv)
 {
-	return g_quark_from_static_string("summit-db-error-quark");
+	priv->constraint = priv->table = priv->column = NULL;
+}
+
+static void
+db_error_private_copy(const DbErrorPrivate *src, DbErrorPrivate *dest)
+{
+	dest->constraint = g_strdup(src->constraint);
+	dest->table = g_strdup(src->table);
+	dest->column = g_strdup(src->column);
+}
+
+static void
+db_error_private_clear(DbErrorPrivate *priv)
+{
+	g_clear_pointer(&priv->constraint, g_free);
+	g_clear_pointer(&priv->table, g_free);
+	g_clear_pointer(&priv->column, g_free);
+}
+
+/* GLib's macro casts the const of its GError argument away. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+G_DEFINE_EXTENDED_ERROR(DbError, db_error)
+#pragma GCC diagnostic pop
+
+/* e's private part if it is a SUMMIT_DB_ERROR, else NULL. */
+static const DbErrorPrivate *
+db_error_private(const GError *e)
+{
+	if (e == NULL || e->domain != SUMMIT_DB_ERROR)
+		return NULL;
+	return db_error_get_private(e);
+}
+
+const char *
+db_error_constraint(const GError *e)
+{
+	const DbErrorPrivate *priv = db_error_private(e);
+
+	return priv != NULL ? priv->constraint : NULL;
+}
+
+const char *
+db_error_table(const GError *e)
+{
+	const DbErrorPrivate *priv = db_error_private(e);
+
+	return priv != NULL ? priv->table : NULL;
+}
+
+const char *
+db_error_column(const GError *e)
+{
+	const DbErrorPrivate *priv = db_error_private(e);
+
+	return priv != NULL ? priv->column : NULL;
 }
 
 struct db_pool {
@@ -266,7 +333,7 @@ db_set_error(DbConn *conn, const PGresult *res, const char *what,
 		code = DB_ECONN;
 	} else if (state == NULL)
 		code = DB_EINTERNAL;
-	else if (strcmp(state, "23505") == 0)
+	else if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0)
 		code = DB_ECONFLICT;
 	else if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
 	    strcmp(state, "23502") == 0 || strcmp(state, "22P02") == 0 ||
@@ -286,6 +353,18 @@ db_set_error(DbConn *conn, const PGresult *res, const char *what,
 		log_debug("database: %s: SQLSTATE %s: %s", what, state, msg);
 	g_set_error(error, SUMMIT_DB_ERROR, code, "%s failed (SQLSTATE %s)",
 	    what, state ? state : "none");
+	/* What was refused, for app/refusal.c to name the field. */
+	if ((code == DB_ECONFLICT || code == DB_EINVALID) && error != NULL &&
+	    g_error_matches(*error, SUMMIT_DB_ERROR, code)) {
+		DbErrorPrivate *priv = db_error_get_private(*error);
+
+		priv->constraint = g_strdup(PQresultErrorField(res,
+		    PG_DIAG_CONSTRAINT_NAME));
+		priv->table = g_strdup(PQresultErrorField(res,
+		    PG_DIAG_TABLE_NAME));
+		priv->column = g_strdup(PQresultErrorField(res,
+		    PG_DIAG_COLUMN_NAME));
+	}
 }
 
 gboolean
@@ -495,23 +574,83 @@ db_rollback(DbConn *conn)
 		conn->broken = true;
 }
 
+/*
+ * Strict rows: reading a column a row does not have is a typo in the
+ * caller (or a query that lost a column), which a default of 0 or NULL
+ * would hide.  When strict, db_int and db_str report it with g_critical,
+ * which the tests make fatal (G_DEBUG=fatal-criticals), and still return
+ * the default, so a production server that meets one keeps serving.  A
+ * value of the wrong kind (a string read as a number, a number as a
+ * string) is reported the same way: it would read as 0 or NULL too.  A
+ * NULL value of a column the row has is fine.  Set from
+ * SUMMIT_STRICT_ROWS=1 at the first read, or by db_set_strict_rows.
+ */
+static gint db_strict = -1;	/* -1: not read from the environment yet */
+
+void
+db_set_strict_rows(bool on)
+{
+	g_atomic_int_set(&db_strict, on ? 1 : 0);
+}
+
+static bool
+db_rows_strict(void)
+{
+	gint v = g_atomic_int_get(&db_strict);
+
+	if (v < 0) {
+		v = g_strcmp0(g_getenv("SUMMIT_STRICT_ROWS"), "1") == 0;
+		g_atomic_int_set(&db_strict, v);
+	}
+	return v == 1;
+}
+
+/* The member col of row, or NULL if row has none (a bug when strict). */
+static JsonNode *
+db_member(JsonObject *row, const char *col, const char *want)
+{
+	JsonNode *n = row != NULL ? json_object_get_member(row, col) : NULL;
+
+	if (n == NULL && db_rows_strict()) {
+		g_autoptr(GString) have = g_string_new(NULL);
+		g_autoptr(GList) names = row != NULL ?
+		    json_object_get_members(row) : NULL;
+		GList *l;
+
+		for (l = names; l != NULL; l = l->next)
+			g_string_append_printf(have, "%s%s",
+			    l == names ? "" : ", ", (const char *)l->data);
+		g_critical("row has no column \"%s\" (read as %s; it has: %s)",
+		    col, want, row != NULL ? have->str : "no row");
+	}
+	return n;
+}
+
 gint64
 db_int(JsonObject *row, const char *col)
 {
-	JsonNode *n = json_object_get_member(row, col);
+	JsonNode *n = db_member(row, col, "an integer");
 
 	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
 		return 0;
+	if (db_rows_strict() && (!JSON_NODE_HOLDS_VALUE(n) ||
+	    json_node_get_value_type(n) == G_TYPE_STRING))
+		g_critical("column \"%s\" is not an integer", col);
 	return json_node_get_int(n);
 }
 
 const char *
 db_str(JsonObject *row, const char *col)
 {
-	JsonNode *n = json_object_get_member(row, col);
+	JsonNode *n = db_member(row, col, "a string");
 
-	if (n == NULL || JSON_NODE_HOLDS_NULL(n) ||
-	    json_node_get_value_type(n) != G_TYPE_STRING)
+	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
 		return NULL;
+	if (!JSON_NODE_HOLDS_VALUE(n) ||
+	    json_node_get_value_type(n) != G_TYPE_STRING) {
+		if (db_rows_strict())
+			g_critical("column \"%s\" is not a string", col);
+		return NULL;
+	}
 	return json_node_get_string(n);
 }

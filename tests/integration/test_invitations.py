@@ -143,9 +143,10 @@ def invitation_then_update_then_cancel(inst):
     body = first.get_body(preferencelist=("plain",)).get_content()
     assert "2027-03-11 kl. 09:30–10:45" in body and "/me/" in body
 
-    # The session moves an hour: one update, same UID, higher SEQUENCE.
-    inst.query("UPDATE slot SET starts_at = starts_at + interval '1 hour',"
-               " ends_at = ends_at + interval '1 hour' WHERE id = (SELECT"
+    # The session moves half an hour (up to the next slot, which it may
+    # touch but not overlap): one update, same UID, higher SEQUENCE.
+    inst.query("UPDATE slot SET starts_at = starts_at + interval '30 minutes',"
+               " ends_at = ends_at + interval '30 minutes' WHERE id = (SELECT"
                " slot_id FROM session WHERE id = 1)")
     r = inst.ctl("publish")
     assert "queued 0 invitations, 1 updates and 0 cancellations" in r.stdout, r.stdout

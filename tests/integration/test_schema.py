@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""test_schema.py -- sql/009_schema_names.sql on a database that already
+holds data: migrated to 008, loaded with the demo event and more rows, then
+migrated on.  The data must come through unchanged, the new rules must
+hold (no overlapping slots, a place's participant of its own event,
+updated_at by trigger), every constraint must carry a name of the scheme,
+and data that breaks the overlap rule must stop the migration, naming the
+slots, with nothing changed."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import (SOURCE, SUMMITCTL, connect, drop_database,  # noqa: E402
+                     fresh_database)
+from tap import case, run  # noqa: E402
+
+SQL = os.path.join(SOURCE, "sql")
+BEFORE = sorted(f for f in os.listdir(SQL)
+                if f.endswith(".sql") and f[:3] < "009")
+
+
+def ctl(url, *args):
+    return subprocess.run([SUMMITCTL] + list(args),
+                          env=dict(os.environ, SUMMIT_DATABASE_URL=url),
+                          capture_output=True, text=True, timeout=120)
+
+
+def at_008(name):
+    """A database migrated to 008 with the demo event -> (url, conn)."""
+    url = fresh_database(name)
+    tmp = tempfile.mkdtemp()
+    try:
+        for f in BEFORE:
+            shutil.copy(os.path.join(SQL, f), tmp)
+        r = ctl(url, "migrate", tmp)
+        assert r.returncode == 0, r.stderr
+        assert "%d migrations applied" % len(BEFORE) in r.stdout, r.stdout
+    finally:
+        shutil.rmtree(tmp)
+    r = ctl(url, "load-demo")
+    assert r.returncode == 0, r.stderr
+    return url, connect(url)
+
+
+def q(db, sql, *params):
+    with db.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else None
+
+
+def one(db, sql, *params):
+    return q(db, sql, *params)[0][0]
+
+
+def refused(db, sql, *params):
+    """The psycopg2 error the statement got."""
+    try:
+        q(db, sql, *params)
+    except psycopg2.Error as e:
+        return e
+    raise AssertionError("the database accepted: " + sql)
+
+
+def load_more(db):
+    """Participants in every status, rankings, places, placements, an
+    invitation code, an organiser and audit entries, another event with a
+    slot at the same time as the demo's, and a slot that touches two."""
+    ev = one(db, "SELECT id FROM event")
+    ins = ("INSERT INTO participant (event_id, name, email, organisation,"
+           " sector, status, hold_until, consent_at) VALUES (%s, %s, %s,"
+           " %s, %s, %s, now() + interval '1 day', now()) RETURNING id")
+    people = []
+    for i, status in enumerate(["confirmed"] * 6 + ["waitlisted", "pending",
+                                                    "cancelled"]):
+        people.append(one(db, ins, ev, "Person %d" % i,
+                          "p%d@example.no" % i, "Org %d" % (i % 3),
+                          ["business", "union", "academia"][i % 3], status))
+    sessions = [r[0] for r in q(db, "SELECT id FROM session ORDER BY id")]
+    for n, pid in enumerate(people):
+        for rank in range(1, 4):
+            q(db, "INSERT INTO preference (event_id, participant_id,"
+              " session_id, rank) VALUES (%s, %s, %s, %s)", ev, pid,
+              sessions[(n + rank * 4) % len(sessions)], rank)
+    for n, pid in enumerate(people[:6]):
+        q(db, "UPDATE place SET participant_id = %s WHERE event_id = %s"
+          " AND place_no = %s", pid, ev, n + 1)
+        q(db, "INSERT INTO assignment (event_id, participant_id, session_id)"
+          " VALUES (%s, %s, %s)", ev, pid, sessions[n])
+    q(db, "UPDATE participant SET sessions_wanted = 2, link_sends = 1"
+      " WHERE id = %s", people[0])
+    # A slot that touches the first slot's end and the second's start.
+    q(db, "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (%s,"
+      " '2027-03-11 10:45 Europe/Oslo', '2027-03-11 11:15 Europe/Oslo')", ev)
+    q(db, "INSERT INTO invitation_code (event_id, code, max_uses, used)"
+      " VALUES (%s, 'ABCDEF23', 3, 1)", ev)
+    org = one(db, "INSERT INTO organiser (email, role) VALUES"
+              " ('admin@example.no', 'admin') RETURNING id")
+    for i in range(5):
+        q(db, "INSERT INTO audit_log (organiser_id, actor, action)"
+          " VALUES (%s, 'admin@example.no', 'test.step')", org)
+    other = one(db, "INSERT INTO event (slug, name_nb, name_en, starts_at,"
+                " ends_at, registration_opens, registration_closes, capacity,"
+                " mailbox) VALUES ('other', 'Annet', 'Other',"
+                " '2027-03-11 09:00 Europe/Oslo', '2027-03-11 17:00"
+                " Europe/Oslo', now(), now() + interval '1 day', 4,"
+                " 'x@example.no') RETURNING id")
+    q(db, "SELECT summit_sync_places(%s)", other)
+    q(db, "INSERT INTO sector (event_id, code, name_nb, name_en)"
+      " VALUES (%s, 'business', 'N', 'B')", other)
+    q(db, "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (%s,"
+      " '2027-03-11 09:30 Europe/Oslo', '2027-03-11 10:45 Europe/Oslo')",
+      other)
+    stranger = one(db, ins, other, "Stranger", "s@example.no", "Org",
+                   "business", "confirmed")
+    return ev, other, people, stranger
+
+
+def checksums(db):
+    """Every table's rows, as one md5 per table."""
+    tables = [t for (t,) in q(db, "SELECT tablename FROM pg_tables"
+                              " WHERE schemaname = 'public'"
+                              " AND tablename <> 'schema_migrations'"
+                              " ORDER BY 1")]
+    return {t: one(db, "SELECT count(*) || ':' || coalesce(md5(string_agg("
+                   "x::text, '|' ORDER BY x::text)), '') FROM %s x" % t)
+            for t in tables}
+
+
+def constraint_names(db):
+    return {n for (n,) in q(db, "SELECT conname FROM pg_constraint"
+                            " WHERE connamespace = 'public'::regnamespace")}
+
+
+def scheme_breaches(db):
+    """Constraints and unique indexes whose names break
+    <table>_<columns>_<kind> (<table>_pkey for the primary key)."""
+    kinds = {"p": "pkey", "u": "key", "f": "fkey", "c": "check", "x": "excl"}
+    cols = {}
+    for table, col in q(db, "SELECT c.relname, a.attname FROM pg_attribute a"
+                        " JOIN pg_class c ON c.oid = a.attrelid"
+                        " WHERE c.relnamespace = 'public'::regnamespace"
+                        " AND c.relkind = 'r' AND a.attnum > 0"
+                        " AND NOT a.attisdropped"):
+        cols.setdefault(table, []).append(col)
+    bad = []
+    for table, name, kind, keys, definition in q(
+            db, "SELECT c.conrelid::regclass::text, c.conname, c.contype,"
+            " array(SELECT a.attname::text FROM unnest(c.conkey)"
+            " WITH ORDINALITY AS k(n, o) JOIN pg_attribute a"
+            " ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),"
+            " pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " WHERE c.connamespace = 'public'::regnamespace"):
+        if kind == "p":
+            ok = name == "%s_pkey" % table    # one per table: no columns
+        elif kind == "c":
+            ok = any(name == "%s_%s_check" % (table, k) for k in keys)
+        else:
+            if kind == "x":
+                # Columns in the order the definition names them.
+                keys = sorted((k for k in cols[table]
+                               if re.search(r"\b%s\b" % k, definition)),
+                              key=lambda k: re.search(r"\b%s\b" % k,
+                                                      definition).start())
+            ok = name == "%s_%s_%s" % (table, "_".join(keys), kinds[kind])
+        if not ok:
+            bad.append((table, name, definition))
+    # Unique indexes on expressions act as constraints too.
+    for table, name, definition in q(
+            db, "SELECT i.indrelid::regclass::text, c.relname,"
+            " pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE i.indisunique AND c.relnamespace = 'public'::regnamespace"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+            " WHERE k.conindid = i.indexrelid AND k.contype <> 'f')"):
+        keyed = definition[definition.index("(") + 1:]
+        keys = sorted((k for k in cols[table]
+                       if re.search(r"\b%s\b" % k, keyed)),
+                      key=lambda k: re.search(r"\b%s\b" % k, keyed).start())
+        if name != "%s_%s_key" % (table, "_".join(keys)):
+            bad.append((table, name, definition))
+    return bad
+
+
+@case
+def migration_keeps_data_and_adds_the_rules():
+    url, db = at_008("summit_it_schema")
+    try:
+        ev, other, people, stranger = load_more(db)
+        before = checksums(db)
+        names_before = constraint_names(db)
+        assert scheme_breaches(db), "008 should have unnamed checks"
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "1 migration applied" in r.stdout, r.stdout
+        # Not a row changed.
+        assert checksums(db) == before
+        # Every constraint is named by the scheme; the renamed ones are
+        # gone, the rest kept their names.
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        after = constraint_names(db)
+        assert names_before - after == {
+            "event_check", "event_check1", "slot_check", "participant_check",
+            "invitation_code_check", "place_participant_id_fkey"}, \
+            names_before - after
+        assert after - names_before == {
+            "event_ends_at_check", "event_registration_closes_check",
+            "slot_ends_at_check", "participant_hold_until_check",
+            "invitation_code_used_check",
+            "place_participant_id_event_id_fkey",
+            "slot_event_id_starts_at_ends_at_excl"}, after - names_before
+
+        # An overlapping slot is refused by the exclusion constraint.
+        e = refused(db, "INSERT INTO slot (event_id, starts_at, ends_at)"
+                    " VALUES (%s, '2027-03-11 10:00 Europe/Oslo',"
+                    " '2027-03-11 11:00 Europe/Oslo')", ev)
+        assert e.pgcode == "23P01", e.pgcode
+        assert e.diag.constraint_name == \
+            "slot_event_id_starts_at_ends_at_excl", e.diag.constraint_name
+        e = refused(db, "UPDATE slot SET starts_at = starts_at"
+                    " - interval '20 minutes' WHERE event_id = %s"
+                    " AND starts_at = '2027-03-11 11:15 Europe/Oslo'", ev)
+        assert e.pgcode == "23P01"
+        # Touching slots, and the same time in another event, are fine.
+        q(db, "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (%s,"
+          " '2027-03-11 14:45 Europe/Oslo', '2027-03-11 15:30 Europe/Oslo')",
+          ev)
+        q(db, "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (%s,"
+          " '2027-03-11 11:15 Europe/Oslo', '2027-03-11 12:30 Europe/Oslo')",
+          other)
+
+        # A place holds only a participant of its own event.
+        e = refused(db, "UPDATE place SET participant_id = %s"
+                    " WHERE event_id = %s AND place_no = 1", stranger, ev)
+        assert e.pgcode == "23503"
+        assert e.diag.constraint_name == \
+            "place_participant_id_event_id_fkey", e.diag.constraint_name
+        q(db, "UPDATE place SET participant_id = %s WHERE event_id = %s"
+          " AND place_no = 1", stranger, other)
+        # Deleting a participant frees the place; the place stays the
+        # event's.
+        q(db, "DELETE FROM participant WHERE id = %s", stranger)
+        assert q(db, "SELECT event_id, participant_id FROM place"
+                 " WHERE event_id = %s AND place_no = 1", other) == \
+            [(other, None)]
+
+        # updated_at by trigger: a change touches the row, a re-sent
+        # link's bookkeeping does not.
+        pid = people[1]
+        q(db, "ALTER TABLE participant DISABLE TRIGGER participant_touch")
+        q(db, "UPDATE participant SET updated_at = '2026-01-01'"
+          " WHERE id = %s", pid)
+        q(db, "ALTER TABLE participant ENABLE TRIGGER participant_touch")
+        q(db, "UPDATE participant SET link_sends = link_sends + 1,"
+          " link_window_at = now() WHERE id = %s", pid)
+        assert one(db, "SELECT updated_at = '2026-01-01' FROM participant"
+                   " WHERE id = %s", pid)
+        q(db, "UPDATE participant SET checked_in_at = now() WHERE id = %s",
+          pid)
+        assert one(db, "SELECT updated_at > '2026-01-02' FROM participant"
+                   " WHERE id = %s", pid)
+        sid = one(db, "SELECT min(id) FROM session")
+        was = one(db, "SELECT updated_at FROM session WHERE id = %s", sid)
+        q(db, "UPDATE session SET room = 'Sal 9' WHERE id = %s", sid)
+        assert one(db, "SELECT updated_at FROM session WHERE id = %s",
+                   sid) > was
+
+        # The duplicate of the audit log's primary key is gone; newest
+        # first still reads the primary key, backwards.
+        assert one(db, "SELECT to_regclass('audit_log_at_idx')") is None
+        q(db, "SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in q(
+            db, "EXPLAIN SELECT * FROM audit_log ORDER BY id DESC LIMIT 5"))
+        assert "Index Scan Backward using audit_log_pkey" in plan, plan
+    finally:
+        db.close()
+        drop_database("summit_it_schema")
+
+
+@case
+def overlapping_slots_stop_the_migration():
+    url, db = at_008("summit_it_schema_clash")
+    try:
+        ev = one(db, "SELECT id FROM event")
+        first = one(db, "SELECT min(id) FROM slot")
+        clash = one(db, "INSERT INTO slot (event_id, starts_at, ends_at)"
+                    " VALUES (%s, '2027-03-11 10:30 Europe/Oslo',"
+                    " '2027-03-11 11:00 Europe/Oslo') RETURNING id", ev)
+        before = checksums(db)
+        names = constraint_names(db)
+        r = ctl(url, "migrate")
+        assert r.returncode != 0
+        assert "009_schema_names" in r.stderr and "rolled back" in r.stderr, \
+            r.stderr
+        # The message names both slots, with their times.
+        assert re.search(r"slots overlap in time \(UTC\): event %d: slot %d"
+                         r" \(2027-03-11 08:30 to 2027-03-11 09:45\) and"
+                         r" slot %d \(2027-03-11 09:30 to 2027-03-11 10:00\)"
+                         % (ev, first, clash), r.stderr), r.stderr
+        # Nothing of 009 stayed.
+        assert checksums(db) == before
+        assert constraint_names(db) == names
+        assert one(db, "SELECT count(*) FROM schema_migrations"
+                   " WHERE version = '009_schema_names'") == 0
+        assert one(db, "SELECT count(*) FROM pg_extension"
+                   " WHERE extname = 'btree_gist'") == 0
+        # Mended, it applies.
+        q(db, "DELETE FROM slot WHERE id = %s", clash)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0 and "1 migration applied" in r.stdout, \
+            r.stderr
+    finally:
+        db.close()
+        drop_database("summit_it_schema_clash")
+
+
+if __name__ == "__main__":
+    run()
