@@ -307,7 +307,7 @@ violate(const char *sql, const char *param)
 	DbConn *conn = db_acquire(pool, &error);
 
 	g_assert_nonnull(conn);
-	rows = db_exec_sql(conn, sql, strstr(sql, "$1") ? 1 : 0, p, &error);
+	rows = db_exec(conn, sql, strstr(sql, "$1") ? 1 : 0, p, &error);
 	g_assert_null(rows);
 	db_release(pool, conn);
 	return g_steal_pointer(&error);
@@ -402,9 +402,9 @@ test_table_names_exist(void)
 	}
 	conn = db_acquire(pool, &error);
 	g_assert_no_error(error);
-	rows = db_exec_sql(conn, sql, 0, NULL, &error);
+	rows = db_exec(conn, sql, 0, NULL, &error);
 	g_assert_no_error(error);
-	cols = db_exec_sql(conn, notnull, 0, NULL, &error);
+	cols = db_exec(conn, notnull, 0, NULL, &error);
 	g_assert_no_error(error);
 	db_release(pool, conn);
 	for (j = 0; j < json_array_get_length(rows); j++)
