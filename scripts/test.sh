@@ -12,11 +12,30 @@
 # With arguments (test names for meson test) only those run, and the
 # ThreadSanitizer pass only with SUMMIT_TSAN=1; SUMMIT_TSAN=0 skips it.
 # The fuzz targets run only in a whole run.
+#
+# Before any test: scripts/check-layers.sh (a module reaching around a
+# layer fails the run), scripts/format.sh --check when
+# SUMMIT_FORMAT_CHECK=1, and a second, compile-only build with clang in
+# build-clang, which fails the run when SUMMIT_CLANG_FATAL=1.
 source "$(dirname "$0")/lib.sh"
 
 install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+# Checks that need no build come first and fail at once.
+say "checking the layers (scripts/check-layers.sh)"
+bash "$TOP/scripts/check-layers.sh"
+if [ "${SUMMIT_FORMAT_CHECK:-0}" = 1 ]; then
+	say "checking the layout (scripts/format.sh --check)"
+	bash "$TOP/scripts/format.sh" --check
+fi
 e2e_modules
 build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
+# The same tree compiled by clang too, same warnings, -Werror; compile
+# only.  Not fatal until the tree compiles clean with clang (then the
+# default becomes SUMMIT_CLANG_FATAL=1).
+if ! build_clang build-clang; then
+	[ "${SUMMIT_CLANG_FATAL:-0}" = 1 ] && exit 1
+	say "clang build failed: not fatal yet (SUMMIT_CLANG_FATAL=1 makes it so)"
+fi
 full=$([ $# -eq 0 ] && echo 1 || echo 0)
 tsan=${SUMMIT_TSAN:-$full}
 if [ "$tsan" = 1 ]; then

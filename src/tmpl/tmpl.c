@@ -14,6 +14,11 @@
  * and a render only reads the JSON it is given, taking no reference, so
  * the caller's shared read-only objects (globals) stay untouched.
  *
+ * A strict set (for tests) fails a render on a value tag whose name the
+ * context lacks, naming template, line and name; the lookup tells a
+ * missing name from a member that is there but null, so only the former
+ * fails.  Sections are not checked: an absent name is their "false".
+ *
  * Caveats: there is no delimiter change and no way to write "{{" as text;
  * values are assumed to be valid UTF-8 (json-glib checks what it parses).
  */
@@ -58,6 +63,14 @@ struct tmpl {
 
 struct tmpl_set {
 	GHashTable *by_name; /* name -> struct tmpl */
+	bool strict;         /* a missing value fails the render */
+};
+
+/* What one render reads and never changes. */
+struct render {
+	bool strict;
+	unsigned depth;          /* partials entered */
+	const struct tmpl *tmpl; /* the template being walked, for messages */
 };
 
 /* One level of the section context stack, innermost first. */
@@ -437,7 +450,15 @@ tmpl_set_new(void)
 
 	set->by_name =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tmpl_free);
+	/* Read once here, before any thread renders with the set. */
+	set->strict = g_strcmp0(g_getenv("SUMMIT_STRICT_TEMPLATES"), "1") == 0;
 	return set;
+}
+
+void
+tmpl_set_strict(TmplSet *set, bool strict)
+{
+	set->strict = strict;
 }
 
 void
@@ -656,23 +677,46 @@ tmpl_escape_url(GString *out, const char *s)
 
 /* Rendering. */
 
+/*
+ * The value path names, or NULL.  *missing says whether NULL means the
+ * name is not there at all (rather than there and null): no frame has the
+ * first part, a later part is not a member of the object found, or a
+ * later part follows a scalar.  Below a null, everything is null.
+ */
 static JsonNode *
-lookup(const struct frame *f, char *const *path)
+lookup_why(const struct frame *f, char *const *path, bool *missing)
 {
 	JsonNode *n = NULL;
 
-	if (path == NULL)
+	*missing = false;
+	if (path == NULL) {
+		*missing = f->node == NULL;
 		return f->node;
+	}
 	for (; f != NULL; f = f->up)
 		if (f->obj != NULL &&
 		    (n = json_object_get_member(f->obj, path[0])) != NULL)
 			break;
 	for (path++; n != NULL && *path != NULL; path++) {
-		if (!JSON_NODE_HOLDS_OBJECT(n))
+		if (JSON_NODE_HOLDS_NULL(n))
 			return NULL;
+		if (!JSON_NODE_HOLDS_OBJECT(n)) {
+			*missing = true;
+			return NULL;
+		}
 		n = json_object_get_member(json_node_get_object(n), *path);
 	}
+	if (n == NULL)
+		*missing = true;
 	return n;
+}
+
+static JsonNode *
+lookup(const struct frame *f, char *const *path)
+{
+	bool missing;
+
+	return lookup_why(f, path, &missing);
 }
 
 static bool
@@ -745,14 +789,15 @@ put_value(GString *out, JsonNode *n, enum node_kind kind, bool html)
 }
 
 static gboolean
-render_nodes(const GArray *nodes, const struct frame *f, unsigned depth,
-             GString *out, GError **error)
+render_nodes(const GArray *nodes, const struct frame *f,
+             const struct render *r, GString *out, GError **error)
 {
 	size_t i;
 
 	for (i = 0; i < nodes->len; i++) {
 		const struct tmpl_node *n =
 		    &g_array_index(nodes, struct tmpl_node, i);
+		struct render in;
 		JsonNode *v;
 
 		switch (n->kind) {
@@ -761,9 +806,21 @@ render_nodes(const GArray *nodes, const struct frame *f, unsigned depth,
 			break;
 		case NODE_VAR:
 		case NODE_RAW:
-		case NODE_URL:
-			put_value(out, lookup(f, n->path), n->kind, n->html);
+		case NODE_URL: {
+			bool missing;
+
+			v = lookup_why(f, n->path, &missing);
+			if (missing && r->strict) {
+				g_set_error(error, SUMMIT_TMPL_ERROR,
+				            TMPL_EMISSING,
+				            "%s:%u: no value \"%s\" in the "
+				            "context (strict templates)",
+				            r->tmpl->name, n->line, n->text);
+				return FALSE;
+			}
+			put_value(out, v, n->kind, n->html);
 			break;
+		}
 		case NODE_SECTION:
 			v = lookup(f, n->path);
 			if (v != NULL && JSON_NODE_HOLDS_ARRAY(v)) {
@@ -779,26 +836,26 @@ render_nodes(const GArray *nodes, const struct frame *f, unsigned depth,
 					        ? json_node_get_object(sub.node)
 					        : NULL;
 					sub.up = f;
-					if (!render_nodes(n->body, &sub, depth,
-					                  out, error))
+					if (!render_nodes(n->body, &sub, r, out,
+					                  error))
 						return FALSE;
 				}
 			} else if (v != NULL && JSON_NODE_HOLDS_OBJECT(v)) {
 				struct frame sub = {v, json_node_get_object(v),
 				                    f};
 
-				if (!render_nodes(n->body, &sub, depth, out,
+				if (!render_nodes(n->body, &sub, r, out,
 				                  error))
 					return FALSE;
 			} else if (truthy(v)) {
-				if (!render_nodes(n->body, f, depth, out,
+				if (!render_nodes(n->body, f, r, out,
 				                  error))
 					return FALSE;
 			}
 			break;
 		case NODE_INVERTED:
 			if (!truthy(lookup(f, n->path)) &&
-			    !render_nodes(n->body, f, depth, out, error))
+			    !render_nodes(n->body, f, r, out, error))
 				return FALSE;
 			break;
 		case NODE_PARTIAL:
@@ -810,7 +867,7 @@ render_nodes(const GArray *nodes, const struct frame *f, unsigned depth,
 				            n->text);
 				return FALSE;
 			}
-			if (depth >= TMPL_MAX_DEPTH) {
+			if (r->depth >= TMPL_MAX_DEPTH) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
 				            TMPL_EDEPTH,
 				            "partials nested deeper "
@@ -818,7 +875,9 @@ render_nodes(const GArray *nodes, const struct frame *f, unsigned depth,
 				            TMPL_MAX_DEPTH, n->text);
 				return FALSE;
 			}
-			if (!render_nodes(n->partial->nodes, f, depth + 1, out,
+			in = (struct render){r->strict, r->depth + 1,
+			                      n->partial};
+			if (!render_nodes(n->partial->nodes, f, &in, out,
 			                  error))
 				return FALSE;
 			break;
@@ -842,11 +901,12 @@ tmpl_render_with(const TmplSet *set, const char *name, JsonObject *ctx,
 	/* The globals are the outermost frame: every lookup ends there. */
 	struct frame base = {NULL, globals, NULL};
 	struct frame root = {NULL, ctx, globals != NULL ? &base : NULL};
+	struct render r = {set->strict, 0, t};
 
 	if (t == NULL) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ENOTFOUND,
 		            "no template \"%s\"", name);
 		return FALSE;
 	}
-	return render_nodes(t->nodes, &root, 0, out, error);
+	return render_nodes(t->nodes, &root, &r, out, error);
 }

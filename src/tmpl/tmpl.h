@@ -27,7 +27,12 @@
  * Names are looked up through the section stack, innermost first; for a
  * dotted name only the first part walks the stack, the rest is resolved
  * inside the object found (mustache rules).  A missing value renders as
- * the empty string.  Integers render as integers, doubles with %g, booleans
+ * the empty string -- unless the set is strict (tmpl_set_strict, or
+ * SUMMIT_STRICT_TEMPLATES=1 in the environment, which the tests set):
+ * then a value tag whose name the context does not have fails the render
+ * with TMPL_EMISSING.  A member that is there with null, false or "" is
+ * not missing, and sections ({{#x}}, {{^x}}) over an absent name still
+ * mean "if".  Integers render as integers, doubles with %g, booleans
  * as "true"/"false", objects and arrays as nothing.
  *
  * White space: a section, inverted, closing or comment tag that stands
@@ -58,6 +63,7 @@ enum tmpl_err {
 	TMPL_ENOTFOUND, /* no template (or partial) of that name */
 	TMPL_EDEPTH,    /* partials nested deeper than TMPL_MAX_DEPTH */
 	TMPL_EIO,       /* a template directory or file could not be read */
+	TMPL_EMISSING,  /* strict set: "file:line: no value ..." */
 	TMPL__MAX
 };
 
@@ -78,8 +84,22 @@ typedef struct tmpl_set TmplSet;
  */
 TmplSet *tmpl_set_load(const char *dir, GError **error);
 
-/* A new empty set, to be filled with tmpl_set_add (transfer full). */
+/*
+ * A new empty set, to be filled with tmpl_set_add (transfer full).  It is
+ * strict when the environment has SUMMIT_STRICT_TEMPLATES=1 (read here,
+ * once, before any thread renders), so the tests can make every set of
+ * summitd and summitctl strict without a configuration key.
+ */
 TmplSet *tmpl_set_new(void);
+
+/*
+ * Makes rendering with set fail with TMPL_EMISSING ("template:line: no
+ * value \"name\"") on a {{name}}, {{{name}}} or {{name|url}} that no frame
+ * of the context has, instead of writing nothing.  For tests: pages must
+ * not depend on names nobody sets.  Not thread-safe: call it before
+ * sharing the set.
+ */
+void tmpl_set_strict(TmplSet *set, bool strict);
 
 /*
  * Parses text (NUL-terminated, UTF-8) as template name and adds it to set,
@@ -104,7 +124,8 @@ bool tmpl_set_has(const TmplSet *set, const char *name);
 /*
  * Renders template name with ctx (may be NULL: everything is missing) and
  * appends the result to out.  Fails with TMPL_ENOTFOUND (unknown template
- * or partial) or TMPL_EDEPTH; out may then hold a partial result.  Safe to
+ * or partial), TMPL_EDEPTH or, in a strict set, TMPL_EMISSING; out may
+ * then hold a partial result.  Safe to
  * call from many threads on one set; ctx is only read.
  */
 gboolean tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx,

@@ -540,9 +540,147 @@ test_globals_threads(void)
 		g_assert_null(g_thread_join(t[i]));
 }
 
+/* Renders name of set strictly with json; returns the error (or NULL). */
+static GError *
+strict_error(TmplSet *set, const char *name, const char *json)
+{
+	g_autoptr(JsonObject) ctx = ctx_new(json);
+	g_autoptr(GString) out = g_string_new(NULL);
+	GError *err = NULL;
+
+	tmpl_set_strict(set, true);
+	if (tmpl_render(set, name, ctx, out, &err))
+		g_assert_no_error(err);
+	return err;
+}
+
+/* Expects a strict render of text with json to give want. */
+static void
+check_strict(const char *text, const char *json, const char *want)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(TmplSet) set = tmpl_set_parse_string("t.html", text, &err);
+	g_autoptr(JsonObject) ctx = ctx_new(json);
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_assert_nonnull(set);
+	tmpl_set_strict(set, true);
+	g_assert_true(tmpl_render(set, "t.html", ctx, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(out->str, ==, want);
+}
+
+/* Expects a strict render of text with json to fail naming where. */
+static void
+check_missing(const char *text, const char *json, const char *where)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(TmplSet) set = tmpl_set_parse_string("t.html", text, &err);
+
+	g_assert_nonnull(set);
+	err = strict_error(set, "t.html", json);
+	g_assert_error(err, SUMMIT_TMPL_ERROR, TMPL_EMISSING);
+	if (strstr(err->message, where) == NULL)
+		g_error("message \"%s\" lacks \"%s\"", err->message, where);
+}
+
+static void
+test_strict(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(TmplSet) set = tmpl_set_new();
+	g_autoptr(JsonObject) ctx = ctx_new("{\"title\": \"T\"}");
+	g_autoptr(JsonObject) globals = ctx_new("{\"t\": {\"hi\": \"Hei\"}}");
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	/* Every kind of value tag, named with template, line and name. */
+	check_missing("a\n{{name}}", "{}", "t.html:2: no value \"name\"");
+	check_missing("{{{raw}}}", "{}", "t.html:1: no value \"raw\"");
+	check_missing("x\n\n{{q|url}}", "{}", "t.html:3: no value \"q\"");
+	check_missing("{{a.b}}", "{\"a\": {}}", "no value \"a.b\"");
+	check_missing("{{a.b}}", "{\"a\": \"str\"}", "no value \"a.b\"");
+	check_missing("{{a.b}}", "{}", "no value \"a.b\"");
+	check_missing("{{.}}", "{}", "no value \".\"");
+	/* Inside a section the element's frame and the outer ones count. */
+	check_missing("{{#l}}{{n}}{{/l}}", "{\"l\": [{\"n\": 1}, {}]}",
+	    "t.html:1: no value \"n\"");
+
+	/* Present with a null, false, empty or zero value is not missing. */
+	check_strict("[{{z}}][{{f}}][{{e}}][{{i}}][{{o}}]",
+	    "{\"z\": null, \"f\": false, \"e\": \"\", \"i\": 0, "
+	    "\"o\": {}}",
+	    "[][false][][0][]");
+	check_strict("[{{a.b}}]", "{\"a\": null}", "[]");
+	/* Sections over absent names mean "if"; inside one, outer names. */
+	check_strict("{{#x}}{{nope}}{{/x}}{{^y}}no{{/y}}", "{}", "no");
+	check_strict("{{#l}}{{.}}{{n}}{{/l}}", "{\"l\": [1, 2], \"n\": \"-\"}",
+	    "1-2-");
+
+	/* A partial's missing name is reported in the partial, and globals
+	 * count as context. */
+	g_assert_true(tmpl_set_add(set, "page.html",
+	    "{{title}} {{t.hi}}\n{{> part.txt}}", &err));
+	g_assert_true(tmpl_set_add(set, "part.txt", "\n\n{{gone}}", &err));
+	g_assert_no_error(err);
+	g_assert_true(tmpl_render_with(set, "page.html", ctx, globals, out,
+	    &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(out->str, ==, "T Hei\n\n\n");
+	tmpl_set_strict(set, true);
+	g_string_truncate(out, 0);
+	g_assert_false(tmpl_render_with(set, "page.html", ctx, globals, out,
+	    &err));
+	g_assert_error(err, SUMMIT_TMPL_ERROR, TMPL_EMISSING);
+	g_assert_cmpstr(err->message, ==,
+	    "part.txt:3: no value \"gone\" in the context (strict templates)");
+	g_clear_error(&err);
+	g_assert_true(tmpl_set_add(set, "part.txt", "{{title}}", &err));
+	g_string_truncate(out, 0);
+	g_assert_true(tmpl_render_with(set, "page.html", ctx, globals, out,
+	    &err));
+	g_assert_no_error(err);
+	/* Without the globals, t.hi is missing. */
+	g_assert_false(tmpl_render(set, "page.html", ctx, out, &err));
+	g_assert_error(err, SUMMIT_TMPL_ERROR, TMPL_EMISSING);
+	g_clear_error(&err);
+	/* And switched off again, missing renders as empty. */
+	tmpl_set_strict(set, false);
+	g_string_truncate(out, 0);
+	g_assert_true(tmpl_render(set, "page.html", ctx, out, &err));
+	g_assert_cmpstr(out->str, ==, "T \nT");
+}
+
+/* SUMMIT_STRICT_TEMPLATES=1 makes new sets strict (how the tests switch
+ * summitd's sets on); anything else leaves them lenient. */
+static void
+test_strict_env(void)
+{
+	g_autoptr(TmplSet) lenient = NULL;
+	g_autoptr(TmplSet) strict = NULL;
+	g_autoptr(TmplSet) other = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GError) err = NULL;
+
+	lenient = tmpl_set_parse_string("t.html", "[{{x}}]", NULL);
+	g_setenv("SUMMIT_STRICT_TEMPLATES", "1", TRUE);
+	strict = tmpl_set_parse_string("t.html", "[{{x}}]", NULL);
+	g_setenv("SUMMIT_STRICT_TEMPLATES", "0", TRUE);
+	other = tmpl_set_parse_string("t.html", "[{{x}}]", NULL);
+	g_unsetenv("SUMMIT_STRICT_TEMPLATES");
+
+	g_assert_true(tmpl_render(lenient, "t.html", NULL, out, &err));
+	g_assert_true(tmpl_render(other, "t.html", NULL, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(out->str, ==, "[][]");
+	g_assert_false(tmpl_render(strict, "t.html", NULL, out, &err));
+	g_assert_error(err, SUMMIT_TMPL_ERROR, TMPL_EMISSING);
+}
+
 int
 main(int argc, char **argv)
 {
+	/* The cases below expect lenient sets unless they ask otherwise. */
+	g_unsetenv("SUMMIT_STRICT_TEMPLATES");
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/tmpl/escape_html", test_escape_html);
 	g_test_add_func("/tmpl/escape_url", test_escape_url);
@@ -557,6 +695,9 @@ main(int argc, char **argv)
 	g_test_add_func("/tmpl/parse_errors", test_parse_errors);
 	g_test_add_func("/tmpl/nesting_limit", test_nesting_limit);
 	g_test_add_func("/tmpl/load", test_load);
+	/* Before any thread exists: it changes the environment. */
+	g_test_add_func("/tmpl/strict_env", test_strict_env);
+	g_test_add_func("/tmpl/strict", test_strict);
 	g_test_add_func("/tmpl/threads", test_threads);
 	g_test_add_func("/tmpl/globals", test_globals);
 	g_test_add_func("/tmpl/globals_threads", test_globals_threads);
