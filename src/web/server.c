@@ -242,7 +242,8 @@ web_unescape_none(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
-static void
+/* libmicrohttpd's format strings, checked as printf formats. */
+static void G_GNUC_PRINTF(2, 0)
 web_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);

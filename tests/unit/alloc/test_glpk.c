@@ -376,14 +376,12 @@ random_problem(guint seed)
 	guint nt = g_rand_int_range(r, 1, 4);
 	guint ns = g_rand_int_range(r, nt, 9);
 	guint np = g_rand_int_range(r, 5, 40);
-	guint capsum = 0;
 
 	for (guint t = 0; t < nt; t++)
 		alloc_problem_add_slot(prob);
 	for (guint s = 0; s < ns; s++) {
 		guint cap = g_rand_int_range(r, 1, 12);
 
-		capsum += cap;
 		alloc_problem_add_session(prob, s < nt ? s :
 		    (guint)g_rand_int_range(r, 0, nt), cap,
 		    g_rand_int_range(r, cap / 3, cap + 1),
