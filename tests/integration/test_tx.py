@@ -55,11 +55,15 @@ def slot_edits(inst):
 
 
 def edit_slot(inst, start, out):
-    date = inst.scalar("SELECT to_char(starts_at AT TIME ZONE 'Europe/Oslo',"
-                       " 'YYYY-MM-DD') FROM slot WHERE id = %s", inst.slot)
+    # The slot keeps its end, so it overlaps no other slot (migration 009
+    # refuses overlaps).
+    date, end = inst.query("SELECT to_char(starts_at AT TIME ZONE"
+                           " 'Europe/Oslo', 'YYYY-MM-DD'), to_char(ends_at AT"
+                           " TIME ZONE 'Europe/Oslo', 'HH24:MI') FROM slot"
+                           " WHERE id = %s", inst.slot)[0]
     r = inst.admin.post("/console/slots/%d" % inst.slot, {
         "_csrf": inst.token, "starts_at": "%sT%s" % (date, start),
-        "ends_at": "%sT23:00" % date})
+        "ends_at": "%sT%s" % (date, end)})
     out.append(r.status)
 
 
