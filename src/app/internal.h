@@ -5,6 +5,18 @@
 #define SUMMIT_APP_INTERNAL_H
 
 #include "app/app.h"
+#include "db/db.h"
+
+/* What app_open makes; only app/ sees inside. */
+struct app {
+	struct conf		*conf;
+	DbPool			*db;
+	TmplSet			*tmpl;
+	const guint8		*key;	/* the secret key (in conf) */
+	size_t			 keylen;
+	/* summitd's login throttling (NULL: none, as in summitctl). */
+	AppLoginLimits		*login_limits;
+};
 
 /* Takes a pooled connection; APP_EUNAVAILABLE if the database is away. */
 DbConn *app_db_acquire(const struct app *app, GError **error);
