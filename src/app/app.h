@@ -38,8 +38,6 @@ enum app_err {
 	APP__MAX
 };
 
-typedef struct app_login_limits AppLoginLimits;
-
 /*
  * The application: the configuration, the secret key, the templates and
  * the database pool, made and owned by app.  Opaque outside app/
@@ -52,7 +50,9 @@ struct app_open_options {
 	unsigned	 wait_ms;	/* for a free connection */
 	bool		 key;		/* read the secret key */
 	bool		 templates;	/* load the templates */
-	bool		 login_limits;	/* throttle logins (summitd) */
+	/* Throttle logins, in memory per process ([security] login_*
+	 * keys): summitd. */
+	bool		 login_limits;
 };
 /* Loads the configuration from config_path (NULL: the default), then
  * what opt asks for, and makes the pool (it connects on first use).
@@ -301,16 +301,6 @@ JsonObject *app_organiser_activation_lookup(const struct app *app,
 gboolean app_organiser_activate(const struct app *app,
     const char *activation_token, const char *password,
     struct app_refusal *refused, GError **error);
-/*
- * Login throttling, in memory per process ([security] login_* keys): a
- * growing delay per account and per client address, and for a browser
- * that holds a known-device cookie of the account, per (account, device)
- * instead, so a stranger's guessing never locks the owner out.  Each
- * summitd counts on its own.  (transfer full)
- */
-AppLoginLimits *app_login_limits_new(const struct conf *conf);
-void app_login_limits_free(AppLoginLimits *l);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppLoginLimits, app_login_limits_free)
 
 struct app_login_attempt {
 	const char	*email;
