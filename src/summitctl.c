@@ -26,7 +26,6 @@ ctl_migrate(int argc, char **argv, const char *config)
 	struct ctl_env env;
 	g_autoptr(GError) error = NULL;
 	g_autofree char *dir = NULL;
-	DbConn *conn;
 	unsigned applied = 0;
 	int rc = 1;
 
@@ -39,17 +38,12 @@ ctl_migrate(int argc, char **argv, const char *config)
 	    g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
 	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
-	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
-		fprintf(stderr, "summitctl: %s\n", error->message);
-		goto out;
-	}
-	if (db_migrate(conn, dir, &applied, &error)) {
+	if (app_migrate(env.app, dir, &applied, &error)) {
 		printf("%u migration%s applied; the schema is up to date\n",
 		    applied, applied == 1 ? "" : "s");
 		rc = 0;
 	} else
 		fprintf(stderr, "summitctl: %s\n", error->message);
-	db_release(env.app.db, conn);
 out:
 	ctl_env_close(&env);
 	return rc;
@@ -62,7 +56,6 @@ ctl_load_demo(int argc, char **argv, const char *config)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *path = g_build_filename(SUMMIT_SOURCE_DIR, "sql",
 	    "demo", "ki-toppmote.sql", NULL);
-	DbConn *conn;
 	int rc = 1;
 
 	(void)argv;
@@ -73,17 +66,12 @@ ctl_load_demo(int argc, char **argv, const char *config)
 	}
 	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
-	if ((conn = db_acquire(env.app.db, &error)) == NULL) {
-		fprintf(stderr, "summitctl: %s\n", error->message);
-		goto out;
-	}
-	if (db_run_script(conn, path, &error)) {
+	if (app_load_demo(env.app, path, &error)) {
 		printf("demo event \"Digitalt toppmøte om KI\" is loaded\n");
 		rc = 0;
 	} else
 		fprintf(stderr, "summitctl: could not load the demo: %s\n",
 		    error->message);
-	db_release(env.app.db, conn);
 out:
 	ctl_env_close(&env);
 	return rc;
@@ -122,7 +110,7 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	}
 	if (!ctl_env_open(&env, opt_config, true, true))
 		goto out;
-	if ((mailer = app_mailer_new(&env.app, &error)) == NULL) {
+	if ((mailer = app_mailer_new(env.app, &error)) == NULL) {
 		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
 		goto out;
 	}
@@ -131,7 +119,7 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	while (!ctl_stop) {
 		unsigned sent = 0, batch = (unsigned)env.conf->mail_batch;
 
-		if (!app_mail_deliver(&env.app, mailer, batch, &sent, &error)) {
+		if (!app_mail_deliver(env.app, mailer, batch, &sent, &error)) {
 			fprintf(stderr, "summitctl: %s\n", error->message);
 			g_clear_error(&error);
 			if (once)
@@ -170,7 +158,7 @@ ctl_run_job(int argc, const char *name, bool need_key, ctl_job_fn job,
 	}
 	if (!ctl_env_open(&env, opt_config, need_key, false))
 		goto out;
-	if (job(&env.app, &n, &error)) {
+	if (job(env.app, &n, &error)) {
 		printf("%u %s%s %s\n", n, what, n == 1 ? "" : "s", done);
 		rc = 0;
 	} else

@@ -27,7 +27,7 @@
 #define SUMMITD_THROTTLE_FLUSH_S 30
 
 struct summitd {
-	struct app	 app;
+	App		*app;
 	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
 	pthread_cond_t	 wake;
 	Web		*web;
@@ -48,7 +48,7 @@ summitd_flush_refusals(struct summitd *d)
 	g_autoptr(GError) error = NULL;
 
 	web_drain_refusals(d->web, by_address, by_domain);
-	if (!app_throttle_record(&d->app, by_address, by_domain, &error))
+	if (!app_throttle_record(d->app, by_address, by_domain, &error))
 		log_warnx("could not record refused registrations: %s",
 		    error->message);
 }
@@ -57,13 +57,13 @@ static gpointer
 summitd_jobs(gpointer data)
 {
 	struct summitd *d = data;
-	const struct conf *conf = d->app.conf;
+	const struct conf *conf = app_conf(d->app);
 	g_autoptr(AppMailer) mailer = NULL;
 	g_autoptr(GError) setup = NULL;
 	gint64 next_expiry = 0, next_flush = 0;
 
 	if (conf->mail_worker_in_summitd &&
-	    (mailer = app_mailer_new(&d->app, &setup)) == NULL)
+	    (mailer = app_mailer_new(d->app, &setup)) == NULL)
 		log_warnx("mail delivery is off: %s", setup->message);
 
 	for (;;) {
@@ -72,13 +72,13 @@ summitd_jobs(gpointer data)
 		unsigned n = 0;
 
 		if (now >= next_expiry) {
-			if (!app_expire_and_fill(&d->app, &n, &error)) {
+			if (!app_expire_and_fill(d->app, &n, &error)) {
 				log_warnx("could not expire holds: %s",
 				    error->message);
 				g_clear_error(&error);
 			}
 			/* The privacy page's promise, kept without cron. */
-			if (!app_privacy_purge(&d->app, &n, &error)) {
+			if (!app_privacy_purge(d->app, &n, &error)) {
 				log_warnx("could not erase data past the "
 				    "retention period: %s", error->message);
 				g_clear_error(&error);
@@ -92,7 +92,7 @@ summitd_jobs(gpointer data)
 			    SUMMITD_THROTTLE_FLUSH_S) * G_USEC_PER_SEC;
 		}
 		n = 0;
-		if (mailer != NULL && !app_mail_deliver(&d->app, mailer,
+		if (mailer != NULL && !app_mail_deliver(d->app, mailer,
 		    (unsigned)conf->mail_batch, &n, &error))
 			log_warnx("could not deliver mail: %s", error->message);
 		deadline = g_get_monotonic_time() + (n == conf->mail_batch ? 0 :
@@ -170,11 +170,16 @@ main(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "- the Summit web server");
+	/* The threads of the HTTP pool plus the background jobs share the
+	 * pool; summitd throttles logins. */
+	const struct app_open_options opt = {
+		.pool_size = 0, .wait_ms = 5000, .key = true,
+		.templates = true, .login_limits = true,
+	};
 	g_autoptr(GError) error = NULL;
-	g_autoptr(Conf) conf = NULL;
-	g_autoptr(TmplSet) tmpl = NULL;
-	g_autoptr(DbPool) pool = NULL;
+	g_autoptr(App) app = NULL;
 	g_autoptr(Web) web = NULL;
+	const struct conf *conf;
 	g_autoptr(GMainLoop) loop = NULL;
 	struct summitd d;
 	GThread *jobs;
@@ -186,25 +191,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_set_verbose(verbose);
-	conf = conf_load(config, &error);
-	if (conf == NULL || !conf_load_secret(conf, &error)) {
+	if ((app = app_open(config, &opt, &error)) == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
 	}
-	tmpl = tmpl_set_load(conf->templates_dir, &error);
-	if (tmpl == NULL) {
-		fprintf(stderr, "summitd: %s\n", error->message);
-		return 1;
-	}
+	conf = app_conf(app);
 	memset(&d, 0, sizeof(d));
-	d.app.conf = conf;
-	d.app.tmpl = tmpl;
-	d.app.key = g_bytes_get_data(conf->secret_key, &d.app.keylen);
-	/* The threads of the HTTP pool plus the background jobs. */
-	pool = db_pool_new(conf->database_url, (unsigned)conf->pool_size, 5000);
-	d.app.db = pool;
-	db_set_link_days((unsigned)conf->retention_days);
-	web = web_new(&d.app, &error);
+	d.app = app;
+	web = web_new(app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -218,7 +212,6 @@ main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGINT, summitd_on_signal, loop);
 	g_unix_signal_add(SIGTERM, summitd_on_signal, loop);
-	d.app.login_limits = app_login_limits_new(conf);
 	if (!web_start(web, &error)) {
 		fprintf(stderr, "summitd: %s\n", error->message);
 		return 1;
@@ -243,7 +236,6 @@ main(int argc, char **argv)
 	g_thread_join(jobs);
 	summitd_flush_refusals(&d);
 	g_clear_pointer(&web, web_free);
-	g_clear_pointer(&d.app.login_limits, app_login_limits_free);
 	lock_clear(&d.lock);
 	lock_cond_clear(&d.wake);
 	return 0;

@@ -1,7 +1,9 @@
 /*
- * app.c -- what the use cases share: error translation, the units of
- * database work (app_db_run, app_tx, app_tx_audited: the one place where
- * work is retried), mail queueing with link tokens.
+ * app.c -- what the use cases share: the application itself (app_open:
+ * configuration, key, templates, pool; the schema's migrations and the
+ * demo), error translation, the units of database work (app_db_run,
+ * app_tx, app_tx_audited: the one place where work is retried), mail
+ * queueing with link tokens.
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -10,6 +12,100 @@ GQuark
 app_error_quark(void)
 {
 	return g_quark_from_static_string("summit-app-error-quark");
+}
+
+App *
+app_open(const char *config_path, const struct app_open_options *opt,
+    GError **error)
+{
+	g_autoptr(App) app = g_new0(struct app, 1);
+
+	if ((app->conf = conf_load(config_path, error)) == NULL)
+		return NULL;
+	if (opt->key) {
+		if (!conf_load_secret(app->conf, error))
+			return NULL;
+		app->key = g_bytes_get_data(app->conf->secret_key,
+		    &app->keylen);
+	}
+	if (opt->templates &&
+	    (app->tmpl = tmpl_set_load(app->conf->templates_dir,
+	    error)) == NULL)
+		return NULL;
+	app->db = db_pool_new(app->conf->database_url, opt->pool_size != 0 ?
+	    opt->pool_size : (unsigned)app->conf->pool_size, opt->wait_ms);
+	/* How long participant links live follows the retention period. */
+	db_set_link_days((unsigned)app->conf->retention_days);
+	if (opt->login_limits)
+		app->login_limits = app_login_limits_new(app->conf);
+	return g_steal_pointer(&app);
+}
+
+void
+app_free(App *app)
+{
+	if (app == NULL)
+		return;
+	app_login_limits_free(app->login_limits);
+	if (app->db != NULL)
+		db_pool_free(app->db);
+	if (app->tmpl != NULL)
+		tmpl_set_free(app->tmpl);
+	conf_free(app->conf);
+	g_free(app);
+}
+
+const struct conf *
+app_conf(const struct app *app)
+{
+	return app->conf;
+}
+
+TmplSet *
+app_templates(const struct app *app)
+{
+	return app->tmpl;
+}
+
+const guint8 *
+app_secret_key(const struct app *app, size_t *len)
+{
+	*len = app->keylen;
+	return app->key;
+}
+
+/*
+ * The schema's migrations and the demo script manage their own
+ * transactions (one per migration), so they run on a connection of
+ * their own, never again: neither is an app_db_run unit.
+ */
+gboolean
+app_migrate(const struct app *app, const char *dir, unsigned *applied,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+	gboolean ok;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	ok = db_migrate(conn, dir, applied, &dberr);
+	db_release(app->db, conn);
+	return ok || app_fail_db(error, g_steal_pointer(&dberr));
+}
+
+gboolean
+app_load_demo(const struct app *app, const char *path, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	DbConn *conn;
+	gboolean ok;
+
+	if ((conn = app_db_acquire(app, error)) == NULL)
+		return FALSE;
+	ok = db_run_script(conn, path, &dberr);
+	db_release(app->db, conn);
+	return ok || app_fail_db(error, g_steal_pointer(&dberr));
 }
 
 DbConn *

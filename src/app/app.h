@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 
 #include "conf/conf.h"
+/* Only for app/registrations.h and app/setup.h, which still take db
+ * structs: nothing in this file names a db type. */
 #include "db/db.h"
 #include "tmpl/tmpl.h"
 
@@ -36,17 +38,55 @@ enum app_err {
 	APP__MAX
 };
 
-typedef struct app_login_limits AppLoginLimits;
-
-struct app {
-	const struct conf	*conf;
-	DbPool			*db;
-	TmplSet			*tmpl;
-	const guint8		*key;	/* the secret key */
-	size_t			 keylen;
-	/* summitd's login throttling (NULL: none, as in summitctl). */
-	AppLoginLimits		*login_limits;
+/*
+ * The application: the configuration, the secret key, the templates and
+ * the database pool, made and owned by app.  Opaque outside app/
+ * (app/internal.h): web/, ctl/ and the entry points hold a pointer and
+ * use the accessors below.
+ */
+typedef struct app App;
+struct app_open_options {
+	unsigned	 pool_size;	/* connections (0: [database] pool_size) */
+	unsigned	 wait_ms;	/* for a free connection */
+	bool		 key;		/* read the secret key */
+	bool		 templates;	/* load the templates */
+	/* Throttle logins, in memory per process ([security] login_*
+	 * keys): summitd. */
+	bool		 login_limits;
 };
+/* Loads the configuration from config_path (NULL: the default), then
+ * what opt asks for, and makes the pool (it connects on first use).
+ * The error is the reason, for the command to print. (transfer full) */
+App *app_open(const char *config_path, const struct app_open_options *opt,
+    GError **error);
+void app_free(App *app);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(App, app_free)
+const struct conf *app_conf(const struct app *app);
+/* NULL unless opened with templates. */
+TmplSet *app_templates(const struct app *app);
+/* NULL (and *len 0) unless opened with the key. */
+const guint8 *app_secret_key(const struct app *app, size_t *len);
+
+/* Applies the migrations in dir not applied yet; *applied counts them. */
+gboolean app_migrate(const struct app *app, const char *dir,
+    unsigned *applied, GError **error);
+/* Runs the SQL script at path (the demo event) in one transaction. */
+gboolean app_load_demo(const struct app *app, const char *path,
+    GError **error);
+
+/*
+ * view.c: the one checked way to read the JSON views app returns (each
+ * use case documents its members).  A member that is null reads as 0,
+ * NULL or FALSE; a member the view does not have, or of the wrong kind,
+ * is a bug reported with g_critical when rows are strict
+ * (SUMMIT_STRICT_ROWS=1, as db's rows), and reads the same.
+ */
+gint64 app_view_int(JsonObject *view, const char *name);
+const char *app_view_str(JsonObject *view, const char *name);
+gboolean app_view_bool(JsonObject *view, const char *name);
+/* A member holding an array or an object (transfer none). */
+JsonArray *app_view_array(JsonObject *view, const char *name);
+JsonObject *app_view_object(JsonObject *view, const char *name);
 
 #define APP_MAX_RANKS 5
 
@@ -137,9 +177,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailer, app_mailer_free)
  * claimed with SKIP LOCKED, so any number of workers may run. */
 gboolean app_mail_deliver(const struct app *app, AppMailer *m,
     unsigned batch, unsigned *sent, GError **error);
-/* Outbox rows in state ("queued", "sent" or "failed"), newest first. */
+/* Outbox rows in state ("queued", "sent" or "failed"; APP_EINVALID
+ * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
+ * id, kind, recipient, state, attempts, last_error ("" for none),
+ * created and next_attempt (text, server time). */
+#define APP_OUTBOX_MAX 1000
 JsonArray *app_outbox_list(const struct app *app, const char *state,
     unsigned limit, GError **error);
+/* The DNS TXT record of the DKIM key, a zone file line "SELECTOR.
+ * _domainkey.DOMAIN. IN TXT ..." (transfer full); APP_EINVALID when
+ * [mail] dkim_domain is not set, the key's error when it cannot be
+ * read. */
+char *app_dkim_record(const struct app *app, GError **error);
 /* Queues a failed (or sent) message again, as it was; actor NULL is the
  * command line.  Audited. */
 struct app_actor;
@@ -231,29 +280,27 @@ struct app_actor {
 	const char	*address;	/* the client's IP address */
 };
 #define APP_MIN_PASSWORD 12
-#define APP_SESSION_SECONDS (8 * 3600)
+struct app_refusal;
+/* How long a login (the console's cookie) lives. */
+#define APP_LOGIN_SECONDS (8 * 3600)
 /* Adds an organiser with role "admin" or "staff".  With password NULL,
- * *setup_token gets a one-time token for a set-password link (24 hours).
- * APP_EINVALID: a bad e-mail, role or a password shorter than
- * APP_MIN_PASSWORD characters, or the e-mail exists. */
+ * *activation_token gets a one-time token for the activation link, where
+ * the organiser sets a password (24 hours).  APP_EINVALID: a bad e-mail,
+ * role or a password shorter than APP_MIN_PASSWORD characters, or the
+ * e-mail exists. */
 gboolean app_organiser_add(const struct app *app, const char *email,
-    const char *role, const char *password, char **setup_token,
+    const char *role, const char *password, char **activation_token,
     GError **error);
-/* The organiser a set-password token belongs to (id, email, role). */
-JsonObject *app_organiser_setup_lookup(const struct app *app,
-    const char *setup_token, GError **error);
-gboolean app_organiser_setup(const struct app *app, const char *setup_token,
-    const char *password, GError **error);
-/*
- * Login throttling, in memory per process ([security] login_* keys): a
- * growing delay per account and per client address, and for a browser
- * that holds a known-device cookie of the account, per (account, device)
- * instead, so a stranger's guessing never locks the owner out.  Each
- * summitd counts on its own.  (transfer full)
- */
-AppLoginLimits *app_login_limits_new(const struct conf *conf);
-void app_login_limits_free(AppLoginLimits *l);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppLoginLimits, app_login_limits_free)
+/* The organiser an activation token belongs to: a view of id, email,
+ * role; APP_ENOTFOUND for an unknown or used token, APP_EEXPIRED. */
+JsonObject *app_organiser_activation_lookup(const struct app *app,
+    const char *activation_token, GError **error);
+/* Sets the password of the activation token's organiser.  A password
+ * shorter than APP_MIN_PASSWORD characters is APP_EINVALID with *refused
+ * set (field "password", APP_REASON_LENGTH), checked first. */
+gboolean app_organiser_activate(const struct app *app,
+    const char *activation_token, const char *password,
+    struct app_refusal *refused, GError **error);
 
 struct app_login_attempt {
 	const char	*email;
@@ -268,19 +315,21 @@ struct app_login_attempt {
  * (for Retry-After), with no password check.  APP_EDENIED for a wrong
  * e-mail or password alike, after the same work either way (an account
  * without a password yet is checked against a dummy hash).  On success
- * *session_token gets a new session's token (a new one at every login: a
+ * *login_token gets a new login's token (a new one at every login: a
  * planted cookie is never adopted) and *device a new known-device cookie
  * for the account (NULL when they are off).  Both transfer full.
  */
 gboolean app_login(const struct app *app,
-    const struct app_login_attempt *attempt, char **session_token,
+    const struct app_login_attempt *attempt, char **login_token,
     char **device, GError **error);
 /* How long a known-device cookie lives, in seconds (0: they are off). */
 gint64 app_login_device_seconds(const struct app *app);
-/* The organiser (id, email, name, role) of a live session. */
-JsonObject *app_session(const struct app *app, const char *session_token,
+/* The organiser of a live login: a view of id, email, name, role
+ * (APP_ENOTFOUND for none). */
+JsonObject *app_login_check(const struct app *app, const char *login_token,
     GError **error);
-gboolean app_logout(const struct app *app, const char *session_token,
+/* Ends the login; an unknown token is no error. */
+gboolean app_logout(const struct app *app, const char *login_token,
     GError **error);
 /* True if actor may do what needs role ("staff" < "admin"). */
 bool app_actor_may(const struct app_actor *actor, const char *role);

@@ -5,6 +5,30 @@
 #define SUMMIT_APP_INTERNAL_H
 
 #include "app/app.h"
+#include "db/db.h"
+
+/*
+ * Login throttling, in memory per process ([security] login_* keys): a
+ * growing delay per account and per client address, and for a browser
+ * that holds a known-device cookie of the account, per (account, device)
+ * instead, so a stranger's guessing never locks the owner out.  Each
+ * summitd counts on its own (organiser.c; transfer full).
+ */
+typedef struct app_login_limits AppLoginLimits;
+AppLoginLimits *app_login_limits_new(const struct conf *conf);
+void app_login_limits_free(AppLoginLimits *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppLoginLimits, app_login_limits_free)
+
+/* What app_open makes; only app/ sees inside. */
+struct app {
+	struct conf		*conf;
+	DbPool			*db;
+	TmplSet			*tmpl;
+	const guint8		*key;	/* the secret key (in conf) */
+	size_t			 keylen;
+	/* summitd's login throttling (NULL: none, as in summitctl). */
+	AppLoginLimits		*login_limits;
+};
 
 /* Takes a pooled connection; APP_EUNAVAILABLE if the database is away. */
 DbConn *app_db_acquire(const struct app *app, GError **error);

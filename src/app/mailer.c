@@ -71,6 +71,27 @@ app_mailer_free(AppMailer *m)
 	g_free(m);
 }
 
+char *
+app_dkim_record(const struct app *app, GError **error)
+{
+	const struct conf *c = app->conf;
+	g_autoptr(MailDkim) dkim = NULL;
+	g_autofree char *record = NULL;
+
+	if (c->dkim_domain[0] == '\0') {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "[mail] dkim_domain is not set");
+		return NULL;
+	}
+	dkim = mail_dkim_new(c->dkim_domain, c->dkim_selector, c->dkim_key_file,
+	    error);
+	if (dkim == NULL)
+		return NULL;
+	record = mail_dkim_dns_record(dkim);
+	return g_strdup_printf("%s._domainkey.%s. IN TXT \"%s\"",
+	    c->dkim_selector, c->dkim_domain, record);
+}
+
 static bool
 is_invitation(const char *kind)
 {
@@ -341,9 +362,17 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 	DbConn *conn;
 	JsonArray *rows;
 
+	/* The callers check it too; app never relies on that. */
+	if (g_strcmp0(state, "queued") != 0 && g_strcmp0(state, "sent") != 0 &&
+	    g_strcmp0(state, "failed") != 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "state: queued, sent or failed");
+		return NULL;
+	}
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	rows = db_outbox_list(conn, state, limit, &dberr);
+	rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX),
+	    &dberr);
 	if (rows == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);

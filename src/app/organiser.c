@@ -1,8 +1,8 @@
 /*
  * organiser.c -- organiser accounts, logins and the audit log.
  *
- * Passwords are argon2id hashes (base/password.c).  A login session is a
- * random token in an HttpOnly cookie; the database keeps its hash, and
+ * Passwords are argon2id hashes (base/password.c).  A login is a random
+ * token in an HttpOnly cookie; the database keeps its hash, and
  * every login makes a new one, so a session identifier planted before
  * login is never adopted (no fixation).
  *
@@ -161,9 +161,9 @@ organiser_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 
 gboolean
 app_organiser_add(const struct app *app, const char *email, const char *role,
-    const char *password, char **setup_token, GError **error)
+    const char *password, char **activation_token, GError **error)
 {
-	g_autofree char *hash = NULL, *token = NULL, *setup_hash = NULL;
+	g_autofree char *hash = NULL, *token = NULL, *activation_hash = NULL;
 	struct app_actor system = { 0, "summitctl", "admin", "" };
 	struct organiser_unit u;
 
@@ -184,31 +184,31 @@ app_organiser_add(const struct app *app, const char *email, const char *role,
 		hash = password_hash(password);
 	} else {
 		token = token_new();
-		setup_hash = token_hash(token);
+		activation_hash = token_hash(token);
 	}
-	u = (struct organiser_unit){ email, role, hash, setup_hash, 0 };
+	u = (struct organiser_unit){ email, role, hash, activation_hash, 0 };
 	if (!app_tx_audited(app, &system, NULL, "organiser.add", "organiser",
 	    organiser_insert, &u, error))
 		return FALSE;
-	if (setup_token != NULL)
-		*setup_token = g_steal_pointer(&token);
+	if (activation_token != NULL)
+		*activation_token = g_steal_pointer(&token);
 	return TRUE;
 }
 
 JsonObject *
-app_organiser_setup_lookup(const struct app *app, const char *setup_token,
-    GError **error)
+app_organiser_activation_lookup(const struct app *app,
+    const char *activation_token, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL;
 	JsonObject *o;
 	DbConn *conn;
 
-	if (!token_is_wellformed(setup_token)) {
+	if (!token_is_wellformed(activation_token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND, "no link");
 		return NULL;
 	}
-	hash = token_hash(setup_token);
+	hash = token_hash(activation_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
 	o = db_organiser_by_activation(conn, hash, &dberr);
@@ -235,8 +235,8 @@ organiser_password(const struct app *app, DbConn *conn, struct app_change *ch,
 }
 
 gboolean
-app_organiser_setup(const struct app *app, const char *setup_token,
-    const char *password, GError **error)
+app_organiser_activate(const struct app *app, const char *activation_token,
+    const char *password, struct app_refusal *refused, GError **error)
 {
 	g_autoptr(JsonObject) o = NULL;
 	g_autofree char *pw = NULL;
@@ -245,12 +245,15 @@ app_organiser_setup(const struct app *app, const char *setup_token,
 
 	if (password == NULL || !g_utf8_validate(password, -1, NULL) ||
 	    g_utf8_strlen(password, -1) < APP_MIN_PASSWORD) {
+		*refused = (struct app_refusal){ "password",
+		    APP_REASON_LENGTH };
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 		    "the password must have at least %d characters",
 		    APP_MIN_PASSWORD);
 		return FALSE;
 	}
-	if ((o = app_organiser_setup_lookup(app, setup_token, error)) == NULL)
+	if ((o = app_organiser_activation_lookup(app, activation_token,
+	    error)) == NULL)
 		return FALSE;
 	pw = password_hash(password);
 	actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
@@ -333,14 +336,14 @@ login_insert(const struct app *app, DbConn *conn, gpointer user,
 
 	(void)app;
 	if (!db_login_insert(conn, u->login_hash, db_int(u->organiser,
-	    "id"), APP_SESSION_SECONDS, u->address, &dberr))
+	    "id"), APP_LOGIN_SECONDS, u->address, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
 
 gboolean
 app_login(const struct app *app, const struct app_login_attempt *at,
-    char **session_token, char **device, GError **error)
+    char **login_token, char **device, GError **error)
 {
 	struct login_unit lu = { 0 };
 	g_autoptr(JsonObject) o = NULL;
@@ -355,7 +358,7 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	gint64 wait = 0, now = g_get_monotonic_time();
 	bool good;
 
-	*session_token = NULL;
+	*login_token = NULL;
 	*device = NULL;
 	limit_address_key(at->address, addr, sizeof(addr));
 	/* Counted now, before the slow check: limit_take marks the attempt a
@@ -411,7 +414,7 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	}
 	log_info("organiser %" G_GINT64_FORMAT " logged in from %s",
 	    db_int(o, "id"), at->address ? at->address : "?");
-	*session_token = g_steal_pointer(&token);
+	*login_token = g_steal_pointer(&token);
 	return TRUE;
 throttled:
 	log_debug("login for \"%s\" from %s refused for %" G_GINT64_FORMAT
@@ -429,19 +432,20 @@ app_login_device_seconds(const struct app *app)
 }
 
 JsonObject *
-app_session(const struct app *app, const char *session_token, GError **error)
+app_login_check(const struct app *app, const char *login_token,
+    GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL;
 	JsonObject *o;
 	DbConn *conn;
 
-	if (!token_is_wellformed(session_token)) {
+	if (!token_is_wellformed(login_token)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
-		    "no session");
+		    "no login");
 		return NULL;
 	}
-	hash = token_hash(session_token);
+	hash = token_hash(login_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
 	o = db_login_lookup(conn, hash, &dberr);
@@ -465,13 +469,13 @@ logout_run(const struct app *app, DbConn *conn, gpointer user,
 }
 
 gboolean
-app_logout(const struct app *app, const char *session_token, GError **error)
+app_logout(const struct app *app, const char *login_token, GError **error)
 {
 	g_autofree char *hash = NULL;
 
-	if (!token_is_wellformed(session_token))
+	if (!token_is_wellformed(login_token))
 		return TRUE;
-	hash = token_hash(session_token);
+	hash = token_hash(login_token);
 	return app_db_run(app, logout_run, hash, error);
 }
 

@@ -642,6 +642,14 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 		    "unknown seating action");
 		return FALSE;
 	}
+	/* The form checks these too; app never relies on that. */
+	if (c->participant_id <= 0 || c->session_id <= 0 ||
+	    c->to_session < 0 || c->table_no < 0 ||
+	    c->to_session > G_MAXINT32 || c->table_no > G_MAXINT32) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "participant, session or table out of range");
+		return FALSE;
+	}
 	return app_tx_audited(app, actor, NULL, action_names[c->action],
 	    "participant", seating_change, &u, error);
 }

@@ -41,7 +41,7 @@ ctl_allocate_db(int argc, char **argv, const char *config_path)
 		goto out;
 	opt = (struct app_alloc_options){ .apply = apply,
 	    .keep_bonus = (guint)keep_bonus };
-	if (!app_allocate(&env.app, &opt, &rep, &error)) {
+	if (!app_allocate(env.app, &opt, &rep, &error)) {
 		fprintf(stderr, "summitctl allocate: %s\n", error->message);
 		goto out;
 	}

@@ -11,10 +11,11 @@
 #include <stdbool.h>
 #include "app/app.h"
 
-/* env.c: what most subcommands need: config, key, pool, templates. */
+/* env.c: what most subcommands need: the application (config, key,
+ * pool, templates) and its configuration. */
 struct ctl_env {
-	struct conf	*conf;
-	struct app	 app;
+	const struct conf	*conf;
+	App			*app;
 };
 /* Opens what the subcommand needs; prints the reason and returns false
  * when something is missing.  Always pair with ctl_env_close. */

@@ -4,7 +4,6 @@
  */
 #include "ctl/ctl.h"
 #include "base/base.h"
-#include "mail/mail.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +43,7 @@ ctl_publish(int argc, char **argv, const char *config_path)
 		return 1;
 	if (!ctl_env_open(&env, config_path, true, false))
 		goto out;
-	if (!app_publish(&env.app, &n, &error)) {
+	if (!app_publish(env.app, &n, &error)) {
 		fprintf(stderr, "summitctl publish: %s\n", error->message);
 		goto out;
 	}
@@ -87,7 +86,7 @@ ctl_ics(int argc, char **argv, const char *config_path)
 	}
 	if (!ctl_env_open(&env, config_path, true, false))
 		goto out;
-	ics = app_ics_preview(&env.app, email, session, method, &error);
+	ics = app_ics_preview(env.app, email, session, method, &error);
 	if (ics == NULL) {
 		fprintf(stderr, "summitctl ics: %s\n", error->message);
 		goto out;
@@ -131,7 +130,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
 	if (resend != 0) {
-		if (!app_outbox_resend(&env.app, resend, NULL, &error)) {
+		if (!app_outbox_resend(env.app, resend, NULL, &error)) {
 			fprintf(stderr, "summitctl outbox: message %"
 			    G_GINT64_FORMAT " is not failed or sent: %s\n",
 			    resend, error->message);
@@ -142,7 +141,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		rc = 0;
 		goto out;
 	}
-	rows = app_outbox_list(&env.app, state, 1000, &error);
+	rows = app_outbox_list(env.app, state, 1000, &error);
 	if (rows == NULL) {
 		fprintf(stderr, "summitctl outbox: %s\n", error->message);
 		goto out;
@@ -153,9 +152,9 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		JsonObject *r = json_array_get_object_element(rows, i);
 
 		printf("%-8" G_GINT64_FORMAT " %-16s %-32s %-8" G_GINT64_FORMAT
-		    " %s\n", db_int(r, "id"), db_str(r, "kind"),
-		    db_str(r, "recipient"), db_int(r, "attempts"),
-		    db_str(r, "last_error"));
+		    " %s\n", app_view_int(r, "id"), app_view_str(r, "kind"),
+		    app_view_str(r, "recipient"), app_view_int(r, "attempts"),
+		    app_view_str(r, "last_error"));
 	}
 	rc = 0;
 out:
@@ -168,7 +167,6 @@ ctl_dkim_record(int argc, char **argv, const char *config_path)
 {
 	GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
 	g_autoptr(GError) error = NULL;
-	g_autoptr(MailDkim) dkim = NULL;
 	g_autofree char *record = NULL;
 	struct ctl_env env;
 	int rc = 1;
@@ -178,20 +176,11 @@ ctl_dkim_record(int argc, char **argv, const char *config_path)
 		return 1;
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
-	if (env.conf->dkim_domain[0] == '\0') {
-		fprintf(stderr, "summitctl dkim-record: [mail] dkim_domain is "
-		    "not set\n");
-		goto out;
-	}
-	dkim = mail_dkim_new(env.conf->dkim_domain, env.conf->dkim_selector,
-	    env.conf->dkim_key_file, &error);
-	if (dkim == NULL) {
+	if ((record = app_dkim_record(env.app, &error)) == NULL) {
 		fprintf(stderr, "summitctl dkim-record: %s\n", error->message);
 		goto out;
 	}
-	record = mail_dkim_dns_record(dkim);
-	printf("%s._domainkey.%s. IN TXT \"%s\"\n", env.conf->dkim_selector,
-	    env.conf->dkim_domain, record);
+	printf("%s\n", record);
 	rc = 0;
 out:
 	ctl_env_close(&env);

@@ -59,7 +59,7 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "add EMAIL - add an organiser account");
 	g_autoptr(GError) error = NULL;
-	g_autofree char *pw = NULL, *pw2 = NULL, *setup = NULL;
+	g_autofree char *pw = NULL, *pw2 = NULL, *activation = NULL;
 	struct ctl_env env;
 	int rc = 1;
 
@@ -83,14 +83,15 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	}
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
-	if (!app_organiser_add(&env.app, argv[2], role, pw, &setup, &error)) {
+	if (!app_organiser_add(env.app, argv[2], role, pw, &activation,
+	    &error)) {
 		fprintf(stderr, "summitctl organiser: %s\n", error->message);
 		goto out;
 	}
 	printf("organiser %s added as %s\n", argv[2], role);
-	if (setup != NULL)
+	if (activation != NULL)
 		printf("set the password within 24 hours at %s/console/setup/%s\n",
-		    env.conf->public_url, setup);
+		    env.conf->public_url, activation);
 	rc = 0;
 out:
 	ctl_env_close(&env);

@@ -322,6 +322,9 @@ const char *db_str(JsonObject *row, const char *col);
  * run strict with G_DEBUG=fatal-criticals (tests/meson.build).
  */
 void db_set_strict_rows(bool on);
+/* Whether rows are strict: app's view accessors (app/view.c) follow the
+ * same switch. */
+bool db_rows_strict(void);
 
 /*
  * What a DB_ECONFLICT or DB_EINVALID error was refused by, as the server

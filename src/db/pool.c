@@ -593,7 +593,7 @@ db_set_strict_rows(bool on)
 	g_atomic_int_set(&db_strict, on ? 1 : 0);
 }
 
-static bool
+bool
 db_rows_strict(void)
 {
 	gint v = g_atomic_int_get(&db_strict);

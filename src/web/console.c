@@ -1,9 +1,10 @@
 /*
  * console.c -- the organiser console's door: login, logout, the
- * set-password link, and the check every console page starts with.
+ * activation link (where a new organiser sets a password), and the check
+ * every console page starts with.
  *
- * The session cookie is HttpOnly, SameSite=Strict, scoped to /console and
- * Secure when the public URL is https; a login always makes a new session
+ * The login cookie is HttpOnly, SameSite=Strict, scoped to /console and
+ * Secure when the public URL is https; a login always makes a new one
  * and ends the one the browser brought, so a planted cookie is worthless.
  * Roles are checked here, on the server, for every request: route.c calls
  * console_auth with the role of the route's row before any console
@@ -14,7 +15,7 @@
 
 #include <string.h>
 
-#define SESSION_COOKIE "summit_session"
+#define LOGIN_COOKIE "summit_session"
 /* Known-device cookie (app/organiser.c): sent to the login form only. */
 #define DEVICE_COOKIE "summit_device"
 
@@ -22,14 +23,14 @@ static const char *
 console_cookie(struct web_req *req)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
-	    SESSION_COOKIE);
+	    LOGIN_COOKIE);
 }
 
 static void
 console_set_cookie(struct web_req *req, const char *token, int max_age)
 {
 	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%d%s", SESSION_COOKIE, token, max_age,
+	    "SameSite=Strict; Max-Age=%d%s", LOGIN_COOKIE, token, max_age,
 	    req->web->https ? "; Secure" : "");
 
 	web_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, c);
@@ -43,7 +44,7 @@ console_auth(struct web_req *req, const char *role)
 	JsonObject *o = NULL;
 
 	if (token != NULL)
-		o = app_session(req->web->app, token, &error);
+		o = app_login_check(req->web->app, token, &error);
 	if (o == NULL) {
 		if (error != NULL && g_error_matches(error, SUMMIT_APP_ERROR,
 		    APP_EUNAVAILABLE)) {
@@ -54,8 +55,8 @@ console_auth(struct web_req *req, const char *role)
 		return false;
 	}
 	req->organiser = o;
-	req->actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
-	    db_str(o, "role"), req->address };
+	req->actor = (struct app_actor){ app_view_int(o, "id"),
+	    app_view_str(o, "email"), app_view_str(o, "role"), req->address };
 	if (!app_actor_may(&req->actor, role)) {
 		log_warnx("request %s: organiser %" G_GINT64_FORMAT " (%s) may "
 		    "not %s %s", req->id, req->actor.id, req->actor.role,
@@ -154,11 +155,11 @@ console_login_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 		return;
 	}
-	/* End whatever session the browser brought: never adopt it. */
+	/* End whatever login the browser brought: never adopt it. */
 	old = console_cookie(req);
 	if (old != NULL)
 		app_logout(req->web->app, old, NULL);
-	console_set_cookie(req, token, APP_SESSION_SECONDS);
+	console_set_cookie(req, token, APP_LOGIN_SECONDS);
 	if (device != NULL)
 		console_set_device(req, device);
 	web_redirect(req, "/console");
@@ -176,15 +177,16 @@ console_logout(struct web_req *req, const struct web_call *c)
 	web_redirect(req, "/console/login");
 }
 
+/* The activation page (its template is still named console/setup). */
 static void
-setup_render(struct web_req *req, unsigned status, const char *token,
+activation_render(struct web_req *req, unsigned status, const char *token,
     JsonObject *o, const char *error_key)
 {
 	g_autoptr(JsonObject) ctx = web_page_ctx(req);
 	JsonObject *t = req->web->catalog[web_lang_index(req->lang)];
 
 	json_object_set_string_member(ctx, "token", token);
-	json_object_set_string_member(ctx, "email", db_str(o, "email"));
+	json_object_set_string_member(ctx, "email", app_view_str(o, "email"));
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "error",
 		    json_object_get_string_member(t, error_key));
@@ -192,29 +194,30 @@ setup_render(struct web_req *req, unsigned status, const char *token,
 }
 
 static void
-console_setup_form(struct web_req *req, const struct web_call *c)
+console_activation_form(struct web_req *req, const struct web_call *c)
 {
 	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonObject) o = app_organiser_setup_lookup(req->web->app,
-	    token, &error);
+	g_autoptr(JsonObject) o = app_organiser_activation_lookup(
+	    req->web->app, token, &error);
 
 	if (o == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	setup_render(req, MHD_HTTP_OK, token, o, NULL);
+	activation_render(req, MHD_HTTP_OK, token, o, NULL);
 }
 
 static void
-console_setup_post(struct web_req *req, const struct web_call *c)
+console_activation_post(struct web_req *req, const struct web_call *c)
 {
 	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) o = NULL;
+	struct app_refusal refused = { 0 };
 	const char *pw, *again;
 
-	if ((o = app_organiser_setup_lookup(req->web->app, token,
+	if ((o = app_organiser_activation_lookup(req->web->app, token,
 	    &error)) == NULL) {
 		web_app_error(req, error);
 		return;
@@ -222,13 +225,15 @@ console_setup_post(struct web_req *req, const struct web_call *c)
 	pw = g_hash_table_lookup(c->form, "password");
 	again = g_hash_table_lookup(c->form, "password2");
 	if (pw == NULL || again == NULL || strcmp(pw, again) != 0) {
-		setup_render(req, MHD_HTTP_BAD_REQUEST, token, o,
+		activation_render(req, MHD_HTTP_BAD_REQUEST, token, o,
 		    "c_password_mismatch");
 		return;
 	}
-	if (!app_organiser_setup(req->web->app, token, pw, &error)) {
-		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
-			setup_render(req, MHD_HTTP_BAD_REQUEST, token, o,
+	if (!app_organiser_activate(req->web->app, token, pw, &refused,
+	    &error)) {
+		if (g_strcmp0(refused.field, "password") == 0 &&
+		    refused.reason == APP_REASON_LENGTH)
+			activation_render(req, MHD_HTTP_BAD_REQUEST, token, o,
 			    "c_password_short");
 		else
 			web_app_error(req, error);
@@ -280,9 +285,9 @@ const struct web_route console_routes[] = {
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/logout", console_logout, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/setup/*", console_setup_form, WEB_PUBLIC,
+	{ "GET", "/console/setup/*", console_activation_form, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/setup/*", console_setup_post, WEB_PUBLIC,
+	{ "POST", "/console/setup/*", console_activation_post, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console", console_dashboard, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },

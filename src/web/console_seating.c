@@ -34,7 +34,7 @@ static char *
 rule_message(struct web_req *req, JsonObject *b)
 {
 	g_autofree char *key = g_strconcat("seating_rule_",
-	    json_object_get_string_member(b, "rule"), NULL);
+	    app_view_str(b, "rule"), NULL);
 	GString *s = g_string_new(web_text(req, key));
 	g_autoptr(GList) members = json_object_get_members(b);
 	bool en = strcmp(req->lang, "en") == 0;
@@ -116,7 +116,7 @@ allocation_apply(struct web_req *req, const struct web_call *c)
 static void
 seating_page_tables(struct web_req *req, JsonObject *view)
 {
-	JsonArray *all = json_object_get_array_member(view, "tables");
+	JsonArray *all = app_view_array(view, "tables");
 	JsonArray *shown = json_array_new(), *pages = json_array_new();
 	guint n = json_array_get_length(all), i;
 	gint64 from = parse_id(web_query(req, "from"), 1);
@@ -163,8 +163,7 @@ seating_render(struct web_req *req, gint64 id, const char *name,
 		seating_page_tables(req, view);
 	ctx = console_ctx(req);
 	json_object_set_string_member(ctx, "page_title",
-	    json_object_get_string_member(json_object_get_object_member(view,
-	    "session"), "title"));
+	    app_view_str(app_view_object(view, "session"), "title"));
 	json_object_set_object_member(ctx, "view", view);
 	if (done != NULL) {
 		g_autofree char *key = g_strconcat("seating_done_", done, NULL);
@@ -272,8 +271,7 @@ seating_post(struct web_req *req, const struct web_call *call)
 	if (!app_seating_change(req->web->app, call->actor, &c, &refused,
 	    &error)) {
 		if (refused != NULL) {
-			JsonArray *broken = json_object_get_array_member(
-			    refused, "broken");
+			JsonArray *broken = app_view_array(refused, "broken");
 			JsonArray *msgs = json_array_new();
 			bool may_override = true;
 
@@ -285,10 +283,9 @@ seating_post(struct web_req *req, const struct web_call *call)
 				json_object_set_string_member(m, "message",
 				    msg);
 				json_object_set_string_member(m, "rule",
-				    json_object_get_string_member(b, "rule"));
+				    app_view_str(b, "rule"));
 				json_array_add_object_element(msgs, m);
-				if (!json_object_get_boolean_member(b,
-				    "overridable"))
+				if (!app_view_bool(b, "overridable"))
 					may_override = false;
 			}
 			json_object_set_array_member(refused, "messages", msgs);

@@ -40,6 +40,8 @@ web_page_ctx(struct web_req *req)
 	const struct app *app = req->web->app;
 	g_autofree char *csrf = NULL, *msg = NULL;
 	int li = web_lang_index(req->lang);
+	const guint8 *key;
+	size_t keylen;
 
 	/* No "t" here: the catalog is shared by every thread, and taking a
 	 * reference to it per request is a data race (json-glib's counts are
@@ -53,7 +55,8 @@ web_page_ctx(struct web_req *req)
 	if (req->csrf_cookie == NULL)
 		req->csrf_cookie = token_new();	/* sent as a cookie */
 	msg = g_strconcat("csrf:", req->csrf_cookie, NULL);
-	csrf = token_hmac(app->key, app->keylen, msg);
+	key = app_secret_key(app, &keylen);
+	csrf = token_hmac(key, keylen, msg);
 	json_object_set_string_member(ctx, "csrf", csrf);
 	return ctx;
 }
@@ -70,7 +73,7 @@ web_render(struct web_req *req, unsigned status, const char *name,
 		json_object_set_string_member(ctx, "page_title",
 		    json_object_get_string_member(req->web->catalog[li],
 		    "site_name"));
-	if (!tmpl_render_with(req->web->app->tmpl, name, ctx,
+	if (!tmpl_render_with(app_templates(req->web->app), name, ctx,
 	    req->web->globals[li], req->out, &error)) {
 		log_warnx("request %s: could not render %s: %s", req->id, name,
 		    error->message);

@@ -46,8 +46,9 @@ web_csrf_ok(struct web_req *req, GHashTable *form)
 
 	if (sent != NULL && cookie != NULL && token_is_wellformed(cookie)) {
 		g_autofree char *msg = g_strconcat("csrf:", cookie, NULL);
-		g_autofree char *want = token_hmac(req->web->app->key,
-		    req->web->app->keylen, msg);
+		size_t keylen;
+		const guint8 *key = app_secret_key(req->web->app, &keylen);
+		g_autofree char *want = token_hmac(key, keylen, msg);
 
 		if (token_equal(sent, want))
 			return true;

@@ -319,8 +319,8 @@ web_new(const struct app *app, GError **error)
 	int i;
 
 	web->app = app;
-	web->conf = app->conf;
-	web->https = g_str_has_prefix(app->conf->public_url, "https://");
+	web->conf = app_conf(app);
+	web->https = g_str_has_prefix(web->conf->public_url, "https://");
 	web->statics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_bytes_unref);
 	lock_init(&web->cache_lock);

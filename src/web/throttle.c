@@ -117,9 +117,9 @@ throttle_page(struct web_req *req, const struct web_call *c)
 	}
 	ctx = console_ctx(req);
 	json_object_set_array_member(ctx, "by_address",
-	    json_array_ref(json_object_get_array_member(res, "address")));
+	    json_array_ref(app_view_array(res, "address")));
 	json_object_set_array_member(ctx, "by_domain",
-	    json_array_ref(json_object_get_array_member(res, "domain")));
+	    json_array_ref(app_view_array(res, "domain")));
 	web_render(req, MHD_HTTP_OK, "console/throttled.html", ctx);
 }
 

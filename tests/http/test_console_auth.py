@@ -164,9 +164,14 @@ def set_password_link(inst):
     csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text).group(1)
     r = c.post(m.group(1), {"_csrf": csrf, "password": "short",
                             "password2": "short"})
+    # app's typed refusal (field "password", reason length) is the
+    # page's message, on the form, not an error page.
     assert r.status == 400
+    assert ("minst 12 tegn" in r.text or "at least 12 characters" in r.text), r.text
+    assert 'name="password2"' in r.text
     r = c.post(m.group(1), {"_csrf": csrf, "password": PW, "password2": PW + "x"})
     assert r.status == 400
+    assert ("ikke like" in r.text or "passwords differ" in r.text), r.text
     r = c.post(m.group(1), {"_csrf": csrf, "password": PW, "password2": PW})
     assert r.status == 303
     assert login(Client(inst.port), "newbie@example.no", PW).status == 303
