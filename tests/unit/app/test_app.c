@@ -1,0 +1,225 @@
+/*
+ * test_app.c -- the pure functions of app/: those that take no
+ * connection and do no I/O, so they are tested here without a database.
+ * Who may do what (app_actor_may, app_require), the names of refusal
+ * reasons and which errors are refusals (app_refusal_from_db; its table
+ * against real violations is tests/integration/test_refusal.c), how db
+ * errors become app errors (app_fail_db), the link and feed tokens
+ * derived with a fixed key (known answers computed apart, with Python's
+ * hmac), a session's invitation UID, and the language choice of
+ * app_localise.
+ */
+#include "app/internal.h"
+
+#include <string.h>
+
+static void
+test_actor_may(void)
+{
+	struct app_actor admin = { .id = 1, .role = "admin" };
+	struct app_actor staff = { .id = 2, .role = "staff" };
+	struct app_actor other = { .id = 3, .role = "guest" };
+	struct app_actor none = { .id = 4, .role = NULL };
+
+	/* admin may all that staff may, and more; nobody else anything. */
+	g_assert_true(app_actor_may(&admin, "admin"));
+	g_assert_true(app_actor_may(&admin, "staff"));
+	g_assert_false(app_actor_may(&staff, "admin"));
+	g_assert_true(app_actor_may(&staff, "staff"));
+	g_assert_false(app_actor_may(&other, "staff"));
+	g_assert_false(app_actor_may(&other, "guest"));
+	g_assert_false(app_actor_may(&none, "staff"));
+	g_assert_false(app_actor_may(NULL, "staff"));
+	/* An unknown role is nobody's but admin's. */
+	g_assert_false(app_actor_may(&staff, "owner"));
+	g_assert_true(app_actor_may(&admin, "owner"));
+}
+
+static void
+test_require(void)
+{
+	struct app_actor staff = { .id = 2, .role = "staff" };
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(app_require(&staff, "staff", &error));
+	g_assert_no_error(error);
+	g_assert_false(app_require(&staff, "admin", &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+	g_assert_nonnull(strstr(error->message, "admin"));
+	g_clear_error(&error);
+	g_assert_false(app_require(NULL, "staff", &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+}
+
+/* Catalogue keys are "err_" + the name: the names are a contract. */
+static void
+test_reason_names(void)
+{
+	static const struct {
+		enum app_reason	 r;
+		const char	*name;
+	} want[] = {
+		{ APP_REASON_MISSING, "missing" },
+		{ APP_REASON_INVALID, "invalid" },
+		{ APP_REASON_RANGE, "range" },
+		{ APP_REASON_TAKEN, "taken" },
+		{ APP_REASON_OVERLAP, "overlap" },
+		{ APP_REASON_IN_USE, "in_use" },
+		{ APP_REASON_FULL, "full" },
+		{ APP_REASON_LENGTH, "length" },
+		{ APP_REASON_ORDER, "order" },
+	};
+	size_t i;
+	int r;
+
+	for (i = 0; i < G_N_ELEMENTS(want); i++)
+		g_assert_cmpstr(app_reason_name(want[i].r), ==, want[i].name);
+	/* Every reason has a name. */
+	for (r = 1; r < APP_REASON__MAX; r++)
+		g_assert_nonnull(app_reason_name(r));
+	g_assert_null(app_reason_name(0));
+	g_assert_null(app_reason_name(APP_REASON__MAX));
+	g_assert_null(app_reason_name(-1));
+}
+
+/* Only a db conflict or invalid value naming a known constraint is a
+ * refusal; anything else leaves *out as it was. */
+static void
+test_refusal_not(void)
+{
+	struct app_refusal out = { .field = "untouched", .reason = 0 };
+	g_autoptr(GError) conn = g_error_new(SUMMIT_DB_ERROR, DB_ECONN,
+	    "gone");
+	g_autoptr(GError) bare = g_error_new(SUMMIT_DB_ERROR, DB_ECONFLICT,
+	    "event_slug_key");
+	g_autoptr(GError) app = g_error_new(SUMMIT_APP_ERROR, APP_EINVALID,
+	    "slug");
+
+	g_assert_false(app_refusal_from_db(NULL, &out));
+	g_assert_false(app_refusal_from_db(conn, &out));
+	/* The constraint's name travels beside the error, never in its
+	 * message. */
+	g_assert_false(app_refusal_from_db(bare, &out));
+	g_assert_false(app_refusal_from_db(app, &out));
+	g_assert_cmpstr(out.field, ==, "untouched");
+	g_assert_cmpint(out.reason, ==, 0);
+}
+
+static void
+fail_db_case(int dbcode, int appcode)
+{
+	g_autoptr(GError) error = NULL;
+
+	g_assert_false(app_fail_db(&error, g_error_new(SUMMIT_DB_ERROR,
+	    dbcode, "db says %d", dbcode)));
+	g_assert_error(error, SUMMIT_APP_ERROR, appcode);
+	/* The message stays for the log. */
+	g_assert_nonnull(strstr(error->message, "db says"));
+}
+
+static void
+test_fail_db(void)
+{
+	g_autoptr(GError) error = NULL;
+
+	fail_db_case(DB_ECONN, APP_EUNAVAILABLE);
+	fail_db_case(DB_ERETRY, APP_EUNAVAILABLE);
+	fail_db_case(DB_ENOTFOUND, APP_ENOTFOUND);
+	fail_db_case(DB_EEXPIRED, APP_EEXPIRED);
+	fail_db_case(DB_ECONFLICT, APP_EINVALID);
+	fail_db_case(DB_EINVALID, APP_EINVALID);
+	fail_db_case(DB_EINTERNAL, APP_EINTERNAL);
+	/* Not a db error at all, or none: internal, and still set. */
+	g_assert_false(app_fail_db(&error, g_error_new(G_FILE_ERROR,
+	    G_FILE_ERROR_NOENT, "no file")));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL);
+	g_clear_error(&error);
+	g_assert_false(app_fail_db(&error, NULL));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL);
+}
+
+static const guint8 key[] = "0123456789abcdef0123456789abcdef";
+
+/* The mailed link and its calendar feed: HMAC-SHA256 with the key,
+ * 128 bits in hex, each under its own label so one never works as the
+ * other.  The answers were computed apart:
+ *   hmac.new(key, b"participant-link:" + nonce, sha256).hexdigest()[:32]
+ */
+static void
+test_tokens(void)
+{
+	struct app app = { .key = key, .keylen = sizeof(key) - 1 };
+	g_autofree char *link = app_link_token(&app,
+	    "00112233445566778899aabbccddeeff");
+	g_autofree char *feed = app_feed_derive(&app, link);
+	g_autofree char *again = app_link_token(&app,
+	    "00112233445566778899aabbccddeeff");
+	g_autofree char *other = NULL;
+	struct app app2 = { .key = key, .keylen = sizeof(key) - 2 };
+
+	g_assert_cmpstr(link, ==, "c1e2130f3be07c370e8a374bdc27eb03");
+	g_assert_cmpstr(feed, ==, "5c836c4cab76ab6f3b6fa51536831a81");
+	g_assert_true(token_is_wellformed(link));
+	g_assert_true(token_is_wellformed(feed));
+	g_assert_cmpstr(link, ==, again);
+	/* Another key, another token. */
+	other = app_link_token(&app2, "00112233445566778899aabbccddeeff");
+	g_assert_cmpstr(other, !=, link);
+}
+
+static void
+test_session_uid(void)
+{
+	struct conf conf = { 0 };
+	struct app app = { .conf = &conf };
+	g_autofree char *uid = NULL, *bare = NULL;
+
+	/* The domain after the last @, so a quoted local part may hold
+	 * one too. */
+	conf.mail_from = (char *)"\"a@b\"@mail.example.org";
+	uid = app_session_uid(&app, "s-42");
+	g_assert_cmpstr(uid, ==, "s-42@mail.example.org");
+	conf.mail_from = (char *)"noreply";
+	bare = app_session_uid(&app, "s-42");
+	g_assert_cmpstr(bare, ==, "s-42@summit.invalid");
+}
+
+static void
+test_localise(void)
+{
+	g_autoptr(JsonObject) row = json_object_new();
+	static const char *const bases[] = { "title", "venue", NULL };
+
+	json_object_set_string_member(row, "title_nb", "Velkommen");
+	json_object_set_string_member(row, "title_en", "Welcome");
+	json_object_set_string_member(row, "venue_nb", "Sal A");
+	json_object_set_null_member(row, "venue_en");
+	app_localise(row, "en", bases);
+	g_assert_cmpstr(json_object_get_string_member(row, "title"), ==,
+	    "Welcome");
+	/* A NULL text is an empty one, never a missing member. */
+	g_assert_cmpstr(json_object_get_string_member(row, "venue"), ==, "");
+	app_localise(row, "nb", bases);
+	g_assert_cmpstr(json_object_get_string_member(row, "title"), ==,
+	    "Velkommen");
+	g_assert_cmpstr(json_object_get_string_member(row, "venue"), ==,
+	    "Sal A");
+	/* The language's own members are left as they were. */
+	g_assert_cmpstr(json_object_get_string_member(row, "title_en"), ==,
+	    "Welcome");
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/app/actor/may", test_actor_may);
+	g_test_add_func("/app/actor/require", test_require);
+	g_test_add_func("/app/refusal/reason_names", test_reason_names);
+	g_test_add_func("/app/refusal/not_a_refusal", test_refusal_not);
+	g_test_add_func("/app/error/fail_db", test_fail_db);
+	g_test_add_func("/app/token/link_and_feed", test_tokens);
+	g_test_add_func("/app/invite/session_uid", test_session_uid);
+	g_test_add_func("/app/event/localise", test_localise);
+	return g_test_run();
+}
