@@ -6,8 +6,8 @@
  * against real violations is tests/integration/test_refusal.c), how db
  * errors become app errors (app_fail_db), the link and feed tokens
  * derived with a fixed key (known answers computed apart, with Python's
- * hmac), a session's invitation UID, and the language choice of
- * app_localise.
+ * hmac), a session's invitation UID and an invitation's calendar object
+ * from its queued payload, and the language choice of app_localise.
  */
 #include "app/internal.h"
 
@@ -209,6 +209,74 @@ test_localise(void)
 	    "Welcome");
 }
 
+static JsonObject *
+payload_new(const char *method)
+{
+	JsonObject *p = json_object_new();
+
+	json_object_set_string_member(p, "uid", "s-42");
+	json_object_set_string_member(p, "method", method);
+	json_object_set_string_member(p, "starts_utc", "2027-03-01T08:00:00Z");
+	json_object_set_string_member(p, "ends_utc", "2027-03-01T09:30:00Z");
+	json_object_set_string_member(p, "timezone", "Europe/Oslo");
+	json_object_set_string_member(p, "title_en", "Welcome");
+	json_object_set_string_member(p, "title_nb", "Velkommen");
+	json_object_set_string_member(p, "room", "Room 1");
+	json_object_set_string_member(p, "venue", "Hall");
+	json_object_set_int_member(p, "sequence", 3);
+	return p;
+}
+
+static void
+assert_has(const char *text, const char *line)
+{
+	if (strstr(text, line) == NULL)
+		g_error("no \"%s\" in:\n%s", line, text);
+}
+
+/* An invitation's calendar object from the payload queued with it: the
+ * language's title, the session's UID at the mail domain, the sequence,
+ * room and venue as one location, local times in the event's zone. */
+static void
+test_invitation_calendar(void)
+{
+	struct conf conf = { 0 };
+	struct app app = { .conf = &conf };
+	g_autoptr(JsonObject) p = payload_new("REQUEST");
+	g_autoptr(JsonObject) c = payload_new("CANCEL");
+	g_autoptr(JsonObject) bad = payload_new("REQUEST");
+	g_autoptr(GError) error = NULL;
+	g_autofree char *req = NULL, *nb = NULL, *cancel = NULL;
+
+	conf.mail_from = (char *)"events@mail.example.org";
+	conf.mail_from_name = (char *)"Summit";
+	req = app_invitation_calendar(&app, p, "en", "kari@x.no", "Kari",
+	    "https://summit.example.org/me/t", &error);
+	g_assert_no_error(error);
+	assert_has(req, "METHOD:REQUEST\r\n");
+	assert_has(req, "UID:s-42@mail.example.org\r\n");
+	assert_has(req, "SUMMARY:Welcome\r\n");
+	assert_has(req, "SEQUENCE:3\r\n");
+	assert_has(req, "LOCATION:Room 1\\, Hall\r\n");
+	assert_has(req, "DTSTART;TZID=Europe/Oslo:20270301T090000\r\n");
+	assert_has(req, "DTEND;TZID=Europe/Oslo:20270301T103000\r\n");
+	assert_has(req, "kari@x.no");
+	nb = app_invitation_calendar(&app, p, "nb", "kari@x.no", "Kari",
+	    NULL, &error);
+	g_assert_no_error(error);
+	assert_has(nb, "SUMMARY:Velkommen\r\n");
+	cancel = app_invitation_calendar(&app, c, "en", "kari@x.no", "Kari",
+	    NULL, &error);
+	g_assert_no_error(error);
+	assert_has(cancel, "METHOD:CANCEL\r\n");
+	assert_has(cancel, "UID:s-42@mail.example.org\r\n");
+	/* A payload without its times is a bug upstream, never a guess. */
+	json_object_remove_member(bad, "ends_utc");
+	g_assert_null(app_invitation_calendar(&app, bad, "en", "kari@x.no",
+	    "Kari", NULL, &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,6 +288,7 @@ main(int argc, char **argv)
 	g_test_add_func("/app/error/fail_db", test_fail_db);
 	g_test_add_func("/app/token/link_and_feed", test_tokens);
 	g_test_add_func("/app/invite/session_uid", test_session_uid);
+	g_test_add_func("/app/invite/calendar", test_invitation_calendar);
 	g_test_add_func("/app/event/localise", test_localise);
 	return g_test_run();
 }
