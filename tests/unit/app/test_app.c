@@ -7,7 +7,8 @@
  * errors become app errors (app_fail_db), the link and feed tokens
  * derived with a fixed key (known answers computed apart, with Python's
  * hmac), a session's invitation UID and an invitation's calendar object
- * from its queued payload, and the language choice of app_localise.
+ * from its queued payload, the language choice of app_localise, and the
+ * row cap of the registrations import's CSV reader.
  */
 #include "app/internal.h"
 
@@ -277,6 +278,33 @@ test_invitation_calendar(void)
 	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL);
 }
 
+/* The import reads a header line and APP_REG_IMPORT_MAX rows, and one
+ * more so app_reg_import can say "too many": never the rest of a paste. */
+static void
+test_reg_csv_cap(void)
+{
+	g_autoptr(GString) text = g_string_new("name,email\n");
+	g_autoptr(GPtrArray) at = NULL, over = NULL;
+	gsize line = 0;
+	guint i;
+
+	for (i = 0; i < APP_REG_IMPORT_MAX; i++)
+		g_string_append_printf(text, "p%u,p%u@x.no\n", i, i);
+	/* The header, the rows, and the blank row after the last newline. */
+	at = app_reg_csv_parse(text->str, &line);
+	g_assert_nonnull(at);
+	g_assert_cmpuint(at->len, ==, APP_REG_IMPORT_MAX + 2);
+	for (i = 0; i < 100; i++)
+		g_string_append_printf(text, "q%u,q%u@x.no\n", i, i);
+	over = app_reg_csv_parse(text->str, &line);
+	g_assert_nonnull(over);
+	g_assert_cmpuint(over->len, ==, APP_REG_IMPORT_MAX + 2);
+	g_assert_null(g_ptr_array_index(at, at->len - 1));
+	g_assert_nonnull(g_ptr_array_index(over, over->len - 1));
+	g_assert_null(app_reg_csv_parse("\"open", &line));
+	g_assert_cmpuint(line, ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -290,5 +318,6 @@ main(int argc, char **argv)
 	g_test_add_func("/app/invite/session_uid", test_session_uid);
 	g_test_add_func("/app/invite/calendar", test_invitation_calendar);
 	g_test_add_func("/app/event/localise", test_localise);
+	g_test_add_func("/app/registrations/csv_cap", test_reg_csv_cap);
 	return g_test_run();
 }
