@@ -515,74 +515,12 @@ app_reg_export_csv(const struct app *app, const struct app_actor *actor,
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-static void
-reg_strv_free(gpointer p)
-{
-	g_strfreev(p);
-}
-
 GPtrArray *
 app_reg_csv_parse(const char *text, gsize *error_line)
 {
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(
-	    reg_strv_free);
-	g_autoptr(GPtrArray) row = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GString) cell = g_string_new(NULL);
-	const char *s = text;
-	gsize line = 1, start_line = 1;
-	bool quoted = false, any = false;
-
-	for (;; s++) {
-		if (quoted) {
-			if (*s == '\0') {
-				*error_line = start_line;
-				return NULL;
-			}
-			if (*s == '"' && s[1] == '"') {
-				g_string_append_c(cell, '"');
-				s++;
-			} else if (*s == '"')
-				quoted = false;
-			else {
-				if (*s == '\n')
-					line++;
-				g_string_append_c(cell, *s);
-			}
-			continue;
-		}
-		if (*s == '"' && cell->len == 0) {
-			quoted = true;
-			any = true;
-			start_line = line;
-			continue;
-		}
-		if (*s == ',') {
-			g_ptr_array_add(row, g_strdup(cell->str));
-			g_string_truncate(cell, 0);
-			any = true;
-			continue;
-		}
-		if (*s == '\r' && s[1] == '\n')
-			continue;
-		if (*s == '\n' || *s == '\0') {
-			if (any || cell->len > 0) {
-				g_ptr_array_add(row, g_strdup(cell->str));
-				g_ptr_array_add(row, NULL);
-				g_ptr_array_add(rows, g_ptr_array_steal(row,
-				    NULL));
-			} else
-				g_ptr_array_add(rows, NULL);	/* blank line */
-			g_string_truncate(cell, 0);
-			any = false;
-			line++;
-			start_line = line;
-			if (*s == '\0')
-				break;
-			continue;
-		}
-		g_string_append_c(cell, *s);
-	}
-	return g_steal_pointer(&rows);
+	/* The header line and one row past the cap: enough for
+	 * app_reg_import to say "too many" without reading the rest. */
+	return csv_parse(text, APP_REG_IMPORT_MAX + 1, error_line);
 }
 
 /* Adds catalog key err to the row's errors. */

@@ -86,10 +86,10 @@ char *app_reg_person_json(const struct app *app,
 char *app_reg_export_csv(const struct app *app, const struct app_actor *actor,
     const char *lang, bool excel, gsize *len, GError **error);
 /*
- * Parses CSV text (RFC 4180: quoted cells may hold commas, quotes and
- * newlines; CRLF or LF) into an array of rows, each a NULL-terminated
- * string vector (transfer full).  NULL and *error_line set when a quote
- * is left open.
+ * Parses CSV text with csv_parse (base/base.h) into an array of rows, each
+ * a NULL-terminated string vector (transfer full), reading no further
+ * than one row past APP_REG_IMPORT_MAX and a header line.  NULL and
+ * *error_line set when a quote is left open.
  */
 GPtrArray *app_reg_csv_parse(const char *text, gsize *error_line);
 /*

@@ -187,4 +187,16 @@ void addr_limit_key(const struct addr *a, char *out, size_t len);
 bool addr_forwarded_client(const char *peer, const char *xff,
     const struct addr_net *trusted, size_t ntrusted, char *out, size_t len);
 
+/*
+ * csv.c: CSV text (RFC 4180: a quoted cell may hold commas, doubled
+ * quotes and newlines; lines end in CRLF or LF) as an array of rows, each
+ * a NULL-terminated string vector, a blank line a NULL row; a text ending
+ * in a newline ends in a NULL row (transfer full).  Reading stops after
+ * max_rows + 1 rows (G_MAXUINT: no cap), so a caller that finds more than
+ * max_rows knows the text is too long without the reader building the
+ * rest.  NULL, and *error_line set to the line of the opening quote, when
+ * a quote is left open.
+ */
+GPtrArray *csv_parse(const char *text, guint max_rows, gsize *error_line);
+
 #endif
