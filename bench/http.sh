@@ -32,8 +32,11 @@
 #                run crosses from "places left" to "full -> waiting list"
 #
 # Prints requests/s, p50 and p99 latency and the count of unexpected
-# responses (non-200 for GET, non-303 for POST; must be 0), and after each
-# POST scenario the participant, placed and waitlisted counts.
+# responses (non-200 for GET, non-303 for POST; must be 0), the p50 and p99
+# of the same requests as summitd's access log times them (from its headers
+# parsed to the response sent: what wrk sees on top of that was spent
+# before a server thread took the request up), and after each POST
+# scenario the participant, placed and waitlisted counts.
 #
 # Everything it starts (summitd, the cluster) is stopped on exit, Ctrl-C or
 # failure.  Re-runnable: databases are dropped and made again.
@@ -60,6 +63,11 @@
 #                         during each POST scenario (into the temp folder)
 #   BENCH_PGSS=1          load pg_stat_statements and print the top
 #                         statements after each POST scenario
+#   BENCH_WAITS=1         sample PostgreSQL's wait events during each POST
+#                         scenario (bench/pg_waits.py), print the WAL and
+#                         checkpoint counters' change, and log checkpoints,
+#                         autovacuum and statements over 100 ms to the
+#                         cluster's server.log
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BENCH_DIR/../scripts/lib.sh"
@@ -162,6 +170,20 @@ else
 		pg_stop "$PG_NAME"
 		BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
 	fi
+fi
+if [ "${BENCH_WAITS:-0}" = 1 ]; then
+	psql_db postgres -c "ALTER SYSTEM SET log_checkpoints = on" \
+	    -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" \
+	    -c "ALTER SYSTEM SET log_min_duration_statement = 100" \
+	    -c "ALTER SYSTEM SET track_wal_io_timing = on" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+	say "PostgreSQL's log: $PGDIR/server.log"
+else
+	psql_db postgres -c "ALTER SYSTEM RESET log_checkpoints" \
+	    -c "ALTER SYSTEM RESET log_autovacuum_min_duration" \
+	    -c "ALTER SYSTEM RESET log_min_duration_statement" \
+	    -c "ALTER SYSTEM RESET track_wal_io_timing" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
 fi
 say "PostgreSQL: fsync=$(psql_db postgres -c 'SHOW fsync')," \
     "synchronous_commit=$(psql_db postgres -c 'SHOW synchronous_commit')"
@@ -283,6 +305,30 @@ perf_stop() {
 	say "perf data: $WORK/$1.perf.data (perf report -i ... --no-children)"
 }
 
+waits_start() {
+	[ "${BENCH_WAITS:-0}" = 1 ] || return 0
+	WAL_BEFORE=$(psql_db "$1" -F ' ' -c "SELECT wal_records, wal_fpi,
+	    wal_bytes, wal_write, wal_sync, round(wal_sync_time) FROM pg_stat_wal")
+	CKPT_BEFORE=$(psql_db "$1" -F ' ' -c "SELECT checkpoints_timed,
+	    checkpoints_req, buffers_checkpoint, buffers_backend FROM pg_stat_bgwriter")
+	/usr/bin/python3 "$BENCH_DIR/pg_waits.py" "$(db_url "$1")" "$1" \
+	    "${DURATION%s}" >"$WORK/$1.waits.txt" 2>&1 &
+	WAITS_PID=$!
+}
+
+waits_stop() {
+	[ -n "${WAITS_PID:-}" ] || return 0
+	wait "$WAITS_PID" 2>/dev/null || true
+	WAITS_PID=
+	cat "$WORK/$1.waits.txt" >&2
+	say "pg_stat_wal (records fpi bytes writes syncs sync_ms): $WAL_BEFORE ->" \
+	    "$(psql_db "$1" -F ' ' -c "SELECT wal_records, wal_fpi, wal_bytes,
+	    wal_write, wal_sync, round(wal_sync_time) FROM pg_stat_wal")"
+	say "checkpoints (timed req buffers_checkpoint buffers_backend): $CKPT_BEFORE ->" \
+	    "$(psql_db "$1" -F ' ' -c "SELECT checkpoints_timed, checkpoints_req,
+	    buffers_checkpoint, buffers_backend FROM pg_stat_bgwriter")"
+}
+
 pgss_reset() {
 	[ "${BENCH_PGSS:-0}" = 1 ] || return 0
 	psql_db "$1" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
@@ -359,25 +405,46 @@ run_pgbench() {
 	R_STATUSES="pgbench"
 }
 
+# server_latency LOG METHOD: p50 and p99 (ms) of METHOD requests in
+# summitd's access log LOG, or "- -" when it has none.
+server_latency() {
+	python3 - "$1" "$2" <<-'PY'
+	import re, sys
+	pat = re.compile(r" info: request \S+: %s \S+ \d+ \d+ bytes ([0-9.]+) ms"
+	                 % re.escape(sys.argv[2]))
+	ms = sorted(float(m.group(1)) for m in map(pat.search, open(sys.argv[1]))
+	            if m)
+	q = lambda p: ms[min(len(ms) - 1, int(p * len(ms)))]
+	print("%.2f %.2f" % (q(0.5), q(0.99)) if ms else "- -")
+	PY
+}
+
 RUN_TAG=$(date +%s)-$$
 RESULTS=()
 NOTES=()
 
 record() {
-	RESULTS+=("$(printf '%-10s %10s %9s %9s %8s' "$1" "$R_RPS" "$R_P50" "$R_P99" "$R_BAD")")
+	local srv="- -"
+	[ "$R_STATUSES" = pgbench ] || [ ! -f "$WORK/$db.summitd.log" ] ||
+		srv=$(server_latency "$WORK/$db.summitd.log" "$R_METHOD")
+	read -r R_SRV50 R_SRV99 <<<"$srv"
+	RESULTS+=("$(printf '%-10s %10s %9s %9s %8s %9s %9s' "$1" "$R_RPS" "$R_P50" "$R_P99" "$R_BAD" "$R_SRV50" "$R_SRV99")")
 	NOTES+=("$1: requests=$R_REQ statuses=$R_STATUSES${R_EXTRA:+ $R_EXTRA}")
-	say "$1: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, unexpected $R_BAD; statuses $R_STATUSES ${R_EXTRA:-}"
+	say "$1: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, unexpected $R_BAD;" \
+	    "in summitd p50 $R_SRV50 ms, p99 $R_SRV99 ms; statuses $R_STATUSES ${R_EXTRA:-}"
 }
 
 for sc in $SCENARIOS; do
 	db="bench_$sc"
 	R_EXTRA=
+	R_METHOD=POST
 	say "scenario $sc: database $db, threads=$THREADS pool=$POOL," \
 	    "wrk -t$WRK_THREADS -c$CONNS -d$DURATION"
 	start_summitd "$db"
 	case $sc in
 	get)
 		HOT=0
+		R_METHOD=GET
 		run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$WARMUP" \
 		    "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
 		run_wrk get get.lua 200
@@ -390,8 +457,10 @@ for sc in $SCENARIOS; do
 		csrf_pair
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk register register.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		;;
@@ -406,8 +475,10 @@ for sc in $SCENARIOS; do
 		say "rush: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left at the start"
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk rush register.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		;;
@@ -461,8 +532,10 @@ for sc in $SCENARIOS; do
 		say "$sc: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left, $CONFIRM_N to confirm"
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk "$sc" confirm.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		TOKENS=
@@ -480,7 +553,7 @@ done
 echo
 echo "summitd threads=$THREADS pool_size=$POOL${BENCH_PG_OPTIONS:+ options='$BENCH_PG_OPTIONS'}; wrk -t$WRK_THREADS -c$CONNS -d$DURATION;" \
     "$(nproc) CPUs; PostgreSQL fsync on"
-printf '%-10s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms unexpected
+printf '%-10s %10s %9s %9s %8s %9s %9s\n' scenario req/s p50_ms p99_ms unexpected srv_p50 srv_p99
 printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${NOTES[@]}"
 [ "$CHECKS_OK" = 1 ] || { echo "CHECK FAILED: more places held than the capacity" >&2; exit 1; }
