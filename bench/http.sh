@@ -32,8 +32,11 @@
 #                run crosses from "places left" to "full -> waiting list"
 #
 # Prints requests/s, p50 and p99 latency and the count of unexpected
-# responses (non-200 for GET, non-303 for POST; must be 0), and after each
-# POST scenario the participant, placed and waitlisted counts.
+# responses (non-200 for GET, non-303 for POST; must be 0), the p50 and p99
+# of the same requests as summitd's access log times them (from its headers
+# parsed to the response sent: what wrk sees on top of that was spent
+# before a server thread took the request up), and after each POST
+# scenario the participant, placed and waitlisted counts.
 #
 # Everything it starts (summitd, the cluster) is stopped on exit, Ctrl-C or
 # failure.  Re-runnable: databases are dropped and made again.
@@ -44,7 +47,12 @@
 #   BENCH_CONNECTIONS=64  wrk connections
 #   BENCH_WRK_THREADS=2   wrk threads
 #   BENCH_DURATION=10s    wrk run time per scenario
-#   BENCH_WARMUP=2s       a short wrk run before the measured GET run
+#   BENCH_WARMUP=2s       a short wrk run before the measured GET,
+#                         register and rush runs (0: none), so they measure
+#                         a warm server: every pooled connection open and
+#                         its caches filled (opening 16 at once under load
+#                         took over a second, which alone made the p99 of a
+#                         10 s run)
 #   BENCH_CAPACITY=1000000  event capacity in scenario 2
 #   BENCH_RUSH_LEFT=200   places left when scenario 3 starts
 #   BENCH_SCENARIOS="get register rush sql confirm confirm_rush"
@@ -60,6 +68,11 @@
 #                         during each POST scenario (into the temp folder)
 #   BENCH_PGSS=1          load pg_stat_statements and print the top
 #                         statements after each POST scenario
+#   BENCH_WAITS=1         sample PostgreSQL's wait events during each POST
+#                         scenario (bench/pg_waits.py), print the WAL and
+#                         checkpoint counters' change, and log checkpoints,
+#                         autovacuum and statements over 100 ms to the
+#                         cluster's server.log
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BENCH_DIR/../scripts/lib.sh"
@@ -163,6 +176,20 @@ else
 		BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
 	fi
 fi
+if [ "${BENCH_WAITS:-0}" = 1 ]; then
+	psql_db postgres -c "ALTER SYSTEM SET log_checkpoints = on" \
+	    -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" \
+	    -c "ALTER SYSTEM SET log_min_duration_statement = 100" \
+	    -c "ALTER SYSTEM SET track_wal_io_timing = on" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+	say "PostgreSQL's log: $PGDIR/server.log"
+else
+	psql_db postgres -c "ALTER SYSTEM RESET log_checkpoints" \
+	    -c "ALTER SYSTEM RESET log_autovacuum_min_duration" \
+	    -c "ALTER SYSTEM RESET log_min_duration_statement" \
+	    -c "ALTER SYSTEM RESET track_wal_io_timing" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+fi
 say "PostgreSQL: fsync=$(psql_db postgres -c 'SHOW fsync')," \
     "synchronous_commit=$(psql_db postgres -c 'SHOW synchronous_commit')"
 
@@ -253,6 +280,8 @@ csrf_pair() {
 run_wrk() {
 	local name=$1 script=$2 expect=$3 out line
 	out="$WORK/$name.wrk.txt"
+	# summitd's access log from here on is this run's (server_latency).
+	LOG_FROM=$(($(wc -l <"$WORK/$db.summitd.log") + 1))
 	BENCH_DIR=$BENCH_DIR BENCH_EXPECT=$expect \
 	BENCH_CSRF_COOKIE=${CSRF_COOKIE:-} BENCH_CSRF_TOKEN=${CSRF_TOKEN:-} \
 	BENCH_RUN=$RUN_TAG-$name BENCH_HOT=${HOT:-0} \
@@ -269,6 +298,18 @@ run_wrk() {
 	R_REQ=$(sed 's/.* requests=\([^ ]*\).*/\1/' <<<"$line")
 }
 
+# warm_post NAME: a short unmeasured run of register.lua (its own e-mails;
+# a registration claims no place, so the places left stay as they are).
+warm_post() {
+	[ "$WARMUP" != 0 ] || return 0
+	BENCH_DIR=$BENCH_DIR BENCH_EXPECT=303 \
+	BENCH_CSRF_COOKIE=$CSRF_COOKIE BENCH_CSRF_TOKEN=$CSRF_TOKEN \
+	BENCH_RUN=$RUN_TAG-warm-$1 BENCH_HOT=${HOT:-0} \
+	BENCH_WRK_THREADS=$WRK_THREADS \
+	    run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$WARMUP" \
+	    -s "$BENCH_DIR/register.lua" "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
+}
+
 perf_start() {
 	[ "${BENCH_PERF:-0}" = 1 ] || return 0
 	perf record -a -g -o "$WORK/$1.perf.data" -- sleep 3600 >"$WORK/$1.perf.log" 2>&1 &
@@ -281,6 +322,30 @@ perf_stop() {
 	wait "$PERF_PID" 2>/dev/null || true
 	PERF_PID=
 	say "perf data: $WORK/$1.perf.data (perf report -i ... --no-children)"
+}
+
+waits_start() {
+	[ "${BENCH_WAITS:-0}" = 1 ] || return 0
+	WAL_BEFORE=$(psql_db "$1" -F ' ' -c "SELECT wal_records, wal_fpi,
+	    wal_bytes, wal_write, wal_sync, round(wal_sync_time) FROM pg_stat_wal")
+	CKPT_BEFORE=$(psql_db "$1" -F ' ' -c "SELECT checkpoints_timed,
+	    checkpoints_req, buffers_checkpoint, buffers_backend FROM pg_stat_bgwriter")
+	/usr/bin/python3 "$BENCH_DIR/pg_waits.py" "$(db_url "$1")" "$1" \
+	    "${DURATION%s}" >"$WORK/$1.waits.txt" 2>&1 &
+	WAITS_PID=$!
+}
+
+waits_stop() {
+	[ -n "${WAITS_PID:-}" ] || return 0
+	wait "$WAITS_PID" 2>/dev/null || true
+	WAITS_PID=
+	cat "$WORK/$1.waits.txt" >&2
+	say "pg_stat_wal (records fpi bytes writes syncs sync_ms): $WAL_BEFORE ->" \
+	    "$(psql_db "$1" -F ' ' -c "SELECT wal_records, wal_fpi, wal_bytes,
+	    wal_write, wal_sync, round(wal_sync_time) FROM pg_stat_wal")"
+	say "checkpoints (timed req buffers_checkpoint buffers_backend): $CKPT_BEFORE ->" \
+	    "$(psql_db "$1" -F ' ' -c "SELECT checkpoints_timed, checkpoints_req,
+	    buffers_checkpoint, buffers_backend FROM pg_stat_bgwriter")"
 }
 
 pgss_reset() {
@@ -359,27 +424,50 @@ run_pgbench() {
 	R_STATUSES="pgbench"
 }
 
+# server_latency LOG METHOD: p50 and p99 (ms) of METHOD requests in
+# summitd's access log LOG, or "- -" when it has none.
+server_latency() {
+	python3 - "$1" "$2" <<-'PY'
+	import re, sys
+	pat = re.compile(r" info: request \S+: %s \S+ \d+ \d+ bytes ([0-9.]+) ms"
+	                 % re.escape(sys.argv[2]))
+	ms = sorted(float(m.group(1)) for m in map(pat.search, open(sys.argv[1]))
+	            if m)
+	q = lambda p: ms[min(len(ms) - 1, int(p * len(ms)))]
+	print("%.2f %.2f" % (q(0.5), q(0.99)) if ms else "- -")
+	PY
+}
+
 RUN_TAG=$(date +%s)-$$
 RESULTS=()
 NOTES=()
 
 record() {
-	RESULTS+=("$(printf '%-10s %10s %9s %9s %8s' "$1" "$R_RPS" "$R_P50" "$R_P99" "$R_BAD")")
+	local srv="- -"
+	if [ "$R_STATUSES" != pgbench ] && [ -f "$WORK/$db.summitd.log" ]; then
+		tail -n "+${LOG_FROM:-1}" "$WORK/$db.summitd.log" >"$WORK/$db.run.log"
+		srv=$(server_latency "$WORK/$db.run.log" "$R_METHOD")
+	fi
+	read -r R_SRV50 R_SRV99 <<<"$srv"
+	RESULTS+=("$(printf '%-10s %10s %9s %9s %8s %9s %9s' "$1" "$R_RPS" "$R_P50" "$R_P99" "$R_BAD" "$R_SRV50" "$R_SRV99")")
 	NOTES+=("$1: requests=$R_REQ statuses=$R_STATUSES${R_EXTRA:+ $R_EXTRA}")
-	say "$1: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, unexpected $R_BAD; statuses $R_STATUSES ${R_EXTRA:-}"
+	say "$1: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, unexpected $R_BAD;" \
+	    "in summitd p50 $R_SRV50 ms, p99 $R_SRV99 ms; statuses $R_STATUSES ${R_EXTRA:-}"
 }
 
 for sc in $SCENARIOS; do
 	db="bench_$sc"
 	R_EXTRA=
+	R_METHOD=POST
 	say "scenario $sc: database $db, threads=$THREADS pool=$POOL," \
 	    "wrk -t$WRK_THREADS -c$CONNS -d$DURATION"
 	start_summitd "$db"
 	case $sc in
 	get)
 		HOT=0
-		run wrk -t "$WRK_THREADS" -c "$CONNS" -d "$WARMUP" \
-		    "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
+		R_METHOD=GET
+		[ "$WARMUP" = 0 ] || run wrk -t "$WRK_THREADS" -c "$CONNS" \
+		    -d "$WARMUP" "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true
 		run_wrk get get.lua 200
 		;;
 	register)
@@ -388,10 +476,13 @@ for sc in $SCENARIOS; do
 		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
 		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
 		csrf_pair
+		warm_post "$sc"
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk register register.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		;;
@@ -402,12 +493,15 @@ for sc in $SCENARIOS; do
 		    (SELECT count(*) FROM place WHERE participant_id IS NOT NULL) + $RUSH_LEFT" \
 		    -c "SELECT summit_sync_places(id) FROM event" >/dev/null
 		psql_db "$db" -c "VACUUM ANALYZE" >/dev/null
-		csrf_pair	# takes one of the places
+		csrf_pair
+		warm_post "$sc"
 		say "rush: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left at the start"
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk rush register.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		;;
@@ -461,8 +555,10 @@ for sc in $SCENARIOS; do
 		say "$sc: $(psql_db "$db" -c "SELECT count(*) FROM place WHERE participant_id IS NULL") places left, $CONFIRM_N to confirm"
 		pgss_reset "$db"
 		perf_start "$sc"
+		waits_start "$db"
 		run_wrk "$sc" confirm.lua 303
 		perf_stop "$sc"
+		waits_stop "$db"
 		pgss_report "$db"
 		after_post "$db"
 		TOKENS=
@@ -480,7 +576,7 @@ done
 echo
 echo "summitd threads=$THREADS pool_size=$POOL${BENCH_PG_OPTIONS:+ options='$BENCH_PG_OPTIONS'}; wrk -t$WRK_THREADS -c$CONNS -d$DURATION;" \
     "$(nproc) CPUs; PostgreSQL fsync on"
-printf '%-10s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms unexpected
+printf '%-10s %10s %9s %9s %8s %9s %9s\n' scenario req/s p50_ms p99_ms unexpected srv_p50 srv_p99
 printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${NOTES[@]}"
 [ "$CHECKS_OK" = 1 ] || { echo "CHECK FAILED: more places held than the capacity" >&2; exit 1; }
