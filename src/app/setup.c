@@ -126,15 +126,18 @@ zone_new(const char *name)
 /*
  * Parses a local "YYYY-MM-DDTHH:MM" (a space for the T, and ":SS", which
  * is dropped, are allowed) of the years 2000..2200 in tz into Unix
- * seconds.  A time a change of clocks skips is read in standard time, as
- * PostgreSQL reads it.
+ * seconds, read as PostgreSQL reads "timestamp AT TIME ZONE": an hour
+ * that comes twice in standard time, and one that a change of clocks
+ * skips with the offset before the change (GLib would move it to the
+ * change itself).
  */
 static bool
 local_parse(const char *s, GTimeZone *tz, gint64 *out)
 {
-	g_autoptr(GDateTime) dt = NULL;
+	g_autoptr(GDateTime) wall = NULL;
 	size_t i, n = s != NULL ? strlen(s) : 0;
-	int y, mo, d, h, mi;
+	int y, mo, d, h, mi, iv;
+	gint64 t;
 
 	if ((n != 16 && n != 19) || (s[10] != 'T' && s[10] != ' ') ||
 	    s[4] != '-' || s[7] != '-' || s[13] != ':' ||
@@ -153,9 +156,14 @@ local_parse(const char *s, GTimeZone *tz, gint64 *out)
 	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)mo, (GDateYear)y) ||
 	    h > 23 || mi > 59)
 		return false;
-	if ((dt = g_date_time_new(tz, y, mo, d, h, mi, 0)) == NULL)
+	/* The wall-clock time as if it were UTC, less the zone's offset. */
+	if ((wall = g_date_time_new_utc(y, mo, d, h, mi, 0)) == NULL)
 		return false;
-	*out = g_date_time_to_unix(dt);
+	t = g_date_time_to_unix(wall);
+	if ((iv = g_time_zone_find_interval(tz, G_TIME_TYPE_STANDARD, t)) < 0)
+		iv = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+		    t - 86400);	/* in a gap: the offset a day before */
+	*out = t - g_time_zone_get_offset(tz, iv);
 	return true;
 }
 

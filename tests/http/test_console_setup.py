@@ -394,6 +394,32 @@ def overlapping_slots_come_back_with_a_message_on_the_times(inst):
 
 
 @case
+def slot_times_at_a_change_of_clocks_mean_what_postgresql_says(inst):
+    """app turns the form's local times into instants with the event's
+    zone (GLib), as the database did before ("timestamp AT TIME ZONE"):
+    02:30 on the night clocks go forward does not exist, 02:30 on the
+    night they go back comes twice."""
+    c = inst.admin
+    token = csrf(c, "/console/programme")
+    for starts, ends in (("2027-03-28T02:30", "2027-03-28T04:00"),
+                         ("2027-10-31T02:30", "2027-10-31T04:00")):
+        r = c.post("/console/slots", {"_csrf": token, "starts_at": starts,
+                                      "ends_at": ends})
+        assert r.status == 303, r.text[:300]
+        slot = inst.scalar("SELECT max(id) FROM slot")
+        assert inst.scalar(
+            "SELECT starts_at = %s::timestamp AT TIME ZONE 'Europe/Oslo'"
+            " AND ends_at = %s::timestamp AT TIME ZONE 'Europe/Oslo'"
+            " FROM slot WHERE id = %s", starts, ends, slot), starts
+        shown = inst.scalar(
+            "SELECT to_char(starts_at AT TIME ZONE 'Europe/Oslo',"
+            " 'YYYY-MM-DD\"T\"HH24:MI') FROM slot WHERE id = %s", slot)
+        assert shown in c.get("/console/programme").text, shown
+        r = c.post("/console/slots/%d/delete" % slot, {"_csrf": token})
+        assert r.status == 303
+
+
+@case
 def sectors_are_added_edited_and_deleted_only_when_unused(inst):
     c = inst.admin
     token = csrf(c, "/console/sectors")
