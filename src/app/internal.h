@@ -108,4 +108,13 @@ gboolean app_audit(DbConn *conn, const struct app_actor *actor,
 gboolean app_require(const struct app_actor *actor, const char *role,
     GError **error);
 
+/* setup.c, for register.c: in invitation mode, checks and uses code for
+ * email's registration in conn's open transaction; *sector_out gets the
+ * sector the code forces ("" if none) and *code_id its id.  consume false
+ * only checks it (a known e-mail registering again).  APP_EINVALID
+ * "invitation_code" when the code is missing, unknown or used up. */
+gboolean app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
+    const char *email, bool consume, gint64 *code_id, char **sector_out,
+    GError **error);
+
 #endif

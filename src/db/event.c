@@ -6,8 +6,9 @@
  * statement by its address), so no statement is written twice and "the
  * current event" is DB_CURRENT_EVENT (internal.h) everywhere.
  *
- * Local date-times are converted in SQL with the event's own time zone
- * ("$n::timestamp AT TIME ZONE e.timezone"), so C never does zone maths.
+ * The public pages' statements still write local times in SQL with the
+ * event's own time zone; the set-up statements take and give instants as
+ * Unix seconds (EPOCH, to_timestamp), and app shows them in the zone.
  */
 #include "db/internal.h"
 
@@ -66,17 +67,16 @@ static const char *const SQL_EVENTS_TO_FILL =
     " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
     " AND p.participant_id IS NULL)";
 
-#define LOCAL(col) "to_char(" col " AT TIME ZONE e.timezone," \
-    " 'YYYY-MM-DD\"T\"HH24:MI')"
+#define EPOCH(col) "extract(epoch FROM " col ")::bigint"
 
-/* The event's settings as the set-up form shows them, and the places
+/* The event's settings as the set-up form edits them, and the places
  * held (a capacity may not go below them); read or locked. */
 #define EVENT_SETTINGS \
     "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
-    " e.venue, e.timezone, " LOCAL("e.starts_at") " AS starts_at, "	\
-    LOCAL("e.ends_at") " AS ends_at, "					\
-    LOCAL("e.registration_opens") " AS registration_opens, "		\
-    LOCAL("e.registration_closes") " AS registration_closes,"		\
+    " e.venue, e.timezone, " EPOCH("e.starts_at") " AS starts_at, "	\
+    EPOCH("e.ends_at") " AS ends_at, "					\
+    EPOCH("e.registration_opens") " AS registration_opens, "		\
+    EPOCH("e.registration_closes") " AS registration_closes,"		\
     " e.capacity, e.invitation_mode, e.mailbox,"			\
     " (SELECT count(*) FROM place p WHERE p.event_id = e.id"		\
     "   AND p.participant_id IS NOT NULL) AS held"			\
@@ -87,10 +87,10 @@ static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
 static const char *const SQL_EVENT_UPDATE =
     "UPDATE event SET name_nb = $2, name_en = $3, description_nb = $4,"
     " description_en = $5, venue = $6, timezone = $7,"
-    " starts_at = $8::timestamp AT TIME ZONE $7,"
-    " ends_at = $9::timestamp AT TIME ZONE $7,"
-    " registration_opens = $10::timestamp AT TIME ZONE $7,"
-    " registration_closes = $11::timestamp AT TIME ZONE $7,"
+    " starts_at = to_timestamp($8::bigint),"
+    " ends_at = to_timestamp($9::bigint),"
+    " registration_opens = to_timestamp($10::bigint),"
+    " registration_closes = to_timestamp($11::bigint),"
     " capacity = $12::int, invitation_mode = $13, mailbox = $14"
     " WHERE id = $1 RETURNING id";
 static const char *const SQL_TIMEZONE_KNOWN =
@@ -98,28 +98,25 @@ static const char *const SQL_TIMEZONE_KNOWN =
     " AS known";
 static const char *const SQL_SYNC_PLACES =
     "SELECT summit_sync_places($1::bigint) AS capacity";
-static const char *const SQL_SLOTS =
-    "SELECT sl.id, " LOCAL("sl.starts_at") " AS starts_at, "
-    LOCAL("sl.ends_at") " AS ends_at,"
+#define SLOT_COLS \
+    "sl.id, " EPOCH("sl.starts_at") " AS starts_at, "			\
+    EPOCH("sl.ends_at") " AS ends_at,"					\
     " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
-    " FROM slot sl JOIN event e ON e.id = sl.event_id"
+
+static const char *const SQL_SLOTS =
+    "SELECT " SLOT_COLS " FROM slot sl"
     " WHERE sl.event_id = $1 ORDER BY sl.starts_at, sl.id";
 static const char *const SQL_SLOT_GET =
-    "SELECT sl.id, " LOCAL("sl.starts_at") " AS starts_at, "
-    LOCAL("sl.ends_at") " AS ends_at,"
-    " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
-    " FROM slot sl JOIN event e ON e.id = sl.event_id"
+    "SELECT " SLOT_COLS " FROM slot sl"
     " WHERE sl.event_id = $1 AND sl.id = $2 FOR UPDATE OF sl";
 static const char *const SQL_SLOT_INSERT =
     "INSERT INTO slot (event_id, starts_at, ends_at)"
-    " SELECT e.id, $2::timestamp AT TIME ZONE e.timezone,"
-    " $3::timestamp AT TIME ZONE e.timezone FROM event e WHERE e.id = $1"
+    " VALUES ($1, to_timestamp($2::bigint), to_timestamp($3::bigint))"
     " RETURNING id";
 static const char *const SQL_SLOT_UPDATE =
-    "UPDATE slot sl SET starts_at = $3::timestamp AT TIME ZONE e.timezone,"
-    " ends_at = $4::timestamp AT TIME ZONE e.timezone FROM event e"
-    " WHERE e.id = sl.event_id AND sl.event_id = $1 AND sl.id = $2"
-    " RETURNING sl.id";
+    "UPDATE slot sl SET starts_at = to_timestamp($3::bigint),"
+    " ends_at = to_timestamp($4::bigint)"
+    " WHERE sl.event_id = $1 AND sl.id = $2 RETURNING sl.id";
 static const char *const SQL_SLOT_DELETE =
     "DELETE FROM slot sl WHERE sl.event_id = $1 AND sl.id = $2"
     " AND NOT EXISTS (SELECT 1 FROM session s WHERE s.slot_id = sl.id)"
@@ -191,9 +188,8 @@ static const char *const SQL_CODES_INSERT =
 static const char *const SQL_CODES =
     "SELECT i.code, i.max_uses, i.used, coalesce(i.email, '') AS email,"
     " coalesce(i.sector, '') AS sector,"
-    " to_char(i.created_at AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
-    "   AS created_at"
-    " FROM invitation_code i JOIN event e ON e.id = i.event_id"
+    " " EPOCH("i.created_at") " AS created_at"
+    " FROM invitation_code i"
     " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
 static const char *const SQL_CODES_COUNT =
     "SELECT count(*) AS n, coalesce(sum(used), 0)::bigint AS used"
@@ -289,14 +285,15 @@ db_event_settings(DbConn *conn, bool lock, GError **error)
 
 gboolean
 db_event_update(DbConn *conn, gint64 event_id,
-    const struct db_setup_event *e, GError **error)
+    const struct db_event_fields *e, GError **error)
 {
-	char ev[24];
+	char ev[24], t[4][24], cap[24];
 	const char *p[14] = { db_num(ev, event_id), e->name_nb, e->name_en,
 	    e->description_nb, e->description_en, e->venue, e->timezone,
-	    e->starts_at, e->ends_at, e->registration_opens,
-	    e->registration_closes, e->capacity, e->invitation_mode,
-	    e->mailbox };
+	    db_num(t[0], e->starts_at), db_num(t[1], e->ends_at),
+	    db_num(t[2], e->registration_opens),
+	    db_num(t[3], e->registration_closes), db_num(cap, e->capacity),
+	    e->invitation_mode, e->mailbox };
 
 	return exec_row(conn, SQL_EVENT_UPDATE, 14, p, error);
 }
@@ -343,11 +340,12 @@ db_slot_get(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 }
 
 gboolean
-db_slot_insert(DbConn *conn, gint64 event_id, const char *starts_at,
-    const char *ends_at, gint64 *id, GError **error)
+db_slot_insert(DbConn *conn, gint64 event_id, gint64 starts_at,
+    gint64 ends_at, gint64 *id, GError **error)
 {
-	char ev[24];
-	const char *p[3] = { db_num(ev, event_id), starts_at, ends_at };
+	char ev[24], s[24], e[24];
+	const char *p[3] = { db_num(ev, event_id), db_num(s, starts_at),
+	    db_num(e, ends_at) };
 	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SLOT_INSERT, 3,
 	    p, error);
 
@@ -359,11 +357,11 @@ db_slot_insert(DbConn *conn, gint64 event_id, const char *starts_at,
 
 gboolean
 db_slot_update(DbConn *conn, gint64 event_id, gint64 id,
-    const char *starts_at, const char *ends_at, GError **error)
+    gint64 starts_at, gint64 ends_at, GError **error)
 {
-	char ev[24], i[24];
-	const char *p[4] = { db_num(ev, event_id), db_num(i, id), starts_at,
-	    ends_at };
+	char ev[24], i[24], s[24], e[24];
+	const char *p[4] = { db_num(ev, event_id), db_num(i, id),
+	    db_num(s, starts_at), db_num(e, ends_at) };
 
 	return exec_row(conn, SQL_SLOT_UPDATE, 4, p, error);
 }
@@ -399,13 +397,14 @@ db_session_get(DbConn *conn, gint64 event_id, gint64 id,
 
 gboolean
 db_session_insert(DbConn *conn, gint64 event_id,
-    const struct db_setup_session *s, gint64 *id, GError **error)
+    const struct db_session_fields *s, gint64 *id, GError **error)
 {
-	char ev[24];
-	const char *p[13] = { db_num(ev, event_id), s->slot_id, s->code,
-	    s->title_nb, s->title_en, s->description_nb, s->description_en,
-	    s->room, s->capacity, s->tables, s->seats_per_table,
-	    s->sector_share_pct, s->org_limit };
+	char ev[24], n[6][24];
+	const char *p[13] = { db_num(ev, event_id), db_num(n[0], s->slot_id),
+	    s->code, s->title_nb, s->title_en, s->description_nb,
+	    s->description_en, s->room, db_num(n[1], s->capacity),
+	    db_num(n[2], s->tables), db_num(n[3], s->seats_per_table),
+	    db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
 	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_INSERT,
 	    13, p, error);
 
@@ -417,13 +416,15 @@ db_session_insert(DbConn *conn, gint64 event_id,
 
 gboolean
 db_session_update(DbConn *conn, gint64 event_id, gint64 id,
-    const struct db_setup_session *s, GError **error)
+    const struct db_session_fields *s, GError **error)
 {
-	char ev[24], i[24];
-	const char *p[13] = { db_num(ev, event_id), db_num(i, id), s->slot_id,
-	    s->title_nb, s->title_en, s->description_nb, s->description_en,
-	    s->room, s->capacity, s->tables, s->seats_per_table,
-	    s->sector_share_pct, s->org_limit };
+	char ev[24], i[24], n[6][24];
+	const char *p[13] = { db_num(ev, event_id), db_num(i, id),
+	    db_num(n[0], s->slot_id), s->title_nb, s->title_en,
+	    s->description_nb, s->description_en, s->room,
+	    db_num(n[1], s->capacity), db_num(n[2], s->tables),
+	    db_num(n[3], s->seats_per_table),
+	    db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
 
 	return exec_row(conn, SQL_SESSION_UPDATE, 13, p, error);
 }
@@ -459,22 +460,22 @@ db_sector_get(DbConn *conn, gint64 event_id, const char *code,
 
 gboolean
 db_sector_insert(DbConn *conn, gint64 event_id,
-    const struct db_setup_sector *s, GError **error)
+    const struct db_sector_fields *s, GError **error)
 {
-	char ev[24];
+	char ev[24], pos[24];
 	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-	    s->name_en, s->position };
+	    s->name_en, db_num(pos, s->position) };
 
 	return db_exec_noresult(conn, SQL_SECTOR_INSERT, 5, p, error);
 }
 
 gboolean
 db_sector_update(DbConn *conn, gint64 event_id,
-    const struct db_setup_sector *s, GError **error)
+    const struct db_sector_fields *s, GError **error)
 {
-	char ev[24];
+	char ev[24], pos[24];
 	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-	    s->name_en, s->position };
+	    s->name_en, db_num(pos, s->position) };
 
 	return exec_row(conn, SQL_SECTOR_UPDATE, 5, p, error);
 }

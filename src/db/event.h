@@ -3,48 +3,58 @@
  * by db.h; event.c): the event's settings, slots, sessions, sectors and
  * invitation codes.
  *
- * Date-times go in and come out as local "YYYY-MM-DDTHH:MM" in the
- * event's time zone; numbers go in as decimal text.
+ * Instants go in and come out as Unix seconds: showing them in the
+ * event's time zone is app's business.
  */
 #ifndef SUMMIT_DB_EVENT_H
 #define SUMMIT_DB_EVENT_H
 
-/* The event's editable settings (all text, already checked). */
-struct db_setup_event {
+/* The event's editable settings, checked by app. */
+struct db_event_fields {
 	const char	*name_nb, *name_en, *description_nb, *description_en;
-	const char	*venue, *timezone, *starts_at, *ends_at;
-	const char	*registration_opens, *registration_closes;
-	const char	*capacity, *invitation_mode, *mailbox;
+	const char	*venue, *timezone;
+	gint64		 starts_at, ends_at;
+	gint64		 registration_opens, registration_closes;
+	gint64		 capacity;
+	const char	*invitation_mode, *mailbox;
 };
-struct db_setup_session {
-	const char	*slot_id, *code, *title_nb, *title_en;
-	const char	*description_nb, *description_en, *room;
-	const char	*capacity, *tables, *seats_per_table;
-	const char	*sector_share_pct, *org_limit;
+struct db_session_fields {
+	gint64		 slot_id;
+	const char	*code;		/* NULL: a made-up one (insert only) */
+	const char	*title_nb, *title_en, *description_nb, *description_en;
+	const char	*room;
+	gint64		 capacity, tables, seats_per_table;
+	gint64		 sector_share_pct, org_limit;
 };
-struct db_setup_sector {
-	const char	*code, *name_nb, *name_en, *position;
+struct db_sector_fields {
+	const char	*code, *name_nb, *name_en;
+	gint64		 position;
 };
 
 /* The newest event's settings plus "held" (places held), locked FOR
- * UPDATE when lock. */
+ * UPDATE when lock; starts_at, ends_at, registration_opens and
+ * registration_closes in Unix seconds. */
 JsonObject *db_event_settings(DbConn *conn, bool lock, GError **error);
 gboolean db_event_update(DbConn *conn, gint64 event_id,
-    const struct db_setup_event *e, GError **error);
+    const struct db_event_fields *e, GError **error);
 /* Whether PostgreSQL knows the time zone name (pg_timezone_names). */
 gboolean db_timezone_known(DbConn *conn, const char *name, bool *known,
     GError **error);
 /* SELECT summit_sync_places(event_id). */
 gboolean db_places_sync(DbConn *conn, gint64 event_id, GError **error);
 
-/* Slots with "sessions" (how many use each), in time order. */
+/* Slots (id, starts_at, ends_at in Unix seconds) with "sessions" (how
+ * many use each), in time order. */
 JsonArray *db_slots(DbConn *conn, gint64 event_id, GError **error);
+/* One slot, locked FOR UPDATE. */
 JsonObject *db_slot_get(DbConn *conn, gint64 event_id, gint64 id,
     GError **error);
-gboolean db_slot_insert(DbConn *conn, gint64 event_id,
-    const char *starts_at, const char *ends_at, gint64 *id, GError **error);
+/* A slot that overlaps another of the event is DB_ECONFLICT (constraint
+ * slot_event_id_starts_at_ends_at_excl). */
+gboolean db_slot_insert(DbConn *conn, gint64 event_id, gint64 starts_at,
+    gint64 ends_at, gint64 *id, GError **error);
 gboolean db_slot_update(DbConn *conn, gint64 event_id, gint64 id,
-    const char *starts_at, const char *ends_at, GError **error);
+    gint64 starts_at, gint64 ends_at, GError **error);
 gboolean db_slot_delete(DbConn *conn, gint64 event_id, gint64 id,
     GError **error);
 
@@ -54,9 +64,9 @@ JsonArray *db_sessions(DbConn *conn, gint64 event_id, GError **error);
 JsonObject *db_session_get(DbConn *conn, gint64 event_id, gint64 id,
     GError **error);
 gboolean db_session_insert(DbConn *conn, gint64 event_id,
-    const struct db_setup_session *s, gint64 *id, GError **error);
+    const struct db_session_fields *s, gint64 *id, GError **error);
 gboolean db_session_update(DbConn *conn, gint64 event_id, gint64 id,
-    const struct db_setup_session *s, GError **error);
+    const struct db_session_fields *s, GError **error);
 gboolean db_session_set_status(DbConn *conn, gint64 event_id,
     gint64 id, const char *status, GError **error);
 
@@ -65,9 +75,9 @@ JsonArray *db_sectors_used(DbConn *conn, gint64 event_id, GError **error);
 JsonObject *db_sector_get(DbConn *conn, gint64 event_id,
     const char *code, GError **error);
 gboolean db_sector_insert(DbConn *conn, gint64 event_id,
-    const struct db_setup_sector *s, GError **error);
+    const struct db_sector_fields *s, GError **error);
 gboolean db_sector_update(DbConn *conn, gint64 event_id,
-    const struct db_setup_sector *s, GError **error);
+    const struct db_sector_fields *s, GError **error);
 gboolean db_sector_delete(DbConn *conn, gint64 event_id,
     const char *code, GError **error);
 
@@ -76,7 +86,8 @@ gboolean db_sector_delete(DbConn *conn, gint64 event_id,
 gboolean db_codes_insert(DbConn *conn, gint64 event_id,
     const char *codes_array, gint64 max_uses, const char *email,
     const char *sector, gint64 *inserted, GError **error);
-/* Codes, newest first (code, max_uses, used, email, sector, created). */
+/* Codes, newest first (code, max_uses, used, email, sector, created_at
+ * in Unix seconds). */
 JsonArray *db_codes(DbConn *conn, gint64 event_id, gint64 limit,
     GError **error);
 gint64 db_codes_count(DbConn *conn, gint64 event_id, GError **error);

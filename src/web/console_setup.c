@@ -7,7 +7,10 @@
  * the use case.  The rows name each form's field table, so the fields
  * arrive checked; a form with a mistake comes back (400) with what was
  * typed and a message beside each wrong field (fields.c); a change
- * answers 303 back to the page.
+ * answers 303 back to the page.  The use cases check every value again
+ * and say what they refuse as a field and a reason (struct app_refusal),
+ * which refusal_error turns into a message of the catalogue; results are
+ * read through app's checked accessors, never as database rows.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -28,6 +31,46 @@ public_cache_clear(struct web_req *req)
 	lock_release(&web->cache_lock);
 }
 
+/* Which message a refusal gets: the first row matching its field (NULL:
+ * any) and reason; a reason without a row gets the form's own. */
+static const struct {
+	const char		*field;
+	enum app_reason		 reason;
+	const char		*key;
+} refusal_keys[] = {
+	{ "capacity", APP_REASON_IN_USE, "setup_err_capacity_held" },
+	{ "timezone", APP_REASON_INVALID, "setup_err_timezone" },
+	{ NULL, APP_REASON_MISSING, "err_missing" },
+	{ NULL, APP_REASON_RANGE, "setup_err_range" },
+	{ NULL, APP_REASON_TAKEN, "setup_err_taken" },
+	{ NULL, APP_REASON_OVERLAP, "setup_err_overlap" },
+	{ NULL, APP_REASON_ORDER, "setup_err_order" },
+};
+
+/*
+ * Shows a use case's refusal on the form: beside its field when the form
+ * has that field, else beside field (what the form blames when the rules
+ * name something it does not show); key when no row above says better.
+ */
+static void
+refusal_error(struct web_req *req, JsonObject *errors, const FormValues *fv,
+    const struct app_refusal *why, const char *field, const char *key)
+{
+	size_t i;
+
+	for (i = 0; why->field != NULL && i < fv->n; i++)
+		if (strcmp(fv->fields[i].name, why->field) == 0)
+			field = why->field;
+	for (i = 0; i < G_N_ELEMENTS(refusal_keys); i++)
+		if (refusal_keys[i].reason == why->reason &&
+		    (refusal_keys[i].field == NULL ||
+		    g_strcmp0(refusal_keys[i].field, why->field) == 0)) {
+			key = refusal_keys[i].key;
+			break;
+		}
+	web_field_error(req, errors, field, key);
+}
+
 /* Checks a date-time field into *out; a message when it is bad. */
 static void
 check_time(struct web_req *req, JsonObject *errors, const char *field,
@@ -39,12 +82,20 @@ check_time(struct web_req *req, JsonObject *errors, const char *field,
 		web_field_error(req, errors, field, "setup_err_datetime");
 }
 
-/* The page ctx with "v" (values), "err" and "has_errors". */
+/* The page ctx with "v" (values), "err" and "has_errors".  Every field
+ * of the form's table is in "v", empty when it has no value yet, so the
+ * template reads no missing member. */
 static JsonObject *
-form_ctx(struct web_req *req, JsonObject *values, JsonObject *errors)
+form_ctx(struct web_req *req, JsonObject *values, JsonObject *errors,
+    const struct form_field *fields, size_t n)
 {
 	JsonObject *ctx = console_ctx(req);
+	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (!json_object_has_member(values, fields[i].name))
+			json_object_set_string_member(values, fields[i].name,
+			    "");
 	web_form_ctx_set(ctx, values, errors);
 	if (web_query(req, "done") != NULL)
 		json_object_set_string_member(ctx, "notice",
@@ -75,20 +126,32 @@ static const struct form_field ev_fields[EV__MAX] = {
 	[EV_MAILBOX] = { "mailbox", FORM_EMAIL, 254, true, 0, 0 },
 };
 
+/* The event's form; event is its settings, or NULL when the form comes
+ * back with an error (they are read again for the places held). */
 static void
 event_render(struct web_req *req, unsigned status, JsonObject *values,
     JsonObject *errors, JsonObject *event)
 {
-	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors);
-	const char *mode = json_object_has_member(values, "invitation_mode") ?
-	    json_object_get_string_member(values, "invitation_mode") : "";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ev = event != NULL ? json_object_ref(event) :
+	    app_setup_event(req->web->app, &req->actor, &error);
+	g_autoptr(JsonObject) ctx = NULL;
+	const char *mode;
+
+	if (ev == NULL) {
+		json_object_unref(values);
+		web_app_error(req, error);
+		return;
+	}
+	ctx = form_ctx(req, values, errors, ev_fields,
+	    G_N_ELEMENTS(ev_fields));
+	mode = app_view_str(values, "invitation_mode");
 
 	json_object_set_boolean_member(values, "mode_invitation",
 	    g_strcmp0(mode, "invitation") == 0);
 	json_object_set_boolean_member(values, "mode_open",
 	    g_strcmp0(mode, "invitation") != 0);
-	if (event != NULL)
-		json_object_set_int_member(ctx, "held", db_int(event, "held"));
+	json_object_set_int_member(ctx, "held", app_view_int(ev, "held"));
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "setup_event_title"));
 	web_render(req, status, "console/setup_event.html", ctx);
@@ -114,9 +177,10 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL, *opens = NULL;
-	g_autofree char *closes = NULL, *capacity = NULL;
+	g_autofree char *closes = NULL;
 	const struct form_value *v = c->fields->v;
-	struct db_setup_event e;
+	struct app_setup_event e;
+	struct app_refusal why = { NULL, 0 };
 
 	web_field_errors(req, c->fields, errors);
 	if (v[EV_TIMEZONE].str != NULL) {
@@ -146,23 +210,20 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 		web_field_error(req, errors, "invitation_mode", "err_invalid");
 
 	if (json_object_get_size(errors) == 0) {
-		capacity = g_strdup_printf("%" G_GINT64_FORMAT,
-		    v[EV_CAPACITY].num);
-		e = (struct db_setup_event){
+		e = (struct app_setup_event){
 			.name_nb = v[EV_NAME_NB].str,
 			.name_en = v[EV_NAME_EN].str,
-			.description_nb = v[EV_DESC_NB].str ?
-			    v[EV_DESC_NB].str : "",
-			.description_en = v[EV_DESC_EN].str ?
-			    v[EV_DESC_EN].str : "",
-			.venue = v[EV_VENUE].str ? v[EV_VENUE].str : "",
+			.description_nb = v[EV_DESC_NB].str,
+			.description_en = v[EV_DESC_EN].str,
+			.venue = v[EV_VENUE].str,
 			.timezone = v[EV_TIMEZONE].str, .starts_at = starts,
 			.ends_at = ends, .registration_opens = opens,
-			.registration_closes = closes, .capacity = capacity,
+			.registration_closes = closes,
+			.capacity = v[EV_CAPACITY].num,
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
 		};
-		if (app_setup_event_update(req->web->app, c->actor, &e,
+		if (app_setup_event_update(req->web->app, c->actor, &e, &why,
 		    &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/event?done=1");
@@ -172,21 +233,20 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		if (strcmp(error->message, "capacity_held") == 0)
-			web_field_error(req, errors, "capacity",
-			    "setup_err_capacity_held");
-		else if (strcmp(error->message, "timezone") == 0)
-			web_field_error(req, errors, "timezone",
-			    "setup_err_timezone");
-		else
-			web_field_error(req, errors, "name_nb",
-			    "setup_err_refused");
+		refusal_error(req, errors, c->fields, &why, "name_nb",
+		    "setup_err_refused");
 	}
 	event_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors,
 	    NULL);
 }
 
 /* ---- Slots and sessions ---- */
+
+enum slot_field { SL_STARTS, SL_ENDS, SL__MAX };
+static const struct form_field slot_fields[SL__MAX] = {
+	[SL_STARTS] = { "starts_at", FORM_LINE, 19, true, 0, 0 },
+	[SL_ENDS] = { "ends_at", FORM_LINE, 19, true, 0, 0 },
+};
 
 static void
 programme_render(struct web_req *req, unsigned status, JsonObject *values,
@@ -202,7 +262,8 @@ programme_render(struct web_req *req, unsigned status, JsonObject *values,
 		web_app_error(req, error);
 		return;
 	}
-	ctx = form_ctx(req, values, errors);
+	ctx = form_ctx(req, values, errors, slot_fields,
+	    G_N_ELEMENTS(slot_fields));
 	json_object_set_object_member(ctx, "prog", prog);
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "setup_programme_title"));
@@ -215,12 +276,6 @@ setup_programme_get(struct web_req *req, const struct web_call *c)
 	(void)c;
 	programme_render(req, MHD_HTTP_OK, json_object_new(), NULL);
 }
-
-enum slot_field { SL_STARTS, SL_ENDS, SL__MAX };
-static const struct form_field slot_fields[SL__MAX] = {
-	[SL_STARTS] = { "starts_at", FORM_LINE, 19, true, 0, 0 },
-	[SL_ENDS] = { "ends_at", FORM_LINE, 19, true, 0, 0 },
-};
 
 /* Checks a slot form; true with *starts and *ends when it is good. */
 static bool
@@ -243,11 +298,12 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL;
+	struct app_refusal why = { NULL, 0 };
 	gint64 id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
 		if (app_setup_slot_add(req->web->app, c->actor, starts,
-		    ends, &id, &error)) {
+		    ends, &id, &why, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
 			return;
@@ -256,7 +312,8 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		web_field_error(req, errors, "ends_at", "setup_err_refused");
+		refusal_error(req, errors, c->fields, &why, "ends_at",
+		    "setup_err_refused");
 	}
 	programme_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),
 	    errors);
@@ -266,7 +323,8 @@ static void
 slot_render(struct web_req *req, unsigned status, gint64 id,
     JsonObject *values, JsonObject *errors)
 {
-	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors);
+	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors, slot_fields,
+	    G_N_ELEMENTS(slot_fields));
 
 	json_object_set_int_member(ctx, "slot_id", id);
 	json_object_set_string_member(ctx, "page_title",
@@ -292,7 +350,7 @@ slot_find(struct web_req *req, gint64 id)
 	for (i = 0; i < json_array_get_length(slots); i++) {
 		JsonObject *sl = json_array_get_object_element(slots, i);
 
-		if (db_int(sl, "id") == id)
+		if (app_view_int(sl, "id") == id)
 			return json_object_ref(sl);
 	}
 	web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
@@ -316,11 +374,12 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	g_autofree char *starts = NULL, *ends = NULL;
+	struct app_refusal why = { NULL, 0 };
 	gint64 id = c->id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
 		if (app_setup_slot_update(req->web->app, c->actor, id,
-		    starts, ends, &error)) {
+		    starts, ends, &why, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
 			return;
@@ -329,7 +388,8 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		web_field_error(req, errors, "ends_at", "setup_err_refused");
+		refusal_error(req, errors, c->fields, &why, "ends_at",
+		    "setup_err_refused");
 	}
 	slot_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
 	    errors);
@@ -403,12 +463,13 @@ session_render(struct web_req *req, unsigned status, gint64 id,
 		char num[24];
 
 		g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT,
-		    db_int(sl, "id"));
+		    app_view_int(sl, "id"));
 		json_object_set_boolean_member(sl, "selected",
 		    g_strcmp0(chosen, num) == 0);
 		json_object_remove_member(sl, "sessions_list");
 	}
-	ctx = form_ctx(req, values, errors);
+	ctx = form_ctx(req, values, errors, ses_fields,
+	    G_N_ELEMENTS(ses_fields));
 	json_object_set_array_member(ctx, "slots", json_array_ref(slots));
 	if (id > 0)
 		json_object_set_int_member(ctx, "session_id", id);
@@ -475,8 +536,6 @@ setup_session_get(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	values = row_as_text(s);
-	json_object_set_boolean_member(values, "cancelled",
-	    g_strcmp0(db_str(s, "status"), "cancelled") == 0);
 	session_render(req, MHD_HTTP_OK, id, values, NULL);
 }
 
@@ -487,9 +546,8 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	const struct form_value *v = c->fields->v;
-	struct db_setup_session s;
-	char nums[SE__MAX][24];
-	size_t i;
+	struct app_setup_session s;
+	struct app_refusal why = { NULL, 0 };
 	gint64 new_id;
 	gboolean ok;
 
@@ -498,28 +556,23 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 	    !web_session_code_ok(v[SE_CODE].str))
 		web_field_error(req, errors, "code", "setup_err_session_code");
 	if (json_object_get_size(errors) == 0) {
-		for (i = 0; i < SE__MAX; i++)
-			g_snprintf(nums[i], sizeof(nums[i]),
-			    "%" G_GINT64_FORMAT, v[i].num);
-		s = (struct db_setup_session){
-			.slot_id = nums[SE_SLOT], .code = v[SE_CODE].str,
+		s = (struct app_setup_session){
+			.slot_id = v[SE_SLOT].num, .code = v[SE_CODE].str,
 			.title_nb = v[SE_TITLE_NB].str,
 			.title_en = v[SE_TITLE_EN].str,
-			.description_nb = v[SE_DESC_NB].str ?
-			    v[SE_DESC_NB].str : "",
-			.description_en = v[SE_DESC_EN].str ?
-			    v[SE_DESC_EN].str : "",
-			.room = v[SE_ROOM].str ? v[SE_ROOM].str : "",
-			.capacity = nums[SE_CAPACITY],
-			.tables = nums[SE_TABLES],
-			.seats_per_table = nums[SE_SEATS],
-			.sector_share_pct = nums[SE_SHARE],
-			.org_limit = nums[SE_ORG],
+			.description_nb = v[SE_DESC_NB].str,
+			.description_en = v[SE_DESC_EN].str,
+			.room = v[SE_ROOM].str,
+			.capacity = v[SE_CAPACITY].num,
+			.tables = v[SE_TABLES].num,
+			.seats_per_table = v[SE_SEATS].num,
+			.sector_share_pct = v[SE_SHARE].num,
+			.org_limit = v[SE_ORG].num,
 		};
 		ok = id == 0 ? app_setup_session_add(req->web->app,
-		    &req->actor, &s, &new_id, &error) :
+		    &req->actor, &s, &new_id, &why, &error) :
 		    app_setup_session_update(req->web->app, &req->actor, id,
-		    &s, &error);
+		    &s, &why, &error);
 		if (ok) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -529,11 +582,8 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 			web_app_error(req, error);
 			return;
 		}
-		if (strcmp(error->message, "code") == 0)
-			web_field_error(req, errors, "code", "setup_err_taken");
-		else
-			web_field_error(req, errors, "slot_id",
-			    "setup_err_refused");
+		refusal_error(req, errors, c->fields, &why, "slot_id",
+		    "setup_err_refused");
 	}
 	session_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
 	    errors);
@@ -552,13 +602,13 @@ setup_session_post(struct web_req *req, const struct web_call *c)
 }
 
 static void
-session_status(struct web_req *req, gint64 id, const char *status)
+session_status(struct web_req *req, gint64 id, bool cancelled)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *back = NULL;
 
-	if (!app_setup_session_status(req->web->app, &req->actor, id, status,
-	    &error)) {
+	if (!app_setup_session_status(req->web->app, &req->actor, id,
+	    cancelled, &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -571,13 +621,13 @@ session_status(struct web_req *req, gint64 id, const char *status)
 static void
 setup_session_cancel(struct web_req *req, const struct web_call *c)
 {
-	session_status(req, c->id, "cancelled");
+	session_status(req, c->id, true);
 }
 
 static void
 setup_session_reinstate(struct web_req *req, const struct web_call *c)
 {
-	session_status(req, c->id, "active");
+	session_status(req, c->id, false);
 }
 
 /* ---- Sectors ---- */
@@ -604,7 +654,8 @@ sectors_render(struct web_req *req, unsigned status, const char *edit,
 		web_app_error(req, error);
 		return;
 	}
-	ctx = form_ctx(req, values, errors);
+	ctx = form_ctx(req, values, errors, sec_fields,
+	    G_N_ELEMENTS(sec_fields));
 	json_object_set_array_member(ctx, "sectors", rows);
 	if (edit != NULL)
 		json_object_set_string_member(ctx, "edit", edit);
@@ -637,7 +688,7 @@ setup_sector_get(struct web_req *req, const struct web_call *c)
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *s = json_array_get_object_element(rows, i);
 
-		if (g_strcmp0(db_str(s, "code"), arg) == 0) {
+		if (g_strcmp0(app_view_str(s, "code"), arg) == 0) {
 			sectors_render(req, MHD_HTTP_OK, arg, row_as_text(s),
 			    NULL);
 			return;
@@ -654,8 +705,8 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	const struct form_value *v = c->fields->v;
-	struct db_setup_sector s;
-	char pos[24];
+	struct app_setup_sector s;
+	struct app_refusal why = { NULL, 0 };
 	gboolean ok;
 
 	if (code != NULL && !g_hash_table_contains(c->form, "code")) {
@@ -668,15 +719,13 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 	if (code != NULL && g_strcmp0(v[SC_CODE].str, code) != 0)
 		web_field_error(req, errors, "code", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
-		g_snprintf(pos, sizeof(pos), "%" G_GINT64_FORMAT,
-		    v[SC_POSITION].num);
-		s = (struct db_setup_sector){ .code = v[SC_CODE].str,
+		s = (struct app_setup_sector){ .code = v[SC_CODE].str,
 		    .name_nb = v[SC_NAME_NB].str, .name_en = v[SC_NAME_EN].str,
-		    .position = pos };
+		    .position = v[SC_POSITION].num };
 		ok = code == NULL ? app_setup_sector_add(req->web->app,
-		    &req->actor, &s, &error) :
+		    &req->actor, &s, &why, &error) :
 		    app_setup_sector_update(req->web->app, &req->actor, &s,
-		    &error);
+		    &why, &error);
 		if (ok) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/sectors?done=1");
@@ -686,8 +735,8 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 			web_app_error(req, error);
 			return;
 		}
-		web_field_error(req, errors, "code", code == NULL ?
-		    "setup_err_taken" : "setup_err_refused");
+		refusal_error(req, errors, c->fields, &why, "code",
+		    "setup_err_refused");
 	}
 	sectors_render(req, MHD_HTTP_BAD_REQUEST, code, web_form_typed(c->form),
 	    errors);
@@ -770,16 +819,17 @@ codes_render(struct web_req *req, unsigned status, JsonObject *values,
 		app_localise(s, req->lang, (const char *const[]){ "name",
 		    NULL });
 		json_object_set_boolean_member(s, "selected",
-		    g_strcmp0(db_str(s, "code"), chosen) == 0);
+		    g_strcmp0(app_view_str(s, "code"), chosen) == 0);
 	}
-	ctx = form_ctx(req, values, errors);
+	ctx = form_ctx(req, values, errors, code_fields,
+	    G_N_ELEMENTS(code_fields));
 	json_object_set_array_member(ctx, "codes", rows);
 	json_object_set_array_member(ctx, "sectors", sectors);
 	json_object_set_int_member(ctx, "total", total);
 	json_object_set_boolean_member(ctx, "more",
 	    total > (gint64)json_array_get_length(rows));
 	json_object_set_boolean_member(ctx, "invitation_mode",
-	    g_strcmp0(db_str(ev, "invitation_mode"), "invitation") == 0);
+	    g_strcmp0(app_view_str(ev, "invitation_mode"), "invitation") == 0);
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "setup_codes_title"));
 	web_render(req, status, "console/setup_codes.html", ctx);
@@ -803,6 +853,7 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 	const struct form_value *v = c->fields->v;
+	struct app_refusal why = { NULL, 0 };
 
 	web_field_errors(req, c->fields, errors);
 	if (v[CO_SECTOR].str != NULL && !web_sector_code_ok(v[CO_SECTOR].str))
@@ -810,7 +861,7 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 	if (json_object_get_size(errors) == 0) {
 		if (app_setup_codes_generate(req->web->app, c->actor,
 		    v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
-		    v[CO_SECTOR].str, &error)) {
+		    v[CO_SECTOR].str, &why, &error)) {
 			web_redirect(req, "/console/codes?done=1");
 			return;
 		}
@@ -818,7 +869,8 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		web_field_error(req, errors, error->message, "err_invalid");
+		refusal_error(req, errors, c->fields, &why, "count",
+		    "err_invalid");
 	}
 	codes_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors);
 }

@@ -194,6 +194,11 @@ def event_validation_comes_back_with_messages_and_changes_nothing(inst):
     assert "Not a known time zone" in t or "Ikke et kjent tidssonenavn" in t
     assert 'role="alert"' in t
     assert 'value="Beholdt navn"' in t     # what was typed comes back
+    # The places held show on the form that comes back too.
+    held = inst.scalar("SELECT count(*) FROM place WHERE participant_id"
+                       " IS NOT NULL")
+    assert re.search(r'class="help">(Places held now|Plasser holdt nå): %d<'
+                     % held, t), t[t.find('id="capacity"'):][:600]
     # The end before the start, alone.
     r = post_event(inst, c, ends_at=before["starts_at"])
     assert r.status == 400 and 'id="ends_at-err"' in r.text
@@ -344,6 +349,74 @@ def slots_are_added_edited_and_deleted_only_when_unused(inst):
     assert inst.scalar("SELECT count(*) FROM slot WHERE id = %s", slot) == 0
     (_, before, after), = audit(inst, "setup.slot_delete")
     assert before["id"] == slot and after is None
+
+
+@case
+def overlapping_slots_come_back_with_a_message_on_the_times(inst):
+    """The database refuses a slot that overlaps another of the event
+    (slot_event_id_starts_at_ends_at_excl); the form says so beside the
+    start, keeps what was typed and changes nothing.  Touching is fine."""
+    c = inst.admin
+    token = csrf(c, "/console/programme")
+    first, starts, ends = inst.query(
+        "SELECT id, to_char(starts_at AT TIME ZONE 'Europe/Oslo',"
+        " 'YYYY-MM-DD\"T\"HH24:MI'), to_char(ends_at AT TIME ZONE"
+        " 'Europe/Oslo', 'YYYY-MM-DD\"T\"HH24:MI')"
+        " FROM slot ORDER BY starts_at LIMIT 1")[0]
+    slots = inst.query("SELECT id, starts_at, ends_at FROM slot ORDER BY id")
+    audits = inst.scalar("SELECT count(*) FROM audit_log")
+    r = c.post("/console/slots", {"_csrf": token, "starts_at": starts,
+                                  "ends_at": ends})
+    assert r.status == 400, (r.status, r.text[:300])
+    assert 'id="slot-starts_at-err"' in r.text
+    assert "overlaps" in r.text or "overlapper" in r.text
+    assert 'value="%s"' % starts in r.text
+    # Moving another slot onto the first is refused the same way.
+    other = inst.scalar("SELECT id FROM slot WHERE id <> %s ORDER BY"
+                        " starts_at LIMIT 1", first)
+    r = c.post("/console/slots/%d" % other, {"_csrf": token,
+                                             "starts_at": starts,
+                                             "ends_at": ends})
+    assert r.status == 400, (r.status, r.text[:300])
+    assert 'id="starts_at-err"' in r.text
+    assert "overlaps" in r.text or "overlapper" in r.text
+    assert inst.query("SELECT id, starts_at, ends_at FROM slot"
+                      " ORDER BY id") == slots
+    assert inst.scalar("SELECT count(*) FROM audit_log") == audits
+    # A slot that ends where the first starts only touches it.
+    r = c.post("/console/slots", {"_csrf": token,
+                                  "starts_at": starts[:11] + "06:00",
+                                  "ends_at": starts})
+    assert r.status == 303, r.text[:300]
+    new = inst.scalar("SELECT max(id) FROM slot")
+    r = c.post("/console/slots/%d/delete" % new, {"_csrf": token})
+    assert r.status == 303
+
+
+@case
+def slot_times_at_a_change_of_clocks_mean_what_postgresql_says(inst):
+    """app turns the form's local times into instants with the event's
+    zone (GLib), as the database did before ("timestamp AT TIME ZONE"):
+    02:30 on the night clocks go forward does not exist, 02:30 on the
+    night they go back comes twice."""
+    c = inst.admin
+    token = csrf(c, "/console/programme")
+    for starts, ends in (("2027-03-28T02:30", "2027-03-28T04:00"),
+                         ("2027-10-31T02:30", "2027-10-31T04:00")):
+        r = c.post("/console/slots", {"_csrf": token, "starts_at": starts,
+                                      "ends_at": ends})
+        assert r.status == 303, r.text[:300]
+        slot = inst.scalar("SELECT max(id) FROM slot")
+        assert inst.scalar(
+            "SELECT starts_at = %s::timestamp AT TIME ZONE 'Europe/Oslo'"
+            " AND ends_at = %s::timestamp AT TIME ZONE 'Europe/Oslo'"
+            " FROM slot WHERE id = %s", starts, ends, slot), starts
+        shown = inst.scalar(
+            "SELECT to_char(starts_at AT TIME ZONE 'Europe/Oslo',"
+            " 'YYYY-MM-DD\"T\"HH24:MI') FROM slot WHERE id = %s", slot)
+        assert shown in c.get("/console/programme").text, shown
+        r = c.post("/console/slots/%d/delete" % slot, {"_csrf": token})
+        assert r.status == 303
 
 
 @case
