@@ -200,7 +200,8 @@ static const char *const SQL_THROTTLE_RECENT =
 
 gboolean
 db_participant_register(DbConn *conn, const struct db_participant_new *pn,
-    const gint64 *session_ids, size_t n, gint64 *id, GError **error)
+    const gint64 *session_ids, size_t n, gint64 *id, const char **refused,
+    GError **error)
 {
 	char ev[24], hours[24], resends[24];
 	g_autofree char *arr = db_int_array(session_ids, n);
@@ -215,14 +216,11 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
 	if (row == NULL)
 		return FALSE;
-	if (!json_object_get_boolean_member(row, "sector_ok")) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sector");
-		return FALSE;
-	}
-	if (!json_object_get_boolean_member(row, "sessions_ok")) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sessions");
-		return FALSE;
-	}
+	*refused = NULL;
+	if (!json_object_get_boolean_member(row, "sector_ok"))
+		*refused = "sector";
+	else if (!json_object_get_boolean_member(row, "sessions_ok"))
+		*refused = "sessions";
 	*id = json_object_get_null_member(row, "id") ? 0 : db_int(row, "id");
 	return TRUE;
 }
