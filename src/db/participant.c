@@ -59,17 +59,14 @@ static const char *const SQL_PARTICIPANT_SET_STATUS =
     " waitlisted_at = CASE WHEN $2 <> 'waitlisted' THEN NULL"
     "   WHEN status = 'waitlisted' THEN waitlisted_at ELSE now() END,"
     " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now()"
-    "   ELSE cancelled_at END,"
-    " updated_at = now() WHERE id = $1 RETURNING id";
+    "   ELSE cancelled_at END WHERE id = $1"
+    " RETURNING id";
 static const char *const SQL_PARTICIPANT_EMAIL_CONFIRMED =
     "UPDATE participant SET email_confirmed_at ="
-    " coalesce(email_confirmed_at, now()), updated_at = now()"
-    " WHERE id = $1 RETURNING id";
+    " coalesce(email_confirmed_at, now()) WHERE id = $1 RETURNING id";
 static const char *const SQL_TOKEN_INSERT =
     "INSERT INTO participant_token (hash, participant_id, purpose)"
     " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING";
-/* A place for the participant: the one they hold already, else a
- * free one taken without waiting on other claims. */
 /* A free place for participant $2 unless they hold one, taken
  * without waiting on other claims; with $3, none is taken while
  * anyone of the event waits (someone confirming: a place freed
@@ -538,13 +535,13 @@ static const char *const SQL_REG_OUTBOX =
     " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
 static const char *const SQL_REG_CHECK_IN =
     "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
-    " THEN coalesce(checked_in_at, now()) END, updated_at = now()"
-    " WHERE id = $1 RETURNING id";
+    " THEN coalesce(checked_in_at, now()) END WHERE id = $1"
+    " RETURNING id";
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"
-    " organisation = '(erased)', role = '', needs = '',"
-    " updated_at = now() WHERE id = $1 RETURNING id";
+    " organisation = '(erased)', role = '', needs = ''"
+    " WHERE id = $1 RETURNING id";
 static const char *const SQL_REG_ERASE_TOKENS =
     "DELETE FROM participant_token WHERE participant_id = $1";
 static const char *const SQL_REG_ERASE_OUTBOX =
@@ -608,22 +605,13 @@ static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
     " (SELECT lower(x) FROM jsonb_array_elements_text($2::jsonb) x)";
-/* As SQL_PARTICIPANT_REGISTER, for an invitee: confirmed, no hold. */
+/* An invitee: confirmed, no hold; db_reg_insert_invitee claims the
+ * place with SQL_PLACE_CLAIM, as a confirmation does. */
 static const char *const SQL_REG_INSERT_INVITEE =
-    "WITH f AS (SELECT event_id, place_no FROM place"
-    "  WHERE event_id = $1 AND participant_id IS NULL"
-    "  ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED),"
-    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
-    "  sector, role, language, status, waitlisted_at, consent_at)"
-    "  SELECT $1, $2, $3, $4, $5, $6, $7,"
-    "  CASE WHEN EXISTS (SELECT 1 FROM f) THEN 'confirmed'"
-    "   ELSE 'waitlisted' END,"
-    "  CASE WHEN NOT EXISTS (SELECT 1 FROM f) THEN now() END, now()"
-    "  ON CONFLICT DO NOTHING RETURNING id, status),"
-    " pl AS (UPDATE place SET participant_id = p.id FROM p, f"
-    "  WHERE place.event_id = f.event_id AND place.place_no = f.place_no"
-    "  RETURNING place.place_no)"
-    " SELECT p.id, p.status, (SELECT count(*) FROM pl) AS placed FROM p";
+    "INSERT INTO participant (event_id, name, email, organisation,"
+    " sector, role, language, status, consent_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', now())"
+    " ON CONFLICT DO NOTHING RETURNING id";
 
 /* The eight filter parameters; bufs hold the numbers. */
 static void
@@ -811,7 +799,6 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 	    v->language ? v->language : "nb" };
 	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE,
 	    7, p, error);
-	JsonObject *row;
 
 	if (rows == NULL)
 		return FALSE;
@@ -820,8 +807,9 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 		    "e-mail registered already");
 		return FALSE;
 	}
-	row = json_array_get_object_element(rows, 0);
-	*id = db_int(row, "id");
-	*placed = db_int(row, "placed") > 0;
-	return TRUE;
+	*id = db_int(json_array_get_object_element(rows, 0), "id");
+	/* No place free: waiting, from now. */
+	return db_place_claim(conn, event_id, *id, false, placed, error) &&
+	    (*placed || db_participant_set_status(conn, *id, "waitlisted", 0,
+	    error));
 }

@@ -266,12 +266,16 @@ def promote_from_waitlist_and_full(inst):
     inst.query("DELETE FROM place WHERE event_id = %s AND participant_id IS"
                " NULL", S["event"])
     snap = snapshot(inst, pid)
+    # The page says why: app's refusal "full", not a message compared.
+    full = "ingen ledig plass"
     r = post(a, "/console/registrations/%d/promote" % pid)
     assert r.status == 409, r.status
+    assert full in r.text and "nåværende status" not in r.text
     assert snapshot(inst, pid) == snap
     r = post(a, "/console/registrations/%d/status" % pid,
              {"status": "confirmed"})
     assert r.status == 409 and snapshot(inst, pid) == snap
+    assert full in r.text
     inst.query("INSERT INTO place (event_id, place_no) SELECT %s, unnest(%s)",
                S["event"], [f[0] for f in free])
     r = post(a, "/console/registrations/%d/promote" % pid)
@@ -284,9 +288,10 @@ def promote_from_waitlist_and_full(inst):
                        " AND kind = 'promoted_confirm'", pid) == 1
     before, after, _ = audit(inst, pid, "registrations.promote")
     assert before["status"] == "waitlisted" and after["status"] == "pending"
-    # Not waitlisted any more: refused.
+    # Not waitlisted any more: refused, for the status, not for places.
     r = post(a, "/console/registrations/%d/promote" % pid)
     assert r.status == 409
+    assert "nåværende status" in r.text and full not in r.text
 
 
 @case
