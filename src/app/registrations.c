@@ -33,6 +33,36 @@ reg_state(JsonObject *p)
 	return o;
 }
 
+/* The times the detail and the export show, in the event's zone (the
+ * row's "timezone"), empty when not set. */
+static const char *const reg_detail_times[] = { "registered_at",
+    "email_confirmed_at", "hold_until", "cancelled_at", "checked_in_at",
+    NULL };
+static const char *const reg_export_times[] = { "registered_at",
+    "confirmed_at", "checked_in_at", NULL };
+
+static void
+reg_local_times(JsonObject *row, const char *const *cols)
+{
+	const char *tz = db_str(row, "timezone");
+
+	for (; *cols != NULL; cols++)
+		app_local_time(row, *cols, tz, "%Y-%m-%d %H:%M", "");
+}
+
+/* The list, its invitations and mails show Oslo time whatever the
+ * event's zone (as they always have). */
+static void
+reg_local_times_all(JsonArray *rows, const char *col, const char *fmt,
+    const char *null_text)
+{
+	guint i;
+
+	for (i = 0; i < json_array_get_length(rows); i++)
+		app_local_time(json_array_get_object_element(rows, i), col,
+		    "Europe/Oslo", fmt, null_text);
+}
+
 const char *const app_reg_statuses[APP_REG_STATUSES] = { "pending",
     "confirmed", "waitlisted", "cancelled", "expired" };
 
@@ -120,6 +150,7 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
 	if (!db_event_id(conn, &event_id, &dberr) ||
 	    (rows = db_reg_list(conn, event_id, &f, &dberr)) == NULL)
 		goto dbfail;
+	reg_local_times_all(rows, "registered_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(out, "rows", rows);
 	if (!db_reg_count(conn, event_id, &f, APP_REG_COUNT_CAP + 1, &total,
 	    &dberr) ||
@@ -149,6 +180,8 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 
 	if ((p = db_reg_get(conn, id, false, error)) == NULL)
 		return NULL;
+	reg_local_times(p, reg_detail_times);
+	json_object_remove_member(p, "timezone");
 	if ((a = db_participant_preferences(conn, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "preferences", a);
@@ -157,9 +190,12 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	json_object_set_array_member(p, "assignments", a);
 	if ((a = db_reg_invitations(conn, id, error)) == NULL)
 		return NULL;
+	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(p, "invitations", a);
 	if ((a = db_reg_outbox(conn, id, error)) == NULL)
 		return NULL;
+	reg_local_times_all(a, "created_at", "%Y-%m-%d %H:%M:%S", "");
+	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "mails", a);
 	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
 		return NULL;
@@ -550,6 +586,7 @@ export_rows(const struct app *app, DbConn *conn, gpointer user,
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
 
+			reg_local_times(r, reg_export_times);
 			for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
 				char num[24];
 

@@ -17,6 +17,10 @@
  */
 #include "db/internal.h"
 
+/* Times leave as whole seconds since 1970 (null stays null): app
+ * formats them in the event's zone for display (app_local_time). */
+#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
+
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -24,8 +28,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
     " p.role, p.needs, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
-    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
-    "   AS hold_until,"
+    " " DB_EPOCH("p.hold_until") " AS hold_until, e.timezone,"
     " extract(epoch FROM p.updated_at)::bigint AS updated,"
     " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
     " FROM participant_token t JOIN participant p"
@@ -190,8 +193,7 @@ static const char *const SQL_THROTTLE_RECENT =
 
 #define REG_LIST(order) \
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status,"	\
-    " to_char(p.created_at AT TIME ZONE 'Europe/Oslo',"		\
-    "  'YYYY-MM-DD HH24:MI') AS registered_at,"			\
+    " " DB_EPOCH("p.created_at") " AS registered_at,"		\
     " p.checked_in_at IS NOT NULL AS checked_in"			\
     REG_WHERE " ORDER BY " order " LIMIT $7 OFFSET $8"
 
@@ -497,18 +499,16 @@ static const char *const SQL_REG_SESSIONS =
     " JOIN slot sl ON sl.id = s.slot_id WHERE s.event_id = $1"
     " ORDER BY sl.starts_at, s.id";
 
-#define REG_TIME(col) \
-    "coalesce(to_char(" col " AT TIME ZONE e.timezone,"		\
-    " 'YYYY-MM-DD HH24:MI'), '')"
 #define REG_GET \
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"	\
     " p.role, p.needs, p.language, p.status, p.sessions_wanted,"	\
-    " " REG_TIME("p.created_at") " AS registered_at,"			\
-    " " REG_TIME("p.email_confirmed_at") " AS email_confirmed_at,"	\
+    " e.timezone,"							\
+    " " DB_EPOCH("p.created_at") " AS registered_at,"			\
+    " " DB_EPOCH("p.email_confirmed_at") " AS email_confirmed_at,"	\
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"		\
-    " " REG_TIME("p.hold_until") " AS hold_until,"			\
-    " " REG_TIME("p.cancelled_at") " AS cancelled_at,"			\
-    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"		\
+    " " DB_EPOCH("p.hold_until") " AS hold_until,"			\
+    " " DB_EPOCH("p.cancelled_at") " AS cancelled_at,"			\
+    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"		\
     " p.checked_in_at IS NOT NULL AS checked_in,"			\
     " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)"\
     "  AS place_no"							\
@@ -522,16 +522,13 @@ static const char *const SQL_REG_ASSIGNMENTS =
     " ORDER BY sl.starts_at, s.id";
 static const char *const SQL_REG_INVITATIONS =
     "SELECT i.session_id, s.title_nb, s.title_en, i.sequence, i.state,"
-    " to_char(i.sent_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI')"
-    "  AS sent_at"
+    " " DB_EPOCH("i.sent_at") " AS sent_at"
     " FROM invitation i JOIN session s ON s.id = i.session_id"
     " WHERE i.participant_id = $1 ORDER BY i.session_id";
 static const char *const SQL_REG_OUTBOX =
     "SELECT id, kind, state, attempts, coalesce(last_error, '')"
-    " AS last_error, to_char(created_at AT TIME ZONE 'Europe/Oslo',"
-    " 'YYYY-MM-DD HH24:MI:SS') AS created_at,"
-    " coalesce(to_char(sent_at AT TIME ZONE 'Europe/Oslo',"
-    " 'YYYY-MM-DD HH24:MI:SS'), '') AS sent_at"
+    " AS last_error, " DB_EPOCH("created_at") " AS created_at,"
+    " " DB_EPOCH("sent_at") " AS sent_at"
     " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
 static const char *const SQL_REG_CHECK_IN =
     "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
@@ -579,10 +576,10 @@ static const char *const SQL_REG_REQUEUE =
     "CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
 static const char *const SQL_REG_EXPORT =
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
-    " p.needs, p.language, p.status,"
-    " " REG_TIME("p.created_at") " AS registered_at,"
-    " " REG_TIME("p.email_confirmed_at") " AS confirmed_at,"
-    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"
+    " p.needs, p.language, p.status, e.timezone,"
+    " " DB_EPOCH("p.created_at") " AS registered_at,"
+    " " DB_EPOCH("p.email_confirmed_at") " AS confirmed_at,"
+    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"
     " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
     " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
     " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
