@@ -55,11 +55,15 @@ def slot_edits(inst):
 
 
 def edit_slot(inst, start, out):
-    date = inst.scalar("SELECT to_char(starts_at AT TIME ZONE 'Europe/Oslo',"
-                       " 'YYYY-MM-DD') FROM slot WHERE id = %s", inst.slot)
+    # The slot keeps its end, so it overlaps no other slot (migration 009
+    # refuses overlaps).
+    date, end = inst.query("SELECT to_char(starts_at AT TIME ZONE"
+                           " 'Europe/Oslo', 'YYYY-MM-DD'), to_char(ends_at AT"
+                           " TIME ZONE 'Europe/Oslo', 'HH24:MI') FROM slot"
+                           " WHERE id = %s", inst.slot)[0]
     r = inst.admin.post("/console/slots/%d" % inst.slot, {
         "_csrf": inst.token, "starts_at": "%sT%s" % (date, start),
-        "ends_at": "%sT23:00" % date})
+        "ends_at": "%sT%s" % (date, end)})
     out.append(r.status)
 
 
@@ -79,14 +83,23 @@ def locker(inst):
     return c
 
 
-def close_cycle(inst, c, out):
-    """Once the server waits on c's lock, c waits on the server's row:
-    the server's backend finds the deadlock and gives up."""
+def close_cycle(inst, c, out, table=False):
+    """Once the server waits on c's lock, c waits on the server's row (or,
+    with table, on its lock of the whole slot table): the server's backend
+    finds the deadlock and gives up.
+
+    With table, c is granted the slot table the moment the loser rolls
+    back, so the loser's second run waits for c instead of racing it for
+    the row (a row lock is only taken by whoever updates it first, which
+    under load can be the second run, giving a second deadlock)."""
     wait_for(lambda: blocked_on_audit(inst) or out, what="the change to block")
     assert not out, (out, inst.server.log()[-3000:])
     with c.cursor() as cur:
-        cur.execute("UPDATE slot SET starts_at = starts_at WHERE id = %s",
-                    (inst.slot,))
+        if table:
+            cur.execute("LOCK TABLE slot IN ACCESS EXCLUSIVE MODE")
+        else:
+            cur.execute("UPDATE slot SET starts_at = starts_at"
+                        " WHERE id = %s", (inst.slot,))
 
 
 @case
@@ -99,7 +112,7 @@ def a_change_that_loses_a_deadlock_runs_again_with_one_audit_entry(inst):
     t = threading.Thread(target=edit_slot, args=(inst, "08:05", out))
     t.start()
     try:
-        close_cycle(inst, c, out)
+        close_cycle(inst, c, out, table=True)
         c.commit()		# the server's second run goes through
     finally:
         c.close()
