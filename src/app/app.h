@@ -15,9 +15,6 @@
 #include <json-glib/json-glib.h>
 
 #include "conf/conf.h"
-/* Only for app/registrations.h and app/setup.h, which still take db
- * structs: nothing in this file names a db type. */
-#include "db/db.h"
 #include "tmpl/tmpl.h"
 
 #define SUMMIT_APP_ERROR (app_error_quark())
@@ -110,12 +107,14 @@ struct app_registration {
  * be good (unused uses left, bound e-mail or sector matching) whether the
  * e-mail is known or not; one use is taken for a new registration, in the
  * same transaction.
- * Errors: APP_EINVALID (error message names the field: "sector",
- * "sessions" or "invitation_code"), APP_ECLOSED, APP_EUNAVAILABLE,
- * APP_EINTERNAL.
+ * Every value of r is checked here as well as by the form.
+ * Errors: APP_EINVALID with *refusal (may be NULL) naming the field
+ * ("name", ..., "sector", "sessions" or "invitation_code"), APP_ECLOSED,
+ * APP_EUNAVAILABLE, APP_EINTERNAL.
  */
+struct app_refusal;
 gboolean app_register(const struct app *app, const struct app_registration *r,
-    GError **error);
+    struct app_refusal *refusal, GError **error);
 
 struct app_actor;
 /* Records refusals drained from the registration rate limits (key ->

@@ -86,6 +86,12 @@ gboolean app_tx_audited(const struct app *app, const struct app_actor *actor,
  * violations become APP_EINVALID, connection trouble APP_EUNAVAILABLE. */
 gboolean app_fail_db(GError **error, GError *dberr);
 
+/* participant.c: replaces row's member col, seconds since 1970 from db
+ * or null, by that time in zone tzid as text (GDateTime format fmt); a
+ * null becomes null_text, or stays null when null_text is NULL. */
+void app_local_time(JsonObject *row, const char *col, const char *tzid,
+    const char *fmt, const char *null_text);
+
 /*
  * Queues a mail of kind to the participant in row (id, event_id, name,
  * email, language).  With with_link, a fresh link token is made for them:

@@ -8,6 +8,32 @@
 #include "app/internal.h"
 #include "base/base.h"
 
+void
+app_local_time(JsonObject *row, const char *col, const char *tzid,
+    const char *fmt, const char *null_text)
+{
+	JsonNode *n = json_object_get_member(row, col);
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GDateTime) utc = NULL, local = NULL;
+	g_autofree char *text = NULL;
+
+	if (n == NULL)
+		return;
+	if (JSON_NODE_HOLDS_NULL(n)) {
+		if (null_text != NULL)
+			json_object_set_string_member(row, col, null_text);
+		return;
+	}
+	/* The zone passed db_timezone_known when it was stored: PostgreSQL
+	 * and GLib read the same system tz database. */
+	if (tzid == NULL || (tz = g_time_zone_new_identifier(tzid)) == NULL)
+		tz = g_time_zone_new_utc();
+	utc = g_date_time_new_from_unix_utc(json_node_get_int(n));
+	local = utc != NULL ? g_date_time_to_timezone(utc, tz) : NULL;
+	text = local != NULL ? g_date_time_format(local, fmt) : NULL;
+	json_object_set_string_member(row, col, text != NULL ? text : "");
+}
+
 /* Locks the participant behind token inside conn's open transaction. */
 static JsonObject *
 participant_lock(DbConn *conn, const char *token, GError **error)
@@ -140,6 +166,8 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
 	json_object_set_array_member(u->p, "preferences", prefs);
+	app_local_time(u->p, "hold_until", db_str(u->p, "timezone"),
+	    "%Y-%m-%d %H:%M", NULL);
 	return TRUE;
 }
 

@@ -55,8 +55,20 @@ invitation_check(DbConn *conn, JsonObject *event,
 struct register_unit {
 	const struct app_registration	*r;
 	const char			*nonce, *hash;
+	struct app_refusal		*refusal;	/* may be NULL */
 	gint64				 id;
 };
+
+/* APP_EINVALID for field, told as a refusal too. */
+static gboolean
+register_refuse(const char *field, struct app_refusal *refusal,
+    GError **error)
+{
+	if (refusal != NULL)
+		*refusal = (struct app_refusal){ field, APP_REASON_INVALID };
+	g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s", field);
+	return FALSE;
+}
 
 /*
  * Open registration is one statement, committed on its own; only an
@@ -73,6 +85,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(JsonObject) event = NULL;
 	g_autofree char *forced_sector = NULL;
 	struct db_participant_new pn;
+	const char *refused = NULL;
 	gboolean invitation;
 	gint64 code_id = 0;
 
@@ -90,8 +103,14 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 	if (invitation && (!db_begin(conn, &dberr)))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
-	    error))
+	    error)) {
+		/* The code is the only value app_setup_code_take refuses. */
+		if (error != NULL && g_error_matches(*error, SUMMIT_APP_ERROR,
+		    APP_EINVALID) && u->refusal != NULL)
+			*u->refusal = (struct app_refusal){ "invitation_code",
+			    APP_REASON_INVALID };
 		return FALSE;	/* the pool rolls back */
+	}
 
 	pn = (struct db_participant_new){ .event_id = db_int(event, "id"),
 	    .name = r->name, .email = r->email,
@@ -104,14 +123,14 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 	    .resends_per_hour = app->conf->link_resends_per_hour,
 	    .link_nonce = u->nonce, .link_hash = u->hash };
 	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
-	    &u->id, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID)) {
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "%s", dberr->message);
-			return FALSE;
-		}
+	    &u->id, &refused, &dberr)) {
+		/* A constraint the checks above let through, by its field. */
+		if (u->refusal != NULL)
+			(void)app_refusal_from_db(dberr, u->refusal);
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
+	if (refused != NULL)
+		return register_refuse(refused, u->refusal, error);
 	if (!invitation)
 		return TRUE;
 	/* Known after all (registered meanwhile): the use taken is given
@@ -126,22 +145,56 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 	return TRUE;
 }
 
+/*
+ * The registration's values checked here too, not only by the form: the
+ * field refused first, or NULL.  Lengths are the columns' (sql/).
+ */
+static const char *
+register_refused(const struct app_registration *r)
+{
+	size_t i, j;
+
+	if (text_check_name(r->name, 200) != TEXT_OK)
+		return "name";
+	if (r->email == NULL || text_check_line(r->email, 254) != TEXT_OK ||
+	    text_check_email(r->email) != TEXT_OK)
+		return "email";
+	if (text_check_name(r->organisation, 200) != TEXT_OK)
+		return "organisation";
+	if (text_check_line(r->sector, 32) != TEXT_OK)
+		return "sector";
+	if (r->role != NULL && r->role[0] != '\0' &&
+	    text_check_name(r->role, 200) != TEXT_OK)
+		return "role";
+	if (r->needs != NULL && r->needs[0] != '\0' &&
+	    text_check_block(r->needs, 2000) != TEXT_OK)
+		return "needs";
+	if (g_strcmp0(r->language, "nb") != 0 &&
+	    g_strcmp0(r->language, "en") != 0)
+		return "language";
+	if (r->nsessions > APP_MAX_RANKS)
+		return "sessions";
+	for (i = 0; i < r->nsessions; i++)
+		for (j = 0; j < i; j++)
+			if (r->sessions[i] == r->sessions[j])
+				return "sessions";
+	return NULL;
+}
+
 gboolean
 app_register(const struct app *app, const struct app_registration *r,
-    GError **error)
+    struct app_refusal *refusal, GError **error)
 {
-	g_autofree char *nonce = token_new(), *token = NULL, *hash = NULL;
-	struct register_unit u = { r, nonce, NULL, 0 };
+	g_autofree char *nonce = NULL, *token = NULL, *hash = NULL;
+	struct register_unit u = { r, NULL, NULL, NULL, 0 };
+	const char *field;
 
-	for (size_t i = 0; i < r->nsessions; i++)
-		for (size_t j = 0; j < i; j++)
-			if (r->sessions[i] == r->sessions[j]) {
-				g_set_error(error, SUMMIT_APP_ERROR,
-				    APP_EINVALID, "sessions");
-				return FALSE;
-			}
+	if ((field = register_refused(r)) != NULL)
+		return register_refuse(field, refusal, error);
+	u.nonce = nonce = token_new();
 	token = app_link_token(app, nonce);
 	u.hash = hash = token_hash(token);
+	u.refusal = refusal;
 	if (!app_db_run(app, register_run, &u, error))
 		return FALSE;
 	if (u.id != 0)

@@ -33,24 +33,126 @@ reg_state(JsonObject *p)
 	return o;
 }
 
+/* The times the detail and the export show, in the event's zone (the
+ * row's "timezone"), empty when not set. */
+static const char *const reg_detail_times[] = { "registered_at",
+    "email_confirmed_at", "hold_until", "cancelled_at", "checked_in_at",
+    NULL };
+static const char *const reg_export_times[] = { "registered_at",
+    "confirmed_at", "checked_in_at", NULL };
+
+static void
+reg_local_times(JsonObject *row, const char *const *cols)
+{
+	const char *tz = db_str(row, "timezone");
+
+	for (; *cols != NULL; cols++)
+		app_local_time(row, *cols, tz, "%Y-%m-%d %H:%M", "");
+}
+
+/* The list, its invitations and mails show Oslo time whatever the
+ * event's zone (as they always have). */
+static void
+reg_local_times_all(JsonArray *rows, const char *col, const char *fmt,
+    const char *null_text)
+{
+	guint i;
+
+	for (i = 0; i < json_array_get_length(rows); i++)
+		app_local_time(json_array_get_object_element(rows, i), col,
+		    "Europe/Oslo", fmt, null_text);
+}
+
+const char *const app_reg_statuses[APP_REG_STATUSES] = { "pending",
+    "confirmed", "waitlisted", "cancelled", "expired" };
+
+/* Sort names in enum app_reg_sort order, each db's sort of the same
+ * place. */
+static const struct {
+	const char		*name;
+	enum db_reg_sort	 db;
+} reg_sorts[APP_REG_SORT__MAX] = {
+	[APP_REG_SORT_REGISTERED] = { "registered", DB_REG_SORT_REGISTERED },
+	[APP_REG_SORT_NAME] = { "name", DB_REG_SORT_NAME },
+	[APP_REG_SORT_ORG] = { "organisation", DB_REG_SORT_ORG },
+	[APP_REG_SORT_STATUS] = { "status", DB_REG_SORT_STATUS },
+};
+
+const char *
+app_reg_sort_name(enum app_reg_sort sort)
+{
+	return (unsigned)sort < APP_REG_SORT__MAX ? reg_sorts[sort].name :
+	    NULL;
+}
+
+/* The filter checked and turned into db's; FALSE naming the field. */
+static gboolean
+reg_filter_db(const struct app_reg_filter *f, struct db_reg_filter *out,
+    struct app_refusal *refusal, GError **error)
+{
+	const char *field = NULL;
+	size_t i;
+
+	*out = (struct db_reg_filter){ .q = f->q, .sector = f->sector,
+	    .session_id = f->session_id, .placed = f->placed,
+	    .desc = f->desc };
+	if (f->q != NULL && text_check_line(f->q, 200) != TEXT_OK)
+		field = "q";
+	if (f->status != NULL) {
+		for (i = 0; i < APP_REG_STATUSES; i++)
+			if (strcmp(f->status, app_reg_statuses[i]) == 0)
+				out->status = app_reg_statuses[i];
+		if (out->status == NULL)
+			field = "status";
+	}
+	if (f->sector != NULL && (f->sector[0] == '\0' ||
+	    text_check_line(f->sector, 32) != TEXT_OK))
+		field = "sector";
+	if (f->session_id < 0)
+		field = "session";
+	if ((unsigned)f->sort >= APP_REG_SORT__MAX)
+		field = "sort";
+	else
+		out->sort = reg_sorts[f->sort].db;
+	if (f->per_page < 1 || f->per_page > APP_REG_PAGE_MAX)
+		field = "per_page";
+	else if (f->page < 1 ||
+	    f->page > (APP_REG_COUNT_CAP + f->per_page - 1) / f->per_page)
+		field = "page";
+	else {
+		out->limit = f->per_page;
+		out->offset = (f->page - 1) * f->per_page;
+	}
+	if (field == NULL)
+		return TRUE;
+	if (refusal != NULL)
+		*refusal = (struct app_refusal){ field, APP_REASON_INVALID };
+	g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s", field);
+	return FALSE;
+}
+
 JsonObject *
 app_reg_list(const struct app *app, const struct app_actor *actor,
-    const struct db_reg_filter *f, GError **error)
+    const struct app_reg_filter *af, struct app_refusal *refusal,
+    GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) out = json_object_new();
+	struct db_reg_filter f;
 	JsonArray *rows, *sessions, *sectors;
 	DbConn *conn;
 	gint64 event_id, total = 0;
 
 	if (!app_require(actor, "staff", error) ||
+	    !reg_filter_db(af, &f, refusal, error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
 	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (rows = db_reg_list(conn, event_id, f, &dberr)) == NULL)
+	    (rows = db_reg_list(conn, event_id, &f, &dberr)) == NULL)
 		goto dbfail;
+	reg_local_times_all(rows, "registered_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(out, "rows", rows);
-	if (!db_reg_count(conn, event_id, f, APP_REG_COUNT_CAP + 1, &total,
+	if (!db_reg_count(conn, event_id, &f, APP_REG_COUNT_CAP + 1, &total,
 	    &dberr) ||
 	    (sessions = db_reg_sessions(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
@@ -78,6 +180,8 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 
 	if ((p = db_reg_get(conn, id, false, error)) == NULL)
 		return NULL;
+	reg_local_times(p, reg_detail_times);
+	json_object_remove_member(p, "timezone");
 	if ((a = db_participant_preferences(conn, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "preferences", a);
@@ -86,9 +190,12 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	json_object_set_array_member(p, "assignments", a);
 	if ((a = db_reg_invitations(conn, id, error)) == NULL)
 		return NULL;
+	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(p, "invitations", a);
 	if ((a = db_reg_outbox(conn, id, error)) == NULL)
 		return NULL;
+	reg_local_times_all(a, "created_at", "%Y-%m-%d %H:%M:%S", "");
+	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "mails", a);
 	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
 		return NULL;
@@ -134,6 +241,7 @@ app_reg_person_json(const struct app *app, const struct app_actor *actor,
  */
 struct reg_arg {
 	const char	*status;	/* set_status */
+	struct app_refusal *refusal;	/* set_status, promote: "full" */
 	bool		 in;		/* check_in */
 	gint64		 queued;	/* resend_invitations */
 };
@@ -186,6 +294,16 @@ reg_holds_place(JsonObject *p)
 	return !json_object_get_null_member(p, "place_no");
 }
 
+/* No place is free: APP_ESTATE with the reason. */
+static gboolean
+reg_full(struct reg_arg *arg, GError **error)
+{
+	if (arg->refusal != NULL)
+		*arg->refusal = (struct app_refusal){ NULL, APP_REASON_FULL };
+	g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
+	return FALSE;
+}
+
 static gboolean
 reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
     struct reg_arg *user, GError **dberr, GError **error)
@@ -201,10 +319,8 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 
 		if (!got && !db_place_claim(conn, event_id, id, false, &got, dberr))
 			return FALSE;
-		if (!got) {
-			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
-			return FALSE;
-		}
+		if (!got)
+			return reg_full(user, error);
 		return db_participant_set_status(conn, id, to,
 		    app->conf->confirm_hours, dberr);
 	}
@@ -220,23 +336,26 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 
 gboolean
 app_reg_set_status(const struct app *app, const struct app_actor *actor,
-    gint64 id, const char *status, GError **error)
+    gint64 id, const char *status, struct app_refusal *refusal,
+    GError **error)
 {
-	static const char *const allowed[] = { "pending", "confirmed",
-	    "waitlisted", "cancelled" };
 	size_t i;
 
-	for (i = 0; i < G_N_ELEMENTS(allowed); i++)
-		if (g_strcmp0(status, allowed[i]) == 0)
+	for (i = 0; i < APP_REG_SETTABLE; i++)
+		if (g_strcmp0(status, app_reg_statuses[i]) == 0)
 			break;
-	if (i == G_N_ELEMENTS(allowed)) {
+	if (i == APP_REG_SETTABLE) {
 		/* Role first: staff learn nothing from the validation. */
 		if (!app_require(actor, "admin", error))
 			return FALSE;
+		if (refusal != NULL)
+			*refusal = (struct app_refusal){ "status",
+			    APP_REASON_INVALID };
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "status");
 		return FALSE;
 	}
-	struct reg_arg arg = { .status = allowed[i] };
+	struct reg_arg arg = { .status = app_reg_statuses[i],
+	    .refusal = refusal };
 
 	return reg_change(app, actor, "admin", id, "registrations.status",
 	    reg_do_status, &arg, error);
@@ -257,10 +376,8 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 	}
 	if (!db_place_claim(conn, event_id, id, false, &got, dberr))
 		return FALSE;
-	if (!got) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "full");
-		return FALSE;
-	}
+	if (!got)
+		return reg_full(user, error);
 	confirmed = json_object_get_boolean_member(p, "email_confirmed");
 	return db_participant_set_status(conn, id,
 	    confirmed ? "confirmed" : "pending", app->conf->confirm_hours,
@@ -270,10 +387,12 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 
 gboolean
 app_reg_promote(const struct app *app, const struct app_actor *actor,
-    gint64 id, GError **error)
+    gint64 id, struct app_refusal *refusal, GError **error)
 {
+	struct reg_arg arg = { .refusal = refusal };
+
 	return reg_change(app, actor, "admin", id, "registrations.promote",
-	    reg_do_promote, NULL, error);
+	    reg_do_promote, &arg, error);
 }
 
 static gboolean
@@ -467,6 +586,7 @@ export_rows(const struct app *app, DbConn *conn, gpointer user,
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
 
+			reg_local_times(r, reg_export_times);
 			for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
 				char num[24];
 

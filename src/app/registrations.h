@@ -11,6 +11,7 @@
 #define SUMMIT_APP_REGISTRATIONS_H
 
 struct app_actor;
+struct app_refusal;
 
 /* Counts above this are shown as "10000+". */
 #define APP_REG_COUNT_CAP 10000
@@ -19,13 +20,52 @@ struct app_actor;
 /* Rows an import may hold. */
 #define APP_REG_IMPORT_MAX 2000
 
+/* Sort orders of the list, as the console names them (app_reg_sort_name). */
+enum app_reg_sort {
+	APP_REG_SORT_REGISTERED,	/* registration time */
+	APP_REG_SORT_NAME,
+	APP_REG_SORT_ORG,		/* organisation */
+	APP_REG_SORT_STATUS,
+	APP_REG_SORT__MAX
+};
+
+/* What the list shows; NULL or 0 members do not filter.  app_reg_list
+ * checks every member itself (APP_EINVALID naming it otherwise). */
+struct app_reg_filter {
+	const char		*q;		/* substring of name, e-mail or
+						   organisation, any case; one
+						   line, at most 200 characters */
+	const char		*status;	/* one of app_reg_statuses */
+	const char		*sector;	/* a sector code */
+	gint64			 session_id;
+	bool			 placed;	/* session: placed in (else
+						   ranked) */
+	enum app_reg_sort	 sort;
+	bool			 desc;
+	gint64			 page;		/* from 1 */
+	gint64			 per_page;	/* 1 to APP_REG_PAGE_MAX; pages
+						   end at APP_REG_COUNT_CAP */
+};
+
+/* The statuses a registration can have, in the console's order (the first
+ * APP_REG_SETTABLE of them app_reg_set_status takes). */
+#define APP_REG_STATUSES 5
+#define APP_REG_SETTABLE 4
+extern const char *const app_reg_statuses[APP_REG_STATUSES];
+/* "registered", "name", "organisation", "status"; NULL out of range. */
+const char *app_reg_sort_name(enum app_reg_sort sort);
+
 /*
- * A page of the current event's registrations: "rows" (see db_reg_list),
+ * A page of the current event's registrations: "rows" (id, name, email,
+ * organisation, sector, status, registered_at as local text, checked_in),
  * "total" (capped at APP_REG_COUNT_CAP) and "total_capped", "sessions"
- * and "sectors" for the filters (transfer full).  Staff may.
+ * (id, title_nb, title_en) and "sectors" (code, name_nb, name_en) for the
+ * filters (transfer full).  Staff may.  APP_EINVALID, refusal set, for a
+ * filter value out of its bounds.
  */
 JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
-    const struct db_reg_filter *f, GError **error);
+    const struct app_reg_filter *f, struct app_refusal *refusal,
+    GError **error);
 /*
  * One person: the participant's fields with "preferences", "assignments",
  * "invitations", "mails" and "audit" (transfer full).  APP_ENOTFOUND.
@@ -35,19 +75,21 @@ JsonObject *app_reg_detail(const struct app *app,
 /*
  * Sets the status (pending, confirmed, waitlisted or cancelled) keeping
  * places consistent: confirmed or pending claim a place unless they hold
- * one (APP_ESTATE "full" when none is free); waitlisted and cancelled
- * release it, and the freed place goes to those already waiting
- * (app_promote) before this person joins the waitlist.
- * Admin only.  APP_EINVALID for another status, APP_ENOTFOUND.
+ * one (APP_ESTATE with refusal APP_REASON_FULL when none is free);
+ * waitlisted and cancelled release it, and the freed place goes to those
+ * already waiting (app_promote) before this person joins the waitlist.
+ * Admin only.  APP_EINVALID (refusal "status") for another status,
+ * APP_ENOTFOUND.  refusal may be NULL.
  */
 gboolean app_reg_set_status(const struct app *app,
     const struct app_actor *actor, gint64 id, const char *status,
-    GError **error);
+    struct app_refusal *refusal, GError **error);
 /* Takes a waitlisted person off the waitlist with a free place, as the
  * waitlist would (confirmed if their e-mail is, else pending with a
- * hold, and a mail).  APP_ESTATE: not waitlisted, or "full". Admin. */
+ * hold, and a mail).  APP_ESTATE: not waitlisted, or no place free
+ * (refusal APP_REASON_FULL; refusal may be NULL).  Admin. */
 gboolean app_reg_promote(const struct app *app, const struct app_actor *actor,
-    gint64 id, GError **error);
+    gint64 id, struct app_refusal *refusal, GError **error);
 /* Queues a "link_again" mail with a fresh link.  Admin. */
 gboolean app_reg_resend_confirmation(const struct app *app,
     const struct app_actor *actor, gint64 id, GError **error);

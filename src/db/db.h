@@ -106,13 +106,13 @@ struct db_participant_new {
  * then stores a new e-mail as pending with its ranking and queues the
  * "confirm" mail, or, for a known e-mail, queues "link_again" unless it
  * had resends_per_hour links in the last hour.  *id is the new
- * participant, 0 for a known e-mail.  DB_EINVALID with message "sector"
- * or "sessions" when those are not the event's: nothing is stored, known
+ * participant, 0 for a known e-mail.  *refused is "sector" or "sessions"
+ * (else NULL) when those are not the event's: nothing is stored, known
  * e-mail or not.
  */
 gboolean db_participant_register(DbConn *conn,
     const struct db_participant_new *p, const gint64 *session_ids, size_t n,
-    gint64 *id, GError **error);
+    gint64 *id, const char **refused, GError **error);
 /* The participant with this e-mail (any case), DB_ENOTFOUND if none. */
 JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
     const char *email, GError **error);

@@ -17,6 +17,10 @@
  */
 #include "db/internal.h"
 
+/* Times leave as whole seconds since 1970 (null stays null): app
+ * formats them in the event's zone for display (app_local_time). */
+#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
+
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -24,8 +28,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
     " p.role, p.needs, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
-    " to_char(p.hold_until AT TIME ZONE e.timezone, 'YYYY-MM-DD HH24:MI')"
-    "   AS hold_until,"
+    " " DB_EPOCH("p.hold_until") " AS hold_until, e.timezone,"
     " extract(epoch FROM p.updated_at)::bigint AS updated,"
     " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
     " FROM participant_token t JOIN participant p"
@@ -59,17 +62,14 @@ static const char *const SQL_PARTICIPANT_SET_STATUS =
     " waitlisted_at = CASE WHEN $2 <> 'waitlisted' THEN NULL"
     "   WHEN status = 'waitlisted' THEN waitlisted_at ELSE now() END,"
     " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now()"
-    "   ELSE cancelled_at END,"
-    " updated_at = now() WHERE id = $1 RETURNING id";
+    "   ELSE cancelled_at END WHERE id = $1"
+    " RETURNING id";
 static const char *const SQL_PARTICIPANT_EMAIL_CONFIRMED =
     "UPDATE participant SET email_confirmed_at ="
-    " coalesce(email_confirmed_at, now()), updated_at = now()"
-    " WHERE id = $1 RETURNING id";
+    " coalesce(email_confirmed_at, now()) WHERE id = $1 RETURNING id";
 static const char *const SQL_TOKEN_INSERT =
     "INSERT INTO participant_token (hash, participant_id, purpose)"
     " VALUES ($2, $1, $3) ON CONFLICT (hash) DO NOTHING";
-/* A place for the participant: the one they hold already, else a
- * free one taken without waiting on other claims. */
 /* A free place for participant $2 unless they hold one, taken
  * without waiting on other claims; with $3, none is taken while
  * anyone of the event waits (someone confirming: a place freed
@@ -193,14 +193,14 @@ static const char *const SQL_THROTTLE_RECENT =
 
 #define REG_LIST(order) \
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status,"	\
-    " to_char(p.created_at AT TIME ZONE 'Europe/Oslo',"		\
-    "  'YYYY-MM-DD HH24:MI') AS registered_at,"			\
+    " " DB_EPOCH("p.created_at") " AS registered_at,"		\
     " p.checked_in_at IS NOT NULL AS checked_in"			\
     REG_WHERE " ORDER BY " order " LIMIT $7 OFFSET $8"
 
 gboolean
 db_participant_register(DbConn *conn, const struct db_participant_new *pn,
-    const gint64 *session_ids, size_t n, gint64 *id, GError **error)
+    const gint64 *session_ids, size_t n, gint64 *id, const char **refused,
+    GError **error)
 {
 	char ev[24], hours[24], resends[24];
 	g_autofree char *arr = db_int_array(session_ids, n);
@@ -215,14 +215,11 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
 	if (row == NULL)
 		return FALSE;
-	if (!json_object_get_boolean_member(row, "sector_ok")) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sector");
-		return FALSE;
-	}
-	if (!json_object_get_boolean_member(row, "sessions_ok")) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_EINVALID, "sessions");
-		return FALSE;
-	}
+	*refused = NULL;
+	if (!json_object_get_boolean_member(row, "sector_ok"))
+		*refused = "sector";
+	else if (!json_object_get_boolean_member(row, "sessions_ok"))
+		*refused = "sessions";
 	*id = json_object_get_null_member(row, "id") ? 0 : db_int(row, "id");
 	return TRUE;
 }
@@ -502,18 +499,16 @@ static const char *const SQL_REG_SESSIONS =
     " JOIN slot sl ON sl.id = s.slot_id WHERE s.event_id = $1"
     " ORDER BY sl.starts_at, s.id";
 
-#define REG_TIME(col) \
-    "coalesce(to_char(" col " AT TIME ZONE e.timezone,"		\
-    " 'YYYY-MM-DD HH24:MI'), '')"
 #define REG_GET \
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"	\
     " p.role, p.needs, p.language, p.status, p.sessions_wanted,"	\
-    " " REG_TIME("p.created_at") " AS registered_at,"			\
-    " " REG_TIME("p.email_confirmed_at") " AS email_confirmed_at,"	\
+    " e.timezone,"							\
+    " " DB_EPOCH("p.created_at") " AS registered_at,"			\
+    " " DB_EPOCH("p.email_confirmed_at") " AS email_confirmed_at,"	\
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"		\
-    " " REG_TIME("p.hold_until") " AS hold_until,"			\
-    " " REG_TIME("p.cancelled_at") " AS cancelled_at,"			\
-    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"		\
+    " " DB_EPOCH("p.hold_until") " AS hold_until,"			\
+    " " DB_EPOCH("p.cancelled_at") " AS cancelled_at,"			\
+    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"		\
     " p.checked_in_at IS NOT NULL AS checked_in,"			\
     " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)"\
     "  AS place_no"							\
@@ -527,26 +522,23 @@ static const char *const SQL_REG_ASSIGNMENTS =
     " ORDER BY sl.starts_at, s.id";
 static const char *const SQL_REG_INVITATIONS =
     "SELECT i.session_id, s.title_nb, s.title_en, i.sequence, i.state,"
-    " to_char(i.sent_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI')"
-    "  AS sent_at"
+    " " DB_EPOCH("i.sent_at") " AS sent_at"
     " FROM invitation i JOIN session s ON s.id = i.session_id"
     " WHERE i.participant_id = $1 ORDER BY i.session_id";
 static const char *const SQL_REG_OUTBOX =
     "SELECT id, kind, state, attempts, coalesce(last_error, '')"
-    " AS last_error, to_char(created_at AT TIME ZONE 'Europe/Oslo',"
-    " 'YYYY-MM-DD HH24:MI:SS') AS created_at,"
-    " coalesce(to_char(sent_at AT TIME ZONE 'Europe/Oslo',"
-    " 'YYYY-MM-DD HH24:MI:SS'), '') AS sent_at"
+    " AS last_error, " DB_EPOCH("created_at") " AS created_at,"
+    " " DB_EPOCH("sent_at") " AS sent_at"
     " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
 static const char *const SQL_REG_CHECK_IN =
     "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
-    " THEN coalesce(checked_in_at, now()) END, updated_at = now()"
-    " WHERE id = $1 RETURNING id";
+    " THEN coalesce(checked_in_at, now()) END WHERE id = $1"
+    " RETURNING id";
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"
-    " organisation = '(erased)', role = '', needs = '',"
-    " updated_at = now() WHERE id = $1 RETURNING id";
+    " organisation = '(erased)', role = '', needs = ''"
+    " WHERE id = $1 RETURNING id";
 static const char *const SQL_REG_ERASE_TOKENS =
     "DELETE FROM participant_token WHERE participant_id = $1";
 static const char *const SQL_REG_ERASE_OUTBOX =
@@ -584,10 +576,10 @@ static const char *const SQL_REG_REQUEUE =
     "CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
 static const char *const SQL_REG_EXPORT =
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
-    " p.needs, p.language, p.status,"
-    " " REG_TIME("p.created_at") " AS registered_at,"
-    " " REG_TIME("p.email_confirmed_at") " AS confirmed_at,"
-    " " REG_TIME("p.checked_in_at") " AS checked_in_at,"
+    " p.needs, p.language, p.status, e.timezone,"
+    " " DB_EPOCH("p.created_at") " AS registered_at,"
+    " " DB_EPOCH("p.email_confirmed_at") " AS confirmed_at,"
+    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"
     " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
     " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
     " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
@@ -610,22 +602,13 @@ static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
     " (SELECT lower(x) FROM jsonb_array_elements_text($2::jsonb) x)";
-/* As SQL_PARTICIPANT_REGISTER, for an invitee: confirmed, no hold. */
+/* An invitee: confirmed, no hold; db_reg_insert_invitee claims the
+ * place with SQL_PLACE_CLAIM, as a confirmation does. */
 static const char *const SQL_REG_INSERT_INVITEE =
-    "WITH f AS (SELECT event_id, place_no FROM place"
-    "  WHERE event_id = $1 AND participant_id IS NULL"
-    "  ORDER BY place_no LIMIT 1 FOR UPDATE SKIP LOCKED),"
-    " p AS (INSERT INTO participant (event_id, name, email, organisation,"
-    "  sector, role, language, status, waitlisted_at, consent_at)"
-    "  SELECT $1, $2, $3, $4, $5, $6, $7,"
-    "  CASE WHEN EXISTS (SELECT 1 FROM f) THEN 'confirmed'"
-    "   ELSE 'waitlisted' END,"
-    "  CASE WHEN NOT EXISTS (SELECT 1 FROM f) THEN now() END, now()"
-    "  ON CONFLICT DO NOTHING RETURNING id, status),"
-    " pl AS (UPDATE place SET participant_id = p.id FROM p, f"
-    "  WHERE place.event_id = f.event_id AND place.place_no = f.place_no"
-    "  RETURNING place.place_no)"
-    " SELECT p.id, p.status, (SELECT count(*) FROM pl) AS placed FROM p";
+    "INSERT INTO participant (event_id, name, email, organisation,"
+    " sector, role, language, status, consent_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', now())"
+    " ON CONFLICT DO NOTHING RETURNING id";
 
 /* The eight filter parameters; bufs hold the numbers. */
 static void
@@ -813,7 +796,6 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 	    v->language ? v->language : "nb" };
 	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE,
 	    7, p, error);
-	JsonObject *row;
 
 	if (rows == NULL)
 		return FALSE;
@@ -822,8 +804,9 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 		    "e-mail registered already");
 		return FALSE;
 	}
-	row = json_array_get_object_element(rows, 0);
-	*id = db_int(row, "id");
-	*placed = db_int(row, "placed") > 0;
-	return TRUE;
+	*id = db_int(json_array_get_object_element(rows, 0), "id");
+	/* No place free: waiting, from now. */
+	return db_place_claim(conn, event_id, *id, false, placed, error) &&
+	    (*placed || db_participant_set_status(conn, *id, "waitlisted", 0,
+	    error));
 }

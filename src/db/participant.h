@@ -30,7 +30,8 @@ struct db_reg_filter {
 };
 
 /* A page of participants (id, name, email, organisation, sector, status,
- * registered_at, checked_in) in the filter's order. */
+ * registered_at in seconds since 1970, checked_in) in the filter's
+ * order. */
 JsonArray *db_reg_list(DbConn *conn, gint64 event_id,
     const struct db_reg_filter *f, GError **error);
 /* How many match, counted up to cap (a result of cap means "cap or more"). */
@@ -41,13 +42,15 @@ JsonArray *db_reg_sessions(DbConn *conn, gint64 event_id, GError **error);
 
 /* One participant with everything the detail page shows about them
  * directly (id, event_id, name, email, ..., status, place_no or null,
- * checked_in, the times as local text); lock takes the row FOR UPDATE.
+ * checked_in, the times as seconds since 1970 or null, and the event's
+ * timezone for showing them); lock takes the row FOR UPDATE.
  * DB_ENOTFOUND if there is none. */
 JsonObject *db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error);
 /* Placements (session_id, title_nb, title_en, table_no, pinned,
  * published), invitations (session_id, title_nb, title_en, sequence,
  * state, sent_at) and mails (id, kind, state, attempts, last_error,
- * created_at, sent_at, newest first) of one participant. */
+ * created_at, sent_at, newest first) of one participant; times in seconds
+ * since 1970 or null. */
 JsonArray *db_reg_assignments(DbConn *conn, gint64 id, GError **error);
 JsonArray *db_reg_invitations(DbConn *conn, gint64 id, GError **error);
 JsonArray *db_reg_outbox(DbConn *conn, gint64 id, GError **error);
@@ -75,7 +78,8 @@ gboolean db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
     GError **error);
 /* Up to limit participants of the event with id > after_id, id order,
  * with everything the export needs (ranks 1-5 and placements as session
- * titles in lang). */
+ * titles in lang; times in seconds since 1970 or null, and the event's
+ * timezone). */
 JsonArray *db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
     gint64 after_id, gint64 limit, GError **error);
 /* Which of emails (a JSON array of strings, as text) are registered for

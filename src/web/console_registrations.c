@@ -21,16 +21,6 @@
 
 #define REG_PER_PAGE 50
 
-static const char *const reg_statuses[] = { "pending", "confirmed",
-    "waitlisted", "cancelled", "expired" };
-/* ?sort= values, in enum db_reg_sort order. */
-static const char *const reg_sorts[DB_REG_SORT__MAX] = {
-	"registered",	/* DB_REG_SORT_REGISTERED */
-	"name",		/* DB_REG_SORT_NAME */
-	"organisation",	/* DB_REG_SORT_ORG */
-	"status",	/* DB_REG_SORT_STATUS */
-};
-
 /* The search text: decoded, trimmed, one line of at most 200 characters;
  * NULL when absent or unusable. */
 static char *
@@ -112,7 +102,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL, res = NULL;
 	g_autofree char *q = NULL;
-	struct db_reg_filter f = { 0 };
+	struct app_reg_filter f = { 0 };
 	const char *v, *sort_name;
 	JsonArray *opts, *cols;
 	guint64 u;
@@ -124,9 +114,9 @@ reg_list(struct web_req *req, const struct web_call *call)
 	if (g_strcmp0(web_query(req, "waitlisted"), "1") == 0)
 		f.status = "waitlisted";
 	else if ((v = web_query(req, "status")) != NULL)
-		for (i = 0; i < G_N_ELEMENTS(reg_statuses); i++)
-			if (strcmp(v, reg_statuses[i]) == 0)
-				f.status = reg_statuses[i];
+		for (i = 0; i < APP_REG_STATUSES; i++)
+			if (strcmp(v, app_reg_statuses[i]) == 0)
+				f.status = app_reg_statuses[i];
 	if ((v = web_query(req, "sector")) != NULL && v[0] != '\0' &&
 	    text_check_line(v, 32) == TEXT_OK)
 		f.sector = v;
@@ -134,21 +124,21 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &u, NULL))
 		f.session_id = (gint64)u;
 	f.placed = g_strcmp0(web_query(req, "in"), "placed") == 0;
-	f.sort = DB_REG_SORT_REGISTERED;
+	f.sort = APP_REG_SORT_REGISTERED;
 	if ((v = web_query(req, "sort")) != NULL)
-		for (i = 0; i < DB_REG_SORT__MAX; i++)
-			if (strcmp(v, reg_sorts[i]) == 0)
-				f.sort = (enum db_reg_sort)i;
-	sort_name = reg_sorts[f.sort];
+		for (i = 0; i < APP_REG_SORT__MAX; i++)
+			if (strcmp(v, app_reg_sort_name(i)) == 0)
+				f.sort = (enum app_reg_sort)i;
+	sort_name = app_reg_sort_name(f.sort);
 	f.desc = g_strcmp0(web_query(req, "dir"), "desc") == 0;
 	if ((v = web_query(req, "page")) != NULL &&
 	    g_ascii_string_to_unsigned(v, 10, 1,
 	    APP_REG_COUNT_CAP / REG_PER_PAGE, &u, NULL))
 		page = (gint64)u;
-	f.limit = REG_PER_PAGE;
-	f.offset = (page - 1) * REG_PER_PAGE;
+	f.page = page;
+	f.per_page = REG_PER_PAGE;
 
-	res = app_reg_list(req->web->app, call->actor, &f, &error);
+	res = app_reg_list(req->web->app, call->actor, &f, NULL, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
 		return;
@@ -162,7 +152,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    ctx, "rows")); i++) {
 		JsonObject *r = json_array_get_object_element(
 		    json_object_get_array_member(ctx, "rows"), i);
-		g_autofree char *k = g_strconcat("status_", db_str(r, "status"),
+		g_autofree char *k = g_strconcat("status_", app_view_str(r, "status"),
 		    NULL);
 
 		json_object_set_string_member(r, "status_text",
@@ -177,12 +167,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 	opts = json_array_new();
 	reg_option(opts, "", web_text(req, "registrations_any"),
 	    f.status == NULL);
-	for (i = 0; i < G_N_ELEMENTS(reg_statuses); i++) {
-		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
+	for (i = 0; i < APP_REG_STATUSES; i++) {
+		g_autofree char *k = g_strconcat("status_", app_reg_statuses[i],
 		    NULL);
 
-		reg_option(opts, reg_statuses[i], web_text(req, k),
-		    g_strcmp0(f.status, reg_statuses[i]) == 0);
+		reg_option(opts, app_reg_statuses[i], web_text(req, k),
+		    g_strcmp0(f.status, app_reg_statuses[i]) == 0);
 	}
 	json_object_set_array_member(ctx, "status_options", opts);
 
@@ -197,8 +187,8 @@ reg_list(struct web_req *req, const struct web_call *call)
 			g_autofree char *col = g_strconcat("name_", req->lang,
 			    NULL);
 
-			reg_option(opts, db_str(s, "code"), db_str(s, col),
-			    g_strcmp0(f.sector, db_str(s, "code")) == 0);
+			reg_option(opts, app_view_str(s, "code"), app_view_str(s, col),
+			    g_strcmp0(f.sector, app_view_str(s, "code")) == 0);
 		}
 	}
 	json_object_set_array_member(ctx, "sector_options", opts);
@@ -215,9 +205,9 @@ reg_list(struct web_req *req, const struct web_call *call)
 			char num[24];
 
 			g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT,
-			    db_int(s, "id"));
-			reg_option(opts, num, db_str(s, col),
-			    f.session_id == db_int(s, "id"));
+			    app_view_int(s, "id"));
+			reg_option(opts, num, app_view_str(s, col),
+			    f.session_id == app_view_int(s, "id"));
 		}
 	}
 	json_object_set_array_member(ctx, "session_options", opts);
@@ -228,11 +218,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    f.placed);
 	json_object_set_array_member(ctx, "in_options", opts);
 	opts = json_array_new();
-	for (i = 0; i < DB_REG_SORT__MAX; i++) {
+	for (i = 0; i < APP_REG_SORT__MAX; i++) {
 		g_autofree char *k = g_strconcat("registrations_sort_",
-		    reg_sorts[i], NULL);
+		    app_reg_sort_name(i), NULL);
 
-		reg_option(opts, reg_sorts[i], web_text(req, k), f.sort == i);
+		reg_option(opts, app_reg_sort_name(i), web_text(req, k),
+		    f.sort == i);
 	}
 	json_object_set_array_member(ctx, "sort_options", opts);
 	opts = json_array_new();
@@ -244,20 +235,21 @@ reg_list(struct web_req *req, const struct web_call *call)
 
 	/* Column headers sort; clicking the current one flips it. */
 	cols = json_array_new();
-	for (i = 0; i < DB_REG_SORT__MAX; i++) {
+	for (i = 0; i < APP_REG_SORT__MAX; i++) {
 		JsonObject *c = json_object_new();
-		g_autofree char *k = g_strconcat("registrations_sort_",
-		    reg_sorts[i], NULL);
+		const char *sort = app_reg_sort_name(i);
+		g_autofree char *k = g_strconcat("registrations_sort_", sort,
+		    NULL);
 		bool cur = f.sort == i;
 
 		json_object_set_string_member(c, "label", web_text(req, k));
 		reg_set_owned(c, "href", reg_query(q, f.status,
-		    f.sector, f.session_id, f.placed, reg_sorts[i],
-		    cur && !f.desc, 1));
+		    f.sector, f.session_id, f.placed, sort, cur && !f.desc,
+		    1));
 		if (cur)
 			json_object_set_string_member(c, "aria_sort", f.desc ?
 			    "descending" : "ascending");
-		json_object_set_string_member(c, "key", reg_sorts[i]);
+		json_object_set_string_member(c, "key", sort);
 		json_array_add_object_element(cols, c);
 	}
 	json_object_set_array_member(ctx, "sort_cols", cols);
@@ -307,21 +299,23 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 		return;
 	}
 	ctx = console_ctx(req);
-	json_object_set_string_member(ctx, "page_title", db_str(p, "name"));
+	json_object_set_string_member(ctx, "page_title",
+	    app_view_str(p, "name"));
 	reg_localise_titles(p, "preferences", req->lang);
 	reg_localise_titles(p, "assignments", req->lang);
 	reg_localise_titles(p, "invitations", req->lang);
-	sk = g_strconcat("status_", db_str(p, "status"), NULL);
+	sk = g_strconcat("status_", app_view_str(p, "status"), NULL);
 	json_object_set_string_member(p, "status_text", web_text(req, sk));
 	json_object_set_boolean_member(p, "is_waitlisted",
-	    g_strcmp0(db_str(p, "status"), "waitlisted") == 0);
+	    g_strcmp0(app_view_str(p, "status"), "waitlisted") == 0);
 	opts = json_array_new();
-	for (i = 0; i < 4; i++) {
-		g_autofree char *k = g_strconcat("status_", reg_statuses[i],
+	for (i = 0; i < APP_REG_SETTABLE; i++) {
+		g_autofree char *k = g_strconcat("status_", app_reg_statuses[i],
 		    NULL);
 
-		reg_option(opts, reg_statuses[i], web_text(req, k),
-		    g_strcmp0(db_str(p, "status"), reg_statuses[i]) == 0);
+		reg_option(opts, app_reg_statuses[i], web_text(req, k),
+		    g_strcmp0(app_view_str(p, "status"),
+		    app_reg_statuses[i]) == 0);
 	}
 	json_object_set_array_member(ctx, "status_options", opts);
 	json_object_set_object_member(ctx, "p", p);
@@ -352,14 +346,15 @@ reg_detail(struct web_req *req, const struct web_call *c)
  * the detail with the error (409 for a state the action does not fit). */
 static void
 reg_action_end(struct web_req *req, gint64 id, bool ok, const GError *error,
-    const char *done)
+    const struct app_refusal *refusal, const char *done)
 {
 	g_autofree char *to = NULL;
 
 	if (!ok) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
 			reg_detail_render(req, id, MHD_HTTP_CONFLICT,
-			    strcmp(error->message, "full") == 0 ?
+			    refusal != NULL &&
+			    refusal->reason == APP_REASON_FULL ?
 			    "registrations_err_full" :
 			    "registrations_err_state");
 			return;
@@ -378,17 +373,18 @@ static void
 reg_post_status(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
+	struct app_refusal refusal = { NULL, 0 };
 	gint64 id = c->id;
 	bool ok;
 
 	ok = app_reg_set_status(req->web->app, c->actor, id,
-	    g_hash_table_lookup(c->form, "status"), &error);
+	    g_hash_table_lookup(c->form, "status"), &refusal, &error);
 	if (!ok && g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
 		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
 		    "registrations_err_status");
 		return;
 	}
-	reg_action_end(req, id, ok, error, "status");
+	reg_action_end(req, id, ok, error, &refusal, "status");
 }
 
 /* POST /console/registrations/ID/promote (admin): 303, 403, 404, 409. */
@@ -396,11 +392,12 @@ static void
 reg_post_promote(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
+	struct app_refusal refusal = { NULL, 0 };
 	gint64 id = c->id;
 	bool ok;
 
-	ok = app_reg_promote(req->web->app, c->actor, id, &error);
-	reg_action_end(req, id, ok, error, "promote");
+	ok = app_reg_promote(req->web->app, c->actor, id, &refusal, &error);
+	reg_action_end(req, id, ok, error, &refusal, "promote");
 }
 
 /* POST /console/registrations/ID/resend-confirmation (admin). */
@@ -413,7 +410,7 @@ reg_post_resend_confirmation(struct web_req *req, const struct web_call *c)
 
 	ok = app_reg_resend_confirmation(req->web->app, c->actor, id,
 	    &error);
-	reg_action_end(req, id, ok, error, "confirmation");
+	reg_action_end(req, id, ok, error, NULL, "confirmation");
 }
 
 /* POST /console/registrations/ID/resend-invitations (admin). */
@@ -426,7 +423,7 @@ reg_post_resend_invitations(struct web_req *req, const struct web_call *c)
 
 	ok = app_reg_resend_invitations(req->web->app, c->actor, id,
 	    &queued, &error);
-	reg_action_end(req, id, ok, error, queued > 0 ? "invitations" :
+	reg_action_end(req, id, ok, error, NULL, queued > 0 ? "invitations" :
 	    "no_invitations");
 }
 
@@ -441,7 +438,7 @@ reg_post_checkin(struct web_req *req, const struct web_call *c)
 
 	in = g_strcmp0(g_hash_table_lookup(c->form, "in"), "0") != 0;
 	ok = app_reg_check_in(req->web->app, c->actor, id, in, &error);
-	reg_action_end(req, id, ok, error, in ? "checkin" : "checkout");
+	reg_action_end(req, id, ok, error, NULL, in ? "checkin" : "checkout");
 }
 
 /* POST /console/registrations/ID/erase (admin): needs confirm=yes. */
@@ -458,7 +455,7 @@ reg_post_erase(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	ok = app_reg_erase(req->web->app, c->actor, id, &error);
-	reg_action_end(req, id, ok, error, "erase");
+	reg_action_end(req, id, ok, error, NULL, "erase");
 }
 
 /* GET /console/registrations/ID/export.json (staff): a download. */

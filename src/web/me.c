@@ -30,7 +30,7 @@ page_confirm(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	ctx = web_page_ctx(req);
-	st = db_str(p, "status");
+	st = app_view_str(p, "status");
 	json_object_set_boolean_member(ctx, "can_confirm",
 	    strcmp(st, "pending") == 0 || strcmp(st, "expired") == 0);
 	json_object_set_string_member(ctx, "token", token);
@@ -91,9 +91,9 @@ me_render(struct web_req *req, const char *token, unsigned status,
 
 		app_localise(pr, req->lang, (const char *const[]){ "title",
 		    NULL });
-		chosen[n++] = db_int(pr, "session_id");
+		chosen[n++] = app_view_int(pr, "session_id");
 	}
-	st = db_str(p, "status");
+	st = app_view_str(p, "status");
 	t = req->web->catalog[web_lang_index(req->lang)];
 	{
 		g_autofree char *key = g_strconcat("status_", st, NULL);

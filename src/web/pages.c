@@ -108,6 +108,10 @@ reg_known_field(const char *name)
 	return false;
 }
 
+/* The fields register.html shows as typed text. */
+static const char *const reg_texts[] = { "name", "email", "organisation",
+    "role", "needs", "invitation_code" };
+
 /* The form page, with what was typed and a message per wrong field. */
 static void
 reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
@@ -128,6 +132,10 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	}
 	ctx = web_page_ctx(req);
 	values = web_form_typed(form);
+	/* Every text the form shows back, empty on first display. */
+	for (i = 0; i < G_N_ELEMENTS(reg_texts); i++)
+		if (!json_object_has_member(values, reg_texts[i]))
+			json_object_set_string_member(values, reg_texts[i], "");
 	if (form != NULL)
 		web_ranking_parse(form, &r);
 	lang_value = json_object_has_member(values, "language") ?
@@ -142,12 +150,12 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 
 		json_object_set_boolean_member(s, "selected",
 		    json_object_has_member(values, "sector") &&
-		    g_strcmp0(db_str(s, "code"), json_object_get_string_member(
+		    g_strcmp0(app_view_str(s, "code"), json_object_get_string_member(
 		    values, "sector")) == 0);
 	}
 	web_ranking_ctx(ctx, event, r.sessions, r.n);
 	json_object_set_boolean_member(ctx, "invitation_only",
-	    g_strcmp0(db_str(event, "invitation_mode"), "invitation") == 0);
+	    g_strcmp0(app_view_str(event, "invitation_mode"), "invitation") == 0);
 	json_object_set_object_member(ctx, "event", event);
 	web_form_ctx_set(ctx, values, errors);
 	web_render(req, status, "register.html", ctx);
@@ -158,6 +166,22 @@ page_register_form(struct web_req *req, const struct web_call *c)
 {
 	(void)c;
 	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
+}
+
+/* The app's refusal as the form's message next to its field. */
+static void
+reg_refusal_error(struct web_req *req, JsonObject *errors,
+    const struct app_refusal *refusal)
+{
+	g_autofree char *key = NULL;
+
+	if (strcmp(refusal->field, "invitation_code") == 0) {
+		web_field_error(req, errors, refusal->field,
+		    "setup_err_invitation_code");
+		return;
+	}
+	key = g_strconcat("err_", app_reason_name(refusal->reason), NULL);
+	web_field_error(req, errors, refusal->field, key);
 }
 
 /*
@@ -173,6 +197,7 @@ page_register_post(struct web_req *req, const struct web_call *c)
 	const struct form_value *v = c->fields->v;
 	struct web_ranking r;
 	struct app_registration reg;
+	struct app_refusal refusal = { NULL, 0 };
 	GHashTableIter it;
 	gpointer k;
 
@@ -211,18 +236,16 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			.invitation_code = v[RF_INVITATION_CODE].str,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
-		if (app_register(req->web->app, &reg, &error)) {
+		if (app_register(req->web->app, &reg, &refusal, &error)) {
 			web_redirect(req, "/registered");
 			return;
 		}
-		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+		if (!g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID) ||
+		    refusal.field == NULL) {
 			web_app_error(req, error);
 			return;
 		}
-		/* The app names the field the database refused. */
-		web_field_error(req, errors, error->message,
-		    strcmp(error->message, "invitation_code") == 0 ?
-		    "setup_err_invitation_code" : "err_invalid");
+		reg_refusal_error(req, errors, &refusal);
 	}
 	reg_render_form(req, MHD_HTTP_BAD_REQUEST, c->form, errors);
 }

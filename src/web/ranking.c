@@ -30,20 +30,20 @@ web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
 			JsonArray *opts = json_array_new();
 
 			json_object_set_string_member(g, "starts",
-			    db_str(slot, "starts"));
+			    app_view_str(slot, "starts"));
 			json_object_set_string_member(g, "ends",
-			    db_str(slot, "ends"));
+			    app_view_str(slot, "ends"));
 			for (j = 0; j < json_array_get_length(sessions); j++) {
 				JsonObject *s = json_array_get_object_element(
 				    sessions, j);
 				JsonObject *o = json_object_new();
 
 				json_object_set_int_member(o, "id",
-				    db_int(s, "id"));
+				    app_view_int(s, "id"));
 				json_object_set_string_member(o, "title",
-				    db_str(s, "title"));
+				    app_view_str(s, "title"));
 				json_object_set_boolean_member(o, "selected",
-				    rank < n && chosen[rank] == db_int(s, "id"));
+				    rank < n && chosen[rank] == app_view_int(s, "id"));
 				json_array_add_object_element(opts, o);
 			}
 			json_object_set_array_member(g, "options", opts);

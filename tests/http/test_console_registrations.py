@@ -196,6 +196,45 @@ def detail_shows_preferences_mails_and_audit(inst):
 
 
 @case
+def times_are_shown_in_local_time_as_postgresql_wrote_them(inst):
+    # db returns seconds; app formats them (app_local_time).  What the
+    # pages show is what PostgreSQL's to_char in the zone showed before,
+    # across a change to summer time and with the seconds cut, not rounded.
+    a = S["admin"]
+    pid = add(inst, "Tid Tora", "tora@example.no", status="pending",
+              created="2026-03-29 00:59:59.9+00")
+    inst.query("UPDATE participant SET hold_until ="
+               " '2026-03-29 01:00:30+00', checked_in_at ="
+               " '2026-10-25 00:30:00+00' WHERE id = %s", pid)
+    inst.query("INSERT INTO outbox (event_id, participant_id, kind, recipient,"
+               " state, created_at, sent_at) VALUES (%s, %s, 'confirm',"
+               " 'tora@example.no', 'sent', '2026-07-01 10:11:12.7+00',"
+               " '2026-07-01 10:11:13+00')", S["event"], pid)
+
+    def local(col, tz="e.timezone", fmt="YYYY-MM-DD HH24:MI"):
+        return inst.scalar(
+            "SELECT to_char(%s AT TIME ZONE %s, '%s') FROM participant p"
+            " JOIN event e ON e.id = p.event_id WHERE p.id = %%s"
+            % (col, tz, fmt), pid)
+    want = [local("p.created_at"), local("p.hold_until"),
+            local("p.checked_in_at")]
+    assert want[0] != local("p.created_at", "'UTC'")   # a zone is applied
+    r = a.get("/console/registrations/%d?lang=nb" % pid)
+    assert r.status == 200
+    for w in want:
+        assert w in r.text, (w, want)
+    for col in ("o.created_at", "o.sent_at"):
+        w = inst.scalar("SELECT to_char(%s AT TIME ZONE 'Europe/Oslo',"
+                        " 'YYYY-MM-DD HH24:MI:SS') FROM outbox o WHERE"
+                        " o.participant_id = %%s" % col, pid)
+        assert w in r.text, w
+    r = a.get("/console/registrations?q=tora")
+    assert r.status == 200 and local("p.created_at", "'Europe/Oslo'") in r.text
+    r = a.get("/console/registrations/export.csv")
+    assert r.status == 200 and want[0] in r.text and want[2] in r.text
+
+
+@case
 def status_changes_keep_places_and_are_audited(inst):
     a = S["admin"]
     pid = add(inst, "Status Stine", "stine@example.no")
@@ -266,12 +305,16 @@ def promote_from_waitlist_and_full(inst):
     inst.query("DELETE FROM place WHERE event_id = %s AND participant_id IS"
                " NULL", S["event"])
     snap = snapshot(inst, pid)
+    # The page says why: app's refusal "full", not a message compared.
+    full = "ingen ledig plass"
     r = post(a, "/console/registrations/%d/promote" % pid)
     assert r.status == 409, r.status
+    assert full in r.text and "nåværende status" not in r.text
     assert snapshot(inst, pid) == snap
     r = post(a, "/console/registrations/%d/status" % pid,
              {"status": "confirmed"})
     assert r.status == 409 and snapshot(inst, pid) == snap
+    assert full in r.text
     inst.query("INSERT INTO place (event_id, place_no) SELECT %s, unnest(%s)",
                S["event"], [f[0] for f in free])
     r = post(a, "/console/registrations/%d/promote" % pid)
@@ -284,9 +327,10 @@ def promote_from_waitlist_and_full(inst):
                        " AND kind = 'promoted_confirm'", pid) == 1
     before, after, _ = audit(inst, pid, "registrations.promote")
     assert before["status"] == "waitlisted" and after["status"] == "pending"
-    # Not waitlisted any more: refused.
+    # Not waitlisted any more: refused, for the status, not for places.
     r = post(a, "/console/registrations/%d/promote" % pid)
     assert r.status == 409
+    assert "nåværende status" in r.text and full not in r.text
 
 
 @case

@@ -241,6 +241,22 @@ def wrong_form_comes_back_with_input_and_messages(inst):
 
 
 @case
+def refused_values_show_at_their_field(inst):
+    # The form accepts these; app refuses them (struct app_refusal) and
+    # the page puts the message next to the field app named.
+    c = Client(inst.port)
+    before = count(inst)
+    for field, f in (
+            ("sector", form(c.csrf(), email="f1@example.no", sector="pirates")),
+            ("sessions", form(c.csrf(), email="f2@example.no", rank1="99999"))):
+        r = c.post("/register", f)
+        assert r.status == 400, (field, r.status)
+        assert 'id="%s-err"' % field in r.text, field
+        assert 'id="name-err"' not in r.text, field
+    assert count(inst) == before
+
+
+@case
 def csrf_is_required(inst):
     c = Client(inst.port)
     c.csrf()

@@ -7,6 +7,7 @@
  * needs a database.
  */
 #include "app/app.h"
+#include "db/db.h"	/* db_set_strict_rows: the switch the views share */
 
 static JsonObject *
 view_new(void)
