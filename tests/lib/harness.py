@@ -86,7 +86,10 @@ class Instance:
                 port=self.port, templates=os.path.join(SOURCE, "templates"),
                 static=os.path.join(SOURCE, "static"),
                 maildir=self.maildir, key=key) + extra_conf)
-        self.env = dict(os.environ, SUMMIT_DATABASE_URL=self.url)
+        # Strict templates (src/tmpl): a page that names a value its
+        # context lacks fails to render, so no test passes over one.
+        self.env = dict(os.environ, SUMMIT_DATABASE_URL=self.url,
+                        SUMMIT_STRICT_TEMPLATES="1")
         self.ctl("migrate")
         self.ctl("load-demo")
         self.db = connect(self.url)
