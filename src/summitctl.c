@@ -35,7 +35,7 @@ ctl_migrate(int argc, char **argv, const char *config)
 		return 1;
 	}
 	dir = argc == 2 ? g_strdup(argv[1]) :
-	    g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
+	                  g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
 	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
 	if (app_migrate(env.app, dir, &applied, &error)) {
@@ -90,11 +90,9 @@ static int
 ctl_mail_worker(int argc, char **argv, const char *config)
 {
 	gboolean once = FALSE;
-	GOptionEntry entries[] = {
-		{ "once", 0, 0, G_OPTION_ARG_NONE, &once,
-		    "deliver what is due, then exit", NULL },
-		G_OPTION_ENTRY_NULL
-	};
+	GOptionEntry entries[] = { { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+		                       "deliver what is due, then exit", NULL },
+		G_OPTION_ENTRY_NULL };
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "- deliver the mail outbox");
 	g_autoptr(GError) error = NULL;
@@ -140,8 +138,8 @@ out:
 }
 
 /* A periodic job run once by hand: no arguments, one count printed. */
-typedef gboolean (*ctl_job_fn)(const struct app *app, unsigned *count,
-    GError **error);
+typedef gboolean (
+    *ctl_job_fn)(const struct app *app, unsigned *count, GError **error);
 
 static int
 ctl_run_job(int argc, const char *name, bool need_key, ctl_job_fn job,
@@ -187,9 +185,9 @@ ctl_purge(int argc, char **argv, const char *config)
 }
 
 static const struct {
-	const char	*name;
-	int		(*run)(int, char **, const char *);
-	const char	*help;
+	const char *name;
+	int (*run)(int, char **, const char *);
+	const char *help;
 } ctl_commands[] = {
 	{ "migrate", ctl_migrate, "apply the database migrations in sql/" },
 	{ "load-demo", ctl_load_demo, "load the demo event (once)" },
@@ -197,7 +195,8 @@ static const struct {
 	{ "expire", ctl_expire,
 	    "delete lapsed unconfirmed registrations, expire holds, promote "
 	    "from the waitlist" },
-	{ "purge", ctl_purge, "erase the personal data of participants past "
+	{ "purge", ctl_purge,
+	    "erase the personal data of participants past "
 	    "[privacy] retention_days after their event" },
 	{ "allocate", ctl_allocate, "place participants in sessions" },
 	{ "publish", ctl_publish,
@@ -223,13 +222,12 @@ ctl_summary(void)
 int
 main(int argc, char **argv)
 {
-	GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-		    "configuration file", "FILE" },
+	GOptionEntry entries[] = { { "config", 'c', 0, G_OPTION_ARG_FILENAME,
+		                       &opt_config, "configuration file",
+		                       "FILE" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
 		    "log debug messages", NULL },
-		G_OPTION_ENTRY_NULL
-	};
+		G_OPTION_ENTRY_NULL };
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "COMMAND [ARGS...] - manage a Summit event");
 	g_autoptr(GError) error = NULL;
@@ -246,7 +244,8 @@ main(int argc, char **argv)
 	}
 	log_set_verbose(opt_verbose);
 	if (argc < 2) {
-		fprintf(stderr, "summitctl: a command is needed\n\n%s", summary);
+		fprintf(stderr, "summitctl: a command is needed\n\n%s",
+		    summary);
 		return 1;
 	}
 	for (i = 0; i < G_N_ELEMENTS(ctl_commands); i++)

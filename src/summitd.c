@@ -27,11 +27,11 @@
 #define SUMMITD_THROTTLE_FLUSH_S 30
 
 struct summitd {
-	App		*app;
-	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
-	pthread_cond_t	 wake;
-	Web		*web;
-	bool		 stopping;
+	App *app;
+	pthread_mutex_t lock; /* lock.c: TSan must see it */
+	pthread_cond_t wake;
+	Web *web;
+	bool stopping;
 };
 
 /* Drains the rate limits' refusal counters into the database, one
@@ -80,23 +80,29 @@ summitd_jobs(gpointer data)
 			/* The privacy page's promise, kept without cron. */
 			if (!app_privacy_purge(d->app, &n, &error)) {
 				log_warnx("could not erase data past the "
-				    "retention period: %s", error->message);
+				          "retention period: %s",
+				    error->message);
 				g_clear_error(&error);
 			}
-			next_expiry = now + conf->expiry_interval_seconds *
-			    G_USEC_PER_SEC;
+			next_expiry = now +
+			    conf->expiry_interval_seconds * G_USEC_PER_SEC;
 		}
 		if (now >= next_flush) {
 			summitd_flush_refusals(d);
-			next_flush = now + MIN(conf->expiry_interval_seconds,
-			    SUMMITD_THROTTLE_FLUSH_S) * G_USEC_PER_SEC;
+			next_flush = now +
+			    MIN(conf->expiry_interval_seconds,
+			        SUMMITD_THROTTLE_FLUSH_S) *
+			        G_USEC_PER_SEC;
 		}
 		n = 0;
-		if (mailer != NULL && !app_mail_deliver(d->app, mailer,
-		    (unsigned)conf->mail_batch, &n, &error))
+		if (mailer != NULL &&
+		    !app_mail_deliver(d->app, mailer,
+		        (unsigned)conf->mail_batch, &n, &error))
 			log_warnx("could not deliver mail: %s", error->message);
-		deadline = g_get_monotonic_time() + (n == conf->mail_batch ? 0 :
-		    conf->mail_poll_seconds * G_USEC_PER_SEC);
+		deadline = g_get_monotonic_time() +
+		    (n == conf->mail_batch ?
+		            0 :
+		            conf->mail_poll_seconds * G_USEC_PER_SEC);
 		lock_acquire(&d->lock);
 		while (!d->stopping && g_get_monotonic_time() < deadline)
 			lock_cond_wait_until(&d->wake, &d->lock, deadline);
@@ -122,7 +128,7 @@ summitd_drop_privileges(const struct conf *conf)
 		return true;
 	if (conf->user[0] == '\0') {
 		log_warnx("running as root: set [server] user to an "
-		    "unprivileged account");
+		          "unprivileged account");
 		return false;
 	}
 	if ((pw = getpwnam(conf->user)) == NULL) {
@@ -158,23 +164,25 @@ main(int argc, char **argv)
 {
 	g_autofree char *config = NULL;
 	gboolean check = FALSE, verbose = FALSE;
-	GOptionEntry entries[] = {
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
-		    "configuration file", "FILE" },
+	GOptionEntry entries[] = { { "config", 'c', 0, G_OPTION_ARG_FILENAME,
+		                       &config, "configuration file", "FILE" },
 		{ "check-config", 'n', 0, G_OPTION_ARG_NONE, &check,
 		    "check the configuration, print \"configuration OK\" and "
-		    "exit", NULL },
+		    "exit",
+		    NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 		    "log debug messages", NULL },
-		G_OPTION_ENTRY_NULL
-	};
+		G_OPTION_ENTRY_NULL };
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "- the Summit web server");
 	/* The threads of the HTTP pool plus the background jobs share the
 	 * pool; summitd throttles logins. */
 	const struct app_open_options opt = {
-		.pool_size = 0, .wait_ms = 5000, .key = true,
-		.templates = true, .login_limits = true,
+		.pool_size = 0,
+		.wait_ms = 5000,
+		.key = true,
+		.templates = true,
+		.login_limits = true,
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(App) app = NULL;
@@ -186,8 +194,8 @@ main(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
-		fprintf(stderr, "summitd: %s\n", error ? error->message :
-		    "unexpected arguments");
+		fprintf(stderr, "summitd: %s\n",
+		    error ? error->message : "unexpected arguments");
 		return 1;
 	}
 	log_set_verbose(verbose);
@@ -219,8 +227,8 @@ main(int argc, char **argv)
 	if (!summitd_drop_privileges(conf) && conf->user[0] != '\0')
 		return 1;
 	log_info("summitd %s listening on %s port %" G_GINT64_FORMAT
-	    " (public URL %s)", SUMMIT_VERSION, conf->listen_address,
-	    conf->port, conf->public_url);
+	         " (public URL %s)",
+	    SUMMIT_VERSION, conf->listen_address, conf->port, conf->public_url);
 
 	lock_init(&d.lock);
 	lock_cond_init(&d.wake);

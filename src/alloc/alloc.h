@@ -50,18 +50,18 @@
 #include <stddef.h>
 #include <glib.h>
 
-#define ALLOC_MAX_RANK 5	/* ranks are 1..ALLOC_MAX_RANK */
-#define ALLOC_MAX_RANK_COST 1000	/* rank costs are 0..this */
+#define ALLOC_MAX_RANK 5         /* ranks are 1..ALLOC_MAX_RANK */
+#define ALLOC_MAX_RANK_COST 1000 /* rank costs are 0..this */
 
 #define SUMMIT_ALLOC_ERROR (alloc_error_quark())
 GQuark alloc_error_quark(void);
 
 enum alloc_err {
 	ALLOC_OK = 0,
-	ALLOC_EINVAL,	/* an unknown id, a rank or parameter out of range */
-	ALLOC_EDUPLICATE,	/* a participant ranked a session twice */
-	ALLOC_EPIN,	/* pins that cannot all be honoured */
-	ALLOC_ETOOBIG,	/* weights would not fit in 64-bit integers */
+	ALLOC_EINVAL,     /* an unknown id, a rank or parameter out of range */
+	ALLOC_EDUPLICATE, /* a participant ranked a session twice */
+	ALLOC_EPIN,       /* pins that cannot all be honoured */
+	ALLOC_ETOOBIG,    /* weights would not fit in 64-bit integers */
 	ALLOC__MAX
 };
 
@@ -70,29 +70,29 @@ typedef struct alloc_result AllocResult;
 
 /* One seat in the result. */
 typedef struct alloc_placement {
-	guint	 participant;
-	guint	 session;
-	guint	 table;		/* 1..tables of the session */
-	guint	 rank;		/* 1..ALLOC_MAX_RANK, 0 for an unranked pin */
-	bool	 pinned;
-	bool	 kept;		/* also a previously published placement */
+	guint participant;
+	guint session;
+	guint table; /* 1..tables of the session */
+	guint rank;  /* 1..ALLOC_MAX_RANK, 0 for an unranked pin */
+	bool pinned;
+	bool kept; /* also a previously published placement */
 } AllocPlacement;
 
 /* The figures of a result; percentages are derived by the printers. */
 typedef struct alloc_stats {
-	size_t	 participants;
-	size_t	 placed;	/* tier 1 */
-	size_t	 nowhere;	/* tier 2 */
-	guint64	 cost;		/* tier 3 */
-	size_t	 first_choice;	/* participants placed in their rank-1 session */
-	size_t	 all_wanted;	/* participants holding exactly wanted(p) seats */
-	size_t	 rank_hist[ALLOC_MAX_RANK];	/* seats at rank 1..5 */
-	size_t	 pinned;	/* pins honoured (all of them) */
-	size_t	 previous;	/* published placements given */
-	size_t	 kept;		/* of them, still in the result */
-	double	 worst_table_share;	/* largest sector share at any table, 0..1 */
-	guint	 phases;	/* shortest-path rounds the solver took */
-	bool	 greedy;	/* made by alloc_solve_greedy() */
+	size_t participants;
+	size_t placed;       /* tier 1 */
+	size_t nowhere;      /* tier 2 */
+	guint64 cost;        /* tier 3 */
+	size_t first_choice; /* participants placed in their rank-1 session */
+	size_t all_wanted;   /* participants holding exactly wanted(p) seats */
+	size_t rank_hist[ALLOC_MAX_RANK]; /* seats at rank 1..5 */
+	size_t pinned;                    /* pins honoured (all of them) */
+	size_t previous;                  /* published placements given */
+	size_t kept;                      /* of them, still in the result */
+	double worst_table_share; /* largest sector share at any table, 0..1 */
+	guint phases;             /* shortest-path rounds the solver took */
+	bool greedy;              /* made by alloc_solve_greedy() */
 } AllocStats;
 
 /*
@@ -109,21 +109,21 @@ void alloc_problem_reserve(AllocProblem *prob, size_t participants,
     size_t preferences);
 guint alloc_problem_add_slot(AllocProblem *prob);
 /* A session of an existing slot; the limits are absolute seat counts. */
-guint alloc_problem_add_session(AllocProblem *prob, guint slot,
-    guint capacity, guint max_per_sector, guint max_per_org);
+guint alloc_problem_add_session(AllocProblem *prob, guint slot, guint capacity,
+    guint max_per_sector, guint max_per_org);
 /*
  * Tables of a session: tables > 0 gives the count; otherwise, with
  * seats_per_table > 0, ceil(capacity / seats_per_table); otherwise one.
  */
-void alloc_problem_set_tables(AllocProblem *prob, guint session,
-    guint tables, guint seats_per_table);
+void alloc_problem_set_tables(AllocProblem *prob, guint session, guint tables,
+    guint seats_per_table);
 /*
  * A participant.  sector and org are small dense indices chosen by the
  * caller; organisations nest in sectors (all members of one org share its
  * sector), and a participant without an organisation gets one of their own.
  */
-guint alloc_problem_add_participant(AllocProblem *prob, guint sector,
-    guint org, guint max_sessions);
+guint alloc_problem_add_participant(AllocProblem *prob, guint sector, guint org,
+    guint max_sessions);
 /* A ranked session; checked by alloc_solve(), not here. */
 void alloc_problem_add_preference(AllocProblem *prob, guint participant,
     guint session, guint rank);
@@ -150,8 +150,8 @@ guint alloc_problem_n_slots(const AllocProblem *prob);
  * ALLOC_ETOOBIG.  progress may be NULL.  prob is not changed and may be
  * freed once this returns.
  */
-AllocResult *alloc_solve(const AllocProblem *prob,
-    AllocProgressFunc progress, gpointer user_data, GError **error);
+AllocResult *alloc_solve(const AllocProblem *prob, AllocProgressFunc progress,
+    gpointer user_data, GError **error);
 /*
  * The first-come-first-served baseline, for comparison only: pins first,
  * then participants in id order each take, slot by slot, their
@@ -171,8 +171,7 @@ char *alloc_stats_objective(const AllocStats *st);
  * The figures as text lines, or as one JSON object with a final newline
  * (transfer full).  solve_seconds < 0 leaves the time out.
  */
-char *alloc_stats_format(const AllocStats *st, bool json,
-    double solve_seconds);
+char *alloc_stats_format(const AllocStats *st, bool json, double solve_seconds);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AllocProblem, alloc_problem_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AllocResult, alloc_result_free)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define MAX_SECTORS 1024
-#define PIN_NAMES 10	/* participants named in a pin error, at most */
+#define PIN_NAMES 10 /* participants named in a pin error, at most */
 
 GQuark
 alloc_error_quark(void)
@@ -60,8 +60,9 @@ alloc_problem_reserve(AllocProblem *prob, size_t participants,
     size_t preferences)
 {
 	if (participants > prob->participants->len)
-		g_array_set_size(g_array_set_size(prob->participants,
-		    participants), prob->participants->len);
+		g_array_set_size(
+		    g_array_set_size(prob->participants, participants),
+		    prob->participants->len);
 	if (preferences > prob->prefs->len) {
 		guint n = prob->prefs->len;
 
@@ -80,8 +81,8 @@ guint
 alloc_problem_add_session(AllocProblem *prob, guint slot, guint capacity,
     guint max_per_sector, guint max_per_org)
 {
-	struct alloc_session s = { slot, capacity, max_per_sector,
-		max_per_org, 0, 0 };
+	struct alloc_session s = { slot, capacity, max_per_sector, max_per_org,
+		0, 0 };
 
 	g_array_append_val(prob->sessions, s);
 	return prob->sessions->len - 1;
@@ -135,8 +136,7 @@ alloc_problem_add_ban(AllocProblem *prob, guint participant, guint session)
 }
 
 void
-alloc_problem_add_previous(AllocProblem *prob, guint participant,
-    guint session)
+alloc_problem_add_previous(AllocProblem *prob, guint participant, guint session)
 {
 	struct alloc_pair x = { participant, session };
 
@@ -246,7 +246,7 @@ name_pins(GString *msg, const struct alloc_model *m, guint s, int sector,
 		if (org >= 0 && pp->org != (guint)org)
 			continue;
 		for (guint32 i = m->pin_first[p]; i < m->pin_first[p + 1];
-		    i++) {
+		     i++) {
 			if (m->pin_sess[i] != s)
 				continue;
 			if (named == PIN_NAMES)
@@ -285,20 +285,20 @@ check_pin_limits(struct alloc_model *m, GError **error)
 		    prob->participants, struct alloc_participant, p);
 
 		for (guint32 i = m->pin_first[p]; i < m->pin_first[p + 1];
-		    i++) {
+		     i++) {
 			guint s = m->pin_sess[i];
 			gint64 *key;
 			guint n;
 
 			if (s == G_MAXUINT32)
-				continue;	/* a duplicate pin */
+				continue; /* a duplicate pin */
 			key = &keys[nk++];
 			m->cap_left[s]--;
 			m->pins_sess_sector[(size_t)s * m->n_sectors +
 			    pp->sector]++;
 			*key = ((gint64)s << 32) | pp->org;
-			n = GPOINTER_TO_UINT(g_hash_table_lookup(org_count,
-			    key));
+			n = GPOINTER_TO_UINT(
+			    g_hash_table_lookup(org_count, key));
 			g_hash_table_insert(org_count, key,
 			    GUINT_TO_POINTER(n + 1));
 		}
@@ -310,24 +310,26 @@ check_pin_limits(struct alloc_model *m, GError **error)
 		if (m->cap_left[s] < 0) {
 			GString *msg = g_string_new(NULL);
 
-			g_string_append_printf(msg, "session %u has %" G_GINT64_FORMAT
-			    " pinned participants for %u seats", s,
-			    (gint64)ss->capacity - m->cap_left[s],
+			g_string_append_printf(msg,
+			    "session %u has %" G_GINT64_FORMAT
+			    " pinned participants for %u seats",
+			    s, (gint64)ss->capacity - m->cap_left[s],
 			    ss->capacity);
 			name_pins(msg, m, s, -1, -1);
 			return pin_error(error, msg);
 		}
 		for (guint sec = 0; sec < m->n_sectors; sec++) {
-			guint n = m->pins_sess_sector[(size_t)s *
-			    m->n_sectors + sec];
+			guint n =
+			    m->pins_sess_sector[(size_t)s * m->n_sectors + sec];
 
 			if (n > ss->max_per_sector) {
 				GString *msg = g_string_new(NULL);
 
-				g_string_append_printf(msg, "session %u has %u "
+				g_string_append_printf(msg,
+				    "session %u has %u "
 				    "pinned participants of sector %u, over "
-				    "its limit of %u per sector", s, n, sec,
-				    ss->max_per_sector);
+				    "its limit of %u per sector",
+				    s, n, sec, ss->max_per_sector);
 				name_pins(msg, m, s, (int)sec, -1);
 				return pin_error(error, msg);
 			}
@@ -336,18 +338,19 @@ check_pin_limits(struct alloc_model *m, GError **error)
 	for (guint i = 0; i < nk; i++) {
 		guint s = (guint)(keys[i] >> 32);
 		guint o = (guint)(keys[i] & 0xffffffffu);
-		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(org_count,
-		    &keys[i]));
+		guint n = GPOINTER_TO_UINT(
+		    g_hash_table_lookup(org_count, &keys[i]));
 		const struct alloc_session *ss = &g_array_index(prob->sessions,
 		    struct alloc_session, s);
 
 		if (n > ss->max_per_org) {
 			GString *msg = g_string_new(NULL);
 
-			g_string_append_printf(msg, "session %u has %u pinned "
+			g_string_append_printf(msg,
+			    "session %u has %u pinned "
 			    "participants of organisation %u, over its limit "
-			    "of %u per organisation", s, n, o,
-			    ss->max_per_org);
+			    "of %u per organisation",
+			    s, n, o, ss->max_per_org);
 			name_pins(msg, m, s, -1, o);
 			return pin_error(error, msg);
 		}
@@ -371,7 +374,7 @@ model_prefs(struct alloc_model *m, GError **error)
 {
 	const AllocProblem *prob = m->prob;
 	const struct alloc_pref *in = (const struct alloc_pref *)
-	    prob->prefs->data;
+	                                  prob->prefs->data;
 	guint n = prob->prefs->len;
 	g_autofree guint32 *pos = NULL;
 	g_autofree guint32 *mark = NULL;
@@ -381,14 +384,16 @@ model_prefs(struct alloc_model *m, GError **error)
 		    in[i].session >= m->n_sess) {
 			g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EINVAL,
 			    "preference %u (participant %u, session %u): "
-			    "unknown id", i, in[i].participant, in[i].session);
+			    "unknown id",
+			    i, in[i].participant, in[i].session);
 			return false;
 		}
 		if (in[i].rank < 1 || in[i].rank > ALLOC_MAX_RANK) {
 			g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EINVAL,
 			    "preference %u (participant %u, session %u): rank "
-			    "%u is outside 1..%d", i, in[i].participant,
-			    in[i].session, in[i].rank, ALLOC_MAX_RANK);
+			    "%u is outside 1..%d",
+			    i, in[i].participant, in[i].session, in[i].rank,
+			    ALLOC_MAX_RANK);
 			return false;
 		}
 	}
@@ -399,8 +404,8 @@ model_prefs(struct alloc_model *m, GError **error)
 		m->pref_first[in[i].participant + 1]++;
 	for (guint p = 0; p < m->n_part; p++)
 		m->pref_first[p + 1] += m->pref_first[p];
-	pos = g_memdup2(m->pref_first, sizeof(guint32) *
-	    ((size_t)m->n_part + 1));
+	pos = g_memdup2(m->pref_first,
+	    sizeof(guint32) * ((size_t)m->n_part + 1));
 	for (guint i = 0; i < n; i++)
 		m->pref[pos[in[i].participant]++] = in[i];
 
@@ -417,8 +422,9 @@ model_prefs(struct alloc_model *m, GError **error)
 				struct alloc_pref x = a[i];
 				guint j = i;
 
-				for (; j > 0 && cmp_pref_rank(&a[j - 1], &x) > 0;
-				    j--)
+				for (;
+				     j > 0 && cmp_pref_rank(&a[j - 1], &x) > 0;
+				     j--)
 					a[j] = a[j - 1];
 				a[j] = x;
 			}
@@ -426,8 +432,10 @@ model_prefs(struct alloc_model *m, GError **error)
 		for (guint i = 0; i < k; i++) {
 			if (mark[a[i].session] == p + 1) {
 				g_set_error(error, SUMMIT_ALLOC_ERROR,
-				    ALLOC_EDUPLICATE, "participant %u ranked "
-				    "session %u twice", p, a[i].session);
+				    ALLOC_EDUPLICATE,
+				    "participant %u ranked "
+				    "session %u twice",
+				    p, a[i].session);
 				return false;
 			}
 			mark[a[i].session] = p + 1;
@@ -475,10 +483,11 @@ model_pins(struct alloc_model *m, GError **error)
 
 		/* Pins: distinct sessions, distinct slots, not banned. */
 		for (guint32 i = m->pin_first[p]; i < m->pin_first[p + 1];
-		    i++) {
+		     i++) {
 			guint s = m->pin_sess[i];
 			guint t = g_array_index(prob->sessions,
-			    struct alloc_session, s).slot;
+			    struct alloc_session, s)
+			              .slot;
 			gint64 k;
 
 			if (slot_mark[t] == p + 1 && slot_sess[t] == s) {
@@ -488,18 +497,21 @@ model_pins(struct alloc_model *m, GError **error)
 			}
 			if (slot_mark[t] == p + 1) {
 				g_set_error(error, SUMMIT_ALLOC_ERROR,
-				    ALLOC_EPIN, "participant %u is pinned to "
-				    "sessions %u and %u, both in slot %u", p,
-				    slot_sess[t], s, t);
+				    ALLOC_EPIN,
+				    "participant %u is pinned to "
+				    "sessions %u and %u, both in slot %u",
+				    p, slot_sess[t], s, t);
 				return false;
 			}
 			for (guint32 j = ban_first[p]; j < ban_first[p + 1];
-			    j++) {
+			     j++) {
 				if (ban_sess[j] == s) {
 					g_set_error(error, SUMMIT_ALLOC_ERROR,
-					    ALLOC_EPIN, "participant %u is "
+					    ALLOC_EPIN,
+					    "participant %u is "
 					    "both pinned to and banned from "
-					    "session %u", p, s);
+					    "session %u",
+					    p, s);
 					return false;
 				}
 			}
@@ -516,7 +528,8 @@ model_pins(struct alloc_model *m, GError **error)
 		if (npin > pp->max_sessions) {
 			g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EPIN,
 			    "participant %u is pinned to %u sessions but "
-			    "takes at most %u", p, npin, pp->max_sessions);
+			    "takes at most %u",
+			    p, npin, pp->max_sessions);
 			return false;
 		}
 		m->n_pins += npin;
@@ -528,9 +541,10 @@ model_pins(struct alloc_model *m, GError **error)
 				m->pref_state[k] = PREF_BANNED;
 		}
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++) {
+		     k++) {
 			guint t = g_array_index(prob->sessions,
-			    struct alloc_session, m->pref[k].session).slot;
+			    struct alloc_session, m->pref[k].session)
+			              .slot;
 
 			if (m->pref_state[k] == PREF_FREE &&
 			    slot_mark[t] == p + 1 &&
@@ -548,7 +562,7 @@ model_pins(struct alloc_model *m, GError **error)
 		m->wanted[p] = MIN(pp->max_sessions, nslots);
 		m->left[p] = pp->max_sessions - npin;
 		for (guint32 j = m->prev_first[p]; j < m->prev_first[p + 1];
-		    j++) {
+		     j++) {
 			gint64 k = find_pref(m, p, m->prev_sess[j]);
 			bool dup = false;
 
@@ -615,7 +629,8 @@ alloc_model_init(struct alloc_model *m, const AllocProblem *prob,
 		if ((guint64)pp->org >= 2 * (guint64)m->n_part + 1024) {
 			g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EINVAL,
 			    "participant %u: organisation %u is out of range "
-			    "(indices must be dense)", p, pp->org);
+			    "(indices must be dense)",
+			    p, pp->org);
 			return false;
 		}
 		m->n_sectors = MAX(m->n_sectors, pp->sector + 1);
@@ -625,8 +640,8 @@ alloc_model_init(struct alloc_model *m, const AllocProblem *prob,
 		g_autofree guint32 *org_sector = g_new(guint32,
 		    m->n_orgs ? m->n_orgs : 1);
 
-		memset(org_sector, 0xff, sizeof(guint32) *
-		    (m->n_orgs ? m->n_orgs : 1));
+		memset(org_sector, 0xff,
+		    sizeof(guint32) * (m->n_orgs ? m->n_orgs : 1));
 		for (guint p = 0; p < m->n_part; p++) {
 			const struct alloc_participant *pp = &g_array_index(
 			    prob->participants, struct alloc_participant, p);
@@ -635,10 +650,12 @@ alloc_model_init(struct alloc_model *m, const AllocProblem *prob,
 				org_sector[pp->org] = pp->sector;
 			else if (org_sector[pp->org] != pp->sector) {
 				g_set_error(error, SUMMIT_ALLOC_ERROR,
-				    ALLOC_EINVAL, "participant %u: "
+				    ALLOC_EINVAL,
+				    "participant %u: "
 				    "organisation %u has members in sectors "
-				    "%u and %u", p, pp->org,
-				    org_sector[pp->org], pp->sector);
+				    "%u and %u",
+				    p, pp->org, org_sector[pp->org],
+				    pp->sector);
 				return false;
 			}
 		}
@@ -648,14 +665,15 @@ alloc_model_init(struct alloc_model *m, const AllocProblem *prob,
 	if (!check_pairs(prob->pins, "pin", m->n_part, m->n_sess, error) ||
 	    !check_pairs(prob->bans, "ban", m->n_part, m->n_sess, error) ||
 	    !check_pairs(prob->previous, "previous placement", m->n_part,
-	    m->n_sess, error))
+	        m->n_sess, error))
 		return false;
 	if (!model_pins(m, error))
 		return false;
 	m->cap_left = g_new(gint64, m->n_sess ? m->n_sess : 1);
 	for (guint s = 0; s < m->n_sess; s++)
 		m->cap_left[s] = g_array_index(prob->sessions,
-		    struct alloc_session, s).capacity;
+		    struct alloc_session, s)
+		                     .capacity;
 	m->pins_sess_sector = g_new0(guint32,
 	    (size_t)(m->n_sess ? m->n_sess : 1) * MAX(m->n_sectors, 1));
 	return check_pin_limits(m, error);

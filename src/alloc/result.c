@@ -19,8 +19,9 @@ session_tables(const struct alloc_session *ss)
 	if (ss->tables > 0)
 		return ss->tables;
 	if (ss->seats_per_table > 0)
-		return MAX(1, (ss->capacity + ss->seats_per_table - 1) /
-		    ss->seats_per_table);
+		return MAX(1,
+		    (ss->capacity + ss->seats_per_table - 1) /
+		        ss->seats_per_table);
 	return 1;
 }
 
@@ -56,11 +57,13 @@ seat_tables(const struct alloc_model *m, AllocResult *res)
 		idx[j] = (guint32)j;
 	for (size_t j = 0; j < n; j++)
 		key[j] = g_array_index(prob->participants,
-		    struct alloc_participant, pl[j].participant).org;
+		    struct alloc_participant, pl[j].participant)
+		             .org;
 	csort(idx, tmp, n, key, m->n_orgs);
 	for (size_t j = 0; j < n; j++)
 		key[j] = g_array_index(prob->participants,
-		    struct alloc_participant, pl[j].participant).sector;
+		    struct alloc_participant, pl[j].participant)
+		             .sector;
 	csort(idx, tmp, n, key, m->n_sectors);
 	for (size_t j = 0; j < n; j++)
 		key[j] = pl[j].session;
@@ -68,8 +71,8 @@ seat_tables(const struct alloc_model *m, AllocResult *res)
 
 	while (i < n) {
 		guint s = pl[idx[i]].session;
-		guint nt = session_tables(&g_array_index(prob->sessions,
-		    struct alloc_session, s));
+		guint nt = session_tables(
+		    &g_array_index(prob->sessions, struct alloc_session, s));
 		size_t j = i;
 
 		while (j < n && pl[idx[j]].session == s)
@@ -83,7 +86,8 @@ seat_tables(const struct alloc_model *m, AllocResult *res)
 			for (size_t k = i + t; k < j; k += nt) {
 				guint sec = g_array_index(prob->participants,
 				    struct alloc_participant,
-				    pl[idx[k]].participant).sector;
+				    pl[idx[k]].participant)
+				                .sector;
 
 				size++;
 				count[sec]++;
@@ -92,7 +96,8 @@ seat_tables(const struct alloc_model *m, AllocResult *res)
 			for (size_t k = i + t; k < j; k += nt)
 				count[g_array_index(prob->participants,
 				    struct alloc_participant,
-				    pl[idx[k]].participant).sector] = 0;
+				    pl[idx[k]].participant)
+				          .sector] = 0;
 			worst = MAX(worst, (double)top / size);
 		}
 		i = j;
@@ -129,7 +134,7 @@ alloc_result_build(const struct alloc_model *m, const guint8 *chosen,
 		bool first = false;
 
 		for (guint32 i = m->pin_first[p]; i < m->pin_first[p + 1];
-		    i++) {
+		     i++) {
 			AllocPlacement x = { p, m->pin_sess[i], 0,
 				m->pin_rank[i], true, false };
 
@@ -139,7 +144,7 @@ alloc_result_build(const struct alloc_model *m, const guint8 *chosen,
 			st->pinned++;
 		}
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++) {
+		     k++) {
 			AllocPlacement x = { p, m->pref[k].session, 0,
 				m->pref[k].rank, false, false };
 
@@ -149,14 +154,14 @@ alloc_result_build(const struct alloc_model *m, const guint8 *chosen,
 		got = res->placements->len - start;
 		if (got > 1)
 			qsort(&g_array_index(res->placements, AllocPlacement,
-			    start), got, sizeof(AllocPlacement),
-			    cmp_placement);
+			          start),
+			    got, sizeof(AllocPlacement), cmp_placement);
 		for (guint i = start; i < res->placements->len; i++) {
 			AllocPlacement *x = &g_array_index(res->placements,
 			    AllocPlacement, i);
 
 			for (guint32 j = m->prev_first[p];
-			    j < m->prev_first[p + 1]; j++)
+			     j < m->prev_first[p + 1]; j++)
 				if (m->prev_sess[j] == x->session)
 					x->kept = true;
 			st->kept += x->kept;
@@ -194,8 +199,9 @@ alloc_solve_greedy(const AllocProblem *prob, GError **error)
 		goto out;
 	n_pref = m.pref_first[m.n_part];
 	chosen = g_new0(guint8, n_pref ? n_pref : 1);
-	sec_used = g_memdup2(m.pins_sess_sector, sizeof(guint32) *
-	    (size_t)(m.n_sess ? m.n_sess : 1) * MAX(m.n_sectors, 1));
+	sec_used = g_memdup2(m.pins_sess_sector,
+	    sizeof(guint32) * (size_t)(m.n_sess ? m.n_sess : 1) *
+	        MAX(m.n_sectors, 1));
 	for (guint p = 0; p < m.n_part; p++) {
 		const struct alloc_participant *pp = &g_array_index(
 		    prob->participants, struct alloc_participant, p);
@@ -208,31 +214,35 @@ alloc_solve_greedy(const AllocProblem *prob, GError **error)
 			if (s == G_MAXUINT32)
 				continue;
 			slot_mark[g_array_index(prob->sessions,
-			    struct alloc_session, s).slot] = p + 1;
-			key = GSIZE_TO_POINTER((gsize)s * m.n_orgs + pp->org + 1);
-			g_hash_table_insert(org_used, key, GUINT_TO_POINTER(
-			    GPOINTER_TO_UINT(g_hash_table_lookup(org_used,
-			    key)) + 1));
+			    struct alloc_session, s)
+			              .slot] = p + 1;
+			key = GSIZE_TO_POINTER(
+			    (gsize)s * m.n_orgs + pp->org + 1);
+			g_hash_table_insert(org_used, key,
+			    GUINT_TO_POINTER(
+			        GPOINTER_TO_UINT(
+			            g_hash_table_lookup(org_used, key)) +
+			        1));
 		}
 		for (guint32 k = m.pref_first[p];
-		    k < m.pref_first[p + 1] && left > 0; k++) {
+		     k < m.pref_first[p + 1] && left > 0; k++) {
 			guint s = m.pref[k].session;
 			const struct alloc_session *ss = &g_array_index(
 			    prob->sessions, struct alloc_session, s);
 			/* (s, org) as one number: g_direct_hash keeps the
 			 * low 32 bits */
-			gpointer key = GSIZE_TO_POINTER((gsize)s * m.n_orgs +
-			    pp->org + 1);
-			guint32 *sec = &sec_used[(size_t)s * m.n_sectors +
-			    pp->sector];
+			gpointer key = GSIZE_TO_POINTER(
+			    (gsize)s * m.n_orgs + pp->org + 1);
+			guint32 *sec =
+			    &sec_used[(size_t)s * m.n_sectors + pp->sector];
 			guint ou;
 
 			if ((m.pref_state[k] & ~PREF_KEEP) != PREF_FREE ||
 			    slot_mark[ss->slot] == p + 1 ||
 			    m.cap_left[s] <= 0 || *sec >= ss->max_per_sector)
 				continue;
-			ou = GPOINTER_TO_UINT(g_hash_table_lookup(org_used,
-			    key));
+			ou = GPOINTER_TO_UINT(
+			    g_hash_table_lookup(org_used, key));
 			if (ou >= ss->max_per_org)
 				continue;
 			g_hash_table_insert(org_used, key,
@@ -293,23 +303,24 @@ alloc_stats_format(const AllocStats *st, bool json, double solve_seconds)
 	const char *solver = st->greedy ? "greedy" : "exact";
 
 	if (json) {
-		g_string_append_printf(out, "{\"solver\": \"%s\", "
+		g_string_append_printf(out,
+		    "{\"solver\": \"%s\", "
 		    "\"participants\": %zu, \"placed\": %zu, \"nowhere\": %zu, "
 		    "\"cost\": %" G_GUINT64_FORMAT ", \"objective\": \"%s\", "
 		    "\"first_choice_pct\": %.2f, \"all_wanted_pct\": %.2f, "
-		    "\"rank_hist\": [", solver, st->participants, st->placed,
-		    st->nowhere, st->cost, obj,
-		    pct(st->first_choice, st->participants),
+		    "\"rank_hist\": [",
+		    solver, st->participants, st->placed, st->nowhere, st->cost,
+		    obj, pct(st->first_choice, st->participants),
 		    pct(st->all_wanted, st->participants));
 		for (guint r = 0; r < ALLOC_MAX_RANK; r++)
 			g_string_append_printf(out, "%s%zu", r ? ", " : "",
 			    st->rank_hist[r]);
-		g_string_append_printf(out, "], \"pinned\": %zu, "
+		g_string_append_printf(out,
+		    "], \"pinned\": %zu, "
 		    "\"previous\": %zu, \"kept\": %zu, \"moved\": %zu, "
 		    "\"worst_table_sector_pct\": %.2f, \"phases\": %u",
-		    st->pinned, st->previous, st->kept,
-		    st->previous - st->kept, 100.0 * st->worst_table_share,
-		    st->phases);
+		    st->pinned, st->previous, st->kept, st->previous - st->kept,
+		    100.0 * st->worst_table_share, st->phases);
 		if (solve_seconds >= 0)
 			g_string_append_printf(out, ", \"solve_seconds\": %.3f",
 			    solve_seconds);
@@ -320,14 +331,17 @@ alloc_stats_format(const AllocStats *st, bool json, double solve_seconds)
 	g_string_append_printf(out, "seats placed        %zu\n", st->placed);
 	g_string_append_printf(out, "placed nowhere      %zu participants\n",
 	    st->nowhere);
-	g_string_append_printf(out, "total rank cost     %" G_GUINT64_FORMAT
-	    "\n", st->cost);
+	g_string_append_printf(out,
+	    "total rank cost     %" G_GUINT64_FORMAT "\n", st->cost);
 	g_string_append_printf(out, "objective=%s\n", obj);
-	g_string_append_printf(out, "first choice        %.2f%% of %zu "
-	    "participants\n", pct(st->first_choice, st->participants),
-	    st->participants);
-	g_string_append_printf(out, "all wanted          %.2f%% of "
-	    "participants\n", pct(st->all_wanted, st->participants));
+	g_string_append_printf(out,
+	    "first choice        %.2f%% of %zu "
+	    "participants\n",
+	    pct(st->first_choice, st->participants), st->participants);
+	g_string_append_printf(out,
+	    "all wanted          %.2f%% of "
+	    "participants\n",
+	    pct(st->all_wanted, st->participants));
 	g_string_append(out, "seats by rank 1..5  [");
 	for (guint r = 0; r < ALLOC_MAX_RANK; r++)
 		g_string_append_printf(out, "%s%zu", r ? ", " : "",
@@ -337,13 +351,18 @@ alloc_stats_format(const AllocStats *st, bool json, double solve_seconds)
 		g_string_append_printf(out, "pinned              %zu\n",
 		    st->pinned);
 	if (st->previous > 0)
-		g_string_append_printf(out, "published kept      %zu of %zu "
-		    "(moved %zu)\n", st->kept, st->previous,
-		    st->previous - st->kept);
-	g_string_append_printf(out, "worst table         %.2f%% from one "
-	    "sector\n", 100.0 * st->worst_table_share);
+		g_string_append_printf(out,
+		    "published kept      %zu of %zu "
+		    "(moved %zu)\n",
+		    st->kept, st->previous, st->previous - st->kept);
+	g_string_append_printf(out,
+	    "worst table         %.2f%% from one "
+	    "sector\n",
+	    100.0 * st->worst_table_share);
 	if (solve_seconds >= 0)
-		g_string_append_printf(out, "solve time          %.3f s (%u "
-		    "rounds)\n", solve_seconds, st->phases);
+		g_string_append_printf(out,
+		    "solve time          %.3f s (%u "
+		    "rounds)\n",
+		    solve_seconds, st->phases);
 	return g_string_free(out, FALSE);
 }

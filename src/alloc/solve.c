@@ -70,13 +70,13 @@
 
 #include <string.h>
 
-#define SIDE_BASE 0x80000000u	/* session-side node ids while building */
-#define KEY_NONE G_MININT64	/* no residual arc: never a potential */
+#define SIDE_BASE 0x80000000u /* session-side node ids while building */
+#define KEY_NONE G_MININT64   /* no residual arc: never a potential */
 
 struct arcbuf {
-	guint32	*tail, *head;
-	gint32	*cap, *cost;
-	size_t	 n, size;
+	guint32 *tail, *head;
+	gint32 *cap, *cost;
+	size_t n, size;
 };
 
 /*
@@ -85,44 +85,44 @@ struct arcbuf {
  * and the blocking flow keep.
  */
 struct nodeb {
-	gint64	 pi;		/* potential, up to a shift common to all */
-	guint32	 lstamp;	/* stamp: level valid (alive in a pass) */
-	gint32	 level;
+	gint64 pi;      /* potential, up to a shift common to all */
+	guint32 lstamp; /* stamp: level valid (alive in a pass) */
+	gint32 level;
 };
 
 struct node {
-	gint64	 dist;		/* Dijkstra's label, valid if dstamp is current */
-	guint32	 dstamp, done;	/* stamps: labelled, settled */
-	guint32	 cstamp, cur;	/* stamp: current arc valid; current arc */
+	gint64 dist;          /* Dijkstra's label, valid if dstamp is current */
+	guint32 dstamp, done; /* stamps: labelled, settled */
+	guint32 cstamp, cur;  /* stamp: current arc valid; current arc */
 };
 
 /* An arc and its place in the reverse's list, together for the cache. */
 struct arc {
-	guint32	 head;
-	guint32	 rev;		/* position of the reverse arc */
-	gint32	 cap;		/* residual capacity */
-	gint32	 cost;
+	guint32 head;
+	guint32 rev; /* position of the reverse arc */
+	gint32 cap;  /* residual capacity */
+	gint32 cost;
 };
 
 struct net {
-	guint32	 n;		/* nodes; participants are 0 .. n_part - 1 */
-	guint32	 n_part;
-	guint32	 sink;
-	guint32	*first;		/* CSR: arcs of u are first[u] .. first[u+1]-1 */
-	struct arc *arc;	/* CSR positions */
+	guint32 n; /* nodes; participants are 0 .. n_part - 1 */
+	guint32 n_part;
+	guint32 sink;
+	guint32 *first;  /* CSR: arcs of u are first[u] .. first[u+1]-1 */
+	struct arc *arc; /* CSR positions */
 	struct node *nd;
 	struct nodeb *nb;
-	gint64	 pi_src;
-	gint64	 w2;		/* cost of a further seat */
-	guint32	*r1, *r2;	/* residual first and further seats */
+	gint64 pi_src;
+	gint64 w2;        /* cost of a further seat */
+	guint32 *r1, *r2; /* residual first and further seats */
 	/* work arrays */
-	guint32	 stamp;
-	guint32	*active;	/* participants with seats to fill */
-	guint64	*srcbit;	/* sources the last level search found */
-	guint32	 n_active;
-	guint32	*list;		/* settled nodes, or the BFS queue */
-	guint32	*path;
-	guint32	 n_settled;	/* nodes the last Dijkstra settled */
+	guint32 stamp;
+	guint32 *active; /* participants with seats to fill */
+	guint64 *srcbit; /* sources the last level search found */
+	guint32 n_active;
+	guint32 *list; /* settled nodes, or the BFS queue */
+	guint32 *path;
+	guint32 n_settled; /* nodes the last Dijkstra settled */
 	/*
 	 * Nodes 0 .. n_left - 1 are the participant side (participants,
 	 * then their slot nodes), the rest the session side and the sink.
@@ -134,38 +134,38 @@ struct net {
 	 * reduced cost" as key == pi[v], reading one array in order instead
 	 * of each u's node record.  set_pi() and the augmentation keep it.
 	 */
-	guint32	 n_left;
-	guint32	 pbase;
-	gint64	*key;
+	guint32 n_left;
+	guint32 pbase;
+	gint64 *key;
 	/*
 	 * The same the other way, for the searches forwards (the blocking
 	 * flow): fkey[e - pbase] is pi[v] - cost[e] if e itself, from u to
 	 * v, is residual, else KEY_NONE; so e is admissible iff fkey ==
 	 * pi[u], and the long lists are read without touching each v.
 	 */
-	gint64	*fkey;
+	gint64 *fkey;
 	/*
 	 * The blocking flow's labels: cnt[l] = live nodes at level l (up to
 	 * maxlv); every node above level gap is dead (see relabel()).
 	 */
-	guint32	*cnt;
-	gint32	 maxlv, gap;
+	guint32 *cnt;
+	gint32 maxlv, gap;
 };
 
 struct ritem {
-	guint64	 key;
-	guint32	 node;
+	guint64 key;
+	guint32 node;
 };
 
 struct rbucket {
 	struct ritem *v;
-	size_t	 n, size;
+	size_t n, size;
 };
 
 /* A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan): monotone integer keys. */
 struct rheap {
-	guint64	 last;
-	size_t	 count;
+	guint64 last;
+	size_t count;
 	struct rbucket b[65];
 };
 
@@ -246,8 +246,7 @@ rheap_clear(struct rheap *h)
 }
 
 static void
-arc_add(struct arcbuf *a, guint32 tail, guint32 head, gint32 cap,
-    gint32 cost)
+arc_add(struct arcbuf *a, guint32 tail, guint32 head, gint32 cap, gint32 cost)
 {
 	if (a->n == a->size) {
 		a->size = a->size ? a->size * 2 : 1024;
@@ -343,7 +342,8 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	    prob->n_slots ? prob->n_slots : 1);
 	g_autofree guint32 *slot_node = g_new0(guint32,
 	    prob->n_slots ? prob->n_slots : 1);
-	g_autofree guint32 *org_cnt = g_new0(guint32, m->n_orgs ? m->n_orgs : 1);
+	g_autofree guint32 *org_cnt = g_new0(guint32,
+	    m->n_orgs ? m->n_orgs : 1);
 	g_autofree guint32 *org_node = g_new0(guint32,
 	    m->n_orgs ? m->n_orgs : 1);
 	g_autofree guint32 *touched = g_new(guint32, n_pref ? n_pref : 1);
@@ -362,13 +362,14 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 		guint nslots = 0;
 
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++) {
+		     k++) {
 			guint t;
 
 			if ((m->pref_state[k] & ~PREF_KEEP) != PREF_FREE)
 				continue;
 			t = g_array_index(prob->sessions, struct alloc_session,
-			    m->pref[k].session).slot;
+			    m->pref[k].session)
+			        .slot;
 			if (slot_cnt[t] != p + 1) {
 				slot_cnt[t] = p + 1;
 				nslots++;
@@ -377,7 +378,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 		supply[p] = MIN(m->left[p], nslots);
 		if (supply[p] > 0)
 			for (guint32 k = m->pref_first[p];
-			    k < m->pref_first[p + 1]; k++)
+			     k < m->pref_first[p + 1]; k++)
 				if ((m->pref_state[k] & ~PREF_KEEP) ==
 				    PREF_FREE) {
 					sess_first[m->pref[k].session + 1]++;
@@ -390,7 +391,8 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	if (b * maxc + 1 > G_MAXINT32) {
 		g_set_error(error, SUMMIT_ALLOC_ERROR, ALLOC_ETOOBIG,
 		    "too many published placements (%u) for rank costs up to "
-		    "%u", m->n_prev, maxc);
+		    "%u",
+		    m->n_prev, maxc);
 		return false;
 	}
 	x = n_free * (b * maxc + 1);
@@ -413,7 +415,7 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			if (supply[p] == 0)
 				continue;
 			for (guint32 k = m->pref_first[p];
-			    k < m->pref_first[p + 1]; k++)
+			     k < m->pref_first[p + 1]; k++)
 				if ((m->pref_state[k] & ~PREF_KEEP) ==
 				    PREF_FREE)
 					by_sess[pos[m->pref[k].session]++] = k;
@@ -445,7 +447,8 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			sec_cap[sec] = ss->max_per_sector -
 			    m->pins_sess_sector[(size_t)s * m->n_sectors + sec];
 			sec_node[sec] = s_node;
-			if (sec_cnt[sec] > sec_cap[sec] && sec_cap[sec] < capl) {
+			if (sec_cnt[sec] > sec_cap[sec] &&
+			    sec_cap[sec] < capl) {
 				sec_node[sec] = next++;
 				arc_add(&a, sec_node[sec], s_node,
 				    (gint32)sec_cap[sec], 0);
@@ -489,21 +492,22 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 		g->r1[p] = m->pin_first[p + 1] == m->pin_first[p] ? 1 : 0;
 		g->r2[p] = supply[p] - g->r1[p];
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++) {
+		     k++) {
 			guint t = g_array_index(prob->sessions,
-			    struct alloc_session, m->pref[k].session).slot;
+			    struct alloc_session, m->pref[k].session)
+			              .slot;
 
 			slot_cnt[t] = 0;
 			slot_node[t] = G_MAXUINT32;
 		}
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++)
+		     k++)
 			if ((m->pref_state[k] & ~PREF_KEEP) == PREF_FREE)
 				slot_cnt[g_array_index(prob->sessions,
-				    struct alloc_session,
-				    m->pref[k].session).slot]++;
+				    struct alloc_session, m->pref[k].session)
+				             .slot]++;
 		for (guint32 k = m->pref_first[p]; k < m->pref_first[p + 1];
-		    k++) {
+		     k++) {
 			guint t;
 			guint32 tail = p;
 			gint64 c;
@@ -511,7 +515,8 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 			if ((m->pref_state[k] & ~PREF_KEEP) != PREF_FREE)
 				continue;
 			t = g_array_index(prob->sessions, struct alloc_session,
-			    m->pref[k].session).slot;
+			    m->pref[k].session)
+			        .slot;
 			if (slot_cnt[t] >= 2) {
 				/* (p, t): one seat in the slot */
 				if (slot_node[t] == G_MAXUINT32) {
@@ -562,9 +567,11 @@ net_build(struct net *g, const struct alloc_model *m, guint32 *pref_arc,
 	for (guint32 f = g->pbase; f < g->first[g->n]; f++) {
 		/* all pi are 0 */
 		g->key[f - g->pbase] = g->arc[g->arc[f].rev].cap > 0 ?
-		    -(gint64)g->arc[f].cost : KEY_NONE;
+		    -(gint64)g->arc[f].cost :
+		    KEY_NONE;
 		g->fkey[f - g->pbase] = g->arc[f].cap > 0 ?
-		    -(gint64)g->arc[f].cost : KEY_NONE;
+		    -(gint64)g->arc[f].cost :
+		    KEY_NONE;
 	}
 
 	g->nd = g_new0(struct node, g->n);
@@ -609,9 +616,11 @@ set_pi(struct net *g, guint32 u, gint64 pi)
 			break;
 		if (f >= g->pbase) {
 			g->key[f - g->pbase] = g->arc[e].cap > 0 ?
-			    pi - g->arc[f].cost : KEY_NONE;
+			    pi - g->arc[f].cost :
+			    KEY_NONE;
 			g->fkey[f - g->pbase] = g->arc[f].cap > 0 ?
-			    pi - g->arc[f].cost : KEY_NONE;
+			    pi - g->arc[f].cost :
+			    KEY_NONE;
 		}
 	}
 }
@@ -731,7 +740,7 @@ dijkstra_back(struct net *g, struct rheap *h)
 				gint64 k = g->key[e - g->pbase];
 
 				if (k == KEY_NONE)
-					continue;	/* no residual u -> v */
+					continue; /* no residual u -> v */
 				nd = dv + k - piv;
 				u = g->arc[e].head;
 			} else {
@@ -875,7 +884,7 @@ relabel(struct net *g, guint32 u, guint32 st, bool gaps)
 	if (--g->cnt[old] == 0 && old < g->gap && gaps)
 		g->gap = old;
 	if (lv == G_MAXINT32 || lv + 1 > g->gap || lv + 1 >= (gint32)g->n) {
-		g->nb[u].lstamp = 0;	/* dead */
+		g->nb[u].lstamp = 0; /* dead */
 		return;
 	}
 	g->nb[u].level = lv + 1;
@@ -898,8 +907,8 @@ send_from(struct net *g, guint32 p, guint32 st, bool gaps)
 {
 	guint64 sent = 0;
 
-	while (alive(g, p, st) && g->r1[p] + g->r2[p] > 0 &&
-	    src_red(g, p) == 0) {
+	while (
+	    alive(g, p, st) && g->r1[p] + g->r2[p] > 0 && src_red(g, p) == 0) {
 		guint32 len = 0, u = p;
 
 		for (;;) {
@@ -935,7 +944,8 @@ send_from(struct net *g, guint32 p, guint32 st, bool gaps)
 					    g->nb[v].lstamp == st &&
 					    g->nb[v].level == want &&
 					    g->arc[e].cost + piu -
-					    g->nb[v].pi == 0)
+					            g->nb[v].pi ==
+					        0)
 						break;
 				}
 			}
@@ -947,7 +957,7 @@ send_from(struct net *g, guint32 p, guint32 st, bool gaps)
 			}
 			relabel(g, u, st, gaps);
 			if (len == 0)
-				break;	/* p: again from its new level */
+				break; /* p: again from its new level */
 			e = g->path[--len];
 			u = g->arc[g->arc[e].rev].head;
 		}

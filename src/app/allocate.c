@@ -19,18 +19,18 @@
 #include <string.h>
 
 struct alloc_load {
-	AllocProblem	*prob;
-	GChecksum	*sum;		/* over every row read, in order */
-	GHashTable	*sector;	/* code -> index+1 */
-	GHashTable	*slot;		/* db id -> index+1 */
-	GHashTable	*session;	/* db id -> index+1 */
-	GHashTable	*participant;	/* db id -> index+1 */
-	GHashTable	*org;		/* normalised name -> index+1 */
-	GArray		*session_ids;	/* index -> db id */
-	GArray		*participant_ids;
-	GHashTable	*current;	/* "p:s" -> table_no (current placements) */
-	size_t		 published;
-	bool		 bad_row;
+	AllocProblem *prob;
+	GChecksum *sum;          /* over every row read, in order */
+	GHashTable *sector;      /* code -> index+1 */
+	GHashTable *slot;        /* db id -> index+1 */
+	GHashTable *session;     /* db id -> index+1 */
+	GHashTable *participant; /* db id -> index+1 */
+	GHashTable *org;         /* normalised name -> index+1 */
+	GArray *session_ids;     /* index -> db id */
+	GArray *participant_ids;
+	GHashTable *current; /* "p:s" -> table_no (current placements) */
+	size_t published;
+	bool bad_row;
 };
 
 static void
@@ -39,8 +39,8 @@ load_sum(struct alloc_load *l, int ncols, const char *const *vals)
 	int i;
 
 	for (i = 0; i < ncols; i++) {
-		g_checksum_update(l->sum, (const guchar *)(vals[i] ? vals[i] :
-		    "\\N"), -1);
+		g_checksum_update(l->sum,
+		    (const guchar *)(vals[i] ? vals[i] : "\\N"), -1);
 		g_checksum_update(l->sum, (const guchar *)"\t", 1);
 	}
 	g_checksum_update(l->sum, (const guchar *)"\n", 1);
@@ -51,8 +51,8 @@ num(const char *s)
 {
 	gint64 v = 0;
 
-	if (s != NULL && !g_ascii_string_to_signed(s, 10, G_MININT64,
-	    G_MAXINT64, &v, NULL))
+	if (s != NULL &&
+	    !g_ascii_string_to_signed(s, 10, G_MININT64, G_MAXINT64, &v, NULL))
 		return -1;
 	return v;
 }
@@ -164,7 +164,7 @@ on_rule(gpointer u, int n, const char *const *v)
 
 	load_sum(l, n, v);
 	if (p == 0 || s == 0)
-		return;	/* a rule for someone not confirmed: not now */
+		return; /* a rule for someone not confirmed: not now */
 	if (strcmp(v[2], "pin") == 0)
 		alloc_problem_add_pin(l->prob, p - 1, s - 1);
 	else
@@ -220,8 +220,7 @@ app_alloc_report_clear(struct app_alloc_report *r)
 
 /* Reads everything the allocator needs, in a fixed order. */
 static gboolean
-alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l,
-    GError **error)
+alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l, GError **error)
 {
 	static const DbRowFunc fns[DB_ALLOC__MAX] = {
 		[DB_ALLOC_SECTORS] = on_sector,
@@ -236,7 +235,8 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l,
 
 	l->prob = alloc_problem_new();
 	l->sum = g_checksum_new(G_CHECKSUM_SHA256);
-	l->sector = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	l->sector = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	l->org = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	l->slot = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    NULL);
@@ -262,9 +262,9 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l,
 
 /* What one allocation unit needs and gives (it may run twice). */
 struct alloc_unit {
-	const struct app_alloc_options	*opt;
-	struct app_alloc_report		*report;
-	GArray				*seats;		/* or NULL */
+	const struct app_alloc_options *opt;
+	struct app_alloc_report *report;
+	GArray *seats; /* or NULL */
 };
 
 /* One allocation in one transaction; an applied run by an organiser is
@@ -346,8 +346,9 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 		g_array_append_val(add_t, t);
 		g_array_append_val(add_pin, pin);
 		if (seats != NULL)
-			g_array_append_val(seats, ((struct app_alloc_seat){
-			    p, s, t, pl[i].rank, pin }));
+			g_array_append_val(seats,
+			    ((struct app_alloc_seat){ p, s, t, pl[i].rank,
+			        pin }));
 	}
 	g_hash_table_iter_init(&it, l.current);
 	while (g_hash_table_iter_next(&it, &key, &val)) {
@@ -368,21 +369,24 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 	    (double)report->solve_ms / 1000.0);
 	report->objective = alloc_stats_objective(st);
 	params = g_strdup_printf("{\"keep_bonus\": %u, \"rank_costs\": "
-	    "[0, 1, 3, 6, 10], \"apply\": %s}", opt->keep_bonus,
-	    opt->apply ? "true" : "false");
-	if (!(opt->preview && !opt->apply) && !db_alloc_run_insert(conn,
-	    event_id, report->solve_ms, g_checksum_get_string(l.sum), params,
-	    report->figures_json, opt->apply, (gint64)report->added,
-	    (gint64)report->removed, (gint64)report->kept, &report->run_id,
-	    &dberr))
+	                         "[0, 1, 3, 6, 10], \"apply\": %s}",
+	    opt->keep_bonus, opt->apply ? "true" : "false");
+	if (!(opt->preview && !opt->apply) &&
+	    !db_alloc_run_insert(conn, event_id, report->solve_ms,
+	        g_checksum_get_string(l.sum), params, report->figures_json,
+	        opt->apply, (gint64)report->added, (gint64)report->removed,
+	        (gint64)report->kept, &report->run_id, &dberr))
 		goto dbfail;
 	if (opt->apply &&
-	    (!db_bulk_writes(conn, &dberr) || !db_assignment_delete(conn, event_id, (gint64 *)(void *)del_p->data,
-	    (gint64 *)(void *)del_s->data, del_p->len, &dberr) ||
-	    !db_assignment_upsert(conn, event_id, report->run_id,
-	    (gint64 *)(void *)add_p->data, (gint64 *)(void *)add_s->data,
-	    (gint64 *)(void *)add_t->data, (bool *)(void *)add_pin->data,
-	    add_p->len, NULL, &dberr)))
+	    (!db_bulk_writes(conn, &dberr) ||
+	        !db_assignment_delete(conn, event_id,
+	            (gint64 *)(void *)del_p->data,
+	            (gint64 *)(void *)del_s->data, del_p->len, &dberr) ||
+	        !db_assignment_upsert(conn, event_id, report->run_id,
+	            (gint64 *)(void *)add_p->data,
+	            (gint64 *)(void *)add_s->data,
+	            (gint64 *)(void *)add_t->data,
+	            (bool *)(void *)add_pin->data, add_p->len, NULL, &dberr)))
 		goto dbfail;
 	if (ch->action != NULL) {
 		JsonObject *after = ch->after = json_object_new();
@@ -418,17 +422,18 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 	struct alloc_unit u = { opt, report, seats };
 
 	memset(report, 0, sizeof(*report));
-	if (!app_tx_audited(app, opt->actor, NULL, opt->apply &&
-	    opt->actor != NULL ? "allocation.apply" : NULL, "allocation_run",
-	    alloc_unit, &u, error)) {
+	if (!app_tx_audited(app, opt->actor, NULL,
+	        opt->apply && opt->actor != NULL ? "allocation.apply" : NULL,
+	        "allocation_run", alloc_unit, &u, error)) {
 		app_alloc_report_clear(report);
 		return FALSE;
 	}
 	if (report->run_id != 0)
 		log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu "
-		    "=%zu%s", report->run_id, report->objective, report->added,
-		    report->removed, report->kept, opt->apply ? " (applied)" :
-		    " (dry run)");
+		         "=%zu%s",
+		    report->run_id, report->objective, report->added,
+		    report->removed, report->kept,
+		    opt->apply ? " (applied)" : " (dry run)");
 	return TRUE;
 }
 

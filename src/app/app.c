@@ -29,11 +29,13 @@ app_open(const char *config_path, const struct app_open_options *opt,
 		    &app->keylen);
 	}
 	if (opt->templates &&
-	    (app->tmpl = tmpl_set_load(app->conf->templates_dir,
-	    error)) == NULL)
+	    (app->tmpl = tmpl_set_load(app->conf->templates_dir, error)) ==
+	        NULL)
 		return NULL;
-	app->db = db_pool_new(app->conf->database_url, opt->pool_size != 0 ?
-	    opt->pool_size : (unsigned)app->conf->pool_size, opt->wait_ms);
+	app->db = db_pool_new(app->conf->database_url,
+	    opt->pool_size != 0 ? opt->pool_size :
+	                          (unsigned)app->conf->pool_size,
+	    opt->wait_ms);
 	/* How long participant links live follows the retention period. */
 	db_set_link_days((unsigned)app->conf->retention_days);
 	if (opt->login_limits)
@@ -144,10 +146,11 @@ app_db_unit(const struct app *app, bool tx, AppDbFunc fn, gpointer user,
 		} else {
 			ok = fn(app, conn, user, &local);
 			if (tx && ok && !db_commit(conn, &dberr))
-				ok = app_fail_db(&local, g_steal_pointer(&dberr));
+				ok = app_fail_db(&local,
+				    g_steal_pointer(&dberr));
 		}
 		if (!ok)
-			db_rollback(conn);	/* before asking: it clears in_tx */
+			db_rollback(conn); /* before asking: it clears in_tx */
 		again = !ok && attempt == 0 && db_conn_retryable(conn);
 		db_release(app->db, conn);
 		if (ok)
@@ -155,19 +158,20 @@ app_db_unit(const struct app *app, bool tx, AppDbFunc fn, gpointer user,
 		if (!again) {
 			if (local == NULL)
 				g_set_error(&local, SUMMIT_APP_ERROR,
-				    APP_EINTERNAL, "unit of work failed "
+				    APP_EINTERNAL,
+				    "unit of work failed "
 				    "without an error");
 			g_propagate_error(error, g_steal_pointer(&local));
 			return FALSE;
 		}
 		log_info("database unit failed (%s); running it again on a "
-		    "new connection", local ? local->message : "no error");
+		         "new connection",
+		    local ? local->message : "no error");
 	}
 }
 
 gboolean
-app_db_run(const struct app *app, AppDbFunc fn, gpointer user,
-    GError **error)
+app_db_run(const struct app *app, AppDbFunc fn, gpointer user, GError **error)
 {
 	return app_db_unit(app, false, fn, user, error);
 }
@@ -180,12 +184,12 @@ app_tx(const struct app *app, AppDbFunc fn, gpointer user, GError **error)
 
 /* app_tx_audited's unit: the caller's fn, then the audit entry. */
 struct audited_unit {
-	const struct app_actor	*actor;
-	const char		*action;
-	const char		*subject_type;
-	AppChangeFunc		 fn;
-	gpointer		 user;
-	struct app_change	 ch;
+	const struct app_actor *actor;
+	const char *action;
+	const char *subject_type;
+	AppChangeFunc fn;
+	gpointer user;
+	struct app_change ch;
 };
 
 static void
@@ -196,8 +200,7 @@ change_clear(struct app_change *ch)
 }
 
 static gboolean
-audited_run(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+audited_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct audited_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
@@ -207,9 +210,9 @@ audited_run(const struct app *app, DbConn *conn, gpointer user,
 	u->ch = (struct app_change){ .action = u->action };
 	if (!u->fn(app, conn, &u->ch, u->user, error))
 		return FALSE;
-	if (u->ch.action != NULL && !app_audit(conn, u->actor, u->ch.action,
-	    u->subject_type, u->ch.subject_id, u->ch.before, u->ch.after,
-	    &dberr))
+	if (u->ch.action != NULL &&
+	    !app_audit(conn, u->actor, u->ch.action, u->subject_type,
+	        u->ch.subject_id, u->ch.before, u->ch.after, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -220,7 +223,7 @@ app_tx_audited(const struct app *app, const struct app_actor *actor,
     AppChangeFunc fn, gpointer user, GError **error)
 {
 	struct audited_unit u = { actor, action, subject_type, fn, user,
-	    { 0 } };
+		{ 0 } };
 	gboolean ok;
 
 	if (role != NULL && !app_require(actor, role, error))
@@ -238,7 +241,7 @@ app_fail_db(GError **error, GError *dberr)
 	if (dberr != NULL && dberr->domain == SUMMIT_DB_ERROR) {
 		switch (dberr->code) {
 		case DB_ECONN:
-		case DB_ERETRY:	/* still after one more try: busy */
+		case DB_ERETRY: /* still after one more try: busy */
 			code = APP_EUNAVAILABLE;
 			break;
 		case DB_ENOTFOUND:
@@ -268,7 +271,7 @@ app_link_token(const struct app *app, const char *nonce)
 	g_autofree char *msg = g_strconcat("participant-link:", nonce, NULL);
 	char *mac = token_hmac(app->key, app->keylen, msg);
 
-	mac[TOKEN_BYTES * 2] = '\0';	/* 128 bits are enough */
+	mac[TOKEN_BYTES * 2] = '\0'; /* 128 bits are enough */
 	return mac;
 }
 

@@ -22,16 +22,16 @@ GQuark app_error_quark(void);
 
 enum app_err {
 	APP_OK = 0,
-	APP_EINVALID,		/* input the rules refuse; see the field */
-	APP_ENOTFOUND,		/* no such event, token or participant */
-	APP_ECLOSED,		/* registration is not open */
-	APP_EUNAVAILABLE,	/* the database is away: try again later */
-	APP_EINTERNAL,		/* a bug or an unexpected failure; logged */
-	APP_ESTATE,		/* not possible in the current status */
-	APP_EDENIED,		/* wrong e-mail or password */
-	APP_ELOCKED,		/* too many failed logins: wait */
-	APP_EFORBIDDEN,		/* the organiser's role does not allow it */
-	APP_EEXPIRED,		/* a participant link past its lifetime */
+	APP_EINVALID,     /* input the rules refuse; see the field */
+	APP_ENOTFOUND,    /* no such event, token or participant */
+	APP_ECLOSED,      /* registration is not open */
+	APP_EUNAVAILABLE, /* the database is away: try again later */
+	APP_EINTERNAL,    /* a bug or an unexpected failure; logged */
+	APP_ESTATE,       /* not possible in the current status */
+	APP_EDENIED,      /* wrong e-mail or password */
+	APP_ELOCKED,      /* too many failed logins: wait */
+	APP_EFORBIDDEN,   /* the organiser's role does not allow it */
+	APP_EEXPIRED,     /* a participant link past its lifetime */
 	APP__MAX
 };
 
@@ -43,13 +43,13 @@ enum app_err {
  */
 typedef struct app App;
 struct app_open_options {
-	unsigned	 pool_size;	/* connections (0: [database] pool_size) */
-	unsigned	 wait_ms;	/* for a free connection */
-	bool		 key;		/* read the secret key */
-	bool		 templates;	/* load the templates */
+	unsigned pool_size; /* connections (0: [database] pool_size) */
+	unsigned wait_ms;   /* for a free connection */
+	bool key;           /* read the secret key */
+	bool templates;     /* load the templates */
 	/* Throttle logins, in memory per process ([security] login_*
 	 * keys): summitd. */
-	bool		 login_limits;
+	bool login_limits;
 };
 /* Loads the configuration from config_path (NULL: the default), then
  * what opt asks for, and makes the pool (it connects on first use).
@@ -65,11 +65,10 @@ TmplSet *app_templates(const struct app *app);
 const guint8 *app_secret_key(const struct app *app, size_t *len);
 
 /* Applies the migrations in dir not applied yet; *applied counts them. */
-gboolean app_migrate(const struct app *app, const char *dir,
-    unsigned *applied, GError **error);
-/* Runs the SQL script at path (the demo event) in one transaction. */
-gboolean app_load_demo(const struct app *app, const char *path,
+gboolean app_migrate(const struct app *app, const char *dir, unsigned *applied,
     GError **error);
+/* Runs the SQL script at path (the demo event) in one transaction. */
+gboolean app_load_demo(const struct app *app, const char *path, GError **error);
 
 /*
  * view.c: the one checked way to read the JSON views app returns (each
@@ -89,11 +88,11 @@ JsonObject *app_view_object(JsonObject *view, const char *name);
 
 /* A registration as the form delivers it, already checked for syntax. */
 struct app_registration {
-	const char	*name, *email, *organisation, *sector, *role, *needs;
-	const char	*language;
-	const char	*invitation_code;	/* invitation mode only */
-	gint64		 sessions[APP_MAX_RANKS];	/* rank 1 first */
-	size_t		 nsessions;
+	const char *name, *email, *organisation, *sector, *role, *needs;
+	const char *language;
+	const char *invitation_code;    /* invitation mode only */
+	gint64 sessions[APP_MAX_RANKS]; /* rank 1 first */
+	size_t nsessions;
 };
 
 /*
@@ -174,8 +173,8 @@ void app_mailer_free(AppMailer *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailer, app_mailer_free)
 /* Delivers up to batch due outbox messages; *sent counts them.  Rows are
  * claimed with SKIP LOCKED, so any number of workers may run. */
-gboolean app_mail_deliver(const struct app *app, AppMailer *m,
-    unsigned batch, unsigned *sent, GError **error);
+gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
+    unsigned *sent, GError **error);
 /* Outbox rows in state ("queued", "sent" or "failed"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
  * id, kind, recipient, state, attempts, last_error ("" for none),
@@ -229,24 +228,24 @@ char *app_session_uid(const struct app *app, const char *session_uid);
 /* allocate.c: place the event's confirmed participants in sessions. */
 struct app_actor;
 struct app_alloc_options {
-	bool	 apply;		/* write the result (else: a dry run) */
+	bool apply; /* write the result (else: a dry run) */
 	/* A look, not a run: record nothing, not even the run (a page
 	 * view is a GET, and GET never writes).  Not with apply. */
-	bool	 preview;
-	guint	 keep_bonus;	/* 0: do not favour published placements */
+	bool preview;
+	guint keep_bonus; /* 0: do not favour published placements */
 	/* Who applies it: the audit entry goes in the same transaction
 	 * (NULL: the command line, not audited). */
 	const struct app_actor *actor;
 };
 struct app_alloc_report {
-	char	*figures;	/* the allocator's figures, text (transfer full) */
-	char	*figures_json;	/* the same as JSON (transfer full) */
-	char	*objective;	/* "placed/nowhere/cost" (transfer full) */
-	gint64	 run_id;
-	gint64	 solve_ms;
-	size_t	 participants, placements;
-	size_t	 added, removed, kept, moved_tables;
-	size_t	 published_moved;	/* published placements that go */
+	char *figures;      /* the allocator's figures, text (transfer full) */
+	char *figures_json; /* the same as JSON (transfer full) */
+	char *objective;    /* "placed/nowhere/cost" (transfer full) */
+	gint64 run_id;
+	gint64 solve_ms;
+	size_t participants, placements;
+	size_t added, removed, kept, moved_tables;
+	size_t published_moved; /* published placements that go */
 };
 void app_alloc_report_clear(struct app_alloc_report *r);
 /*
@@ -262,7 +261,7 @@ gboolean app_allocate(const struct app *app,
 
 /* publish.c: tell participants about their placements. */
 struct app_publish_counts {
-	gint64	invites, updates, cancels;
+	gint64 invites, updates, cancels;
 };
 /* Queues exactly the invitations, updates and cancellations that the
  * current placements and session details call for, in one transaction;
@@ -273,10 +272,10 @@ gboolean app_publish(const struct app *app, struct app_publish_counts *out,
 /* organiser.c: organiser accounts and their logins. */
 /* Who does an organiser action (for role checks and the audit log). */
 struct app_actor {
-	gint64		 id;
-	const char	*email;
-	const char	*role;		/* "admin" or "staff" */
-	const char	*address;	/* the client's IP address */
+	gint64 id;
+	const char *email;
+	const char *role;    /* "admin" or "staff" */
+	const char *address; /* the client's IP address */
 };
 #define APP_MIN_PASSWORD 12
 struct app_refusal;
@@ -302,10 +301,10 @@ gboolean app_organiser_activate(const struct app *app,
     struct app_refusal *refused, GError **error);
 
 struct app_login_attempt {
-	const char	*email;
-	const char	*password;
-	const char	*address;	/* the client's address, for the limits */
-	const char	*device;	/* the known-device cookie, or NULL */
+	const char *email;
+	const char *password;
+	const char *address; /* the client's address, for the limits */
+	const char *device;  /* the known-device cookie, or NULL */
 };
 /*
  * Checks the password.  The attempt is counted before the check, so
@@ -319,8 +318,8 @@ struct app_login_attempt {
  * for the account (NULL when they are off).  Both transfer full.
  */
 gboolean app_login(const struct app *app,
-    const struct app_login_attempt *attempt, char **login_token,
-    char **device, GError **error);
+    const struct app_login_attempt *attempt, char **login_token, char **device,
+    GError **error);
 /* How long a known-device cookie lives, in seconds (0: they are off). */
 gint64 app_login_device_seconds(const struct app *app);
 /* The organiser of a live login: a view of id, email, name, role
@@ -345,20 +344,20 @@ char *app_link_token(const struct app *app, const char *nonce);
  * Reasons are only ever appended.
  */
 enum app_reason {
-	APP_REASON_MISSING = 1,	/* required and not given */
-	APP_REASON_INVALID,	/* not a value the field takes */
-	APP_REASON_RANGE,	/* a number out of its bounds */
-	APP_REASON_TAKEN,	/* another row has it already */
-	APP_REASON_OVERLAP,	/* overlaps another in time */
-	APP_REASON_IN_USE,	/* other rows still refer to it */
-	APP_REASON_FULL,	/* nothing left to take (uses, places) */
-	APP_REASON_LENGTH,	/* text too long, or empty */
-	APP_REASON_ORDER,	/* must come after another field's time */
+	APP_REASON_MISSING = 1, /* required and not given */
+	APP_REASON_INVALID,     /* not a value the field takes */
+	APP_REASON_RANGE,       /* a number out of its bounds */
+	APP_REASON_TAKEN,       /* another row has it already */
+	APP_REASON_OVERLAP,     /* overlaps another in time */
+	APP_REASON_IN_USE,      /* other rows still refer to it */
+	APP_REASON_FULL,        /* nothing left to take (uses, places) */
+	APP_REASON_LENGTH,      /* text too long, or empty */
+	APP_REASON_ORDER,       /* must come after another field's time */
 	APP_REASON__MAX
 };
 struct app_refusal {
-	const char		*field;	/* static; NULL: the whole form */
-	enum app_reason		 reason;
+	const char *field; /* static; NULL: the whole form */
+	enum app_reason reason;
 };
 /*
  * Maps a db constraint error (DB_ECONFLICT, DB_EINVALID) to a refusal

@@ -38,7 +38,8 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 	*modified = 0;
 	for (i = 0; i < n; i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
-		const char *room = db_str(r, "room"), *venue = db_str(r, "venue");
+		const char *room = db_str(r, "room"),
+		           *venue = db_str(r, "venue");
 		char *uid = g_strdup_printf("%s-feed@%s", db_str(r, "uid"),
 		    at ? at + 1 : "summit.invalid");
 		char *loc = g_strdup_printf("%s%s%s", room ? room : "",
@@ -63,8 +64,11 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 		g_ptr_array_add(times, start);
 		g_ptr_array_add(times, end);
 		evs[i] = (struct ical_event){ .uid = uid,
-		    .summary = db_str(r, title), .description = db_str(r, desc),
-		    .location = *loc ? loc : NULL, .start = start, .end = end };
+			.summary = db_str(r, title),
+			.description = db_str(r, desc),
+			.location = *loc ? loc : NULL,
+			.start = start,
+			.end = end };
 		tz = db_str(r, "timezone");
 		*modified = MAX(*modified, db_int(r, "modified"));
 	}
@@ -76,10 +80,10 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 
 /* What a calendar download reads, in one unit (it may run twice). */
 struct calendar_read {
-	const char	*hash;		/* participant's token hash; NULL: none */
-	bool		 is_feed;
-	JsonObject	*p, *event;
-	JsonArray	*rows;
+	const char *hash; /* participant's token hash; NULL: none */
+	bool is_feed;
+	JsonObject *p, *event;
+	JsonArray *rows;
 };
 
 static void
@@ -100,9 +104,9 @@ calendar_read(const struct app *app, DbConn *conn, gpointer user,
 	(void)app;
 	calendar_read_clear(r);
 	if (r->hash != NULL) {
-		r->p = r->is_feed ? db_participant_by_feed(conn, r->hash,
-		    &dberr) : db_participant_by_token(conn, r->hash, false,
-		    &dberr);
+		r->p = r->is_feed ?
+		    db_participant_by_feed(conn, r->hash, &dberr) :
+		    db_participant_by_token(conn, r->hash, false, &dberr);
 		if (r->p != NULL &&
 		    (r->event = db_event_head(conn, &dberr)) != NULL)
 			r->rows = db_feed_sessions(conn, db_int(r->p, "id"),
@@ -153,12 +157,13 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
 	lang = g_strcmp0(db_str(r.p, "language"), "en") == 0 ? "en" : "nb";
-	name = g_strdup_printf("%s – %s", db_str(r.event, lang[0] == 'e' ?
-	    "name_en" : "name_nb"), db_str(r.p, "name"));
+	name = g_strdup_printf("%s – %s",
+	    db_str(r.event, lang[0] == 'e' ? "name_en" : "name_nb"),
+	    db_str(r.p, "name"));
 	/* Nothing published yet (or any more): an empty calendar, as of
 	 * the participant's last change. */
-	ics = calendar_from_rows(app, r.rows, lang, name, db_int(r.p, "updated"),
-	    modified, error);
+	ics = calendar_from_rows(app, r.rows, lang, name,
+	    db_int(r.p, "updated"), modified, error);
 	calendar_read_clear(&r);
 	return ics;
 }
@@ -180,7 +185,7 @@ app_feed_derive(const struct app *app, const char *page_token)
  * is registered on the first view, once (one statement: safe to run twice).
  */
 struct feed_register {
-	const char	*page_hash, *feed_hash;
+	const char *page_hash, *feed_hash;
 };
 
 static gboolean
@@ -192,8 +197,8 @@ feed_register(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(JsonObject) p = NULL, feed = NULL;
 
 	(void)app;
-	if ((p = db_participant_by_token(conn, f->page_hash, false,
-	    &dberr)) == NULL)
+	if ((p = db_participant_by_token(conn, f->page_hash, false, &dberr)) ==
+	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	feed = db_participant_by_feed(conn, f->feed_hash, &dberr);
 	if (feed != NULL)
@@ -202,7 +207,7 @@ feed_register(const struct app *app, DbConn *conn, gpointer user,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	g_clear_error(&dberr);
 	if (!db_token_insert(conn, db_int(p, "id"), f->feed_hash, "feed",
-	    &dberr))
+	        &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }

@@ -19,8 +19,8 @@ app_localise(JsonObject *row, const char *lang, const char *const *bases)
 
 /* What app_event_view reads, in one unit (it may run twice). */
 struct event_read {
-	JsonObject	*event;
-	JsonArray	*programme, *sectors;
+	JsonObject *event;
+	JsonArray *programme, *sectors;
 };
 
 static void
@@ -32,8 +32,7 @@ event_read_clear(struct event_read *r)
 }
 
 static gboolean
-event_read(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+event_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct event_read *r = user;
 	g_autoptr(GError) dberr = NULL;
@@ -42,9 +41,9 @@ event_read(const struct app *app, DbConn *conn, gpointer user,
 	event_read_clear(r);
 	if ((r->event = db_event_current(conn, &dberr)) == NULL ||
 	    (r->programme = db_event_programme(conn, db_int(r->event, "id"),
-	    &dberr)) == NULL ||
+	         &dberr)) == NULL ||
 	    (r->sectors = db_event_sectors(conn, db_int(r->event, "id"),
-	    &dberr)) == NULL) {
+	         &dberr)) == NULL) {
 		event_read_clear(r);
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
@@ -54,9 +53,10 @@ event_read(const struct app *app, DbConn *conn, gpointer user,
 JsonObject *
 app_event_view(const struct app *app, const char *lang, GError **error)
 {
-	static const char *const event_texts[] = { "name", "description", NULL };
+	static const char *const event_texts[] = { "name", "description",
+		NULL };
 	static const char *const session_texts[] = { "title", "description",
-	    NULL };
+		NULL };
 	struct event_read r = { 0 };
 	g_autoptr(JsonArray) programme = NULL;
 	JsonObject *event = NULL, *slot = NULL;

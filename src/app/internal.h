@@ -21,13 +21,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppLoginLimits, app_login_limits_free)
 
 /* What app_open makes; only app/ sees inside. */
 struct app {
-	struct conf		*conf;
-	DbPool			*db;
-	TmplSet			*tmpl;
-	const guint8		*key;	/* the secret key (in conf) */
-	size_t			 keylen;
+	struct conf *conf;
+	DbPool *db;
+	TmplSet *tmpl;
+	const guint8 *key; /* the secret key (in conf) */
+	size_t keylen;
 	/* summitd's login throttling (NULL: none, as in summitctl). */
-	AppLoginLimits		*login_limits;
+	AppLoginLimits *login_limits;
 };
 
 /* Takes a pooled connection; APP_EUNAVAILABLE if the database is away. */
@@ -63,10 +63,10 @@ gboolean app_tx(const struct app *app, AppDbFunc fn, gpointer user,
  * one use case) or to NULL when it changed nothing worth an entry.
  */
 struct app_change {
-	const char	*action;
-	gint64		 subject_id;
-	JsonObject	*before;
-	JsonObject	*after;
+	const char *action;
+	gint64 subject_id;
+	JsonObject *before;
+	JsonObject *after;
 };
 /* One audited unit: like AppDbFunc, and it fills in ch (zeroed but for
  * action before each run). */

@@ -16,15 +16,16 @@ app_session_uid(const struct app *app, const char *session_uid)
 {
 	const char *at = strrchr(app->conf->mail_from, '@');
 
-	return g_strdup_printf("%s@%s", session_uid, at ? at + 1 :
-	    "summit.invalid");
+	return g_strdup_printf("%s@%s", session_uid,
+	    at ? at + 1 : "summit.invalid");
 }
 
 static const char *
 member(JsonObject *o, const char *name)
 {
 	return json_object_has_member(o, name) ?
-	    json_object_get_string_member(o, name) : NULL;
+	    json_object_get_string_member(o, name) :
+	    NULL;
 }
 
 char *
@@ -40,14 +41,16 @@ app_invitation_calendar(const struct app *app, JsonObject *payload,
 	const char *venue = member(payload, "venue");
 	const char *method = member(payload, "method");
 	struct ical_party organizer = { app->conf->mail_from,
-	    app->conf->mail_from_name };
+		app->conf->mail_from_name };
 	struct ical_party attendee = { recipient, recipient_name };
 	struct ical_event ev = { 0 };
 
-	start = g_date_time_new_from_iso8601(member(payload, "starts_utc") ?
-	    member(payload, "starts_utc") : "", NULL);
-	end = g_date_time_new_from_iso8601(member(payload, "ends_utc") ?
-	    member(payload, "ends_utc") : "", NULL);
+	start = g_date_time_new_from_iso8601(
+	    member(payload, "starts_utc") ? member(payload, "starts_utc") : "",
+	    NULL);
+	end = g_date_time_new_from_iso8601(
+	    member(payload, "ends_utc") ? member(payload, "ends_utc") : "",
+	    NULL);
 	if (start == NULL || end == NULL || member(payload, "uid") == NULL ||
 	    method == NULL) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
@@ -71,8 +74,9 @@ app_invitation_calendar(const struct app *app, JsonObject *payload,
 	};
 	now = g_date_time_new_now_utc();
 	return ical_itip(strcmp(method, "CANCEL") == 0 ? ICAL_METHOD_CANCEL :
-	    ICAL_METHOD_REQUEST, &ev, member(payload, "timezone"), &organizer,
-	    &attendee, now, error);
+	                                                 ICAL_METHOD_REQUEST,
+	    &ev, member(payload, "timezone"), &organizer, &attendee, now,
+	    error);
 }
 
 char *
@@ -91,7 +95,7 @@ app_ics_preview(const struct app *app, const char *email, gint64 session_id,
 	p = db_participant_by_email_any(conn, email, &dberr);
 	if (p == NULL ||
 	    (rows = db_invitation_preview(conn, db_int(p, "id"), &dberr)) ==
-	    NULL)
+	        NULL)
 		goto dbfail;
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
@@ -106,13 +110,15 @@ app_ics_preview(const struct app *app, const char *email, gint64 session_id,
 			continue;
 		if (method != NULL)
 			m = g_ascii_strcasecmp(method, "cancel") == 0 ?
-			    "CANCEL" : "REQUEST";
+			    "CANCEL" :
+			    "REQUEST";
 		else
 			m = placed ? "REQUEST" : "CANCEL";
 		/* The next message: a first invitation is 0; anything after
 		 * a message already sent is one higher. */
-		seq = seq < 0 ? 0 : (strcmp(m, "REQUEST") == 0 && invited &&
-		    placed) ? seq : seq + 1;
+		seq = seq < 0                                        ? 0 :
+		    (strcmp(m, "REQUEST") == 0 && invited && placed) ? seq :
+		                                                       seq + 1;
 		payload_text = db_session_payload(conn, db_int(r, "session_id"),
 		    seq, m, &dberr);
 		if (payload_text == NULL)
@@ -120,9 +126,9 @@ app_ics_preview(const struct app *app, const char *email, gint64 session_id,
 		payload = json_from_string(payload_text, error);
 		if (payload == NULL)
 			goto fail;
-		ics = app_invitation_calendar(app, json_node_get_object(payload),
-		    db_str(p, "language"), db_str(p, "email"),
-		    db_str(p, "name"), NULL, error);
+		ics = app_invitation_calendar(app,
+		    json_node_get_object(payload), db_str(p, "language"),
+		    db_str(p, "email"), db_str(p, "name"), NULL, error);
 		if (ics == NULL)
 			goto fail;
 		if (out->len > 0)

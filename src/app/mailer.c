@@ -22,9 +22,9 @@
 #include <unistd.h>
 
 struct app_mailer {
-	MailSmtp	*smtp;		/* NULL for the maildir transport */
-	MailDkim	*dkim;		/* NULL: no signing */
-	gint64		 next_send_us;	/* pacing: earliest next send */
+	MailSmtp *smtp;      /* NULL for the maildir transport */
+	MailDkim *dkim;      /* NULL: no signing */
+	gint64 next_send_us; /* pacing: earliest next send */
 };
 
 AppMailer *
@@ -51,7 +51,7 @@ app_mailer_new(const struct app *app, GError **error)
 
 		if (c->smtp_password_file[0] != '\0') {
 			if (!g_file_get_contents(c->smtp_password_file,
-			    &password, NULL, error))
+			        &password, NULL, error))
 				return NULL;
 			g_strchomp(password);
 			o.password = password;
@@ -103,13 +103,14 @@ static void
 mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
 {
 	static const char *const keys[] = { "date_local", "starts_local",
-	    "ends_local", "room", "venue", NULL };
+		"ends_local", "room", "venue", NULL };
 	g_autofree char *title = g_strconcat("title_", lang, NULL);
 	const char *const *k;
 
 	json_object_set_string_member(ctx, "title",
 	    json_object_has_member(payload, title) ?
-	    json_object_get_string_member(payload, title) : "");
+	        json_object_get_string_member(payload, title) :
+	        "");
 	for (k = keys; *k != NULL; k++)
 		if (json_object_has_member(payload, *k))
 			json_object_set_string_member(ctx, *k,
@@ -174,8 +175,9 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		 * participant that could deadlock with an erasure waiting
 		 * for this outbox row. */
 		if (!db_token_insert(conn, db_int(row, "participant_id"), hash,
-		    "manage", error) || !db_token_insert(conn, db_int(row,
-		    "participant_id"), feed_hash, "feed", error))
+		        "manage", error) ||
+		    !db_token_insert(conn, db_int(row, "participant_id"),
+		        feed_hash, "feed", error))
 			return FALSE;
 		page = g_strconcat(app->conf->public_url, "/me/", token, NULL);
 		json_object_set_string_member(ctx, "confirm_url", confirm);
@@ -231,7 +233,7 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 	struct mail_message mm;
 
 	if (!mailer_render(app, conn, row, event, &subject, &body, &calendar,
-	    error))
+	        error))
 		return FALSE;
 	/* Derived from the row, so a retried send keeps its Message-ID. */
 	msgid = g_strdup_printf("<outbox-%" G_GINT64_FORMAT "@%s>",
@@ -245,8 +247,9 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 		.text = body,
 		.message_id = msgid,
 		.calendar = calendar,
-		.calendar_method = calendar == NULL ? NULL :
-		    strcmp(kind, "invite_cancel") == 0 ? "CANCEL" : "REQUEST",
+		.calendar_method = calendar == NULL    ? NULL :
+		    strcmp(kind, "invite_cancel") == 0 ? "CANCEL" :
+		                                         "REQUEST",
 	};
 	msg = mail_compose(&mm);
 	if (m->dkim != NULL) {
@@ -279,17 +282,20 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 		 * rows do not all come back at once. */
 		gint64 attempts = db_int(row, "attempts");
 		double base = MIN((double)app->conf->mail_retry_base_seconds *
-		    (double)(1u << MIN(attempts, 7)),
+		        (double)(1u << MIN(attempts, 7)),
 		    (double)app->conf->mail_retry_max_seconds);
-		unsigned delay = (unsigned)MAX(1.0, base *
-		    g_random_double_range(0.75, 1.25));
+		unsigned delay = (unsigned)MAX(1.0,
+		    base * g_random_double_range(0.75, 1.25));
 
 		if (why->code == MAIL_ECONFIG)
-			log_warnx("outbox %" G_GINT64_FORMAT ": the mail set-up "
-			    "is wrong and needs an operator: %s", id, text);
+			log_warnx("outbox %" G_GINT64_FORMAT
+			          ": the mail set-up "
+			          "is wrong and needs an operator: %s",
+			    id, text);
 		else
 			log_warnx("outbox %" G_GINT64_FORMAT ": %s; retrying "
-			    "in %u s", id, text, delay);
+			          "in %u s",
+			    id, text, delay);
 		return db_outbox_mark_retry(conn, id, text, delay, error);
 	}
 	log_warnx("outbox %" G_GINT64_FORMAT ": failed for good: %s", id, text);
@@ -297,9 +303,9 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 }
 
 struct deliver_unit {
-	AppMailer	*m;
-	unsigned	 batch;
-	unsigned	 sent;
+	AppMailer *m;
+	unsigned batch;
+	unsigned sent;
 };
 
 /*
@@ -350,7 +356,7 @@ app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
 	struct deliver_unit u = { m, batch, 0 };
 	gboolean ok = app_tx(app, deliver_batch, &u, error);
 
-	*sent = u.sent;	/* on failure, what went out before it */
+	*sent = u.sent; /* on failure, what went out before it */
 	return ok;
 }
 
@@ -371,8 +377,7 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 	}
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX),
-	    &dberr);
+	rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX), &dberr);
 	if (rows == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);

@@ -26,19 +26,19 @@
 
 #include <string.h>
 
-#define LOGIN_MAX_KEYS 65536	/* per limit: bounded memory under a flood */
-#define LOGIN_FORGET_SECONDS (24 * 3600)	/* quiet that long: forgotten */
+#define LOGIN_MAX_KEYS 65536 /* per limit: bounded memory under a flood */
+#define LOGIN_FORGET_SECONDS (24 * 3600) /* quiet that long: forgotten */
 
 struct app_login_limits {
-	Limit	*account;	/* key: the e-mail as typed, lower case */
-	Limit	*address;	/* key: limit_address_key of the client */
-	Limit	*device;	/* key: e-mail, newline, device nonce */
-	gint64	 device_days;	/* 0: no known-device cookies */
+	Limit *account;     /* key: the e-mail as typed, lower case */
+	Limit *address;     /* key: limit_address_key of the client */
+	Limit *device;      /* key: e-mail, newline, device nonce */
+	gint64 device_days; /* 0: no known-device cookies */
 	/* A hash of the same cost as a real one, for accounts that do not
 	 * exist or have no password yet: every wrong answer costs one argon2
 	 * run, so timing does not tell which accounts exist.  Made at start,
 	 * read-only after. */
-	char	*dummy_hash;
+	char *dummy_hash;
 };
 
 AppLoginLimits *
@@ -52,8 +52,8 @@ app_login_limits_new(const struct conf *conf)
 
 	l->account = limit_backoff_new((unsigned)conf->login_free_failures,
 	    base, max, LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
-	l->device = limit_backoff_new((unsigned)conf->login_free_failures,
-	    base, max, LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
+	l->device = limit_backoff_new((unsigned)conf->login_free_failures, base,
+	    max, LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
 	l->address = limit_backoff_new(
 	    (unsigned)conf->login_address_free_failures, base, max,
 	    LOGIN_FORGET_SECONDS, LOGIN_MAX_KEYS);
@@ -129,10 +129,10 @@ app_audit(DbConn *conn, const struct app_actor *actor, const char *action,
 
 /* An organiser account to add, or a password to set (it may run twice). */
 struct organiser_unit {
-	const char	*email, *role;
-	const char	*password_hash;
-	const char	*activation_hash;	/* of the password link */
-	gint64		 id;
+	const char *email, *role;
+	const char *password_hash;
+	const char *activation_hash; /* of the password link */
+	gint64 id;
 };
 
 static gboolean
@@ -144,7 +144,7 @@ organiser_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	if (!db_organiser_insert(conn, u->email, "", u->role, u->password_hash,
-	    u->activation_hash, &u->id, &dberr)) {
+	        u->activation_hash, &u->id, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "%s is an organiser already", u->email);
@@ -188,7 +188,7 @@ app_organiser_add(const struct app *app, const char *email, const char *role,
 	}
 	u = (struct organiser_unit){ email, role, hash, activation_hash, 0 };
 	if (!app_tx_audited(app, &system, NULL, "organiser.add", "organiser",
-	    organiser_insert, &u, error))
+	        organiser_insert, &u, error))
 		return FALSE;
 	if (activation_token != NULL)
 		*activation_token = g_steal_pointer(&token);
@@ -246,18 +246,18 @@ app_organiser_activate(const struct app *app, const char *activation_token,
 	if (password == NULL || !g_utf8_validate(password, -1, NULL) ||
 	    g_utf8_strlen(password, -1) < APP_MIN_PASSWORD) {
 		*refused = (struct app_refusal){ "password",
-		    APP_REASON_LENGTH };
+			APP_REASON_LENGTH };
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 		    "the password must have at least %d characters",
 		    APP_MIN_PASSWORD);
 		return FALSE;
 	}
 	if ((o = app_organiser_activation_lookup(app, activation_token,
-	    error)) == NULL)
+	         error)) == NULL)
 		return FALSE;
 	pw = password_hash(password);
 	actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
-	    db_str(o, "role"), "" };
+		db_str(o, "role"), "" };
 	u = (struct organiser_unit){ .password_hash = pw, .id = actor.id };
 	return app_tx_audited(app, &actor, NULL, "organiser.password",
 	    "organiser", organiser_password, &u, error);
@@ -300,20 +300,19 @@ device_nonce(const struct app *app, const char *email, const char *cookie)
 		return NULL;
 	mac = device_mac(app, email, nonce);
 	return token_equal(mac, cookie + n + 1) ? g_steal_pointer(&nonce) :
-	    NULL;
+	                                          NULL;
 }
 
 /* A login's database work: the account, then its new login. */
 struct login_unit {
-	const char	*email;		/* lower case */
-	JsonObject	*organiser;	/* NULL: no such account */
-	const char	*login_hash;
-	const char	*address;
+	const char *email;     /* lower case */
+	JsonObject *organiser; /* NULL: no such account */
+	const char *login_hash;
+	const char *address;
 };
 
 static gboolean
-login_read(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+login_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct login_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
@@ -321,22 +320,21 @@ login_read(const struct app *app, DbConn *conn, gpointer user,
 	(void)app;
 	g_clear_pointer(&u->organiser, json_object_unref);
 	u->organiser = db_organiser_by_email(conn, u->email, &dberr);
-	if (u->organiser == NULL && !g_error_matches(dberr, SUMMIT_DB_ERROR,
-	    DB_ENOTFOUND))
+	if (u->organiser == NULL &&
+	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
 
 static gboolean
-login_insert(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+login_insert(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct login_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	if (!db_login_insert(conn, u->login_hash, db_int(u->organiser,
-	    "id"), APP_LOGIN_SECONDS, u->address, &dberr))
+	if (!db_login_insert(conn, u->login_hash, db_int(u->organiser, "id"),
+	        APP_LOGIN_SECONDS, u->address, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -369,8 +367,9 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 		dev_key = g_strconcat(lower, "\n", nonce, NULL);
 		if (!limit_take(lim->device, dev_key, now, &wait))
 			goto throttled;
-	} else if (lim != NULL && (!limit_take(lim->address, addr, now,
-	    &wait) || !limit_take(lim->account, lower, now, &wait)))
+	} else if (lim != NULL &&
+	    (!limit_take(lim->address, addr, now, &wait) ||
+	        !limit_take(lim->account, lower, now, &wait)))
 		goto throttled;
 
 	lu.email = lower;
@@ -388,8 +387,8 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	else if (stored == NULL)
 		dummy = owned = password_hash("no password");
 	good = password_verify(stored != NULL ? stored : dummy,
-	    at->password ? at->password : "") && stored != NULL &&
-	    !json_object_get_boolean_member(o, "disabled");
+	           at->password ? at->password : "") &&
+	    stored != NULL && !json_object_get_boolean_member(o, "disabled");
 	if (!good) {
 		log_warnx("failed login for \"%s\" from %s%s", lower, addr,
 		    nonce != NULL ? " (known device)" : "");
@@ -417,8 +416,8 @@ app_login(const struct app *app, const struct app_login_attempt *at,
 	*login_token = g_steal_pointer(&token);
 	return TRUE;
 throttled:
-	log_debug("login for \"%s\" from %s refused for %" G_GINT64_FORMAT
-	    " s", lower, addr, wait);
+	log_debug("login for \"%s\" from %s refused for %" G_GINT64_FORMAT " s",
+	    lower, addr, wait);
 	g_set_error(error, SUMMIT_APP_ERROR, APP_ELOCKED, "%" G_GINT64_FORMAT,
 	    MAX(wait, 1));
 	return FALSE;
@@ -428,12 +427,12 @@ gint64
 app_login_device_seconds(const struct app *app)
 {
 	return app->login_limits != NULL ?
-	    app->login_limits->device_days * 86400 : 0;
+	    app->login_limits->device_days * 86400 :
+	    0;
 }
 
 JsonObject *
-app_login_check(const struct app *app, const char *login_token,
-    GError **error)
+app_login_check(const struct app *app, const char *login_token, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL;
@@ -441,8 +440,7 @@ app_login_check(const struct app *app, const char *login_token,
 	DbConn *conn;
 
 	if (!token_is_wellformed(login_token)) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
-		    "no login");
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND, "no login");
 		return NULL;
 	}
 	hash = token_hash(login_token);
@@ -457,8 +455,7 @@ app_login_check(const struct app *app, const char *login_token,
 
 /* One statement, committed on its own. */
 static gboolean
-logout_run(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+logout_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 

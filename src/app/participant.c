@@ -55,18 +55,17 @@ participant_lock(DbConn *conn, const char *token, GError **error)
 }
 
 struct confirm_unit {
-	const char	*token;
-	char		*now;		/* the status after */
-	gint64		 id;
-	bool		 claimed;	/* a place or the waitlist */
-	bool		 got;
+	const char *token;
+	char *now; /* the status after */
+	gint64 id;
+	bool claimed; /* a place or the waitlist */
+	bool got;
 };
 
 /* Inside app_tx: marks the e-mail confirmed and, for a pending person,
  * claims a place or joins the waitlist. */
 static gboolean
-confirm_run(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct confirm_unit *u = user;
 	const char *token = u->token;
@@ -92,11 +91,11 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user,
 		unsigned promoted = 0;
 		bool got = false;
 
-		if (!db_place_claim(conn, event_id, id, true, &got,
-		    &dberr) || !db_participant_set_status(conn, id,
-		    got ? "confirmed" : "waitlisted", 0, &dberr) ||
-		    (!got && !app_promote(app, conn, event_id, &promoted,
-		    &dberr)))
+		if (!db_place_claim(conn, event_id, id, true, &got, &dberr) ||
+		    !db_participant_set_status(conn, id,
+		        got ? "confirmed" : "waitlisted", 0, &dberr) ||
+		    (!got &&
+		        !app_promote(app, conn, event_id, &promoted, &dberr)))
 			goto dbfail;
 		if (promoted > 0) {
 			/* This person may have been the one promoted. */
@@ -105,16 +104,17 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user,
 
 			if (again == NULL)
 				return FALSE;
-			got = g_strcmp0(db_str(again, "status"),
-			    "confirmed") == 0;
+			got = g_strcmp0(db_str(again, "status"), "confirmed") ==
+			    0;
 		}
 		u->claimed = true;
 		u->got = got;
 		u->id = id;
 	}
 	g_free(u->now);
-	u->now = g_strdup(!u->claimed ? now : u->got ? "confirmed" :
-	    "waitlisted");
+	u->now = g_strdup(!u->claimed ? now :
+	        u->got                ? "confirmed" :
+	                                "waitlisted");
 	return TRUE;
 dbfail:
 	return app_fail_db(error, g_steal_pointer(&dberr));
@@ -139,12 +139,12 @@ app_confirm(const struct app *app, const char *token, char **status,
 
 /* The inputs and output of one participant unit (it may run twice). */
 struct participant_unit {
-	const char	*token;
-	const gint64	*sessions;
-	size_t		 n;
-	JsonObject	*p;		/* app_participant_view's answer */
-	gint64		 cancelled;	/* app_participant_cancel: who */
-	unsigned	 promoted;	/* and how many took a place */
+	const char *token;
+	const gint64 *sessions;
+	size_t n;
+	JsonObject *p;     /* app_participant_view's answer */
+	gint64 cancelled;  /* app_participant_cancel: who */
+	unsigned promoted; /* and how many took a place */
 };
 
 static gboolean
@@ -207,7 +207,7 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 		return FALSE;
 	}
 	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
-	    db_int(p, "id"), u->sessions, u->n, true, &dberr)) {
+	        db_int(p, "id"), u->sessions, u->n, true, &dberr)) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
 		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
@@ -223,8 +223,9 @@ gboolean
 app_participant_rerank(const struct app *app, const char *token,
     const gint64 *sessions, size_t n, GError **error)
 {
-	struct participant_unit u = { .token = token, .sessions = sessions,
-	    .n = n };
+	struct participant_unit u = { .token = token,
+		.sessions = sessions,
+		.n = n };
 
 	return app_tx(app, participant_rerank, &u, error);
 }
@@ -244,12 +245,14 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
-		return TRUE;	/* cancelling twice changes nothing */
+		return TRUE; /* cancelling twice changes nothing */
 	event_id = db_int(p, "event_id");
 	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
-	    &dberr) || !db_place_release(conn, db_int(p, "id"), &dberr) ||
+	        &dberr) ||
+	    !db_place_release(conn, db_int(p, "id"), &dberr) ||
 	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
-	    &dberr) || !app_promote(app, conn, event_id, &promoted, &dberr))
+	        &dberr) ||
+	    !app_promote(app, conn, event_id, &promoted, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	u->cancelled = db_int(p, "id");
 	u->promoted = promoted;
@@ -257,15 +260,15 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 }
 
 gboolean
-app_participant_cancel(const struct app *app, const char *token,
-    GError **error)
+app_participant_cancel(const struct app *app, const char *token, GError **error)
 {
 	struct participant_unit u = { .token = token };
 
 	if (!app_tx(app, participant_cancel, &u, error))
 		return FALSE;
-	if (u.cancelled != 0)	/* logged once it is committed */
+	if (u.cancelled != 0) /* logged once it is committed */
 		log_info("participant %" G_GINT64_FORMAT " cancelled; %u "
-		    "promoted", u.cancelled, u.promoted);
+		         "promoted",
+		    u.cancelled, u.promoted);
 	return TRUE;
 }

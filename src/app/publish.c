@@ -16,7 +16,7 @@
 #include "base/base.h"
 
 struct publish_unit {
-	struct app_publish_counts	*out;
+	struct app_publish_counts *out;
 };
 
 /* Publishes in conn's transaction; ch's action NULL: no audit entry. */
@@ -33,7 +33,7 @@ publish_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!db_event_id(conn, &event_id, &dberr) ||
 	    !db_alloc_lock(conn, event_id, &dberr) ||
 	    !db_publish(conn, event_id, &out->invites, &out->updates,
-	    &out->cancels, &dberr))
+	        &out->cancels, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->subject_id = event_id;
 	if (ch->action != NULL) {
@@ -48,8 +48,7 @@ publish_run(const struct app *app, DbConn *conn, struct app_change *ch,
 /* The preview's unit: publish_run in a transaction that is rolled back,
  * so nothing is queued or marked. */
 static gboolean
-publish_dry(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+publish_dry(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	struct app_change ch = { 0 };
@@ -70,10 +69,11 @@ app_publish(const struct app *app, struct app_publish_counts *out,
 
 	*out = (struct app_publish_counts){ 0 };
 	if (!app_tx_audited(app, NULL, NULL, NULL, "event", publish_run, &u,
-	    error))
+	        error))
 		return FALSE;
-	log_info("published: %" G_GINT64_FORMAT " invitations, %"
-	    G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT " cancellations",
+	log_info("published: %" G_GINT64_FORMAT
+	         " invitations, %" G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT
+	         " cancellations",
 	    out->invites, out->updates, out->cancels);
 	return TRUE;
 }
@@ -96,10 +96,11 @@ app_publish_confirm(const struct app *app, const struct app_actor *actor,
 
 	*out = (struct app_publish_counts){ 0 };
 	if (!app_tx_audited(app, actor, "admin", "allocation.publish", "event",
-	    publish_run, &u, error))
+	        publish_run, &u, error))
 		return FALSE;
-	log_info("published by %s: %" G_GINT64_FORMAT " invitations, %"
-	    G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT " cancellations",
+	log_info("published by %s: %" G_GINT64_FORMAT
+	         " invitations, %" G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT
+	         " cancellations",
 	    actor->email, out->invites, out->updates, out->cancels);
 	return TRUE;
 }

@@ -23,9 +23,9 @@
 #include <string.h>
 
 struct refusal_rule {
-	const char		*constraint;
-	const char		*field;		/* NULL: the whole form */
-	enum app_reason		 reason;
+	const char *constraint;
+	const char *field; /* NULL: the whole form */
+	enum app_reason reason;
 };
 
 /* Sorted by table, then constraint name, as in \d of psql. */
@@ -67,8 +67,7 @@ static const struct refusal_rule refusal_rules[] = {
 	{ "participant_language_check", "language", APP_REASON_INVALID },
 	{ "participant_name_check", "name", APP_REASON_LENGTH },
 	{ "participant_needs_check", "needs", APP_REASON_LENGTH },
-	{ "participant_organisation_check", "organisation",
-	    APP_REASON_LENGTH },
+	{ "participant_organisation_check", "organisation", APP_REASON_LENGTH },
 	{ "participant_role_check", "role", APP_REASON_LENGTH },
 	{ "participant_sessions_wanted_check", "sessions_wanted",
 	    APP_REASON_RANGE },
@@ -89,10 +88,8 @@ static const struct refusal_rule refusal_rules[] = {
 	{ "sector_pkey", "code", APP_REASON_TAKEN },
 	{ "session_capacity_check", "capacity", APP_REASON_RANGE },
 	{ "session_code_check", "code", APP_REASON_INVALID },
-	{ "session_description_en_check", "description_en",
-	    APP_REASON_LENGTH },
-	{ "session_description_nb_check", "description_nb",
-	    APP_REASON_LENGTH },
+	{ "session_description_en_check", "description_en", APP_REASON_LENGTH },
+	{ "session_description_nb_check", "description_nb", APP_REASON_LENGTH },
 	{ "session_event_id_code_key", "code", APP_REASON_TAKEN },
 	{ "session_org_limit_check", "org_limit", APP_REASON_RANGE },
 	{ "session_room_check", "room", APP_REASON_LENGTH },
@@ -116,9 +113,21 @@ static const struct refusal_rule refusal_rules[] = {
  * can be a static string.
  */
 static const char *const refusal_required[] = {
-	"capacity", "code", "email", "ends_at", "mailbox", "name", "name_en",
-	"name_nb", "organisation", "registration_closes",
-	"registration_opens", "sector", "slot_id", "starts_at", "title_en",
+	"capacity",
+	"code",
+	"email",
+	"ends_at",
+	"mailbox",
+	"name",
+	"name_en",
+	"name_nb",
+	"organisation",
+	"registration_closes",
+	"registration_opens",
+	"sector",
+	"slot_id",
+	"starts_at",
+	"title_en",
 	"title_nb",
 };
 

@@ -47,22 +47,21 @@ invitation_check(DbConn *conn, JsonObject *event,
 	if (known != NULL)
 		return app_setup_code_take(conn, event_id, r->invitation_code,
 		    r->email, false, &checked, sector, error);
-	return app_setup_code_take(conn, event_id, r->invitation_code,
-	    r->email, true, code_id, sector, error);
+	return app_setup_code_take(conn, event_id, r->invitation_code, r->email,
+	    true, code_id, sector, error);
 }
 
 /* One registration's database work (it may run twice). */
 struct register_unit {
-	const struct app_registration	*r;
-	const char			*nonce, *hash;
-	struct app_refusal		*refusal;	/* may be NULL */
-	gint64				 id;
+	const struct app_registration *r;
+	const char *nonce, *hash;
+	struct app_refusal *refusal; /* may be NULL */
+	gint64 id;
 };
 
 /* APP_EINVALID for field, told as a refusal too. */
 static gboolean
-register_refuse(const char *field, struct app_refusal *refusal,
-    GError **error)
+register_refuse(const char *field, struct app_refusal *refusal, GError **error)
 {
 	if (refusal != NULL)
 		*refusal = (struct app_refusal){ field, APP_REASON_INVALID };
@@ -76,8 +75,7 @@ register_refuse(const char *field, struct app_refusal *refusal,
  * itself (app_db_run).
  */
 static gboolean
-register_run(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct register_unit *u = user;
 	const struct app_registration *r = u->r;
@@ -99,31 +97,36 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 		return FALSE;
 	}
 	invitation = g_strcmp0(db_str(event, "invitation_mode"),
-	    "invitation") == 0;
+	                 "invitation") == 0;
 	if (invitation && (!db_begin(conn, &dberr)))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
-	    error)) {
+	        error)) {
 		/* The code is the only value app_setup_code_take refuses. */
-		if (error != NULL && g_error_matches(*error, SUMMIT_APP_ERROR,
-		    APP_EINVALID) && u->refusal != NULL)
+		if (error != NULL &&
+		    g_error_matches(*error, SUMMIT_APP_ERROR, APP_EINVALID) &&
+		    u->refusal != NULL)
 			*u->refusal = (struct app_refusal){ "invitation_code",
-			    APP_REASON_INVALID };
-		return FALSE;	/* the pool rolls back */
+				APP_REASON_INVALID };
+		return FALSE; /* the pool rolls back */
 	}
 
 	pn = (struct db_participant_new){ .event_id = db_int(event, "id"),
-	    .name = r->name, .email = r->email,
-	    .organisation = r->organisation,
-	    .sector = forced_sector != NULL && *forced_sector != '\0' ?
-	    forced_sector : r->sector,
-	    .role = r->role ? r->role : "", .needs = r->needs ? r->needs : "",
-	    .language = r->language,
-	    .confirm_hours = app->conf->confirm_hours,
-	    .resends_per_hour = app->conf->link_resends_per_hour,
-	    .link_nonce = u->nonce, .link_hash = u->hash };
+		.name = r->name,
+		.email = r->email,
+		.organisation = r->organisation,
+		.sector = forced_sector != NULL && *forced_sector != '\0' ?
+		    forced_sector :
+		    r->sector,
+		.role = r->role ? r->role : "",
+		.needs = r->needs ? r->needs : "",
+		.language = r->language,
+		.confirm_hours = app->conf->confirm_hours,
+		.resends_per_hour = app->conf->link_resends_per_hour,
+		.link_nonce = u->nonce,
+		.link_hash = u->hash };
 	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
-	    &u->id, &refused, &dberr)) {
+	        &u->id, &refused, &dberr)) {
 		/* A constraint the checks above let through, by its field. */
 		if (u->refusal != NULL)
 			(void)app_refusal_from_db(dberr, u->refusal);
@@ -139,8 +142,9 @@ register_run(const struct app *app, DbConn *conn, gpointer user,
 		db_rollback(conn);
 		return TRUE;
 	}
-	if ((code_id != 0 && !db_participant_set_code(conn, u->id,
-	    code_id, &dberr)) || !db_commit(conn, &dberr))
+	if ((code_id != 0 &&
+	        !db_participant_set_code(conn, u->id, code_id, &dberr)) ||
+	    !db_commit(conn, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -199,6 +203,7 @@ app_register(const struct app *app, const struct app_registration *r,
 		return FALSE;
 	if (u.id != 0)
 		log_info("participant %" G_GINT64_FORMAT " registered, "
-		    "unconfirmed", u.id);
+		         "unconfirmed",
+		    u.id);
 	return TRUE;
 }

@@ -36,10 +36,10 @@ reg_state(JsonObject *p)
 /* The times the detail and the export show, in the event's zone (the
  * row's "timezone"), empty when not set. */
 static const char *const reg_detail_times[] = { "registered_at",
-    "email_confirmed_at", "hold_until", "cancelled_at", "checked_in_at",
-    NULL };
-static const char *const reg_export_times[] = { "registered_at",
-    "confirmed_at", "checked_in_at", NULL };
+	"email_confirmed_at", "hold_until", "cancelled_at", "checked_in_at",
+	NULL };
+static const char *const reg_export_times[] = { "registered_at", "confirmed_at",
+	"checked_in_at", NULL };
 
 static void
 reg_local_times(JsonObject *row, const char *const *cols)
@@ -63,14 +63,14 @@ reg_local_times_all(JsonArray *rows, const char *col, const char *fmt,
 		    "Europe/Oslo", fmt, null_text);
 }
 
-const char *const app_reg_statuses[APP_REG_STATUSES] = { "pending",
-    "confirmed", "waitlisted", "cancelled", "expired" };
+const char *const app_reg_statuses[APP_REG_STATUSES] = { "pending", "confirmed",
+	"waitlisted", "cancelled", "expired" };
 
 /* Sort names in enum app_reg_sort order, each db's sort of the same
  * place. */
 static const struct {
-	const char		*name;
-	enum db_reg_sort	 db;
+	const char *name;
+	enum db_reg_sort db;
 } reg_sorts[APP_REG_SORT__MAX] = {
 	[APP_REG_SORT_REGISTERED] = { "registered", DB_REG_SORT_REGISTERED },
 	[APP_REG_SORT_NAME] = { "name", DB_REG_SORT_NAME },
@@ -81,8 +81,7 @@ static const struct {
 const char *
 app_reg_sort_name(enum app_reg_sort sort)
 {
-	return (unsigned)sort < APP_REG_SORT__MAX ? reg_sorts[sort].name :
-	    NULL;
+	return (unsigned)sort < APP_REG_SORT__MAX ? reg_sorts[sort].name : NULL;
 }
 
 /* The filter checked and turned into db's; FALSE naming the field. */
@@ -93,9 +92,11 @@ reg_filter_db(const struct app_reg_filter *f, struct db_reg_filter *out,
 	const char *field = NULL;
 	size_t i;
 
-	*out = (struct db_reg_filter){ .q = f->q, .sector = f->sector,
-	    .session_id = f->session_id, .placed = f->placed,
-	    .desc = f->desc };
+	*out = (struct db_reg_filter){ .q = f->q,
+		.sector = f->sector,
+		.session_id = f->session_id,
+		.placed = f->placed,
+		.desc = f->desc };
 	if (f->q != NULL && text_check_line(f->q, 200) != TEXT_OK)
 		field = "q";
 	if (f->status != NULL) {
@@ -105,8 +106,8 @@ reg_filter_db(const struct app_reg_filter *f, struct db_reg_filter *out,
 		if (out->status == NULL)
 			field = "status";
 	}
-	if (f->sector != NULL && (f->sector[0] == '\0' ||
-	    text_check_line(f->sector, 32) != TEXT_OK))
+	if (f->sector != NULL &&
+	    (f->sector[0] == '\0' || text_check_line(f->sector, 32) != TEXT_OK))
 		field = "sector";
 	if (f->session_id < 0)
 		field = "session";
@@ -153,7 +154,7 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
 	reg_local_times_all(rows, "registered_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(out, "rows", rows);
 	if (!db_reg_count(conn, event_id, &f, APP_REG_COUNT_CAP + 1, &total,
-	    &dberr) ||
+	        &dberr) ||
 	    (sessions = db_reg_sessions(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
 	json_object_set_array_member(out, "sessions", sessions);
@@ -204,8 +205,8 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 }
 
 JsonObject *
-app_reg_detail(const struct app *app, const struct app_actor *actor,
-    gint64 id, GError **error)
+app_reg_detail(const struct app *app, const struct app_actor *actor, gint64 id,
+    GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	JsonObject *p;
@@ -240,18 +241,18 @@ app_reg_person_json(const struct app *app, const struct app_actor *actor,
  * again.  fn sets dberr for a database failure, error for a refusal.
  */
 struct reg_arg {
-	const char	*status;	/* set_status */
-	struct app_refusal *refusal;	/* set_status, promote: "full" */
-	bool		 in;		/* check_in */
-	gint64		 queued;	/* resend_invitations */
+	const char *status;          /* set_status */
+	struct app_refusal *refusal; /* set_status, promote: "full" */
+	bool in;                     /* check_in */
+	gint64 queued;               /* resend_invitations */
 };
 typedef gboolean (*RegChange)(const struct app *app, DbConn *conn,
     JsonObject *p, struct reg_arg *user, GError **dberr, GError **error);
 
 struct reg_unit {
-	gint64		 id;
-	RegChange	 fn;
-	struct reg_arg	*arg;
+	gint64 id;
+	RegChange fn;
+	struct reg_arg *arg;
 };
 
 static gboolean
@@ -317,7 +318,8 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 	if (strcmp(to, "confirmed") == 0 || strcmp(to, "pending") == 0) {
 		bool got = reg_holds_place(p);
 
-		if (!got && !db_place_claim(conn, event_id, id, false, &got, dberr))
+		if (!got &&
+		    !db_place_claim(conn, event_id, id, false, &got, dberr))
 			return FALSE;
 		if (!got)
 			return reg_full(user, error);
@@ -330,14 +332,13 @@ reg_do_status(const struct app *app, DbConn *conn, JsonObject *p,
 	    !app_promote(app, conn, event_id, &promoted, dberr) ||
 	    !db_participant_set_status(conn, id, to, 0, dberr))
 		return FALSE;
-	return strcmp(to, "cancelled") != 0 || app_queue_mail(app, conn, p,
-	    event_id, "cancelled", false, dberr);
+	return strcmp(to, "cancelled") != 0 ||
+	    app_queue_mail(app, conn, p, event_id, "cancelled", false, dberr);
 }
 
 gboolean
 app_reg_set_status(const struct app *app, const struct app_actor *actor,
-    gint64 id, const char *status, struct app_refusal *refusal,
-    GError **error)
+    gint64 id, const char *status, struct app_refusal *refusal, GError **error)
 {
 	size_t i;
 
@@ -350,12 +351,12 @@ app_reg_set_status(const struct app *app, const struct app_actor *actor,
 			return FALSE;
 		if (refusal != NULL)
 			*refusal = (struct app_refusal){ "status",
-			    APP_REASON_INVALID };
+				APP_REASON_INVALID };
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "status");
 		return FALSE;
 	}
 	struct reg_arg arg = { .status = app_reg_statuses[i],
-	    .refusal = refusal };
+		.refusal = refusal };
 
 	return reg_change(app, actor, "admin", id, "registrations.status",
 	    reg_do_status, &arg, error);
@@ -380,14 +381,15 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 		return reg_full(user, error);
 	confirmed = json_object_get_boolean_member(p, "email_confirmed");
 	return db_participant_set_status(conn, id,
-	    confirmed ? "confirmed" : "pending", app->conf->confirm_hours,
-	    dberr) && app_queue_mail(app, conn, p, event_id,
-	    confirmed ? "promoted" : "promoted_confirm", !confirmed, dberr);
+	           confirmed ? "confirmed" : "pending",
+	           app->conf->confirm_hours, dberr) &&
+	    app_queue_mail(app, conn, p, event_id,
+	        confirmed ? "promoted" : "promoted_confirm", !confirmed, dberr);
 }
 
 gboolean
-app_reg_promote(const struct app *app, const struct app_actor *actor,
-    gint64 id, struct app_refusal *refusal, GError **error)
+app_reg_promote(const struct app *app, const struct app_actor *actor, gint64 id,
+    struct app_refusal *refusal, GError **error)
 {
 	struct reg_arg arg = { .refusal = refusal };
 
@@ -396,16 +398,16 @@ app_reg_promote(const struct app *app, const struct app_actor *actor,
 }
 
 static gboolean
-reg_do_resend_confirmation(const struct app *app, DbConn *conn,
-    JsonObject *p, struct reg_arg *user, GError **dberr, GError **error)
+reg_do_resend_confirmation(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
 {
 	(void)user;
 	if (g_str_has_suffix(db_str(p, "email"), "@invalid.invalid")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "erased");
 		return FALSE;
 	}
-	return app_queue_mail(app, conn, p, db_int(p, "event_id"),
-	    "link_again", true, dberr);
+	return app_queue_mail(app, conn, p, db_int(p, "event_id"), "link_again",
+	    true, dberr);
 }
 
 gboolean
@@ -418,27 +420,26 @@ app_reg_resend_confirmation(const struct app *app,
 }
 
 static gboolean
-reg_do_resend_invitations(const struct app *app, DbConn *conn,
-    JsonObject *p, struct reg_arg *user, GError **dberr, GError **error)
+reg_do_resend_invitations(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
 {
 	(void)app;
 	if (g_str_has_suffix(db_str(p, "email"), "@invalid.invalid")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "erased");
 		return FALSE;
 	}
-	return db_reg_requeue_invitations(conn, db_int(p, "id"),
-	    &user->queued, dberr);
+	return db_reg_requeue_invitations(conn, db_int(p, "id"), &user->queued,
+	    dberr);
 }
 
 gboolean
-app_reg_resend_invitations(const struct app *app,
-    const struct app_actor *actor, gint64 id, gint64 *queued,
-    GError **error)
+app_reg_resend_invitations(const struct app *app, const struct app_actor *actor,
+    gint64 id, gint64 *queued, GError **error)
 {
 	struct reg_arg arg = { 0 };
 	gboolean ok = reg_change(app, actor, "admin", id,
-	    "registrations.resend_invitations", reg_do_resend_invitations,
-	    &arg, error);
+	    "registrations.resend_invitations", reg_do_resend_invitations, &arg,
+	    error);
 
 	*queued = arg.queued;
 	return ok;
@@ -480,13 +481,13 @@ reg_do_erase(const struct app *app, DbConn *conn, JsonObject *p,
 		return FALSE;
 	if (!db_place_release(conn, id, dberr))
 		return FALSE;
-	return !had_place || app_promote(app, conn, db_int(p, "event_id"),
-	    &promoted, dberr);
+	return !had_place ||
+	    app_promote(app, conn, db_int(p, "event_id"), &promoted, dberr);
 }
 
 gboolean
-app_reg_erase(const struct app *app, const struct app_actor *actor,
-    gint64 id, GError **error)
+app_reg_erase(const struct app *app, const struct app_actor *actor, gint64 id,
+    GError **error)
 {
 	/* reg_state holds no personal data: the entry is safe to keep. */
 	return reg_change(app, actor, "admin", id, "registrations.erase",
@@ -499,12 +500,11 @@ app_reg_erase(const struct app *app, const struct app_actor *actor,
 /* One batch of the purge (one unit each: a long purge holds no long
  * transaction). */
 struct purge_unit {
-	guint	n;
+	guint n;
 };
 
 static gboolean
-purge_batch(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+purge_batch(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct purge_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
@@ -513,11 +513,12 @@ purge_batch(const struct app *app, DbConn *conn, gpointer user,
 
 	u->n = 0;
 	if ((rows = db_reg_past_retention(conn, app->conf->retention_days,
-	    PURGE_BATCH, &dberr)) == NULL)
+	         PURGE_BATCH, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = 0; i < json_array_get_length(rows); i++)
-		if (!db_reg_erase_keep_links(conn, db_int(
-		    json_array_get_object_element(rows, i), "id"), &dberr))
+		if (!db_reg_erase_keep_links(conn,
+		        db_int(json_array_get_object_element(rows, i), "id"),
+		        &dberr))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 	u->n = json_array_get_length(rows);
 	return TRUE;
@@ -536,35 +537,45 @@ app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 	} while (u.n == PURGE_BATCH);
 	if (*erased > 0)
 		log_info("erased the personal data of %u participant%s past "
-		    "the retention period", *erased, *erased == 1 ? "" : "s");
+		         "the retention period",
+		    *erased, *erased == 1 ? "" : "s");
 	return TRUE;
 }
 
 /* The columns of the export, in order: member of the row, header. */
 static const char *const reg_columns[][2] = {
-	{ "id", "id" }, { "name", "name" }, { "email", "email" },
-	{ "organisation", "organisation" }, { "sector", "sector" },
-	{ "role", "role" }, { "needs", "needs" }, { "language", "language" },
-	{ "status", "status" }, { "registered_at", "registered_at" },
-	{ "confirmed_at", "confirmed_at" }, { "checked_in_at", "checked_in_at" },
-	{ "rank1", "rank_1" }, { "rank2", "rank_2" }, { "rank3", "rank_3" },
-	{ "rank4", "rank_4" }, { "rank5", "rank_5" },
+	{ "id", "id" },
+	{ "name", "name" },
+	{ "email", "email" },
+	{ "organisation", "organisation" },
+	{ "sector", "sector" },
+	{ "role", "role" },
+	{ "needs", "needs" },
+	{ "language", "language" },
+	{ "status", "status" },
+	{ "registered_at", "registered_at" },
+	{ "confirmed_at", "confirmed_at" },
+	{ "checked_in_at", "checked_in_at" },
+	{ "rank1", "rank_1" },
+	{ "rank2", "rank_2" },
+	{ "rank3", "rank_3" },
+	{ "rank4", "rank_4" },
+	{ "rank5", "rank_5" },
 	{ "placements", "placements" },
 };
 
 struct export_unit {
-	const char	*lang;
-	char		 sep;
-	GString		*out;
-	gsize		 head;		/* out's length before the rows */
+	const char *lang;
+	char sep;
+	GString *out;
+	gsize head; /* out's length before the rows */
 };
 
 /* The rows of the export, read in one transaction: one consistent
  * snapshot, read in chunks so memory stays bounded by the text, not by
  * 50,000 row objects. */
 static gboolean
-export_rows(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct export_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
@@ -572,7 +583,7 @@ export_rows(const struct app *app, DbConn *conn, gpointer user,
 	size_t c;
 
 	(void)app;
-	g_string_truncate(u->out, u->head);	/* a second run starts again */
+	g_string_truncate(u->out, u->head); /* a second run starts again */
 	if (!db_event_id(conn, &event_id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (;;) {
@@ -593,12 +604,13 @@ export_rows(const struct app *app, DbConn *conn, gpointer user,
 				if (c > 0)
 					g_string_append_c(u->out, u->sep);
 				if (strcmp(reg_columns[c][0], "id") == 0) {
-					g_snprintf(num, sizeof(num), "%"
-					    G_GINT64_FORMAT, db_int(r, "id"));
+					g_snprintf(num, sizeof(num),
+					    "%" G_GINT64_FORMAT,
+					    db_int(r, "id"));
 					text_csv_cell(u->out, num);
 				} else
-					text_csv_cell(u->out, db_str(r,
-					    reg_columns[c][0]));
+					text_csv_cell(u->out,
+					    db_str(r, reg_columns[c][0]));
 			}
 			g_string_append(u->out, "\r\n");
 			after = db_int(r, "id");
@@ -614,7 +626,7 @@ app_reg_export_csv(const struct app *app, const struct app_actor *actor,
 {
 	g_autoptr(GString) out = g_string_new(NULL);
 	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb",
-	    excel ? ';' : ',', NULL, 0 };
+		excel ? ';' : ',', NULL, 0 };
 	size_t c;
 
 	if (!app_require(actor, "staff", error))
@@ -647,8 +659,8 @@ app_reg_csv_parse(const char *text, gsize *error_line)
 static void
 reg_row_error(JsonObject *row, const char *err)
 {
-	json_array_add_string_element(json_object_get_array_member(row,
-	    "errors"), err);
+	json_array_add_string_element(
+	    json_object_get_array_member(row, "errors"), err);
 }
 
 /* Checks one text field: trimmed copy into row[name]; errors keyed
@@ -691,10 +703,10 @@ reg_check_field(JsonObject *row, const char *name, const char *value,
 
 /* The inputs and answer of one import (it may run twice). */
 struct import_unit {
-	GPtrArray	*parsed;
-	guint		 first;		/* 1 after a header line */
-	bool		 apply;
-	JsonObject	*out;		/* made anew by each run */
+	GPtrArray *parsed;
+	guint first; /* 1 after a header line */
+	bool apply;
+	JsonObject *out; /* made anew by each run */
 };
 
 static gboolean
@@ -735,7 +747,7 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		bool known = false;
 
 		if (f == NULL)
-			continue;	/* a blank line */
+			continue; /* a blank line */
 		n = g_strv_length(f);
 		row = json_object_new();
 		json_object_set_int_member(row, "line", i + 1);
@@ -751,13 +763,14 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		reg_check_field(row, "role", n > 4 ? f[4] : "", 200, false);
 		reg_check_field(row, "language", n > 5 ? f[5] : "", 2, false);
 		if (db_str(row, "email")[0] != '\0') {
-			g_autofree char *low = g_ascii_strdown(db_str(row,
-			    "email"), -1);
+			g_autofree char *low = g_ascii_strdown(
+			    db_str(row, "email"), -1);
 
 			if (text_check_email(db_str(row, "email")) != TEXT_OK)
 				reg_row_error(row, "registrations_err_email");
 			else if (g_hash_table_contains(seen, low))
-				reg_row_error(row, "registrations_err_dup_file");
+				reg_row_error(row,
+				    "registrations_err_dup_file");
 			else {
 				json_builder_add_string_value(emails, low);
 				g_hash_table_add(seen, g_steal_pointer(&low));
@@ -766,7 +779,9 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		sector = db_str(row, "sector");
 		for (k = 0; k < json_array_get_length(sectors); k++)
 			if (g_strcmp0(db_str(json_array_get_object_element(
-			    sectors, k), "code"), sector) == 0)
+			                         sectors, k),
+			                  "code"),
+			        sector) == 0)
 				known = true;
 		if (!known && sector[0] != '\0')
 			reg_row_error(row, "registrations_err_sector");
@@ -783,8 +798,9 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = 0; i < json_array_get_length(taken); i++)
-		g_hash_table_add(taken_set, g_strdup(db_str(
-		    json_array_get_object_element(taken, i), "email")));
+		g_hash_table_add(taken_set,
+		    g_strdup(db_str(json_array_get_object_element(taken, i),
+		        "email")));
 
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *row = json_array_get_object_element(rows, i);
@@ -808,18 +824,18 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		if (!u->apply)
 			continue;
 		v = (struct db_reg_invitee){ db_str(row, "name"),
-		    db_str(row, "email"), db_str(row, "organisation"),
-		    db_str(row, "sector"), db_str(row, "role"),
-		    db_str(row, "language") };
+			db_str(row, "email"), db_str(row, "organisation"),
+			db_str(row, "sector"), db_str(row, "role"),
+			db_str(row, "language") };
 		if (!db_reg_insert_invitee(conn, event_id, &v, &id, &placed,
-		    &dberr))
+		        &dberr))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		json_object_set_int_member(row, "id", id);
-		json_object_set_string_member(row, "status", placed ?
-		    "confirmed" : "waitlisted");
+		json_object_set_string_member(row, "status",
+		    placed ? "confirmed" : "waitlisted");
 		json_object_set_int_member(row, "event_id", event_id);
 		if (!app_queue_mail(app, conn, row, event_id, "invited", true,
-		    &dberr))
+		        &dberr))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		imported++;
 		if (!placed)
@@ -878,12 +894,12 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 
 		if (g_ascii_strcasecmp(text_trim(h0), "name") == 0 ||
 		    g_ascii_strcasecmp(h0, "navn") == 0)
-			u.first = 1;	/* a header line */
+			u.first = 1; /* a header line */
 	}
 	u.parsed = parsed;
 	/* A dry run writes nothing, so committing it changes nothing. */
 	if (!app_tx_audited(app, actor, NULL, "registrations.import", "event",
-	    import_rows, &u, error)) {
+	        import_rows, &u, error)) {
 		g_clear_pointer(&u.out, json_object_unref);
 		return NULL;
 	}

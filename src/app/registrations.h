@@ -22,9 +22,9 @@ struct app_refusal;
 
 /* Sort orders of the list, as the console names them (app_reg_sort_name). */
 enum app_reg_sort {
-	APP_REG_SORT_REGISTERED,	/* registration time */
+	APP_REG_SORT_REGISTERED, /* registration time */
 	APP_REG_SORT_NAME,
-	APP_REG_SORT_ORG,		/* organisation */
+	APP_REG_SORT_ORG, /* organisation */
 	APP_REG_SORT_STATUS,
 	APP_REG_SORT__MAX
 };
@@ -32,18 +32,18 @@ enum app_reg_sort {
 /* What the list shows; NULL or 0 members do not filter.  app_reg_list
  * checks every member itself (APP_EINVALID naming it otherwise). */
 struct app_reg_filter {
-	const char		*q;		/* substring of name, e-mail or
+	const char *q;      /* substring of name, e-mail or
 						   organisation, any case; one
 						   line, at most 200 characters */
-	const char		*status;	/* one of app_reg_statuses */
-	const char		*sector;	/* a sector code */
-	gint64			 session_id;
-	bool			 placed;	/* session: placed in (else
+	const char *status; /* one of app_reg_statuses */
+	const char *sector; /* a sector code */
+	gint64 session_id;
+	bool placed; /* session: placed in (else
 						   ranked) */
-	enum app_reg_sort	 sort;
-	bool			 desc;
-	gint64			 page;		/* from 1 */
-	gint64			 per_page;	/* 1 to APP_REG_PAGE_MAX; pages
+	enum app_reg_sort sort;
+	bool desc;
+	gint64 page;     /* from 1 */
+	gint64 per_page; /* 1 to APP_REG_PAGE_MAX; pages
 						   end at APP_REG_COUNT_CAP */
 };
 
@@ -70,8 +70,8 @@ JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
  * One person: the participant's fields with "preferences", "assignments",
  * "invitations", "mails" and "audit" (transfer full).  APP_ENOTFOUND.
  */
-JsonObject *app_reg_detail(const struct app *app,
-    const struct app_actor *actor, gint64 id, GError **error);
+JsonObject *app_reg_detail(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error);
 /*
  * Sets the status (pending, confirmed, waitlisted or cancelled) keeping
  * places consistent: confirmed or pending claim a place unless they hold
@@ -96,11 +96,10 @@ gboolean app_reg_resend_confirmation(const struct app *app,
 /* Queues each current invitation again, same SEQUENCE; *queued counts
  * them.  Admin. */
 gboolean app_reg_resend_invitations(const struct app *app,
-    const struct app_actor *actor, gint64 id, gint64 *queued,
-    GError **error);
+    const struct app_actor *actor, gint64 id, gint64 *queued, GError **error);
 /* Checks the person in (in) or out again.  Staff may. */
-gboolean app_reg_check_in(const struct app *app,
-    const struct app_actor *actor, gint64 id, bool in, GError **error);
+gboolean app_reg_check_in(const struct app *app, const struct app_actor *actor,
+    gint64 id, bool in, GError **error);
 /* GDPR erasure (see db_reg_erase): cancelled, place released and given
  * to the waitlist, personal data replaced by an anonymised trace; the
  * audit entry holds no personal data.  Admin. */
@@ -116,8 +115,8 @@ gboolean app_privacy_purge(const struct app *app, unsigned *erased,
     GError **error);
 /* Everything stored about one person as pretty JSON text (transfer
  * full).  Staff may. */
-char *app_reg_person_json(const struct app *app,
-    const struct app_actor *actor, gint64 id, GError **error);
+char *app_reg_person_json(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error);
 /*
  * All registrations of the current event as CSV (transfer full; *len its
  * length): every cell quoted, quotes doubled, CRLF line ends, and a cell
@@ -143,8 +142,7 @@ GPtrArray *app_reg_csv_parse(const char *text, gsize *error_line);
  * "imported", "waitlisted" (transfer full).  Nothing is stored without
  * apply.  Admin.  APP_EINVALID: not CSV, or too many rows.
  */
-JsonObject *app_reg_import(const struct app *app,
-    const struct app_actor *actor, const char *csv, bool apply,
-    GError **error);
+JsonObject *app_reg_import(const struct app *app, const struct app_actor *actor,
+    const char *csv, bool apply, GError **error);
 
 #endif

@@ -94,16 +94,16 @@ preview_mix(JsonObject *confirmed, GArray *seats, char **unplaced)
 		g_hash_table_add(placed, &x->participant_id);
 		if (sec == NULL)
 			continue;
-		key = g_strdup_printf("%" G_GINT64_FORMAT "\t%s",
-		    x->session_id, sec);
+		key = g_strdup_printf("%" G_GINT64_FORMAT "\t%s", x->session_id,
+		    sec);
 		v = g_hash_table_lookup(counts, key);
-		g_hash_table_replace(counts, key, GSIZE_TO_POINTER(
-		    GPOINTER_TO_SIZE(v) + 1));
+		g_hash_table_replace(counts, key,
+		    GSIZE_TO_POINTER(GPOINTER_TO_SIZE(v) + 1));
 	}
 	for (i = 0; i < n && sectors[i] != NULL; i++)
 		if (!g_hash_table_contains(placed, &keys[i]))
-			g_string_append_printf(rest, "%s%s", rest->len > 1 ?
-			    "," : "", ids[i]);
+			g_string_append_printf(rest, "%s%s",
+			    rest->len > 1 ? "," : "", ids[i]);
 	g_string_append_c(rest, '}');
 	*unplaced = g_string_free(rest, FALSE);
 	g_hash_table_iter_init(&it, counts);
@@ -143,8 +143,8 @@ preview_figures(const char *figures_json, GError **error)
 	json_object_set_int_member(out, "placed", placed);
 	json_object_set_int_member(out, "nowhere",
 	    json_object_get_int_member(in, "nowhere"));
-	first = g_strdup_printf("%.1f", json_object_get_double_member(in,
-	    "first_choice_pct"));
+	first = g_strdup_printf("%.1f",
+	    json_object_get_double_member(in, "first_choice_pct"));
 	json_object_set_string_member(out, "first_choice_pct", first);
 	json_object_set_string_member(out, "objective",
 	    json_object_get_string_member(in, "objective"));
@@ -191,7 +191,8 @@ preview_sessions(JsonArray *sessions, JsonArray *mix, JsonArray *sectors,
 
 			for (j = 0; j < json_array_get_length(mix); j++) {
 				JsonObject *m = json_array_get_object_element(
-				    mix, j), *bar;
+				               mix, j),
+				           *bar;
 
 				if (db_int(m, "session_id") != id ||
 				    g_strcmp0(db_str(m, "sector"), code) != 0)
@@ -209,18 +210,18 @@ preview_sessions(JsonArray *sessions, JsonArray *mix, JsonArray *sectors,
 			}
 		}
 		json_object_set_int_member(s, "placed", placed);
-		json_object_set_int_member(s, "fill_pct", pct(placed,
-		    db_int(s, "capacity")));
+		json_object_set_int_member(s, "fill_pct",
+		    pct(placed, db_int(s, "capacity")));
 		json_object_set_array_member(s, "mix", bars);
 	}
 }
 
 JsonObject *
-app_allocation_preview(const struct app *app, const char *lang,
-    GError **error)
+app_allocation_preview(const struct app *app, const char *lang, GError **error)
 {
-	struct app_alloc_options opt = { .apply = false, .preview = true,
-	    .keep_bonus = 1 };
+	struct app_alloc_options opt = { .apply = false,
+		.preview = true,
+		.keep_bonus = 1 };
 	struct app_alloc_report rep = { 0 };
 	g_autoptr(GArray) seats = g_array_new(FALSE, FALSE,
 	    sizeof(struct app_alloc_seat));
@@ -252,12 +253,13 @@ app_allocation_preview(const struct app *app, const char *lang,
 		goto dbfail;
 	event_id = db_int(event, "id");
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
-	    NULL || (confirmed = db_seating_confirmed(conn, event_id,
-	    &dberr)) == NULL ||
+	        NULL ||
+	    (confirmed = db_seating_confirmed(conn, event_id, &dberr)) ==
+	        NULL ||
 	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL ||
 	    (mix = preview_mix(confirmed, seats, &unplaced)) == NULL ||
 	    (nowhere = db_seating_nowhere(conn, event_id, unplaced,
-	    NOWHERE_LIMIT, &dberr)) == NULL ||
+	         NOWHERE_LIMIT, &dberr)) == NULL ||
 	    (current = db_seating_current(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
 	for (i = 0; i < json_array_get_length(sectors); i++)
@@ -269,13 +271,13 @@ app_allocation_preview(const struct app *app, const char *lang,
 	figures = NULL;
 	json_object_set_int_member(out, "run_id", rep.run_id);
 	json_object_set_int_member(out, "solve_ms", rep.solve_ms);
-	json_object_set_array_member(out, "sessions", g_steal_pointer(
-	    &sessions));
-	json_object_set_array_member(out, "sectors", g_steal_pointer(
-	    &sectors));
+	json_object_set_array_member(out, "sessions",
+	    g_steal_pointer(&sessions));
+	json_object_set_array_member(out, "sectors", g_steal_pointer(&sectors));
 	json_object_set_int_member(out, "nowhere_total",
-	    json_array_get_length(nowhere) > 0 ? db_int(
-	    json_array_get_object_element(nowhere, 0), "total") : 0);
+	    json_array_get_length(nowhere) > 0 ?
+	        db_int(json_array_get_object_element(nowhere, 0), "total") :
+	        0);
 	json_object_set_array_member(out, "nowhere", g_steal_pointer(&nowhere));
 	diff = json_object_new();
 	json_object_set_int_member(diff, "added", (gint64)rep.added);
@@ -285,8 +287,8 @@ app_allocation_preview(const struct app *app, const char *lang,
 	    (gint64)rep.moved_tables);
 	json_object_set_int_member(diff, "published_moved",
 	    (gint64)rep.published_moved);
-	json_object_set_boolean_member(diff, "changes", rep.added > 0 ||
-	    rep.removed > 0 || rep.moved_tables > 0);
+	json_object_set_boolean_member(diff, "changes",
+	    rep.added > 0 || rep.removed > 0 || rep.moved_tables > 0);
 	json_object_set_object_member(out, "diff", diff);
 	json_object_set_object_member(out, "current", current);
 	json_object_set_int_member(out, "page_ms",
@@ -310,8 +312,9 @@ app_allocation_apply(const struct app *app, const struct app_actor *actor,
     struct app_alloc_report *report, GError **error)
 {
 	/* The audit entry is written in the transaction that applies. */
-	struct app_alloc_options opt = { .apply = true, .keep_bonus = 1,
-	    .actor = actor };
+	struct app_alloc_options opt = { .apply = true,
+		.keep_bonus = 1,
+		.actor = actor };
 
 	if (!app_require(actor, "admin", error))
 		return FALSE;
@@ -337,9 +340,9 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 		return NULL;
 	if ((event = db_event_head(conn, &dberr)) == NULL ||
 	    (one = db_seating_sessions(conn, db_int(event, "id"), session_id,
-	    &dberr)) == NULL ||
+	         &dberr)) == NULL ||
 	    (sessions = db_seating_sessions(conn, db_int(event, "id"), 0,
-	    &dberr)) == NULL ||
+	         &dberr)) == NULL ||
 	    (people = db_seating_people(conn, session_id, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
@@ -387,8 +390,8 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	out = json_object_new();
 	json_object_set_object_member(out, "session", session);
 	json_object_set_array_member(out, "tables", tables);
-	json_object_set_array_member(out, "sessions", g_steal_pointer(
-	    &sessions));
+	json_object_set_array_member(out, "sessions",
+	    g_steal_pointer(&sessions));
 	json_object_set_int_member(out, "placed",
 	    json_array_get_length(people));
 out:
@@ -415,21 +418,20 @@ broken(JsonArray *list, const char *rule, bool overridable)
  * list; returns FALSE only on a database error.
  */
 static gboolean
-check_rules(DbConn *conn, gint64 event_id, gint64 participant_id,
-    JsonObject *s, gint64 from_session, gint64 table_no, JsonArray *list,
-    GError **error)
+check_rules(DbConn *conn, gint64 event_id, gint64 participant_id, JsonObject *s,
+    gint64 from_session, gint64 table_no, JsonArray *list, GError **error)
 {
 	g_autoptr(JsonObject) c = NULL;
-	gint64 cap = db_int(s, "capacity"), same = db_int(s, "id") ==
-	    from_session;
+	gint64 cap = db_int(s, "capacity"),
+	       same = db_int(s, "id") == from_session;
 	JsonObject *b;
 
 	c = db_seating_check(conn, event_id, participant_id, db_int(s, "id"),
 	    from_session, table_no, error);
 	if (c == NULL)
 		return FALSE;
-	if (!same && json_object_get_boolean_member_with_default(c, "already",
-	    false))
+	if (!same &&
+	    json_object_get_boolean_member_with_default(c, "already", false))
 		broken(list, "already", false);
 	if (!same && db_int(c, "placed") + 1 > cap) {
 		b = broken(list, "capacity", false);
@@ -439,38 +441,39 @@ check_rules(DbConn *conn, gint64 event_id, gint64 participant_id,
 	if (db_int(c, "at_table") + 1 > db_int(s, "seats_per_table")) {
 		b = broken(list, "table", false);
 		json_object_set_int_member(b, "table_no", table_no);
-		json_object_set_int_member(b, "have", db_int(c, "at_table") + 1);
-		json_object_set_int_member(b, "seats", db_int(s,
-		    "seats_per_table"));
+		json_object_set_int_member(b, "have",
+		    db_int(c, "at_table") + 1);
+		json_object_set_int_member(b, "seats",
+		    db_int(s, "seats_per_table"));
 	}
 	if (db_int(c, "clash_id") != 0) {
 		b = broken(list, "slot", false);
-		json_object_set_string_member(b, "clash_nb", db_str(c,
-		    "clash_nb"));
-		json_object_set_string_member(b, "clash_en", db_str(c,
-		    "clash_en"));
+		json_object_set_string_member(b, "clash_nb",
+		    db_str(c, "clash_nb"));
+		json_object_set_string_member(b, "clash_en",
+		    db_str(c, "clash_en"));
 	}
 	if (json_object_get_boolean_member_with_default(c, "banned", false))
 		broken(list, "ban", false);
-	if (!same && db_int(c, "same_sector") + 1 > db_int(s,
-	    "sector_limit")) {
+	if (!same && db_int(c, "same_sector") + 1 > db_int(s, "sector_limit")) {
 		b = broken(list, "sector", true);
-		json_object_set_int_member(b, "have", db_int(c, "same_sector") +
-		    1);
+		json_object_set_int_member(b, "have",
+		    db_int(c, "same_sector") + 1);
 		json_object_set_int_member(b, "seats", cap);
-		json_object_set_int_member(b, "limit", db_int(s,
-		    "sector_limit"));
-		json_object_set_string_member(b, "sector_nb", db_str(c,
-		    "sector_name_nb"));
-		json_object_set_string_member(b, "sector_en", db_str(c,
-		    "sector_name_en"));
+		json_object_set_int_member(b, "limit",
+		    db_int(s, "sector_limit"));
+		json_object_set_string_member(b, "sector_nb",
+		    db_str(c, "sector_name_nb"));
+		json_object_set_string_member(b, "sector_en",
+		    db_str(c, "sector_name_en"));
 	}
 	if (!same && db_int(c, "same_org") + 1 > db_int(s, "org_limit")) {
 		b = broken(list, "org", true);
-		json_object_set_int_member(b, "have", db_int(c, "same_org") + 1);
+		json_object_set_int_member(b, "have",
+		    db_int(c, "same_org") + 1);
 		json_object_set_int_member(b, "limit", db_int(s, "org_limit"));
-		json_object_set_string_member(b, "organisation", db_str(c,
-		    "organisation"));
+		json_object_set_string_member(b, "organisation",
+		    db_str(c, "organisation"));
 	}
 	return TRUE;
 }
@@ -486,13 +489,13 @@ placement_json(JsonObject *row)
 	    json_object_get_boolean_member_with_default(row, "pinned", false));
 	json_object_set_boolean_member(o, "published",
 	    json_object_get_boolean_member_with_default(row, "published",
-	    false));
+	        false));
 	return o;
 }
 
 struct seating_unit {
-	const struct app_seating_change	*c;
-	JsonObject			**refused;
+	const struct app_seating_change *c;
+	JsonObject **refused;
 };
 
 static gboolean
@@ -508,7 +511,7 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(JsonArray) overridden = json_array_new();
 	JsonObject *before, *after;
 	gint64 event_id, to, table;
-	const bool pin = true;	/* a moved person stays where they are put */
+	const bool pin = true; /* a moved person stays where they are put */
 	guint i;
 
 	(void)app;
@@ -523,8 +526,8 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
 			    "participant %" G_GINT64_FORMAT " is not placed in "
-			    "session %" G_GINT64_FORMAT, c->participant_id,
-			    c->session_id);
+			    "session %" G_GINT64_FORMAT,
+			    c->participant_id, c->session_id);
 			return FALSE;
 		}
 		goto dbfail;
@@ -536,9 +539,10 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 		target = db_seating_sessions(conn, event_id, to, &dberr);
 		if (target == NULL)
 			goto dbfail;
-		if (json_array_get_length(target) == 0 || g_strcmp0(db_str(
-		    json_array_get_object_element(target, 0), "status"),
-		    "active") != 0) {
+		if (json_array_get_length(target) == 0 ||
+		    g_strcmp0(db_str(json_array_get_object_element(target, 0),
+		                  "status"),
+		        "active") != 0) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "no active session %" G_GINT64_FORMAT, to);
 			return FALSE;
@@ -547,23 +551,25 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 		if (table == 0 && to == c->session_id)
 			table = db_int(cur, "table_no");
 		else if (table == 0) {
-			table = db_seating_free_table(conn, to, db_int(
-			    json_array_get_object_element(target, 0), "tables"),
+			table = db_seating_free_table(conn, to,
+			    db_int(json_array_get_object_element(target, 0),
+			        "tables"),
 			    &dberr);
 			if (table == 0)
 				goto dbfail;
 		}
-		if (table < 1 || table > db_int(json_array_get_object_element(
-		    target, 0), "tables")) {
+		if (table < 1 ||
+		    table > db_int(json_array_get_object_element(target, 0),
+		                "tables")) {
 			JsonObject *b = broken(list, "table_range", false);
 
 			json_object_set_int_member(b, "table_no", table);
-			json_object_set_int_member(b, "limit", db_int(
-			    json_array_get_object_element(target, 0),
-			    "tables"));
+			json_object_set_int_member(b, "limit",
+			    db_int(json_array_get_object_element(target, 0),
+			        "tables"));
 		} else if (!check_rules(conn, event_id, c->participant_id,
-		    json_array_get_object_element(target, 0), c->session_id,
-		    table, list, &dberr))
+		               json_array_get_object_element(target, 0),
+		               c->session_id, table, list, &dberr))
 			goto dbfail;
 		for (i = 0; i < json_array_get_length(list); i++) {
 			JsonObject *b = json_array_get_object_element(list, i);
@@ -573,22 +579,23 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 				g_set_error(error, SUMMIT_APP_ERROR,
 				    APP_EINVALID, "the move breaks a rule");
 				*u->refused = json_object_new();
-				json_object_set_array_member(*u->refused, "broken",
-				    json_array_ref(list));
+				json_object_set_array_member(*u->refused,
+				    "broken", json_array_ref(list));
 				return FALSE;
 			}
 			json_array_add_string_element(overridden,
 			    json_object_get_string_member(b, "rule"));
 		}
-		if (to != c->session_id && (!db_assignment_delete(conn,
-		    event_id, &c->participant_id, &c->session_id, 1,
-		    &dberr) || !db_seating_rule_delete(conn, c->participant_id,
-		    c->session_id, "pin", &dberr)))
+		if (to != c->session_id &&
+		    (!db_assignment_delete(conn, event_id, &c->participant_id,
+		         &c->session_id, 1, &dberr) ||
+		        !db_seating_rule_delete(conn, c->participant_id,
+		            c->session_id, "pin", &dberr)))
 			goto dbfail;
-		if (!db_assignment_upsert(conn, event_id, 0,
-		    &c->participant_id, &to, &table, &pin, 1, &rows, &dberr) ||
+		if (!db_assignment_upsert(conn, event_id, 0, &c->participant_id,
+		        &to, &table, &pin, 1, &rows, &dberr) ||
 		    !db_seating_rule_put(conn, event_id, c->participant_id, to,
-		    "pin", &dberr))
+		        "pin", &dberr))
 			goto dbfail;
 		after = ch->after = placement_json(
 		    json_array_get_object_element(rows, 0));
@@ -599,11 +606,13 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	case APP_SEATING_PIN:
 	case APP_SEATING_UNPIN:
 		if (!db_seating_assignment_pin(conn, c->participant_id,
-		    c->session_id, c->action == APP_SEATING_PIN, &dberr) ||
-		    !(c->action == APP_SEATING_PIN ? db_seating_rule_put(conn,
-		    event_id, c->participant_id, c->session_id, "pin", &dberr) :
-		    db_seating_rule_delete(conn, c->participant_id,
-		    c->session_id, "pin", &dberr)))
+		        c->session_id, c->action == APP_SEATING_PIN, &dberr) ||
+		    !(c->action == APP_SEATING_PIN ?
+		            db_seating_rule_put(conn, event_id,
+		                c->participant_id, c->session_id, "pin",
+		                &dberr) :
+		            db_seating_rule_delete(conn, c->participant_id,
+		                c->session_id, "pin", &dberr)))
 			goto dbfail;
 		after = ch->after = placement_json(cur);
 		json_object_set_boolean_member(after, "pinned",
@@ -611,8 +620,9 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 		break;
 	case APP_SEATING_BAN:
 		if (!db_assignment_delete(conn, event_id, &c->participant_id,
-		    &c->session_id, 1, &dberr) || !db_seating_rule_put(conn,
-		    event_id, c->participant_id, c->session_id, "ban", &dberr))
+		        &c->session_id, 1, &dberr) ||
+		    !db_seating_rule_put(conn, event_id, c->participant_id,
+		        c->session_id, "ban", &dberr))
 			goto dbfail;
 		after = ch->after = json_object_new();
 		json_object_set_int_member(after, "session_id", c->session_id);
@@ -621,8 +631,7 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	default:
 		g_assert_not_reached();
 	}
-	json_object_set_int_member(before, "participant_id",
-	    c->participant_id);
+	json_object_set_int_member(before, "participant_id", c->participant_id);
 	return TRUE;
 dbfail:
 	return app_fail_db(error, g_steal_pointer(&dberr));
@@ -643,9 +652,9 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 		return FALSE;
 	}
 	/* The form checks these too; app never relies on that. */
-	if (c->participant_id <= 0 || c->session_id <= 0 ||
-	    c->to_session < 0 || c->table_no < 0 ||
-	    c->to_session > G_MAXINT32 || c->table_no > G_MAXINT32) {
+	if (c->participant_id <= 0 || c->session_id <= 0 || c->to_session < 0 ||
+	    c->table_no < 0 || c->to_session > G_MAXINT32 ||
+	    c->table_no > G_MAXINT32) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 		    "participant, session or table out of range");
 		return FALSE;

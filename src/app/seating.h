@@ -13,11 +13,11 @@
 
 /* One placement of an allocation result (database ids). */
 struct app_alloc_seat {
-	gint64	 participant_id;
-	gint64	 session_id;
-	gint64	 table_no;
-	guint	 rank;		/* 1..5, 0 for an unranked pin */
-	bool	 pinned;
+	gint64 participant_id;
+	gint64 session_id;
+	gint64 table_no;
+	guint rank; /* 1..5, 0 for an unranked pin */
+	bool pinned;
 };
 /* app_allocate (allocate.c), also appending every placement of the
  * result to seats (an array of struct app_alloc_seat). */
@@ -51,19 +51,19 @@ JsonObject *app_seating_view(const struct app *app, gint64 session_id,
     const char *lang, GError **error);
 
 enum app_seating_action {
-	APP_SEATING_MOVE,	/* to another session and/or table */
+	APP_SEATING_MOVE, /* to another session and/or table */
 	APP_SEATING_PIN,
 	APP_SEATING_UNPIN,
-	APP_SEATING_BAN,	/* never in this session; leaves it now */
+	APP_SEATING_BAN, /* never in this session; leaves it now */
 	APP_SEATING__MAX
 };
 struct app_seating_change {
-	enum app_seating_action	 action;
-	gint64			 participant_id;
-	gint64			 session_id;	/* where they sit now */
-	gint64			 to_session;	/* move: 0 = the same */
-	gint64			 table_no;	/* move: 0 = the least full */
-	bool			 override;	/* accept sector/org limits */
+	enum app_seating_action action;
+	gint64 participant_id;
+	gint64 session_id; /* where they sit now */
+	gint64 to_session; /* move: 0 = the same */
+	gint64 table_no;   /* move: 0 = the least full */
+	bool override;     /* accept sector/org limits */
 };
 /*
  * Changes one placement (admin).  A move is checked against the rules:

@@ -102,8 +102,8 @@ code_ok(const char *s, size_t max, bool digit_first, char sep)
 {
 	size_t i, n = s != NULL ? strlen(s) : 0;
 
-	if (n < 1 || n > max || !(g_ascii_islower(s[0]) ||
-	    (digit_first && g_ascii_isdigit(s[0]))))
+	if (n < 1 || n > max ||
+	    !(g_ascii_islower(s[0]) || (digit_first && g_ascii_isdigit(s[0]))))
 		return false;
 	for (i = 1; i < n; i++)
 		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
@@ -162,7 +162,7 @@ local_parse(const char *s, GTimeZone *tz, gint64 *out)
 	t = g_date_time_to_unix(wall);
 	if ((iv = g_time_zone_find_interval(tz, G_TIME_TYPE_STANDARD, t)) < 0)
 		iv = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
-		    t - 86400);	/* in a gap: the offset a day before */
+		    t - 86400); /* in a gap: the offset a day before */
 	*out = t - g_time_zone_get_offset(tz, iv);
 	return true;
 }
@@ -196,11 +196,11 @@ row_local(JsonObject *row, GTimeZone *tz, const char *fmt,
 		g_autoptr(GDateTime) local = NULL;
 		g_autofree char *text = NULL;
 
-		if (utc != NULL && (local = g_date_time_to_timezone(utc,
-		    tz)) != NULL)
+		if (utc != NULL &&
+		    (local = g_date_time_to_timezone(utc, tz)) != NULL)
 			text = g_date_time_format(local, fmt);
-		json_object_set_string_member(row, *names, text != NULL ?
-		    text : "");
+		json_object_set_string_member(row, *names,
+		    text != NULL ? text : "");
 	}
 }
 
@@ -279,18 +279,18 @@ read_begin(const struct app *app, const struct app_actor *actor,
  * after, and finds the event's id first.
  */
 struct setup_unit {
-	const struct app_setup_event	*event;
-	const struct app_setup_session	*session;
-	const struct app_setup_sector	*sector;
-	gint64				 id;
-	gint64				*new_id;
-	const char			*starts_at, *ends_at;
-	const char			*status;
-	const char			*code;	/* a sector's */
-	const char			*email;
-	gint64				 n, max_uses;
-	bool				 adding;	/* a sector */
-	struct app_refusal		*why;
+	const struct app_setup_event *event;
+	const struct app_setup_session *session;
+	const struct app_setup_sector *sector;
+	gint64 id;
+	gint64 *new_id;
+	const char *starts_at, *ends_at;
+	const char *status;
+	const char *code; /* a sector's */
+	const char *email;
+	gint64 n, max_uses;
+	bool adding; /* a sector */
+	struct app_refusal *why;
 };
 
 static gboolean
@@ -298,8 +298,8 @@ setup_change(const struct app *app, const struct app_actor *actor,
     const char *action, const char *subject_type, AppChangeFunc fn,
     struct setup_unit *u, GError **error)
 {
-	return app_tx_audited(app, actor, "admin", action, subject_type, fn,
-	    u, error);
+	return app_tx_audited(app, actor, "admin", action, subject_type, fn, u,
+	    error);
 }
 
 /* The event's id in fn's transaction. */
@@ -336,21 +336,21 @@ event_check(const struct app_setup_event *e, struct app_refusal *why,
     GError **error)
 {
 	return check_text(e->name_nb, "name_nb", 200, true, false, why,
-	    error) &&
+	           error) &&
 	    check_text(e->name_en, "name_en", 200, true, false, why, error) &&
 	    check_text(e->description_nb, "description_nb", 5000, false, true,
-	    why, error) &&
+	        why, error) &&
 	    check_text(e->description_en, "description_en", 5000, false, true,
-	    why, error) &&
+	        why, error) &&
 	    check_text(e->venue, "venue", 200, false, false, why, error) &&
 	    check_num(e->capacity, "capacity", 0, 1000000, why, error) &&
 	    (g_strcmp0(e->invitation_mode, "open") == 0 ||
-	    g_strcmp0(e->invitation_mode, "invitation") == 0 ||
-	    refuse(error, why, "invitation_mode", APP_REASON_INVALID)) &&
+	        g_strcmp0(e->invitation_mode, "invitation") == 0 ||
+	        refuse(error, why, "invitation_mode", APP_REASON_INVALID)) &&
 	    (e->mailbox != NULL ||
-	    refuse(error, why, "mailbox", APP_REASON_MISSING)) &&
+	        refuse(error, why, "mailbox", APP_REASON_MISSING)) &&
 	    (text_check_email(e->mailbox) == TEXT_OK ||
-	    refuse(error, why, "mailbox", APP_REASON_INVALID));
+	        refuse(error, why, "mailbox", APP_REASON_INVALID));
 }
 
 static gboolean
@@ -369,10 +369,10 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	if ((tz = zone_new(e->timezone)) == NULL)
 		return refuse(error, u->why, "timezone", APP_REASON_INVALID);
 	if (!check_span(e->starts_at, e->ends_at, "starts_at", "ends_at", tz,
-	    when, u->why, error) ||
+	        when, u->why, error) ||
 	    !check_span(e->registration_opens, e->registration_closes,
-	    "registration_opens", "registration_closes", tz, reg, u->why,
-	    error))
+	        "registration_opens", "registration_closes", tz, reg, u->why,
+	        error))
 		return FALSE;
 	if ((ch->before = event_settings(conn, true, error)) == NULL)
 		return FALSE;
@@ -386,13 +386,18 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (e->capacity < db_int(ch->before, "held"))
 		return refuse(error, u->why, "capacity", APP_REASON_IN_USE);
 	d = (struct db_event_fields){
-		.name_nb = e->name_nb, .name_en = e->name_en,
+		.name_nb = e->name_nb,
+		.name_en = e->name_en,
 		.description_nb = e->description_nb ? e->description_nb : "",
 		.description_en = e->description_en ? e->description_en : "",
-		.venue = e->venue ? e->venue : "", .timezone = e->timezone,
-		.starts_at = when[0], .ends_at = when[1],
-		.registration_opens = reg[0], .registration_closes = reg[1],
-		.capacity = e->capacity, .invitation_mode = e->invitation_mode,
+		.venue = e->venue ? e->venue : "",
+		.timezone = e->timezone,
+		.starts_at = when[0],
+		.ends_at = when[1],
+		.registration_opens = reg[0],
+		.registration_closes = reg[1],
+		.capacity = e->capacity,
+		.invitation_mode = e->invitation_mode,
 		.mailbox = e->mailbox,
 	};
 	if (!db_event_update(conn, event_id, &d, &dberr))
@@ -442,8 +447,9 @@ app_setup_programme(const struct app *app, const struct app_actor *actor,
 	}
 	rows_local(slots, tz, LOCAL_FORMAT, SLOT_TIMES);
 	for (i = 0; i < json_array_get_length(slots); i++)
-		json_object_set_array_member(json_array_get_object_element(
-		    slots, i), "sessions_list", json_array_new());
+		json_object_set_array_member(
+		    json_array_get_object_element(slots, i), "sessions_list",
+		    json_array_new());
 	/* Few slots: a nested loop is clearer than an index. */
 	for (i = 0; i < json_array_get_length(sessions); i++) {
 		JsonObject *s = json_array_get_object_element(sessions, i);
@@ -457,7 +463,8 @@ app_setup_programme(const struct app *app, const struct app_actor *actor,
 			if (db_int(sl, "id") == db_int(s, "slot_id")) {
 				json_array_add_object_element(
 				    json_object_get_array_member(sl,
-				    "sessions_list"), json_object_ref(s));
+				        "sessions_list"),
+				    json_object_ref(s));
 				break;
 			}
 		}
@@ -508,16 +515,17 @@ slot_save(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!event_zone(conn, &event_id, &tz, error))
 		return FALSE;
 	if (!check_span(u->starts_at, u->ends_at, "starts_at", "ends_at", tz,
-	    span, u->why, error))
+	        span, u->why, error))
 		return FALSE;
-	if (id != 0 && (ch->before = slot_get(conn, event_id, id, tz,
-	    &dberr)) == NULL) {
+	if (id != 0 &&
+	    (ch->before = slot_get(conn, event_id, id, tz, &dberr)) == NULL) {
 		not_found(error, g_steal_pointer(&dberr), "slot");
 		return FALSE;
 	}
 	if (!(id == 0 ? db_slot_insert(conn, event_id, span[0], span[1], &id,
-	    &dberr) : db_slot_update(conn, event_id, id, span[0], span[1],
-	    &dberr)))
+	                    &dberr) :
+	                db_slot_update(conn, event_id, id, span[0], span[1],
+	                    &dberr)))
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),
 		    "ends_at");
 	ch->subject_id = id;
@@ -533,11 +541,13 @@ app_setup_slot_add(const struct app *app, const struct app_actor *actor,
     const char *starts_at, const char *ends_at, gint64 *id,
     struct app_refusal *why, GError **error)
 {
-	struct setup_unit u = { .starts_at = starts_at, .ends_at = ends_at,
-	    .new_id = id, .why = why };
+	struct setup_unit u = { .starts_at = starts_at,
+		.ends_at = ends_at,
+		.new_id = id,
+		.why = why };
 
-	return setup_change(app, actor, "setup.slot_add", "slot", slot_save,
-	    &u, error);
+	return setup_change(app, actor, "setup.slot_add", "slot", slot_save, &u,
+	    error);
 }
 
 gboolean
@@ -545,16 +555,18 @@ app_setup_slot_update(const struct app *app, const struct app_actor *actor,
     gint64 id, const char *starts_at, const char *ends_at,
     struct app_refusal *why, GError **error)
 {
-	struct setup_unit u = { .id = id, .starts_at = starts_at,
-	    .ends_at = ends_at, .why = why };
+	struct setup_unit u = { .id = id,
+		.starts_at = starts_at,
+		.ends_at = ends_at,
+		.why = why };
 
 	if (id <= 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
 		    "no such slot");
 		return FALSE;
 	}
-	return setup_change(app, actor, "setup.slot_edit", "slot",
-	    slot_save, &u, error);
+	return setup_change(app, actor, "setup.slot_edit", "slot", slot_save,
+	    &u, error);
 }
 
 static gboolean
@@ -627,22 +639,20 @@ session_check(const struct app_setup_session *s, bool is_new,
 {
 	return check_num(s->slot_id, "slot_id", 1, G_MAXINT64, why, error) &&
 	    (!is_new || s->code == NULL || code_ok(s->code, 64, true, '-') ||
-	    refuse(error, why, "code", APP_REASON_INVALID)) &&
-	    check_text(s->title_nb, "title_nb", 200, true, false, why,
-	    error) &&
-	    check_text(s->title_en, "title_en", 200, true, false, why,
-	    error) &&
+	        refuse(error, why, "code", APP_REASON_INVALID)) &&
+	    check_text(s->title_nb, "title_nb", 200, true, false, why, error) &&
+	    check_text(s->title_en, "title_en", 200, true, false, why, error) &&
 	    check_text(s->description_nb, "description_nb", 5000, false, true,
-	    why, error) &&
+	        why, error) &&
 	    check_text(s->description_en, "description_en", 5000, false, true,
-	    why, error) &&
+	        why, error) &&
 	    check_text(s->room, "room", 200, false, false, why, error) &&
 	    check_num(s->capacity, "capacity", 0, 100000, why, error) &&
 	    check_num(s->tables, "tables", 1, 10000, why, error) &&
 	    check_num(s->seats_per_table, "seats_per_table", 1, 1000, why,
-	    error) &&
+	        error) &&
 	    check_num(s->sector_share_pct, "sector_share_pct", 1, 100, why,
-	    error) &&
+	        error) &&
 	    check_num(s->org_limit, "org_limit", 1, 100000, why, error);
 }
 
@@ -651,12 +661,16 @@ static struct db_session_fields
 session_fields(const struct app_setup_session *s)
 {
 	return (struct db_session_fields){
-		.slot_id = s->slot_id, .code = s->code,
-		.title_nb = s->title_nb, .title_en = s->title_en,
+		.slot_id = s->slot_id,
+		.code = s->code,
+		.title_nb = s->title_nb,
+		.title_en = s->title_en,
 		.description_nb = s->description_nb ? s->description_nb : "",
 		.description_en = s->description_en ? s->description_en : "",
-		.room = s->room ? s->room : "", .capacity = s->capacity,
-		.tables = s->tables, .seats_per_table = s->seats_per_table,
+		.room = s->room ? s->room : "",
+		.capacity = s->capacity,
+		.tables = s->tables,
+		.seats_per_table = s->seats_per_table,
 		.sector_share_pct = s->sector_share_pct,
 		.org_limit = s->org_limit,
 	};
@@ -678,8 +692,8 @@ session_add(const struct app *app, DbConn *conn, struct app_change *ch,
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),
 		    "slot_id");
 	ch->subject_id = *u->new_id;
-	if ((ch->after = db_session_get(conn, event_id, *u->new_id,
-	    &dberr)) == NULL)
+	if ((ch->after = db_session_get(conn, event_id, *u->new_id, &dberr)) ==
+	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -711,14 +725,14 @@ session_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	ch->subject_id = u->id;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
-	if ((ch->before = db_session_get(conn, event_id, u->id,
-	    &dberr)) == NULL) {
+	if ((ch->before = db_session_get(conn, event_id, u->id, &dberr)) ==
+	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "session");
 		return FALSE;
 	}
 	if (u->status != NULL) {
-		if (!db_session_set_status(conn, event_id, u->id,
-		    u->status, &dberr))
+		if (!db_session_set_status(conn, event_id, u->id, u->status,
+		        &dberr))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 	} else {
 		struct db_session_fields f = session_fields(u->session);
@@ -727,8 +741,7 @@ session_change(const struct app *app, DbConn *conn, struct app_change *ch,
 			return setup_fail(error, u->why,
 			    g_steal_pointer(&dberr), "slot_id");
 	}
-	if ((ch->after = db_session_get(conn, event_id, u->id,
-	    &dberr)) == NULL)
+	if ((ch->after = db_session_get(conn, event_id, u->id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -752,10 +765,11 @@ app_setup_session_status(const struct app *app, const struct app_actor *actor,
     gint64 id, bool cancelled, GError **error)
 {
 	struct setup_unit u = { .id = id,
-	    .status = cancelled ? "cancelled" : "active" };
+		.status = cancelled ? "cancelled" : "active" };
 
-	return setup_change(app, actor, cancelled ? "setup.session_cancel" :
-	    "setup.session_reinstate", "session", session_change, &u, error);
+	return setup_change(app, actor,
+	    cancelled ? "setup.session_cancel" : "setup.session_reinstate",
+	    "session", session_change, &u, error);
 }
 
 JsonArray *
@@ -781,8 +795,10 @@ sector_check(const struct app_setup_sector *s, struct app_refusal *why,
     GError **error)
 {
 	return (code_ok(s->code, 32, false, '_') ||
-	    refuse(error, why, "code", s->code == NULL || *s->code == '\0' ?
-	    APP_REASON_MISSING : APP_REASON_INVALID)) &&
+	           refuse(error, why, "code",
+	               s->code == NULL || *s->code == '\0' ?
+	                   APP_REASON_MISSING :
+	                   APP_REASON_INVALID)) &&
 	    check_text(s->name_nb, "name_nb", 100, true, false, why, error) &&
 	    check_text(s->name_en, "name_en", 100, true, false, why, error) &&
 	    check_num(s->position, "position", -100000, 100000, why, error);
@@ -797,25 +813,28 @@ sector_save(const struct app *app, DbConn *conn, struct app_change *ch,
 	struct setup_unit *u = user;
 	const struct app_setup_sector *s = u->sector;
 	g_autoptr(GError) dberr = NULL;
-	struct db_sector_fields f = { .code = s->code, .name_nb = s->name_nb,
-	    .name_en = s->name_en, .position = s->position };
+	struct db_sector_fields f = { .code = s->code,
+		.name_nb = s->name_nb,
+		.name_en = s->name_en,
+		.position = s->position };
 	gint64 event_id;
 
 	(void)app;
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
 	ch->subject_id = event_id;
-	if (!u->adding && (ch->before = db_sector_get(conn, event_id,
-	    s->code, &dberr)) == NULL) {
+	if (!u->adding &&
+	    (ch->before = db_sector_get(conn, event_id, s->code, &dberr)) ==
+	        NULL) {
 		not_found(error, g_steal_pointer(&dberr), "sector");
 		return FALSE;
 	}
 	if (!(u->adding ? db_sector_insert(conn, event_id, &f, &dberr) :
-	    db_sector_update(conn, event_id, &f, &dberr)))
+	                  db_sector_update(conn, event_id, &f, &dberr)))
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),
 		    u->adding ? "code" : "name_nb");
-	if ((ch->after = db_sector_get(conn, event_id, s->code,
-	    &dberr)) == NULL)
+	if ((ch->after = db_sector_get(conn, event_id, s->code, &dberr)) ==
+	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (ch->before != NULL)
 		json_object_remove_member(ch->before, "used");
@@ -825,8 +844,7 @@ sector_save(const struct app *app, DbConn *conn, struct app_change *ch,
 
 gboolean
 app_setup_sector_add(const struct app *app, const struct app_actor *actor,
-    const struct app_setup_sector *s, struct app_refusal *why,
-    GError **error)
+    const struct app_setup_sector *s, struct app_refusal *why, GError **error)
 {
 	struct setup_unit u = { .sector = s, .adding = true, .why = why };
 
@@ -838,8 +856,7 @@ app_setup_sector_add(const struct app *app, const struct app_actor *actor,
 
 gboolean
 app_setup_sector_update(const struct app *app, const struct app_actor *actor,
-    const struct app_setup_sector *s, struct app_refusal *why,
-    GError **error)
+    const struct app_setup_sector *s, struct app_refusal *why, GError **error)
 {
 	struct setup_unit u = { .sector = s, .why = why };
 
@@ -861,16 +878,16 @@ sector_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!setup_event_id(conn, &event_id, error))
 		return FALSE;
 	ch->subject_id = event_id;
-	if ((ch->before = db_sector_get(conn, event_id, u->code,
-	    &dberr)) == NULL) {
+	if ((ch->before = db_sector_get(conn, event_id, u->code, &dberr)) ==
+	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "sector");
 		return FALSE;
 	}
 	if (json_object_get_boolean_member(ch->before, "used") ||
 	    !db_sector_delete(conn, event_id, u->code, &dberr)) {
-		if (dberr == NULL || g_error_matches(dberr, SUMMIT_DB_ERROR,
-		    DB_ENOTFOUND) || g_error_matches(dberr, SUMMIT_DB_ERROR,
-		    DB_EINVALID))
+		if (dberr == NULL ||
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND) ||
+		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID))
 			g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
 			    "sector_in_use");
 		else
@@ -895,14 +912,15 @@ app_setup_sector_delete(const struct app *app, const struct app_actor *actor,
 static void
 code_new(char out[APP_CODE_LENGTH + 1])
 {
-	g_autofree char *hex = token_new();	/* 16 random bytes */
+	g_autofree char *hex = token_new(); /* 16 random bytes */
 	size_t i;
 
 	for (i = 0; i < APP_CODE_LENGTH; i++) {
 		unsigned byte = (unsigned)(g_ascii_xdigit_value(hex[2 * i]) *
-		    16 + g_ascii_xdigit_value(hex[2 * i + 1]));
+		        16 +
+		    g_ascii_xdigit_value(hex[2 * i + 1]));
 
-		out[i] = CODE_ALPHABET[byte & 31];	/* 256 % 32 == 0 */
+		out[i] = CODE_ALPHABET[byte & 31]; /* 256 % 32 == 0 */
 	}
 	out[APP_CODE_LENGTH] = '\0';
 }
@@ -933,8 +951,8 @@ codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
 			    code);
 		}
 		g_string_append_c(arr, '}');
-		if (!db_codes_insert(conn, event_id, arr->str,
-		    u->max_uses, u->email, u->code, &got, &dberr))
+		if (!db_codes_insert(conn, event_id, arr->str, u->max_uses,
+		        u->email, u->code, &got, &dberr))
 			return setup_fail(error, u->why,
 			    g_steal_pointer(&dberr), "sector");
 		made += got;
@@ -947,10 +965,10 @@ codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
 	ch->after = json_object_new();
 	json_object_set_int_member(ch->after, "count", u->n);
 	json_object_set_int_member(ch->after, "max_uses", u->max_uses);
-	json_object_set_string_member(ch->after, "email", u->email ?
-	    u->email : "");
-	json_object_set_string_member(ch->after, "sector", u->code ?
-	    u->code : "");
+	json_object_set_string_member(ch->after, "email",
+	    u->email ? u->email : "");
+	json_object_set_string_member(ch->after, "sector",
+	    u->code ? u->code : "");
 	return TRUE;
 }
 
@@ -960,8 +978,11 @@ app_setup_codes_generate(const struct app *app, const struct app_actor *actor,
     struct app_refusal *why, GError **error)
 {
 	/* code: the sector a code binds its users to. */
-	struct setup_unit u = { .n = n, .max_uses = max_uses, .email = email,
-	    .code = sector, .why = why };
+	struct setup_unit u = { .n = n,
+		.max_uses = max_uses,
+		.email = email,
+		.code = sector,
+		.why = why };
 
 	if (!app_require(actor, "admin", error) ||
 	    !check_num(n, "count", 1, APP_CODES_MAX, why, error) ||
@@ -1012,9 +1033,9 @@ app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
 		text_csv_cell(out, db_str(r, "code"));
-		g_string_append_printf(out, ",%" G_GINT64_FORMAT ",%"
-		    G_GINT64_FORMAT ",", db_int(r, "max_uses"),
-		    db_int(r, "used"));
+		g_string_append_printf(out,
+		    ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
+		    db_int(r, "max_uses"), db_int(r, "used"));
 		text_csv_cell(out, db_str(r, "email"));
 		g_string_append_c(out, ',');
 		text_csv_cell(out, db_str(r, "sector"));
@@ -1036,8 +1057,8 @@ app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
 		    "invitation_code");
 		return FALSE;
 	}
-	row = consume ? db_code_consume(conn, event_id, code, email,
-	    &dberr) : db_code_check(conn, event_id, code, email, &dberr);
+	row = consume ? db_code_consume(conn, event_id, code, email, &dberr) :
+	                db_code_check(conn, event_id, code, email, &dberr);
 	if (row == NULL) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,

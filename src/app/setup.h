@@ -25,38 +25,38 @@
 /* The event's settings as a form edits them.  Texts are required but for
  * the descriptions and the venue (NULL: empty). */
 struct app_setup_event {
-	const char	*name_nb, *name_en;		/* 1..200 characters */
-	const char	*description_nb, *description_en; /* ..5000 */
-	const char	*venue;				/* ..200 */
-	const char	*timezone;	/* an IANA name, e.g. "Europe/Oslo" */
+	const char *name_nb, *name_en;               /* 1..200 characters */
+	const char *description_nb, *description_en; /* ..5000 */
+	const char *venue;                           /* ..200 */
+	const char *timezone; /* an IANA name, e.g. "Europe/Oslo" */
 	/* Local date-times in timezone; ends after starts, closes after
 	 * opens. */
-	const char	*starts_at, *ends_at;
-	const char	*registration_opens, *registration_closes;
-	gint64		 capacity;			/* 0..1000000 */
-	const char	*invitation_mode;	/* "open" or "invitation" */
-	const char	*mailbox;			/* an e-mail address */
+	const char *starts_at, *ends_at;
+	const char *registration_opens, *registration_closes;
+	gint64 capacity;             /* 0..1000000 */
+	const char *invitation_mode; /* "open" or "invitation" */
+	const char *mailbox;         /* an e-mail address */
 };
 
 struct app_setup_session {
-	gint64		 slot_id;	/* one of the event's slots */
+	gint64 slot_id; /* one of the event's slots */
 	/* Only when added: [a-z0-9][a-z0-9-]{0,63}, or NULL for a made-up
 	 * one. */
-	const char	*code;
-	const char	*title_nb, *title_en;		/* 1..200 characters */
-	const char	*description_nb, *description_en; /* ..5000, or NULL */
-	const char	*room;				/* ..200, or NULL */
-	gint64		 capacity;			/* 0..100000 */
-	gint64		 tables;			/* 1..10000 */
-	gint64		 seats_per_table;		/* 1..1000 */
-	gint64		 sector_share_pct;		/* 1..100 */
-	gint64		 org_limit;			/* 1..100000 */
+	const char *code;
+	const char *title_nb, *title_en;             /* 1..200 characters */
+	const char *description_nb, *description_en; /* ..5000, or NULL */
+	const char *room;                            /* ..200, or NULL */
+	gint64 capacity;                             /* 0..100000 */
+	gint64 tables;                               /* 1..10000 */
+	gint64 seats_per_table;                      /* 1..1000 */
+	gint64 sector_share_pct;                     /* 1..100 */
+	gint64 org_limit;                            /* 1..100000 */
 };
 
 struct app_setup_sector {
-	const char	*code;		/* [a-z][a-z0-9_]{0,31} */
-	const char	*name_nb, *name_en;		/* 1..100 characters */
-	gint64		 position;			/* -100000..100000 */
+	const char *code;              /* [a-z][a-z0-9_]{0,31} */
+	const char *name_nb, *name_en; /* 1..100 characters */
+	gint64 position;               /* -100000..100000 */
 };
 
 /* The event's settings (the date-times local) and "held", the places
@@ -96,13 +96,11 @@ gboolean app_setup_session_add(const struct app *app,
     gint64 *id, struct app_refusal *why, GError **error);
 /* s->code is not used: a session keeps its code. */
 gboolean app_setup_session_update(const struct app *app,
-    const struct app_actor *actor, gint64 id,
-    const struct app_setup_session *s, struct app_refusal *why,
-    GError **error);
+    const struct app_actor *actor, gint64 id, const struct app_setup_session *s,
+    struct app_refusal *why, GError **error);
 /* cancelled true or false; sessions are never deleted. */
 gboolean app_setup_session_status(const struct app *app,
-    const struct app_actor *actor, gint64 id, bool cancelled,
-    GError **error);
+    const struct app_actor *actor, gint64 id, bool cancelled, GError **error);
 
 /* Sectors (code, name_nb, name_en, position, used). */
 JsonArray *app_setup_sectors(const struct app *app,
@@ -122,16 +120,14 @@ gboolean app_setup_sector_delete(const struct app *app,
  * from an alphabet without 0, O, 1, I or l, each usable max_uses
  * (1..1000000) times, bound to email and sector when not NULL. */
 gboolean app_setup_codes_generate(const struct app *app,
-    const struct app_actor *actor, gint64 n, gint64 max_uses,
-    const char *email, const char *sector, struct app_refusal *why,
-    GError **error);
+    const struct app_actor *actor, gint64 n, gint64 max_uses, const char *email,
+    const char *sector, struct app_refusal *why, GError **error);
 /* Codes, newest first (at most limit), plus "total" in *total. */
-JsonArray *app_setup_codes(const struct app *app,
-    const struct app_actor *actor, gint64 limit, gint64 *total,
-    GError **error);
+JsonArray *app_setup_codes(const struct app *app, const struct app_actor *actor,
+    gint64 limit, gint64 *total, GError **error);
 /* All codes as CSV (code, max uses, used, email, sector); a cell that a
  * spreadsheet would take for a formula gets a leading apostrophe. */
-char *app_setup_codes_csv(const struct app *app,
-    const struct app_actor *actor, GError **error);
+char *app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
+    GError **error);
 
 #endif

@@ -42,9 +42,9 @@ throttle_collect(GHashTable *counts, char *kind, GPtrArray *kinds,
 }
 
 struct throttle_unit {
-	const char *const	*kinds, *const *keys;
-	const gint64		*ns;
-	guint			 n;
+	const char *const *kinds, *const *keys;
+	const gint64 *ns;
+	guint n;
 };
 
 /* One statement, committed on its own (app_db_run retries it). */
@@ -75,8 +75,8 @@ app_throttle_record(const struct app *app, GHashTable *by_address,
 	if (keys->len == 0)
 		return TRUE;
 	u = (struct throttle_unit){ (const char *const *)kinds->pdata,
-	    (const char *const *)keys->pdata, (const gint64 *)(void *)ns->data,
-	    keys->len };
+		(const char *const *)keys->pdata,
+		(const gint64 *)(void *)ns->data, keys->len };
 	return app_db_run(app, throttle_write, &u, error);
 }
 
@@ -106,8 +106,9 @@ app_throttle_recent(const struct app *app, const struct app_actor *actor,
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
 
-		json_array_add_object_element(g_strcmp0(db_str(r, "kind"),
-		    "address") == 0 ? addr : dom, json_object_ref(r));
+		json_array_add_object_element(
+		    g_strcmp0(db_str(r, "kind"), "address") == 0 ? addr : dom,
+		    json_object_ref(r));
 	}
 	json_object_set_array_member(out, "address", addr);
 	json_object_set_array_member(out, "domain", dom);

@@ -23,7 +23,8 @@ view_member(JsonObject *view, const char *name, const char *want)
 	if (n == NULL && db_rows_strict()) {
 		g_autoptr(GString) have = g_string_new(NULL);
 		g_autoptr(GList) names = view != NULL ?
-		    json_object_get_members(view) : NULL;
+		    json_object_get_members(view) :
+		    NULL;
 		GList *l;
 
 		for (l = names; l != NULL; l = l->next)

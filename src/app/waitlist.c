@@ -27,7 +27,7 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 		next = db_waitlist_next(conn, event_id, &local);
 		if (next == NULL) {
 			if (g_error_matches(local, SUMMIT_DB_ERROR,
-			    DB_ENOTFOUND))
+			        DB_ENOTFOUND))
 				return TRUE;
 			g_propagate_error(error, g_steal_pointer(&local));
 			return FALSE;
@@ -43,25 +43,24 @@ app_promote(const struct app *app, DbConn *conn, gint64 event_id,
 		confirmed = json_object_get_boolean_member(next,
 		    "email_confirmed");
 		if (!db_participant_set_status(conn, id,
-		    confirmed ? "confirmed" : "pending",
-		    app->conf->confirm_hours, error) ||
+		        confirmed ? "confirmed" : "pending",
+		        app->conf->confirm_hours, error) ||
 		    !app_queue_mail(app, conn, next, event_id,
-		    confirmed ? "promoted" : "promoted_confirm", !confirmed,
-		    error))
+		        confirmed ? "promoted" : "promoted_confirm", !confirmed,
+		        error))
 			return FALSE;
 		(*promoted)++;
 	}
 }
 
 struct expire_unit {
-	unsigned	 changed, deleted, expired;
+	unsigned changed, deleted, expired;
 };
 
 /* Inside app_tx: unconfirmed registrations past their time go, holds
  * past theirs expire, and the places free go to the waitlists. */
 static gboolean
-expire_run(const struct app *app, DbConn *conn, gpointer user,
-    GError **error)
+expire_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct expire_unit *u = user;
 	unsigned *changed = &u->changed;
@@ -80,10 +79,11 @@ expire_run(const struct app *app, DbConn *conn, gpointer user,
 		JsonObject *p = json_array_get_object_element(expired, i);
 		gint64 id = db_int(p, "id");
 
-		if (!db_participant_set_status(conn, id, "expired", 0, &dberr) ||
+		if (!db_participant_set_status(conn, id, "expired", 0,
+		        &dberr) ||
 		    !db_place_release(conn, id, &dberr) ||
 		    !app_queue_mail(app, conn, p, db_int(p, "event_id"),
-		    "expired", false, &dberr))
+		        "expired", false, &dberr))
 			goto dbfail;
 		(*changed)++;
 	}
@@ -115,7 +115,7 @@ app_expire_and_fill(const struct app *app, unsigned *changed, GError **error)
 	*changed = u.changed;
 	if (*changed > 0)
 		log_info("deleted %u unconfirmed registrations, expired %u "
-		    "holds; %u changes in all", u.deleted, u.expired,
-		    *changed);
+		         "holds; %u changes in all",
+		    u.deleted, u.expired, *changed);
 	return TRUE;
 }

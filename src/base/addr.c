@@ -15,8 +15,8 @@
 static void
 addr_unmap(struct addr *a)
 {
-	static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
+	static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+		0xff };
 
 	if (a->family == ADDR_IPV6 && memcmp(a->bytes, mapped, 12) == 0) {
 		memmove(a->bytes, a->bytes + 12, 4);
@@ -65,7 +65,7 @@ addr_net_parse(const char *s, struct addr_net *out)
 	if (slash == NULL)
 		prefix = max;
 	else if (!g_ascii_string_to_unsigned(slash + 1, 10, 0, max, &prefix,
-	    NULL))
+	             NULL))
 		return false;
 	/* "::ffff:10.0.0.0/104" names an IPv4 network: keep the bits that
 	 * remain after the 96 of the mapping. */
@@ -78,8 +78,11 @@ addr_net_parse(const char *s, struct addr_net *out)
 	/* Host bits must be zero: "10.0.0.1/8" is most likely a typo. */
 	for (i = 0; i < 16; i++) {
 		unsigned bit = (unsigned)i * 8;
-		guint8 mask = bit >= out->prefix ? 0 : bit + 8 <= out->prefix ?
-		    0xff : (guint8)(0xff << (8 - (out->prefix - bit)));
+		guint8 mask = bit >= out->prefix ?
+		    0 :
+		    bit + 8 <= out->prefix ?
+		    0xff :
+		    (guint8)(0xff << (8 - (out->prefix - bit)));
 
 		if ((out->addr.bytes[i] & (guint8)~mask) != 0)
 			return false;
@@ -99,7 +102,7 @@ addr_in_net(const struct addr *a, const struct addr_net *n)
 	if (rest == 0)
 		return true;
 	return ((a->bytes[full] ^ n->addr.bytes[full]) &
-	    (guint8)(0xff << (8 - rest))) == 0;
+	           (guint8)(0xff << (8 - rest))) == 0;
 }
 
 bool
@@ -117,7 +120,7 @@ void
 addr_format(const struct addr *a, char *out, size_t len)
 {
 	if (inet_ntop(a->family == ADDR_IPV4 ? AF_INET : AF_INET6, a->bytes,
-	    out, (socklen_t)len) == NULL)
+	        out, (socklen_t)len) == NULL)
 		g_strlcpy(out, "?", len);
 }
 
@@ -150,8 +153,8 @@ addr_forwarded_client(const char *peer, const char *xff,
 		return false;
 	}
 	last = a;
-	if (ntrusted == 0 || xff == NULL || !addr_in_nets(&a, trusted,
-	    ntrusted))
+	if (ntrusted == 0 || xff == NULL ||
+	    !addr_in_nets(&a, trusted, ntrusted))
 		goto done;
 	/*
 	 * Each proxy appends the address it saw, so the list is read from

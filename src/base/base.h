@@ -41,13 +41,13 @@ void lock_cond_clear(pthread_cond_t *c);
 /* text.c: pure input checks, used at the edges. */
 enum text_err {
 	TEXT_OK = 0,
-	TEXT_EMPTY,	/* required and missing or blank */
-	TEXT_TOOLONG,	/* more characters than allowed */
-	TEXT_BADUTF8,	/* not valid UTF-8 */
-	TEXT_CONTROL,	/* a control character (CR, LF, NUL, ...) */
-	TEXT_BADEMAIL,	/* not an address we can deliver to */
-	TEXT_BIDI,	/* a bidirectional control (U+202E, ...) */
-	TEXT_INVISIBLE,	/* no visible character (only zero-width, ...) */
+	TEXT_EMPTY,     /* required and missing or blank */
+	TEXT_TOOLONG,   /* more characters than allowed */
+	TEXT_BADUTF8,   /* not valid UTF-8 */
+	TEXT_CONTROL,   /* a control character (CR, LF, NUL, ...) */
+	TEXT_BADEMAIL,  /* not an address we can deliver to */
+	TEXT_BIDI,      /* a bidirectional control (U+202E, ...) */
+	TEXT_INVISIBLE, /* no visible character (only zero-width, ...) */
 	TEXT__MAX
 };
 
@@ -81,7 +81,7 @@ char *text_one_line(const char *s);
 void text_csv_cell(GString *out, const char *value);
 
 /* token.c: secrets in links. */
-#define TOKEN_BYTES 16	/* 128 bits */
+#define TOKEN_BYTES 16 /* 128 bits */
 /* A new random token as 32 lower-case hex digits (transfer full). */
 char *token_new(void);
 /* True if s looks like a token (32 hex digits); cheap check before a lookup. */
@@ -152,12 +152,12 @@ void limit_address_key(const char *address, char *out, size_t len);
 enum addr_family { ADDR_IPV4 = 4, ADDR_IPV6 = 6 };
 struct addr {
 	enum addr_family family;
-	guint8		 bytes[16];	/* 4 used for IPv4 */
+	guint8 bytes[16]; /* 4 used for IPv4 */
 };
 /* A network: an address with its host bits zero, and a prefix length. */
 struct addr_net {
-	struct addr	 addr;
-	unsigned	 prefix;
+	struct addr addr;
+	unsigned prefix;
 };
 /* Proxies followed through X-Forwarded-For at most, from the right. */
 #define ADDR_MAX_HOPS 16
@@ -169,8 +169,7 @@ bool addr_parse(const char *s, struct addr *out);
  * host bits set after the prefix are an error. */
 bool addr_net_parse(const char *s, struct addr_net *out);
 bool addr_in_net(const struct addr *a, const struct addr_net *n);
-bool addr_in_nets(const struct addr *a, const struct addr_net *nets,
-    size_t n);
+bool addr_in_nets(const struct addr *a, const struct addr_net *nets, size_t n);
 /* The address as text, in its shortest form. */
 void addr_format(const struct addr *a, char *out, size_t len);
 /* What a per-address limit counts under: an IPv4 address, or an IPv6

@@ -63,10 +63,10 @@ csv_parse(const char *text, guint max_rows, gsize *error_line)
 			if (any || cell->len > 0) {
 				g_ptr_array_add(row, g_strdup(cell->str));
 				g_ptr_array_add(row, NULL);
-				g_ptr_array_add(rows, g_ptr_array_steal(row,
-				    NULL));
+				g_ptr_array_add(rows,
+				    g_ptr_array_steal(row, NULL));
 			} else
-				g_ptr_array_add(rows, NULL);	/* blank line */
+				g_ptr_array_add(rows, NULL); /* blank line */
 			g_string_truncate(cell, 0);
 			any = false;
 			line++;

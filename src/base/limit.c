@@ -22,28 +22,28 @@ enum limit_kind {
 };
 
 struct limit_entry {
-	double	 tokens;	/* bucket: what is left */
-	unsigned failures;	/* backoff: failures in a row */
-	gint64	 last_us;	/* bucket: last refill; backoff: last failure */
-	gint64	 next_us;	/* backoff: no attempt before this */
-	unsigned refused;	/* since the last drain */
+	double tokens;     /* bucket: what is left */
+	unsigned failures; /* backoff: failures in a row */
+	gint64 last_us;    /* bucket: last refill; backoff: last failure */
+	gint64 next_us;    /* backoff: no attempt before this */
+	unsigned refused;  /* since the last drain */
 };
 
 struct limit_shard {
-	pthread_mutex_t	 lock;
-	GHashTable	*keys;	/* char * -> struct limit_entry * */
+	pthread_mutex_t lock;
+	GHashTable *keys; /* char * -> struct limit_entry * */
 };
 
 struct limit {
-	enum limit_kind	 kind;
+	enum limit_kind kind;
 	/* Buckets. */
-	double		 burst;
-	double		 per_us;	/* tokens per microsecond */
+	double burst;
+	double per_us; /* tokens per microsecond */
 	/* Backoff. */
-	unsigned	 free_failures;
-	double		 base_s, max_s, forget_s;
-	size_t		 max_per_shard;
-	gint		 warned_s;	/* monotonic second of the last warning */
+	unsigned free_failures;
+	double base_s, max_s, forget_s;
+	size_t max_per_shard;
+	gint warned_s; /* monotonic second of the last warning */
 	struct limit_shard shards[LIMIT_SHARDS];
 };
 
@@ -155,9 +155,9 @@ limit_warn_full(Limit *l, gint64 now_us)
 	if (now_us / G_USEC_PER_SEC - last < 60)
 		return;
 	if (g_atomic_int_compare_and_exchange(&l->warned_s, (gint)last,
-	    (gint)(now_us / G_USEC_PER_SEC)))
+	        (gint)(now_us / G_USEC_PER_SEC)))
 		log_warnx("limit: more active keys than max_keys; new keys "
-		    "pass uncounted");
+		          "pass uncounted");
 }
 
 static gint64
@@ -176,8 +176,8 @@ limit_backoff_wait(Limit *l, unsigned failures)
 
 	if (failures <= l->free_failures)
 		return 0;
-	s = l->base_s * ldexp(1.0, (int)MIN(failures - l->free_failures - 1,
-	    60u));
+	s = l->base_s *
+	    ldexp(1.0, (int)MIN(failures - l->free_failures - 1, 60u));
 	return (gint64)(MIN(s, l->max_s) * 1e6);
 }
 
@@ -210,9 +210,11 @@ limit_take(Limit *l, const char *key, gint64 now_us, gint64 *retry_after_s)
 			ok = false;
 			if (retry_after_s != NULL)
 				*retry_after_s = l->per_us > 0 ?
-				    limit_seconds_until(now_us, now_us +
-				    (gint64)ceil((1.0 - e->tokens) /
-				    l->per_us)) : 3600;
+				    limit_seconds_until(now_us,
+				        now_us +
+				            (gint64)ceil((1.0 - e->tokens) /
+				                l->per_us)) :
+				    3600;
 		}
 	} else {
 		if ((double)(now_us - e->last_us) >= l->forget_s * 1e6)
@@ -227,8 +229,8 @@ limit_take(Limit *l, const char *key, gint64 now_us, gint64 *retry_after_s)
 			 * guards; limit_success takes it back. */
 			e->failures++;
 			e->last_us = now_us;
-			e->next_us = now_us + limit_backoff_wait(l,
-			    e->failures);
+			e->next_us = now_us +
+			    limit_backoff_wait(l, e->failures);
 		}
 	}
 	if (!ok && e->refused < G_MAXUINT)
@@ -270,7 +272,7 @@ limit_drain_refusals(Limit *l, GHashTable *counts)
 			had = g_hash_table_lookup(counts, k);
 			g_hash_table_insert(counts, g_strdup(k),
 			    GINT_TO_POINTER(GPOINTER_TO_INT(had) +
-			    (int)MIN(e->refused, (unsigned)G_MAXINT / 2)));
+			        (int)MIN(e->refused, (unsigned)G_MAXINT / 2)));
 			e->refused = 0;
 		}
 		lock_release(&s->lock);

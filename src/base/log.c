@@ -20,8 +20,8 @@ log_set_verbose(bool verbose)
 	log_verbose = verbose;
 }
 
-static void G_GNUC_PRINTF(2, 0)
-log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
+static void G_GNUC_PRINTF(2, 0) log_vline(const char *level, const char *fmt,
+    va_list ap, const char *suffix)
 {
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autofree char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
@@ -33,13 +33,13 @@ log_vline(const char *level, const char *fmt, va_list ap, const char *suffix)
 	    suffix ? ": " : "", suffix ? suffix : "");
 }
 
-#define LOG_FN(name, level)                        \
-	void name(const char *fmt, ...)            \
-	{                                          \
-		va_list ap;                        \
-		va_start(ap, fmt);                 \
-		log_vline(level, fmt, ap, NULL);   \
-		va_end(ap);                        \
+#define LOG_FN(name, level) \
+	void name(const char *fmt, ...) \
+	{ \
+		va_list ap; \
+		va_start(ap, fmt); \
+		log_vline(level, fmt, ap, NULL); \
+		va_end(ap); \
 	}
 
 LOG_FN(log_info, "info")

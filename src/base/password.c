@@ -13,7 +13,7 @@
 #include <openssl/rand.h>
 
 #define PW_T_COST 2
-#define PW_M_COST (19 * 1024)	/* KiB */
+#define PW_M_COST (19 * 1024) /* KiB */
 #define PW_LANES 1
 #define PW_SALT 16
 #define PW_HASH 32
@@ -22,8 +22,8 @@ char *
 password_hash(const char *password)
 {
 	guint8 salt[PW_SALT];
-	size_t len = argon2_encodedlen(PW_T_COST, PW_M_COST, PW_LANES,
-	    PW_SALT, PW_HASH, Argon2_id);
+	size_t len = argon2_encodedlen(PW_T_COST, PW_M_COST, PW_LANES, PW_SALT,
+	    PW_HASH, Argon2_id);
 	char *out = g_malloc0(len + 1);
 	int rc;
 

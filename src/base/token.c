@@ -57,7 +57,8 @@ token_hash(const char *token)
 	guint8 md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (EVP_Digest(token, strlen(token), md, &mdlen, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(token, strlen(token), md, &mdlen, EVP_sha256(), NULL) !=
+	    1)
 		fatalx("could not compute SHA-256");
 	return hex_encode(md, mdlen);
 }
@@ -69,7 +70,7 @@ token_hmac(const guint8 *key, size_t keylen, const char *msg)
 	unsigned int mdlen = 0;
 
 	if (HMAC(EVP_sha256(), key, (int)keylen, (const guint8 *)msg,
-	    strlen(msg), md, &mdlen) == NULL)
+	        strlen(msg), md, &mdlen) == NULL)
 		fatalx("could not compute HMAC-SHA256");
 	return hex_encode(md, mdlen);
 }

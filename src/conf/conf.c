@@ -23,18 +23,30 @@ conf_error_quark(void)
 enum conf_type { CT_STRING, CT_PATH, CT_INT, CT_BOOL };
 
 struct conf_key {
-	const char	*group;
-	const char	*name;
-	enum conf_type	 type;
-	const char	*def;
-	gint64		 min, max;
-	size_t		 offset;
+	const char *group;
+	const char *name;
+	enum conf_type type;
+	const char *def;
+	gint64 min, max;
+	size_t offset;
 };
 
-#define S(g, n, d, f) { g, n, CT_STRING, d, 0, 0, offsetof(struct conf, f) }
-#define P(g, n, d, f) { g, n, CT_PATH, d, 0, 0, offsetof(struct conf, f) }
-#define I(g, n, d, lo, hi, f) { g, n, CT_INT, d, lo, hi, offsetof(struct conf, f) }
-#define B(g, n, d, f) { g, n, CT_BOOL, d, 0, 0, offsetof(struct conf, f) }
+#define S(g, n, d, f) \
+	{ \
+		g, n, CT_STRING, d, 0, 0, offsetof(struct conf, f) \
+	}
+#define P(g, n, d, f) \
+	{ \
+		g, n, CT_PATH, d, 0, 0, offsetof(struct conf, f) \
+	}
+#define I(g, n, d, lo, hi, f) \
+	{ \
+		g, n, CT_INT, d, lo, hi, offsetof(struct conf, f) \
+	}
+#define B(g, n, d, f) \
+	{ \
+		g, n, CT_BOOL, d, 0, 0, offsetof(struct conf, f) \
+	}
 
 static const struct conf_key conf_keys[] = {
 	S("server", "listen_address", "127.0.0.1", listen_address),
@@ -74,7 +86,8 @@ static const struct conf_key conf_keys[] = {
 	    per_domain_burst),
 	I("registration", "per_domain_per_hour", "600", 1, 100000000,
 	    per_domain_per_hour),
-	S("registration", "domain_exempt", "gmail.com,googlemail.com,"
+	S("registration", "domain_exempt",
+	    "gmail.com,googlemail.com,"
 	    "outlook.com,hotmail.com,live.com,msn.com,yahoo.com,icloud.com,"
 	    "me.com,proton.me,protonmail.com,online.no,live.no,hotmail.no",
 	    domain_exempt),
@@ -103,8 +116,7 @@ static const struct conf_key conf_keys[] = {
 	P("mail", "dkim_key_file", "", dkim_key_file),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
-	I("security", "login_free_failures", "5", 1, 1000,
-	    login_free_failures),
+	I("security", "login_free_failures", "5", 1, 1000, login_free_failures),
 	I("security", "login_address_free_failures", "20", 1, 100000,
 	    login_address_free_failures),
 	I("security", "login_delay_seconds", "1", 1, 3600, login_delay_seconds),
@@ -172,11 +184,11 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 		gint64 n;
 
 		if (!g_ascii_string_to_signed(value, 10, k->min, k->max, &n,
-		    &local)) {
+		        &local)) {
 			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 			    "%s: [%s] %s: \"%s\" is not a whole number from "
-			    "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, where,
-			    k->group, k->name, value, k->min, k->max);
+			    "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+			    where, k->group, k->name, value, k->min, k->max);
 			return FALSE;
 		}
 		*field = n;
@@ -220,7 +232,8 @@ conf_parse_proxies(struct conf *c, const char *where, GError **error)
 			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 			    "%s: [server] trusted_proxies: \"%s\" is not an "
 			    "IP address or a network such as 10.0.0.0/8 (with "
-			    "the host bits zero)", where, *p);
+			    "the host bits zero)",
+			    where, *p);
 			return FALSE;
 		}
 		n++;
@@ -253,7 +266,8 @@ conf_check(struct conf *c, const char *where, GError **error)
 	    (c->dkim_domain[0] != '\0') != (c->dkim_selector[0] != '\0')) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [mail] dkim_domain, dkim_selector and dkim_key_file "
-		    "go together: set all three or none", where);
+		    "go together: set all three or none",
+		    where);
 		return FALSE;
 	}
 	if (c->mail_retry_max_seconds < c->mail_retry_base_seconds) {
@@ -274,7 +288,8 @@ conf_check(struct conf *c, const char *where, GError **error)
 	    !g_str_has_prefix(c->public_url, "https://")) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
 		    "%s: [server] public_url: \"%s\" does not start with "
-		    "http:// or https://", where, c->public_url);
+		    "http:// or https://",
+		    where, c->public_url);
 		return FALSE;
 	}
 	for (const char *d = c->domain_exempt; *d != '\0'; d++)
@@ -307,7 +322,7 @@ conf_load(const char *path, GError **error)
 
 	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
 		if (!conf_set(c, &conf_keys[i], conf_keys[i].def, "defaults",
-		    NULL, error))
+		        NULL, error))
 			return NULL;
 
 	if (path != NULL) {
@@ -316,7 +331,7 @@ conf_load(const char *path, GError **error)
 		gsize ng, gi;
 
 		if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE,
-		    &local)) {
+		        &local)) {
 			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EREAD,
 			    "could not read configuration file \"%s\": %s",
 			    path, local->message);
@@ -351,7 +366,7 @@ conf_load(const char *path, GError **error)
 				v = g_key_file_get_string(kf, groups[gi],
 				    keys[ki], NULL);
 				if (!conf_set(c, k, v ? v : "", path, basedir,
-				    error))
+				        error))
 					return NULL;
 			}
 		}
@@ -359,10 +374,11 @@ conf_load(const char *path, GError **error)
 
 	if (c->hold_hours_old > 0) {
 		log_warnx("%s: [registration] hold_hours is deprecated: it is "
-		    "read as confirm_hours (places are claimed at "
-		    "confirmation now)", where);
+		          "read as confirm_hours (places are claimed at "
+		          "confirmation now)",
+		    where);
 		if (!g_key_file_has_key(kf, "registration", "confirm_hours",
-		    NULL))
+		        NULL))
 			c->confirm_hours = c->hold_hours_old;
 	}
 	env = g_getenv("SUMMIT_DATABASE_URL");
@@ -392,7 +408,8 @@ conf_load_secret(struct conf *c, GError **error)
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
 		    "[security] secret_key_file: \"%s\" must not be readable "
-		    "by group or others (chmod 600)", c->secret_key_file);
+		    "by group or others (chmod 600)",
+		    c->secret_key_file);
 		return FALSE;
 	}
 	if (!g_file_get_contents(c->secret_key_file, &data, &len, &local)) {
@@ -403,7 +420,8 @@ conf_load_secret(struct conf *c, GError **error)
 	if (len < 32) {
 		g_set_error(error, SUMMIT_CONF_ERROR, CONF_ESECRET,
 		    "[security] secret_key_file: \"%s\" holds %zu bytes; at "
-		    "least 32 are needed", c->secret_key_file, (size_t)len);
+		    "least 32 are needed",
+		    c->secret_key_file, (size_t)len);
 		return FALSE;
 	}
 	if (c->secret_key != NULL)
@@ -422,8 +440,8 @@ conf_free(struct conf *c)
 	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
 		if (conf_keys[i].type == CT_STRING ||
 		    conf_keys[i].type == CT_PATH)
-			g_free(*(char **)(void *)((char *)c +
-			    conf_keys[i].offset));
+			g_free(*(
+			    char **)(void *)((char *)c + conf_keys[i].offset));
 	g_free(c->path);
 	g_free(c->proxy_nets);
 	if (c->secret_key != NULL)

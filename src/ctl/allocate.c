@@ -23,10 +23,10 @@
 #include "instance/instance.h"
 
 struct progress {
-	gint64	 start;		/* monotonic microseconds */
-	gint64	 last;		/* last line printed */
-	bool	 tty;
-	bool	 shown;
+	gint64 start; /* monotonic microseconds */
+	gint64 last;  /* last line printed */
+	bool tty;
+	bool shown;
 	const char *stage;
 };
 
@@ -122,25 +122,25 @@ ctl_allocate(int argc, char **argv, const char *config_path)
 	g_autofree char *previous = NULL;
 	gboolean json = FALSE, greedy = FALSE;
 	gint keep_bonus = -1;
-	GOptionEntry entries[] = {
-		{ "instance", 0, 0, G_OPTION_ARG_FILENAME, &instance,
-		  "solve the CSV instance in DIR", "DIR" },
+	GOptionEntry entries[] = { { "instance", 0, 0, G_OPTION_ARG_FILENAME,
+		                       &instance,
+		                       "solve the CSV instance in DIR", "DIR" },
 		{ "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
-		  "write the placements to FILE (participant_id,session_id)",
-		  "FILE" },
+		    "write the placements to FILE (participant_id,session_id)",
+		    "FILE" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
-		  "print the figures as JSON", NULL },
+		    "print the figures as JSON", NULL },
 		{ "previous", 0, 0, G_OPTION_ARG_FILENAME, &previous,
-		  "the published placements (an assignments file)", "FILE" },
+		    "the published placements (an assignments file)", "FILE" },
 		{ "keep-bonus", 0, 0, G_OPTION_ARG_INT, &keep_bonus,
-		  "keep published placements when the seats, the people "
-		  "served and the rank cost allow it (0 = off; default 1 "
-		  "with --previous)", "N" },
+		    "keep published placements when the seats, the people "
+		    "served and the rank cost allow it (0 = off; default 1 "
+		    "with --previous)",
+		    "N" },
 		{ "greedy", 0, 0, G_OPTION_ARG_NONE, &greedy,
-		  "first-come-first-served baseline instead of the optimum",
-		  NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL }
-	};
+		    "first-come-first-served baseline instead of the optimum",
+		    NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL } };
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "- place participants in sessions");
 	g_autoptr(GError) error = NULL;
@@ -158,12 +158,15 @@ ctl_allocate(int argc, char **argv, const char *config_path)
 		return 1;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "summitctl allocate: unexpected argument "
-		    "\"%s\"\n", argv[1]);
+		fprintf(stderr,
+		    "summitctl allocate: unexpected argument "
+		    "\"%s\"\n",
+		    argv[1]);
 		return 1;
 	}
 	if (keep_bonus < -1) {
-		fprintf(stderr, "summitctl allocate: --keep-bonus must not be "
+		fprintf(stderr,
+		    "summitctl allocate: --keep-bonus must not be "
 		    "negative\n");
 		return 1;
 	}

@@ -33,14 +33,14 @@ ctl_allocate_db(int argc, char **argv, const char *config_path)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 ||
 	    keep_bonus < 0) {
-		fprintf(stderr, "summitctl allocate: %s\n", error ?
-		    error->message : "unexpected arguments");
+		fprintf(stderr, "summitctl allocate: %s\n",
+		    error ? error->message : "unexpected arguments");
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
 	opt = (struct app_alloc_options){ .apply = apply,
-	    .keep_bonus = (guint)keep_bonus };
+		.keep_bonus = (guint)keep_bonus };
 	if (!app_allocate(env.app, &opt, &rep, &error)) {
 		fprintf(stderr, "summitctl allocate: %s\n", error->message);
 		goto out;
@@ -80,13 +80,16 @@ ctl_allocate_db(int argc, char **argv, const char *config_path)
 	} else {
 		printf("%s", rep.figures);
 		printf("participants (confirmed): %zu\n", rep.participants);
-		printf("compared with the current placements: %zu new, %zu "
+		printf(
+		    "compared with the current placements: %zu new, %zu "
 		    "removed, %zu kept (%zu at another table); %zu published "
-		    "placements would move\n", rep.added, rep.removed,
-		    rep.kept, rep.moved_tables, rep.published_moved);
+		    "placements would move\n",
+		    rep.added, rep.removed, rep.kept, rep.moved_tables,
+		    rep.published_moved);
 		printf("run %" G_GINT64_FORMAT " recorded; %s\n", rep.run_id,
-		    apply ? "applied" : "dry run: nothing changed "
-		    "(use --apply to write it)");
+		    apply ? "applied" :
+		            "dry run: nothing changed "
+		            "(use --apply to write it)");
 	}
 	rc = 0;
 out:

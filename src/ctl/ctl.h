@@ -14,13 +14,13 @@
 /* env.c: what most subcommands need: the application (config, key,
  * pool, templates) and its configuration. */
 struct ctl_env {
-	const struct conf	*conf;
-	App			*app;
+	const struct conf *conf;
+	App *app;
 };
 /* Opens what the subcommand needs; prints the reason and returns false
  * when something is missing.  Always pair with ctl_env_close. */
-bool ctl_env_open(struct ctl_env *env, const char *config_path,
-    bool need_key, bool need_templates);
+bool ctl_env_open(struct ctl_env *env, const char *config_path, bool need_key,
+    bool need_templates);
 void ctl_env_close(struct ctl_env *env);
 
 /* allocate.c: solve an allocation (CSV instance, or the event's database). */

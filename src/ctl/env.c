@@ -20,7 +20,9 @@ ctl_env_open(struct ctl_env *env, const char *config_path, bool need_key,
     bool need_templates)
 {
 	const struct app_open_options opt = {
-		.pool_size = 1, .wait_ms = 10000, .key = need_key,
+		.pool_size = 1,
+		.wait_ms = 10000,
+		.key = need_key,
 		.templates = need_templates,
 	};
 	g_autoptr(GError) error = NULL;

@@ -10,8 +10,8 @@
 
 /* Parses options; prints the error and returns false on a usage error. */
 static bool
-ctl_parse(const char *name, const char *what, GOptionEntry *entries,
-    int *argc, char ***argv, int max_args)
+ctl_parse(const char *name, const char *what, GOptionEntry *entries, int *argc,
+    char ***argv, int max_args)
 {
 	g_autoptr(GOptionContext) ctx = g_option_context_new(what);
 	g_autoptr(GError) error = NULL;
@@ -38,8 +38,10 @@ ctl_publish(int argc, char **argv, const char *config_path)
 	struct ctl_env env;
 	int rc = 1;
 
-	if (!ctl_parse("publish", "- queue the invitations, updates and "
-	    "cancellations the placements call for", entries, &argc, &argv, 0))
+	if (!ctl_parse("publish",
+	        "- queue the invitations, updates and "
+	        "cancellations the placements call for",
+	        entries, &argc, &argv, 0))
 		return 1;
 	if (!ctl_env_open(&env, config_path, true, false))
 		goto out;
@@ -48,8 +50,8 @@ ctl_publish(int argc, char **argv, const char *config_path)
 		goto out;
 	}
 	printf("queued %" G_GINT64_FORMAT " invitations, %" G_GINT64_FORMAT
-	    " updates and %" G_GINT64_FORMAT " cancellations\n", n.invites,
-	    n.updates, n.cancels);
+	       " updates and %" G_GINT64_FORMAT " cancellations\n",
+	    n.invites, n.updates, n.cancels);
 	rc = 0;
 out:
 	ctl_env_close(&env);
@@ -75,12 +77,16 @@ ctl_ics(int argc, char **argv, const char *config_path)
 	struct ctl_env env;
 	int rc = 1;
 
-	if (!ctl_parse("ics", "- print the calendar objects a participant "
-	    "would be sent", entries, &argc, &argv, 0))
+	if (!ctl_parse("ics",
+	        "- print the calendar objects a participant "
+	        "would be sent",
+	        entries, &argc, &argv, 0))
 		return 1;
-	if (email == NULL || (method != NULL && strcmp(method, "request") != 0 &&
-	    strcmp(method, "cancel") != 0)) {
-		fprintf(stderr, "summitctl ics: --participant EMAIL is needed; "
+	if (email == NULL ||
+	    (method != NULL && strcmp(method, "request") != 0 &&
+	        strcmp(method, "cancel") != 0)) {
+		fprintf(stderr,
+		    "summitctl ics: --participant EMAIL is needed; "
 		    "--method is request or cancel\n");
 		return 1;
 	}
@@ -117,13 +123,14 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	guint i;
 
 	if (!ctl_parse("outbox", "- list messages, or send one again", entries,
-	    &argc, &argv, 0))
+	        &argc, &argv, 0))
 		return 1;
 	if (state == NULL)
 		state = g_strdup("failed");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "sent") != 0 &&
 	    strcmp(state, "failed") != 0) {
-		fprintf(stderr, "summitctl outbox: --state is queued, sent or "
+		fprintf(stderr,
+		    "summitctl outbox: --state is queued, sent or "
 		    "failed\n");
 		return 1;
 	}
@@ -131,8 +138,9 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		goto out;
 	if (resend != 0) {
 		if (!app_outbox_resend(env.app, resend, NULL, &error)) {
-			fprintf(stderr, "summitctl outbox: message %"
-			    G_GINT64_FORMAT " is not failed or sent: %s\n",
+			fprintf(stderr,
+			    "summitctl outbox: message %" G_GINT64_FORMAT
+			    " is not failed or sent: %s\n",
 			    resend, error->message);
 			goto out;
 		}
@@ -152,7 +160,8 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		JsonObject *r = json_array_get_object_element(rows, i);
 
 		printf("%-8" G_GINT64_FORMAT " %-16s %-32s %-8" G_GINT64_FORMAT
-		    " %s\n", app_view_int(r, "id"), app_view_str(r, "kind"),
+		       " %s\n",
+		    app_view_int(r, "id"), app_view_str(r, "kind"),
 		    app_view_str(r, "recipient"), app_view_int(r, "attempts"),
 		    app_view_str(r, "last_error"));
 	}
@@ -172,7 +181,7 @@ ctl_dkim_record(int argc, char **argv, const char *config_path)
 	int rc = 1;
 
 	if (!ctl_parse("dkim-record", "- print the DNS record of the DKIM key",
-	    entries, &argc, &argv, 0))
+	        entries, &argc, &argv, 0))
 		return 1;
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;

@@ -49,7 +49,8 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	GOptionEntry entries[] = {
 		{ "role", 0, 0, G_OPTION_ARG_STRING, &role,
 		    "admin (may change everything) or staff (may read, export "
-		    "and check people in)", "ROLE" },
+		    "and check people in)",
+		    "ROLE" },
 		{ "password-stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
 		    "read the password from standard input", NULL },
 		{ "link", 0, 0, G_OPTION_ARG_NONE, &link,
@@ -66,7 +67,8 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 3 ||
 	    strcmp(argv[1], "add") != 0 || role == NULL) {
-		fprintf(stderr, "usage: summitctl organiser add EMAIL --role "
+		fprintf(stderr,
+		    "usage: summitctl organiser add EMAIL --role "
 		    "admin|staff [--password-stdin | --link]\n");
 		return 1;
 	}
@@ -76,7 +78,8 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 		pw = read_secret("Password: ", true);
 		pw2 = read_secret("Password again: ", true);
 		if (pw == NULL || pw2 == NULL || strcmp(pw, pw2) != 0) {
-			fprintf(stderr, "summitctl organiser: the passwords "
+			fprintf(stderr,
+			    "summitctl organiser: the passwords "
 			    "differ\n");
 			return 1;
 		}
@@ -84,13 +87,14 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
 	if (!app_organiser_add(env.app, argv[2], role, pw, &activation,
-	    &error)) {
+	        &error)) {
 		fprintf(stderr, "summitctl organiser: %s\n", error->message);
 		goto out;
 	}
 	printf("organiser %s added as %s\n", argv[2], role);
 	if (activation != NULL)
-		printf("set the password within 24 hours at %s/console/setup/%s\n",
+		printf(
+		    "set the password within 24 hours at %s/console/setup/%s\n",
 		    env.conf->public_url, activation);
 	rc = 0;
 out:

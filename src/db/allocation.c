@@ -72,8 +72,7 @@ static const char *const SQL_ASSIGNMENT_PUBLISH =
     "UPDATE assignment SET published = true WHERE event_id = $1"
     " AND NOT published";
 
-#define ORG_NORM(x) \
-	"lower(regexp_replace(btrim(" x "), '\\s+', ' ', 'g'))"
+#define ORG_NORM(x) "lower(regexp_replace(btrim(" x "), '\\s+', ' ', 'g'))"
 
 static const char *const SQL_SESSIONS =
     "SELECT s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.room,"
@@ -105,25 +104,25 @@ static const char *const SQL_CHECK =
     " (SELECT count(*) FROM assignment a JOIN participant q"
     "   ON q.id = a.participant_id WHERE a.session_id = $2"
     "   AND a.participant_id <> p.id"
-    "   AND " ORG_NORM("q.organisation") " = " ORG_NORM("p.organisation")
-    "   ) AS same_org,"
-    " (SELECT count(*) FROM assignment a WHERE a.session_id = $2"
-    "   AND a.participant_id <> p.id AND a.table_no = $4) AS at_table,"
-    " EXISTS (SELECT 1 FROM assignment a WHERE a.participant_id = p.id"
-    "   AND a.session_id = $2) AS already,"
-    " EXISTS (SELECT 1 FROM placement_rule r WHERE r.participant_id = p.id"
-    "   AND r.session_id = $2 AND r.kind = 'ban') AS banned,"
-    " coalesce(c.id, 0) AS clash_id, coalesce(c.title_nb, '') AS clash_nb,"
-    " coalesce(c.title_en, '') AS clash_en"
-    " FROM participant p"
-    " LEFT JOIN sector sc ON sc.event_id = p.event_id AND sc.code = p.sector"
-    " LEFT JOIN LATERAL (SELECT o.id, o.title_nb, o.title_en"
-    "   FROM assignment a JOIN session o ON o.id = a.session_id"
-    "   WHERE a.participant_id = p.id AND a.session_id <> $2"
-    "   AND a.session_id IS DISTINCT FROM $3::bigint"
-    "   AND o.slot_id = (SELECT slot_id FROM session WHERE id = $2)"
-    "   ORDER BY o.id LIMIT 1) c ON true"
-    " WHERE p.id = $1 AND p.event_id = $5";
+    "   AND " ORG_NORM("q.organisation") " = " ORG_NORM(
+        "p.organisation") "   ) AS same_org,"
+                          " (SELECT count(*) FROM assignment a WHERE a.session_id = $2"
+                          "   AND a.participant_id <> p.id AND a.table_no = $4) AS at_table,"
+                          " EXISTS (SELECT 1 FROM assignment a WHERE a.participant_id = p.id"
+                          "   AND a.session_id = $2) AS already,"
+                          " EXISTS (SELECT 1 FROM placement_rule r WHERE r.participant_id = p.id"
+                          "   AND r.session_id = $2 AND r.kind = 'ban') AS banned,"
+                          " coalesce(c.id, 0) AS clash_id, coalesce(c.title_nb, '') AS clash_nb,"
+                          " coalesce(c.title_en, '') AS clash_en"
+                          " FROM participant p"
+                          " LEFT JOIN sector sc ON sc.event_id = p.event_id AND sc.code = p.sector"
+                          " LEFT JOIN LATERAL (SELECT o.id, o.title_nb, o.title_en"
+                          "   FROM assignment a JOIN session o ON o.id = a.session_id"
+                          "   WHERE a.participant_id = p.id AND a.session_id <> $2"
+                          "   AND a.session_id IS DISTINCT FROM $3::bigint"
+                          "   AND o.slot_id = (SELECT slot_id FROM session WHERE id = $2)"
+                          "   ORDER BY o.id LIMIT 1) c ON true"
+                          " WHERE p.id = $1 AND p.event_id = $5";
 static const char *const SQL_FREE_TABLE =
     "SELECT t FROM generate_series(1, $2::int) AS t"
     " LEFT JOIN assignment a ON a.session_id = $1 AND a.table_no = t"
@@ -202,8 +201,8 @@ db_alloc_run_insert(DbConn *conn, gint64 event_id, gint64 solve_ms,
 {
 	char ev[24], ms[24], a[24], r[24], k[24];
 	const char *p[9] = { db_num(ev, event_id), db_num(ms, solve_ms),
-	    inputs_sha256, params_json, figures_json, applied ? "t" : "f",
-	    db_num(a, added), db_num(r, removed), db_num(k, kept) };
+		inputs_sha256, params_json, figures_json, applied ? "t" : "f",
+		db_num(a, added), db_num(r, removed), db_num(k, kept) };
 	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_ALLOC_RUN_INSERT, 9,
 	    p, error);
 
@@ -221,7 +220,8 @@ bool_array(const bool *v, size_t n)
 
 	g_string_append_c(s, '{');
 	for (i = 0; i < n; i++)
-		g_string_append_printf(s, "%s%c", i ? "," : "", v[i] ? 't' : 'f');
+		g_string_append_printf(s, "%s%c", i ? "," : "",
+		    v[i] ? 't' : 'f');
 	g_string_append_c(s, '}');
 	return g_string_free(s, FALSE);
 }
@@ -245,8 +245,8 @@ db_assignment_delete(DbConn *conn, gint64 event_id,
 	g_autofree char *ss = db_int_array(session_ids, n);
 	const char *p[3] = { db_num(ev, event_id), ps, ss };
 
-	return n == 0 || db_exec_noresult(conn, SQL_ASSIGNMENT_DELETE, 3, p,
-	    error);
+	return n == 0 ||
+	    db_exec_noresult(conn, SQL_ASSIGNMENT_DELETE, 3, p, error);
 }
 
 gboolean
@@ -260,12 +260,12 @@ db_assignment_upsert(DbConn *conn, gint64 event_id, gint64 run_id,
 	g_autofree char *ss = db_int_array(session_ids, n);
 	g_autofree char *ts = db_int_array(tables, n);
 	g_autofree char *pins = bool_array(pinned, n);
-	const char *p[6] = { db_num(ev, event_id), run_id != 0 ?
-	    db_num(run, run_id) : NULL, ps, ss, ts, pins };
+	const char *p[6] = { db_num(ev, event_id),
+		run_id != 0 ? db_num(run, run_id) : NULL, ps, ss, ts, pins };
 
 	if (rows == NULL)
-		return n == 0 || db_exec_noresult(conn, SQL_ASSIGNMENT_UPSERT,
-		    6, p, error);
+		return n == 0 ||
+		    db_exec_noresult(conn, SQL_ASSIGNMENT_UPSERT, 6, p, error);
 	*rows = db_exec(conn, SQL_ASSIGNMENT_UPSERT, 6, p, error);
 	return *rows != NULL;
 }
@@ -285,7 +285,7 @@ db_seating_sessions(DbConn *conn, gint64 event_id, gint64 session_id,
 {
 	char ev[24], id[24];
 	const char *p[2] = { db_num(ev, event_id),
-	    session_id > 0 ? db_num(id, session_id) : NULL };
+		session_id > 0 ? db_num(id, session_id) : NULL };
 
 	return db_exec(conn, SQL_SESSIONS, 2, p, error);
 }
@@ -305,9 +305,9 @@ db_seating_check(DbConn *conn, gint64 event_id, gint64 participant_id,
 {
 	char pid[24], sid[24], from[24], t[24], ev[24];
 	const char *p[5] = { db_num(pid, participant_id),
-	    db_num(sid, session_id),
-	    from_session > 0 ? db_num(from, from_session) : NULL,
-	    db_num(t, table_no), db_num(ev, event_id) };
+		db_num(sid, session_id),
+		from_session > 0 ? db_num(from, from_session) : NULL,
+		db_num(t, table_no), db_num(ev, event_id) };
 
 	return db_exec_one(conn, SQL_CHECK, 5, p, error);
 }
@@ -325,12 +325,12 @@ db_seating_free_table(DbConn *conn, gint64 session_id, gint64 tables,
 }
 
 JsonObject *
-db_seating_assignment_lock(DbConn *conn, gint64 event_id,
-    gint64 participant_id, gint64 session_id, GError **error)
+db_seating_assignment_lock(DbConn *conn, gint64 event_id, gint64 participant_id,
+    gint64 session_id, GError **error)
 {
 	char ev[24], pid[24], sid[24];
 	const char *p[3] = { db_num(ev, event_id), db_num(pid, participant_id),
-	    db_num(sid, session_id) };
+		db_num(sid, session_id) };
 
 	return db_exec_one(conn, SQL_ASSIGNMENT_LOCK, 3, p, error);
 }
@@ -341,7 +341,7 @@ db_seating_assignment_pin(DbConn *conn, gint64 participant_id,
 {
 	char pid[24], sid[24];
 	const char *p[3] = { db_num(pid, participant_id),
-	    db_num(sid, session_id), pinned ? "true" : "false" };
+		db_num(sid, session_id), pinned ? "true" : "false" };
 
 	return db_exec_noresult(conn, SQL_ASSIGNMENT_PIN, 3, p, error);
 }
@@ -352,18 +352,18 @@ db_seating_rule_put(DbConn *conn, gint64 event_id, gint64 participant_id,
 {
 	char ev[24], pid[24], sid[24];
 	const char *p[4] = { db_num(ev, event_id), db_num(pid, participant_id),
-	    db_num(sid, session_id), kind };
+		db_num(sid, session_id), kind };
 
 	return db_exec_noresult(conn, SQL_RULE_PUT, 4, p, error);
 }
 
 gboolean
-db_seating_rule_delete(DbConn *conn, gint64 participant_id,
-    gint64 session_id, const char *kind, GError **error)
+db_seating_rule_delete(DbConn *conn, gint64 participant_id, gint64 session_id,
+    const char *kind, GError **error)
 {
 	char pid[24], sid[24];
 	const char *p[3] = { db_num(pid, participant_id),
-	    db_num(sid, session_id), kind };
+		db_num(sid, session_id), kind };
 
 	return db_exec_noresult(conn, SQL_RULE_DELETE, 3, p, error);
 }
@@ -382,8 +382,7 @@ db_seating_nowhere(DbConn *conn, gint64 event_id, const char *unplaced,
     gint64 limit, GError **error)
 {
 	char ev[24], n[24];
-	const char *p[3] = { db_num(ev, event_id), unplaced,
-	    db_num(n, limit) };
+	const char *p[3] = { db_num(ev, event_id), unplaced, db_num(n, limit) };
 
 	return db_exec(conn, SQL_NOWHERE, 3, p, error);
 }

@@ -13,11 +13,10 @@
 /* The event's sessions (session_id 0) or one session, in slot order,
  * with slot times, limits and "sector_limit" (capacity * share / 100);
  * titles in both languages. */
-JsonArray *db_seating_sessions(DbConn *conn, gint64 event_id,
-    gint64 session_id, GError **error);
-/* The people placed in a session, by table and name. */
-JsonArray *db_seating_people(DbConn *conn, gint64 session_id,
+JsonArray *db_seating_sessions(DbConn *conn, gint64 event_id, gint64 session_id,
     GError **error);
+/* The people placed in a session, by table and name. */
+JsonArray *db_seating_people(DbConn *conn, gint64 session_id, GError **error);
 /* The counts a placement of participant in session (at table) is
  * checked against, leaving the participant out: placed, same_sector,
  * same_org, at_table, already (placed there now), banned, and the
@@ -38,21 +37,18 @@ gboolean db_seating_assignment_pin(DbConn *conn, gint64 participant_id,
 /* Sets the rule (kind "pin" or "ban") for participant and session,
  * replacing any other; rule_delete removes it if it is of kind. */
 gboolean db_seating_rule_put(DbConn *conn, gint64 event_id,
-    gint64 participant_id, gint64 session_id, const char *kind,
-    GError **error);
+    gint64 participant_id, gint64 session_id, const char *kind, GError **error);
 gboolean db_seating_rule_delete(DbConn *conn, gint64 participant_id,
     gint64 session_id, const char *kind, GError **error);
 /* Preview: the event's confirmed participants as two parallel array
  * texts, "ids" ("{1,2}") and "sectors" ("{business,union}"), by id. */
-JsonObject *db_seating_confirmed(DbConn *conn, gint64 event_id,
-    GError **error);
+JsonObject *db_seating_confirmed(DbConn *conn, gint64 event_id, GError **error);
 /* Preview: of the participants in unplaced (an id array text), those
  * confirmed with a ranked, non-banned session (or a pin), by name, at
  * most limit, each with "total" (how many there are in all). */
 JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
     const char *unplaced, gint64 limit, GError **error);
 /* The current placements: "placed", "published", "pinned". */
-JsonObject *db_seating_current(DbConn *conn, gint64 event_id,
-    GError **error);
+JsonObject *db_seating_current(DbConn *conn, gint64 event_id, GError **error);
 
 #endif

@@ -22,13 +22,13 @@ GQuark db_error_quark(void);
 
 enum db_err {
 	DB_OK = 0,
-	DB_ENOTFOUND,	/* no row matched */
-	DB_ECONFLICT,	/* a unique or exclusion constraint said no */
-	DB_ERETRY,	/* serialization failure: run the transaction again */
-	DB_ECONN,	/* connection lost or pool exhausted */
-	DB_EINTERNAL,	/* anything else; the detail is in the log */
-	DB_EINVALID,	/* a check or foreign key constraint said no */
-	DB_EEXPIRED,	/* a link token past its lifetime */
+	DB_ENOTFOUND, /* no row matched */
+	DB_ECONFLICT, /* a unique or exclusion constraint said no */
+	DB_ERETRY,    /* serialization failure: run the transaction again */
+	DB_ECONN,     /* connection lost or pool exhausted */
+	DB_EINTERNAL, /* anything else; the detail is in the log */
+	DB_EINVALID,  /* a check or foreign key constraint said no */
+	DB_EEXPIRED,  /* a link token past its lifetime */
 	DB__MAX
 };
 
@@ -92,13 +92,13 @@ JsonArray *db_event_sectors(DbConn *conn, gint64 event_id, GError **error);
 
 /* participant.c */
 struct db_participant_new {
-	gint64		 event_id;
-	const char	*name, *email, *organisation, *sector, *role, *needs;
-	const char	*language;
-	gint64		 confirm_hours;	/* deleted unless confirmed by then */
-	gint64		 resends_per_hour; /* re-sent links to a known e-mail */
-	const char	*link_nonce;	/* the mail's link (app_queue_mail) */
-	const char	*link_hash;
+	gint64 event_id;
+	const char *name, *email, *organisation, *sector, *role, *needs;
+	const char *language;
+	gint64 confirm_hours;    /* deleted unless confirmed by then */
+	gint64 resends_per_hour; /* re-sent links to a known e-mail */
+	const char *link_nonce;  /* the mail's link (app_queue_mail) */
+	const char *link_hash;
 };
 /*
  * Registers p in one statement, claiming no place: checks the sector and
@@ -144,8 +144,8 @@ gboolean db_participant_mark_email_confirmed(DbConn *conn,
     gint64 participant_id, GError **error);
 /* Registers a link token's hash; purpose "manage" (the page) or "feed".
  * Registering the same hash again does nothing. */
-gboolean db_token_insert(DbConn *conn, gint64 participant_id,
-    const char *hash, const char *purpose, GError **error);
+gboolean db_token_insert(DbConn *conn, gint64 participant_id, const char *hash,
+    const char *purpose, GError **error);
 /* The participant whose feed token hashes to hash (DB_ENOTFOUND,
  * DB_EEXPIRED as db_participant_by_token). */
 JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
@@ -156,8 +156,7 @@ JsonObject *db_participant_by_feed(DbConn *conn, const char *hash,
  * the waiting list. */
 gboolean db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
     bool unless_waiting, bool *got, GError **error);
-gboolean db_place_release(DbConn *conn, gint64 participant_id,
-    GError **error);
+gboolean db_place_release(DbConn *conn, gint64 participant_id, GError **error);
 /* The longest-waiting participant on the waitlist, locked; NULL with
  * DB_ENOTFOUND when the waitlist is empty or all are being promoted. */
 JsonObject *db_waitlist_next(DbConn *conn, gint64 event_id, GError **error);
@@ -181,14 +180,14 @@ JsonArray *db_events_to_fill(DbConn *conn, GError **error);
 
 /* outbox.c */
 struct db_outbox_new {
-	gint64		 event_id;
-	gint64		 participant_id;
-	const char	*kind, *recipient, *recipient_name, *language;
-	const char	*payload_json;	/* template values */
-	const char	*link_nonce;	/* NULL: no link */
-	const char	*link_hash;	/* the link token's hash, registered with
+	gint64 event_id;
+	gint64 participant_id;
+	const char *kind, *recipient, *recipient_name, *language;
+	const char *payload_json; /* template values */
+	const char *link_nonce;   /* NULL: no link */
+	const char *link_hash;    /* the link token's hash, registered with
 					   the row; NULL: none */
-	const char	*feed_hash;	/* its feed token's hash, the same way */
+	const char *feed_hash;    /* its feed token's hash, the same way */
 };
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);
@@ -210,15 +209,15 @@ gboolean db_outbox_resend(DbConn *conn, gint64 id, GError **error);
  * so the same data gives the same problem. */
 typedef void (*DbRowFunc)(gpointer user, int ncols, const char *const *vals);
 enum db_alloc_part {
-	DB_ALLOC_SECTORS,	/* code */
-	DB_ALLOC_SLOTS,		/* id */
-	DB_ALLOC_SESSIONS,	/* id, slot_id, capacity, max_per_sector,
+	DB_ALLOC_SECTORS,      /* code */
+	DB_ALLOC_SLOTS,        /* id */
+	DB_ALLOC_SESSIONS,     /* id, slot_id, capacity, max_per_sector,
 				   max_per_org, tables, seats_per_table */
-	DB_ALLOC_PARTICIPANTS,	/* id, sector, organisation key, sessions_wanted
+	DB_ALLOC_PARTICIPANTS, /* id, sector, organisation key, sessions_wanted
 				   (confirmed only, registration order) */
-	DB_ALLOC_PREFERENCES,	/* participant_id, session_id, rank */
-	DB_ALLOC_RULES,		/* participant_id, session_id, kind */
-	DB_ALLOC_ASSIGNMENTS,	/* participant_id, session_id, table_no,
+	DB_ALLOC_PREFERENCES,  /* participant_id, session_id, rank */
+	DB_ALLOC_RULES,        /* participant_id, session_id, kind */
+	DB_ALLOC_ASSIGNMENTS,  /* participant_id, session_id, table_no,
 				   published */
 	DB_ALLOC__MAX
 };
@@ -260,8 +259,7 @@ gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
 JsonArray *db_feed_sessions(DbConn *conn, gint64 participant_id,
     GError **error);
 /* The event's active sessions, the same columns. */
-JsonArray *db_programme_sessions(DbConn *conn, gint64 event_id,
-    GError **error);
+JsonArray *db_programme_sessions(DbConn *conn, gint64 event_id, GError **error);
 /* The newest participant with this e-mail in any event. */
 JsonObject *db_participant_by_email_any(DbConn *conn, const char *email,
     GError **error);
@@ -275,9 +273,9 @@ char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
     const char *method, GError **error);
 
 /* organiser.c: accounts, activation links, logins, the audit log. */
-gboolean db_organiser_insert(DbConn *conn, const char *email,
-    const char *name, const char *role, const char *password_hash,
-    const char *activation_hash, gint64 *id, GError **error);
+gboolean db_organiser_insert(DbConn *conn, const char *email, const char *name,
+    const char *role, const char *password_hash, const char *activation_hash,
+    gint64 *id, GError **error);
 /* id, email, name, role, password_hash, disabled */
 JsonObject *db_organiser_by_email(DbConn *conn, const char *email,
     GError **error);
@@ -288,21 +286,18 @@ JsonObject *db_organiser_by_activation(DbConn *conn,
 /* Sets the password hash and spends the set-password link. */
 gboolean db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
     GError **error);
-gboolean db_login_insert(DbConn *conn, const char *hash,
-    gint64 organiser_id, gint64 seconds, const char *address,
-    GError **error);
+gboolean db_login_insert(DbConn *conn, const char *hash, gint64 organiser_id,
+    gint64 seconds, const char *address, GError **error);
 /* The organiser (id, email, name, role) of a live login. */
-JsonObject *db_login_lookup(DbConn *conn, const char *hash,
-    GError **error);
+JsonObject *db_login_lookup(DbConn *conn, const char *hash, GError **error);
 /* Ends the login (and sweeps expired ones). */
-gboolean db_login_delete(DbConn *conn, const char *hash,
-    GError **error);
+gboolean db_login_delete(DbConn *conn, const char *hash, GError **error);
 struct db_audit {
-	gint64		 organiser_id;	/* 0: the system */
-	const char	*actor, *action, *subject_type;
-	gint64		 subject_id;	/* 0: none */
-	const char	*before_json, *after_json;	/* NULL: none */
-	const char	*address;
+	gint64 organiser_id; /* 0: the system */
+	const char *actor, *action, *subject_type;
+	gint64 subject_id;                    /* 0: none */
+	const char *before_json, *after_json; /* NULL: none */
+	const char *address;
 };
 gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
     GError **error);

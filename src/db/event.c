@@ -72,15 +72,13 @@ static const char *const SQL_EVENTS_TO_FILL =
 /* The event's settings as the set-up form edits them, and the places
  * held (a capacity may not go below them); read or locked. */
 #define EVENT_SETTINGS \
-    "SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
-    " e.venue, e.timezone, " EPOCH("e.starts_at") " AS starts_at, "	\
-    EPOCH("e.ends_at") " AS ends_at, "					\
-    EPOCH("e.registration_opens") " AS registration_opens, "		\
-    EPOCH("e.registration_closes") " AS registration_closes,"		\
-    " e.capacity, e.invitation_mode, e.mailbox,"			\
-    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"		\
-    "   AND p.participant_id IS NOT NULL) AS held"			\
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT
+	"SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
+	" e.venue, e.timezone, " EPOCH("e.starts_at") " AS starts_at, " EPOCH("e.ends_at") " AS ends_at, " EPOCH( \
+	    "e.registration_opens") " AS registration_opens, " EPOCH("e.registration_closes") " AS registration_closes," \
+	                                                                                      " e.capacity, e.invitation_mode, e.mailbox," \
+	                                                                                      " (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
+	                                                                                      "   AND p.participant_id IS NOT NULL) AS held" \
+	                                                                                      " FROM event e WHERE e.id = " DB_CURRENT_EVENT
 
 static const char *const SQL_EVENT_GET = EVENT_SETTINGS;
 static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
@@ -99,9 +97,9 @@ static const char *const SQL_TIMEZONE_KNOWN =
 static const char *const SQL_SYNC_PLACES =
     "SELECT summit_sync_places($1::bigint) AS capacity";
 #define SLOT_COLS \
-    "sl.id, " EPOCH("sl.starts_at") " AS starts_at, "			\
-    EPOCH("sl.ends_at") " AS ends_at,"					\
-    " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
+	"sl.id, " EPOCH("sl.starts_at") " AS starts_at, " EPOCH( \
+	    "sl.ends_at") " AS ends_at," \
+	                  " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
 
 static const char *const SQL_SLOTS =
     "SELECT " SLOT_COLS " FROM slot sl"
@@ -123,9 +121,9 @@ static const char *const SQL_SLOT_DELETE =
     " RETURNING sl.id";
 
 #define SESSION_COLS \
-    "s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.description_nb," \
-    " s.description_en, s.room, s.capacity, s.tables, s.seats_per_table," \
-    " s.sector_share_pct, s.org_limit, s.status"
+	"s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.description_nb," \
+	" s.description_en, s.room, s.capacity, s.tables, s.seats_per_table," \
+	" s.sector_share_pct, s.org_limit, s.status"
 
 static const char *const SQL_SESSIONS =
     "SELECT " SESSION_COLS ","
@@ -188,9 +186,10 @@ static const char *const SQL_CODES_INSERT =
 static const char *const SQL_CODES =
     "SELECT i.code, i.max_uses, i.used, coalesce(i.email, '') AS email,"
     " coalesce(i.sector, '') AS sector,"
-    " " EPOCH("i.created_at") " AS created_at"
-    " FROM invitation_code i"
-    " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
+    " " EPOCH(
+        "i.created_at") " AS created_at"
+                        " FROM invitation_code i"
+                        " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
 static const char *const SQL_CODES_COUNT =
     "SELECT count(*) AS n, coalesce(sum(used), 0)::bigint AS used"
     " FROM invitation_code WHERE event_id = $1";
@@ -279,32 +278,31 @@ exec_row(DbConn *conn, const char *sql, int n, const char *const *p,
 JsonObject *
 db_event_settings(DbConn *conn, bool lock, GError **error)
 {
-	return db_exec_one(conn, lock ? SQL_EVENT_GET_LOCK : SQL_EVENT_GET,
-	    0, NULL, error);
+	return db_exec_one(conn, lock ? SQL_EVENT_GET_LOCK : SQL_EVENT_GET, 0,
+	    NULL, error);
 }
 
 gboolean
-db_event_update(DbConn *conn, gint64 event_id,
-    const struct db_event_fields *e, GError **error)
+db_event_update(DbConn *conn, gint64 event_id, const struct db_event_fields *e,
+    GError **error)
 {
 	char ev[24], t[4][24], cap[24];
 	const char *p[14] = { db_num(ev, event_id), e->name_nb, e->name_en,
-	    e->description_nb, e->description_en, e->venue, e->timezone,
-	    db_num(t[0], e->starts_at), db_num(t[1], e->ends_at),
-	    db_num(t[2], e->registration_opens),
-	    db_num(t[3], e->registration_closes), db_num(cap, e->capacity),
-	    e->invitation_mode, e->mailbox };
+		e->description_nb, e->description_en, e->venue, e->timezone,
+		db_num(t[0], e->starts_at), db_num(t[1], e->ends_at),
+		db_num(t[2], e->registration_opens),
+		db_num(t[3], e->registration_closes), db_num(cap, e->capacity),
+		e->invitation_mode, e->mailbox };
 
 	return exec_row(conn, SQL_EVENT_UPDATE, 14, p, error);
 }
 
 gboolean
-db_timezone_known(DbConn *conn, const char *name, bool *known,
-    GError **error)
+db_timezone_known(DbConn *conn, const char *name, bool *known, GError **error)
 {
 	const char *p[1] = { name };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_TIMEZONE_KNOWN,
-	    1, p, error);
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_TIMEZONE_KNOWN, 1, p,
+	    error);
 
 	if (row == NULL)
 		return FALSE;
@@ -340,14 +338,14 @@ db_slot_get(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 }
 
 gboolean
-db_slot_insert(DbConn *conn, gint64 event_id, gint64 starts_at,
-    gint64 ends_at, gint64 *id, GError **error)
+db_slot_insert(DbConn *conn, gint64 event_id, gint64 starts_at, gint64 ends_at,
+    gint64 *id, GError **error)
 {
 	char ev[24], s[24], e[24];
 	const char *p[3] = { db_num(ev, event_id), db_num(s, starts_at),
-	    db_num(e, ends_at) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SLOT_INSERT, 3,
-	    p, error);
+		db_num(e, ends_at) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SLOT_INSERT, 3, p,
+	    error);
 
 	if (row == NULL)
 		return FALSE;
@@ -356,19 +354,18 @@ db_slot_insert(DbConn *conn, gint64 event_id, gint64 starts_at,
 }
 
 gboolean
-db_slot_update(DbConn *conn, gint64 event_id, gint64 id,
-    gint64 starts_at, gint64 ends_at, GError **error)
+db_slot_update(DbConn *conn, gint64 event_id, gint64 id, gint64 starts_at,
+    gint64 ends_at, GError **error)
 {
 	char ev[24], i[24], s[24], e[24];
 	const char *p[4] = { db_num(ev, event_id), db_num(i, id),
-	    db_num(s, starts_at), db_num(e, ends_at) };
+		db_num(s, starts_at), db_num(e, ends_at) };
 
 	return exec_row(conn, SQL_SLOT_UPDATE, 4, p, error);
 }
 
 gboolean
-db_slot_delete(DbConn *conn, gint64 event_id, gint64 id,
-    GError **error)
+db_slot_delete(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 {
 	char ev[24], i[24];
 	const char *p[2] = { db_num(ev, event_id), db_num(i, id) };
@@ -386,8 +383,7 @@ db_sessions(DbConn *conn, gint64 event_id, GError **error)
 }
 
 JsonObject *
-db_session_get(DbConn *conn, gint64 event_id, gint64 id,
-    GError **error)
+db_session_get(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 {
 	char ev[24], i[24];
 	const char *p[2] = { db_num(ev, event_id), db_num(i, id) };
@@ -401,12 +397,12 @@ db_session_insert(DbConn *conn, gint64 event_id,
 {
 	char ev[24], n[6][24];
 	const char *p[13] = { db_num(ev, event_id), db_num(n[0], s->slot_id),
-	    s->code, s->title_nb, s->title_en, s->description_nb,
-	    s->description_en, s->room, db_num(n[1], s->capacity),
-	    db_num(n[2], s->tables), db_num(n[3], s->seats_per_table),
-	    db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_INSERT,
-	    13, p, error);
+		s->code, s->title_nb, s->title_en, s->description_nb,
+		s->description_en, s->room, db_num(n[1], s->capacity),
+		db_num(n[2], s->tables), db_num(n[3], s->seats_per_table),
+		db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_INSERT, 13, p,
+	    error);
 
 	if (row == NULL)
 		return FALSE;
@@ -420,11 +416,11 @@ db_session_update(DbConn *conn, gint64 event_id, gint64 id,
 {
 	char ev[24], i[24], n[6][24];
 	const char *p[13] = { db_num(ev, event_id), db_num(i, id),
-	    db_num(n[0], s->slot_id), s->title_nb, s->title_en,
-	    s->description_nb, s->description_en, s->room,
-	    db_num(n[1], s->capacity), db_num(n[2], s->tables),
-	    db_num(n[3], s->seats_per_table),
-	    db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
+		db_num(n[0], s->slot_id), s->title_nb, s->title_en,
+		s->description_nb, s->description_en, s->room,
+		db_num(n[1], s->capacity), db_num(n[2], s->tables),
+		db_num(n[3], s->seats_per_table),
+		db_num(n[4], s->sector_share_pct), db_num(n[5], s->org_limit) };
 
 	return exec_row(conn, SQL_SESSION_UPDATE, 13, p, error);
 }
@@ -449,8 +445,7 @@ db_sectors_used(DbConn *conn, gint64 event_id, GError **error)
 }
 
 JsonObject *
-db_sector_get(DbConn *conn, gint64 event_id, const char *code,
-    GError **error)
+db_sector_get(DbConn *conn, gint64 event_id, const char *code, GError **error)
 {
 	char ev[24];
 	const char *p[2] = { db_num(ev, event_id), code };
@@ -464,7 +459,7 @@ db_sector_insert(DbConn *conn, gint64 event_id,
 {
 	char ev[24], pos[24];
 	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-	    s->name_en, db_num(pos, s->position) };
+		s->name_en, db_num(pos, s->position) };
 
 	return db_exec_noresult(conn, SQL_SECTOR_INSERT, 5, p, error);
 }
@@ -475,7 +470,7 @@ db_sector_update(DbConn *conn, gint64 event_id,
 {
 	char ev[24], pos[24];
 	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-	    s->name_en, db_num(pos, s->position) };
+		s->name_en, db_num(pos, s->position) };
 
 	return exec_row(conn, SQL_SECTOR_UPDATE, 5, p, error);
 }
@@ -492,12 +487,12 @@ db_sector_delete(DbConn *conn, gint64 event_id, const char *code,
 
 gboolean
 db_codes_insert(DbConn *conn, gint64 event_id, const char *codes_array,
-    gint64 max_uses, const char *email, const char *sector,
-    gint64 *inserted, GError **error)
+    gint64 max_uses, const char *email, const char *sector, gint64 *inserted,
+    GError **error)
 {
 	char ev[24], mu[24];
 	const char *p[5] = { db_num(ev, event_id), codes_array,
-	    db_num(mu, max_uses), email, sector };
+		db_num(mu, max_uses), email, sector };
 	g_autoptr(JsonArray) rows = db_exec(conn, SQL_CODES_INSERT, 5, p,
 	    error);
 
@@ -521,8 +516,8 @@ db_codes_count(DbConn *conn, gint64 event_id, GError **error)
 {
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_CODES_COUNT, 1,
-	    p, error);
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_CODES_COUNT, 1, p,
+	    error);
 
 	return row == NULL ? -1 : db_int(row, "n");
 }
@@ -532,8 +527,8 @@ db_event_invitation_mode(DbConn *conn, gint64 event_id, GError **error)
 {
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_INVITATION_MODE,
-	    1, p, error);
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_INVITATION_MODE, 1, p,
+	    error);
 
 	return row == NULL ? NULL : g_strdup(db_str(row, "invitation_mode"));
 }
@@ -559,12 +554,11 @@ db_code_check(DbConn *conn, gint64 event_id, const char *code,
 }
 
 gboolean
-db_participant_set_code(DbConn *conn, gint64 participant_id,
-    gint64 code_id, GError **error)
+db_participant_set_code(DbConn *conn, gint64 participant_id, gint64 code_id,
+    GError **error)
 {
 	char id[24], c[24];
 	const char *p[2] = { db_num(id, participant_id), db_num(c, code_id) };
 
-	return db_exec_noresult(conn, SQL_PARTICIPANT_SET_CODE, 2, p,
-	    error);
+	return db_exec_noresult(conn, SQL_PARTICIPANT_SET_CODE, 2, p, error);
 }

@@ -11,24 +11,24 @@
 
 /* The event's editable settings, checked by app. */
 struct db_event_fields {
-	const char	*name_nb, *name_en, *description_nb, *description_en;
-	const char	*venue, *timezone;
-	gint64		 starts_at, ends_at;
-	gint64		 registration_opens, registration_closes;
-	gint64		 capacity;
-	const char	*invitation_mode, *mailbox;
+	const char *name_nb, *name_en, *description_nb, *description_en;
+	const char *venue, *timezone;
+	gint64 starts_at, ends_at;
+	gint64 registration_opens, registration_closes;
+	gint64 capacity;
+	const char *invitation_mode, *mailbox;
 };
 struct db_session_fields {
-	gint64		 slot_id;
-	const char	*code;		/* NULL: a made-up one (insert only) */
-	const char	*title_nb, *title_en, *description_nb, *description_en;
-	const char	*room;
-	gint64		 capacity, tables, seats_per_table;
-	gint64		 sector_share_pct, org_limit;
+	gint64 slot_id;
+	const char *code; /* NULL: a made-up one (insert only) */
+	const char *title_nb, *title_en, *description_nb, *description_en;
+	const char *room;
+	gint64 capacity, tables, seats_per_table;
+	gint64 sector_share_pct, org_limit;
 };
 struct db_sector_fields {
-	const char	*code, *name_nb, *name_en;
-	gint64		 position;
+	const char *code, *name_nb, *name_en;
+	gint64 position;
 };
 
 /* The newest event's settings plus "held" (places held), locked FOR
@@ -67,41 +67,40 @@ gboolean db_session_insert(DbConn *conn, gint64 event_id,
     const struct db_session_fields *s, gint64 *id, GError **error);
 gboolean db_session_update(DbConn *conn, gint64 event_id, gint64 id,
     const struct db_session_fields *s, GError **error);
-gboolean db_session_set_status(DbConn *conn, gint64 event_id,
-    gint64 id, const char *status, GError **error);
+gboolean db_session_set_status(DbConn *conn, gint64 event_id, gint64 id,
+    const char *status, GError **error);
 
 /* Sectors with "used" (by a participant or an invitation code). */
 JsonArray *db_sectors_used(DbConn *conn, gint64 event_id, GError **error);
-JsonObject *db_sector_get(DbConn *conn, gint64 event_id,
-    const char *code, GError **error);
+JsonObject *db_sector_get(DbConn *conn, gint64 event_id, const char *code,
+    GError **error);
 gboolean db_sector_insert(DbConn *conn, gint64 event_id,
     const struct db_sector_fields *s, GError **error);
 gboolean db_sector_update(DbConn *conn, gint64 event_id,
     const struct db_sector_fields *s, GError **error);
-gboolean db_sector_delete(DbConn *conn, gint64 event_id,
-    const char *code, GError **error);
+gboolean db_sector_delete(DbConn *conn, gint64 event_id, const char *code,
+    GError **error);
 
 /* Inserts the codes in codes_array ('{A,B}' text); *inserted counts the
  * new ones (a code that exists already is skipped). */
-gboolean db_codes_insert(DbConn *conn, gint64 event_id,
-    const char *codes_array, gint64 max_uses, const char *email,
-    const char *sector, gint64 *inserted, GError **error);
+gboolean db_codes_insert(DbConn *conn, gint64 event_id, const char *codes_array,
+    gint64 max_uses, const char *email, const char *sector, gint64 *inserted,
+    GError **error);
 /* Codes, newest first (code, max_uses, used, email, sector, created_at
  * in Unix seconds). */
 JsonArray *db_codes(DbConn *conn, gint64 event_id, gint64 limit,
     GError **error);
 gint64 db_codes_count(DbConn *conn, gint64 event_id, GError **error);
 /* "open" or "invitation"; NULL with DB_ENOTFOUND. */
-char *db_event_invitation_mode(DbConn *conn, gint64 event_id,
-    GError **error);
+char *db_event_invitation_mode(DbConn *conn, gint64 event_id, GError **error);
 /* Uses the code once for email: the row (id, sector) or DB_ENOTFOUND
  * when the code is unknown, used up or bound to another address.  The
  * row stays locked until the transaction ends. */
-JsonObject *db_code_consume(DbConn *conn, gint64 event_id,
-    const char *code, const char *email, GError **error);
+JsonObject *db_code_consume(DbConn *conn, gint64 event_id, const char *code,
+    const char *email, GError **error);
 /* The code if it exists for this event and email, used up or not. */
-JsonObject *db_code_check(DbConn *conn, gint64 event_id,
-    const char *code, const char *email, GError **error);
+JsonObject *db_code_check(DbConn *conn, gint64 event_id, const char *code,
+    const char *email, GError **error);
 gboolean db_participant_set_code(DbConn *conn, gint64 participant_id,
     gint64 code_id, GError **error);
 

@@ -12,13 +12,13 @@
 
 
 struct db_conn {
-	PGconn	*pg;
-	GHashTable *named;	/* SQL text pointer -> prepared statement name */
-	bool	 in_tx;
-	bool	 broken;
-	DbPool	*pool;		/* the pool it came from, for reconnecting */
-	int	 last_err;	/* enum db_err of the last failure since acquire */
-	bool	 commit_sent;	/* a COMMIT was sent since acquire */
+	PGconn *pg;
+	GHashTable *named; /* SQL text pointer -> prepared statement name */
+	bool in_tx;
+	bool broken;
+	DbPool *pool;     /* the pool it came from, for reconnecting */
+	int last_err;     /* enum db_err of the last failure since acquire */
+	bool commit_sent; /* a COMMIT was sent since acquire */
 };
 
 /*

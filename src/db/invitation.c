@@ -122,8 +122,8 @@ db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
 	if (sent == NULL)
 		return FALSE;
 	for (i = 0; i < json_array_get_length(sent); i++) {
-		const char *kind = db_str(json_array_get_object_element(sent, i),
-		    "kind");
+		const char *kind = db_str(
+		    json_array_get_object_element(sent, i), "kind");
 
 		if (g_strcmp0(kind, "invite") == 0)
 			(*invites)++;
@@ -174,9 +174,9 @@ db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
 {
 	char sid[24], seq[24];
 	const char *p[3] = { db_num(sid, session_id), db_num(seq, sequence),
-	    method };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_PAYLOAD, 3,
-	    p, error);
+		method };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_SESSION_PAYLOAD, 3, p,
+	    error);
 
 	if (row == NULL)
 		return NULL;

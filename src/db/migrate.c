@@ -54,8 +54,8 @@ migrate_one(DbConn *conn, const char *dir, const char *file,
 	}
 	if (!db_begin(conn, error))
 		return FALSE;
-	if (!db_exec_simple(conn, "SELECT pg_advisory_xact_lock("
-	    MIGRATE_LOCK_KEY ")", error))
+	if (!db_exec_simple(conn,
+	        "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", error))
 		goto fail;
 	done = db_exec(conn, SQL_MIGRATION_APPLIED, 1, p, error);
 	if (done == NULL)
@@ -89,9 +89,11 @@ db_migrate(DbConn *conn, const char *dir, unsigned *applied, GError **error)
 	guint i;
 
 	*applied = 0;
-	if (!db_exec_simple(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    " version text PRIMARY KEY,"
-	    " applied_at timestamptz NOT NULL DEFAULT now())", error))
+	if (!db_exec_simple(conn,
+	        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	        " version text PRIMARY KEY,"
+	        " applied_at timestamptz NOT NULL DEFAULT now())",
+	        error))
 		return FALSE;
 	d = g_dir_open(dir, 0, error);
 	if (d == NULL)

@@ -48,9 +48,9 @@ db_organiser_insert(DbConn *conn, const char *email, const char *name,
     gint64 *id, GError **error)
 {
 	const char *p[5] = { email, name ? name : "", role, password_hash,
-	    activation_hash };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_ORGANISER_INSERT,
-	    5, p, error);
+		activation_hash };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_ORGANISER_INSERT, 5,
+	    p, error);
 
 	if (row == NULL)
 		return FALSE;
@@ -93,7 +93,7 @@ db_login_insert(DbConn *conn, const char *hash, gint64 organiser_id,
 {
 	char id[24], secs[24];
 	const char *p[4] = { hash, db_num(id, organiser_id),
-	    db_num(secs, seconds), address ? address : "" };
+		db_num(secs, seconds), address ? address : "" };
 
 	return db_exec_noresult(conn, SQL_LOGIN_INSERT, 4, p, error);
 }
@@ -119,9 +119,10 @@ db_audit_insert(DbConn *conn, const struct db_audit *a, GError **error)
 {
 	char oid[24], sid[24];
 	const char *p[8] = { a->organiser_id ? db_num(oid, a->organiser_id) :
-	    NULL, a->actor, a->action, a->subject_type ? a->subject_type : "",
-	    a->subject_id ? db_num(sid, a->subject_id) : NULL, a->before_json,
-	    a->after_json, a->address ? a->address : "" };
+		                               NULL,
+		a->actor, a->action, a->subject_type ? a->subject_type : "",
+		a->subject_id ? db_num(sid, a->subject_id) : NULL,
+		a->before_json, a->after_json, a->address ? a->address : "" };
 
 	return db_exec_noresult(conn, SQL_AUDIT_INSERT, 8, p, error);
 }
@@ -131,8 +132,9 @@ db_audit_list(DbConn *conn, const char *subject_type, gint64 subject_id,
     unsigned limit, GError **error)
 {
 	char sid[24], lim[24];
-	const char *p[3] = { subject_type, subject_id ? db_num(sid,
-	    subject_id) : NULL, db_num(lim, limit) };
+	const char *p[3] = { subject_type,
+		subject_id ? db_num(sid, subject_id) : NULL,
+		db_num(lim, limit) };
 
 	return db_exec(conn, SQL_AUDIT_LIST, 3, p, error);
 }

@@ -50,12 +50,13 @@ db_outbox_insert(DbConn *conn, const struct db_outbox_new *m, gint64 *id,
 {
 	char ev[24], pid[24];
 	const char *p[10] = { m->event_id ? db_num(ev, m->event_id) : NULL,
-	    m->participant_id ? db_num(pid, m->participant_id) : NULL,
-	    m->kind, m->recipient, m->recipient_name ? m->recipient_name : "",
-	    m->language, m->payload_json ? m->payload_json : "{}",
-	    m->link_nonce, m->link_hash, m->feed_hash };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_INSERT, 10,
-	    p, error);
+		m->participant_id ? db_num(pid, m->participant_id) : NULL,
+		m->kind, m->recipient,
+		m->recipient_name ? m->recipient_name : "", m->language,
+		m->payload_json ? m->payload_json : "{}", m->link_nonce,
+		m->link_hash, m->feed_hash };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_INSERT, 10, p,
+	    error);
 
 	if (row == NULL)
 		return FALSE;
@@ -93,8 +94,7 @@ db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
 }
 
 gboolean
-db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
-    GError **error)
+db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why, GError **error)
 {
 	char i[24];
 	const char *p[2] = { db_num(i, id), why };
@@ -103,8 +103,7 @@ db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
 }
 
 JsonArray *
-db_outbox_list(DbConn *conn, const char *state, unsigned limit,
-    GError **error)
+db_outbox_list(DbConn *conn, const char *state, unsigned limit, GError **error)
 {
 	char lim[24];
 	const char *p[2] = { state, db_num(lim, limit) };

@@ -28,12 +28,13 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
     " p.role, p.needs, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
-    " " DB_EPOCH("p.hold_until") " AS hold_until, e.timezone,"
-    " extract(epoch FROM p.updated_at)::bigint AS updated,"
-    " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
-    " FROM participant_token t JOIN participant p"
-    " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
-    " WHERE t.hash = $1 AND t.purpose = $2";
+    " " DB_EPOCH(
+        "p.hold_until") " AS hold_until, e.timezone,"
+                        " extract(epoch FROM p.updated_at)::bigint AS updated,"
+                        " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
+                        " FROM participant_token t JOIN participant p"
+                        " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
+                        " WHERE t.hash = $1 AND t.purpose = $2";
 static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
     "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
@@ -177,25 +178,26 @@ static const char *const SQL_THROTTLE_RECENT =
 /* $1 event, $2 search text, $3 status, $4 sector, $5 session,
  * $6 'placed' or 'ranked'. */
 #define REG_PATTERN \
-    "'%' || lower(replace(replace(replace($2::text, '\\', '\\\\'),"	\
-    " '%', '\\%'), '_', '\\_')) || '%'"
+	"'%' || lower(replace(replace(replace($2::text, '\\', '\\\\')," \
+	" '%', '\\%'), '_', '\\_')) || '%'"
 
 #define REG_WHERE \
-    " FROM participant p WHERE p.event_id = $1"				\
-    " AND ($2::text IS NULL OR p.search LIKE " REG_PATTERN ")"	\
-    " AND ($3::text IS NULL OR p.status = $3)"				\
-    " AND ($4::text IS NULL OR p.sector = $4)"				\
-    " AND ($5::bigint IS NULL OR p.id IN (SELECT pr.participant_id"	\
-    "  FROM preference pr WHERE pr.session_id = $5"			\
-    "  AND $6::text <> 'placed' UNION ALL SELECT a.participant_id"	\
-    "  FROM assignment a WHERE a.session_id = $5"			\
-    "  AND $6::text = 'placed'))"
+	" FROM participant p WHERE p.event_id = $1" \
+	" AND ($2::text IS NULL OR p.search LIKE " REG_PATTERN ")" \
+	" AND ($3::text IS NULL OR p.status = $3)" \
+	" AND ($4::text IS NULL OR p.sector = $4)" \
+	" AND ($5::bigint IS NULL OR p.id IN (SELECT pr.participant_id" \
+	"  FROM preference pr WHERE pr.session_id = $5" \
+	"  AND $6::text <> 'placed' UNION ALL SELECT a.participant_id" \
+	"  FROM assignment a WHERE a.session_id = $5" \
+	"  AND $6::text = 'placed'))"
 
 #define REG_LIST(order) \
-    "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status,"	\
-    " " DB_EPOCH("p.created_at") " AS registered_at,"		\
-    " p.checked_in_at IS NOT NULL AS checked_in"			\
-    REG_WHERE " ORDER BY " order " LIMIT $7 OFFSET $8"
+	"SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status," \
+	" " DB_EPOCH( \
+	    "p.created_at") " AS registered_at," \
+	                    " p.checked_in_at IS NOT NULL AS checked_in" REG_WHERE \
+	                    " ORDER BY " order " LIMIT $7 OFFSET $8"
 
 gboolean
 db_participant_register(DbConn *conn, const struct db_participant_new *pn,
@@ -206,10 +208,10 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	g_autofree char *arr = db_int_array(session_ids, n);
 	g_autoptr(JsonObject) row = NULL;
 	const char *p[13] = { db_num(ev, pn->event_id), pn->name, pn->email,
-	    pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
-	    db_num(hours, pn->confirm_hours), NULL,
-	    db_num(resends, pn->resends_per_hour), pn->link_nonce,
-	    pn->link_hash };
+		pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
+		db_num(hours, pn->confirm_hours), NULL,
+		db_num(resends, pn->resends_per_hour), pn->link_nonce,
+		pn->link_hash };
 
 	p[9] = arr;
 	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
@@ -252,8 +254,8 @@ token_row(DbConn *conn, const char *sql, int n, const char *const *p,
 {
 	JsonObject *row = db_exec_one(conn, sql, n, p, error);
 
-	if (row != NULL && json_object_get_boolean_member(row,
-	    "link_expired")) {
+	if (row != NULL &&
+	    json_object_get_boolean_member(row, "link_expired")) {
 		json_object_unref(row);
 		g_set_error(error, SUMMIT_DB_ERROR, DB_EEXPIRED,
 		    "the link has expired");
@@ -283,15 +285,14 @@ JsonObject *
 db_participant_by_feed(DbConn *conn, const char *hash, GError **error)
 {
 	char days[24];
-	const char *p[3] = { hash, "feed", db_num(days,
-	    g_atomic_int_get(&link_days)) };
+	const char *p[3] = { hash, "feed",
+		db_num(days, g_atomic_int_get(&link_days)) };
 
 	return token_row(conn, SQL_PARTICIPANT_BY_TOKEN, 3, p, error);
 }
 
 JsonArray *
-db_participant_preferences(DbConn *conn, gint64 participant_id,
-    GError **error)
+db_participant_preferences(DbConn *conn, gint64 participant_id, GError **error)
 {
 	char id[24];
 	const char *p[1] = { db_num(id, participant_id) };
@@ -310,8 +311,8 @@ db_participant_set_preferences(DbConn *conn, gint64 event_id,
 	const char *del[1] = { db_num(id, participant_id) };
 	const char *p[3] = { db_num(ev, event_id), id, NULL };
 
-	if (replace && !db_exec_noresult(conn, SQL_PREFERENCE_DELETE, 1, del,
-	    error))
+	if (replace &&
+	    !db_exec_noresult(conn, SQL_PREFERENCE_DELETE, 1, del, error))
 		return FALSE;
 	if (n == 0)
 		return TRUE;
@@ -334,7 +335,7 @@ db_participant_set_status(DbConn *conn, gint64 participant_id,
 {
 	char id[24], hours[24];
 	const char *p[3] = { db_num(id, participant_id), status,
-	    db_num(hours, hold_hours) };
+		db_num(hours, hold_hours) };
 	g_autoptr(JsonObject) row = db_exec_one(conn,
 	    SQL_PARTICIPANT_SET_STATUS, 3, p, error);
 
@@ -369,9 +370,8 @@ db_place_claim(DbConn *conn, gint64 event_id, gint64 participant_id,
 {
 	char ev[24], id[24];
 	const char *p[3] = { db_num(ev, event_id), db_num(id, participant_id),
-	    unless_waiting ? "true" : "false" };
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PLACE_CLAIM, 3, p,
-	    error);
+		unless_waiting ? "true" : "false" };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PLACE_CLAIM, 3, p, error);
 
 	if (rows == NULL)
 		return FALSE;
@@ -468,8 +468,7 @@ db_throttle_record(DbConn *conn, const char *const *kinds,
 }
 
 JsonArray *
-db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
-    GError **error)
+db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit, GError **error)
 {
 	char h[24], lim[24];
 	const char *p[2] = { db_num(h, hours), db_num(lim, limit) };
@@ -481,16 +480,16 @@ db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
 static const char *const SQL_REG_LIST[DB_REG_SORT__MAX][2] = {
 	/* DB_REG_SORT_REGISTERED */
 	{ REG_LIST("p.created_at, p.id"),
-	  REG_LIST("p.created_at DESC, p.id DESC") },
+	    REG_LIST("p.created_at DESC, p.id DESC") },
 	/* DB_REG_SORT_NAME */
 	{ REG_LIST("lower(p.name), p.id"),
-	  REG_LIST("lower(p.name) DESC, p.id DESC") },
+	    REG_LIST("lower(p.name) DESC, p.id DESC") },
 	/* DB_REG_SORT_ORG */
 	{ REG_LIST("lower(p.organisation), p.id"),
-	  REG_LIST("lower(p.organisation) DESC, p.id DESC") },
+	    REG_LIST("lower(p.organisation) DESC, p.id DESC") },
 	/* DB_REG_SORT_STATUS */
 	{ REG_LIST("p.status, p.created_at, p.id"),
-	  REG_LIST("p.status DESC, p.created_at DESC, p.id DESC") },
+	    REG_LIST("p.status DESC, p.created_at DESC, p.id DESC") },
 };
 static const char *const SQL_REG_COUNT =
     "SELECT count(*) AS n FROM (SELECT 1" REG_WHERE " LIMIT $7) c";
@@ -500,19 +499,24 @@ static const char *const SQL_REG_SESSIONS =
     " ORDER BY sl.starts_at, s.id";
 
 #define REG_GET \
-    "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"	\
-    " p.role, p.needs, p.language, p.status, p.sessions_wanted,"	\
-    " e.timezone,"							\
-    " " DB_EPOCH("p.created_at") " AS registered_at,"			\
-    " " DB_EPOCH("p.email_confirmed_at") " AS email_confirmed_at,"	\
-    " p.email_confirmed_at IS NOT NULL AS email_confirmed,"		\
-    " " DB_EPOCH("p.hold_until") " AS hold_until,"			\
-    " " DB_EPOCH("p.cancelled_at") " AS cancelled_at,"			\
-    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"		\
-    " p.checked_in_at IS NOT NULL AS checked_in,"			\
-    " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)"\
-    "  AS place_no"							\
-    " FROM participant p JOIN event e ON e.id = p.event_id WHERE p.id = $1"
+	"SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector," \
+	" p.role, p.needs, p.language, p.status, p.sessions_wanted," \
+	" e.timezone," \
+	" " DB_EPOCH( \
+	    "p.created_at") " AS registered_at," \
+	                    " " DB_EPOCH( \
+	                        "p.email_confirmed_at") " AS email_confirmed_at," \
+	                                                " p.email_confirmed_at IS NOT NULL AS email_confirmed," \
+	                                                " " DB_EPOCH( \
+	                                                    "p.hold_until") " AS hold_until," \
+	                                                                    " " DB_EPOCH( \
+	                                                                        "p.cancelled_at") " AS cancelled_at," \
+	                                                                                          " " DB_EPOCH( \
+	                                                                                              "p.checked_in_at") " AS checked_in_at," \
+	                                                                                                                 " p.checked_in_at IS NOT NULL AS checked_in," \
+	                                                                                                                 " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)" \
+	                                                                                                                 "  AS place_no" \
+	                                                                                                                 " FROM participant p JOIN event e ON e.id = p.event_id WHERE p.id = $1"
 static const char *const SQL_REG_GET = REG_GET;
 static const char *const SQL_REG_GET_LOCK = REG_GET " FOR UPDATE OF p";
 static const char *const SQL_REG_ASSIGNMENTS =
@@ -522,14 +526,17 @@ static const char *const SQL_REG_ASSIGNMENTS =
     " ORDER BY sl.starts_at, s.id";
 static const char *const SQL_REG_INVITATIONS =
     "SELECT i.session_id, s.title_nb, s.title_en, i.sequence, i.state,"
-    " " DB_EPOCH("i.sent_at") " AS sent_at"
-    " FROM invitation i JOIN session s ON s.id = i.session_id"
-    " WHERE i.participant_id = $1 ORDER BY i.session_id";
+    " " DB_EPOCH(
+        "i.sent_at") " AS sent_at"
+                     " FROM invitation i JOIN session s ON s.id = i.session_id"
+                     " WHERE i.participant_id = $1 ORDER BY i.session_id";
 static const char *const SQL_REG_OUTBOX =
     "SELECT id, kind, state, attempts, coalesce(last_error, '')"
-    " AS last_error, " DB_EPOCH("created_at") " AS created_at,"
-    " " DB_EPOCH("sent_at") " AS sent_at"
-    " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
+    " AS last_error, " DB_EPOCH(
+        "created_at") " AS created_at,"
+                      " " DB_EPOCH(
+                          "sent_at") " AS sent_at"
+                                     " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
 static const char *const SQL_REG_CHECK_IN =
     "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
     " THEN coalesce(checked_in_at, now()) END WHERE id = $1"
@@ -573,31 +580,39 @@ static const char *const SQL_REG_REQUEUE =
     " WHERE i.participant_id = $1 AND i.state = 'invited'"
     " ORDER BY i.session_id RETURNING id";
 #define REG_TITLE(s) \
-    "CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
+	"CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
 static const char *const SQL_REG_EXPORT =
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
     " p.needs, p.language, p.status, e.timezone,"
-    " " DB_EPOCH("p.created_at") " AS registered_at,"
-    " " DB_EPOCH("p.email_confirmed_at") " AS confirmed_at,"
-    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"
-    " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
-    " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
-    " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
-    " FROM participant p JOIN event e ON e.id = p.event_id"
-    " LEFT JOIN LATERAL (SELECT"
-    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 1) AS r1,"
-    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 2) AS r2,"
-    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 3) AS r3,"
-    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 4) AS r4,"
-    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 5) AS r5"
-    "  FROM preference pr JOIN session s ON s.id = pr.session_id"
-    "  WHERE pr.participant_id = p.id) r ON true"
-    " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE("s")
-    "  || ' (' || a.table_no || ')', '; ' ORDER BY sl.starts_at, s.id)"
-    "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
-    "  JOIN slot sl ON sl.id = s.slot_id"
-    "  WHERE a.participant_id = p.id) a ON true"
-    " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+    " " DB_EPOCH(
+        "p.created_at") " AS registered_at,"
+                        " " DB_EPOCH(
+                            "p.email_confirmed_at") " AS confirmed_at,"
+                                                    " " DB_EPOCH(
+                                                        "p.checked_in_at") " AS checked_in_at,"
+                                                                           " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
+                                                                           " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
+                                                                           " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
+                                                                           " FROM participant p JOIN event e ON e.id = p.event_id"
+                                                                           " LEFT JOIN LATERAL (SELECT"
+                                                                           "  max(" REG_TITLE(
+                                                                               "s") ") FILTER (WHERE pr.rank = 1) AS r1,"
+                                                                                    "  max(" REG_TITLE(
+                                                                                        "s") ") FILTER (WHERE pr.rank = 2) AS r2,"
+                                                                                             "  max(" REG_TITLE(
+                                                                                                 "s") ") FILTER (WHERE pr.rank = 3) AS r3,"
+                                                                                                      "  max(" REG_TITLE(
+                                                                                                          "s") ") FILTER (WHERE pr.rank = 4) AS r4,"
+                                                                                                               "  max(" REG_TITLE(
+                                                                                                                   "s") ") FILTER (WHERE pr.rank = 5) AS r5"
+                                                                                                                        "  FROM preference pr JOIN session s ON s.id = pr.session_id"
+                                                                                                                        "  WHERE pr.participant_id = p.id) r ON true"
+                                                                                                                        " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE(
+                                                                                                                            "s") "  || ' (' || a.table_no || ')', '; ' ORDER BY sl.starts_at, s.id)"
+                                                                                                                                 "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
+                                                                                                                                 "  JOIN slot sl ON sl.id = s.slot_id"
+                                                                                                                                 "  WHERE a.participant_id = p.id) a ON true"
+                                                                                                                                 " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
 static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
@@ -612,8 +627,8 @@ static const char *const SQL_REG_INSERT_INVITEE =
 
 /* The eight filter parameters; bufs hold the numbers. */
 static void
-reg_params(gint64 event_id, const struct db_reg_filter *f,
-    char bufs[4][24], const char *p[8])
+reg_params(gint64 event_id, const struct db_reg_filter *f, char bufs[4][24],
+    const char *p[8])
 {
 	p[0] = db_num(bufs[0], event_id);
 	p[1] = f->q != NULL && f->q[0] != '\0' ? f->q : NULL;
@@ -634,8 +649,7 @@ db_reg_list(DbConn *conn, gint64 event_id, const struct db_reg_filter *f,
 	unsigned sort = f->sort < DB_REG_SORT__MAX ? f->sort : 0;
 
 	reg_params(event_id, f, bufs, p);
-	return db_exec(conn, SQL_REG_LIST[sort][f->desc ? 1 : 0], 8, p,
-	    error);
+	return db_exec(conn, SQL_REG_LIST[sort][f->desc ? 1 : 0], 8, p, error);
 }
 
 gboolean
@@ -669,8 +683,8 @@ db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error)
 	char i[24];
 	const char *p[1] = { db_num(i, id) };
 
-	return db_exec_one(conn, lock ? SQL_REG_GET_LOCK : SQL_REG_GET, 1,
-	    p, error);
+	return db_exec_one(conn, lock ? SQL_REG_GET_LOCK : SQL_REG_GET, 1, p,
+	    error);
 }
 
 JsonArray *
@@ -705,8 +719,8 @@ db_reg_set_checked_in(DbConn *conn, gint64 id, bool in, GError **error)
 {
 	char i[24];
 	const char *p[2] = { db_num(i, id), in ? "true" : "false" };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REG_CHECK_IN, 2,
-	    p, error);
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REG_CHECK_IN, 2, p,
+	    error);
 
 	return row != NULL;
 }
@@ -723,8 +737,8 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
-	    (!links || db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p,
-	    error)) &&
+	    (!links ||
+	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
 }
 
@@ -741,8 +755,7 @@ db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error)
 }
 
 JsonArray *
-db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
-    GError **error)
+db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit, GError **error)
 {
 	char d[24], l[24];
 	const char *p[2] = { db_num(d, days), db_num(l, limit) };
@@ -756,8 +769,7 @@ db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
 {
 	char i[24];
 	const char *p[1] = { db_num(i, id) };
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_REQUEUE, 1, p,
-	    error);
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_REQUEUE, 1, p, error);
 
 	if (rows == NULL)
 		return FALSE;
@@ -766,12 +778,12 @@ db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
 }
 
 JsonArray *
-db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
-    gint64 after_id, gint64 limit, GError **error)
+db_reg_export(DbConn *conn, gint64 event_id, const char *lang, gint64 after_id,
+    gint64 limit, GError **error)
 {
 	char e[24], a[24], l[24];
 	const char *p[4] = { db_num(e, event_id), lang, db_num(a, after_id),
-	    db_num(l, limit) };
+		db_num(l, limit) };
 
 	return db_exec(conn, SQL_REG_EXPORT, 4, p, error);
 }
@@ -792,10 +804,10 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 {
 	char e[24];
 	const char *p[7] = { db_num(e, event_id), v->name, v->email,
-	    v->organisation, v->sector, v->role ? v->role : "",
-	    v->language ? v->language : "nb" };
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE,
-	    7, p, error);
+		v->organisation, v->sector, v->role ? v->role : "",
+		v->language ? v->language : "nb" };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE, 7, p,
+	    error);
 
 	if (rows == NULL)
 		return FALSE;
@@ -807,6 +819,6 @@ db_reg_insert_invitee(DbConn *conn, gint64 event_id,
 	*id = db_int(json_array_get_object_element(rows, 0), "id");
 	/* No place free: waiting, from now. */
 	return db_place_claim(conn, event_id, *id, false, placed, error) &&
-	    (*placed || db_participant_set_status(conn, *id, "waitlisted", 0,
-	    error));
+	    (*placed ||
+	        db_participant_set_status(conn, *id, "waitlisted", 0, error));
 }

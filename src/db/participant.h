@@ -9,24 +9,24 @@
 
 /* Sort orders of the list (each with an index of its own). */
 enum db_reg_sort {
-	DB_REG_SORT_REGISTERED,	/* created_at, id */
-	DB_REG_SORT_NAME,	/* lower(name), id */
-	DB_REG_SORT_ORG,	/* lower(organisation), id */
-	DB_REG_SORT_STATUS,	/* status, created_at, id */
+	DB_REG_SORT_REGISTERED, /* created_at, id */
+	DB_REG_SORT_NAME,       /* lower(name), id */
+	DB_REG_SORT_ORG,        /* lower(organisation), id */
+	DB_REG_SORT_STATUS,     /* status, created_at, id */
 	DB_REG_SORT__MAX
 };
 
 /* What the list shows; NULL or 0 members do not filter. */
 struct db_reg_filter {
-	const char	*q;		/* substring of name, e-mail or
+	const char *q; /* substring of name, e-mail or
 					   organisation, any case */
-	const char	*status;
-	const char	*sector;
-	gint64		 session_id;
-	bool		 placed;	/* session: placed in (else ranked) */
+	const char *status;
+	const char *sector;
+	gint64 session_id;
+	bool placed; /* session: placed in (else ranked) */
 	enum db_reg_sort sort;
-	bool		 desc;
-	gint64		 limit, offset;
+	bool desc;
+	gint64 limit, offset;
 };
 
 /* A page of participants (id, name, email, organisation, sector, status,
@@ -89,11 +89,10 @@ JsonArray *db_reg_emails_taken(DbConn *conn, gint64 event_id,
 /* Inserts an invitee: confirmed with a place if one is free, else
  * waitlisted.  DB_ECONFLICT if the e-mail is registered already. */
 struct db_reg_invitee {
-	const char	*name, *email, *organisation, *sector, *role;
-	const char	*language;
+	const char *name, *email, *organisation, *sector, *role;
+	const char *language;
 };
 gboolean db_reg_insert_invitee(DbConn *conn, gint64 event_id,
-    const struct db_reg_invitee *p, gint64 *id, bool *placed,
-    GError **error);
+    const struct db_reg_invitee *p, gint64 *id, bool *placed, GError **error);
 
 #endif

@@ -31,9 +31,9 @@
  * GLib copies and frees them with the error.
  */
 typedef struct {
-	char	*constraint;
-	char	*table;
-	char	*column;
+	char *constraint;
+	char *table;
+	char *column;
 } DbErrorPrivate;
 
 static void
@@ -98,14 +98,14 @@ db_error_column(const GError *e)
 }
 
 struct db_pool {
-	char		*url;
-	unsigned	 size;
-	unsigned	 wait_ms;
-	pthread_mutex_t	 lock;		/* lock.c: TSan must see it */
-	pthread_cond_t	 freed;
-	DbConn		**idle;		/* stack of idle connections */
-	unsigned	 nidle;
-	unsigned	 nopen;		/* connections handed out or idle */
+	char *url;
+	unsigned size;
+	unsigned wait_ms;
+	pthread_mutex_t lock; /* lock.c: TSan must see it */
+	pthread_cond_t freed;
+	DbConn **idle; /* stack of idle connections */
+	unsigned nidle;
+	unsigned nopen; /* connections handed out or idle */
 };
 
 DbPool *
@@ -159,10 +159,11 @@ static void
 db_notice(void *arg, const PGresult *res)
 {
 	DbConn *conn = arg;
-	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *sev = PQresultErrorField(res,
+	    PG_DIAG_SEVERITY_NONLOCALIZED);
 
-	if (sev != NULL && (strcmp(sev, "FATAL") == 0 ||
-	    strcmp(sev, "PANIC") == 0)) {
+	if (sev != NULL &&
+	    (strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0)) {
 		g_autofree char *why = text_one_line(PQresultErrorMessage(res));
 
 		conn->broken = true;
@@ -190,7 +191,7 @@ db_conn_alive(DbConn *conn)
 		return false;
 	for (round = 0; round < 4; round++) {
 		struct pollfd pfd = { .fd = PQsocket(conn->pg),
-		    .events = POLLIN };
+			.events = POLLIN };
 		int n;
 
 		if (pfd.fd < 0)
@@ -239,7 +240,7 @@ db_conn_connect(DbPool *pool, DbConn *conn, GError **error)
 	 * of registration) would keep scanning them whole, the foreign-key
 	 * checks' plans included: plan each execution for its values. */
 	if (!db_exec_simple(conn, "SET plan_cache_mode = force_custom_plan",
-	    error)) {
+	        error)) {
 		conn->broken = true;
 		return FALSE;
 	}
@@ -256,8 +257,8 @@ db_acquire(DbPool *pool, GError **error)
 	lock_acquire(&pool->lock);
 	while (pool->nidle == 0 && pool->nopen >= pool->size) {
 		if (!lock_cond_wait_until(&pool->freed, &pool->lock,
-		    deadline) && pool->nidle == 0 &&
-		    pool->nopen >= pool->size) {
+		        deadline) &&
+		    pool->nidle == 0 && pool->nopen >= pool->size) {
 			lock_release(&pool->lock);
 			log_warnx("no database connection free after %u ms",
 			    pool->wait_ms);
@@ -279,7 +280,7 @@ db_acquire(DbPool *pool, GError **error)
 	if (!db_conn_alive(conn)) {
 		if (conn->pg != NULL)
 			log_info("database connection found dead; "
-			    "opening a new one");
+			         "opening a new one");
 		if (!db_conn_connect(pool, conn, error)) {
 			db_release(pool, conn);
 			return NULL;
@@ -323,9 +324,11 @@ static void
 db_set_error(DbConn *conn, const PGresult *res, const char *what,
     GError **error)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	g_autofree char *msg = text_one_line(res && PQresultErrorMessage(res)[0]
-	    ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg));
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	                          NULL;
+	g_autofree char *msg = text_one_line(
+	    res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res) :
+	                                          PQerrorMessage(conn->pg));
 	int code = DB_EINTERNAL;
 
 	if (PQstatus(conn->pg) != CONNECTION_OK) {
@@ -341,7 +344,8 @@ db_set_error(DbConn *conn, const PGresult *res, const char *what,
 		code = DB_EINVALID;
 	else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
 		code = DB_ERETRY;
-	else if (g_str_has_prefix(state, "08") || g_str_has_prefix(state, "57P"))
+	else if (g_str_has_prefix(state, "08") ||
+	    g_str_has_prefix(state, "57P"))
 		code = DB_ECONN;
 	if (code == DB_ECONN)
 		conn->broken = true;
@@ -358,12 +362,12 @@ db_set_error(DbConn *conn, const PGresult *res, const char *what,
 	    g_error_matches(*error, SUMMIT_DB_ERROR, code)) {
 		DbErrorPrivate *priv = db_error_get_private(*error);
 
-		priv->constraint = g_strdup(PQresultErrorField(res,
-		    PG_DIAG_CONSTRAINT_NAME));
-		priv->table = g_strdup(PQresultErrorField(res,
-		    PG_DIAG_TABLE_NAME));
-		priv->column = g_strdup(PQresultErrorField(res,
-		    PG_DIAG_COLUMN_NAME));
+		priv->constraint = g_strdup(
+		    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
+		priv->table = g_strdup(
+		    PQresultErrorField(res, PG_DIAG_TABLE_NAME));
+		priv->column = g_strdup(
+		    PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
 	}
 }
 
@@ -524,7 +528,8 @@ db_exec_each(DbConn *conn, const char *sql, int n, const char *const *params,
 	vals = g_new0(const char *, (size_t)ncol + 1);
 	for (i = 0; i < nrows; i++) {
 		for (col = 0; col < ncol; col++)
-			vals[col] = PQgetisnull(res, i, col) ? NULL :
+			vals[col] = PQgetisnull(res, i, col) ?
+			    NULL :
 			    PQgetvalue(res, i, col);
 		fn(user, ncol, vals);
 	}
@@ -585,7 +590,7 @@ db_rollback(DbConn *conn)
  * NULL value of a column the row has is fine.  Set from
  * SUMMIT_STRICT_ROWS=1 at the first read, or by db_set_strict_rows.
  */
-static gint db_strict = -1;	/* -1: not read from the environment yet */
+static gint db_strict = -1; /* -1: not read from the environment yet */
 
 void
 db_set_strict_rows(bool on)
@@ -614,7 +619,8 @@ db_member(JsonObject *row, const char *col, const char *want)
 	if (n == NULL && db_rows_strict()) {
 		g_autoptr(GString) have = g_string_new(NULL);
 		g_autoptr(GList) names = row != NULL ?
-		    json_object_get_members(row) : NULL;
+		    json_object_get_members(row) :
+		    NULL;
 		GList *l;
 
 		for (l = names; l != NULL; l = l->next)
@@ -633,8 +639,9 @@ db_int(JsonObject *row, const char *col)
 
 	if (n == NULL || JSON_NODE_HOLDS_NULL(n))
 		return 0;
-	if (db_rows_strict() && (!JSON_NODE_HOLDS_VALUE(n) ||
-	    json_node_get_value_type(n) == G_TYPE_STRING))
+	if (db_rows_strict() &&
+	    (!JSON_NODE_HOLDS_VALUE(n) ||
+	        json_node_get_value_type(n) == G_TYPE_STRING))
 		g_critical("column \"%s\" is not an integer", col);
 	return json_node_get_int(n);
 }

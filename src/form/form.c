@@ -31,7 +31,7 @@ form_error_quark(void)
  */
 static char *
 pct_decode(const char *s, size_t len, bool plus, size_t max,
-           enum form_err toolong, enum form_err *why)
+    enum form_err toolong, enum form_err *why)
 {
 	g_autoptr(GString) out = g_string_sized_new(MIN(len, max) + 1);
 	size_t i;
@@ -90,7 +90,7 @@ decode_what(enum form_err why)
 
 gboolean
 form_decode_urlencoded(const char *body, size_t len, size_t max_fields,
-                       size_t max_value, GHashTable **out, GError **error)
+    size_t max_value, GHashTable **out, GError **error)
 {
 	g_autoptr(GHashTable) t = NULL;
 	size_t pos = 0, n = 0;
@@ -112,33 +112,33 @@ form_decode_urlencoded(const char *body, size_t len, size_t max_fields,
 		nlen = eq != NULL ? (size_t)(eq - p) : plen;
 		if (nlen == 0) {
 			g_set_error(error, SUMMIT_FORM_ERROR, FORM_EMALFORMED,
-			            "field %zu has an empty name", n + 1);
+			    "field %zu has an empty name", n + 1);
 			return FALSE;
 		}
 		if (++n > max_fields) {
 			g_set_error(error, SUMMIT_FORM_ERROR, FORM_ETOOMANY,
-			            "more than %zu fields", max_fields);
+			    "more than %zu fields", max_fields);
 			return FALSE;
 		}
 		name = pct_decode(p, nlen, true, FORM_MAX_NAME, FORM_ENAMELONG,
-		                  &why);
+		    &why);
 		if (name != NULL)
-			value = eq == NULL ? g_strdup("")
-			                   : pct_decode(eq + 1, plen - nlen - 1,
-			                                true, max_value,
-			                                FORM_EVALUELONG, &why);
+			value = eq == NULL ?
+			    g_strdup("") :
+			    pct_decode(eq + 1, plen - nlen - 1, true, max_value,
+			        FORM_EVALUELONG, &why);
 		if (value == NULL) {
 			g_set_error(error, SUMMIT_FORM_ERROR, why,
-			            "field %zu: %s", n, decode_what(why));
+			    "field %zu: %s", n, decode_what(why));
 			return FALSE;
 		}
 		if (g_hash_table_contains(t, name)) {
 			g_set_error(error, SUMMIT_FORM_ERROR, FORM_EDUPLICATE,
-			            "field %zu repeats an earlier name", n);
+			    "field %zu repeats an earlier name", n);
 			return FALSE;
 		}
 		g_hash_table_insert(t, g_steal_pointer(&name),
-		                    g_steal_pointer(&value));
+		    g_steal_pointer(&value));
 	}
 	*out = g_steal_pointer(&t);
 	return TRUE;
@@ -146,12 +146,12 @@ form_decode_urlencoded(const char *body, size_t len, size_t max_fields,
 
 gboolean
 form_decode_query(const char *query, size_t max_fields, size_t max_value,
-                  GHashTable **out, GError **error)
+    GHashTable **out, GError **error)
 {
 	if (query == NULL)
 		query = "";
 	return form_decode_urlencoded(query, strlen(query), max_fields,
-	                              max_value, out, error);
+	    max_value, out, error);
 }
 
 bool
@@ -175,7 +175,7 @@ form_canonical_path(const char *raw, GError **error)
 
 	if (raw == NULL || raw[0] != '/') {
 		g_set_error(error, SUMMIT_FORM_ERROR, FORM_EMALFORMED,
-		            "path does not start with \"/\"");
+		    "path does not start with \"/\"");
 		return NULL;
 	}
 	out = g_string_new("/");
@@ -188,27 +188,27 @@ form_canonical_path(const char *raw, GError **error)
 		end = p + strcspn(p, "/");
 		if (end == p)
 			continue;
-		seg =
-		    pct_decode(p, end - p, false, G_MAXSIZE, FORM_EPATH, &why);
+		seg = pct_decode(p, end - p, false, G_MAXSIZE, FORM_EPATH,
+		    &why);
 		if (seg == NULL) {
 			g_set_error(error, SUMMIT_FORM_ERROR, why, "path: %s",
-			            decode_what(why));
+			    decode_what(why));
 			return NULL;
 		}
 		if (strchr(seg, '/') != NULL || strcmp(seg, ".") == 0 ||
 		    strcmp(seg, "..") == 0) {
 			g_set_error(error, SUMMIT_FORM_ERROR, FORM_EPATH,
-			            "path has a \".\", \"..\" or encoded \"/\" "
-			            "segment");
+			    "path has a \".\", \"..\" or encoded \"/\" "
+			    "segment");
 			return NULL;
 		}
 		for (c = seg; *c != '\0';
 		     c += g_utf8_skip[*(const guchar *)c]) {
 			if (g_unichar_iscntrl(g_utf8_get_char(c))) {
 				g_set_error(error, SUMMIT_FORM_ERROR,
-				            FORM_ECONTROL,
-				            "path has a control "
-				            "character");
+				    FORM_ECONTROL,
+				    "path has a control "
+				    "character");
 				return NULL;
 			}
 		}
@@ -266,11 +266,10 @@ check_field(const struct form_field *f, const char *s, struct form_value *v)
 			hi = G_MAXINT64;
 		}
 		if (!g_ascii_string_to_signed(s, 10, lo, hi, &v->num, &err))
-			return g_error_matches(
-			           err, G_NUMBER_PARSER_ERROR,
-			           G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS)
-			           ? FORM_FIELD_RANGE
-			           : FORM_FIELD_INVALID;
+			return g_error_matches(err, G_NUMBER_PARSER_ERROR,
+			           G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS) ?
+			    FORM_FIELD_RANGE :
+			    FORM_FIELD_INVALID;
 		return FORM_FIELD_OK;
 	case FORM_BOOL:
 		break;
@@ -280,7 +279,7 @@ check_field(const struct form_field *f, const char *s, struct form_value *v)
 
 size_t
 form_validate(GHashTable *decoded, const struct form_field *fields,
-              size_t nfields, struct form_value *values)
+    size_t nfields, struct form_value *values)
 {
 	size_t i, nerr = 0;
 
@@ -299,7 +298,7 @@ form_validate(GHashTable *decoded, const struct form_field *fields,
 			if (f->required && !v->present)
 				v->err = FORM_FIELD_MISSING;
 		} else if (raw == NULL ||
-		           *(s = text_trim(g_strdup(raw))) == '\0') {
+		    *(s = text_trim(g_strdup(raw))) == '\0') {
 			if (f->required)
 				v->err = FORM_FIELD_MISSING;
 		} else {
@@ -334,7 +333,7 @@ form_values_clear(struct form_value *values, size_t nfields)
 
 FormValues *
 form_values_check(GHashTable *decoded, const struct form_field *fields,
-                  size_t n)
+    size_t n)
 {
 	FormValues *fv = g_new0(FormValues, 1);
 
@@ -376,12 +375,12 @@ const char *
 form_field_strerror(enum form_field_err err)
 {
 	static const char *const msgs[FORM_FIELD__MAX] = {
-	    "ok",                           /* FORM_FIELD_OK */
-	    "is required",                  /* FORM_FIELD_MISSING */
-	    "is too long",                  /* FORM_FIELD_TOOLONG */
-	    "is not valid",                 /* FORM_FIELD_INVALID */
-	    "contains a control character", /* FORM_FIELD_CONTROL */
-	    "is out of range",              /* FORM_FIELD_RANGE */
+		"ok",                           /* FORM_FIELD_OK */
+		"is required",                  /* FORM_FIELD_MISSING */
+		"is too long",                  /* FORM_FIELD_TOOLONG */
+		"is not valid",                 /* FORM_FIELD_INVALID */
+		"contains a control character", /* FORM_FIELD_CONTROL */
+		"is out of range",              /* FORM_FIELD_RANGE */
 	};
 
 	if ((unsigned)err >= FORM_FIELD__MAX)

@@ -59,12 +59,11 @@ enum form_err {
  * An empty body gives an empty table.  The caller bounds len beforehand.
  */
 gboolean form_decode_urlencoded(const char *body, size_t len, size_t max_fields,
-                                size_t max_value, GHashTable **out,
-                                GError **error);
+    size_t max_value, GHashTable **out, GError **error);
 
 /* Same for a NUL-terminated query string (what follows '?'); NULL is empty. */
 gboolean form_decode_query(const char *query, size_t max_fields,
-                           size_t max_value, GHashTable **out, GError **error);
+    size_t max_value, GHashTable **out, GError **error);
 
 /*
  * Percent-decodes and canonicalizes a URL path (no query string).  It must
@@ -149,7 +148,7 @@ struct form_value {
  * absent.  Returns how many fields have an error.  decoded is not changed.
  */
 size_t form_validate(GHashTable *decoded, const struct form_field *fields,
-                     size_t nfields, struct form_value *values);
+    size_t nfields, struct form_value *values);
 
 /* Frees the strings in values[nfields] and zeroes them. */
 void form_values_clear(struct form_value *values, size_t nfields);
@@ -170,7 +169,7 @@ typedef struct form_values {
 /* form_validate into a new FormValues (transfer full); decoded may be
  * NULL (every field absent). */
 FormValues *form_values_check(GHashTable *decoded,
-                              const struct form_field *fields, size_t n);
+    const struct form_field *fields, size_t n);
 
 /*
  * Field i, when the form did not send it, takes value, checked as if it

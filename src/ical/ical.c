@@ -33,7 +33,7 @@ static gboolean
 fail(GError **error, const char *what, const char *value)
 {
 	g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL, "%s \"%s\"", what,
-	            value != NULL ? value : "(null)");
+	    value != NULL ? value : "(null)");
 	return FALSE;
 }
 
@@ -42,7 +42,7 @@ static bool
 is_utc(const char *tzid)
 {
 	return tzid == NULL || strcmp(tzid, "UTC") == 0 ||
-	       strcmp(tzid, "Etc/UTC") == 0;
+	    strcmp(tzid, "Etc/UTC") == 0;
 }
 
 static gboolean
@@ -71,7 +71,7 @@ check_event(const struct ical_event *ev, const char *uid_suffix, GError **error)
 	if (ev == NULL)
 		return fail(error, "missing event", NULL);
 	uid = g_strconcat(ev->uid != NULL ? ev->uid : "",
-	                  uid_suffix != NULL ? uid_suffix : "", NULL);
+	    uid_suffix != NULL ? uid_suffix : "", NULL);
 	if (ev->uid == NULL || !ical_text_uid_ok(uid))
 		return fail(error, "invalid uid", uid);
 	if (ev->start == NULL || ev->end == NULL ||
@@ -82,9 +82,8 @@ check_event(const struct ical_event *ev, const char *uid_suffix, GError **error)
 	if (ev->url != NULL && !ical_text_uri_ok(ev->url))
 		return fail(error, "invalid url", ev->url);
 	return check_text("invalid summary", ev->summary, true, error) &&
-	       check_text("invalid description", ev->description, false,
-	                  error) &&
-	       check_text("invalid location", ev->location, false, error);
+	    check_text("invalid description", ev->description, false, error) &&
+	    check_text("invalid location", ev->location, false, error);
 }
 
 static void
@@ -98,7 +97,7 @@ append_utc(GString *out, const char *name, GDateTime *t)
 
 static void
 append_time(GString *out, const char *name, GDateTime *t, const char *tzid,
-            GTimeZone *tz)
+    GTimeZone *tz)
 {
 	g_autoptr(GDateTime) local = NULL;
 	g_autofree char *s = NULL;
@@ -158,8 +157,9 @@ append_cn(GString *out, const char *name)
 static void
 begin_calendar(GString *out, enum ical_method method)
 {
-	g_string_append(out, "BEGIN:VCALENDAR\r\nPRODID:" PRODID "\r\n"
-	                     "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\n");
+	g_string_append(out,
+	    "BEGIN:VCALENDAR\r\nPRODID:" PRODID "\r\n"
+	    "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\n");
 	if (method == ICAL_METHOD_REQUEST)
 		g_string_append(out, "METHOD:REQUEST\r\n");
 	else if (method == ICAL_METHOD_CANCEL)
@@ -172,16 +172,14 @@ begin_calendar(GString *out, enum ical_method method)
  */
 static void
 append_event(GString *out, const struct ical_event *ev, const char *uid_suffix,
-             const char *tzid, GTimeZone *tz,
-             const struct ical_party *organizer,
-             const struct ical_party *attendee, bool cancelled,
-             GDateTime *dtstamp)
+    const char *tzid, GTimeZone *tz, const struct ical_party *organizer,
+    const struct ical_party *attendee, bool cancelled, GDateTime *dtstamp)
 {
 	g_string_append_printf(out, "BEGIN:VEVENT\r\nUID:%s%s\r\n", ev->uid,
-	                       uid_suffix != NULL ? uid_suffix : "");
+	    uid_suffix != NULL ? uid_suffix : "");
 	append_utc(out, "DTSTAMP", dtstamp);
 	g_string_append_printf(out, "SEQUENCE:%" G_GINT64_FORMAT "\r\n",
-	                       ev->sequence);
+	    ev->sequence);
 	append_time(out, "DTSTART", ev->start, tzid, tz);
 	append_time(out, "DTEND", ev->end, tzid, tz);
 	append_text(out, "SUMMARY", ev->summary);
@@ -189,8 +187,8 @@ append_event(GString *out, const struct ical_event *ev, const char *uid_suffix,
 	append_text(out, "LOCATION", ev->location);
 	if (ev->url != NULL)
 		g_string_append_printf(out, "URL:%s\r\n", ev->url);
-	g_string_append(out, cancelled ? "STATUS:CANCELLED\r\n"
-	                               : "STATUS:CONFIRMED\r\n");
+	g_string_append(out,
+	    cancelled ? "STATUS:CANCELLED\r\n" : "STATUS:CONFIRMED\r\n");
 	g_string_append(out, "TRANSP:OPAQUE\r\n");
 	if (organizer != NULL) {
 		g_string_append(out, "ORGANIZER");
@@ -198,8 +196,7 @@ append_event(GString *out, const struct ical_event *ev, const char *uid_suffix,
 		g_string_append_printf(out, ":mailto:%s\r\n", organizer->email);
 	}
 	if (attendee != NULL) {
-		g_string_append(
-		    out,
+		g_string_append(out,
 		    "ATTENDEE;CUTYPE=INDIVIDUAL;"
 		    "ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE");
 		append_cn(out, attendee->name);
@@ -212,8 +209,9 @@ append_event(GString *out, const struct ical_event *ev, const char *uid_suffix,
 static int
 local_year(GDateTime *t, GTimeZone *tz)
 {
-	g_autoptr(GDateTime) local =
-	    tz != NULL ? g_date_time_to_timezone(t, tz) : g_date_time_to_utc(t);
+	g_autoptr(GDateTime) local = tz != NULL ?
+	    g_date_time_to_timezone(t, tz) :
+	    g_date_time_to_utc(t);
 
 	return g_date_time_get_year(local);
 }
@@ -227,7 +225,7 @@ zone_open(const char *tzid, GTimeZone **tz, GError **error)
 		return TRUE;
 	if ((*tz = ical_tz_zone(tzid)) == NULL) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
-		            "unknown time zone \"%s\"", tzid);
+		    "unknown time zone \"%s\"", tzid);
 		return FALSE;
 	}
 	return TRUE;
@@ -246,15 +244,15 @@ finish(GString *out)
 
 char *
 ical_itip(enum ical_method method, const struct ical_event *ev,
-          const char *tzid, const struct ical_party *organizer,
-          const struct ical_party *attendee, GDateTime *dtstamp, GError **error)
+    const char *tzid, const struct ical_party *organizer,
+    const struct ical_party *attendee, GDateTime *dtstamp, GError **error)
 {
 	g_autoptr(GTimeZone) tz = NULL;
 	GString *out;
 
 	if (method != ICAL_METHOD_REQUEST && method != ICAL_METHOD_CANCEL) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL,
-		            "an iTIP message needs METHOD REQUEST or CANCEL");
+		    "an iTIP message needs METHOD REQUEST or CANCEL");
 		return NULL;
 	}
 	if (dtstamp == NULL) {
@@ -272,8 +270,8 @@ ical_itip(enum ical_method method, const struct ical_event *ev,
 	if (method == ICAL_METHOD_REQUEST && ev->cancelled) {
 		/* RFC 5546 3.2.2: a REQUEST is TENTATIVE or CONFIRMED. */
 		fail(error,
-		     "a cancelled session is sent as CANCEL, not REQUEST",
-		     ev->uid);
+		    "a cancelled session is sent as CANCEL, not REQUEST",
+		    ev->uid);
 		return NULL;
 	}
 	if (!zone_open(tzid, &tz, error))
@@ -281,20 +279,21 @@ ical_itip(enum ical_method method, const struct ical_event *ev,
 
 	out = g_string_new(NULL);
 	begin_calendar(out, method);
-	if (tz != NULL && !ical_tz_append(out, tzid, local_year(ev->start, tz),
-	                                  local_year(ev->end, tz), error)) {
+	if (tz != NULL &&
+	    !ical_tz_append(out, tzid, local_year(ev->start, tz),
+	        local_year(ev->end, tz), error)) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}
 	append_event(out, ev, NULL, tzid, tz, organizer, attendee,
-	             method == ICAL_METHOD_CANCEL, dtstamp);
+	    method == ICAL_METHOD_CANCEL, dtstamp);
 	return finish(out);
 }
 
 char *
 ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
-          const char *calname, const char *uid_suffix, GDateTime *dtstamp,
-          GError **error)
+    const char *calname, const char *uid_suffix, GDateTime *dtstamp,
+    GError **error)
 {
 	g_autoptr(GTimeZone) tz = NULL;
 	g_autoptr(GHashTable) seen = NULL;
@@ -334,8 +333,8 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 		for (i = 0; i < n; i++) {
 			y = local_year(evs[i].start, tz);
 			from = i == 0 ? y : MIN(from, y);
-			to = i == 0 ? local_year(evs[i].end, tz)
-			            : MAX(to, local_year(evs[i].end, tz));
+			to = i == 0 ? local_year(evs[i].end, tz) :
+			              MAX(to, local_year(evs[i].end, tz));
 		}
 		if (!ical_tz_append(out, tzid, from, to, error)) {
 			g_string_free(out, TRUE);
@@ -344,6 +343,6 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 	}
 	for (i = 0; i < n; i++)
 		append_event(out, &evs[i], uid_suffix, tzid, tz, NULL, NULL,
-		             evs[i].cancelled, dtstamp);
+		    evs[i].cancelled, dtstamp);
 	return finish(out);
 }

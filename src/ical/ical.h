@@ -77,9 +77,8 @@ enum ical_method {
  * a DQUOTE or backslash in a name is dropped.
  */
 char *ical_itip(enum ical_method method, const struct ical_event *ev,
-                const char *tzid, const struct ical_party *organizer,
-                const struct ical_party *attendee, GDateTime *dtstamp,
-                GError **error);
+    const char *tzid, const struct ical_party *organizer,
+    const struct ical_party *attendee, GDateTime *dtstamp, GError **error);
 
 /*
  * A download or subscription feed: n VEVENTs (n may be 0), no METHOD, no
@@ -92,8 +91,8 @@ char *ical_itip(enum ical_method method, const struct ical_event *ev,
  * (transfer full)
  */
 char *ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
-                const char *calname, const char *uid_suffix, GDateTime *dtstamp,
-                GError **error);
+    const char *calname, const char *uid_suffix, GDateTime *dtstamp,
+    GError **error);
 
 /*
  * The VTIMEZONE for the IANA zone tzid, unfolded-safe text with CRLF ends

@@ -37,6 +37,6 @@ GTimeZone *ical_tz_zone(const char *tzid);
  * to to_year (both checked against the tz database).  Cached.
  */
 gboolean ical_tz_append(GString *out, const char *tzid, int from_year,
-                        int to_year, GError **error);
+    int to_year, GError **error);
 
 #endif

@@ -81,7 +81,7 @@ tz_changes(GTimeZone *tz, int year, struct tz_change *out, int max)
 		while (hi - lo > 1) {
 			mid = lo + (hi - lo) / 2;
 			if (g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
-			                              mid) == cur)
+			        mid) == cur)
 				lo = mid;
 			else
 				hi = mid;
@@ -106,19 +106,18 @@ tz_changes(GTimeZone *tz, int year, struct tz_change *out, int max)
 static struct tz_rule
 rule_of(const struct tz_change *c)
 {
-	g_autoptr(GDateTime) local =
-	    g_date_time_new_from_unix_utc(c->at + c->from);
+	g_autoptr(GDateTime) local = g_date_time_new_from_unix_utc(
+	    c->at + c->from);
 	struct tz_rule r;
 	int d, dim;
 
 	r.month = g_date_time_get_month(local);
 	r.wday = g_date_time_get_day_of_week(local);
 	r.secs = g_date_time_get_hour(local) * 3600 +
-	         g_date_time_get_minute(local) * 60 +
-	         g_date_time_get_second(local);
+	    g_date_time_get_minute(local) * 60 + g_date_time_get_second(local);
 	d = g_date_time_get_day_of_month(local);
 	dim = g_date_get_days_in_month((GDateMonth)r.month,
-	                               (GDateYear)g_date_time_get_year(local));
+	    (GDateYear)g_date_time_get_year(local));
 	r.nth = d > dim - 7 ? -1 : (d - 1) / 7 + 1;
 	r.from = c->from;
 	r.to = c->to;
@@ -137,7 +136,7 @@ rule_day(const struct tz_rule *r, int year)
 	if (r->nth < 0) {
 		g_date_clear(&date, 1);
 		g_date_set_dmy(&date, (GDateDay)dim, (GDateMonth)r->month,
-		               (GDateYear)year);
+		    (GDateYear)year);
 		w = g_date_get_weekday(&date);
 		return dim - (w - r->wday + 7) % 7;
 	}
@@ -151,8 +150,8 @@ rule_day(const struct tz_rule *r, int year)
 static gint64
 rule_instant(const struct tz_rule *r, int year)
 {
-	g_autoptr(GDateTime) day =
-	    g_date_time_new_utc(year, r->month, rule_day(r, year), 0, 0, 0);
+	g_autoptr(GDateTime) day = g_date_time_new_utc(year, r->month,
+	    rule_day(r, year), 0, 0, 0);
 
 	return g_date_time_to_unix(day) + r->secs - r->from;
 }
@@ -160,7 +159,7 @@ rule_instant(const struct tz_rule *r, int year)
 /* True if the rules (n of them, 0 or 2) give exactly the changes of year. */
 static bool
 rules_hold(GTimeZone *tz, const struct tz_rule *rules, int n, gint32 fixed,
-           int year)
+    int year)
 {
 	struct tz_change ch[TZ_MAX_CHANGES];
 	int k, i, found;
@@ -169,10 +168,9 @@ rules_hold(GTimeZone *tz, const struct tz_rule *rules, int n, gint32 fixed,
 	if (found != n)
 		return false;
 	if (n == 0)
-		return g_time_zone_get_offset(tz, g_time_zone_find_interval(
-		                                      tz, G_TIME_TYPE_UNIVERSAL,
-		                                      year_start(year))) ==
-		       fixed;
+		return g_time_zone_get_offset(tz,
+		           g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+		               year_start(year))) == fixed;
 	for (k = 0; k < n; k++) {
 		for (i = 0; i < n; i++) {
 			if (ch[i].at == rule_instant(&rules[k], year) &&
@@ -192,7 +190,7 @@ append_offset(GString *out, const char *name, gint32 off)
 	gint32 a = off < 0 ? -off : off;
 
 	g_string_append_printf(out, "%s:%c%02d%02d", name, off < 0 ? '-' : '+',
-	                       (int)(a / 3600), (int)(a / 60 % 60));
+	    (int)(a / 3600), (int)(a / 60 % 60));
 	if (a % 60 != 0)
 		g_string_append_printf(out, "%02d", (int)(a % 60));
 	g_string_append(out, "\r\n");
@@ -214,19 +212,19 @@ static void
 append_observance(GString *out, GTimeZone *tz, const struct tz_rule *r)
 {
 	const char *kind = r->to > r->from ? "DAYLIGHT" : "STANDARD";
-	static const char *const byday[] = {"",   "MO", "TU", "WE",
-	                                    "TH", "FR", "SA", "SU"};
+	static const char *const byday[] = { "", "MO", "TU", "WE", "TH", "FR",
+		"SA", "SU" };
 
 	g_string_append_printf(out, "BEGIN:%s\r\n", kind);
 	append_offset(out, "TZOFFSETFROM", r->from);
 	append_offset(out, "TZOFFSETTO", r->to);
 	append_tzname(out, tz, r->interval);
 	g_string_append_printf(out, "DTSTART:1970%02d%02dT%02d%02d%02d\r\n",
-	                       r->month, rule_day(r, 1970), r->secs / 3600,
-	                       r->secs / 60 % 60, r->secs % 60);
+	    r->month, rule_day(r, 1970), r->secs / 3600, r->secs / 60 % 60,
+	    r->secs % 60);
 	g_string_append_printf(out,
-	                       "RRULE:FREQ=YEARLY;BYMONTH=%d;BYDAY=%d%s\r\n",
-	                       r->month, r->nth, byday[r->wday]);
+	    "RRULE:FREQ=YEARLY;BYMONTH=%d;BYDAY=%d%s\r\n", r->month, r->nth,
+	    byday[r->wday]);
 	g_string_append_printf(out, "END:%s\r\n", kind);
 }
 
@@ -257,9 +255,8 @@ ical_tz_zone(const char *tzid)
 
 	lock_acquire(&cache_lock);
 	if (zones == NULL)
-		zones =
-		    g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		                          (GDestroyNotify)g_time_zone_unref);
+		zones = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    (GDestroyNotify)g_time_zone_unref);
 	tz = tzid != NULL ? g_hash_table_lookup(zones, tzid) : NULL;
 	if (tz == NULL && tzid_ok(tzid) &&
 	    (tz = g_time_zone_new_identifier(tzid)) != NULL)
@@ -282,14 +279,13 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 
 	if (!tzid_ok(tzid) || (tz = g_time_zone_new_identifier(tzid)) == NULL) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
-		            "unknown time zone \"%s\"",
-		            tzid != NULL ? tzid : "");
+		    "unknown time zone \"%s\"", tzid != NULL ? tzid : "");
 		return NULL;
 	}
 	n = tz_changes(tz, from_year, ch, TZ_MAX_CHANGES);
-	fixed = g_time_zone_get_offset(
-	    tz, g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
-	                                  year_start(from_year)));
+	fixed = g_time_zone_get_offset(tz,
+	    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+	        year_start(from_year)));
 	if (n == 2) {
 		rules[0] = rule_of(&ch[0]);
 		rules[1] = rule_of(&ch[1]);
@@ -311,8 +307,7 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 			n = -1;
 	}
 	if (n < 0) {
-		g_set_error(
-		    error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
+		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
 		    "cannot describe time zone \"%s\" in %d-%d with yearly "
 		    "rules",
 		    tzid, from_year, to_year);
@@ -329,11 +324,11 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 		append_offset(out, "TZOFFSETFROM", fixed);
 		append_offset(out, "TZOFFSETTO", fixed);
 		append_tzname(out, tz,
-		              g_time_zone_find_interval(tz,
-		                                        G_TIME_TYPE_UNIVERSAL,
-		                                        year_start(from_year)));
-		g_string_append(out, "DTSTART:19700101T000000\r\n"
-		                     "END:STANDARD\r\n");
+		    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+		        year_start(from_year)));
+		g_string_append(out,
+		    "DTSTART:19700101T000000\r\n"
+		    "END:STANDARD\r\n");
 	}
 	g_string_append(out, "END:VTIMEZONE\r\n");
 	return g_string_free(out, FALSE);
@@ -341,7 +336,7 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 
 gboolean
 ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
-               GError **error)
+    GError **error)
 {
 	g_autofree char *key = NULL;
 	const char *hit;
@@ -350,12 +345,12 @@ ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
 	if (from_year < 1971 || from_year > 9000 || to_year < from_year ||
 	    to_year > 9000) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL,
-		            "year %d out of range", from_year);
+		    "year %d out of range", from_year);
 		return FALSE;
 	}
 	to_year = MAX(to_year, from_year + TZ_CHECK_YEARS);
 	key = g_strdup_printf("%s %d %d", tzid != NULL ? tzid : "", from_year,
-	                      to_year);
+	    to_year);
 	lock_acquire(&cache_lock);
 	hit = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
 	if (hit != NULL)
@@ -370,7 +365,7 @@ ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
 	lock_acquire(&cache_lock);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		                              g_free);
+		    g_free);
 	g_hash_table_replace(cache, g_steal_pointer(&key), text);
 	lock_release(&cache_lock);
 	return TRUE;

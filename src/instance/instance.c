@@ -16,20 +16,20 @@
 
 #define MAX_COLS 8
 
-G_DEFINE_QUARK(summit-instance-error-quark, instance_error)
+G_DEFINE_QUARK(summit - instance - error - quark, instance_error)
 
 struct csv {
-	const char	*name;		/* base name, for messages */
-	char		*buf;
-	char		*pos;
-	char		*end;
-	guint		 line;
-	guint		 ncols;		/* columns wanted */
-	const char	*col[MAX_COLS];	/* their names */
-	int		 idx[MAX_COLS];	/* their index in the header, or -1 */
-	char		*f[MAX_COLS];	/* the current row's values */
-	gint8		*fmap;		/* header field -> wanted column, or -1 */
-	guint		 nfields;	/* fields in the header */
+	const char *name; /* base name, for messages */
+	char *buf;
+	char *pos;
+	char *end;
+	guint line;
+	guint ncols;               /* columns wanted */
+	const char *col[MAX_COLS]; /* their names */
+	int idx[MAX_COLS];         /* their index in the header, or -1 */
+	char *f[MAX_COLS];         /* the current row's values */
+	gint8 *fmap;               /* header field -> wanted column, or -1 */
+	guint nfields;             /* fields in the header */
 };
 
 static void
@@ -157,9 +157,10 @@ csv_next(struct csv *c, GError **error)
 		for (guint k = 0; k < c->ncols; k++) {
 			if (c->idx[k] >= 0 && c->f[k] == NULL) {
 				g_set_error(error, SUMMIT_INSTANCE_ERROR,
-				    INSTANCE_EFORMAT, "%s:%u: missing field "
-				    "\"%s\" (too few fields)", c->name,
-				    c->line, c->col[k]);
+				    INSTANCE_EFORMAT,
+				    "%s:%u: missing field "
+				    "\"%s\" (too few fields)",
+				    c->name, c->line, c->col[k]);
 				return -1;
 			}
 		}
@@ -211,7 +212,8 @@ csv_int(struct csv *c, guint k, gint64 min, gint64 max, gint64 *out,
 	if (*out < min || *out > max) {
 		g_set_error(error, SUMMIT_INSTANCE_ERROR, INSTANCE_EFORMAT,
 		    "%s:%u: field \"%s\": %s is %s (allowed: %" G_GINT64_FORMAT
-		    "..%" G_GINT64_FORMAT ")", c->name, c->line, c->col[k], v,
+		    "..%" G_GINT64_FORMAT ")",
+		    c->name, c->line, c->col[k], v,
 		    *out < 0 && min >= 0 ? "negative" : "out of range", min,
 		    max);
 		return false;
@@ -224,9 +226,9 @@ id_error(const struct csv *c, guint k, gint64 id, guint64 n, const char *what,
     GError **error)
 {
 	g_set_error(error, SUMMIT_INSTANCE_ERROR, INSTANCE_EID,
-	    "%s:%u: field \"%s\": unknown %s %" G_GINT64_FORMAT " (%"
-	    G_GUINT64_FORMAT " defined)", c->name, c->line, c->col[k], what,
-	    id, n);
+	    "%s:%u: field \"%s\": unknown %s %" G_GINT64_FORMAT
+	    " (%" G_GUINT64_FORMAT " defined)",
+	    c->name, c->line, c->col[k], what, id, n);
 	return false;
 }
 
@@ -241,9 +243,9 @@ csv_dense_id(struct csv *c, guint k, guint next, GError **error)
 	if (id != next) {
 		g_set_error(error, SUMMIT_INSTANCE_ERROR, INSTANCE_EID,
 		    "%s:%u: field \"%s\": %s id %" G_GINT64_FORMAT " (expected "
-		    "%u: ids are dense and in order)", c->name, c->line,
-		    c->col[k], id < next ? "duplicate" : "out-of-order", id,
-		    next);
+		    "%u: ids are dense and in order)",
+		    c->name, c->line, c->col[k],
+		    id < next ? "duplicate" : "out-of-order", id, next);
 		return false;
 	}
 	return true;
@@ -273,9 +275,8 @@ out:
 static bool
 read_sessions(AllocProblem *prob, const char *dir, GError **error)
 {
-	static const char *const cols[] = { "session_id", "slot_id",
-		"capacity", "max_per_sector", "max_per_org", "tables",
-		"seats_per_table" };
+	static const char *const cols[] = { "session_id", "slot_id", "capacity",
+		"max_per_sector", "max_per_org", "tables", "seats_per_table" };
 	struct csv c;
 	bool ok = false;
 	int r;
@@ -286,8 +287,7 @@ read_sessions(AllocProblem *prob, const char *dir, GError **error)
 		gint64 v[7] = { 0 };
 		guint s;
 
-		if (!csv_dense_id(&c, 0, alloc_problem_n_sessions(prob),
-		    error))
+		if (!csv_dense_id(&c, 0, alloc_problem_n_sessions(prob), error))
 			goto out;
 		if (!csv_int(&c, 1, 0, G_MAXINT32, &v[1], error))
 			goto out;
@@ -332,13 +332,15 @@ read_participants(AllocProblem *prob, const char *dir, GError **error)
 			goto out;
 		if (c.f[1][0] == '\0') {
 			g_set_error(error, SUMMIT_INSTANCE_ERROR,
-			    INSTANCE_EFORMAT, "%s:%u: field \"sector\" is "
-			    "empty", c.name, c.line);
+			    INSTANCE_EFORMAT,
+			    "%s:%u: field \"sector\" is "
+			    "empty",
+			    c.name, c.line);
 			goto out;
 		}
 		/* Sectors are data: numbered in order of appearance. */
 		if (!g_hash_table_lookup_extended(sectors, c.f[1], NULL,
-		    &sec)) {
+		        &sec)) {
 			sec = GUINT_TO_POINTER(g_hash_table_size(sectors));
 			g_hash_table_insert(sectors, g_strdup(c.f[1]), sec);
 		}
@@ -357,8 +359,8 @@ out:
 
 /* participant_id and session_id, checked against the problem. */
 static bool
-csv_pair(struct csv *c, const AllocProblem *prob, guint kp, guint ks,
-    gint64 *p, gint64 *s, GError **error)
+csv_pair(struct csv *c, const AllocProblem *prob, guint kp, guint ks, gint64 *p,
+    gint64 *s, GError **error)
 {
 	if (!csv_int(c, kp, 0, G_MAXINT32, p, error) ||
 	    !csv_int(c, ks, 0, G_MAXINT32, s, error))
@@ -401,9 +403,11 @@ read_preferences(AllocProblem *prob, const char *dir, GError **error)
 			goto out;
 		if (ranks[p] & (1u << k)) {
 			g_set_error(error, SUMMIT_INSTANCE_ERROR,
-			    INSTANCE_EFORMAT, "%s:%u: field \"rank\": "
-			    "participant %" G_GINT64_FORMAT " has rank %"
-			    G_GINT64_FORMAT " twice", c.name, c.line, p, k);
+			    INSTANCE_EFORMAT,
+			    "%s:%u: field \"rank\": "
+			    "participant %" G_GINT64_FORMAT
+			    " has rank %" G_GINT64_FORMAT " twice",
+			    c.name, c.line, p, k);
 			goto out;
 		}
 		ranks[p] |= (guint8)(1u << k);
@@ -411,7 +415,8 @@ read_preferences(AllocProblem *prob, const char *dir, GError **error)
 		for (guint j = 0; j < ALLOC_MAX_RANK; j++) {
 			if (seen[j] == (guint32)s + 1) {
 				g_set_error(error, SUMMIT_INSTANCE_ERROR,
-				    INSTANCE_EID, "%s:%u: field \"session_id\": "
+				    INSTANCE_EID,
+				    "%s:%u: field \"session_id\": "
 				    "participant %" G_GINT64_FORMAT " ranks "
 				    "session %" G_GINT64_FORMAT " twice",
 				    c.name, c.line, p, s);
@@ -472,8 +477,7 @@ instance_read(const char *dir, GError **error)
 		    "\"%s\" is not a folder", dir);
 		return NULL;
 	}
-	if (!read_slots(prob, dir, error) ||
-	    !read_sessions(prob, dir, error) ||
+	if (!read_slots(prob, dir, error) || !read_sessions(prob, dir, error) ||
 	    !read_participants(prob, dir, error) ||
 	    !read_preferences(prob, dir, error))
 		return NULL;

@@ -20,9 +20,9 @@ GQuark instance_error_quark(void);
 
 enum instance_err {
 	INSTANCE_OK = 0,
-	INSTANCE_EIO,		/* a file is missing or cannot be read/written */
-	INSTANCE_EFORMAT,	/* a missing column, or a value out of range */
-	INSTANCE_EID,		/* an unknown, duplicate or out-of-order id */
+	INSTANCE_EIO,     /* a file is missing or cannot be read/written */
+	INSTANCE_EFORMAT, /* a missing column, or a value out of range */
+	INSTANCE_EID,     /* an unknown, duplicate or out-of-order id */
 	INSTANCE__MAX
 };
 

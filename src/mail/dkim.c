@@ -27,21 +27,26 @@
 #include <openssl/x509.h>
 
 struct mail_dkim {
-	char		*domain;
-	char		*selector;
-	EVP_PKEY	*key;
+	char *domain;
+	char *selector;
+	EVP_PKEY *key;
 };
 
 /* Signed when present, in this order (RFC 6376 5.4.1). */
 static const char *const dkim_headers[] = {
-	"from", "to", "subject", "date", "message-id", "mime-version",
+	"from",
+	"to",
+	"subject",
+	"date",
+	"message-id",
+	"mime-version",
 	"content-type",
 };
 
 struct header_field {
-	const char	*start;		/* the name */
-	size_t		 len;		/* up to, not including, the final CRLF */
-	bool		 used;
+	const char *start; /* the name */
+	size_t len;        /* up to, not including, the final CRLF */
+	bool used;
 };
 
 static bool
@@ -104,8 +109,8 @@ mail_dkim_new(const char *domain, const char *selector,
 	fd = open(private_key_pem_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		g_set_error(error, SUMMIT_MAIL_ERROR, MAIL_ECONFIG,
-		    "could not open DKIM key \"%s\": %s",
-		    private_key_pem_path, g_strerror(errno));
+		    "could not open DKIM key \"%s\": %s", private_key_pem_path,
+		    g_strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -120,8 +125,8 @@ mail_dkim_new(const char *domain, const char *selector,
 	if (fp == NULL) {
 		close(fd);
 		g_set_error(error, SUMMIT_MAIL_ERROR, MAIL_ECONFIG,
-		    "could not read DKIM key \"%s\": %s",
-		    private_key_pem_path, g_strerror(errno));
+		    "could not read DKIM key \"%s\": %s", private_key_pem_path,
+		    g_strerror(errno));
 		return NULL;
 	}
 	dkim = g_new0(MailDkim, 1);
@@ -131,8 +136,8 @@ mail_dkim_new(const char *domain, const char *selector,
 		g_autofree char *why = dkim_openssl_error();
 
 		g_set_error(error, SUMMIT_MAIL_ERROR, MAIL_ECONFIG,
-		    "could not load DKIM key \"%s\": %s",
-		    private_key_pem_path, why);
+		    "could not load DKIM key \"%s\": %s", private_key_pem_path,
+		    why);
 		return NULL;
 	}
 	if (!EVP_PKEY_is_a(dkim->key, "RSA") ||
@@ -247,7 +252,8 @@ dkim_body_hash(const char *body, size_t len, guint8 *digest, gsize *dlen)
 			empty++;
 		else {
 			for (; empty > 0; empty--)
-				g_checksum_update(sum, (const guchar *)"\r\n", 2);
+				g_checksum_update(sum, (const guchar *)"\r\n",
+				    2);
 			g_checksum_update(sum, (const guchar *)line->str,
 			    (gssize)line->len);
 			g_checksum_update(sum, (const guchar *)"\r\n", 2);
@@ -351,21 +357,23 @@ mail_dkim_sign(const MailDkim *dkim, const char *message, GError **error)
 	    &dlen);
 	bh = g_base64_encode(digest, dlen);
 
-	g_string_append_printf(sig, "DKIM-Signature: v=1; a=rsa-sha256;"
+	g_string_append_printf(sig,
+	    "DKIM-Signature: v=1; a=rsa-sha256;"
 	    " c=relaxed/relaxed; d=%s;\r\n\ts=%s; t=%" G_GINT64_FORMAT
-	    ";\r\n\th=%s;\r\n\tbh=%s;\r\n\tb=", dkim->domain, dkim->selector,
-	    g_get_real_time() / G_USEC_PER_SEC, names->str, bh);
+	    ";\r\n\th=%s;\r\n\tbh=%s;\r\n\tb=",
+	    dkim->domain, dkim->selector, g_get_real_time() / G_USEC_PER_SEC,
+	    names->str, bh);
 	dkim_canon_header(hashed, sig->str, sig->len);
 
 	ctx = EVP_MD_CTX_new();
 	ok = ctx != NULL &&
 	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, dkim->key) == 1 &&
-	    EVP_DigestSign(ctx, NULL, &rawlen, (const unsigned char *)hashed->str,
-	    hashed->len) == 1;
+	    EVP_DigestSign(ctx, NULL, &rawlen,
+	        (const unsigned char *)hashed->str, hashed->len) == 1;
 	if (ok) {
 		raw = g_malloc(rawlen);
 		ok = EVP_DigestSign(ctx, raw, &rawlen,
-		    (const unsigned char *)hashed->str, hashed->len) == 1;
+		         (const unsigned char *)hashed->str, hashed->len) == 1;
 	}
 	EVP_MD_CTX_free(ctx);
 	if (!ok) {

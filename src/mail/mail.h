@@ -17,9 +17,9 @@ GQuark mail_error_quark(void);
 
 enum mail_err {
 	MAIL_OK = 0,
-	MAIL_ETEMP,	/* try again later (disk full, server busy, 4xx) */
-	MAIL_EPERM,	/* will never work for this message (5xx, bad address) */
-	MAIL_ECONFIG,	/* our configuration is wrong (key file, TLS, login):
+	MAIL_ETEMP,   /* try again later (disk full, server busy, 4xx) */
+	MAIL_EPERM,   /* will never work for this message (5xx, bad address) */
+	MAIL_ECONFIG, /* our configuration is wrong (key file, TLS, login):
 			 * nothing will go until an operator acts, so keep the
 			 * row and retry it like MAIL_ETEMP, but say so loudly */
 	MAIL__MAX
@@ -28,13 +28,13 @@ enum mail_err {
 /* mime.c */
 
 struct mail_message {
-	const char	*from_addr, *from_name;
-	const char	*to_addr, *to_name;
-	const char	*subject;
-	const char	*text;		/* UTF-8, LF line ends */
-	const char	*html;		/* optional alternative */
-	const char	*message_id;	/* "<...@...>" */
-	const char	*date;		/* RFC 5322 date; NULL: now */
+	const char *from_addr, *from_name;
+	const char *to_addr, *to_name;
+	const char *subject;
+	const char *text;       /* UTF-8, LF line ends */
+	const char *html;       /* optional alternative */
+	const char *message_id; /* "<...@...>" */
+	const char *date;       /* RFC 5322 date; NULL: now */
 	/*
 	 * Optional iMIP invitation (RFC 6047).  calendar is the iCalendar
 	 * object exactly as it goes on the wire: UTF-8, CRLF, folded.  It is
@@ -44,8 +44,8 @@ struct mail_message {
 	 * parameter and must equal METHOD inside the object; NULL takes it
 	 * from the object's METHOD line.
 	 */
-	const char	*calendar;
-	const char	*calendar_method;
+	const char *calendar;
+	const char *calendar_method;
 };
 
 /*
@@ -97,8 +97,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailDkim, mail_dkim_free)
  * MAIL_ECONFIG (OpenSSL refused to sign).  A MailDkim may sign from
  * several threads at once: signing does not change it.
  */
-char *mail_dkim_sign(const MailDkim *dkim, const char *message,
-    GError **error);
+char *mail_dkim_sign(const MailDkim *dkim, const char *message, GError **error);
 
 /* The DNS TXT record to publish at <selector>._domainkey.<domain>:
  * "v=DKIM1; k=rsa; p=<base64 DER public key>" (transfer full). */
@@ -111,11 +110,11 @@ typedef struct mail_smtp MailSmtp;
 struct mail_smtp_options {
 	/* smtp://host:port (relay, or submission with STARTTLS when
 	 * starttls_required) or smtps://host:port (implicit TLS) */
-	const char	*url;
-	bool		 starttls_required;	/* STARTTLS or fail */
-	const char	*user, *password;	/* NULL user: no AUTH */
-	long		 timeout_seconds;	/* per send; <= 0: 60 */
-	const char	*ca_file;	/* optional CA bundle (self-signed tests) */
+	const char *url;
+	bool starttls_required;      /* STARTTLS or fail */
+	const char *user, *password; /* NULL user: no AUTH */
+	long timeout_seconds;        /* per send; <= 0: 60 */
+	const char *ca_file; /* optional CA bundle (self-signed tests) */
 };
 
 /*

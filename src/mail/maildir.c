@@ -54,7 +54,8 @@ mail_maildir_deliver(const char *maildir, const char *msg, GError **error)
 	return TRUE;
 fail:
 	g_set_error(error, SUMMIT_MAIL_ERROR, MAIL_ETEMP,
-	    "could not write to maildir \"%s\": %s", maildir, g_strerror(errno));
+	    "could not write to maildir \"%s\": %s", maildir,
+	    g_strerror(errno));
 	g_unlink(tmp);
 	return FALSE;
 }

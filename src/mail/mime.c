@@ -18,8 +18,8 @@
 
 #include <string.h>
 
-#define LINE_MAX_OCTETS	78	/* RFC 5322 2.1.1 "SHOULD" */
-#define WORD_RAW_OCTETS	42	/* 56 base64 chars + 12 = 68 per word */
+#define LINE_MAX_OCTETS 78 /* RFC 5322 2.1.1 "SHOULD" */
+#define WORD_RAW_OCTETS 42 /* 56 base64 chars + 12 = 68 per word */
 
 GQuark
 mail_error_quark(void)
@@ -133,8 +133,8 @@ encode_words(const char *clean)
 		}
 		/* 56 octets of Q text make a word of 68, like B's. */
 		for (p = utf8_next(start); *p != '\0' &&
-		    q_len(start, (size_t)(utf8_next(p) - start)) <= 56;
-		    p = utf8_next(p))
+		     q_len(start, (size_t)(utf8_next(p) - start)) <= 56;
+		     p = utf8_next(p))
 			;
 		g_string_append(out, "=?UTF-8?Q?");
 		append_q(out, start, (size_t)(p - start));
@@ -281,9 +281,11 @@ static void
 append_text_part(GString *out, const char *boundary, const char *subtype,
     const char *text)
 {
-	g_string_append_printf(out, "--%s\r\n"
+	g_string_append_printf(out,
+	    "--%s\r\n"
 	    "Content-Type: text/%s; charset=UTF-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary, subtype);
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    boundary, subtype);
 	append_base64_text(out, text);
 }
 
@@ -327,12 +329,12 @@ method_token(const char *s)
 }
 
 static void
-append_calendar(GString *out, const struct mail_message *m,
-    const char *mixed, const char *alt)
+append_calendar(GString *out, const struct mail_message *m, const char *mixed,
+    const char *alt)
 {
 	g_autofree char *inner = calendar_method_of(m->calendar);
-	g_autofree char *method = method_token(m->calendar_method != NULL ?
-	    m->calendar_method : inner);
+	g_autofree char *method = method_token(
+	    m->calendar_method != NULL ? m->calendar_method : inner);
 	size_t callen = strlen(m->calendar);
 
 	/* RFC 5545 8.1: method= MUST equal METHOD in the object. */
@@ -343,19 +345,24 @@ append_calendar(GString *out, const struct mail_message *m,
 
 	g_string_append_printf(out, "--%s\r\n", alt);
 	if (*method != '\0')
-		g_string_append_printf(out, "Content-Type: text/calendar;"
-		    " charset=UTF-8; method=%s\r\n", method);
+		g_string_append_printf(out,
+		    "Content-Type: text/calendar;"
+		    " charset=UTF-8; method=%s\r\n",
+		    method);
 	else
-		g_string_append(out, "Content-Type: text/calendar;"
+		g_string_append(out,
+		    "Content-Type: text/calendar;"
 		    " charset=UTF-8\r\n");
 	g_string_append(out, "Content-Transfer-Encoding: base64\r\n\r\n");
 	append_base64(out, m->calendar, callen);
 	g_string_append_printf(out, "--%s--\r\n", alt);
 
-	g_string_append_printf(out, "--%s\r\n"
+	g_string_append_printf(out,
+	    "--%s\r\n"
 	    "Content-Type: application/ics; name=\"invite.ics\"\r\n"
 	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", mixed);
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    mixed);
 	append_base64(out, m->calendar, callen);
 	g_string_append_printf(out, "--%s--\r\n", mixed);
 }
@@ -386,7 +393,8 @@ mail_compose(const struct mail_message *m)
 	g_string_append(out, "Auto-Submitted: auto-generated\r\n");
 
 	if (m->html == NULL && m->calendar == NULL) {
-		g_string_append(out, "Content-Type: text/plain; charset=UTF-8\r\n"
+		g_string_append(out,
+		    "Content-Type: text/plain; charset=UTF-8\r\n"
 		    "Content-Transfer-Encoding: base64\r\n\r\n");
 		append_base64_text(out, m->text);
 		return g_string_free(out, FALSE);

@@ -22,23 +22,23 @@
 #include <curl/curl.h>
 
 struct mail_smtp {
-	CURL		*curl;
-	char		*url;
-	char		*user, *password;
-	char		*ca_file;
-	bool		 starttls_required;
-	bool		 tls;		/* smtps:// or STARTTLS required */
-	bool		 loopback;	/* the URL names this host */
-	long		 timeout;
-	unsigned	 connections;
-	GString		*reply;		/* the server's last reply line */
-	GString		*refusal;	/* its last 4xx or 5xx reply line */
-	char		 errbuf[CURL_ERROR_SIZE];
+	CURL *curl;
+	char *url;
+	char *user, *password;
+	char *ca_file;
+	bool starttls_required;
+	bool tls;      /* smtps:// or STARTTLS required */
+	bool loopback; /* the URL names this host */
+	long timeout;
+	unsigned connections;
+	GString *reply;   /* the server's last reply line */
+	GString *refusal; /* its last 4xx or 5xx reply line */
+	char errbuf[CURL_ERROR_SIZE];
 };
 
 struct smtp_upload {
-	const char	*data;
-	size_t		 len, off;
+	const char *data;
+	size_t len, off;
 };
 
 static gsize smtp_curl_initialised;
@@ -69,8 +69,8 @@ smtp_url_is_loopback(const char *url)
 		loopback = g_ascii_strcasecmp(host, "localhost") == 0 ||
 		    strcmp(host, "[::1]") == 0 ||
 		    (g_strv_length(octets) == 4 &&
-		    strcmp(octets[0], "127") == 0 &&
-		    strspn(host, "0123456789.") == strlen(host));
+		        strcmp(octets[0], "127") == 0 &&
+		        strspn(host, "0123456789.") == strlen(host));
 	}
 	curl_free(host);
 	curl_url_cleanup(u);
@@ -140,8 +140,7 @@ smtp_read(char *buf, size_t size, size_t nitems, void *arg)
  * Only CURLINFO_HEADER_IN is read: what we send (AUTH with the password)
  * is never copied. */
 static int
-smtp_trace(CURL *curl, curl_infotype type, char *data, size_t size,
-    void *arg)
+smtp_trace(CURL *curl, curl_infotype type, char *data, size_t size, void *arg)
 {
 	MailSmtp *s = arg;
 	size_t end = size;
@@ -187,8 +186,9 @@ smtp_setup(MailSmtp *s, struct smtp_upload *u, struct curl_slist *rcpt,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, MIN(s->timeout, 30L));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, s->timeout);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, s->starttls_required ?
-	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	curl_easy_setopt(c, CURLOPT_USE_SSL,
+	    s->starttls_required ? (long)CURLUSESSL_ALL :
+	                           (long)CURLUSESSL_NONE);
 	if (s->ca_file != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
 	if (s->user != NULL) {
@@ -263,7 +263,8 @@ mail_smtp_send(MailSmtp *s, const char *from, const char *to,
 	rc = curl_easy_perform(s->curl);
 	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (curl_easy_getinfo(s->curl, CURLINFO_NUM_CONNECTS, &connects) ==
-	    CURLE_OK && connects > 0)
+	        CURLE_OK &&
+	    connects > 0)
 		s->connections += (unsigned)connects;
 	/* Nothing of this call may outlive it in the handle. */
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
@@ -272,8 +273,8 @@ mail_smtp_send(MailSmtp *s, const char *from, const char *to,
 	if (rc == CURLE_OK)
 		return TRUE;
 
-	reply = text_one_line(s->refusal->len > 0 ? s->refusal->str :
-	    s->reply->str);
+	reply = text_one_line(
+	    s->refusal->len > 0 ? s->refusal->str : s->reply->str);
 	if (s->password != NULL && *s->password != '\0') {
 		g_autoptr(GString) r = g_string_new(reply);
 

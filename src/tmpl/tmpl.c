@@ -202,7 +202,7 @@ struct level {
 static void
 add_text(GArray *nodes, const char *src, size_t from, size_t to)
 {
-	struct tmpl_node n = {0};
+	struct tmpl_node n = { 0 };
 
 	if (to <= from)
 		return;
@@ -231,7 +231,7 @@ parse(const char *name, const char *src, bool html, GError **error)
 		size_t start, end, inner;
 		bool raw;
 		unsigned line;
-		struct tmpl_node n = {0};
+		struct tmpl_node n = { 0 };
 		g_autofree char *tag = NULL;
 		char *arg;
 
@@ -247,7 +247,7 @@ parse(const char *name, const char *src, bool html, GError **error)
 		close = strstr(src + inner, raw ? "}}}" : "}}");
 		if (close == NULL) {
 			g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-			            "%s:%u: unterminated tag", name, line);
+			    "%s:%u: unterminated tag", name, line);
 			goto out;
 		}
 		end = close - src + (raw ? 3 : 2);
@@ -285,9 +285,9 @@ parse(const char *name, const char *src, bool html, GError **error)
 		}
 
 		/* Only sigil tags have an argument; a value tag stays whole. */
-		arg = tag[0] != '\0' && strchr("!#^/>", tag[0]) != NULL
-		          ? g_strstrip(tag + 1)
-		          : tag;
+		arg = tag[0] != '\0' && strchr("!#^/>", tag[0]) != NULL ?
+		    g_strstrip(tag + 1) :
+		    tag;
 		switch (tag[0]) {
 		case '!':
 			break;
@@ -297,31 +297,31 @@ parse(const char *name, const char *src, bool html, GError **error)
 				goto unknown;
 			if (d == TMPL_MAX_NEST) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
-				            TMPL_ESYNTAX,
-				            "%s:%u: sections nested "
-				            "deeper than %d",
-				            name, line, TMPL_MAX_NEST);
+				    TMPL_ESYNTAX,
+				    "%s:%u: sections nested "
+				    "deeper than %d",
+				    name, line, TMPL_MAX_NEST);
 				goto out;
 			}
 			d++;
 			lv[d].nodes = nodes_new();
 			lv[d].name = g_strdup(arg);
-			lv[d].kind =
-			    tag[0] == '#' ? NODE_SECTION : NODE_INVERTED;
+			lv[d].kind = tag[0] == '#' ? NODE_SECTION :
+			                             NODE_INVERTED;
 			lv[d].line = line;
 			break;
 		case '/':
 			if (d == 0) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
-				            TMPL_ESYNTAX,
-				            "%s:%u: \"{{/%.40s}}\" "
-				            "closes no section",
-				            name, line, arg);
+				    TMPL_ESYNTAX,
+				    "%s:%u: \"{{/%.40s}}\" "
+				    "closes no section",
+				    name, line, arg);
 				goto out;
 			}
 			if (strcmp(arg, lv[d].name) != 0) {
-				g_set_error(
-				    error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
+				g_set_error(error, SUMMIT_TMPL_ERROR,
+				    TMPL_ESYNTAX,
 				    "%s:%u: \"{{/%.40s}}\" "
 				    "closes section \"%s\" opened on line %u",
 				    name, line, arg, lv[d].name, lv[d].line);
@@ -352,10 +352,10 @@ parse(const char *name, const char *src, bool html, GError **error)
 				g_strchomp(tag);
 				if (strcmp(g_strstrip(bar + 1), "url") != 0) {
 					g_set_error(error, SUMMIT_TMPL_ERROR,
-					            TMPL_ESYNTAX,
-					            "%s:%u: unknown "
-					            "filter \"%.40s\"",
-					            name, line, bar + 1);
+					    TMPL_ESYNTAX,
+					    "%s:%u: unknown "
+					    "filter \"%.40s\"",
+					    name, line, bar + 1);
 					goto out;
 				}
 				n.kind = NODE_URL;
@@ -371,16 +371,16 @@ parse(const char *name, const char *src, bool html, GError **error)
 		}
 		}
 		continue;
-	unknown:
+unknown:
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-		            "%s:%u: unknown tag \"%.*s\"", name, line,
-		            (int)MIN(close - open + (raw ? 3 : 2), 60), open);
+		    "%s:%u: unknown tag \"%.*s\"", name, line,
+		    (int)MIN(close - open + (raw ? 3 : 2), 60), open);
 		goto out;
 	}
 	if (d > 0) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-		            "%s:%u: unclosed section \"%s\"", name, lv[d].line,
-		            lv[d].name);
+		    "%s:%u: unclosed section \"%s\"", name, lv[d].line,
+		    lv[d].name);
 		goto out;
 	}
 	result = g_steal_pointer(&lv[0].nodes);
@@ -403,8 +403,8 @@ link_nodes(GHashTable *by_name, GArray *nodes)
 	size_t i;
 
 	for (i = 0; i < nodes->len; i++) {
-		struct tmpl_node *n =
-		    &g_array_index(nodes, struct tmpl_node, i);
+		struct tmpl_node *n = &g_array_index(nodes, struct tmpl_node,
+		    i);
 
 		if (n->kind == NODE_PARTIAL)
 			n->partial = g_hash_table_lookup(by_name, n->text);
@@ -432,8 +432,8 @@ find_unlinked(GArray *nodes)
 	size_t i;
 
 	for (i = 0; i < nodes->len; i++) {
-		const struct tmpl_node *n =
-		    &g_array_index(nodes, struct tmpl_node, i);
+		const struct tmpl_node *n = &g_array_index(nodes,
+		    struct tmpl_node, i);
 
 		if (n->kind == NODE_PARTIAL && n->partial == NULL)
 			return n;
@@ -448,8 +448,8 @@ tmpl_set_new(void)
 {
 	TmplSet *set = g_new0(TmplSet, 1);
 
-	set->by_name =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, tmpl_free);
+	set->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	    tmpl_free);
 	/* Read once here, before any thread renders with the set. */
 	set->strict = g_strcmp0(g_getenv("SUMMIT_STRICT_TEMPLATES"), "1") == 0;
 	return set;
@@ -479,7 +479,7 @@ tmpl_set_add(TmplSet *set, const char *name, const char *text, GError **error)
 
 	if (!g_utf8_validate(text, -1, NULL)) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-		            "%s: not valid UTF-8", name);
+		    "%s: not valid UTF-8", name);
 		return FALSE;
 	}
 	if ((nodes = parse(name, text, html, error)) == NULL)
@@ -514,7 +514,7 @@ cmp_str(gconstpointer a, gconstpointer b)
 
 static gboolean
 load_dir(TmplSet *set, const char *root, const char *rel, unsigned depth,
-         GError **error)
+    GError **error)
 {
 	g_autofree char *path = NULL;
 	g_autoptr(GDir) dir = NULL;
@@ -526,8 +526,8 @@ load_dir(TmplSet *set, const char *root, const char *rel, unsigned depth,
 	path = rel != NULL ? g_build_filename(root, rel, NULL) : g_strdup(root);
 	if ((dir = g_dir_open(path, 0, &err)) == NULL) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_EIO,
-		            "could not open template directory \"%s\": %s",
-		            path, err->message);
+		    "could not open template directory \"%s\": %s", path,
+		    err->message);
 		return FALSE;
 	}
 	while ((e = g_dir_read_name(dir)) != NULL)
@@ -541,13 +541,12 @@ load_dir(TmplSet *set, const char *root, const char *rel, unsigned depth,
 		g_autofree char *crel = NULL, *full = NULL, *text = NULL;
 		gsize len;
 
-		crel = rel != NULL ? g_strconcat(rel, "/", base, NULL)
-		                   : g_strdup(base);
+		crel = rel != NULL ? g_strconcat(rel, "/", base, NULL) :
+		                     g_strdup(base);
 		full = g_build_filename(root, crel, NULL);
 		if (g_file_test(full, G_FILE_TEST_IS_DIR)) {
 			if (depth >= TMPL_MAX_DIRS) {
-				g_set_error(
-				    error, SUMMIT_TMPL_ERROR, TMPL_EIO,
+				g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_EIO,
 				    "template directory \"%s\" nested too "
 				    "deep",
 				    full);
@@ -562,13 +561,13 @@ load_dir(TmplSet *set, const char *root, const char *rel, unsigned depth,
 			continue;
 		if (!g_file_get_contents(full, &text, &len, &err)) {
 			g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_EIO,
-			            "could not read template \"%s\": %s", full,
-			            err->message);
+			    "could not read template \"%s\": %s", full,
+			    err->message);
 			return FALSE;
 		}
 		if (strlen(text) != len) {
 			g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-			            "%s/%s: contains a NUL byte", root, crel);
+			    "%s/%s: contains a NUL byte", root, crel);
 			return FALSE;
 		}
 		if (!tmpl_set_add(set, crel, text, error)) {
@@ -595,8 +594,8 @@ tmpl_set_load(const char *dir, GError **error)
 
 		if (n != NULL) {
 			g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ESYNTAX,
-			            "%s/%s:%u: no template \"%s\" to include",
-			            dir, t->name, n->line, n->text);
+			    "%s/%s:%u: no template \"%s\" to include", dir,
+			    t->name, n->line, n->text);
 			return NULL;
 		}
 	}
@@ -765,12 +764,12 @@ put_value(GString *out, JsonNode *n, enum node_kind kind, bool html)
 		break;
 	case G_TYPE_INT64:
 		g_snprintf(buf, sizeof(buf), "%" G_GINT64_FORMAT,
-		           json_node_get_int(n));
+		    json_node_get_int(n));
 		s = buf;
 		break;
 	case G_TYPE_DOUBLE:
 		s = g_ascii_formatd(buf, sizeof(buf), "%g",
-		                    json_node_get_double(n));
+		    json_node_get_double(n));
 		break;
 	case G_TYPE_BOOLEAN:
 		s = json_node_get_boolean(n) ? "true" : "false";
@@ -789,14 +788,14 @@ put_value(GString *out, JsonNode *n, enum node_kind kind, bool html)
 }
 
 static gboolean
-render_nodes(const GArray *nodes, const struct frame *f,
-             const struct render *r, GString *out, GError **error)
+render_nodes(const GArray *nodes, const struct frame *f, const struct render *r,
+    GString *out, GError **error)
 {
 	size_t i;
 
 	for (i = 0; i < nodes->len; i++) {
-		const struct tmpl_node *n =
-		    &g_array_index(nodes, struct tmpl_node, i);
+		const struct tmpl_node *n = &g_array_index(nodes,
+		    struct tmpl_node, i);
 		struct render in;
 		JsonNode *v;
 
@@ -812,10 +811,10 @@ render_nodes(const GArray *nodes, const struct frame *f,
 			v = lookup_why(f, n->path, &missing);
 			if (missing && r->strict) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
-				            TMPL_EMISSING,
-				            "%s:%u: no value \"%s\" in the "
-				            "context (strict templates)",
-				            r->tmpl->name, n->line, n->text);
+				    TMPL_EMISSING,
+				    "%s:%u: no value \"%s\" in the "
+				    "context (strict templates)",
+				    r->tmpl->name, n->line, n->text);
 				return FALSE;
 			}
 			put_value(out, v, n->kind, n->html);
@@ -831,25 +830,23 @@ render_nodes(const GArray *nodes, const struct frame *f,
 					struct frame sub;
 
 					sub.node = json_array_get_element(a, j);
-					sub.obj =
-					    JSON_NODE_HOLDS_OBJECT(sub.node)
-					        ? json_node_get_object(sub.node)
-					        : NULL;
+					sub.obj = JSON_NODE_HOLDS_OBJECT(
+					              sub.node) ?
+					    json_node_get_object(sub.node) :
+					    NULL;
 					sub.up = f;
 					if (!render_nodes(n->body, &sub, r, out,
-					                  error))
+					        error))
 						return FALSE;
 				}
 			} else if (v != NULL && JSON_NODE_HOLDS_OBJECT(v)) {
-				struct frame sub = {v, json_node_get_object(v),
-				                    f};
+				struct frame sub = { v, json_node_get_object(v),
+					f };
 
-				if (!render_nodes(n->body, &sub, r, out,
-				                  error))
+				if (!render_nodes(n->body, &sub, r, out, error))
 					return FALSE;
 			} else if (truthy(v)) {
-				if (!render_nodes(n->body, f, r, out,
-				                  error))
+				if (!render_nodes(n->body, f, r, out, error))
 					return FALSE;
 			}
 			break;
@@ -861,24 +858,24 @@ render_nodes(const GArray *nodes, const struct frame *f,
 		case NODE_PARTIAL:
 			if (n->partial == NULL) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
-				            TMPL_ENOTFOUND,
-				            "no template \"%s\" to "
-				            "include",
-				            n->text);
+				    TMPL_ENOTFOUND,
+				    "no template \"%s\" to "
+				    "include",
+				    n->text);
 				return FALSE;
 			}
 			if (r->depth >= TMPL_MAX_DEPTH) {
 				g_set_error(error, SUMMIT_TMPL_ERROR,
-				            TMPL_EDEPTH,
-				            "partials nested deeper "
-				            "than %d at \"%s\"",
-				            TMPL_MAX_DEPTH, n->text);
+				    TMPL_EDEPTH,
+				    "partials nested deeper "
+				    "than %d at \"%s\"",
+				    TMPL_MAX_DEPTH, n->text);
 				return FALSE;
 			}
-			in = (struct render){r->strict, r->depth + 1,
-			                      n->partial};
+			in = (struct render){ r->strict, r->depth + 1,
+				n->partial };
 			if (!render_nodes(n->partial->nodes, f, &in, out,
-			                  error))
+			        error))
 				return FALSE;
 			break;
 		}
@@ -888,24 +885,24 @@ render_nodes(const GArray *nodes, const struct frame *f,
 
 gboolean
 tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx, GString *out,
-            GError **error)
+    GError **error)
 {
 	return tmpl_render_with(set, name, ctx, NULL, out, error);
 }
 
 gboolean
 tmpl_render_with(const TmplSet *set, const char *name, JsonObject *ctx,
-                 JsonObject *globals, GString *out, GError **error)
+    JsonObject *globals, GString *out, GError **error)
 {
 	const struct tmpl *t = g_hash_table_lookup(set->by_name, name);
 	/* The globals are the outermost frame: every lookup ends there. */
-	struct frame base = {NULL, globals, NULL};
-	struct frame root = {NULL, ctx, globals != NULL ? &base : NULL};
-	struct render r = {set->strict, 0, t};
+	struct frame base = { NULL, globals, NULL };
+	struct frame root = { NULL, ctx, globals != NULL ? &base : NULL };
+	struct render r = { set->strict, 0, t };
 
 	if (t == NULL) {
 		g_set_error(error, SUMMIT_TMPL_ERROR, TMPL_ENOTFOUND,
-		            "no template \"%s\"", name);
+		    "no template \"%s\"", name);
 		return FALSE;
 	}
 	return render_nodes(t->nodes, &root, &r, out, error);

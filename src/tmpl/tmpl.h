@@ -109,11 +109,11 @@ void tmpl_set_strict(TmplSet *set, bool strict);
  * TMPL_ESYNTAX, leaving the set unchanged.
  */
 gboolean tmpl_set_add(TmplSet *set, const char *name, const char *text,
-                      GError **error);
+    GError **error);
 
 /* A set of the single template name parsed from text (for tests). */
 TmplSet *tmpl_set_parse_string(const char *name, const char *text,
-                               GError **error);
+    GError **error);
 
 /* Frees set and all its templates; NULL does nothing. */
 void tmpl_set_free(TmplSet *set);
@@ -129,7 +129,7 @@ bool tmpl_set_has(const TmplSet *set, const char *name);
  * call from many threads on one set; ctx is only read.
  */
 gboolean tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx,
-                     GString *out, GError **error);
+    GString *out, GError **error);
 
 /*
  * tmpl_render with globals: an object whose members are found when no
@@ -140,9 +140,8 @@ gboolean tmpl_render(const TmplSet *set, const char *name, JsonObject *ctx,
  * json-glib's reference counts are not atomic, so putting such an object
  * into each request's ctx would not be safe.
  */
-gboolean tmpl_render_with(const TmplSet *set, const char *name,
-                          JsonObject *ctx, JsonObject *globals, GString *out,
-                          GError **error);
+gboolean tmpl_render_with(const TmplSet *set, const char *name, JsonObject *ctx,
+    JsonObject *globals, GString *out, GError **error);
 
 /*
  * Appends s with & < > " ' as entities (&amp; &lt; &gt; &quot; &#39;).

@@ -44,7 +44,8 @@ calendar_respond(struct web_req *req, char *body, gint64 modified,
 	}
 	if (filename != NULL) {
 		g_autofree char *cd = g_strdup_printf("attachment; "
-		    "filename=\"%s\"", filename);
+		                                      "filename=\"%s\"",
+		    filename);
 
 		web_add_header(req, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd);
 	}
@@ -112,9 +113,9 @@ page_feed(struct web_req *req, const struct web_call *c)
 const struct web_route web_calendar_routes[] = {
 	{ "GET", "/me/*/calendar.ics", page_me_ics, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
-	{ "GET", "/programme.ics", page_programme_ics, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "GET", "/feed/*", page_feed, WEB_PUBLIC, WEB_ARG_TEXT,
+	{ "GET", "/programme.ics", page_programme_ics, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/feed/*", page_feed, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS,
+	    0 },
 	WEB_ROUTES_END,
 };

@@ -30,8 +30,8 @@ static void
 console_set_cookie(struct web_req *req, const char *token, int max_age)
 {
 	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%d%s", LOGIN_COOKIE, token, max_age,
-	    req->web->https ? "; Secure" : "");
+	                                     "SameSite=Strict; Max-Age=%d%s",
+	    LOGIN_COOKIE, token, max_age, req->web->https ? "; Secure" : "");
 
 	web_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
@@ -46,8 +46,9 @@ console_auth(struct web_req *req, const char *role)
 	if (token != NULL)
 		o = app_login_check(req->web->app, token, &error);
 	if (o == NULL) {
-		if (error != NULL && g_error_matches(error, SUMMIT_APP_ERROR,
-		    APP_EUNAVAILABLE)) {
+		if (error != NULL &&
+		    g_error_matches(error, SUMMIT_APP_ERROR,
+		        APP_EUNAVAILABLE)) {
 			web_app_error(req, error);
 			return false;
 		}
@@ -56,11 +57,13 @@ console_auth(struct web_req *req, const char *role)
 	}
 	req->organiser = o;
 	req->actor = (struct app_actor){ app_view_int(o, "id"),
-	    app_view_str(o, "email"), app_view_str(o, "role"), req->address };
+		app_view_str(o, "email"), app_view_str(o, "role"),
+		req->address };
 	if (!app_actor_may(&req->actor, role)) {
 		log_warnx("request %s: organiser %" G_GINT64_FORMAT " (%s) may "
-		    "not %s %s", req->id, req->actor.id, req->actor.role,
-		    req->method, req->log_path);
+		          "not %s %s",
+		    req->id, req->actor.id, req->actor.role, req->method,
+		    req->log_path);
 		web_error_page(req, MHD_HTTP_FORBIDDEN, "error_forbidden");
 		return false;
 	}
@@ -108,7 +111,8 @@ console_login_form(struct web_req *req, const struct web_call *c)
 static void
 console_set_device(struct web_req *req, const char *device)
 {
-	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console/login; "
+	g_autofree char *c = g_strdup_printf(
+	    "%s=%s; Path=/console/login; "
 	    "HttpOnly; SameSite=Strict; Max-Age=%" G_GINT64_FORMAT "%s",
 	    DEVICE_COOKIE, device, app_login_device_seconds(req->web->app),
 	    req->web->https ? "; Secure" : "");
@@ -134,13 +138,13 @@ console_login_post(struct web_req *req, const struct web_call *c)
 	password = g_hash_table_lookup(c->form, "password");
 	if (email == NULL || password == NULL ||
 	    text_check_email(email) != TEXT_OK || strlen(password) > 1024) {
-		login_render(req, MHD_HTTP_BAD_REQUEST, "c_login_wrong", email &&
-		    g_utf8_validate(email, -1, NULL) ? email : NULL);
+		login_render(req, MHD_HTTP_BAD_REQUEST, "c_login_wrong",
+		    email && g_utf8_validate(email, -1, NULL) ? email : NULL);
 		return;
 	}
 	at = (struct app_login_attempt){ email, password, req->address,
-	    MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
-	    DEVICE_COOKIE) };
+		MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+		    DEVICE_COOKIE) };
 	if (!app_login(req->web->app, &at, &token, &device, &error)) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ELOCKED)) {
 			web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER,
@@ -148,7 +152,7 @@ console_login_post(struct web_req *req, const struct web_call *c)
 			login_render(req, MHD_HTTP_TOO_MANY_REQUESTS,
 			    "c_login_locked", email);
 		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
-		    APP_EDENIED))
+		               APP_EDENIED))
 			login_render(req, MHD_HTTP_UNAUTHORIZED,
 			    "c_login_wrong", email);
 		else
@@ -198,8 +202,8 @@ console_activation_form(struct web_req *req, const struct web_call *c)
 {
 	const char *token = c->arg;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonObject) o = app_organiser_activation_lookup(
-	    req->web->app, token, &error);
+	g_autoptr(JsonObject) o = app_organiser_activation_lookup(req->web->app,
+	    token, &error);
 
 	if (o == NULL) {
 		web_app_error(req, error);
@@ -218,7 +222,7 @@ console_activation_post(struct web_req *req, const struct web_call *c)
 	const char *pw, *again;
 
 	if ((o = app_organiser_activation_lookup(req->web->app, token,
-	    &error)) == NULL) {
+	         &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
@@ -230,7 +234,7 @@ console_activation_post(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	if (!app_organiser_activate(req->web->app, token, pw, &refused,
-	    &error)) {
+	        &error)) {
 		if (g_strcmp0(refused.field, "password") == 0 &&
 		    refused.reason == APP_REASON_LENGTH)
 			activation_render(req, MHD_HTTP_BAD_REQUEST, token, o,
@@ -279,12 +283,12 @@ console_audit(struct web_req *req, const struct web_call *c)
 }
 
 const struct web_route console_routes[] = {
-	{ "GET", "/console/login", console_login_form, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/login", console_login_form, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/login", console_login_post, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/logout", console_logout, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/logout", console_logout, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/setup/*", console_activation_form, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/setup/*", console_activation_post, WEB_PUBLIC,

@@ -63,8 +63,8 @@ reg_option(JsonArray *a, const char *value, const char *label, bool sel)
 /* The list's query string for page with the current filters (transfer
  * full): every value percent-encoded. */
 static char *
-reg_query(const char *q, const char *status, const char *sector,
-    gint64 session, bool placed, const char *sort, bool desc, gint64 page)
+reg_query(const char *q, const char *status, const char *sector, gint64 session,
+    bool placed, const char *sort, bool desc, gint64 page)
 {
 	GString *s = g_string_new("/console/registrations?");
 
@@ -78,10 +78,10 @@ reg_query(const char *q, const char *status, const char *sector,
 	if (sector != NULL)
 		g_string_append_printf(s, "sector=%s&", sector);
 	if (session > 0)
-		g_string_append_printf(s, "session=%" G_GINT64_FORMAT
-		    "&in=%s&", session, placed ? "placed" : "ranked");
-	g_string_append_printf(s, "sort=%s&dir=%s&page=%" G_GINT64_FORMAT,
-	    sort, desc ? "desc" : "asc", page);
+		g_string_append_printf(s, "session=%" G_GINT64_FORMAT "&in=%s&",
+		    session, placed ? "placed" : "ranked");
+	g_string_append_printf(s, "sort=%s&dir=%s&page=%" G_GINT64_FORMAT, sort,
+	    desc ? "desc" : "asc", page);
 	return g_string_free(s, FALSE);
 }
 
@@ -133,7 +133,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	f.desc = g_strcmp0(web_query(req, "dir"), "desc") == 0;
 	if ((v = web_query(req, "page")) != NULL &&
 	    g_ascii_string_to_unsigned(v, 10, 1,
-	    APP_REG_COUNT_CAP / REG_PER_PAGE, &u, NULL))
+	        APP_REG_COUNT_CAP / REG_PER_PAGE, &u, NULL))
 		page = (gint64)u;
 	f.page = page;
 	f.per_page = REG_PER_PAGE;
@@ -148,12 +148,13 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    web_text(req, "c_registrations"));
 	json_object_set_array_member(ctx, "rows",
 	    json_array_ref(json_object_get_array_member(res, "rows")));
-	for (i = 0; i < json_array_get_length(json_object_get_array_member(
-	    ctx, "rows")); i++) {
+	for (i = 0; i <
+	     json_array_get_length(json_object_get_array_member(ctx, "rows"));
+	     i++) {
 		JsonObject *r = json_array_get_object_element(
 		    json_object_get_array_member(ctx, "rows"), i);
-		g_autofree char *k = g_strconcat("status_", app_view_str(r, "status"),
-		    NULL);
+		g_autofree char *k = g_strconcat("status_",
+		    app_view_str(r, "status"), NULL);
 
 		json_object_set_string_member(r, "status_text",
 		    web_text(req, k));
@@ -187,7 +188,8 @@ reg_list(struct web_req *req, const struct web_call *call)
 			g_autofree char *col = g_strconcat("name_", req->lang,
 			    NULL);
 
-			reg_option(opts, app_view_str(s, "code"), app_view_str(s, col),
+			reg_option(opts, app_view_str(s, "code"),
+			    app_view_str(s, col),
 			    g_strcmp0(f.sector, app_view_str(s, "code")) == 0);
 		}
 	}
@@ -243,12 +245,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 		bool cur = f.sort == i;
 
 		json_object_set_string_member(c, "label", web_text(req, k));
-		reg_set_owned(c, "href", reg_query(q, f.status,
-		    f.sector, f.session_id, f.placed, sort, cur && !f.desc,
-		    1));
+		reg_set_owned(c, "href",
+		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
+		        sort, cur && !f.desc, 1));
 		if (cur)
-			json_object_set_string_member(c, "aria_sort", f.desc ?
-			    "descending" : "ascending");
+			json_object_set_string_member(c, "aria_sort",
+			    f.desc ? "descending" : "ascending");
 		json_object_set_string_member(c, "key", sort);
 		json_array_add_object_element(cols, c);
 	}
@@ -258,13 +260,13 @@ reg_list(struct web_req *req, const struct web_call *call)
 	json_object_set_int_member(ctx, "page", page);
 	json_object_set_int_member(ctx, "pages", MAX(pages, 1));
 	if (page > 1)
-		reg_set_owned(ctx, "prev_href", reg_query(q,
-		    f.status, f.sector, f.session_id, f.placed, sort_name,
-		    f.desc, page - 1));
+		reg_set_owned(ctx, "prev_href",
+		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
+		        sort_name, f.desc, page - 1));
 	if (page < pages && page < APP_REG_COUNT_CAP / REG_PER_PAGE)
-		reg_set_owned(ctx, "next_href", reg_query(q,
-		    f.status, f.sector, f.session_id, f.placed, sort_name,
-		    f.desc, page + 1));
+		reg_set_owned(ctx, "next_href",
+		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
+		        sort_name, f.desc, page + 1));
 	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
 }
 
@@ -314,8 +316,8 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 		    NULL);
 
 		reg_option(opts, app_reg_statuses[i], web_text(req, k),
-		    g_strcmp0(app_view_str(p, "status"),
-		    app_reg_statuses[i]) == 0);
+		    g_strcmp0(app_view_str(p, "status"), app_reg_statuses[i]) ==
+		        0);
 	}
 	json_object_set_array_member(ctx, "status_options", opts);
 	json_object_set_object_member(ctx, "p", p);
@@ -354,16 +356,16 @@ reg_action_end(struct web_req *req, gint64 id, bool ok, const GError *error,
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
 			reg_detail_render(req, id, MHD_HTTP_CONFLICT,
 			    refusal != NULL &&
-			    refusal->reason == APP_REASON_FULL ?
-			    "registrations_err_full" :
-			    "registrations_err_state");
+			            refusal->reason == APP_REASON_FULL ?
+			        "registrations_err_full" :
+			        "registrations_err_state");
 			return;
 		}
 		web_app_error(req, error);
 		return;
 	}
-	to = g_strdup_printf("/console/registrations/%" G_GINT64_FORMAT
-	    "?done=%s", id, done);
+	to = g_strdup_printf(
+	    "/console/registrations/%" G_GINT64_FORMAT "?done=%s", id, done);
 	web_redirect(req, to);
 }
 
@@ -408,8 +410,7 @@ reg_post_resend_confirmation(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 	bool ok;
 
-	ok = app_reg_resend_confirmation(req->web->app, c->actor, id,
-	    &error);
+	ok = app_reg_resend_confirmation(req->web->app, c->actor, id, &error);
 	reg_action_end(req, id, ok, error, NULL, "confirmation");
 }
 
@@ -421,10 +422,10 @@ reg_post_resend_invitations(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id, queued = 0;
 	bool ok;
 
-	ok = app_reg_resend_invitations(req->web->app, c->actor, id,
-	    &queued, &error);
-	reg_action_end(req, id, ok, error, NULL, queued > 0 ? "invitations" :
-	    "no_invitations");
+	ok = app_reg_resend_invitations(req->web->app, c->actor, id, &queued,
+	    &error);
+	reg_action_end(req, id, ok, error, NULL,
+	    queued > 0 ? "invitations" : "no_invitations");
 }
 
 /* POST /console/registrations/ID/checkin (staff): in=1 checks in, in=0
@@ -466,8 +467,8 @@ reg_person_json(struct web_req *req, const struct web_call *c)
 	g_autofree char *json = NULL, *body = NULL, *name = NULL;
 	gint64 id = c->id;
 
-	if ((json = app_reg_person_json(req->web->app, c->actor, id,
-	    &error)) == NULL) {
+	if ((json = app_reg_person_json(req->web->app, c->actor, id, &error)) ==
+	    NULL) {
 		web_app_error(req, error);
 		return;
 	}
@@ -485,12 +486,12 @@ reg_export(struct web_req *req, bool excel)
 	gsize len = 0;
 
 	if ((csv = app_reg_export_csv(req->web->app, &req->actor, req->lang,
-	    excel, &len, &error)) == NULL) {
+	         excel, &len, &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
-	web_attachment(req, csv, len, "text/csv; charset=utf-8", excel ?
-	    "registrations-excel.csv" : "registrations.csv");
+	web_attachment(req, csv, len, "text/csv; charset=utf-8",
+	    excel ? "registrations-excel.csv" : "registrations.csv");
 }
 
 /* GET /console/registrations/export.csv (staff). */
@@ -520,8 +521,9 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "registrations_import"));
 	if (event != NULL && json_object_has_member(event, "sectors"))
-		json_object_set_array_member(ctx, "sectors", json_array_ref(
-		    json_object_get_array_member(event, "sectors")));
+		json_object_set_array_member(ctx, "sectors",
+		    json_array_ref(
+		        json_object_get_array_member(event, "sectors")));
 	json_object_set_string_member(ctx, "csv", csv ? csv : "");
 	json_object_set_int_member(ctx, "max_bytes",
 	    req->web->conf->max_body_bytes);
@@ -538,8 +540,8 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
 
 			for (k = 0; k < json_array_get_length(e); k++)
 				json_array_add_string_element(texts,
-				    web_text(req, json_array_get_string_element(
-				    e, k)));
+				    web_text(req,
+				        json_array_get_string_element(e, k)));
 			json_object_set_array_member(r, "error_texts", texts);
 		}
 		json_object_set_object_member(ctx, "result",
@@ -590,36 +592,36 @@ reg_import_post(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	json_object_set_boolean_member(res, "applied", apply);
-	json_object_set_boolean_member(res, "can_apply", !apply &&
-	    json_object_get_int_member(res, "good") > 0);
+	json_object_set_boolean_member(res, "can_apply",
+	    !apply && json_object_get_int_member(res, "good") > 0);
 	reg_import_render(req, MHD_HTTP_OK, csv, res, NULL);
 }
 
 const struct web_route console_registrations_routes[] = {
 	{ "GET", "/console/registrations", reg_list, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/registrations/export.csv", reg_export_csv,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/export.csv", reg_export_csv, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/registrations/export-excel.csv", reg_export_excel,
 	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/registrations/import", reg_import_form, WEB_ADMIN,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/import", reg_import_post, WEB_ADMIN,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_BIG_BODY },
-	{ "GET", "/console/registrations/*", reg_detail, WEB_STAFF,
-	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/*", reg_detail, WEB_STAFF, WEB_ARG_ID,
+	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/registrations/*/export.json", reg_person_json,
 	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/registrations/*/status", reg_post_status,
-	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/registrations/*/status", reg_post_status, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/promote", reg_post_promote,
 	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/resend-confirmation",
-	    reg_post_resend_confirmation, WEB_ADMIN, WEB_ARG_ID,
-	    WEB_NO_FIELDS, 0 },
+	    reg_post_resend_confirmation, WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS,
+	    0 },
 	{ "POST", "/console/registrations/*/resend-invitations",
-	    reg_post_resend_invitations, WEB_ADMIN, WEB_ARG_ID,
-	    WEB_NO_FIELDS, 0 },
+	    reg_post_resend_invitations, WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS,
+	    0 },
 	{ "POST", "/console/registrations/*/checkin", reg_post_checkin,
 	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/erase", reg_post_erase, WEB_ADMIN,

@@ -23,8 +23,9 @@ parse_id(const char *s, gint64 min)
 {
 	guint64 v = 0;
 
-	if (s == NULL || *s == '\0' || !g_ascii_string_to_unsigned(s, 10,
-	    (guint64)min, G_MAXINT32, &v, NULL))
+	if (s == NULL || *s == '\0' ||
+	    !g_ascii_string_to_unsigned(s, 10, (guint64)min, G_MAXINT32, &v,
+	        NULL))
 		return -1;
 	return (gint64)v;
 }
@@ -49,8 +50,8 @@ rule_message(struct web_req *req, JsonObject *b)
 		 * and {clash} in the page's language. */
 		if (g_str_has_suffix(name, en ? "_nb" : "_en"))
 			continue;
-		if (g_str_has_suffix(name, "_nb") || g_str_has_suffix(name,
-		    "_en"))
+		if (g_str_has_suffix(name, "_nb") ||
+		    g_str_has_suffix(name, "_en"))
 			pat = g_strdup_printf("{%.*s}", (int)strlen(name) - 3,
 			    name);
 		else
@@ -124,16 +125,17 @@ seating_page_tables(struct web_req *req, JsonObject *view)
 	if (from < 1 || (guint64)from > n)
 		from = 1;
 	for (i = 0; i < n; i++) {
-		if (i + 1 >= (guint)from && i + 1 < (guint)from +
-		    TABLES_PER_PAGE)
-			json_array_add_object_element(shown, json_object_ref(
-			    json_array_get_object_element(all, i)));
+		if (i + 1 >= (guint)from &&
+		    i + 1 < (guint)from + TABLES_PER_PAGE)
+			json_array_add_object_element(shown,
+			    json_object_ref(
+			        json_array_get_object_element(all, i)));
 		if (n > TABLES_PER_PAGE && i % TABLES_PER_PAGE == 0) {
 			JsonObject *p = json_object_new();
 
 			json_object_set_int_member(p, "from", i + 1);
-			json_object_set_int_member(p, "to", MIN(i +
-			    TABLES_PER_PAGE, n));
+			json_object_set_int_member(p, "to",
+			    MIN(i + TABLES_PER_PAGE, n));
 			json_object_set_boolean_member(p, "current",
 			    i + 1 == (guint)from);
 			json_array_add_object_element(pages, p);
@@ -252,7 +254,8 @@ seating_post(struct web_req *req, const struct web_call *call)
 
 		c.to_session = s == NULL || *s == '\0' ? id : parse_id(s, 1);
 		table = g_hash_table_lookup(form, "table");
-		c.table_no = table == NULL || *table == '\0' ? 0 :
+		c.table_no = table == NULL || *table == '\0' ?
+		    0 :
 		    parse_id(table, 1);
 		if (c.to_session < 0 || c.table_no < 0) {
 			seating_refuse(req, id,
@@ -269,7 +272,7 @@ seating_post(struct web_req *req, const struct web_call *call)
 		c.override = g_hash_table_lookup(form, "override") != NULL;
 	}
 	if (!app_seating_change(req->web->app, call->actor, &c, &refused,
-	    &error)) {
+	        &error)) {
 		if (refused != NULL) {
 			JsonArray *broken = app_view_array(refused, "broken");
 			JsonArray *msgs = json_array_new();
@@ -277,7 +280,8 @@ seating_post(struct web_req *req, const struct web_call *call)
 
 			for (i = 0; i < json_array_get_length(broken); i++) {
 				JsonObject *b = json_array_get_object_element(
-				    broken, i), *m = json_object_new();
+				               broken, i),
+				           *m = json_object_new();
 				g_autofree char *msg = rule_message(req, b);
 
 				json_object_set_string_member(m, "message",
@@ -300,7 +304,7 @@ seating_post(struct web_req *req, const struct web_call *call)
 			seating_render(req, id, "console/seating_session.html",
 			    MHD_HTTP_BAD_REQUEST, refused, NULL);
 		} else if (g_error_matches(error, SUMMIT_APP_ERROR,
-		    APP_EINVALID))
+		               APP_EINVALID))
 			seating_refuse(req, id,
 			    web_text(req, "seating_bad_table"),
 			    c.participant_id);
@@ -309,7 +313,8 @@ seating_post(struct web_req *req, const struct web_call *call)
 		return;
 	}
 	to = g_strdup_printf("/console/sessions/%" G_GINT64_FORMAT
-	    "/seating?done=%s", id, action_words[c.action]);
+	                     "/seating?done=%s",
+	    id, action_words[c.action]);
 	web_redirect(req, to);
 }
 
@@ -321,8 +326,8 @@ publish_set(JsonObject *ctx, const struct app_publish_counts *n)
 	json_object_set_int_member(o, "invites", n->invites);
 	json_object_set_int_member(o, "updates", n->updates);
 	json_object_set_int_member(o, "cancels", n->cancels);
-	json_object_set_boolean_member(o, "any", n->invites + n->updates +
-	    n->cancels > 0);
+	json_object_set_boolean_member(o, "any",
+	    n->invites + n->updates + n->cancels > 0);
 	json_object_set_object_member(ctx, "counts", o);
 }
 

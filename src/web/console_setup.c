@@ -34,9 +34,9 @@ public_cache_clear(struct web_req *req)
 /* Which message a refusal gets: the first row matching its field (NULL:
  * any) and reason; a reason without a row gets the form's own. */
 static const struct {
-	const char		*field;
-	enum app_reason		 reason;
-	const char		*key;
+	const char *field;
+	enum app_reason reason;
+	const char *key;
 } refusal_keys[] = {
 	{ "capacity", APP_REASON_IN_USE, "setup_err_capacity_held" },
 	{ "timezone", APP_REASON_INVALID, "setup_err_timezone" },
@@ -64,7 +64,7 @@ refusal_error(struct web_req *req, JsonObject *errors, const FormValues *fv,
 	for (i = 0; i < G_N_ELEMENTS(refusal_keys); i++)
 		if (refusal_keys[i].reason == why->reason &&
 		    (refusal_keys[i].field == NULL ||
-		    g_strcmp0(refusal_keys[i].field, why->field) == 0)) {
+		        g_strcmp0(refusal_keys[i].field, why->field) == 0)) {
 			key = refusal_keys[i].key;
 			break;
 		}
@@ -77,7 +77,7 @@ check_time(struct web_req *req, JsonObject *errors, const char *field,
     const struct form_value *v, char **out)
 {
 	if (v->str == NULL)
-		return;		/* missing: already said */
+		return; /* missing: already said */
 	if ((*out = web_local_time(v->str)) == NULL)
 		web_field_error(req, errors, field, "setup_err_datetime");
 }
@@ -106,9 +106,20 @@ form_ctx(struct web_req *req, JsonObject *values, JsonObject *errors,
 /* ---- The event ---- */
 
 enum ev_field {
-	EV_NAME_NB, EV_NAME_EN, EV_DESC_NB, EV_DESC_EN, EV_VENUE, EV_TIMEZONE,
-	EV_STARTS, EV_ENDS, EV_OPENS, EV_CLOSES, EV_CAPACITY, EV_MODE,
-	EV_MAILBOX, EV__MAX
+	EV_NAME_NB,
+	EV_NAME_EN,
+	EV_DESC_NB,
+	EV_DESC_EN,
+	EV_VENUE,
+	EV_TIMEZONE,
+	EV_STARTS,
+	EV_ENDS,
+	EV_OPENS,
+	EV_CLOSES,
+	EV_CAPACITY,
+	EV_MODE,
+	EV_MAILBOX,
+	EV__MAX
 };
 static const struct form_field ev_fields[EV__MAX] = {
 	[EV_NAME_NB] = { "name_nb", FORM_LINE, 200, true, 0, 0 },
@@ -133,7 +144,8 @@ event_render(struct web_req *req, unsigned status, JsonObject *values,
     JsonObject *errors, JsonObject *event)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonObject) ev = event != NULL ? json_object_ref(event) :
+	g_autoptr(JsonObject) ev = event != NULL ?
+	    json_object_ref(event) :
 	    app_setup_event(req->web->app, &req->actor, &error);
 	g_autoptr(JsonObject) ctx = NULL;
 	const char *mode;
@@ -143,8 +155,7 @@ event_render(struct web_req *req, unsigned status, JsonObject *values,
 		web_app_error(req, error);
 		return;
 	}
-	ctx = form_ctx(req, values, errors, ev_fields,
-	    G_N_ELEMENTS(ev_fields));
+	ctx = form_ctx(req, values, errors, ev_fields, G_N_ELEMENTS(ev_fields));
 	mode = app_view_str(values, "invitation_mode");
 
 	json_object_set_boolean_member(values, "mode_invitation",
@@ -163,8 +174,7 @@ setup_event_get(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ev = NULL;
 
-	if ((ev = app_setup_event(req->web->app, c->actor, &error)) ==
-	    NULL) {
+	if ((ev = app_setup_event(req->web->app, c->actor, &error)) == NULL) {
 		web_app_error(req, error);
 		return;
 	}
@@ -198,8 +208,7 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 	check_time(req, errors, "starts_at", &v[EV_STARTS], &starts);
 	check_time(req, errors, "ends_at", &v[EV_ENDS], &ends);
 	check_time(req, errors, "registration_opens", &v[EV_OPENS], &opens);
-	check_time(req, errors, "registration_closes", &v[EV_CLOSES],
-	    &closes);
+	check_time(req, errors, "registration_closes", &v[EV_CLOSES], &closes);
 	if (starts != NULL && ends != NULL && strcmp(ends, starts) <= 0)
 		web_field_error(req, errors, "ends_at", "setup_err_order");
 	if (opens != NULL && closes != NULL && strcmp(closes, opens) <= 0)
@@ -216,15 +225,17 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			.description_nb = v[EV_DESC_NB].str,
 			.description_en = v[EV_DESC_EN].str,
 			.venue = v[EV_VENUE].str,
-			.timezone = v[EV_TIMEZONE].str, .starts_at = starts,
-			.ends_at = ends, .registration_opens = opens,
+			.timezone = v[EV_TIMEZONE].str,
+			.starts_at = starts,
+			.ends_at = ends,
+			.registration_opens = opens,
 			.registration_closes = closes,
 			.capacity = v[EV_CAPACITY].num,
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
 		};
 		if (app_setup_event_update(req->web->app, c->actor, &e, &why,
-		    &error)) {
+		        &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/event?done=1");
 			return;
@@ -302,8 +313,8 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 	gint64 id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
-		if (app_setup_slot_add(req->web->app, c->actor, starts,
-		    ends, &id, &why, &error)) {
+		if (app_setup_slot_add(req->web->app, c->actor, starts, ends,
+		        &id, &why, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
 			return;
@@ -320,8 +331,8 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 }
 
 static void
-slot_render(struct web_req *req, unsigned status, gint64 id,
-    JsonObject *values, JsonObject *errors)
+slot_render(struct web_req *req, unsigned status, gint64 id, JsonObject *values,
+    JsonObject *errors)
 {
 	g_autoptr(JsonObject) ctx = form_ctx(req, values, errors, slot_fields,
 	    G_N_ELEMENTS(slot_fields));
@@ -341,8 +352,8 @@ slot_find(struct web_req *req, gint64 id)
 	JsonArray *slots;
 	guint i;
 
-	if ((prog = app_setup_programme(req->web->app, &req->actor,
-	    &error)) == NULL) {
+	if ((prog = app_setup_programme(req->web->app, &req->actor, &error)) ==
+	    NULL) {
 		web_app_error(req, error);
 		return NULL;
 	}
@@ -378,8 +389,8 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 	gint64 id = c->id;
 
 	if (slot_check(req, c->fields, errors, &starts, &ends)) {
-		if (app_setup_slot_update(req->web->app, c->actor, id,
-		    starts, ends, &why, &error)) {
+		if (app_setup_slot_update(req->web->app, c->actor, id, starts,
+		        ends, &why, &error)) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
 			return;
@@ -419,8 +430,18 @@ setup_slot_delete(struct web_req *req, const struct web_call *c)
 }
 
 enum ses_field {
-	SE_SLOT, SE_CODE, SE_TITLE_NB, SE_TITLE_EN, SE_DESC_NB, SE_DESC_EN,
-	SE_ROOM, SE_CAPACITY, SE_TABLES, SE_SEATS, SE_SHARE, SE_ORG,
+	SE_SLOT,
+	SE_CODE,
+	SE_TITLE_NB,
+	SE_TITLE_EN,
+	SE_DESC_NB,
+	SE_DESC_EN,
+	SE_ROOM,
+	SE_CAPACITY,
+	SE_TABLES,
+	SE_SEATS,
+	SE_SHARE,
+	SE_ORG,
 	SE__MAX
 };
 static const struct form_field ses_fields[SE__MAX] = {
@@ -449,14 +470,15 @@ session_render(struct web_req *req, unsigned status, gint64 id,
 	const char *chosen;
 	guint i;
 
-	if ((prog = app_setup_programme(req->web->app, &req->actor,
-	    &error)) == NULL) {
+	if ((prog = app_setup_programme(req->web->app, &req->actor, &error)) ==
+	    NULL) {
 		json_object_unref(values);
 		web_app_error(req, error);
 		return;
 	}
 	chosen = json_object_has_member(values, "slot_id") ?
-	    json_object_get_string_member(values, "slot_id") : NULL;
+	    json_object_get_string_member(values, "slot_id") :
+	    NULL;
 	slots = json_object_get_array_member(prog, "slots");
 	for (i = 0; i < json_array_get_length(slots); i++) {
 		JsonObject *sl = json_array_get_object_element(slots, i);
@@ -497,8 +519,7 @@ row_as_text(JsonObject *row)
 			    json_node_get_int(n));
 			json_object_set_string_member(out, l->data, num);
 		} else
-			json_object_set_member(out, l->data,
-			    json_node_copy(n));
+			json_object_set_member(out, l->data, json_node_copy(n));
 	}
 	g_list_free(names);
 	return out;
@@ -530,8 +551,8 @@ setup_session_get(struct web_req *req, const struct web_call *c)
 		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
 		return;
 	}
-	if ((s = app_setup_session(req->web->app, c->actor, id,
-	    &error)) == NULL) {
+	if ((s = app_setup_session(req->web->app, c->actor, id, &error)) ==
+	    NULL) {
 		web_app_error(req, error);
 		return;
 	}
@@ -557,7 +578,8 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 		web_field_error(req, errors, "code", "setup_err_session_code");
 	if (json_object_get_size(errors) == 0) {
 		s = (struct app_setup_session){
-			.slot_id = v[SE_SLOT].num, .code = v[SE_CODE].str,
+			.slot_id = v[SE_SLOT].num,
+			.code = v[SE_CODE].str,
 			.title_nb = v[SE_TITLE_NB].str,
 			.title_en = v[SE_TITLE_EN].str,
 			.description_nb = v[SE_DESC_NB].str,
@@ -569,10 +591,10 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 			.sector_share_pct = v[SE_SHARE].num,
 			.org_limit = v[SE_ORG].num,
 		};
-		ok = id == 0 ? app_setup_session_add(req->web->app,
-		    &req->actor, &s, &new_id, &why, &error) :
-		    app_setup_session_update(req->web->app, &req->actor, id,
-		    &s, &why, &error);
+		ok = id == 0 ? app_setup_session_add(req->web->app, &req->actor,
+		                   &s, &new_id, &why, &error) :
+		               app_setup_session_update(req->web->app,
+		                   &req->actor, id, &s, &why, &error);
 		if (ok) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/programme?done=1");
@@ -607,8 +629,8 @@ session_status(struct web_req *req, gint64 id, bool cancelled)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *back = NULL;
 
-	if (!app_setup_session_status(req->web->app, &req->actor, id,
-	    cancelled, &error)) {
+	if (!app_setup_session_status(req->web->app, &req->actor, id, cancelled,
+	        &error)) {
 		web_app_error(req, error);
 		return;
 	}
@@ -661,8 +683,10 @@ sectors_render(struct web_req *req, unsigned status, const char *edit,
 		json_object_set_string_member(ctx, "edit", edit);
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "setup_sectors_title"));
-	web_render(req, status, edit != NULL ? "console/setup_sector.html" :
-	    "console/setup_sectors.html", ctx);
+	web_render(req, status,
+	    edit != NULL ? "console/setup_sector.html" :
+	                   "console/setup_sectors.html",
+	    ctx);
 }
 
 static void
@@ -720,12 +744,13 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 		web_field_error(req, errors, "code", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
 		s = (struct app_setup_sector){ .code = v[SC_CODE].str,
-		    .name_nb = v[SC_NAME_NB].str, .name_en = v[SC_NAME_EN].str,
-		    .position = v[SC_POSITION].num };
+			.name_nb = v[SC_NAME_NB].str,
+			.name_en = v[SC_NAME_EN].str,
+			.position = v[SC_POSITION].num };
 		ok = code == NULL ? app_setup_sector_add(req->web->app,
-		    &req->actor, &s, &why, &error) :
-		    app_setup_sector_update(req->web->app, &req->actor, &s,
-		    &why, &error);
+		                        &req->actor, &s, &why, &error) :
+		                    app_setup_sector_update(req->web->app,
+		                        &req->actor, &s, &why, &error);
 		if (ok) {
 			public_cache_clear(req);
 			web_redirect(req, "/console/sectors?done=1");
@@ -760,8 +785,7 @@ setup_sector_delete(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) errors = json_object_new();
 
-	if (app_setup_sector_delete(req->web->app, c->actor, c->arg,
-	    &error)) {
+	if (app_setup_sector_delete(req->web->app, c->actor, c->arg, &error)) {
 		public_cache_clear(req);
 		web_redirect(req, "/console/sectors?done=1");
 		return;
@@ -771,8 +795,7 @@ setup_sector_delete(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	web_field_error(req, errors, "delete", "setup_err_sector_in_use");
-	sectors_render(req, MHD_HTTP_CONFLICT, NULL, json_object_new(),
-	    errors);
+	sectors_render(req, MHD_HTTP_CONFLICT, NULL, json_object_new(), errors);
 }
 
 /* ---- Invitation codes ---- */
@@ -800,11 +823,11 @@ codes_render(struct web_req *req, unsigned status, JsonObject *values,
 	guint i;
 
 	if ((rows = app_setup_codes(req->web->app, &req->actor, CODES_SHOWN,
-	    &total, &error)) == NULL ||
-	    (sectors = app_setup_sectors(req->web->app, &req->actor,
-	    &error)) == NULL ||
+	         &total, &error)) == NULL ||
+	    (sectors = app_setup_sectors(req->web->app, &req->actor, &error)) ==
+	        NULL ||
 	    (ev = app_setup_event(req->web->app, &req->actor, &error)) ==
-	    NULL) {
+	        NULL) {
 		if (rows != NULL)
 			json_array_unref(rows);
 		json_object_unref(values);
@@ -812,12 +835,13 @@ codes_render(struct web_req *req, unsigned status, JsonObject *values,
 		return;
 	}
 	chosen = json_object_has_member(values, "sector") ?
-	    json_object_get_string_member(values, "sector") : NULL;
+	    json_object_get_string_member(values, "sector") :
+	    NULL;
 	for (i = 0; i < json_array_get_length(sectors); i++) {
 		JsonObject *s = json_array_get_object_element(sectors, i);
 
-		app_localise(s, req->lang, (const char *const[]){ "name",
-		    NULL });
+		app_localise(s, req->lang,
+		    (const char *const[]){ "name", NULL });
 		json_object_set_boolean_member(s, "selected",
 		    g_strcmp0(app_view_str(s, "code"), chosen) == 0);
 	}
@@ -860,8 +884,8 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 		web_field_error(req, errors, "sector", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
 		if (app_setup_codes_generate(req->web->app, c->actor,
-		    v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
-		    v[CO_SECTOR].str, &why, &error)) {
+		        v[CO_COUNT].num, v[CO_USES].num, v[CO_EMAIL].str,
+		        v[CO_SECTOR].str, &why, &error)) {
 			web_redirect(req, "/console/codes?done=1");
 			return;
 		}
@@ -872,7 +896,8 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 		refusal_error(req, errors, c->fields, &why, "count",
 		    "err_invalid");
 	}
-	codes_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors);
+	codes_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),
+	    errors);
 }
 
 static void
@@ -881,8 +906,8 @@ setup_codes_csv(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *csv = NULL;
 
-	if ((csv = app_setup_codes_csv(req->web->app, c->actor,
-	    &error)) == NULL) {
+	if ((csv = app_setup_codes_csv(req->web->app, c->actor, &error)) ==
+	    NULL) {
 		web_app_error(req, error);
 		return;
 	}
@@ -891,49 +916,49 @@ setup_codes_csv(struct web_req *req, const struct web_call *c)
 }
 
 const struct web_route console_setup_routes[] = {
-	{ "GET", "/console/event", setup_event_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/event", setup_event_post,
-	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(ev_fields), 0 },
-	{ "GET", "/console/programme", setup_programme_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/slots", setup_programme_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/slots", setup_slot_add,
-	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(slot_fields), 0 },
-	{ "GET", "/console/slots/*", setup_slot_get,
-	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/slots/*", setup_slot_post,
-	    WEB_ADMIN, WEB_ARG_ID, WEB_FIELDS(slot_fields), 0 },
-	{ "POST", "/console/slots/*/delete", setup_slot_delete,
-	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/sessions", setup_programme_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/sessions", setup_session_add,
-	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(ses_fields), 0 },
-	{ "GET", "/console/sessions/*", setup_session_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/sessions/*", setup_session_post,
-	    WEB_ADMIN, WEB_ARG_ID, WEB_FIELDS(ses_fields), 0 },
-	{ "POST", "/console/sessions/*/cancel", setup_session_cancel,
-	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/event", setup_event_get, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/event", setup_event_post, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_FIELDS(ev_fields), 0 },
+	{ "GET", "/console/programme", setup_programme_get, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/slots", setup_programme_get, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/slots", setup_slot_add, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_FIELDS(slot_fields), 0 },
+	{ "GET", "/console/slots/*", setup_slot_get, WEB_STAFF, WEB_ARG_ID,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/slots/*", setup_slot_post, WEB_ADMIN, WEB_ARG_ID,
+	    WEB_FIELDS(slot_fields), 0 },
+	{ "POST", "/console/slots/*/delete", setup_slot_delete, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sessions", setup_programme_get, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions", setup_session_add, WEB_ADMIN,
+	    WEB_ARG_TEXT, WEB_FIELDS(ses_fields), 0 },
+	{ "GET", "/console/sessions/*", setup_session_get, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sessions/*", setup_session_post, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_FIELDS(ses_fields), 0 },
+	{ "POST", "/console/sessions/*/cancel", setup_session_cancel, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/sessions/*/reinstate", setup_session_reinstate,
 	    WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/sectors", setup_sectors_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/sectors", setup_sector_add,
-	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(sec_fields), 0 },
-	{ "GET", "/console/sectors/*", setup_sector_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/sectors/*", setup_sector_post,
-	    WEB_ADMIN, WEB_ARG_SECTOR, WEB_FIELDS(sec_fields), 0 },
-	{ "POST", "/console/sectors/*/delete", setup_sector_delete,
-	    WEB_ADMIN, WEB_ARG_SECTOR, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console/codes", setup_codes_get,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "POST", "/console/codes", setup_codes_post,
-	    WEB_ADMIN, WEB_ARG_TEXT, WEB_FIELDS(code_fields), 0 },
-	{ "GET", "/console/codes.csv", setup_codes_csv,
-	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/sectors", setup_sectors_get, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sectors", setup_sector_add, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_FIELDS(sec_fields), 0 },
+	{ "GET", "/console/sectors/*", setup_sector_get, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/sectors/*", setup_sector_post, WEB_ADMIN,
+	    WEB_ARG_SECTOR, WEB_FIELDS(sec_fields), 0 },
+	{ "POST", "/console/sectors/*/delete", setup_sector_delete, WEB_ADMIN,
+	    WEB_ARG_SECTOR, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/codes", setup_codes_get, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/codes", setup_codes_post, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_FIELDS(code_fields), 0 },
+	{ "GET", "/console/codes.csv", setup_codes_csv, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
 	WEB_ROUTES_END,
 };

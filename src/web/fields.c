@@ -23,8 +23,7 @@ web_field_error(struct web_req *req, JsonObject *errors, const char *field,
 }
 
 void
-web_field_errors(struct web_req *req, const FormValues *fv,
-    JsonObject *errors)
+web_field_errors(struct web_req *req, const FormValues *fv, JsonObject *errors)
 {
 	static const char *const keys[FORM_FIELD__MAX] = {
 		[FORM_FIELD_OK] = "",

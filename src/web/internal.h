@@ -16,79 +16,79 @@
 #include <json-glib/json-glib.h>
 
 struct web {
-	const struct app	*app;
-	const struct conf	*conf;
-	struct MHD_Daemon	*daemon;
+	const struct app *app;
+	const struct conf *conf;
+	struct MHD_Daemon *daemon;
 	/* Built before the threads start and only read after: nothing may
 	 * take a reference to these per request (docs/threads.md). */
-	JsonObject		*catalog[2];	/* nb, en */
-	JsonObject		*globals[2];	/* { "t": catalog[i] } */
-	GHashTable		*statics;	/* path -> GBytes */
-	bool			 https;
+	JsonObject *catalog[2]; /* nb, en */
+	JsonObject *globals[2]; /* { "t": catalog[i] } */
+	GHashTable *statics;    /* path -> GBytes */
+	bool https;
 	/* The event page, rendered at most once a second per language. */
-	pthread_mutex_t		 cache_lock;
-	GBytes			*event_page[2];
-	gint64			 event_page_at[2];
+	pthread_mutex_t cache_lock;
+	GBytes *event_page[2];
+	gint64 event_page_at[2];
 	/* Connection caps and deadlines (limits.c). */
-	struct web_limits	*limits;
+	struct web_limits *limits;
 	/* Registration rate limits (throttle.c). */
-	struct limit		*reg_by_address;
-	struct limit		*reg_by_domain;
-	char			**domain_exempt;
+	struct limit *reg_by_address;
+	struct limit *reg_by_domain;
+	char **domain_exempt;
 };
 
 /* One request object per request, freed when libmicrohttpd completes it. */
 struct web_req {
-	struct web		*web;
-	struct MHD_Connection	*conn;
-	char			 id[9];
-	gint64			 started;
-	const char		*method;
-	char			*path;		/* canonical, decoded */
-	char			*log_path;	/* path with secrets cut out */
-	GString			*body;
-	bool			 body_too_big;
-	bool			 chunked;	/* Transfer-Encoding: chunked */
-	bool			 dispatched;
-	const char		*lang;		/* "nb" or "en" */
-	char			*csrf_cookie;	/* NULL: make one */
-	bool			 set_lang_cookie;
+	struct web *web;
+	struct MHD_Connection *conn;
+	char id[9];
+	gint64 started;
+	const char *method;
+	char *path;     /* canonical, decoded */
+	char *log_path; /* path with secrets cut out */
+	GString *body;
+	bool body_too_big;
+	bool chunked; /* Transfer-Encoding: chunked */
+	bool dispatched;
+	const char *lang;  /* "nb" or "en" */
+	char *csrf_cookie; /* NULL: make one */
+	bool set_lang_cookie;
 	/* The response being built. */
-	unsigned		 status;
-	GString			*out;
-	const char		*content_type;
-	char			*location;
-	GPtrArray		*headers;	/* "Name", "value", ... */
-	size_t			 bytes_out;
+	unsigned status;
+	GString *out;
+	const char *content_type;
+	char *location;
+	GPtrArray *headers; /* "Name", "value", ... */
+	size_t bytes_out;
 	/* The client's IP address: the peer's, or from X-Forwarded-For
 	 * when the peer is in [server] trusted_proxies. */
-	char			 address[64];
-	char			 peer[64];	/* the TCP peer's address */
+	char address[64];
+	char peer[64]; /* the TCP peer's address */
 	/* Set by console_auth for console pages. */
-	JsonObject		*organiser;
-	struct app_actor	 actor;
+	JsonObject *organiser;
+	struct app_actor actor;
 };
 
 /* Who may use a route.  The dispatcher checks it with console_auth before
  * anything else, so a handler never asks. */
 enum web_role {
-	WEB_PUBLIC = 0,	/* anyone, no login */
-	WEB_STAFF,	/* an organiser of either role */
-	WEB_ADMIN,	/* an organiser with the admin role */
+	WEB_PUBLIC = 0, /* anyone, no login */
+	WEB_STAFF,      /* an organiser of either role */
+	WEB_ADMIN,      /* an organiser with the admin role */
 };
 
 /* How a route's "*" segment is parsed before its handler runs; one that
  * does not parse is 404. */
 enum web_arg {
-	WEB_ARG_TEXT = 0,	/* as it came (a link token, "new"), or none */
-	WEB_ARG_ID,		/* a positive id (web_parse_id) into call->id */
-	WEB_ARG_SECTOR,		/* a sector code (web_sector_code_ok) */
+	WEB_ARG_TEXT = 0, /* as it came (a link token, "new"), or none */
+	WEB_ARG_ID,       /* a positive id (web_parse_id) into call->id */
+	WEB_ARG_SECTOR,   /* a sector code (web_sector_code_ok) */
 };
 
 /* Route flags. */
 /* One value may take the whole max_body_bytes (an uploaded CSV), in at
  * most 8 fields, instead of web_form's 8 KiB per value. */
-#define WEB_BIG_BODY	0x1u
+#define WEB_BIG_BODY 0x1u
 
 /*
  * What the dispatcher hands a handler once the route's policy holds: the
@@ -99,11 +99,11 @@ enum web_arg {
  * returns.
  */
 struct web_call {
-	const char		*arg;	/* the "*" segment, or NULL */
-	gint64			 id;	/* WEB_ARG_ID: arg as a number */
-	GHashTable		*form;	/* POST: the decoded body; else NULL */
-	FormValues		*fields;/* the route's fields, or NULL */
-	const struct app_actor	*actor;	/* console routes: who; else NULL */
+	const char *arg;               /* the "*" segment, or NULL */
+	gint64 id;                     /* WEB_ARG_ID: arg as a number */
+	GHashTable *form;              /* POST: the decoded body; else NULL */
+	FormValues *fields;            /* the route's fields, or NULL */
+	const struct app_actor *actor; /* console routes: who; else NULL */
 };
 
 typedef void (*web_handler)(struct web_req *req, const struct web_call *c);
@@ -119,18 +119,21 @@ typedef void (*web_handler)(struct web_req *req, const struct web_call *c);
  * in web_route_tables[], the first match winning.
  */
 struct web_route {
-	const char		*method;
-	const char		*pattern;
-	web_handler		 handler;
-	enum web_role		 role;
-	enum web_arg		 arg;
-	const struct form_field	*fields;
-	size_t			 nfields;
-	unsigned		 flags;
+	const char *method;
+	const char *pattern;
+	web_handler handler;
+	enum web_role role;
+	enum web_arg arg;
+	const struct form_field *fields;
+	size_t nfields;
+	unsigned flags;
 };
-#define WEB_FIELDS(t)	(t), G_N_ELEMENTS(t)
-#define WEB_NO_FIELDS	NULL, 0
-#define WEB_ROUTES_END	{ .method = NULL }
+#define WEB_FIELDS(t) (t), G_N_ELEMENTS(t)
+#define WEB_NO_FIELDS NULL, 0
+#define WEB_ROUTES_END \
+	{ \
+		.method = NULL \
+	}
 
 extern const struct web_route web_pages_routes[];
 extern const struct web_route web_me_routes[];
@@ -193,8 +196,8 @@ void web_access_log(struct web_req *req, bool completed);
  * fields, what was typed, the context a form page is rendered with. */
 /* Sets errors[field] to the text of key unless the field has a message
  * already (the first problem found is the one shown). */
-void web_field_error(struct web_req *req, JsonObject *errors,
-    const char *field, const char *key);
+void web_field_error(struct web_req *req, JsonObject *errors, const char *field,
+    const char *key);
 /* A message for every field of fv with an error. */
 void web_field_errors(struct web_req *req, const FormValues *fv,
     JsonObject *errors);
@@ -203,15 +206,14 @@ void web_field_errors(struct web_req *req, const FormValues *fv,
 JsonObject *web_form_typed(GHashTable *form);
 /* Sets "v" (values, transfer full), "err" (errors or none) and
  * "has_errors" in ctx. */
-void web_form_ctx_set(JsonObject *ctx, JsonObject *values,
-    JsonObject *errors);
+void web_form_ctx_set(JsonObject *ctx, JsonObject *values, JsonObject *errors);
 
 /* limits.c: per-address caps and request deadlines; see its comment. */
 enum web_limits_event {
-	WL_HEADERS_DONE,	/* first call: the body's clock starts */
-	WL_BODY_BYTES,		/* some body arrived */
-	WL_REQUEST_READ,	/* all of it: no deadline while we answer */
-	WL_REQUEST_DONE,	/* answered: the next headers' clock starts */
+	WL_HEADERS_DONE, /* first call: the body's clock starts */
+	WL_BODY_BYTES,   /* some body arrived */
+	WL_REQUEST_READ, /* all of it: no deadline while we answer */
+	WL_REQUEST_DONE, /* answered: the next headers' clock starts */
 };
 struct web_limits *web_limits_new(const struct conf *conf);
 gboolean web_limits_start(struct web_limits *l, GError **error);
@@ -239,8 +241,7 @@ void web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len);
 /* strict.c: the request's framing, checked on the first call.  0 if
  * fine, else the status to refuse it with and *why for the log. */
 unsigned web_strict_check(struct web *web, struct MHD_Connection *conn,
-    const char *method, const char *version, const char **why,
-    bool *chunked);
+    const char *method, const char *version, const char **why, bool *chunked);
 /* throttle.c: the registration rate limits. */
 void web_throttle_init(struct web *web);
 void web_throttle_free(struct web *web);

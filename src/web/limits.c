@@ -29,41 +29,41 @@
 #include <time.h>
 
 enum web_conn_state {
-	WC_HEADERS,	/* waiting for a request's headers */
-	WC_BODY,	/* headers done, reading the body */
-	WC_BUSY,	/* request read: our turn, no deadline */
+	WC_HEADERS, /* waiting for a request's headers */
+	WC_BODY,    /* headers done, reading the body */
+	WC_BUSY,    /* request read: our turn, no deadline */
 };
 
 enum web_reap {
 	WR_NONE,
-	WR_HEADERS,	/* headers not complete in time */
-	WR_BODY,	/* body slower than the minimum rate */
-	WR_CAP,		/* over max_connections_per_ip */
+	WR_HEADERS, /* headers not complete in time */
+	WR_BODY,    /* body slower than the minimum rate */
+	WR_CAP,     /* over max_connections_per_ip */
 	WR__MAX
 };
 
 struct web_conn {
-	int			 fd;
-	char			 key[ADDR_TEXT_MAX];	/* per-address key */
-	bool			 counted;	/* in per_key (not a proxy) */
-	enum web_conn_state	 state;
-	gint64			 since;		/* monotonic µs, state start */
-	guint64			 body_bytes;
-	enum web_reap		 reaped;
+	int fd;
+	char key[ADDR_TEXT_MAX]; /* per-address key */
+	bool counted;            /* in per_key (not a proxy) */
+	enum web_conn_state state;
+	gint64 since; /* monotonic µs, state start */
+	guint64 body_bytes;
+	enum web_reap reaped;
 };
 
 struct web_limits {
-	const struct conf	*conf;
-	pthread_mutex_t		 lock;
-	GHashTable		*conns;		/* set of struct web_conn */
-	GHashTable		*per_key;	/* key -> count (pointer) */
+	const struct conf *conf;
+	pthread_mutex_t lock;
+	GHashTable *conns;   /* set of struct web_conn */
+	GHashTable *per_key; /* key -> count (pointer) */
 	/* Counted since the last log line, under lock. */
-	guint64			 refused;
-	guint64			 reaped[WR__MAX];
-	pthread_t		 reaper;
-	bool			 reaper_running;
-	pthread_cond_t		 wake;
-	bool			 stop;
+	guint64 refused;
+	guint64 reaped[WR__MAX];
+	pthread_t reaper;
+	bool reaper_running;
+	pthread_cond_t wake;
+	bool stop;
 };
 
 void
@@ -77,13 +77,15 @@ web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len)
 		return;
 	if (sa->sa_family == AF_INET) {
 		a.family = ADDR_IPV4;
-		memcpy(a.bytes, &((const struct sockaddr_in *)(const void *)
-		    sa)->sin_addr, 4);
+		memcpy(a.bytes,
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    4);
 	} else if (sa->sa_family == AF_INET6) {
 		char buf[ADDR_TEXT_MAX];
 
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-		    (const void *)sa)->sin6_addr, buf, sizeof(buf));
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    buf, sizeof(buf));
 		/* Through addr_parse, so a mapped IPv4 address is IPv4. */
 		if (!addr_parse(buf, &a))
 			return;
@@ -94,8 +96,8 @@ web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len)
 
 /* The per-address key of sa, and whether a trusted proxy (not capped). */
 static bool
-web_limits_key(const struct web_limits *l, const struct sockaddr *sa,
-    char *key, size_t len)
+web_limits_key(const struct web_limits *l, const struct sockaddr *sa, char *key,
+    size_t len)
 {
 	char text[ADDR_TEXT_MAX];
 	struct addr a;
@@ -129,8 +131,7 @@ web_limits_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 	if (web_limits_key(l, addr, key, sizeof(key)))
 		return MHD_YES;
 	lock_acquire(&l->lock);
-	ok = web_limits_count(l, key) <
-	    (guint)l->conf->max_connections_per_ip;
+	ok = web_limits_count(l, key) < (guint)l->conf->max_connections_per_ip;
 	if (!ok)
 		l->refused++;
 	lock_release(&l->lock);
@@ -150,15 +151,15 @@ web_limits_shut(struct web_limits *l, struct web_conn *wc, enum web_reap why)
 
 /* MHD_NotifyConnectionCallback. */
 void
-web_limits_notify(void *cls, struct MHD_Connection *conn,
-    void **socket_context, enum MHD_ConnectionNotificationCode toe)
+web_limits_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
 {
 	struct web_limits *l = cls;
 	struct web_conn *wc;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn,
-		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		    conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		bool proxy;
@@ -255,10 +256,11 @@ web_limits_refuse_now(struct MHD_Connection *conn, unsigned status,
 
 	if (ci == NULL)
 		return;
-	n = g_snprintf(buf, sizeof(buf), "HTTP/1.1 %u %s\r\n"
+	n = g_snprintf(buf, sizeof(buf),
+	    "HTTP/1.1 %u %s\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n", status,
-	    reason, strlen(reason) + 1, reason);
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
+	    status, reason, strlen(reason) + 1, reason);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return;
 	/* Best effort: the socket buffer of a connection that is still
@@ -289,8 +291,8 @@ web_limits_sweep(struct web_limits *l)
 		else if (wc->state == WC_BODY &&
 		    c->min_body_bytes_per_second > 0 &&
 		    age > c->body_grace_seconds * G_USEC_PER_SEC +
-		    (gint64)(wc->body_bytes * G_USEC_PER_SEC /
-		    (guint64)c->min_body_bytes_per_second))
+		            (gint64)(wc->body_bytes * G_USEC_PER_SEC /
+		                (guint64)c->min_body_bytes_per_second))
 			web_limits_shut(l, wc, WR_BODY);
 	}
 }
@@ -303,10 +305,12 @@ web_limits_report(struct web_limits *l)
 	    l->reaped[WR_BODY] == 0 && l->reaped[WR_CAP] == 0)
 		return;
 	log_warnx("http: refused %" G_GUINT64_FORMAT " connections over "
-	    "max_connections_per_ip and closed %" G_GUINT64_FORMAT " over it, "
-	    "%" G_GUINT64_FORMAT " with headers late, %" G_GUINT64_FORMAT
-	    " with a body too slow", l->refused, l->reaped[WR_CAP],
-	    l->reaped[WR_HEADERS], l->reaped[WR_BODY]);
+	          "max_connections_per_ip and closed %" G_GUINT64_FORMAT
+	          " over it, "
+	          "%" G_GUINT64_FORMAT " with headers late, %" G_GUINT64_FORMAT
+	          " with a body too slow",
+	    l->refused, l->reaped[WR_CAP], l->reaped[WR_HEADERS],
+	    l->reaped[WR_BODY]);
 	l->refused = 0;
 	memset(l->reaped, 0, sizeof(l->reaped));
 }
@@ -323,7 +327,8 @@ web_limits_reaper(void *arg)
 
 		web_limits_sweep(l);
 		/* At most one summary line every 10 s, however busy. */
-		if (g_get_monotonic_time() - last_report > 10 * G_USEC_PER_SEC) {
+		if (g_get_monotonic_time() - last_report >
+		    10 * G_USEC_PER_SEC) {
 			web_limits_report(l);
 			last_report = g_get_monotonic_time();
 		}

@@ -56,7 +56,7 @@ page_confirm_post(struct web_req *req, const struct web_call *c)
 	}
 	to = g_strdup_printf("/me/%s?done=%s", token,
 	    strcmp(status, "waitlisted") == 0 ? "confirmed_waitlisted" :
-	    "confirmed");
+	                                        "confirmed");
 	web_redirect(req, to);
 }
 
@@ -86,11 +86,12 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	}
 	ctx = web_page_ctx(req);
 	prefs = json_object_get_array_member(p, "preferences");
-	for (i = 0; i < json_array_get_length(prefs) && n < APP_MAX_RANKS; i++) {
+	for (i = 0; i < json_array_get_length(prefs) && n < APP_MAX_RANKS;
+	     i++) {
 		JsonObject *pr = json_array_get_object_element(prefs, i);
 
-		app_localise(pr, req->lang, (const char *const[]){ "title",
-		    NULL });
+		app_localise(pr, req->lang,
+		    (const char *const[]){ "title", NULL });
 		chosen[n++] = app_view_int(pr, "session_id");
 	}
 	st = app_view_str(p, "status");
@@ -100,7 +101,8 @@ me_render(struct web_req *req, const char *token, unsigned status,
 
 		json_object_set_string_member(ctx, "status_text",
 		    json_object_has_member(t, key) ?
-		    json_object_get_string_member(t, key) : st);
+		        json_object_get_string_member(t, key) :
+		        st);
 	}
 	json_object_set_boolean_member(ctx, "active",
 	    strcmp(st, "cancelled") != 0 && strcmp(st, "expired") != 0);
@@ -118,7 +120,8 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "form_error",
 		    json_object_has_member(t, error_key) ?
-		    json_object_get_string_member(t, error_key) : error_key);
+		        json_object_get_string_member(t, error_key) :
+		        error_key);
 	json_object_set_string_member(ctx, "token", token);
 	{
 		g_autoptr(GError) ferr = NULL;
@@ -166,7 +169,7 @@ page_me_preferences(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	if (!app_participant_rerank(req->web->app, token, r.sessions, r.n,
-	    &error)) {
+	        &error)) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
 			me_render(req, token, MHD_HTTP_BAD_REQUEST,
 			    "err_invalid");
@@ -203,8 +206,7 @@ const struct web_route web_me_routes[] = {
 	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/confirm/*", page_confirm_post, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
-	{ "GET", "/me/*", page_me, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS,
-	    0 },
+	{ "GET", "/me/*", page_me, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/me/*/preferences", page_me_preferences, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/me/*/cancel", page_me_cancel, WEB_PUBLIC, WEB_ARG_TEXT,

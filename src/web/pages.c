@@ -100,7 +100,7 @@ reg_known_field(const char *name)
 
 	if (strcmp(name, "_csrf") == 0 ||
 	    (g_str_has_prefix(name, "rank") && strlen(name) == 5 &&
-	    name[4] >= '1' && name[4] <= '5'))
+	        name[4] >= '1' && name[4] <= '5'))
 		return true;
 	for (i = 0; i < RF__MAX; i++)
 		if (strcmp(name, reg_fields[i].name) == 0)
@@ -110,7 +110,7 @@ reg_known_field(const char *name)
 
 /* The fields register.html shows as typed text. */
 static const char *const reg_texts[] = { "name", "email", "organisation",
-    "role", "needs", "invitation_code" };
+	"role", "needs", "invitation_code" };
 
 /* The form page, with what was typed and a message per wrong field. */
 static void
@@ -139,7 +139,8 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	if (form != NULL)
 		web_ranking_parse(form, &r);
 	lang_value = json_object_has_member(values, "language") ?
-	    json_object_get_string_member(values, "language") : req->lang;
+	    json_object_get_string_member(values, "language") :
+	    req->lang;
 	json_object_set_boolean_member(values, "language_en",
 	    strcmp(lang_value, "en") == 0);
 	json_object_set_boolean_member(values, "language_nb",
@@ -150,12 +151,14 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 
 		json_object_set_boolean_member(s, "selected",
 		    json_object_has_member(values, "sector") &&
-		    g_strcmp0(app_view_str(s, "code"), json_object_get_string_member(
-		    values, "sector")) == 0);
+		        g_strcmp0(app_view_str(s, "code"),
+		            json_object_get_string_member(values, "sector")) ==
+		            0);
 	}
 	web_ranking_ctx(ctx, event, r.sessions, r.n);
 	json_object_set_boolean_member(ctx, "invitation_only",
-	    g_strcmp0(app_view_str(event, "invitation_mode"), "invitation") == 0);
+	    g_strcmp0(app_view_str(event, "invitation_mode"), "invitation") ==
+	        0);
 	json_object_set_object_member(ctx, "event", event);
 	web_form_ctx_set(ctx, values, errors);
 	web_render(req, status, "register.html", ctx);
@@ -216,7 +219,8 @@ page_register_post(struct web_req *req, const struct web_call *c)
 	if (v[RF_CONSENT].err != FORM_FIELD_OK)
 		web_field_error(req, errors, "consent", "err_consent");
 	web_field_errors(req, c->fields, errors);
-	if (v[RF_LANGUAGE].str != NULL && strcmp(v[RF_LANGUAGE].str, "nb") != 0 &&
+	if (v[RF_LANGUAGE].str != NULL &&
+	    strcmp(v[RF_LANGUAGE].str, "nb") != 0 &&
 	    strcmp(v[RF_LANGUAGE].str, "en") != 0)
 		web_field_error(req, errors, "language", "err_invalid");
 	web_ranking_parse(c->form, &r);
@@ -228,11 +232,14 @@ page_register_post(struct web_req *req, const struct web_call *c)
 		return;
 	if (json_object_get_size(errors) == 0) {
 		reg = (struct app_registration){
-			.name = v[RF_NAME].str, .email = v[RF_EMAIL].str,
+			.name = v[RF_NAME].str,
+			.email = v[RF_EMAIL].str,
 			.organisation = v[RF_ORGANISATION].str,
-			.sector = v[RF_SECTOR].str, .role = v[RF_ROLE].str,
+			.sector = v[RF_SECTOR].str,
+			.role = v[RF_ROLE].str,
 			.needs = v[RF_NEEDS].str,
-			.language = v[RF_LANGUAGE].str, .nsessions = r.n,
+			.language = v[RF_LANGUAGE].str,
+			.nsessions = r.n,
 			.invitation_code = v[RF_INVITATION_CODE].str,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));

@@ -38,8 +38,8 @@ web_parse_id(const char *s, gint64 *id)
 {
 	guint64 v;
 
-	if (s == NULL || !g_ascii_string_to_unsigned(s, 10, 1, G_MAXINT64,
-	    &v, NULL))
+	if (s == NULL ||
+	    !g_ascii_string_to_unsigned(s, 10, 1, G_MAXINT64, &v, NULL))
 		return false;
 	*id = (gint64)v;
 	return true;
@@ -64,8 +64,8 @@ web_session_code_ok(const char *s)
 {
 	size_t i, n = s ? strlen(s) : 0;
 
-	if (n < 1 || n > 64 || !(g_ascii_islower(s[0]) ||
-	    g_ascii_isdigit(s[0])))
+	if (n < 1 || n > 64 ||
+	    !(g_ascii_islower(s[0]) || g_ascii_isdigit(s[0])))
 		return false;
 	for (i = 1; i < n; i++)
 		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
@@ -90,8 +90,9 @@ web_local_time(const char *s)
 	}
 	if (s[4] != '-' || s[7] != '-' || s[13] != ':')
 		return NULL;
-	if (strlen(s) > 16 && (strlen(s) != 19 || s[16] != ':' ||
-	    !g_ascii_isdigit(s[17]) || !g_ascii_isdigit(s[18])))
+	if (strlen(s) > 16 &&
+	    (strlen(s) != 19 || s[16] != ':' || !g_ascii_isdigit(s[17]) ||
+	        !g_ascii_isdigit(s[18])))
 		return NULL;
 	y = (unsigned)g_ascii_strtoull(s, NULL, 10);
 	mo = (unsigned)g_ascii_strtoull(s + 5, NULL, 10);
@@ -114,7 +115,7 @@ web_log_path(const char *path)
 	for (s = segs; *s != NULL; s++)
 		if (token_is_wellformed(*s) || strlen(*s) > 64 ||
 		    (strlen(*s) == TOKEN_BYTES * 2 + 4 &&
-		    g_str_has_suffix(*s, ".ics"))) {
+		        g_str_has_suffix(*s, ".ics"))) {
 			g_free(*s);
 			*s = g_strdup("[token]");
 		}
@@ -137,9 +138,9 @@ web_ranking_parse(GHashTable *form, struct web_ranking *r)
 		g_snprintf(key, sizeof(key), "rank%d", i);
 		v = g_hash_table_lookup(form, key);
 		if (v == NULL || *v == '\0')
-			continue;	/* a gap: later ranks move up */
+			continue; /* a gap: later ranks move up */
 		if (!g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &id,
-		    NULL)) {
+		        NULL)) {
 			r->error = "err_invalid";
 			return;
 		}

@@ -49,9 +49,9 @@ char *web_log_path(const char *path);
 
 /* rank1..rank5 form fields to session ids. */
 struct web_ranking {
-	gint64		 sessions[WEB_MAX_RANKS];
-	size_t		 n;
-	const char	*error;	/* catalog key of the problem, or NULL */
+	gint64 sessions[WEB_MAX_RANKS];
+	size_t n;
+	const char *error; /* catalog key of the problem, or NULL */
 };
 
 /*

@@ -43,7 +43,8 @@ web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
 				json_object_set_string_member(o, "title",
 				    app_view_str(s, "title"));
 				json_object_set_boolean_member(o, "selected",
-				    rank < n && chosen[rank] == app_view_int(s, "id"));
+				    rank < n &&
+				        chosen[rank] == app_view_int(s, "id"));
 				json_array_add_object_element(opts, o);
 			}
 			json_object_set_array_member(g, "options", opts);

@@ -14,7 +14,8 @@
 
 #include <string.h>
 
-#define CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
+#define CSP \
+	"default-src 'self'; script-src 'self'; style-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'; object-src 'none'"
 
@@ -30,7 +31,8 @@ web_text(struct web_req *req, const char *key)
 	JsonObject *t = web_catalog(req);
 
 	return json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key;
+	    json_object_get_string_member(t, key) :
+	    key;
 }
 
 JsonObject *
@@ -53,7 +55,7 @@ web_page_ctx(struct web_req *req)
 	json_object_set_string_member(ctx, "path",
 	    form_path_is_local(req->path) ? req->path : "/");
 	if (req->csrf_cookie == NULL)
-		req->csrf_cookie = token_new();	/* sent as a cookie */
+		req->csrf_cookie = token_new(); /* sent as a cookie */
 	msg = g_strconcat("csrf:", req->csrf_cookie, NULL);
 	key = app_secret_key(app, &keylen);
 	csrf = token_hmac(key, keylen, msg);
@@ -72,9 +74,9 @@ web_render(struct web_req *req, unsigned status, const char *name,
 	if (!json_object_has_member(ctx, "page_title"))
 		json_object_set_string_member(ctx, "page_title",
 		    json_object_get_string_member(req->web->catalog[li],
-		    "site_name"));
+		        "site_name"));
 	if (!tmpl_render_with(app_templates(req->web->app), name, ctx,
-	    req->web->globals[li], req->out, &error)) {
+	        req->web->globals[li], req->out, &error)) {
 		log_warnx("request %s: could not render %s: %s", req->id, name,
 		    error->message);
 		g_string_assign(req->out, "Internal error\n");
@@ -94,7 +96,8 @@ web_error_page(struct web_req *req, unsigned status, const char *key)
 
 	json_object_set_string_member(ctx, "message",
 	    json_object_has_member(t, key) ?
-	    json_object_get_string_member(t, key) : key);
+	        json_object_get_string_member(t, key) :
+	        key);
 	json_object_set_int_member(ctx, "status", status);
 	web_render(req, status, "error.html", ctx);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
@@ -193,22 +196,26 @@ web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
 	if (req->location != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 		    req->location);
-	if (req->csrf_cookie != NULL && MHD_lookup_connection_value(req->conn,
-	    MHD_COOKIE_KIND, "summit_csrf") == NULL) {
+	if (req->csrf_cookie != NULL &&
+	    MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+	        "summit_csrf") == NULL) {
 		g_autofree char *c = g_strdup_printf("summit_csrf=%s; Path=/; "
-		    "HttpOnly; SameSite=Lax%s", req->csrf_cookie, secure);
+		                                     "HttpOnly; SameSite=Lax%s",
+		    req->csrf_cookie, secure);
 
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 	}
 	if (req->set_lang_cookie) {
-		g_autofree char *c = g_strdup_printf("summit_lang=%s; Path=/; "
-		    "Max-Age=31536000; HttpOnly; SameSite=Lax%s", req->lang,
-		    secure);
+		g_autofree char *c = g_strdup_printf(
+		    "summit_lang=%s; Path=/; "
+		    "Max-Age=31536000; HttpOnly; SameSite=Lax%s",
+		    req->lang, secure);
 
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 	}
 	for (i = 0; i + 1 < req->headers->len; i += 2)
-		MHD_add_response_header(resp, g_ptr_array_index(req->headers, i),
+		MHD_add_response_header(resp,
+		    g_ptr_array_index(req->headers, i),
 		    g_ptr_array_index(req->headers, i + 1));
 	if (MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL) ==
 	    NULL)

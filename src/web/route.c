@@ -67,17 +67,19 @@ web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 	GHashTable *form = NULL;
 
 	if (req->body_too_big) {
-		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE, "error_too_big");
+		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "error_too_big");
 		return NULL;
 	}
-	if (ctype == NULL || g_ascii_strncasecmp(ctype,
-	    "application/x-www-form-urlencoded", 33) != 0) {
+	if (ctype == NULL ||
+	    g_ascii_strncasecmp(ctype, "application/x-www-form-urlencoded",
+	        33) != 0) {
 		web_error_page(req, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "error_bad_request");
 		return NULL;
 	}
-	if (!form_decode_urlencoded(req->body->str, req->body->len,
-	    max_fields, max_value, &form, &error)) {
+	if (!form_decode_urlencoded(req->body->str, req->body->len, max_fields,
+	        max_value, &form, &error)) {
 		log_warnx("request %s: bad form: %s", req->id, error->message);
 		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
 		return NULL;
@@ -107,15 +109,16 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 	struct web_call c = { .arg = arg };
 
 	if (r->role != WEB_PUBLIC) {
-		if (!console_auth(req, r->role == WEB_ADMIN ? "admin" :
-		    "staff"))
+		if (!console_auth(req,
+		        r->role == WEB_ADMIN ? "admin" : "staff"))
 			return;
 		c.actor = &req->actor;
 	}
 	if (strcmp(r->method, "POST") == 0) {
-		form = r->flags & WEB_BIG_BODY ? web_form_sized(req,
-		    WEB_BIG_BODY_FIELDS,
-		    (size_t)req->web->conf->max_body_bytes) : web_form(req);
+		form = r->flags & WEB_BIG_BODY ?
+		    web_form_sized(req, WEB_BIG_BODY_FIELDS,
+		        (size_t)req->web->conf->max_body_bytes) :
+		    web_form(req);
 		if (form == NULL || !web_csrf_ok(req, form))
 			return;
 		c.form = form;
@@ -149,7 +152,7 @@ web_dispatch(struct web_req *req)
 {
 	bool path_known = false;
 	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" :
-	    req->method;
+	                                                        req->method;
 	size_t i;
 
 	if (req->path == NULL) {

@@ -62,8 +62,8 @@ static const char *
 web_choose_lang(struct web_req *req)
 {
 	const char *q = web_query(req, "lang");
-	const char *c = MHD_lookup_connection_value(req->conn,
-	    MHD_COOKIE_KIND, "summit_lang");
+	const char *c = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
+	    "summit_lang");
 	const char *best;
 
 	if (q != NULL && (strcmp(q, "nb") == 0 || strcmp(q, "en") == 0)) {
@@ -72,8 +72,8 @@ web_choose_lang(struct web_req *req)
 	}
 	if (c != NULL && (strcmp(c, "nb") == 0 || strcmp(c, "en") == 0))
 		return strcmp(c, "en") == 0 ? "en" : "nb";
-	best = form_accept_language(web_header(req,
-	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	best = form_accept_language(
+	    web_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	if (best != NULL)
 		return best;
 	return strcmp(req->web->conf->language, "en") == 0 ? "en" : "nb";
@@ -136,7 +136,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->path = form_canonical_path(url, &error);
 	web_client_address(req);
 	req->log_path = req->path ? web_log_path(req->path) :
-	    g_strdup("[malformed path]");
+	                            g_strdup("[malformed path]");
 	cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
 	    "summit_csrf");
 	if (cookie != NULL && token_is_wellformed(cookie))
@@ -169,9 +169,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		    req->address, refuse, why);
 		req->dispatched = true;
 		web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
-		web_error_page(req, refuse, refuse ==
-		    MHD_HTTP_CONTENT_TOO_LARGE ? "error_too_big" :
-		    "error_bad_request");
+		web_error_page(req, refuse,
+		    refuse == MHD_HTTP_CONTENT_TOO_LARGE ? "error_too_big" :
+		                                           "error_bad_request");
 		return web_respond(req);
 	}
 	if (*upload_data_size > 0) {
@@ -184,8 +184,8 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 			req->body_too_big = true;
 			req->status = MHD_HTTP_CONTENT_TOO_LARGE;
 			log_warnx("request %s: from %s: body over "
-			    "max_body_bytes, connection closed", req->id,
-			    req->address);
+			          "max_body_bytes, connection closed",
+			    req->id, req->address);
 			web_limits_refuse_now(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "Content Too Large");
 			return MHD_NO;
@@ -244,7 +244,7 @@ web_unescape_none(void *cls, struct MHD_Connection *c, char *s)
 
 /* libmicrohttpd's format strings, checked as printf formats. */
 static void G_GNUC_PRINTF(2, 0)
-web_mhd_log(void *cls, const char *fmt, va_list ap)
+    web_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
 
@@ -303,11 +303,12 @@ web_load_catalog(struct web *web, int i, const char *lang, GError **error)
 	while ((name = g_dir_read_name(d)) != NULL)
 		if (g_str_has_prefix(name, prefix) &&
 		    g_str_has_suffix(name, ".ini"))
-			g_ptr_array_add(extra, g_build_filename(dir, name, NULL));
+			g_ptr_array_add(extra,
+			    g_build_filename(dir, name, NULL));
 	g_ptr_array_sort(extra, web_cmp_paths);
 	for (k = 0; k < extra->len; k++)
 		if (!web_load_catalog_file(web->catalog[i],
-		    g_ptr_array_index(extra, k), error))
+		        g_ptr_array_index(extra, k), error))
 			return FALSE;
 	return TRUE;
 }
@@ -345,16 +346,16 @@ web_start(Web *web, GError **error)
 	struct sockaddr_storage ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG;
 
 	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, web->conf->listen_address,
-	    &sin->sin_addr) == 1) {
+	if (inet_pton(AF_INET, web->conf->listen_address, &sin->sin_addr) ==
+	    1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)web->conf->port);
 	} else if (inet_pton(AF_INET6, web->conf->listen_address,
-	    &sin6->sin6_addr) == 1) {
+	               &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)web->conf->port);
 		flags |= MHD_USE_IPv6;
@@ -373,25 +374,23 @@ web_start(Web *web, GError **error)
 	 */
 	web->daemon = MHD_start_daemon(flags, (uint16_t)web->conf->port,
 	    web_limits_accept, web->limits, web_access, web,
-	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)web->conf->threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)web->conf->max_connections,
+	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned int)web->conf->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)web->conf->max_connections,
 	    MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, web->limits,
-	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)web->conf->timeout_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)web->conf->max_header_bytes,
-	    MHD_OPTION_NOTIFY_COMPLETED, web_completed, web,
-	    MHD_OPTION_UNESCAPE_CALLBACK, web_unescape_none, web,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+	    (size_t)web->conf->max_header_bytes, MHD_OPTION_NOTIFY_COMPLETED,
+	    web_completed, web, MHD_OPTION_UNESCAPE_CALLBACK, web_unescape_none,
+	    web, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 	    MHD_OPTION_END);
 	if (web->daemon == NULL) {
 		g_set_error(error, SUMMIT_WEB_ERROR, WEB_ESTART,
 		    "could not listen on %s port %" G_GINT64_FORMAT
-		    " (in use, or not allowed)", web->conf->listen_address,
-		    web->conf->port);
+		    " (in use, or not allowed)",
+		    web->conf->listen_address, web->conf->port);
 		return FALSE;
 	}
 	return TRUE;

@@ -24,9 +24,10 @@ web_static(struct web_req *req, const char *name)
 	g_string_append_len(req->out, data, (gssize)len);
 	req->status = MHD_HTTP_OK;
 	req->content_type = g_str_has_suffix(name, ".css") ?
-	    "text/css; charset=utf-8" : g_str_has_suffix(name, ".js") ?
-	    "text/javascript; charset=utf-8" : g_str_has_suffix(name, ".svg") ?
-	    "image/svg+xml" : "application/octet-stream";
+	    "text/css; charset=utf-8" :
+	    g_str_has_suffix(name, ".js")  ? "text/javascript; charset=utf-8" :
+	    g_str_has_suffix(name, ".svg") ? "image/svg+xml" :
+	                                     "application/octet-stream";
 	web_add_header(req, MHD_HTTP_HEADER_CACHE_CONTROL,
 	    "public, max-age=3600");
 }

@@ -15,18 +15,18 @@
 #include <string.h>
 
 struct web_hdr {
-	const char	*key;
-	size_t		 key_size;
-	const char	*value;
-	size_t		 value_size;
+	const char *key;
+	size_t key_size;
+	const char *value;
+	size_t value_size;
 };
 
 #define WEB_MAX_HEADERS 128
 
 struct web_hdrs {
-	struct web_hdr	 h[WEB_MAX_HEADERS];
-	size_t		 n;
-	bool		 too_many;
+	struct web_hdr h[WEB_MAX_HEADERS];
+	size_t n;
+	bool too_many;
 };
 
 static enum MHD_Result
@@ -60,8 +60,9 @@ web_is_token(const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		/* strchr would find the NUL that ends its string. */
-		if (c == '\0' || (!g_ascii_isalnum(c) &&
-		    strchr("!#$%&'*+-.^_`|~", c) == NULL))
+		if (c == '\0' ||
+		    (!g_ascii_isalnum(c) &&
+		        strchr("!#$%&'*+-.^_`|~", c) == NULL))
 			return false;
 	}
 	return true;
@@ -147,8 +148,7 @@ web_name_is(const struct web_hdr *h, const char *name)
 
 unsigned
 web_strict_check(struct web *web, struct MHD_Connection *conn,
-    const char *method, const char *version, const char **why,
-    bool *chunked)
+    const char *method, const char *version, const char **why, bool *chunked)
 {
 	struct web_hdrs *hs = g_new0(struct web_hdrs, 1);
 	const struct web_hdr *clen = NULL, *te = NULL, *expect = NULL;
@@ -196,13 +196,15 @@ web_strict_check(struct web *web, struct MHD_Connection *conn,
 	} else if (te != NULL && clen != NULL) {
 		*why = "both Content-Length and Transfer-Encoding";
 		status = MHD_HTTP_BAD_REQUEST;
-	} else if (te != NULL && (!http11 || te->value_size != 7 ||
-	    g_ascii_strncasecmp(te->value, "chunked", 7) != 0)) {
+	} else if (te != NULL &&
+	    (!http11 || te->value_size != 7 ||
+	        g_ascii_strncasecmp(te->value, "chunked", 7) != 0)) {
 		/* Only chunked, and only in HTTP/1.1 (RFC 9112 6.1). */
 		*why = "a Transfer-Encoding other than chunked";
 		status = MHD_HTTP_BAD_REQUEST;
-	} else if (expect != NULL && (expect->value_size != 12 ||
-	    g_ascii_strncasecmp(expect->value, "100-continue", 12) != 0)) {
+	} else if (expect != NULL &&
+	    (expect->value_size != 12 ||
+	        g_ascii_strncasecmp(expect->value, "100-continue", 12) != 0)) {
 		*why = "an Expect other than 100-continue";
 		status = MHD_HTTP_EXPECTATION_FAILED;
 	} else if (clen != NULL) {
@@ -210,7 +212,7 @@ web_strict_check(struct web *web, struct MHD_Connection *conn,
 		guint64 n;
 
 		if (!g_ascii_string_to_unsigned(v, 10, 0, G_MAXUINT64, &n,
-		    NULL)) {
+		        NULL)) {
 			*why = "a Content-Length that is not a number";
 			status = MHD_HTTP_BAD_REQUEST;
 		} else if (n > (guint64)web->conf->max_body_bytes) {

@@ -55,8 +55,7 @@ throttle_refuse(struct web_req *req, gint64 retry_after_s)
 	char ra[24];
 
 	web_error_page(req, MHD_HTTP_TOO_MANY_REQUESTS, "reg_throttled");
-	g_snprintf(ra, sizeof(ra), "%" G_GINT64_FORMAT,
-	    MAX(retry_after_s, 1));
+	g_snprintf(ra, sizeof(ra), "%" G_GINT64_FORMAT, MAX(retry_after_s, 1));
 	web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, ra);
 }
 
@@ -68,10 +67,10 @@ web_throttle_address(struct web_req *req)
 
 	limit_address_key(req->address, key, sizeof(key));
 	if (limit_take(req->web->reg_by_address, key, g_get_monotonic_time(),
-	    &retry))
+	        &retry))
 		return true;
-	log_info("request %s: registration refused: too many from %s",
-	    req->id, key);
+	log_info("request %s: registration refused: too many from %s", req->id,
+	    key);
 	throttle_refuse(req, retry);
 	return false;
 }
@@ -91,10 +90,11 @@ web_throttle_domain(struct web_req *req, const char *email)
 		if (strcmp(*d, domain) == 0)
 			return true;
 	if (limit_take(req->web->reg_by_domain, domain, g_get_monotonic_time(),
-	    &retry))
+	        &retry))
 		return true;
 	log_info("request %s: registration refused: too many for domain "
-	    "\"%s\"", req->id, domain);
+	         "\"%s\"",
+	    req->id, domain);
 	throttle_refuse(req, retry);
 	return false;
 }

@@ -16,8 +16,8 @@ GQuark web_error_quark(void);
 
 enum web_err {
 	WEB_OK = 0,
-	WEB_ESTART,	/* the listener could not start */
-	WEB_ELOAD,	/* a catalog or static file could not be loaded */
+	WEB_ESTART, /* the listener could not start */
+	WEB_ELOAD,  /* a catalog or static file could not be loaded */
 	WEB__MAX
 };
 

@@ -17,13 +17,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define FUZZ_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: property failed: %s\n",		\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
+#define FUZZ_CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: property failed: %s\n", \
+			    __FILE__, __LINE__, #cond); \
+			abort(); \
+		} \
+	} while (0)
 
 /* The UTF-8 character after p (g_utf8_next_char casts const away). */
 #define FUZZ_NEXT(p) ((p) + g_utf8_skip[*(const guchar *)(p)])
@@ -80,7 +81,8 @@ fuzz_tmpdir(const char *what)
 {
 	g_autofree char *tmpl = g_strdup_printf("%s/summit-fuzz-%s-XXXXXX",
 	    g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" :
-	    g_get_tmp_dir(), what);
+	                                                  g_get_tmp_dir(),
+	    what);
 	char *dir = g_mkdtemp(tmpl);
 
 	if (dir == NULL)

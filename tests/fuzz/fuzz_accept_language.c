@@ -25,8 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = strlen(s), i;
 	bool hex = len == 32;
 
-	FUZZ_CHECK(lang == NULL || strcmp(lang, "nb") == 0 ||
-	    strcmp(lang, "en") == 0);
+	FUZZ_CHECK(
+	    lang == NULL || strcmp(lang, "nb") == 0 || strcmp(lang, "en") == 0);
 	FUZZ_CHECK(len < FORM_MAX_ACCEPT_LANGUAGE || lang == NULL);
 	FUZZ_CHECK(g_strcmp0(form_accept_language(s), lang) == 0);
 

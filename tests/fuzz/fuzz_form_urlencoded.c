@@ -60,16 +60,16 @@ check_table(GHashTable *t)
 			continue;
 		switch (f->kind) {
 		case FORM_LINE:
-			FUZZ_CHECK(text_check_line(fv->str, f->max_chars) ==
-			    TEXT_OK);
+			FUZZ_CHECK(
+			    text_check_line(fv->str, f->max_chars) == TEXT_OK);
 			break;
 		case FORM_NAME:
-			FUZZ_CHECK(text_check_name(fv->str, f->max_chars) ==
-			    TEXT_OK);
+			FUZZ_CHECK(
+			    text_check_name(fv->str, f->max_chars) == TEXT_OK);
 			break;
 		case FORM_BLOCK:
-			FUZZ_CHECK(text_check_block(fv->str, f->max_chars) ==
-			    TEXT_OK);
+			FUZZ_CHECK(
+			    text_check_block(fv->str, f->max_chars) == TEXT_OK);
 			break;
 		case FORM_EMAIL:
 			FUZZ_CHECK(text_check_email(fv->str) == TEXT_OK);
@@ -78,7 +78,7 @@ check_table(GHashTable *t)
 			FUZZ_CHECK(fv->num >= f->min && fv->num <= f->max);
 			break;
 		case FORM_BOOL:
-			FUZZ_CHECK(0);	/* str is always NULL for a checkbox */
+			FUZZ_CHECK(0); /* str is always NULL for a checkbox */
 			break;
 		}
 	}
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_autofree char *s = fuzz_cstr(data, size);
 
 	if (form_decode_urlencoded((const char *)data, size, MAX_FIELDS,
-	    MAX_VALUE, &t, &error)) {
+	        MAX_VALUE, &t, &error)) {
 		FUZZ_CHECK(t != NULL && error == NULL);
 		check_table(t);
 	} else {

@@ -31,8 +31,18 @@
 
 #include <string.h>
 
-enum { F_SET, F_SUMMARY, F_DESC, F_LOC, F_ORG, F_ATT, F_CAL, F_UID, F_URL,
-	F__MAX };
+enum {
+	F_SET,
+	F_SUMMARY,
+	F_DESC,
+	F_LOC,
+	F_ORG,
+	F_ATT,
+	F_CAL,
+	F_UID,
+	F_URL,
+	F__MAX
+};
 
 static const char *const zones[] = { NULL, "UTC", "Europe/Oslo",
 	"America/New_York", "Australia/Lord_Howe", "Asia/Kolkata",
@@ -170,8 +180,7 @@ check_cn(icalproperty *p, const char *name)
 }
 
 static void
-check_event(icalcomponent *vev, const struct ical_event *ev,
-    const char *uid)
+check_event(icalcomponent *vev, const struct ical_event *ev, const char *uid)
 {
 	g_autofree char *summary = expect_text(ev->summary);
 
@@ -210,8 +219,8 @@ parse(const char *text)
 	if (icalcomponent_count_errors(cal) != 0) {
 		char *s = icalcomponent_as_ical_string(cal);
 
-		fprintf(stderr, "libical errors in:\n%s\nread as:\n%s\n",
-		    text, s);
+		fprintf(stderr, "libical errors in:\n%s\nread as:\n%s\n", text,
+		    s);
 		FUZZ_CHECK(0);
 	}
 	return cal;
@@ -219,27 +228,27 @@ parse(const char *text)
 
 static void
 itip(const struct ical_event *ev, const char *tzid,
-    const struct ical_party *org, const struct ical_party *att,
-    bool cancel, GDateTime *stamp)
+    const struct ical_party *org, const struct ical_party *att, bool cancel,
+    GDateTime *stamp)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree char *text = ical_itip(cancel ? ICAL_METHOD_CANCEL :
-	    ICAL_METHOD_REQUEST, ev, tzid, org, att, stamp, &error);
+	                                           ICAL_METHOD_REQUEST,
+	    ev, tzid, org, att, stamp, &error);
 	icalcomponent *cal, *vev;
 
 	if (text == NULL) {
-		FUZZ_CHECK(error != NULL &&
-		    error->domain == SUMMIT_ICAL_ERROR);
+		FUZZ_CHECK(error != NULL && error->domain == SUMMIT_ICAL_ERROR);
 		return;
 	}
 	FUZZ_CHECK(g_utf8_validate(ev->summary, -1, NULL));
 	cal = parse(text);
 	vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	check_event(vev, ev, ev->uid);
-	check_cn(icalcomponent_get_first_property(vev,
-	    ICAL_ORGANIZER_PROPERTY), org->name);
-	check_cn(icalcomponent_get_first_property(vev,
-	    ICAL_ATTENDEE_PROPERTY), att->name);
+	check_cn(icalcomponent_get_first_property(vev, ICAL_ORGANIZER_PROPERTY),
+	    org->name);
+	check_cn(icalcomponent_get_first_property(vev, ICAL_ATTENDEE_PROPERTY),
+	    att->name);
 	icalcomponent_free(cal);
 }
 
@@ -254,8 +263,7 @@ feed(const struct ical_event *evs, const char *tzid, const char *calname,
 	icalcomponent *cal, *vev;
 
 	if (text == NULL) {
-		FUZZ_CHECK(error != NULL &&
-		    error->domain == SUMMIT_ICAL_ERROR);
+		FUZZ_CHECK(error != NULL && error->domain == SUMMIT_ICAL_ERROR);
 		return;
 	}
 	cal = parse(text);
@@ -264,11 +272,11 @@ feed(const struct ical_event *evs, const char *tzid, const char *calname,
 		icalproperty *p;
 		const char *got = NULL;
 
-		for (p = icalcomponent_get_first_property(cal,
-		    ICAL_X_PROPERTY); p != NULL;
-		    p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
+		for (p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
+		     p != NULL;
+		     p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY))
 			if (strcmp(icalproperty_get_x_name(p),
-			    "X-WR-CALNAME") == 0)
+			        "X-WR-CALNAME") == 0)
 				got = icalproperty_get_x(p);
 		check_same(got, want);
 	}
@@ -287,8 +295,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_auto(GStrv) f = fuzz_fields(data, size, F__MAX);
 	guint8 set[6] = { 0 };
 	g_autoptr(GDateTime) base = g_date_time_new_utc(2027, 3, 30, 9, 0, 0);
-	g_autoptr(GDateTime) stamp = g_date_time_new_utc(2027, 3, 1, 12, 0,
-	    0);
+	g_autoptr(GDateTime) stamp = g_date_time_new_utc(2027, 3, 1, 12, 0, 0);
 	g_autoptr(GDateTime) start = NULL, end = NULL, end2 = NULL;
 	g_autofree char *uid2 = NULL;
 	struct ical_event ev[2];

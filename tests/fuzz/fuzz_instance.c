@@ -87,8 +87,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	prob = instance_read(dir, &error);
 	if (prob == NULL) {
-		FUZZ_CHECK(error != NULL &&
-		    error->domain == SUMMIT_INSTANCE_ERROR);
+		FUZZ_CHECK(
+		    error != NULL && error->domain == SUMMIT_INSTANCE_ERROR);
 		return 0;
 	}
 	if (f[6][0] != '\0') {

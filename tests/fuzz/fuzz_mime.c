@@ -25,8 +25,17 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
-enum { F_SET, F_FROMNAME, F_TONAME, F_TOADDR, F_SUBJECT, F_TEXT, F_HTML,
-	F_CAL, F__MAX };
+enum {
+	F_SET,
+	F_FROMNAME,
+	F_TONAME,
+	F_TOADDR,
+	F_SUBJECT,
+	F_TEXT,
+	F_HTML,
+	F_CAL,
+	F__MAX
+};
 
 #define FROM_ADDR "invite@summit.example.no"
 #define MESSAGE_ID "<0123456789abcdef@summit.example.no>"
@@ -108,10 +117,13 @@ check_mailbox(const char *what, InternetAddressList *l, const char *name,
 	FUZZ_CHECK(INTERNET_ADDRESS_IS_MAILBOX(ia));
 	/* GMime shows an IDN domain ("xn--...") in Unicode. */
 	if (strstr(addr, "xn--") == NULL)
-		check_same(what, internet_address_mailbox_get_addr(
-		    INTERNET_ADDRESS_MAILBOX(ia)), addr);
+		check_same(what,
+		    internet_address_mailbox_get_addr(
+		        INTERNET_ADDRESS_MAILBOX(ia)),
+		    addr);
 	got = g_strdup(internet_address_get_name(ia) != NULL ?
-	    internet_address_get_name(ia) : "");
+	        internet_address_get_name(ia) :
+	        "");
 	check_same(what, g_strstrip(got), want);
 }
 
@@ -147,8 +159,8 @@ check_part(GMimeObject *o, const char *type, const char *subtype,
 	got = part_bytes(o);
 	if (got->len != wantlen ||
 	    (wantlen > 0 && memcmp(got->data, want, wantlen) != 0)) {
-		fprintf(stderr, "%s/%s part differs (%u vs %zu octets)\n",
-		    type, subtype, got->len, wantlen);
+		fprintf(stderr, "%s/%s part differs (%u vs %zu octets)\n", type,
+		    subtype, got->len, wantlen);
 		FUZZ_CHECK(0);
 	}
 	g_byte_array_unref(got);
@@ -257,7 +269,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	m.from_addr = FROM_ADDR;
 	m.from_name = (set & 1) ? NULL : f[F_FROMNAME];
-	m.to_addr = text_check_email(f[F_TOADDR]) == TEXT_OK ? f[F_TOADDR] :
+	m.to_addr = text_check_email(f[F_TOADDR]) == TEXT_OK ?
+	    f[F_TOADDR] :
 	    "bjorn.odegard@example.com";
 	m.to_name = (set & 2) ? NULL : f[F_TONAME];
 	m.subject = f[F_SUBJECT];
@@ -313,13 +326,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (utf8) {
 		g_autofree char *subject = expect_header(m.subject);
-		g_autofree char *got = g_strdup(
-		    g_mime_message_get_subject(pm));
+		g_autofree char *got = g_strdup(g_mime_message_get_subject(pm));
 
 		check_same("Subject", got != NULL ? g_strstrip(got) : NULL,
 		    subject);
-		check_mailbox("From", g_mime_message_get_from(pm),
-		    m.from_name, m.from_addr);
+		check_mailbox("From", g_mime_message_get_from(pm), m.from_name,
+		    m.from_addr);
 		check_mailbox("To", g_mime_message_get_to(pm), m.to_name,
 		    m.to_addr);
 	}

@@ -56,7 +56,8 @@ check_email(const char *s)
 	FUZZ_CHECK(at != NULL && at > s && at - s <= 64);
 	FUZZ_CHECK(strchr(at + 1, '.') != NULL);
 	for (p = s; *p != '\0'; p++)
-		FUZZ_CHECK((unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f);
+		FUZZ_CHECK(
+		    (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f);
 	for (p = at + 1; *p != '\0'; p++)
 		FUZZ_CHECK(g_ascii_isalnum(*p) || *p == '-' || *p == '.');
 	{

@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name = html ? "f.html" : "f.txt";
 	text = fuzz_cstr(data + 1, size - 1);
 	if (!tmpl_set_add(set, "p.html",
-	    "[{{x}}{{#list}}({{.}}){{/list}}{{o.x}}]", NULL))
+	        "[{{x}}{{#list}}({{.}}){{/list}}{{o.x}}]", NULL))
 		abort();
 	if (!tmpl_set_add(set, name, text, &error)) {
 		FUZZ_CHECK(error != NULL && error->domain == SUMMIT_TMPL_ERROR);

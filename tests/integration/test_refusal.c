@@ -111,8 +111,7 @@ test_rows_lenient(void)
 static void
 test_reason_names(void)
 {
-	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash,
-	    g_str_equal);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 	int r;
 
 	g_assert_null(app_reason_name(0));
@@ -174,10 +173,12 @@ db_setup(void)
 	admin = db_pool_new(base, 1, 5000);
 	conn = db_acquire(admin, &error);
 	g_assert_no_error(error);
-	g_assert_true(db_exec_simple(conn, "DROP DATABASE IF EXISTS"
-	    " summit_it_refusal WITH (FORCE)", &error));
-	g_assert_true(db_exec_simple(conn, "CREATE DATABASE summit_it_refusal",
+	g_assert_true(db_exec_simple(conn,
+	    "DROP DATABASE IF EXISTS"
+	    " summit_it_refusal WITH (FORCE)",
 	    &error));
+	g_assert_true(
+	    db_exec_simple(conn, "CREATE DATABASE summit_it_refusal", &error));
 	db_release(admin, conn);
 
 	dburl = url_with_db(base, "summit_it_refusal");
@@ -202,7 +203,8 @@ db_setup(void)
 	    "INSERT INTO participant (event_id, name, email, organisation,"
 	    " sector, status, consent_at) SELECT id, 'Kari', 'kari@example.no',"
 	    " 'Org', 'business', 'confirmed', now() FROM event"
-	    " WHERE slug = 'ki-toppmote'", &error));
+	    " WHERE slug = 'ki-toppmote'",
+	    &error));
 	g_assert_no_error(error);
 	db_release(pool, conn);
 	return TRUE;
@@ -221,8 +223,10 @@ db_teardown(void)
 	pool = NULL;
 	admin = db_pool_new(g_getenv("SUMMIT_TEST_PGURL"), 1, 5000);
 	if ((conn = db_acquire(admin, &error)) != NULL) {
-		(void)db_exec_simple(conn, "DROP DATABASE IF EXISTS"
-		    " summit_it_refusal WITH (FORCE)", &error);
+		(void)db_exec_simple(conn,
+		    "DROP DATABASE IF EXISTS"
+		    " summit_it_refusal WITH (FORCE)",
+		    &error);
 		db_release(admin, conn);
 	}
 	g_free(dburl);
@@ -230,69 +234,71 @@ db_teardown(void)
 
 /* Each statement breaks one rule of the demo event (id 1). */
 struct violation {
-	const char	*sql;
-	const char	*param;
-	int		 code;
-	const char	*constraint;	/* NULL: none (NOT NULL) */
-	const char	*field;
-	enum app_reason	 reason;
+	const char *sql;
+	const char *param;
+	int code;
+	const char *constraint; /* NULL: none (NOT NULL) */
+	const char *field;
+	enum app_reason reason;
 };
 
 static const struct violation violations[] = {
 	{ "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (1,"
-	    " '2027-03-11 10:00 Europe/Oslo', '2027-03-11 11:00 Europe/Oslo')",
+	  " '2027-03-11 10:00 Europe/Oslo', '2027-03-11 11:00 Europe/Oslo')",
 	    NULL, DB_ECONFLICT, "slot_event_id_starts_at_ends_at_excl",
 	    "starts_at", APP_REASON_OVERLAP },
 	{ "UPDATE slot SET ends_at = '2027-03-11 11:30 Europe/Oslo'"
-	    " WHERE id = (SELECT min(id) FROM slot WHERE event_id = 1)",
+	  " WHERE id = (SELECT min(id) FROM slot WHERE event_id = 1)",
 	    NULL, DB_ECONFLICT, "slot_event_id_starts_at_ends_at_excl",
 	    "starts_at", APP_REASON_OVERLAP },
 	{ "INSERT INTO slot (event_id, starts_at, ends_at) VALUES (1,"
-	    " '2027-03-11 16:00 Europe/Oslo', '2027-03-11 15:00 Europe/Oslo')",
+	  " '2027-03-11 16:00 Europe/Oslo', '2027-03-11 15:00 Europe/Oslo')",
 	    NULL, DB_EINVALID, "slot_ends_at_check", "ends_at",
 	    APP_REASON_ORDER },
 	{ "INSERT INTO session (event_id, slot_id, code, title_nb, title_en,"
-	    " capacity) SELECT 1, min(id), $1, 'T', 'T', 5 FROM slot"
-	    " WHERE event_id = 1", "arbeidsliv", DB_ECONFLICT,
-	    "session_event_id_code_key", "code", APP_REASON_TAKEN },
+	  " capacity) SELECT 1, min(id), $1, 'T', 'T', 5 FROM slot"
+	  " WHERE event_id = 1",
+	    "arbeidsliv", DB_ECONFLICT, "session_event_id_code_key", "code",
+	    APP_REASON_TAKEN },
 	{ "UPDATE session SET capacity = $1::int WHERE event_id = 1", "-1",
 	    DB_EINVALID, "session_capacity_check", "capacity",
 	    APP_REASON_RANGE },
 	{ "UPDATE session SET slot_id = (SELECT max(id) FROM slot) + $1::int"
-	    " WHERE event_id = 1", "1000", DB_EINVALID,
-	    "session_slot_id_event_id_fkey", "slot_id", APP_REASON_INVALID },
-	{ "INSERT INTO participant (event_id, name, email, organisation,"
-	    " sector, status, consent_at) VALUES (1, 'Kari', $1, 'Org',"
-	    " 'business', 'confirmed', now())", "KARI@example.no",
-	    DB_ECONFLICT, "participant_event_id_email_key", "email",
-	    APP_REASON_TAKEN },
-	{ "INSERT INTO participant (event_id, name, email, organisation,"
-	    " sector, status, consent_at) VALUES (1, 'Ola', 'ola@example.no',"
-	    " 'Org', $1, 'confirmed', now())", "pirates", DB_EINVALID,
-	    "participant_event_id_sector_fkey", "sector",
+	  " WHERE event_id = 1",
+	    "1000", DB_EINVALID, "session_slot_id_event_id_fkey", "slot_id",
 	    APP_REASON_INVALID },
 	{ "INSERT INTO participant (event_id, name, email, organisation,"
-	    " sector, status, consent_at) VALUES (1, $1, 'ola@example.no',"
-	    " 'Org', 'business', 'confirmed', now())", "", DB_EINVALID,
-	    "participant_name_check", "name", APP_REASON_LENGTH },
+	  " sector, status, consent_at) VALUES (1, 'Kari', $1, 'Org',"
+	  " 'business', 'confirmed', now())",
+	    "KARI@example.no", DB_ECONFLICT, "participant_event_id_email_key",
+	    "email", APP_REASON_TAKEN },
 	{ "INSERT INTO participant (event_id, name, email, organisation,"
-	    " sector, status, consent_at) VALUES (1, $1, 'ola@example.no',"
-	    " 'Org', 'business', 'confirmed', now())", NULL, DB_EINVALID,
-	    NULL, "name", APP_REASON_MISSING },
+	  " sector, status, consent_at) VALUES (1, 'Ola', 'ola@example.no',"
+	  " 'Org', $1, 'confirmed', now())",
+	    "pirates", DB_EINVALID, "participant_event_id_sector_fkey",
+	    "sector", APP_REASON_INVALID },
+	{ "INSERT INTO participant (event_id, name, email, organisation,"
+	  " sector, status, consent_at) VALUES (1, $1, 'ola@example.no',"
+	  " 'Org', 'business', 'confirmed', now())",
+	    "", DB_EINVALID, "participant_name_check", "name",
+	    APP_REASON_LENGTH },
+	{ "INSERT INTO participant (event_id, name, email, organisation,"
+	  " sector, status, consent_at) VALUES (1, $1, 'ola@example.no',"
+	  " 'Org', 'business', 'confirmed', now())",
+	    NULL, DB_EINVALID, NULL, "name", APP_REASON_MISSING },
 	{ "UPDATE event SET registration_closes = registration_opens"
-	    " - $1::interval WHERE id = 1", "1 day", DB_EINVALID,
-	    "event_registration_closes_check", "registration_closes",
-	    APP_REASON_ORDER },
-	{ "UPDATE event SET capacity = $1::int WHERE id = 1", "-5",
-	    DB_EINVALID, "event_capacity_check", "capacity",
-	    APP_REASON_RANGE },
+	  " - $1::interval WHERE id = 1",
+	    "1 day", DB_EINVALID, "event_registration_closes_check",
+	    "registration_closes", APP_REASON_ORDER },
+	{ "UPDATE event SET capacity = $1::int WHERE id = 1", "-5", DB_EINVALID,
+	    "event_capacity_check", "capacity", APP_REASON_RANGE },
 	{ "INSERT INTO sector (event_id, code, name_nb, name_en)"
-	    " VALUES (1, $1, 'N', 'B')", "union", DB_ECONFLICT, "sector_pkey",
-	    "code", APP_REASON_TAKEN },
+	  " VALUES (1, $1, 'N', 'B')",
+	    "union", DB_ECONFLICT, "sector_pkey", "code", APP_REASON_TAKEN },
 	{ "INSERT INTO invitation_code (event_id, code, max_uses, used)"
-	    " VALUES (1, $1, 1, 2)", "ABCDEF23", DB_EINVALID,
-	    "invitation_code_used_check", "invitation_code",
-	    APP_REASON_FULL },
+	  " VALUES (1, $1, 1, 2)",
+	    "ABCDEF23", DB_EINVALID, "invitation_code_used_check",
+	    "invitation_code", APP_REASON_FULL },
 	{ "INSERT INTO organiser (email, role) VALUES ($1, 'boss')",
 	    "a@example.no", DB_EINVALID, "organiser_role_check", "role",
 	    APP_REASON_INVALID },
@@ -352,7 +358,8 @@ test_unmapped(void)
 		return;
 	}
 	/* A place of the other event given to a demo participant. */
-	e = violate("UPDATE place SET participant_id = (SELECT id FROM"
+	e = violate(
+	    "UPDATE place SET participant_id = (SELECT id FROM"
 	    " participant WHERE email = $1) WHERE event_id = (SELECT id FROM"
 	    " event WHERE slug = 'other') AND place_no = 1",
 	    "kari@example.no");
@@ -390,8 +397,7 @@ test_table_names_exist(void)
 	    " AND c.relkind = 'r' AND a.attnotnull AND a.attnum > 0";
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonArray) rows = NULL, cols = NULL;
-	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash,
-	    g_str_equal);
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
 	DbConn *conn;
 	size_t i;
 	guint j;
@@ -408,24 +414,26 @@ test_table_names_exist(void)
 	g_assert_no_error(error);
 	db_release(pool, conn);
 	for (j = 0; j < json_array_get_length(rows); j++)
-		g_hash_table_add(names, (gpointer)(guintptr)db_str(
-		    json_array_get_object_element(rows, j), "name"));
+		g_hash_table_add(names,
+		    (gpointer)(guintptr)db_str(
+		        json_array_get_object_element(rows, j), "name"));
 	for (i = 0; i < G_N_ELEMENTS(refusal_rules); i++) {
 		g_test_message("%s", refusal_rules[i].constraint);
-		g_assert_true(g_hash_table_contains(names,
-		    refusal_rules[i].constraint));
+		g_assert_true(
+		    g_hash_table_contains(names, refusal_rules[i].constraint));
 		if (i > 0)
 			g_assert_cmpstr(refusal_rules[i - 1].constraint, <,
 			    refusal_rules[i].constraint);
 	}
 	g_hash_table_remove_all(names);
 	for (j = 0; j < json_array_get_length(cols); j++)
-		g_hash_table_add(names, (gpointer)(guintptr)db_str(
-		    json_array_get_object_element(cols, j), "name"));
+		g_hash_table_add(names,
+		    (gpointer)(guintptr)db_str(
+		        json_array_get_object_element(cols, j), "name"));
 	for (i = 0; i < G_N_ELEMENTS(refusal_required); i++) {
 		g_test_message("%s", refusal_required[i]);
-		g_assert_true(g_hash_table_contains(names,
-		    refusal_required[i]));
+		g_assert_true(
+		    g_hash_table_contains(names, refusal_required[i]));
 	}
 }
 

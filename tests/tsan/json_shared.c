@@ -32,70 +32,68 @@ void __tsan_write1(void *addr);
 #define REAL(name) real_##name
 
 /* Each wrapper: the real function's pointer, found once before main. */
-#define WRAP(ret, name, kind, proto, args)                                   \
-	static ret(*REAL(name)) proto;                                       \
-	ret name proto                                                        \
-	{                                                                     \
-		if (self != NULL)                                             \
-			__tsan_##kind##1((void *)self);                       \
-		return REAL(name) args;                                       \
+#define WRAP(ret, name, kind, proto, args) \
+	static ret(*REAL(name)) proto; \
+	ret name proto \
+	{ \
+		if (self != NULL) \
+			__tsan_##kind##1((void *)self); \
+		return REAL(name) args; \
 	}
 
-#define WRAPV(name, kind, proto, args)                                       \
-	static void(*REAL(name)) proto;                                      \
-	void name proto                                                       \
-	{                                                                     \
-		if (self != NULL)                                             \
-			__tsan_##kind##1((void *)self);                       \
-		REAL(name) args;                                              \
+#define WRAPV(name, kind, proto, args) \
+	static void(*REAL(name)) proto; \
+	void name proto \
+	{ \
+		if (self != NULL) \
+			__tsan_##kind##1((void *)self); \
+		REAL(name) args; \
 	}
 
 #define M const gchar *member
-WRAP(JsonObject *, json_object_ref, write, (JsonObject *self), (self))
-WRAPV(json_object_unref, write, (JsonObject *self), (self))
-WRAP(JsonArray *, json_array_ref, write, (JsonArray *self), (self))
-WRAPV(json_array_unref, write, (JsonArray *self), (self))
+WRAP(JsonObject *, json_object_ref, write, (JsonObject * self), (self))
+WRAPV(json_object_unref, write, (JsonObject * self), (self))
+WRAP(JsonArray *, json_array_ref, write, (JsonArray * self), (self))
+WRAPV(json_array_unref, write, (JsonArray * self), (self))
 
-WRAPV(json_object_set_member, write, (JsonObject *self, M, JsonNode *n),
+WRAPV(json_object_set_member, write, (JsonObject * self, M, JsonNode *n),
     (self, member, n))
-WRAPV(json_object_set_string_member, write, (JsonObject *self, M,
-    const gchar *v), (self, member, v))
-WRAPV(json_object_set_int_member, write, (JsonObject *self, M, gint64 v),
+WRAPV(json_object_set_string_member, write,
+    (JsonObject * self, M, const gchar *v), (self, member, v))
+WRAPV(json_object_set_int_member, write, (JsonObject * self, M, gint64 v),
     (self, member, v))
-WRAPV(json_object_set_double_member, write, (JsonObject *self, M, gdouble v),
+WRAPV(json_object_set_double_member, write, (JsonObject * self, M, gdouble v),
     (self, member, v))
-WRAPV(json_object_set_boolean_member, write, (JsonObject *self, M,
-    gboolean v), (self, member, v))
-WRAPV(json_object_set_null_member, write, (JsonObject *self, M),
+WRAPV(json_object_set_boolean_member, write, (JsonObject * self, M, gboolean v),
+    (self, member, v))
+WRAPV(json_object_set_null_member, write, (JsonObject * self, M),
     (self, member))
-WRAPV(json_object_set_object_member, write, (JsonObject *self, M,
-    JsonObject *v), (self, member, v))
-WRAPV(json_object_set_array_member, write, (JsonObject *self, M,
-    JsonArray *v), (self, member, v))
-WRAPV(json_object_remove_member, write, (JsonObject *self, M),
-    (self, member))
-WRAPV(json_array_add_element, write, (JsonArray *self, JsonNode *n),
-    (self, n))
-WRAPV(json_array_add_object_element, write, (JsonArray *self,
-    JsonObject *v), (self, v))
-WRAPV(json_array_add_string_element, write, (JsonArray *self,
-    const gchar *v), (self, v))
-WRAPV(json_array_add_int_element, write, (JsonArray *self, gint64 v),
+WRAPV(json_object_set_object_member, write,
+    (JsonObject * self, M, JsonObject *v), (self, member, v))
+WRAPV(json_object_set_array_member, write, (JsonObject * self, M, JsonArray *v),
+    (self, member, v))
+WRAPV(json_object_remove_member, write, (JsonObject * self, M), (self, member))
+WRAPV(json_array_add_element, write, (JsonArray * self, JsonNode *n), (self, n))
+WRAPV(json_array_add_object_element, write, (JsonArray * self, JsonObject *v),
+    (self, v))
+WRAPV(json_array_add_string_element, write, (JsonArray * self, const gchar *v),
+    (self, v))
+WRAPV(json_array_add_int_element, write, (JsonArray * self, gint64 v),
     (self, v))
 
-WRAP(JsonNode *, json_object_get_member, read, (JsonObject *self, M),
+WRAP(JsonNode *, json_object_get_member, read, (JsonObject * self, M),
     (self, member))
-WRAP(gboolean, json_object_has_member, read, (JsonObject *self, M),
+WRAP(gboolean, json_object_has_member, read, (JsonObject * self, M),
     (self, member))
-WRAP(const gchar *, json_object_get_string_member, read, (JsonObject *self,
-    M), (self, member))
-WRAP(JsonObject *, json_object_get_object_member, read, (JsonObject *self,
-    M), (self, member))
-WRAP(JsonArray *, json_object_get_array_member, read, (JsonObject *self, M),
+WRAP(const gchar *, json_object_get_string_member, read, (JsonObject * self, M),
     (self, member))
-WRAP(JsonNode *, json_array_get_element, read, (JsonArray *self,
-    guint i), (self, i))
-WRAP(guint, json_array_get_length, read, (JsonArray *self), (self))
+WRAP(JsonObject *, json_object_get_object_member, read, (JsonObject * self, M),
+    (self, member))
+WRAP(JsonArray *, json_object_get_array_member, read, (JsonObject * self, M),
+    (self, member))
+WRAP(JsonNode *, json_array_get_element, read, (JsonArray * self, guint i),
+    (self, i))
+WRAP(guint, json_array_get_length, read, (JsonArray * self), (self))
 #undef M
 
 static void

@@ -215,7 +215,8 @@ test_pin_errors(void)
 
 		alloc_problem_add_pin(prob, 0, 0);
 		alloc_problem_add_pin(prob, 0, 1);
-		assert_pin_error(prob, "participant 0 is pinned to sessions 0 "
+		assert_pin_error(prob,
+		    "participant 0 is pinned to sessions 0 "
 		    "and 1, both in slot 0");
 	}
 	{
@@ -224,7 +225,8 @@ test_pin_errors(void)
 		/* capacity 2, three pins */
 		for (guint p = 0; p < 3; p++)
 			alloc_problem_add_pin(prob, p, 2);
-		assert_pin_error(prob, "session 2 has 3 pinned participants "
+		assert_pin_error(prob,
+		    "session 2 has 3 pinned participants "
 		    "for 2 seats (participants 0, 1, 2)");
 	}
 	{
@@ -232,7 +234,8 @@ test_pin_errors(void)
 
 		alloc_problem_add_ban(prob, 2, 1);
 		alloc_problem_add_pin(prob, 2, 1);
-		assert_pin_error(prob, "participant 2 is both pinned to and "
+		assert_pin_error(prob,
+		    "participant 2 is both pinned to and "
 		    "banned from session 1");
 	}
 	{
@@ -251,7 +254,8 @@ test_pin_errors(void)
 
 		alloc_problem_add_participant(prob, 0, 9, 0);
 		alloc_problem_add_pin(prob, 3, 2);
-		assert_pin_error(prob, "participant 3 is pinned to 1 sessions "
+		assert_pin_error(prob,
+		    "participant 3 is pinned to 1 sessions "
 		    "but takes at most 0");
 	}
 }
@@ -312,7 +316,8 @@ test_bad_ids(void)
 	{
 		g_autoptr(AllocProblem) p3 = pin_problem();
 
-		alloc_problem_add_participant(p3, 1, 0, 1);	/* org 0 is sector 0 */
+		alloc_problem_add_participant(p3, 1, 0,
+		    1); /* org 0 is sector 0 */
 		g_assert_null(alloc_solve(p3, NULL, NULL, &error));
 		g_assert_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EINVAL);
 	}
@@ -321,12 +326,12 @@ test_bad_ids(void)
 /* ---- brute force ---------------------------------------------------- */
 
 struct bf {
-	guint	 n_part, n_sess, n_slots;
-	guint	 slot[6], cap[6], msec[6], morg[6];
-	guint	 sector[6], org[6], maxs[6];
-	guint	 kp[20], ks[20], kr[20];	/* preferences */
-	guint	 nk;
-	bool	 pin[6][6], ban[6][6], prev[6][6];
+	guint n_part, n_sess, n_slots;
+	guint slot[6], cap[6], msec[6], morg[6];
+	guint sector[6], org[6], maxs[6];
+	guint kp[20], ks[20], kr[20]; /* preferences */
+	guint nk;
+	bool pin[6][6], ban[6][6], prev[6][6];
 };
 
 static void
@@ -337,8 +342,9 @@ bf_random(struct bf *b, GRand *r)
 	b->n_sess = g_rand_int_range(r, b->n_slots, 6);
 	b->n_part = g_rand_int_range(r, 1, 7);
 	for (guint s = 0; s < b->n_sess; s++) {
-		b->slot[s] = s < b->n_slots ? s : (guint)g_rand_int_range(r,
-		    0, b->n_slots);
+		b->slot[s] = s < b->n_slots ?
+		    s :
+		    (guint)g_rand_int_range(r, 0, b->n_slots);
 		b->cap[s] = g_rand_int_range(r, 0, 4);
 		b->msec[s] = g_rand_int_range(r, 0, 4);
 		b->morg[s] = g_rand_int_range(r, 0, 3);
@@ -438,14 +444,17 @@ bf_solve(const struct bf *b, bool keep, gint64 best[4])
 			for (guint s = 0; s < b->n_sess; s++)
 				wants = wants || b->pin[p][s];
 			for (guint k = 0; k < b->nk; k++)
-				wants = wants || (b->kp[k] == p &&
-				    !b->ban[p][b->ks[k]]);
+				wants = wants ||
+				    (b->kp[k] == p && !b->ban[p][b->ks[k]]);
 			if (wants && np[p] == 0)
 				v[1]--;
 		}
-		if (!found || v[0] > best[0] || (v[0] == best[0] && (v[1] > best[1] ||
-		    (v[1] == best[1] && (v[2] > best[2] || (v[2] == best[2] &&
-		    v[3] > best[3])))))) {
+		if (!found || v[0] > best[0] ||
+		    (v[0] == best[0] &&
+		        (v[1] > best[1] ||
+		            (v[1] == best[1] &&
+		                (v[2] > best[2] ||
+		                    (v[2] == best[2] && v[3] > best[3])))))) {
 			memcpy(best, v, sizeof(v));
 			found = true;
 		}
@@ -533,10 +542,11 @@ test_determinism(void)
 	for (guint p = 0; p < 400; p++) {
 		guint sec = g_rand_int_range(r, 0, 5);
 
-		alloc_problem_add_participant(prob, sec, sec * 100 +
-		    g_rand_int_range(r, 0, 40), g_rand_int_range(r, 1, 4));
+		alloc_problem_add_participant(prob, sec,
+		    sec * 100 + g_rand_int_range(r, 0, 40),
+		    g_rand_int_range(r, 1, 4));
 		for (guint k = 1, s = g_rand_int_range(r, 0, 12); k <= 5;
-		    k++, s = (s + 1 + g_rand_int_range(r, 0, 2)) % 12)
+		     k++, s = (s + 1 + g_rand_int_range(r, 0, 2)) % 12)
 			alloc_problem_add_preference(prob, p, s, k);
 	}
 	a = solve_ok(prob);
@@ -550,9 +560,10 @@ test_determinism(void)
 		g_assert_cmpuint(pa[i].table, >=, 1);
 		g_assert_cmpuint(pa[i].table, <=, 5);
 		if (i > 0)
-			g_assert_true(pa[i - 1].participant < pa[i].participant ||
+			g_assert_true(
+			    pa[i - 1].participant < pa[i].participant ||
 			    (pa[i - 1].participant == pa[i].participant &&
-			    pa[i - 1].session < pa[i].session));
+			        pa[i - 1].session < pa[i].session));
 	}
 }
 
@@ -570,8 +581,8 @@ test_tables(void)
 	alloc_problem_add_session(prob, 0, 12, 12, 12);
 	alloc_problem_set_tables(prob, 0, 3, 0);
 	for (guint p = 0; p < 12; p++) {
-		alloc_problem_add_participant(prob, p < 6 ? 0 : 1, p < 6 ? 0 : 1,
-		    1);
+		alloc_problem_add_participant(prob, p < 6 ? 0 : 1,
+		    p < 6 ? 0 : 1, 1);
 		alloc_problem_add_preference(prob, p, 0, 1);
 	}
 	res = solve_ok(prob);
@@ -590,12 +601,15 @@ test_tables(void)
 
 static const char *good[][2] = {
 	{ "slots.csv", "slot_id,label\n0,a\n1,b\n" },
-	{ "sessions.csv", "session_id,slot_id,capacity,max_per_sector,"
-	  "max_per_org,extra\n0,0,5,3,2,x\n1,1,5,3,2,y\n" },
-	{ "participants.csv", "participant_id,sector,org_id,max_sessions\r\n"
-	  "0,business,0,2\r\n1,union,1,1\r\n" },
-	{ "preferences.csv", "participant_id,rank,session_id\n0,1,0\n0,2,1\n"
-	  "\n1,1,1\n" },
+	{ "sessions.csv",
+	    "session_id,slot_id,capacity,max_per_sector,"
+	    "max_per_org,extra\n0,0,5,3,2,x\n1,1,5,3,2,y\n" },
+	{ "participants.csv",
+	    "participant_id,sector,org_id,max_sessions\r\n"
+	    "0,business,0,2\r\n1,union,1,1\r\n" },
+	{ "preferences.csv",
+	    "participant_id,rank,session_id\n0,1,0\n0,2,1\n"
+	    "\n1,1,1\n" },
 };
 
 static char *
@@ -668,76 +682,109 @@ test_read_bad(void)
 	} cases[] = {
 		{ "slots.csv", NULL, "slots.csv: ", INSTANCE_EIO },
 		{ "sessions.csv", "session_id,slot_id,capacity,max_per_org\n",
-		  "sessions.csv:1: missing column \"max_per_sector\"",
-		  INSTANCE_EFORMAT },
-		{ "sessions.csv", "session_id,slot_id,capacity,max_per_sector,"
-		  "max_per_org\n0,0,-5,3,2\n", "sessions.csv:2: field "
-		  "\"capacity\": -5 is negative", INSTANCE_EFORMAT },
-		{ "sessions.csv", "session_id,slot_id,capacity,max_per_sector,"
-		  "max_per_org\n0,7,5,3,2\n", "sessions.csv:2: field "
-		  "\"slot_id\": unknown slot 7", INSTANCE_EID },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,0,2\n0,union,1,1\n",
-		  "participants.csv:3: field \"participant_id\": duplicate id 0",
-		  INSTANCE_EID },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,zero,2\n", "participants.csv:2: "
-		  "field \"org_id\": \"zero\" is not an integer",
-		  INSTANCE_EFORMAT },
+		    "sessions.csv:1: missing column \"max_per_sector\"",
+		    INSTANCE_EFORMAT },
+		{ "sessions.csv",
+		    "session_id,slot_id,capacity,max_per_sector,"
+		    "max_per_org\n0,0,-5,3,2\n",
+		    "sessions.csv:2: field "
+		    "\"capacity\": -5 is negative",
+		    INSTANCE_EFORMAT },
+		{ "sessions.csv",
+		    "session_id,slot_id,capacity,max_per_sector,"
+		    "max_per_org\n0,7,5,3,2\n",
+		    "sessions.csv:2: field "
+		    "\"slot_id\": unknown slot 7",
+		    INSTANCE_EID },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,0,2\n0,union,1,1\n",
+		    "participants.csv:3: field \"participant_id\": duplicate id 0",
+		    INSTANCE_EID },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,zero,2\n",
+		    "participants.csv:2: "
+		    "field \"org_id\": \"zero\" is not an integer",
+		    INSTANCE_EFORMAT },
 		{ "preferences.csv", "participant_id,rank,session_id\n0,6,0\n",
-		  "preferences.csv:2: field \"rank\": 6 is out of range",
-		  INSTANCE_EFORMAT },
-		{ "preferences.csv", "participant_id,rank,session_id\n0,1,0\n"
-		  "0,2,9\n", "preferences.csv:3: field \"session_id\": unknown "
-		  "session 9", INSTANCE_EID },
-		{ "preferences.csv", "participant_id,rank,session_id\n0,1,0\n"
-		  "5,1,0\n", "preferences.csv:3: field \"participant_id\": "
-		  "unknown participant 5", INSTANCE_EID },
-		{ "preferences.csv", "participant_id,rank,session_id\n0,1,0\n"
-		  "0,2,0\n", "preferences.csv:3: field \"session_id\": "
-		  "participant 0 ranks session 0 twice", INSTANCE_EID },
-		{ "preferences.csv", "participant_id,rank,session_id\n0,1,0\n"
-		  "0,1,1\n", "preferences.csv:3: field \"rank\": participant 0 "
-		  "has rank 1 twice", INSTANCE_EFORMAT },
+		    "preferences.csv:2: field \"rank\": 6 is out of range",
+		    INSTANCE_EFORMAT },
+		{ "preferences.csv",
+		    "participant_id,rank,session_id\n0,1,0\n"
+		    "0,2,9\n",
+		    "preferences.csv:3: field \"session_id\": unknown "
+		    "session 9",
+		    INSTANCE_EID },
+		{ "preferences.csv",
+		    "participant_id,rank,session_id\n0,1,0\n"
+		    "5,1,0\n",
+		    "preferences.csv:3: field \"participant_id\": "
+		    "unknown participant 5",
+		    INSTANCE_EID },
+		{ "preferences.csv",
+		    "participant_id,rank,session_id\n0,1,0\n"
+		    "0,2,0\n",
+		    "preferences.csv:3: field \"session_id\": "
+		    "participant 0 ranks session 0 twice",
+		    INSTANCE_EID },
+		{ "preferences.csv",
+		    "participant_id,rank,session_id\n0,1,0\n"
+		    "0,1,1\n",
+		    "preferences.csv:3: field \"rank\": participant 0 "
+		    "has rank 1 twice",
+		    INSTANCE_EFORMAT },
 		{ "preferences.csv", "participant_id,rank,session_id\n0,1\n",
-		  "preferences.csv:2: missing field \"session_id\"",
-		  INSTANCE_EFORMAT },
+		    "preferences.csv:2: missing field \"session_id\"",
+		    INSTANCE_EFORMAT },
 		{ "preferences.csv", "", "preferences.csv:1: empty file",
-		  INSTANCE_EFORMAT },
+		    INSTANCE_EFORMAT },
 		/* the integer parser: overflow, empty, a lone sign, junk */
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,99999999999999999999,2\n",
-		  "participants.csv:2: field \"org_id\": "
-		  "\"99999999999999999999\" is not an integer",
-		  INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,9223372036854775808,2\n",
-		  "\"9223372036854775808\" is not an integer",
-		  INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,9223372036854775807,2\n",
-		  "participants.csv:2: field \"org_id\": 9223372036854775807 "
-		  "is out of range", INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,-9223372036854775808,2\n",
-		  "-9223372036854775808 is negative", INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,,2\n", "participants.csv:2: "
-		  "field \"org_id\": \"\" is not an integer",
-		  INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,-,2\n", "\"-\" is not an integer",
-		  INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,1 ,2\n", "\"1 \" is not an integer",
-		  INSTANCE_EFORMAT },
-		{ "participants.csv", "participant_id,sector,org_id,"
-		  "max_sessions\n0,business,0x1,2\n",
-		  "\"0x1\" is not an integer", INSTANCE_EFORMAT },
-		{ "sessions.csv", "session_id,slot_id,capacity,max_per_sector,"
-		  "max_per_org\n0,0,+5,3,-0\n1,0,4294967296,3,2\n",
-		  "sessions.csv:3: field \"capacity\": 4294967296 is out of "
-		  "range", INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,99999999999999999999,2\n",
+		    "participants.csv:2: field \"org_id\": "
+		    "\"99999999999999999999\" is not an integer",
+		    INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,9223372036854775808,2\n",
+		    "\"9223372036854775808\" is not an integer",
+		    INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,9223372036854775807,2\n",
+		    "participants.csv:2: field \"org_id\": 9223372036854775807 "
+		    "is out of range",
+		    INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,-9223372036854775808,2\n",
+		    "-9223372036854775808 is negative", INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,,2\n",
+		    "participants.csv:2: "
+		    "field \"org_id\": \"\" is not an integer",
+		    INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,-,2\n",
+		    "\"-\" is not an integer", INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,1 ,2\n",
+		    "\"1 \" is not an integer", INSTANCE_EFORMAT },
+		{ "participants.csv",
+		    "participant_id,sector,org_id,"
+		    "max_sessions\n0,business,0x1,2\n",
+		    "\"0x1\" is not an integer", INSTANCE_EFORMAT },
+		{ "sessions.csv",
+		    "session_id,slot_id,capacity,max_per_sector,"
+		    "max_per_org\n0,0,+5,3,-0\n1,0,4294967296,3,2\n",
+		    "sessions.csv:3: field \"capacity\": 4294967296 is out of "
+		    "range",
+		    INSTANCE_EFORMAT },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -747,7 +794,8 @@ test_read_bad(void)
 		g_autoptr(AllocProblem) prob = instance_read(dir, &error);
 
 		g_assert_null(prob);
-		g_assert_error(error, SUMMIT_INSTANCE_ERROR, (gint)cases[i].code);
+		g_assert_error(error, SUMMIT_INSTANCE_ERROR,
+		    (gint)cases[i].code);
 		if (strstr(error->message, cases[i].want) == NULL)
 			g_error("case %u: \"%s\" lacks \"%s\"", i,
 			    error->message, cases[i].want);

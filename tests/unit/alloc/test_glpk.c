@@ -78,12 +78,12 @@ static bool
 ilp_solve(const AllocProblem *prob, gint64 best[4])
 {
 	const struct alloc_session *sess = (const struct alloc_session *)
-	    prob->sessions->data;
-	const struct alloc_participant *part = (const struct alloc_participant
-	    *)prob->participants->data;
+	                                       prob->sessions->data;
+	const struct alloc_participant *part =
+	    (const struct alloc_participant *)prob->participants->data;
 	guint np = prob->participants->len, ns = prob->sessions->len;
 	g_autoptr(GHashTable) col = g_hash_table_new(g_int64_hash,
-	    g_int64_equal);	/* (p << 32 | s) -> column */
+	    g_int64_equal); /* (p << 32 | s) -> column */
 	g_autoptr(GHashTable) banned = g_hash_table_new(g_int64_hash,
 	    g_int64_equal);
 	g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -99,8 +99,8 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 	bool ok = false;
 
 	/* Columns: one per non-banned preference, one per unranked pin. */
-	g_array_set_size(keys, prob->prefs->len + prob->pins->len +
-	    prob->bans->len + 1);
+	g_array_set_size(keys,
+	    prob->prefs->len + prob->pins->len + prob->bans->len + 1);
 	for (guint i = 0; i < prob->bans->len; i++) {
 		const struct alloc_pair *x = &g_array_index(prob->bans,
 		    struct alloc_pair, i);
@@ -117,17 +117,16 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 		double cost = 0, kept = 0;
 
 		if (!is_pin) {
-			const struct alloc_pref *x = &g_array_index(
-			    prob->prefs, struct alloc_pref, i);
+			const struct alloc_pref *x = &g_array_index(prob->prefs,
+			    struct alloc_pref, i);
 
 			p = x->participant;
 			s = x->session;
 			rank = x->rank;
 			cost = prob->rank_cost[rank - 1];
 		} else {
-			const struct alloc_pair *x = &g_array_index(
-			    prob->pins, struct alloc_pair,
-			    i - prob->prefs->len);
+			const struct alloc_pair *x = &g_array_index(prob->pins,
+			    struct alloc_pair, i - prob->prefs->len);
 
 			p = x->participant;
 			s = x->session;
@@ -135,13 +134,13 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 		*k = ((gint64)p << 32) | s;
 		if (g_hash_table_contains(banned, k)) {
 			if (is_pin)
-				goto out;	/* pinned and banned */
+				goto out; /* pinned and banned */
 			continue;
 		}
 		if (g_hash_table_contains(col, k)) {
 			if (is_pin) {
-				c = GPOINTER_TO_INT(g_hash_table_lookup(col,
-				    k));
+				c = GPOINTER_TO_INT(
+				    g_hash_table_lookup(col, k));
 				glp_set_col_bnds(lp, c, GLP_FX, 1, 1);
 			}
 			continue;
@@ -184,8 +183,8 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 			for (guint i = 0; i < all->len; i++) {
 				int c = g_array_index(all, int, i);
 
-				if (sess[g_array_index(cs, guint, c - 1)].slot
-				    == t)
+				if (sess[g_array_index(cs, guint, c - 1)]
+				        .slot == t)
 					g_array_append_val(r, c);
 			}
 			add_row(lp, r, GLP_UP, 1);
@@ -207,8 +206,8 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 			g_array_append_val(idx, y);
 			g_array_append_val(val, one);
 			for (guint i = 0; i < all->len; i++) {
-				g_array_append_val(idx, g_array_index(all,
-				    int, i));
+				g_array_append_val(idx,
+				    g_array_index(all, int, i));
 				g_array_append_val(val, m1);
 			}
 			r = glp_add_rows(lp, 1);
@@ -232,7 +231,7 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 				int c = g_array_index(all, int, i);
 
 				if (part[g_array_index(cp, guint, c - 1)]
-				    .sector == sec)
+				        .sector == sec)
 					g_array_append_val(r, c);
 			}
 			add_row(lp, r, GLP_UP, sess[s].max_per_sector);
@@ -244,8 +243,8 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 			for (guint i = 0; i < all->len; i++) {
 				int c = g_array_index(all, int, i);
 
-				if (part[g_array_index(cp, guint, c - 1)].org
-				    == o)
+				if (part[g_array_index(cp, guint, c - 1)].org ==
+				    o)
 					g_array_append_val(r, c);
 			}
 			add_row(lp, r, GLP_UP, sess[s].max_per_org);
@@ -294,7 +293,7 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 		z = 0;
 		if (ny > 0)
 			g_assert_true(mip(lp, &z));
-		best[1] = -(ny - (gint64)(z + 0.5));	/* -nowhere */
+		best[1] = -(ny - (gint64)(z + 0.5)); /* -nowhere */
 		if (ny > 0)
 			add_row_eq(lp, idx, val, (double)(gint64)(z + 0.5));
 		for (guint p = 0; p < np; p++)
@@ -313,11 +312,11 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 		g_array_append_val(val, one);
 		glp_set_obj_dir(lp, GLP_MIN);
 		for (int c = 1; c <= nx; c++) {
-			glp_set_obj_coef(lp, c, g_array_index(cc, double,
-			    c - 1));
+			glp_set_obj_coef(lp, c,
+			    g_array_index(cc, double, c - 1));
 			g_array_append_val(idx, c);
-			g_array_append_val(val, g_array_index(cc, double,
-			    c - 1));
+			g_array_append_val(val,
+			    g_array_index(cc, double, c - 1));
 		}
 		g_assert_true(mip(lp, &z));
 		best[2] = -(gint64)(z + 0.5);
@@ -328,8 +327,8 @@ ilp_solve(const AllocProblem *prob, gint64 best[4])
 	if (prob->keep_bonus > 0) {
 		glp_set_obj_dir(lp, GLP_MAX);
 		for (int c = 1; c <= nx; c++)
-			glp_set_obj_coef(lp, c, g_array_index(ck, double,
-			    c - 1));
+			glp_set_obj_coef(lp, c,
+			    g_array_index(ck, double, c - 1));
 		g_assert_true(mip(lp, &z));
 		best[3] = (gint64)(z + 0.5);
 	}
@@ -351,21 +350,22 @@ compare(const AllocProblem *prob, const char *what)
 	if (!feasible) {
 		if (res != NULL)
 			g_error("%s: the ILP is infeasible, the allocator is "
-			    "not", what);
+			        "not",
+			    what);
 		g_assert_error(error, SUMMIT_ALLOC_ERROR, ALLOC_EPIN);
 		return;
 	}
 	if (res == NULL)
 		g_error("%s: %s", what, error->message);
 	st = alloc_result_stats(res);
-	if ((gint64)st->placed != best[0] || -(gint64)st->nowhere != best[1]
-	    || -(gint64)st->cost != best[2] ||
+	if ((gint64)st->placed != best[0] || -(gint64)st->nowhere != best[1] ||
+	    -(gint64)st->cost != best[2] ||
 	    (prob->keep_bonus && (gint64)st->kept != best[3]))
 		g_error("%s: allocator %zu/%zu/%" G_GUINT64_FORMAT " kept %zu, "
-		    "ILP %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%"
-		    G_GINT64_FORMAT " kept %" G_GINT64_FORMAT, what, st->placed,
-		    st->nowhere, st->cost, st->kept, best[0], -best[1],
-		    -best[2], best[3]);
+		        "ILP %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+		        "/%" G_GINT64_FORMAT " kept %" G_GINT64_FORMAT,
+		    what, st->placed, st->nowhere, st->cost, st->kept, best[0],
+		    -best[1], -best[2], best[3]);
 }
 
 static AllocProblem *
@@ -382,8 +382,8 @@ random_problem(guint seed)
 	for (guint s = 0; s < ns; s++) {
 		guint cap = g_rand_int_range(r, 1, 12);
 
-		alloc_problem_add_session(prob, s < nt ? s :
-		    (guint)g_rand_int_range(r, 0, nt), cap,
+		alloc_problem_add_session(prob,
+		    s < nt ? s : (guint)g_rand_int_range(r, 0, nt), cap,
 		    g_rand_int_range(r, cap / 3, cap + 1),
 		    g_rand_int_range(r, 1, 4));
 	}
@@ -392,11 +392,12 @@ random_problem(guint seed)
 		guint k = g_rand_int_range(r, 0, MIN(ns, 5) + 1);
 		guint first = g_rand_int_range(r, 0, ns);
 
-		alloc_problem_add_participant(prob, sec, sec + 3 *
-		    g_rand_int_range(r, 0, 4), g_rand_int_range(r, 1, nt + 1));
+		alloc_problem_add_participant(prob, sec,
+		    sec + 3 * g_rand_int_range(r, 0, 4),
+		    g_rand_int_range(r, 1, nt + 1));
 		for (guint i = 0; i < k; i++)
-			alloc_problem_add_preference(prob, p,
-			    (first + i) % ns, i + 1);
+			alloc_problem_add_preference(prob, p, (first + i) % ns,
+			    i + 1);
 		if (g_rand_int_range(r, 0, 15) == 0)
 			alloc_problem_add_pin(prob, p,
 			    g_rand_int_range(r, 0, ns));

@@ -57,8 +57,8 @@ static void
 test_reason_names(void)
 {
 	static const struct {
-		enum app_reason	 r;
-		const char	*name;
+		enum app_reason r;
+		const char *name;
 	} want[] = {
 		{ APP_REASON_MISSING, "missing" },
 		{ APP_REASON_INVALID, "invalid" },
@@ -89,8 +89,7 @@ static void
 test_refusal_not(void)
 {
 	struct app_refusal out = { .field = "untouched", .reason = 0 };
-	g_autoptr(GError) conn = g_error_new(SUMMIT_DB_ERROR, DB_ECONN,
-	    "gone");
+	g_autoptr(GError) conn = g_error_new(SUMMIT_DB_ERROR, DB_ECONN, "gone");
 	g_autoptr(GError) bare = g_error_new(SUMMIT_DB_ERROR, DB_ECONFLICT,
 	    "event_slug_key");
 	g_autoptr(GError) app = g_error_new(SUMMIT_APP_ERROR, APP_EINVALID,
@@ -111,8 +110,8 @@ fail_db_case(int dbcode, int appcode)
 {
 	g_autoptr(GError) error = NULL;
 
-	g_assert_false(app_fail_db(&error, g_error_new(SUMMIT_DB_ERROR,
-	    dbcode, "db says %d", dbcode)));
+	g_assert_false(app_fail_db(&error,
+	    g_error_new(SUMMIT_DB_ERROR, dbcode, "db says %d", dbcode)));
 	g_assert_error(error, SUMMIT_APP_ERROR, appcode);
 	/* The message stays for the log. */
 	g_assert_nonnull(strstr(error->message, "db says"));
@@ -131,8 +130,8 @@ test_fail_db(void)
 	fail_db_case(DB_EINVALID, APP_EINVALID);
 	fail_db_case(DB_EINTERNAL, APP_EINTERNAL);
 	/* Not a db error at all, or none: internal, and still set. */
-	g_assert_false(app_fail_db(&error, g_error_new(G_FILE_ERROR,
-	    G_FILE_ERROR_NOENT, "no file")));
+	g_assert_false(app_fail_db(&error,
+	    g_error_new(G_FILE_ERROR, G_FILE_ERROR_NOENT, "no file")));
 	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL);
 	g_clear_error(&error);
 	g_assert_false(app_fail_db(&error, NULL));
@@ -262,8 +261,8 @@ test_invitation_calendar(void)
 	assert_has(req, "DTSTART;TZID=Europe/Oslo:20270301T090000\r\n");
 	assert_has(req, "DTEND;TZID=Europe/Oslo:20270301T103000\r\n");
 	assert_has(req, "kari@x.no");
-	nb = app_invitation_calendar(&app, p, "nb", "kari@x.no", "Kari",
-	    NULL, &error);
+	nb = app_invitation_calendar(&app, p, "nb", "kari@x.no", "Kari", NULL,
+	    &error);
 	g_assert_no_error(error);
 	assert_has(nb, "SUMMARY:Velkommen\r\n");
 	cancel = app_invitation_calendar(&app, c, "en", "kari@x.no", "Kari",

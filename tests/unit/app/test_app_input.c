@@ -5,19 +5,24 @@
  * the field, before they touch the database (which these cases lack:
  * the app has no pool, so a value let through would crash the test).
  */
-#include "app/internal.h"	/* struct app: an app with no pool */
+#include "app/internal.h" /* struct app: an app with no pool */
 
 #include <string.h>
 
-static const struct app noapp;	/* no pool, no conf: nothing reached */
+static const struct app noapp; /* no pool, no conf: nothing reached */
 
 static struct app_registration
 good_registration(void)
 {
 	return (struct app_registration){ .name = "Kari Nordmann",
-	    .email = "kari@example.no", .organisation = "Fagforbundet",
-	    .sector = "union", .role = "", .needs = "", .language = "nb",
-	    .sessions = { 1, 2, 3 }, .nsessions = 3 };
+		.email = "kari@example.no",
+		.organisation = "Fagforbundet",
+		.sector = "union",
+		.role = "",
+		.needs = "",
+		.language = "nb",
+		.sessions = { 1, 2, 3 },
+		.nsessions = 3 };
 }
 
 /* r refused for field, with the reason "invalid". */
@@ -39,7 +44,7 @@ test_register_refuses(void)
 	struct app_registration r;
 
 	r = good_registration();
-	r.name = "Kari\xe2\x80\xae";	/* a bidi override */
+	r.name = "Kari\xe2\x80\xae"; /* a bidi override */
 	assert_register_refused(&r, "name");
 	r = good_registration();
 	r.name = NULL;
@@ -60,7 +65,7 @@ test_register_refuses(void)
 	r.language = "de";
 	assert_register_refused(&r, "language");
 	r = good_registration();
-	r.sessions[2] = 1;		/* ranked twice */
+	r.sessions[2] = 1; /* ranked twice */
 	assert_register_refused(&r, "sessions");
 	r = good_registration();
 	r.nsessions = APP_MAX_RANKS + 1;
@@ -72,7 +77,7 @@ static void
 assert_list_refused(const struct app_reg_filter *f, const char *field)
 {
 	static const struct app_actor staff = { 1, "s@example.no", "staff",
-	    "127.0.0.1" };
+		"127.0.0.1" };
 	g_autoptr(GError) error = NULL;
 	struct app_refusal refusal = { NULL, 0 };
 
@@ -85,7 +90,8 @@ static void
 test_list_filter_refuses(void)
 {
 	const struct app_reg_filter good = { .sort = APP_REG_SORT_NAME,
-	    .page = 1, .per_page = 50 };
+		.page = 1,
+		.per_page = 50 };
 	struct app_reg_filter f;
 
 	f = good;
@@ -113,7 +119,7 @@ test_list_filter_refuses(void)
 	f.page = 0;
 	assert_list_refused(&f, "page");
 	f = good;
-	f.page = APP_REG_COUNT_CAP / 50 + 1;	/* past the capped count */
+	f.page = APP_REG_COUNT_CAP / 50 + 1; /* past the capped count */
 	assert_list_refused(&f, "page");
 }
 

@@ -8,24 +8,36 @@
 
 #include <string.h>
 
-static struct app app;	/* no pool: nothing may reach the database */
+static struct app app; /* no pool: nothing may reach the database */
 static const struct app_actor admin = { 1, "admin@example.no", "admin",
 	"127.0.0.1" };
 static const struct app_actor staff = { 2, "staff@example.no", "staff",
 	"127.0.0.1" };
 
 static const struct app_setup_event good_event = {
-	.name_nb = "Toppmøte", .name_en = "Summit", .venue = "Oslo",
-	.timezone = "Europe/Oslo", .starts_at = "2027-03-11T09:00",
-	.ends_at = "2027-03-11T17:00", .registration_opens = "2027-01-01T09:00",
-	.registration_closes = "2027-03-01T12:00", .capacity = 150,
-	.invitation_mode = "open", .mailbox = "post@example.no",
+	.name_nb = "Toppmøte",
+	.name_en = "Summit",
+	.venue = "Oslo",
+	.timezone = "Europe/Oslo",
+	.starts_at = "2027-03-11T09:00",
+	.ends_at = "2027-03-11T17:00",
+	.registration_opens = "2027-01-01T09:00",
+	.registration_closes = "2027-03-01T12:00",
+	.capacity = 150,
+	.invitation_mode = "open",
+	.mailbox = "post@example.no",
 };
 
 static const struct app_setup_session good_session = {
-	.slot_id = 1, .code = "ki-1", .title_nb = "Økt", .title_en = "Session",
-	.capacity = 30, .tables = 3, .seats_per_table = 10,
-	.sector_share_pct = 50, .org_limit = 2,
+	.slot_id = 1,
+	.code = "ki-1",
+	.title_nb = "Økt",
+	.title_en = "Session",
+	.capacity = 30,
+	.tables = 3,
+	.seats_per_table = 10,
+	.sector_share_pct = 50,
+	.org_limit = 2,
 };
 
 /* ok and error are read after the call (arguments have no order). */
@@ -120,12 +132,14 @@ test_sector_and_codes(void)
 	refused(app_setup_sector_add(&app, &admin, &s, &why, &e1), &e1, &why,
 	    "code", APP_REASON_INVALID);
 	s = (struct app_setup_sector){ "ok", "Ok", "Ok", 100001 };
-	refused(app_setup_sector_update(&app, &admin, &s, &why, &e2), &e2,
-	    &why, "position", APP_REASON_RANGE);
-	refused(app_setup_codes_generate(&app, &admin, 0, 1, NULL, NULL, &why,
-	    &e3), &e3, &why, "count", APP_REASON_RANGE);
-	refused(app_setup_codes_generate(&app, &admin, 1, 1, NULL, "Bad",
-	    &why, &e4), &e4, &why, "sector", APP_REASON_INVALID);
+	refused(app_setup_sector_update(&app, &admin, &s, &why, &e2), &e2, &why,
+	    "position", APP_REASON_RANGE);
+	refused(
+	    app_setup_codes_generate(&app, &admin, 0, 1, NULL, NULL, &why, &e3),
+	    &e3, &why, "count", APP_REASON_RANGE);
+	refused(app_setup_codes_generate(&app, &admin, 1, 1, NULL, "Bad", &why,
+	            &e4),
+	    &e4, &why, "sector", APP_REASON_INVALID);
 }
 
 /* Staff are refused for the role, before any value is looked at. */
@@ -137,8 +151,7 @@ test_staff(void)
 	struct app_setup_event e = good_event;
 
 	e.capacity = -1;
-	g_assert_false(app_setup_event_update(&app, &staff, &e, &why,
-	    &error));
+	g_assert_false(app_setup_event_update(&app, &staff, &e, &why, &error));
 	g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
 	g_assert_null(why.field);
 }

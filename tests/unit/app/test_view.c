@@ -7,7 +7,7 @@
  * needs a database.
  */
 #include "app/app.h"
-#include "db/db.h"	/* db_set_strict_rows: the switch the views share */
+#include "db/db.h" /* db_set_strict_rows: the switch the views share */
 
 static JsonObject *
 view_new(void)
@@ -36,18 +36,18 @@ test_known(void)
 	g_assert_null(app_view_str(v, "hold_until"));
 	g_assert_cmpint(app_view_int(v, "hold_until"), ==, 0);
 	g_assert_false(app_view_bool(v, "hold_until"));
-	g_assert_cmpuint(json_array_get_length(app_view_array(v, "tables")),
-	    ==, 0);
+	g_assert_cmpuint(json_array_get_length(app_view_array(v, "tables")), ==,
+	    0);
 	g_assert_cmpstr(app_view_str(app_view_object(v, "session"), "title"),
 	    ==, "KI og arbeid");
 }
 
 /* One bad read per subprocess: name, what it reads, stderr pattern. */
 static const struct {
-	const char	*path;
-	const char	*member;
-	int		 kind;	/* 0 int, 1 str, 2 bool, 3 array, 4 object */
-	const char	*want;
+	const char *path;
+	const char *member;
+	int kind; /* 0 int, 1 str, 2 bool, 3 array, 4 object */
+	const char *want;
 } bad[] = {
 	{ "/view/unknown-int", "nmae", 0, "*view has no member \"nmae\"*id*" },
 	{ "/view/unknown-str", "emial", 1, "*view has no member \"emial\"*" },

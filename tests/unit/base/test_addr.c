@@ -110,8 +110,8 @@ check_xff(const char *peer, const char *xff, const char *trusted,
 	for (p = t; *p != NULL; p++)
 		if (**p != '\0')
 			g_assert_true(addr_net_parse(*p, &nets[n++]));
-	g_assert_true(addr_forwarded_client(peer, xff, nets, n, out,
-	    sizeof(out)));
+	g_assert_true(
+	    addr_forwarded_client(peer, xff, nets, n, out, sizeof(out)));
 	g_assert_cmpstr(out, ==, want);
 }
 
@@ -123,8 +123,7 @@ test_xff(void)
 	/* No trusted proxies: the header is never read. */
 	check_xff("198.51.100.9", "203.0.113.5", "", "198.51.100.9");
 	/* An untrusted peer cannot choose its address. */
-	check_xff("198.51.100.9", "203.0.113.5", "10.0.0.0/8",
-	    "198.51.100.9");
+	check_xff("198.51.100.9", "203.0.113.5", "10.0.0.0/8", "198.51.100.9");
 	/* A trusted peer without the header: the peer. */
 	check_xff("10.0.0.2", NULL, "10.0.0.0/8", "10.0.0.2");
 	check_xff("10.0.0.2", "", "10.0.0.0/8", "10.0.0.2");
@@ -141,8 +140,7 @@ test_xff(void)
 	check_xff("127.0.0.1", "203.0.113.5,  192.168.1.1",
 	    "127.0.0.1 192.168.0.0/16", "203.0.113.5");
 	/* Garbage stops the walk at the last hop we trust. */
-	check_xff("10.0.0.2", "203.0.113.5, unknown", "10.0.0.0/8",
-	    "10.0.0.2");
+	check_xff("10.0.0.2", "203.0.113.5, unknown", "10.0.0.0/8", "10.0.0.2");
 	check_xff("10.0.0.2", "203.0.113.5, 10.0.0.3, 203.0.113.9:80",
 	    "10.0.0.0/8", "10.0.0.2");
 	check_xff("10.0.0.2", "x, 10.0.0.3", "10.0.0.0/8", "10.0.0.3");
@@ -154,8 +152,8 @@ test_xff(void)
 	check_xff("::ffff:10.0.0.2", "::ffff:203.0.113.5", "10.0.0.0/8",
 	    "203.0.113.5");
 	/* A peer that is no address is returned as it came, and said so. */
-	g_assert_false(addr_forwarded_client("?", "1.2.3.4", NULL, 0, out,
-	    sizeof(out)));
+	g_assert_false(
+	    addr_forwarded_client("?", "1.2.3.4", NULL, 0, out, sizeof(out)));
 	g_assert_cmpstr(out, ==, "?");
 }
 

@@ -18,7 +18,8 @@ test_line(void)
 	g_assert_cmpint(text_check_line("a\tb", 200), ==, TEXT_CONTROL);
 	g_assert_cmpint(text_check_line("a\x7f", 200), ==, TEXT_CONTROL);
 	g_assert_cmpint(text_check_line("a\xc2\x85", 200), ==, TEXT_CONTROL);
-	g_assert_cmpint(text_check_line("a\xe2\x80\xa8", 200), ==, TEXT_CONTROL);
+	g_assert_cmpint(text_check_line("a\xe2\x80\xa8", 200), ==,
+	    TEXT_CONTROL);
 	g_assert_cmpint(text_check_line("\xff\xfe", 200), ==, TEXT_BADUTF8);
 	g_assert_cmpint(text_check_line("\xc0\xaf", 200), ==, TEXT_BADUTF8);
 	/* Characters, not octets: five 2-octet letters fit in 5. */
@@ -37,22 +38,30 @@ test_block(void)
 static void
 test_name(void)
 {
-	static const char *bidi[] = { "Kari \xe2\x80\xae" "gpj.exe",
-	    "\xe2\x80\xaa" "x", "a\xe2\x80\xac", "a\xe2\x81\xa6" "b",
-	    "a\xe2\x81\xa9", "a\xe2\x80\x8e", "a\xe2\x80\x8f",
-	    "a\xd8\x9c" };
+	static const char *bidi[] = { "Kari \xe2\x80\xae"
+		                      "gpj.exe",
+		"\xe2\x80\xaa"
+		"x",
+		"a\xe2\x80\xac",
+		"a\xe2\x81\xa6"
+		"b",
+		"a\xe2\x81\xa9", "a\xe2\x80\x8e", "a\xe2\x80\x8f",
+		"a\xd8\x9c" };
 	static const char *invisible[] = { "\xe2\x80\x8b",
-	    "\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d", "\xef\xbb\xbf",
-	    "\xe3\x85\xa4", "\xe2\xa0\x80", "\xcc\x81",
-	    "\xe2\x80\x8b \xc2\xa0\xe2\x80\x83" };
+		"\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d", "\xef\xbb\xbf",
+		"\xe3\x85\xa4", "\xe2\xa0\x80", "\xcc\x81",
+		"\xe2\x80\x8b \xc2\xa0\xe2\x80\x83" };
 	size_t i;
 
 	g_assert_cmpint(text_check_name("Kari Nordmann", 200), ==, TEXT_OK);
 	g_assert_cmpint(text_check_name("Bjørn Ærø-Åsen", 200), ==, TEXT_OK);
-	g_assert_cmpint(text_check_name("\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",
-	    200), ==, TEXT_OK);	/* Arabic letters: right-to-left is fine */
-	g_assert_cmpint(text_check_name("Ren\xc3\xa9" "e \xe5\xb1\xb1\xe7\x94\xb0",
-	    200), ==, TEXT_OK);
+	g_assert_cmpint(
+	    text_check_name("\xd9\x85\xd8\xad\xd9\x85\xd8\xaf", 200), ==,
+	    TEXT_OK); /* Arabic letters: right-to-left is fine */
+	g_assert_cmpint(text_check_name("Ren\xc3\xa9"
+	                                "e \xe5\xb1\xb1\xe7\x94\xb0",
+	                    200),
+	    ==, TEXT_OK);
 	g_assert_cmpint(text_check_name("", 200), ==, TEXT_EMPTY);
 	g_assert_cmpint(text_check_name("a\nb", 200), ==, TEXT_CONTROL);
 	g_assert_cmpint(text_check_name("abc", 2), ==, TEXT_TOOLONG);
@@ -70,12 +79,12 @@ static void
 test_email(void)
 {
 	static const char *good[] = { "kari@example.no", "a.b+c@lo.no",
-	    "x_y@sub.domain.org", "o'neil@nho.no" };
+		"x_y@sub.domain.org", "o'neil@nho.no" };
 	static const char *bad[] = { "plain", "@example.no", "kari@", "kari@no",
-	    "kari@@example.no", "ka ri@example.no", ".kari@example.no",
-	    "kari.@example.no", "ka..ri@example.no", "kari@-x.no",
-	    "kari@x-.no", "kari@x..no", "kari@x.no.", "kåri@example.no",
-	    "kari@exa_mple.no", "kari@example.no\r\nBcc: x@y.z" };
+		"kari@@example.no", "ka ri@example.no", ".kari@example.no",
+		"kari.@example.no", "ka..ri@example.no", "kari@-x.no",
+		"kari@x-.no", "kari@x..no", "kari@x.no.", "kåri@example.no",
+		"kari@exa_mple.no", "kari@example.no\r\nBcc: x@y.z" };
 	char longer[300];
 	size_t i;
 
@@ -109,11 +118,13 @@ test_tokens(void)
 	g_assert_cmpstr(a, !=, b);
 	g_assert_false(token_is_wellformed("ABCDEF0123456789abcdef0123456789"));
 	g_assert_false(token_is_wellformed("abc"));
-	g_assert_false(token_is_wellformed("0123456789abcdef0123456789abcdef0"));
+	g_assert_false(
+	    token_is_wellformed("0123456789abcdef0123456789abcdef0"));
 	g_assert_false(token_is_wellformed(NULL));
 	/* SHA-256("abc"), from FIPS 180-2. */
 	h = token_hash("abc");
-	g_assert_cmpstr(h, ==, "ba7816bf8f01cfea414140de5dae2223"
+	g_assert_cmpstr(h, ==,
+	    "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -124,7 +135,8 @@ test_hmac(void)
 	g_autofree char *mac = token_hmac((const guint8 *)"Jefe", 4,
 	    "what do ya want for nothing?");
 
-	g_assert_cmpstr(mac, ==, "5bdcc146bf60754e6a042426089575c7"
+	g_assert_cmpstr(mac, ==,
+	    "5bdcc146bf60754e6a042426089575c7"
 	    "5a003f089d2739839dec58b964ec3843");
 	g_assert_true(token_equal("abc", "abc"));
 	g_assert_false(token_equal("abc", "abd"));

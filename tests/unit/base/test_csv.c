@@ -53,7 +53,8 @@ test_quotes(void)
 {
 	g_autoptr(GPtrArray) rows = parse_ok(
 	    "\"Nordmann, Kari\",\"say \"\"hei\"\"\",\"two\nlines\"\n"
-	    "\"\"\"\",\"\"\n", G_MAXUINT);
+	    "\"\"\"\",\"\"\n",
+	    G_MAXUINT);
 	char **r;
 
 	g_assert_cmpuint(rows->len, ==, 3);

@@ -11,7 +11,7 @@
 static void
 test_bucket(void)
 {
-	Limit *l = limit_bucket_new(3, 3600, 100);	/* 3 at once, 1 a second */
+	Limit *l = limit_bucket_new(3, 3600, 100); /* 3 at once, 1 a second */
 	gint64 t = 1000 * SEC, retry = 0;
 	int i;
 
@@ -133,8 +133,8 @@ test_address_key(void)
 }
 
 struct race {
-	Limit	*l;
-	gint	 allowed;
+	Limit *l;
+	gint allowed;
 };
 
 static gpointer

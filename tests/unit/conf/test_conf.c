@@ -42,7 +42,8 @@ test_file_and_env(void)
 	g_autofree char *path = write_tmp(dir, "s.conf",
 	    "[server]\nport = 9090\ntemplates_dir = tpl\n"
 	    "[database]\nurl = postgresql:///fromfile\npool_size = 3\n"
-	    "[mail]\ntransport = smtp\n", 0644);
+	    "[mail]\ntransport = smtp\n",
+	    0644);
 	g_autofree char *tpl = g_build_filename(dir, "tpl", NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(Conf) c = NULL, d = NULL;
@@ -111,7 +112,8 @@ test_http_limits(void)
 	g_autofree char *dir = g_dir_make_tmp("conf-XXXXXX", NULL);
 	g_autofree char *path = write_tmp(dir, "s.conf",
 	    "[server]\ntrusted_proxies = 127.0.0.1, 10.0.0.0/8;"
-	    "2001:db8::/32\n", 0644);
+	    "2001:db8::/32\n",
+	    0644);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(Conf) d = conf_load(NULL, &error);
 	g_autoptr(Conf) c = NULL;
@@ -140,8 +142,8 @@ test_http_limits(void)
 	expect_error("[server]\ntrusted_proxies = 10.0.0.1/8\n", CONF_EVALUE,
 	    "trusted_proxies");
 	expect_error("[server]\nmax_connections = 100\n"
-	    "max_connections_per_ip = 200\n", CONF_EVALUE,
-	    "[server] max_connections_per_ip");
+	             "max_connections_per_ip = 200\n",
+	    CONF_EVALUE, "[server] max_connections_per_ip");
 	expect_error("[server]\nmax_connections_per_ip = 5000\n", CONF_EVALUE,
 	    "max_connections_per_ip");
 	expect_error("[server]\nheader_timeout_seconds = 0\n", CONF_EVALUE,
@@ -184,7 +186,8 @@ test_mail_retry(void)
 	expect_error("[mail]\nretry_base_seconds = 0\n", CONF_EVALUE,
 	    "retry_base_seconds");
 	expect_error("[mail]\nretry_base_seconds = 60\n"
-	    "retry_max_seconds = 59\n", CONF_EVALUE, "retry_max_seconds");
+	             "retry_max_seconds = 59\n",
+	    CONF_EVALUE, "retry_max_seconds");
 }
 
 static void
@@ -194,7 +197,8 @@ test_secret(void)
 	g_autofree char *key = write_tmp(dir, "k",
 	    "0123456789abcdef0123456789abcdef", 0600);
 	g_autofree char *text = g_strdup_printf("[security]\n"
-	    "secret_key_file = %s\n", key);
+	                                        "secret_key_file = %s\n",
+	    key);
 	g_autofree char *path = write_tmp(dir, "s.conf", text, 0644);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(Conf) c = conf_load(path, &error);

@@ -76,7 +76,7 @@ test_decode_edges(void)
 	g_assert_cmpstr(g_hash_table_lookup(eqs, "a"), ==, "=b=");
 
 	g_assert_true(form_decode_query("page=2&q=%C3%A6+%F0%9F%8E%89",
-	                                MAX_FIELDS, MAX_VALUE, &q, &err));
+	    MAX_FIELDS, MAX_VALUE, &q, &err));
 	g_assert_no_error(err);
 	g_assert_cmpstr(g_hash_table_lookup(q, "page"), ==, "2");
 	g_assert_cmpstr(g_hash_table_lookup(q, "q"), ==, "æ 🎉");
@@ -146,7 +146,7 @@ test_decode_reject(void)
 	decode_bad(value, MAX_VALUE + 3, FORM_EVALUELONG);
 	ok = decode_ok("v=%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41"
 	               "%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41",
-	               2 + 3 * 32);
+	    2 + 3 * 32);
 	g_assert_cmpuint(strlen(g_hash_table_lookup(ok, "v")), ==, 32);
 }
 
@@ -229,14 +229,14 @@ enum field {
 };
 
 static const struct form_field fields[F__MAX] = {
-    {"name", FORM_LINE, 5, true, 0, 0},     /* F_NAME */
-    {"note", FORM_BLOCK, 20, false, 0, 0},  /* F_NOTE */
-    {"email", FORM_EMAIL, 254, true, 0, 0}, /* F_EMAIL */
-    {"seats", FORM_INT, 3, true, 1, 10},    /* F_SEATS */
-    {"age", FORM_INT, 0, false, -5, 200},   /* F_AGE */
-    {"agree", FORM_BOOL, 0, true, 0, 0},    /* F_AGREE */
-    {"news", FORM_BOOL, 0, false, 0, 0},    /* F_NEWS */
-    {"big", FORM_INT, 0, false, 0, 0},      /* F_BIG */
+	{ "name", FORM_LINE, 5, true, 0, 0 },     /* F_NAME */
+	{ "note", FORM_BLOCK, 20, false, 0, 0 },  /* F_NOTE */
+	{ "email", FORM_EMAIL, 254, true, 0, 0 }, /* F_EMAIL */
+	{ "seats", FORM_INT, 3, true, 1, 10 },    /* F_SEATS */
+	{ "age", FORM_INT, 0, false, -5, 200 },   /* F_AGE */
+	{ "agree", FORM_BOOL, 0, true, 0, 0 },    /* F_AGREE */
+	{ "news", FORM_BOOL, 0, false, 0, 0 },    /* F_NEWS */
+	{ "big", FORM_INT, 0, false, 0, 0 },      /* F_BIG */
 };
 
 static size_t
@@ -316,7 +316,7 @@ test_validate_errors(void)
 	g_assert_cmpuint(
 	    validate("name=abcdef&note=a%01b&email=not-an-address&"
 	             "seats=11&age=x1&agree=1&big=9223372036854775808",
-	             v),
+	        v),
 	    ==, 6);
 	g_assert_cmpint(v[F_NAME].err, ==, FORM_FIELD_TOOLONG);
 	g_assert_true(v[F_NAME].present);
@@ -334,8 +334,8 @@ test_validate_errors(void)
 	/* Line fields refuse CR, LF and tab; numbers refuse junk. */
 	g_assert_cmpuint(validate("name=a%0Db&email=a%40b.dk%0A&seats=1000&"
 	                          "agree&age=1.5",
-	                          v),
-	                 ==, 3);
+	                     v),
+	    ==, 3);
 	g_assert_cmpint(v[F_NAME].err, ==, FORM_FIELD_CONTROL);
 	g_assert_cmpint(v[F_EMAIL].err, ==, FORM_FIELD_OK); /* trimmed */
 	g_assert_cmpint(v[F_SEATS].err, ==, FORM_FIELD_TOOLONG);
@@ -344,8 +344,8 @@ test_validate_errors(void)
 
 	g_assert_cmpuint(validate("name=a%09b&email=a%0D%40b.dk&seats=0x1&"
 	                          "agree&note=123456789012345678901",
-	                          v),
-	                 ==, 4);
+	                     v),
+	    ==, 4);
 	g_assert_cmpint(v[F_NAME].err, ==, FORM_FIELD_CONTROL);
 	g_assert_cmpint(v[F_EMAIL].err, ==, FORM_FIELD_CONTROL);
 	g_assert_cmpint(v[F_SEATS].err, ==, FORM_FIELD_INVALID);
@@ -355,14 +355,14 @@ test_validate_errors(void)
 	/* No-break spaces only: blank by Unicode's measure, so missing. */
 	g_assert_cmpuint(validate("name=%C2%A0%C2%A0&email=a%40b.dk&seats=1&"
 	                          "agree",
-	                          v),
-	                 ==, 1);
+	                     v),
+	    ==, 1);
 	g_assert_cmpint(v[F_NAME].err, ==, FORM_FIELD_MISSING);
 	g_assert_false(v[F_NAME].present);
 	form_values_clear(v, F__MAX);
 
 	g_assert_cmpstr(form_field_strerror(FORM_FIELD_MISSING), ==,
-	                "is required");
+	    "is required");
 	g_assert_nonnull(form_field_strerror(FORM_FIELD__MAX));
 }
 
@@ -373,8 +373,8 @@ test_values(void)
 {
 	g_autoptr(GHashTable) t = decode_ok("name=ab&email=a%40b.dk&seats=3&"
 	                                    "agree",
-	                                    strlen("name=ab&email=a%40b.dk&"
-	                                           "seats=3&agree"));
+	    strlen("name=ab&email=a%40b.dk&"
+	           "seats=3&agree"));
 	g_autoptr(GHashTable) bad = decode_ok("name=abcdefg", 12);
 	g_autoptr(FormValues) fv = form_values_check(t, fields, F__MAX);
 	g_autoptr(FormValues) fb = form_values_check(bad, fields, F__MAX);
@@ -442,10 +442,10 @@ test_accept_language(void)
 	g_autofree char *big = g_strnfill(FORM_MAX_ACCEPT_LANGUAGE, 'x');
 
 	g_assert_cmpstr(form_accept_language("nb-NO,nb;q=0.9,en;q=0.5"), ==,
-	                "nb");
+	    "nb");
 	g_assert_cmpstr(form_accept_language("en-US,en;q=0.5"), ==, "en");
 	g_assert_cmpstr(form_accept_language("fr, nn;q=0.4, en;q=0.6"), ==,
-	                "en");
+	    "en");
 	g_assert_cmpstr(form_accept_language("NO;q=1, en;q=1"), ==, "nb");
 	g_assert_null(form_accept_language("fr-FR,de;q=0.5"));
 	g_assert_null(form_accept_language(NULL));

@@ -44,10 +44,10 @@ static const char description_back[] =
 static const char attendee_name[] = "Ødegård, Bjørn \"Bear\"";
 static const char attendee_cn[] = "Ødegård, Bjørn Bear";
 
-static const struct ical_party organizer = {"invite@summit.example.no",
-                                            "Digital Summit"};
-static const struct ical_party attendee = {"bjorn.odegard@example.com",
-                                           attendee_name};
+static const struct ical_party organizer = { "invite@summit.example.no",
+	"Digital Summit" };
+static const struct ical_party attendee = { "bjorn.odegard@example.com",
+	attendee_name };
 
 /* Hands out UTC instants that outlive the test case (freed at exit). */
 static GPtrArray *times;
@@ -65,15 +65,15 @@ static struct ical_event
 sample_event(GDateTime *start, GDateTime *end)
 {
 	struct ical_event ev = {
-	    .uid = "session-42@summit.example.no",
-	    .summary = summary_text,
-	    .description = description_text,
-	    .location = location_text,
-	    .url = "https://summit.example.no/p/abc?x=1&y=2",
-	    .start = start,
-	    .end = end,
-	    .sequence = 3,
-	    .cancelled = false,
+		.uid = "session-42@summit.example.no",
+		.summary = summary_text,
+		.description = description_text,
+		.location = location_text,
+		.url = "https://summit.example.no/p/abc?x=1&y=2",
+		.start = start,
+		.end = end,
+		.sequence = 3,
+		.cancelled = false,
 	};
 
 	return ev;
@@ -168,8 +168,8 @@ prop_string(icalcomponent *c, icalproperty_kind kind)
 static const char *
 param_cn(icalproperty *p)
 {
-	icalparameter *cn =
-	    icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+	icalparameter *cn = icalproperty_get_first_parameter(p,
+	    ICAL_CN_PARAMETER);
 
 	return cn != NULL ? icalparameter_get_cn(cn) : NULL;
 }
@@ -195,17 +195,17 @@ test_escape(void)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-	    {"", ""},
-	    {"plain æøå 🎉", "plain æøå 🎉"},
-	    {"a,b;c\\d", "a\\,b\\;c\\\\d"},
-	    {"one\ntwo", "one\\ntwo"},
-	    {"one\r\ntwo", "one\\ntwo"},
-	    {"cr\ronly", "cronly"},
-	    {"tab\there", "tab here"},
-	    {"bell\a\x1b[0m", "bell[0m"},
-	    {"\"quoted\" stays", "\"quoted\" stays"},
-	    {"\\n literal", "\\\\n literal"},
-	    {"c1\xc2\x85x", "c1x"},
+		{ "", "" },
+		{ "plain æøå 🎉", "plain æøå 🎉" },
+		{ "a,b;c\\d", "a\\,b\\;c\\\\d" },
+		{ "one\ntwo", "one\\ntwo" },
+		{ "one\r\ntwo", "one\\ntwo" },
+		{ "cr\ronly", "cronly" },
+		{ "tab\there", "tab here" },
+		{ "bell\a\x1b[0m", "bell[0m" },
+		{ "\"quoted\" stays", "\"quoted\" stays" },
+		{ "\\n literal", "\\\\n literal" },
+		{ "c1\xc2\x85x", "c1x" },
 	};
 	size_t i;
 
@@ -235,10 +235,10 @@ fold_around(const char *tail)
 
 	for (k = 0; k < 160; k++) {
 		g_autofree char *filler = g_strnfill((gsize)k, 'x');
-		g_autofree char *line =
-		    g_strconcat("SUMMARY:", filler, tail, NULL);
-		g_autofree char *in = g_strconcat(
-		    "BEGIN:VCALENDAR\r\n", line, "\r\nEND:VCALENDAR\r\n", NULL);
+		g_autofree char *line = g_strconcat("SUMMARY:", filler, tail,
+		    NULL);
+		g_autofree char *in = g_strconcat("BEGIN:VCALENDAR\r\n", line,
+		    "\r\nEND:VCALENDAR\r\n", NULL);
 		g_autofree char *out = ical_fold(in);
 		g_autofree char *back = unfold(out);
 
@@ -251,12 +251,12 @@ static void
 test_fold(void)
 {
 	static const char *const tails[] = {
-	    "æøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅ",
-	    "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
-	    "€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€",
-	    ("\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"
-	     "\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"),
-	    "a\\nø\\,🎉\\;€\\\\b\\nø\\,🎉\\;€\\\\c\\nø\\,🎉\\;€\\\\d\\nø\\,🎉",
+		"æøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅ",
+		"🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
+		"€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€",
+		("\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"
+		 "\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"),
+		"a\\nø\\,🎉\\;€\\\\b\\nø\\,🎉\\;€\\\\c\\nø\\,🎉\\;€\\\\d\\nø\\,🎉",
 	};
 	size_t i;
 
@@ -321,14 +321,13 @@ test_vtimezone_oslo(void)
 static void
 cmp_offset(icaltimezone *zone, GTimeZone *gtz, gint64 t)
 {
-	struct icaltimetype tt = icaltime_from_timet_with_zone(
-	    (time_t)t, 0, icaltimezone_get_utc_timezone());
+	struct icaltimetype tt = icaltime_from_timet_with_zone((time_t)t, 0,
+	    icaltimezone_get_utc_timezone());
 	int lib = icaltimezone_get_utc_offset_of_utc_time(zone, &tt, NULL);
 
-	g_assert_cmpint(
-	    lib, ==,
-	    g_time_zone_get_offset(
-	        gtz, g_time_zone_find_interval(gtz, G_TIME_TYPE_UNIVERSAL, t)));
+	g_assert_cmpint(lib, ==,
+	    g_time_zone_get_offset(gtz,
+	        g_time_zone_find_interval(gtz, G_TIME_TYPE_UNIVERSAL, t)));
 }
 
 /*
@@ -362,8 +361,7 @@ check_zone_against_tzdb(const char *tzid, int y)
 	for (t = g_date_time_to_unix(from); t < g_date_time_to_unix(to);
 	     t += 3600) {
 		cmp_offset(zone, gtz, t);
-		off = g_time_zone_get_offset(
-		    gtz,
+		off = g_time_zone_get_offset(gtz,
 		    g_time_zone_find_interval(gtz, G_TIME_TYPE_UNIVERSAL, t));
 		if (prev != G_MININT32 && prev != off) {
 			changes++;
@@ -381,9 +379,9 @@ test_vtimezone_tzdb(void)
 {
 	g_assert_cmpint(check_zone_against_tzdb(OSLO, 2026), ==, 8);
 	g_assert_cmpint(check_zone_against_tzdb("America/New_York", 2026), ==,
-	                8);
+	    8);
 	g_assert_cmpint(check_zone_against_tzdb("Australia/Sydney", 2026), ==,
-	                8);
+	    8);
 	g_assert_cmpint(check_zone_against_tzdb("Europe/London", 2026), ==, 8);
 	g_assert_cmpint(check_zone_against_tzdb("Asia/Tokyo", 2026), ==, 0);
 }
@@ -398,22 +396,21 @@ test_vtimezone_shapes(void)
 
 	g_assert_no_error(err);
 	g_assert_nonnull(strstr(ny,
-	                        "DTSTART:19700308T020000\r\n"
-	                        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"));
+	    "DTSTART:19700308T020000\r\n"
+	    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"));
 	g_assert_nonnull(strstr(ny,
-	                        "DTSTART:19701101T020000\r\n"
-	                        "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n"));
+	    "DTSTART:19701101T020000\r\n"
+	    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n"));
 	syd = ical_vtimezone("Australia/Sydney", 2027, &err);
 	g_assert_no_error(err);
 	g_assert_nonnull(strstr(syd,
-	                        "BEGIN:DAYLIGHT\r\n"
-	                        "TZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n"));
+	    "BEGIN:DAYLIGHT\r\n"
+	    "TZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n"));
 	g_assert_nonnull(strstr(syd, "BYMONTH=10;BYDAY=1SU"));
 	g_assert_nonnull(strstr(syd, "BYMONTH=4;BYDAY=1SU"));
 	tokyo = ical_vtimezone("Asia/Tokyo", 2027, &err);
 	g_assert_no_error(err);
-	g_assert_cmpstr(
-	    tokyo, ==,
+	g_assert_cmpstr(tokyo, ==,
 	    "BEGIN:VTIMEZONE\r\nTZID:Asia/Tokyo\r\n"
 	    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\n"
 	    "TZNAME:JST\r\nDTSTART:19700101T000000\r\nEND:STANDARD\r\n"
@@ -424,14 +421,14 @@ static void
 test_vtimezone_errors(void)
 {
 	static const char *const bad[] = {
-	    "Mars/Olympus_Mons",
-	    "../../etc/passwd",
-	    "/etc/localtime",
-	    "CET-1CEST,M3.5.0,M10.5.0/3",
-	    "XYZ3",
-	    "+01:00",
-	    "",
-	    "Europe/Oslo ",
+		"Mars/Olympus_Mons",
+		"../../etc/passwd",
+		"/etc/localtime",
+		"CET-1CEST,M3.5.0,M10.5.0/3",
+		"XYZ3",
+		"+01:00",
+		"",
+		"Europe/Oslo ",
 	};
 	size_t i;
 
@@ -458,7 +455,7 @@ itip(enum ical_method m, const struct ical_event *ev)
 {
 	g_autoptr(GError) err = NULL;
 	char *text = ical_itip(m, ev, OSLO, &organizer, &attendee,
-	                       utc(2027, 5, 1, 12, 34), &err);
+	    utc(2027, 5, 1, 12, 34), &err);
 
 	g_assert_no_error(err);
 	g_assert_nonnull(text);
@@ -469,7 +466,7 @@ itip(enum ical_method m, const struct ical_event *ev)
 /* What REQUEST and CANCEL share (CALENDAR.md A4-A13, B1, B2, B4). */
 static icalcomponent *
 check_itip(const char *text, const char *method, const char *status,
-           gint64 sequence)
+    gint64 sequence)
 {
 	icalcomponent *cal = parse(text), *vev, *vtz;
 	icalproperty *p;
@@ -485,15 +482,15 @@ check_itip(const char *text, const char *method, const char *status,
 	g_assert_cmpstr(prop_string(cal, ICAL_METHOD_PROPERTY), ==, method);
 	g_assert_cmpstr(prop_string(cal, ICAL_VERSION_PROPERTY), ==, "2.0");
 	g_assert_cmpstr(prop_string(cal, ICAL_PRODID_PROPERTY), ==,
-	                "-//Summit//Registration 1.0//EN");
+	    "-//Summit//Registration 1.0//EN");
 	g_assert_cmpint(count_lines(text, "METHOD:"), ==, 1);
 	g_assert_cmpint(count_lines(text, "VERSION:"), ==, 1);
 	g_assert_cmpint(count_lines(text, "PRODID:"), ==, 1);
 	g_assert_cmpint(count_lines(text, "BEGIN:VCALENDAR"), ==, 1);
 	g_assert_cmpint(count_lines(text, "BEGIN:VEVENT"), ==, 1);
 	/* METHOD comes before any component. */
-	g_assert_true(strstr(text, "METHOD:") <
-	              strstr(text, "BEGIN:VTIMEZONE"));
+	g_assert_true(
+	    strstr(text, "METHOD:") < strstr(text, "BEGIN:VTIMEZONE"));
 	g_assert_cmpint(
 	    icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT), ==, 1);
 	g_assert_cmpint(
@@ -504,7 +501,7 @@ check_itip(const char *text, const char *method, const char *status,
 
 	vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	g_assert_cmpstr(icalcomponent_get_uid(vev), ==,
-	                "session-42@summit.example.no");
+	    "session-42@summit.example.no");
 	g_assert_cmpint(icalcomponent_get_sequence(vev), ==, sequence);
 	g_assert_cmpstr(prop_string(vev, ICAL_STATUS_PROPERTY), ==, status);
 	g_assert_cmpint(count_lines(text, "STATUS:"), ==, 1);
@@ -515,42 +512,42 @@ check_itip(const char *text, const char *method, const char *status,
 	g_assert_cmpstr(icalcomponent_get_summary(vev), ==, summary_text);
 	g_assert_cmpstr(icalcomponent_get_location(vev), ==, location_text);
 	g_assert_cmpstr(icalcomponent_get_description(vev), ==,
-	                description_back);
+	    description_back);
 
 	g_assert_cmpint(
 	    icalcomponent_count_properties(vev, ICAL_ORGANIZER_PROPERTY), ==,
 	    1);
 	p = icalcomponent_get_first_property(vev, ICAL_ORGANIZER_PROPERTY);
 	g_assert_cmpstr(icalproperty_get_organizer(p), ==,
-	                "mailto:invite@summit.example.no");
+	    "mailto:invite@summit.example.no");
 	g_assert_cmpstr(param_cn(p), ==, "Digital Summit");
-	g_assert_cmpint(count_lines(text, "ORGANIZER;CN=\"Digital Summit\""
-	                                  ":mailto:invite@summit.example.no"),
-	                ==, 1);
+	g_assert_cmpint(count_lines(text,
+	                    "ORGANIZER;CN=\"Digital Summit\""
+	                    ":mailto:invite@summit.example.no"),
+	    ==, 1);
 
 	g_assert_cmpint(
 	    icalcomponent_count_properties(vev, ICAL_ATTENDEE_PROPERTY), ==, 1);
 	p = icalcomponent_get_first_property(vev, ICAL_ATTENDEE_PROPERTY);
 	g_assert_cmpstr(icalproperty_get_attendee(p), ==,
-	                "mailto:bjorn.odegard@example.com");
+	    "mailto:bjorn.odegard@example.com");
 	g_assert_cmpstr(param_cn(p), ==, attendee_cn);
 	g_assert_cmpint(
-	    count_lines(
-	        text,
+	    count_lines(text,
 	        "ATTENDEE;CUTYPE=INDIVIDUAL;"
 	        "ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;"
 	        "CN=\"Ødegård, Bjørn Bear\":mailto:bjorn.odegard@example.com"),
 	    ==, 1);
 	g_assert_cmpint(icalparameter_get_rsvp(icalproperty_get_first_parameter(
 	                    p, ICAL_RSVP_PARAMETER)),
-	                ==, ICAL_RSVP_TRUE);
+	    ==, ICAL_RSVP_TRUE);
 	g_assert_cmpint(
 	    icalparameter_get_partstat(
 	        icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER)),
 	    ==, ICAL_PARTSTAT_NEEDSACTION);
 	g_assert_cmpint(icalparameter_get_role(icalproperty_get_first_parameter(
 	                    p, ICAL_ROLE_PARAMETER)),
-	                ==, ICAL_ROLE_REQPARTICIPANT);
+	    ==, ICAL_ROLE_REQPARTICIPANT);
 	g_assert_cmpint(
 	    icalparameter_get_cutype(
 	        icalproperty_get_first_parameter(p, ICAL_CUTYPE_PARAMETER)),
@@ -561,12 +558,12 @@ check_itip(const char *text, const char *method, const char *status,
 static void
 test_request(void)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
 	g_autofree char *text = itip(ICAL_METHOD_REQUEST, &ev);
 	icalcomponent *cal = check_itip(text, "REQUEST", "CONFIRMED", 3);
-	icalcomponent *vev =
-	    icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	icalcomponent *vev = icalcomponent_get_first_component(cal,
+	    ICAL_VEVENT_COMPONENT);
 
 	g_assert_nonnull(
 	    strstr(text, "\r\nDTSTART;TZID=Europe/Oslo:20270610T090000\r\n"));
@@ -578,8 +575,8 @@ test_request(void)
 	/* Escapes as CALENDAR.md A12 spells them. */
 	g_assert_cmpint(
 	    count_lines(text,
-	                "SUMMARY:Workshop: Ødegård\\, "
-	                "Bjørn\\; \"sitater\" og \\\\ skråstrek\\nlinje to"),
+	        "SUMMARY:Workshop: Ødegård\\, "
+	        "Bjørn\\; \"sitater\" og \\\\ skråstrek\\nlinje to"),
 	    ==, 1);
 	icalcomponent_free(cal);
 
@@ -587,9 +584,8 @@ test_request(void)
 	ev.cancelled = true;
 	{
 		g_autoptr(GError) err = NULL;
-		g_autofree char *t2 =
-		    ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &organizer,
-		              &attendee, utc(2027, 5, 1, 0, 0), &err);
+		g_autofree char *t2 = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO,
+		    &organizer, &attendee, utc(2027, 5, 1, 0, 0), &err);
 
 		g_assert_null(t2);
 		g_assert_error(err, SUMMIT_ICAL_ERROR, ICAL_EINVAL);
@@ -599,8 +595,8 @@ test_request(void)
 static void
 test_cancel(void)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
 	g_autofree char *text = NULL;
 	icalcomponent *cal;
 
@@ -623,25 +619,24 @@ test_dst_dates(void)
 		int mo, d, utc_h;
 		const char *line;
 	} cases[] = {
-	    {3, 28, 8, "DTSTART;TZID=Europe/Oslo:20270328T100000"},
-	    {10, 31, 9, "DTSTART;TZID=Europe/Oslo:20271031T100000"},
-	    /* The hour before each change. */
-	    {3, 28, 0, "DTSTART;TZID=Europe/Oslo:20270328T010000"},
-	    {10, 31, 0, "DTSTART;TZID=Europe/Oslo:20271031T020000"},
-	    {10, 31, 1, "DTSTART;TZID=Europe/Oslo:20271031T020000"},
+		{ 3, 28, 8, "DTSTART;TZID=Europe/Oslo:20270328T100000" },
+		{ 10, 31, 9, "DTSTART;TZID=Europe/Oslo:20271031T100000" },
+		/* The hour before each change. */
+		{ 3, 28, 0, "DTSTART;TZID=Europe/Oslo:20270328T010000" },
+		{ 10, 31, 0, "DTSTART;TZID=Europe/Oslo:20271031T020000" },
+		{ 10, 31, 1, "DTSTART;TZID=Europe/Oslo:20271031T020000" },
 	};
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		GDateTime *s =
-		    utc(2027, cases[i].mo, cases[i].d, cases[i].utc_h, 0);
-		struct ical_event ev =
-		    sample_event(s, utc(2027, cases[i].mo, cases[i].d,
-		                        cases[i].utc_h + 1, 0));
+		GDateTime *s = utc(2027, cases[i].mo, cases[i].d,
+		    cases[i].utc_h, 0);
+		struct ical_event ev = sample_event(s,
+		    utc(2027, cases[i].mo, cases[i].d, cases[i].utc_h + 1, 0));
 		g_autofree char *text = itip(ICAL_METHOD_REQUEST, &ev);
 		icalcomponent *cal = parse(text);
-		icalcomponent *vev = icalcomponent_get_first_component(
-		    cal, ICAL_VEVENT_COMPONENT);
+		icalcomponent *vev = icalcomponent_get_first_component(cal,
+		    ICAL_VEVENT_COMPONENT);
 
 		g_assert_cmpint(count_lines(text, cases[i].line), ==, 1);
 		/*
@@ -650,7 +645,7 @@ test_dst_dates(void)
 		 */
 		if (i < 3)
 			g_assert_cmpint(start_utc(vev), ==,
-			                g_date_time_to_unix(s));
+			    g_date_time_to_unix(s));
 		icalcomponent_free(cal);
 	}
 }
@@ -658,12 +653,11 @@ test_dst_dates(void)
 static void
 test_utc_mode(void)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
 	g_autoptr(GError) err = NULL;
-	g_autofree char *text =
-	    ical_itip(ICAL_METHOD_REQUEST, &ev, NULL, &organizer, &attendee,
-	              utc(2027, 5, 1, 12, 0), &err);
+	g_autofree char *text = ical_itip(ICAL_METHOD_REQUEST, &ev, NULL,
+	    &organizer, &attendee, utc(2027, 5, 1, 12, 0), &err);
 	icalcomponent *cal;
 
 	g_assert_no_error(err);
@@ -681,20 +675,27 @@ test_itip_errors(void)
 	GDateTime *s = utc(2027, 6, 10, 7, 0), *e = utc(2027, 6, 10, 8, 0);
 	GDateTime *stamp = utc(2027, 5, 1, 0, 0);
 	struct ical_event ev;
-	struct ical_party bad_addr = {"not an address", "X"};
-	struct ical_party same = {"INVITE@summit.example.no", "Me"};
+	struct ical_party bad_addr = { "not an address", "X" };
+	struct ical_party same = { "INVITE@summit.example.no", "Me" };
 	static const char *const bad_uids[] = {
-	    "", "has space", "a,b", "a;b", "a\\b", "a\"b", "æøå@x", "tab\there",
+		"",
+		"has space",
+		"a,b",
+		"a;b",
+		"a\\b",
+		"a\"b",
+		"æøå@x",
+		"tab\there",
 	};
 	size_t i;
 
-#define EXPECT_EINVAL(m, evp, org, att)                                        \
-	do {                                                                   \
-		g_autoptr(GError) err_ = NULL;                                 \
-		g_autofree char *t_ =                                          \
-		    ical_itip((m), (evp), OSLO, (org), (att), stamp, &err_);   \
-		g_assert_null(t_);                                             \
-		g_assert_error(err_, SUMMIT_ICAL_ERROR, ICAL_EINVAL);          \
+#define EXPECT_EINVAL(m, evp, org, att) \
+	do { \
+		g_autoptr(GError) err_ = NULL; \
+		g_autofree char *t_ = ical_itip((m), (evp), OSLO, (org), \
+		    (att), stamp, &err_); \
+		g_assert_null(t_); \
+		g_assert_error(err_, SUMMIT_ICAL_ERROR, ICAL_EINVAL); \
 	} while (0)
 
 	ev = sample_event(s, e);
@@ -739,7 +740,7 @@ test_itip_errors(void)
 
 		ev = sample_event(s, e);
 		t = ical_itip(ICAL_METHOD_REQUEST, &ev, "Mars/Base", &organizer,
-		              &attendee, stamp, &err);
+		    &attendee, stamp, &err);
 		g_assert_null(t);
 		g_assert_error(err, SUMMIT_ICAL_ERROR, ICAL_ETZ);
 	}
@@ -749,14 +750,14 @@ test_itip_errors(void)
 static void
 test_cn_edge(void)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
-	struct ical_party org = {"invite@summit.example.no", NULL};
-	struct ical_party att = {"a@example.com", "\"\"\r\n"};
-	struct ical_party att2 = {"b@example.com", "Line\nbreak; \"x\": y"};
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
+	struct ical_party org = { "invite@summit.example.no", NULL };
+	struct ical_party att = { "a@example.com", "\"\"\r\n" };
+	struct ical_party att2 = { "b@example.com", "Line\nbreak; \"x\": y" };
 	g_autoptr(GError) err = NULL;
 	g_autofree char *t = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &org,
-	                               &att, utc(2027, 5, 1, 0, 0), &err);
+	    &att, utc(2027, 5, 1, 0, 0), &err);
 	g_autofree char *t2 = NULL;
 	icalcomponent *cal;
 
@@ -764,14 +765,14 @@ test_cn_edge(void)
 	check_wire(t);
 	g_assert_cmpint(count_lines(t, "ORGANIZER:mailto:invite@"), ==, 1);
 	g_assert_cmpint(
-	    count_lines(
-	        t, "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE="
-	           "REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:a@"),
+	    count_lines(t,
+	        "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE="
+	        "REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:a@"),
 	    ==, 1);
 	icalcomponent_free(parse(t));
 
 	t2 = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &org, &att2,
-	               utc(2027, 5, 1, 0, 0), &err);
+	    utc(2027, 5, 1, 0, 0), &err);
 	g_assert_no_error(err);
 	check_wire(t2);
 	cal = parse(t2);
@@ -787,10 +788,10 @@ test_cn_edge(void)
 static void
 test_fuzz_findings(void)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
-	struct ical_party org = {"invite@summit.example.no", "Org ^n ^^ ^'"};
-	struct ical_party att = {"a@example.com", "Back\\slash \\"};
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
+	struct ical_party org = { "invite@summit.example.no", "Org ^n ^^ ^'" };
+	struct ical_party att = { "a@example.com", "Back\\slash \\" };
 	g_autofree char *t = NULL;
 	icalcomponent *cal, *vev;
 
@@ -803,7 +804,7 @@ test_fuzz_findings(void)
 		t = itip(ICAL_METHOD_REQUEST, &ev);
 		cal = parse(t);
 		vev = icalcomponent_get_first_component(cal,
-		                                        ICAL_VEVENT_COMPONENT);
+		    ICAL_VEVENT_COMPONENT);
 		g_assert_cmpstr(icalcomponent_get_summary(vev), ==, slashes);
 		icalcomponent_free(cal);
 		g_clear_pointer(&t, g_free);
@@ -822,17 +823,17 @@ test_fuzz_findings(void)
 	/* A caret is RFC 6868's escape; a backslash before the closing
 	 * quote made libical drop the CN. */
 	t = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &org, &att,
-	              utc(2027, 5, 1, 0, 0), NULL);
+	    utc(2027, 5, 1, 0, 0), NULL);
 	g_assert_nonnull(t);
 	check_wire(t);
 	cal = parse(t);
 	vev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 	g_assert_cmpstr(param_cn(icalcomponent_get_first_property(vev,
 	                    ICAL_ORGANIZER_PROPERTY)),
-	                ==, "Org ^n ^^ ^'");
+	    ==, "Org ^n ^^ ^'");
 	g_assert_cmpstr(param_cn(icalcomponent_get_first_property(vev,
 	                    ICAL_ATTENDEE_PROPERTY)),
-	                ==, "Backslash");
+	    ==, "Backslash");
 	icalcomponent_free(cal);
 }
 
@@ -852,13 +853,13 @@ sample_feed(void)
 	evs[1].description = NULL;
 	evs[1].location = NULL;
 	evs[1].url = NULL;
-	evs[2] =
-	    sample_event(utc(2027, 10, 31, 9, 0), utc(2027, 10, 31, 10, 0));
+	evs[2] = sample_event(utc(2027, 10, 31, 9, 0),
+	    utc(2027, 10, 31, 10, 0));
 	evs[2].uid = "session-44@summit.example.no";
 	evs[2].summary = "Avlyst økt";
 	evs[2].cancelled = true;
 	text = ical_feed(evs, 3, OSLO, "Summit 2027: mitt program, «alt»",
-	                 "-feed", utc(2027, 5, 1, 12, 0), &err);
+	    "-feed", utc(2027, 5, 1, 12, 0), &err);
 	g_assert_no_error(err);
 	g_assert_nonnull(text);
 	return text;
@@ -870,9 +871,9 @@ test_feed(void)
 	g_autofree char *text = sample_feed();
 	icalcomponent *cal, *vev;
 	const char *uids[] = {
-	    "session-42@summit.example.no-feed",
-	    "session-43@summit.example.no-feed",
-	    "session-44@summit.example.no-feed",
+		"session-42@summit.example.no-feed",
+		"session-43@summit.example.no-feed",
+		"session-44@summit.example.no-feed",
 	};
 	int i = 0;
 
@@ -884,9 +885,10 @@ test_feed(void)
 	g_assert_cmpint(count_lines(text, "ORGANIZER"), ==, 0);
 	g_assert_cmpint(count_lines(text, "ATTENDEE"), ==, 0);
 	g_assert_null(strstr(text, "RSVP"));
-	g_assert_cmpint(count_lines(text, "X-WR-CALNAME:Summit 2027: mitt "
-	                                  "program\\, «alt»"),
-	                ==, 1);
+	g_assert_cmpint(count_lines(text,
+	                    "X-WR-CALNAME:Summit 2027: mitt "
+	                    "program\\, «alt»"),
+	    ==, 1);
 	g_assert_cmpint(
 	    icalcomponent_count_components(cal, ICAL_VTIMEZONE_COMPONENT), ==,
 	    1);
@@ -900,7 +902,7 @@ test_feed(void)
 		g_assert_cmpstr(icalcomponent_get_uid(vev), ==, uids[i]);
 		g_assert_true(icaltime_is_utc(icalcomponent_get_dtstamp(vev)));
 		g_assert_cmpstr(prop_string(vev, ICAL_STATUS_PROPERTY), ==,
-		                i == 2 ? "CANCELLED" : "CONFIRMED");
+		    i == 2 ? "CANCELLED" : "CONFIRMED");
 	}
 	g_assert_cmpint(
 	    count_lines(text, "DTSTART;TZID=Europe/Oslo:20270328T100000"), ==,
@@ -915,10 +917,10 @@ static void
 test_feed_edges(void)
 {
 	g_autoptr(GError) err = NULL;
-	g_autofree char *empty =
-	    ical_feed(NULL, 0, OSLO, NULL, NULL, utc(2027, 5, 1, 12, 0), &err);
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
+	g_autofree char *empty = ical_feed(NULL, 0, OSLO, NULL, NULL,
+	    utc(2027, 5, 1, 12, 0), &err);
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
 	g_autofree char *bad = NULL;
 	g_autofree char *bad2 = NULL;
 	g_autofree char *two_years = NULL;
@@ -932,7 +934,7 @@ test_feed_edges(void)
 
 	/* The suffix makes the uid too long or invalid. */
 	bad = ical_feed(&ev, 1, OSLO, NULL, " feed", utc(2027, 5, 1, 12, 0),
-	                &err);
+	    &err);
 	g_assert_null(bad);
 	g_assert_error(err, SUMMIT_ICAL_ERROR, ICAL_EINVAL);
 	g_clear_error(&err);
@@ -941,7 +943,7 @@ test_feed_edges(void)
 	evs[0] = ev;
 	evs[1] = ev;
 	bad2 = ical_feed(evs, 2, OSLO, NULL, "-feed", utc(2027, 5, 1, 12, 0),
-	                 &err);
+	    &err);
 	g_assert_null(bad2);
 	g_assert_error(err, SUMMIT_ICAL_ERROR, ICAL_EINVAL);
 	g_clear_error(&err);
@@ -950,8 +952,8 @@ test_feed_edges(void)
 	evs[0] = ev;
 	evs[1] = sample_event(utc(2029, 1, 10, 7, 0), utc(2029, 1, 10, 8, 0));
 	evs[1].uid = "session-99@summit.example.no";
-	two_years =
-	    ical_feed(evs, 2, OSLO, "x", NULL, utc(2027, 5, 1, 12, 0), &err);
+	two_years = ical_feed(evs, 2, OSLO, "x", NULL, utc(2027, 5, 1, 12, 0),
+	    &err);
 	g_assert_no_error(err);
 	check_wire(two_years);
 	g_assert_cmpint(count_lines(two_years, "BEGIN:VTIMEZONE"), ==, 1);
@@ -968,7 +970,7 @@ write_sample(const char *dir, const char *name, const char *text)
 
 	if (text == NULL || !g_file_set_contents(path, text, -1, &err)) {
 		g_printerr("could not write \"%s\": %s\n", path,
-		           err != NULL ? err->message : "no text");
+		    err != NULL ? err->message : "no text");
 		exit(1);
 	}
 }
@@ -976,12 +978,12 @@ write_sample(const char *dir, const char *name, const char *text)
 static int
 dump(const char *dir)
 {
-	struct ical_event ev =
-	    sample_event(utc(2027, 6, 10, 7, 0), utc(2027, 6, 10, 8, 30));
-	struct ical_event march =
-	    sample_event(utc(2027, 3, 28, 8, 0), utc(2027, 3, 28, 9, 0));
-	struct ical_event october =
-	    sample_event(utc(2027, 10, 31, 9, 0), utc(2027, 10, 31, 10, 0));
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
+	struct ical_event march = sample_event(utc(2027, 3, 28, 8, 0),
+	    utc(2027, 3, 28, 9, 0));
+	struct ical_event october = sample_event(utc(2027, 10, 31, 9, 0),
+	    utc(2027, 10, 31, 10, 0));
 	GDateTime *stamp = utc(2027, 5, 1, 12, 34);
 	g_autofree char *req = NULL, *cancel = NULL, *feed = NULL;
 	g_autofree char *m = NULL, *o = NULL;
@@ -991,14 +993,14 @@ dump(const char *dir)
 		return 1;
 	}
 	req = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &organizer, &attendee,
-	                stamp, NULL);
+	    stamp, NULL);
 	ev.sequence = 4;
 	cancel = ical_itip(ICAL_METHOD_CANCEL, &ev, OSLO, &organizer, &attendee,
-	                   stamp, NULL);
+	    stamp, NULL);
 	m = ical_itip(ICAL_METHOD_REQUEST, &march, OSLO, &organizer, &attendee,
-	              stamp, NULL);
+	    stamp, NULL);
 	o = ical_itip(ICAL_METHOD_REQUEST, &october, OSLO, &organizer,
-	              &attendee, stamp, NULL);
+	    &attendee, stamp, NULL);
 	feed = sample_feed();
 	write_sample(dir, "request.ics", req);
 	write_sample(dir, "cancel.ics", cancel);
@@ -1013,8 +1015,8 @@ main(int argc, char **argv)
 {
 	int rc;
 
-	times =
-	    g_ptr_array_new_with_free_func((GDestroyNotify)g_date_time_unref);
+	times = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_date_time_unref);
 	if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
 		rc = dump(argv[2]);
 		g_ptr_array_unref(times);

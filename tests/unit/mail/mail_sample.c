@@ -21,8 +21,8 @@ static char *opt_to = "kari@example.no", *opt_out;
 static gboolean opt_starttls, opt_keep_going, opt_html = TRUE;
 static gint opt_count = 1, opt_size = 0, opt_timeout = 10;
 
-static const GOptionEntry entries[] = {
-	{ "key", 0, 0, G_OPTION_ARG_FILENAME, &opt_key, "DKIM key", "PEM" },
+static const GOptionEntry entries[] = { { "key", 0, 0, G_OPTION_ARG_FILENAME,
+	                                    &opt_key, "DKIM key", "PEM" },
 	{ "domain", 0, 0, G_OPTION_ARG_STRING, &opt_domain, "d=", "D" },
 	{ "selector", 0, 0, G_OPTION_ARG_STRING, &opt_selector, "s=", "S" },
 	{ "method", 0, 0, G_OPTION_ARG_STRING, &opt_method, "iTIP", "M" },
@@ -41,28 +41,29 @@ static const GOptionEntry entries[] = {
 	{ "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "sends", "N" },
 	{ "size", 0, 0, G_OPTION_ARG_INT, &opt_size, "pad text", "BYTES" },
 	{ "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "seconds", "S" },
-	G_OPTION_ENTRY_NULL
-};
+	G_OPTION_ENTRY_NULL };
 
 static const char *const err_names[MAIL__MAX] = {
-	"OK",		/* MAIL_OK */
-	"ETEMP",	/* MAIL_ETEMP */
-	"EPERM",	/* MAIL_EPERM */
-	"ECONFIG",	/* MAIL_ECONFIG */
+	"OK",      /* MAIL_OK */
+	"ETEMP",   /* MAIL_ETEMP */
+	"EPERM",   /* MAIL_EPERM */
+	"ECONFIG", /* MAIL_ECONFIG */
 };
 
 static int
 fail(const GError *e)
 {
-	printf("error %s %s\n", e->code >= 0 && e->code < MAIL__MAX ?
-	    err_names[e->code] : "?", e->message);
+	printf("error %s %s\n",
+	    e->code >= 0 && e->code < MAIL__MAX ? err_names[e->code] : "?",
+	    e->message);
 	return 2;
 }
 
 static char *
 sample_calendar(const char *method)
 {
-	return g_strdup_printf("BEGIN:VCALENDAR\r\n"
+	return g_strdup_printf(
+	    "BEGIN:VCALENDAR\r\n"
 	    "VERSION:2.0\r\n"
 	    "PRODID:-//Digital Summit//Registration 1.0//EN\r\n"
 	    "METHOD:%s\r\n"
@@ -81,14 +82,16 @@ sample_calendar(const char *method)
 	    " =TRUE;CN=\"Ødegård, Kari\":mailto:kari@example.no\r\n"
 	    "STATUS:CONFIRMED\r\n"
 	    "END:VEVENT\r\n"
-	    "END:VCALENDAR\r\n", method);
+	    "END:VCALENDAR\r\n",
+	    method);
 }
 
 static char *
 sample_message(void)
 {
 	g_autofree char *cal = sample_calendar(opt_method);
-	g_autoptr(GString) text = g_string_new("Hei Kari,\n\n"
+	g_autoptr(GString) text = g_string_new(
+	    "Hei Kari,\n\n"
 	    "Du er plassert på «Kunstig intelligens i offentlig sektor».\n"
 	    "Når: onsdag 10. juni 2026 kl. 09.00–10.00\n"
 	    "Hvor: Sal 2, Oslo Spektrum\n");
@@ -98,9 +101,10 @@ sample_message(void)
 		.to_addr = opt_to,
 		.to_name = "Ødegård, Kari",
 		.subject = "Invitasjon: Kunstig intelligens i offentlig sektor "
-		    "– onsdag 10. juni kl. 09.00",
+		           "– onsdag 10. juni kl. 09.00",
 		.html = opt_html ? "<p>Hei Kari,</p><p>Du er plassert på "
-		    "<b>Kunstig intelligens</b>.</p>" : NULL,
+		                   "<b>Kunstig intelligens</b>.</p>" :
+		                   NULL,
 		.message_id = "<outbox-42@summit.example.no>",
 		.date = "Fri, 01 May 2026 12:00:00 +0200",
 		.calendar = cal,
@@ -108,7 +112,8 @@ sample_message(void)
 	};
 
 	while ((gint)text->len < opt_size)
-		g_string_append(text, "Programmet og praktisk informasjon "
+		g_string_append(text,
+		    "Programmet og praktisk informasjon "
 		    "finner du på din side.\n");
 	m.text = text->str;
 	return mail_compose(&m);
@@ -194,8 +199,8 @@ cmd_send(void)
 	}
 	secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
 	printf("sent %d failed %d connections %u seconds %.3f rate %.1f"
-	    " bytes %zu\n", opt_count - failed, failed,
-	    mail_smtp_connections(smtp), secs,
+	       " bytes %zu\n",
+	    opt_count - failed, failed, mail_smtp_connections(smtp), secs,
 	    secs > 0 ? opt_count / secs : 0.0, strlen(msg));
 	return failed > 0 ? 2 : 0;
 }
@@ -218,7 +223,8 @@ main(int argc, char **argv)
 		return cmd_sign(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "send") == 0)
 		return cmd_send();
-	fprintf(stderr, "usage: mail-sample compose OUT | sign --key K OUTDIR"
+	fprintf(stderr,
+	    "usage: mail-sample compose OUT | sign --key K OUTDIR"
 	    " | send --url URL\n");
 	return 1;
 }

@@ -35,8 +35,8 @@ static const char calendar[] =
 typedef struct part Part;
 
 struct part {
-	GHashTable	*headers;	/* lower-case name -> unfolded value */
-	char		*body;
+	GHashTable *headers; /* lower-case name -> unfolded value */
+	char *body;
 };
 
 static void
@@ -63,7 +63,7 @@ parse_part(const char *text)
 	    g_free);
 	head = g_strndup(text, (gsize)(end - text));
 	lines = g_strsplit(head, "\r\n", -1);
-	for (l = lines; ; l++) {
+	for (l = lines;; l++) {
 		if (*l != NULL && (**l == ' ' || **l == '\t')) {
 			g_assert_nonnull(value);
 			g_string_append(value, *l);
@@ -123,8 +123,8 @@ split_multipart(const struct part *m)
 	 * next delimiter's when this is a nested part). */
 	g_assert_true(g_str_has_prefix(p, delim));
 	g_assert_true(g_str_has_suffix(p, close) ||
-	    (g_str_has_suffix(p, "\r\n") && g_strrstr(p, close) ==
-	    p + strlen(p) - strlen(close) - 2));
+	    (g_str_has_suffix(p, "\r\n") &&
+	        g_strrstr(p, close) == p + strlen(p) - strlen(close) - 2));
 	for (;;) {
 		const char *next;
 		g_autofree char *text = NULL;
@@ -213,10 +213,11 @@ test_headers(void)
 	g_assert_null(header(p, "bcc"));
 	assert_lines(msg);
 	g_assert_true(g_str_has_prefix(header(p, "from"), " =?UTF-8?B?"));
-	g_assert_true(g_str_has_suffix(header(p, "from"),
-	    " <toppmote@example.org>"));
+	g_assert_true(
+	    g_str_has_suffix(header(p, "from"), " <toppmote@example.org>"));
 	/* CRLF became spaces, and the run of them one (header_clean). */
-	g_assert_cmpstr(header(p, "to"), ==, " \"Kari \\\"K\\\" Nordmann Bcc:"
+	g_assert_cmpstr(header(p, "to"), ==,
+	    " \"Kari \\\"K\\\" Nordmann Bcc:"
 	    " evil@example.com\" <kari@example.no>");
 	g_assert_true(g_str_has_prefix(header(p, "subject"), " =?UTF-8?B?"));
 	g_assert_cmpstr(header(p, "message-id"), ==, " <outbox-1@example.org>");
@@ -250,8 +251,8 @@ test_encoded_word(void)
 		g_assert_true(g_str_has_prefix(*w, "=?UTF-8?B?"));
 		inner = g_strndup(*w + 10, strlen(*w) - 12);
 		raw = g_base64_decode(inner, &len);
-		g_assert_true(g_utf8_validate((const char *)raw, (gssize)len,
-		    NULL));
+		g_assert_true(
+		    g_utf8_validate((const char *)raw, (gssize)len, NULL));
 	}
 	g_strfreev(words);
 }
@@ -261,13 +262,15 @@ test_encoded_word(void)
 static void
 test_header_folding(void)
 {
-	const char *subject = "Invitation: Artificial intelligence in the "
+	const char *subject =
+	    "Invitation: Artificial intelligence in the "
 	    "public sector, part one of three, Wednesday 10 June at 09:00 in "
 	    "the large hall";
 	g_autofree char *unbreakable = g_strnfill(90, 'x');
 	struct mail_message m = {
 		.from_addr = "invite@summit.example.no",
-		.from_name = "The Digital Summit on Artificial Intelligence and "
+		.from_name =
+		    "The Digital Summit on Artificial Intelligence and "
 		    "Public Services 2026",
 		.to_addr = "kari@example.no",
 		.to_name = unbreakable,
@@ -285,7 +288,8 @@ test_header_folding(void)
 	assert_lines(msg);
 	g_assert_nonnull(strstr(msg, "Subject: Invitation:"));
 	g_assert_cmpstr(header(p, "subject"), ==, expect);
-	g_assert_cmpstr(header(p, "from"), ==, " \"The Digital Summit on "
+	g_assert_cmpstr(header(p, "from"), ==,
+	    " \"The Digital Summit on "
 	    "Artificial Intelligence and Public Services 2026\""
 	    " <invite@summit.example.no>");
 	g_assert_true(g_str_has_prefix(header(p, "to"), " =?UTF-8?B?"));
@@ -341,19 +345,21 @@ test_imip_structure(void)
 	g_assert_nonnull(header(top, "date"));
 	g_assert_cmpstr(header(top, "message-id"), ==,
 	    " <outbox-42@summit.example.no>");
-	g_assert_true(g_str_has_prefix(header(top, "content-type"),
-	    " multipart/mixed;"));
+	g_assert_true(
+	    g_str_has_prefix(header(top, "content-type"), " multipart/mixed;"));
 	mixed = split_multipart(top);
 	g_assert_cmpuint(mixed->len, ==, 2);
 
 	alt = split_multipart(g_ptr_array_index(mixed, 0));
-	g_assert_true(g_str_has_prefix(header(g_ptr_array_index(mixed, 0),
-	    "content-type"), " multipart/alternative;"));
+	g_assert_true(g_str_has_prefix(
+	    header(g_ptr_array_index(mixed, 0), "content-type"),
+	    " multipart/alternative;"));
 	g_assert_cmpuint(alt->len, ==, 3);
 	g_assert_cmpstr(header(g_ptr_array_index(alt, 0), "content-type"), ==,
 	    " text/plain; charset=UTF-8");
 	text = decode_text(g_ptr_array_index(alt, 0));
-	g_assert_cmpstr(text, ==, "Hei Kari,\r\nNår: onsdag 10. juni kl. "
+	g_assert_cmpstr(text, ==,
+	    "Hei Kari,\r\nNår: onsdag 10. juni kl. "
 	    "09.00\r\n");
 	g_assert_cmpstr(header(g_ptr_array_index(alt, 1), "content-type"), ==,
 	    " text/html; charset=UTF-8");
@@ -421,7 +427,8 @@ test_imip_method_from_object(void)
 
 	m.calendar_method = NULL;
 	msg = mail_compose(&m);
-	g_assert_nonnull(strstr(msg, "\r\nContent-Type: text/calendar;"
+	g_assert_nonnull(strstr(msg,
+	    "\r\nContent-Type: text/calendar;"
 	    " charset=UTF-8; method=REQUEST\r\n"));
 }
 
@@ -457,8 +464,8 @@ test_fuzz_findings(void)
 		if (w[1] != NULL)
 			g_assert_null(strchr(inner, '='));
 		raw = g_base64_decode(inner, &len);
-		g_assert_true(g_utf8_validate((const char *)raw, (gssize)len,
-		    NULL));
+		g_assert_true(
+		    g_utf8_validate((const char *)raw, (gssize)len, NULL));
 	}
 	g_strfreev(words);
 	/* "a" then 3-octet characters only: the first word is Q. */
@@ -467,7 +474,7 @@ test_fuzz_findings(void)
 	for (w = words; *w != NULL; w++)
 		g_assert_cmpuint(strlen(*w), <=, 68);
 	g_strfreev(words);
-	g_assert_cmpstr(bad, ==, "=?UTF-8?B?YWLvv70=?=");	/* "ab" U+FFFD */
+	g_assert_cmpstr(bad, ==, "=?UTF-8?B?YWLvv70=?="); /* "ab" U+FFFD */
 	g_assert_cmpstr(bad4, ==, "=?UTF-8?B?77+9?=");
 
 	/* Runs of spaces and doubled backslashes could not be folded. */
@@ -484,16 +491,20 @@ test_fuzz_findings(void)
 		h.subject = subject;
 		hm = mail_compose(&h);
 		assert_lines(hm);
-		g_assert_nonnull(strstr(hm, "\r\nSubject: Invitation: Workshop "
+		g_assert_nonnull(strstr(hm,
+		    "\r\nSubject: Invitation: Workshop "
 		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx tail\r\n"));
 	}
 
-	g_string_replace(cal, "METHOD:REQUEST", "METHOD:REQUESTREQUESTREQUEST"
-	    "REQUESTREQUESTREQUESTREQUESTREQUESTREQUEST", 1);
+	g_string_replace(cal, "METHOD:REQUEST",
+	    "METHOD:REQUESTREQUESTREQUEST"
+	    "REQUESTREQUESTREQUESTREQUESTREQUESTREQUEST",
+	    1);
 	m.calendar = cal->str;
 	m.calendar_method = NULL;
 	msg = mail_compose(&m);
-	g_assert_nonnull(strstr(msg, "\r\nContent-Type: text/calendar;"
+	g_assert_nonnull(strstr(msg,
+	    "\r\nContent-Type: text/calendar;"
 	    " charset=UTF-8\r\n"));
 }
 
@@ -520,10 +531,10 @@ test_maildir(void)
 	const char *name;
 	int n = 0;
 
-	g_assert_true(mail_maildir_deliver(dir, "Subject: a\r\n\r\nx\r\n",
-	    &error));
-	g_assert_true(mail_maildir_deliver(dir, "Subject: b\r\n\r\ny\r\n",
-	    &error));
+	g_assert_true(
+	    mail_maildir_deliver(dir, "Subject: a\r\n\r\nx\r\n", &error));
+	g_assert_true(
+	    mail_maildir_deliver(dir, "Subject: b\r\n\r\ny\r\n", &error));
 	d = g_dir_open(newdir, 0, &error);
 	g_assert_no_error(error);
 	while ((name = g_dir_read_name(d)) != NULL) {
@@ -545,8 +556,8 @@ test_maildir(void)
 static char *
 write_key(const char *dir, int mode)
 {
-	g_autofree char *path = g_build_filename(dir, mode == 0600 ?
-	    "private.pem" : "loose.pem", NULL);
+	g_autofree char *path = g_build_filename(dir,
+	    mode == 0600 ? "private.pem" : "loose.pem", NULL);
 	EVP_PKEY *key = EVP_RSA_gen(2048);
 	FILE *fp;
 
@@ -554,8 +565,8 @@ write_key(const char *dir, int mode)
 	fp = fopen(path, "w");
 	g_assert_nonnull(fp);
 	g_assert_cmpint(g_chmod(path, mode), ==, 0);
-	g_assert_cmpint(PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL,
-	    NULL), ==, 1);
+	g_assert_cmpint(
+	    PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL), ==, 1);
 	fclose(fp);
 	EVP_PKEY_free(key);
 	return g_steal_pointer(&path);
@@ -576,8 +587,8 @@ test_dkim_key(void)
 	g_assert_null(mail_dkim_new("summit.example.no", "s1", loose, &error));
 	g_assert_error(error, SUMMIT_MAIL_ERROR, MAIL_ECONFIG);
 	g_clear_error(&error);
-	g_assert_null(mail_dkim_new("summit.example.no; x=y", "s1", good,
-	    &error));
+	g_assert_null(
+	    mail_dkim_new("summit.example.no; x=y", "s1", good, &error));
 	g_assert_error(error, SUMMIT_MAIL_ERROR, MAIL_ECONFIG);
 	g_clear_error(&error);
 
@@ -592,8 +603,8 @@ test_dkim_key(void)
 	g_assert_true(g_str_has_suffix(sig, msg));
 
 	g_clear_pointer(&sig, g_free);
-	g_assert_null(mail_dkim_sign(dkim, "Subject: x\r\n\r\nbody\r\n",
-	    &error));
+	g_assert_null(
+	    mail_dkim_sign(dkim, "Subject: x\r\n\r\nbody\r\n", &error));
 	g_assert_error(error, SUMMIT_MAIL_ERROR, MAIL_EPERM);
 
 	g_unlink(good);

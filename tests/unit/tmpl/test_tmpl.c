@@ -75,7 +75,7 @@ test_escape_html(void)
 	g_string_truncate(out, 0);
 	tmpl_escape_html(out, "a<b>c & \"d\" 'e'");
 	g_assert_cmpstr(out->str, ==,
-	                "a&lt;b&gt;c &amp; &quot;d&quot; &#39;e&#39;");
+	    "a&lt;b&gt;c &amp; &quot;d&quot; &#39;e&#39;");
 	g_string_truncate(out, 0);
 	tmpl_escape_html(out, "plain");
 	tmpl_escape_html(out, "");
@@ -90,28 +90,28 @@ test_escape_url(void)
 
 	tmpl_escape_url(out, "AZaz09-._~ /?#&=+%\"<æ");
 	g_assert_cmpstr(out->str, ==,
-	                "AZaz09-._~%20%2F%3F%23%26%3D%2B%25%22%3C%C3%A6");
+	    "AZaz09-._~%20%2F%3F%23%26%3D%2B%25%22%3C%C3%A6");
 	check("t.html", "<a href=\"/e/{{slug|url}}?q={{ q | url }}\">",
-	      "{\"slug\": \"a b/c\", \"q\": \"x&y=<z>\"}",
-	      "<a href=\"/e/a%20b%2Fc?q=x%26y%3D%3Cz%3E\">");
+	    "{\"slug\": \"a b/c\", \"q\": \"x&y=<z>\"}",
+	    "<a href=\"/e/a%20b%2Fc?q=x%26y%3D%3Cz%3E\">");
 }
 
 static void
 test_values(void)
 {
 	check("t.html", "<p>{{name}}</p>", "{\"name\": \"<b>Ann & 'Bo'\"}",
-	      "<p>&lt;b&gt;Ann &amp; &#39;Bo&#39;</p>");
+	    "<p>&lt;b&gt;Ann &amp; &#39;Bo&#39;</p>");
 	check("t.html", "{{{name}}}", "{\"name\": \"<b>x</b>\"}", "<b>x</b>");
 	check("t.html", "[{{ missing }}][{{a.b.missing}}]", "{\"a\": {}}",
-	      "[][]");
+	    "[][]");
 	check("t.html",
-	      "{{i}} {{n}} {{d}} {{big}} {{t}} {{f}} [{{z}}] "
-	      "[{{o}}] [{{a}}]",
-	      "{\"i\": 42, \"n\": -7, \"d\": 2.5, \"big\": 1e21, \"t\": true,"
-	      " \"f\": false, \"z\": null, \"o\": {\"x\": 1}, \"a\": [1]}",
-	      "42 -7 2.5 1e+21 true false [] [] []");
+	    "{{i}} {{n}} {{d}} {{big}} {{t}} {{f}} [{{z}}] "
+	    "[{{o}}] [{{a}}]",
+	    "{\"i\": 42, \"n\": -7, \"d\": 2.5, \"big\": 1e21, \"t\": true,"
+	    " \"f\": false, \"z\": null, \"o\": {\"x\": 1}, \"a\": [1]}",
+	    "42 -7 2.5 1e+21 true false [] [] []");
 	check("t.html", "{{a.b.c}}", "{\"a\": {\"b\": {\"c\": \"deep\"}}}",
-	      "deep");
+	    "deep");
 	check("t.html", "{{a.b.c}}", "{\"a\": {\"b\": \"str\"}}", "");
 	check("t.html", "no tags at all\n", NULL, "no tags at all\n");
 	check("t.html", "", NULL, "");
@@ -123,7 +123,7 @@ static void
 test_utf8(void)
 {
 	check("t.html", "æøå {{s}} ✓", "{\"s\": \"Ærøskøbing 🎉 <\"}",
-	      "æøå Ærøskøbing 🎉 &lt; ✓");
+	    "æøå Ærøskøbing 🎉 &lt; ✓");
 	check("t.txt", "{{s}}", "{\"s\": \"Zoë 🎉\"}", "Zoë 🎉");
 }
 
@@ -131,8 +131,8 @@ static void
 test_txt_not_escaped(void)
 {
 	check("mail/confirm.txt", "Hi {{name}} & {{{name}}} {{u|url}}\n",
-	      "{\"name\": \"<Ann & 'Bo'>\", \"u\": \"a b\"}",
-	      "Hi <Ann & 'Bo'> & <Ann & 'Bo'> a%20b\n");
+	    "{\"name\": \"<Ann & 'Bo'>\", \"u\": \"a b\"}",
+	    "Hi <Ann & 'Bo'> & <Ann & 'Bo'> a%20b\n");
 }
 
 static void
@@ -140,34 +140,34 @@ test_sections(void)
 {
 	/* Arrays of objects, with outer names visible inside. */
 	check("t.html", "{{#items}}<li>{{name}} of {{title}}</li>{{/items}}",
-	      "{\"title\": \"T\", \"items\": [{\"name\": \"a\"},"
-	      " {\"name\": \"<b>\"}]}",
-	      "<li>a of T</li><li>&lt;b&gt; of T</li>");
+	    "{\"title\": \"T\", \"items\": [{\"name\": \"a\"},"
+	    " {\"name\": \"<b>\"}]}",
+	    "<li>a of T</li><li>&lt;b&gt; of T</li>");
 	/* Arrays of scalars. */
 	check("t.html", "{{#tags}}[{{.}}]{{/tags}}",
-	      "{\"tags\": [\"x\", 2, \"<\"]}", "[x][2][&lt;]");
+	    "{\"tags\": [\"x\", 2, \"<\"]}", "[x][2][&lt;]");
 	/* An object is pushed once. */
 	check("t.html", "{{#ev}}{{title}}/{{ev.title}}{{/ev}}",
-	      "{\"ev\": {\"title\": \"E\"}}", "E/E");
+	    "{\"ev\": {\"title\": \"E\"}}", "E/E");
 	/* Scalars: rendered once when truthy, nothing pushed. */
 	check("t.html",
-	      "{{#t}}T{{/t}}{{#f}}F{{/f}}{{#n}}N{{/n}}"
-	      "{{#z}}Z{{/z}}{{#s}}S{{/s}}{{#e}}E{{/e}}{{#nu}}U{{/nu}}"
-	      "{{#missing}}M{{/missing}}{{#ea}}A{{/ea}}{{#d}}D{{/d}}",
-	      "{\"t\": true, \"f\": false, \"n\": 3, \"z\": 0, \"s\": \"x\","
-	      " \"e\": \"\", \"nu\": null, \"ea\": [], \"d\": 0.0}",
-	      "TNS");
+	    "{{#t}}T{{/t}}{{#f}}F{{/f}}{{#n}}N{{/n}}"
+	    "{{#z}}Z{{/z}}{{#s}}S{{/s}}{{#e}}E{{/e}}{{#nu}}U{{/nu}}"
+	    "{{#missing}}M{{/missing}}{{#ea}}A{{/ea}}{{#d}}D{{/d}}",
+	    "{\"t\": true, \"f\": false, \"n\": 3, \"z\": 0, \"s\": \"x\","
+	    " \"e\": \"\", \"nu\": null, \"ea\": [], \"d\": 0.0}",
+	    "TNS");
 	/* Nesting, inner names shadow outer ones. */
 	check("t.html", "{{#a}}{{x}}{{#b}}{{x}}{{y}}{{/b}}{{x}}{{/a}}",
-	      "{\"x\": 0, \"y\": \"Y\", \"a\": {\"x\": 1, "
-	      "\"b\": [{\"x\": 2}, {\"x\": 3}]}}",
-	      "12Y3Y1");
+	    "{\"x\": 0, \"y\": \"Y\", \"a\": {\"x\": 1, "
+	    "\"b\": [{\"x\": 2}, {\"x\": 3}]}}",
+	    "12Y3Y1");
 	/* Arrays of arrays. */
 	check("t.html", "{{#m}}({{#.}}{{.}}{{/.}}){{/m}}",
-	      "{\"m\": [[1, 2], [3]]}", "(12)(3)");
+	    "{\"m\": [[1, 2], [3]]}", "(12)(3)");
 	/* Dotted section names. */
 	check("t.html", "{{#ev.rooms}}{{.}},{{/ev.rooms}}",
-	      "{\"ev\": {\"rooms\": [\"A\", \"B\"]}}", "A,B,");
+	    "{\"ev\": {\"rooms\": [\"A\", \"B\"]}}", "A,B,");
 }
 
 static void
@@ -186,14 +186,14 @@ test_inverted(void)
 	check("t.html", t, "{\"x\": true}", "");
 	check("t.html", t, "{\"x\": \"a\"}", "");
 	check("t.html", "{{#l}}{{.}}{{/l}}{{^l}}empty{{/l}}", "{\"l\": []}",
-	      "empty");
+	    "empty");
 }
 
 static void
 test_standalone(void)
 {
 	check("t.txt", "Rooms:\n  {{#rooms}}\n- {{.}}\n  {{/rooms}}\nEnd\n",
-	      "{\"rooms\": [\"A\", \"B\"]}", "Rooms:\n- A\n- B\nEnd\n");
+	    "{\"rooms\": [\"A\", \"B\"]}", "Rooms:\n- A\n- B\nEnd\n");
 	check("t.txt", "a\n{{! note }}\r\nb\n", NULL, "a\nb\n");
 	check("t.txt", "a\n{{^x}}\nnone\n{{/x}}", NULL, "a\nnone\n");
 	/* Not alone on the line: the line stays as it is. */
@@ -212,11 +212,10 @@ test_partials(void)
 	    "{\"title\": \"<T>\", \"items\": [{\"n\": 1}, {\"n\": 2}]}");
 	g_autoptr(GString) out = g_string_new(NULL);
 
-	g_assert_true(
-	    tmpl_set_add(set, "page.html",
-	                 "<h1>{{title}}</h1>{{#items}}{{> item.html}}{{/items}}"
-	                 "{{> foot.txt}}",
-	                 &err));
+	g_assert_true(tmpl_set_add(set, "page.html",
+	    "<h1>{{title}}</h1>{{#items}}{{> item.html}}{{/items}}"
+	    "{{> foot.txt}}",
+	    &err));
 	g_assert_no_error(err);
 	/* Not there yet: rendering page.html fails until it is added. */
 	g_assert_true(
@@ -233,8 +232,8 @@ test_partials(void)
 	g_assert_no_error(err);
 	/* The .txt partial escapes by its own kind. */
 	g_assert_cmpstr(out->str, ==,
-	                "<h1>&lt;T&gt;</h1><i>1&lt;T&gt;</i>"
-	                "<i>2&lt;T&gt;</i>[<T>]");
+	    "<h1>&lt;T&gt;</h1><i>1&lt;T&gt;</i>"
+	    "<i>2&lt;T&gt;</i>[<T>]");
 
 	/* Replacing a template relinks the partials pointing at it. */
 	g_assert_true(tmpl_set_add(set, "item.html", "({{n}})", &err));
@@ -266,8 +265,8 @@ test_recursion(void)
 	g_string_truncate(out, 0);
 
 	/* Recursion that ends within the limit: a tree 16 levels deep. */
-	set = tmpl_set_parse_string(
-	    "tree.html", "{{#kids}}({{n}}{{> tree.html}}){{/kids}}", &err);
+	set = tmpl_set_parse_string("tree.html",
+	    "{{#kids}}({{n}}{{> tree.html}}){{/kids}}", &err);
 	g_assert_no_error(err);
 	{
 		GString *json = g_string_new("{");
@@ -275,7 +274,7 @@ test_recursion(void)
 
 		for (i = 0; i < TMPL_MAX_DEPTH; i++)
 			g_string_append_printf(json, "\"kids\": [{\"n\": %d, ",
-			                       i);
+			    i);
 		g_string_append(json, "\"kids\": []");
 		for (i = 0; i < TMPL_MAX_DEPTH; i++)
 			g_string_append(json, "}]");
@@ -295,8 +294,7 @@ test_parse_errors(void)
 	check_parse_error("abc {{name", "t.html:1: unterminated tag");
 	check_parse_error("a\nb\n{{{raw}}", "t.html:3: unterminated tag");
 	check_parse_error("a\n{{#x}}\nb\n", "t.html:2: unclosed section \"x\"");
-	check_parse_error(
-	    "{{#x}}{{#y}}\n{{/x}}{{/y}}",
+	check_parse_error("{{#x}}{{#y}}\n{{/x}}{{/y}}",
 	    "t.html:2: \"{{/x}}\" closes section \"y\" opened on line 1");
 	check_parse_error("a\n\n\n{{/x}}", "t.html:4: \"{{/x}}\" closes no");
 	check_parse_error("{{=<% %>=}}", "t.html:1: unknown tag");
@@ -361,9 +359,8 @@ put_file(const char *dir, const char *rel, const char *text)
 static void
 rm_tree(const char *dir)
 {
-	const char *files[] = {"event.html",   "head.html", "mail/confirm.txt",
-	                       "mail/bad.txt", "notes.md",  ".hidden.html",
-	                       "mail",         NULL};
+	const char *files[] = { "event.html", "head.html", "mail/confirm.txt",
+		"mail/bad.txt", "notes.md", ".hidden.html", "mail", NULL };
 	size_t i;
 
 	for (i = 0; files[i] != NULL; i++) {
@@ -399,7 +396,7 @@ test_load(void)
 	g_assert_true(tmpl_render(set, "event.html", ctx, out, &err));
 	g_assert_true(tmpl_render(set, "mail/confirm.txt", ctx, out, &err));
 	g_assert_cmpstr(out->str, ==,
-	                "<title>x</title><p>&lt;Ann&gt;</p>\nDear <Ann>,\n");
+	    "<title>x</title><p>&lt;Ann&gt;</p>\nDear <Ann>,\n");
 	g_clear_pointer(&set, tmpl_set_free);
 
 	/* One bad file fails the whole load, naming file and line. */
@@ -452,11 +449,11 @@ render_thread(gpointer p)
 static void
 test_threads(void)
 {
-	g_autoptr(TmplSet) set =
-	    tmpl_set_parse_string("t.html", "{{#l}}<{{a}}>{{/l}}", NULL);
-	g_autoptr(JsonObject) ctx =
-	    ctx_new("{\"l\": [{\"a\": \"&\"}, {\"a\": 2}]}");
-	struct thread_arg arg = {set, ctx, "<&amp;><2>"};
+	g_autoptr(TmplSet) set = tmpl_set_parse_string("t.html",
+	    "{{#l}}<{{a}}>{{/l}}", NULL);
+	g_autoptr(JsonObject) ctx = ctx_new(
+	    "{\"l\": [{\"a\": \"&\"}, {\"a\": 2}]}");
+	struct thread_arg arg = { set, ctx, "<&amp;><2>" };
 	GThread *t[4];
 	size_t i;
 
@@ -473,18 +470,20 @@ test_globals(void)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(TmplSet) set = tmpl_set_new();
-	g_autoptr(JsonObject) ctx =
-	    ctx_new("{\"a\": \"ctx\", \"l\": [{\"b\": \"row\"}, {}]}");
+	g_autoptr(JsonObject) ctx = ctx_new(
+	    "{\"a\": \"ctx\", \"l\": [{\"b\": \"row\"}, {}]}");
 	g_autoptr(JsonObject) globals = ctx_new(
 	    "{\"a\": \"global\", \"b\": \"g<b>\", \"t\": {\"hi\": \"Hei\"}}");
 	g_autoptr(GString) out = g_string_new(NULL);
-	g_autoptr(JsonNode) n = json_node_init_object(json_node_alloc(), globals);
+	g_autoptr(JsonNode) n = json_node_init_object(json_node_alloc(),
+	    globals);
 	g_autofree char *before = json_to_string(n, FALSE);
 	g_autofree char *after = NULL;
 
 	g_assert_true(tmpl_set_add(set, "p.html", "[{{t.hi}}]", &err));
 	g_assert_true(tmpl_set_add(set, "t.html",
-	    "{{a}} {{t.hi}}{{#l}} {{b}}{{/l}} {{> p.html}}{{^t}}no{{/t}}", &err));
+	    "{{a}} {{t.hi}}{{#l}} {{b}}{{/l}} {{> p.html}}{{^t}}no{{/t}}",
+	    &err));
 	g_assert_no_error(err);
 	g_assert_true(tmpl_render_with(set, "t.html", ctx, globals, out, &err));
 	g_assert_no_error(err);
@@ -514,10 +513,10 @@ globals_thread(gpointer data)
 
 		json_object_set_int_member(ctx, "n", i);
 		if (!tmpl_render_with(a->set, "t.html", ctx, a->globals, out,
-		    NULL))
-			return (gpointer)"render failed";
+		        NULL))
+			return (gpointer) "render failed";
 		if (strcmp(out->str, "Hei") != 0)
-			return (gpointer)"wrong output";
+			return (gpointer) "wrong output";
 	}
 	return NULL;
 }
@@ -527,10 +526,10 @@ globals_thread(gpointer data)
 static void
 test_globals_threads(void)
 {
-	g_autoptr(TmplSet) set =
-	    tmpl_set_parse_string("t.html", "{{#n}}{{/n}}{{t.hi}}", NULL);
+	g_autoptr(TmplSet) set = tmpl_set_parse_string("t.html",
+	    "{{#n}}{{/n}}{{t.hi}}", NULL);
 	g_autoptr(JsonObject) globals = ctx_new("{\"t\": {\"hi\": \"Hei\"}}");
-	struct globals_arg arg = {set, globals};
+	struct globals_arg arg = { set, globals };
 	GThread *t[4];
 	size_t i;
 
@@ -622,22 +621,22 @@ test_strict(void)
 	    "{{title}} {{t.hi}}\n{{> part.txt}}", &err));
 	g_assert_true(tmpl_set_add(set, "part.txt", "\n\n{{gone}}", &err));
 	g_assert_no_error(err);
-	g_assert_true(tmpl_render_with(set, "page.html", ctx, globals, out,
-	    &err));
+	g_assert_true(
+	    tmpl_render_with(set, "page.html", ctx, globals, out, &err));
 	g_assert_no_error(err);
 	g_assert_cmpstr(out->str, ==, "T Hei\n\n\n");
 	tmpl_set_strict(set, true);
 	g_string_truncate(out, 0);
-	g_assert_false(tmpl_render_with(set, "page.html", ctx, globals, out,
-	    &err));
+	g_assert_false(
+	    tmpl_render_with(set, "page.html", ctx, globals, out, &err));
 	g_assert_error(err, SUMMIT_TMPL_ERROR, TMPL_EMISSING);
 	g_assert_cmpstr(err->message, ==,
 	    "part.txt:3: no value \"gone\" in the context (strict templates)");
 	g_clear_error(&err);
 	g_assert_true(tmpl_set_add(set, "part.txt", "{{title}}", &err));
 	g_string_truncate(out, 0);
-	g_assert_true(tmpl_render_with(set, "page.html", ctx, globals, out,
-	    &err));
+	g_assert_true(
+	    tmpl_render_with(set, "page.html", ctx, globals, out, &err));
 	g_assert_no_error(err);
 	/* Without the globals, t.hi is missing. */
 	g_assert_false(tmpl_render(set, "page.html", ctx, out, &err));

@@ -35,8 +35,7 @@ test_match(void)
 {
 	match_ok("/", "/", NULL);
 	match_ok("/console", "/console", NULL);
-	match_ok("/console/registrations/*", "/console/registrations/12",
-	    "12");
+	match_ok("/console/registrations/*", "/console/registrations/12", "12");
 	match_ok("/me/*/calendar.ics", "/me/abc/calendar.ics", "abc");
 	match_ok("/console/sessions/*/seating", "/console/sessions/7/seating",
 	    "7");
@@ -81,7 +80,7 @@ test_parse_id(void)
 	g_assert_false(web_parse_id("0x10", &id));
 	g_assert_false(web_parse_id("9223372036854775808", &id));
 	g_assert_false(web_parse_id("new", &id));
-	g_assert_cmpint(id, ==, 42);	/* untouched on failure */
+	g_assert_cmpint(id, ==, 42); /* untouched on failure */
 }
 
 static void
@@ -130,8 +129,8 @@ test_local_time(void)
 {
 	time_is("2026-06-01T09:30", "2026-06-01T09:30");
 	time_is("2026-06-01 09:30", "2026-06-01T09:30");
-	time_is("2026-06-01T09:30:59", "2026-06-01T09:30");	/* seconds go */
-	time_is("2028-02-29T00:00", "2028-02-29T00:00");	/* leap year */
+	time_is("2026-06-01T09:30:59", "2026-06-01T09:30"); /* seconds go */
+	time_is("2028-02-29T00:00", "2028-02-29T00:00");    /* leap year */
 	time_is("2000-01-01T00:00", "2000-01-01T00:00");
 	time_is("2200-12-31T23:59", "2200-12-31T23:59");
 
@@ -146,7 +145,7 @@ test_local_time(void)
 	time_is("2026-06-01T09:30:5x", NULL);
 	time_is("2026-06-01T09:30+02", NULL);
 	time_is("2026-06-01T09:30:00Z", NULL);
-	time_is("2027-02-29T00:00", NULL);	/* not a leap year */
+	time_is("2027-02-29T00:00", NULL); /* not a leap year */
 	time_is("2026-04-31T00:00", NULL);
 	time_is("2026-13-01T00:00", NULL);
 	time_is("2026-00-01T00:00", NULL);
@@ -172,7 +171,8 @@ test_log_path(void)
 	const char *tok = "0123456789abcdef0123456789abcdef";
 	g_autofree char *me = g_strdup_printf("/me/%s/cancel", tok);
 	g_autofree char *feed = g_strdup_printf("/feed/%s.ics", tok);
-	g_autofree char *upper = g_strdup_printf("/me/%s", "0123456789ABCDEF"
+	g_autofree char *upper = g_strdup_printf("/me/%s",
+	    "0123456789ABCDEF"
 	    "0123456789ABCDEF");
 	g_autofree char *long65 = g_strnfill(65, 'x');
 	g_autofree char *long_path = g_strconcat("/a/", long65, NULL);
@@ -206,14 +206,14 @@ test_ranking(void)
 	    "rank2", "3", "rank3", "9", "rank4", "1", "rank5", "2", NULL });
 	g_autoptr(GHashTable) gap = ranks((const char *const[]){ "rank1", "",
 	    "rank3", "8", "rank5", "4", "rank6", "7", NULL });
-	g_autoptr(GHashTable) dup = ranks((const char *const[]){ "rank1", "4",
-	    "rank2", "4", NULL });
-	g_autoptr(GHashTable) junk = ranks((const char *const[]){ "rank1",
-	    "4", "rank2", "x", NULL });
-	g_autoptr(GHashTable) zero = ranks((const char *const[]){ "rank1",
-	    "0", NULL });
-	g_autoptr(GHashTable) none = ranks((const char *const[]){ "rank1", "",
-	    "name", "x", NULL });
+	g_autoptr(GHashTable) dup = ranks(
+	    (const char *const[]){ "rank1", "4", "rank2", "4", NULL });
+	g_autoptr(GHashTable) junk = ranks(
+	    (const char *const[]){ "rank1", "4", "rank2", "x", NULL });
+	g_autoptr(GHashTable) zero = ranks(
+	    (const char *const[]){ "rank1", "0", NULL });
+	g_autoptr(GHashTable) none = ranks(
+	    (const char *const[]){ "rank1", "", "name", "x", NULL });
 
 	web_ranking_parse(a, &r);
 	g_assert_null(r.error);
