@@ -14,8 +14,8 @@
 # The fuzz targets run only in a whole run.
 #
 # Before any test: scripts/check-layers.sh (a module reaching around a
-# layer fails the run), scripts/format.sh --check when
-# SUMMIT_FORMAT_CHECK=1, and a second, compile-only build with clang in
+# layer fails the run), scripts/format.sh --check (unless
+# SUMMIT_FORMAT_CHECK=0), and a second, compile-only build with clang in
 # build-clang, which fails the run like any test.
 source "$(dirname "$0")/lib.sh"
 
@@ -23,7 +23,7 @@ install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 # Checks that need no build come first and fail at once.
 say "checking the layers (scripts/check-layers.sh)"
 bash "$TOP/scripts/check-layers.sh"
-if [ "${SUMMIT_FORMAT_CHECK:-0}" = 1 ]; then
+if [ "${SUMMIT_FORMAT_CHECK:-1}" = 1 ]; then
 	say "checking the layout (scripts/format.sh --check)"
 	bash "$TOP/scripts/format.sh" --check
 fi
