@@ -7,6 +7,7 @@
  */
 #include "app/internal.h"
 #include "base/base.h"
+#include "ical/ical.h"
 
 void
 app_local_time(JsonObject *row, const char *col, const char *tzid,
@@ -25,8 +26,9 @@ app_local_time(JsonObject *row, const char *col, const char *tzid,
 		return;
 	}
 	/* The zone passed db_timezone_known when it was stored: PostgreSQL
-	 * and GLib read the same system tz database. */
-	if (tzid == NULL || (tz = g_time_zone_new_identifier(tzid)) == NULL)
+	 * and GLib read the same system tz database.  ical_tz_zone, not
+	 * GLib's cache: see ical.h. */
+	if (tzid == NULL || (tz = ical_tz_zone(tzid)) == NULL)
 		tz = g_time_zone_new_utc();
 	utc = g_date_time_new_from_unix_utc(json_node_get_int(n));
 	local = utc != NULL ? g_date_time_to_timezone(utc, tz) : NULL;

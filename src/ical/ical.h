@@ -95,6 +95,14 @@ char *ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
     GError **error);
 
 /*
+ * The zone tzid from the tz database (transfer full), or NULL when tzid is
+ * not the name of a zone file.  Zones are kept for the life of the process
+ * under a lock ThreadSanitizer sees: GLib's own cache drops a zone with its
+ * last reference, reads the file again on the next call, and locks with a
+ * futex TSan cannot see.  Every thread that needs a zone takes it here.
+ */
+GTimeZone *ical_tz_zone(const char *tzid);
+/*
  * The VTIMEZONE for the IANA zone tzid, unfolded-safe text with CRLF ends
  * (transfer full).  TZID is exactly tzid.  A zone with daylight saving time
  * in year gives one DAYLIGHT and one STANDARD observance, each with a local

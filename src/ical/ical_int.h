@@ -26,13 +26,6 @@ bool ical_text_uri_ok(const char *uri);
 
 /* tz.c */
 /*
- * The zone tzid from the tz database (transfer full), or NULL when tzid is
- * not the name of a zone file.  Zones are kept for the life of the process:
- * GLib's own cache drops a zone with its last reference and reads the file
- * again on the next call.
- */
-GTimeZone *ical_tz_zone(const char *tzid);
-/*
  * Appends the VTIMEZONE for tz (named tzid) with rules valid from from_year
  * to to_year (both checked against the tz database).  Cached.
  */
