@@ -18,22 +18,7 @@
 static JsonNode *
 view_member(JsonObject *view, const char *name, const char *want)
 {
-	JsonNode *n = view != NULL ? json_object_get_member(view, name) : NULL;
-
-	if (n == NULL && db_rows_strict()) {
-		g_autoptr(GString) have = g_string_new(NULL);
-		g_autoptr(GList) names = view != NULL ?
-		    json_object_get_members(view) :
-		    NULL;
-		GList *l;
-
-		for (l = names; l != NULL; l = l->next)
-			g_string_append_printf(have, "%s%s",
-			    l == names ? "" : ", ", (const char *)l->data);
-		g_critical("view has no member \"%s\" (read as %s; it has: %s)",
-		    name, want, view != NULL ? have->str : "no view");
-	}
-	return n;
+	return db_strict_member(view, name, want, "view", "member");
 }
 
 /* True if n holds a value of type; else reports it when strict. */

@@ -320,6 +320,14 @@ void db_set_strict_rows(bool on);
 /* Whether rows are strict: app's view accessors (app/view.c) follow the
  * same switch. */
 bool db_rows_strict(void);
+/*
+ * The member name of obj (transfer none), or NULL if it has none; when
+ * rows are strict a missing one is a g_critical naming the members obj
+ * has ("row has no column ...", "view has no member ...": obj_word and
+ * member_word).  The one check behind db_int/db_str and app's views.
+ */
+JsonNode *db_strict_member(JsonObject *obj, const char *name, const char *want,
+    const char *obj_word, const char *member_word);
 
 /*
  * What a DB_ECONFLICT or DB_EINVALID error was refused by, as the server

@@ -610,26 +610,35 @@ db_rows_strict(void)
 	return v == 1;
 }
 
-/* The member col of row, or NULL if row has none (a bug when strict). */
-static JsonNode *
-db_member(JsonObject *row, const char *col, const char *want)
+JsonNode *
+db_strict_member(JsonObject *obj, const char *name, const char *want,
+    const char *obj_word, const char *member_word)
 {
-	JsonNode *n = row != NULL ? json_object_get_member(row, col) : NULL;
+	JsonNode *n = obj != NULL ? json_object_get_member(obj, name) : NULL;
 
 	if (n == NULL && db_rows_strict()) {
 		g_autoptr(GString) have = g_string_new(NULL);
-		g_autoptr(GList) names = row != NULL ?
-		    json_object_get_members(row) :
+		g_autoptr(GList) names = obj != NULL ?
+		    json_object_get_members(obj) :
 		    NULL;
 		GList *l;
 
 		for (l = names; l != NULL; l = l->next)
 			g_string_append_printf(have, "%s%s",
 			    l == names ? "" : ", ", (const char *)l->data);
-		g_critical("row has no column \"%s\" (read as %s; it has: %s)",
-		    col, want, row != NULL ? have->str : "no row");
+		if (obj == NULL)
+			g_string_printf(have, "no %s", obj_word);
+		g_critical("%s has no %s \"%s\" (read as %s; it has: %s)",
+		    obj_word, member_word, name, want, have->str);
 	}
 	return n;
+}
+
+/* The member col of row, or NULL if row has none (a bug when strict). */
+static JsonNode *
+db_member(JsonObject *row, const char *col, const char *want)
+{
+	return db_strict_member(row, col, want, "row", "column");
 }
 
 gint64
