@@ -2,7 +2,8 @@
 
 Each test file registers cases with @case and calls run(); every case
 prints "ok N - name" or "not ok N - name" with the failure as diagnostics,
-which meson reads (protocol: 'tap').
+which meson reads (protocol: 'tap'); a failure's traceback also goes to
+stderr, which is what meson prints for a failed test.
 """
 import os
 import sys
@@ -32,8 +33,13 @@ def run(setup=None, teardown=None, needs_db=True):
             except Exception:  # any failure, assertion or not, is a fail
                 failed += 1
                 print("not ok %d - %s" % (i, fn.__name__), flush=True)
-                for line in traceback.format_exc().splitlines():
+                tb = traceback.format_exc()
+                for line in tb.splitlines():
                     print("# " + line, flush=True)
+                # meson shows a failed test's stderr, not its TAP lines:
+                # the reason must reach the CI log too.
+                sys.stderr.write("%s failed:\n%s" % (fn.__name__, tb))
+                sys.stderr.flush()
     finally:
         if teardown:
             teardown(ctx)
