@@ -33,6 +33,9 @@ void lock_release(pthread_mutex_t *m);
 void lock_clear(pthread_mutex_t *m);
 void lock_cond_init(pthread_cond_t *c);
 void lock_cond_signal(pthread_cond_t *c);
+void lock_cond_broadcast(pthread_cond_t *c);
+/* Waits for a signal on c (m held), however long it takes. */
+void lock_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
 /* Waits for a signal on c (m held); false once deadline has passed. */
 bool lock_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
     gint64 deadline);

@@ -77,6 +77,26 @@ lock_cond_signal(pthread_cond_t *c)
 		    g_strerror(rc));
 }
 
+void
+lock_cond_broadcast(pthread_cond_t *c)
+{
+	int rc = pthread_cond_broadcast(c);
+
+	if (rc != 0)
+		fatalx("could not broadcast on a condition variable: %s",
+		    g_strerror(rc));
+}
+
+void
+lock_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	int rc = pthread_cond_wait(c, m);
+
+	if (rc != 0)
+		fatalx("could not wait on a condition variable: %s",
+		    g_strerror(rc));
+}
+
 bool
 lock_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, gint64 deadline)
 {

@@ -53,6 +53,7 @@ static const struct conf_key conf_keys[] = {
 	I("server", "port", "8080", 0, 65535, port),
 	S("server", "public_url", "http://127.0.0.1:8080", public_url),
 	I("server", "threads", "16", 1, 256, threads),
+	I("server", "io_threads", "2", 1, 64, io_threads),
 	I("server", "max_connections", "1024", 1, 65536, max_connections),
 	I("server", "max_connections_per_ip", "32", 1, 1024,
 	    max_connections_per_ip),

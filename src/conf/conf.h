@@ -32,6 +32,7 @@ struct conf {
 	gint64 port;
 	char *public_url;
 	gint64 threads;
+	gint64 io_threads;
 	gint64 max_connections;
 	gint64 max_connections_per_ip;
 	gint64 timeout_seconds;

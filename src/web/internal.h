@@ -31,10 +31,20 @@ struct web {
 	gint64 event_page_at[2];
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits *limits;
+	/* The threads that run handlers (workers.c). */
+	struct web_workers *workers;
 	/* Registration rate limits (throttle.c). */
 	struct limit *reg_by_address;
 	struct limit *reg_by_domain;
 	char **domain_exempt;
+};
+
+/* Where a request is between its first call and its answer. */
+enum web_req_state {
+	WEB_REQ_READING = 0, /* headers and body still arriving */
+	WEB_REQ_QUEUED,      /* suspended, with the workers (workers.c) */
+	WEB_REQ_ANSWERED,    /* answer built, waiting to be sent */
+	WEB_REQ_SENT,        /* handed to libmicrohttpd */
 };
 
 /* One request object per request, freed when libmicrohttpd completes it. */
@@ -49,7 +59,7 @@ struct web_req {
 	GString *body;
 	bool body_too_big;
 	bool chunked; /* Transfer-Encoding: chunked */
-	bool dispatched;
+	enum web_req_state state;
 	const char *lang;  /* "nb" or "en" */
 	char *csrf_cookie; /* NULL: make one */
 	bool set_lang_cookie;
@@ -156,6 +166,21 @@ const char *web_header(struct web_req *req, const char *name);
 /* Finds the route of req and answers it: 404, 405, or what the route's
  * policy and handler say. */
 void web_dispatch(struct web_req *req);
+/* Answers what needs no database (statics, the cached event page) in the
+ * calling I/O thread; false when the request is for a worker. */
+bool web_answer_inline(struct web_req *req);
+
+/* pages.c: the event page from its cache, if fresh (true: answered). */
+bool web_event_page_cached(struct web_req *req);
+
+/* workers.c: the request workers and their queue. */
+struct web_workers *web_workers_new(guint n, void (*run)(struct web_req *req));
+/* Suspends req's connection and queues it; false once stopping (the
+ * caller then answers it itself). */
+bool web_workers_push(struct web_workers *w, struct web_req *req);
+/* Runs what is queued, then joins the threads. */
+void web_workers_stop(struct web_workers *w);
+void web_workers_free(struct web_workers *w);
 
 /* statics.c: the files of [server] static_dir, read once at start. */
 gboolean web_statics_load(struct web *web, GError **error);

@@ -16,6 +16,32 @@
  * copy of a few kilobytes costs well under a microsecond). */
 #define EVENT_PAGE_TTL_US G_USEC_PER_SEC
 
+bool
+web_event_page_cached(struct web_req *req)
+{
+	struct web *web = req->web;
+	int li = web_lang_index(req->lang);
+	bool hit = false;
+
+	lock_acquire(&web->cache_lock);
+	if (web->event_page[li] != NULL &&
+	    g_get_monotonic_time() - web->event_page_at[li] <
+	        EVENT_PAGE_TTL_US) {
+		gsize len;
+		const char *data = g_bytes_get_data(web->event_page[li], &len);
+
+		g_string_truncate(req->out, 0);
+		g_string_append_len(req->out, data, (gssize)len);
+		hit = true;
+	}
+	lock_release(&web->cache_lock);
+	if (hit) {
+		req->status = MHD_HTTP_OK;
+		req->content_type = "text/html; charset=utf-8";
+	}
+	return hit;
+}
+
 static void
 page_event(struct web_req *req, const struct web_call *c)
 {
@@ -26,26 +52,11 @@ page_event(struct web_req *req, const struct web_call *c)
 	JsonObject *event;
 	GBytes *page;
 	gint64 now = g_get_monotonic_time();
-	bool hit = false;
 
 	(void)c;
-	g_string_truncate(req->out, 0);
-	lock_acquire(&web->cache_lock);
-	if (web->event_page[li] != NULL &&
-	    now - web->event_page_at[li] < EVENT_PAGE_TTL_US) {
-		gsize len;
-		const char *data = g_bytes_get_data(web->event_page[li], &len);
-
-		g_string_append_len(req->out, data, (gssize)len);
-		hit = true;
-	}
-	lock_release(&web->cache_lock);
-	if (hit) {
-		req->status = MHD_HTTP_OK;
-		req->content_type = "text/html; charset=utf-8";
+	if (web_event_page_cached(req))
 		return;
-	}
-
+	g_string_truncate(req->out, 0);
 	event = app_event_view(web->app, req->lang, &error);
 	if (event == NULL) {
 		web_app_error(req, error);

@@ -147,6 +147,26 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 	r->handler(req, &c);
 }
 
+bool
+web_answer_inline(struct web_req *req)
+{
+	bool get = strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0;
+
+	if (req->path == NULL) {
+		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
+		return true;
+	}
+	if (!get)
+		return false;
+	if (g_str_has_prefix(req->path, "/static/")) {
+		web_static(req, req->path + 8);
+		return true;
+	}
+	/* The row for "/" in pages.c has no policy to check: public. */
+	return strcmp(req->path, "/") == 0 && web_event_page_cached(req);
+}
+
 void
 web_dispatch(struct web_req *req)
 {
@@ -155,15 +175,8 @@ web_dispatch(struct web_req *req)
 	                                                        req->method;
 	size_t i;
 
-	if (req->path == NULL) {
-		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
+	if (web_answer_inline(req))
 		return;
-	}
-	if (g_str_has_prefix(req->path, "/static/") &&
-	    strcmp(method, "GET") == 0) {
-		web_static(req, req->path + 8);
-		return;
-	}
 	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
 		const struct web_route *r;
 

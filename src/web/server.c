@@ -167,7 +167,7 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		 * connection after it and sends no "100 Continue". */
 		log_warnx("request %s: from %s: refused with %u: %s", req->id,
 		    req->address, refuse, why);
-		req->dispatched = true;
+		req->state = WEB_REQ_SENT;
 		web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
 		web_error_page(req, refuse,
 		    refuse == MHD_HTTP_CONTENT_TOO_LARGE ? "error_too_big" :
@@ -195,17 +195,41 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (req->dispatched)
+	switch (req->state) {
+	case WEB_REQ_READING:
+		break;
+	case WEB_REQ_ANSWERED: /* a worker resumed the connection */
+		req->state = WEB_REQ_SENT;
+		return web_respond(req);
+	case WEB_REQ_QUEUED:
+	case WEB_REQ_SENT:
 		return MHD_YES;
-	req->dispatched = true;
+	}
+	req->state = WEB_REQ_SENT;
 	web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 	    strcmp(method, "POST") != 0)
 		web_error_page(req, MHD_HTTP_NOT_IMPLEMENTED,
 		    "error_bad_request");
-	else
+	else if (!web_answer_inline(req)) {
+		req->state = WEB_REQ_QUEUED;
+		if (web_workers_push(web->workers, req))
+			return MHD_YES;
+		/* Shutting down: no workers left to wait for. */
+		req->state = WEB_REQ_SENT;
 		web_dispatch(req);
+	}
 	return web_respond(req);
+}
+
+/* A worker's turn (workers.c): the handler runs here, and the answer
+ * waits in req until libmicrohttpd calls web_access again. */
+static void
+web_run_queued(struct web_req *req)
+{
+	web_dispatch(req);
+	req->state = WEB_REQ_ANSWERED;
+	MHD_resume_connection(req->conn);
 }
 
 static void
@@ -347,7 +371,7 @@ web_start(Web *web, GError **error)
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG;
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, web->conf->listen_address, &sin->sin_addr) ==
@@ -367,6 +391,8 @@ web_start(Web *web, GError **error)
 	}
 	if (!web_limits_start(web->limits, error))
 		return FALSE;
+	web->workers = web_workers_new((guint)web->conf->threads,
+	    web_run_queued);
 	/*
 	 * No MHD_OPTION_PER_IP_CONNECTION_LIMIT: it counts exact addresses
 	 * and knows no proxies; limits.c counts an IPv6 /64 as one client
@@ -376,7 +402,7 @@ web_start(Web *web, GError **error)
 	    web_limits_accept, web->limits, web_access, web,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned int)web->conf->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)web->conf->io_threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)web->conf->max_connections,
 	    MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, web->limits,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -404,8 +430,12 @@ web_free(Web *web)
 	if (web == NULL)
 		return;
 	web_limits_stop(web->limits);
+	/* Before the daemon: libmicrohttpd must not be stopped while a
+	 * queued connection is still suspended. */
+	web_workers_stop(web->workers);
 	if (web->daemon != NULL)
 		MHD_stop_daemon(web->daemon);
+	web_workers_free(web->workers);
 	web_limits_free(web->limits);
 	for (i = 0; i < 2; i++) {
 		if (web->globals[i] != NULL)
