@@ -237,6 +237,8 @@ main(int argc, char **argv)
 	g_main_loop_run(loop);
 
 	log_info("summitd stopping");
+	/* First: no new connection, the requests begun answered. */
+	web_stop(web);
 	lock_acquire(&d.lock);
 	d.stopping = true;
 	lock_cond_signal(&d.wake);

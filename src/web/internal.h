@@ -33,6 +33,11 @@ struct web {
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
 	struct web_workers *workers;
+	/* Requests begun and not yet completed, so stopping can let them
+	 * finish (web_free). */
+	pthread_mutex_t inflight_lock;
+	pthread_cond_t inflight_done;
+	guint inflight;
 	/* Registration rate limits (throttle.c). */
 	struct limit *reg_by_address;
 	struct limit *reg_by_domain;

@@ -26,6 +26,10 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+/* How long stopping waits for requests already begun. */
+#define WEB_DRAIN_S 10
 
 GQuark
 web_error_quark(void)
@@ -142,6 +146,9 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	if (cookie != NULL && token_is_wellformed(cookie))
 		req->csrf_cookie = g_strdup(cookie);
 	req->lang = web_choose_lang(req);
+	lock_acquire(&web->inflight_lock);
+	web->inflight++;
+	lock_release(&web->inflight_lock);
 	return req;
 }
 
@@ -255,6 +262,10 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		json_object_unref(req->organiser);
 	g_free(req);
 	*req_cls = NULL;
+	lock_acquire(&web->inflight_lock);
+	if (--web->inflight == 0)
+		lock_cond_signal(&web->inflight_done);
+	lock_release(&web->inflight_lock);
 }
 
 /* Leaves %XX alone: paths are decoded by form_canonical_path. */
@@ -349,6 +360,8 @@ web_new(const struct app *app, GError **error)
 	web->statics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_bytes_unref);
 	lock_init(&web->cache_lock);
+	lock_init(&web->inflight_lock);
+	lock_cond_init(&web->inflight_done);
 	web->limits = web_limits_new(web->conf);
 	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
@@ -402,7 +415,10 @@ web_start(Web *web, GError **error)
 	    web_limits_accept, web->limits, web_access, web,
 	    MHD_OPTION_EXTERNAL_LOGGER, web_mhd_log, web, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned int)web->conf->io_threads, MHD_OPTION_CONNECTION_LIMIT,
+	    /* 0: one polling thread; 1 would be ignored with a warning. */
+	    (unsigned int)(web->conf->io_threads > 1 ? web->conf->io_threads :
+	                                               0),
+	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)web->conf->max_connections,
 	    MHD_OPTION_NOTIFY_CONNECTION, web_limits_notify, web->limits,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -422,6 +438,55 @@ web_start(Web *web, GError **error)
 	return TRUE;
 }
 
+/* Stops taking connections and gives the requests begun up to
+ * WEB_DRAIN_S seconds to be answered; keep-alive connections idle
+ * between requests are not waited for.  Returns the listening socket,
+ * which is ours to close once the daemon has stopped. */
+static MHD_socket
+web_drain(struct web *web)
+{
+	MHD_socket listener = MHD_quiesce_daemon(web->daemon);
+	gint64 deadline = g_get_monotonic_time() + WEB_DRAIN_S * G_USEC_PER_SEC;
+	guint left;
+
+	/* libmicrohttpd no longer accepts, but the kernel would still
+	 * complete handshakes into the backlog: stop listening, so a client
+	 * (or a proxy) is refused at once and tries elsewhere.  The socket
+	 * may only be closed after MHD_stop_daemon. */
+	if (listener != MHD_INVALID_SOCKET)
+		shutdown(listener, SHUT_RDWR);
+
+	lock_acquire(&web->inflight_lock);
+	while (web->inflight > 0 &&
+	    lock_cond_wait_until(&web->inflight_done, &web->inflight_lock,
+	        deadline))
+		;
+	left = web->inflight;
+	lock_release(&web->inflight_lock);
+	if (left > 0)
+		log_warnx("stopping with %u requests unanswered after %d s",
+		    left, WEB_DRAIN_S);
+	return listener;
+}
+
+void
+web_stop(Web *web)
+{
+	MHD_socket listener;
+
+	if (web == NULL || web->daemon == NULL)
+		return;
+	listener = web_drain(web);
+	web_limits_stop(web->limits);
+	/* Before the daemon: libmicrohttpd must not be stopped while a
+	 * queued connection is still suspended. */
+	web_workers_stop(web->workers);
+	MHD_stop_daemon(web->daemon);
+	web->daemon = NULL;
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+}
+
 void
 web_free(Web *web)
 {
@@ -429,12 +494,7 @@ web_free(Web *web)
 
 	if (web == NULL)
 		return;
-	web_limits_stop(web->limits);
-	/* Before the daemon: libmicrohttpd must not be stopped while a
-	 * queued connection is still suspended. */
-	web_workers_stop(web->workers);
-	if (web->daemon != NULL)
-		MHD_stop_daemon(web->daemon);
+	web_stop(web);
 	web_workers_free(web->workers);
 	web_limits_free(web->limits);
 	for (i = 0; i < 2; i++) {
@@ -449,5 +509,7 @@ web_free(Web *web)
 		g_hash_table_unref(web->statics);
 	web_throttle_free(web);
 	lock_clear(&web->cache_lock);
+	lock_clear(&web->inflight_lock);
+	lock_cond_clear(&web->inflight_done);
 	g_free(web);
 }

@@ -32,6 +32,9 @@ gboolean web_start(Web *web, GError **error);
 void web_drain_refusals(Web *web, GHashTable *by_address,
     GHashTable *by_domain);
 /* Stops accepting, finishes requests in flight, frees web. */
+/* Takes no new connection, answers the requests begun (up to 10 s) and
+ * stops serving; web_free does it too if not done before. */
+void web_stop(Web *web);
 void web_free(Web *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Web, web_free)
 
