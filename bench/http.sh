@@ -42,7 +42,8 @@
 # failure.  Re-runnable: databases are dropped and made again.
 #
 # Environment:
-#   BENCH_THREADS=16      [server] threads
+#   BENCH_THREADS=16      [server] threads (request workers)
+#   BENCH_IO_THREADS=2    [server] io_threads
 #   BENCH_POOL=16         [database] pool_size
 #   BENCH_CONNECTIONS=64  wrk connections
 #   BENCH_WRK_THREADS=2   wrk threads
@@ -78,6 +79,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BENCH_DIR/../scripts/lib.sh"
 
 THREADS=${BENCH_THREADS:-16}
+IO_THREADS=${BENCH_IO_THREADS:-2}
 POOL=${BENCH_POOL:-16}
 CONNS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
@@ -215,6 +217,7 @@ start_summitd() {
 	port = $PORT
 	public_url = http://127.0.0.1:$PORT
 	threads = $THREADS
+	io_threads = $IO_THREADS
 	max_connections = 1024
 	max_connections_per_ip = 1024
 	templates_dir = $TOP/templates
@@ -574,7 +577,7 @@ for sc in $SCENARIOS; do
 done
 
 echo
-echo "summitd threads=$THREADS pool_size=$POOL${BENCH_PG_OPTIONS:+ options='$BENCH_PG_OPTIONS'}; wrk -t$WRK_THREADS -c$CONNS -d$DURATION;" \
+echo "summitd threads=$THREADS io_threads=$IO_THREADS pool_size=$POOL${BENCH_PG_OPTIONS:+ options='$BENCH_PG_OPTIONS'}; wrk -t$WRK_THREADS -c$CONNS -d$DURATION;" \
     "$(nproc) CPUs; PostgreSQL fsync on"
 printf '%-10s %10s %9s %9s %8s %9s %9s\n' scenario req/s p50_ms p99_ms unexpected srv_p50 srv_p99
 printf '%s\n' "${RESULTS[@]}"
