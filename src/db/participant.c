@@ -17,10 +17,6 @@
  */
 #include "db/internal.h"
 
-/* Times leave as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app_local_time). */
-#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
-
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
