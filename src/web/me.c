@@ -151,9 +151,7 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		g_autofree char *key = g_strconcat("status_", st, NULL);
 
 		json_object_set_string_member(ctx, "status_text",
-		    json_object_has_member(t, key) ?
-		        json_object_get_string_member(t, key) :
-		        st);
+		    json_object_has_member(t, key) ? me_text(t, key) : st);
 	}
 	json_object_set_boolean_member(ctx, "active",
 	    strcmp(st, "cancelled") != 0 && strcmp(st, "expired") != 0);
@@ -170,9 +168,7 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	}
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "form_error",
-		    json_object_has_member(t, error_key) ?
-		        json_object_get_string_member(t, error_key) :
-		        error_key);
+		    me_text(t, error_key));
 	json_object_set_string_member(ctx, "token", token);
 	{
 		g_autoptr(GError) ferr = NULL;

@@ -133,22 +133,6 @@ record(gint64 pid, gint64 sid, enum app_partstat ps, enum app_answer_source src,
 	return app_answer_record(app, &a, r, refusal, error);
 }
 
-static void
-test_partstat_names(void)
-{
-	enum app_partstat p;
-
-	g_assert_true(app_partstat_parse("accepted", &p));
-	g_assert_cmpint(p, ==, APP_PARTSTAT_ACCEPTED);
-	g_assert_true(app_partstat_parse("NEEDS-ACTION", &p));
-	g_assert_cmpint(p, ==, APP_PARTSTAT_NEEDS_ACTION);
-	g_assert_false(app_partstat_parse("DELEGATED", &p));
-	g_assert_false(app_partstat_parse(NULL, &p));
-	g_assert_cmpstr(app_partstat_name(APP_PARTSTAT_TENTATIVE), ==,
-	    "TENTATIVE");
-	g_assert_null(app_partstat_name(APP_PARTSTAT__MAX));
-}
-
 /* Answers are kept, each a row; the newest to the SEQUENCE sent counts. */
 static void
 test_history(void)
@@ -387,7 +371,6 @@ main(int argc, char **argv)
 	int rc;
 
 	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/answer/partstat-names", test_partstat_names);
 	g_test_add_func("/answer/history", test_history);
 	g_test_add_func("/answer/stale-and-refused", test_stale_and_refused);
 	g_test_add_func("/answer/decline", test_decline);
