@@ -372,5 +372,6 @@ const char *app_reason_name(enum app_reason r);
 #include "app/registrations.h"
 #include "app/setup.h"
 #include "app/seating.h"
+#include "app/answer.h"
 
 #endif

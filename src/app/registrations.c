@@ -193,6 +193,10 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 		return NULL;
 	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(p, "invitations", a);
+	if ((a = db_answer_history(conn, id, error)) == NULL)
+		return NULL;
+	reg_local_times_all(a, "answered_at", "%Y-%m-%d %H:%M:%S", NULL);
+	json_object_set_array_member(p, "answers", a);
 	if ((a = db_reg_outbox(conn, id, error)) == NULL)
 		return NULL;
 	reg_local_times_all(a, "created_at", "%Y-%m-%d %H:%M:%S", "");
@@ -562,6 +566,7 @@ static const char *const reg_columns[][2] = {
 	{ "rank4", "rank_4" },
 	{ "rank5", "rank_5" },
 	{ "placements", "placements" },
+	{ "answers", "answers" },
 };
 
 struct export_unit {

@@ -68,7 +68,8 @@ JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
     GError **error);
 /*
  * One person: the participant's fields with "preferences", "assignments",
- * "invitations", "mails" and "audit" (transfer full).  APP_ENOTFOUND.
+ * "invitations", "answers" (db_answer_history, newest first), "mails" and
+ * "audit" (transfer full).  APP_ENOTFOUND.
  */
 JsonObject *app_reg_detail(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error);

@@ -331,7 +331,7 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(JsonArray) one = NULL, people = NULL;
 	JsonArray *sessions = NULL, *tables;
-	JsonObject *out = NULL, *session;
+	JsonObject *out = NULL, *session, *answers = NULL;
 	DbConn *conn;
 	gint64 t, ntables, maxt = 0;
 	guint i;
@@ -343,7 +343,8 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	         &dberr)) == NULL ||
 	    (sessions = db_seating_sessions(conn, db_int(event, "id"), 0,
 	         &dberr)) == NULL ||
-	    (people = db_seating_people(conn, session_id, &dberr)) == NULL) {
+	    (people = db_seating_people(conn, session_id, &dberr)) == NULL ||
+	    (answers = db_answer_counts(conn, session_id, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
 	}
@@ -394,9 +395,12 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	    g_steal_pointer(&sessions));
 	json_object_set_int_member(out, "placed",
 	    json_array_get_length(people));
+	json_object_set_object_member(out, "answers",
+	    g_steal_pointer(&answers));
 out:
 	db_release(app->db, conn);
 	g_clear_pointer(&sessions, json_array_unref);
+	g_clear_pointer(&answers, json_object_unref);
 	return out;
 }
 

@@ -45,7 +45,9 @@ gboolean app_allocation_apply(const struct app *app,
 
 /* A session's seating (transfer full): "session", "tables" [{table_no,
  * people [...]}] for tables 1..n (and any beyond that hold people),
- * "sessions" (the event's sessions, for a move), "placed".  APP_ENOTFOUND
+ * "sessions" (the event's sessions, for a move), "placed", "answers"
+ * (the session's invitations by their answer now: invited, accepted,
+ * tentative, declined, no_answer; answer.c).  APP_ENOTFOUND
  * for a session not in the event. */
 JsonObject *app_seating_view(const struct app *app, gint64 session_id,
     const char *lang, GError **error);

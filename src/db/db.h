@@ -254,6 +254,11 @@ gboolean db_assignment_mark_published(DbConn *conn, gint64 event_id,
  * counts say how many of each were queued. */
 gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
     gint64 *updates, gint64 *cancels, GError **error);
+/* Queues the cancellations db_publish would: of every invitation of the
+ * event that no placement holds now, or (participant_id > 0) only of
+ * participant_id's in session_id; *cancels counts them. */
+gboolean db_publish_cancels(DbConn *conn, gint64 event_id,
+    gint64 participant_id, gint64 session_id, gint64 *cancels, GError **error);
 /* A participant's published placements (uid, title_*, description_*,
  * room, venue, timezone, starts_utc, ends_utc, modified). */
 JsonArray *db_feed_sessions(DbConn *conn, gint64 participant_id,
@@ -344,5 +349,6 @@ const char *db_error_column(const GError *e);
 #include "db/event.h"
 #include "db/participant.h"
 #include "db/allocation.h"
+#include "db/answer.h"
 
 #endif

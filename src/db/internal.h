@@ -28,6 +28,11 @@ struct db_conn {
  */
 #define DB_CURRENT_EVENT "(SELECT max(id) FROM event)"
 
+/* A timestamptz column as whole Unix seconds (null stays null): db
+ * returns times as numbers and app formats them in the event's zone
+ * (app_local_time). */
+#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
 
 /*

@@ -9,11 +9,14 @@
 #include "db/internal.h"
 
 /* Cancellations: what a participant was invited to and no longer
- * holds (placement removed, registration or session cancelled). */
+ * holds (placement removed, registration or session cancelled); all of
+ * the event's, or only participant $2's in session $3. */
 static const char *const SQL_PUBLISH_CANCELS =
     "WITH gone AS (UPDATE invitation i SET sequence = i.sequence + 1,"
     " state = 'cancelled', sent_at = now()"
-    " WHERE i.event_id = $1 AND i.state = 'invited' AND NOT EXISTS ("
+    " WHERE i.event_id = $1 AND i.state = 'invited'"
+    " AND ($2::bigint IS NULL OR (i.participant_id = $2"
+    "  AND i.session_id = $3::bigint)) AND NOT EXISTS ("
     "  SELECT 1 FROM assignment a"
     "  JOIN participant p ON p.id = a.participant_id"
     "  JOIN session s ON s.id = a.session_id"
@@ -105,19 +108,34 @@ static const char *const SQL_SESSION_PAYLOAD =
     "SELECT summit_invitation_payload($1, $2, $3)::text AS payload";
 
 gboolean
+db_publish_cancels(DbConn *conn, gint64 event_id, gint64 participant_id,
+    gint64 session_id, gint64 *cancels, GError **error)
+{
+	char ev[24], pid[24], sid[24];
+	const char *p[3] = { db_num(ev, event_id),
+		participant_id > 0 ? db_num(pid, participant_id) : NULL,
+		session_id > 0 ? db_num(sid, session_id) : NULL };
+	g_autoptr(JsonArray) gone = db_exec(conn, SQL_PUBLISH_CANCELS, 3, p,
+	    error);
+
+	if (gone == NULL)
+		return FALSE;
+	*cancels = json_array_get_length(gone);
+	return TRUE;
+}
+
+gboolean
 db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
     gint64 *cancels, GError **error)
 {
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
-	g_autoptr(JsonArray) gone = NULL, sent = NULL;
+	g_autoptr(JsonArray) sent = NULL;
 	guint i;
 
 	*invites = *updates = *cancels = 0;
-	gone = db_exec(conn, SQL_PUBLISH_CANCELS, 1, p, error);
-	if (gone == NULL)
+	if (!db_publish_cancels(conn, event_id, 0, 0, cancels, error))
 		return FALSE;
-	*cancels = json_array_get_length(gone);
 	sent = db_exec(conn, SQL_PUBLISH_REQUESTS, 1, p, error);
 	if (sent == NULL)
 		return FALSE;

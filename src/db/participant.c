@@ -17,10 +17,6 @@
  */
 #include "db/internal.h"
 
-/* Times leave as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app_local_time). */
-#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
-
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -592,7 +588,8 @@ static const char *const SQL_REG_EXPORT =
                                                         "p.checked_in_at") " AS checked_in_at,"
                                                                            " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
                                                                            " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
-                                                                           " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
+                                                                           " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements,"
+                                                                           " coalesce(an.answers, '') AS answers"
                                                                            " FROM participant p JOIN event e ON e.id = p.event_id"
                                                                            " LEFT JOIN LATERAL (SELECT"
                                                                            "  max(" REG_TITLE(
@@ -612,7 +609,14 @@ static const char *const SQL_REG_EXPORT =
                                                                                                                                  "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
                                                                                                                                  "  JOIN slot sl ON sl.id = s.slot_id"
                                                                                                                                  "  WHERE a.participant_id = p.id) a ON true"
-                                                                                                                                 " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+                                                                                                                                 " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE(
+                                                                                                                                     "s") " || ': ' || x.answer, '; ' ORDER BY sl.starts_at, s.id) AS answers"
+                                                                                                                                          "  FROM (SELECT i.session_id, summit_invitation_answer(i) AS answer"
+                                                                                                                                          "  FROM invitation i WHERE i.participant_id = p.id) x"
+                                                                                                                                          "  JOIN session s ON s.id = x.session_id"
+                                                                                                                                          "  JOIN slot sl ON sl.id = s.slot_id WHERE x.answer IS NOT NULL) an"
+                                                                                                                                          " ON true"
+                                                                                                                                          " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
 static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"

@@ -1,6 +1,7 @@
 /*
  * me.c -- the participant's own page, reached from the link in their
- * e-mail: confirm, see the registration, rank again, cancel.
+ * e-mail: confirm, see the registration and the programme, accept or
+ * decline each placed session, rank again, cancel.
  *
  * The token is the only key to these pages, so every answer carries
  * Referrer-Policy: no-referrer and Cache-Control: no-store (respond.c).
@@ -60,6 +61,56 @@ page_confirm_post(struct web_req *req, const struct web_call *c)
 	web_redirect(req, to);
 }
 
+/* The catalogue's text for key, or key itself. */
+static const char *
+me_text(JsonObject *t, const char *key)
+{
+	return json_object_has_member(t, key) ?
+	    json_object_get_string_member(t, key) :
+	    key;
+}
+
+/* Puts the programme (app_participant_programme) in ctx as "programme",
+ * each placed session with its answer in words.  FALSE: answered with
+ * the error page. */
+static gboolean
+me_programme_ctx(struct web_req *req, JsonObject *ctx, const char *token,
+    JsonObject *t)
+{
+	g_autoptr(GError) error = NULL;
+	JsonObject *prog;
+	JsonArray *days;
+	guint i, j;
+
+	prog = app_participant_programme(req->web->app, token, req->lang,
+	    &error);
+	if (prog == NULL) {
+		web_app_error(req, error);
+		return FALSE;
+	}
+	days = app_view_array(prog, "days");
+	for (i = 0; i < json_array_get_length(days); i++) {
+		JsonArray *placed = app_view_array(
+		    json_array_get_object_element(days, i), "placed");
+
+		for (j = 0; j < json_array_get_length(placed); j++) {
+			JsonObject *s = json_array_get_object_element(placed,
+			    j);
+			g_autofree char *key = g_strconcat("answer_",
+			    app_view_str(s, "answer"), NULL);
+
+			json_object_set_string_member(s, "answer_text",
+			    me_text(t, key));
+			json_object_set_boolean_member(s, "has_table",
+			    app_view_int(s, "table_no") > 0);
+		}
+	}
+	json_object_set_boolean_member(ctx, "has_programme",
+	    json_array_get_length(days) > 0);
+	json_object_set_object_member(ctx, "programme", prog);
+	return TRUE;
+}
+
 static void
 me_render(struct web_req *req, const char *token, unsigned status,
     const char *error_key)
@@ -100,9 +151,7 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		g_autofree char *key = g_strconcat("status_", st, NULL);
 
 		json_object_set_string_member(ctx, "status_text",
-		    json_object_has_member(t, key) ?
-		        json_object_get_string_member(t, key) :
-		        st);
+		    json_object_has_member(t, key) ? me_text(t, key) : st);
 	}
 	json_object_set_boolean_member(ctx, "active",
 	    strcmp(st, "cancelled") != 0 && strcmp(st, "expired") != 0);
@@ -119,9 +168,7 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	}
 	if (error_key != NULL)
 		json_object_set_string_member(ctx, "form_error",
-		    json_object_has_member(t, error_key) ?
-		        json_object_get_string_member(t, error_key) :
-		        error_key);
+		    me_text(t, error_key));
 	json_object_set_string_member(ctx, "token", token);
 	{
 		g_autoptr(GError) ferr = NULL;
@@ -140,6 +187,11 @@ me_render(struct web_req *req, const char *token, unsigned status,
 			    webcal);
 			json_object_set_string_member(ctx, "feed_url", https);
 		}
+	}
+	if (!me_programme_ctx(req, ctx, token, t)) {
+		json_object_unref(p);
+		json_object_unref(event);
+		return;
 	}
 	web_ranking_ctx(ctx, event, chosen, n);
 	json_object_set_object_member(ctx, "event", event);
@@ -201,6 +253,60 @@ page_me_cancel(struct web_req *req, const struct web_call *c)
 	web_redirect(req, to);
 }
 
+enum answer_field {
+	ANSWER_SESSION,
+	ANSWER_SEQUENCE,
+	ANSWER_ANSWER,
+	ANSWER__MAX
+};
+static const struct form_field answer_fields[ANSWER__MAX] = {
+	[ANSWER_SESSION] = { "session", FORM_INT, 20, true, 1, G_MAXINT64 },
+	[ANSWER_SEQUENCE] = { "sequence", FORM_INT, 10, true, 0, G_MAXINT32 },
+	[ANSWER_ANSWER] = { "answer", FORM_LINE, 16, true, 0, 0 },
+};
+
+/*
+ * POST /me/TOKEN/answer: accepts or declines one placed session (the
+ * sequence is the one the page showed: a page older than the last update
+ * answers nothing).  303 back to the page with what happened, 400 for a
+ * bad form, 403 (CSRF), 404, 503.
+ */
+static void
+page_me_answer(struct web_req *req, const struct web_call *c)
+{
+	const char *token = c->arg, *word, *done;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *to = NULL;
+	struct app_answer_result r;
+	enum app_partstat ps;
+
+	word = c->fields->v[ANSWER_ANSWER].str;
+	if (c->fields->nerrors > 0 ||
+	    (g_strcmp0(word, "accept") != 0 &&
+	        g_strcmp0(word, "decline") != 0)) {
+		me_render(req, token, MHD_HTTP_BAD_REQUEST, "err_invalid");
+		return;
+	}
+	ps = strcmp(word, "accept") == 0 ? APP_PARTSTAT_ACCEPTED :
+	                                   APP_PARTSTAT_DECLINED;
+	if (!app_participant_answer(req->web->app, token,
+	        c->fields->v[ANSWER_SESSION].num, ps,
+	        c->fields->v[ANSWER_SEQUENCE].num, &r, NULL, &error)) {
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
+			me_render(req, token, MHD_HTTP_BAD_REQUEST,
+			    "err_invalid");
+		else
+			web_app_error(req, error);
+		return;
+	}
+	done = r.outcome == APP_ANSWER_STALE ? "answer_stale" :
+	    r.outcome == APP_ANSWER_CLOSED   ? "answer_closed" :
+	    ps == APP_PARTSTAT_ACCEPTED      ? "accepted" :
+	                                       "declined";
+	to = g_strdup_printf("/me/%s?done=%s#programme", token, done);
+	web_redirect(req, to);
+}
+
 const struct web_route web_me_routes[] = {
 	{ "GET", "/confirm/*", page_confirm, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
@@ -211,5 +317,7 @@ const struct web_route web_me_routes[] = {
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/me/*/cancel", page_me_cancel, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/me/*/answer", page_me_answer, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_FIELDS(answer_fields), 0 },
 	WEB_ROUTES_END,
 };

@@ -85,6 +85,12 @@ export async function assertAccessible(page, what) {
 	    `on ${what}:\n${formatViolations(bad)}`);
 }
 
+/* Runs summitctl on the test's instance (run_e2e.py); its output. */
+export function ctl(...args) {
+	return execFileSync(need('SUMMIT_E2E_CTL'),
+	    ['--config', need('SUMMIT_E2E_CONF'), ...args], { encoding: 'utf8' });
+}
+
 /* psql -At: rows as arrays of strings.  Values are bound as psql
  * variables (:'v1', :'v2' ...), quoted by psql itself. */
 export function sql(text, ...params) {

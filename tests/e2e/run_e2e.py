@@ -21,7 +21,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from harness import Instance  # noqa: E402
+from harness import SUMMITCTL, Instance  # noqa: E402
 
 CHROMIUM = os.environ.get("SUMMIT_E2E_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
@@ -134,6 +134,10 @@ def main():
                    SUMMIT_E2E_STAFF="staff@example.org",
                    SUMMIT_E2E_PASSWORD=PASSWORD,
                    SUMMIT_E2E_CHROMIUM=CHROMIUM,
+                   # summitctl on this instance (answers.mjs publishes).
+                   SUMMIT_E2E_CTL=SUMMITCTL,
+                   SUMMIT_E2E_CONF=inst.conf,
+                   SUMMIT_DATABASE_URL=inst.url,
                    NODE_PATH=os.path.join(HERE, "node_modules"))
         # A file's tests may take up to 540 s, under meson's 600: a11y's
         # 32 pages take 2-3 minutes alone but over 5 on a loaded machine.

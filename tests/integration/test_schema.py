@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """test_schema.py -- sql/009_schema_names.sql on a database that already
 holds data: migrated to 008, loaded with the demo event and more rows, then
-migrated on.  The data must come through unchanged, the new rules must
+migrated to 009 (later migrations have their own cases).  The data must come through unchanged, the new rules must
 hold (no overlapping slots, a place's participant of its own event,
 updated_at by trigger), every constraint must carry a name of the scheme,
 and data that breaks the overlap rule must stop the migration, naming the
@@ -21,8 +21,6 @@ from harness import (SOURCE, SUMMITCTL, connect, drop_database,  # noqa: E402
 from tap import case, run  # noqa: E402
 
 SQL = os.path.join(SOURCE, "sql")
-BEFORE = sorted(f for f in os.listdir(SQL)
-                if f.endswith(".sql") and f[:3] < "009")
 
 
 def ctl(url, *args):
@@ -31,18 +29,27 @@ def ctl(url, *args):
                           capture_output=True, text=True, timeout=120)
 
 
-def at_008(name):
-    """A database migrated to 008 with the demo event -> (url, conn)."""
-    url = fresh_database(name)
+def migrate_through(url, last):
+    """Applies the migrations of sql/ up to number LAST -> the result."""
     tmp = tempfile.mkdtemp()
     try:
-        for f in BEFORE:
-            shutil.copy(os.path.join(SQL, f), tmp)
-        r = ctl(url, "migrate", tmp)
-        assert r.returncode == 0, r.stderr
-        assert "%d migrations applied" % len(BEFORE) in r.stdout, r.stdout
+        for f in os.listdir(SQL):
+            if f.endswith(".sql") and f[:3] <= last:
+                shutil.copy(os.path.join(SQL, f), tmp)
+        return ctl(url, "migrate", tmp)
     finally:
         shutil.rmtree(tmp)
+
+
+def at_008(name, last="008"):
+    """A database migrated to 008 (or LAST) with the demo event ->
+    (url, conn)."""
+    url = fresh_database(name)
+    r = migrate_through(url, last)
+    assert r.returncode == 0, r.stderr
+    n = len([f for f in os.listdir(SQL) if f.endswith(".sql")
+             and f[:3] <= last])
+    assert "%d migrations applied" % n in r.stdout, r.stdout
     r = ctl(url, "load-demo")
     assert r.returncode == 0, r.stderr
     return url, connect(url)
@@ -195,7 +202,7 @@ def migration_keeps_data_and_adds_the_rules():
         before = checksums(db)
         names_before = constraint_names(db)
         assert scheme_breaches(db), "008 should have unnamed checks"
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "009")
         assert r.returncode == 0, r.stderr
         assert "1 migration applied" in r.stdout, r.stdout
         # Not a row changed.
@@ -293,7 +300,7 @@ def overlapping_slots_stop_the_migration():
                     " '2027-03-11 11:00 Europe/Oslo') RETURNING id", ev)
         before = checksums(db)
         names = constraint_names(db)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "009")
         assert r.returncode != 0
         assert "009_schema_names" in r.stderr and "rolled back" in r.stderr, \
             r.stderr
@@ -311,12 +318,66 @@ def overlapping_slots_stop_the_migration():
                    " WHERE extname = 'btree_gist'") == 0
         # Mended, it applies.
         q(db, "DELETE FROM slot WHERE id = %s", clash)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "009")
         assert r.returncode == 0 and "1 migration applied" in r.stdout, \
             r.stderr
     finally:
         db.close()
         drop_database("summit_it_schema_clash")
+
+
+@case
+def answers_migration_on_data():
+    """sql/011_answers.sql on a database holding registrations, placements
+    and invitations: nothing changes, every invitation stands unanswered,
+    answers are kept and checked by named constraints."""
+    url, db = at_008("summit_it_schema_answers", "010")
+    try:
+        load_more(db)
+        ev = one(db, "SELECT min(id) FROM event")
+        pid = one(db, "SELECT min(id) FROM participant WHERE event_id = %s"
+                  " AND status = 'confirmed'", ev)
+        q(db, "INSERT INTO assignment (event_id, participant_id, session_id)"
+              " VALUES (%s, %s, 1), (%s, %s, 5) ON CONFLICT DO NOTHING",
+          ev, pid, ev, pid)
+        q(db, "INSERT INTO invitation (event_id, participant_id, session_id,"
+              " sequence, state, fingerprint) VALUES"
+              " (%s, %s, 1, 2, 'invited', 'x'), (%s, %s, 5, 1, 'cancelled',"
+              " 'y')", ev, pid, ev, pid)
+        before = checksums(db)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        after = checksums(db)
+        assert after.pop("answer") == "0:", "answer should start empty"
+        assert after == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        assert q(db, "SELECT session_id, summit_invitation_answer(i)"
+                 " FROM invitation i ORDER BY 1") == [(1, "NEEDS-ACTION"),
+                                                      (5, None)]
+        q(db, "INSERT INTO answer (participant_id, session_id, partstat,"
+              " source, sequence, answered_at) VALUES (%s, 1, 'ACCEPTED',"
+              " 'calendar', 2, now())", pid)
+        assert one(db, "SELECT summit_invitation_answer(i) FROM invitation i"
+                   " WHERE session_id = 1") == "ACCEPTED"
+        for bad, name in (
+                ("'MAYBE', 'page', 2", "answer_partstat_check"),
+                ("'ACCEPTED', 'fax', 2", "answer_source_check"),
+                ("'ACCEPTED', 'page', -1", "answer_sequence_check")):
+            e = refused(db, "INSERT INTO answer (participant_id, session_id,"
+                        " partstat, source, sequence, answered_at) VALUES"
+                        " (%s, 1, " + bad + ", now())", pid)
+            assert e.diag.constraint_name == name, e.diag.constraint_name
+        e = refused(db, "INSERT INTO answer (participant_id, session_id,"
+                    " partstat, source, sequence, answered_at) VALUES"
+                    " (%s, 9, 'ACCEPTED', 'page', 0, now())", pid)
+        assert e.diag.constraint_name == \
+            "answer_participant_id_session_id_fkey"
+        # An answer goes with its invitation.
+        q(db, "DELETE FROM invitation WHERE session_id = 1")
+        assert one(db, "SELECT count(*) FROM answer") == 0
+    finally:
+        db.close()
+        drop_database("summit_it_schema_answers")
 
 
 if __name__ == "__main__":

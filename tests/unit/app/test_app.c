@@ -304,6 +304,23 @@ test_reg_csv_cap(void)
 	g_assert_cmpuint(line, ==, 1);
 }
 
+/* PARTSTAT names as iTIP spells them, read in any case. */
+static void
+test_partstat_names(void)
+{
+	enum app_partstat p;
+
+	g_assert_true(app_partstat_parse("accepted", &p));
+	g_assert_cmpint(p, ==, APP_PARTSTAT_ACCEPTED);
+	g_assert_true(app_partstat_parse("NEEDS-ACTION", &p));
+	g_assert_cmpint(p, ==, APP_PARTSTAT_NEEDS_ACTION);
+	g_assert_false(app_partstat_parse("DELEGATED", &p));
+	g_assert_false(app_partstat_parse(NULL, &p));
+	g_assert_cmpstr(app_partstat_name(APP_PARTSTAT_TENTATIVE), ==,
+	    "TENTATIVE");
+	g_assert_null(app_partstat_name(APP_PARTSTAT__MAX));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -318,5 +335,6 @@ main(int argc, char **argv)
 	g_test_add_func("/app/invite/calendar", test_invitation_calendar);
 	g_test_add_func("/app/event/localise", test_localise);
 	g_test_add_func("/app/registrations/csv_cap", test_reg_csv_cap);
+	g_test_add_func("/app/answer/partstat", test_partstat_names);
 	return g_test_run();
 }
