@@ -108,7 +108,7 @@ GTimeZone *ical_tz_zone(const char *tzid);
  * The VTIMEZONE for the IANA zone tzid as text with CRLF ends (transfer
  * full).  TZID is exactly tzid.  A zone with daylight saving time
  * in year gives one DAYLIGHT and one STANDARD observance, each with a local
- * DTSTART in 1970 and an RRULE (FREQ=YEARLY;BYMONTH=m;BYDAY=-1SU or 1SU..4SU);
+ * DTSTART in 1970 and an RRULE (FREQ=YEARLY;BYDAY=-1SU or 1SU..4SU;BYMONTH=m);
  * the rules are checked against the tz database for year and the six years
  * after it.  A zone without DST gives one STANDARD.  Fails with ICAL_ETZ for
  * an unknown zone or one whose changes no such rule describes (a zone that

@@ -74,7 +74,8 @@ bool ical_text_uri_ok(const char *uri);
  */
 char *ical_text_refold(char *text);
 /* True if a fold in text splits an escape (an odd run of backslashes
- * ends a line that a continuation line follows). */
+ * ends a line that a continuation line follows).  The unit tests use it
+ * to show that libical's own folding still needs ical_text_refold. */
 bool ical_text_split_escape(const char *text);
 
 /* tz.c */
