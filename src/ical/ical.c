@@ -115,7 +115,8 @@ check_event(const struct ical_event *ev, const char *uid_suffix, GError **error)
 	    check_text("invalid location", ev->location, false, error);
 }
 
-/* t as libical's DATE-TIME: in UTC (zone NULL), or local wall time. */
+/* t as libical's DATE-TIME: UTC, written with Z (tz NULL), or the wall
+ * time in tz with no zone of libical's (the TZID parameter names it). */
 static struct icaltimetype
 ical_time(GDateTime *t, GTimeZone *tz)
 {

@@ -784,6 +784,9 @@ test_itip_errors(void)
 	ev = sample_event(s, e);
 	ev.sequence = -1;
 	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
+	/* libical's SEQUENCE is an int. */
+	ev.sequence = (gint64)G_MAXINT32 + 1;
+	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
 	ev = sample_event(s, e);
 	ev.summary = "bad \xff utf-8";
 	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
