@@ -15,7 +15,10 @@
 --    sends the update it owes.
 -- 3. Each session counts its changes (sequence), for the SEQUENCE of the
 --    public programme's calendar: what it shows (times, room, titles,
---    descriptions, status) changed, the counter rises.
+--    descriptions, status, and the event's venue and zone) changed, the
+--    counter rises.  A change of the event that calendars show (venue,
+--    zone, names) also touches its sessions' updated_at, from which the
+--    calendars' Last-Modified is read.
 
 -- 2, first half: what the old function gave, per session, in every zone.
 -- Only sessions someone was invited to matter.  set_config(..., true)
@@ -85,3 +88,21 @@ BEGIN
 	WHERE slot_id = NEW.id;
 	RETURN NEW;
 END $$;
+-- The event's venue is part of every session's LOCATION, its zone of every
+-- DTSTART; its names name the calendars.
+CREATE FUNCTION summit_touch_event_sessions() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE session SET updated_at = now(),
+	    sequence = sequence + CASE WHEN
+	        OLD.venue IS DISTINCT FROM NEW.venue OR
+	        OLD.timezone IS DISTINCT FROM NEW.timezone THEN 1 ELSE 0 END
+	WHERE event_id = NEW.id;
+	RETURN NEW;
+END $$;
+CREATE TRIGGER event_touch_sessions AFTER UPDATE ON event
+	FOR EACH ROW WHEN (OLD.venue IS DISTINCT FROM NEW.venue
+	    OR OLD.timezone IS DISTINCT FROM NEW.timezone
+	    OR OLD.name_nb IS DISTINCT FROM NEW.name_nb
+	    OR OLD.name_en IS DISTINCT FROM NEW.name_en)
+	EXECUTE FUNCTION summit_touch_event_sessions();
