@@ -206,11 +206,13 @@ char *app_invitation_calendar(const struct app *app, JsonObject *payload,
 char *app_ics_preview(const struct app *app, const char *email,
     gint64 session_id, const char *method, GError **error);
 /* calendar.c: downloads and feeds (no METHOD, ORGANIZER or ATTENDEE).
- * *modified gets the newest change behind the object (Unix time); the
- * object itself depends only on the data, so it can carry an ETag. */
+ * *modified gets the newest change behind the object (Unix time), a
+ * removal included; the object itself depends only on the data, so it
+ * can carry an ETag. */
 char *app_programme_ics(const struct app *app, const char *lang,
     gint64 *modified, GError **error);
-/* The participant's published placements, by their page token
+/* The sessions whose invitations to the participant stand now (sent,
+ * not cancelled, registration confirmed), by their page token
  * (is_feed false) or their feed token (is_feed true). */
 char *app_participant_ics(const struct app *app, const char *token,
     bool is_feed, gint64 *modified, GError **error);

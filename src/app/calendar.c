@@ -7,7 +7,11 @@
  * Their UIDs carry "-feed" so they never merge with the invitations of the
  * same sessions.  DTSTAMP is the time of the newest change, not the time
  * of the request, so an unchanged calendar is byte-identical and a client
- * polling with If-None-Match gets 304.
+ * polling with If-None-Match gets 304.  That time counts removals too (a
+ * cancelled registration, invitation or session), so Last-Modified moves
+ * on when an event goes away and If-Modified-Since gets the new calendar.
+ * SEQUENCE is the last one sent to the participant for the session (the
+ * programme: the session's own change counter).
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -16,13 +20,12 @@
 #include <string.h>
 
 /*
- * Builds the calendar from rows of db_feed_sessions/db_programme_sessions.
- * No rows is a valid calendar with no VEVENT; its time (Last-Modified, and
- * the years its VTIMEZONE covers) is then empty_time.
+ * Builds the calendar from rows of db_feed_sessions/db_programme_sessions,
+ * dated changed.  No rows is a valid calendar with no VEVENT.
  */
 static char *
 calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
-    const char *calname, gint64 empty_time, gint64 *modified, GError **error)
+    const char *calname, gint64 changed, GError **error)
 {
 	guint n = json_array_get_length(rows), i;
 	g_autofree struct ical_event *evs = g_new0(struct ical_event, n + 1);
@@ -35,7 +38,6 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 	const char *tz = "Europe/Oslo";
 	const char *at = strrchr(app->conf->mail_from, '@');
 
-	*modified = 0;
 	for (i = 0; i < n; i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
 		const char *room = db_str(r, "room"),
@@ -68,13 +70,11 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 			.description = db_str(r, desc),
 			.location = *loc ? loc : NULL,
 			.start = start,
-			.end = end };
+			.end = end,
+			.sequence = db_int(r, "sequence") };
 		tz = db_str(r, "timezone");
-		*modified = MAX(*modified, db_int(r, "modified"));
 	}
-	if (n == 0)
-		*modified = empty_time;
-	stamp = g_date_time_new_from_unix_utc(*modified);
+	stamp = g_date_time_new_from_unix_utc(changed);
 	return ical_feed(evs, n, tz, calname, NULL, stamp, error);
 }
 
@@ -84,6 +84,7 @@ struct calendar_read {
 	bool is_feed;
 	JsonObject *p, *event;
 	JsonArray *rows;
+	gint64 changed; /* when the calendar last changed, Unix seconds */
 };
 
 static void
@@ -108,10 +109,14 @@ calendar_read(const struct app *app, DbConn *conn, gpointer user,
 		    db_participant_by_feed(conn, r->hash, &dberr) :
 		    db_participant_by_token(conn, r->hash, false, &dberr);
 		if (r->p != NULL &&
-		    (r->event = db_event_head(conn, &dberr)) != NULL)
+		    (r->event = db_event_head(conn, &dberr)) != NULL &&
+		    (r->changed = db_feed_changed(conn, db_int(r->p, "id"),
+		         &dberr)) >= 0)
 			r->rows = db_feed_sessions(conn, db_int(r->p, "id"),
 			    &dberr);
-	} else if ((r->event = db_event_head(conn, &dberr)) != NULL)
+	} else if ((r->event = db_event_head(conn, &dberr)) != NULL &&
+	    (r->changed = db_programme_changed(conn, db_int(r->event, "id"),
+	         &dberr)) >= 0)
 		r->rows = db_programme_sessions(conn, db_int(r->event, "id"),
 		    &dberr);
 	if (r->rows == NULL) {
@@ -131,8 +136,9 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 
 	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
+	*modified = r.changed;
 	ics = calendar_from_rows(app, r.rows, lang, db_str(r.event, name),
-	    g_get_real_time() / G_USEC_PER_SEC, modified, error);
+	    r.changed, error);
 	calendar_read_clear(&r);
 	return ics;
 }
@@ -162,8 +168,8 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	    db_str(r.p, "name"));
 	/* Nothing published yet (or any more): an empty calendar, as of
 	 * the participant's last change. */
-	ics = calendar_from_rows(app, r.rows, lang, name,
-	    db_int(r.p, "updated"), modified, error);
+	*modified = r.changed;
+	ics = calendar_from_rows(app, r.rows, lang, name, r.changed, error);
 	calendar_read_clear(&r);
 	return ics;
 }

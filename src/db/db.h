@@ -259,12 +259,20 @@ gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
  * participant_id's in session_id; *cancels counts them. */
 gboolean db_publish_cancels(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, gint64 *cancels, GError **error);
-/* A participant's published placements (uid, title_*, description_*,
- * room, venue, timezone, starts_utc, ends_utc, modified). */
+/* The sessions whose invitations to the participant stand now (uid,
+ * title_*, description_*, room, venue, timezone, starts_utc, ends_utc,
+ * sequence: the last sent). */
 JsonArray *db_feed_sessions(DbConn *conn, gint64 participant_id,
     GError **error);
-/* The event's active sessions, the same columns. */
+/* When that feed last changed, removals included: Unix seconds, or -1
+ * with *error set. */
+gint64 db_feed_changed(DbConn *conn, gint64 participant_id, GError **error);
+/* The event's active sessions, the same columns (sequence: the session's
+ * change counter). */
 JsonArray *db_programme_sessions(DbConn *conn, gint64 event_id, GError **error);
+/* When the programme last changed, cancelled sessions included (now when
+ * there are no sessions), or -1 with *error set. */
+gint64 db_programme_changed(DbConn *conn, gint64 event_id, GError **error);
 /* The newest participant with this e-mail in any event. */
 JsonObject *db_participant_by_email_any(DbConn *conn, const char *email,
     GError **error);

@@ -65,33 +65,51 @@ static const char *const SQL_PUBLISH_MARK =
 static const char *const SQL_PARTICIPANT_BY_EMAIL_ANY =
     "SELECT id, event_id, name, email, language, status FROM participant"
     " WHERE lower(email) = lower($1) ORDER BY id DESC LIMIT 1";
-/* A participant's published placements, for their feed. */
+/*
+ * A participant's feed and download: the sessions whose invitations stand
+ * now (sent and not cancelled, the registration and the session not
+ * cancelled since), with the SEQUENCE last sent for each.
+ */
 static const char *const SQL_FEED_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone,"
+    " s.description_en, s.room, e.venue, e.timezone, i.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"
-    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
-    " extract(epoch FROM greatest(s.updated_at, a.created_at))::bigint"
-    "   AS modified"
-    " FROM assignment a JOIN session s ON s.id = a.session_id"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc"
+    " FROM invitation i JOIN participant p ON p.id = i.participant_id"
+    " JOIN session s ON s.id = i.session_id"
     " JOIN slot sl ON sl.id = s.slot_id JOIN event e ON e.id = s.event_id"
-    " WHERE a.participant_id = $1 AND a.published"
-    " AND s.status = 'active' ORDER BY sl.starts_at, s.id";
-/* The public programme. */
+    " WHERE i.participant_id = $1 AND i.state = 'invited'"
+    " AND p.status = 'confirmed' AND s.status = 'active'"
+    " ORDER BY sl.starts_at, s.id";
+/*
+ * When that feed last changed, removals included: the registration, any
+ * invitation sent (a cancellation too), any session invited to (one
+ * cancelled too), whichever is newest.
+ */
+static const char *const SQL_FEED_CHANGED =
+    "SELECT extract(epoch FROM greatest(p.updated_at, max(i.sent_at),"
+    " max(s.updated_at)))::bigint AS changed"
+    " FROM participant p LEFT JOIN invitation i ON i.participant_id = p.id"
+    " LEFT JOIN session s ON s.id = i.session_id"
+    " WHERE p.id = $1 GROUP BY p.id";
+/* The public programme; SEQUENCE is the session's own change counter. */
 static const char *const SQL_PROGRAMME_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone,"
+    " s.description_en, s.room, e.venue, e.timezone, s.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"
-    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc,"
-    " extract(epoch FROM s.updated_at)::bigint AS modified"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS ends_utc"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
     " JOIN event e ON e.id = s.event_id"
     " WHERE s.event_id = $1 AND s.status = 'active'"
     " ORDER BY sl.starts_at, s.id";
+/* When the programme last changed: cancelled sessions count (removals). */
+static const char *const SQL_PROGRAMME_CHANGED =
+    "SELECT extract(epoch FROM coalesce(max(s.updated_at), now()))::bigint"
+    " AS changed FROM session s WHERE s.event_id = $1";
 /* One participant's placements with their invitation state, for
  * `summitctl ics`. */
 static const char *const SQL_INVITATION_PREVIEW =
@@ -158,6 +176,28 @@ db_feed_sessions(DbConn *conn, gint64 participant_id, GError **error)
 	const char *p[1] = { db_num(id, participant_id) };
 
 	return db_exec(conn, SQL_FEED_SESSIONS, 1, p, error);
+}
+
+static gint64
+changed(DbConn *conn, const char *sql, gint64 id, GError **error)
+{
+	char num[24];
+	const char *p[1] = { db_num(num, id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, sql, 1, p, error);
+
+	return row != NULL ? db_int(row, "changed") : -1;
+}
+
+gint64
+db_feed_changed(DbConn *conn, gint64 participant_id, GError **error)
+{
+	return changed(conn, SQL_FEED_CHANGED, participant_id, error);
+}
+
+gint64
+db_programme_changed(DbConn *conn, gint64 event_id, GError **error)
+{
+	return changed(conn, SQL_PROGRAMME_CHANGED, event_id, error);
 }
 
 JsonArray *

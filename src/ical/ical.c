@@ -2,26 +2,55 @@
  * ical.c -- whole calendar objects: iTIP invitations and cancellations for
  * one attendee, and METHOD-less downloads and feeds.
  *
- * Each object is written unfolded into a GString, one content line per
- * append, and folded once at the end by ical_fold, so no writer has to count
- * octets.  The text is written directly rather than built with libical's
- * component tree: the exact shape CALENDAR.md asks for (always-quoted CN,
- * STATUS spelling, property set per channel, our VTIMEZONE) is easier to
- * see and to keep here, and the unit tests parse every object back with
- * libical and with python3-icalendar.
+ * Each object is built with libical's component API (icalcomponent_new,
+ * icalproperty_new_*, icalparameter_new_*) and serialised by libical
+ * (icalcomponent_as_ical_string_r), which writes CRLF, escapes TEXT and
+ * quotes parameter values; its folding is redone (text.c).  Where libical 3.0.16
+ * falls short of CALENDAR.md, text.c makes up for it, each case named
+ * there: controls in user text, carets in names, folds that split an
+ * escape or a line's CRLF; and ical_lib_ready makes its lazy global
+ * set-up safe for summitd's threads.  The VTIMEZONE comes from the
+ * system's tz database (tz.c), not libical's builtin zones.
  *
- * Everything the caller passes is checked before anything is written; user
- * text is escaped (text.c), structured values (UID, addresses, URL, times)
+ * Everything the caller passes is checked before anything is built; user
+ * text is cleaned (text.c), structured values (UID, addresses, URL, times)
  * are refused with ICAL_EINVAL when they are not what RFC 5545 allows.
+ * Nothing of libical's is kept between calls, so any thread may call.
  */
 #include "ical/ical_int.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 
 #define PRODID "-//Summit//Registration 1.0//EN"
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+static void
+lib_init(void)
+{
+	(void)icaltimezone_get_utc_timezone();
+}
+
+void
+ical_lib_ready(void)
+{
+	pthread_once(&lib_once, lib_init);
+}
+
+char *
+ical_serialise(icalcomponent *c)
+{
+	char *raw = icalcomponent_as_ical_string_r(c);
+	char *text = g_strdup(raw != NULL ? raw : "");
+
+	free(raw);
+	return ical_text_refold(text);
+}
 
 GQuark
 ical_error_quark(void)
@@ -77,8 +106,8 @@ check_event(const struct ical_event *ev, const char *uid_suffix, GError **error)
 	if (ev->start == NULL || ev->end == NULL ||
 	    g_date_time_compare(ev->end, ev->start) <= 0)
 		return fail(error, "end not after start for event", uid);
-	if (ev->sequence < 0)
-		return fail(error, "negative sequence for event", uid);
+	if (ev->sequence < 0 || ev->sequence > G_MAXINT32)
+		return fail(error, "sequence out of range for event", uid);
 	if (ev->url != NULL && !ical_text_uri_ok(ev->url))
 		return fail(error, "invalid url", ev->url);
 	return check_text("invalid summary", ev->summary, true, error) &&
@@ -86,123 +115,153 @@ check_event(const struct ical_event *ev, const char *uid_suffix, GError **error)
 	    check_text("invalid location", ev->location, false, error);
 }
 
-static void
-append_utc(GString *out, const char *name, GDateTime *t)
+/* t as libical's DATE-TIME: UTC, written with Z (tz NULL), or the wall
+ * time in tz with no zone of libical's (the TZID parameter names it). */
+static struct icaltimetype
+ical_time(GDateTime *t, GTimeZone *tz)
 {
-	g_autoptr(GDateTime) u = g_date_time_to_utc(t);
-	g_autofree char *s = g_date_time_format(u, "%Y%m%dT%H%M%SZ");
+	g_autoptr(GDateTime) at = tz != NULL ? g_date_time_to_timezone(t, tz) :
+	                                       g_date_time_to_utc(t);
+	struct icaltimetype tt = icaltime_null_time();
 
-	g_string_append_printf(out, "%s:%s\r\n", name, s);
+	tt.year = g_date_time_get_year(at);
+	tt.month = g_date_time_get_month(at);
+	tt.day = g_date_time_get_day_of_month(at);
+	tt.hour = g_date_time_get_hour(at);
+	tt.minute = g_date_time_get_minute(at);
+	tt.second = g_date_time_get_second(at);
+	if (tz == NULL)
+		tt.zone = icaltimezone_get_utc_timezone();
+	return tt;
 }
 
+/* DTSTART/DTEND: ;TZID=tzid and local time, or UTC with Z (tz NULL). */
 static void
-append_time(GString *out, const char *name, GDateTime *t, const char *tzid,
-    GTimeZone *tz)
+add_time(icalcomponent *vev, icalproperty *(*make)(struct icaltimetype),
+    GDateTime *t, const char *tzid, GTimeZone *tz)
 {
-	g_autoptr(GDateTime) local = NULL;
-	g_autofree char *s = NULL;
+	icalproperty *p = make(ical_time(t, tz));
 
-	if (tz == NULL) {
-		append_utc(out, name, t);
-		return;
-	}
-	local = g_date_time_to_timezone(t, tz);
-	s = g_date_time_format(local, "%Y%m%dT%H%M%S");
-	g_string_append_printf(out, "%s;TZID=%s:%s\r\n", name, tzid, s);
+	if (tz != NULL)
+		icalproperty_add_parameter(p, icalparameter_new_tzid(tzid));
+	icalcomponent_add_property(vev, p);
 }
 
 /*
- * name:value as escaped TEXT.  A value that is empty or blank once control
- * characters are dropped leaves the property out: RFC 5545 allows
- * "DESCRIPTION:", but libical trims spaces and then reads an empty value
- * as an error (found by fuzz_ical), and every property written this way
- * is optional.
+ * A TEXT property of value, cleaned (text.c); libical escapes it.  A value
+ * that is empty or blank once control characters are dropped leaves the
+ * property out: RFC 5545 allows "DESCRIPTION:", but libical trims spaces
+ * and then reads an empty value as an error (found by fuzz_ical), and
+ * every property written this way is optional.
  */
 static void
-append_text(GString *out, const char *name, const char *value)
+add_text(icalcomponent *c, icalproperty *(*make)(const char *),
+    const char *value)
 {
-	g_autofree char *escaped = NULL;
+	g_autofree char *clean = NULL;
 
 	if (value == NULL)
 		return;
-	escaped = ical_escape_text(value);
-	if (escaped[strspn(escaped, " ")] == '\0')
+	clean = ical_text_clean(value);
+	if (clean[strspn(clean, " ")] == '\0')
 		return;
-	g_string_append_printf(out, "%s:%s\r\n", name, escaped);
+	icalcomponent_add_property(c, make(clean));
 }
 
-/*
- * ;CN="name", always quoted, when the name has anything left after
- * cleaning.  A caret is written "^^" (RFC 6868): libical and other readers
- * decode ^n, ^' and ^^ in parameter values, so a name holding "^n" would
- * come back with a line break (found by fuzz_ical).
- */
-static void
-append_cn(GString *out, const char *name)
+static icalproperty *
+new_x_calname(const char *v)
 {
-	g_autofree char *clean = ical_text_param_clean(name);
-	const char *p;
+	icalproperty *p = icalproperty_new_x(v);
 
-	if (*clean == '\0')
-		return;
-	g_string_append(out, ";CN=\"");
-	for (p = clean; *p != '\0'; p++) {
-		if (*p == '^')
-			g_string_append_c(out, '^');
-		g_string_append_c(out, *p);
-	}
-	g_string_append_c(out, '"');
+	icalproperty_set_x_name(p, "X-WR-CALNAME");
+	return p;
 }
 
-static void
-begin_calendar(GString *out, enum ical_method method)
+/* mailto:email (ORGANIZER or ATTENDEE). */
+static icalproperty *
+party(icalproperty *(*make)(const char *), const struct ical_party *who)
 {
-	g_string_append(out,
-	    "BEGIN:VCALENDAR\r\nPRODID:" PRODID "\r\n"
-	    "VERSION:2.0\r\nCALSCALE:GREGORIAN\r\n");
-	if (method == ICAL_METHOD_REQUEST)
-		g_string_append(out, "METHOD:REQUEST\r\n");
-	else if (method == ICAL_METHOD_CANCEL)
-		g_string_append(out, "METHOD:CANCEL\r\n");
+	g_autofree char *uri = g_strconcat("mailto:", who->email, NULL);
+
+	return make(uri);
+}
+
+/* ;CN= when the name has anything left (text.c); the last parameter. */
+static icalproperty *
+add_cn(icalproperty *p, const char *name)
+{
+	g_autofree char *cn = ical_text_cn(name);
+
+	if (cn != NULL)
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+	return p;
+}
+
+static icalcomponent *
+calendar_new(enum ical_method method)
+{
+	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	if (method == SUMMIT_ICAL_METHOD_REQUEST)
+		icalcomponent_add_property(cal,
+		    icalproperty_new_method(ICAL_METHOD_REQUEST));
+	else if (method == SUMMIT_ICAL_METHOD_CANCEL)
+		icalcomponent_add_property(cal,
+		    icalproperty_new_method(ICAL_METHOD_CANCEL));
+	return cal;
 }
 
 /*
  * One VEVENT; organizer and attendee are NULL in feeds.  Everything has
  * been checked by the caller.
  */
-static void
-append_event(GString *out, const struct ical_event *ev, const char *uid_suffix,
-    const char *tzid, GTimeZone *tz, const struct ical_party *organizer,
+static icalcomponent *
+event_new(const struct ical_event *ev, const char *uid_suffix, const char *tzid,
+    GTimeZone *tz, const struct ical_party *organizer,
     const struct ical_party *attendee, bool cancelled, GDateTime *dtstamp)
 {
-	g_string_append_printf(out, "BEGIN:VEVENT\r\nUID:%s%s\r\n", ev->uid,
-	    uid_suffix != NULL ? uid_suffix : "");
-	append_utc(out, "DTSTAMP", dtstamp);
-	g_string_append_printf(out, "SEQUENCE:%" G_GINT64_FORMAT "\r\n",
-	    ev->sequence);
-	append_time(out, "DTSTART", ev->start, tzid, tz);
-	append_time(out, "DTEND", ev->end, tzid, tz);
-	append_text(out, "SUMMARY", ev->summary);
-	append_text(out, "DESCRIPTION", ev->description);
-	append_text(out, "LOCATION", ev->location);
+	icalcomponent *vev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	g_autofree char *uid = g_strconcat(ev->uid,
+	    uid_suffix != NULL ? uid_suffix : "", NULL);
+	icalproperty *p;
+
+	icalcomponent_add_property(vev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(vev,
+	    icalproperty_new_dtstamp(ical_time(dtstamp, NULL)));
+	icalcomponent_add_property(vev,
+	    icalproperty_new_sequence((int)ev->sequence));
+	add_time(vev, icalproperty_new_dtstart, ev->start, tzid, tz);
+	add_time(vev, icalproperty_new_dtend, ev->end, tzid, tz);
+	add_text(vev, icalproperty_new_summary, ev->summary);
+	add_text(vev, icalproperty_new_description, ev->description);
+	add_text(vev, icalproperty_new_location, ev->location);
 	if (ev->url != NULL)
-		g_string_append_printf(out, "URL:%s\r\n", ev->url);
-	g_string_append(out,
-	    cancelled ? "STATUS:CANCELLED\r\n" : "STATUS:CONFIRMED\r\n");
-	g_string_append(out, "TRANSP:OPAQUE\r\n");
-	if (organizer != NULL) {
-		g_string_append(out, "ORGANIZER");
-		append_cn(out, organizer->name);
-		g_string_append_printf(out, ":mailto:%s\r\n", organizer->email);
-	}
+		icalcomponent_add_property(vev, icalproperty_new_url(ev->url));
+	icalcomponent_add_property(vev,
+	    icalproperty_new_status(
+	        cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
+	icalcomponent_add_property(vev,
+	    icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
+	if (organizer != NULL)
+		icalcomponent_add_property(vev,
+		    add_cn(party(icalproperty_new_organizer, organizer),
+		        organizer->name));
 	if (attendee != NULL) {
-		g_string_append(out,
-		    "ATTENDEE;CUTYPE=INDIVIDUAL;"
-		    "ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE");
-		append_cn(out, attendee->name);
-		g_string_append_printf(out, ":mailto:%s\r\n", attendee->email);
+		p = party(icalproperty_new_attendee, attendee);
+		icalproperty_add_parameter(p,
+		    icalparameter_new_cutype(ICAL_CUTYPE_INDIVIDUAL));
+		icalproperty_add_parameter(p,
+		    icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+		icalproperty_add_parameter(p,
+		    icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+		icalproperty_add_parameter(p,
+		    icalparameter_new_rsvp(ICAL_RSVP_TRUE));
+		icalcomponent_add_property(vev, add_cn(p, attendee->name));
 	}
-	g_string_append(out, "END:VEVENT\r\n");
+	return vev;
 }
 
 /* The local year of t in tz (or UTC). */
@@ -231,15 +290,27 @@ zone_open(const char *tzid, GTimeZone **tz, GError **error)
 	return TRUE;
 }
 
+/* The calendar as text (transfer full); cal is freed. */
 static char *
-finish(GString *out)
+finish(icalcomponent *cal)
 {
-	char *folded;
+	char *text = ical_serialise(cal);
 
-	g_string_append(out, "END:VCALENDAR\r\n");
-	folded = ical_fold(out->str);
-	g_string_free(out, TRUE);
-	return folded;
+	icalcomponent_free(cal);
+	return text;
+}
+
+/* Adds the VTIMEZONE for tzid covering from..to; FALSE and *error if not. */
+static gboolean
+add_vtimezone(icalcomponent *cal, const char *tzid, int from, int to,
+    GError **error)
+{
+	icalcomponent *vtz = ical_tz_component(tzid, from, to, error);
+
+	if (vtz == NULL)
+		return FALSE;
+	icalcomponent_add_component(cal, vtz);
+	return TRUE;
 }
 
 char *
@@ -248,9 +319,10 @@ ical_itip(enum ical_method method, const struct ical_event *ev,
     const struct ical_party *attendee, GDateTime *dtstamp, GError **error)
 {
 	g_autoptr(GTimeZone) tz = NULL;
-	GString *out;
+	icalcomponent *cal;
 
-	if (method != ICAL_METHOD_REQUEST && method != ICAL_METHOD_CANCEL) {
+	if (method != SUMMIT_ICAL_METHOD_REQUEST &&
+	    method != SUMMIT_ICAL_METHOD_CANCEL) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL,
 		    "an iTIP message needs METHOD REQUEST or CANCEL");
 		return NULL;
@@ -267,7 +339,7 @@ ical_itip(enum ical_method method, const struct ical_event *ev,
 		fail(error, "attendee is the organizer", attendee->email);
 		return NULL;
 	}
-	if (method == ICAL_METHOD_REQUEST && ev->cancelled) {
+	if (method == SUMMIT_ICAL_METHOD_REQUEST && ev->cancelled) {
 		/* RFC 5546 3.2.2: a REQUEST is TENTATIVE or CONFIRMED. */
 		fail(error,
 		    "a cancelled session is sent as CANCEL, not REQUEST",
@@ -277,17 +349,18 @@ ical_itip(enum ical_method method, const struct ical_event *ev,
 	if (!zone_open(tzid, &tz, error))
 		return NULL;
 
-	out = g_string_new(NULL);
-	begin_calendar(out, method);
+	ical_lib_ready();
+	cal = calendar_new(method);
 	if (tz != NULL &&
-	    !ical_tz_append(out, tzid, local_year(ev->start, tz),
+	    !add_vtimezone(cal, tzid, local_year(ev->start, tz),
 	        local_year(ev->end, tz), error)) {
-		g_string_free(out, TRUE);
+		icalcomponent_free(cal);
 		return NULL;
 	}
-	append_event(out, ev, NULL, tzid, tz, organizer, attendee,
-	    method == ICAL_METHOD_CANCEL, dtstamp);
-	return finish(out);
+	icalcomponent_add_component(cal,
+	    event_new(ev, NULL, tzid, tz, organizer, attendee,
+	        method == SUMMIT_ICAL_METHOD_CANCEL, dtstamp));
+	return finish(cal);
 }
 
 char *
@@ -297,7 +370,7 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 {
 	g_autoptr(GTimeZone) tz = NULL;
 	g_autoptr(GHashTable) seen = NULL;
-	GString *out;
+	icalcomponent *cal;
 	int from = 0, to = 0, y;
 	size_t i;
 
@@ -324,11 +397,18 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 	if (!zone_open(tzid, &tz, error))
 		return NULL;
 
-	out = g_string_new(NULL);
-	begin_calendar(out, ICAL_METHOD_NONE);
-	append_text(out, "X-WR-CALNAME", calname);
+	ical_lib_ready();
+	cal = calendar_new(SUMMIT_ICAL_METHOD_NONE);
+	/*
+	 * libical writes , and ; of an X- property as they are (it treats
+	 * X- values like lists) and reads them back the same way.
+	 */
+	add_text(cal, new_x_calname, calname);
 	if (tz != NULL) {
-		g_string_append_printf(out, "X-WR-TIMEZONE:%s\r\n", tzid);
+		icalproperty *x = icalproperty_new_x(tzid);
+
+		icalproperty_set_x_name(x, "X-WR-TIMEZONE");
+		icalcomponent_add_property(cal, x);
 		from = to = local_year(dtstamp, tz);
 		for (i = 0; i < n; i++) {
 			y = local_year(evs[i].start, tz);
@@ -336,13 +416,14 @@ ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
 			to = i == 0 ? local_year(evs[i].end, tz) :
 			              MAX(to, local_year(evs[i].end, tz));
 		}
-		if (!ical_tz_append(out, tzid, from, to, error)) {
-			g_string_free(out, TRUE);
+		if (!add_vtimezone(cal, tzid, from, to, error)) {
+			icalcomponent_free(cal);
 			return NULL;
 		}
 	}
 	for (i = 0; i < n; i++)
-		append_event(out, &evs[i], uid_suffix, tzid, tz, NULL, NULL,
-		    evs[i].cancelled, dtstamp);
-	return finish(out);
+		icalcomponent_add_component(cal,
+		    event_new(&evs[i], uid_suffix, tzid, tz, NULL, NULL,
+		        evs[i].cancelled, dtstamp));
+	return finish(cal);
 }

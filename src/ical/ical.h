@@ -1,18 +1,19 @@
 /*
- * ical.h -- iCalendar text for invitations (iTIP), downloads and feeds.
+ * ical.h -- iCalendar objects for invitations (iTIP), downloads and feeds.
  *
- * Everything here writes RFC 5545 text as shared/CALENDAR.md sections A, B
- * and D require: CRLF line ends, 75-octet folding that never splits a UTF-8
- * sequence or an escape, TEXT escaping, quoted CN parameters, DTSTAMP in
+ * Everything here is built with libical's component API and serialised by
+ * libical, as shared/CALENDAR.md sections A, B and D require: CRLF line
+ * ends, 75-octet folding that never splits a UTF-8 sequence or an escape,
+ * TEXT escaping, CN parameters quoted when they hold , ; or :, DTSTAMP in
  * UTC, DTSTART/DTEND with TZID plus a VTIMEZONE built from the system tz
- * database (never libical's builtin zones, whose TZID is not the IANA name).
- * Pure computation: no I/O but reading the tz database through GLib.
+ * database (never libical's builtin zones, whose TZID is not the IANA
+ * name).  Pure computation: no I/O but reading the tz database.
  *
  * Caveat: libical's own headers declare ICAL_METHOD_NONE, ICAL_METHOD_REQUEST
  * and ICAL_METHOD_CANCEL (enum icalproperty_method), so this header and
  * <libical/ical.h> cannot be included in the same file as they are.  A
  * file that needs both includes libical first and renames ours, as
- * tests/unit/ical/test_ical.c does.
+ * src/ical/ical_int.h and tests/unit/ical/test_ical.c do.
  *
  * All functions are safe to call from several threads at once.
  */
@@ -74,7 +75,8 @@ enum ical_method {
  * for an event marked cancelled: RFC 5546 3.2.2 allows only TENTATIVE or
  * CONFIRMED there, so a cancelled session goes out as CANCEL) or ICAL_ETZ.
  * Control characters in user text are dropped, TEXT values are escaped and
- * a DQUOTE or backslash in a name is dropped.
+ * a DQUOTE or backslash in a name is dropped.  sequence must fit in 32
+ * bits (libical's SEQUENCE is an int).
  */
 char *ical_itip(enum ical_method method, const struct ical_event *ev,
     const char *tzid, const struct ical_party *organizer,
@@ -103,10 +105,10 @@ char *ical_feed(const struct ical_event *evs, size_t n, const char *tzid,
  */
 GTimeZone *ical_tz_zone(const char *tzid);
 /*
- * The VTIMEZONE for the IANA zone tzid, unfolded-safe text with CRLF ends
- * (transfer full).  TZID is exactly tzid.  A zone with daylight saving time
+ * The VTIMEZONE for the IANA zone tzid as text with CRLF ends (transfer
+ * full).  TZID is exactly tzid.  A zone with daylight saving time
  * in year gives one DAYLIGHT and one STANDARD observance, each with a local
- * DTSTART in 1970 and an RRULE (FREQ=YEARLY;BYMONTH=m;BYDAY=-1SU or 1SU..4SU);
+ * DTSTART in 1970 and an RRULE (FREQ=YEARLY;BYDAY=-1SU or 1SU..4SU;BYMONTH=m);
  * the rules are checked against the tz database for year and the six years
  * after it.  A zone without DST gives one STANDARD.  Fails with ICAL_ETZ for
  * an unknown zone or one whose changes no such rule describes (a zone that
@@ -114,22 +116,5 @@ GTimeZone *ical_tz_zone(const char *tzid);
  * for the life of the process.
  */
 char *ical_vtimezone(const char *tzid, int year, GError **error);
-
-/*
- * RFC 5545 TEXT escaping: \ ; , become \\ \; \, and LF becomes \n; CR is
- * dropped (so CRLF gives one \n), as are other control characters; a tab
- * becomes a space and invalid UTF-8 becomes U+FFFD.  NULL gives "".
- * (transfer full)
- */
-char *ical_escape_text(const char *s);
-
-/*
- * Folds unfolded content lines (ended by CRLF; a bare LF also ends a line)
- * so no line exceeds 75 octets without its CRLF; a continuation line starts
- * with one space.  Cuts only between UTF-8 characters and never between a
- * backslash and the character it escapes.  Every line, the last one too,
- * ends in CRLF; empty lines are dropped.  (transfer full)
- */
-char *ical_fold(const char *unfolded_crlf_text);
 
 #endif

@@ -1,17 +1,15 @@
 /*
- * text.c -- RFC 5545 text rules: TEXT escaping, quoted parameters, folding.
+ * text.c -- what goes into libical's values and what comes out of its
+ * serialiser: user text made fit for TEXT and CN values, UIDs and URIs
+ * checked, and lines folded again where libical 3.0.16 folds them wrong.
  *
- * Escaping and folding are where generators most often break real clients
- * (CALENDAR.md pitfalls 7, 8, 10, 12, 14), so both are written out here
- * rather than left to libical, whose folder counts characters in some
- * versions (libical #427).  Folding treats a backslash and the character
- * after it as one unit, which keeps "\n" and "\," whole without needing to
- * know which property a line belongs to; a UTF-8 character is another unit.
- *
- * User text is sanitised, not refused: control characters are dropped
- * (newlines become "\n" in TEXT and a space in parameters), because a title
- * with a stray tab should not stop an invitation.  Structured values (UIDs,
- * URIs) are checked and refused instead, since they come from our code.
+ * libical escapes TEXT (\ ; , and newline), quotes parameter values and
+ * folds lines; what it does not do, or does wrong, is here, each with the
+ * libical behaviour it answers (ical_int.h).  User text is sanitised, not
+ * refused: control characters are dropped (a newline stays in TEXT and is
+ * a space in a name), because a title with a stray tab should not stop an
+ * invitation.  Structured values (UIDs, URIs) are checked and refused
+ * instead, since they come from our code.
  */
 #include "ical/ical_int.h"
 
@@ -45,53 +43,8 @@ valid_utf8(const char *s, char **tmp)
 	return *tmp;
 }
 
-void
-ical_text_append_escaped(GString *out, const char *s)
-{
-	g_autofree char *tmp = NULL;
-	const char *p;
-	gunichar c;
-
-	if (s == NULL)
-		return;
-	for (p = valid_utf8(s, &tmp); *p != '\0'; p = next_char(p)) {
-		c = g_utf8_get_char(p);
-		switch (c) {
-		case '\\':
-			g_string_append(out, "\\\\");
-			break;
-		case ';':
-			g_string_append(out, "\\;");
-			break;
-		case ',':
-			g_string_append(out, "\\,");
-			break;
-		case '\n':
-			g_string_append(out, "\\n");
-			break;
-		case '\t':
-			g_string_append_c(out, ' ');
-			break;
-		default:
-			/* CR (of CRLF or alone) and other controls go. */
-			if (!is_control(c))
-				g_string_append_len(out, p, next_char(p) - p);
-			break;
-		}
-	}
-}
-
 char *
-ical_escape_text(const char *s)
-{
-	GString *out = g_string_new(NULL);
-
-	ical_text_append_escaped(out, s);
-	return g_string_free(out, FALSE);
-}
-
-char *
-ical_text_param_clean(const char *s)
+ical_text_clean(const char *s)
 {
 	g_autofree char *tmp = NULL;
 	GString *out = g_string_new(NULL);
@@ -101,12 +54,38 @@ ical_text_param_clean(const char *s)
 	for (p = valid_utf8(s != NULL ? s : "", &tmp); *p != '\0';
 	     p = next_char(p)) {
 		c = g_utf8_get_char(p);
+		if (c == '\t')
+			g_string_append_c(out, ' ');
+		else if (c == '\n' || !is_control(c))
+			g_string_append_len(out, p, next_char(p) - p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *
+ical_text_cn(const char *name)
+{
+	g_autofree char *tmp = NULL;
+	GString *out = g_string_new(NULL);
+	const char *p;
+	gunichar c;
+
+	for (p = valid_utf8(name != NULL ? name : "", &tmp); *p != '\0';
+	     p = next_char(p)) {
+		c = g_utf8_get_char(p);
 		if (c == '\n' || c == '\t')
 			g_string_append_c(out, ' ');
+		else if (c == '^')
+			g_string_append(out, "^^");
 		else if (c != '"' && c != '\\' && !is_control(c))
 			g_string_append_len(out, p, next_char(p) - p);
 	}
-	return g_strstrip(g_string_free(out, FALSE));
+	g_strstrip(out->str);
+	if (out->str[0] == '\0') {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
 }
 
 bool
@@ -138,11 +117,27 @@ ical_text_uri_ok(const char *uri)
 	return strchr(uri, ':') != NULL;
 }
 
+bool
+ical_text_split_escape(const char *text)
+{
+	const char *line, *end;
+	size_t k;
+
+	for (line = text; (end = strstr(line, "\r\n")) != NULL;
+	     line = end + 2) {
+		for (k = 0; line + k < end && end[-1 - (gssize)k] == '\\'; k++)
+			;
+		if (k % 2 != 0 && end[2] == ' ')
+			return true;
+	}
+	return false;
+}
+
 /*
  * Octets in the unit at s (at most left): a character, or \ and the
  * character after it.  Only that one: a unit that took the next unit
  * whole would swallow a run of escaped backslashes into one unfoldable
- * line, recursing once per backslash (found by fuzz_ical).
+ * line (found by fuzz_ical).
  */
 static size_t
 unit_len(const char *s, size_t left)
@@ -156,7 +151,7 @@ unit_len(const char *s, size_t left)
 	return n < left ? n : left;
 }
 
-/* Appends one content line of len octets, folded, with its CRLF. */
+/* Appends one unfolded content line of len octets, folded, with CRLF. */
 static void
 fold_line(GString *out, const char *line, size_t len)
 {
@@ -176,23 +171,26 @@ fold_line(GString *out, const char *line, size_t len)
 }
 
 char *
-ical_fold(const char *text)
+ical_text_refold(char *text)
 {
-	GString *out = g_string_new(NULL);
+	GString *flat = g_string_sized_new(strlen(text));
+	GString *out = g_string_sized_new(strlen(text) + strlen(text) / 16);
 	const char *p, *eol;
-	size_t len;
 
-	for (p = text != NULL ? text : ""; *p != '\0'; p = eol) {
-		eol = strchr(p, '\n');
-		if (eol == NULL)
-			eol = p + strlen(p);
-		len = (size_t)(eol - p);
-		while (len > 0 && p[len - 1] == '\r')
-			len--;
-		if (len > 0)
-			fold_line(out, p, len);
-		if (*eol == '\n')
-			eol++;
+	/* Unfolded: every CRLF SPACE goes, wherever libical put it. */
+	for (p = text; *p != '\0'; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ')
+			p += 2;
+		else
+			g_string_append_c(flat, *p);
 	}
+	g_free(text);
+	for (p = flat->str; *p != '\0'; p = eol + (*eol != '\0' ? 2 : 0)) {
+		if ((eol = strstr(p, "\r\n")) == NULL)
+			eol = p + strlen(p);
+		if (eol > p)
+			fold_line(out, p, (size_t)(eol - p));
+	}
+	g_string_free(flat, TRUE);
 	return g_string_free(out, FALSE);
 }

@@ -1,27 +1,34 @@
 /*
- * tz.c -- VTIMEZONE components from the system tz database (via GTimeZone).
+ * tz.c -- VTIMEZONE components from the system tz database (via GTimeZone),
+ * built with libical's component API.
  *
  * libical's builtin zones carry a non-IANA TZID and every historic
- * observance with RDATEs and LMT (CALENDAR.md, note on libical 3.0.16), the
- * shape Outlook mishandles.  Instead we describe the rule in force: the two
- * offset changes of the event's year are found by searching GTimeZone's
- * intervals a day at a time and then to the second, each is written as a
- * yearly RRULE (BYMONTH plus BYDAY=1SU..4SU, or -1SU when it falls in the
- * last seven days of the month) with the wall-clock time in the old offset
- * as a 1970 DTSTART, the convention Google and Apple use.  The rules are
- * then checked against the tz database for the following years too, and a
- * zone they do not describe (one that changed its rules, or with a rule
- * such as "Friday on or after the 23rd") is refused rather than guessed.
+ * observance with RDATEs and LMT (CALENDAR.md, note on libical 3.0.16),
+ * the shape Outlook mishandles, and icaltimezone_truncate_vtimezone ends
+ * the rules with an UNTIL.  libical's icaltzutil_fetch_timezone reads the
+ * system tz database but gives the same history and prefix.  Instead we
+ * describe the rule in force: the two offset changes of the event's year
+ * are found by searching GTimeZone's intervals a day at a time and then
+ * to the second, each is written as a yearly RRULE (BYMONTH plus
+ * BYDAY=1SU..4SU, or -1SU when it falls in the last seven days of the
+ * month) with the wall-clock time in the old offset as a 1970 DTSTART,
+ * the convention Google and Apple use.  The rules are then checked
+ * against the tz database for the following years too, and a zone they
+ * do not describe (one that changed its rules, or with a rule such as
+ * "Friday on or after the 23rd") is refused rather than guessed.  The
+ * TZID is the IANA name as given.
  *
  * DAYLIGHT is the observance with the larger offset, whatever the tz
  * database's isdst flag says (Europe/Dublin has negative DST there).
  *
- * Searching a year costs about a millisecond, so results are cached per
- * zone and year range for the life of the process, under a mutex.
+ * Searching a year costs about a millisecond, so the rules found are
+ * cached per zone and year range for the life of the process, under a
+ * mutex, as plain data; each caller gets a component of its own.
  */
 #include "ical/ical_int.h"
 #include "base/base.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define DAY_SECS 86400
@@ -49,7 +56,7 @@ struct tz_rule {
 
 /* lock.c's kind of mutex, which ThreadSanitizer sees. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static GHashTable *cache; /* "tzid from to" -> VTIMEZONE text */
+static GHashTable *cache; /* "tzid from to" -> struct tz_desc */
 static GHashTable *zones; /* tzid -> GTimeZone, under cache_lock */
 
 static gint64
@@ -184,48 +191,42 @@ rules_hold(GTimeZone *tz, const struct tz_rule *rules, int n, gint32 fixed,
 	return true;
 }
 
-static void
-append_offset(GString *out, const char *name, gint32 off)
+/* libical's BYDAY encoding: (position * 8 + weekday), Sunday = 1. */
+static short
+byday(const struct tz_rule *r)
 {
-	gint32 a = off < 0 ? -off : off;
+	short d = (short)(abs(r->nth) * 8 + r->wday % 7 + 1);
 
-	g_string_append_printf(out, "%s:%c%02d%02d", name, off < 0 ? '-' : '+',
-	    (int)(a / 3600), (int)(a / 60 % 60));
-	if (a % 60 != 0)
-		g_string_append_printf(out, "%02d", (int)(a % 60));
-	g_string_append(out, "\r\n");
+	return r->nth < 0 ? (short)-d : d;
 }
 
-static void
-append_tzname(GString *out, GTimeZone *tz, int interval)
+static icalcomponent *
+observance(const struct tz_rule *r, const char *abbr)
 {
-	const char *abbr = g_time_zone_get_abbreviation(tz, interval);
+	icalcomponent *obs = icalcomponent_new(r->to > r->from ?
+	        ICAL_XDAYLIGHT_COMPONENT :
+	        ICAL_XSTANDARD_COMPONENT);
+	struct icaltimetype start = icaltime_null_time();
+	struct icalrecurrencetype rrule;
 
-	if (abbr == NULL || *abbr == '\0')
-		return;
-	g_string_append(out, "TZNAME:");
-	ical_text_append_escaped(out, abbr);
-	g_string_append(out, "\r\n");
-}
-
-static void
-append_observance(GString *out, GTimeZone *tz, const struct tz_rule *r)
-{
-	const char *kind = r->to > r->from ? "DAYLIGHT" : "STANDARD";
-	static const char *const byday[] = { "", "MO", "TU", "WE", "TH", "FR",
-		"SA", "SU" };
-
-	g_string_append_printf(out, "BEGIN:%s\r\n", kind);
-	append_offset(out, "TZOFFSETFROM", r->from);
-	append_offset(out, "TZOFFSETTO", r->to);
-	append_tzname(out, tz, r->interval);
-	g_string_append_printf(out, "DTSTART:1970%02d%02dT%02d%02d%02d\r\n",
-	    r->month, rule_day(r, 1970), r->secs / 3600, r->secs / 60 % 60,
-	    r->secs % 60);
-	g_string_append_printf(out,
-	    "RRULE:FREQ=YEARLY;BYMONTH=%d;BYDAY=%d%s\r\n", r->month, r->nth,
-	    byday[r->wday]);
-	g_string_append_printf(out, "END:%s\r\n", kind);
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetfrom(r->from));
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetto(r->to));
+	if (abbr != NULL)
+		icalcomponent_add_property(obs, icalproperty_new_tzname(abbr));
+	/* Local wall-clock time, no zone: RFC 5545 3.6.5. */
+	start.year = 1970;
+	start.month = r->month;
+	start.day = rule_day(r, 1970);
+	start.hour = r->secs / 3600;
+	start.minute = r->secs / 60 % 60;
+	start.second = r->secs % 60;
+	icalcomponent_add_property(obs, icalproperty_new_dtstart(start));
+	icalrecurrencetype_clear(&rrule);
+	rrule.freq = ICAL_YEARLY_RECURRENCE;
+	rrule.by_month[0] = (short)r->month;
+	rrule.by_day[0] = byday(r);
+	icalcomponent_add_property(obs, icalproperty_new_rrule(rrule));
+	return obs;
 }
 
 /* A name from the tz database: a file under TZDIR, not a POSIX TZ string. */
@@ -267,25 +268,56 @@ ical_tz_zone(const char *tzid)
 	return tz;
 }
 
+/*
+ * What a zone's VTIMEZONE says for a range of years: a DAYLIGHT and a
+ * STANDARD rule, or one fixed offset.  Plain data, so the cache shares
+ * nothing of libical's between threads.
+ */
+struct tz_desc {
+	int n; /* 2 rules, or 0: the fixed offset */
+	struct tz_rule rules[2];
+	gint32 fixed;
+	char *abbr[2]; /* TZNAME of each observance (fixed: [0]), or NULL */
+};
+
+static void
+tz_desc_free(gpointer p)
+{
+	struct tz_desc *d = p;
+
+	g_free(d->abbr[0]);
+	g_free(d->abbr[1]);
+	g_free(d);
+}
+
 static char *
+abbreviation(GTimeZone *tz, int interval)
+{
+	const char *abbr = g_time_zone_get_abbreviation(tz, interval);
+
+	return abbr != NULL && *abbr != '\0' ? g_strdup(abbr) : NULL;
+}
+
+static struct tz_desc *
 tz_build(const char *tzid, int from_year, int to_year, GError **error)
 {
-	g_autoptr(GTimeZone) tz = NULL;
+	g_autoptr(GTimeZone) tz = ical_tz_zone(tzid);
 	struct tz_change ch[TZ_MAX_CHANGES];
-	struct tz_rule rules[2];
-	GString *out;
-	gint32 fixed;
-	int n, y;
+	struct tz_desc *d;
+	struct tz_rule *rules;
+	int n, y, first;
 
-	if (!tzid_ok(tzid) || (tz = g_time_zone_new_identifier(tzid)) == NULL) {
+	if (tz == NULL) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_ETZ,
 		    "unknown time zone \"%s\"", tzid != NULL ? tzid : "");
 		return NULL;
 	}
+	d = g_new0(struct tz_desc, 1);
+	rules = d->rules;
 	n = tz_changes(tz, from_year, ch, TZ_MAX_CHANGES);
-	fixed = g_time_zone_get_offset(tz,
-	    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
-	        year_start(from_year)));
+	first = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
+	    year_start(from_year));
+	d->fixed = g_time_zone_get_offset(tz, first);
 	if (n == 2) {
 		rules[0] = rule_of(&ch[0]);
 		rules[1] = rule_of(&ch[1]);
@@ -303,7 +335,7 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 	} else if (n != 0)
 		n = -1;
 	for (y = from_year; n >= 0 && y <= to_year; y++) {
-		if (!rules_hold(tz, rules, n, fixed, y))
+		if (!rules_hold(tz, rules, n, d->fixed, y))
 			n = -1;
 	}
 	if (n < 0) {
@@ -311,74 +343,101 @@ tz_build(const char *tzid, int from_year, int to_year, GError **error)
 		    "cannot describe time zone \"%s\" in %d-%d with yearly "
 		    "rules",
 		    tzid, from_year, to_year);
+		tz_desc_free(d);
 		return NULL;
 	}
-
-	out = g_string_new("BEGIN:VTIMEZONE\r\nTZID:");
-	g_string_append_printf(out, "%s\r\n", tzid);
+	d->n = n;
 	if (n == 2) {
-		append_observance(out, tz, &rules[0]);
-		append_observance(out, tz, &rules[1]);
-	} else {
-		g_string_append(out, "BEGIN:STANDARD\r\n");
-		append_offset(out, "TZOFFSETFROM", fixed);
-		append_offset(out, "TZOFFSETTO", fixed);
-		append_tzname(out, tz,
-		    g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL,
-		        year_start(from_year)));
-		g_string_append(out,
-		    "DTSTART:19700101T000000\r\n"
-		    "END:STANDARD\r\n");
-	}
-	g_string_append(out, "END:VTIMEZONE\r\n");
-	return g_string_free(out, FALSE);
+		d->abbr[0] = abbreviation(tz, rules[0].interval);
+		d->abbr[1] = abbreviation(tz, rules[1].interval);
+	} else
+		d->abbr[0] = abbreviation(tz, first);
+	return d;
 }
 
-gboolean
-ical_tz_append(GString *out, const char *tzid, int from_year, int to_year,
-    GError **error)
+/* The VTIMEZONE component d describes, named tzid. */
+static icalcomponent *
+tz_component(const char *tzid, const struct tz_desc *d)
+{
+	icalcomponent *vtz = icalcomponent_new(ICAL_VTIMEZONE_COMPONENT);
+	icalcomponent *std;
+	struct icaltimetype start = icaltime_null_time();
+
+	icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid));
+	if (d->n == 2) {
+		icalcomponent_add_component(vtz,
+		    observance(&d->rules[0], d->abbr[0]));
+		icalcomponent_add_component(vtz,
+		    observance(&d->rules[1], d->abbr[1]));
+		return vtz;
+	}
+	std = icalcomponent_new(ICAL_XSTANDARD_COMPONENT);
+	icalcomponent_add_property(std,
+	    icalproperty_new_tzoffsetfrom(d->fixed));
+	icalcomponent_add_property(std, icalproperty_new_tzoffsetto(d->fixed));
+	if (d->abbr[0] != NULL)
+		icalcomponent_add_property(std,
+		    icalproperty_new_tzname(d->abbr[0]));
+	start.year = 1970;
+	start.month = 1;
+	start.day = 1;
+	icalcomponent_add_property(std, icalproperty_new_dtstart(start));
+	icalcomponent_add_component(vtz, std);
+	return vtz;
+}
+
+icalcomponent *
+ical_tz_component(const char *tzid, int from_year, int to_year, GError **error)
 {
 	g_autofree char *key = NULL;
-	const char *hit;
-	char *text;
+	struct tz_desc *d;
+	icalcomponent *vtz = NULL;
 
 	if (from_year < 1971 || from_year > 9000 || to_year < from_year ||
 	    to_year > 9000) {
 		g_set_error(error, SUMMIT_ICAL_ERROR, ICAL_EINVAL,
 		    "year %d out of range", from_year);
-		return FALSE;
+		return NULL;
 	}
 	to_year = MAX(to_year, from_year + TZ_CHECK_YEARS);
 	key = g_strdup_printf("%s %d %d", tzid != NULL ? tzid : "", from_year,
 	    to_year);
 	lock_acquire(&cache_lock);
-	hit = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
-	if (hit != NULL)
-		g_string_append(out, hit);
+	d = cache != NULL ? g_hash_table_lookup(cache, key) : NULL;
+	if (d != NULL)
+		vtz = tz_component(tzid, d);
 	lock_release(&cache_lock);
-	if (hit != NULL)
-		return TRUE;
+	if (vtz != NULL)
+		return vtz;
 
-	if ((text = tz_build(tzid, from_year, to_year, error)) == NULL)
-		return FALSE;
-	g_string_append(out, text);
+	/* Built outside the lock: ical_tz_zone takes it. */
+	if ((d = tz_build(tzid, from_year, to_year, error)) == NULL)
+		return NULL;
 	lock_acquire(&cache_lock);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		    g_free);
-	g_hash_table_replace(cache, g_steal_pointer(&key), text);
+		    tz_desc_free);
+	/* Another thread may have been first: keep its entry, which may be
+	 * in use, and drop ours. */
+	if (g_hash_table_contains(cache, key))
+		tz_desc_free(d);
+	else
+		g_hash_table_insert(cache, g_strdup(key), d);
+	vtz = tz_component(tzid, g_hash_table_lookup(cache, key));
 	lock_release(&cache_lock);
-	return TRUE;
+	return vtz;
 }
 
 char *
 ical_vtimezone(const char *tzid, int year, GError **error)
 {
-	GString *out = g_string_new(NULL);
+	icalcomponent *vtz;
+	char *text;
 
-	if (!ical_tz_append(out, tzid, year, year, error)) {
-		g_string_free(out, TRUE);
+	ical_lib_ready();
+	if ((vtz = ical_tz_component(tzid, year, year, error)) == NULL)
 		return NULL;
-	}
-	return g_string_free(out, FALSE);
+	text = ical_serialise(vtz);
+	icalcomponent_free(vtz);
+	return text;
 }

@@ -2,10 +2,14 @@
 """test_calendar.py -- .ics downloads and private subscription feeds: plain
 RFC 5545 objects (no METHOD, ORGANIZER or ATTENDEE), UIDs distinct from the
 invitations', ETag/Last-Modified with 304s, and a feed link that opens
-nothing else."""
+nothing else.  Feeds tell the truth (issue 9, item 7): they hold exactly
+the sessions whose invitations stand, SEQUENCE is the last one sent (the
+programme: the session's change counter), and Last-Modified moves on when
+an event goes away, so If-Modified-Since never keeps a removed session."""
 import os
 import re
 import sys
+import time
 
 import icalendar
 
@@ -94,11 +98,143 @@ def feed_is_private_and_answers_304_when_unchanged(inst):
     assert c.get("/feed/nothex.ics").status == 404
 
 
+def feed_path(inst, c):
+    page = c.get("/me/" + inst.token).text
+    return re.search(r'href="webcal://127\.0\.0\.1:\d+(/feed/[0-9a-f]{32}\.ics)"',
+                     page).group(1)
+
+
+def sequences(text):
+    """{session uid: SEQUENCE} of a calendar."""
+    cal = icalendar.Calendar.from_ical(text.encode())
+    return {str(e["UID"]).split("-feed@")[0]: int(e["SEQUENCE"])
+            for e in cal.walk("VEVENT")}
+
+
+def kari(inst):
+    return inst.scalar("SELECT id FROM participant WHERE email = 'kari@example.no'")
+
+
+def next_second():
+    """Last-Modified counts whole seconds: let one pass."""
+    time.sleep(1.1)
+
+
+@case
+def sequence_is_the_last_sent(inst):
+    pid = kari(inst)
+    inst.ctl("publish")  # the room change above, sent as an update
+    sid, uid = inst.query(
+        "SELECT s.id, s.uid FROM invitation i JOIN session s ON s.id ="
+        " i.session_id WHERE i.participant_id = %s AND i.sequence = 0"
+        " ORDER BY s.id LIMIT 1", pid)[0]
+    c = Client(inst.port)
+    path = feed_path(inst, c)
+    prog_before = sequences(c.get("/programme.ics").text)
+    # The session moves a day: one update sent, SEQUENCE 1 everywhere.
+    inst.query("UPDATE slot SET starts_at = starts_at + interval '1 day',"
+               " ends_at = ends_at + interval '1 day' WHERE id = (SELECT"
+               " slot_id FROM session WHERE id = %s)", sid)
+    r = inst.ctl("publish")
+    assert "1 updates" in r.stdout, r.stdout
+    sent = dict(inst.query("SELECT s.uid, i.sequence FROM invitation i JOIN"
+                           " session s ON s.id = i.session_id WHERE"
+                           " i.participant_id = %s", pid))
+    assert sent[uid] == 1, sent
+    for got in (sequences(c.get(path).text),
+                sequences(c.get("/me/%s/calendar.ics" % inst.token).text)):
+        assert got == sent, (got, sent)
+    prog = sequences(c.get("/programme.ics").text)
+    assert prog[uid] == prog_before[uid] + 1, (prog[uid], prog_before[uid])
+    # Every session of the moved slot moved; the others did not.
+    moved = set(u for (u,) in inst.query(
+        "SELECT uid FROM session WHERE slot_id = (SELECT slot_id FROM"
+        " session WHERE id = %s)", sid))
+    assert {u: s - (u in moved) for u, s in prog.items()} == prog_before
+    # A change the programme shows but invitations do not: the counter
+    # rises all the same.
+    inst.query("UPDATE session SET description_nb = 'Ny tekst' WHERE id = %s",
+               sid)
+    assert sequences(c.get("/programme.ics").text)[uid] == prog[uid] + 1
+    # The venue is in every LOCATION: every event changed, and both
+    # calendars' Last-Modified move on.
+    prog = sequences(c.get("/programme.ics").text)
+    lms = [c.get(p).getheader("Last-Modified") for p in ("/programme.ics", path)]
+    next_second()
+    inst.query("UPDATE event SET venue = 'Nytt sted'")
+    assert sequences(c.get("/programme.ics").text) == \
+        {u: s + 1 for u, s in prog.items()}
+    for p, lm in zip(("/programme.ics", path), lms):
+        r = c.get(p, headers={"If-Modified-Since": lm})
+        assert r.status == 200 and "Nytt sted" in r.text, (p, r.status)
+
+
+@case
+def removal_moves_last_modified(inst):
+    c = Client(inst.port)
+    path = feed_path(inst, c)
+    r = c.get(path)
+    lm, n = r.getheader("Last-Modified"), len(sequences(r.text))
+    assert n == 3, n
+    next_second()
+    # The oldest change is removed: the newest stays what it was, so
+    # only counting the removal moves Last-Modified.
+    sid = inst.scalar("SELECT i.session_id FROM invitation i WHERE"
+                      " i.participant_id = %s ORDER BY i.sent_at, i.session_id"
+                      " LIMIT 1", kari(inst))
+    inst.query("DELETE FROM assignment WHERE participant_id = %s AND"
+               " session_id = %s", kari(inst), sid)
+    r = inst.ctl("publish")
+    assert "1 cancellations" in r.stdout, r.stdout
+    r = c.get(path, headers={"If-Modified-Since": lm})
+    assert r.status == 200, r.status
+    assert r.getheader("Last-Modified") != lm
+    plain_calendar(r.text, 2)
+    # The programme: a cancelled session goes, and Last-Modified moves.
+    r = c.get("/programme.ics")
+    lm = r.getheader("Last-Modified")
+    next_second()
+    # The sessions that stay were all last changed by the venue change
+    # above, so only counting the cancelled one moves Last-Modified.
+    inst.query("UPDATE session SET status = 'cancelled' WHERE id = (SELECT"
+               " min(id) FROM session WHERE status = 'active' AND id NOT IN"
+               " (SELECT session_id FROM invitation))")
+    r = c.get("/programme.ics", headers={"If-Modified-Since": lm})
+    assert r.status == 200, r.status
+    plain_calendar(r.text, 11)
+
+
+@case
+def cancelled_registration_empties_feed_and_download(inst):
+    c = Client(inst.port)
+    path = feed_path(inst, c)
+    r = c.get(path)
+    lm = r.getheader("Last-Modified")
+    assert len(sequences(r.text)) == 2
+    next_second()
+    csrf = c.csrf("/me/" + inst.token)
+    r = c.post("/me/%s/cancel" % inst.token, {"_csrf": csrf, "confirm": "yes"})
+    assert r.status == 303, r.status
+    assert inst.scalar("SELECT status FROM participant WHERE id = %s",
+                       kari(inst)) == "cancelled"
+    # At once, and after the CANCELs have gone out as well.
+    for publish in (False, True):
+        if publish:
+            r = inst.ctl("publish")
+            assert "2 cancellations" in r.stdout, r.stdout
+        r = c.get(path, headers={"If-Modified-Since": lm})
+        assert r.status == 200, r.status
+        plain_calendar(r.text, 0)
+        r = c.get("/me/%s/calendar.ics" % inst.token)
+        assert r.status == 200, r.status
+        plain_calendar(r.text, 0)
+
+
 @case
 def public_programme(inst):
     r = Client(inst.port, lang="en").get("/programme.ics")
     assert r.status == 200
-    cal = plain_calendar(r.text, 12)
+    cal = plain_calendar(r.text, 11)  # one was cancelled above
     assert "AI at work" in r.text
     assert any("KI i arbeidslivet" in str(e["SUMMARY"]) for e in
                icalendar.Calendar.from_ical(

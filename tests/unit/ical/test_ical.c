@@ -23,9 +23,13 @@
 #include "ical/ical.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
+
+/* From src/ical/ical_int.h, which renames ICAL_METHOD_* the other way. */
+bool ical_text_split_escape(const char *text);
 
 #define OSLO "Europe/Oslo"
 
@@ -187,7 +191,37 @@ start_utc(icalcomponent *vev)
 	return (gint64)icaltime_as_timet_with_zone(tt, tt.zone);
 }
 
-/* ---- escaping ---- */
+/* ---- escaping and folding, through whole objects ---- */
+
+/* The unfolded value of the first line of text that starts with name. */
+static char *
+line_value(const char *text, const char *name)
+{
+	g_autofree char *u = unfold(text);
+	g_auto(GStrv) lines = g_strsplit(u, "\r\n", -1);
+
+	for (char **l = lines; *l != NULL; l++)
+		if (g_str_has_prefix(*l, name))
+			return g_strdup(*l + strlen(name));
+	return NULL;
+}
+
+/* A REQUEST whose SUMMARY is summary (event otherwise the sample). */
+static char *
+itip_summary(const char *summary)
+{
+	struct ical_event ev = sample_event(utc(2027, 6, 10, 7, 0),
+	    utc(2027, 6, 10, 8, 30));
+	g_autoptr(GError) err = NULL;
+	char *text;
+
+	ev.summary = summary;
+	text = ical_itip(ICAL_METHOD_REQUEST, &ev, OSLO, &organizer, &attendee,
+	    utc(2027, 5, 1, 12, 34), &err);
+	g_assert_no_error(err);
+	check_wire(text);
+	return text;
+}
 
 static void
 test_escape(void)
@@ -195,7 +229,6 @@ test_escape(void)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "", "" },
 		{ "plain æøå 🎉", "plain æøå 🎉" },
 		{ "a,b;c\\d", "a\\,b\\;c\\\\d" },
 		{ "one\ntwo", "one\\ntwo" },
@@ -210,24 +243,19 @@ test_escape(void)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *got = ical_escape_text(cases[i].in);
+		g_autofree char *text = itip_summary(cases[i].in);
+		g_autofree char *got = line_value(text, "SUMMARY:");
 
 		g_assert_cmpstr(got, ==, cases[i].out);
 	}
-	{
-		g_autofree char *null = ical_escape_text(NULL);
-		g_autofree char *bad = ical_escape_text("ab\xff"
-		                                        "c");
-
-		g_assert_cmpstr(null, ==, "");
-		g_assert_true(g_utf8_validate(bad, -1, NULL));
-		g_assert_true(g_str_has_prefix(bad, "ab"));
-	}
+	/* Invalid UTF-8 is refused: test_itip_errors. */
 }
 
-/* ---- folding ---- */
-
-/* Folds "NAME:" + k filler octets + tail for every k and checks the cut. */
+/*
+ * Summaries of k filler octets and then tail, for every k: every fold
+ * lands somewhere else, and none may split a UTF-8 character or an escape
+ * (check_wire); libical reads back the text.
+ */
 static void
 fold_around(const char *tail)
 {
@@ -235,15 +263,15 @@ fold_around(const char *tail)
 
 	for (k = 0; k < 160; k++) {
 		g_autofree char *filler = g_strnfill((gsize)k, 'x');
-		g_autofree char *line = g_strconcat("SUMMARY:", filler, tail,
-		    NULL);
-		g_autofree char *in = g_strconcat("BEGIN:VCALENDAR\r\n", line,
-		    "\r\nEND:VCALENDAR\r\n", NULL);
-		g_autofree char *out = ical_fold(in);
-		g_autofree char *back = unfold(out);
+		g_autofree char *summary = g_strconcat(filler, tail, NULL);
+		g_autofree char *text = itip_summary(summary);
+		icalcomponent *cal = parse(text);
 
-		check_wire(out);
-		g_assert_cmpstr(back, ==, in);
+		g_assert_cmpstr(icalcomponent_get_summary(
+		                    icalcomponent_get_first_component(cal,
+		                        ICAL_VEVENT_COMPONENT)),
+		    ==, summary);
+		icalcomponent_free(cal);
 	}
 }
 
@@ -254,9 +282,8 @@ test_fold(void)
 		"æøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅæøåÆØÅ",
 		"🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
 		"€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€",
-		("\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"
-		 "\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\\\n\\,\\;\\\\"),
-		"a\\nø\\,🎉\\;€\\\\b\\nø\\,🎉\\;€\\\\c\\nø\\,🎉\\;€\\\\d\\nø\\,🎉",
+		"\n,;\\\n,;\\\n,;\\\n,;\\\n,;\\\n,;\\\n,;\\\n,;\\\n,;\\",
+		"a\nø,🎉;€\\b\nø,🎉;€\\c\nø,🎉;€\\d\nø,🎉",
 	};
 	size_t i;
 
@@ -264,22 +291,54 @@ test_fold(void)
 		fold_around(tails[i]);
 }
 
-static void
-test_fold_lines(void)
+/* True if text has a CR or LF that is not part of a CRLF. */
+static bool
+bare_cr_or_lf(const char *text)
 {
-	g_autofree char *lf = ical_fold("A:1\nB:2\n\n\r\nC:3");
-	g_autofree char *exact = NULL;
-	g_autofree char *over = NULL;
-	g_autofree char *l75 = g_strnfill(75, 'y');
-	g_autofree char *l76 = g_strnfill(76, 'y');
+	const char *p;
 
-	/* Bare LF ends a line, empty lines go, the last line gets CRLF. */
-	g_assert_cmpstr(lf, ==, "A:1\r\nB:2\r\nC:3\r\n");
-	exact = ical_fold(l75);
-	g_assert_cmpuint(strlen(exact), ==, 77);
-	over = ical_fold(l76);
-	g_assert_true(g_str_has_suffix(over, "y\r\n y\r\n"));
-	g_assert_cmpuint(strlen(over), ==, 75 + 2 + 2 + 2);
+	for (p = text; *p != '\0'; p++) {
+		if ((*p == '\r' && p[1] != '\n') ||
+		    (*p == '\n' && (p == text || p[-1] != '\r')))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Why text.c folds again (ical_text_refold): libical 3.0.16's own folding
+ * cuts between a backslash and the letter it escapes, and between the CR
+ * and LF ending a property whose last stretch is 73 octets, when those
+ * hold no space, ';' or ':'.  When this fails, libical has been fixed and
+ * ical_text_refold can go.  Our objects never show either, whatever k.
+ */
+static void
+test_libical_fold_workaround(void)
+{
+	bool split = false, bare = false;
+	int k;
+
+	for (k = 0; k < 160; k++) {
+		g_autofree char *filler = g_strnfill((gsize)k, 'x');
+		g_autofree char *value = g_strconcat(filler,
+		    k % 2 == 0 ?
+		        "" :
+		        "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+		        "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
+		    NULL);
+		icalproperty *p = icalproperty_new_description(value);
+		char *raw = icalproperty_as_ical_string_r(p);
+		g_autofree char *ours = itip_summary(value);
+
+		split = split || ical_text_split_escape(raw);
+		bare = bare || bare_cr_or_lf(raw);
+		free(raw);
+		icalproperty_free(p);
+		g_assert_false(ical_text_split_escape(ours));
+		g_assert_false(bare_cr_or_lf(ours));
+	}
+	g_assert_true(split);
+	g_assert_true(bare);
 }
 
 /* ---- VTIMEZONE ---- */
@@ -292,14 +351,14 @@ static const char oslo_vtimezone[] =
     "TZOFFSETTO:+0200\r\n"
     "TZNAME:CEST\r\n"
     "DTSTART:19700329T020000\r\n"
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
     "END:DAYLIGHT\r\n"
     "BEGIN:STANDARD\r\n"
     "TZOFFSETFROM:+0200\r\n"
     "TZOFFSETTO:+0100\r\n"
     "TZNAME:CET\r\n"
     "DTSTART:19701025T030000\r\n"
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
     "END:STANDARD\r\n"
     "END:VTIMEZONE\r\n";
 
@@ -397,17 +456,17 @@ test_vtimezone_shapes(void)
 	g_assert_no_error(err);
 	g_assert_nonnull(strstr(ny,
 	    "DTSTART:19700308T020000\r\n"
-	    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n"));
+	    "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n"));
 	g_assert_nonnull(strstr(ny,
 	    "DTSTART:19701101T020000\r\n"
-	    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n"));
+	    "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\n"));
 	syd = ical_vtimezone("Australia/Sydney", 2027, &err);
 	g_assert_no_error(err);
 	g_assert_nonnull(strstr(syd,
 	    "BEGIN:DAYLIGHT\r\n"
 	    "TZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100\r\n"));
-	g_assert_nonnull(strstr(syd, "BYMONTH=10;BYDAY=1SU"));
-	g_assert_nonnull(strstr(syd, "BYMONTH=4;BYDAY=1SU"));
+	g_assert_nonnull(strstr(syd, "BYDAY=1SU;BYMONTH=10"));
+	g_assert_nonnull(strstr(syd, "BYDAY=1SU;BYMONTH=4"));
 	tokyo = ical_vtimezone("Asia/Tokyo", 2027, &err);
 	g_assert_no_error(err);
 	g_assert_cmpstr(tokyo, ==,
@@ -521,8 +580,9 @@ check_itip(const char *text, const char *method, const char *status,
 	g_assert_cmpstr(icalproperty_get_organizer(p), ==,
 	    "mailto:invite@summit.example.no");
 	g_assert_cmpstr(param_cn(p), ==, "Digital Summit");
+	/* libical quotes a CN only when it holds , ; or : (A13). */
 	g_assert_cmpint(count_lines(text,
-	                    "ORGANIZER;CN=\"Digital Summit\""
+	                    "ORGANIZER;CN=Digital Summit"
 	                    ":mailto:invite@summit.example.no"),
 	    ==, 1);
 
@@ -724,6 +784,9 @@ test_itip_errors(void)
 	ev = sample_event(s, e);
 	ev.sequence = -1;
 	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
+	/* libical's SEQUENCE is an int. */
+	ev.sequence = (gint64)G_MAXINT32 + 1;
+	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
 	ev = sample_event(s, e);
 	ev.summary = "bad \xff utf-8";
 	EXPECT_EINVAL(ICAL_METHOD_REQUEST, &ev, &organizer, &attendee);
@@ -885,9 +948,9 @@ test_feed(void)
 	g_assert_cmpint(count_lines(text, "ORGANIZER"), ==, 0);
 	g_assert_cmpint(count_lines(text, "ATTENDEE"), ==, 0);
 	g_assert_null(strstr(text, "RSVP"));
-	g_assert_cmpint(count_lines(text,
-	                    "X-WR-CALNAME:Summit 2027: mitt "
-	                    "program\\, «alt»"),
+	/* libical writes an X- property's commas as they are. */
+	g_assert_cmpint(
+	    count_lines(text, "X-WR-CALNAME:Summit 2027: mitt program, «alt»"),
 	    ==, 1);
 	g_assert_cmpint(
 	    icalcomponent_count_components(cal, ICAL_VTIMEZONE_COMPONENT), ==,
@@ -1025,7 +1088,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ical/escape", test_escape);
 	g_test_add_func("/ical/fold", test_fold);
-	g_test_add_func("/ical/fold-lines", test_fold_lines);
+	g_test_add_func("/ical/libical-fold-workaround",
+	    test_libical_fold_workaround);
 	g_test_add_func("/ical/vtimezone/oslo", test_vtimezone_oslo);
 	g_test_add_func("/ical/vtimezone/tzdb", test_vtimezone_tzdb);
 	g_test_add_func("/ical/vtimezone/shapes", test_vtimezone_shapes);
