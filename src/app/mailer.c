@@ -228,7 +228,6 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 {
 	g_autofree char *subject = NULL, *body = NULL, *msgid = NULL;
 	g_autofree char *calendar = NULL, *msg = NULL, *signed_msg = NULL;
-	const char *domain = strrchr(app->conf->mail_from, '@');
 	const char *kind = db_str(row, "kind");
 	struct mail_message mm;
 
@@ -236,8 +235,7 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 	        error))
 		return FALSE;
 	/* Derived from the row, so a retried send keeps its Message-ID. */
-	msgid = g_strdup_printf("<outbox-%" G_GINT64_FORMAT "@%s>",
-	    db_int(row, "id"), domain ? domain + 1 : "summit.invalid");
+	msgid = app_outbox_message_id(app, db_int(row, "id"));
 	mm = (struct mail_message){
 		.from_addr = app->conf->mail_from,
 		.from_name = app->conf->mail_from_name,
@@ -322,9 +320,14 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	g_autoptr(JsonObject) event = NULL;
+	gint64 held = 0;
 	guint i;
 
 	u->sent = 0;
+	/* Mail to an address that bounced waits for an admin to correct
+	 * it (app_reg_correct_email). */
+	if (!db_outbox_hold_bounced(conn, &held, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	rows = db_outbox_claim(conn, u->batch, &dberr);
 	if (rows == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));

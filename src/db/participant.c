@@ -17,10 +17,6 @@
  */
 #include "db/internal.h"
 
-/* Times leave as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app_local_time). */
-#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
-
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -56,6 +52,8 @@ static const char *const SQL_PREFERENCE_INSERT =
     " WITH ORDINALITY AS u(session_id, rank)"
     " JOIN session s ON s.id = u.session_id AND s.event_id = $1"
     " AND s.status = 'active' RETURNING session_id";
+static const char *const SQL_PARTICIPANT_SET_EMAIL =
+    "UPDATE participant SET email = $2 WHERE id = $1 RETURNING id";
 static const char *const SQL_PARTICIPANT_SET_STATUS =
     "UPDATE participant SET status = $2,"
     " hold_until = CASE WHEN $2 = 'pending'"
@@ -327,6 +325,18 @@ db_participant_set_preferences(DbConn *conn, gint64 event_id,
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+db_participant_set_email(DbConn *conn, gint64 participant_id, const char *email,
+    GError **error)
+{
+	char id[24];
+	const char *p[2] = { db_num(id, participant_id), email };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_PARTICIPANT_SET_EMAIL,
+	    2, p, error);
+
+	return row != NULL;
 }
 
 gboolean
