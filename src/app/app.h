@@ -175,7 +175,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailer, app_mailer_free)
  * claimed with SKIP LOCKED, so any number of workers may run. */
 gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
     unsigned *sent, GError **error);
-/* Outbox rows in state ("queued", "sent" or "failed"; APP_EINVALID
+/* Outbox rows in state ("queued", "sent", "failed" or "held"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
  * id, kind, recipient, state, attempts, last_error ("" for none),
  * created and next_attempt (text, server time). */

@@ -50,10 +50,18 @@ app_bounce_handle(const struct app *app, DbConn *conn, const MailInbound *in,
 	g_autoptr(GError) dberr = NULL;
 	gint64 outbox_id = app_outbox_id_of(app, in->original_message_id);
 	gint64 held = 0;
-	bool any_stored = false;
+	bool any_stored = false, seen;
 	guint i;
 
 	*handled = false;
+	/* Once only, even when the address it names has been corrected
+	 * since. */
+	if (!db_bounce_seen(conn, report_id, &seen, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (seen) {
+		*handled = true;
+		return TRUE;
+	}
 	for (i = 0; i < in->bounced->len; i++) {
 		const struct mail_bounce_rcpt *r = in->bounced->pdata[i];
 		struct db_bounce_new b = { report_id, r->address, r->status,

@@ -373,9 +373,9 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 
 	/* The callers check it too; app never relies on that. */
 	if (g_strcmp0(state, "queued") != 0 && g_strcmp0(state, "sent") != 0 &&
-	    g_strcmp0(state, "failed") != 0) {
+	    g_strcmp0(state, "failed") != 0 && g_strcmp0(state, "held") != 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "state: queued, sent or failed");
+		    "state: queued, sent, failed or held");
 		return NULL;
 	}
 	if ((conn = app_db_acquire(app, error)) == NULL)

@@ -111,7 +111,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	gint64 resend = 0;
 	GOptionEntry entries[] = {
 		{ "state", 0, 0, G_OPTION_ARG_STRING, &state,
-		    "queued, sent or failed (default failed)", "STATE" },
+		    "queued, sent, failed or held (default failed)", "STATE" },
 		{ "resend", 0, 0, G_OPTION_ARG_INT64, &resend,
 		    "queue message ID again", "ID" },
 		G_OPTION_ENTRY_NULL
@@ -128,10 +128,10 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	if (state == NULL)
 		state = g_strdup("failed");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "sent") != 0 &&
-	    strcmp(state, "failed") != 0) {
+	    strcmp(state, "failed") != 0 && strcmp(state, "held") != 0) {
 		fprintf(stderr,
-		    "summitctl outbox: --state is queued, sent or "
-		    "failed\n");
+		    "summitctl outbox: --state is queued, sent, failed or "
+		    "held\n");
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false))

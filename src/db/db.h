@@ -230,6 +230,9 @@ struct db_bounce_new {
  * says whether it is Summit's, *stored whether it is new. */
 gboolean db_bounce_record(DbConn *conn, const struct db_bounce_new *b,
     bool *matched, bool *stored, GError **error);
+/* Whether a bounce report was stored before. */
+gboolean db_bounce_seen(DbConn *conn, const char *report_id, bool *seen,
+    GError **error);
 /* Active bounces (id, address, status, diagnostic, bounced_at as epoch,
  * participant_id (0: none), name, held), newest first; participant_id 0
  * for everyone's. */

@@ -5,9 +5,11 @@
  * A bounce names the address Summit mailed: the outbox row whose
  * Message-ID the bounce quotes, else a participant of the current event
  * with the failed address.  One that matches neither is not Summit's and
- * is not stored.  (report_id, address) is unique, so a bounce read twice
- * is stored once, and an address an admin has corrected since is not
- * marked again by an old bounce.  Two readers of one mailbox may handle
+ * is not stored.  A report once stored is not applied again
+ * (db_bounce_seen; (report_id, address) is unique besides), so a bounce
+ * read twice is stored once, and an address an admin has corrected since
+ * -- the outbox row now names the new one -- is not marked by an old
+ * bounce.  Two readers of one mailbox may handle
  * the same message; the cursor only moves forward within a UIDVALIDITY.
  */
 #include "db/internal.h"
@@ -35,6 +37,8 @@ static const char *const SQL_BOUNCE_RECORD =
     " ON CONFLICT (report_id, address) DO NOTHING RETURNING id)"
     " SELECT EXISTS (SELECT FROM ins) AS stored, EXISTS (SELECT FROM m"
     " WHERE participant_id IS NOT NULL OR outbox_id IS NOT NULL) AS matched";
+static const char *const SQL_BOUNCE_SEEN =
+    "SELECT EXISTS (SELECT FROM mail_bounce WHERE report_id = $1) AS seen";
 /* Active bounces, newest first; $1 NULL for all, else one person's. */
 static const char *const SQL_BOUNCE_LIST =
     "SELECT b.id, b.address, b.status, b.diagnostic,"
@@ -95,6 +99,19 @@ db_bounce_record(DbConn *conn, const struct db_bounce_new *b, bool *matched,
 		return FALSE;
 	*matched = json_object_get_boolean_member(row, "matched");
 	*stored = json_object_get_boolean_member(row, "stored");
+	return TRUE;
+}
+
+gboolean
+db_bounce_seen(DbConn *conn, const char *report_id, bool *seen, GError **error)
+{
+	const char *p[1] = { report_id };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_BOUNCE_SEEN, 1, p,
+	    error);
+
+	if (row == NULL)
+		return FALSE;
+	*seen = json_object_get_boolean_member(row, "seen");
 	return TRUE;
 }
 
