@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""test_schema.py -- sql/009_schema_names.sql on a database that already
-holds data: migrated to 008, loaded with the demo event and more rows, then
-migrated on.  The data must come through unchanged, the new rules must
-hold (no overlapping slots, a place's participant of its own event,
-updated_at by trigger), every constraint must carry a name of the scheme,
-and data that breaks the overlap rule must stop the migration, naming the
-slots, with nothing changed."""
+"""test_schema.py -- migrations on a database that already holds data.
+
+sql/009_schema_names.sql: migrated to 008, loaded with the demo event and
+more rows, then migrated to 009.  The data must come through unchanged, the
+new rules must hold (no overlapping slots, a place's participant of its own
+event, updated_at by trigger), every constraint must carry a name of the
+scheme, and data that breaks the overlap rule must stop the migration,
+naming the slots, with nothing changed.
+
+sql/012_bounces.sql: the same data plus mail in every outbox state, then
+migrated to the end: no row changes, the new tables are empty, names keep
+the scheme, and the outbox takes the new state 'held'."""
 import os
 import re
 import shutil
@@ -21,8 +26,12 @@ from harness import (SOURCE, SUMMITCTL, connect, drop_database,  # noqa: E402
 from tap import case, run  # noqa: E402
 
 SQL = os.path.join(SOURCE, "sql")
-BEFORE = sorted(f for f in os.listdir(SQL)
-                if f.endswith(".sql") and f[:3] < "009")
+
+
+def files_upto(last):
+    """The migrations up to and including number last ("008")."""
+    return sorted(f for f in os.listdir(SQL)
+                  if f.endswith(".sql") and f[:3] <= last)
 
 
 def ctl(url, *args):
@@ -31,18 +40,24 @@ def ctl(url, *args):
                           capture_output=True, text=True, timeout=120)
 
 
+def migrate_upto(url, last):
+    """Applies the migrations up to last not yet applied -> the result."""
+    tmp = tempfile.mkdtemp()
+    try:
+        for f in files_upto(last):
+            shutil.copy(os.path.join(SQL, f), tmp)
+        return ctl(url, "migrate", tmp)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def at_008(name):
     """A database migrated to 008 with the demo event -> (url, conn)."""
     url = fresh_database(name)
-    tmp = tempfile.mkdtemp()
-    try:
-        for f in BEFORE:
-            shutil.copy(os.path.join(SQL, f), tmp)
-        r = ctl(url, "migrate", tmp)
-        assert r.returncode == 0, r.stderr
-        assert "%d migrations applied" % len(BEFORE) in r.stdout, r.stdout
-    finally:
-        shutil.rmtree(tmp)
+    r = migrate_upto(url, "008")
+    assert r.returncode == 0, r.stderr
+    assert "%d migrations applied" % len(files_upto("008")) in r.stdout, \
+        r.stdout
     r = ctl(url, "load-demo")
     assert r.returncode == 0, r.stderr
     return url, connect(url)
@@ -195,7 +210,7 @@ def migration_keeps_data_and_adds_the_rules():
         before = checksums(db)
         names_before = constraint_names(db)
         assert scheme_breaches(db), "008 should have unnamed checks"
-        r = ctl(url, "migrate")
+        r = migrate_upto(url, "009")
         assert r.returncode == 0, r.stderr
         assert "1 migration applied" in r.stdout, r.stdout
         # Not a row changed.
@@ -311,12 +326,46 @@ def overlapping_slots_stop_the_migration():
                    " WHERE extname = 'btree_gist'") == 0
         # Mended, it applies.
         q(db, "DELETE FROM slot WHERE id = %s", clash)
-        r = ctl(url, "migrate")
+        r = migrate_upto(url, "009")
         assert r.returncode == 0 and "1 migration applied" in r.stdout, \
             r.stderr
     finally:
         db.close()
         drop_database("summit_it_schema_clash")
+
+
+@case
+def bounces_migration_keeps_data():
+    url, db = at_008("summit_it_schema_bounces")
+    try:
+        ev, other, people, stranger = load_more(db)
+        r = migrate_upto(url, "011")
+        assert r.returncode == 0, r.stderr
+        # Mail in every state, to a participant and to no one.
+        for n, st in enumerate(["queued", "sent", "failed"]):
+            q(db, "INSERT INTO outbox (event_id, participant_id, kind,"
+              " recipient, state) VALUES (%s, %s, 'link_again', %s, %s)",
+              ev, people[n], "p%d@example.no" % n, st)
+        q(db, "INSERT INTO outbox (kind, recipient) VALUES ('activation',"
+          " 'admin@example.no')")
+        before = checksums(db)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "012_bounces" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        assert {t: after[t] for t in before} == before
+        assert after["mailbox_cursor"] == "0:" and \
+            after["mail_bounce"] == "0:", after
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        q(db, "UPDATE outbox SET state = 'held' WHERE state = 'queued'")
+        e = refused(db, "UPDATE outbox SET state = 'lost'")
+        assert e.diag.constraint_name == "outbox_state_check", e
+        e = refused(db, "INSERT INTO mail_bounce (address, status,"
+                    " report_id) VALUES ('a@b.no', '5.1', 'x')")
+        assert e.diag.constraint_name == "mail_bounce_status_check", e
+    finally:
+        db.close()
+        drop_database("summit_it_schema_bounces")
 
 
 if __name__ == "__main__":
