@@ -47,3 +47,6 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_state_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_state_check
 	CHECK (state IN ('queued', 'sent', 'failed', 'held'));
 CREATE INDEX outbox_held_idx ON outbox (participant_id) WHERE state = 'held';
+-- Every claim looks up queued rows to bounced addresses (src/db/outbox.c).
+CREATE INDEX outbox_queued_recipient_idx ON outbox (lower(recipient))
+	WHERE state = 'queued';

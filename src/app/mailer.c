@@ -320,14 +320,11 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	g_autoptr(JsonObject) event = NULL;
-	gint64 held = 0;
 	guint i;
 
 	u->sent = 0;
-	/* Mail to an address that bounced waits for an admin to correct
-	 * it (app_reg_correct_email). */
-	if (!db_outbox_hold_bounced(conn, &held, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* Mail to an address that bounced is held, not claimed, until an
+	 * admin corrects it (app_reg_correct_email). */
 	rows = db_outbox_claim(conn, u->batch, &dberr);
 	if (rows == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));

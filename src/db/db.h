@@ -195,7 +195,8 @@ struct db_outbox_new {
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);
 /* Locks up to limit due rows (FOR UPDATE SKIP LOCKED); call inside a
- * transaction and mark each before commit. */
+ * transaction and mark each before commit.  Queued rows to an address
+ * with an active bounce are put in state 'held' instead. */
 JsonArray *db_outbox_claim(DbConn *conn, unsigned limit, GError **error);
 gboolean db_outbox_mark_sent(DbConn *conn, gint64 id, GError **error);
 gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,

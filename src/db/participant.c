@@ -561,10 +561,14 @@ static const char *const SQL_REG_ERASE_TOKENS =
 static const char *const SQL_REG_ERASE_OUTBOX =
     "UPDATE outbox SET recipient = 'erased-' || participant_id"
     " || '@invalid.invalid', recipient_name = '(erased)',"
-    " state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,"
-    " last_error = CASE WHEN state = 'queued' THEN 'erased'"
+    " state = CASE WHEN state IN ('queued', 'held') THEN 'failed'"
+    "  ELSE state END,"
+    " last_error = CASE WHEN state IN ('queued', 'held') THEN 'erased'"
     "  ELSE last_error END"
     " WHERE participant_id = $1";
+/* A bounce holds the address and the server's answer about it. */
+static const char *const SQL_REG_ERASE_BOUNCES =
+    "DELETE FROM mail_bounce WHERE participant_id = $1";
 /* Not yet erased, of an event over for more than $1 days; one batch,
  * skipping rows another process is erasing right now. */
 static const char *const SQL_REG_PAST_RETENTION =
@@ -747,6 +751,7 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_BOUNCES, 1, p, error) &&
 	    (!links ||
 	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);

@@ -212,6 +212,7 @@ def plain_text_bounces_postfix_exim_qmail(inst):
         held = mail_to(inst, pid)
         assert inst.scalar("SELECT state FROM outbox WHERE id = %s",
                            held) == "held", name
+        S.setdefault("plain", []).append((pid, address, held))
 
 
 @case
@@ -332,6 +333,21 @@ def an_admins_correction_clears_the_bounce_and_resends(inst):
     page = admin.get("/console/registrations/%d" % pid).text
     assert 'id="bounce"' not in page
     assert "anna@" not in admin.get("/console/mail/bounces").text
+
+
+@case
+def erasure_takes_the_bounce_and_the_held_mail_with_it(inst):
+    pid, address, held = S["plain"][0]
+    r = post(S["admin"], "/console/registrations/%d/erase" % pid,
+             {"confirm": "yes"})
+    assert r.status == 303, (r.status, r.text[:300])
+    assert inst.scalar("SELECT count(*) FROM mail_bounce WHERE"
+                       " participant_id = %s OR address = %s",
+                       pid, address) == 0
+    assert inst.query("SELECT state, last_error, recipient FROM outbox"
+                      " WHERE id = %s", held) == \
+        [("failed", "erased", "erased-%d@invalid.invalid" % pid)]
+    assert address not in S["admin"].get("/console/mail/bounces").text
 
 
 @case
