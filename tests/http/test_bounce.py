@@ -16,7 +16,8 @@ import sys
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Instance, SOURCE, organiser  # noqa: E402
+from harness import (SOURCE, Instance, Summitd, free_port,  # noqa: E402
+                     organiser, wait_for)
 from imapd import Imapd  # noqa: E402
 from tap import case, run  # noqa: E402
 
@@ -348,6 +349,26 @@ def erasure_takes_the_bounce_and_the_held_mail_with_it(inst):
                       " WHERE id = %s", held) == \
         [("failed", "erased", "erased-%d@invalid.invalid" % pid)]
     assert address not in S["admin"].get("/console/mail/bounces").text
+
+
+@case
+def summitd_reads_the_mailbox_on_its_own(inst):
+    pid = add(inst, "Periodisk Petra", "petra@bad.example")
+    S["imapd"].append(fixture("dsn-postfix.eml", "petra@bad.example"))
+    with open(inst.conf) as f:
+        text = f.read()
+    conf = os.path.join(inst.dir, "worker.conf")
+    port = free_port()
+    with open(conf, "w") as f:
+        f.write(re.sub(r"(?m)^port = .*$", "port = %d" % port, text)
+                .replace("worker_in_summitd = false", "worker_in_summitd = true")
+                + "poll_seconds = 5\n")
+    s = Summitd(conf, inst.env, port)
+    try:
+        wait_for(lambda: bounces(inst, pid), what="summitd to read the bounce")
+    finally:
+        assert s.stop() == 0, s.report()
+    assert "could not read the mailbox" not in s.log(), s.log_tail()
 
 
 @case
