@@ -164,17 +164,32 @@ mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
 		return FALSE;
 	data = g_bytes_get_data(raw, &len);
 	in = mail_inbound_parse(data, len, &why);
-	if (in == NULL)
+	if (in == NULL) {
 		log_warnx("mailbox: message %" G_GUINT64_FORMAT
 		          " is not MIME, left alone: %s",
 		    uid, why->message);
+		g_clear_error(&why);
+	}
 	hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, raw);
 	report_id = in && in->message_id ? g_strdup(in->message_id) :
 	                                   g_strconcat("sha256:", hash, NULL);
 	r.in = in;
 	r.report_id = report_id;
-	if (!app_tx(app, mailbox_read_one, &r, error))
-		return FALSE;
+	if (!app_tx(app, mailbox_read_one, &r, &why)) {
+		/* A value the database refuses would refuse it at every poll:
+		 * the message is passed over (left as it is), not retried. */
+		if (!g_error_matches(why, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			g_propagate_error(error, g_steal_pointer(&why));
+			return FALSE;
+		}
+		log_warnx("mailbox: message %" G_GUINT64_FORMAT
+		          " left alone, the database refused it: %s",
+		    uid, why->message);
+		g_clear_error(&why);
+		r.in = NULL;
+		if (!app_tx(app, mailbox_read_one, &r, error))
+			return FALSE;
+	}
 	n->read++;
 	if (in != NULL && in->kind == MAIL_INBOUND_BOUNCE && r.handled)
 		n->bounces++;

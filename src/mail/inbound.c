@@ -65,8 +65,11 @@ inbound_part_text(GMimeObject *obj)
 	GByteArray *bytes;
 	char *text;
 
-	if (GMIME_IS_TEXT_PART(obj))
-		return g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	if (GMIME_IS_TEXT_PART(obj)) {
+		/* NULL for a part without content. */
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+		return text ? text : g_strdup("");
+	}
 	if (!GMIME_IS_PART(obj) ||
 	    (w = g_mime_part_get_content(GMIME_PART(obj))) == NULL)
 		return g_strdup("");
@@ -90,12 +93,18 @@ inbound_parse_bytes(const char *data, gsize len)
 	return msg;
 }
 
-/* "<id>" from GMime's bare id, or NULL. */
+/* "<id>" from GMime's bare id, or NULL (also for one longer than any
+ * real Message-ID, or with control characters). */
 static char *
 inbound_bracket_id(const char *id)
 {
-	if (id == NULL || *id == '\0')
+	const char *p;
+
+	if (id == NULL || *id == '\0' || strlen(id) > MAIL_INBOUND_ID_MAX)
 		return NULL;
+	for (p = id; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return NULL;
 	return g_strdup_printf("<%s>", id);
 }
 
@@ -141,6 +150,25 @@ inbound_add(MailInbound *in, char *address, const char *status,
 	if (g_utf8_strlen(r->diagnostic, -1) > 500)
 		*g_utf8_offset_to_pointer(r->diagnostic, 500) = '\0';
 	g_ptr_array_add(in->bounced, r);
+}
+
+/* The first enhanced status code (RFC 3463) in text, or NULL. */
+static char *
+inbound_status_code(const char *text)
+{
+	static GRegex *re; /* compiled once, then only read */
+	static gsize done;
+	g_autoptr(GMatchInfo) m = NULL;
+
+	if (g_once_init_enter(&done)) {
+		re = g_regex_new("(?<![0-9.])([245]\\.[0-9]{1,3}\\.[0-9]{1,3})"
+		                 "(?![0-9.])",
+		    0, 0, NULL);
+		g_once_init_leave(&done, 1);
+	}
+	if (g_regex_match(re, text, 0, &m))
+		return g_match_info_fetch(m, 1);
+	return NULL;
 }
 
 /* The header groups of a message/delivery-status body: the per-message
@@ -192,8 +220,10 @@ inbound_delivery_status(MailInbound *in, const char *text)
 		    status[0] == '5') {
 			if (diag != NULL && strchr(diag, ';') != NULL)
 				diag = strchr(diag, ';') + 1;
-			st = g_strstrip(g_strdup(status));
-			inbound_add(in, addr, st, diag ? diag : "");
+			/* "5.1.1 (user unknown)" and the like: the code. */
+			st = inbound_status_code(status);
+			inbound_add(in, addr, st ? st : "5.0.0",
+			    diag ? diag : "");
 		} else
 			g_free(addr);
 		g_object_unref(h);
@@ -208,8 +238,13 @@ inbound_quoted_message_id(const char *text)
 	    G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
 	g_autoptr(GMatchInfo) m = NULL;
 
-	if (g_regex_match(re, text, 0, &m))
-		return g_match_info_fetch(m, 1);
+	if (g_regex_match(re, text, 0, &m)) {
+		char *id = g_match_info_fetch(m, 1);
+
+		if (strlen(id) <= MAIL_INBOUND_ID_MAX + 2)
+			return id;
+		g_free(id);
+	}
 	return NULL;
 }
 
@@ -337,9 +372,6 @@ inbound_plain(MailInbound *in, GMimeMessage *msg, const char *text)
 	g_autoptr(GRegex) addr_re = g_regex_new(
 	    "^[ \\t]*<?([^<>\\s:@]+@[^<>\\s:@]+\\.[^<>\\s:@]+)>?(:.*)?$",
 	    G_REGEX_MULTILINE, 0, NULL);
-	g_autoptr(GRegex) status_re = g_regex_new(
-	    "(?<![0-9.])([245]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9.])", 0, 0,
-	    NULL);
 	g_autoptr(GRegex) reply_re = g_regex_new(
 	    "^.*(?<![0-9])([245][0-9][0-9])[ -].*$", G_REGEX_MULTILINE, 0,
 	    NULL);
@@ -359,9 +391,7 @@ inbound_plain(MailInbound *in, GMimeMessage *msg, const char *text)
 	    strstr(lower, "will be retried") ||
 	    strstr(lower, "this is a temporary error"))
 		return;
-	if (g_regex_match(status_re, head, 0, &m))
-		status = g_match_info_fetch(m, 1);
-	g_clear_pointer(&m, g_match_info_free);
+	status = inbound_status_code(head);
 	if (g_regex_match(reply_re, head, 0, &m)) {
 		g_autofree char *line = g_match_info_fetch(m, 0);
 		g_autofree char *code = g_match_info_fetch(m, 1);

@@ -193,6 +193,8 @@ struct mail_bounce_rcpt {
 	char *diagnostic; /* the server's answer, one line, may be "" */
 };
 
+/* Message-IDs longer than this (without brackets) are taken as none. */
+#define MAIL_INBOUND_ID_MAX 500
 typedef struct mail_inbound {
 	enum mail_inbound_kind kind;
 	char *message_id;          /* its own "<...>", or NULL */
