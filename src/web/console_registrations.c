@@ -447,7 +447,7 @@ reg_post_email(struct web_req *req, const struct web_call *c)
 		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
 		    refusal.reason == APP_REASON_TAKEN ?
 		        "registrations_err_email_taken" :
-		        "registrations_err_email");
+		        "registrations_err_email_form");
 		return;
 	}
 	reg_action_end(req, id, ok, error, NULL, "email");
