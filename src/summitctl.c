@@ -1,7 +1,8 @@
 /*
  * summitctl.c -- the command line: migrate, load the demo, run the mail
- * worker, expire lapsed registrations, purge old personal data, allocate,
- * publish, inspect mail (ics, outbox, dkim-record), add organisers.
+ * worker, read the organiser's mailbox, expire lapsed registrations, purge
+ * old personal data, allocate, publish, inspect mail (ics, outbox,
+ * dkim-record), add organisers.
  *
  * Subcommands come from one table of {name, function, help}.  Global
  * options (--config) come before the subcommand's name.
@@ -97,6 +98,8 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	    "- deliver the mail outbox");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(AppMailer) mailer = NULL;
+	g_autoptr(AppMailbox) mailbox = NULL;
+	gint64 next_mailbox = 0;
 	struct ctl_env env;
 	int rc = 1;
 
@@ -112,10 +115,29 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
 		goto out;
 	}
+	if (env.conf->mailbox_url[0] != '\0' &&
+	    (mailbox = app_mailbox_new(env.app, &error)) == NULL) {
+		fprintf(stderr, "summitctl mail-worker: %s\n", error->message);
+		goto out;
+	}
 	signal(SIGINT, ctl_on_signal);
 	signal(SIGTERM, ctl_on_signal);
 	while (!ctl_stop) {
 		unsigned sent = 0, batch = (unsigned)env.conf->mail_batch;
+
+		/* The mailbox on its own interval ([mailbox] poll_seconds). */
+		if (mailbox != NULL && g_get_monotonic_time() >= next_mailbox) {
+			struct app_mailbox_counts got;
+
+			if (!ctl_mailbox_read_once(env.app, mailbox, &got))
+				got.more = false;
+			if (once)
+				g_clear_pointer(&mailbox, app_mailbox_free);
+			next_mailbox = g_get_monotonic_time() +
+			    (got.more ? 0 :
+			                env.conf->mailbox_poll_seconds *
+			                G_USEC_PER_SEC);
+		}
 
 		if (!app_mail_deliver(env.app, mailer, batch, &sent, &error)) {
 			fprintf(stderr, "summitctl: %s\n", error->message);
@@ -191,7 +213,10 @@ static const struct {
 } ctl_commands[] = {
 	{ "migrate", ctl_migrate, "apply the database migrations in sql/" },
 	{ "load-demo", ctl_load_demo, "load the demo event (once)" },
-	{ "mail-worker", ctl_mail_worker, "deliver the mail outbox" },
+	{ "mail-worker", ctl_mail_worker,
+	    "deliver the mail outbox and read the mailbox" },
+	{ "mailbox-read", ctl_mailbox_read,
+	    "read the organiser's mailbox once: record bounces" },
 	{ "expire", ctl_expire,
 	    "delete lapsed unconfirmed registrations, expire holds, promote "
 	    "from the waitlist" },

@@ -6,8 +6,9 @@
  * thread: deleting unconfirmed registrations past their time (and filling
  * places from the waitlist), recording what the registration rate limits
  * refused, and, unless the config hands mail to a separate
- * `summitctl mail-worker`, draining the outbox.  All are safe to run in
- * many processes at once.
+ * `summitctl mail-worker`, draining the outbox and reading the organiser's
+ * mailbox for bounces ([mailbox]).  All are safe to run in many processes
+ * at once.
  */
 #include "summit-config.h"
 #include "app/app.h"
@@ -59,12 +60,17 @@ summitd_jobs(gpointer data)
 	struct summitd *d = data;
 	const struct conf *conf = app_conf(d->app);
 	g_autoptr(AppMailer) mailer = NULL;
+	g_autoptr(AppMailbox) mailbox = NULL;
 	g_autoptr(GError) setup = NULL;
-	gint64 next_expiry = 0, next_flush = 0;
+	gint64 next_expiry = 0, next_flush = 0, next_mailbox = 0;
 
 	if (conf->mail_worker_in_summitd &&
 	    (mailer = app_mailer_new(d->app, &setup)) == NULL)
 		log_warnx("mail delivery is off: %s", setup->message);
+	g_clear_error(&setup);
+	if (conf->mail_worker_in_summitd && conf->mailbox_url[0] != '\0' &&
+	    (mailbox = app_mailbox_new(d->app, &setup)) == NULL)
+		log_warnx("the mailbox is not read: %s", setup->message);
 
 	for (;;) {
 		g_autoptr(GError) error = NULL;
@@ -99,10 +105,25 @@ summitd_jobs(gpointer data)
 		    !app_mail_deliver(d->app, mailer,
 		        (unsigned)conf->mail_batch, &n, &error))
 			log_warnx("could not deliver mail: %s", error->message);
+		if (mailbox != NULL && g_get_monotonic_time() >= next_mailbox) {
+			struct app_mailbox_counts got;
+
+			if (!app_mailbox_read(d->app, mailbox, &got, &error)) {
+				log_warnx("could not read the mailbox: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
+			next_mailbox = g_get_monotonic_time() +
+			    (got.more ? 0 :
+			                conf->mailbox_poll_seconds *
+			                G_USEC_PER_SEC);
+		}
 		deadline = g_get_monotonic_time() +
 		    (n == conf->mail_batch ?
 		            0 :
 		            conf->mail_poll_seconds * G_USEC_PER_SEC);
+		if (mailbox != NULL)
+			deadline = MIN(deadline, next_mailbox);
 		lock_acquire(&d->lock);
 		while (!d->stopping && g_get_monotonic_time() < deadline)
 			lock_cond_wait_until(&d->wake, &d->lock, deadline);

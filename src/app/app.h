@@ -175,7 +175,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailer, app_mailer_free)
  * claimed with SKIP LOCKED, so any number of workers may run. */
 gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
     unsigned *sent, GError **error);
-/* Outbox rows in state ("queued", "sent" or "failed"; APP_EINVALID
+/* Outbox rows in state ("queued", "sent", "failed" or "held"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
  * id, kind, recipient, state, attempts, last_error ("" for none),
  * created and next_attempt (text, server time). */
@@ -192,6 +192,34 @@ char *app_dkim_record(const struct app *app, GError **error);
 struct app_actor;
 gboolean app_outbox_resend(const struct app *app, gint64 id,
     const struct app_actor *actor, GError **error);
+
+/* mailbox.c: reading the organiser's mailbox ([mailbox] in the config).
+ * One AppMailbox per reading thread: it holds the IMAP connection. */
+typedef struct app_mailbox AppMailbox;
+/* APP_EINVALID when [mailbox] url is not set; a mail error for a bad URL
+ * or a password sent without TLS; the password file's error. */
+AppMailbox *app_mailbox_new(const struct app *app, GError **error);
+void app_mailbox_free(AppMailbox *mb);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailbox, app_mailbox_free)
+struct app_mailbox_counts {
+	unsigned read;    /* messages fetched and classified */
+	unsigned bounces; /* of them, Summit's bounces, now recorded */
+	unsigned left;    /* of them, left as they were */
+	bool more;        /* more than [mailbox] batch were waiting */
+};
+/* Reads what is new in the mailbox since the last read (all of it after
+ * a UIDVALIDITY change), up to [mailbox] batch messages, and hands each
+ * to its handler.  Mail errors (MAIL_ECONFIG, MAIL_ETEMP) or app's. */
+gboolean app_mailbox_read(const struct app *app, AppMailbox *mb,
+    struct app_mailbox_counts *n, GError **error);
+
+/* bounce.c: addresses that bounce, for the console.  Views of id,
+ * address, status, diagnostic, bounced_at (local text), participant_id
+ * (0: none), name, held (messages waiting), newest first, at most
+ * APP_BOUNCE_LIST_MAX.  Staff. */
+#define APP_BOUNCE_LIST_MAX 500
+JsonArray *app_bounce_list(const struct app *app, const struct app_actor *actor,
+    GError **error);
 
 /* invite.c: the iCalendar object of an invitation row's payload, for the
  * recipient, in their language (transfer full). */

@@ -92,6 +92,22 @@ gboolean app_fail_db(GError **error, GError *dberr);
 void app_local_time(JsonObject *row, const char *col, const char *tzid,
     const char *fmt, const char *null_text);
 
+/* bounce.c */
+/* The Message-ID of outbox row id: "<outbox-ID@from-domain>"
+ * (transfer full); the same on every retry of the row. */
+char *app_outbox_message_id(const struct app *app, gint64 id);
+/* The outbox row a Message-ID of ours names, or 0. */
+gint64 app_outbox_id_of(const struct app *app, const char *message_id);
+/* The mailbox reader's handler for bounces: records each failed recipient
+ * that is Summit's (report_id makes it once) and holds queued mail to it.
+ * *handled: the bounce was Summit's. */
+struct mail_inbound;
+gboolean app_bounce_handle(const struct app *app, DbConn *conn,
+    const struct mail_inbound *in, const char *report_id, bool *handled,
+    GError **error);
+/* db_bounce_list with bounced_at as local text. */
+JsonArray *app_bounce_of(DbConn *conn, gint64 participant_id, GError **error);
+
 /*
  * Queues a mail of kind to the participant in row (id, event_id, name,
  * email, language).  With with_link, a fresh link token is made for them:

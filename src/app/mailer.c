@@ -228,7 +228,6 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 {
 	g_autofree char *subject = NULL, *body = NULL, *msgid = NULL;
 	g_autofree char *calendar = NULL, *msg = NULL, *signed_msg = NULL;
-	const char *domain = strrchr(app->conf->mail_from, '@');
 	const char *kind = db_str(row, "kind");
 	struct mail_message mm;
 
@@ -236,8 +235,7 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 	        error))
 		return FALSE;
 	/* Derived from the row, so a retried send keeps its Message-ID. */
-	msgid = g_strdup_printf("<outbox-%" G_GINT64_FORMAT "@%s>",
-	    db_int(row, "id"), domain ? domain + 1 : "summit.invalid");
+	msgid = app_outbox_message_id(app, db_int(row, "id"));
 	mm = (struct mail_message){
 		.from_addr = app->conf->mail_from,
 		.from_name = app->conf->mail_from_name,
@@ -325,6 +323,8 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	guint i;
 
 	u->sent = 0;
+	/* Mail to an address that bounced is held, not claimed, until an
+	 * admin corrects it (app_reg_correct_email). */
 	rows = db_outbox_claim(conn, u->batch, &dberr);
 	if (rows == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
@@ -370,9 +370,9 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 
 	/* The callers check it too; app never relies on that. */
 	if (g_strcmp0(state, "queued") != 0 && g_strcmp0(state, "sent") != 0 &&
-	    g_strcmp0(state, "failed") != 0) {
+	    g_strcmp0(state, "failed") != 0 && g_strcmp0(state, "held") != 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "state: queued, sent or failed");
+		    "state: queued, sent, failed or held");
 		return NULL;
 	}
 	if ((conn = app_db_acquire(app, error)) == NULL)

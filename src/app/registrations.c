@@ -202,6 +202,9 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	reg_local_times_all(a, "created_at", "%Y-%m-%d %H:%M:%S", "");
 	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "mails", a);
+	if ((a = app_bounce_of(conn, id, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "bounces", a);
 	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "audit", a);
@@ -246,9 +249,10 @@ app_reg_person_json(const struct app *app, const struct app_actor *actor,
  */
 struct reg_arg {
 	const char *status;          /* set_status */
+	const char *email;           /* correct_email */
 	struct app_refusal *refusal; /* set_status, promote: "full" */
 	bool in;                     /* check_in */
-	gint64 queued;               /* resend_invitations */
+	gint64 queued;               /* resend_invitations, correct_email */
 };
 typedef gboolean (*RegChange)(const struct app *app, DbConn *conn,
     JsonObject *p, struct reg_arg *user, GError **dberr, GError **error);
@@ -446,6 +450,54 @@ app_reg_resend_invitations(const struct app *app, const struct app_actor *actor,
 	    error);
 
 	*queued = arg.queued;
+	return ok;
+}
+
+static gboolean
+reg_do_correct_email(const struct app *app, DbConn *conn, JsonObject *p,
+    struct reg_arg *user, GError **dberr, GError **error)
+{
+	const char *old = db_str(p, "email");
+	gint64 id = db_int(p, "id");
+
+	(void)app;
+	if (g_str_has_suffix(old, "@invalid.invalid")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "erased");
+		return FALSE;
+	}
+	if (strcmp(old, user->email) != 0 &&
+	    !db_participant_set_email(conn, id, user->email, dberr)) {
+		if (user->refusal != NULL)
+			(void)app_refusal_from_db(*dberr, user->refusal);
+		return FALSE;
+	}
+	/* Release first: it finds what bounced through the active bounces
+	 * that the clear then ends. */
+	return db_outbox_release(conn, id, user->email, &user->queued, dberr) &&
+	    db_bounce_clear(conn, id, old, dberr);
+}
+
+gboolean
+app_reg_correct_email(const struct app *app, const struct app_actor *actor,
+    gint64 id, const char *email, gint64 *queued, struct app_refusal *refusal,
+    GError **error)
+{
+	struct reg_arg arg = { .email = email, .refusal = refusal };
+	gboolean ok;
+
+	/* Role first: staff learn nothing from the validation. */
+	if (!app_require(actor, "admin", error))
+		return FALSE;
+	if (email == NULL || text_check_email(email) != TEXT_OK) {
+		if (refusal != NULL)
+			*refusal = (struct app_refusal){ "email",
+				APP_REASON_INVALID };
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "email");
+		return FALSE;
+	}
+	ok = reg_change(app, actor, "admin", id, "registrations.correct_email",
+	    reg_do_correct_email, &arg, error);
+	*queued = ok ? arg.queued : 0;
 	return ok;
 }
 

@@ -68,7 +68,8 @@ JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
     GError **error);
 /*
  * One person: the participant's fields with "preferences", "assignments",
- * "invitations", "answers" (db_answer_history, newest first), "mails" and
+ * "invitations", "answers" (db_answer_history, newest first), "mails",
+ * "bounces" (active ones, as app_bounce_list) and
  * "audit" (transfer full).  APP_ENOTFOUND.
  */
 JsonObject *app_reg_detail(const struct app *app, const struct app_actor *actor,
@@ -98,6 +99,18 @@ gboolean app_reg_resend_confirmation(const struct app *app,
  * them.  Admin. */
 gboolean app_reg_resend_invitations(const struct app *app,
     const struct app_actor *actor, gint64 id, gint64 *queued, GError **error);
+/*
+ * Corrects the person's e-mail address after it bounced (or confirms it
+ * unchanged when the cause is gone): their active bounces are cleared and
+ * what they missed -- held messages and those that bounced -- is queued
+ * again to the address; *queued counts them.  Admin.  APP_EINVALID with
+ * refusal "email" (invalid, or taken by another registration: the
+ * database's refusal), APP_ESTATE for an erased person, APP_ENOTFOUND.
+ * refusal may be NULL.
+ */
+gboolean app_reg_correct_email(const struct app *app,
+    const struct app_actor *actor, gint64 id, const char *email, gint64 *queued,
+    struct app_refusal *refusal, GError **error);
 /* Checks the person in (in) or out again.  Staff may. */
 gboolean app_reg_check_in(const struct app *app, const struct app_actor *actor,
     gint64 id, bool in, GError **error);

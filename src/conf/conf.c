@@ -115,6 +115,14 @@ static const struct conf_key conf_keys[] = {
 	S("mail", "dkim_domain", "", dkim_domain),
 	S("mail", "dkim_selector", "", dkim_selector),
 	P("mail", "dkim_key_file", "", dkim_key_file),
+	S("mailbox", "url", "", mailbox_url),
+	S("mailbox", "user", "", mailbox_user),
+	P("mailbox", "password_file", "", mailbox_password_file),
+	B("mailbox", "starttls", "true", mailbox_starttls),
+	P("mailbox", "ca_file", "", mailbox_ca_file),
+	I("mailbox", "timeout_seconds", "30", 1, 600, mailbox_timeout_seconds),
+	I("mailbox", "poll_seconds", "60", 5, 86400, mailbox_poll_seconds),
+	I("mailbox", "batch", "200", 1, 10000, mailbox_batch),
 	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
 	    secret_key_file),
 	I("security", "login_free_failures", "5", 1, 1000, login_free_failures),
@@ -277,6 +285,15 @@ conf_check(struct conf *c, const char *where, GError **error)
 		    "less than retry_base_seconds (%" G_GINT64_FORMAT ")",
 		    where, c->mail_retry_max_seconds,
 		    c->mail_retry_base_seconds);
+		return FALSE;
+	}
+	if (c->mailbox_url[0] != '\0' &&
+	    !g_str_has_prefix(c->mailbox_url, "imap://") &&
+	    !g_str_has_prefix(c->mailbox_url, "imaps://")) {
+		g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
+		    "%s: [mailbox] url: \"%s\" does not start with imaps:// "
+		    "or imap://",
+		    where, c->mailbox_url);
 		return FALSE;
 	}
 	if (strcmp(c->language, "nb") != 0 && strcmp(c->language, "en") != 0) {

@@ -80,6 +80,15 @@ struct conf {
 	char *dkim_domain;
 	char *dkim_selector;
 	char *dkim_key_file;
+	/* [mailbox] the organiser's mailbox, read for bounces */
+	char *mailbox_url; /* "" : not read */
+	char *mailbox_user;
+	char *mailbox_password_file;
+	bool mailbox_starttls;
+	char *mailbox_ca_file;
+	gint64 mailbox_timeout_seconds;
+	gint64 mailbox_poll_seconds;
+	gint64 mailbox_batch;
 	/* [security] */
 	char *secret_key_file;
 	gint64 login_free_failures;

@@ -32,6 +32,10 @@ int ctl_publish(int argc, char **argv, const char *config_path);
 int ctl_ics(int argc, char **argv, const char *config_path);
 int ctl_outbox(int argc, char **argv, const char *config_path);
 int ctl_dkim_record(int argc, char **argv, const char *config_path);
+int ctl_mailbox_read(int argc, char **argv, const char *config_path);
+/* One app_mailbox_read, its counts logged, its error printed. */
+bool ctl_mailbox_read_once(const struct app *app, AppMailbox *mb,
+    struct app_mailbox_counts *got);
 /* organiser.c: organiser accounts. */
 int ctl_organiser(int argc, char **argv, const char *config_path);
 

@@ -1,6 +1,6 @@
 /*
- * mail.c -- summitctl's invitation and outbox commands: publish, ics,
- * outbox, dkim-record.
+ * mail.c -- summitctl's invitation, outbox and mailbox commands: publish,
+ * ics, outbox, dkim-record, mailbox-read.
  */
 #include "ctl/ctl.h"
 #include "base/base.h"
@@ -111,7 +111,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	gint64 resend = 0;
 	GOptionEntry entries[] = {
 		{ "state", 0, 0, G_OPTION_ARG_STRING, &state,
-		    "queued, sent or failed (default failed)", "STATE" },
+		    "queued, sent, failed or held (default failed)", "STATE" },
 		{ "resend", 0, 0, G_OPTION_ARG_INT64, &resend,
 		    "queue message ID again", "ID" },
 		G_OPTION_ENTRY_NULL
@@ -128,10 +128,10 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	if (state == NULL)
 		state = g_strdup("failed");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "sent") != 0 &&
-	    strcmp(state, "failed") != 0) {
+	    strcmp(state, "failed") != 0 && strcmp(state, "held") != 0) {
 		fprintf(stderr,
-		    "summitctl outbox: --state is queued, sent or "
-		    "failed\n");
+		    "summitctl outbox: --state is queued, sent, failed or "
+		    "held\n");
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false))
@@ -190,6 +190,61 @@ ctl_dkim_record(int argc, char **argv, const char *config_path)
 		goto out;
 	}
 	printf("%s\n", record);
+	rc = 0;
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
+bool
+ctl_mailbox_read_once(const struct app *app, AppMailbox *mb,
+    struct app_mailbox_counts *got)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!app_mailbox_read(app, mb, got, &error)) {
+		fprintf(stderr, "summitctl: could not read the mailbox: %s\n",
+		    error->message);
+		return false;
+	}
+	if (got->read > 0)
+		log_info("mailbox: read %u message%s: %u bounce%s recorded, "
+		         "%u left as they were",
+		    got->read, got->read == 1 ? "" : "s", got->bounces,
+		    got->bounces == 1 ? "" : "s", got->left);
+	return true;
+}
+
+int
+ctl_mailbox_read(int argc, char **argv, const char *config_path)
+{
+	GOptionEntry entries[] = { G_OPTION_ENTRY_NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(AppMailbox) mb = NULL;
+	struct app_mailbox_counts got = { 0 }, total = { 0 };
+	struct ctl_env env;
+	int rc = 1;
+
+	if (!ctl_parse("mailbox-read",
+	        "- read the organiser's mailbox ([mailbox]) once: record "
+	        "bounces, leave other mail as it is",
+	        entries, &argc, &argv, 0))
+		return 1;
+	if (!ctl_env_open(&env, config_path, false, false))
+		goto out;
+	if ((mb = app_mailbox_new(env.app, &error)) == NULL) {
+		fprintf(stderr, "summitctl mailbox-read: %s\n", error->message);
+		goto out;
+	}
+	do {
+		if (!ctl_mailbox_read_once(env.app, mb, &got))
+			goto out;
+		total.read += got.read;
+		total.bounces += got.bounces;
+		total.left += got.left;
+	} while (got.more);
+	printf("read %u messages: %u bounces recorded, %u left as they were\n",
+	    total.read, total.bounces, total.left);
 	rc = 0;
 out:
 	ctl_env_close(&env);

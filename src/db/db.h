@@ -140,6 +140,9 @@ gboolean db_participant_set_preferences(DbConn *conn, gint64 event_id,
  * new hold of hold_hours. */
 gboolean db_participant_set_status(DbConn *conn, gint64 participant_id,
     const char *status, gint64 hold_hours, GError **error);
+/* A corrected address; the e-mail constraints refuse a bad or taken one. */
+gboolean db_participant_set_email(DbConn *conn, gint64 participant_id,
+    const char *email, GError **error);
 gboolean db_participant_mark_email_confirmed(DbConn *conn,
     gint64 participant_id, GError **error);
 /* Registers a link token's hash; purpose "manage" (the page) or "feed".
@@ -192,7 +195,8 @@ struct db_outbox_new {
 gboolean db_outbox_insert(DbConn *conn, const struct db_outbox_new *m,
     gint64 *id, GError **error);
 /* Locks up to limit due rows (FOR UPDATE SKIP LOCKED); call inside a
- * transaction and mark each before commit. */
+ * transaction and mark each before commit.  Queued rows to an address
+ * with an active bounce are put in state 'held' instead. */
 JsonArray *db_outbox_claim(DbConn *conn, unsigned limit, GError **error);
 gboolean db_outbox_mark_sent(DbConn *conn, gint64 id, GError **error);
 gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
@@ -203,6 +207,41 @@ JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,
     GError **error);
 /* Queues a failed or sent row again; DB_ENOTFOUND if there is none. */
 gboolean db_outbox_resend(DbConn *conn, gint64 id, GError **error);
+/* Puts queued rows to addresses with an active bounce in state 'held';
+ * *held counts them. */
+gboolean db_outbox_hold_bounced(DbConn *conn, gint64 *held, GError **error);
+/* Queues again, to recipient, the participant's held rows and those of
+ * their active bounces; call before db_bounce_clear. */
+gboolean db_outbox_release(DbConn *conn, gint64 participant_id,
+    const char *recipient, gint64 *queued, GError **error);
+
+/* mailbox.c: the mailbox reader's cursor and the bounces it found. */
+/* The cursor of mailbox; 0 and 0 when it has none yet. */
+gboolean db_mailbox_cursor_get(DbConn *conn, const char *mailbox,
+    gint64 *uidvalidity, gint64 *last_uid, GError **error);
+gboolean db_mailbox_cursor_set(DbConn *conn, const char *mailbox,
+    gint64 uidvalidity, gint64 last_uid, GError **error);
+struct db_bounce_new {
+	const char *report_id; /* the bounce's Message-ID, or a hash */
+	const char *address;   /* the failed recipient */
+	const char *status, *diagnostic;
+	gint64 outbox_id; /* the row the bounce quotes; 0: none */
+};
+/* Stores a bounce matched to an outbox row or a participant: *matched
+ * says whether it is Summit's, *stored whether it is new. */
+gboolean db_bounce_record(DbConn *conn, const struct db_bounce_new *b,
+    bool *matched, bool *stored, GError **error);
+/* Whether a bounce report was stored before. */
+gboolean db_bounce_seen(DbConn *conn, const char *report_id, bool *seen,
+    GError **error);
+/* Active bounces (id, address, status, diagnostic, bounced_at as epoch,
+ * participant_id (0: none), name, held), newest first; participant_id 0
+ * for everyone's. */
+JsonArray *db_bounce_list(DbConn *conn, gint64 participant_id, unsigned limit,
+    GError **error);
+/* Clears the active bounces of a participant or an address. */
+gboolean db_bounce_clear(DbConn *conn, gint64 participant_id,
+    const char *address, GError **error);
 
 /* allocation.c: bulk reads for the allocator, one callback per row with
  * the row's text values (NULL for SQL NULL).  Rows come in a fixed order,

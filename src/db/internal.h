@@ -57,6 +57,10 @@ gboolean db_exec_each(DbConn *conn, const char *sql, int n,
 /* Runs SQL text without parameters (BEGIN, trusted scripts). */
 gboolean db_exec_simple(DbConn *conn, const char *sql, GError **error);
 
+/* Times leave as whole seconds since 1970 (null stays null): app
+ * formats them in the event's zone for display (app_local_time). */
+#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
+
 /* Formats v into buf (at least 24 bytes) for use as a text parameter. */
 static inline const char *
 db_num(char *buf, gint64 v)

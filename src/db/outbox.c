@@ -6,6 +6,19 @@
  */
 #include "db/internal.h"
 
+/* Queued rows to an address that bounced are held, with the reason,
+ * instead of sent; rows other workers hold are left to them. */
+#define OUTBOX_HOLD_BOUNCED \
+	"UPDATE outbox o SET state = 'held', last_error = 'the address" \
+	" bounced: ' || b.status || coalesce(' ' || nullif(b.diagnostic, '')," \
+	" '') FROM (SELECT DISTINCT ON (address) address, status, diagnostic" \
+	" FROM mail_bounce WHERE cleared_at IS NULL" \
+	" ORDER BY address, bounced_at DESC, id DESC) b" \
+	" WHERE o.id IN (SELECT q.id FROM outbox q WHERE q.state = 'queued'" \
+	" AND lower(q.recipient) IN (SELECT address FROM mail_bounce" \
+	" WHERE cleared_at IS NULL) FOR UPDATE OF q SKIP LOCKED)" \
+	" AND lower(o.recipient) = b.address RETURNING o.id"
+
 /* The mail and, when it carries a link, the hashes of the link and
  * of the feed link its page shows: one round trip. */
 static const char *const SQL_OUTBOX_INSERT =
@@ -16,13 +29,16 @@ static const char *const SQL_OUTBOX_INSERT =
     " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
     " recipient_name, language, payload, link_nonce)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id";
+/* Holds what goes to a bounced address (in the same statement, so a claim
+ * is still one round trip), then claims the rest that is due. */
 static const char *const SQL_OUTBOX_CLAIM =
-    "SELECT id, event_id, participant_id, kind, recipient,"
+    "WITH held AS (" OUTBOX_HOLD_BOUNCED ")"
+    " SELECT id, event_id, participant_id, kind, recipient,"
     " recipient_name, language, payload::text AS payload, link_nonce,"
     " attempts, extract(epoch FROM now() - created_at)::bigint AS age"
     " FROM outbox WHERE state = 'queued'"
-    " AND next_attempt_at <= now() ORDER BY next_attempt_at, id"
-    " LIMIT $1 FOR UPDATE SKIP LOCKED";
+    " AND next_attempt_at <= now() AND id NOT IN (SELECT id FROM held)"
+    " ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 static const char *const SQL_OUTBOX_SENT =
     "UPDATE outbox SET state = 'sent', sent_at = now(),"
     " attempts = attempts + 1, last_error = NULL WHERE id = $1";
@@ -39,6 +55,15 @@ static const char *const SQL_OUTBOX_LIST =
     " AS created, to_char(next_attempt_at, 'YYYY-MM-DD HH24:MI:SS')"
     " AS next_attempt FROM outbox WHERE state = $1"
     " ORDER BY id DESC LIMIT $2";
+static const char *const SQL_OUTBOX_HOLD_BOUNCED = OUTBOX_HOLD_BOUNCED;
+/* What a person missed while their address bounced -- the held rows and
+ * those that bounced -- queued again to their corrected address. */
+static const char *const SQL_OUTBOX_RELEASE =
+    "UPDATE outbox SET state = 'queued', recipient = $2, attempts = 0,"
+    " next_attempt_at = now(), created_at = now(), last_error = NULL"
+    " WHERE participant_id = $1 AND (state = 'held' OR id IN (SELECT"
+    " outbox_id FROM mail_bounce WHERE cleared_at IS NULL"
+    " AND participant_id = $1)) RETURNING id";
 static const char *const SQL_OUTBOX_RESEND =
     "UPDATE outbox SET state = 'queued', attempts = 0,"
     " next_attempt_at = now(), created_at = now(), last_error = NULL"
@@ -120,4 +145,31 @@ db_outbox_resend(DbConn *conn, gint64 id, GError **error)
 	    error);
 
 	return row != NULL;
+}
+
+gboolean
+db_outbox_hold_bounced(DbConn *conn, gint64 *held, GError **error)
+{
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_OUTBOX_HOLD_BOUNCED, 0,
+	    NULL, error);
+
+	if (rows == NULL)
+		return FALSE;
+	*held = json_array_get_length(rows);
+	return TRUE;
+}
+
+gboolean
+db_outbox_release(DbConn *conn, gint64 participant_id, const char *recipient,
+    gint64 *queued, GError **error)
+{
+	char i[24];
+	const char *p[2] = { db_num(i, participant_id), recipient };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_OUTBOX_RELEASE, 2, p,
+	    error);
+
+	if (rows == NULL)
+		return FALSE;
+	*queued = json_array_get_length(rows);
+	return TRUE;
 }

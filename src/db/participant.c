@@ -52,6 +52,8 @@ static const char *const SQL_PREFERENCE_INSERT =
     " WITH ORDINALITY AS u(session_id, rank)"
     " JOIN session s ON s.id = u.session_id AND s.event_id = $1"
     " AND s.status = 'active' RETURNING session_id";
+static const char *const SQL_PARTICIPANT_SET_EMAIL =
+    "UPDATE participant SET email = $2 WHERE id = $1 RETURNING id";
 static const char *const SQL_PARTICIPANT_SET_STATUS =
     "UPDATE participant SET status = $2,"
     " hold_until = CASE WHEN $2 = 'pending'"
@@ -326,6 +328,18 @@ db_participant_set_preferences(DbConn *conn, gint64 event_id,
 }
 
 gboolean
+db_participant_set_email(DbConn *conn, gint64 participant_id, const char *email,
+    GError **error)
+{
+	char id[24];
+	const char *p[2] = { db_num(id, participant_id), email };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_PARTICIPANT_SET_EMAIL,
+	    2, p, error);
+
+	return row != NULL;
+}
+
+gboolean
 db_participant_set_status(DbConn *conn, gint64 participant_id,
     const char *status, gint64 hold_hours, GError **error)
 {
@@ -547,10 +561,14 @@ static const char *const SQL_REG_ERASE_TOKENS =
 static const char *const SQL_REG_ERASE_OUTBOX =
     "UPDATE outbox SET recipient = 'erased-' || participant_id"
     " || '@invalid.invalid', recipient_name = '(erased)',"
-    " state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END,"
-    " last_error = CASE WHEN state = 'queued' THEN 'erased'"
+    " state = CASE WHEN state IN ('queued', 'held') THEN 'failed'"
+    "  ELSE state END,"
+    " last_error = CASE WHEN state IN ('queued', 'held') THEN 'erased'"
     "  ELSE last_error END"
     " WHERE participant_id = $1";
+/* A bounce holds the address and the server's answer about it. */
+static const char *const SQL_REG_ERASE_BOUNCES =
+    "DELETE FROM mail_bounce WHERE participant_id = $1";
 /* Not yet erased, of an event over for more than $1 days; one batch,
  * skipping rows another process is erasing right now. */
 static const char *const SQL_REG_PAST_RETENTION =
@@ -741,6 +759,7 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_BOUNCES, 1, p, error) &&
 	    (!links ||
 	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);

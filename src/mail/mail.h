@@ -145,4 +145,67 @@ gboolean mail_smtp_send(MailSmtp *s, const char *from, const char *to,
  * connection-reuse test). */
 unsigned mail_smtp_connections(const MailSmtp *s);
 
+/* imap.c: reading one mailbox over IMAP with libcurl. */
+
+typedef struct mail_imap MailImap;
+
+struct mail_imap_options {
+	/* imaps://host[:port]/MAILBOX (implicit TLS) or imap://... (STARTTLS
+	 * when starttls_required, else plain: loopback only with a password) */
+	const char *url;
+	bool starttls_required;
+	const char *user, *password;
+	long timeout_seconds; /* per command; <= 0: 60 */
+	const char *ca_file;  /* optional CA bundle (self-signed tests) */
+};
+
+/* Copies the options; no I/O.  Errors: MAIL_ECONFIG (not an imap[s] URL
+ * naming one mailbox, a password without TLS to another host). */
+MailImap *mail_imap_new(const struct mail_imap_options *o, GError **error);
+void mail_imap_free(MailImap *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailImap, mail_imap_free)
+
+/* The mailbox's UIDVALIDITY and UIDNEXT (STATUS).  Errors: MAIL_ECONFIG
+ * (login, TLS), MAIL_ETEMP (anything else). */
+gboolean mail_imap_status(MailImap *m, guint64 *uidvalidity, guint64 *uidnext,
+    GError **error);
+/* UIDs >= from_uid matching the IMAP search criteria (e.g. "NOT KEYWORD
+ * $X", "SEEN"; "" for all), ascending; an array of guint64. */
+GArray *mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
+    GError **error);
+/* The whole message with that UID.  Sets \Seen (see imap.c). */
+GBytes *mail_imap_fetch(MailImap *m, guint64 uid, GError **error);
+/* UID STORE uid change, e.g. "+FLAGS.SILENT (\\Seen $SummitHandled)". */
+gboolean mail_imap_store(MailImap *m, guint64 uid, const char *change,
+    GError **error);
+
+/* inbound.c: what an incoming message is (GMime 3). */
+
+enum mail_inbound_kind {
+	MAIL_INBOUND_OTHER = 0,
+	MAIL_INBOUND_BOUNCE, /* permanent delivery failure */
+	MAIL_INBOUND_REPLY,  /* carries an iTIP REPLY */
+};
+
+struct mail_bounce_rcpt {
+	char *address;    /* lower case */
+	char *status;     /* enhanced status code, "5.1.1" */
+	char *diagnostic; /* the server's answer, one line, may be "" */
+};
+
+/* Message-IDs longer than this (without brackets) are taken as none. */
+#define MAIL_INBOUND_ID_MAX 500
+typedef struct mail_inbound {
+	enum mail_inbound_kind kind;
+	char *message_id;          /* its own "<...>", or NULL */
+	char *original_message_id; /* of the returned message, or NULL */
+	GPtrArray *bounced;        /* struct mail_bounce_rcpt *, failed */
+} MailInbound;
+
+/* Parses and classifies one message.  Errors: MAIL_EPERM (not MIME). */
+MailInbound *mail_inbound_parse(const char *data, gsize len, GError **error);
+void mail_inbound_free(MailInbound *in);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailInbound, mail_inbound_free)
+const char *mail_inbound_kind_name(enum mail_inbound_kind kind);
+
 #endif

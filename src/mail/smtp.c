@@ -15,6 +15,7 @@
  * and goes into the error message for the outbox row and the log.
  */
 #include "mail/mail.h"
+#include "mail/mail_int.h"
 #include "base/base.h"
 
 #include <string.h>
@@ -43,8 +44,8 @@ struct smtp_upload {
 
 static gsize smtp_curl_initialised;
 
-static void
-smtp_global_init(void)
+void
+mail_curl_global_init(void)
 {
 	if (g_once_init_enter(&smtp_curl_initialised)) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -53,10 +54,9 @@ smtp_global_init(void)
 	}
 }
 
-/* Whether the URL's host is this machine: only there may a password go
- * without TLS (a relay on localhost). */
-static bool
-smtp_url_is_loopback(const char *url)
+/* A relay on localhost may take a password without TLS. */
+bool
+mail_url_is_loopback(const char *url)
 {
 	CURLU *u = curl_url();
 	char *host = NULL;
@@ -82,7 +82,7 @@ mail_smtp_new(const struct mail_smtp_options *o)
 {
 	MailSmtp *s;
 
-	smtp_global_init();
+	mail_curl_global_init();
 	s = g_new0(MailSmtp, 1);
 	s->curl = curl_easy_init();
 	if (s->curl == NULL)
@@ -94,7 +94,7 @@ mail_smtp_new(const struct mail_smtp_options *o)
 	s->starttls_required = o->starttls_required;
 	s->tls = o->starttls_required ||
 	    g_ascii_strncasecmp(o->url, "smtps://", 8) == 0;
-	s->loopback = smtp_url_is_loopback(o->url);
+	s->loopback = mail_url_is_loopback(o->url);
 	s->timeout = o->timeout_seconds > 0 ? o->timeout_seconds : 60;
 	s->reply = g_string_new(NULL);
 	s->refusal = g_string_new(NULL);

@@ -1,6 +1,7 @@
 /*
  * console_mail.c -- the console's view of the mail outbox: what is
- * queued, what failed and why, and sending a failed message again.
+ * queued, what failed and why, what is held for an address that bounced,
+ * sending a failed message again, and the list of bounced addresses.
  */
 #include "web/internal.h"
 
@@ -9,7 +10,8 @@
 static void
 mail_page(struct web_req *req, const struct web_call *c)
 {
-	static const char *const states[] = { "failed", "queued", "sent" };
+	static const char *const states[] = { "failed", "queued", "sent",
+		"held" };
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	const char *state = web_query(req, "state");
@@ -51,7 +53,35 @@ mail_resend(struct web_req *req, const struct web_call *c)
 	web_redirect(req, "/console/mail?state=queued&done=resent");
 }
 
+/* GET /console/mail/bounces (staff): the addresses that bounce, each
+ * linked to its person, where an admin corrects it. */
+static void
+mail_bounces(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonArray *rows;
+	guint i;
+
+	rows = app_bounce_list(req->web->app, c->actor, &error);
+	if (rows == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *r = json_array_get_object_element(rows, i);
+
+		json_object_set_boolean_member(r, "has_person",
+		    app_view_int(r, "participant_id") > 0);
+	}
+	ctx = console_ctx(req);
+	json_object_set_array_member(ctx, "rows", rows);
+	web_render(req, MHD_HTTP_OK, "console/bounces.html", ctx);
+}
+
 const struct web_route console_mail_routes[] = {
+	{ "GET", "/console/mail/bounces", mail_bounces, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/mail", mail_page, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/mail/*/resend", mail_resend, WEB_ADMIN, WEB_ARG_ID,

@@ -309,6 +309,8 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 	reg_localise_titles(p, "answers", req->lang);
 	sk = g_strconcat("status_", app_view_str(p, "status"), NULL);
 	json_object_set_string_member(p, "status_text", web_text(req, sk));
+	json_object_set_boolean_member(p, "bounced",
+	    json_array_get_length(app_view_array(p, "bounces")) > 0);
 	json_object_set_boolean_member(p, "is_waitlisted",
 	    g_strcmp0(app_view_str(p, "status"), "waitlisted") == 0);
 	opts = json_array_new();
@@ -427,6 +429,28 @@ reg_post_resend_invitations(struct web_req *req, const struct web_call *c)
 	    &error);
 	reg_action_end(req, id, ok, error, NULL,
 	    queued > 0 ? "invitations" : "no_invitations");
+}
+
+/* POST /console/registrations/ID/email (admin): the corrected address
+ * after a bounce.  303, 400 (invalid or taken), 403, 404, 409 (erased). */
+static void
+reg_post_email(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	struct app_refusal refusal = { NULL, 0 };
+	gint64 id = c->id, queued = 0;
+	bool ok;
+
+	ok = app_reg_correct_email(req->web->app, c->actor, id,
+	    g_hash_table_lookup(c->form, "email"), &queued, &refusal, &error);
+	if (!ok && refusal.field != NULL) {
+		reg_detail_render(req, id, MHD_HTTP_BAD_REQUEST,
+		    refusal.reason == APP_REASON_TAKEN ?
+		        "registrations_err_email_taken" :
+		        "registrations_err_email_form");
+		return;
+	}
+	reg_action_end(req, id, ok, error, NULL, "email");
 }
 
 /* POST /console/registrations/ID/checkin (staff): in=1 checks in, in=0
@@ -623,6 +647,8 @@ const struct web_route console_registrations_routes[] = {
 	{ "POST", "/console/registrations/*/resend-invitations",
 	    reg_post_resend_invitations, WEB_ADMIN, WEB_ARG_ID, WEB_NO_FIELDS,
 	    0 },
+	{ "POST", "/console/registrations/*/email", reg_post_email, WEB_ADMIN,
+	    WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/checkin", reg_post_checkin,
 	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/erase", reg_post_erase, WEB_ADMIN,

@@ -104,6 +104,7 @@ const CONSOLE = [
 	['/console'],
 	['/console/audit'],
 	['/console/mail'],
+	['/console/mail/bounces'],
 	['/console/registrations'],
 	['/console/registrations?q=Deltaker'],
 	['/console/registrations/ID', () => `/console/registrations/${pid()}`],

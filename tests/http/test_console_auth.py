@@ -232,6 +232,7 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/resend-confirmation", "admin"),
     ("/console/registrations/{id}/resend-invitations", "admin"),
     ("/console/registrations/{id}/erase", "admin"),
+    ("/console/registrations/{id}/email", "admin"),
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
 ]

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
-"""test_schema.py -- sql/009_schema_names.sql on a database that already
-holds data: migrated to 008, loaded with the demo event and more rows, then
-migrated to 009 (later migrations have their own cases).  The data must come through unchanged, the new rules must
-hold (no overlapping slots, a place's participant of its own event,
-updated_at by trigger), every constraint must carry a name of the scheme,
-and data that breaks the overlap rule must stop the migration, naming the
-slots, with nothing changed."""
+"""test_schema.py -- migrations on a database that already holds data.
+
+sql/009_schema_names.sql: migrated to 008, loaded with the demo event and
+more rows, then migrated to 009.  The data must come through unchanged, the
+new rules must hold (no overlapping slots, a place's participant of its own
+event, updated_at by trigger), every constraint must carry a name of the
+scheme, and data that breaks the overlap rule must stop the migration,
+naming the slots, with nothing changed.
+
+sql/011_answers.sql: the same data with invitations, migrated to 011:
+nothing changes, every invitation stands unanswered, named constraints.
+
+sql/012_bounces.sql: the same data plus mail in every outbox state, then
+migrated to the end: no row changes, the new tables are empty, names keep
+the scheme, and the outbox takes the new state 'held'."""
 import os
 import re
 import shutil
@@ -345,7 +353,7 @@ def answers_migration_on_data():
               " (%s, %s, 1, 2, 'invited', 'x'), (%s, %s, 5, 1, 'cancelled',"
               " 'y')", ev, pid, ev, pid)
         before = checksums(db)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "011")
         assert r.returncode == 0, r.stderr
         after = checksums(db)
         assert after.pop("answer") == "0:", "answer should start empty"
@@ -378,6 +386,40 @@ def answers_migration_on_data():
     finally:
         db.close()
         drop_database("summit_it_schema_answers")
+
+
+@case
+def bounces_migration_keeps_data():
+    url, db = at_008("summit_it_schema_bounces")
+    try:
+        ev, other, people, stranger = load_more(db)
+        r = migrate_through(url, "011")
+        assert r.returncode == 0, r.stderr
+        # Mail in every state, to a participant and to no one.
+        for n, st in enumerate(["queued", "sent", "failed"]):
+            q(db, "INSERT INTO outbox (event_id, participant_id, kind,"
+              " recipient, state) VALUES (%s, %s, 'link_again', %s, %s)",
+              ev, people[n], "p%d@example.no" % n, st)
+        q(db, "INSERT INTO outbox (kind, recipient) VALUES ('activation',"
+          " 'admin@example.no')")
+        before = checksums(db)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "012_bounces" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        assert {t: after[t] for t in before} == before
+        assert after["mailbox_cursor"] == "0:" and \
+            after["mail_bounce"] == "0:", after
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        q(db, "UPDATE outbox SET state = 'held' WHERE state = 'queued'")
+        e = refused(db, "UPDATE outbox SET state = 'lost'")
+        assert e.diag.constraint_name == "outbox_state_check", e
+        e = refused(db, "INSERT INTO mail_bounce (address, status,"
+                    " report_id) VALUES ('a@b.no', '5.1', 'x')")
+        assert e.diag.constraint_name == "mail_bounce_status_check", e
+    finally:
+        db.close()
+        drop_database("summit_it_schema_bounces")
 
 
 if __name__ == "__main__":

@@ -184,6 +184,32 @@ test_session_uid(void)
 	g_assert_cmpstr(bare, ==, "s-42@summit.invalid");
 }
 
+/* A bounce finds its outbox row only by a Message-ID of ours (the domain
+ * in any case). */
+static void
+test_outbox_message_id(void)
+{
+	struct conf conf = { 0 };
+	struct app app = { .conf = &conf };
+	g_autofree char *id = NULL;
+
+	conf.mail_from = (char *)"toppmote@Example.org";
+	id = app_outbox_message_id(&app, 42);
+	g_assert_cmpstr(id, ==, "<outbox-42@Example.org>");
+	g_assert_cmpint(app_outbox_id_of(&app, id), ==, 42);
+	g_assert_cmpint(app_outbox_id_of(&app, "<outbox-42@example.ORG>"), ==,
+	    42);
+	g_assert_cmpint(app_outbox_id_of(&app, "<outbox-42@other.example>"), ==,
+	    0);
+	g_assert_cmpint(app_outbox_id_of(&app, "<outbox-42x@example.org>"), ==,
+	    0);
+	g_assert_cmpint(app_outbox_id_of(&app, "<outbox-0@example.org>"), ==,
+	    0);
+	g_assert_cmpint(app_outbox_id_of(&app, "<outbox-@example.org>"), ==, 0);
+	g_assert_cmpint(app_outbox_id_of(&app, "<x@example.org>"), ==, 0);
+	g_assert_cmpint(app_outbox_id_of(&app, NULL), ==, 0);
+}
+
 static void
 test_localise(void)
 {
@@ -332,6 +358,8 @@ main(int argc, char **argv)
 	g_test_add_func("/app/error/fail_db", test_fail_db);
 	g_test_add_func("/app/token/link_and_feed", test_tokens);
 	g_test_add_func("/app/invite/session_uid", test_session_uid);
+	g_test_add_func("/app/bounce/outbox_message_id",
+	    test_outbox_message_id);
 	g_test_add_func("/app/invite/calendar", test_invitation_calendar);
 	g_test_add_func("/app/event/localise", test_localise);
 	g_test_add_func("/app/registrations/csv_cap", test_reg_csv_cap);

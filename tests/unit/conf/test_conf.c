@@ -190,6 +190,27 @@ test_mail_retry(void)
 	    CONF_EVALUE, "retry_max_seconds");
 }
 
+/* [mailbox]: off by default; an IMAP URL or nothing; a poll interval of
+ * at least 5 seconds. */
+static void
+test_mailbox(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL;
+
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(c->mailbox_url, ==, "");
+	g_assert_true(c->mailbox_starttls);
+	g_assert_cmpint(c->mailbox_poll_seconds, ==, 60);
+	g_assert_cmpint(c->mailbox_batch, ==, 200);
+	expect_error("[mailbox]\nurl = pop3://mail.example.org/\n", CONF_EVALUE,
+	    "[mailbox] url");
+	expect_error("[mailbox]\npoll_seconds = 1\n", CONF_EVALUE,
+	    "poll_seconds");
+	expect_error("[mailbox]\nfolder = INBOX\n", CONF_EUNKNOWN, "folder");
+}
+
 static void
 test_secret(void)
 {
@@ -226,6 +247,7 @@ main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/conf/defaults", test_defaults);
+	g_test_add_func("/conf/mailbox", test_mailbox);
 	g_test_add_func("/conf/file_and_env", test_file_and_env);
 	g_test_add_func("/conf/errors", test_errors);
 	g_test_add_func("/conf/http_limits", test_http_limits);

@@ -1,0 +1,251 @@
+/*
+ * mailbox.c -- reading the organiser's mailbox: fetch, parse, classify,
+ * and hand each message to the handler of its class.
+ *
+ * The mailbox is read over IMAP (mail/imap.c) from the first UID not yet
+ * dealt with; what was dealt with is remembered per mailbox as UIDVALIDITY
+ * and last UID (mailbox_cursor), advanced in the transaction of each
+ * message's handler, so a crash re-reads at most the message it was on.
+ * When the server's UIDVALIDITY changes, the old UIDs mean nothing and the
+ * whole mailbox is read again: handlers are idempotent (a bounce is keyed
+ * by its own Message-ID), so this changes nothing twice.
+ *
+ * A message a handler took gets \Seen and the keyword $SummitHandled and is
+ * skipped when the mailbox is read again; no message is ever deleted or
+ * moved.  Messages without a handler -- iTIP REPLYs for now, and anything
+ * else -- are left as they were (libcurl's fetch sets \Seen, so a message
+ * that was unseen is made unseen again) for a later handler or a person.
+ */
+#include "app/internal.h"
+#include "base/base.h"
+#include "mail/mail.h"
+
+#include <string.h>
+
+#define MAILBOX_HANDLED_KEYWORD "$SummitHandled"
+
+struct app_mailbox {
+	MailImap *imap;
+	char *key; /* mailbox_cursor.mailbox: user and URL */
+};
+
+AppMailbox *
+app_mailbox_new(const struct app *app, GError **error)
+{
+	const struct conf *c = app->conf;
+	g_autoptr(AppMailbox) mb = NULL;
+	g_autofree char *password = NULL;
+	struct mail_imap_options o = {
+		.url = c->mailbox_url,
+		.starttls_required = c->mailbox_starttls,
+		.user = c->mailbox_user[0] ? c->mailbox_user : NULL,
+		.timeout_seconds = (long)c->mailbox_timeout_seconds,
+		.ca_file = c->mailbox_ca_file[0] ? c->mailbox_ca_file : NULL,
+	};
+
+	if (c->mailbox_url[0] == '\0') {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "[mailbox] url is not set");
+		return NULL;
+	}
+	if (c->mailbox_password_file[0] != '\0') {
+		if (!g_file_get_contents(c->mailbox_password_file, &password,
+		        NULL, error))
+			return NULL;
+		g_strchomp(password);
+		o.password = password;
+	}
+	mb = g_new0(AppMailbox, 1);
+	if ((mb->imap = mail_imap_new(&o, error)) == NULL)
+		return NULL;
+	mb->key = g_strdup_printf("%s %s", c->mailbox_user, c->mailbox_url);
+	return g_steal_pointer(&mb);
+}
+
+void
+app_mailbox_free(AppMailbox *mb)
+{
+	if (mb == NULL)
+		return;
+	g_clear_pointer(&mb->imap, mail_imap_free);
+	g_free(mb->key);
+	g_free(mb);
+}
+
+/* What a handler is given: the parsed message and the key that makes its
+ * effect happen once (its Message-ID, else a hash of its bytes). */
+typedef gboolean (*InboundHandler)(const struct app *app, DbConn *conn,
+    const MailInbound *in, const char *report_id, bool *handled,
+    GError **error);
+
+/* One handler per class; NULL: left alone (the REPLY handler comes with
+ * the answer record). */
+static const InboundHandler mailbox_handlers[] = {
+	[MAIL_INBOUND_OTHER] = NULL,
+	[MAIL_INBOUND_BOUNCE] = app_bounce_handle,
+	[MAIL_INBOUND_REPLY] = NULL,
+};
+
+struct read_one {
+	const char *key;
+	gint64 uidvalidity, uid;
+	const MailInbound *in; /* NULL: could not be parsed */
+	const char *report_id;
+	bool handled; /* out */
+};
+
+/* The handler and the cursor, in one transaction. */
+static gboolean
+mailbox_read_one(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct read_one *r = user;
+	g_autoptr(GError) dberr = NULL;
+	InboundHandler h = r->in ? mailbox_handlers[r->in->kind] : NULL;
+
+	r->handled = false;
+	if (h != NULL && !h(app, conn, r->in, r->report_id, &r->handled, error))
+		return FALSE;
+	if (!db_mailbox_cursor_set(conn, r->key, r->uidvalidity, r->uid,
+	        &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+struct cursor {
+	const char *key;
+	gint64 uidvalidity, last_uid; /* in: to set; out: as read */
+	bool set;
+};
+
+static gboolean
+mailbox_cursor(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct cursor *c = user;
+	g_autoptr(GError) dberr = NULL;
+	gboolean ok;
+
+	(void)app;
+	ok = c->set ? db_mailbox_cursor_set(conn, c->key, c->uidvalidity,
+	                  c->last_uid, &dberr) :
+	              db_mailbox_cursor_get(conn, c->key, &c->uidvalidity,
+	                  &c->last_uid, &dberr);
+	return ok || app_fail_db(error, g_steal_pointer(&dberr));
+}
+
+static bool
+uid_in(GArray *uids, guint64 uid)
+{
+	guint i;
+
+	for (i = 0; i < uids->len; i++)
+		if (g_array_index(uids, guint64, i) == uid)
+			return true;
+	return false;
+}
+
+/* Reads, classifies and hands on one message; false only when the
+ * database or the server failed (the cursor then stays before it). */
+static gboolean
+mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
+    guint64 uid, GArray *seen, struct app_mailbox_counts *n, GError **error)
+{
+	g_autoptr(GBytes) raw = NULL;
+	g_autoptr(MailInbound) in = NULL;
+	g_autoptr(GError) why = NULL;
+	g_autofree char *hash = NULL, *report_id = NULL;
+	struct read_one r = { mb->key, uidvalidity, (gint64)uid, NULL, NULL,
+		false };
+	gsize len;
+	const char *data;
+
+	if ((raw = mail_imap_fetch(mb->imap, uid, error)) == NULL)
+		return FALSE;
+	data = g_bytes_get_data(raw, &len);
+	in = mail_inbound_parse(data, len, &why);
+	if (in == NULL) {
+		log_warnx("mailbox: message %" G_GUINT64_FORMAT
+		          " is not MIME, left alone: %s",
+		    uid, why->message);
+		g_clear_error(&why);
+	}
+	hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, raw);
+	report_id = in && in->message_id ? g_strdup(in->message_id) :
+	                                   g_strconcat("sha256:", hash, NULL);
+	r.in = in;
+	r.report_id = report_id;
+	if (!app_tx(app, mailbox_read_one, &r, &why)) {
+		/* A value the database refuses would refuse it at every poll:
+		 * the message is passed over (left as it is), not retried. */
+		if (!g_error_matches(why, SUMMIT_APP_ERROR, APP_EINVALID)) {
+			g_propagate_error(error, g_steal_pointer(&why));
+			return FALSE;
+		}
+		log_warnx("mailbox: message %" G_GUINT64_FORMAT
+		          " left alone, the database refused it: %s",
+		    uid, why->message);
+		g_clear_error(&why);
+		r.in = NULL;
+		if (!app_tx(app, mailbox_read_one, &r, error))
+			return FALSE;
+	}
+	n->read++;
+	if (in != NULL && in->kind == MAIL_INBOUND_BOUNCE && r.handled)
+		n->bounces++;
+	else
+		n->left++;
+	/* The database has it; the flags only spare the next full read. */
+	if (r.handled ?
+	        !mail_imap_store(mb->imap, uid,
+	            "+FLAGS.SILENT (\\Seen " MAILBOX_HANDLED_KEYWORD ")",
+	            &why) :
+	        !uid_in(seen, uid) &&
+	            !mail_imap_store(mb->imap, uid, "-FLAGS.SILENT (\\Seen)",
+	                &why))
+		log_warnx("mailbox: could not set the flags of message "
+		          "%" G_GUINT64_FORMAT ": %s",
+		    uid, why->message);
+	return TRUE;
+}
+
+gboolean
+app_mailbox_read(const struct app *app, AppMailbox *mb,
+    struct app_mailbox_counts *n, GError **error)
+{
+	struct cursor c = { mb->key, 0, 0, false };
+	g_autoptr(GArray) todo = NULL, seen = NULL;
+	guint64 uidvalidity, uidnext, from;
+	guint i;
+
+	*n = (struct app_mailbox_counts){ 0 };
+	if (!mail_imap_status(mb->imap, &uidvalidity, &uidnext, error) ||
+	    !app_db_run(app, mailbox_cursor, &c, error))
+		return FALSE;
+	from = (guint64)c.last_uid + 1;
+	if (c.uidvalidity != 0 && (guint64)c.uidvalidity != uidvalidity) {
+		log_info("mailbox: UIDVALIDITY changed from %" G_GINT64_FORMAT
+		         " to %" G_GUINT64_FORMAT ", reading it again",
+		    c.uidvalidity, uidvalidity);
+		from = 1;
+	}
+	if ((guint64)c.uidvalidity != uidvalidity) {
+		/* Remembered before reading, so a failure below does not
+		 * read the mailbox from the start once more. */
+		c = (struct cursor){ mb->key, (gint64)uidvalidity, 0, true };
+		if (!app_db_run(app, mailbox_cursor, &c, error))
+			return FALSE;
+	}
+	if (from >= uidnext)
+		return TRUE;
+	if ((todo = mail_imap_search(mb->imap, from,
+	         "NOT KEYWORD " MAILBOX_HANDLED_KEYWORD, error)) == NULL ||
+	    (seen = mail_imap_search(mb->imap, from, "SEEN", error)) == NULL)
+		return FALSE;
+	for (i = 0; i < todo->len && i < app->conf->mailbox_batch; i++)
+		if (!mailbox_message(app, mb, (gint64)uidvalidity,
+		        g_array_index(todo, guint64, i), seen, n, error))
+			return FALSE;
+	n->more = todo->len > app->conf->mailbox_batch;
+	return TRUE;
+}
