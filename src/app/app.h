@@ -158,7 +158,9 @@ gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
 
 /* The event in language lang ("nb" or "en": "name", "title", ...
  * chosen), with "slots" (each with its "sessions") and "sectors"
- * (transfer full). */
+ * (transfer full).  Times are text in the event's zone: the event's
+ * "date", "starts", "ends" and "registration_closes", each slot's and
+ * session's "starts" and "ends". */
 JsonObject *app_event_view(const struct app *app, const char *lang,
     GError **error);
 /* Copies row's member base_LANG (e.g. title_nb) to base, for each base

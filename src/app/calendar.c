@@ -16,13 +16,15 @@
 #include <string.h>
 
 /*
- * Builds the calendar from rows of db_feed_sessions/db_programme_sessions.
- * No rows is a valid calendar with no VEVENT; its time (Last-Modified, and
- * the years its VTIMEZONE covers) is then empty_time.
+ * Builds the calendar from rows of db_feed_sessions/db_programme_sessions,
+ * in zone tz (the event's).  No rows is a valid calendar with no VEVENT;
+ * its time (Last-Modified, and the years its VTIMEZONE covers) is then
+ * empty_time.
  */
 static char *
-calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
-    const char *calname, gint64 empty_time, gint64 *modified, GError **error)
+calendar_from_rows(const struct app *app, JsonArray *rows, const char *tz,
+    const char *lang, const char *calname, gint64 empty_time, gint64 *modified,
+    GError **error)
 {
 	guint n = json_array_get_length(rows), i;
 	g_autofree struct ical_event *evs = g_new0(struct ical_event, n + 1);
@@ -32,7 +34,6 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 	g_autoptr(GDateTime) stamp = NULL;
 	g_autofree char *title = g_strconcat("title_", lang, NULL);
 	g_autofree char *desc = g_strconcat("description_", lang, NULL);
-	const char *tz = "Europe/Oslo";
 	const char *at = strrchr(app->conf->mail_from, '@');
 
 	*modified = 0;
@@ -69,7 +70,6 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 			.location = *loc ? loc : NULL,
 			.start = start,
 			.end = end };
-		tz = db_str(r, "timezone");
 		*modified = MAX(*modified, db_int(r, "modified"));
 	}
 	if (n == 0)
@@ -131,8 +131,9 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 
 	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
-	ics = calendar_from_rows(app, r.rows, lang, db_str(r.event, name),
-	    g_get_real_time() / G_USEC_PER_SEC, modified, error);
+	ics = calendar_from_rows(app, r.rows, db_str(r.event, "timezone"), lang,
+	    db_str(r.event, name), g_get_real_time() / G_USEC_PER_SEC, modified,
+	    error);
 	calendar_read_clear(&r);
 	return ics;
 }
@@ -162,8 +163,8 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	    db_str(r.p, "name"));
 	/* Nothing published yet (or any more): an empty calendar, as of
 	 * the participant's last change. */
-	ics = calendar_from_rows(app, r.rows, lang, name,
-	    db_int(r.p, "updated"), modified, error);
+	ics = calendar_from_rows(app, r.rows, db_str(r.p, "timezone"), lang,
+	    name, db_int(r.p, "updated"), modified, error);
 	calendar_read_clear(&r);
 	return ics;
 }

@@ -124,6 +124,14 @@ zone_new(const char *name)
 	return ical_tz_zone(name); /* cached under a lock TSan sees */
 }
 
+bool
+app_setup_timezone_ok(const char *name)
+{
+	g_autoptr(GTimeZone) tz = zone_new(name);
+
+	return tz != NULL;
+}
+
 /*
  * Parses a local "YYYY-MM-DDTHH:MM" (a space for the T, and ":SS", which
  * is dropped, are allowed) of the years 2000..2200 in tz into Unix
@@ -185,26 +193,6 @@ check_span(const char *starts, const char *ends, const char *starts_field,
 	return true;
 }
 
-/* Replaces each member of row named in names, Unix seconds, by the
- * local date-time in tz written as fmt. */
-static void
-row_local(JsonObject *row, GTimeZone *tz, const char *fmt,
-    const char *const *names)
-{
-	for (; *names != NULL; names++) {
-		g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(
-		    db_int(row, *names));
-		g_autoptr(GDateTime) local = NULL;
-		g_autofree char *text = NULL;
-
-		if (utc != NULL &&
-		    (local = g_date_time_to_timezone(utc, tz)) != NULL)
-			text = g_date_time_format(local, fmt);
-		json_object_set_string_member(row, *names,
-		    text != NULL ? text : "");
-	}
-}
-
 static void
 rows_local(JsonArray *rows, GTimeZone *tz, const char *fmt,
     const char *const *names)
@@ -212,8 +200,8 @@ rows_local(JsonArray *rows, GTimeZone *tz, const char *fmt,
 	guint i;
 
 	for (i = 0; i < json_array_get_length(rows); i++)
-		row_local(json_array_get_object_element(rows, i), tz, fmt,
-		    names);
+		app_local_cols(json_array_get_object_element(rows, i), names,
+		    tz, fmt);
 }
 
 static const char *const SLOT_TIMES[] = { "starts_at", "ends_at", NULL };
@@ -233,10 +221,8 @@ event_settings(DbConn *conn, bool lock, GError **error)
 		app_fail_db(error, g_steal_pointer(&dberr));
 		return NULL;
 	}
-	/* The database took the zone: GLib reads the same tz database. */
-	if ((tz = zone_new(db_str(ev, "timezone"))) == NULL)
-		tz = g_time_zone_new_utc();
-	row_local(ev, tz, LOCAL_FORMAT, EVENT_TIMES);
+	tz = app_zone(db_str(ev, "timezone"));
+	app_local_cols(ev, EVENT_TIMES, tz, LOCAL_FORMAT);
 	return ev;
 }
 
@@ -250,8 +236,7 @@ event_zone(DbConn *conn, gint64 *event_id, GTimeZone **tz, GError **error)
 	if ((head = db_event_head(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	*event_id = db_int(head, "id");
-	if ((*tz = zone_new(db_str(head, "timezone"))) == NULL)
-		*tz = g_time_zone_new_utc();
+	*tz = app_zone(db_str(head, "timezone"));
 	return TRUE;
 }
 
@@ -498,7 +483,7 @@ slot_get(DbConn *conn, gint64 event_id, gint64 id, GTimeZone *tz,
 	JsonObject *sl = db_slot_get(conn, event_id, id, dberr);
 
 	if (sl != NULL)
-		row_local(sl, tz, LOCAL_FORMAT, SLOT_TIMES);
+		app_local_cols(sl, SLOT_TIMES, tz, LOCAL_FORMAT);
 	return sl;
 }
 

@@ -70,6 +70,10 @@ JsonObject *app_setup_event(const struct app *app,
 gboolean app_setup_event_update(const struct app *app,
     const struct app_actor *actor, const struct app_setup_event *e,
     struct app_refusal *why, GError **error);
+/* Whether app_setup_event_update takes name as a zone as far as it can
+ * tell without the database (an IANA name the tz database has), for a
+ * form that shows every wrong field at once. */
+bool app_setup_timezone_ok(const char *name);
 
 /* "slots" (each with "id", "starts_at", "ends_at", "sessions" (how many)
  * and its "sessions_list", cancelled ones too) and "sectors". */

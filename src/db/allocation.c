@@ -74,17 +74,18 @@ static const char *const SQL_ASSIGNMENT_PUBLISH =
 
 #define ORG_NORM(x) "lower(regexp_replace(btrim(" x "), '\\s+', ' ', 'g'))"
 
+/* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
+/* clang-format off */
 static const char *const SQL_SESSIONS =
     "SELECT s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.room,"
     " s.capacity, s.tables, s.seats_per_table, s.sector_share_pct,"
     " s.org_limit, s.capacity * s.sector_share_pct / 100 AS sector_limit,"
-    " s.status, to_char(sl.starts_at AT TIME ZONE e.timezone,"
-    " 'YYYY-MM-DD HH24:MI') AS starts,"
-    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends"
+    " s.status, " DB_EPOCH("sl.starts_at") " AS starts,"
+    " " DB_EPOCH("sl.ends_at") " AS ends"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
-    " JOIN event e ON e.id = s.event_id"
     " WHERE s.event_id = $1 AND ($2::bigint IS NULL OR s.id = $2)"
     " ORDER BY sl.starts_at, s.id";
+/* clang-format on */
 static const char *const SQL_PEOPLE =
     "SELECT p.id, p.name, p.organisation, p.sector, a.table_no, a.pinned,"
     " a.published, coalesce(sc.name_nb, p.sector) AS sector_name_nb,"

@@ -78,7 +78,8 @@ gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 /* The id of the event everything means (the newest; DB_CURRENT_EVENT);
  * DB_ENOTFOUND if there is none. */
 gboolean db_event_id(DbConn *conn, gint64 *id, GError **error);
-/* The newest event, with places_left; DB_ENOTFOUND if none. */
+/* The newest event, with places_left; starts_at, ends_at and
+ * registration_closes in Unix seconds; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
 /* The newest event without its counts (id, slug, name_nb, name_en,
  * venue, timezone, invitation_mode, mailbox): cheap. */
@@ -86,7 +87,8 @@ JsonObject *db_event_head(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
  * invitation_mode, registration_open. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);
-/* Sessions with their slot's times and the count of first choices. */
+/* Sessions with their slot's times (starts_at, ends_at: Unix seconds)
+ * and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
 JsonArray *db_event_sectors(DbConn *conn, gint64 event_id, GError **error);
 
@@ -301,7 +303,8 @@ struct db_audit {
 };
 gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
     GError **error);
-/* Newest first; subject_type NULL and subject_id 0 for all. */
+/* Newest first ("at" in Unix seconds); subject_type NULL and subject_id 0
+ * for all. */
 JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error);
 

@@ -17,10 +17,6 @@
  */
 #include "db/internal.h"
 
-/* Times leave as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app_local_time). */
-#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
-
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -583,7 +579,7 @@ static const char *const SQL_REG_REQUEUE =
 	"CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
 static const char *const SQL_REG_EXPORT =
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
-    " p.needs, p.language, p.status, e.timezone,"
+    " p.needs, p.language, p.status,"
     " " DB_EPOCH(
         "p.created_at") " AS registered_at,"
                         " " DB_EPOCH(
@@ -593,7 +589,7 @@ static const char *const SQL_REG_EXPORT =
                                                                            " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
                                                                            " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
                                                                            " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements"
-                                                                           " FROM participant p JOIN event e ON e.id = p.event_id"
+                                                                           " FROM participant p"
                                                                            " LEFT JOIN LATERAL (SELECT"
                                                                            "  max(" REG_TITLE(
                                                                                "s") ") FILTER (WHERE pr.rank = 1) AS r1,"

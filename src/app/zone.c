@@ -1,0 +1,69 @@
+/*
+ * zone.c -- times shown to people: db gives instants as Unix seconds, and
+ * app writes them as text in the event's own time zone (event.timezone),
+ * looking the zone up once per answer, not once per row.
+ */
+#include "app/internal.h"
+#include "ical/ical.h"
+
+GTimeZone *
+app_zone(const char *tzid)
+{
+	GTimeZone *tz;
+
+	/* The zone passed db_timezone_known when it was stored: PostgreSQL
+	 * and GLib read the same system tz database.  ical_tz_zone, not
+	 * GLib's cache: see ical.h. */
+	if (tzid == NULL || (tz = ical_tz_zone(tzid)) == NULL)
+		tz = g_time_zone_new_utc();
+	return tz;
+}
+
+char *
+app_time_text(GTimeZone *tz, gint64 t, const char *fmt)
+{
+	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(t);
+	g_autoptr(GDateTime) local = NULL;
+	char *text = NULL;
+
+	if (utc != NULL && (local = g_date_time_to_timezone(utc, tz)) != NULL)
+		text = g_date_time_format(local, fmt);
+	return text != NULL ? text : g_strdup("");
+}
+
+void
+app_local_time(JsonObject *row, const char *col, GTimeZone *tz, const char *fmt,
+    const char *null_text)
+{
+	JsonNode *n = json_object_get_member(row, col);
+	g_autofree char *text = NULL;
+
+	if (n == NULL)
+		return;
+	if (JSON_NODE_HOLDS_NULL(n)) {
+		if (null_text != NULL)
+			json_object_set_string_member(row, col, null_text);
+		return;
+	}
+	text = app_time_text(tz, json_node_get_int(n), fmt);
+	json_object_set_string_member(row, col, text);
+}
+
+void
+app_local_times(JsonArray *rows, const char *col, GTimeZone *tz,
+    const char *fmt, const char *null_text)
+{
+	guint i;
+
+	for (i = 0; i < json_array_get_length(rows); i++)
+		app_local_time(json_array_get_object_element(rows, i), col, tz,
+		    fmt, null_text);
+}
+
+void
+app_local_cols(JsonObject *row, const char *const *cols, GTimeZone *tz,
+    const char *fmt)
+{
+	for (; *cols != NULL; cols++)
+		app_local_time(row, *cols, tz, fmt, "");
+}
