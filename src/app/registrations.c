@@ -796,7 +796,8 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		g_autofree char *low = g_ascii_strdown(db_str(row, "email"),
 		    -1);
 		JsonArray *errs = json_object_get_array_member(row, "errors");
-		struct db_reg_invitee v;
+		struct db_participant_new v;
+		const char *refused = NULL;
 		gint64 id = 0;
 		bool placed = false;
 
@@ -812,12 +813,30 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		good++;
 		if (!u->apply)
 			continue;
-		v = (struct db_reg_invitee){ db_str(row, "name"),
-			db_str(row, "email"), db_str(row, "organisation"),
-			db_str(row, "sector"), db_str(row, "role"),
-			db_str(row, "language") };
-		if (!db_reg_insert_invitee(conn, event_id, &v, &id, &placed,
+		v = (struct db_participant_new){ .event_id = event_id,
+			.name = db_str(row, "name"),
+			.email = db_str(row, "email"),
+			.organisation = db_str(row, "organisation"),
+			.sector = db_str(row, "sector"),
+			.role = db_str(row, "role"),
+			.language = db_str(row, "language"),
+			.invitee = true };
+		if (!db_participant_register(conn, &v, NULL, 0, &id, &refused,
 		        &dberr))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+		if (refused != NULL || id == 0) {
+			/* Checked above; another change came between. */
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s",
+			    refused != NULL ? refused : "email");
+			return FALSE;
+		}
+		/* A place as a confirmation claims one; none free: waiting,
+		 * from now. */
+		if (!db_place_claim(conn, event_id, id, false, &placed,
+		        &dberr) ||
+		    (!placed &&
+		        !db_participant_set_status(conn, id, "waitlisted", 0,
+		            &dberr)))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		json_object_set_int_member(row, "id", id);
 		json_object_set_string_member(row, "status",

@@ -18,8 +18,6 @@
  */
 #include "db/internal.h"
 
-static const char *const SQL_ALLOC_SECTORS =
-    "SELECT code FROM sector WHERE event_id = $1 ORDER BY position, code";
 static const char *const SQL_ALLOC_SLOTS =
     "SELECT id FROM slot WHERE event_id = $1 ORDER BY starts_at, id";
 static const char *const SQL_ALLOC_SESSIONS =
@@ -170,8 +168,8 @@ gboolean
 db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
     DbRowFunc fn, gpointer user, GError **error)
 {
+	/* The sectors are the event's one sector list (event.c). */
 	const char *const stmts[DB_ALLOC__MAX] = {
-		[DB_ALLOC_SECTORS] = SQL_ALLOC_SECTORS,
 		[DB_ALLOC_SLOTS] = SQL_ALLOC_SLOTS,
 		[DB_ALLOC_SESSIONS] = SQL_ALLOC_SESSIONS,
 		[DB_ALLOC_PARTICIPANTS] = SQL_ALLOC_PARTICIPANTS,
@@ -182,6 +180,8 @@ db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
 
+	if (part == DB_ALLOC_SECTORS)
+		return db_event_sectors_each(conn, event_id, fn, user, error);
 	return db_exec_each(conn, stmts[part], 1, p, fn, user, error);
 }
 

@@ -101,6 +101,7 @@ struct db_participant_new {
 	gint64 resends_per_hour; /* re-sent links to a known e-mail */
 	const char *link_nonce;  /* the mail's link (app_queue_mail) */
 	const char *link_hash;
+	bool invitee; /* an organiser's: confirmed, no hold, no mail */
 };
 /*
  * Registers p in one statement, claiming no place: checks the sector and
@@ -110,7 +111,10 @@ struct db_participant_new {
  * had resends_per_hour links in the last hour.  *id is the new
  * participant, 0 for a known e-mail.  *refused is "sector" or "sessions"
  * (else NULL) when those are not the event's: nothing is stored, known
- * e-mail or not.
+ * e-mail or not.  The one way a participant is written: an invitee
+ * (p->invitee) is stored confirmed with no hold, and neither mail nor
+ * link is queued or counted; its caller claims the place
+ * (db_place_claim) as a confirmation does.
  */
 gboolean db_participant_register(DbConn *conn,
     const struct db_participant_new *p, const gint64 *session_ids, size_t n,
@@ -211,7 +215,7 @@ gboolean db_outbox_resend(DbConn *conn, gint64 id, GError **error);
  * so the same data gives the same problem. */
 typedef void (*DbRowFunc)(gpointer user, int ncols, const char *const *vals);
 enum db_alloc_part {
-	DB_ALLOC_SECTORS,      /* code */
+	DB_ALLOC_SECTORS,      /* code, name_nb, name_en (db_event_sectors) */
 	DB_ALLOC_SLOTS,        /* id */
 	DB_ALLOC_SESSIONS,     /* id, slot_id, capacity, max_per_sector,
 				   max_per_org, tables, seats_per_table */

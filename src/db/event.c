@@ -259,6 +259,16 @@ db_event_sectors(DbConn *conn, gint64 event_id, GError **error)
 	return db_exec(conn, SQL_EVENT_SECTORS, 1, p, error);
 }
 
+gboolean
+db_event_sectors_each(DbConn *conn, gint64 event_id, DbRowFunc fn,
+    gpointer user, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_each(conn, SQL_EVENT_SECTORS, 1, p, fn, user, error);
+}
+
 JsonArray *
 db_events_to_fill(DbConn *conn, GError **error)
 {

@@ -55,6 +55,11 @@ gboolean db_exec_each(DbConn *conn, const char *sql, int n,
 /* Runs SQL text without parameters (BEGIN, trusted scripts). */
 gboolean db_exec_simple(DbConn *conn, const char *sql, GError **error);
 
+/* event.c: the event's sector list of db_event_sectors (code, name_nb,
+ * name_en, in the event's order), streamed for the allocator. */
+gboolean db_event_sectors_each(DbConn *conn, gint64 event_id, DbRowFunc fn,
+    gpointer user, GError **error);
+
 /* Formats v into buf (at least 24 bytes) for use as a text parameter. */
 static inline const char *
 db_num(char *buf, gint64 v)

@@ -105,7 +105,9 @@ static const char *const SQL_HOLDS_EXPIRED =
  * confirmed by hold_until) with its ranking; a known one has its
  * re-sent links counted in its own row (at most $11 an hour).  The
  * confirmation or re-sent link goes to the outbox, its link's hash to
- * participant_token.  id is NULL for a known e-mail.
+ * participant_token.  id is NULL for a known e-mail.  With $14, an
+ * organiser's invitee: stored confirmed with no hold, and nothing else
+ * (no link counted, no mail: app queues the invitation).
  */
 static const char *const SQL_PARTICIPANT_REGISTER =
     "WITH v AS (SELECT EXISTS (SELECT 1 FROM sector"
@@ -115,8 +117,10 @@ static const char *const SQL_PARTICIPANT_REGISTER =
     "  = cardinality($10::bigint[]) AS sessions_ok),"
     " p AS (INSERT INTO participant (event_id, name, email, organisation,"
     "  sector, role, needs, language, status, hold_until, consent_at)"
-    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
-    "  now() + make_interval(hours => $9::int), now() FROM v"
+    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
+    "  CASE WHEN $14::boolean THEN 'confirmed' ELSE 'pending' END,"
+    "  CASE WHEN NOT $14::boolean"
+    "   THEN now() + make_interval(hours => $9::int) END, now() FROM v"
     "  WHERE v.sector_ok AND v.sessions_ok"
     "  ON CONFLICT DO NOTHING RETURNING id, email, language),"
     " pr AS (INSERT INTO preference (event_id, participant_id,"
@@ -128,14 +132,15 @@ static const char *const SQL_PARTICIPANT_REGISTER =
     "   THEN x.link_sends + 1 ELSE 1 END,"
     "  link_window_at = CASE WHEN x.link_window_at >"
     "   now() - interval '1 hour' THEN x.link_window_at ELSE now() END"
-    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND x.event_id = $1"
+    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND NOT $14::boolean"
+    "  AND x.event_id = $1"
     "  AND lower(x.email) = lower($3) AND NOT EXISTS (SELECT 1 FROM p)"
     "  RETURNING x.id, x.email, x.language,"
     "  x.link_sends <= $11::int AS allowed),"
     " o AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
     "  recipient_name, language, payload, link_nonce)"
     "  SELECT $1::bigint, id, 'confirm', email, '', language,"
-    "  '{}'::jsonb, $12::text FROM p"
+    "  '{}'::jsonb, $12::text FROM p WHERE NOT $14::boolean"
     "  UNION ALL SELECT $1::bigint, id, 'link_again', email, '', language,"
     "  '{}'::jsonb, $12::text FROM k WHERE allowed"
     "  RETURNING participant_id),"
@@ -203,14 +208,15 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	char ev[24], hours[24], resends[24];
 	g_autofree char *arr = db_int_array(session_ids, n);
 	g_autoptr(JsonObject) row = NULL;
-	const char *p[13] = { db_num(ev, pn->event_id), pn->name, pn->email,
-		pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
+	const char *p[14] = { db_num(ev, pn->event_id), pn->name, pn->email,
+		pn->organisation, pn->sector, pn->role ? pn->role : "",
+		pn->needs ? pn->needs : "", pn->language,
 		db_num(hours, pn->confirm_hours), NULL,
 		db_num(resends, pn->resends_per_hour), pn->link_nonce,
-		pn->link_hash };
+		pn->link_hash, pn->invitee ? "true" : "false" };
 
 	p[9] = arr;
-	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
+	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 14, p, error);
 	if (row == NULL)
 		return FALSE;
 	*refused = NULL;
@@ -613,13 +619,6 @@ static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
     " (SELECT lower(x) FROM jsonb_array_elements_text($2::jsonb) x)";
-/* An invitee: confirmed, no hold; db_reg_insert_invitee claims the
- * place with SQL_PLACE_CLAIM, as a confirmation does. */
-static const char *const SQL_REG_INSERT_INVITEE =
-    "INSERT INTO participant (event_id, name, email, organisation,"
-    " sector, role, language, status, consent_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', now())"
-    " ON CONFLICT DO NOTHING RETURNING id";
 
 /* The eight filter parameters; bufs hold the numbers. */
 static void
@@ -792,29 +791,4 @@ db_reg_emails_taken(DbConn *conn, gint64 event_id, const char *emails_json,
 	const char *p[2] = { db_num(e, event_id), emails_json };
 
 	return db_exec(conn, SQL_REG_EMAILS_TAKEN, 2, p, error);
-}
-
-gboolean
-db_reg_insert_invitee(DbConn *conn, gint64 event_id,
-    const struct db_reg_invitee *v, gint64 *id, bool *placed, GError **error)
-{
-	char e[24];
-	const char *p[7] = { db_num(e, event_id), v->name, v->email,
-		v->organisation, v->sector, v->role ? v->role : "",
-		v->language ? v->language : "nb" };
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE, 7, p,
-	    error);
-
-	if (rows == NULL)
-		return FALSE;
-	if (json_array_get_length(rows) == 0) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
-		    "e-mail registered already");
-		return FALSE;
-	}
-	*id = db_int(json_array_get_object_element(rows, 0), "id");
-	/* No place free: waiting, from now. */
-	return db_place_claim(conn, event_id, *id, false, placed, error) &&
-	    (*placed ||
-	        db_participant_set_status(conn, *id, "waitlisted", 0, error));
 }
