@@ -163,8 +163,8 @@ gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
  * session's "starts" and "ends". */
 JsonObject *app_event_view(const struct app *app, const char *lang,
     GError **error);
-/* Copies row's member base_LANG (e.g. title_nb) to base, for each base
- * in the NULL-terminated list. */
+/* local.c: copies row's member base_LANG (e.g. title_nb) to base, for
+ * each base in the NULL-terminated list. */
 void app_localise(JsonObject *row, const char *lang, const char *const *bases);
 
 /* mailer.c: the outbox worker.  One AppMailer per worker thread: it holds

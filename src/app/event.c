@@ -4,19 +4,6 @@
  */
 #include "app/internal.h"
 
-#include <string.h>
-
-void
-app_localise(JsonObject *row, const char *lang, const char *const *bases)
-{
-	for (; *bases != NULL; bases++) {
-		g_autofree char *key = g_strconcat(*bases, "_", lang, NULL);
-		const char *v = db_str(row, key);
-
-		json_object_set_string_member(row, *bases, v ? v : "");
-	}
-}
-
 /* What app_event_view reads, in one unit (it may run twice). */
 struct event_read {
 	JsonObject *event;

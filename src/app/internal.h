@@ -86,7 +86,7 @@ gboolean app_tx_audited(const struct app *app, const struct app_actor *actor,
  * violations become APP_EINVALID, connection trouble APP_EUNAVAILABLE. */
 gboolean app_fail_db(GError **error, GError *dberr);
 
-/* zone.c: the zone tzid names (an event's timezone), or UTC when tzid is
+/* local.c: the zone tzid names (an event's timezone), or UTC when tzid is
  * NULL or no zone (transfer full).  Look it up once per answer. */
 GTimeZone *app_zone(const char *tzid);
 /* t, seconds since 1970, in zone tz as text in GDateTime format fmt
@@ -125,15 +125,6 @@ gboolean app_audit(DbConn *conn, const struct app_actor *actor,
     JsonObject *before, JsonObject *after, GError **error);
 /* APP_EFORBIDDEN unless actor has role; true if allowed. */
 gboolean app_require(const struct app_actor *actor, const char *role,
-    GError **error);
-
-/* setup.c, for register.c: in invitation mode, checks and uses code for
- * email's registration in conn's open transaction; *sector_out gets the
- * sector the code forces ("" if none) and *code_id its id.  consume false
- * only checks it (a known e-mail registering again).  APP_EINVALID
- * "invitation_code" when the code is missing, unknown or used up. */
-gboolean app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
-    const char *email, bool consume, gint64 *code_id, char **sector_out,
     GError **error);
 
 #endif

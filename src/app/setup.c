@@ -1029,31 +1029,3 @@ app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
 	}
 	return g_string_free(out, FALSE);
 }
-
-gboolean
-app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
-    const char *email, bool consume, gint64 *code_id, char **sector_out,
-    GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) row = NULL;
-
-	if (code == NULL || *code == '\0') {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "invitation_code");
-		return FALSE;
-	}
-	row = consume ? db_code_consume(conn, event_id, code, email, &dberr) :
-	                db_code_check(conn, event_id, code, email, &dberr);
-	if (row == NULL) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "invitation_code");
-		else
-			app_fail_db(error, g_steal_pointer(&dberr));
-		return FALSE;
-	}
-	*code_id = db_int(row, "id");
-	*sector_out = g_strdup(db_str(row, "sector"));
-	return TRUE;
-}

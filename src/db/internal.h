@@ -28,7 +28,7 @@ struct db_conn {
  */
 #define DB_CURRENT_EVENT "(SELECT max(id) FROM event)"
 /* Times leave db as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app/zone.c). */
+ * formats them in the event's zone for display (app/local.c). */
 #define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)

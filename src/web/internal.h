@@ -136,7 +136,7 @@ struct web_route {
 	}
 
 extern const struct web_route web_pages_routes[];
-extern const struct web_route web_me_routes[];
+extern const struct web_route web_participant_routes[];
 extern const struct web_route web_calendar_routes[];
 extern const struct web_route console_routes[];
 extern const struct web_route console_registrations_routes[];

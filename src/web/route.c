@@ -25,7 +25,7 @@
  * before a "*" that would match it too. */
 static const struct web_route *const web_route_tables[] = {
 	web_pages_routes,
-	web_me_routes,
+	web_participant_routes,
 	web_calendar_routes,
 	console_routes,
 	console_registrations_routes,

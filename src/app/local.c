@@ -1,7 +1,8 @@
 /*
- * zone.c -- times shown to people: db gives instants as Unix seconds, and
- * app writes them as text in the event's own time zone (event.timezone),
- * looking the zone up once per answer, not once per row.
+ * local.c -- what people read, in their language and the event's zone:
+ * texts chosen by language (a row's title_nb or title_en as title), and
+ * times, which db gives as Unix seconds, written in the event's own time
+ * zone (event.timezone), the zone looked up once per answer, not per row.
  */
 #include "app/internal.h"
 #include "ical/ical.h"
@@ -66,4 +67,15 @@ app_local_cols(JsonObject *row, const char *const *cols, GTimeZone *tz,
 {
 	for (; *cols != NULL; cols++)
 		app_local_time(row, *cols, tz, fmt, "");
+}
+
+void
+app_localise(JsonObject *row, const char *lang, const char *const *bases)
+{
+	for (; *bases != NULL; bases++) {
+		g_autofree char *key = g_strconcat(*bases, "_", lang, NULL);
+		const char *v = db_str(row, key);
+
+		json_object_set_string_member(row, *bases, v ? v : "");
+	}
 }
