@@ -368,7 +368,7 @@ struct app_refusal {
  * untouched, if db_error is not a refusal of a known constraint.
  */
 gboolean app_refusal_from_db(const GError *db_error, struct app_refusal *out);
-/* "taken", "overlap", ... for catalogue keys; NULL for no reason. */
+/* "taken", "overlap", ... (logs, tests); NULL for no reason. */
 const char *app_reason_name(enum app_reason r);
 
 #include "app/registrations.h"

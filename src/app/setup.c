@@ -125,6 +125,25 @@ zone_new(const char *name)
 }
 
 bool
+app_setup_session_code_ok(const char *code)
+{
+	return code_ok(code, 64, true, '-');
+}
+
+bool
+app_setup_sector_code_ok(const char *code)
+{
+	return code_ok(code, 32, false, '_');
+}
+
+bool
+app_setup_invitation_mode_ok(const char *mode)
+{
+	return g_strcmp0(mode, "open") == 0 ||
+	    g_strcmp0(mode, "invitation") == 0;
+}
+
+bool
 app_setup_timezone_ok(const char *name)
 {
 	g_autoptr(GTimeZone) tz = zone_new(name);
@@ -315,8 +334,8 @@ app_setup_event(const struct app *app, const struct app_actor *actor,
 	return ev;
 }
 
-/* Checks the settings' texts and numbers (not the zone and the times:
- * they need the zone). */
+/* Checks the settings' texts, numbers and zone name (not the times: they
+ * need the zone, read in the unit). */
 static bool
 event_check(const struct app_setup_event *e, struct app_refusal *why,
     GError **error)
@@ -330,9 +349,10 @@ event_check(const struct app_setup_event *e, struct app_refusal *why,
 	        why, error) &&
 	    check_text(e->venue, "venue", 200, false, false, why, error) &&
 	    check_num(e->capacity, "capacity", 0, 1000000, why, error) &&
-	    (g_strcmp0(e->invitation_mode, "open") == 0 ||
-	        g_strcmp0(e->invitation_mode, "invitation") == 0 ||
+	    (app_setup_invitation_mode_ok(e->invitation_mode) ||
 	        refuse(error, why, "invitation_mode", APP_REASON_INVALID)) &&
+	    (app_setup_timezone_ok(e->timezone) ||
+	        refuse(error, why, "timezone", APP_REASON_INVALID)) &&
 	    (e->mailbox != NULL ||
 	        refuse(error, why, "mailbox", APP_REASON_MISSING)) &&
 	    (text_check_email(e->mailbox) == TEXT_OK ||
@@ -624,7 +644,7 @@ session_check(const struct app_setup_session *s, bool is_new,
     struct app_refusal *why, GError **error)
 {
 	return check_num(s->slot_id, "slot_id", 1, G_MAXINT64, why, error) &&
-	    (!is_new || s->code == NULL || code_ok(s->code, 64, true, '-') ||
+	    (!is_new || s->code == NULL || app_setup_session_code_ok(s->code) ||
 	        refuse(error, why, "code", APP_REASON_INVALID)) &&
 	    check_text(s->title_nb, "title_nb", 200, true, false, why, error) &&
 	    check_text(s->title_en, "title_en", 200, true, false, why, error) &&
@@ -780,7 +800,7 @@ static bool
 sector_check(const struct app_setup_sector *s, struct app_refusal *why,
     GError **error)
 {
-	return (code_ok(s->code, 32, false, '_') ||
+	return (app_setup_sector_code_ok(s->code) ||
 	           refuse(error, why, "code",
 	               s->code == NULL || *s->code == '\0' ?
 	                   APP_REASON_MISSING :
@@ -976,7 +996,7 @@ app_setup_codes_generate(const struct app *app, const struct app_actor *actor,
 		return FALSE;
 	if (email != NULL && text_check_email(email) != TEXT_OK)
 		return refuse(error, why, "email", APP_REASON_INVALID);
-	if (sector != NULL && !code_ok(sector, 32, false, '_'))
+	if (sector != NULL && !app_setup_sector_code_ok(sector))
 		return refuse(error, why, "sector", APP_REASON_INVALID);
 	return setup_change(app, actor, "setup.codes_generate", "event",
 	    codes_generate, &u, error);

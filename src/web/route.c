@@ -134,7 +134,7 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		}
 		break;
 	case WEB_ARG_SECTOR:
-		if (!web_sector_code_ok(arg)) {
+		if (!app_setup_sector_code_ok(arg)) {
 			web_error_page(req, MHD_HTTP_NOT_FOUND,
 			    "error_not_found");
 			return;
