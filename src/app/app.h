@@ -122,8 +122,8 @@ struct app_actor;
 gboolean app_throttle_record(const struct app *app, GHashTable *by_address,
     GHashTable *by_domain, GError **error);
 /* Refused registration attempts of the last 24 hours per address and per
- * domain: {"address": [...], "domain": [...]} of {key, refusals, last}.
- * Staff. */
+ * domain: {"address": [...], "domain": [...]} of {key, refusals, last
+ * (text, in the event's zone)}.  Staff. */
 JsonObject *app_throttle_recent(const struct app *app,
     const struct app_actor *actor, GError **error);
 
@@ -180,7 +180,7 @@ gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
 /* Outbox rows in state ("queued", "sent" or "failed"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
  * id, kind, recipient, state, attempts, last_error ("" for none),
- * created and next_attempt (text, server time). */
+ * created and next_attempt (text, in the event's zone). */
 #define APP_OUTBOX_MAX 1000
 JsonArray *app_outbox_list(const struct app *app, const char *state,
     unsigned limit, GError **error);

@@ -89,6 +89,10 @@ gboolean app_fail_db(GError **error, GError *dberr);
 /* local.c: the zone tzid names (an event's timezone), or UTC when tzid is
  * NULL or no zone (transfer full).  Look it up once per answer. */
 GTimeZone *app_zone(const char *tzid);
+/* The current event's zone (UTC before there is an event), for times
+ * that belong to no one event (transfer full); NULL with error when the
+ * database failed. */
+GTimeZone *app_event_zone(DbConn *conn, GError **error);
 /* t, seconds since 1970, in zone tz as text in GDateTime format fmt
  * (transfer full; "" when out of range). */
 char *app_time_text(GTimeZone *tz, gint64 t, const char *fmt);

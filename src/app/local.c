@@ -20,6 +20,20 @@ app_zone(const char *tzid)
 	return tz;
 }
 
+GTimeZone *
+app_event_zone(DbConn *conn, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) event = db_event_head(conn, &dberr);
+
+	if (event == NULL &&
+	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND)) {
+		app_fail_db(error, g_steal_pointer(&dberr));
+		return NULL;
+	}
+	return app_zone(event != NULL ? db_str(event, "timezone") : NULL);
+}
+
 char *
 app_time_text(GTimeZone *tz, gint64 t, const char *fmt)
 {

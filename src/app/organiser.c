@@ -481,27 +481,17 @@ app_audit_list(const struct app *app, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
-	JsonArray *rows;
+	JsonArray *rows = NULL;
 	DbConn *conn;
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	/* Shown in the current event's zone; UTC before there is one. */
-	event = db_event_head(conn, &dberr);
-	if (event == NULL &&
-	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND)) {
-		app_fail_db(error, g_steal_pointer(&dberr));
-		db_release(app->db, conn);
-		return NULL;
-	}
-	g_clear_error(&dberr);
-	rows = db_audit_list(conn, subject_type, subject_id, limit, &dberr);
-	if (rows == NULL)
+	if ((tz = app_event_zone(conn, error)) != NULL &&
+	    (rows = db_audit_list(conn, subject_type, subject_id, limit,
+	         &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
-	tz = app_zone(event != NULL ? db_str(event, "timezone") : NULL);
 	if (rows != NULL)
 		app_local_times(rows, "at", tz, "%Y-%m-%d %H:%M:%S", "");
 	return rows;

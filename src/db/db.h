@@ -178,7 +178,7 @@ gboolean db_pending_delete(DbConn *conn, unsigned limit, unsigned *n,
 gboolean db_throttle_record(DbConn *conn, const char *const *kinds,
     const char *const *keys, const gint64 *counts, size_t n, GError **error);
 /* Refusals of the last hours per kind and key, most first, at most limit
- * rows: kind, key, refusals, last. */
+ * rows: kind, key, refusals, last (Unix seconds). */
 JsonArray *db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
     GError **error);
 /* Events with free places and a waitlist (for the periodic fill). */
@@ -205,6 +205,8 @@ gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
     unsigned delay_seconds, GError **error);
 gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
+/* Newest first: id, kind, recipient, state, attempts, last_error,
+ * created and next_attempt (Unix seconds). */
 JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,
     GError **error);
 /* Queues a failed or sent row again; DB_ENOTFOUND if there is none. */

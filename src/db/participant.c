@@ -169,12 +169,14 @@ static const char *const SQL_THROTTLE_RECORD =
     " SELECT k, key, n FROM unnest($1::text[], $2::text[], $3::int[])"
     " AS u(k, key, n)";
 /* Refusals of the last $1 hours, per kind and key, most first. */
+/* clang-format off */
 static const char *const SQL_THROTTLE_RECENT =
     "SELECT kind, key, sum(refusals)::bigint AS refusals,"
-    " to_char(max(at), 'YYYY-MM-DD HH24:MI') AS last"
+    " " DB_EPOCH("max(at)") " AS last"
     " FROM registration_throttle"
     " WHERE at > now() - make_interval(hours => $1::int)"
     " GROUP BY kind, key ORDER BY refusals DESC, kind, key LIMIT $2";
+/* clang-format on */
 
 /* $1 event, $2 search text, $3 status, $4 sector, $5 session,
  * $6 'placed' or 'ranked'. */

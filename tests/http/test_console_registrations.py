@@ -271,6 +271,9 @@ def times_follow_the_events_zone_not_oslos(inst):
                         " subject_id = %s ORDER BY id DESC LIMIT 1", pid)[0]
         hist = r.text.split('id="audit"')[1].split("</table>")[0]
         assert at[0] in hist and at[1] not in hist, (at, hist)
+        r = a.get("/console/mail?state=sent")
+        assert r.status == 200 and "2026-07-01 08:30:05" in r.text, \
+            "outbox page not in New York time"
         r = a.get("/console/audit")
         assert r.status == 200
         assert at[0] in r.text and at[1] not in r.text, at
