@@ -35,6 +35,7 @@ REGISTER_PARAMS = {
     11: "3",
     12: "md5(:r || 'n' || :client_id)",
     13: "(md5(:r || 'a' || :client_id) || md5(:r || 'b' || :client_id))",
+    14: "false",  # not an organiser's invitee
 }
 
 

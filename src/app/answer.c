@@ -256,6 +256,7 @@ app_participant_programme(const struct app *app, const char *token,
 {
 	struct programme_unit u = { .token = token };
 	g_autoptr(JsonArray) rows = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	JsonObject *out, *day = NULL;
 	JsonArray *days;
 	gboolean published = FALSE;
@@ -273,7 +274,6 @@ app_participant_programme(const struct app *app, const char *token,
 	days = json_array_new();
 	for (i = 0; i < n; i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
-		const char *tz = db_str(r, "timezone");
 		bool placed = g_strcmp0(db_str(r, "state"), "invited") == 0;
 
 		published = published ||
@@ -282,6 +282,8 @@ app_participant_programme(const struct app *app, const char *token,
 		app_localise(r, lang, title_bases);
 		json_object_set_int_member(r, "session_id", db_int(r, "id"));
 
+		if (tz == NULL) /* every row is of the one event */
+			tz = app_zone(db_str(r, "timezone"));
 		json_object_set_int_member(r, "date", db_int(r, "starts_at"));
 		app_local_time(r, "date", tz, "%Y-%m-%d", NULL);
 		app_local_time(r, "starts_at", tz, "%H:%M", NULL);

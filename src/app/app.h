@@ -122,8 +122,8 @@ struct app_actor;
 gboolean app_throttle_record(const struct app *app, GHashTable *by_address,
     GHashTable *by_domain, GError **error);
 /* Refused registration attempts of the last 24 hours per address and per
- * domain: {"address": [...], "domain": [...]} of {key, refusals, last}.
- * Staff. */
+ * domain: {"address": [...], "domain": [...]} of {key, refusals, last
+ * (text, in the event's zone)}.  Staff. */
 JsonObject *app_throttle_recent(const struct app *app,
     const struct app_actor *actor, GError **error);
 
@@ -158,11 +158,13 @@ gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
 
 /* The event in language lang ("nb" or "en": "name", "title", ...
  * chosen), with "slots" (each with its "sessions") and "sectors"
- * (transfer full). */
+ * (transfer full).  Times are text in the event's zone: the event's
+ * "date", "starts", "ends" and "registration_closes", each slot's and
+ * session's "starts" and "ends". */
 JsonObject *app_event_view(const struct app *app, const char *lang,
     GError **error);
-/* Copies row's member base_LANG (e.g. title_nb) to base, for each base
- * in the NULL-terminated list. */
+/* local.c: copies row's member base_LANG (e.g. title_nb) to base, for
+ * each base in the NULL-terminated list. */
 void app_localise(JsonObject *row, const char *lang, const char *const *bases);
 
 /* mailer.c: the outbox worker.  One AppMailer per worker thread: it holds
@@ -178,7 +180,7 @@ gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
 /* Outbox rows in state ("queued", "sent", "failed" or "held"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
  * id, kind, recipient, state, attempts, last_error ("" for none),
- * created and next_attempt (text, server time). */
+ * created and next_attempt (text, in the event's zone). */
 #define APP_OUTBOX_MAX 1000
 JsonArray *app_outbox_list(const struct app *app, const char *state,
     unsigned limit, GError **error);
@@ -396,7 +398,7 @@ struct app_refusal {
  * untouched, if db_error is not a refusal of a known constraint.
  */
 gboolean app_refusal_from_db(const GError *db_error, struct app_refusal *out);
-/* "taken", "overlap", ... for catalogue keys; NULL for no reason. */
+/* "taken", "overlap", ... (logs, tests); NULL for no reason. */
 const char *app_reason_name(enum app_reason r);
 
 #include "app/registrations.h"

@@ -88,13 +88,11 @@ app_bounce_handle(const struct app *app, DbConn *conn, const MailInbound *in,
 static void
 bounce_times(DbConn *conn, JsonArray *rows)
 {
-	g_autoptr(JsonObject) ev = db_event_head(conn, NULL);
-	const char *tz = ev ? db_str(ev, "timezone") : "Europe/Oslo";
-	guint i;
+	g_autoptr(GTimeZone) tz = app_event_zone(conn, NULL);
 
-	for (i = 0; i < json_array_get_length(rows); i++)
-		app_local_time(json_array_get_object_element(rows, i),
-		    "bounced_at", tz, "%Y-%m-%d %H:%M", "");
+	if (tz == NULL) /* the event could not be read: UTC */
+		tz = app_zone(NULL);
+	app_local_times(rows, "bounced_at", tz, "%Y-%m-%d %H:%M", "");
 }
 
 JsonArray *

@@ -21,11 +21,12 @@
 
 /*
  * Builds the calendar from rows of db_feed_sessions/db_programme_sessions,
- * dated changed.  No rows is a valid calendar with no VEVENT.
+ * in zone tz (the event's), dated changed.  No rows is a valid calendar
+ * with no VEVENT.
  */
 static char *
-calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
-    const char *calname, gint64 changed, GError **error)
+calendar_from_rows(const struct app *app, JsonArray *rows, const char *tz,
+    const char *lang, const char *calname, gint64 changed, GError **error)
 {
 	guint n = json_array_get_length(rows), i;
 	g_autofree struct ical_event *evs = g_new0(struct ical_event, n + 1);
@@ -35,7 +36,6 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 	g_autoptr(GDateTime) stamp = NULL;
 	g_autofree char *title = g_strconcat("title_", lang, NULL);
 	g_autofree char *desc = g_strconcat("description_", lang, NULL);
-	const char *tz = "Europe/Oslo";
 	const char *at = strrchr(app->conf->mail_from, '@');
 
 	for (i = 0; i < n; i++) {
@@ -72,7 +72,6 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *lang,
 			.start = start,
 			.end = end,
 			.sequence = db_int(r, "sequence") };
-		tz = db_str(r, "timezone");
 	}
 	stamp = g_date_time_new_from_unix_utc(changed);
 	return ical_feed(evs, n, tz, calname, NULL, stamp, error);
@@ -137,8 +136,8 @@ app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
 	if (!app_db_run(app, calendar_read, &r, error))
 		return NULL;
 	*modified = r.changed;
-	ics = calendar_from_rows(app, r.rows, lang, db_str(r.event, name),
-	    r.changed, error);
+	ics = calendar_from_rows(app, r.rows, db_str(r.event, "timezone"), lang,
+	    db_str(r.event, name), r.changed, error);
 	calendar_read_clear(&r);
 	return ics;
 }
@@ -169,7 +168,8 @@ app_participant_ics(const struct app *app, const char *token, bool is_feed,
 	/* Nothing published yet (or any more): an empty calendar, as of
 	 * the participant's last change. */
 	*modified = r.changed;
-	ics = calendar_from_rows(app, r.rows, lang, name, r.changed, error);
+	ics = calendar_from_rows(app, r.rows, db_str(r.event, "timezone"), lang,
+	    name, r.changed, error);
 	calendar_read_clear(&r);
 	return ics;
 }

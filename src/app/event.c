@@ -1,21 +1,8 @@
 /*
  * event.c -- the event as attendees see it: programme by slot, seats, how
- * many ranked each session first, places left.
+ * many ranked each session first, places left, its times in its own zone.
  */
 #include "app/internal.h"
-
-#include <string.h>
-
-void
-app_localise(JsonObject *row, const char *lang, const char *const *bases)
-{
-	for (; *bases != NULL; bases++) {
-		g_autofree char *key = g_strconcat(*bases, "_", lang, NULL);
-		const char *v = db_str(row, key);
-
-		json_object_set_string_member(row, *bases, v ? v : "");
-	}
-}
 
 /* What app_event_view reads, in one unit (it may run twice). */
 struct event_read {
@@ -50,6 +37,20 @@ event_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	return TRUE;
 }
 
+/* The clock times of row's starts_at and ends_at in tz, as "starts" and
+ * "ends" ("HH:MM"). */
+static void
+event_times(JsonObject *row, GTimeZone *tz)
+{
+	g_autofree char *starts = app_time_text(tz, db_int(row, "starts_at"),
+	    "%H:%M");
+	g_autofree char *ends = app_time_text(tz, db_int(row, "ends_at"),
+	    "%H:%M");
+
+	json_object_set_string_member(row, "starts", starts);
+	json_object_set_string_member(row, "ends", ends);
+}
+
 JsonObject *
 app_event_view(const struct app *app, const char *lang, GError **error)
 {
@@ -59,6 +60,8 @@ app_event_view(const struct app *app, const char *lang, GError **error)
 		NULL };
 	struct event_read r = { 0 };
 	g_autoptr(JsonArray) programme = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autofree char *date = NULL;
 	JsonObject *event = NULL, *slot = NULL;
 	JsonArray *slots, *sectors;
 	gint64 last_slot = -1;
@@ -71,6 +74,11 @@ app_event_view(const struct app *app, const char *lang, GError **error)
 	sectors = r.sectors;
 
 	app_localise(event, lang, event_texts);
+	tz = app_zone(db_str(event, "timezone"));
+	date = app_time_text(tz, db_int(event, "starts_at"), "%Y-%m-%d");
+	json_object_set_string_member(event, "date", date);
+	event_times(event, tz);
+	app_local_time(event, "registration_closes", tz, "%Y-%m-%d %H:%M", "");
 	for (i = 0; i < json_array_get_length(sectors); i++)
 		app_localise(json_array_get_object_element(sectors, i), lang,
 		    (const char *const[]){ "name", NULL });
@@ -81,6 +89,7 @@ app_event_view(const struct app *app, const char *lang, GError **error)
 		JsonObject *s = json_array_get_object_element(programme, i);
 
 		app_localise(s, lang, session_texts);
+		event_times(s, tz);
 		if (db_int(s, "slot_id") != last_slot) {
 			slot = json_object_new();
 			json_object_set_int_member(slot, "id",

@@ -86,10 +86,27 @@ gboolean app_tx_audited(const struct app *app, const struct app_actor *actor,
  * violations become APP_EINVALID, connection trouble APP_EUNAVAILABLE. */
 gboolean app_fail_db(GError **error, GError *dberr);
 
-/* participant.c: replaces row's member col, seconds since 1970 from db
- * or null, by that time in zone tzid as text (GDateTime format fmt); a
- * null becomes null_text, or stays null when null_text is NULL. */
-void app_local_time(JsonObject *row, const char *col, const char *tzid,
+/* local.c: the zone tzid names (an event's timezone), or UTC when tzid is
+ * NULL or no zone (transfer full).  Look it up once per answer. */
+GTimeZone *app_zone(const char *tzid);
+/* The current event's zone (UTC before there is an event), for times
+ * that belong to no one event (transfer full); NULL with error when the
+ * database failed. */
+GTimeZone *app_event_zone(DbConn *conn, GError **error);
+/* t, seconds since 1970, in zone tz as text in GDateTime format fmt
+ * (transfer full; "" when out of range). */
+char *app_time_text(GTimeZone *tz, gint64 t, const char *fmt);
+/* Replaces row's member col, seconds since 1970 from db or null, by that
+ * time in tz as text (format fmt); a null becomes null_text, or stays
+ * null when null_text is NULL. */
+void app_local_time(JsonObject *row, const char *col, GTimeZone *tz,
+    const char *fmt, const char *null_text);
+/* app_local_time on each member of row named in the NULL-terminated
+ * cols, a null becoming "". */
+void app_local_cols(JsonObject *row, const char *const *cols, GTimeZone *tz,
+    const char *fmt);
+/* app_local_time on member col of every row of rows. */
+void app_local_times(JsonArray *rows, const char *col, GTimeZone *tz,
     const char *fmt, const char *null_text);
 
 /* bounce.c */
@@ -128,15 +145,6 @@ gboolean app_audit(DbConn *conn, const struct app_actor *actor,
     JsonObject *before, JsonObject *after, GError **error);
 /* APP_EFORBIDDEN unless actor has role; true if allowed. */
 gboolean app_require(const struct app_actor *actor, const char *role,
-    GError **error);
-
-/* setup.c, for register.c: in invitation mode, checks and uses code for
- * email's registration in conn's open transaction; *sector_out gets the
- * sector the code forces ("" if none) and *code_id its id.  consume false
- * only checks it (a known e-mail registering again).  APP_EINVALID
- * "invitation_code" when the code is missing, unknown or used up. */
-gboolean app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
-    const char *email, bool consume, gint64 *code_id, char **sector_out,
     GError **error);
 
 #endif

@@ -365,8 +365,9 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
     GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	DbConn *conn;
-	JsonArray *rows;
+	JsonArray *rows = NULL;
 
 	/* The callers check it too; app never relies on that. */
 	if (g_strcmp0(state, "queued") != 0 && g_strcmp0(state, "sent") != 0 &&
@@ -377,10 +378,16 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 	}
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX), &dberr);
-	if (rows == NULL)
+	if ((tz = app_event_zone(conn, error)) != NULL &&
+	    (rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX),
+	         &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
+	if (rows != NULL) {
+		app_local_times(rows, "created", tz, "%Y-%m-%d %H:%M:%S", "");
+		app_local_times(rows, "next_attempt", tz, "%Y-%m-%d %H:%M:%S",
+		    "");
+	}
 	return rows;
 }
 

@@ -481,14 +481,18 @@ app_audit_list(const struct app *app, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	JsonArray *rows;
+	g_autoptr(GTimeZone) tz = NULL;
+	JsonArray *rows = NULL;
 	DbConn *conn;
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	rows = db_audit_list(conn, subject_type, subject_id, limit, &dberr);
-	if (rows == NULL)
+	if ((tz = app_event_zone(conn, error)) != NULL &&
+	    (rows = db_audit_list(conn, subject_type, subject_id, limit,
+	         &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
+	if (rows != NULL)
+		app_local_times(rows, "at", tz, "%Y-%m-%d %H:%M:%S", "");
 	return rows;
 }

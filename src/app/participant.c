@@ -7,34 +7,6 @@
  */
 #include "app/internal.h"
 #include "base/base.h"
-#include "ical/ical.h"
-
-void
-app_local_time(JsonObject *row, const char *col, const char *tzid,
-    const char *fmt, const char *null_text)
-{
-	JsonNode *n = json_object_get_member(row, col);
-	g_autoptr(GTimeZone) tz = NULL;
-	g_autoptr(GDateTime) utc = NULL, local = NULL;
-	g_autofree char *text = NULL;
-
-	if (n == NULL)
-		return;
-	if (JSON_NODE_HOLDS_NULL(n)) {
-		if (null_text != NULL)
-			json_object_set_string_member(row, col, null_text);
-		return;
-	}
-	/* The zone passed db_timezone_known when it was stored: PostgreSQL
-	 * and GLib read the same system tz database.  ical_tz_zone, not
-	 * GLib's cache: see ical.h. */
-	if (tzid == NULL || (tz = ical_tz_zone(tzid)) == NULL)
-		tz = g_time_zone_new_utc();
-	utc = g_date_time_new_from_unix_utc(json_node_get_int(n));
-	local = utc != NULL ? g_date_time_to_timezone(utc, tz) : NULL;
-	text = local != NULL ? g_date_time_format(local, fmt) : NULL;
-	json_object_set_string_member(row, col, text != NULL ? text : "");
-}
 
 /* Locks the participant behind token inside conn's open transaction. */
 static JsonObject *
@@ -156,6 +128,7 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 	struct participant_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = token_hash(u->token);
+	g_autoptr(GTimeZone) tz = NULL;
 	JsonArray *prefs;
 
 	(void)app;
@@ -168,8 +141,8 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
 	json_object_set_array_member(u->p, "preferences", prefs);
-	app_local_time(u->p, "hold_until", db_str(u->p, "timezone"),
-	    "%Y-%m-%d %H:%M", NULL);
+	tz = app_zone(db_str(u->p, "timezone"));
+	app_local_time(u->p, "hold_until", tz, "%Y-%m-%d %H:%M", NULL);
 	return TRUE;
 }
 

@@ -5,9 +5,9 @@
  * Every constraint of the schema has a name that says what it guards,
  * <table>_<columns>_<kind> (sql/009_schema_names.sql), and db/ keeps the
  * name with the error (db_error_constraint).  One table here maps the
- * names a user's input can trip to a field and a reason; web can turn a
- * reason into a catalogue key ("err_" + app_reason_name: err_invalid and
- * err_missing exist already) without looking at an error message.  Field names are the forms' field
+ * names a user's input can trip to a field and a reason; web words a
+ * reason from its catalogue (web_refusal_key) without looking at an error
+ * message.  Field names are the forms' field
  * names, which are the columns' names, except where one field stands for
  * several rows: "sessions" for the ranking, "to_session" and "table" for
  * a seating move, "invitation_code" for the code a registrant typed.

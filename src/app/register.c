@@ -21,6 +21,40 @@
 #include <string.h>
 
 /*
+ * In invitation mode: checks and uses code for email's registration in
+ * conn's open transaction; *sector_out gets the sector the code forces
+ * ("" if none) and *code_id its id.  consume false only checks it (a
+ * known e-mail registering again).  APP_EINVALID "invitation_code" when
+ * the code is missing, unknown or used up.
+ */
+static gboolean
+code_take(DbConn *conn, gint64 event_id, const char *code, const char *email,
+    bool consume, gint64 *code_id, char **sector_out, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) row = NULL;
+
+	if (code == NULL || *code == '\0') {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "invitation_code");
+		return FALSE;
+	}
+	row = consume ? db_code_consume(conn, event_id, code, email, &dberr) :
+	                db_code_check(conn, event_id, code, email, &dberr);
+	if (row == NULL) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "invitation_code");
+		else
+			app_fail_db(error, g_steal_pointer(&dberr));
+		return FALSE;
+	}
+	*code_id = db_int(row, "id");
+	*sector_out = g_strdup(db_str(row, "sector"));
+	return TRUE;
+}
+
+/*
  * In invitation mode the code must be good for this e-mail, known or not
  * (uses left, bound e-mail and sector matching).  A new e-mail takes one
  * use of it, the row locked until the registration commits; a known
@@ -45,10 +79,10 @@ invitation_check(DbConn *conn, JsonObject *event,
 	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (known != NULL)
-		return app_setup_code_take(conn, event_id, r->invitation_code,
-		    r->email, false, &checked, sector, error);
-	return app_setup_code_take(conn, event_id, r->invitation_code, r->email,
-	    true, code_id, sector, error);
+		return code_take(conn, event_id, r->invitation_code, r->email,
+		    false, &checked, sector, error);
+	return code_take(conn, event_id, r->invitation_code, r->email, true,
+	    code_id, sector, error);
 }
 
 /* One registration's database work (it may run twice). */
@@ -102,7 +136,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
 	        error)) {
-		/* The code is the only value app_setup_code_take refuses. */
+		/* The code is the only value code_take refuses. */
 		if (error != NULL &&
 		    g_error_matches(*error, SUMMIT_APP_ERROR, APP_EINVALID) &&
 		    u->refusal != NULL)

@@ -33,35 +33,13 @@ reg_state(JsonObject *p)
 	return o;
 }
 
-/* The times the detail and the export show, in the event's zone (the
- * row's "timezone"), empty when not set. */
+/* The times the detail and the export show, in the event's zone, empty
+ * when not set. */
 static const char *const reg_detail_times[] = { "registered_at",
 	"email_confirmed_at", "hold_until", "cancelled_at", "checked_in_at",
 	NULL };
 static const char *const reg_export_times[] = { "registered_at", "confirmed_at",
 	"checked_in_at", NULL };
-
-static void
-reg_local_times(JsonObject *row, const char *const *cols)
-{
-	const char *tz = db_str(row, "timezone");
-
-	for (; *cols != NULL; cols++)
-		app_local_time(row, *cols, tz, "%Y-%m-%d %H:%M", "");
-}
-
-/* The list, its invitations and mails show Oslo time whatever the
- * event's zone (as they always have). */
-static void
-reg_local_times_all(JsonArray *rows, const char *col, const char *fmt,
-    const char *null_text)
-{
-	guint i;
-
-	for (i = 0; i < json_array_get_length(rows); i++)
-		app_local_time(json_array_get_object_element(rows, i), col,
-		    "Europe/Oslo", fmt, null_text);
-}
 
 const char *const app_reg_statuses[APP_REG_STATUSES] = { "pending", "confirmed",
 	"waitlisted", "cancelled", "expired" };
@@ -138,7 +116,8 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
     GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) out = json_object_new();
+	g_autoptr(JsonObject) out = json_object_new(), event = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	struct db_reg_filter f;
 	JsonArray *rows, *sessions, *sectors;
 	DbConn *conn;
@@ -148,10 +127,13 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
 	    !reg_filter_db(af, &f, refusal, error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (rows = db_reg_list(conn, event_id, &f, &dberr)) == NULL)
+	if ((event = db_event_head(conn, &dberr)) == NULL)
 		goto dbfail;
-	reg_local_times_all(rows, "registered_at", "%Y-%m-%d %H:%M", NULL);
+	event_id = db_int(event, "id");
+	if ((rows = db_reg_list(conn, event_id, &f, &dberr)) == NULL)
+		goto dbfail;
+	tz = app_zone(db_str(event, "timezone"));
+	app_local_times(rows, "registered_at", tz, "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(out, "rows", rows);
 	if (!db_reg_count(conn, event_id, &f, APP_REG_COUNT_CAP + 1, &total,
 	        &dberr) ||
@@ -177,11 +159,13 @@ static JsonObject *
 reg_detail(DbConn *conn, gint64 id, GError **error)
 {
 	g_autoptr(JsonObject) p = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	JsonArray *a;
 
 	if ((p = db_reg_get(conn, id, false, error)) == NULL)
 		return NULL;
-	reg_local_times(p, reg_detail_times);
+	tz = app_zone(db_str(p, "timezone"));
+	app_local_cols(p, reg_detail_times, tz, "%Y-%m-%d %H:%M");
 	json_object_remove_member(p, "timezone");
 	if ((a = db_participant_preferences(conn, id, error)) == NULL)
 		return NULL;
@@ -191,22 +175,23 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	json_object_set_array_member(p, "assignments", a);
 	if ((a = db_reg_invitations(conn, id, error)) == NULL)
 		return NULL;
-	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M", NULL);
+	app_local_times(a, "sent_at", tz, "%Y-%m-%d %H:%M", NULL);
 	json_object_set_array_member(p, "invitations", a);
 	if ((a = db_answer_history(conn, id, error)) == NULL)
 		return NULL;
-	reg_local_times_all(a, "answered_at", "%Y-%m-%d %H:%M:%S", NULL);
+	app_local_times(a, "answered_at", tz, "%Y-%m-%d %H:%M:%S", NULL);
 	json_object_set_array_member(p, "answers", a);
 	if ((a = db_reg_outbox(conn, id, error)) == NULL)
 		return NULL;
-	reg_local_times_all(a, "created_at", "%Y-%m-%d %H:%M:%S", "");
-	reg_local_times_all(a, "sent_at", "%Y-%m-%d %H:%M:%S", "");
+	app_local_times(a, "created_at", tz, "%Y-%m-%d %H:%M:%S", "");
+	app_local_times(a, "sent_at", tz, "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "mails", a);
 	if ((a = app_bounce_of(conn, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "bounces", a);
 	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
 		return NULL;
+	app_local_times(a, "at", tz, "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "audit", a);
 	return g_steal_pointer(&p);
 }
@@ -636,16 +621,19 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct export_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	gint64 event_id, after = 0;
+	g_autoptr(JsonObject) event = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	gint64 after = 0;
 	size_t c;
 
 	(void)app;
 	g_string_truncate(u->out, u->head); /* a second run starts again */
-	if (!db_event_id(conn, &event_id, &dberr))
+	if ((event = db_event_head(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	tz = app_zone(db_str(event, "timezone"));
 	for (;;) {
-		g_autoptr(JsonArray) rows = db_reg_export(conn, event_id,
-		    u->lang, after, 2000, &dberr);
+		g_autoptr(JsonArray) rows = db_reg_export(conn,
+		    db_int(event, "id"), u->lang, after, 2000, &dberr);
 		guint i, n;
 
 		if (rows == NULL)
@@ -654,7 +642,8 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
 
-			reg_local_times(r, reg_export_times);
+			app_local_cols(r, reg_export_times, tz,
+			    "%Y-%m-%d %H:%M");
 			for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
 				char num[24];
 
@@ -864,7 +853,8 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		g_autofree char *low = g_ascii_strdown(db_str(row, "email"),
 		    -1);
 		JsonArray *errs = json_object_get_array_member(row, "errors");
-		struct db_reg_invitee v;
+		struct db_participant_new v;
+		const char *refused = NULL;
 		gint64 id = 0;
 		bool placed = false;
 
@@ -880,12 +870,30 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		good++;
 		if (!u->apply)
 			continue;
-		v = (struct db_reg_invitee){ db_str(row, "name"),
-			db_str(row, "email"), db_str(row, "organisation"),
-			db_str(row, "sector"), db_str(row, "role"),
-			db_str(row, "language") };
-		if (!db_reg_insert_invitee(conn, event_id, &v, &id, &placed,
+		v = (struct db_participant_new){ .event_id = event_id,
+			.name = db_str(row, "name"),
+			.email = db_str(row, "email"),
+			.organisation = db_str(row, "organisation"),
+			.sector = db_str(row, "sector"),
+			.role = db_str(row, "role"),
+			.language = db_str(row, "language"),
+			.invitee = true };
+		if (!db_participant_register(conn, &v, NULL, 0, &id, &refused,
 		        &dberr))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+		if (refused != NULL || id == 0) {
+			/* Checked above; another change came between. */
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s",
+			    refused != NULL ? refused : "email");
+			return FALSE;
+		}
+		/* A place as a confirmation claims one; none free: waiting,
+		 * from now. */
+		if (!db_place_claim(conn, event_id, id, false, &placed,
+		        &dberr) ||
+		    (!placed &&
+		        !db_participant_set_status(conn, id, "waitlisted", 0,
+		            &dberr)))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		json_object_set_int_member(row, "id", id);
 		json_object_set_string_member(row, "status",

@@ -162,6 +162,16 @@ preview_figures(const char *figures_json, GError **error)
 	return out;
 }
 
+/* The sessions' slot times as text in the event's zone. */
+static void
+seating_times(JsonArray *sessions, JsonObject *event)
+{
+	g_autoptr(GTimeZone) tz = app_zone(db_str(event, "timezone"));
+
+	app_local_times(sessions, "starts", tz, "%Y-%m-%d %H:%M", "");
+	app_local_times(sessions, "ends", tz, "%H:%M", "");
+}
+
 static const char *const session_bases[] = { "title", NULL };
 static const char *const sector_bases[] = { "name", NULL };
 
@@ -265,6 +275,7 @@ app_allocation_preview(const struct app *app, const char *lang, GError **error)
 	for (i = 0; i < json_array_get_length(sectors); i++)
 		app_localise(json_array_get_object_element(sectors, i), lang,
 		    sector_bases);
+	seating_times(sessions, event);
 	preview_sessions(sessions, mix, sectors, lang);
 	out = json_object_new();
 	json_object_set_object_member(out, "figures", figures);
@@ -353,6 +364,8 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 		    "no session %" G_GINT64_FORMAT " in the event", session_id);
 		goto out;
 	}
+	seating_times(one, event);
+	seating_times(sessions, event);
 	session = json_object_ref(json_array_get_object_element(one, 0));
 	app_localise(session, lang, session_bases);
 	for (i = 0; i < json_array_get_length(sessions); i++) {

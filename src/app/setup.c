@@ -124,6 +124,33 @@ zone_new(const char *name)
 	return ical_tz_zone(name); /* cached under a lock TSan sees */
 }
 
+bool
+app_setup_session_code_ok(const char *code)
+{
+	return code_ok(code, 64, true, '-');
+}
+
+bool
+app_setup_sector_code_ok(const char *code)
+{
+	return code_ok(code, 32, false, '_');
+}
+
+bool
+app_setup_invitation_mode_ok(const char *mode)
+{
+	return g_strcmp0(mode, "open") == 0 ||
+	    g_strcmp0(mode, "invitation") == 0;
+}
+
+bool
+app_setup_timezone_ok(const char *name)
+{
+	g_autoptr(GTimeZone) tz = zone_new(name);
+
+	return tz != NULL;
+}
+
 /*
  * Parses a local "YYYY-MM-DDTHH:MM" (a space for the T, and ":SS", which
  * is dropped, are allowed) of the years 2000..2200 in tz into Unix
@@ -185,26 +212,6 @@ check_span(const char *starts, const char *ends, const char *starts_field,
 	return true;
 }
 
-/* Replaces each member of row named in names, Unix seconds, by the
- * local date-time in tz written as fmt. */
-static void
-row_local(JsonObject *row, GTimeZone *tz, const char *fmt,
-    const char *const *names)
-{
-	for (; *names != NULL; names++) {
-		g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(
-		    db_int(row, *names));
-		g_autoptr(GDateTime) local = NULL;
-		g_autofree char *text = NULL;
-
-		if (utc != NULL &&
-		    (local = g_date_time_to_timezone(utc, tz)) != NULL)
-			text = g_date_time_format(local, fmt);
-		json_object_set_string_member(row, *names,
-		    text != NULL ? text : "");
-	}
-}
-
 static void
 rows_local(JsonArray *rows, GTimeZone *tz, const char *fmt,
     const char *const *names)
@@ -212,8 +219,8 @@ rows_local(JsonArray *rows, GTimeZone *tz, const char *fmt,
 	guint i;
 
 	for (i = 0; i < json_array_get_length(rows); i++)
-		row_local(json_array_get_object_element(rows, i), tz, fmt,
-		    names);
+		app_local_cols(json_array_get_object_element(rows, i), names,
+		    tz, fmt);
 }
 
 static const char *const SLOT_TIMES[] = { "starts_at", "ends_at", NULL };
@@ -233,10 +240,8 @@ event_settings(DbConn *conn, bool lock, GError **error)
 		app_fail_db(error, g_steal_pointer(&dberr));
 		return NULL;
 	}
-	/* The database took the zone: GLib reads the same tz database. */
-	if ((tz = zone_new(db_str(ev, "timezone"))) == NULL)
-		tz = g_time_zone_new_utc();
-	row_local(ev, tz, LOCAL_FORMAT, EVENT_TIMES);
+	tz = app_zone(db_str(ev, "timezone"));
+	app_local_cols(ev, EVENT_TIMES, tz, LOCAL_FORMAT);
 	return ev;
 }
 
@@ -250,8 +255,7 @@ event_zone(DbConn *conn, gint64 *event_id, GTimeZone **tz, GError **error)
 	if ((head = db_event_head(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	*event_id = db_int(head, "id");
-	if ((*tz = zone_new(db_str(head, "timezone"))) == NULL)
-		*tz = g_time_zone_new_utc();
+	*tz = app_zone(db_str(head, "timezone"));
 	return TRUE;
 }
 
@@ -330,8 +334,8 @@ app_setup_event(const struct app *app, const struct app_actor *actor,
 	return ev;
 }
 
-/* Checks the settings' texts and numbers (not the zone and the times:
- * they need the zone). */
+/* Checks the settings' texts, numbers and zone name (not the times: they
+ * need the zone, read in the unit). */
 static bool
 event_check(const struct app_setup_event *e, struct app_refusal *why,
     GError **error)
@@ -345,9 +349,10 @@ event_check(const struct app_setup_event *e, struct app_refusal *why,
 	        why, error) &&
 	    check_text(e->venue, "venue", 200, false, false, why, error) &&
 	    check_num(e->capacity, "capacity", 0, 1000000, why, error) &&
-	    (g_strcmp0(e->invitation_mode, "open") == 0 ||
-	        g_strcmp0(e->invitation_mode, "invitation") == 0 ||
+	    (app_setup_invitation_mode_ok(e->invitation_mode) ||
 	        refuse(error, why, "invitation_mode", APP_REASON_INVALID)) &&
+	    (app_setup_timezone_ok(e->timezone) ||
+	        refuse(error, why, "timezone", APP_REASON_INVALID)) &&
 	    (e->mailbox != NULL ||
 	        refuse(error, why, "mailbox", APP_REASON_MISSING)) &&
 	    (text_check_email(e->mailbox) == TEXT_OK ||
@@ -498,7 +503,7 @@ slot_get(DbConn *conn, gint64 event_id, gint64 id, GTimeZone *tz,
 	JsonObject *sl = db_slot_get(conn, event_id, id, dberr);
 
 	if (sl != NULL)
-		row_local(sl, tz, LOCAL_FORMAT, SLOT_TIMES);
+		app_local_cols(sl, SLOT_TIMES, tz, LOCAL_FORMAT);
 	return sl;
 }
 
@@ -639,7 +644,7 @@ session_check(const struct app_setup_session *s, bool is_new,
     struct app_refusal *why, GError **error)
 {
 	return check_num(s->slot_id, "slot_id", 1, G_MAXINT64, why, error) &&
-	    (!is_new || s->code == NULL || code_ok(s->code, 64, true, '-') ||
+	    (!is_new || s->code == NULL || app_setup_session_code_ok(s->code) ||
 	        refuse(error, why, "code", APP_REASON_INVALID)) &&
 	    check_text(s->title_nb, "title_nb", 200, true, false, why, error) &&
 	    check_text(s->title_en, "title_en", 200, true, false, why, error) &&
@@ -795,7 +800,7 @@ static bool
 sector_check(const struct app_setup_sector *s, struct app_refusal *why,
     GError **error)
 {
-	return (code_ok(s->code, 32, false, '_') ||
+	return (app_setup_sector_code_ok(s->code) ||
 	           refuse(error, why, "code",
 	               s->code == NULL || *s->code == '\0' ?
 	                   APP_REASON_MISSING :
@@ -991,7 +996,7 @@ app_setup_codes_generate(const struct app *app, const struct app_actor *actor,
 		return FALSE;
 	if (email != NULL && text_check_email(email) != TEXT_OK)
 		return refuse(error, why, "email", APP_REASON_INVALID);
-	if (sector != NULL && !code_ok(sector, 32, false, '_'))
+	if (sector != NULL && !app_setup_sector_code_ok(sector))
 		return refuse(error, why, "sector", APP_REASON_INVALID);
 	return setup_change(app, actor, "setup.codes_generate", "event",
 	    codes_generate, &u, error);
@@ -1043,32 +1048,4 @@ app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
 		g_string_append(out, "\r\n");
 	}
 	return g_string_free(out, FALSE);
-}
-
-gboolean
-app_setup_code_take(DbConn *conn, gint64 event_id, const char *code,
-    const char *email, bool consume, gint64 *code_id, char **sector_out,
-    GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) row = NULL;
-
-	if (code == NULL || *code == '\0') {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "invitation_code");
-		return FALSE;
-	}
-	row = consume ? db_code_consume(conn, event_id, code, email, &dberr) :
-	                db_code_check(conn, event_id, code, email, &dberr);
-	if (row == NULL) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "invitation_code");
-		else
-			app_fail_db(error, g_steal_pointer(&dberr));
-		return FALSE;
-	}
-	*code_id = db_int(row, "id");
-	*sector_out = g_strdup(db_str(row, "sector"));
-	return TRUE;
 }

@@ -70,6 +70,16 @@ JsonObject *app_setup_event(const struct app *app,
 gboolean app_setup_event_update(const struct app *app,
     const struct app_actor *actor, const struct app_setup_event *e,
     struct app_refusal *why, GError **error);
+/* Whether app_setup_event_update takes name as a zone as far as it can
+ * tell without the database (an IANA name the tz database has), for a
+ * form that shows every wrong field at once. */
+bool app_setup_timezone_ok(const char *name);
+/* Whether app_setup_event_update takes mode ("open", "invitation"). */
+bool app_setup_invitation_mode_ok(const char *mode);
+/* The shape of codes: a session's [a-z0-9][a-z0-9-]{0,63}, a sector's
+ * [a-z][a-z0-9_]{0,31} (also what a sector in a path must be). */
+bool app_setup_session_code_ok(const char *code);
+bool app_setup_sector_code_ok(const char *code);
 
 /* "slots" (each with "id", "starts_at", "ends_at", "sessions" (how many)
  * and its "sessions_list", cancelled ones too) and "sectors". */

@@ -86,6 +86,7 @@ app_throttle_recent(const struct app *app, const struct app_actor *actor,
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	JsonObject *out;
 	JsonArray *addr, *dom;
 	DbConn *conn;
@@ -94,12 +95,17 @@ app_throttle_recent(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
+	if ((tz = app_event_zone(conn, error)) == NULL) {
+		db_release(app->db, conn);
+		return NULL;
+	}
 	rows = db_throttle_recent(conn, 24, 400, &dberr);
 	db_release(app->db, conn);
 	if (rows == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		return NULL;
 	}
+	app_local_times(rows, "last", tz, "%Y-%m-%d %H:%M", "");
 	out = json_object_new();
 	addr = json_array_new();
 	dom = json_array_new();

@@ -18,8 +18,6 @@
  */
 #include "db/internal.h"
 
-static const char *const SQL_ALLOC_SECTORS =
-    "SELECT code FROM sector WHERE event_id = $1 ORDER BY position, code";
 static const char *const SQL_ALLOC_SLOTS =
     "SELECT id FROM slot WHERE event_id = $1 ORDER BY starts_at, id";
 static const char *const SQL_ALLOC_SESSIONS =
@@ -74,17 +72,18 @@ static const char *const SQL_ASSIGNMENT_PUBLISH =
 
 #define ORG_NORM(x) "lower(regexp_replace(btrim(" x "), '\\s+', ' ', 'g'))"
 
+/* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
+/* clang-format off */
 static const char *const SQL_SESSIONS =
     "SELECT s.id, s.slot_id, s.code, s.title_nb, s.title_en, s.room,"
     " s.capacity, s.tables, s.seats_per_table, s.sector_share_pct,"
     " s.org_limit, s.capacity * s.sector_share_pct / 100 AS sector_limit,"
-    " s.status, to_char(sl.starts_at AT TIME ZONE e.timezone,"
-    " 'YYYY-MM-DD HH24:MI') AS starts,"
-    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends"
+    " s.status, " DB_EPOCH("sl.starts_at") " AS starts,"
+    " " DB_EPOCH("sl.ends_at") " AS ends"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
-    " JOIN event e ON e.id = s.event_id"
     " WHERE s.event_id = $1 AND ($2::bigint IS NULL OR s.id = $2)"
     " ORDER BY sl.starts_at, s.id";
+/* clang-format on */
 static const char *const SQL_PEOPLE =
     "SELECT p.id, p.name, p.organisation, p.sector, a.table_no, a.pinned,"
     " a.published, coalesce(sc.name_nb, p.sector) AS sector_name_nb,"
@@ -169,8 +168,8 @@ gboolean
 db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
     DbRowFunc fn, gpointer user, GError **error)
 {
+	/* The sectors are the event's one sector list (event.c). */
 	const char *const stmts[DB_ALLOC__MAX] = {
-		[DB_ALLOC_SECTORS] = SQL_ALLOC_SECTORS,
 		[DB_ALLOC_SLOTS] = SQL_ALLOC_SLOTS,
 		[DB_ALLOC_SESSIONS] = SQL_ALLOC_SESSIONS,
 		[DB_ALLOC_PARTICIPANTS] = SQL_ALLOC_PARTICIPANTS,
@@ -181,6 +180,8 @@ db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
 	char ev[24];
 	const char *p[1] = { db_num(ev, event_id) };
 
+	if (part == DB_ALLOC_SECTORS)
+		return db_event_sectors_each(conn, event_id, fn, user, error);
 	return db_exec_each(conn, stmts[part], 1, p, fn, user, error);
 }
 

@@ -11,7 +11,8 @@
 #define SUMMIT_DB_ALLOCATION_H
 
 /* The event's sessions (session_id 0) or one session, in slot order,
- * with slot times, limits and "sector_limit" (capacity * share / 100);
+ * with slot times ("starts", "ends": Unix seconds), limits and
+ * "sector_limit" (capacity * share / 100);
  * titles in both languages. */
 JsonArray *db_seating_sessions(DbConn *conn, gint64 event_id, gint64 session_id,
     GError **error);

@@ -78,7 +78,8 @@ gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 /* The id of the event everything means (the newest; DB_CURRENT_EVENT);
  * DB_ENOTFOUND if there is none. */
 gboolean db_event_id(DbConn *conn, gint64 *id, GError **error);
-/* The newest event, with places_left; DB_ENOTFOUND if none. */
+/* The newest event, with places_left; starts_at, ends_at and
+ * registration_closes in Unix seconds; DB_ENOTFOUND if none. */
 JsonObject *db_event_current(DbConn *conn, GError **error);
 /* The newest event without its counts (id, slug, name_nb, name_en,
  * venue, timezone, invitation_mode, mailbox): cheap. */
@@ -86,7 +87,8 @@ JsonObject *db_event_head(DbConn *conn, GError **error);
 /* What a registration needs of the newest event, cheaply: id,
  * invitation_mode, registration_open. */
 JsonObject *db_event_for_register(DbConn *conn, GError **error);
-/* Sessions with their slot's times and the count of first choices. */
+/* Sessions with their slot's times (starts_at, ends_at: Unix seconds)
+ * and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
 JsonArray *db_event_sectors(DbConn *conn, gint64 event_id, GError **error);
 
@@ -99,6 +101,7 @@ struct db_participant_new {
 	gint64 resends_per_hour; /* re-sent links to a known e-mail */
 	const char *link_nonce;  /* the mail's link (app_queue_mail) */
 	const char *link_hash;
+	bool invitee; /* an organiser's: confirmed, no hold, no mail */
 };
 /*
  * Registers p in one statement, claiming no place: checks the sector and
@@ -108,7 +111,10 @@ struct db_participant_new {
  * had resends_per_hour links in the last hour.  *id is the new
  * participant, 0 for a known e-mail.  *refused is "sector" or "sessions"
  * (else NULL) when those are not the event's: nothing is stored, known
- * e-mail or not.
+ * e-mail or not.  The one way a participant is written: an invitee
+ * (p->invitee) is stored confirmed with no hold, and neither mail nor
+ * link is queued or counted; its caller claims the place
+ * (db_place_claim) as a confirmation does.
  */
 gboolean db_participant_register(DbConn *conn,
     const struct db_participant_new *p, const gint64 *session_ids, size_t n,
@@ -175,7 +181,7 @@ gboolean db_pending_delete(DbConn *conn, unsigned limit, unsigned *n,
 gboolean db_throttle_record(DbConn *conn, const char *const *kinds,
     const char *const *keys, const gint64 *counts, size_t n, GError **error);
 /* Refusals of the last hours per kind and key, most first, at most limit
- * rows: kind, key, refusals, last. */
+ * rows: kind, key, refusals, last (Unix seconds). */
 JsonArray *db_throttle_recent(DbConn *conn, unsigned hours, unsigned limit,
     GError **error);
 /* Events with free places and a waitlist (for the periodic fill). */
@@ -203,6 +209,8 @@ gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
     unsigned delay_seconds, GError **error);
 gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
+/* Newest first: id, kind, recipient, state, attempts, last_error,
+ * created and next_attempt (Unix seconds). */
 JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,
     GError **error);
 /* Queues a failed or sent row again; DB_ENOTFOUND if there is none. */
@@ -248,7 +256,7 @@ gboolean db_bounce_clear(DbConn *conn, gint64 participant_id,
  * so the same data gives the same problem. */
 typedef void (*DbRowFunc)(gpointer user, int ncols, const char *const *vals);
 enum db_alloc_part {
-	DB_ALLOC_SECTORS,      /* code */
+	DB_ALLOC_SECTORS,      /* code, name_nb, name_en (db_event_sectors) */
 	DB_ALLOC_SLOTS,        /* id */
 	DB_ALLOC_SESSIONS,     /* id, slot_id, capacity, max_per_sector,
 				   max_per_org, tables, seats_per_table */
@@ -353,7 +361,8 @@ struct db_audit {
 };
 gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
     GError **error);
-/* Newest first; subject_type NULL and subject_id 0 for all. */
+/* Newest first ("at" in Unix seconds); subject_type NULL and subject_id 0
+ * for all. */
 JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error);
 

@@ -6,12 +6,14 @@
  * statement by its address), so no statement is written twice and "the
  * current event" is DB_CURRENT_EVENT (internal.h) everywhere.
  *
- * The public pages' statements still write local times in SQL with the
- * event's own time zone; the set-up statements take and give instants as
- * Unix seconds (EPOCH, to_timestamp), and app shows them in the zone.
+ * Statements take and give instants as Unix seconds (DB_EPOCH,
+ * to_timestamp); app shows them in the event's zone.
  */
 #include "db/internal.h"
 
+/* The statements, laid out by hand: clang-format cannot lay out SQL
+ * spliced with DB_EPOCH. */
+/* clang-format off */
 static const char *const SQL_EVENT_ID =
     "SELECT id FROM event WHERE id = " DB_CURRENT_EVENT;
 /* The event without its counts, for code that needs only who it is. */
@@ -23,11 +25,9 @@ static const char *const SQL_EVENT_CURRENT =
     "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
     " e.description_en, e.venue, e.timezone, e.capacity,"
     " e.invitation_mode, e.mailbox,"
-    " to_char(e.starts_at AT TIME ZONE e.timezone, 'YYYY-MM-DD') AS date,"
-    " to_char(e.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
-    " to_char(e.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
-    " to_char(e.registration_closes AT TIME ZONE e.timezone,"
-    "   'YYYY-MM-DD HH24:MI') AS registration_closes,"
+    " " DB_EPOCH("e.starts_at") " AS starts_at,"
+    " " DB_EPOCH("e.ends_at") " AS ends_at,"
+    " " DB_EPOCH("e.registration_closes") " AS registration_closes,"
     " (now() >= e.registration_opens AND now() < e.registration_closes)"
     "   AS registration_open,"
     /* Taken places, not free ones, are counted: the cost follows
@@ -41,8 +41,8 @@ static const char *const SQL_EVENT_CURRENT =
 static const char *const SQL_EVENT_PROGRAMME =
     "SELECT s.id, s.code, s.title_nb, s.title_en, s.description_nb,"
     " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
-    " to_char(sl.starts_at AT TIME ZONE e.timezone, 'HH24:MI') AS starts,"
-    " to_char(sl.ends_at AT TIME ZONE e.timezone, 'HH24:MI') AS ends,"
+    " " DB_EPOCH("sl.starts_at") " AS starts_at,"
+    " " DB_EPOCH("sl.ends_at") " AS ends_at,"
     /* Confirmed people only: unconfirmed registrations cannot
      * make a session look popular. */
     " (SELECT count(*) FROM preference pr JOIN participant pa"
@@ -51,7 +51,6 @@ static const char *const SQL_EVENT_PROGRAMME =
     "   AND pa.status IN ('confirmed', 'waitlisted'))"
     "   AS first_choices"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
-    " JOIN event e ON e.id = s.event_id"
     " WHERE s.event_id = $1 AND s.status = 'active'"
     " ORDER BY sl.starts_at, sl.id, s.id";
 static const char *const SQL_EVENT_SECTORS =
@@ -67,18 +66,19 @@ static const char *const SQL_EVENTS_TO_FILL =
     " AND EXISTS (SELECT 1 FROM place p WHERE p.event_id = e.id"
     " AND p.participant_id IS NULL)";
 
-#define EPOCH(col) "extract(epoch FROM " col ")::bigint"
-
 /* The event's settings as the set-up form edits them, and the places
  * held (a capacity may not go below them); read or locked. */
 #define EVENT_SETTINGS \
 	"SELECT e.id, e.name_nb, e.name_en, e.description_nb, e.description_en," \
-	" e.venue, e.timezone, " EPOCH("e.starts_at") " AS starts_at, " EPOCH("e.ends_at") " AS ends_at, " EPOCH( \
-	    "e.registration_opens") " AS registration_opens, " EPOCH("e.registration_closes") " AS registration_closes," \
-	                                                                                      " e.capacity, e.invitation_mode, e.mailbox," \
-	                                                                                      " (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
-	                                                                                      "   AND p.participant_id IS NOT NULL) AS held" \
-	                                                                                      " FROM event e WHERE e.id = " DB_CURRENT_EVENT
+	" e.venue, e.timezone," \
+	" " DB_EPOCH("e.starts_at") " AS starts_at," \
+	" " DB_EPOCH("e.ends_at") " AS ends_at," \
+	" " DB_EPOCH("e.registration_opens") " AS registration_opens," \
+	" " DB_EPOCH("e.registration_closes") " AS registration_closes," \
+	" e.capacity, e.invitation_mode, e.mailbox," \
+	" (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
+	"   AND p.participant_id IS NOT NULL) AS held" \
+	" FROM event e WHERE e.id = " DB_CURRENT_EVENT
 
 static const char *const SQL_EVENT_GET = EVENT_SETTINGS;
 static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
@@ -97,9 +97,9 @@ static const char *const SQL_TIMEZONE_KNOWN =
 static const char *const SQL_SYNC_PLACES =
     "SELECT summit_sync_places($1::bigint) AS capacity";
 #define SLOT_COLS \
-	"sl.id, " EPOCH("sl.starts_at") " AS starts_at, " EPOCH( \
-	    "sl.ends_at") " AS ends_at," \
-	                  " (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
+	"sl.id, " DB_EPOCH("sl.starts_at") " AS starts_at," \
+	" " DB_EPOCH("sl.ends_at") " AS ends_at," \
+	" (SELECT count(*) FROM session s WHERE s.slot_id = sl.id) AS sessions"
 
 static const char *const SQL_SLOTS =
     "SELECT " SLOT_COLS " FROM slot sl"
@@ -186,10 +186,9 @@ static const char *const SQL_CODES_INSERT =
 static const char *const SQL_CODES =
     "SELECT i.code, i.max_uses, i.used, coalesce(i.email, '') AS email,"
     " coalesce(i.sector, '') AS sector,"
-    " " EPOCH(
-        "i.created_at") " AS created_at"
-                        " FROM invitation_code i"
-                        " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
+    " " DB_EPOCH("i.created_at") " AS created_at"
+    " FROM invitation_code i"
+    " WHERE i.event_id = $1 ORDER BY i.id DESC LIMIT $2";
 static const char *const SQL_CODES_COUNT =
     "SELECT count(*) AS n, coalesce(sum(used), 0)::bigint AS used"
     " FROM invitation_code WHERE event_id = $1";
@@ -208,6 +207,7 @@ static const char *const SQL_CODE_CHECK =
     " AND (email IS NULL OR lower(email) = lower($3))";
 static const char *const SQL_PARTICIPANT_SET_CODE =
     "UPDATE participant SET invitation_code_id = $2 WHERE id = $1";
+/* clang-format on */
 
 gboolean
 db_event_id(DbConn *conn, gint64 *id, GError **error)
@@ -257,6 +257,16 @@ db_event_sectors(DbConn *conn, gint64 event_id, GError **error)
 
 	g_snprintf(ev, sizeof(ev), "%" G_GINT64_FORMAT, event_id);
 	return db_exec(conn, SQL_EVENT_SECTORS, 1, p, error);
+}
+
+gboolean
+db_event_sectors_each(DbConn *conn, gint64 event_id, DbRowFunc fn,
+    gpointer user, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_each(conn, SQL_EVENT_SECTORS, 1, p, fn, user, error);
 }
 
 JsonArray *

@@ -27,10 +27,8 @@ struct db_conn {
  * statement that picks "the" event uses it, none writes its own.
  */
 #define DB_CURRENT_EVENT "(SELECT max(id) FROM event)"
-
-/* A timestamptz column as whole Unix seconds (null stays null): db
- * returns times as numbers and app formats them in the event's zone
- * (app_local_time). */
+/* Times leave db as whole seconds since 1970 (null stays null): app
+ * formats them in the event's zone for display (app/local.c). */
 #define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PGresult, PQclear)
@@ -57,9 +55,10 @@ gboolean db_exec_each(DbConn *conn, const char *sql, int n,
 /* Runs SQL text without parameters (BEGIN, trusted scripts). */
 gboolean db_exec_simple(DbConn *conn, const char *sql, GError **error);
 
-/* Times leave as whole seconds since 1970 (null stays null): app
- * formats them in the event's zone for display (app_local_time). */
-#define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"
+/* event.c: the event's sector list of db_event_sectors (code, name_nb,
+ * name_en, in the event's order), streamed for the allocator. */
+gboolean db_event_sectors_each(DbConn *conn, gint64 event_id, DbRowFunc fn,
+    gpointer user, GError **error);
 
 /* Formats v into buf (at least 24 bytes) for use as a text parameter. */
 static inline const char *

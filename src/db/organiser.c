@@ -33,14 +33,16 @@ static const char *const SQL_AUDIT_INSERT =
     "INSERT INTO audit_log (organiser_id, actor, action, subject_type,"
     " subject_id, before, after, address)"
     " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)";
+/* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
+/* clang-format off */
 static const char *const SQL_AUDIT_LIST =
-    "SELECT id, to_char(at AT TIME ZONE 'Europe/Oslo',"
-    " 'YYYY-MM-DD HH24:MI:SS') AS at, actor, action, subject_type,"
+    "SELECT id, " DB_EPOCH("at") " AS at, actor, action, subject_type,"
     " subject_id, coalesce(before::text, '') AS before,"
     " coalesce(after::text, '') AS after, address FROM audit_log"
     " WHERE ($1::text IS NULL OR subject_type = $1)"
     " AND ($2::bigint IS NULL OR subject_id = $2)"
     " ORDER BY id DESC LIMIT $3";
+/* clang-format on */
 
 gboolean
 db_organiser_insert(DbConn *conn, const char *email, const char *name,

@@ -49,12 +49,15 @@ static const char *const SQL_OUTBOX_RETRY =
 static const char *const SQL_OUTBOX_FAILED =
     "UPDATE outbox SET state = 'failed', attempts = attempts + 1,"
     " last_error = $2 WHERE id = $1";
+/* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
+/* clang-format off */
 static const char *const SQL_OUTBOX_LIST =
-    "SELECT id, kind, recipient, state, attempts, coalesce(last_error,"
-    " '') AS last_error, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS')"
-    " AS created, to_char(next_attempt_at, 'YYYY-MM-DD HH24:MI:SS')"
-    " AS next_attempt FROM outbox WHERE state = $1"
-    " ORDER BY id DESC LIMIT $2";
+    "SELECT id, kind, recipient, state, attempts,"
+    " coalesce(last_error, '') AS last_error,"
+    " " DB_EPOCH("created_at") " AS created,"
+    " " DB_EPOCH("next_attempt_at") " AS next_attempt"
+    " FROM outbox WHERE state = $1 ORDER BY id DESC LIMIT $2";
+/* clang-format on */
 static const char *const SQL_OUTBOX_HOLD_BOUNCED = OUTBOX_HOLD_BOUNCED;
 /* What a person missed while their address bounced -- the held rows and
  * those that bounced -- queued again to their corrected address. */

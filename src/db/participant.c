@@ -107,7 +107,9 @@ static const char *const SQL_HOLDS_EXPIRED =
  * confirmed by hold_until) with its ranking; a known one has its
  * re-sent links counted in its own row (at most $11 an hour).  The
  * confirmation or re-sent link goes to the outbox, its link's hash to
- * participant_token.  id is NULL for a known e-mail.
+ * participant_token.  id is NULL for a known e-mail.  With $14, an
+ * organiser's invitee: stored confirmed with no hold, and nothing else
+ * (no link counted, no mail: app queues the invitation).
  */
 static const char *const SQL_PARTICIPANT_REGISTER =
     "WITH v AS (SELECT EXISTS (SELECT 1 FROM sector"
@@ -117,8 +119,10 @@ static const char *const SQL_PARTICIPANT_REGISTER =
     "  = cardinality($10::bigint[]) AS sessions_ok),"
     " p AS (INSERT INTO participant (event_id, name, email, organisation,"
     "  sector, role, needs, language, status, hold_until, consent_at)"
-    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'pending',"
-    "  now() + make_interval(hours => $9::int), now() FROM v"
+    "  SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
+    "  CASE WHEN $14::boolean THEN 'confirmed' ELSE 'pending' END,"
+    "  CASE WHEN NOT $14::boolean"
+    "   THEN now() + make_interval(hours => $9::int) END, now() FROM v"
     "  WHERE v.sector_ok AND v.sessions_ok"
     "  ON CONFLICT DO NOTHING RETURNING id, email, language),"
     " pr AS (INSERT INTO preference (event_id, participant_id,"
@@ -130,14 +134,15 @@ static const char *const SQL_PARTICIPANT_REGISTER =
     "   THEN x.link_sends + 1 ELSE 1 END,"
     "  link_window_at = CASE WHEN x.link_window_at >"
     "   now() - interval '1 hour' THEN x.link_window_at ELSE now() END"
-    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND x.event_id = $1"
+    "  FROM v WHERE v.sector_ok AND v.sessions_ok AND NOT $14::boolean"
+    "  AND x.event_id = $1"
     "  AND lower(x.email) = lower($3) AND NOT EXISTS (SELECT 1 FROM p)"
     "  RETURNING x.id, x.email, x.language,"
     "  x.link_sends <= $11::int AS allowed),"
     " o AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
     "  recipient_name, language, payload, link_nonce)"
     "  SELECT $1::bigint, id, 'confirm', email, '', language,"
-    "  '{}'::jsonb, $12::text FROM p"
+    "  '{}'::jsonb, $12::text FROM p WHERE NOT $14::boolean"
     "  UNION ALL SELECT $1::bigint, id, 'link_again', email, '', language,"
     "  '{}'::jsonb, $12::text FROM k WHERE allowed"
     "  RETURNING participant_id),"
@@ -166,12 +171,14 @@ static const char *const SQL_THROTTLE_RECORD =
     " SELECT k, key, n FROM unnest($1::text[], $2::text[], $3::int[])"
     " AS u(k, key, n)";
 /* Refusals of the last $1 hours, per kind and key, most first. */
+/* clang-format off */
 static const char *const SQL_THROTTLE_RECENT =
     "SELECT kind, key, sum(refusals)::bigint AS refusals,"
-    " to_char(max(at), 'YYYY-MM-DD HH24:MI') AS last"
+    " " DB_EPOCH("max(at)") " AS last"
     " FROM registration_throttle"
     " WHERE at > now() - make_interval(hours => $1::int)"
     " GROUP BY kind, key ORDER BY refusals DESC, kind, key LIMIT $2";
+/* clang-format on */
 
 /* $1 event, $2 search text, $3 status, $4 sector, $5 session,
  * $6 'placed' or 'ranked'. */
@@ -205,14 +212,15 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	char ev[24], hours[24], resends[24];
 	g_autofree char *arr = db_int_array(session_ids, n);
 	g_autoptr(JsonObject) row = NULL;
-	const char *p[13] = { db_num(ev, pn->event_id), pn->name, pn->email,
-		pn->organisation, pn->sector, pn->role, pn->needs, pn->language,
+	const char *p[14] = { db_num(ev, pn->event_id), pn->name, pn->email,
+		pn->organisation, pn->sector, pn->role ? pn->role : "",
+		pn->needs ? pn->needs : "", pn->language,
 		db_num(hours, pn->confirm_hours), NULL,
 		db_num(resends, pn->resends_per_hour), pn->link_nonce,
-		pn->link_hash };
+		pn->link_hash, pn->invitee ? "true" : "false" };
 
 	p[9] = arr;
-	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 13, p, error);
+	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 14, p, error);
 	if (row == NULL)
 		return FALSE;
 	*refused = NULL;
@@ -595,57 +603,44 @@ static const char *const SQL_REG_REQUEUE =
     " ORDER BY i.session_id RETURNING id";
 #define REG_TITLE(s) \
 	"CASE WHEN $2::text = 'en' THEN " s ".title_en ELSE " s ".title_nb END"
+/* clang-format off */
 static const char *const SQL_REG_EXPORT =
     "SELECT p.id, p.name, p.email, p.organisation, p.sector, p.role,"
-    " p.needs, p.language, p.status, e.timezone,"
-    " " DB_EPOCH(
-        "p.created_at") " AS registered_at,"
-                        " " DB_EPOCH(
-                            "p.email_confirmed_at") " AS confirmed_at,"
-                                                    " " DB_EPOCH(
-                                                        "p.checked_in_at") " AS checked_in_at,"
-                                                                           " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
-                                                                           " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
-                                                                           " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements,"
-                                                                           " coalesce(an.answers, '') AS answers"
-                                                                           " FROM participant p JOIN event e ON e.id = p.event_id"
-                                                                           " LEFT JOIN LATERAL (SELECT"
-                                                                           "  max(" REG_TITLE(
-                                                                               "s") ") FILTER (WHERE pr.rank = 1) AS r1,"
-                                                                                    "  max(" REG_TITLE(
-                                                                                        "s") ") FILTER (WHERE pr.rank = 2) AS r2,"
-                                                                                             "  max(" REG_TITLE(
-                                                                                                 "s") ") FILTER (WHERE pr.rank = 3) AS r3,"
-                                                                                                      "  max(" REG_TITLE(
-                                                                                                          "s") ") FILTER (WHERE pr.rank = 4) AS r4,"
-                                                                                                               "  max(" REG_TITLE(
-                                                                                                                   "s") ") FILTER (WHERE pr.rank = 5) AS r5"
-                                                                                                                        "  FROM preference pr JOIN session s ON s.id = pr.session_id"
-                                                                                                                        "  WHERE pr.participant_id = p.id) r ON true"
-                                                                                                                        " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE(
-                                                                                                                            "s") "  || ' (' || a.table_no || ')', '; ' ORDER BY sl.starts_at, s.id)"
-                                                                                                                                 "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
-                                                                                                                                 "  JOIN slot sl ON sl.id = s.slot_id"
-                                                                                                                                 "  WHERE a.participant_id = p.id) a ON true"
-                                                                                                                                 " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE(
-                                                                                                                                     "s") " || ': ' || x.answer, '; ' ORDER BY sl.starts_at, s.id) AS answers"
-                                                                                                                                          "  FROM (SELECT i.session_id, summit_invitation_answer(i) AS answer"
-                                                                                                                                          "  FROM invitation i WHERE i.participant_id = p.id) x"
-                                                                                                                                          "  JOIN session s ON s.id = x.session_id"
-                                                                                                                                          "  JOIN slot sl ON sl.id = s.slot_id WHERE x.answer IS NOT NULL) an"
-                                                                                                                                          " ON true"
-                                                                                                                                          " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+    " p.needs, p.language, p.status,"
+    " " DB_EPOCH("p.created_at") " AS registered_at,"
+    " " DB_EPOCH("p.email_confirmed_at") " AS confirmed_at,"
+    " " DB_EPOCH("p.checked_in_at") " AS checked_in_at,"
+    " coalesce(r.r1, '') AS rank1, coalesce(r.r2, '') AS rank2,"
+    " coalesce(r.r3, '') AS rank3, coalesce(r.r4, '') AS rank4,"
+    " coalesce(r.r5, '') AS rank5, coalesce(a.placed, '') AS placements,"
+    " coalesce(an.answers, '') AS answers"
+    " FROM participant p"
+    " LEFT JOIN LATERAL (SELECT"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 1) AS r1,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 2) AS r2,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 3) AS r3,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 4) AS r4,"
+    "  max(" REG_TITLE("s") ") FILTER (WHERE pr.rank = 5) AS r5"
+    "  FROM preference pr JOIN session s ON s.id = pr.session_id"
+    "  WHERE pr.participant_id = p.id) r ON true"
+    " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE("s")
+    "  || ' (' || a.table_no || ')', '; ' ORDER BY sl.starts_at, s.id)"
+    "  AS placed FROM assignment a JOIN session s ON s.id = a.session_id"
+    "  JOIN slot sl ON sl.id = s.slot_id"
+    "  WHERE a.participant_id = p.id) a ON true"
+    " LEFT JOIN LATERAL (SELECT string_agg(" REG_TITLE("s")
+    "  || ': ' || x.answer, '; ' ORDER BY sl.starts_at, s.id) AS answers"
+    "  FROM (SELECT i.session_id, summit_invitation_answer(i) AS answer"
+    "  FROM invitation i WHERE i.participant_id = p.id) x"
+    "  JOIN session s ON s.id = x.session_id"
+    "  JOIN slot sl ON sl.id = s.slot_id WHERE x.answer IS NOT NULL) an"
+    " ON true"
+    " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+/* clang-format on */
 static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
     " (SELECT lower(x) FROM jsonb_array_elements_text($2::jsonb) x)";
-/* An invitee: confirmed, no hold; db_reg_insert_invitee claims the
- * place with SQL_PLACE_CLAIM, as a confirmation does. */
-static const char *const SQL_REG_INSERT_INVITEE =
-    "INSERT INTO participant (event_id, name, email, organisation,"
-    " sector, role, language, status, consent_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', now())"
-    " ON CONFLICT DO NOTHING RETURNING id";
 
 /* The eight filter parameters; bufs hold the numbers. */
 static void
@@ -819,29 +814,4 @@ db_reg_emails_taken(DbConn *conn, gint64 event_id, const char *emails_json,
 	const char *p[2] = { db_num(e, event_id), emails_json };
 
 	return db_exec(conn, SQL_REG_EMAILS_TAKEN, 2, p, error);
-}
-
-gboolean
-db_reg_insert_invitee(DbConn *conn, gint64 event_id,
-    const struct db_reg_invitee *v, gint64 *id, bool *placed, GError **error)
-{
-	char e[24];
-	const char *p[7] = { db_num(e, event_id), v->name, v->email,
-		v->organisation, v->sector, v->role ? v->role : "",
-		v->language ? v->language : "nb" };
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_REG_INSERT_INVITEE, 7, p,
-	    error);
-
-	if (rows == NULL)
-		return FALSE;
-	if (json_array_get_length(rows) == 0) {
-		g_set_error(error, SUMMIT_DB_ERROR, DB_ECONFLICT,
-		    "e-mail registered already");
-		return FALSE;
-	}
-	*id = db_int(json_array_get_object_element(rows, 0), "id");
-	/* No place free: waiting, from now. */
-	return db_place_claim(conn, event_id, *id, false, placed, error) &&
-	    (*placed ||
-	        db_participant_set_status(conn, *id, "waitlisted", 0, error));
 }

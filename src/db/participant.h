@@ -86,13 +86,5 @@ JsonArray *db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
  * the event already: rows (email) in lower case. */
 JsonArray *db_reg_emails_taken(DbConn *conn, gint64 event_id,
     const char *emails_json, GError **error);
-/* Inserts an invitee: confirmed with a place if one is free, else
- * waitlisted.  DB_ECONFLICT if the e-mail is registered already. */
-struct db_reg_invitee {
-	const char *name, *email, *organisation, *sector, *role;
-	const char *language;
-};
-gboolean db_reg_insert_invitee(DbConn *conn, gint64 event_id,
-    const struct db_reg_invitee *p, gint64 *id, bool *placed, GError **error);
 
 #endif

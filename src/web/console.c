@@ -219,7 +219,7 @@ console_activation_post(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) o = NULL;
 	struct app_refusal refused = { 0 };
-	const char *pw, *again;
+	const char *pw, *again, *key;
 
 	if ((o = app_organiser_activation_lookup(req->web->app, token,
 	         &error)) == NULL) {
@@ -235,10 +235,9 @@ console_activation_post(struct web_req *req, const struct web_call *c)
 	}
 	if (!app_organiser_activate(req->web->app, token, pw, &refused,
 	        &error)) {
-		if (g_strcmp0(refused.field, "password") == 0 &&
-		    refused.reason == APP_REASON_LENGTH)
+		if ((key = web_refusal_key(&refused, NULL)) != NULL)
 			activation_render(req, MHD_HTTP_BAD_REQUEST, token, o,
-			    "c_password_short");
+			    key);
 		else
 			web_app_error(req, error);
 		return;

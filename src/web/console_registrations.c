@@ -358,10 +358,8 @@ reg_action_end(struct web_req *req, gint64 id, bool ok, const GError *error,
 	if (!ok) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
 			reg_detail_render(req, id, MHD_HTTP_CONFLICT,
-			    refusal != NULL &&
-			            refusal->reason == APP_REASON_FULL ?
-			        "registrations_err_full" :
-			        "registrations_err_state");
+			    web_refusal_key(refusal,
+			        "registrations_err_state"));
 			return;
 		}
 		web_app_error(req, error);

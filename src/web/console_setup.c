@@ -5,12 +5,13 @@
  * Staff see every page read-only (the form's fieldset is disabled);
  * every POST needs an admin, by its row in the route table and again in
  * the use case.  The rows name each form's field table, so the fields
- * arrive checked; a form with a mistake comes back (400) with what was
+ * arrive parsed; a form with a mistake comes back (400) with what was
  * typed and a message beside each wrong field (fields.c); a change
- * answers 303 back to the page.  The use cases check every value again
- * and say what they refuse as a field and a reason (struct app_refusal),
- * which refusal_error turns into a message of the catalogue; results are
- * read through app's checked accessors, never as database rows.
+ * answers 303 back to the page.  The rules are app's: the use cases
+ * check every value and say what they refuse as a field and a reason
+ * (struct app_refusal), which web_refusal_error (fields.c) turns into a
+ * message of the catalogue; results are read through app's checked
+ * accessors, never as database rows.
  */
 #include "web/internal.h"
 #include "base/base.h"
@@ -29,46 +30,6 @@ public_cache_clear(struct web_req *req)
 	for (i = 0; i < G_N_ELEMENTS(web->event_page); i++)
 		g_clear_pointer(&web->event_page[i], g_bytes_unref);
 	lock_release(&web->cache_lock);
-}
-
-/* Which message a refusal gets: the first row matching its field (NULL:
- * any) and reason; a reason without a row gets the form's own. */
-static const struct {
-	const char *field;
-	enum app_reason reason;
-	const char *key;
-} refusal_keys[] = {
-	{ "capacity", APP_REASON_IN_USE, "setup_err_capacity_held" },
-	{ "timezone", APP_REASON_INVALID, "setup_err_timezone" },
-	{ NULL, APP_REASON_MISSING, "err_missing" },
-	{ NULL, APP_REASON_RANGE, "setup_err_range" },
-	{ NULL, APP_REASON_TAKEN, "setup_err_taken" },
-	{ NULL, APP_REASON_OVERLAP, "setup_err_overlap" },
-	{ NULL, APP_REASON_ORDER, "setup_err_order" },
-};
-
-/*
- * Shows a use case's refusal on the form: beside its field when the form
- * has that field, else beside field (what the form blames when the rules
- * name something it does not show); key when no row above says better.
- */
-static void
-refusal_error(struct web_req *req, JsonObject *errors, const FormValues *fv,
-    const struct app_refusal *why, const char *field, const char *key)
-{
-	size_t i;
-
-	for (i = 0; why->field != NULL && i < fv->n; i++)
-		if (strcmp(fv->fields[i].name, why->field) == 0)
-			field = why->field;
-	for (i = 0; i < G_N_ELEMENTS(refusal_keys); i++)
-		if (refusal_keys[i].reason == why->reason &&
-		    (refusal_keys[i].field == NULL ||
-		        g_strcmp0(refusal_keys[i].field, why->field) == 0)) {
-			key = refusal_keys[i].key;
-			break;
-		}
-	web_field_error(req, errors, field, key);
 }
 
 /* Checks a date-time field into *out; a message when it is bad. */
@@ -193,30 +154,19 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 	struct app_refusal why = { NULL, 0 };
 
 	web_field_errors(req, c->fields, errors);
-	if (v[EV_TIMEZONE].str != NULL) {
-		GTimeZone *tz = g_time_zone_new_identifier(v[EV_TIMEZONE].str);
-
-		/* Only IANA names ("UTC", "Europe/Oslo"): no offsets like
-		 * "+02:00", no paths. */
-		if (tz == NULL || !g_ascii_isalpha(v[EV_TIMEZONE].str[0]) ||
-		    strstr(v[EV_TIMEZONE].str, "..") != NULL)
-			web_field_error(req, errors, "timezone",
-			    "setup_err_timezone");
-		if (tz != NULL)
-			g_time_zone_unref(tz);
-	}
+	/* The zone and the mode are app's rules, asked now so the form
+	 * shows them beside the other mistakes; the rest (the order of
+	 * the times, the capacity held) app refuses when saving. */
+	if (v[EV_TIMEZONE].str != NULL &&
+	    !app_setup_timezone_ok(v[EV_TIMEZONE].str))
+		web_field_error(req, errors, "timezone", "setup_err_timezone");
+	if (v[EV_MODE].str != NULL &&
+	    !app_setup_invitation_mode_ok(v[EV_MODE].str))
+		web_field_error(req, errors, "invitation_mode", "err_invalid");
 	check_time(req, errors, "starts_at", &v[EV_STARTS], &starts);
 	check_time(req, errors, "ends_at", &v[EV_ENDS], &ends);
 	check_time(req, errors, "registration_opens", &v[EV_OPENS], &opens);
 	check_time(req, errors, "registration_closes", &v[EV_CLOSES], &closes);
-	if (starts != NULL && ends != NULL && strcmp(ends, starts) <= 0)
-		web_field_error(req, errors, "ends_at", "setup_err_order");
-	if (opens != NULL && closes != NULL && strcmp(closes, opens) <= 0)
-		web_field_error(req, errors, "registration_closes",
-		    "setup_err_order");
-	if (v[EV_MODE].str != NULL && strcmp(v[EV_MODE].str, "open") != 0 &&
-	    strcmp(v[EV_MODE].str, "invitation") != 0)
-		web_field_error(req, errors, "invitation_mode", "err_invalid");
 
 	if (json_object_get_size(errors) == 0) {
 		e = (struct app_setup_event){
@@ -244,7 +194,7 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "name_nb",
+		web_refusal_error(req, errors, c->fields, &why, "name_nb",
 		    "setup_err_refused");
 	}
 	event_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form), errors,
@@ -298,8 +248,6 @@ slot_check(struct web_req *req, const FormValues *fv, JsonObject *errors,
 	web_field_errors(req, fv, errors);
 	check_time(req, errors, "starts_at", &v[SL_STARTS], starts);
 	check_time(req, errors, "ends_at", &v[SL_ENDS], ends);
-	if (*starts != NULL && *ends != NULL && strcmp(*ends, *starts) <= 0)
-		web_field_error(req, errors, "ends_at", "setup_err_order");
 	return json_object_get_size(errors) == 0;
 }
 
@@ -323,7 +271,7 @@ setup_slot_add(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "ends_at",
+		web_refusal_error(req, errors, c->fields, &why, "ends_at",
 		    "setup_err_refused");
 	}
 	programme_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),
@@ -399,7 +347,7 @@ setup_slot_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "ends_at",
+		web_refusal_error(req, errors, c->fields, &why, "ends_at",
 		    "setup_err_refused");
 	}
 	slot_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
@@ -573,8 +521,9 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 	gboolean ok;
 
 	web_field_errors(req, c->fields, errors);
+	/* app's rule, asked now to show beside the other mistakes. */
 	if (id == 0 && v[SE_CODE].str != NULL &&
-	    !web_session_code_ok(v[SE_CODE].str))
+	    !app_setup_session_code_ok(v[SE_CODE].str))
 		web_field_error(req, errors, "code", "setup_err_session_code");
 	if (json_object_get_size(errors) == 0) {
 		s = (struct app_setup_session){
@@ -604,7 +553,7 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "slot_id",
+		web_refusal_error(req, errors, c->fields, &why, "slot_id",
 		    "setup_err_refused");
 	}
 	session_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
@@ -738,7 +687,7 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 		form_values_default(c->fields, SC_CODE, code);
 	}
 	web_field_errors(req, c->fields, errors);
-	if (v[SC_CODE].str != NULL && !web_sector_code_ok(v[SC_CODE].str))
+	if (v[SC_CODE].str != NULL && !app_setup_sector_code_ok(v[SC_CODE].str))
 		web_field_error(req, errors, "code", "setup_err_sector_code");
 	if (code != NULL && g_strcmp0(v[SC_CODE].str, code) != 0)
 		web_field_error(req, errors, "code", "err_invalid");
@@ -760,7 +709,7 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "code",
+		web_refusal_error(req, errors, c->fields, &why, "code",
 		    "setup_err_refused");
 	}
 	sectors_render(req, MHD_HTTP_BAD_REQUEST, code, web_form_typed(c->form),
@@ -800,7 +749,7 @@ setup_sector_delete(struct web_req *req, const struct web_call *c)
 
 /* ---- Invitation codes ---- */
 
-#define CODES_SHOWN 500
+#define CODES_SHNULL 500
 
 enum code_field { CO_COUNT, CO_USES, CO_EMAIL, CO_SECTOR, CO__MAX };
 static const struct form_field code_fields[CO__MAX] = {
@@ -822,7 +771,7 @@ codes_render(struct web_req *req, unsigned status, JsonObject *values,
 	gint64 total = 0;
 	guint i;
 
-	if ((rows = app_setup_codes(req->web->app, &req->actor, CODES_SHOWN,
+	if ((rows = app_setup_codes(req->web->app, &req->actor, CODES_SHNULL,
 	         &total, &error)) == NULL ||
 	    (sectors = app_setup_sectors(req->web->app, &req->actor, &error)) ==
 	        NULL ||
@@ -880,7 +829,8 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 	struct app_refusal why = { NULL, 0 };
 
 	web_field_errors(req, c->fields, errors);
-	if (v[CO_SECTOR].str != NULL && !web_sector_code_ok(v[CO_SECTOR].str))
+	if (v[CO_SECTOR].str != NULL &&
+	    !app_setup_sector_code_ok(v[CO_SECTOR].str))
 		web_field_error(req, errors, "sector", "err_invalid");
 	if (json_object_get_size(errors) == 0) {
 		if (app_setup_codes_generate(req->web->app, c->actor,
@@ -893,7 +843,7 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		refusal_error(req, errors, c->fields, &why, "count",
+		web_refusal_error(req, errors, c->fields, &why, "count",
 		    "err_invalid");
 	}
 	codes_render(req, MHD_HTTP_BAD_REQUEST, web_form_typed(c->form),

@@ -97,7 +97,7 @@ enum web_role {
 enum web_arg {
 	WEB_ARG_TEXT = 0, /* as it came (a link token, "new"), or none */
 	WEB_ARG_ID,       /* a positive id (web_parse_id) into call->id */
-	WEB_ARG_SECTOR,   /* a sector code (web_sector_code_ok) */
+	WEB_ARG_SECTOR,   /* a sector code (app_setup_sector_code_ok) */
 };
 
 /* Route flags. */
@@ -151,7 +151,7 @@ struct web_route {
 	}
 
 extern const struct web_route web_pages_routes[];
-extern const struct web_route web_me_routes[];
+extern const struct web_route web_participant_routes[];
 extern const struct web_route web_calendar_routes[];
 extern const struct web_route console_routes[];
 extern const struct web_route console_registrations_routes[];
@@ -231,6 +231,17 @@ void web_field_error(struct web_req *req, JsonObject *errors, const char *field,
 /* A message for every field of fv with an error. */
 void web_field_errors(struct web_req *req, const FormValues *fv,
     JsonObject *errors);
+/* The one mapping from a use case's refusal (field, reason) to a message
+ * of the catalogue: the first row of fields.c's table that matches it,
+ * else fallback (a form's own wording; may be NULL). */
+const char *web_refusal_key(const struct app_refusal *why,
+    const char *fallback);
+/* Shows why on the form: beside its field when fv has that field, else
+ * beside field (what the form blames when the rules name something it
+ * does not show), worded by web_refusal_key. */
+void web_refusal_error(struct web_req *req, JsonObject *errors,
+    const FormValues *fv, const struct app_refusal *why, const char *field,
+    const char *fallback);
 /* What was typed, every field but the CSRF token, for the form again
  * (transfer full); form may be NULL. */
 JsonObject *web_form_typed(GHashTable *form);

@@ -182,22 +182,6 @@ page_register_form(struct web_req *req, const struct web_call *c)
 	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
 }
 
-/* The app's refusal as the form's message next to its field. */
-static void
-reg_refusal_error(struct web_req *req, JsonObject *errors,
-    const struct app_refusal *refusal)
-{
-	g_autofree char *key = NULL;
-
-	if (strcmp(refusal->field, "invitation_code") == 0) {
-		web_field_error(req, errors, refusal->field,
-		    "setup_err_invitation_code");
-		return;
-	}
-	key = g_strconcat("err_", app_reason_name(refusal->reason), NULL);
-	web_field_error(req, errors, refusal->field, key);
-}
-
 /*
  * POST /register: 303 to /registered (new or known e-mail alike), 400
  * with the form and a message per field, 403 (CSRF), 409 (closed), 429
@@ -230,10 +214,6 @@ page_register_post(struct web_req *req, const struct web_call *c)
 	if (v[RF_CONSENT].err != FORM_FIELD_OK)
 		web_field_error(req, errors, "consent", "err_consent");
 	web_field_errors(req, c->fields, errors);
-	if (v[RF_LANGUAGE].str != NULL &&
-	    strcmp(v[RF_LANGUAGE].str, "nb") != 0 &&
-	    strcmp(v[RF_LANGUAGE].str, "en") != 0)
-		web_field_error(req, errors, "language", "err_invalid");
 	web_ranking_parse(c->form, &r);
 	if (r.error != NULL)
 		web_field_error(req, errors, "sessions", r.error);
@@ -263,7 +243,8 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		reg_refusal_error(req, errors, &refusal);
+		web_field_error(req, errors, refusal.field,
+		    web_refusal_key(&refusal, "err_invalid"));
 	}
 	reg_render_form(req, MHD_HTTP_BAD_REQUEST, c->form, errors);
 }

@@ -1,7 +1,7 @@
 /*
  * parse.c -- the pure functions of web/ (parse.h): route matching, ids
- * and codes from paths, local date-times, the rank choosers, the path
- * the access log shows.
+ * from paths, local date-times, the rank choosers, the path the access
+ * log shows.  Rules (a code's shape, a zone) are app's, not here.
  *
  * They are kept apart from the files that include microhttpd.h so that
  * tests/unit/web/ links them alone.  Each takes what a client sent and
@@ -42,35 +42,6 @@ web_parse_id(const char *s, gint64 *id)
 	    !g_ascii_string_to_unsigned(s, 10, 1, G_MAXINT64, &v, NULL))
 		return false;
 	*id = (gint64)v;
-	return true;
-}
-
-bool
-web_sector_code_ok(const char *s)
-{
-	size_t i, n = s ? strlen(s) : 0;
-
-	if (n < 1 || n > 32 || !g_ascii_islower(s[0]))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
-		    s[i] != '_')
-			return false;
-	return true;
-}
-
-bool
-web_session_code_ok(const char *s)
-{
-	size_t i, n = s ? strlen(s) : 0;
-
-	if (n < 1 || n > 64 ||
-	    !(g_ascii_islower(s[0]) || g_ascii_isdigit(s[0])))
-		return false;
-	for (i = 1; i < n; i++)
-		if (!g_ascii_islower(s[i]) && !g_ascii_isdigit(s[i]) &&
-		    s[i] != '-')
-			return false;
 	return true;
 }
 

@@ -29,12 +29,6 @@ bool web_match(const char *pattern, const char *path, char **arg);
  * 1 to G_MAXINT64.  False for anything else, NULL included. */
 bool web_parse_id(const char *s, gint64 *id);
 
-/* A sector code, as the set-up pages make them: [a-z][a-z0-9_]{0,31}. */
-bool web_sector_code_ok(const char *s);
-
-/* A session code: [a-z0-9][a-z0-9-]{0,63}. */
-bool web_session_code_ok(const char *s);
-
 /*
  * A local date-time "YYYY-MM-DDTHH:MM" (or with a space; seconds are
  * dropped), checked as a real calendar date in the years 2000 to 2200;

@@ -25,7 +25,7 @@
  * before a "*" that would match it too. */
 static const struct web_route *const web_route_tables[] = {
 	web_pages_routes,
-	web_me_routes,
+	web_participant_routes,
 	web_calendar_routes,
 	console_routes,
 	console_registrations_routes,
@@ -134,7 +134,7 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		}
 		break;
 	case WEB_ARG_SECTOR:
-		if (!web_sector_code_ok(arg)) {
+		if (!app_setup_sector_code_ok(arg)) {
 			web_error_page(req, MHD_HTTP_NOT_FOUND,
 			    "error_not_found");
 			return;

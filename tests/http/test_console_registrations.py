@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -224,14 +225,84 @@ def times_are_shown_in_local_time_as_postgresql_wrote_them(inst):
     for w in want:
         assert w in r.text, (w, want)
     for col in ("o.created_at", "o.sent_at"):
-        w = inst.scalar("SELECT to_char(%s AT TIME ZONE 'Europe/Oslo',"
-                        " 'YYYY-MM-DD HH24:MI:SS') FROM outbox o WHERE"
-                        " o.participant_id = %%s" % col, pid)
+        w = inst.scalar("SELECT to_char(%s AT TIME ZONE e.timezone,"
+                        " 'YYYY-MM-DD HH24:MI:SS') FROM outbox o JOIN event e"
+                        " ON e.id = o.event_id WHERE o.participant_id = %%s"
+                        % col, pid)
         assert w in r.text, w
     r = a.get("/console/registrations?q=tora")
-    assert r.status == 200 and local("p.created_at", "'Europe/Oslo'") in r.text
+    assert r.status == 200 and local("p.created_at") in r.text
     r = a.get("/console/registrations/export.csv")
     assert r.status == 200 and want[0] in r.text and want[2] in r.text
+
+
+@case
+def times_follow_the_events_zone_not_oslos(inst):
+    # An event in New York: the console's list, detail, export and audit
+    # log, and the public event page, show New York's clock (four hours
+    # behind UTC in July, six behind Oslo).
+    a = S["admin"]
+    old_zone = inst.scalar("SELECT timezone FROM event WHERE id = %s",
+                           S["event"])
+    inst.query("UPDATE event SET timezone = 'America/New_York' WHERE id = %s",
+               S["event"])
+    try:
+        pid = add(inst, "Sone Sverre", "sverre@example.no",
+                  created="2026-07-01 12:00:00+00")
+        inst.query("INSERT INTO outbox (event_id, participant_id, kind,"
+                   " recipient, state, created_at) VALUES (%s, %s, 'confirm',"
+                   " 'sverre@example.no', 'sent', '2026-07-01 12:30:05+00')",
+                   S["event"], pid)
+        r = a.get("/console/registrations?q=sverre")
+        assert r.status == 200
+        assert "2026-07-01 08:00" in r.text, "list not in New York time"
+        assert "2026-07-01 14:00" not in r.text, "list in Oslo time"
+        r = post(a, "/console/registrations/%d/checkin" % pid, {"in": "1"})
+        assert r.status == 303, r.status
+        r = a.get("/console/registrations/%d?lang=nb" % pid)
+        assert r.status == 200
+        assert "2026-07-01 08:00" in r.text and "2026-07-01 14:00" not in r.text
+        mails = r.text.split('id="mails"')[1].split("</table>")[0]
+        assert "2026-07-01 08:30:05" in mails, mails
+        at = inst.query("SELECT to_char(at AT TIME ZONE 'America/New_York',"
+                        " 'YYYY-MM-DD HH24:MI:SS'), to_char(at AT TIME ZONE"
+                        " 'Europe/Oslo', 'YYYY-MM-DD HH24:MI:SS') FROM"
+                        " audit_log WHERE subject_type = 'participant' AND"
+                        " subject_id = %s ORDER BY id DESC LIMIT 1", pid)[0]
+        hist = r.text.split('id="audit"')[1].split("</table>")[0]
+        assert at[0] in hist and at[1] not in hist, (at, hist)
+        r = a.get("/console/mail?state=sent")
+        assert r.status == 200 and "2026-07-01 08:30:05" in r.text, \
+            "outbox page not in New York time"
+        r = a.get("/console/audit")
+        assert r.status == 200
+        assert at[0] in r.text and at[1] not in r.text, at
+        r = a.get("/console/registrations/export.csv")
+        assert r.status == 200 and "2026-07-01 08:00" in r.text
+        # The public page (cached a second) and the console's dashboard.
+        want = inst.query(
+            "SELECT to_char(starts_at AT TIME ZONE 'America/New_York',"
+            " 'YYYY-MM-DD'), to_char(starts_at AT TIME ZONE"
+            " 'America/New_York', 'HH24:MI'), to_char(ends_at AT TIME ZONE"
+            " 'America/New_York', 'HH24:MI'), to_char(registration_closes"
+            " AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI')"
+            " FROM event WHERE id = %s", S["event"])[0]
+        slot = inst.query(
+            "SELECT to_char(sl.starts_at AT TIME ZONE 'America/New_York',"
+            " 'HH24:MI'), to_char(sl.ends_at AT TIME ZONE"
+            " 'America/New_York', 'HH24:MI') FROM slot sl WHERE"
+            " sl.event_id = %s ORDER BY sl.starts_at LIMIT 1",
+            S["event"])[0]
+        time.sleep(1.1)
+        r = Client(inst.port).get("/")
+        assert r.status == 200
+        assert "%s %s–%s" % want[:3] in r.text, (want, r.text[:800])
+        assert "<h3>%s–%s</h3>" % slot in r.text, slot
+        r = a.get("/console")
+        assert r.status == 200 and want[3] in r.text, want[3]
+    finally:
+        inst.query("UPDATE event SET timezone = %s WHERE id = %s", old_zone,
+                   S["event"])
 
 
 @case

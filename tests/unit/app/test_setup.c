@@ -83,6 +83,15 @@ test_event(void)
 	event_case(&e, "venue", APP_REASON_LENGTH);
 	e = good_event, e.invitation_mode = "secret";
 	event_case(&e, "invitation_mode", APP_REASON_INVALID);
+	g_assert_true(app_setup_invitation_mode_ok("open"));
+	g_assert_false(app_setup_invitation_mode_ok("secret"));
+	e = good_event, e.timezone = "+02:00";
+	event_case(&e, "timezone", APP_REASON_INVALID);
+	e = good_event, e.timezone = "../../etc/passwd";
+	event_case(&e, "timezone", APP_REASON_INVALID);
+	g_assert_true(app_setup_timezone_ok("America/New_York"));
+	g_assert_false(app_setup_timezone_ok("Mars/Olympus"));
+	g_assert_false(app_setup_timezone_ok(NULL));
 	e = good_event, e.mailbox = "nobody";
 	event_case(&e, "mailbox", APP_REASON_INVALID);
 	e = good_event, e.mailbox = NULL;
@@ -99,6 +108,49 @@ session_case(const struct app_setup_session *s, const char *field,
 
 	refused(app_setup_session_add(&app, &admin, s, &id, &why, &error),
 	    &error, &why, field, reason);
+}
+
+/* The shapes of codes, app's rules that web asks for (sector codes in
+ * paths and forms, session codes in the session form). */
+static void
+test_code_shapes(void)
+{
+	g_autofree char *s32 = g_strnfill(32, 'a');
+	g_autofree char *s33 = g_strnfill(33, 'a');
+	g_autofree char *s64 = g_strnfill(64, '1');
+	g_autofree char *s65 = g_strnfill(65, '1');
+	const struct {
+		bool (*ok)(const char *);
+		const char *code;
+		bool want;
+	} cases[] = {
+		{ app_setup_sector_code_ok, "business", true },
+		{ app_setup_sector_code_ok, "a", true },
+		{ app_setup_sector_code_ok, "gov_2", true },
+		{ app_setup_sector_code_ok, s32, true },
+		{ app_setup_sector_code_ok, s33, false },
+		{ app_setup_sector_code_ok, NULL, false },
+		{ app_setup_sector_code_ok, "", false },
+		{ app_setup_sector_code_ok, "2gov", false },
+		{ app_setup_sector_code_ok, "_a", false },
+		{ app_setup_sector_code_ok, "Business", false },
+		{ app_setup_sector_code_ok, "a-b", false },
+		{ app_setup_sector_code_ok, "a b", false },
+		{ app_setup_sector_code_ok, "s\xc3\xb8r", false },
+		{ app_setup_session_code_ok, "ai-1", true },
+		{ app_setup_session_code_ok, "1a", true },
+		{ app_setup_session_code_ok, s64, true },
+		{ app_setup_session_code_ok, s65, false },
+		{ app_setup_session_code_ok, NULL, false },
+		{ app_setup_session_code_ok, "", false },
+		{ app_setup_session_code_ok, "-a", false },
+		{ app_setup_session_code_ok, "a_b", false },
+		{ app_setup_session_code_ok, "A1", false },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		g_assert_true(cases[i].ok(cases[i].code) == cases[i].want);
 }
 
 static void
@@ -163,6 +215,7 @@ main(int argc, char **argv)
 	g_test_add_func("/setup/event", test_event);
 	g_test_add_func("/setup/session", test_session);
 	g_test_add_func("/setup/sector-and-codes", test_sector_and_codes);
+	g_test_add_func("/setup/code-shapes", test_code_shapes);
 	g_test_add_func("/setup/staff", test_staff);
 	return g_test_run();
 }

@@ -84,39 +84,6 @@ test_parse_id(void)
 }
 
 static void
-test_codes(void)
-{
-	g_autofree char *s32 = g_strnfill(32, 'a');
-	g_autofree char *s33 = g_strnfill(33, 'a');
-	g_autofree char *s64 = g_strnfill(64, '1');
-	g_autofree char *s65 = g_strnfill(65, '1');
-
-	g_assert_true(web_sector_code_ok("business"));
-	g_assert_true(web_sector_code_ok("a"));
-	g_assert_true(web_sector_code_ok("gov_2"));
-	g_assert_true(web_sector_code_ok(s32));
-	g_assert_false(web_sector_code_ok(s33));
-	g_assert_false(web_sector_code_ok(NULL));
-	g_assert_false(web_sector_code_ok(""));
-	g_assert_false(web_sector_code_ok("2gov"));
-	g_assert_false(web_sector_code_ok("_a"));
-	g_assert_false(web_sector_code_ok("Business"));
-	g_assert_false(web_sector_code_ok("a-b"));
-	g_assert_false(web_sector_code_ok("a b"));
-	g_assert_false(web_sector_code_ok("s\xc3\xb8r"));
-
-	g_assert_true(web_session_code_ok("ai-1"));
-	g_assert_true(web_session_code_ok("1a"));
-	g_assert_true(web_session_code_ok(s64));
-	g_assert_false(web_session_code_ok(s65));
-	g_assert_false(web_session_code_ok(NULL));
-	g_assert_false(web_session_code_ok(""));
-	g_assert_false(web_session_code_ok("-a"));
-	g_assert_false(web_session_code_ok("a_b"));
-	g_assert_false(web_session_code_ok("A1"));
-}
-
-static void
 time_is(const char *in, const char *want)
 {
 	g_autofree char *got = web_local_time(in);
@@ -248,7 +215,6 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/web/match", test_match);
 	g_test_add_func("/web/parse_id", test_parse_id);
-	g_test_add_func("/web/codes", test_codes);
 	g_test_add_func("/web/local_time", test_local_time);
 	g_test_add_func("/web/log_path", test_log_path);
 	g_test_add_func("/web/ranking", test_ranking);

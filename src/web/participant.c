@@ -1,6 +1,6 @@
 /*
- * me.c -- the participant's own page, reached from the link in their
- * e-mail: confirm, see the registration and the programme, accept or
+ * participant.c -- the participant's own page, reached from the link in
+ * their e-mail: confirm, see the registration and the programme, accept or
  * decline each placed session, rank again, cancel.
  *
  * The token is the only key to these pages, so every answer carries
@@ -307,7 +307,7 @@ page_me_answer(struct web_req *req, const struct web_call *c)
 	web_redirect(req, to);
 }
 
-const struct web_route web_me_routes[] = {
+const struct web_route web_participant_routes[] = {
 	{ "GET", "/confirm/*", page_confirm, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/confirm/*", page_confirm_post, WEB_PUBLIC, WEB_ARG_TEXT,
