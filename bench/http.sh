@@ -16,7 +16,7 @@
 #                registration claims no place since confirmation does, so
 #                this must cost what "register" does)
 #   4. sql       no HTTP: pgbench runs Summit's own registration statements
-#                (bench/register_sql.py reads them from src/db/stmt.c) on
+#                (bench/register_sql.py reads them from src/db/) on
 #                the same cluster and data with BENCH_POOL connections, with
 #                the session settings summitd's pool sets (plan each
 #                execution for its values: src/db/pool.c) --
