@@ -98,13 +98,34 @@ is_invitation(const char *kind)
 	return g_str_has_prefix(kind, "invite");
 }
 
-/* Fills ctx with what an invitation's text shows, in lang. */
+/* Puts time t (ISO 8601 UTC, from the payload) into ctx as key, in zone
+ * tz and format fmt; leaves it out when t does not parse. */
+static void
+mailer_local_time(JsonObject *ctx, const char *key, const char *t,
+    GTimeZone *tz, const char *fmt)
+{
+	g_autoptr(GDateTime) utc = t ? g_date_time_new_from_iso8601(t, NULL) :
+	                               NULL;
+	g_autofree char *text = NULL;
+
+	if (utc == NULL)
+		return;
+	text = app_time_text(tz, g_date_time_to_unix(utc), fmt);
+	json_object_set_string_member(ctx, key, text);
+}
+
+/* Fills ctx with what an invitation's text shows, in lang: its times in
+ * the event's zone, written here (the payload holds them in UTC). */
 static void
 mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
 {
-	static const char *const keys[] = { "date_local", "starts_local",
-		"ends_local", "room", "venue", NULL };
+	static const char *const keys[] = { "room", "venue", "timezone", NULL };
 	g_autofree char *title = g_strconcat("title_", lang, NULL);
+	const char *zone = json_object_get_string_member_with_default(payload,
+	    "timezone", NULL);
+	const char *starts = json_object_get_string_member_with_default(payload,
+	    "starts_utc", NULL);
+	g_autoptr(GTimeZone) tz = app_zone(zone);
 	const char *const *k;
 
 	json_object_set_string_member(ctx, "title",
@@ -115,6 +136,15 @@ mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
 		if (json_object_has_member(payload, *k))
 			json_object_set_string_member(ctx, *k,
 			    json_object_get_string_member(payload, *k));
+	mailer_local_time(ctx, "date_local", starts, tz, "%Y-%m-%d");
+	mailer_local_time(ctx, "starts_local", starts, tz, "%H:%M");
+	mailer_local_time(ctx, "ends_local",
+	    json_object_get_string_member_with_default(payload, "ends_utc",
+	        NULL),
+	    tz, "%H:%M");
+	/* The texts say "Norwegian time" for Oslo, else name the zone. */
+	json_object_set_boolean_member(ctx, "zone_oslo",
+	    g_strcmp0(zone, "Europe/Oslo") == 0);
 }
 
 /* Renders mail/LANG/KIND.txt (first line "Subject: ...") and, for

@@ -352,5 +352,33 @@ def a_worker_killed_mid_batch_loses_nothing(inst):
         sink.stop()
 
 
+@case
+def an_invitation_in_another_zone_names_it(inst):
+    # The mail's text gives the time in the event's zone and names that
+    # zone; "norsk tid" is only for an event in Oslo.
+    inst.query("UPDATE event SET timezone = 'America/New_York' WHERE id = %s",
+               inst.ev)
+    try:
+        inst.query("UPDATE session SET title_nb = 'Ny tittel i New York'"
+                   " WHERE id = 5")
+        r = inst.ctl("publish")
+        assert "1 updates" in r.stdout, r.stdout
+        drain(inst)
+        want = inst.scalar(
+            "SELECT to_char(sl.starts_at AT TIME ZONE 'America/New_York',"
+            " 'YYYY-MM-DD \"kl.\" HH24:MI') || '–' || to_char(sl.ends_at AT"
+            " TIME ZONE 'America/New_York', 'HH24:MI') FROM session s JOIN"
+            " slot sl ON sl.id = s.slot_id WHERE s.id = 5")
+        mail = [m for m in mails_for(inst, "bjorn@example.no")
+                if "New York" in str(m["Subject"])]
+        assert len(mail) == 1, len(mail)
+        body = mail[0].get_body(preferencelist=("plain",)).get_content()
+        assert want + " (tidssone America/New_York)" in body, (want, body)
+        assert "norsk tid" not in body, body
+    finally:
+        inst.query("UPDATE event SET timezone = 'Europe/Oslo' WHERE id = %s",
+                   inst.ev)
+
+
 if __name__ == "__main__":
     run(setup, teardown)
