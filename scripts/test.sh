@@ -15,8 +15,9 @@
 #
 # Before any test: scripts/check-layers.sh (a module reaching around a
 # layer fails the run), scripts/format.sh --check (unless
-# SUMMIT_FORMAT_CHECK=0), and a second, compile-only build with clang in
-# build-clang, which fails the run like any test.
+# SUMMIT_FORMAT_CHECK=0), a second, compile-only build with clang in
+# build-clang, and the run command's optimised build of the programs in
+# build/, each failing the run like any test.
 source "$(dirname "$0")/lib.sh"
 
 install_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -32,6 +33,17 @@ build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
 # The same tree compiled by clang too, same warnings, -Werror; compile
 # only, so code both compilers accept stays that way.
 build_clang build-clang || exit 1
+# The optimised build the run command makes (scripts/run.sh, in build/):
+# gcc at -O3 warns where a debug build does not (-Wmaybe-uninitialized),
+# and a newcomer's first command must not fail on it.  Programs only.
+if [ ! -f "$TOP/build/build.ninja" ]; then
+	say "configuring build (release, as scripts/run.sh)"
+	meson setup "$TOP/build" "$TOP" -Dbuildtype=release >/dev/null
+fi
+say "building build (release: summitd, summitctl)"
+ninja -C "$TOP/build" src/summitd src/summitctl >/dev/null ||
+	{ ninja -C "$TOP/build" src/summitd src/summitctl |
+		grep -E ': (error|warning):' >&2; say "release build failed"; exit 1; }
 full=$([ $# -eq 0 ] && echo 1 || echo 0)
 tsan=${SUMMIT_TSAN:-$full}
 if [ "$tsan" = 1 ]; then

@@ -252,6 +252,8 @@ event_zone(DbConn *conn, gint64 *event_id, GTimeZone **tz, GError **error)
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) head = NULL;
 
+	*event_id = 0; /* set on every path: callers read it only on success,
+	                  which an optimising compiler cannot always see */
 	if ((head = db_event_head(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	*event_id = db_int(head, "id");
