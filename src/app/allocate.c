@@ -395,6 +395,12 @@ app_alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 		goto out;
 	}
 
+	/* A refill with nothing to do leaves no trace: summitd may try one
+	 * every interval while a limit keeps a seat free. */
+	if (u->refill && report->added == 0 && report->removed == 0) {
+		ok = TRUE;
+		goto out;
+	}
 	report->figures = alloc_stats_format(st, false,
 	    (double)report->solve_ms / 1000.0);
 	report->figures_json = alloc_stats_format(st, true,

@@ -407,11 +407,17 @@ refill_page(struct web_req *req, const struct web_call *c)
 
 	preview = app_refill_preview(req->web->app, c->actor, req->lang,
 	    &error);
-	if (preview == NULL) {
+	/* Before the first publish the page says so (it is not an error:
+	 * there is just nothing to fill yet). */
+	if (preview == NULL &&
+	    !g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
 		web_app_error(req, error);
 		return;
 	}
 	ctx = console_ctx(req);
+	json_object_set_boolean_member(ctx, "unpublished", preview == NULL);
+	if (preview == NULL)
+		preview = json_object_new();
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "seating_refill"));
 	json_object_set_object_member(ctx, "preview", preview);

@@ -124,7 +124,9 @@ def counts(text):
 def before_publishing_there_is_nothing_to_refill(inst):
     before = written(inst)
     r = inst.admin.get("/console/refill")
-    assert r.status != 200, r.status
+    assert r.status == 200, r.status
+    assert 'id="refill-unpublished"' in r.text
+    assert 'action="/console/refill"' not in r.text
     r = inst.admin.get("/console/publish")
     assert r.status == 200 and 'id="refill-counts"' not in r.text
     assert written(inst) == before
@@ -141,6 +143,12 @@ def the_allocation_is_as_planned(inst):
     assert in_slot(inst, inst.ola) is None
     r = inst.admin.get("/console/publish")
     assert counts(r.text) == (0, 0), counts(r.text)
+    # Filling again with nothing to fill writes nothing, not even a run.
+    before = written(inst)
+    r = inst.admin.post("/console/refill",
+                        {"_csrf": inst.admin.csrf("/console/refill")})
+    assert r.status == 303, r.status
+    assert written(inst) == before
     assert 'action="/console/refill"' not in r.text
 
 
