@@ -15,8 +15,8 @@ though moving Siri to X and Wenche to Z would cost less -- no published
 placement moves.  The invitation is queued; Kari gets nothing new.  Then
 the event is set to fill seats by itself: an organiser removes Per, and
 within the server's expiry interval (1 s here) Ola has the seat and an
-invitation queued.  Before anything is published there is nothing to
-refill."""
+invitation queued; so does Tor when Siri's registration is cancelled.
+Before anything is published there is nothing to refill."""
 import os
 import re
 import sys
@@ -278,6 +278,27 @@ def automatically_within_the_interval(inst):
         == "summitd"
     r = inst.admin.get("/console/publish")
     assert "fyller ledige plasser automatisk" in r.text
+
+
+
+@case
+def a_cancelled_registration_frees_its_seat_too(inst):
+    # Tor ranks Z, which is full; then Siri's registration is cancelled.
+    tor = person(inst, "Tor", [(1, "smb")])
+    r = inst.admin.post("/console/registrations/%d/status" % inst.siri, {
+        "_csrf": inst.admin.csrf("/console/registrations/%d" % inst.siri),
+        "status": "cancelled"})
+    assert r.status == 303, (r.status, r.text[:500])
+    wait_for(lambda: in_slot(inst, tor) == inst.z, timeout=5,
+             what="Tor placed in Siri's seat")
+    wait_for(lambda: invites(inst, tor, inst.z) == 1, timeout=2,
+             what="Tor's invitation queued")
+    # Siri's placement is gone and she is sent the cancellation.
+    assert in_slot(inst, inst.siri) is None
+    assert inst.scalar("SELECT count(*) FROM outbox WHERE participant_id"
+                       " = %s AND kind = 'invite_cancel'", inst.siri) == 1
+    assert in_slot(inst, inst.wenche) == inst.x
+    assert in_slot(inst, inst.ola) == inst.x
 
 
 if __name__ == "__main__":
