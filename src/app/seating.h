@@ -1,8 +1,9 @@
 /*
  * seating.h -- use cases for the console area "seating" (included by
  * app.h): the allocation preview and its application, who sits where,
- * manual moves checked against the allocation rules, pins and bans, and
- * publishing with a count of what would go out.
+ * manual moves checked against the allocation rules, pins and bans,
+ * publishing with a count of what would go out, and filling seats freed
+ * after publishing (refill.c; summitd runs app_refill_auto).
  *
  * Every use case that changes something needs the admin role
  * (APP_EFORBIDDEN otherwise) and writes an audit entry in its own
