@@ -13,9 +13,10 @@
  * publish path (publish.c) queues the new invitations, in the same
  * transaction.  The preview is the same run, written nowhere.
  *
- * summitd calls app_refill_auto on its expiry interval: one cheap
- * statement first (a free seat someone eligible waits for, an event set
- * to refill automatically, something published), the allocator only then.
+ * summitd calls app_refill_auto on its expiry interval: cheap checks
+ * first (one row: is the event set to refill automatically, is anything
+ * published; then one count: a free seat someone eligible waits for),
+ * the allocator only then.
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -229,6 +230,7 @@ app_refill_preview(const struct app *app, const struct app_actor *actor,
 }
 
 struct state_unit {
+	bool flags_only; /* "automatic" and "published" only */
 	JsonObject *state;
 };
 
@@ -242,15 +244,17 @@ state_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	(void)app;
 	g_clear_pointer(&u->state, json_object_unref);
 	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (u->state = db_refill_state(conn, event_id, &dberr)) == NULL)
+	    (u->state = u->flags_only ?
+	            db_refill_flags(conn, event_id, &dberr) :
+	            db_refill_state(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
 
-JsonObject *
-app_refill_state(const struct app *app, GError **error)
+static JsonObject *
+refill_state(const struct app *app, bool flags_only, GError **error)
 {
-	struct state_unit u = { NULL };
+	struct state_unit u = { flags_only, NULL };
 
 	if (!app_db_run(app, state_run, &u, error)) {
 		g_clear_pointer(&u.state, json_object_unref);
@@ -259,20 +263,31 @@ app_refill_state(const struct app *app, GError **error)
 	return u.state;
 }
 
+JsonObject *
+app_refill_state(const struct app *app, GError **error)
+{
+	return refill_state(app, false, error);
+}
+
 gboolean
 app_refill_auto(const struct app *app, size_t *added, GError **error)
 {
 	/* Not an organiser: the audit entry's actor names the server. */
 	static const struct app_actor summitd = { .email = "summitd" };
-	g_autoptr(JsonObject) state = NULL;
+	g_autoptr(JsonObject) flags = NULL, state = NULL;
 	struct app_refill_result r;
 
 	*added = 0;
-	if ((state = app_refill_state(app, error)) == NULL)
+	/* The setting first: an event that does not refill by itself
+	 * costs one row per interval, not the count. */
+	if ((flags = refill_state(app, true, error)) == NULL)
 		return FALSE;
-	if (!json_object_get_boolean_member(state, "automatic") ||
-	    !json_object_get_boolean_member(state, "published") ||
-	    db_int(state, "free_seats") == 0 || db_int(state, "waiting") == 0)
+	if (!json_object_get_boolean_member(flags, "automatic") ||
+	    !json_object_get_boolean_member(flags, "published"))
+		return TRUE;
+	if ((state = refill_state(app, false, error)) == NULL)
+		return FALSE;
+	if (db_int(state, "free_seats") == 0 || db_int(state, "waiting") == 0)
 		return TRUE;
 	if (!refill_apply(app, &summitd, NULL, &r, error))
 		return FALSE;

@@ -92,6 +92,13 @@ static const char *const SQL_REFILL_STATE =
     "   WHERE id IN (SELECT session_id FROM want))::bigint AS free_seats,"
     " (SELECT count(DISTINCT participant_id) FROM want) AS waiting"
     " FROM event e WHERE e.id = $1";
+/* Whether summitd should look at all: the event's setting and whether
+ * anything is published. */
+static const char *const SQL_REFILL_FLAGS =
+    "SELECT e.refill_automatically AS automatic,"
+    " EXISTS (SELECT 1 FROM assignment a WHERE a.event_id = e.id"
+    "   AND a.published) AS published"
+    " FROM event e WHERE e.id = $1";
 /* Refill's preview: who the new seats go to. */
 static const char *const SQL_REFILL_PEOPLE =
     "SELECT id, name, coalesce(organisation, '') AS organisation"
@@ -463,6 +470,15 @@ db_refill_state(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { db_num(ev, event_id) };
 
 	return db_exec_one(conn, SQL_REFILL_STATE, 1, p, error);
+}
+
+JsonObject *
+db_refill_flags(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, SQL_REFILL_FLAGS, 1, p, error);
 }
 
 JsonArray *

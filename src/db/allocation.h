@@ -60,6 +60,8 @@ gboolean db_refill_declined(DbConn *conn, gint64 event_id, DbRowFunc fn,
  * "free_seats" (free seats that someone eligible ranked) and "waiting"
  * (the people who could take one). */
 JsonObject *db_refill_state(DbConn *conn, gint64 event_id, GError **error);
+/* Only "automatic" and "published": one row, no counting. */
+JsonObject *db_refill_flags(DbConn *conn, gint64 event_id, GError **error);
 /* id, name, organisation of the participants in ids ("{1,2}"), by id. */
 JsonArray *db_refill_people(DbConn *conn, gint64 event_id, const char *ids,
     GError **error);
