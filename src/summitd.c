@@ -4,7 +4,8 @@
  *
  * Besides serving HTTP, summitd runs periodic jobs in one background
  * thread: deleting unconfirmed registrations past their time (and filling
- * places from the waitlist), recording what the registration rate limits
+ * places from the waitlist), filling freed seats in sessions when the
+ * event is set to (app/refill.c), recording what the registration rate limits
  * refused, and, unless the config hands mail to a separate
  * `summitctl mail-worker`, draining the outbox and reading the organiser's
  * mailbox for bounces ([mailbox]).  All are safe to run in many processes
@@ -76,10 +77,19 @@ summitd_jobs(gpointer data)
 		g_autoptr(GError) error = NULL;
 		gint64 now = g_get_monotonic_time(), deadline;
 		unsigned n = 0;
+		size_t filled = 0;
 
 		if (now >= next_expiry) {
 			if (!app_expire_and_fill(d->app, &n, &error)) {
 				log_warnx("could not expire holds: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
+			/* Freed seats and people just promoted: filled when
+			 * the event says so (app/refill.c), after the
+			 * promotions above. */
+			if (!app_refill_auto(d->app, &filled, &error)) {
+				log_warnx("could not fill freed seats: %s",
 				    error->message);
 				g_clear_error(&error);
 			}

@@ -30,6 +30,7 @@ struct alloc_load {
 	GArray *participant_ids;
 	GHashTable *current; /* "p:s" -> table_no (current placements) */
 	size_t published;
+	bool refill; /* every current placement pinned (refill.c) */
 	bool bad_row;
 };
 
@@ -196,6 +197,24 @@ on_assignment(gpointer u, int n, const char *const *v)
 		if (p != 0 && s != 0)
 			alloc_problem_add_previous(l->prob, p - 1, s - 1);
 	}
+	/* A refill only adds: whoever sits somewhere stays there. */
+	if (l->refill && p != 0 && s != 0)
+		alloc_problem_add_pin(l->prob, p - 1, s - 1);
+}
+
+/* Refill: a slot someone declined is closed to them (a ban on its other
+ * sessions), unless they sit in one of those now. */
+static void
+on_declined(gpointer u, int n, const char *const *v)
+{
+	struct alloc_load *l = u;
+	guint p = lookup(l->participant, num(v[0]));
+	guint s = lookup(l->session, num(v[1]));
+	g_autofree char *k = pair_key(num(v[0]), num(v[1]));
+
+	load_sum(l, n, v);
+	if (p != 0 && s != 0 && !g_hash_table_contains(l->current, k))
+		alloc_problem_add_ban(l->prob, p - 1, s - 1);
 }
 
 static void
@@ -254,6 +273,9 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l, GError **error)
 	for (part = 0; part < DB_ALLOC__MAX; part++)
 		if (!db_alloc_read(conn, event_id, part, fns[part], l, error))
 			return FALSE;
+	if (l->refill &&
+	    !db_refill_declined(conn, event_id, on_declined, l, error))
+		return FALSE;
 	if (l->bad_row) {
 		g_set_error(error, SUMMIT_DB_ERROR, DB_EINTERNAL,
 		    "inconsistent event data (a session without its slot or a "
@@ -263,17 +285,10 @@ alloc_read(DbConn *conn, gint64 event_id, struct alloc_load *l, GError **error)
 	return TRUE;
 }
 
-/* What one allocation unit needs and gives (it may run twice). */
-struct alloc_unit {
-	const struct app_alloc_options *opt;
-	struct app_alloc_report *report;
-	GArray *seats; /* or NULL */
-};
-
 /* One allocation in one transaction; an applied run by an organiser is
  * audited (ch), any other not (ch->action NULL). */
-static gboolean
-alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
+gboolean
+app_alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
     gpointer user, GError **error)
 {
 	struct alloc_unit *u = user;
@@ -296,9 +311,10 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 	gpointer key, val;
 	gboolean ok = FALSE;
 	gint64 event_id, t0;
-	size_t i, n;
+	size_t i, n, moved = 0;
 
 	(void)app;
+	l.refill = u->refill;
 	/* A second run starts from nothing the first one left. */
 	app_alloc_report_clear(report);
 	memset(report, 0, sizeof(*report));
@@ -342,6 +358,10 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 				report->moved_tables++;
 			report->kept++;
 			g_hash_table_remove(l.current, k);
+			/* A refill's pins are not the organiser's: what
+			 * stays is not written again. */
+			if (u->refill)
+				continue;
 		} else
 			report->added++;
 		g_array_append_val(add_p, p);
@@ -364,16 +384,36 @@ alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 		report->removed++;
 		if (GPOINTER_TO_INT(val) & (1 << 30))
 			report->published_moved++;
+		/* Gone though confirmed and in an active session: moved. */
+		if (lookup(l.participant, p) != 0 && lookup(l.session, s) != 0)
+			moved++;
+	}
+	/* The promise of a refill, checked rather than trusted: the pins
+	 * above keep every placement of a confirmed participant in an
+	 * active session, so this never happens; if it did, nothing is
+	 * written. */
+	if (u->refill && moved > 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
+		    "refill would move %zu placements: not written", moved);
+		goto out;
 	}
 
+	/* A refill with nothing to do leaves no trace: summitd may try one
+	 * every interval while a limit keeps a seat free. */
+	if (u->refill && report->added == 0 && report->removed == 0) {
+		ok = TRUE;
+		goto out;
+	}
 	report->figures = alloc_stats_format(st, false,
 	    (double)report->solve_ms / 1000.0);
 	report->figures_json = alloc_stats_format(st, true,
 	    (double)report->solve_ms / 1000.0);
 	report->objective = alloc_stats_objective(st);
 	params = g_strdup_printf("{\"keep_bonus\": %u, \"rank_costs\": "
-	                         "[0, 1, 3, 6, 10], \"apply\": %s}",
-	    opt->keep_bonus, opt->apply ? "true" : "false");
+	                         "[0, 1, 3, 6, 10], \"apply\": %s, "
+	                         "\"refill\": %s}",
+	    opt->keep_bonus, opt->apply ? "true" : "false",
+	    u->refill ? "true" : "false");
 	if (!(opt->preview && !opt->apply) &&
 	    !db_alloc_run_insert(conn, event_id, report->solve_ms,
 	        g_checksum_get_string(l.sum), params, report->figures_json,
@@ -422,12 +462,12 @@ static gboolean
 alloc_run(const struct app *app, const struct app_alloc_options *opt,
     struct app_alloc_report *report, GArray *seats, GError **error)
 {
-	struct alloc_unit u = { opt, report, seats };
+	struct alloc_unit u = { opt, report, seats, false };
 
 	memset(report, 0, sizeof(*report));
 	if (!app_tx_audited(app, opt->actor, NULL,
 	        opt->apply && opt->actor != NULL ? "allocation.apply" : NULL,
-	        "allocation_run", alloc_unit, &u, error)) {
+	        "allocation_run", app_alloc_unit, &u, error)) {
 		app_alloc_report_clear(report);
 		return FALSE;
 	}

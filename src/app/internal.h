@@ -147,4 +147,23 @@ gboolean app_audit(DbConn *conn, const struct app_actor *actor,
 gboolean app_require(const struct app_actor *actor, const char *role,
     GError **error);
 
+/* allocate.c: one allocation as an audited unit (AppChangeFunc), for
+ * app_allocate and for a refill (refill.c), which pins every current
+ * placement, closes declined slots, writes only what it adds (and drops
+ * placements of people no longer confirmed), and refuses to move one.
+ * seats, if not NULL, gets the result's struct app_alloc_seat (a
+ * refill's: only the new ones). */
+struct alloc_unit {
+	const struct app_alloc_options *opt;
+	struct app_alloc_report *report;
+	GArray *seats; /* or NULL */
+	bool refill;
+};
+gboolean app_alloc_unit(const struct app *app, DbConn *conn,
+    struct app_change *ch, gpointer user, GError **error);
+/* publish.c: the one publish path, in conn's transaction; out gets the
+ * counts; ch's action NULL writes no audit entry. */
+gboolean app_publish_unit(const struct app *app, DbConn *conn,
+    struct app_change *ch, struct app_publish_counts *out, GError **error);
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * publish.c -- tell participants about their placements: the one publish
  * path, for summitctl publish (app_publish), the console's count of what
- * would go out (app_publish_preview) and an organiser's publish
- * (app_publish_confirm, audited).
+ * would go out (app_publish_preview), an organiser's publish
+ * (app_publish_confirm, audited) and a refill of freed seats (refill.c,
+ * through app_publish_unit).
  *
  * The story: under the event's allocation lock, compare every placement
  * and its session's details with what each participant was last sent, and
@@ -43,6 +44,15 @@ publish_run(const struct app *app, DbConn *conn, struct app_change *ch,
 		json_object_set_int_member(ch->after, "cancels", out->cancels);
 	}
 	return TRUE;
+}
+
+gboolean
+app_publish_unit(const struct app *app, DbConn *conn, struct app_change *ch,
+    struct app_publish_counts *out, GError **error)
+{
+	struct publish_unit u = { out };
+
+	return publish_run(app, conn, ch, &u, error);
 }
 
 /* The preview's unit: publish_run in a transaction that is rolled back,

@@ -1,8 +1,9 @@
 /*
  * seating.h -- use cases for the console area "seating" (included by
  * app.h): the allocation preview and its application, who sits where,
- * manual moves checked against the allocation rules, pins and bans, and
- * publishing with a count of what would go out.
+ * manual moves checked against the allocation rules, pins and bans,
+ * publishing with a count of what would go out, and filling seats freed
+ * after publishing (refill.c; summitd runs app_refill_auto).
  *
  * Every use case that changes something needs the admin role
  * (APP_EFORBIDDEN otherwise) and writes an audit entry in its own
@@ -92,5 +93,37 @@ gboolean app_publish_preview(const struct app *app,
 gboolean app_publish_confirm(const struct app *app,
     const struct app_actor *actor, struct app_publish_counts *out,
     GError **error);
+
+/*
+ * refill.c: freed seats filled after publishing.  The allocator runs with
+ * every current placement kept (checked: a run that would move one writes
+ * nothing) and gives free seats, by the allocation's objective, to
+ * confirmed people who ranked the session and have nothing in that slot
+ * and did not decline one there; the one publish path then queues the
+ * invitations, in the same transaction.  APP_ESTATE before anything is
+ * published.
+ */
+struct app_refill_result {
+	size_t added;   /* seats given */
+	size_t removed; /* placements of people no longer confirmed */
+	struct app_publish_counts sent;
+};
+/* Fills freed seats (admin); audited as "allocation.refill" when it
+ * changed something. */
+gboolean app_refill(const struct app *app, const struct app_actor *actor,
+    struct app_refill_result *out, GError **error);
+/* What app_refill would do, written nowhere (staff; transfer full):
+ * "seats" [{participant_id, name, organisation, session_id, title (in
+ * lang), starts, rank, table_no}], "any", "free_seats", "waiting". */
+JsonObject *app_refill_preview(const struct app *app,
+    const struct app_actor *actor, const char *lang, GError **error);
+/* One cheap statement (transfer full): "automatic" (the event is set to
+ * refill by itself), "published", "free_seats" (free seats someone who
+ * could take one ranked) and "waiting" (those people). */
+JsonObject *app_refill_state(const struct app *app, GError **error);
+/* summitd's periodic job: when the event refills automatically, has
+ * published and someone waits for a free seat, app_refill as "summitd"
+ * (audited); *added is the seats given. */
+gboolean app_refill_auto(const struct app *app, size_t *added, GError **error);
 
 #endif

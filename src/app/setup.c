@@ -407,6 +407,7 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 		.capacity = e->capacity,
 		.invitation_mode = e->invitation_mode,
 		.mailbox = e->mailbox,
+		.refill_automatically = e->refill_automatically,
 	};
 	if (!db_event_update(conn, event_id, &d, &dberr))
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),

@@ -36,6 +36,9 @@ struct app_setup_event {
 	gint64 capacity;             /* 0..1000000 */
 	const char *invitation_mode; /* "open" or "invitation" */
 	const char *mailbox;         /* an e-mail address */
+	/* Freed seats are filled by summitd within one expiry interval
+	 * (app/refill.c); otherwise by an organiser in the console. */
+	bool refill_automatically;
 };
 
 struct app_setup_session {

@@ -45,6 +45,63 @@ static const char *const SQL_ALLOC_ASSIGNMENTS =
     "SELECT participant_id, session_id, table_no, published"
     " FROM assignment WHERE event_id = $1"
     " ORDER BY participant_id, session_id";
+/* Refill (app/refill.c): the other sessions of each slot in which a
+ * participant declined an invitation -- a decline says "not then", so a
+ * refill places nobody anew in a slot they declined. */
+static const char *const SQL_REFILL_DECLINED =
+    "SELECT DISTINCT i.participant_id, o.id FROM invitation i"
+    " JOIN session d ON d.id = i.session_id"
+    " JOIN session o ON o.slot_id = d.slot_id AND o.id <> d.id"
+    " WHERE i.event_id = $1 AND summit_invitation_answer(i) = 'DECLINED'"
+    " ORDER BY 1, 2";
+/* Refill's cheap check: the free seats of active sessions (counting
+ * confirmed participants' placements, as the allocator does) that a
+ * confirmed participant ranked, who has nothing in that slot, is not
+ * banned from it, declined nothing in it and wants more sessions. */
+static const char *const SQL_REFILL_STATE =
+    "WITH placed AS (SELECT a.session_id, count(*) AS n FROM assignment a"
+    " JOIN participant p ON p.id = a.participant_id"
+    " WHERE a.event_id = $1 AND p.status = 'confirmed'"
+    " GROUP BY a.session_id),"
+    " open AS (SELECT s.id, s.slot_id, s.capacity - coalesce(pl.n, 0)"
+    " AS free FROM session s LEFT JOIN placed pl ON pl.session_id = s.id"
+    " WHERE s.event_id = $1 AND s.status = 'active'"
+    " AND s.capacity > coalesce(pl.n, 0)),"
+    " want AS (SELECT pr.participant_id, o.id AS session_id"
+    " FROM preference pr JOIN open o ON o.id = pr.session_id"
+    " JOIN participant p ON p.id = pr.participant_id"
+    " WHERE pr.event_id = $1 AND p.status = 'confirmed'"
+    " AND NOT EXISTS (SELECT 1 FROM assignment a JOIN session x"
+    "   ON x.id = a.session_id WHERE a.participant_id = p.id"
+    "   AND x.slot_id = o.slot_id)"
+    " AND NOT EXISTS (SELECT 1 FROM placement_rule r"
+    "   WHERE r.participant_id = p.id AND r.session_id = o.id"
+    "   AND r.kind = 'ban')"
+    " AND NOT EXISTS (SELECT 1 FROM invitation i JOIN session d"
+    "   ON d.id = i.session_id WHERE i.participant_id = p.id"
+    "   AND d.slot_id = o.slot_id"
+    "   AND summit_invitation_answer(i) = 'DECLINED')"
+    " AND (p.sessions_wanted IS NULL OR p.sessions_wanted >"
+    "   (SELECT count(*) FROM assignment a WHERE a.participant_id = p.id)))"
+    " SELECT e.refill_automatically AS automatic,"
+    " EXISTS (SELECT 1 FROM assignment a WHERE a.event_id = e.id"
+    "   AND a.published) AS published,"
+    " (SELECT coalesce(sum(free), 0) FROM open"
+    "   WHERE id IN (SELECT session_id FROM want))::bigint AS free_seats,"
+    " (SELECT count(DISTINCT participant_id) FROM want) AS waiting"
+    " FROM event e WHERE e.id = $1";
+/* Whether summitd should look at all: the event's setting and whether
+ * anything is published. */
+static const char *const SQL_REFILL_FLAGS =
+    "SELECT e.refill_automatically AS automatic,"
+    " EXISTS (SELECT 1 FROM assignment a WHERE a.event_id = e.id"
+    "   AND a.published) AS published"
+    " FROM event e WHERE e.id = $1";
+/* Refill's preview: who the new seats go to. */
+static const char *const SQL_REFILL_PEOPLE =
+    "SELECT id, name, coalesce(organisation, '') AS organisation"
+    " FROM participant"
+    " WHERE event_id = $1 AND id = ANY ($2::bigint[]) ORDER BY id";
 static const char *const SQL_ALLOC_LOCK =
     "SELECT pg_advisory_xact_lock(4242011, $1::int)";
 static const char *const SQL_ALLOC_RUN_INSERT =
@@ -395,4 +452,41 @@ db_seating_current(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { db_num(ev, event_id) };
 
 	return db_exec_one(conn, SQL_CURRENT, 1, p, error);
+}
+
+gboolean
+db_refill_declined(DbConn *conn, gint64 event_id, DbRowFunc fn, gpointer user,
+    GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_each(conn, SQL_REFILL_DECLINED, 1, p, fn, user, error);
+}
+
+JsonObject *
+db_refill_state(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, SQL_REFILL_STATE, 1, p, error);
+}
+
+JsonObject *
+db_refill_flags(DbConn *conn, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, SQL_REFILL_FLAGS, 1, p, error);
+}
+
+JsonArray *
+db_refill_people(DbConn *conn, gint64 event_id, const char *ids, GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id), ids };
+
+	return db_exec(conn, SQL_REFILL_PEOPLE, 2, p, error);
 }

@@ -52,4 +52,19 @@ JsonArray *db_seating_nowhere(DbConn *conn, gint64 event_id,
 /* The current placements: "placed", "published", "pinned". */
 JsonObject *db_seating_current(DbConn *conn, gint64 event_id, GError **error);
 
+/* Refill (app/refill.c): streams (participant_id, session_id) for the
+ * other sessions of every slot in which a participant declined. */
+gboolean db_refill_declined(DbConn *conn, gint64 event_id, DbRowFunc fn,
+    gpointer user, GError **error);
+/* Whether freed seats wait to be filled: "automatic" (the event's
+ * refill_automatically), "published" (any placement published),
+ * "free_seats" (free seats that someone eligible ranked) and "waiting"
+ * (the people who could take one). */
+JsonObject *db_refill_state(DbConn *conn, gint64 event_id, GError **error);
+/* Only "automatic" and "published": one row, no counting. */
+JsonObject *db_refill_flags(DbConn *conn, gint64 event_id, GError **error);
+/* id, name, organisation of the participants in ids ("{1,2}"), by id. */
+JsonArray *db_refill_people(DbConn *conn, gint64 event_id, const char *ids,
+    GError **error);
+
 #endif

@@ -75,7 +75,7 @@ static const char *const SQL_EVENTS_TO_FILL =
 	" " DB_EPOCH("e.ends_at") " AS ends_at," \
 	" " DB_EPOCH("e.registration_opens") " AS registration_opens," \
 	" " DB_EPOCH("e.registration_closes") " AS registration_closes," \
-	" e.capacity, e.invitation_mode, e.mailbox," \
+	" e.capacity, e.invitation_mode, e.mailbox, e.refill_automatically," \
 	" (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
 	"   AND p.participant_id IS NOT NULL) AS held" \
 	" FROM event e WHERE e.id = " DB_CURRENT_EVENT
@@ -89,7 +89,8 @@ static const char *const SQL_EVENT_UPDATE =
     " ends_at = to_timestamp($9::bigint),"
     " registration_opens = to_timestamp($10::bigint),"
     " registration_closes = to_timestamp($11::bigint),"
-    " capacity = $12::int, invitation_mode = $13, mailbox = $14"
+    " capacity = $12::int, invitation_mode = $13, mailbox = $14,"
+    " refill_automatically = $15::boolean"
     " WHERE id = $1 RETURNING id";
 static const char *const SQL_TIMEZONE_KNOWN =
     "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"
@@ -297,14 +298,15 @@ db_event_update(DbConn *conn, gint64 event_id, const struct db_event_fields *e,
     GError **error)
 {
 	char ev[24], t[4][24], cap[24];
-	const char *p[14] = { db_num(ev, event_id), e->name_nb, e->name_en,
+	const char *p[15] = { db_num(ev, event_id), e->name_nb, e->name_en,
 		e->description_nb, e->description_en, e->venue, e->timezone,
 		db_num(t[0], e->starts_at), db_num(t[1], e->ends_at),
 		db_num(t[2], e->registration_opens),
 		db_num(t[3], e->registration_closes), db_num(cap, e->capacity),
-		e->invitation_mode, e->mailbox };
+		e->invitation_mode, e->mailbox,
+		e->refill_automatically ? "true" : "false" };
 
-	return exec_row(conn, SQL_EVENT_UPDATE, 14, p, error);
+	return exec_row(conn, SQL_EVENT_UPDATE, 15, p, error);
 }
 
 gboolean

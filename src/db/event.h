@@ -17,6 +17,7 @@ struct db_event_fields {
 	gint64 registration_opens, registration_closes;
 	gint64 capacity;
 	const char *invitation_mode, *mailbox;
+	bool refill_automatically; /* summitd fills freed seats itself */
 };
 struct db_session_fields {
 	gint64 slot_id;

@@ -1,8 +1,9 @@
 /*
  * console_seating.c -- allocation and seating in the console: the
  * allocation preview with its diff, applying it, a session's seating with
- * move, pin, unpin and ban, printable seating plans and name cards, and
- * publishing.
+ * move, pin, unpin and ban, printable seating plans and name cards,
+ * publishing, and filling seats freed after publishing (a preview of who
+ * gets each, then one POST).
  *
  * Reading pages need "staff"; every change needs "admin" (the route
  * table's rows, and again in the use case).  A move the rules refuse is
@@ -331,6 +332,34 @@ publish_set(JsonObject *ctx, const struct app_publish_counts *n)
 	json_object_set_object_member(ctx, "counts", o);
 }
 
+/* The freed seats: "refill" {published, automatic, free_seats, waiting,
+ * any (a seat someone waits for)}. */
+static bool
+refill_set(struct web_req *req, JsonObject *ctx)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) st = app_refill_state(req->web->app, &error);
+	JsonObject *o;
+
+	if (st == NULL) {
+		web_app_error(req, error);
+		return false;
+	}
+	o = json_object_new();
+	json_object_set_boolean_member(o, "published",
+	    app_view_bool(st, "published"));
+	json_object_set_boolean_member(o, "automatic",
+	    app_view_bool(st, "automatic"));
+	json_object_set_int_member(o, "free_seats",
+	    app_view_int(st, "free_seats"));
+	json_object_set_int_member(o, "waiting", app_view_int(st, "waiting"));
+	json_object_set_boolean_member(o, "any",
+	    app_view_int(st, "free_seats") > 0 &&
+	        app_view_int(st, "waiting") > 0);
+	json_object_set_object_member(ctx, "refill", o);
+	return true;
+}
+
 static void
 publish_page(struct web_req *req, const struct web_call *c)
 {
@@ -347,6 +376,8 @@ publish_page(struct web_req *req, const struct web_call *c)
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "seating_publish"));
 	publish_set(ctx, &n);
+	if (!refill_set(req, ctx))
+		return;
 	if (g_strcmp0(web_query(req, "done"), "published") == 0)
 		json_object_set_string_member(ctx, "notice",
 		    web_text(req, "seating_published"));
@@ -366,6 +397,49 @@ publish_post(struct web_req *req, const struct web_call *c)
 	web_redirect(req, "/console/publish?done=published");
 }
 
+/* Who would get each freed seat: a dry run, written nowhere. */
+static void
+refill_page(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) ctx = NULL;
+	JsonObject *preview;
+
+	preview = app_refill_preview(req->web->app, c->actor, req->lang,
+	    &error);
+	/* Before the first publish the page says so (it is not an error:
+	 * there is just nothing to fill yet). */
+	if (preview == NULL &&
+	    !g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
+		web_app_error(req, error);
+		return;
+	}
+	ctx = console_ctx(req);
+	json_object_set_boolean_member(ctx, "unpublished", preview == NULL);
+	if (preview == NULL)
+		preview = json_object_new();
+	json_object_set_string_member(ctx, "page_title",
+	    web_text(req, "seating_refill"));
+	json_object_set_object_member(ctx, "preview", preview);
+	if (g_strcmp0(web_query(req, "done"), "filled") == 0)
+		json_object_set_string_member(ctx, "notice",
+		    web_text(req, "seating_refilled"));
+	web_render(req, MHD_HTTP_OK, "console/seating_refill.html", ctx);
+}
+
+static void
+refill_post(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	struct app_refill_result r;
+
+	if (!app_refill(req->web->app, c->actor, &r, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	web_redirect(req, "/console/refill?done=filled");
+}
+
 const struct web_route console_seating_routes[] = {
 	{ "GET", "/console/allocation", allocation_page, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
@@ -382,6 +456,10 @@ const struct web_route console_seating_routes[] = {
 	{ "GET", "/console/publish", publish_page, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/publish", publish_post, WEB_ADMIN, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/refill", refill_page, WEB_STAFF, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/refill", refill_post, WEB_ADMIN, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	WEB_ROUTES_END,
 };

@@ -80,6 +80,7 @@ enum ev_field {
 	EV_CAPACITY,
 	EV_MODE,
 	EV_MAILBOX,
+	EV_REFILL,
 	EV__MAX
 };
 static const struct form_field ev_fields[EV__MAX] = {
@@ -96,6 +97,7 @@ static const struct form_field ev_fields[EV__MAX] = {
 	[EV_CAPACITY] = { "capacity", FORM_INT, 7, true, 0, 1000000 },
 	[EV_MODE] = { "invitation_mode", FORM_LINE, 10, true, 0, 0 },
 	[EV_MAILBOX] = { "mailbox", FORM_EMAIL, 254, true, 0, 0 },
+	[EV_REFILL] = { "refill_automatically", FORM_BOOL, 0, false, 0, 0 },
 };
 
 /* The event's form; event is its settings, or NULL when the form comes
@@ -183,6 +185,7 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			.capacity = v[EV_CAPACITY].num,
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
+			.refill_automatically = v[EV_REFILL].num != 0,
 		};
 		if (app_setup_event_update(req->web->app, c->actor, &e, &why,
 		        &error)) {

@@ -123,6 +123,7 @@ const CONSOLE = [
 	['/console/sessions/ID/plan', () => `/console/sessions/${sid()}/plan`],
 	['/console/sessions/ID/cards', () => `/console/sessions/${sid()}/cards`],
 	['/console/publish'],
+	['/console/refill'],
 ];
 
 for (const [name, p] of CONSOLE) {

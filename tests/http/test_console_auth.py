@@ -226,6 +226,7 @@ CONSOLE_POSTS = [
     ("/console/sectors", "admin"), ("/console/sectors/{code}", "admin"),
     ("/console/sectors/{code}/delete", "admin"), ("/console/codes", "admin"),
     ("/console/allocation/apply", "admin"), ("/console/publish", "admin"),
+    ("/console/refill", "admin"),
     ("/console/registrations/import", "admin"),
     ("/console/registrations/{id}/status", "admin"),
     ("/console/registrations/{id}/promote", "admin"),

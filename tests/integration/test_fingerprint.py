@@ -100,13 +100,11 @@ def migration_keeps_fingerprints_sent_before_it():
         # The second session changes after it was sent, before 010.
         q(db, "UPDATE session SET room = 'Nytt rom' WHERE id = %s",
           sessions[1])
-        # 010 and every later migration (they must keep the fingerprints
-        # too).
-        later = len([f for f in os.listdir(SQL)
-                     if f.endswith(".sql") and f[:3] >= "010"])
-        out = inst.ctl("migrate").stdout
-        assert "%d migration%s applied" % (later, "" if later == 1 else "s") \
-            in out, out
+        # 010 only: later migrations change tables of their own.
+        shutil.copy(os.path.join(SQL, next(
+            f for f in sorted(os.listdir(SQL)) if f.startswith("010"))), tmp)
+        out = inst.ctl("migrate", tmp).stdout
+        assert "1 migration applied" in out, out
         new = dict(q(db, "SELECT participant_id::text || '/' ||"
                      " session_id::text, fingerprint FROM invitation"))
         assert set(new) == set(old)

@@ -353,6 +353,7 @@ def answers_migration_on_data():
               " (%s, %s, 1, 2, 'invited', 'x'), (%s, %s, 5, 1, 'cancelled',"
               " 'y')", ev, pid, ev, pid)
         before = checksums(db)
+        # Through 011 only: a later migration changes other tables.
         r = migrate_through(url, "011")
         assert r.returncode == 0, r.stderr
         after = checksums(db)
@@ -403,7 +404,7 @@ def bounces_migration_keeps_data():
         q(db, "INSERT INTO outbox (kind, recipient) VALUES ('activation',"
           " 'admin@example.no')")
         before = checksums(db)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "012")
         assert r.returncode == 0, r.stderr
         assert "012_bounces" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
@@ -420,6 +421,46 @@ def bounces_migration_keeps_data():
     finally:
         db.close()
         drop_database("summit_it_schema_bounces")
+
+
+def events_without(db, column):
+    """The event rows without one column, as text."""
+    return one(db, "SELECT string_agg((to_jsonb(e) - %s)::text, '|'"
+               " ORDER BY e.id) FROM event e", column)
+
+
+@case
+def refill_migration_on_data():
+    """sql/013_refill.sql on a database holding registrations, placements
+    and invitations: every event gets refill_automatically false (no event
+    starts filling seats by itself), and nothing else changes."""
+    url, db = at_008("summit_it_schema_refill", "012")
+    try:
+        load_more(db)
+        ev = one(db, "SELECT min(id) FROM event")
+        pid = one(db, "SELECT min(id) FROM participant WHERE event_id = %s"
+                  " AND status = 'confirmed'", ev)
+        q(db, "INSERT INTO assignment (event_id, participant_id, session_id,"
+              " published) VALUES (%s, %s, 1, true) ON CONFLICT DO NOTHING",
+          ev, pid)
+        before = checksums(db)
+        events = events_without(db, "refill_automatically")
+        r = migrate_through(url, "013")
+        assert r.returncode == 0, r.stderr
+        after = checksums(db)
+        before.pop("event")
+        after.pop("event")
+        assert after == before
+        assert events_without(db, "refill_automatically") == events
+        assert q(db, "SELECT DISTINCT refill_automatically FROM event") == \
+            [(False,)]
+        assert one(db, "SELECT count(*) FROM event") >= 2
+        e = refused(db, "UPDATE event SET refill_automatically = NULL")
+        assert e.pgcode == "23502", e.pgcode  # not null
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+    finally:
+        db.close()
+        drop_database("summit_it_schema_refill")
 
 
 if __name__ == "__main__":
