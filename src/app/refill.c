@@ -52,6 +52,7 @@ refill_view(struct refill_unit *u, DbConn *conn, gint64 event_id,
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) people = NULL, sessions = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	g_autoptr(GString) ids = g_string_new("{");
 	JsonArray *seats;
 	const bool en = g_strcmp0(u->lang, "en") == 0;
@@ -67,6 +68,10 @@ refill_view(struct refill_unit *u, DbConn *conn, gint64 event_id,
 	        NULL ||
 	    (sessions = db_seating_sessions(conn, event_id, 0, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* db gives times as seconds: shown in the event's zone. */
+	if ((tz = app_event_zone(conn, error)) == NULL)
+		return FALSE;
+	app_local_times(sessions, "starts", tz, "%Y-%m-%d %H:%M", "");
 	seats = json_array_new();
 	for (i = 0; i < u->seats->len; i++) {
 		const struct app_alloc_seat *st = &g_array_index(u->seats,
