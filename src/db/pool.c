@@ -113,6 +113,11 @@ db_pool_new(const char *url, unsigned size, unsigned wait_ms)
 {
 	DbPool *pool = g_new0(DbPool, 1);
 
+	/* The error domain is registered here, before any thread runs:
+	 * G_DEFINE_EXTENDED_ERROR's lazy registration is a once-guard inside
+	 * GLib that ThreadSanitizer cannot see, so two workers meeting their
+	 * first database error together looked like a race on its quark. */
+	(void)db_error_quark();
 	pool->url = g_strdup(url);
 	pool->size = size ? size : 1;
 	pool->wait_ms = wait_ms;
