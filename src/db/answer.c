@@ -36,20 +36,26 @@ static const char *const SQL_ANSWER_PROGRAMME =
                                           " LEFT JOIN assignment a ON a.participant_id = p.id"
                                           "  AND a.session_id = s.id"
                                           " WHERE p.id = $1 ORDER BY sl.starts_at, s.id";
+/* clang-format off */
 static const char *const SQL_ANSWER_HISTORY =
     "SELECT an.session_id, s.title_nb, s.title_en, an.partstat, an.source,"
-    " an.sequence, " DB_EPOCH(
-        "an.answered_at") " AS answered_at,"
-                          " e.timezone FROM answer an JOIN session s ON s.id = an.session_id"
-                          " JOIN event e ON e.id = s.event_id WHERE an.participant_id = $1"
-                          " ORDER BY an.answered_at DESC, an.id DESC";
+    " an.sequence, " DB_EPOCH("an.answered_at") " AS answered_at,"
+    " e.timezone FROM answer an JOIN session s ON s.id = an.session_id"
+    " JOIN event e ON e.id = s.event_id WHERE an.participant_id = $1"
+    " ORDER BY an.answered_at DESC, an.id DESC";
+/* clang-format on */
+/* bounced: invited people whose address bounces now (mail_bounce not
+ * cleared), whatever they answered. */
 static const char *const SQL_ANSWER_COUNTS =
     "SELECT count(x.a) AS invited,"
     " count(*) FILTER (WHERE x.a = 'ACCEPTED') AS accepted,"
     " count(*) FILTER (WHERE x.a = 'TENTATIVE') AS tentative,"
     " count(*) FILTER (WHERE x.a = 'DECLINED') AS declined,"
-    " count(*) FILTER (WHERE x.a = 'NEEDS-ACTION') AS no_answer"
-    " FROM (SELECT summit_invitation_answer(i) AS a FROM invitation i"
+    " count(*) FILTER (WHERE x.a = 'NEEDS-ACTION') AS no_answer,"
+    " count(*) FILTER (WHERE x.a IS NOT NULL AND x.bounced) AS bounced"
+    " FROM (SELECT summit_invitation_answer(i) AS a, EXISTS (SELECT 1"
+    "  FROM mail_bounce b WHERE b.participant_id = i.participant_id"
+    "  AND b.cleared_at IS NULL) AS bounced FROM invitation i"
     " WHERE i.session_id = $1) x";
 
 JsonObject *
