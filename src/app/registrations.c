@@ -516,8 +516,12 @@ app_reg_check_in(const struct app *app, const struct app_actor *actor,
 {
 	struct reg_arg arg = { .in = in };
 
-	return reg_change(app, actor, "staff", id, "registrations.check_in",
-	    reg_do_check_in, &arg, error);
+	if (!reg_change(app, actor, "staff", id, "registrations.check_in",
+	        reg_do_check_in, &arg, error))
+		return FALSE;
+	if (in)
+		app_count(APP_COUNT_CHECK_INS, 1);
+	return TRUE;
 }
 
 static gboolean
