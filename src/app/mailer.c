@@ -343,8 +343,10 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 			marked = db_outbox_mark_sent(conn, db_int(row, "id"),
 			    &dberr);
 			u->sent++;
-			/* Counted now: it went out, whatever the batch's
-			 * transaction does next. */
+			/* Counted now, though units bump no counter:
+			 * sending is this unit's one act outside the
+			 * database, and the mail went out whatever the
+			 * batch's transaction does next. */
 			app_count(APP_COUNT_MAILS_SENT, 1);
 		} else if (why->domain == SUMMIT_DB_ERROR)
 			return app_fail_db(error, g_steal_pointer(&why));
