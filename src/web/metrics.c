@@ -149,9 +149,8 @@ web_histogram_write(GString *out, const char *name, const char *labels,
 	size_t i;
 
 	for (i = 0; i <= WEB_NBUCKETS; i++)
-		n[i] = atomic_load_explicit(&h->n[i], memory_order_relaxed);
-	for (i = 0; i <= WEB_NBUCKETS; i++)
-		total += n[i];
+		total += n[i] = atomic_load_explicit(&h->n[i],
+		    memory_order_relaxed);
 	if (total == 0 && hide_empty)
 		return;
 	total = 0;
@@ -175,8 +174,8 @@ web_histogram_write(GString *out, const char *name, const char *labels,
 	    name, open, labels, close, total);
 }
 
-/* Requests: a counter and a latency histogram per route and status
- * class, only for the pairs that have seen a request. */
+/* Requests: a latency histogram (its _count counts them) per route and
+ * status class, only for the pairs that have seen a request. */
 static void
 web_metrics_write_requests(GString *out, struct web_metrics *m)
 {
