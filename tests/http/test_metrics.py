@@ -216,6 +216,21 @@ def numbers_move_with_traffic(inst):
 
 
 @case
+def allocation_runs_are_counted(inst):
+    before = parse(scrape(inst.port))
+    runs = inst.scalar("SELECT count(*) FROM allocation_run")
+    admin = organiser(inst, "metrics-admin@example.no", "admin")
+    r = admin.post("/console/allocation/apply",
+                   {"_csrf": admin.csrf("/console/allocation")})
+    assert r.status == 303, (r.status, r.text[:300])
+    recorded = inst.scalar("SELECT count(*) FROM allocation_run") - runs
+    assert recorded >= 1
+    s = parse(scrape(inst.port))
+    assert value(s, "summit_allocation_runs_total") - \
+        value(before, "summit_allocation_runs_total") == recorded
+
+
+@case
 def an_unknown_path_counts_under_none(inst):
     before = parse(scrape(inst.port))
     assert Client(inst.port).get("/no/such/secret-ish-path").status == 404
