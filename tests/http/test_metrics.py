@@ -288,5 +288,41 @@ def a_bad_metrics_allow_stops_summitd_at_start(inst):
         in p.stderr + p.stdout, p.stderr
 
 
+
+@case
+def mail_retries_and_failures_are_counted(inst):
+    # Last: the instance's own summitd stops, so that only this one's
+    # worker, whose SMTP server is not there, takes the mail.
+    inst.server.stop()
+    port = free_port()
+    s = inst.start(port=port, extra_conf="[mail]\ntransport = smtp\n"
+                   "smtp_url = smtp://127.0.0.1:%d\nmax_age_hours = 1\n"
+                   "retry_base_seconds = 1\nretry_max_seconds = 1\n"
+                   % free_port())
+    try:
+        c = Client(port)
+        r = c.post("/register", registration_form(
+            c.csrf(), rank3="9", email="borte@example.no", name="Borte Bo"))
+        assert r.status == 303, (r.status, r.text[:300])
+
+        def counters():
+            m = parse(scrape(port))
+            return (value(m, "summit_mails_sent_total"),
+                    value(m, "summit_mails_retried_total"),
+                    value(m, "summit_mails_failed_total"))
+        wait_for(lambda: counters()[1] >= 1, what="a retry counted")
+        # Older than max_age_hours: the next failure is for good.
+        inst.query("UPDATE outbox SET created_at = now() - interval '2 hours'"
+                   " WHERE recipient = 'borte@example.no'")
+        wait_for(lambda: counters()[2] == 1, what="a failure counted")
+        assert counters()[0] == 0
+        assert inst.scalar("SELECT state FROM outbox WHERE recipient ="
+                           " 'borte@example.no'") == "failed"
+        m = parse(scrape(port))
+        assert value(m, "summit_outbox_messages", state="failed") >= 1
+    finally:
+        assert s.stop() == 0, s.log_tail()
+
+
 if __name__ == "__main__":
     run(setup, teardown)
