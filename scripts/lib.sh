@@ -19,7 +19,7 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
-	clang libclang-rt-14-dev clang-format dovecot-imapd)
+	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

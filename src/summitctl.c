@@ -35,10 +35,9 @@ ctl_migrate(int argc, char **argv, const char *config)
 		fprintf(stderr, "usage: summitctl migrate [DIR]\n");
 		return 1;
 	}
-	dir = argc == 2 ? g_strdup(argv[1]) :
-	                  g_build_filename(SUMMIT_SOURCE_DIR, "sql", NULL);
 	if (!ctl_env_open(&env, opt_config, false, false))
 		goto out;
+	dir = g_strdup(argc == 2 ? argv[1] : env.conf->migrations_dir);
 	if (app_migrate(env.app, dir, &applied, &error)) {
 		printf("%u migration%s applied; the schema is up to date\n",
 		    applied, applied == 1 ? "" : "s");

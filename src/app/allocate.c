@@ -471,12 +471,14 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
 		app_alloc_report_clear(report);
 		return FALSE;
 	}
-	if (report->run_id != 0)
+	if (report->run_id != 0) {
 		log_info("allocation run %" G_GINT64_FORMAT ": %s, +%zu -%zu "
 		         "=%zu%s",
 		    report->run_id, report->objective, report->added,
 		    report->removed, report->kept,
 		    opt->apply ? " (applied)" : " (dry run)");
+		app_count(APP_COUNT_ALLOCATION_RUNS, 1);
+	}
 	return TRUE;
 }
 

@@ -405,5 +405,6 @@ const char *app_reason_name(enum app_reason r);
 #include "app/setup.h"
 #include "app/seating.h"
 #include "app/answer.h"
+#include "app/monitor.h"
 
 #endif

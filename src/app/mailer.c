@@ -293,10 +293,11 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 	    db_str(row, "recipient"), signed_msg ? signed_msg : msg, error);
 }
 
-/* Records what happened to one row; false only if the database failed. */
+/* Records what happened to one row; false only if the database failed.
+ * *retried: it will be tried again (else it failed for good). */
 static gboolean
 mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
-    const GError *why, GError **error)
+    const GError *why, bool *retried, GError **error)
 {
 	gint64 id = db_int(row, "id");
 	gint64 age_h = db_int(row, "age") / 3600;
@@ -304,7 +305,8 @@ mailer_mark(const struct app *app, DbConn *conn, JsonObject *row,
 	    (why->code == MAIL_ETEMP || why->code == MAIL_ECONFIG);
 	g_autofree char *text = text_one_line(why->message);
 
-	if (temporary && age_h < app->conf->mail_max_age_hours) {
+	*retried = temporary && age_h < app->conf->mail_max_age_hours;
+	if (*retried) {
 		/* base, 2 x base, 4 x base ... (30 s, 1, 2, 4 minutes by
 		 * default) up to retry_max_seconds, +-25% so that many failed
 		 * rows do not all come back at once. */
@@ -334,6 +336,7 @@ struct deliver_unit {
 	AppMailer *m;
 	unsigned batch;
 	unsigned sent;
+	unsigned retried, failed; /* marked so, if the batch commits */
 };
 
 /*
@@ -352,7 +355,7 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(JsonObject) event = NULL;
 	guint i;
 
-	u->sent = 0;
+	u->sent = u->retried = u->failed = 0;
 	/* Mail to an address that bounced is held, not claimed, until an
 	 * admin corrects it (app_reg_correct_email). */
 	rows = db_outbox_claim(conn, u->batch, &dberr);
@@ -364,15 +367,27 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 		JsonObject *row = json_array_get_object_element(rows, i);
 		g_autoptr(GError) why = NULL;
 		gboolean marked;
+		bool retried;
 
 		if (mailer_send_one(app, u->m, conn, row, event, &why)) {
 			marked = db_outbox_mark_sent(conn, db_int(row, "id"),
 			    &dberr);
 			u->sent++;
+			/* Counted now, though units bump no counter:
+			 * sending is this unit's one act outside the
+			 * database, and the mail went out whatever the
+			 * batch's transaction does next. */
+			app_count(APP_COUNT_MAILS_SENT, 1);
 		} else if (why->domain == SUMMIT_DB_ERROR)
 			return app_fail_db(error, g_steal_pointer(&why));
-		else
-			marked = mailer_mark(app, conn, row, why, &dberr);
+		else {
+			marked = mailer_mark(app, conn, row, why, &retried,
+			    &dberr);
+			if (retried)
+				u->retried++;
+			else
+				u->failed++;
+		}
 		if (!marked)
 			return app_fail_db(error, g_steal_pointer(&dberr));
 	}
@@ -383,9 +398,13 @@ gboolean
 app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
     unsigned *sent, GError **error)
 {
-	struct deliver_unit u = { m, batch, 0 };
+	struct deliver_unit u = { m, batch, 0, 0, 0 };
 	gboolean ok = app_tx(app, deliver_batch, &u, error);
 
+	if (ok) {
+		app_count(APP_COUNT_MAILS_RETRIED, u.retried);
+		app_count(APP_COUNT_MAILS_FAILED, u.failed);
+	}
 	*sent = u.sent; /* on failure, what went out before it */
 	return ok;
 }

@@ -235,9 +235,11 @@ app_register(const struct app *app, const struct app_registration *r,
 	u.refusal = refusal;
 	if (!app_db_run(app, register_run, &u, error))
 		return FALSE;
-	if (u.id != 0)
+	if (u.id != 0) {
 		log_info("participant %" G_GINT64_FORMAT " registered, "
 		         "unconfirmed",
 		    u.id);
+		app_count(APP_COUNT_REGISTRATIONS, 1);
+	}
 	return TRUE;
 }

@@ -237,6 +237,7 @@ struct reg_arg {
 	const char *email;           /* correct_email */
 	struct app_refusal *refusal; /* set_status, promote: "full" */
 	bool in;                     /* check_in */
+	bool arrived;                /* check_in: was not in, is now */
 	gint64 queued;               /* resend_invitations, correct_email */
 };
 typedef gboolean (*RegChange)(const struct app *app, DbConn *conn,
@@ -492,6 +493,9 @@ reg_do_check_in(const struct app *app, DbConn *conn, JsonObject *p,
 {
 	(void)app;
 	(void)error;
+	/* Checking in someone already in changes nothing and counts not. */
+	user->arrived = user->in &&
+	    !json_object_get_boolean_member(p, "checked_in");
 	return db_reg_set_checked_in(conn, db_int(p, "id"), user->in, dberr);
 }
 
@@ -501,8 +505,12 @@ app_reg_check_in(const struct app *app, const struct app_actor *actor,
 {
 	struct reg_arg arg = { .in = in };
 
-	return reg_change(app, actor, "staff", id, "registrations.check_in",
-	    reg_do_check_in, &arg, error);
+	if (!reg_change(app, actor, "staff", id, "registrations.check_in",
+	        reg_do_check_in, &arg, error))
+		return FALSE;
+	if (arg.arrived)
+		app_count(APP_COUNT_CHECK_INS, 1);
+	return TRUE;
 }
 
 static gboolean

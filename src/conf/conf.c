@@ -64,6 +64,7 @@ static const struct conf_key conf_keys[] = {
 	    min_body_bytes_per_second),
 	I("server", "body_grace_seconds", "10", 1, 3600, body_grace_seconds),
 	S("server", "trusted_proxies", "", trusted_proxies),
+	S("server", "metrics_allow", "127.0.0.1/32 ::1/128", metrics_allow),
 	I("server", "max_body_bytes", "65536", 1024, 16777216, max_body_bytes),
 	I("server", "max_header_bytes", "16384", 4096, 1048576,
 	    max_header_bytes),
@@ -74,6 +75,8 @@ static const struct conf_key conf_keys[] = {
 	S("server", "user", "", user),
 	S("database", "url", "postgresql:///summit", database_url),
 	I("database", "pool_size", "16", 1, 512, pool_size),
+	P("database", "migrations_dir", SUMMIT_SOURCE_DIR "/sql",
+	    migrations_dir),
 	I("registration", "confirm_hours", "24", 1, 8760, confirm_hours),
 	/* Deprecated: read as confirm_hours, with a warning. */
 	I("registration", "hold_hours", "0", 0, 8760, hold_hours_old),
@@ -223,31 +226,31 @@ conf_set(struct conf *c, const struct conf_key *k, const char *value,
 	return FALSE;
 }
 
-/* [server] trusted_proxies: addresses or networks, split by commas,
- * semicolons or spaces. */
+/* A list of addresses or networks, split by commas, semicolons or spaces
+ * ([server] trusted_proxies, metrics_allow) into *nets and *n. */
 static gboolean
-conf_parse_proxies(struct conf *c, const char *where, GError **error)
+conf_parse_nets(const char *text, const char *key, struct addr_net **nets,
+    size_t *n, const char *where, GError **error)
 {
-	g_auto(GStrv) parts = g_strsplit_set(c->trusted_proxies, ",; \t", -1);
+	g_auto(GStrv) parts = g_strsplit_set(text, ",; \t", -1);
 	char **p;
-	size_t n = 0;
 
-	g_clear_pointer(&c->proxy_nets, g_free);
-	c->proxy_nets = g_new0(struct addr_net, g_strv_length(parts) + 1);
+	g_clear_pointer(nets, g_free);
+	*nets = g_new0(struct addr_net, g_strv_length(parts) + 1);
+	*n = 0;
 	for (p = parts; *p != NULL; p++) {
 		if (**p == '\0')
 			continue;
-		if (!addr_net_parse(*p, &c->proxy_nets[n])) {
+		if (!addr_net_parse(*p, &(*nets)[*n])) {
 			g_set_error(error, SUMMIT_CONF_ERROR, CONF_EVALUE,
-			    "%s: [server] trusted_proxies: \"%s\" is not an "
-			    "IP address or a network such as 10.0.0.0/8 (with "
-			    "the host bits zero)",
-			    where, *p);
+			    "%s: [server] %s: \"%s\" is not an IP address or "
+			    "a network such as 10.0.0.0/8 (with the host bits "
+			    "zero)",
+			    where, key, *p);
 			return FALSE;
 		}
-		n++;
+		(*n)++;
 	}
-	c->n_proxy_nets = n;
 	return TRUE;
 }
 
@@ -262,7 +265,10 @@ conf_check(struct conf *c, const char *where, GError **error)
 		    where, c->max_connections_per_ip, c->max_connections);
 		return FALSE;
 	}
-	if (!conf_parse_proxies(c, where, error))
+	if (!conf_parse_nets(c->trusted_proxies, "trusted_proxies",
+	        &c->proxy_nets, &c->n_proxy_nets, where, error) ||
+	    !conf_parse_nets(c->metrics_allow, "metrics_allow",
+	        &c->metrics_nets, &c->n_metrics_nets, where, error))
 		return FALSE;
 	if (strcmp(c->mail_transport, "maildir") != 0 &&
 	    strcmp(c->mail_transport, "smtp") != 0) {
@@ -462,6 +468,7 @@ conf_free(struct conf *c)
 			    char **)(void *)((char *)c + conf_keys[i].offset));
 	g_free(c->path);
 	g_free(c->proxy_nets);
+	g_free(c->metrics_nets);
 	if (c->secret_key != NULL)
 		g_bytes_unref(c->secret_key);
 	g_free(c);

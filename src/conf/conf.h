@@ -40,6 +40,7 @@ struct conf {
 	gint64 min_body_bytes_per_second;
 	gint64 body_grace_seconds;
 	char *trusted_proxies;
+	char *metrics_allow;
 	gint64 max_body_bytes;
 	gint64 max_header_bytes;
 	char *templates_dir;
@@ -49,6 +50,7 @@ struct conf {
 	/* [database] */
 	char *database_url;
 	gint64 pool_size;
+	char *migrations_dir;
 	/* [registration] */
 	gint64 confirm_hours;  /* unconfirmed registrations live this long */
 	gint64 hold_hours_old; /* the old name of confirm_hours; 0: unset */
@@ -104,6 +106,8 @@ struct conf {
 	GBytes *secret_key;          /* contents of secret_key_file, or NULL */
 	struct addr_net *proxy_nets; /* trusted_proxies, parsed */
 	size_t n_proxy_nets;
+	struct addr_net *metrics_nets; /* metrics_allow, parsed */
+	size_t n_metrics_nets;
 };
 
 /*

@@ -60,6 +60,14 @@ DbConn *db_acquire(DbPool *pool, GError **error);
 bool db_conn_retryable(const DbConn *conn);
 /* Gives conn back; a connection left inside a transaction is rolled back. */
 void db_release(DbPool *pool, DbConn *conn);
+/* The pool now, read under its lock (for /metrics). */
+struct db_pool_stats {
+	unsigned size;    /* connections at most */
+	unsigned open;    /* handed out or idle */
+	unsigned in_use;  /* handed out */
+	unsigned waiting; /* threads waiting for one */
+};
+void db_pool_stats(DbPool *pool, struct db_pool_stats *out);
 
 /* BEGIN; a link found dead by it is replaced and BEGIN sent once more. */
 gboolean db_begin(DbConn *conn, GError **error);
@@ -71,6 +79,13 @@ void db_rollback(DbConn *conn);
  * each in its own transaction; *applied counts them. */
 gboolean db_migrate(DbConn *conn, const char *dir, unsigned *applied,
     GError **error);
+/* The versions ("001_core") of the migration files in dir, in order
+ * (transfer full); NULL if dir cannot be read or holds a file that is not
+ * named NNN_name.sql. */
+GPtrArray *db_migration_files(const char *dir, GError **error);
+/* The versions recorded in schema_migrations, as rows with "version"
+ * (an error before the first migration made the table). */
+JsonArray *db_migrations_applied(DbConn *conn, GError **error);
 /* Runs a trusted SQL script from a file (the demo event) in a transaction. */
 gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 
@@ -209,6 +224,8 @@ gboolean db_outbox_mark_retry(DbConn *conn, gint64 id, const char *why,
     unsigned delay_seconds, GError **error);
 gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
+/* Rows of "state" and "n": how many outbox rows are in each state. */
+JsonArray *db_outbox_depth(DbConn *conn, GError **error);
 /* Newest first: id, kind, recipient, state, attempts, last_error,
  * created and next_attempt (Unix seconds). */
 JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,

@@ -15,6 +15,8 @@ static const char *const SQL_MIGRATION_APPLIED =
     "SELECT 1 FROM schema_migrations WHERE version = $1";
 static const char *const SQL_MIGRATION_RECORD =
     "INSERT INTO schema_migrations (version) VALUES ($1)";
+static const char *const SQL_MIGRATIONS_APPLIED =
+    "SELECT version FROM schema_migrations";
 
 #define MIGRATE_LOCK_KEY "4242010"
 
@@ -80,12 +82,42 @@ fail:
 	return FALSE;
 }
 
+GPtrArray *
+db_migration_files(const char *dir, GError **error)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+
+	if (d == NULL)
+		return NULL;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		char *version;
+
+		if (!g_str_has_suffix(name, ".sql"))
+			continue;
+		if ((version = migrate_version(name)) == NULL) {
+			g_set_error(error, SUMMIT_DB_ERROR, DB_EINTERNAL,
+			    "\"%s\" in %s is not named NNN_name.sql", name,
+			    dir);
+			return NULL;
+		}
+		g_ptr_array_add(files, version);
+	}
+	g_ptr_array_sort(files, migrate_cmp);
+	return g_steal_pointer(&files);
+}
+
+JsonArray *
+db_migrations_applied(DbConn *conn, GError **error)
+{
+	return db_exec(conn, SQL_MIGRATIONS_APPLIED, 0, NULL, error);
+}
+
 gboolean
 db_migrate(DbConn *conn, const char *dir, unsigned *applied, GError **error)
 {
-	g_autoptr(GDir) d = NULL;
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
-	const char *name;
+	g_autoptr(GPtrArray) versions = NULL;
 	guint i;
 
 	*applied = 0;
@@ -95,24 +127,13 @@ db_migrate(DbConn *conn, const char *dir, unsigned *applied, GError **error)
 	        " applied_at timestamptz NOT NULL DEFAULT now())",
 	        error))
 		return FALSE;
-	d = g_dir_open(dir, 0, error);
-	if (d == NULL)
+	if ((versions = db_migration_files(dir, error)) == NULL)
 		return FALSE;
-	while ((name = g_dir_read_name(d)) != NULL)
-		if (g_str_has_suffix(name, ".sql"))
-			g_ptr_array_add(files, g_strdup(name));
-	g_ptr_array_sort(files, migrate_cmp);
-	for (i = 0; i < files->len; i++) {
-		const char *file = g_ptr_array_index(files, i);
-		g_autofree char *version = migrate_version(file);
+	for (i = 0; i < versions->len; i++) {
+		const char *version = g_ptr_array_index(versions, i);
+		g_autofree char *file = g_strconcat(version, ".sql", NULL);
 		bool did;
 
-		if (version == NULL) {
-			g_set_error(error, SUMMIT_DB_ERROR, DB_EINTERNAL,
-			    "\"%s\" in %s is not named NNN_name.sql", file,
-			    dir);
-			return FALSE;
-		}
 		if (!migrate_one(conn, dir, file, version, &did, error))
 			return FALSE;
 		if (did) {

@@ -58,6 +58,9 @@ static const char *const SQL_OUTBOX_LIST =
     " " DB_EPOCH("next_attempt_at") " AS next_attempt"
     " FROM outbox WHERE state = $1 ORDER BY id DESC LIMIT $2";
 /* clang-format on */
+/* An index-only scan of outbox_state_idx on a vacuumed table. */
+static const char *const SQL_OUTBOX_DEPTH =
+    "SELECT state, count(*) AS n FROM outbox GROUP BY state";
 static const char *const SQL_OUTBOX_HOLD_BOUNCED = OUTBOX_HOLD_BOUNCED;
 /* What a person missed while their address bounced -- the held rows and
  * those that bounced -- queued again to their corrected address. */
@@ -137,6 +140,12 @@ db_outbox_list(DbConn *conn, const char *state, unsigned limit, GError **error)
 	const char *p[2] = { state, db_num(lim, limit) };
 
 	return db_exec(conn, SQL_OUTBOX_LIST, 2, p, error);
+}
+
+JsonArray *
+db_outbox_depth(DbConn *conn, GError **error)
+{
+	return db_exec(conn, SQL_OUTBOX_DEPTH, 0, NULL, error);
 }
 
 gboolean

@@ -105,7 +105,8 @@ struct db_pool {
 	pthread_cond_t freed;
 	DbConn **idle; /* stack of idle connections */
 	unsigned nidle;
-	unsigned nopen; /* connections handed out or idle */
+	unsigned nopen;    /* connections handed out or idle */
+	unsigned nwaiting; /* threads in db_acquire's wait */
 };
 
 DbPool *
@@ -261,9 +262,13 @@ db_acquire(DbPool *pool, GError **error)
 
 	lock_acquire(&pool->lock);
 	while (pool->nidle == 0 && pool->nopen >= pool->size) {
-		if (!lock_cond_wait_until(&pool->freed, &pool->lock,
-		        deadline) &&
-		    pool->nidle == 0 && pool->nopen >= pool->size) {
+		bool woken;
+
+		pool->nwaiting++;
+		woken = lock_cond_wait_until(&pool->freed, &pool->lock,
+		    deadline);
+		pool->nwaiting--;
+		if (!woken && pool->nidle == 0 && pool->nopen >= pool->size) {
 			lock_release(&pool->lock);
 			log_warnx("no database connection free after %u ms",
 			    pool->wait_ms);
@@ -293,6 +298,17 @@ db_acquire(DbPool *pool, GError **error)
 	}
 	conn->pool = pool;
 	return conn;
+}
+
+void
+db_pool_stats(DbPool *pool, struct db_pool_stats *out)
+{
+	lock_acquire(&pool->lock);
+	out->size = pool->size;
+	out->open = pool->nopen;
+	out->in_use = pool->nopen - pool->nidle;
+	out->waiting = pool->nwaiting;
+	lock_release(&pool->lock);
 }
 
 bool

@@ -33,6 +33,10 @@ struct web {
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
 	struct web_workers *workers;
+	/* Request counts and latencies for /metrics (metrics.c). */
+	struct web_metrics *metrics;
+	/* The metrics slots of rows the I/O threads answer themselves. */
+	int root_slot, health_slot, live_slot;
 	/* Requests begun and not yet completed, so stopping can let them
 	 * finish (web_free). */
 	pthread_mutex_t inflight_lock;
@@ -58,6 +62,8 @@ struct web_req {
 	struct MHD_Connection *conn;
 	char id[9];
 	gint64 started;
+	gint64 queued; /* when given to the workers */
+	int slot;      /* metrics slot: the route row, or static, or other */
 	const char *method;
 	char *path;     /* canonical, decoded */
 	char *log_path; /* path with secrets cut out */
@@ -159,6 +165,7 @@ extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
 extern const struct web_route console_throttle_routes[];
+extern const struct web_route web_metrics_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -175,11 +182,36 @@ void web_dispatch(struct web_req *req);
  * calling I/O thread; false when the request is for a worker. */
 bool web_answer_inline(struct web_req *req);
 
+/* The rows of every route table, numbered in matching order. */
+size_t web_route_count(void);
+const struct web_route *web_route_nth(size_t i);
+/* The number of the row for method and pattern exactly; -1 if none. */
+int web_route_index(const char *method, const char *pattern);
+
+/* metrics.c: counts for /metrics; see its comment. */
+struct web_metrics *web_metrics_new(void);
+void web_metrics_free(struct web_metrics *m);
+/* Slots besides the route rows (0 .. web_route_count() - 1). */
+int web_metrics_slot_static(const struct web_metrics *m);
+int web_metrics_slot_other(const struct web_metrics *m);
+/* An answered request: a few relaxed atomic adds, no lock. */
+void web_metrics_observe(struct web_metrics *m, int slot, unsigned status,
+    gint64 us);
+/* A request's time in the workers' queue. */
+void web_metrics_queue_wait(struct web_metrics *m, gint64 us);
+
 /* pages.c: the event page from its cache, if fresh (true: answered). */
 bool web_event_page_cached(struct web_req *req);
+/* GET /health and /health/live: "ok" from the I/O thread, which shows
+ * the process is up without waiting for a worker or the database (true:
+ * answered). */
+bool web_health_live(struct web_req *req);
 
 /* workers.c: the request workers and their queue. */
-struct web_workers *web_workers_new(guint n, void (*run)(struct web_req *req));
+struct web_workers *web_workers_new(guint n, void (*run)(struct web_req *req),
+    struct web_metrics *metrics);
+/* Requests waiting for a worker now. */
+guint web_workers_depth(struct web_workers *w);
 /* Suspends req's connection and queues it; false once stopping (the
  * caller then answers it itself). */
 bool web_workers_push(struct web_workers *w, struct web_req *req);

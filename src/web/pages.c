@@ -272,6 +272,20 @@ page_privacy(struct web_req *req, const struct web_call *c)
 	web_render(req, MHD_HTTP_OK, "privacy.html", ctx);
 }
 
+bool
+web_health_live(struct web_req *req)
+{
+	if (strcmp(req->path, "/health") != 0 &&
+	    strcmp(req->path, "/health/live") != 0)
+		return false;
+	g_string_assign(req->out, "ok\n");
+	req->status = MHD_HTTP_OK;
+	req->content_type = "text/plain; charset=utf-8";
+	return true;
+}
+
+/* The rows for the dispatcher's sake: an I/O thread answers these paths
+ * before any worker would (web_answer_inline). */
 static void
 page_health(struct web_req *req, const struct web_call *c)
 {
@@ -279,6 +293,25 @@ page_health(struct web_req *req, const struct web_call *c)
 	g_string_assign(req->out, "ok\n");
 	req->status = MHD_HTTP_OK;
 	req->content_type = "text/plain; charset=utf-8";
+}
+
+/* /health/ready: 200 when the database answers and every migration file
+ * is applied, else 503 with the reason (for a balancer: send no traffic
+ * here yet). */
+static void
+page_health_ready(struct web_req *req, const struct web_call *c)
+{
+	g_autofree char *reason = NULL;
+
+	(void)c;
+	req->content_type = "text/plain; charset=utf-8";
+	if (app_ready(req->web->app, &reason)) {
+		g_string_assign(req->out, "ready\n");
+		req->status = MHD_HTTP_OK;
+		return;
+	}
+	g_string_printf(req->out, "not ready: %s\n", reason);
+	req->status = MHD_HTTP_SERVICE_UNAVAILABLE;
 }
 
 const struct web_route web_pages_routes[] = {
@@ -292,6 +325,10 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/privacy", page_privacy, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/health", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/health/live", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/health/ready", page_health_ready, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	WEB_ROUTES_END,
 };

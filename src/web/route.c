@@ -33,7 +33,54 @@ static const struct web_route *const web_route_tables[] = {
 	console_seating_routes,
 	console_mail_routes,
 	console_throttle_routes,
+	web_metrics_routes,
 };
+
+size_t
+web_route_count(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
+		const struct web_route *r;
+
+		for (r = web_route_tables[i]; r->method != NULL; r++)
+			n++;
+	}
+	return n;
+}
+
+const struct web_route *
+web_route_nth(size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
+		const struct web_route *r;
+
+		for (r = web_route_tables[i]; r->method != NULL; r++)
+			if (k-- == 0)
+				return r;
+	}
+	return NULL;
+}
+
+int
+web_route_index(const char *method, const char *pattern)
+{
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
+		const struct web_route *r;
+
+		for (r = web_route_tables[i]; r->method != NULL; r++, k++)
+			if (strcmp(r->method, method) == 0 &&
+			    strcmp(r->pattern, pattern) == 0)
+				return k;
+	}
+	return -1;
+}
 
 /* True if the form carries the CSRF token matching the cookie (the
  * HMAC of the summit_csrf cookie); else answers 403. */
@@ -160,11 +207,23 @@ web_answer_inline(struct web_req *req)
 	if (!get)
 		return false;
 	if (g_str_has_prefix(req->path, "/static/")) {
+		req->slot = web_metrics_slot_static(req->web->metrics);
 		web_static(req, req->path + 8);
 		return true;
 	}
-	/* The row for "/" in pages.c has no policy to check: public. */
-	return strcmp(req->path, "/") == 0 && web_event_page_cached(req);
+	/* The rows for these paths in pages.c have no policy to check:
+	 * public. */
+	if (strcmp(req->path, "/") == 0 && web_event_page_cached(req)) {
+		req->slot = req->web->root_slot;
+		return true;
+	}
+	if (web_health_live(req)) {
+		req->slot = strcmp(req->path, "/health") == 0 ?
+		    req->web->health_slot :
+		    req->web->live_slot;
+		return true;
+	}
+	return false;
 }
 
 void
@@ -174,19 +233,21 @@ web_dispatch(struct web_req *req)
 	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" :
 	                                                        req->method;
 	size_t i;
+	int slot = 0; /* the row's number, for /metrics */
 
 	if (web_answer_inline(req))
 		return;
 	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
 		const struct web_route *r;
 
-		for (r = web_route_tables[i]; r->method != NULL; r++) {
+		for (r = web_route_tables[i]; r->method != NULL; r++, slot++) {
 			g_autofree char *arg = NULL;
 
 			if (!web_match(r->pattern, req->path, &arg))
 				continue;
 			path_known = true;
 			if (strcmp(r->method, method) == 0) {
+				req->slot = slot;
 				web_call_route(req, r, arg);
 				return;
 			}

@@ -132,6 +132,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->web = web;
 	req->conn = conn;
 	req->started = g_get_monotonic_time();
+	req->slot = web_metrics_slot_other(web->metrics);
 	g_snprintf(req->id, sizeof(req->id), "%08x", g_random_int());
 	req->method = method;
 	req->body = g_string_new(NULL);
@@ -249,6 +250,8 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	if (req == NULL)
 		return;
 	web_limits_mark(web->limits, conn, WL_REQUEST_DONE, 0);
+	web_metrics_observe(web->metrics, req->slot, req->status,
+	    g_get_monotonic_time() - req->started);
 	web_access_log(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	g_string_free(req->body, TRUE);
 	if (req->out != NULL)
@@ -363,6 +366,10 @@ web_new(const struct app *app, GError **error)
 	lock_init(&web->inflight_lock);
 	lock_cond_init(&web->inflight_done);
 	web->limits = web_limits_new(web->conf);
+	web->metrics = web_metrics_new();
+	web->root_slot = web_route_index("GET", "/");
+	web->health_slot = web_route_index("GET", "/health");
+	web->live_slot = web_route_index("GET", "/health/live");
 	web_throttle_init(web);
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
@@ -405,7 +412,7 @@ web_start(Web *web, GError **error)
 	if (!web_limits_start(web->limits, error))
 		return FALSE;
 	web->workers = web_workers_new((guint)web->conf->threads,
-	    web_run_queued);
+	    web_run_queued, web->metrics);
 	/*
 	 * No MHD_OPTION_PER_IP_CONNECTION_LIMIT: it counts exact addresses
 	 * and knows no proxies; limits.c counts an IPv6 /64 as one client
@@ -497,6 +504,7 @@ web_free(Web *web)
 	web_stop(web);
 	web_workers_free(web->workers);
 	web_limits_free(web->limits);
+	web_metrics_free(web->metrics);
 	for (i = 0; i < 2; i++) {
 		if (web->globals[i] != NULL)
 			json_object_unref(web->globals[i]);

@@ -32,6 +32,7 @@ struct web_workers {
 	guint n;
 	GThread **threads;
 	void (*run)(struct web_req *req);
+	struct web_metrics *metrics; /* the queue's wait */
 };
 
 static gpointer
@@ -51,12 +52,15 @@ web_worker_main(gpointer data)
 		lock_release(&w->lock);
 		if (req == NULL)
 			return NULL;
+		web_metrics_queue_wait(w->metrics,
+		    g_get_monotonic_time() - req->queued);
 		w->run(req);
 	}
 }
 
 struct web_workers *
-web_workers_new(guint n, void (*run)(struct web_req *req))
+web_workers_new(guint n, void (*run)(struct web_req *req),
+    struct web_metrics *metrics)
 {
 	struct web_workers *w = g_new0(struct web_workers, 1);
 	guint i;
@@ -65,6 +69,7 @@ web_workers_new(guint n, void (*run)(struct web_req *req))
 	lock_cond_init(&w->more);
 	g_queue_init(&w->queue);
 	w->run = run;
+	w->metrics = metrics;
 	w->n = n;
 	w->threads = g_new0(GThread *, n);
 	for (i = 0; i < n; i++)
@@ -82,10 +87,22 @@ web_workers_push(struct web_workers *w, struct web_req *req)
 		return false;
 	}
 	MHD_suspend_connection(req->conn);
+	req->queued = g_get_monotonic_time();
 	g_queue_push_tail(&w->queue, req);
 	lock_cond_signal(&w->more);
 	lock_release(&w->lock);
 	return true;
+}
+
+guint
+web_workers_depth(struct web_workers *w)
+{
+	guint n;
+
+	lock_acquire(&w->lock);
+	n = w->queue.length;
+	lock_release(&w->lock);
+	return n;
 }
 
 void

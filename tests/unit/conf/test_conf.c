@@ -125,6 +125,15 @@ test_http_limits(void)
 	g_assert_cmpint(d->min_body_bytes_per_second, ==, 500);
 	g_assert_cmpint(d->body_grace_seconds, ==, 10);
 	g_assert_cmpuint(d->n_proxy_nets, ==, 0);
+	/* /metrics: loopback only unless told (docs/monitoring.md). */
+	g_assert_cmpuint(d->n_metrics_nets, ==, 2);
+	g_assert_true(addr_parse("127.0.0.1", &a));
+	g_assert_true(addr_in_nets(&a, d->metrics_nets, d->n_metrics_nets));
+	g_assert_true(addr_parse("::1", &a));
+	g_assert_true(addr_in_nets(&a, d->metrics_nets, d->n_metrics_nets));
+	g_assert_true(addr_parse("127.0.0.2", &a));
+	g_assert_false(addr_in_nets(&a, d->metrics_nets, d->n_metrics_nets));
+	g_assert_nonnull(strstr(d->migrations_dir, "sql"));
 	c = conf_load(path, &error);
 	g_assert_no_error(error);
 	g_assert_cmpuint(c->n_proxy_nets, ==, 3);
@@ -141,6 +150,10 @@ test_http_limits(void)
 	    CONF_EVALUE, "\"proxy.lan\"");
 	expect_error("[server]\ntrusted_proxies = 10.0.0.1/8\n", CONF_EVALUE,
 	    "trusted_proxies");
+	expect_error("[server]\nmetrics_allow = 127.0.0.1/8\n", CONF_EVALUE,
+	    "[server] metrics_allow: \"127.0.0.1/8\"");
+	expect_error("[server]\nmetrics_allow = localhost\n", CONF_EVALUE,
+	    "metrics_allow");
 	expect_error("[server]\nmax_connections = 100\n"
 	             "max_connections_per_ip = 200\n",
 	    CONF_EVALUE, "[server] max_connections_per_ip");
