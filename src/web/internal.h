@@ -59,8 +59,9 @@ struct web_req {
 	char id[9];
 	gint64 started;
 	const char *method;
-	char *path;     /* canonical, decoded */
-	char *log_path; /* path with secrets cut out */
+	char *path;        /* canonical, decoded */
+	char *log_path;    /* path with secrets cut out */
+	const char *route; /* the matched route's pattern (static), or NULL */
 	GString *body;
 	bool body_too_big;
 	bool chunked; /* Transfer-Encoding: chunked */

@@ -160,11 +160,15 @@ web_answer_inline(struct web_req *req)
 	if (!get)
 		return false;
 	if (g_str_has_prefix(req->path, "/static/")) {
+		req->route = "/static/";
 		web_static(req, req->path + 8);
 		return true;
 	}
 	/* The row for "/" in pages.c has no policy to check: public. */
-	return strcmp(req->path, "/") == 0 && web_event_page_cached(req);
+	if (strcmp(req->path, "/") != 0 || !web_event_page_cached(req))
+		return false;
+	req->route = "/";
+	return true;
 }
 
 void
@@ -187,6 +191,7 @@ web_dispatch(struct web_req *req)
 				continue;
 			path_known = true;
 			if (strcmp(r->method, method) == 0) {
+				req->route = r->pattern;
 				web_call_route(req, r, arg);
 				return;
 			}
