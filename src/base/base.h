@@ -14,8 +14,6 @@
 /* log.c: one line per event on stderr, PostgreSQL message style; under
  * systemd, journal entries with a priority. */
 void log_set_verbose(bool verbose);
-/* True when stderr is systemd's journal stream. */
-bool log_to_journal(void);
 /* A request's access entry: under the journal with these as fields
  * (REQUEST_ID, REQUEST_METHOD, REQUEST_PATH, ROUTE, STATUS, DURATION_MS),
  * else the line fmt makes, as log_info. */

@@ -31,7 +31,7 @@ log_set_verbose(bool verbose)
  * (systemd.exec(5): JOURNAL_STREAM is "device:inode" of that stream; a
  * child whose stderr was redirected inherits the variable, not the
  * stream).  Decided once. */
-bool
+static bool
 log_to_journal(void)
 {
 	static gsize decided;
