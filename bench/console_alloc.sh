@@ -27,6 +27,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build-release}
+# The built programs read the tree's templates and migrations.
+export SUMMIT_DATA_DIR=$root
 pghost=${BENCH_PGHOST:-$root/var/pg/run}
 pgport=${BENCH_PGPORT:-54329}
 pguser=${BENCH_PGUSER:-postgres}

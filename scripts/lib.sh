@@ -10,16 +10,19 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VAR="$TOP/var"
 PGBIN=/usr/lib/postgresql/15/bin
+# The programs built here read templates, static files and migrations from
+# the checkout, not from where `meson install` would put them.
+export SUMMIT_DATA_DIR="$TOP"
 
 # What the build and the demo need.
 RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	libglib2.0-dev libjson-glib-dev libpq-dev libmicrohttpd-dev libssl-dev
-	libcurl4-openssl-dev libical-dev libargon2-dev libgmime-3.0-dev
+	libcurl4-openssl-dev libical-dev libargon2-dev libgmime-3.0-dev libsystemd-dev
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
-	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus)
+	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus systemd)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -1,8 +1,8 @@
 /*
- * summitctl.c -- the command line: migrate, load the demo, run the mail
- * worker, read the organiser's mailbox, expire lapsed registrations, purge
- * old personal data, allocate, publish, inspect mail (ics, outbox,
- * dkim-record), add organisers.
+ * summitctl.c -- the command line: check the configuration, migrate, load
+ * the demo, run the mail worker, read the organiser's mailbox, expire
+ * lapsed registrations, purge old personal data, allocate, publish,
+ * inspect mail (ics, outbox, dkim-record), add organisers.
  *
  * Subcommands come from one table of {name, function, help}.  Global
  * options (--config) come before the subcommand's name.
@@ -49,13 +49,46 @@ out:
 	return rc;
 }
 
+/* What an installed tree needs before summitd starts: the file, the key,
+ * the templates, the static files and the migrations, all readable. */
+static int
+ctl_check_config(int argc, char **argv, const char *config)
+{
+	struct ctl_env env;
+	g_autofree char *sql = g_build_filename(conf_data_dir(), "sql", NULL);
+	int rc = 1;
+
+	(void)argv;
+	(void)config;
+	if (argc != 1) {
+		fprintf(stderr, "usage: summitctl check-config\n");
+		return 1;
+	}
+	if (!ctl_env_open(&env, opt_config, true, true))
+		goto out;
+	if (!g_file_test(env.conf->static_dir, G_FILE_TEST_IS_DIR))
+		fprintf(stderr,
+		    "summitctl: [server] static_dir: no folder "
+		    "\"%s\"\n",
+		    env.conf->static_dir);
+	else if (!g_file_test(sql, G_FILE_TEST_IS_DIR))
+		fprintf(stderr, "summitctl: no migrations in \"%s\"\n", sql);
+	else {
+		printf("configuration OK\n");
+		rc = 0;
+	}
+out:
+	ctl_env_close(&env);
+	return rc;
+}
+
 static int
 ctl_load_demo(int argc, char **argv, const char *config)
 {
 	struct ctl_env env;
 	g_autoptr(GError) error = NULL;
-	g_autofree char *path = g_build_filename(SUMMIT_SOURCE_DIR, "sql",
-	    "demo", "ki-toppmote.sql", NULL);
+	g_autofree char *path = g_build_filename(conf_data_dir(), "sql", "demo",
+	    "ki-toppmote.sql", NULL);
 	int rc = 1;
 
 	(void)argv;
@@ -210,6 +243,9 @@ static const struct {
 	int (*run)(int, char **, const char *);
 	const char *help;
 } ctl_commands[] = {
+	{ "check-config", ctl_check_config,
+	    "check the configuration, key, templates, static files and "
+	    "migrations" },
 	{ "migrate", ctl_migrate, "apply the database migrations in sql/" },
 	{ "load-demo", ctl_load_demo, "load the demo event (once)" },
 	{ "mail-worker", ctl_mail_worker,

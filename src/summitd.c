@@ -10,6 +10,10 @@
  * `summitctl mail-worker`, draining the outbox and reading the organiser's
  * mailbox for bounces ([mailbox]).  All are safe to run in many processes
  * at once.
+ *
+ * Under systemd (Type=notify, systemd/summitd.service) it says READY=1
+ * once it answers on its port and STOPPING=1 when it begins to stop;
+ * sd_notify does nothing without NOTIFY_SOCKET.
  */
 #include "summit-config.h"
 #include "app/app.h"
@@ -23,6 +27,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 /* How often refusals of the rate limits are written for the console. */
@@ -260,6 +265,8 @@ main(int argc, char **argv)
 	log_info("summitd %s listening on %s port %" G_GINT64_FORMAT
 	         " (public URL %s)",
 	    SUMMIT_VERSION, conf->listen_address, conf->port, conf->public_url);
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %s port %" G_GINT64_FORMAT,
+	    conf->listen_address, conf->port);
 
 	lock_init(&d.lock);
 	lock_cond_init(&d.wake);
@@ -268,6 +275,7 @@ main(int argc, char **argv)
 	g_main_loop_run(loop);
 
 	log_info("summitd stopping");
+	sd_notify(0, "STOPPING=1");
 	/* First: no new connection, the requests begun answered. */
 	web_stop(web);
 	lock_acquire(&d.lock);

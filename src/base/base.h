@@ -11,8 +11,22 @@
 #include <stddef.h>
 #include <glib.h>
 
-/* log.c: one line per event on stderr, PostgreSQL message style. */
+/* log.c: one line per event on stderr, PostgreSQL message style; under
+ * systemd, journal entries with a priority. */
 void log_set_verbose(bool verbose);
+/* A request's access entry: under the journal with these as fields
+ * (REQUEST_ID, REQUEST_METHOD, REQUEST_PATH, ROUTE, STATUS, DURATION_MS),
+ * else the line fmt makes, as log_info. */
+struct log_request {
+	const char *id;
+	const char *method;
+	const char *path;  /* secrets cut out */
+	const char *route; /* the route's pattern, "/static/" or "-" */
+	unsigned status;
+	double ms;
+};
+void log_request(const struct log_request *r, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
 void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -68,14 +68,14 @@ static const struct conf_key conf_keys[] = {
 	I("server", "max_body_bytes", "65536", 1024, 16777216, max_body_bytes),
 	I("server", "max_header_bytes", "16384", 4096, 1048576,
 	    max_header_bytes),
-	P("server", "templates_dir", SUMMIT_SOURCE_DIR "/templates",
-	    templates_dir),
-	P("server", "static_dir", SUMMIT_SOURCE_DIR "/static", static_dir),
+	/* Relative defaults are in the data folder (conf_data_dir). */
+	P("server", "templates_dir", "templates", templates_dir),
+	P("server", "static_dir", "static", static_dir),
 	S("server", "language", "nb", language),
 	S("server", "user", "", user),
 	S("database", "url", "postgresql:///summit", database_url),
 	I("database", "pool_size", "16", 1, 512, pool_size),
-	P("database", "migrations_dir", SUMMIT_SOURCE_DIR "/sql",
+	P("database", "migrations_dir", "sql",
 	    migrations_dir),
 	I("registration", "confirm_hours", "24", 1, 8760, confirm_hours),
 	/* Deprecated: read as confirm_hours, with a warning. */
@@ -98,7 +98,7 @@ static const struct conf_key conf_keys[] = {
 	I("registration", "link_resends_per_hour", "3", 0, 100,
 	    link_resends_per_hour),
 	S("mail", "transport", "maildir", mail_transport),
-	P("mail", "maildir", SUMMIT_SOURCE_DIR "/var/maildir", maildir),
+	P("mail", "maildir", SUMMIT_STATE_DIR "/maildir", maildir),
 	S("mail", "from_address", "toppmote@example.org", mail_from),
 	S("mail", "from_name", "Digitalt toppmøte om KI", mail_from_name),
 	S("mail", "smtp_url", "smtp://127.0.0.1:25", smtp_url),
@@ -126,7 +126,7 @@ static const struct conf_key conf_keys[] = {
 	I("mailbox", "timeout_seconds", "30", 1, 600, mailbox_timeout_seconds),
 	I("mailbox", "poll_seconds", "60", 5, 86400, mailbox_poll_seconds),
 	I("mailbox", "batch", "200", 1, 10000, mailbox_batch),
-	P("security", "secret_key_file", SUMMIT_SOURCE_DIR "/var/secret.key",
+	P("security", "secret_key_file", SUMMIT_STATE_DIR "/secret.key",
 	    secret_key_file),
 	I("security", "login_free_failures", "5", 1, 1000, login_free_failures),
 	I("security", "login_address_free_failures", "20", 1, 100000,
@@ -137,6 +137,14 @@ static const struct conf_key conf_keys[] = {
 	I("security", "login_device_days", "90", 0, 3650, login_device_days),
 	I("privacy", "retention_days", "180", 1, 3650, retention_days),
 };
+
+const char *
+conf_data_dir(void)
+{
+	const char *env = g_getenv("SUMMIT_DATA_DIR");
+
+	return env != NULL && *env != '\0' ? env : SUMMIT_DATA_DIR;
+}
 
 static const struct conf_key *
 conf_key_find(const char *group, const char *name)
@@ -346,7 +354,7 @@ conf_load(const char *path, GError **error)
 
 	for (i = 0; i < G_N_ELEMENTS(conf_keys); i++)
 		if (!conf_set(c, &conf_keys[i], conf_keys[i].def, "defaults",
-		        NULL, error))
+		        conf_data_dir(), error))
 			return NULL;
 
 	if (path != NULL) {

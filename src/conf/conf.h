@@ -116,6 +116,12 @@ struct conf {
  * conf_load_secret.  (transfer full)
  */
 struct conf *conf_load(const char *path, GError **error);
+/*
+ * The folder of templates/, static/ and sql/: SUMMIT_DATA_DIR from the
+ * environment (a checkout runs its own tree so), else where `meson
+ * install` put them ($datadir/summit).
+ */
+const char *conf_data_dir(void);
 /* Reads secret_key_file: at least 32 bytes, not readable by others. */
 gboolean conf_load_secret(struct conf *c, GError **error);
 void conf_free(struct conf *c);

@@ -65,8 +65,9 @@ struct web_req {
 	gint64 queued; /* when given to the workers */
 	int slot;      /* metrics slot: the route row, or static, or other */
 	const char *method;
-	char *path;     /* canonical, decoded */
-	char *log_path; /* path with secrets cut out */
+	char *path;        /* canonical, decoded */
+	char *log_path;    /* path with secrets cut out */
+	const char *route; /* the matched route's pattern (static), or NULL */
 	GString *body;
 	bool body_too_big;
 	bool chunked; /* Transfer-Encoding: chunked */

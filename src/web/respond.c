@@ -246,11 +246,20 @@ void
 web_access_log(struct web_req *req, bool completed)
 {
 	gint64 us = g_get_monotonic_time() - req->started;
+	const struct log_request fields = {
+		.id = req->id,
+		.method = req->method,
+		.path = req->log_path,
+		.route = req->route != NULL ? req->route : "-",
+		.status = req->status,
+		.ms = (double)us / 1000.0,
+	};
 
 	/* One access-log line; the path has its secrets cut out.  The peer
 	 * shows only when the client address came from a proxy's header. */
-	log_info("request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s",
-	    req->id, req->method, req->log_path, req->status, req->bytes_out,
+	log_request(&fields,
+	    "request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s", req->id,
+	    req->method, req->log_path, req->status, req->bytes_out,
 	    (double)us / 1000.0, req->address,
 	    strcmp(req->address, req->peer) != 0 ? " via " : "",
 	    strcmp(req->address, req->peer) != 0 ? req->peer : "",

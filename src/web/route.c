@@ -208,6 +208,7 @@ web_answer_inline(struct web_req *req)
 		return false;
 	if (g_str_has_prefix(req->path, "/static/")) {
 		req->slot = web_metrics_slot_static(req->web->metrics);
+		req->route = "/static/";
 		web_static(req, req->path + 8);
 		return true;
 	}
@@ -215,12 +216,15 @@ web_answer_inline(struct web_req *req)
 	 * public. */
 	if (strcmp(req->path, "/") == 0 && web_event_page_cached(req)) {
 		req->slot = req->web->root_slot;
+		req->route = "/";
 		return true;
 	}
 	if (web_health_live(req)) {
-		req->slot = strcmp(req->path, "/health") == 0 ?
-		    req->web->health_slot :
-		    req->web->live_slot;
+		bool plain = strcmp(req->path, "/health") == 0;
+
+		req->slot = plain ? req->web->health_slot :
+		                    req->web->live_slot;
+		req->route = plain ? "/health" : "/health/live";
 		return true;
 	}
 	return false;
@@ -248,6 +252,7 @@ web_dispatch(struct web_req *req)
 			path_known = true;
 			if (strcmp(r->method, method) == 0) {
 				req->slot = slot;
+				req->route = r->pattern;
 				web_call_route(req, r, arg);
 				return;
 			}

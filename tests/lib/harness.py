@@ -352,6 +352,23 @@ def registration_form(csrf, **over):
     return {k: v for k, v in f.items() if v is not None}
 
 
+def register(inst, name, email):
+    """A registration by the public form; its page token from the mail."""
+    before = len(inst.mails())
+    c = Client(inst.port)
+    r = c.post("/register", {
+        "_csrf": c.csrf(), "name": name, "email": email,
+        "organisation": "LO", "sector": "union", "language": "nb",
+        "consent": "yes", "rank1": "1", "rank2": "5", "rank3": "9"})
+    assert r.status == 303, (r.status, r.text[:300])
+    mails = wait_for(lambda: len(inst.mails()) > before and inst.mails(),
+                     what="the mail to " + email)
+    body = [b for m, b in mails if m["To"] and email in str(m["To"])][-1]
+    m = re.search(r"/(?:confirm|me)/([0-9a-f]{32})", body)
+    assert m, body
+    return m.group(1)
+
+
 def link_from_mail(body):
     m = re.search(r"http://127\.0\.0\.1:\d+(/confirm/[0-9a-f]{32})", body)
     assert m, "no confirmation link in:\n" + body

@@ -65,6 +65,35 @@ test_file_and_env(void)
 	g_rmdir(dir);
 }
 
+/* Paths left unset: the data folder is SUMMIT_DATA_DIR when set (a
+ * checkout), else the installed $datadir/summit; the key and the maildir
+ * are in the installed state folder. */
+static void
+test_data_dir(void)
+{
+	g_autofree char *want_tpl = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(Conf) c = NULL, d = NULL;
+
+	g_setenv("SUMMIT_DATA_DIR", "/srv/summit-tree", TRUE);
+	c = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpstr(conf_data_dir(), ==, "/srv/summit-tree");
+	g_assert_cmpstr(c->templates_dir, ==, "/srv/summit-tree/templates");
+	g_assert_cmpstr(c->static_dir, ==, "/srv/summit-tree/static");
+	g_unsetenv("SUMMIT_DATA_DIR");
+	d = conf_load(NULL, &error);
+	g_assert_no_error(error);
+	g_assert_true(g_path_is_absolute(conf_data_dir()));
+	g_assert_true(g_str_has_suffix(conf_data_dir(), "/summit"));
+	want_tpl = g_build_filename(conf_data_dir(), "templates", NULL);
+	g_assert_cmpstr(d->templates_dir, ==, want_tpl);
+	g_assert_true(
+	    g_str_has_suffix(d->secret_key_file, "/lib/summit/secret.key"));
+	g_assert_true(g_str_has_suffix(d->maildir, "/lib/summit/maildir"));
+	g_assert_true(g_path_is_absolute(d->secret_key_file));
+}
+
 /* The old name of confirm_hours is still read; the new one wins. */
 static void
 test_hold_hours_deprecated(void)
@@ -262,6 +291,7 @@ main(int argc, char **argv)
 	g_test_add_func("/conf/defaults", test_defaults);
 	g_test_add_func("/conf/mailbox", test_mailbox);
 	g_test_add_func("/conf/file_and_env", test_file_and_env);
+	g_test_add_func("/conf/data_dir", test_data_dir);
 	g_test_add_func("/conf/errors", test_errors);
 	g_test_add_func("/conf/http_limits", test_http_limits);
 	g_test_add_func("/conf/hold_hours_deprecated",
