@@ -75,8 +75,7 @@ static const struct conf_key conf_keys[] = {
 	S("server", "user", "", user),
 	S("database", "url", "postgresql:///summit", database_url),
 	I("database", "pool_size", "16", 1, 512, pool_size),
-	P("database", "migrations_dir", "sql",
-	    migrations_dir),
+	P("database", "migrations_dir", "sql", migrations_dir),
 	I("registration", "confirm_hours", "24", 1, 8760, confirm_hours),
 	/* Deprecated: read as confirm_hours, with a warning. */
 	I("registration", "hold_hours", "0", 0, 8760, hold_hours_old),

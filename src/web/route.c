@@ -222,8 +222,7 @@ web_answer_inline(struct web_req *req)
 	if (web_health_live(req)) {
 		bool plain = strcmp(req->path, "/health") == 0;
 
-		req->slot = plain ? req->web->health_slot :
-		                    req->web->live_slot;
+		req->slot = plain ? req->web->health_slot : req->web->live_slot;
 		req->route = plain ? "/health" : "/health/live";
 		return true;
 	}
