@@ -22,6 +22,7 @@ if [ ! -f "$CONF" ]; then
 	sed -e "s|^port = .*|port = $PORT|" \
 	    -e "s|^public_url = .*|public_url = http://127.0.0.1:$PORT|" \
 	    -e "s|^templates_dir = .*|templates_dir = $TOP/templates|" \
+	    -e "s|^migrations_dir = .*|migrations_dir = $TOP/sql|" \
 	    -e "s|^static_dir = .*|static_dir = $TOP/static|" \
 	    -e "s|^maildir = .*|maildir = $VAR/maildir|" \
 	    -e "s|^secret_key_file = .*|secret_key_file = $VAR/secret.key|" \

@@ -106,6 +106,7 @@ def destdir_holds_the_tree(ctx):
     text = open(os.path.join(ctx.tree, "etc/summit/summit.conf.example")).read()
     assert "@datadir@" not in text and "@statedir@" not in text
     assert "templates_dir = %s/share/summit/templates" % PREFIX in text
+    assert "migrations_dir = %s/share/summit/sql" % PREFIX in text
     assert "secret_key_file = %s/var/lib/summit/secret.key" % PREFIX in text
     # The installed tree stands in for the prefix from here on.
     os.symlink(ctx.tree, PREFIX)
