@@ -12,9 +12,10 @@
  *
  * A message a handler took gets \Seen and the keyword $SummitHandled and is
  * skipped when the mailbox is read again; no message is ever deleted or
- * moved.  Messages without a handler -- iTIP REPLYs for now, and anything
- * else -- are left as they were (libcurl's fetch sets \Seen, so a message
- * that was unseen is made unseen again) for a later handler or a person.
+ * moved.  Messages no handler took -- a bounce or a calendar reply that
+ * names nothing of Summit's, and anything else -- are left as they were
+ * (libcurl's fetch sets \Seen, so a message that was unseen is made
+ * unseen again) for a person.
  */
 #include "app/internal.h"
 #include "base/base.h"
@@ -78,12 +79,11 @@ typedef gboolean (*InboundHandler)(const struct app *app, DbConn *conn,
     const MailInbound *in, const char *report_id, bool *handled,
     GError **error);
 
-/* One handler per class; NULL: left alone (the REPLY handler comes with
- * the answer record). */
+/* One handler per class; NULL: left alone. */
 static const InboundHandler mailbox_handlers[] = {
 	[MAIL_INBOUND_OTHER] = NULL,
 	[MAIL_INBOUND_BOUNCE] = app_bounce_handle,
-	[MAIL_INBOUND_REPLY] = NULL,
+	[MAIL_INBOUND_REPLY] = app_reply_handle,
 };
 
 struct read_one {
@@ -193,6 +193,8 @@ mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
 	n->read++;
 	if (in != NULL && in->kind == MAIL_INBOUND_BOUNCE && r.handled)
 		n->bounces++;
+	else if (in != NULL && in->kind == MAIL_INBOUND_REPLY && r.handled)
+		n->replies++;
 	else
 		n->left++;
 	/* The database has it; the flags only spare the next full read. */

@@ -184,7 +184,7 @@ gboolean mail_imap_store(MailImap *m, guint64 uid, const char *change,
 enum mail_inbound_kind {
 	MAIL_INBOUND_OTHER = 0,
 	MAIL_INBOUND_BOUNCE, /* permanent delivery failure */
-	MAIL_INBOUND_REPLY,  /* carries an iTIP REPLY */
+	MAIL_INBOUND_REPLY,  /* carries an iTIP REPLY, REFRESH or COUNTER */
 };
 
 struct mail_bounce_rcpt {
@@ -200,6 +200,8 @@ typedef struct mail_inbound {
 	char *message_id;          /* its own "<...>", or NULL */
 	char *original_message_id; /* of the returned message, or NULL */
 	GPtrArray *bounced;        /* struct mail_bounce_rcpt *, failed */
+	char *calendar;            /* REPLY: the calendar part's text (UTF-8) */
+	char *calendar_method;     /* its Content-Type method, or NULL */
 } MailInbound;
 
 /* Parses and classifies one message.  Errors: MAIL_EPERM (not MIME). */
