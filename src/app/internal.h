@@ -123,10 +123,10 @@ gboolean app_reply_handle(const struct app *app, DbConn *conn,
     const struct mail_inbound *in, const char *report_id, bool *handled,
     GError **error);
 /* COUNTERs of one participant or one session (the other 0) for the
- * console: db_reply_counters with proposed_starts_at, proposed_ends_at
- * and received_at as local text, and title in lang. */
+ * console: db_reply_counters with proposed_starts_at ("YYYY-MM-DD
+ * HH:MM"), proposed_ends_at ("HH:MM") and received_at as local text. */
 JsonArray *app_reply_counters(DbConn *conn, gint64 participant_id,
-    gint64 session_id, const char *lang, GError **error);
+    gint64 session_id, GError **error);
 
 /*
  * Queues a mail of kind to the participant in row (id, event_id, name,

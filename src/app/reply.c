@@ -166,9 +166,8 @@ app_reply_handle(const struct app *app, DbConn *conn, const MailInbound *in,
 
 JsonArray *
 app_reply_counters(DbConn *conn, gint64 participant_id, gint64 session_id,
-    const char *lang, GError **error)
+    GError **error)
 {
-	static const char *const bases[] = { "title", NULL };
 	JsonArray *rows = db_reply_counters(conn, participant_id, session_id,
 	    error);
 	guint i;
@@ -177,7 +176,6 @@ app_reply_counters(DbConn *conn, gint64 participant_id, gint64 session_id,
 		JsonObject *r = json_array_get_object_element(rows, i);
 		const char *tz = db_str(r, "timezone");
 
-		app_localise(r, lang, bases);
 		app_local_time(r, "proposed_starts_at", tz, "%Y-%m-%d %H:%M",
 		    "");
 		app_local_time(r, "proposed_ends_at", tz, "%H:%M", "");
