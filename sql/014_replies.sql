@@ -36,7 +36,7 @@ CREATE TABLE mail_reply (
 	CONSTRAINT mail_reply_participant_id_session_id_fkey
 	    FOREIGN KEY (participant_id, session_id)
 	    REFERENCES invitation (participant_id, session_id) ON DELETE CASCADE,
-	CONSTRAINT mail_reply_proposed_check CHECK (method <> 'COUNTER'
+	CONSTRAINT mail_reply_proposed_starts_at_check CHECK (method <> 'COUNTER'
 	    OR (proposed_starts_at IS NOT NULL
 	    AND proposed_ends_at > proposed_starts_at))
 );
