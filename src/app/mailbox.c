@@ -10,8 +10,9 @@
  * whole mailbox is read again: handlers are idempotent (a bounce is keyed
  * by its own Message-ID), so this changes nothing twice.
  *
- * A message a handler took gets \Seen and the keyword $SummitHandled and is
- * skipped when the mailbox is read again; no message is ever deleted or
+ * A message a handler took gets \Seen and the keyword $SummitHandled (set
+ * for the whole batch in one command after it) and is skipped when the
+ * mailbox is read again; no message is ever deleted or
  * moved.  Messages no handler took -- a bounce or a calendar reply that
  * names nothing of Summit's, and anything else -- are left as they were
  * (libcurl's fetch sets \Seen, so a message that was unseen is made
@@ -147,9 +148,15 @@ uid_in(GArray *uids, guint64 uid)
 
 /* Reads, classifies and hands on one message; false only when the
  * database or the server failed (the cursor then stays before it). */
+struct flags {
+	GArray *seen;    /* UIDs that were \\Seen before this read */
+	GArray *handled; /* out: to get \\Seen and the keyword */
+	GArray *unseen;  /* out: left alone, to be made unseen again */
+};
+
 static gboolean
 mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
-    guint64 uid, GArray *seen, struct app_mailbox_counts *n, GError **error)
+    guint64 uid, struct flags *f, struct app_mailbox_counts *n, GError **error)
 {
 	g_autoptr(GBytes) raw = NULL;
 	g_autoptr(MailInbound) in = NULL;
@@ -197,18 +204,35 @@ mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
 		n->replies++;
 	else
 		n->left++;
-	/* The database has it; the flags only spare the next full read. */
-	if (r.handled ?
-	        !mail_imap_store(mb->imap, uid,
-	            "+FLAGS.SILENT (\\Seen " MAILBOX_HANDLED_KEYWORD ")",
-	            &why) :
-	        !uid_in(seen, uid) &&
-	            !mail_imap_store(mb->imap, uid, "-FLAGS.SILENT (\\Seen)",
-	                &why))
-		log_warnx("mailbox: could not set the flags of message "
-		          "%" G_GUINT64_FORMAT ": %s",
-		    uid, why->message);
+	/* Flagged after the batch (mailbox_flags). */
+	if (r.handled)
+		g_array_append_val(f->handled, uid);
+	else if (!uid_in(f->seen, uid))
+		g_array_append_val(f->unseen, uid);
 	return TRUE;
+}
+
+/* The database has them; the flags only spare the next full read, so
+ * they are set once per batch, one command each, not per message. */
+static void
+mailbox_flags(AppMailbox *mb, struct flags *f)
+{
+	g_autoptr(GError) why = NULL;
+
+	if (f->handled->len > 0 &&
+	    !mail_imap_store(mb->imap, (guint64 *)f->handled->data,
+	        f->handled->len,
+	        "+FLAGS.SILENT (\\Seen " MAILBOX_HANDLED_KEYWORD ")", &why)) {
+		log_warnx("mailbox: could not flag %u handled messages: %s",
+		    f->handled->len, why->message);
+		g_clear_error(&why);
+	}
+	if (f->unseen->len > 0 &&
+	    !mail_imap_store(mb->imap, (guint64 *)f->unseen->data,
+	        f->unseen->len, "-FLAGS.SILENT (\\Seen)", &why))
+		log_warnx(
+		    "mailbox: could not make %u messages unseen again: %s",
+		    f->unseen->len, why->message);
 }
 
 gboolean
@@ -216,8 +240,11 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
     struct app_mailbox_counts *n, GError **error)
 {
 	struct cursor c = { mb->key, 0, 0, false };
-	g_autoptr(GArray) todo = NULL, seen = NULL;
+	g_autoptr(GArray) todo = NULL, seen = NULL, handled = NULL,
+	                  unseen = NULL;
+	struct flags f;
 	guint64 uidvalidity, uidnext, from;
+	gboolean ok = TRUE;
 	guint i;
 
 	*n = (struct app_mailbox_counts){ 0 };
@@ -244,10 +271,14 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
 	         "NOT KEYWORD " MAILBOX_HANDLED_KEYWORD, error)) == NULL ||
 	    (seen = mail_imap_search(mb->imap, from, "SEEN", error)) == NULL)
 		return FALSE;
-	for (i = 0; i < todo->len && i < app->conf->mailbox_batch; i++)
-		if (!mailbox_message(app, mb, (gint64)uidvalidity,
-		        g_array_index(todo, guint64, i), seen, n, error))
-			return FALSE;
+	handled = g_array_new(FALSE, FALSE, sizeof(guint64));
+	unseen = g_array_new(FALSE, FALSE, sizeof(guint64));
+	f = (struct flags){ seen, handled, unseen };
+	for (i = 0; ok && i < todo->len && i < app->conf->mailbox_batch; i++)
+		ok = mailbox_message(app, mb, (gint64)uidvalidity,
+		    g_array_index(todo, guint64, i), &f, n, error);
+	/* Those dealt with before a failure too. */
+	mailbox_flags(mb, &f);
 	n->more = todo->len > app->conf->mailbox_batch;
-	return TRUE;
+	return ok;
 }

@@ -244,11 +244,23 @@ mail_imap_fetch(MailImap *m, guint64 uid, GError **error)
 }
 
 gboolean
-mail_imap_store(MailImap *m, guint64 uid, const char *change, GError **error)
+mail_imap_store(MailImap *m, const guint64 *uids, guint n, const char *change,
+    GError **error)
 {
 	g_autoptr(GByteArray) out = g_byte_array_new();
-	g_autofree char *cmd = g_strdup_printf(
-	    "UID STORE %" G_GUINT64_FORMAT " %s", uid, change);
+	g_autoptr(GString) cmd = g_string_new("UID STORE ");
+	guint i, j;
 
-	return imap_perform(m, m->url, cmd, out, error);
+	/* A sequence set with runs as ranges: "3:7,9,12:13". */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && uids[j] == uids[j - 1] + 1; j++)
+			;
+		g_string_append_printf(cmd, "%s%" G_GUINT64_FORMAT,
+		    i > 0 ? "," : "", uids[i]);
+		if (j - 1 > i)
+			g_string_append_printf(cmd, ":%" G_GUINT64_FORMAT,
+			    uids[j - 1]);
+	}
+	g_string_append_printf(cmd, " %s", change);
+	return imap_perform(m, m->url, cmd->str, out, error);
 }

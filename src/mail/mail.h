@@ -175,9 +175,10 @@ GArray *mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
     GError **error);
 /* The whole message with that UID.  Sets \Seen (see imap.c). */
 GBytes *mail_imap_fetch(MailImap *m, guint64 uid, GError **error);
-/* UID STORE uid change, e.g. "+FLAGS.SILENT (\\Seen $SummitHandled)". */
-gboolean mail_imap_store(MailImap *m, guint64 uid, const char *change,
-    GError **error);
+/* UID STORE for the n UIDs in uids (ascending, n > 0) in one command,
+ * e.g. change "+FLAGS.SILENT (\\Seen $SummitHandled)". */
+gboolean mail_imap_store(MailImap *m, const guint64 *uids, guint n,
+    const char *change, GError **error);
 
 /* inbound.c: what an incoming message is (GMime 3). */
 
