@@ -46,11 +46,14 @@ static gboolean
 reply_answer(const struct app *app, DbConn *conn, const struct ical_reply *r,
     gint64 pid, gint64 sid, const char **outcome, GError **error)
 {
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	/* When it was given: its DTSTAMP, but never later than now (a
+	 * client's clock ahead would make it outrank every later answer). */
 	struct app_answer a = { .participant_id = pid,
 		.session_id = sid,
 		.source = APP_ANSWER_CALENDAR,
 		.sequence = r->sequence,
-		.at = r->stamp > 0 ? r->stamp : 0 };
+		.at = r->stamp > 0 ? MIN(r->stamp, now) : 0 };
 	struct app_answer_result res;
 	g_autoptr(GError) why = NULL;
 

@@ -23,8 +23,8 @@ from imapd import Imapd  # noqa: E402
 from tap import case, run  # noqa: E402
 
 FIXTURES = os.path.join(SOURCE, "tests", "fixtures", "replies")
-STAMP = "20261203T080000"
-STAMP_EPOCH = 1796284800
+STAMP = "20261201T080000"
+STAMP_EPOCH = 1796112000
 S = {}
 
 
@@ -291,6 +291,21 @@ def reading_again_changes_nothing(inst):
     got = read(inst)
     assert got[0] == got[2] + got[3] and got[2] >= 9, got
     assert state(inst) == before
+
+
+@case
+def erasure_takes_what_their_calendar_sent(inst):
+    pid = inst.scalar("SELECT participant_id FROM mail_reply WHERE method ="
+                      " 'COUNTER' LIMIT 1")
+    body = {"confirm": "yes",
+            "_csrf": S["admin"].csrf("/console/registrations")}
+    r = S["admin"].post("/console/registrations/%d/erase" % pid, body)
+    assert r.status == 303, (r.status, r.text[:300])
+    assert inst.scalar("SELECT count(*) FROM mail_reply WHERE"
+                       " participant_id = %s", pid) == 0
+    sid = S["sessions"][0]
+    text = S["admin"].get("/console/sessions/%d/seating" % sid).text
+    assert "Kari Counter" not in text
 
 
 if __name__ == "__main__":
