@@ -7,8 +7,8 @@
  * places from the waitlist), recording what the registration rate limits
  * refused, and, unless the config hands mail to a separate
  * `summitctl mail-worker`, draining the outbox and reading the organiser's
- * mailbox for bounces and calendar replies ([mailbox]).  All are safe to run in many processes
- * at once.
+ * mailbox for bounces and calendar replies ([mailbox]).  All are safe to
+ * run in many processes at once.
  */
 #include "summit-config.h"
 #include "app/app.h"

@@ -146,13 +146,14 @@ uid_in(GArray *uids, guint64 uid)
 	return false;
 }
 
-/* Reads, classifies and hands on one message; false only when the
- * database or the server failed (the cursor then stays before it). */
 struct flags {
-	GArray *seen;    /* UIDs that were \\Seen before this read */
-	GArray *handled; /* out: to get \\Seen and the keyword */
+	GArray *seen;    /* UIDs that were \Seen before this read */
+	GArray *handled; /* out: to get \Seen and the keyword */
 	GArray *unseen;  /* out: left alone, to be made unseen again */
 };
+
+/* Reads, classifies and hands on one message; false only when the
+ * database or the server failed (the cursor then stays before it). */
 
 static gboolean
 mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
