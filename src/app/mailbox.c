@@ -4,8 +4,9 @@
  *
  * The mailbox is read over IMAP (mail/imap.c) from the first UID not yet
  * dealt with; what was dealt with is remembered per mailbox as UIDVALIDITY
- * and last UID (mailbox_cursor), advanced in the transaction of each
- * message's handler, so a crash re-reads at most the message it was on.
+ * and last UID (mailbox_cursor), advanced in the transaction of the
+ * handlers (up to MAILBOX_TX_MESSAGES messages in one), so a crash re-reads
+ * at most the messages of that transaction.
  * When the server's UIDVALIDITY changes, the old UIDs mean nothing and the
  * whole mailbox is read again: handlers are idempotent (a bounce is keyed
  * by its own Message-ID), so this changes nothing twice.
@@ -87,28 +88,59 @@ static const InboundHandler mailbox_handlers[] = {
 	[MAIL_INBOUND_REPLY] = app_reply_handle,
 };
 
+/* Messages handled in one transaction: fewer round trips and commits;
+ * a crash re-reads at most these. */
+#define MAILBOX_TX_MESSAGES 50
+
 struct read_one {
-	const char *key;
-	gint64 uidvalidity, uid;
-	const MailInbound *in; /* NULL: could not be parsed */
-	const char *report_id;
+	guint64 uid;
+	MailInbound *in; /* NULL: could not be parsed */
+	char *report_id;
 	bool handled; /* out */
 };
 
-/* The handler and the cursor, in one transaction. */
+struct read_batch {
+	const char *key;
+	gint64 uidvalidity;
+	struct read_one *msgs;
+	guint n;
+};
+
+/* The handlers of the batch's messages and the cursor after the last, in
+ * one transaction.  With a calendar reply among them (a decline frees a
+ * seat) the event's allocation lock comes first, before any row lock, in
+ * the order publishing and allocation runs take them. */
 static gboolean
-mailbox_read_one(const struct app *app, DbConn *conn, gpointer user,
+mailbox_read_batch(const struct app *app, DbConn *conn, gpointer user,
     GError **error)
 {
-	struct read_one *r = user;
+	struct read_batch *b = user;
 	g_autoptr(GError) dberr = NULL;
-	InboundHandler h = r->in ? mailbox_handlers[r->in->kind] : NULL;
+	gint64 event_id;
+	guint i;
 
-	r->handled = false;
-	if (h != NULL && !h(app, conn, r->in, r->report_id, &r->handled, error))
-		return FALSE;
-	if (!db_mailbox_cursor_set(conn, r->key, r->uidvalidity, r->uid,
-	        &dberr))
+	for (i = 0; i < b->n; i++)
+		if (b->msgs[i].in != NULL &&
+		    b->msgs[i].in->kind == MAIL_INBOUND_REPLY)
+			break;
+	if (i < b->n && db_event_id(conn, &event_id, &dberr) &&
+	    !db_alloc_lock(conn, event_id, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* No event: no invitation a reply could match. */
+	if (dberr != NULL &&
+	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	for (i = 0; i < b->n; i++) {
+		struct read_one *r = &b->msgs[i];
+		InboundHandler h = r->in ? mailbox_handlers[r->in->kind] : NULL;
+
+		r->handled = false;
+		if (h != NULL &&
+		    !h(app, conn, r->in, r->report_id, &r->handled, error))
+			return FALSE;
+	}
+	if (!db_mailbox_cursor_set(conn, b->key, b->uidvalidity,
+	        (gint64)b->msgs[b->n - 1].uid, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -152,64 +184,95 @@ struct flags {
 	GArray *unseen;  /* out: left alone, to be made unseen again */
 };
 
-/* Reads, classifies and hands on one message; false only when the
- * database or the server failed (the cursor then stays before it). */
-
+/* Fetches and parses one message into r; false when the server failed. */
 static gboolean
-mailbox_message(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
-    guint64 uid, struct flags *f, struct app_mailbox_counts *n, GError **error)
+mailbox_fetch(AppMailbox *mb, guint64 uid, struct read_one *r, GError **error)
 {
 	g_autoptr(GBytes) raw = NULL;
-	g_autoptr(MailInbound) in = NULL;
 	g_autoptr(GError) why = NULL;
-	g_autofree char *hash = NULL, *report_id = NULL;
-	struct read_one r = { mb->key, uidvalidity, (gint64)uid, NULL, NULL,
-		false };
+	g_autofree char *hash = NULL;
 	gsize len;
 	const char *data;
 
+	*r = (struct read_one){ .uid = uid };
 	if ((raw = mail_imap_fetch(mb->imap, uid, error)) == NULL)
 		return FALSE;
 	data = g_bytes_get_data(raw, &len);
-	in = mail_inbound_parse(data, len, &why);
-	if (in == NULL) {
+	if ((r->in = mail_inbound_parse(data, len, &why)) == NULL)
 		log_warnx("mailbox: message %" G_GUINT64_FORMAT
 		          " is not MIME, left alone: %s",
 		    uid, why->message);
-		g_clear_error(&why);
-	}
 	hash = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, raw);
-	report_id = in && in->message_id ? g_strdup(in->message_id) :
-	                                   g_strconcat("sha256:", hash, NULL);
-	r.in = in;
-	r.report_id = report_id;
-	if (!app_tx(app, mailbox_read_one, &r, &why)) {
-		/* A value the database refuses would refuse it at every poll:
-		 * the message is passed over (left as it is), not retried. */
+	r->report_id = r->in && r->in->message_id ?
+	    g_strdup(r->in->message_id) :
+	    g_strconcat("sha256:", hash, NULL);
+	return TRUE;
+}
+
+static void
+read_one_clear(struct read_one *r)
+{
+	g_clear_pointer(&r->in, mail_inbound_free);
+	g_clear_pointer(&r->report_id, g_free);
+}
+
+/* Hands n fetched messages on in one transaction; false only when the
+ * database failed (the cursor then stays before them).  A value the
+ * database refuses would refuse it at every poll: then each message runs
+ * alone, and the refused one is passed over (left as it is), not
+ * retried. */
+static gboolean
+mailbox_commit(const struct app *app, AppMailbox *mb, gint64 uidvalidity,
+    struct read_one *msgs, guint n, struct flags *f,
+    struct app_mailbox_counts *counts, GError **error)
+{
+	struct read_batch b = { mb->key, uidvalidity, msgs, n };
+	g_autoptr(GError) why = NULL;
+	guint i;
+
+	if (!app_tx(app, mailbox_read_batch, &b, &why)) {
 		if (!g_error_matches(why, SUMMIT_APP_ERROR, APP_EINVALID)) {
 			g_propagate_error(error, g_steal_pointer(&why));
 			return FALSE;
 		}
-		log_warnx("mailbox: message %" G_GUINT64_FORMAT
-		          " left alone, the database refused it: %s",
-		    uid, why->message);
 		g_clear_error(&why);
-		r.in = NULL;
-		if (!app_tx(app, mailbox_read_one, &r, error))
-			return FALSE;
+		for (i = 0; i < n; i++) {
+			b = (struct read_batch){ mb->key, uidvalidity, &msgs[i],
+				1 };
+			if (app_tx(app, mailbox_read_batch, &b, &why))
+				continue;
+			if (!g_error_matches(why, SUMMIT_APP_ERROR,
+			        APP_EINVALID)) {
+				g_propagate_error(error, g_steal_pointer(&why));
+				return FALSE;
+			}
+			log_warnx("mailbox: message %" G_GUINT64_FORMAT
+			          " left alone, the database refused it: %s",
+			    msgs[i].uid, why->message);
+			g_clear_error(&why);
+			g_clear_pointer(&msgs[i].in, mail_inbound_free);
+			if (!app_tx(app, mailbox_read_batch, &b, error))
+				return FALSE;
+		}
 	}
-	n->read++;
-	if (in != NULL && in->kind == MAIL_INBOUND_BOUNCE && r.handled)
-		n->bounces++;
-	else if (in != NULL && in->kind == MAIL_INBOUND_REPLY && r.handled)
-		n->replies++;
-	else
-		n->left++;
-	/* Flagged after the batch (mailbox_flags). */
-	if (r.handled)
-		g_array_append_val(f->handled, uid);
-	else if (!uid_in(f->seen, uid))
-		g_array_append_val(f->unseen, uid);
+	for (i = 0; i < n; i++) {
+		const struct read_one *r = &msgs[i];
+		enum mail_inbound_kind kind = r->in ? r->in->kind :
+		                                      MAIL_INBOUND_OTHER;
+
+		counts->read++;
+		if (kind == MAIL_INBOUND_BOUNCE && r->handled)
+			counts->bounces++;
+		else if (kind == MAIL_INBOUND_REPLY && r->handled)
+			counts->replies++;
+		else
+			counts->left++;
+		/* Flagged after the batch (mailbox_flags). */
+		if (r->handled)
+			g_array_append_val(f->handled, r->uid);
+		else if (!uid_in(f->seen, r->uid))
+			g_array_append_val(f->unseen, r->uid);
+	}
 	return TRUE;
 }
 
@@ -243,10 +306,11 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
 	struct cursor c = { mb->key, 0, 0, false };
 	g_autoptr(GArray) todo = NULL, seen = NULL, handled = NULL,
 	                  unseen = NULL;
+	struct read_one msgs[MAILBOX_TX_MESSAGES];
 	struct flags f;
 	guint64 uidvalidity, uidnext, from;
 	gboolean ok = TRUE;
-	guint i;
+	guint i, j, k = 0, limit;
 
 	*n = (struct app_mailbox_counts){ 0 };
 	if (!mail_imap_status(mb->imap, &uidvalidity, &uidnext, error) ||
@@ -275,9 +339,23 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
 	handled = g_array_new(FALSE, FALSE, sizeof(guint64));
 	unseen = g_array_new(FALSE, FALSE, sizeof(guint64));
 	f = (struct flags){ seen, handled, unseen };
-	for (i = 0; ok && i < todo->len && i < app->conf->mailbox_batch; i++)
-		ok = mailbox_message(app, mb, (gint64)uidvalidity,
-		    g_array_index(todo, guint64, i), &f, n, error);
+	limit = MIN(todo->len, app->conf->mailbox_batch);
+	for (i = 0; ok && i < limit; i++) {
+		ok = mailbox_fetch(mb, g_array_index(todo, guint64, i),
+		    &msgs[k], error);
+		if (ok)
+			k++;
+		/* What was fetched before a failure is handled too. */
+		if (k > 0 &&
+		    (k == MAILBOX_TX_MESSAGES || i + 1 == limit || !ok)) {
+			if (!mailbox_commit(app, mb, (gint64)uidvalidity, msgs,
+			        k, &f, n, ok ? error : NULL))
+				ok = FALSE;
+			for (j = 0; j < k; j++)
+				read_one_clear(&msgs[j]);
+			k = 0;
+		}
+	}
 	/* Those dealt with before a failure too. */
 	mailbox_flags(mb, &f);
 	n->more = todo->len > app->conf->mailbox_batch;
