@@ -332,9 +332,10 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
 	}
 	if (from >= uidnext)
 		return TRUE;
-	if ((todo = mail_imap_search(mb->imap, from,
+	if ((todo = mail_imap_search(mb->imap, from, uidnext - 1,
 	         "NOT KEYWORD " MAILBOX_HANDLED_KEYWORD, error)) == NULL ||
-	    (seen = mail_imap_search(mb->imap, from, "SEEN", error)) == NULL)
+	    (seen = mail_imap_search(mb->imap, from, uidnext - 1, "SEEN",
+	         error)) == NULL)
 		return FALSE;
 	handled = g_array_new(FALSE, FALSE, sizeof(guint64));
 	unseen = g_array_new(FALSE, FALSE, sizeof(guint64));

@@ -169,10 +169,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailImap, mail_imap_free)
  * (login, TLS), MAIL_ETEMP (anything else). */
 gboolean mail_imap_status(MailImap *m, guint64 *uidvalidity, guint64 *uidnext,
     GError **error);
-/* UIDs >= from_uid matching the IMAP search criteria (e.g. "NOT KEYWORD
- * $X", "SEEN"; "" for all), ascending; an array of guint64. */
-GArray *mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
-    GError **error);
+/* UIDs from_uid..to_uid matching the IMAP search criteria (e.g. "NOT
+ * KEYWORD $X", "SEEN"; "" for all), ascending; an array of guint64. */
+GArray *mail_imap_search(MailImap *m, guint64 from_uid, guint64 to_uid,
+    const char *criteria, GError **error);
 /* The whole message with that UID.  Sets \Seen (see imap.c). */
 GBytes *mail_imap_fetch(MailImap *m, guint64 uid, GError **error);
 /* UID STORE for the n UIDs in uids (ascending, n > 0) in one command,
