@@ -308,5 +308,30 @@ def erasure_takes_what_their_calendar_sent(inst):
     assert "Kari Counter" not in text
 
 
+@case
+def many_new_messages_are_all_read(inst):
+    """More than one SEARCH window (500 UIDs) and more than one batch:
+    every message is read once and left as it was (the flags put back
+    with one STORE of UID ranges)."""
+    before = state(inst)
+    c = S["imapd"].client()
+    first = None
+    for i in range(620):
+        typ, data = c.append("INBOX", None, None, (
+            "From: x@example.no\r\nTo: events@example.org\r\n"
+            "Subject: note %d\r\nMessage-ID: <n%d-%s@example.no>\r\n\r\n"
+            "Hello.\r\n" % (i, i, uuid.uuid4().hex)).encode())
+        assert typ == "OK", data
+        if first is None:
+            first = int(data[0].decode().split("APPENDUID", 1)[1].split()[1]
+                        .rstrip("]"))
+    c.logout()
+    assert read(inst) == (620, 0, 0, 620)
+    assert read(inst) == (0, 0, 0, 0)
+    for uid in (first, first + 499, first + 500, first + 619):
+        assert S["imapd"].flags(uid) - {"\\Recent"} == set(), uid
+    assert state(inst) == before
+
+
 if __name__ == "__main__":
     run(setup, teardown)
