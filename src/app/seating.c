@@ -399,6 +399,8 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	    json_array_get_length(people));
 	json_object_set_object_member(out, "answers",
 	    g_steal_pointer(&answers));
+	json_object_set_boolean_member(out, "has_counters",
+	    json_array_get_length(counters) > 0);
 	json_object_set_array_member(out, "counters",
 	    g_steal_pointer(&counters));
 out:

@@ -50,8 +50,8 @@ gboolean app_allocation_apply(const struct app *app,
  * tentative, declined, no_answer; answer.c), "counters" (new times
  * participants' calendars proposed for it, iTIP COUNTER, never applied:
  * participant_id, name, proposed_starts_at, proposed_ends_at,
- * received_at as local text, sequence).  APP_ENOTFOUND for a session
- * not in the event. */
+ * received_at as local text, sequence) and "has_counters".  APP_ENOTFOUND
+ * for a session not in the event. */
 JsonObject *app_seating_view(const struct app *app, gint64 session_id,
     const char *lang, GError **error);
 

@@ -262,6 +262,14 @@ def counter_is_shown_to_organisers_and_not_applied(inst):
         assert 'id="counter"' in r.text, (path, r.text[:3000])
         assert "2027-03-15 13:00" in r.text and "14:30" in r.text, path
         assert "Kari Counter" in r.text, path
+    # A second proposal: one list, two entries.
+    reply(inst, "counter.eml", "kari.counter@example.no",
+          starts="20270315T140000Z", ends="20270315T153000Z")
+    assert read(inst) == (1, 0, 1, 0)
+    text = S["admin"].get("/console/sessions/%d/seating" % sid).text
+    section = text.split('id="counter"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<ul") == 1 and section.count("<li>") == 2, section
+    assert "2027-03-15 15:00" in section and "16:30" in section, section
 
 
 @case
