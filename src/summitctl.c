@@ -251,7 +251,8 @@ static const struct {
 	{ "mail-worker", ctl_mail_worker,
 	    "deliver the mail outbox and read the mailbox" },
 	{ "mailbox-read", ctl_mailbox_read,
-	    "read the organiser's mailbox once: record bounces" },
+	    "read the organiser's mailbox once: record bounces and "
+	    "calendar replies" },
 	{ "expire", ctl_expire,
 	    "delete lapsed unconfirmed registrations, expire holds, promote "
 	    "from the waitlist" },

@@ -8,8 +8,8 @@
  * event is set to (app/refill.c), recording what the registration rate limits
  * refused, and, unless the config hands mail to a separate
  * `summitctl mail-worker`, draining the outbox and reading the organiser's
- * mailbox for bounces ([mailbox]).  All are safe to run in many processes
- * at once.
+ * mailbox for bounces and calendar replies ([mailbox]).  All are safe to
+ * run in many processes at once.
  *
  * Under systemd (Type=notify, systemd/summitd.service) it says READY=1
  * once it answers on its port and STOPPING=1 when it begins to stop;

@@ -156,27 +156,65 @@ answer_check(const struct app_answer *a, struct app_refusal *refusal,
 	return TRUE;
 }
 
-static gboolean
-answer_apply(const struct app *app, struct answer_unit *u, GError **error)
+/* Not an organiser: the audit entry's actor names the source. */
+static const struct app_actor *
+answer_actor(enum app_answer_source source)
 {
-	/* Not an organiser: the entry's actor names the source. */
-	const struct app_actor who = {
-		.email = u->a->source == APP_ANSWER_PAGE ? "participant" :
-		                                           "calendar"
-	};
+	static const struct app_actor page = { .email = "participant" };
+	static const struct app_actor calendar = { .email = "calendar" };
 
-	if (!answer_check(u->a, u->refusal, error))
-		return FALSE;
-	if (!app_tx_audited(app, &who, NULL, NULL, "participant", answer_run, u,
-	        error))
-		return FALSE;
+	return source == APP_ANSWER_PAGE ? &page : &calendar;
+}
+
+static void
+answer_log(const struct answer_unit *u)
+{
 	if (u->out->outcome == APP_ANSWER_RECORDED)
 		log_info("participant %" G_GINT64_FORMAT " answered %s for "
 		         "session %" G_GINT64_FORMAT " (%s)%s",
 		    u->participant_id, partstat_names[u->a->partstat],
 		    u->a->session_id, source_names[u->a->source],
 		    u->out->seat_freed ? "; seat freed" : "");
+}
+
+static gboolean
+answer_apply(const struct app *app, struct answer_unit *u, GError **error)
+{
+	if (!answer_check(u->a, u->refusal, error))
+		return FALSE;
+	if (!app_tx_audited(app, answer_actor(u->a->source), NULL, NULL,
+	        "participant", answer_run, u, error))
+		return FALSE;
+	answer_log(u);
 	return TRUE;
+}
+
+gboolean
+app_answer_in(const struct app *app, DbConn *conn, const struct app_answer *a,
+    struct app_answer_result *out, struct app_refusal *refusal, GError **error)
+{
+	struct answer_unit u = { .a = a, .out = out, .refusal = refusal };
+	struct app_change ch = { 0 };
+	g_autoptr(GError) dberr = NULL;
+	gboolean ok;
+
+	*out = (struct app_answer_result){ APP_ANSWER_CLOSED, false, 0 };
+	if (a->participant_id <= 0)
+		return refuse(refusal, "participant", error);
+	if (!answer_check(a, refusal, error))
+		return FALSE;
+	/* What app_tx_audited does, inside the caller's transaction. */
+	ok = answer_run(app, conn, &ch, &u, error) &&
+	    (ch.action == NULL ||
+	        app_audit(conn, answer_actor(a->source), ch.action,
+	            "participant", ch.subject_id, ch.before, ch.after,
+	            &dberr) ||
+	        app_fail_db(error, g_steal_pointer(&dberr)));
+	g_clear_pointer(&ch.before, json_object_unref);
+	g_clear_pointer(&ch.after, json_object_unref);
+	if (ok)
+		answer_log(&u);
+	return ok;
 }
 
 gboolean

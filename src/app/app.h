@@ -206,6 +206,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AppMailbox, app_mailbox_free)
 struct app_mailbox_counts {
 	unsigned read;    /* messages fetched and classified */
 	unsigned bounces; /* of them, Summit's bounces, now recorded */
+	unsigned replies; /* of them, calendar replies to our invitations */
 	unsigned left;    /* of them, left as they were */
 	bool more;        /* more than [mailbox] batch were waiting */
 };
@@ -256,6 +257,9 @@ char *app_feed_token(const struct app *app, const char *page_token,
     GError **error);
 /* The UID of a session's invitations: "<session uid>@<mail domain>". */
 char *app_session_uid(const struct app *app, const char *session_uid);
+/* The session uuid an iTIP UID of ours names (lower case; the domain in
+ * any case), or NULL for a UID that is not ours (transfer full). */
+char *app_session_uuid_of(const struct app *app, const char *uid);
 
 /* allocate.c: place the event's confirmed participants in sessions. */
 struct app_actor;

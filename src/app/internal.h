@@ -125,6 +125,26 @@ gboolean app_bounce_handle(const struct app *app, DbConn *conn,
 /* db_bounce_list with bounced_at as local text. */
 JsonArray *app_bounce_of(DbConn *conn, gint64 participant_id, GError **error);
 
+/* answer.c: app_answer_record inside the caller's transaction on conn
+ * (the mailbox reader's), audited the same way; the same errors. */
+struct app_answer;
+struct app_answer_result;
+gboolean app_answer_in(const struct app *app, DbConn *conn,
+    const struct app_answer *a, struct app_answer_result *out,
+    struct app_refusal *refusal, GError **error);
+
+/* reply.c */
+/* The mailbox reader's handler for an attendee's iTIP message (REPLY,
+ * REFRESH, COUNTER): see reply.c.  *handled: it matched an invitation. */
+gboolean app_reply_handle(const struct app *app, DbConn *conn,
+    const struct mail_inbound *in, const char *report_id, bool *handled,
+    GError **error);
+/* COUNTERs of one participant or one session (the other 0) for the
+ * console: db_reply_counters with proposed_starts_at ("YYYY-MM-DD
+ * HH:MM"), proposed_ends_at ("HH:MM") and received_at as local text. */
+JsonArray *app_reply_counters(DbConn *conn, gint64 participant_id,
+    gint64 session_id, GError **error);
+
 /*
  * Queues a mail of kind to the participant in row (id, event_id, name,
  * email, language).  With with_link, a fresh link token is made for them:

@@ -189,6 +189,9 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	if ((a = app_bounce_of(conn, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "bounces", a);
+	if ((a = app_reply_counters(conn, id, 0, error)) == NULL)
+		return NULL;
+	json_object_set_array_member(p, "counters", a);
 	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
 		return NULL;
 	app_local_times(a, "at", tz, "%Y-%m-%d %H:%M:%S", "");

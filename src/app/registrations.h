@@ -69,8 +69,10 @@ JsonObject *app_reg_list(const struct app *app, const struct app_actor *actor,
 /*
  * One person: the participant's fields with "preferences", "assignments",
  * "invitations", "answers" (db_answer_history, newest first), "mails",
- * "bounces" (active ones, as app_bounce_list) and
- * "audit" (transfer full).  APP_ENOTFOUND.
+ * "bounces" (active ones, as app_bounce_list), "counters" (new times
+ * their calendar proposed, iTIP COUNTER, never applied: session_id,
+ * title_nb, title_en, proposed_starts_at, proposed_ends_at, received_at
+ * as local text, sequence) and "audit" (transfer full).  APP_ENOTFOUND.
  */
 JsonObject *app_reg_detail(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error);

@@ -341,7 +341,7 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(JsonArray) one = NULL, people = NULL;
-	JsonArray *sessions = NULL, *tables;
+	JsonArray *sessions = NULL, *tables, *counters = NULL;
 	JsonObject *out = NULL, *session, *answers = NULL;
 	DbConn *conn;
 	gint64 t, ntables, maxt = 0;
@@ -355,7 +355,9 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	    (sessions = db_seating_sessions(conn, db_int(event, "id"), 0,
 	         &dberr)) == NULL ||
 	    (people = db_seating_people(conn, session_id, &dberr)) == NULL ||
-	    (answers = db_answer_counts(conn, session_id, &dberr)) == NULL) {
+	    (answers = db_answer_counts(conn, session_id, &dberr)) == NULL ||
+	    (counters = app_reply_counters(conn, 0, session_id, &dberr)) ==
+	        NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		goto out;
 	}
@@ -410,9 +412,14 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 	    json_array_get_length(people));
 	json_object_set_object_member(out, "answers",
 	    g_steal_pointer(&answers));
+	json_object_set_boolean_member(out, "has_counters",
+	    json_array_get_length(counters) > 0);
+	json_object_set_array_member(out, "counters",
+	    g_steal_pointer(&counters));
 out:
 	db_release(app->db, conn);
 	g_clear_pointer(&sessions, json_array_unref);
+	g_clear_pointer(&counters, json_array_unref);
 	g_clear_pointer(&answers, json_object_unref);
 	return out;
 }

@@ -48,7 +48,10 @@ gboolean app_allocation_apply(const struct app *app,
  * people [...]}] for tables 1..n (and any beyond that hold people),
  * "sessions" (the event's sessions, for a move), "placed", "answers"
  * (the session's invitations by their answer now: invited, accepted,
- * tentative, declined, no_answer; answer.c).  APP_ENOTFOUND
+ * tentative, declined, no_answer; answer.c), "counters" (new times
+ * participants' calendars proposed for it, iTIP COUNTER, never applied:
+ * participant_id, name, proposed_starts_at, proposed_ends_at,
+ * received_at as local text, sequence) and "has_counters".  APP_ENOTFOUND
  * for a session not in the event. */
 JsonObject *app_seating_view(const struct app *app, gint64 session_id,
     const char *lang, GError **error);

@@ -82,7 +82,8 @@ struct conf {
 	char *dkim_domain;
 	char *dkim_selector;
 	char *dkim_key_file;
-	/* [mailbox] the organiser's mailbox, read for bounces */
+	/* [mailbox] the organiser's mailbox, read for bounces and calendar
+	 * replies */
 	char *mailbox_url; /* "" : not read */
 	char *mailbox_user;
 	char *mailbox_password_file;

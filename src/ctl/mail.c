@@ -209,9 +209,10 @@ ctl_mailbox_read_once(const struct app *app, AppMailbox *mb,
 	}
 	if (got->read > 0)
 		log_info("mailbox: read %u message%s: %u bounce%s recorded, "
-		         "%u left as they were",
+		         "%u calendar repl%s handled, %u left as they were",
 		    got->read, got->read == 1 ? "" : "s", got->bounces,
-		    got->bounces == 1 ? "" : "s", got->left);
+		    got->bounces == 1 ? "" : "s", got->replies,
+		    got->replies == 1 ? "y" : "ies", got->left);
 	return true;
 }
 
@@ -227,7 +228,7 @@ ctl_mailbox_read(int argc, char **argv, const char *config_path)
 
 	if (!ctl_parse("mailbox-read",
 	        "- read the organiser's mailbox ([mailbox]) once: record "
-	        "bounces, leave other mail as it is",
+	        "bounces and calendar replies, leave other mail as it is",
 	        entries, &argc, &argv, 0))
 		return 1;
 	if (!ctl_env_open(&env, config_path, false, false))
@@ -241,10 +242,12 @@ ctl_mailbox_read(int argc, char **argv, const char *config_path)
 			goto out;
 		total.read += got.read;
 		total.bounces += got.bounces;
+		total.replies += got.replies;
 		total.left += got.left;
 	} while (got.more);
-	printf("read %u messages: %u bounces recorded, %u left as they were\n",
-	    total.read, total.bounces, total.left);
+	printf("read %u messages: %u bounces recorded, %u calendar replies "
+	       "handled, %u left as they were\n",
+	    total.read, total.bounces, total.replies, total.left);
 	rc = 0;
 out:
 	ctl_env_close(&env);

@@ -419,6 +419,38 @@ const char *db_error_constraint(const GError *e);
 const char *db_error_table(const GError *e);
 const char *db_error_column(const GError *e);
 
+/* reply.c: iTIP messages from participants' calendars (mail_reply). */
+struct db_reply_new {
+	const char *report_id; /* the message's Message-ID, or a hash */
+	gint64 participant_id, session_id;
+	const char *method;   /* REPLY, REFRESH, COUNTER */
+	const char *partstat; /* as sent, "" for none */
+	gint64 sequence;
+	const char *outcome; /* see sql/014_replies.sql */
+	gint64 starts, ends; /* COUNTER: proposed, Unix seconds; else 0 */
+};
+/* Whether a message was handled before. */
+gboolean db_reply_seen(DbConn *conn, const char *report_id, bool *seen,
+    GError **error);
+/* The invitation (participant_id, session_id, sequence) of the session
+ * whose uid is session_uid to the participant with address (any case);
+ * an empty array when there is none. */
+JsonArray *db_reply_match(DbConn *conn, const char *session_uid,
+    const char *address, GError **error);
+/* Notes what became of a message for one invitation; once only. */
+gboolean db_reply_insert(DbConn *conn, const struct db_reply_new *r,
+    GError **error);
+/* Queues the invitation again as it stands (REQUEST, the SEQUENCE last
+ * sent); *queued 0 when it no longer stands. */
+gboolean db_reply_resend(DbConn *conn, gint64 participant_id, gint64 session_id,
+    gint64 *queued, GError **error);
+/* COUNTERs of one participant or one session (the other 0), newest
+ * first, at most 100: participant_id, name, session_id, title_nb,
+ * title_en, timezone, sequence, proposed_starts_at, proposed_ends_at,
+ * received_at (Unix seconds). */
+JsonArray *db_reply_counters(DbConn *conn, gint64 participant_id,
+    gint64 session_id, GError **error);
+
 #include "db/event.h"
 #include "db/participant.h"
 #include "db/allocation.h"

@@ -577,6 +577,10 @@ static const char *const SQL_REG_ERASE_OUTBOX =
 /* A bounce holds the address and the server's answer about it. */
 static const char *const SQL_REG_ERASE_BOUNCES =
     "DELETE FROM mail_bounce WHERE participant_id = $1";
+/* What their calendar sent back (the answers themselves stay, as the
+ * page's do: they name no one). */
+static const char *const SQL_REG_ERASE_REPLIES =
+    "DELETE FROM mail_reply WHERE participant_id = $1";
 /* Not yet erased, of an event over for more than $1 days; one batch,
  * skipping rows another process is erasing right now. */
 static const char *const SQL_REG_PAST_RETENTION =
@@ -755,6 +759,7 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 	return row != NULL &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_BOUNCES, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_REPLIES, 1, p, error) &&
 	    (!links ||
 	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);

@@ -117,4 +117,25 @@ GTimeZone *ical_tz_zone(const char *tzid);
  */
 char *ical_vtimezone(const char *tzid, int year, GError **error);
 
+/* reply.c: what an attendee's calendar sent back. */
+struct ical_reply {
+	char *method;        /* "REPLY", "REFRESH" or "COUNTER" */
+	char *uid;           /* the VEVENT's UID as sent */
+	gint64 sequence;     /* its SEQUENCE, 0 when absent */
+	char *attendee;      /* the ATTENDEE's mailto: address, lower case */
+	char *partstat;      /* its PARTSTAT, upper case; "" when absent */
+	gint64 stamp;        /* DTSTAMP, Unix seconds (no Z: UTC); 0: absent */
+	gint64 starts, ends; /* COUNTER: the proposed times; else 0 */
+};
+/*
+ * Reads an iTIP object an attendee sent (libical's parser): its METHOD, or
+ * method_hint (the MIME part's method parameter, may be NULL) when the
+ * object has none, must be REPLY, REFRESH or COUNTER.  Returns one struct
+ * ical_reply per ATTENDEE with a mailto: address of each VEVENT (transfer
+ * full; may be empty), or NULL with ICAL_EINVAL: not iCalendar, over
+ * 256 KiB, not UTF-8, or another METHOD.
+ */
+GPtrArray *ical_reply_read(const char *text, const char *method_hint,
+    GError **error);
+
 #endif

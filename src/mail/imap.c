@@ -191,26 +191,22 @@ imap_uid_cmp(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-GArray *
-mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
-    GError **error)
+/*
+ * UIDs per SEARCH.  libcurl (pingpong.c) keeps only the first 40 bytes of
+ * a response line longer than half its 16 KiB buffer when the line
+ * arrives without its end in one read: a "* SEARCH" line of some 2,000
+ * UIDs came back as its last few.  500 UIDs of up to 10 digits stay
+ * under 6 KiB.
+ */
+#define IMAP_SEARCH_WINDOW 500
+
+/* The UIDs of "* SEARCH" lines in text within from..to, appended. */
+static void
+imap_search_parse(const char *text, guint64 from, guint64 to, GArray *uids)
 {
-	g_autoptr(GByteArray) out = g_byte_array_new();
-	g_autofree char *cmd = g_strdup_printf(
-	    "UID SEARCH UID %" G_GUINT64_FORMAT ":* %s", from_uid,
-	    criteria ? criteria : "");
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
-	GArray *uids = g_array_new(FALSE, FALSE, sizeof(guint64));
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	char **l;
 
-	g_strchomp(cmd);
-	if (!imap_perform(m, m->url, cmd, out, error)) {
-		g_array_unref(uids);
-		return NULL;
-	}
-	text = g_strndup((const char *)out->data, out->len);
-	lines = g_strsplit(text, "\n", -1);
 	for (l = lines; *l != NULL; l++) {
 		g_auto(GStrv) words = NULL;
 		char **w;
@@ -221,11 +217,36 @@ mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
 		for (w = words; *w != NULL; w++) {
 			guint64 uid = g_ascii_strtoull(*w, NULL, 10);
 
-			/* "N:*" matches the last message even when its UID
-			 * is below N. */
-			if (uid >= from_uid && uid > 0)
+			if (uid >= from && uid <= to && uid > 0)
 				g_array_append_val(uids, uid);
 		}
+	}
+}
+
+GArray *
+mail_imap_search(MailImap *m, guint64 from_uid, guint64 to_uid,
+    const char *criteria, GError **error)
+{
+	GArray *uids = g_array_new(FALSE, FALSE, sizeof(guint64));
+	guint64 a, b;
+
+	for (a = MAX(from_uid, 1); a <= to_uid; a = b + 1) {
+		g_autoptr(GByteArray) out = g_byte_array_new();
+		g_autofree char *cmd = NULL, *text = NULL;
+
+		b = to_uid - a < IMAP_SEARCH_WINDOW ?
+		    to_uid :
+		    a + IMAP_SEARCH_WINDOW - 1;
+		cmd = g_strdup_printf("UID SEARCH UID %" G_GUINT64_FORMAT
+		                      ":%" G_GUINT64_FORMAT " %s",
+		    a, b, criteria ? criteria : "");
+		g_strchomp(cmd);
+		if (!imap_perform(m, m->url, cmd, out, error)) {
+			g_array_unref(uids);
+			return NULL;
+		}
+		text = g_strndup((const char *)out->data, out->len);
+		imap_search_parse(text, a, b, uids);
 	}
 	g_array_sort(uids, imap_uid_cmp);
 	return uids;
@@ -244,11 +265,23 @@ mail_imap_fetch(MailImap *m, guint64 uid, GError **error)
 }
 
 gboolean
-mail_imap_store(MailImap *m, guint64 uid, const char *change, GError **error)
+mail_imap_store(MailImap *m, const guint64 *uids, guint n, const char *change,
+    GError **error)
 {
 	g_autoptr(GByteArray) out = g_byte_array_new();
-	g_autofree char *cmd = g_strdup_printf(
-	    "UID STORE %" G_GUINT64_FORMAT " %s", uid, change);
+	g_autoptr(GString) cmd = g_string_new("UID STORE ");
+	guint i, j;
 
-	return imap_perform(m, m->url, cmd, out, error);
+	/* A sequence set with runs as ranges: "3:7,9,12:13". */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && uids[j] == uids[j - 1] + 1; j++)
+			;
+		g_string_append_printf(cmd, "%s%" G_GUINT64_FORMAT,
+		    i > 0 ? "," : "", uids[i]);
+		if (j - 1 > i)
+			g_string_append_printf(cmd, ":%" G_GUINT64_FORMAT,
+			    uids[j - 1]);
+	}
+	g_string_append_printf(cmd, " %s", change);
+	return imap_perform(m, m->url, cmd->str, out, error);
 }

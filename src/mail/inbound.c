@@ -1,6 +1,7 @@
 /*
  * inbound.c -- what a message that arrived in the organiser's mailbox is:
- * a bounce (and of which recipients, why), an iTIP REPLY, or other.
+ * a bounce (and of which recipients, why), an attendee's iTIP answer
+ * (REPLY, REFRESH or COUNTER, inline or attached), or other.
  *
  * MIME is parsed by GMime 3.  A bounce is an RFC 3464 delivery status
  * notification (multipart/report; report-type=delivery-status, whose
@@ -52,6 +53,8 @@ mail_inbound_free(MailInbound *in)
 		return;
 	g_free(in->message_id);
 	g_free(in->original_message_id);
+	g_free(in->calendar);
+	g_free(in->calendar_method);
 	g_ptr_array_unref(in->bounced);
 	g_free(in);
 }
@@ -253,8 +256,43 @@ struct walk {
 	GString *text;  /* the human-readable text parts, in order */
 	GString *quote; /* text of returned messages and their headers */
 	bool report;    /* a delivery-status part was seen */
-	bool reply;     /* a text/calendar part says METHOD:REPLY */
 };
+
+/* A calendar part: text/calendar inline, or an attachment as
+ * application/ics or named *.ics (Apple Calendar and some webmail send
+ * the REPLY only so). */
+static bool
+inbound_is_calendar(GMimeObject *obj, GMimeContentType *ct)
+{
+	const char *name;
+
+	if (g_mime_content_type_is_type(ct, "text", "calendar") ||
+	    g_mime_content_type_is_type(ct, "application", "ics"))
+		return true;
+	if (!GMIME_IS_PART(obj) ||
+	    (name = g_mime_part_get_filename(GMIME_PART(obj))) == NULL)
+		return false;
+	return g_str_has_suffix(name, ".ics") || g_str_has_suffix(name, ".ICS");
+}
+
+/* Whether a calendar part is an attendee's answer (REPLY, REFRESH,
+ * COUNTER): by the part's method parameter, else the object's METHOD. */
+static bool
+inbound_is_itip_answer(const char *method, const char *text)
+{
+	static const char *const answers[] = { "REPLY", "REFRESH", "COUNTER" };
+	g_autoptr(GRegex) re = NULL;
+	unsigned i;
+
+	for (i = 0; method != NULL && i < G_N_ELEMENTS(answers); i++)
+		if (g_ascii_strcasecmp(method, answers[i]) == 0)
+			return true;
+	if (method != NULL)
+		return false;
+	re = g_regex_new("^METHOD:(REPLY|REFRESH|COUNTER)\\r?$",
+	    G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+	return g_regex_match(re, text, 0, NULL);
+}
 
 static void
 inbound_walk(struct walk *w, GMimeObject *obj)
@@ -296,15 +334,19 @@ inbound_walk(struct walk *w, GMimeObject *obj)
 		g_string_append_c(w->quote, '\n');
 		return;
 	}
-	if (g_mime_content_type_is_type(ct, "text", "calendar")) {
-		g_autofree char *t = inbound_part_text(obj);
+	if (inbound_is_calendar(obj, ct)) {
 		const char *method = g_mime_content_type_get_parameter(ct,
 		    "method");
+		char *t;
 
-		if ((method != NULL &&
-		        g_ascii_strcasecmp(method, "REPLY") == 0) ||
-		    strstr(t, "\nMETHOD:REPLY") != NULL)
-			w->reply = true;
+		if (w->in->calendar != NULL)
+			return;
+		t = inbound_part_text(obj);
+		if (inbound_is_itip_answer(method, t)) {
+			w->in->calendar = t;
+			w->in->calendar_method = g_strdup(method);
+		} else
+			g_free(t);
 		return;
 	}
 	if (g_mime_content_type_is_type(ct, "text", "plain")) {
@@ -470,7 +512,7 @@ mail_inbound_parse(const char *data, gsize len, GError **error)
 		inbound_plain(in, msg, w.text->str);
 	if (in->bounced->len > 0)
 		in->kind = MAIL_INBOUND_BOUNCE;
-	else if (w.reply)
+	else if (in->calendar != NULL)
 		in->kind = MAIL_INBOUND_REPLY;
 	else
 		in->kind = MAIL_INBOUND_OTHER;

@@ -169,22 +169,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailImap, mail_imap_free)
  * (login, TLS), MAIL_ETEMP (anything else). */
 gboolean mail_imap_status(MailImap *m, guint64 *uidvalidity, guint64 *uidnext,
     GError **error);
-/* UIDs >= from_uid matching the IMAP search criteria (e.g. "NOT KEYWORD
- * $X", "SEEN"; "" for all), ascending; an array of guint64. */
-GArray *mail_imap_search(MailImap *m, guint64 from_uid, const char *criteria,
-    GError **error);
+/* UIDs from_uid..to_uid matching the IMAP search criteria (e.g. "NOT
+ * KEYWORD $X", "SEEN"; "" for all), ascending; an array of guint64. */
+GArray *mail_imap_search(MailImap *m, guint64 from_uid, guint64 to_uid,
+    const char *criteria, GError **error);
 /* The whole message with that UID.  Sets \Seen (see imap.c). */
 GBytes *mail_imap_fetch(MailImap *m, guint64 uid, GError **error);
-/* UID STORE uid change, e.g. "+FLAGS.SILENT (\\Seen $SummitHandled)". */
-gboolean mail_imap_store(MailImap *m, guint64 uid, const char *change,
-    GError **error);
+/* UID STORE for the n UIDs in uids (ascending, n > 0) in one command,
+ * e.g. change "+FLAGS.SILENT (\\Seen $SummitHandled)". */
+gboolean mail_imap_store(MailImap *m, const guint64 *uids, guint n,
+    const char *change, GError **error);
 
 /* inbound.c: what an incoming message is (GMime 3). */
 
 enum mail_inbound_kind {
 	MAIL_INBOUND_OTHER = 0,
 	MAIL_INBOUND_BOUNCE, /* permanent delivery failure */
-	MAIL_INBOUND_REPLY,  /* carries an iTIP REPLY */
+	MAIL_INBOUND_REPLY,  /* carries an iTIP REPLY, REFRESH or COUNTER */
 };
 
 struct mail_bounce_rcpt {
@@ -200,6 +201,8 @@ typedef struct mail_inbound {
 	char *message_id;          /* its own "<...>", or NULL */
 	char *original_message_id; /* of the returned message, or NULL */
 	GPtrArray *bounced;        /* struct mail_bounce_rcpt *, failed */
+	char *calendar;            /* REPLY: the calendar part's text (UTF-8) */
+	char *calendar_method;     /* its Content-Type method, or NULL */
 } MailInbound;
 
 /* Parses and classifies one message.  Errors: MAIL_EPERM (not MIME). */

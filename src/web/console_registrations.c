@@ -307,6 +307,7 @@ reg_detail_render(struct web_req *req, gint64 id, unsigned status,
 	reg_localise_titles(p, "assignments", req->lang);
 	reg_localise_titles(p, "invitations", req->lang);
 	reg_localise_titles(p, "answers", req->lang);
+	reg_localise_titles(p, "counters", req->lang);
 	sk = g_strconcat("status_", app_view_str(p, "status"), NULL);
 	json_object_set_string_member(p, "status_text", web_text(req, sk));
 	json_object_set_boolean_member(p, "bounced",

@@ -106,7 +106,7 @@ def fixture(name, rcpt, msgid="<not-ours@elsewhere.example>", uid=None):
 
 def read(inst, *extra):
     r = inst.ctl(*extra, "mailbox-read")
-    m = re.search(r"read (\d+) messages: (\d+) bounces recorded, (\d+) left",
+    m = re.search(r"read (\d+) messages: (\d+) bounces recorded, \d+ calendar replies handled, (\d+) left",
                   r.stdout)
     assert m, (r.stdout, r.stderr)
     return tuple(int(x) for x in m.groups())

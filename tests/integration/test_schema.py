@@ -13,7 +13,11 @@ nothing changes, every invitation stands unanswered, named constraints.
 
 sql/012_bounces.sql: the same data plus mail in every outbox state, then
 migrated to the end: no row changes, the new tables are empty, names keep
-the scheme, and the outbox takes the new state 'held'."""
+the scheme, and the outbox takes the new state 'held'.
+
+sql/014_replies.sql: the same data with invitations and answers, migrated
+from 013 to 014: nothing changes, mail_reply starts empty, its rules hold
+and it goes with its invitation."""
 import os
 import re
 import shutil
@@ -461,6 +465,55 @@ def refill_migration_on_data():
     finally:
         db.close()
         drop_database("summit_it_schema_refill")
+
+
+@case
+def replies_migration_keeps_data():
+    url, db = at_008("summit_it_schema_replies", "013")
+    try:
+        ev, other, people, stranger = load_more(db)
+        pid = people[0]
+        sid = one(db, "SELECT session_id FROM assignment WHERE"
+                  " participant_id = %s", pid)
+        q(db, "INSERT INTO invitation (event_id, participant_id, session_id,"
+              " sequence, state, fingerprint) VALUES (%s, %s, %s, 1,"
+              " 'invited', 'x')", ev, pid, sid)
+        q(db, "INSERT INTO answer (participant_id, session_id, partstat,"
+              " source, sequence, answered_at) VALUES (%s, %s, 'ACCEPTED',"
+              " 'calendar', 1, now())", pid, sid)
+        before = checksums(db)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "014_replies" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        assert after.pop("mail_reply") == "0:", after
+        assert {t: after[t] for t in before} == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        ins = ("INSERT INTO mail_reply (report_id, participant_id,"
+               " session_id, method, partstat, sequence, outcome,"
+               " proposed_starts_at, proposed_ends_at) VALUES (%s, %s, %s,"
+               " %s, '', 1, %s, %s, %s)")
+        q(db, ins, "<a@x>", pid, sid, "COUNTER", "proposed",
+          "2027-03-11 12:00Z", "2027-03-11 13:00Z")
+        for args, name in (
+                (("<b@x>", pid, sid, "REQUEST", "recorded", None, None),
+                 "mail_reply_method_check"),
+                (("<b@x>", pid, sid, "REPLY", "lost", None, None),
+                 "mail_reply_outcome_check"),
+                (("<b@x>", pid, sid, "COUNTER", "proposed", None, None),
+                 "mail_reply_proposed_starts_at_check"),
+                (("<a@x>", pid, sid, "REPLY", "recorded", None, None),
+                 "mail_reply_report_id_participant_id_session_id_key"),
+                (("<b@x>", stranger, sid, "REPLY", "recorded", None, None),
+                 "mail_reply_participant_id_session_id_fkey")):
+            e = refused(db, ins, *args)
+            assert e.diag.constraint_name == name, (name, e)
+        # It goes with its invitation.
+        q(db, "DELETE FROM invitation WHERE participant_id = %s", pid)
+        assert one(db, "SELECT count(*) FROM mail_reply") == 0
+    finally:
+        db.close()
+        drop_database("summit_it_schema_replies")
 
 
 if __name__ == "__main__":

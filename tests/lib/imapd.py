@@ -12,6 +12,7 @@ import grp
 import imaplib
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -91,7 +92,11 @@ class Imapd:
         os.chmod(self.dir, 0o755)
         self.port = _free_port()
         self.tls_port = _free_port()
-        self.user, self.password = USER, PASSWORD
+        # A password of this instance's own: ports are picked free but not
+        # held, so another test's dovecot may take one first; logging in
+        # there with a shared password would read and write its mailbox.
+        self.user, self.password = USER, "%s-%s" % (PASSWORD,
+                                                     secrets.token_hex(8))
         self.cert = os.path.join(self.dir, "cert.pem")
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
@@ -110,7 +115,7 @@ class Imapd:
             os.mkdir(os.path.join(self.dir, sub))
             os.chown(os.path.join(self.dir, sub), me.pw_uid, me.pw_gid)
         with open(os.path.join(self.dir, "passwd"), "w") as f:
-            f.write("%s:{PLAIN}%s\n" % (USER, PASSWORD))
+            f.write("%s:{PLAIN}%s\n" % (USER, self.password))
         self.conf = os.path.join(self.dir, "dovecot.conf")
         with open(self.conf, "w") as f:
             f.write(CONF.format(dir=self.dir, user=user,
@@ -141,7 +146,7 @@ class Imapd:
     def client(self):
         """A logged-in imaplib client (plain, on the STARTTLS port)."""
         c = imaplib.IMAP4("127.0.0.1", self.port)
-        c.login(USER, PASSWORD)
+        c.login(USER, self.password)
         return c
 
     def url(self, tls="starttls"):

@@ -184,6 +184,27 @@ test_session_uid(void)
 	g_assert_cmpstr(bare, ==, "s-42@summit.invalid");
 }
 
+/* A calendar reply's UID back to the session's uuid: ours only, the
+ * domain in any case (clients keep the UID as sent, some upper-case it). */
+static void
+test_session_uuid_of(void)
+{
+	struct conf conf = { .mail_from = (char *)"toppmote@Example.org" };
+	struct app app = { .conf = &conf };
+	static const char *const theirs[] = { "s-42@other.example",
+		"s-42@example.org.evil", "@example.org", "s-42", "",
+		"s-42@example.org@x" };
+	g_autofree char *a = app_session_uuid_of(&app, "s-42@example.org");
+	g_autofree char *b = app_session_uuid_of(&app, "S-42@EXAMPLE.ORG");
+	unsigned i;
+
+	g_assert_cmpstr(a, ==, "s-42");
+	g_assert_cmpstr(b, ==, "s-42");
+	for (i = 0; i < G_N_ELEMENTS(theirs); i++)
+		g_assert_null(app_session_uuid_of(&app, theirs[i]));
+	g_assert_null(app_session_uuid_of(&app, NULL));
+}
+
 /* A bounce finds its outbox row only by a Message-ID of ours (the domain
  * in any case). */
 static void
@@ -358,6 +379,7 @@ main(int argc, char **argv)
 	g_test_add_func("/app/error/fail_db", test_fail_db);
 	g_test_add_func("/app/token/link_and_feed", test_tokens);
 	g_test_add_func("/app/invite/session_uid", test_session_uid);
+	g_test_add_func("/app/reply/session_uuid_of", test_session_uuid_of);
 	g_test_add_func("/app/bounce/outbox_message_id",
 	    test_outbox_message_id);
 	g_test_add_func("/app/invite/calendar", test_invitation_calendar);
