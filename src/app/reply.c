@@ -173,12 +173,14 @@ app_reply_counters(DbConn *conn, gint64 participant_id, gint64 session_id,
 {
 	JsonArray *rows = db_reply_counters(conn, participant_id, session_id,
 	    error);
+	g_autoptr(GTimeZone) tz = NULL;
 	guint i;
 
 	for (i = 0; rows != NULL && i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
-		const char *tz = db_str(r, "timezone");
 
+		if (tz == NULL) /* every row is of the one event */
+			tz = app_zone(db_str(r, "timezone"));
 		app_local_time(r, "proposed_starts_at", tz, "%Y-%m-%d %H:%M",
 		    "");
 		app_local_time(r, "proposed_ends_at", tz, "%H:%M", "");
