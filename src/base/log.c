@@ -10,6 +10,7 @@
 #include "base/base.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,25 +31,29 @@ log_set_verbose(bool verbose)
 /* True when stderr is the stream systemd connected to the journal
  * (systemd.exec(5): JOURNAL_STREAM is "device:inode" of that stream; a
  * child whose stderr was redirected inherits the variable, not the
- * stream).  Decided once. */
+ * stream).  Decided once, with pthread_once: ThreadSanitizer sees its
+ * ordering (not GLib's g_once_init_*, built without it), and the first
+ * line may come from any thread. */
+static bool journal;
+static pthread_once_t journal_decided = PTHREAD_ONCE_INIT;
+
+static void
+log_decide_journal(void)
+{
+	const char *env = g_getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	journal = env != NULL && sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 &&
+	    (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 static bool
 log_to_journal(void)
 {
-	static gsize decided;
-	static bool journal;
-
-	if (g_once_init_enter(&decided)) {
-		const char *env = g_getenv("JOURNAL_STREAM");
-		unsigned long long dev, ino;
-		struct stat st;
-
-		journal = env != NULL &&
-		    sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
-		    fstat(STDERR_FILENO, &st) == 0 &&
-		    (unsigned long long)st.st_dev == dev &&
-		    (unsigned long long)st.st_ino == ino;
-		g_once_init_leave(&decided, 1);
-	}
+	pthread_once(&journal_decided, log_decide_journal);
 	return journal;
 }
 
