@@ -23,6 +23,8 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
 	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus systemd)
+# nginx in front of several summitd (tests/fault/test_nginx.py, bench/scale.sh).
+TEST_PACKAGES+=(nginx)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

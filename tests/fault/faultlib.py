@@ -251,12 +251,13 @@ def walk_public_pages(port, token):
 
 
 class Registrants:
-    """n threads, each with its own client, registering new e-mails as
-    fast as answers come; answers[email] is the status (or None when the
+    """n threads, each with its own client (a harness.Client, or the
+    class given), registering new e-mails as fast as answers come; answers[email] is the status (or None when the
     connection failed), each with its start time (monotonic)."""
 
-    def __init__(self, port, n=8, tag="reg", pause=0.0):
+    def __init__(self, port, n=8, tag="reg", pause=0.0, client=Client):
         self.port = port
+        self.client = client
         self.tag = tag
         self.pause = pause
         self.stop_flag = threading.Event()
@@ -275,7 +276,7 @@ class Registrants:
             email = None
             try:
                 if c is None:
-                    c = Client(self.port)
+                    c = self.client(self.port)
                     c.conn.timeout = 10
                     csrf = c.csrf()
                 email = unique_email(self.tag)

@@ -108,6 +108,12 @@ def destdir_holds_the_tree(ctx):
     assert "templates_dir = %s/share/summit/templates" % PREFIX in text
     assert "migrations_dir = %s/share/summit/sql" % PREFIX in text
     assert "secret_key_file = %s/var/lib/summit/secret.key" % PREFIX in text
+    # The nginx configuration serves the installed static folder.
+    text = open(os.path.join(ctx.tree, "etc/summit/nginx/summit.conf")).read()
+    assert "alias %s/share/summit/static/;" % PREFIX in text, text
+    assert "@datadir@" not in text and "@sysconfdir@" not in text
+    assert os.path.isfile(os.path.join(
+        ctx.tree, "lib/systemd/system/summitd@.service"))
     # The installed tree stands in for the prefix from here on.
     os.symlink(ctx.tree, PREFIX)
 
@@ -188,7 +194,8 @@ def units_verify(ctx):
     # that ExecStart's program exists (the installed one, here).
     r = subprocess.run([analyze, "verify", "--man=no",
                         os.path.join(units, "summitd.service"),
-                        os.path.join(units, "summit-mail-worker@1.service")],
+                        os.path.join(units, "summit-mail-worker@1.service"),
+                        os.path.join(units, "summitd@1.service")],
                        env=CLEAN_ENV, capture_output=True, text=True,
                        timeout=120)
     assert r.returncode == 0 and r.stderr.strip() == "", r.stderr
@@ -200,6 +207,10 @@ def units_verify(ctx):
                  "ExecStart=%s/bin/summitd --config %s/etc/summit/summit.conf"
                  % (PREFIX, PREFIX)):
         assert line in text, line
+    text = open(os.path.join(units, "summitd@.service")).read()
+    assert "ExecStart=%s/bin/summitd --config %s/etc/summit/summitd-%%i.conf" \
+        % (PREFIX, PREFIX) in text, text
+    assert "User=summit" in text and "CapabilityBoundingSet=\n" in text
 
 
 if __name__ == "__main__":

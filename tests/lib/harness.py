@@ -267,7 +267,11 @@ class Client:
         self.port = port
         self.cookies = {}
         self.lang = lang
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = self.connect()
+
+    def connect(self):
+        """A new connection to the server (a subclass may speak TLS)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def request(self, method, path, body=None, headers=None, raw_body=None):
         h = {"Connection": "keep-alive"}
@@ -285,8 +289,7 @@ class Client:
         except (http.client.HTTPException, OSError):
             # The server closed a kept-alive connection: one new try.
             self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
-                                                   timeout=30)
+            self.conn = self.connect()
             self.conn.request(method, path, body=raw_body, headers=h)
             r = self.conn.getresponse()
         data = r.read().decode("utf-8", "replace")
