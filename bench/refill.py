@@ -57,7 +57,7 @@ def main(bench, summitd, url, rounds, poll):
                 " ORDER BY p.id")
     placed = cur.fetchall()
     log = open(os.path.join(bench, "summitd.log"), "w")
-    server = subprocess.Popen([summitd, "--config", conf], stdout=log,
+    server = subprocess.Popen([summitd, "--config", conf] + (["-v"] if os.environ.get("BENCH_VERBOSE") else []), stdout=log,
                               stderr=subprocess.STDOUT)
     try:
         time.sleep(2)  # started, and its first poll done
