@@ -5,7 +5,8 @@
  * Besides serving HTTP, summitd runs periodic jobs in one background
  * thread: deleting unconfirmed registrations past their time (and filling
  * places from the waitlist), filling freed seats in sessions when the
- * event is set to (app/refill.c), recording what the registration rate limits
+ * event is set to (app/refill.c: at once when a request or the mailbox
+ * frees one, app_on_seats_changed), recording what the registration rate limits
  * refused, and, unless the config hands mail to a separate
  * `summitctl mail-worker`, draining the outbox and reading the organiser's
  * mailbox for bounces and calendar replies ([mailbox]).  All are safe to
@@ -39,7 +40,21 @@ struct summitd {
 	pthread_cond_t wake;
 	Web *web;
 	bool stopping;
+	bool refill_due; /* a seat may have been freed: fill it now */
 };
+
+/* app_on_seats_changed's hook: wakes the jobs, whichever thread freed
+ * the seat, so it is filled within a second, not an interval. */
+static void
+summitd_seats_changed(gpointer data)
+{
+	struct summitd *d = data;
+
+	lock_acquire(&d->lock);
+	d->refill_due = true;
+	lock_cond_signal(&d->wake);
+	lock_release(&d->lock);
+}
 
 /* Drains the rate limits' refusal counters into the database, one
  * statement, only when something was refused.  Counts that could not be
@@ -83,21 +98,30 @@ summitd_jobs(gpointer data)
 		gint64 now = g_get_monotonic_time(), deadline;
 		unsigned n = 0;
 		size_t filled = 0;
+		bool refill_due;
 
+		lock_acquire(&d->lock);
+		refill_due = d->refill_due;
+		d->refill_due = false;
+		lock_release(&d->lock);
 		if (now >= next_expiry) {
 			if (!app_expire_and_fill(d->app, &n, &error)) {
 				log_warnx("could not expire holds: %s",
 				    error->message);
 				g_clear_error(&error);
 			}
-			/* Freed seats and people just promoted: filled when
-			 * the event says so (app/refill.c), after the
-			 * promotions above. */
+			refill_due = true; /* for those just promoted */
+		}
+		/* Freed seats and people just promoted: filled when the
+		 * event says so (app/refill.c). */
+		if (refill_due) {
 			if (!app_refill_auto(d->app, &filled, &error)) {
 				log_warnx("could not fill freed seats: %s",
 				    error->message);
 				g_clear_error(&error);
 			}
+		}
+		if (now >= next_expiry) {
 			/* The privacy page's promise, kept without cron. */
 			if (!app_privacy_purge(d->app, &n, &error)) {
 				log_warnx("could not erase data past the "
@@ -140,7 +164,8 @@ summitd_jobs(gpointer data)
 		if (mailbox != NULL)
 			deadline = MIN(deadline, next_mailbox);
 		lock_acquire(&d->lock);
-		while (!d->stopping && g_get_monotonic_time() < deadline)
+		while (!d->stopping && !d->refill_due &&
+		    g_get_monotonic_time() < deadline)
 			lock_cond_wait_until(&d->wake, &d->lock, deadline);
 		if (d->stopping) {
 			lock_release(&d->lock);
@@ -242,6 +267,10 @@ main(int argc, char **argv)
 	conf = app_conf(app);
 	memset(&d, 0, sizeof(d));
 	d.app = app;
+	/* Before web_start: a request may free a seat at once. */
+	lock_init(&d.lock);
+	lock_cond_init(&d.wake);
+	app_on_seats_changed(app, summitd_seats_changed, &d);
 	web = web_new(app, &error);
 	if (web == NULL) {
 		fprintf(stderr, "summitd: %s\n", error->message);
@@ -268,8 +297,6 @@ main(int argc, char **argv)
 	sd_notifyf(0, "READY=1\nSTATUS=listening on %s port %" G_GINT64_FORMAT,
 	    conf->listen_address, conf->port);
 
-	lock_init(&d.lock);
-	lock_cond_init(&d.wake);
 	d.web = web;
 	jobs = g_thread_new("jobs", summitd_jobs, &d);
 	g_main_loop_run(loop);

@@ -186,6 +186,8 @@ answer_apply(const struct app *app, struct answer_unit *u, GError **error)
 	        "participant", answer_run, u, error))
 		return FALSE;
 	answer_log(u);
+	if (u->out->seat_freed)
+		app_seats_changed(app);
 	return TRUE;
 }
 

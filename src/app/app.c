@@ -63,6 +63,20 @@ app_conf(const struct app *app)
 	return app->conf;
 }
 
+void
+app_on_seats_changed(App *app, AppSeatsChangedFn fn, gpointer data)
+{
+	app->seats_changed = fn;
+	app->seats_changed_data = data;
+}
+
+void
+app_seats_changed(const struct app *app)
+{
+	if (app->seats_changed != NULL)
+		app->seats_changed(app->seats_changed_data);
+}
+
 TmplSet *
 app_templates(const struct app *app)
 {

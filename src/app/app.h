@@ -59,6 +59,16 @@ App *app_open(const char *config_path, const struct app_open_options *opt,
 void app_free(App *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(App, app_free)
 const struct conf *app_conf(const struct app *app);
+/*
+ * A committed change may have freed a seat or made someone wait for one
+ * (a decline on the page or in a calendar, a cancellation, a status
+ * change, a promotion, a removal from a session): fn(data) is called
+ * after the commit, on the thread that made it, so that summitd fills the
+ * seat at once (app_refill_auto) rather than at its next interval.  Set
+ * before any thread starts; fn must be quick and must not block.
+ */
+typedef void (*AppSeatsChangedFn)(gpointer data);
+void app_on_seats_changed(App *app, AppSeatsChangedFn fn, gpointer data);
 /* NULL unless opened with templates. */
 TmplSet *app_templates(const struct app *app);
 /* NULL (and *len 0) unless opened with the key. */

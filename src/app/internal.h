@@ -28,7 +28,13 @@ struct app {
 	size_t keylen;
 	/* summitd's login throttling (NULL: none, as in summitctl). */
 	AppLoginLimits *login_limits;
+	/* app_on_seats_changed's hook (NULL: none, as in summitctl). */
+	AppSeatsChangedFn seats_changed;
+	gpointer seats_changed_data;
 };
+
+/* Calls app_on_seats_changed's hook, if any: after the commit only. */
+void app_seats_changed(const struct app *app);
 
 /* Takes a pooled connection; APP_EUNAVAILABLE if the database is away. */
 DbConn *app_db_acquire(const struct app *app, GError **error);

@@ -360,5 +360,8 @@ app_mailbox_read(const struct app *app, AppMailbox *mb,
 	/* Those dealt with before a failure too. */
 	mailbox_flags(mb, &f);
 	n->more = todo->len > app->conf->mailbox_batch;
+	/* A calendar decline among them may have freed a seat. */
+	if (n->replies > 0)
+		app_seats_changed(app);
 	return ok;
 }

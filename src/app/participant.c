@@ -241,9 +241,11 @@ app_participant_cancel(const struct app *app, const char *token, GError **error)
 
 	if (!app_tx(app, participant_cancel, &u, error))
 		return FALSE;
-	if (u.cancelled != 0) /* logged once it is committed */
+	if (u.cancelled != 0) { /* logged once it is committed */
 		log_info("participant %" G_GINT64_FORMAT " cancelled; %u "
 		         "promoted",
 		    u.cancelled, u.promoted);
+		app_seats_changed(app);
+	}
 	return TRUE;
 }

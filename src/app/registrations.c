@@ -355,8 +355,11 @@ app_reg_set_status(const struct app *app, const struct app_actor *actor,
 	struct reg_arg arg = { .status = app_reg_statuses[i],
 		.refusal = refusal };
 
-	return reg_change(app, actor, "admin", id, "registrations.status",
-	    reg_do_status, &arg, error);
+	if (!reg_change(app, actor, "admin", id, "registrations.status",
+	        reg_do_status, &arg, error))
+		return FALSE;
+	app_seats_changed(app);
+	return TRUE;
 }
 
 static gboolean
@@ -390,8 +393,11 @@ app_reg_promote(const struct app *app, const struct app_actor *actor, gint64 id,
 {
 	struct reg_arg arg = { .refusal = refusal };
 
-	return reg_change(app, actor, "admin", id, "registrations.promote",
-	    reg_do_promote, &arg, error);
+	if (!reg_change(app, actor, "admin", id, "registrations.promote",
+	        reg_do_promote, &arg, error))
+		return FALSE;
+	app_seats_changed(app);
+	return TRUE;
 }
 
 static gboolean

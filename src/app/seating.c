@@ -683,6 +683,9 @@ app_seating_change(const struct app *app, const struct app_actor *actor,
 		    "participant, session or table out of range");
 		return FALSE;
 	}
-	return app_tx_audited(app, actor, NULL, action_names[c->action],
-	    "participant", seating_change, &u, error);
+	if (!app_tx_audited(app, actor, NULL, action_names[c->action],
+	        "participant", seating_change, &u, error))
+		return FALSE;
+	app_seats_changed(app);
+	return TRUE;
 }

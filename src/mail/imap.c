@@ -2,7 +2,8 @@
  * imap.c -- reading one mailbox over IMAP with libcurl.
  *
  * A MailImap keeps one curl easy handle and so one connection, reused
- * across commands; libcurl selects the mailbox named in the URL before a
+ * across the commands of one read (a new one for each read:
+ * mail_imap_status); libcurl selects the mailbox named in the URL before a
  * command that needs it.  Only what the reader needs is here: the
  * mailbox's UIDVALIDITY and UIDNEXT (STATUS), UID SEARCH, a whole message
  * by UID, and UID STORE of flags.  Nothing is ever expunged.
@@ -167,6 +168,14 @@ mail_imap_status(MailImap *m, guint64 *uidvalidity, guint64 *uidnext,
 	    "STATUS \"%s\" (UIDVALIDITY UIDNEXT)", m->mailbox);
 	g_autofree char *text = NULL;
 
+	/* A read begins on a new connection.  On the old one the mailbox
+	 * stays selected, and the server's view of a selected mailbox only
+	 * moves when the session is synchronised: dovecot answered STATUS
+	 * and SEARCH as of the previous read, so summitd, polling on one
+	 * connection, never saw a message that came after its first read. */
+	curl_easy_cleanup(m->curl);
+	if ((m->curl = curl_easy_init()) == NULL)
+		g_error("could not create a curl handle");
 	if (!imap_perform(m, m->root, cmd, out, error))
 		return FALSE;
 	text = g_strndup((const char *)out->data, out->len);

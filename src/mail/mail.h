@@ -165,7 +165,8 @@ MailImap *mail_imap_new(const struct mail_imap_options *o, GError **error);
 void mail_imap_free(MailImap *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MailImap, mail_imap_free)
 
-/* The mailbox's UIDVALIDITY and UIDNEXT (STATUS).  Errors: MAIL_ECONFIG
+/* The mailbox's UIDVALIDITY and UIDNEXT (STATUS), on a new connection:
+ * the first command of each read.  Errors: MAIL_ECONFIG
  * (login, TLS), MAIL_ETEMP (anything else). */
 gboolean mail_imap_status(MailImap *m, guint64 *uidvalidity, guint64 *uidnext,
     GError **error);

@@ -14,8 +14,8 @@ her the seat in X (her 2nd choice beats Ola's 3rd) and leaves Siri in Z,
 though moving Siri to X and Wenche to Z would cost less -- no published
 placement moves.  The invitation is queued; Kari gets nothing new.  Then
 the event is set to fill seats by itself: an organiser removes Per, and
-within the server's expiry interval (1 s here) Ola has the seat and an
-invitation queued; so does Tor when Siri's registration is cancelled.
+within a second (the server's interval is an hour) Ola has the seat and
+an invitation queued; so does Tor when Siri's registration is cancelled.
 Before anything is published there is nothing to refill."""
 import os
 import re
@@ -26,8 +26,9 @@ from harness import (Client, Instance, confirm, link_from_mail,  # noqa: E402
                      organiser, wait_for)
 from tap import case, run  # noqa: E402
 
-# The background thread runs its expiry work (and the refill) every second.
-CONF = "[registration]\nexpiry_interval_seconds = 1\n"
+# The background thread's interval is an hour: what is filled within a
+# second here was filled because the change that freed the seat woke it.
+CONF = "[registration]\nexpiry_interval_seconds = 3600\n"
 
 
 def sid(inst, code):
@@ -187,9 +188,10 @@ def the_preview_shows_who_and_writes_nothing(inst):
 def a_promoted_waitlister_waits_for_a_seat(inst):
     inst.wenche = person(inst, "Wenche", [(1, "smb"), (2, "arbeidsliv")],
                          status="waitlisted")
-    wait_for(lambda: inst.scalar("SELECT status FROM participant WHERE id"
-                                 " = %s", inst.wenche) == "confirmed",
-             what="Wenche promoted")
+    # The server's interval is an hour: `summitctl expire` promotes her.
+    inst.ctl("expire")
+    assert inst.scalar("SELECT status FROM participant WHERE id = %s",
+                       inst.wenche) == "confirmed"
     r = inst.admin.get("/console/publish")
     assert counts(r.text) == (1, 2), counts(r.text)
     r = inst.admin.get("/console/refill")
@@ -250,7 +252,7 @@ def event_form(inst):
 
 
 @case
-def automatically_within_the_interval(inst):
+def automatically_at_once(inst):
     form = event_form(inst)
     form.update({"_csrf": inst.admin.csrf("/console/event"),
                  "refill_automatically": "yes"})
@@ -262,12 +264,12 @@ def automatically_within_the_interval(inst):
         "/console/event").text
     assert re.search(r'id="refill_automatically"[^>]* checked',
                      inst.admin.get("/console/event").text)
-    # An organiser removes Per: within the interval Ola has his seat.
+    # An organiser removes Per: within a second Ola has his seat.
     r = inst.admin.post("/console/sessions/%d/seating" % inst.x, {
         "_csrf": inst.admin.csrf("/console/sessions/%d/seating" % inst.x),
         "action": "ban", "participant": str(inst.per)})
     assert r.status == 303, (r.status, r.text[:500])
-    wait_for(lambda: in_slot(inst, inst.ola) == inst.x, timeout=5,
+    wait_for(lambda: in_slot(inst, inst.ola) == inst.x, timeout=2,
              what="Ola placed by the background thread")
     wait_for(lambda: invites(inst, inst.ola, inst.x) == 1, timeout=2,
              what="Ola's invitation queued")
@@ -289,7 +291,7 @@ def a_cancelled_registration_frees_its_seat_too(inst):
         "_csrf": inst.admin.csrf("/console/registrations/%d" % inst.siri),
         "status": "cancelled"})
     assert r.status == 303, (r.status, r.text[:500])
-    wait_for(lambda: in_slot(inst, tor) == inst.z, timeout=5,
+    wait_for(lambda: in_slot(inst, tor) == inst.z, timeout=2,
              what="Tor placed in Siri's seat")
     wait_for(lambda: invites(inst, tor, inst.z) == 1, timeout=2,
              what="Tor's invitation queued")

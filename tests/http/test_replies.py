@@ -18,7 +18,8 @@ import sys
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import SOURCE, Instance, organiser  # noqa: E402
+from harness import (SOURCE, Instance, Summitd, free_port,  # noqa: E402
+                     organiser, wait_for)
 from imapd import Imapd  # noqa: E402
 from tap import case, run  # noqa: E402
 
@@ -339,6 +340,34 @@ def many_new_messages_are_all_read(inst):
     for uid in (first, first + 499, first + 500, first + 619):
         assert S["imapd"].flags(uid) - {"\\Recent"} == set(), uid
     assert state(inst) == before
+
+
+@case
+def summitd_reads_what_arrives_between_its_polls(inst):
+    """summitd itself polling (worker_in_summitd, every 5 s): a
+    reply that arrives after a poll is read by a later one, and so is
+    the next.  Each read is a new IMAP session: on the one kept open,
+    dovecot answered as of the first read and summitd never saw more."""
+    port = free_port()
+    conf = os.path.join(inst.dir, "summit-polling.conf")
+    text = open(inst.conf).read().replace(
+        "worker_in_summitd = false", "worker_in_summitd = true").replace(
+        "starttls = true\n", "starttls = true\npoll_seconds = 5\n")
+    assert "poll_seconds = 5\n" in text, text
+    with open(conf, "w") as f:
+        f.write(re.sub(r"(?m)^port = .*$", "port = %d" % port, text))
+    server = Summitd(conf, inst.env, port)
+    inst.servers.append(server)
+    try:
+        for n in (1, 2):
+            email = "poll%d@example.no" % n
+            pid = add(inst, "Poll %d" % n, email)
+            reply(inst, "gmail.eml", email, partstat="TENTATIVE")
+            wait_for(lambda: answers(inst, pid), timeout=15,
+                     what="reply %d read by summitd" % n)
+            assert answers(inst, pid)[0][1:3] == ("TENTATIVE", "calendar")
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":
