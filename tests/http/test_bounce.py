@@ -16,7 +16,7 @@ import sys
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import (SOURCE, Instance, Summitd, free_port,  # noqa: E402
+from harness import (SOURCE, Summitd, free_port,  # noqa: E402
                      organiser, wait_for)
 from imapd import Imapd  # noqa: E402
 from tap import case, run  # noqa: E402
@@ -28,23 +28,8 @@ S = {}
 def setup():
     imapd = Imapd()
     S["imapd"] = imapd
-    pw = os.path.join(imapd.dir, "summit-imap-password")
-    with open(pw, "w") as f:
-        f.write(imapd.password + "\n")
-    os.chmod(pw, 0o600)
-    # summitd neither sends nor reads here: the test runs the worker and
-    # the reader with summitctl, so it knows when each has run.
-    inst = Instance("summit_http_bounce", extra_conf=(
-        "[registration]\nexpiry_interval_seconds = 86400\n"
-        "[mailbox]\nurl = %s\nuser = %s\npassword_file = %s\n"
-        "ca_file = %s\nstarttls = true\n" % (
-            imapd.url(), imapd.user, pw, imapd.cert)))
-    with open(inst.conf) as f:
-        text = f.read()
-    with open(inst.conf, "w") as f:
-        f.write(text.replace("poll_seconds = 1\n",
-                             "poll_seconds = 1\nworker_in_summitd = false\n"))
-    S["pw"] = pw
+    inst = imapd.summit_instance("summit_http_bounce")
+    S["pw"] = imapd.password_file()
     inst.server = inst.start()
     S["admin"] = organiser(inst, "admin@example.no", "admin")
     S["staff"] = organiser(inst, "staff@example.no", "staff")

@@ -213,6 +213,34 @@ class Imapd:
                     raise
                 time.sleep(0.1)
 
+    def password_file(self):
+        """The user's password in a file of its own, as summit.conf's
+        [mailbox] password_file wants it."""
+        pw = os.path.join(self.dir, "summit-imap-password")
+        with open(pw, "w") as f:
+            f.write(self.password + "\n")
+        os.chmod(pw, 0o600)
+        return pw
+
+    def summit_instance(self, name):
+        """A test Instance (harness.py) whose [mailbox] is this dovecot.
+        Its summitd neither sends nor reads: the test runs the mail worker
+        and the reader with summitctl, so it knows when each has run."""
+        from harness import Instance
+        inst = Instance(name, extra_conf=(
+            "[registration]\nexpiry_interval_seconds = 86400\n"
+            "[mailbox]\nurl = %s\nuser = %s\npassword_file = %s\n"
+            "ca_file = %s\nstarttls = true\n" % (
+                self.url(), self.user, self.password_file(), self.cert)))
+        with open(inst.conf) as f:
+            text = f.read()
+        assert "poll_seconds = 1\n" in text, text
+        with open(inst.conf, "w") as f:
+            f.write(text.replace(
+                "poll_seconds = 1\n",
+                "poll_seconds = 1\nworker_in_summitd = false\n"))
+        return inst
+
     def close(self):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
