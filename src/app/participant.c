@@ -129,7 +129,7 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = token_hash(u->token);
 	g_autoptr(GTimeZone) tz = NULL;
-	JsonArray *prefs;
+	JsonArray *prefs, *msgs;
 
 	(void)app;
 	g_clear_pointer(&u->p, json_object_unref);
@@ -143,6 +143,14 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 	json_object_set_array_member(u->p, "preferences", prefs);
 	tz = app_zone(db_str(u->p, "timezone"));
 	app_local_time(u->p, "hold_until", tz, "%Y-%m-%d %H:%M", NULL);
+	/* The messages to groups they got (message.c). */
+	msgs = db_message_of_participant(conn, db_int(u->p, "id"), &dberr);
+	if (msgs == NULL) {
+		g_clear_pointer(&u->p, json_object_unref);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	app_local_times(msgs, "queued_at", tz, "%Y-%m-%d %H:%M", "");
+	json_object_set_array_member(u->p, "messages", msgs);
 	return TRUE;
 }
 
