@@ -282,7 +282,7 @@ messages_step(struct web_req *req, const struct web_call *c, enum msg_step step)
 			    "msg_err_placeholder");
 		else if (error != NULL && why.field != NULL)
 			web_refusal_error(req, errors, c->fields, &why,
-			    "status", NULL);
+			    "status", "err_invalid");
 		else if (error != NULL)
 			web_field_error(req, errors, "status",
 			    "msg_err_nobody");
