@@ -23,8 +23,9 @@ static const char *const placeholders[] = { "name", "sessions", "table", "link",
 #define MESSAGE_SUBJECT_MAX 200
 #define MESSAGE_BODY_MAX 4000
 
-/* Each "{word}" of text, word of [a-z_]; calls fn for it (with the
- * offset and length of the whole "{word}") until fn says stop. */
+/* Each "{word}" of text (word: [A-Za-z_][A-Za-z0-9_]*): copies the
+ * rest to out (when not NULL) and calls fn with the word, until fn says
+ * stop. */
 typedef bool (*PlaceholderFn)(const char *word, size_t len, gpointer user);
 
 static void
@@ -43,7 +44,9 @@ placeholders_each(const char *text, PlaceholderFn fn, GString *out,
 			continue;
 		}
 		w = p + 1;
-		while ((w[n] >= 'a' && w[n] <= 'z') || w[n] == '_')
+		/* A word: a letter or '_', then letters, digits, '_'. */
+		while (g_ascii_isalpha(w[n]) || w[n] == '_' ||
+		    (n > 0 && g_ascii_isdigit(w[n])))
 			n++;
 		if (n > 0 && w[n] == '}') {
 			if (!fn(w, n, user))

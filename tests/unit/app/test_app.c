@@ -379,8 +379,10 @@ test_message_fill(void)
 
 	g_assert_true(app_message_placeholders_ok("Hei {name}, {link}"));
 	g_assert_true(app_message_placeholders_ok("{sessions}{table}"));
-	g_assert_true(app_message_placeholders_ok("a { b } {} {1} {A} {"));
+	g_assert_true(app_message_placeholders_ok("a { b } {} {1} {-x} {"));
 	g_assert_false(app_message_placeholders_ok("Hei {navn}"));
+	g_assert_false(app_message_placeholders_ok("Hi {Name}"));
+	g_assert_false(app_message_placeholders_ok("{link2}"));
 	g_assert_false(app_message_placeholders_ok("{name}{link_x}"));
 	subject = app_message_fill("Hi {name} ({sessions})", values, true);
 	g_assert_cmpstr(subject, ==, "Hi Kari, Bcc: x@y.no (a, b)");
