@@ -458,7 +458,8 @@ JsonObject *app_message_send(const struct app *app,
  * recipients, skipped, created_at (text), author. */
 JsonArray *app_message_list(const struct app *app,
     const struct app_actor *actor, GError **error);
-/* Admin: reminders_on, reminder_days ("7, 1"). */
+/* Admin: reminders_on, reminder_days ("7, 1"), reminders_sent ("7: 120,
+ * 1: 3", days and people queued so far; "" for none). */
 JsonObject *app_reminder_settings(const struct app *app,
     const struct app_actor *actor, GError **error);
 /* Admin, audited as event.reminders; refusal "days" for a bad list. */

@@ -674,6 +674,9 @@ reminder_set_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	    !db_reminder_set(conn, r->on, r->days, &dberr) ||
 	    (ch->after = db_reminder_settings(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* The settings, not what has gone out. */
+	json_object_remove_member(ch->before, "reminders_sent");
+	json_object_remove_member(ch->after, "reminders_sent");
 	return TRUE;
 }
 

@@ -76,9 +76,13 @@ static const char *const SQL_MESSAGE_OF_PARTICIPANT =
 /* clang-format on */
 
 static const char *const SQL_REMINDER_SETTINGS =
-    "SELECT reminders_on, array_to_string(ARRAY(SELECT DISTINCT d"
-    " FROM unnest(reminder_days) AS d ORDER BY d DESC), ', ')"
-    " AS reminder_days FROM event WHERE id = " DB_CURRENT_EVENT;
+    "SELECT e.reminders_on, array_to_string(ARRAY(SELECT DISTINCT d"
+    " FROM unnest(e.reminder_days) AS d ORDER BY d DESC), ', ')"
+    " AS reminder_days, coalesce((SELECT string_agg(days_before || ': '"
+    " || n, ', ' ORDER BY days_before DESC) FROM (SELECT days_before,"
+    " count(*) AS n FROM reminder_sent WHERE event_id = e.id"
+    " GROUP BY days_before) x), '') AS reminders_sent"
+    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
 static const char *const SQL_REMINDER_SET =
     "UPDATE event SET reminders_on = $1::boolean,"
     " reminder_days = $2::integer[] WHERE id = " DB_CURRENT_EVENT

@@ -52,7 +52,8 @@ JsonArray *db_message_of_participant(DbConn *conn, gint64 participant_id,
     GError **error);
 
 /* The current event's reminder settings: reminders_on, reminder_days
- * (text, comma-separated, largest first). */
+ * (text, comma-separated, largest first) and reminders_sent (how many
+ * people each has been queued to, "7: 120, 1: 3"; "" for none). */
 JsonObject *db_reminder_settings(DbConn *conn, GError **error);
 /* Sets them; days as a PostgreSQL array literal ("{7,1}"). */
 gboolean db_reminder_set(DbConn *conn, bool on, const char *days,

@@ -98,6 +98,8 @@ def the_console_sets_them(inst):
     r = c.get("/console/messages")
     assert r.status == 200 and 'id="rem-on"' in r.text
     assert 'value="7, 1"' in r.text, r.text[-3000:]
+    assert re.search(r'id="reminders-sent">[^<]*(none yet|ingen ennå)<',
+                     r.text), r.text[-1500:]
     for bad in ("0", "400", "7, x", ",".join(["1"] * 11)):
         r = c.post("/console/reminders", {"_csrf": c.csrf("/console/messages"),
                                           "on": "yes", "days": bad})
@@ -149,6 +151,9 @@ def four_processes_at_once_queue_each_once(inst):
     assert inst.scalar("SELECT count(*) FROM reminder_sent") == want
     assert inst.ctl("remind").stdout.startswith("0 reminders queued")
     assert len(reminders(inst)) == want
+    sent = re.search(r'id="reminders-sent">([^<]*)<',
+                     inst.admin.get("/console/messages").text).group(1)
+    assert sent.endswith(" 1: %d" % want), sent
 
 
 @case
