@@ -321,7 +321,9 @@ app_message_mail_ctx(const struct app *app, DbConn *conn, JsonObject *row,
 {
 	const char *kind = db_str(row, "kind");
 	gint64 pid = db_int(row, "participant_id");
-	JsonObject *pl = json_object_get_object_member(ctx, "payload");
+	JsonObject *pl = json_object_has_member(ctx, "payload") ?
+	    json_object_get_object_member(ctx, "payload") :
+	    NULL;
 	g_autofree char *sessions = NULL, *tables = NULL, *page = NULL;
 	g_autofree char *feed = NULL;
 	g_autoptr(GError) dberr = NULL;
