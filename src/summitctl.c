@@ -238,6 +238,15 @@ ctl_purge(int argc, char **argv, const char *config)
 	    "participant", "erased");
 }
 
+static int
+ctl_remind(int argc, char **argv, const char *config)
+{
+	(void)argv;
+	(void)config;
+	return ctl_run_job(argc, "remind", true, app_reminders_queue,
+	    "reminder", "queued");
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int, char **, const char *);
@@ -256,6 +265,9 @@ static const struct {
 	{ "expire", ctl_expire,
 	    "delete lapsed unconfirmed registrations, expire holds, promote "
 	    "from the waitlist" },
+	{ "remind", ctl_remind,
+	    "queue the reminders due now (summitd does it every "
+	    "expiry interval)" },
 	{ "purge", ctl_purge,
 	    "erase the personal data of participants past "
 	    "[privacy] retention_days after their event" },

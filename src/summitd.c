@@ -122,6 +122,13 @@ summitd_jobs(gpointer data)
 			}
 		}
 		if (now >= next_expiry) {
+			/* Reminders due now: claimed in the database, so
+			 * every summitd may run this and each goes once. */
+			if (!app_reminders_queue(d->app, &n, &error)) {
+				log_warnx("could not queue reminders: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
 			/* The privacy page's promise, kept without cron. */
 			if (!app_privacy_purge(d->app, &n, &error)) {
 				log_warnx("could not erase data past the "

@@ -415,6 +415,71 @@ gboolean app_refusal_from_db(const GError *db_error, struct app_refusal *out);
 /* "taken", "overlap", ... (logs, tests); NULL for no reason. */
 const char *app_reason_name(enum app_reason r);
 
+/* message.c: messages to groups of participants and reminders. */
+/* A message in both languages; {name}, {sessions}, {table} and {link}
+ * (the person's page) are filled in for each person. */
+struct app_message {
+	const char *subject_nb, *subject_en;
+	const char *body_nb, *body_en;
+};
+/* Who gets it, of the current event; "" (or 0) for any.  status: pending,
+ * confirmed, waitlisted, cancelled, expired; checked: yes, no; reply
+ * (the answer to an invitation, of session when one is given): accepted,
+ * declined, none. */
+struct app_message_filter {
+	const char *status;
+	const char *sector;
+	const char *organisation;
+	gint64 session_id;
+	const char *checked;
+	const char *reply;
+};
+/* True if every {word} of text is a known placeholder. */
+bool app_message_placeholders_ok(const char *text);
+/* text with each placeholder replaced by values (name, sessions, table,
+ * link; NULL is ""); one_line turns line breaks of values into ", "
+ * (a subject).  Transfer full. */
+char *app_message_fill(const char *text, const char *const values[4],
+    bool one_line);
+/* "7, 1" as a PostgreSQL array "{7,1}", or NULL: not 1..365, or more
+ * than 10 (transfer full). */
+char *app_reminder_days_parse(const char *text);
+/* Admin only.  Refused (APP_EINVALID and refusal): a text empty, too
+ * long, with a control character or an unknown placeholder; a bad
+ * filter value.  The view: recipients, skipped (bounced), and when
+ * someone matches, sample_name and samples [{lang, subject, body}] for
+ * the first recipient in nb and en. */
+JsonObject *app_message_preview(const struct app *app,
+    const struct app_actor *actor, const struct app_message *m,
+    const struct app_message_filter *f, struct app_refusal *refusal,
+    GError **error);
+/* Queues the samples to the admin's own address (APP_ENOTFOUND: nobody
+ * matches to take them from). */
+gboolean app_message_test(const struct app *app, const struct app_actor *actor,
+    const struct app_message *m, const struct app_message_filter *f,
+    struct app_refusal *refusal, GError **error);
+/* Stores the message and queues it to every recipient, audited as
+ * message.send; the view: id, recipients, skipped. */
+JsonObject *app_message_send(const struct app *app,
+    const struct app_actor *actor, const struct app_message *m,
+    const struct app_message_filter *f, struct app_refusal *refusal,
+    GError **error);
+/* The event's messages, newest first: id, subject_nb, subject_en,
+ * recipients, skipped, created_at (text), author. */
+JsonArray *app_message_list(const struct app *app,
+    const struct app_actor *actor, GError **error);
+/* Admin: reminders_on, reminder_days ("7, 1"), reminders_sent ("7: 120,
+ * 1: 3", days and people queued so far; "" for none). */
+JsonObject *app_reminder_settings(const struct app *app,
+    const struct app_actor *actor, GError **error);
+/* Admin, audited as event.reminders; refusal "days" for a bad list. */
+gboolean app_reminder_set(const struct app *app, const struct app_actor *actor,
+    bool on, const char *days, struct app_refusal *refusal, GError **error);
+/* summitd's jobs loop and summitctl remind: queues the reminders due
+ * now, each person's once however many processes run it; *n: how many. */
+gboolean app_reminders_queue(const struct app *app, unsigned *n,
+    GError **error);
+
 #include "app/registrations.h"
 #include "app/setup.h"
 #include "app/seating.h"

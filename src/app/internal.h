@@ -192,4 +192,17 @@ gboolean app_alloc_unit(const struct app *app, DbConn *conn,
 gboolean app_publish_unit(const struct app *app, DbConn *conn,
     struct app_change *ch, struct app_publish_counts *out, GError **error);
 
+
+/* message.c */
+/* Fills ctx for an outbox row of kind message or reminder: subject and
+ * body, or days, one_day, sessions and feed_url, for that person now;
+ * token is the row's page token. */
+gboolean app_message_mail_ctx(const struct app *app, DbConn *conn,
+    JsonObject *row, const char *lang, const char *token, JsonObject *ctx,
+    GError **error);
+/* The messages participant pid got: subject (in lang), state, queued_at
+ * (text in tz). */
+JsonArray *app_message_of_participant(const struct app *app, DbConn *conn,
+    gint64 pid, const char *lang, GTimeZone *tz, GError **error);
+
 #endif

@@ -157,7 +157,7 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 	g_autoptr(JsonObject) ctx = json_object_new();
 	g_autoptr(JsonNode) payload = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
-	g_autofree char *page = NULL;
+	g_autofree char *page = NULL, *page_token = NULL;
 	const char *lang = db_str(row, "language");
 	const char *kind = db_str(row, "kind");
 	const char *nonce = db_str(row, "link_nonce");
@@ -210,10 +210,15 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		        feed_hash, "feed", error))
 			return FALSE;
 		page = g_strconcat(app->conf->public_url, "/me/", token, NULL);
+		page_token = g_strdup(token);
 		json_object_set_string_member(ctx, "confirm_url", confirm);
 		json_object_set_string_member(ctx, "page_url", page);
 	}
 	*calendar = NULL;
+	/* A message or reminder: that person's values as they are now. */
+	if ((strcmp(kind, "message") == 0 || strcmp(kind, "reminder") == 0) &&
+	    !app_message_mail_ctx(app, conn, row, lang, page_token, ctx, error))
+		return FALSE;
 	if (is_invitation(kind)) {
 		if (pl == NULL) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,

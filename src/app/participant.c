@@ -129,7 +129,8 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = token_hash(u->token);
 	g_autoptr(GTimeZone) tz = NULL;
-	JsonArray *prefs;
+	JsonArray *prefs, *msgs;
+	guint i;
 
 	(void)app;
 	g_clear_pointer(&u->p, json_object_unref);
@@ -143,6 +144,28 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 	json_object_set_array_member(u->p, "preferences", prefs);
 	tz = app_zone(db_str(u->p, "timezone"));
 	app_local_time(u->p, "hold_until", tz, "%Y-%m-%d %H:%M", NULL);
+	/* The messages to groups they got (message.c). */
+	msgs = db_message_of_participant(conn, db_int(u->p, "id"), &dberr);
+	if (msgs == NULL) {
+		g_clear_pointer(&u->p, json_object_unref);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	app_local_times(msgs, "queued_at", tz, "%Y-%m-%d %H:%M", "");
+	/* The subjects with their name, as the mails had them. */
+	for (i = 0; i < json_array_get_length(msgs); i++) {
+		JsonObject *m = json_array_get_object_element(msgs, i);
+		const char *values[4] = { db_str(u->p, "name"), "", "", "" };
+		const char *const keys[] = { "subject_nb", "subject_en" };
+		size_t k;
+
+		for (k = 0; k < G_N_ELEMENTS(keys); k++) {
+			g_autofree char *s = app_message_fill(
+			    db_str(m, keys[k]), values, true);
+
+			json_object_set_string_member(m, keys[k], s);
+		}
+	}
+	json_object_set_array_member(u->p, "messages", msgs);
 	return TRUE;
 }
 

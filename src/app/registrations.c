@@ -186,6 +186,10 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 	app_local_times(a, "created_at", tz, "%Y-%m-%d %H:%M:%S", "");
 	app_local_times(a, "sent_at", tz, "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "mails", a);
+	if ((a = db_message_of_participant(conn, id, error)) == NULL)
+		return NULL;
+	app_local_times(a, "queued_at", tz, "%Y-%m-%d %H:%M", "");
+	json_object_set_array_member(p, "messages", a);
 	if ((a = app_bounce_of(conn, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "bounces", a);

@@ -165,6 +165,7 @@ extern const struct web_route console_registrations_routes[];
 extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
+extern const struct web_route console_messages_routes[];
 extern const struct web_route console_throttle_routes[];
 extern const struct web_route web_metrics_routes[];
 

@@ -118,7 +118,7 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *p, *event, *t;
-	JsonArray *prefs;
+	JsonArray *prefs, *msgs;
 	gint64 chosen[APP_MAX_RANKS];
 	size_t n = 0;
 	const char *st, *done = web_query(req, "done");
@@ -145,6 +145,12 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		    (const char *const[]){ "title", NULL });
 		chosen[n++] = app_view_int(pr, "session_id");
 	}
+	msgs = app_view_array(p, "messages");
+	for (i = 0; i < json_array_get_length(msgs); i++)
+		app_localise(json_array_get_object_element(msgs, i), req->lang,
+		    (const char *const[]){ "subject", NULL });
+	json_object_set_boolean_member(ctx, "has_messages",
+	    json_array_get_length(msgs) > 0);
 	st = app_view_str(p, "status");
 	t = req->web->catalog[web_lang_index(req->lang)];
 	{

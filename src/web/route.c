@@ -32,6 +32,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_setup_routes,
 	console_seating_routes,
 	console_mail_routes,
+	console_messages_routes,
 	console_throttle_routes,
 	web_metrics_routes,
 };

@@ -236,6 +236,10 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/email", "admin"),
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
+    ("/console/messages/preview", "admin"),
+    ("/console/messages/test", "admin"),
+    ("/console/messages/send", "admin"),
+    ("/console/reminders", "admin"),
 ]
 
 
@@ -274,6 +278,8 @@ def every_console_route_keeps_its_policy(inst):
     # Admin-only pages are refused to staff on GET too.
     assert staff.get("/console/registrations/import").status == 403
     assert admin.get("/console/registrations/import").status == 200
+    assert staff.get("/console/messages").status == 403
+    assert admin.get("/console/messages").status == 200
     # Nothing of the above changed anything.
     assert inst.scalar("SELECT count(*) FROM audit_log") == audit
 

@@ -482,7 +482,8 @@ def replies_migration_keeps_data():
               " source, sequence, answered_at) VALUES (%s, %s, 'ACCEPTED',"
               " 'calendar', 1, now())", pid, sid)
         before = checksums(db)
-        r = ctl(url, "migrate")
+        # Through 014 only: later migrations add to other tables.
+        r = migrate_through(url, "014")
         assert r.returncode == 0, r.stderr
         assert "014_replies" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
@@ -514,6 +515,57 @@ def replies_migration_keeps_data():
     finally:
         db.close()
         drop_database("summit_it_schema_replies")
+
+
+@case
+def messages_migration_on_data():
+    """sql/018_messages.sql on a database holding registrations and mail:
+    every event gets reminders on, 7 and 1 days before; no row of any
+    other table changes; message and reminder_sent start empty and their
+    rules hold (one claim per person and reminder)."""
+    url, db = at_008("summit_it_schema_messages", "015")
+    try:
+        ev, other, people, stranger = load_more(db)
+        q(db, "INSERT INTO outbox (event_id, participant_id, kind,"
+          " recipient) VALUES (%s, %s, 'link_again', 'p@example.no')",
+          ev, people[0])
+        before = checksums(db)
+        events = events_without(db, "reminders_on")
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "018_messages" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        before.pop("event")
+        after.pop("event")
+        assert after.pop("message") == "0:" and \
+            after.pop("reminder_sent") == "0:", after
+        assert {t: after[t] for t in before} == before
+        assert q(db, "SELECT DISTINCT reminders_on, reminder_days FROM"
+                 " event") == [(True, [7, 1])]
+        assert one(db, "SELECT count(*) FROM event") >= 2
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        for days in ("{0}", "{366}", "{1,NULL}",
+                     "{1,2,3,4,5,6,7,8,9,10,11}"):
+            e = refused(db, "UPDATE event SET reminder_days = %s", days)
+            assert e.diag.constraint_name == "event_reminder_days_check", \
+                (days, e)
+        assert one(db, "SELECT string_agg((to_jsonb(e) - 'reminders_on'"
+                   " - 'reminder_days')::text, '|' ORDER BY e.id)"
+                   " FROM event e") == events
+        ins = ("INSERT INTO reminder_sent (event_id, participant_id,"
+               " days_before) VALUES (%s, %s, %s)")
+        q(db, ins, ev, people[0], 7)
+        e = refused(db, ins, ev, people[0], 7)
+        assert e.diag.constraint_name == "reminder_sent_pkey", e
+        e = refused(db, ins, ev, people[0], 0)
+        assert e.diag.constraint_name == "reminder_sent_days_before_check", e
+        e = refused(db, "INSERT INTO message (event_id, subject_nb,"
+                    " subject_en, body_nb, body_en) VALUES (%s, '', 'x',"
+                    " 'x', 'x')", ev)
+        assert e.diag.constraint_name == "message_subject_nb_check", e
+    finally:
+        db.close()
+        drop_database("summit_it_schema_messages")
 
 
 if __name__ == "__main__":

@@ -368,6 +368,58 @@ test_partstat_names(void)
 	g_assert_null(app_partstat_name(APP_PARTSTAT__MAX));
 }
 
+/* Placeholders: only the four known words in braces are placeholders;
+ * a subject's values lose their line breaks (no header can be added). */
+static void
+test_message_fill(void)
+{
+	const char *values[4] = { "Kari\r\nBcc: x@y.no", "a\nb\n", "3",
+		"https://s/me/t" };
+	g_autofree char *subject = NULL, *body = NULL, *literal = NULL;
+
+	g_assert_true(app_message_placeholders_ok("Hei {name}, {link}"));
+	g_assert_true(app_message_placeholders_ok("{sessions}{table}"));
+	g_assert_true(app_message_placeholders_ok("a { b } {} {1} {-x} {"));
+	g_assert_false(app_message_placeholders_ok("Hei {navn}"));
+	g_assert_false(app_message_placeholders_ok("Hi {Name}"));
+	g_assert_false(app_message_placeholders_ok("{link2}"));
+	g_assert_false(app_message_placeholders_ok("{name}{link_x}"));
+	subject = app_message_fill("Hi {name} ({sessions})", values, true);
+	g_assert_cmpstr(subject, ==, "Hi Kari, Bcc: x@y.no (a, b)");
+	g_assert_null(strchr(subject, '\n'));
+	body = app_message_fill("{name}|{sessions}|{table}|{link}", values,
+	    false);
+	g_assert_cmpstr(body, ==,
+	    "Kari\r\nBcc: x@y.no|a\nb\n|3|https://s/me/t");
+	literal = app_message_fill("{ x } {} {7}", values, false);
+	g_assert_cmpstr(literal, ==, "{ x } {} {7}");
+}
+
+static void
+test_reminder_days(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "7, 1", "{7,1}" },
+		{ "1 7,,14", "{1,7,14}" },
+		{ "", "{}" },
+		{ "365", "{365}" },
+		{ "0", NULL },
+		{ "366", NULL },
+		{ "-1", NULL },
+		{ "7x", NULL },
+		{ "1,2,3,4,5,6,7,8,9,10,11", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = app_reminder_days_parse(cases[i].in);
+
+		g_assert_cmpstr(got, ==, cases[i].out);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -386,5 +438,7 @@ main(int argc, char **argv)
 	g_test_add_func("/app/event/localise", test_localise);
 	g_test_add_func("/app/registrations/csv_cap", test_reg_csv_cap);
 	g_test_add_func("/app/answer/partstat", test_partstat_names);
+	g_test_add_func("/app/message/fill", test_message_fill);
+	g_test_add_func("/app/message/reminder_days", test_reminder_days);
 	return g_test_run();
 }
