@@ -83,6 +83,7 @@ summitd_jobs(gpointer data)
 		gint64 now = g_get_monotonic_time(), deadline;
 		unsigned n = 0;
 		size_t filled = 0;
+		gint64 reminded = 0;
 
 		if (now >= next_expiry) {
 			if (!app_expire_and_fill(d->app, &n, &error)) {
@@ -95,6 +96,15 @@ summitd_jobs(gpointer data)
 			 * promotions above. */
 			if (!app_refill_auto(d->app, &filled, &error)) {
 				log_warnx("could not fill freed seats: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
+			/* Invitees who have not answered by the remind-by
+			 * time: one reminder each, claimed in the database
+			 * (app/invitees.c), so N processes send it once. */
+			if (!app_invitee_remind(d->app, &reminded, &error)) {
+				log_warnx("could not queue invitation "
+				          "reminders: %s",
 				    error->message);
 				g_clear_error(&error);
 			}

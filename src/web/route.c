@@ -34,6 +34,8 @@ static const struct web_route *const web_route_tables[] = {
 	console_mail_routes,
 	console_throttle_routes,
 	web_metrics_routes,
+	web_invitation_routes,
+	console_invitees_routes,
 };
 
 size_t
