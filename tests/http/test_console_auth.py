@@ -236,6 +236,8 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/email", "admin"),
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
+    ("/console/invitees", "admin"), ("/console/invitees/settings", "admin"),
+    ("/console/invitees/import", "admin"),
 ]
 
 
