@@ -713,5 +713,7 @@ app_invitee_mail_ctx(const struct app *app, DbConn *conn, JsonObject *payload,
 	json_object_set_string_member(ctx, "invite_url", url);
 	json_object_set_string_member(ctx, "decline_url", decline);
 	json_object_set_string_member(ctx, "code", db_str(row, "code"));
+	json_object_set_boolean_member(ctx, "code_needed",
+	    json_object_get_boolean_member(row, "code_needed"));
 	return TRUE;
 }

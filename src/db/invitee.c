@@ -86,8 +86,10 @@ static const char *const SQL_INVITEE_REGISTERED =
     " AND participant_id IS NULL"
     " AND (lower(email) = lower($2) OR code_id = $4)";
 static const char *const SQL_INVITEE_MAIL =
-    "SELECT i.name, i.link_nonce, c.code FROM invitee i"
-    " JOIN invitation_code c ON c.id = i.code_id WHERE i.id = $1";
+    "SELECT i.name, i.link_nonce, c.code,"
+    " e.invitation_mode = 'invitation' AS code_needed FROM invitee i"
+    " JOIN invitation_code c ON c.id = i.code_id"
+    " JOIN event e ON e.id = i.event_id WHERE i.id = $1";
 /* clang-format off */
 static const char *const SQL_INVITEE_SETTINGS =
     "SELECT coalesce(s.language, 'nb') AS language,"

@@ -51,7 +51,8 @@ JsonObject *db_invitee_decline(DbConn *conn, const char *hash, GError **error);
  * e-mail or code is registered now. */
 gboolean db_invitee_registered(DbConn *conn, gint64 event_id, const char *email,
     gint64 code_id, gint64 participant_id, GError **error);
-/* What a mail to an invitee shows: name, link_nonce, code, language. */
+/* What a mail to an invitee shows: name, link_nonce, code, code_needed
+ * (the event is in invitation mode). */
 JsonObject *db_invitee_mail(DbConn *conn, gint64 invitee_id, GError **error);
 /* The event's invitation settings: language, remind_at (null when
  * none); defaults when never set. */

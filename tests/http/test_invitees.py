@@ -19,8 +19,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import (Client, Instance, SmtpSink, organiser,  # noqa: E402
-                     smtp_conf, wait_for, free_port)
+from harness import (Client, Instance, SmtpSink, connect,  # noqa: E402
+                     free_port, organiser, smtp_conf, wait_for)
 from tap import case, run  # noqa: E402
 
 S = {}
@@ -281,10 +281,26 @@ def reminder_once_to_non_answerers_with_two_processes(inst):
         "_csrf": csrf(admin, "/console/invitees"),
         "default_language": "nb", "remind_at": "not a time"})
     assert r.status == 400
+    # Another transaction holds Per's row: the claims skip it (SKIP
+    # LOCKED) instead of waiting, and take it once it is free.
+    hold = connect(inst.url)
+    hold.autocommit = False
+    with hold.cursor() as cur:
+        cur.execute("SELECT id FROM invitee WHERE email = 'per@example.no'"
+                    " FOR UPDATE")
     r = admin.post("/console/invitees/settings", {
         "_csrf": csrf(admin, "/console/invitees"),
         "default_language": "nb", "remind_at": "2020-01-01T09:00"})
     assert r.status == 303, (r.status, r.text[:300])
+    wait_for(lambda: inst.scalar(
+        "SELECT count(*) FROM outbox WHERE kind = 'invitation_reminder'")
+        >= 1, what="the first reminder")
+    time.sleep(2)
+    assert inst.query("SELECT recipient FROM outbox WHERE kind ="
+                      " 'invitation_reminder'") == [
+        ("kari.berg@example.no",)]
+    hold.rollback()
+    hold.close()
     wait_for(lambda: inst.scalar(
         "SELECT count(*) FROM outbox WHERE kind = 'invitation_reminder'")
         >= 2, what="the reminders")
@@ -300,6 +316,10 @@ def reminder_once_to_non_answerers_with_two_processes(inst):
     assert reminders("jane@example.org") == []     # declined
     body = text_of(reminders("per@example.no")[0])
     assert S["links"]["per@example.no"] in body, body
+    # The event is in invitation mode now: the mail says the code is
+    # needed (the first mails, sent in open mode, did not).
+    assert "trenger den" in body, body
+    assert "trenger den" not in text_of(mails_to("per@example.no")[0])
     assert inst.scalar("SELECT count(*) FROM audit_log WHERE action ="
                        " 'invitees.settings'") == 1
 
