@@ -203,4 +203,7 @@ void app_import_check_field(JsonObject *row, const char *name,
  * invitee_id. */
 gboolean app_invitee_mail_ctx(const struct app *app, DbConn *conn,
     JsonObject *payload, JsonObject *ctx, GError **error);
+/* invitees.c, for app_privacy_purge: invitees of events past the
+ * retention period erased (db_invitee_purge). */
+gboolean app_invitee_purge(const struct app *app, GError **error);
 #endif

@@ -717,3 +717,27 @@ app_invitee_mail_ctx(const struct app *app, DbConn *conn, JsonObject *payload,
 	    json_object_get_boolean_member(row, "code_needed"));
 	return TRUE;
 }
+
+static gboolean
+purge_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	if (!db_invitee_purge(conn, app->conf->retention_days, user, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+gboolean
+app_invitee_purge(const struct app *app, GError **error)
+{
+	gint64 n = 0;
+
+	if (!app_tx(app, purge_run, &n, error))
+		return FALSE;
+	if (n > 0)
+		log_info("erased %" G_GINT64_FORMAT " invitee%s past the "
+		         "retention period",
+		    n, n == 1 ? "" : "s");
+	return TRUE;
+}

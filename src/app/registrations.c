@@ -587,6 +587,8 @@ app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 			return FALSE;
 		*erased += u.n;
 	} while (u.n == PURGE_BATCH);
+	if (!app_invitee_purge(app, error))
+		return FALSE;
 	if (*erased > 0)
 		log_info("erased the personal data of %u participant%s past "
 		         "the retention period",

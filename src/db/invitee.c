@@ -128,6 +128,27 @@ static const char *const SQL_INVITEE_REMIND_CLAIM =
     " LEFT JOIN invitee_event s ON s.event_id = c.event_id"
     " ORDER BY c.id RETURNING id";
 
+/*
+ * The privacy page's promise for invitees too: past the retention period
+ * after their event, the invitee and their code go (the code's delete
+ * cascades to the invitee), their mails keep no address or name, and
+ * their audit entries no name, e-mail or organisation.
+ */
+static const char *const SQL_INVITEE_PURGE =
+    "WITH gone AS (DELETE FROM invitation_code c USING invitee i, event e"
+    " WHERE i.code_id = c.id AND e.id = i.event_id"
+    " AND e.ends_at + make_interval(days => $1::int) < now()"
+    " RETURNING i.id),"
+    " m AS (UPDATE outbox SET recipient = 'erased@invalid.invalid',"
+    " recipient_name = '' WHERE kind LIKE 'invitation\\_%'"
+    " AND (payload->>'invitee_id')::bigint IN (SELECT id FROM gone)),"
+    " a AS (UPDATE audit_log SET"
+    " before = before - 'name' - 'email' - 'organisation',"
+    " after = after - 'name' - 'email' - 'organisation'"
+    " WHERE subject_type = 'invitee'"
+    " AND subject_id IN (SELECT id FROM gone))"
+    " SELECT count(*) AS n FROM gone";
+
 gboolean
 db_invitee_add(DbConn *conn, const struct db_invitee_new *n, gint64 *id,
     GError **error)
@@ -251,5 +272,20 @@ db_invitee_remind_claim(DbConn *conn, gint64 limit, gint64 *claimed,
 	if (rows == NULL)
 		return FALSE;
 	*claimed = json_array_get_length(rows);
+	return TRUE;
+}
+
+gboolean
+db_invitee_purge(DbConn *conn, gint64 retention_days, gint64 *erased,
+    GError **error)
+{
+	char d[24];
+	const char *p[1] = { db_num(d, retention_days) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_INVITEE_PURGE, 1, p,
+	    error);
+
+	if (row == NULL)
+		return FALSE;
+	*erased = db_int(row, "n");
 	return TRUE;
 }

@@ -67,5 +67,10 @@ gboolean db_invitee_settings_set(DbConn *conn, gint64 event_id,
  * is never claimed again.  *claimed gets how many. */
 gboolean db_invitee_remind_claim(DbConn *conn, gint64 limit, gint64 *claimed,
     GError **error);
+/* Erases the invitees of events that ended more than retention_days
+ * ago, with their codes, the address in their mails and their data in
+ * the audit log; *erased gets how many. */
+gboolean db_invitee_purge(DbConn *conn, gint64 retention_days, gint64 *erased,
+    GError **error);
 
 #endif

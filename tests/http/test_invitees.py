@@ -324,5 +324,21 @@ def reminder_once_to_non_answerers_with_two_processes(inst):
                        " 'invitees.settings'") == 1
 
 
+@case
+def invitees_are_erased_past_the_retention_period(inst):
+    inst.query("UPDATE event SET starts_at = starts_at - interval '10"
+               " years', ends_at = ends_at - interval '10 years'")
+    inst.ctl("purge")
+    assert invitees(inst) == 0
+    assert inst.scalar("SELECT count(*) FROM outbox WHERE kind LIKE"
+                       " 'invitation%%' AND recipient <>"
+                       " 'erased@invalid.invalid'") == 0
+    assert inst.scalar("SELECT count(*) FROM audit_log WHERE subject_type"
+                       " = 'invitee' AND (after ? 'email'"
+                       " OR after ? 'name')") == 0
+    assert inst.scalar("SELECT count(*) FROM invitation_code WHERE email"
+                       " LIKE '%%example%%'") == 0
+
+
 if __name__ == "__main__":
     run(setup, teardown)
