@@ -98,6 +98,7 @@ summitd_jobs(gpointer data)
 		gint64 now = g_get_monotonic_time(), deadline;
 		unsigned n = 0;
 		size_t filled = 0;
+		gint64 reminded = 0;
 		bool refill_due;
 
 		lock_acquire(&d->lock);
@@ -126,6 +127,15 @@ summitd_jobs(gpointer data)
 			 * every summitd may run this and each goes once. */
 			if (!app_reminders_queue(d->app, &n, &error)) {
 				log_warnx("could not queue reminders: %s",
+				    error->message);
+				g_clear_error(&error);
+			}
+			/* Invitees who have not answered by the remind-by
+			 * time: one reminder each, claimed in the database
+			 * (app/invitees.c), so N processes send it once. */
+			if (!app_invitee_remind(d->app, &reminded, &error)) {
+				log_warnx("could not queue invitation "
+				          "reminders: %s",
 				    error->message);
 				g_clear_error(&error);
 			}

@@ -485,5 +485,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/seating.h"
 #include "app/answer.h"
 #include "app/monitor.h"
+#include "app/invitees.h"
 
 #endif

@@ -205,4 +205,24 @@ gboolean app_message_mail_ctx(const struct app *app, DbConn *conn,
 JsonArray *app_message_of_participant(const struct app *app, DbConn *conn,
     gint64 pid, const char *lang, GTimeZone *tz, GError **error);
 
+/* setup.c: a local "YYYY-MM-DDTHH:MM" (or a space for the T, ":SS"
+ * dropped) of the years 2000..2200 in tz into Unix seconds, read as
+ * PostgreSQL reads "timestamp AT TIME ZONE"; false when malformed. */
+bool app_local_parse(const char *s, GTimeZone *tz, gint64 *out);
+/* setup.c: one random readable invitation code. */
+void app_code_new(char out[APP_CODE_LENGTH + 1]);
+/* registrations.c, for the CSV imports: adds catalogue key err to row's
+ * "errors"; checks one text field as the registration form does, its
+ * trimmed copy into row[name], errors keyed registrations_err_<kind>. */
+void app_import_row_error(JsonObject *row, const char *err);
+void app_import_check_field(JsonObject *row, const char *name,
+    const char *value, size_t max, bool required);
+/* mailer.c's part for mails to invitees (invitees.c): fills ctx with the
+ * invitee's name, code, personal link and decline link from payload's
+ * invitee_id. */
+gboolean app_invitee_mail_ctx(const struct app *app, DbConn *conn,
+    JsonObject *payload, JsonObject *ctx, GError **error);
+/* invitees.c, for app_privacy_purge: invitees of events past the
+ * retention period erased (db_invitee_purge). */
+gboolean app_invitee_purge(const struct app *app, GError **error);
 #endif

@@ -214,6 +214,10 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		json_object_set_string_member(ctx, "confirm_url", confirm);
 		json_object_set_string_member(ctx, "page_url", page);
 	}
+	/* Mails to invitees: their code and links (invitees.c). */
+	if (g_str_has_prefix(kind, "invitation_") &&
+	    !app_invitee_mail_ctx(app, conn, pl, ctx, error))
+		return FALSE;
 	*calendar = NULL;
 	/* A message or reminder: that person's values as they are now. */
 	if ((strcmp(kind, "message") == 0 || strcmp(kind, "reminder") == 0) &&

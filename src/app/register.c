@@ -168,16 +168,32 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	}
 	if (refused != NULL)
 		return register_refuse(refused, u->refusal, error);
-	if (!invitation)
+	if (!invitation) {
+		/* Committed already: a failure here must not run the
+		 * registration again, and the invitee's state is only the
+		 * console's count, so it is logged. */
+		if (u->id != 0 &&
+		    !db_invitee_registered(conn, pn.event_id, r->email, 0,
+		        u->id, &dberr))
+			log_warnx(
+			    "participant %" G_GINT64_FORMAT
+			    " not marked as an invitee who registered: %s",
+			    u->id, dberr->message);
 		return TRUE;
+	}
 	/* Known after all (registered meanwhile): the use taken is given
 	 * back by rolling back; the answer stays the same. */
 	if (u->id == 0 && code_id != 0) {
 		db_rollback(conn);
 		return TRUE;
 	}
+	/* The invitee this registration answers, by code or e-mail
+	 * (invitees.c), in the registration's transaction. */
 	if ((code_id != 0 &&
 	        !db_participant_set_code(conn, u->id, code_id, &dberr)) ||
+	    (u->id != 0 &&
+	        !db_invitee_registered(conn, pn.event_id, r->email, code_id,
+	            u->id, &dberr)) ||
 	    !db_commit(conn, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;

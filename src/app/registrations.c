@@ -597,6 +597,8 @@ app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 			return FALSE;
 		*erased += u.n;
 	} while (u.n == PURGE_BATCH);
+	if (!app_invitee_purge(app, error))
+		return FALSE;
 	if (*erased > 0)
 		log_info("erased the personal data of %u participant%s past "
 		         "the retention period",
@@ -723,8 +725,8 @@ app_reg_csv_parse(const char *text, gsize *error_line)
 }
 
 /* Adds catalog key err to the row's errors. */
-static void
-reg_row_error(JsonObject *row, const char *err)
+void
+app_import_row_error(JsonObject *row, const char *err)
 {
 	json_array_add_string_element(
 	    json_object_get_array_member(row, "errors"), err);
@@ -733,8 +735,8 @@ reg_row_error(JsonObject *row, const char *err)
 /* Checks one text field: trimmed copy into row[name]; errors keyed
  * registrations_err_<kind>.  A person's name, organisation or role is
  * checked as the registration form checks it (text_check_name). */
-static void
-reg_check_field(JsonObject *row, const char *name, const char *value,
+void
+app_import_check_field(JsonObject *row, const char *name, const char *value,
     size_t max, bool required)
 {
 	g_autofree char *v = g_strdup(value ? value : "");
@@ -750,19 +752,19 @@ reg_check_field(JsonObject *row, const char *name, const char *value,
 	case TEXT_OK:
 		break;
 	case TEXT_EMPTY:
-		reg_row_error(row, "registrations_err_missing");
+		app_import_row_error(row, "registrations_err_missing");
 		break;
 	case TEXT_TOOLONG:
-		reg_row_error(row, "registrations_err_too_long");
+		app_import_row_error(row, "registrations_err_too_long");
 		break;
 	case TEXT_BIDI:
 	case TEXT_INVISIBLE:
-		reg_row_error(row, "reg_err_name");
+		app_import_row_error(row, "reg_err_name");
 		break;
 	case TEXT_BADUTF8:
 	case TEXT_CONTROL:
 	default:
-		reg_row_error(row, "registrations_err_control");
+		app_import_row_error(row, "registrations_err_control");
 		break;
 	}
 	json_object_set_string_member(row, name, e == TEXT_BADUTF8 ? "" : v);
@@ -821,22 +823,28 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		json_object_set_array_member(row, "errors", json_array_new());
 		json_array_add_object_element(rows, row);
 		if (n < 4 || n > 6)
-			reg_row_error(row, "registrations_err_columns");
-		reg_check_field(row, "name", n > 0 ? f[0] : "", 200, true);
-		reg_check_field(row, "email", n > 1 ? f[1] : "", 254, true);
-		reg_check_field(row, "organisation", n > 2 ? f[2] : "", 200,
+			app_import_row_error(row, "registrations_err_columns");
+		app_import_check_field(row, "name", n > 0 ? f[0] : "", 200,
 		    true);
-		reg_check_field(row, "sector", n > 3 ? f[3] : "", 32, true);
-		reg_check_field(row, "role", n > 4 ? f[4] : "", 200, false);
-		reg_check_field(row, "language", n > 5 ? f[5] : "", 2, false);
+		app_import_check_field(row, "email", n > 1 ? f[1] : "", 254,
+		    true);
+		app_import_check_field(row, "organisation", n > 2 ? f[2] : "",
+		    200, true);
+		app_import_check_field(row, "sector", n > 3 ? f[3] : "", 32,
+		    true);
+		app_import_check_field(row, "role", n > 4 ? f[4] : "", 200,
+		    false);
+		app_import_check_field(row, "language", n > 5 ? f[5] : "", 2,
+		    false);
 		if (db_str(row, "email")[0] != '\0') {
 			g_autofree char *low = g_ascii_strdown(
 			    db_str(row, "email"), -1);
 
 			if (text_check_email(db_str(row, "email")) != TEXT_OK)
-				reg_row_error(row, "registrations_err_email");
+				app_import_row_error(row,
+				    "registrations_err_email");
 			else if (g_hash_table_contains(seen, low))
-				reg_row_error(row,
+				app_import_row_error(row,
 				    "registrations_err_dup_file");
 			else {
 				json_builder_add_string_value(emails, low);
@@ -851,12 +859,12 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 			        sector) == 0)
 				known = true;
 		if (!known && sector[0] != '\0')
-			reg_row_error(row, "registrations_err_sector");
+			app_import_row_error(row, "registrations_err_sector");
 		if (db_str(row, "language")[0] == '\0')
 			json_object_set_string_member(row, "language", "nb");
 		else if (g_strcmp0(db_str(row, "language"), "nb") != 0 &&
 		    g_strcmp0(db_str(row, "language"), "en") != 0)
-			reg_row_error(row, "registrations_err_language");
+			app_import_row_error(row, "registrations_err_language");
 	}
 	json_builder_end_array(emails);
 	enode = json_builder_get_root(emails);
@@ -881,7 +889,8 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 
 		if (json_array_get_length(errs) == 0 &&
 		    g_hash_table_contains(taken_set, low))
-			reg_row_error(row, "registrations_err_registered");
+			app_import_row_error(row,
+			    "registrations_err_registered");
 		if (json_array_get_length(errs) > 0) {
 			json_object_set_boolean_member(row, "ok", false);
 			bad++;

@@ -159,8 +159,8 @@ app_setup_timezone_ok(const char *name)
  * skips with the offset before the change (GLib would move it to the
  * change itself).
  */
-static bool
-local_parse(const char *s, GTimeZone *tz, gint64 *out)
+bool
+app_local_parse(const char *s, GTimeZone *tz, gint64 *out)
 {
 	g_autoptr(GDateTime) wall = NULL;
 	size_t i, n = s != NULL ? strlen(s) : 0;
@@ -203,9 +203,9 @@ check_span(const char *starts, const char *ends, const char *starts_field,
     const char *ends_field, GTimeZone *tz, gint64 out[2],
     struct app_refusal *why, GError **error)
 {
-	if (!local_parse(starts, tz, &out[0]))
+	if (!app_local_parse(starts, tz, &out[0]))
 		return refuse(error, why, starts_field, APP_REASON_INVALID);
-	if (!local_parse(ends, tz, &out[1]))
+	if (!app_local_parse(ends, tz, &out[1]))
 		return refuse(error, why, ends_field, APP_REASON_INVALID);
 	if (out[1] <= out[0])
 		return refuse(error, why, ends_field, APP_REASON_ORDER);
@@ -918,8 +918,8 @@ app_setup_sector_delete(const struct app *app, const struct app_actor *actor,
 }
 
 /* One random readable code of APP_CODE_LENGTH characters. */
-static void
-code_new(char out[APP_CODE_LENGTH + 1])
+void
+app_code_new(char out[APP_CODE_LENGTH + 1])
 {
 	g_autofree char *hex = token_new(); /* 16 random bytes */
 	size_t i;
@@ -955,7 +955,7 @@ codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
 		gint64 i;
 
 		for (i = made; i < u->n; i++) {
-			code_new(code);
+			app_code_new(code);
 			g_string_append_printf(arr, "%s%s", i > made ? "," : "",
 			    code);
 		}

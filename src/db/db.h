@@ -456,5 +456,6 @@ JsonArray *db_reply_counters(DbConn *conn, gint64 participant_id,
 #include "db/allocation.h"
 #include "db/answer.h"
 #include "db/message.h"
+#include "db/invitee.h"
 
 #endif

@@ -168,6 +168,8 @@ extern const struct web_route console_mail_routes[];
 extern const struct web_route console_messages_routes[];
 extern const struct web_route console_throttle_routes[];
 extern const struct web_route web_metrics_routes[];
+extern const struct web_route web_invitation_routes[];
+extern const struct web_route console_invitees_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -325,6 +327,10 @@ void web_throttle_free(struct web *web);
 bool web_throttle_address(struct web_req *req);
 /* The same for the domain of email (exempt domains always may). */
 bool web_throttle_domain(struct web_req *req, const char *email);
+
+/* pages.c: the registration form (200) with values (field name to
+ * text) filled in, as web/invitation.c shows it to an invitee. */
+void web_register_form(struct web_req *req, GHashTable *values);
 
 /* console.c: the organiser console's door and its own pages. */
 /* True if the session cookie belongs to an organiser whose role allows

@@ -175,6 +175,12 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	web_render(req, status, "register.html", ctx);
 }
 
+void
+web_register_form(struct web_req *req, GHashTable *values)
+{
+	reg_render_form(req, MHD_HTTP_OK, values, NULL);
+}
+
 static void
 page_register_form(struct web_req *req, const struct web_call *c)
 {

@@ -35,6 +35,8 @@ static const struct web_route *const web_route_tables[] = {
 	console_messages_routes,
 	console_throttle_routes,
 	web_metrics_routes,
+	web_invitation_routes,
+	console_invitees_routes,
 };
 
 size_t

@@ -240,6 +240,8 @@ CONSOLE_POSTS = [
     ("/console/messages/test", "admin"),
     ("/console/messages/send", "admin"),
     ("/console/reminders", "admin"),
+    ("/console/invitees", "admin"), ("/console/invitees/settings", "admin"),
+    ("/console/invitees/import", "admin"),
 ]
 
 

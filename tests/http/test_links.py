@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """test_links.py -- participant links and what reading does: an empty but
 valid calendar for someone with nothing published (issue 8, item 7), no
-table changed by any GET of a public or console page (item 12), and links
+table changed by any GET of a public or console page (item 12; an
+invitee's link pages included, issue 10 item 8), and links
 that stop working, with a clear answer, once the event is over by more
 than the retention period (item 12)."""
 import hashlib
@@ -34,6 +35,20 @@ def setup():
                                  " state = 'queued'") == 0,
              what="the outbox to empty")
     inst.admin = organiser(inst, "admin@example.no", "admin")
+    # An invitee, whose mailed link's pages must write nothing on GET.
+    r = inst.admin.get("/console/invitees")
+    csrf = re.search(r'name="_csrf" value="([0-9a-f]+)"', r.text).group(1)
+    r = inst.admin.post("/console/invitees", {
+        "_csrf": csrf, "name": "Inge Invitert", "email": "inge@example.no",
+        "organisation": "", "sector": "", "language": ""})
+    assert r.status == 303, r.status
+    body = wait_for(lambda: [b for m, b in inst.mails()
+                             if "inge@example.no" in str(m["To"])],
+                    what="the invitation")[0]
+    inst.invite = re.search(r"/invite/([0-9a-f]{32})", body).group(1)
+    wait_for(lambda: inst.scalar("SELECT count(*) FROM outbox WHERE"
+                                 " state = 'queued'") == 0,
+             what="the outbox to empty")
     return inst
 
 
@@ -110,7 +125,9 @@ def no_get_changes_any_table(inst):
               "/programme.ics", "/console/login",
               "/me/" + inst.kari, "/me/%s/calendar.ics" % inst.kari,
               "/me/" + inst.ola, "/me/%s/calendar.ics" % inst.ola,
-              "/me/" + "0" * 32, "/nowhere"]
+              "/me/" + "0" * 32, "/nowhere",
+              "/invite/" + inst.invite, "/invite/%s/decline" % inst.invite,
+              "/invite/" + "0" * 32]
     before = snapshot(inst)
     bad = []
     for method in ("GET", "HEAD"):

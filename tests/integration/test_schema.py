@@ -17,7 +17,11 @@ the scheme, and the outbox takes the new state 'held'.
 
 sql/014_replies.sql: the same data with invitations and answers, migrated
 from 013 to 014: nothing changes, mail_reply starts empty, its rules hold
-and it goes with its invitation."""
+and it goes with its invitation.
+
+sql/019_invitees.sql: the same data with invitation codes and mail, migrated
+to the end: nothing changes, invitee and invitee_event start empty, names
+keep the scheme, and an invitee's rules hold."""
 import os
 import re
 import shutil
@@ -566,6 +570,53 @@ def messages_migration_on_data():
     finally:
         db.close()
         drop_database("summit_it_schema_messages")
+
+
+@case
+def invitees_migration_keeps_data():
+    url, db = at_008("summit_it_schema_invitees", "015")
+    try:
+        ev, other, people, stranger = load_more(db)
+        q(db, "INSERT INTO invitation_code (event_id, code, email)"
+              " VALUES (%s, 'ABCDEF1234', 'x@example.no')", ev)
+        q(db, "INSERT INTO outbox (event_id, participant_id, kind,"
+              " recipient, state) VALUES (%s, %s, 'link_again',"
+              " 'p@example.no', 'sent')", ev, people[0])
+        before = checksums(db)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "019_invitees" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        assert after.pop("invitee") == "0:" and \
+            after.pop("invitee_event") == "0:", after
+        assert {t: after[t] for t in before} == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        code = one(db, "SELECT id FROM invitation_code WHERE code ="
+                   " 'ABCDEF1234'")
+        ins = ("INSERT INTO invitee (event_id, name, email, code_id,"
+               " link_nonce, link_hash) VALUES (%s, %s, %s, %s, %s, %s)")
+        q(db, ins, ev, "Ola", "x@example.no", code, "a" * 32, "h1")
+        q(db, "INSERT INTO invitation_code (event_id, code) VALUES (%s,"
+              " 'ABCDEF5678')", ev)
+        code = one(db, "SELECT id FROM invitation_code WHERE code ="
+                   " 'ABCDEF5678'")
+        for args, name in (
+                ((ev, "Ola", "X@example.no", code, "b" * 32, "h2"),
+                 "invitee_event_id_email_key"),
+                ((ev, "", "y@example.no", code, "b" * 32, "h2"),
+                 "invitee_name_check"),
+                ((ev, "Per", "nope", code, "b" * 32, "h2"),
+                 "invitee_email_check"),
+                ((ev, "Per", "y@example.no", code, "b" * 32, "h1"),
+                 "invitee_link_hash_key")):
+            e = refused(db, ins, *args)
+            assert e.diag.constraint_name == name, (name, e)
+        e = refused(db, "INSERT INTO invitee_event (event_id, language)"
+                    " VALUES (%s, 'de')", ev)
+        assert e.diag.constraint_name == "invitee_event_language_check", e
+    finally:
+        db.close()
+        drop_database("summit_it_schema_invitees")
 
 
 if __name__ == "__main__":

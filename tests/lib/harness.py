@@ -342,7 +342,9 @@ def console_read_pages(participant, slot, session, sector):
             "/console/slots/%d" % slot, "/console/sessions",
             "/console/sessions/%d" % session, "/console/sectors",
             "/console/sectors/%s" % sector, "/console/codes",
-            "/console/codes.csv"]
+            "/console/codes.csv",
+            "/console/invitees", "/console/invitees/export.csv",
+            "/console/invitees/import"]
 
 
 def registration_form(csrf, **over):

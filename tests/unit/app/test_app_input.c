@@ -145,6 +145,58 @@ test_sort_names(void)
 	g_assert_null(app_reg_sort_name(APP_REG_SORT__MAX));
 }
 
+/* An invitee refused for field before the database; and the rest. */
+static void
+assert_invitee_refused(const struct app_invitee *in, const char *field)
+{
+	static const struct app_actor admin = { 1, "a@example.no", "admin",
+		"127.0.0.1" };
+	g_autoptr(GError) error = NULL;
+	struct app_refusal refusal = { NULL, 0 };
+
+	g_assert_false(app_invitee_add(&noapp, &admin, in, &refusal, &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINVALID);
+	g_assert_cmpstr(refusal.field, ==, field);
+}
+
+static void
+test_invitee_refuses(void)
+{
+	static const struct app_actor staff = { 1, "s@example.no", "staff",
+		"127.0.0.1" };
+	const struct app_invitee good = { "Kari Nordmann", "kari@example.no",
+		"", "", "" };
+	struct app_invitee in;
+	struct app_invitee_filter f = { "nonsense", "", "" };
+	g_autoptr(GError) error = NULL;
+
+	in = good;
+	in.name = "";
+	assert_invitee_refused(&in, "name");
+	in = good;
+	in.email = "kari.example.no";
+	assert_invitee_refused(&in, "email");
+	in = good;
+	in.organisation = "a\r\nBcc: x@y.no";
+	assert_invitee_refused(&in, "organisation");
+	in = good;
+	in.sector = "Not A Code";
+	assert_invitee_refused(&in, "sector");
+	in = good;
+	in.language = "de";
+	assert_invitee_refused(&in, "language");
+	/* Staff may not add; a bad state filter is refused before the
+	 * database too. */
+	g_assert_false(app_invitee_add(&noapp, &staff, &good, NULL, &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+	g_clear_error(&error);
+	g_assert_null(app_invitee_list(&noapp, &staff, &f, &error));
+	g_assert_error(error, SUMMIT_APP_ERROR, APP_EINVALID);
+	g_assert_true(app_invitee_state_ok(""));
+	g_assert_true(app_invitee_state_ok("declined"));
+	g_assert_false(app_invitee_state_ok("Declined"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -153,5 +205,6 @@ main(int argc, char **argv)
 	g_test_add_func("/app/list-filter-refuses", test_list_filter_refuses);
 	g_test_add_func("/app/list-needs-staff", test_list_needs_staff);
 	g_test_add_func("/app/sort-names", test_sort_names);
+	g_test_add_func("/app/invitee-refuses", test_invitee_refuses);
 	return g_test_run();
 }
