@@ -23,6 +23,8 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
 	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus systemd)
+# tests/http/test_api.py checks the API's answers against docs/openapi.json.
+TEST_PACKAGES+=(python3-jsonschema)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -266,6 +266,8 @@ static const struct {
 	{ "outbox", ctl_outbox, "list failed messages, or send one again" },
 	{ "dkim-record", ctl_dkim_record, "print the DKIM key's DNS record" },
 	{ "organiser", ctl_organiser, "add an organiser account" },
+	{ "api-token", ctl_api_token,
+	    "add a JSON API token for an organiser (docs/api.md)" },
 };
 
 static char *

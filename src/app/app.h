@@ -410,5 +410,6 @@ const char *app_reason_name(enum app_reason r);
 #include "app/seating.h"
 #include "app/answer.h"
 #include "app/monitor.h"
+#include "app/api.h"
 
 #endif

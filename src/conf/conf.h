@@ -61,6 +61,9 @@ struct conf {
 	gint64 per_domain_per_hour;
 	char *domain_exempt; /* comma-separated: no per-domain limit */
 	gint64 link_resends_per_hour;
+	/* [api]: requests per token (web/api.c) */
+	gint64 api_per_token_burst;
+	gint64 api_per_token_per_hour;
 	/* [mail] */
 	char *mail_transport;
 	char *maildir;

@@ -34,6 +34,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_mail_routes,
 	console_throttle_routes,
 	web_metrics_routes,
+	web_api_routes,
 };
 
 size_t
@@ -155,6 +156,11 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 	g_autoptr(FormValues) fields = NULL;
 	struct web_call c = { .arg = arg };
 
+	if (r->role == WEB_API) {
+		/* Bearer tokens and JSON, no cookies: its own policy. */
+		web_api_call(req, r, arg);
+		return;
+	}
 	if (r->role != WEB_PUBLIC) {
 		if (!console_auth(req,
 		        r->role == WEB_ADMIN ? "admin" : "staff"))
@@ -256,6 +262,16 @@ web_dispatch(struct web_req *req)
 				return;
 			}
 		}
+	}
+	if (web_api_path(req->path)) {
+		if (path_known)
+			web_api_error(req, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed",
+			    "this path does not take that method");
+		else
+			web_api_error(req, MHD_HTTP_NOT_FOUND, "not_found",
+			    "no such path in the API");
+		return;
 	}
 	if (path_known) {
 		web_error_page(req, MHD_HTTP_METHOD_NOT_ALLOWED,
