@@ -37,8 +37,8 @@ use warnings;
 my %may = (
 	base => [], conf => ["base"], form => ["base"], tmpl => ["base"],
 	alloc => ["base"], ical => ["base"], instance => ["alloc", "base"],
-	mail => ["base"], db => ["base"],
-	app => [qw(db alloc ical mail tmpl conf base)],
+	mail => ["base"], db => ["base"], hook => ["base"],
+	app => [qw(db alloc ical mail hook tmpl conf base)],
 	web => [qw(app form tmpl conf base)],
 	ctl => [qw(app instance alloc base conf)],
 	main => [qw(web app ctl conf base)],

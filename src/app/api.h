@@ -89,4 +89,21 @@ JsonObject *app_api_list(const struct app *app, const struct app_api_client *c,
 JsonObject *app_api_checkin(const struct app *app,
     const struct app_api_client *c, gint64 registration_id, GError **error);
 
+/*
+ * Webhooks (app/webhook.c).  Adds an endpoint on the current event: url
+ * (http:// or https://), kinds (comma-separated: registration.created,
+ * registration.cancelled, placement.published, placement.changed,
+ * checkin.recorded), secret (16 to 200 characters; NULL: one is made);
+ * *secret_out gets it (transfer full; may be NULL), *id the endpoint.
+ * Audited as webhook.add (summitctl, or actor: admin).  APP_EINVALID.
+ */
+gboolean app_webhook_add(const struct app *app, const struct app_actor *actor,
+    const char *url, const char *kinds, const char *secret, char **secret_out,
+    gint64 *id, GError **error);
+/* Delivers up to batch due webhooks, signed, in one transaction; those
+ * not answered 2xx are tried again later ([webhooks]).  *sent counts
+ * those delivered. */
+gboolean app_webhook_deliver(const struct app *app, unsigned batch,
+    unsigned *sent, GError **error);
+
 #endif

@@ -64,6 +64,10 @@ struct conf {
 	/* [api]: requests per token (web/api.c) */
 	gint64 api_per_token_burst;
 	gint64 api_per_token_per_hour;
+	/* [webhooks]: deliveries (app/webhook.c) */
+	gint64 webhook_retry_base_seconds;
+	gint64 webhook_max_attempts;
+	gint64 webhook_timeout_seconds;
 	/* [mail] */
 	char *mail_transport;
 	char *maildir;

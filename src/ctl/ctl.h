@@ -40,5 +40,6 @@ bool ctl_mailbox_read_once(const struct app *app, AppMailbox *mb,
 int ctl_organiser(int argc, char **argv, const char *config_path);
 /* api.c: tokens of the JSON API. */
 int ctl_api_token(int argc, char **argv, const char *config_path);
+int ctl_webhook(int argc, char **argv, const char *config_path);
 
 #endif

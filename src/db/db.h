@@ -463,6 +463,18 @@ JsonObject *db_api_token_insert(DbConn *conn, const char *email,
  * organiser_id, email, role, current (its event is the current one);
  * DB_ENOTFOUND. */
 JsonObject *db_api_token_lookup(DbConn *conn, const char *hash, GError **error);
+/* webhook.c: webhook endpoints and their outbox (sql/020_api.sql). */
+/* Adds an endpoint on the current event; kinds comma-separated. */
+gboolean db_webhook_insert(DbConn *conn, const char *url, const char *secret,
+    const char *kinds, gint64 *id, GError **error);
+/* Locks up to limit due deliveries (SKIP LOCKED): id, delivery_id, kind,
+ * payload (JSON text), attempts, created_at (Unix seconds), url, secret. */
+JsonArray *db_webhook_claim(DbConn *conn, unsigned limit, GError **error);
+/* A delivery's outcome: sent (why NULL), or not with why and the HTTP
+ * status (0: none), tried again in retry_s seconds or, retry_s < 0,
+ * failed for good. */
+gboolean db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
+    gint64 retry_s, GError **error);
 /*
  * A page of one of the API's lists, in key order: rows after the key
  * (after[0], after[1]; 0 from the start), at most limit, of event_id;
