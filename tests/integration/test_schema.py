@@ -17,7 +17,11 @@ the scheme, and the outbox takes the new state 'held'.
 
 sql/014_replies.sql: the same data with invitations and answers, migrated
 from 013 to 014: nothing changes, mail_reply starts empty, its rules hold
-and it goes with its invitation."""
+and it goes with its invitation.
+
+sql/020_api.sql: the same data with invitations, migrated from 015 to
+020: nothing changes, the API's and webhooks' tables start empty with
+named rules, and only a change after the migration queues a webhook."""
 import os
 import re
 import shutil
@@ -514,6 +518,49 @@ def replies_migration_keeps_data():
     finally:
         db.close()
         drop_database("summit_it_schema_replies")
+
+
+@case
+def api_migration_keeps_data():
+    url, db = at_008("summit_it_schema_api", "015")
+    try:
+        ev, other, people, stranger = load_more(db)
+        sid = one(db, "SELECT session_id FROM assignment WHERE"
+                  " participant_id = %s", people[0])
+        q(db, "INSERT INTO invitation (event_id, participant_id, session_id,"
+              " sequence, state, fingerprint) VALUES (%s, %s, %s, 0,"
+              " 'invited', 'x')", ev, people[0], sid)
+        before = checksums(db)
+        r = migrate_through(url, "020")
+        assert r.returncode == 0, r.stderr
+        assert "020_api" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        for t in ("api_token", "webhook_endpoint", "webhook_outbox"):
+            assert after.pop(t) == "0:", t
+        assert {t: after[t] for t in before} == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        org = one(db, "SELECT id FROM organiser")
+        e = refused(db, "INSERT INTO api_token (organiser_id, event_id, hash,"
+                    " scopes) VALUES (%s, %s, repeat('a', 64),"
+                    " ARRAY['write'])", org, ev)
+        assert e.diag.constraint_name == "api_token_scopes_check", e
+        e = refused(db, "INSERT INTO webhook_endpoint (event_id, url, secret,"
+                    " kinds) VALUES (%s, 'http://x/', repeat('s', 16),"
+                    " ARRAY['everything'])", ev)
+        assert e.diag.constraint_name == "webhook_endpoint_kinds_check", e
+        q(db, "INSERT INTO webhook_endpoint (event_id, url, secret, kinds)"
+              " VALUES (%s, 'http://x/', repeat('s', 16),"
+              " ARRAY['registration.cancelled'])", ev)
+        # Existing rows queued nothing; a change now does, for its event.
+        assert one(db, "SELECT count(*) FROM webhook_outbox") == 0
+        q(db, "UPDATE participant SET status = 'cancelled' WHERE id IN"
+              " (%s, %s)", people[1], stranger)
+        assert q(db, "SELECT kind, payload->>'registration_id' FROM"
+                 " webhook_outbox") == [("registration.cancelled",
+                                         str(people[1]))]
+    finally:
+        db.close()
+        drop_database("summit_it_schema_api")
 
 
 if __name__ == "__main__":
