@@ -495,3 +495,71 @@ app_api_checkin(const struct app *app, const struct app_api_client *c,
 	json_object_set_boolean_member(out, "already", u.already);
 	return out;
 }
+
+struct api_overview {
+	JsonObject *out;
+};
+
+static gboolean
+api_overview_run(const struct app *app, DbConn *conn, gpointer user,
+    GError **error)
+{
+	struct api_overview *o = user;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	JsonArray *tokens, *hooks;
+	static const char *const cols[] = { "created", "expires", "revoked" };
+	size_t i;
+
+	(void)app;
+	g_clear_pointer(&o->out, json_object_unref);
+	if ((tz = app_event_zone(conn, error)) == NULL)
+		return FALSE;
+	if ((tokens = db_api_token_list(conn, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	for (i = 0; i < G_N_ELEMENTS(cols); i++)
+		app_local_times(tokens, cols[i], tz, "%Y-%m-%d %H:%M", "");
+	o->out = json_object_new();
+	json_object_set_array_member(o->out, "tokens", tokens);
+	if ((hooks = db_webhook_list(conn, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	json_object_set_array_member(o->out, "webhooks", hooks);
+	return TRUE;
+}
+
+JsonObject *
+app_api_overview(const struct app *app, const struct app_actor *actor,
+    GError **error)
+{
+	struct api_overview o = { NULL };
+
+	if (!app_require(actor, "admin", error) ||
+	    !app_db_run(app, api_overview_run, &o, error)) {
+		g_clear_pointer(&o.out, json_object_unref);
+		return NULL;
+	}
+	return o.out;
+}
+
+static gboolean
+api_token_revoke_run(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	ch->subject_id = *(const gint64 *)user;
+	if (!db_api_token_revoke(conn, ch->subject_id, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	ch->after = json_object_new();
+	json_object_set_boolean_member(ch->after, "revoked", TRUE);
+	return TRUE;
+}
+
+gboolean
+app_api_token_revoke(const struct app *app, const struct app_actor *actor,
+    gint64 id, GError **error)
+{
+	return app_tx_audited(app, actor, "admin", "api_token.revoke",
+	    "api_token", api_token_revoke_run, &id, error);
+}

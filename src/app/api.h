@@ -42,6 +42,17 @@ gboolean app_api_token_add(const struct app *app, const struct app_actor *actor,
     const char *email, const char *scopes, gint64 expires_at, char **token,
     gint64 *id, GError **error);
 /*
+ * The console's page: {"tokens": [{id, email, scopes, created, expires,
+ * revoked (local text, "" for none), live}], "webhooks": [{id, url,
+ * kinds, active, queued, failed}]} of the current event.  Admin.
+ */
+JsonObject *app_api_overview(const struct app *app,
+    const struct app_actor *actor, GError **error);
+/* Revokes token id, audited as api_token.revoke.  Admin.  APP_ENOTFOUND
+ * for no such live token. */
+gboolean app_api_token_revoke(const struct app *app,
+    const struct app_actor *actor, gint64 id, GError **error);
+/*
  * The client behind a bearer token, address the request's client
  * address (kept in c->actor, so address must outlive c).
  * APP_ENOTFOUND: no such live token (unknown, revoked, expired, or its

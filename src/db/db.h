@@ -475,6 +475,14 @@ JsonArray *db_webhook_claim(DbConn *conn, unsigned limit, GError **error);
  * failed for good. */
 gboolean db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
     gint64 retry_s, GError **error);
+/* The current event's tokens, newest first: id, email, scopes, created,
+ * expires, revoked (Unix seconds or null), live. */
+JsonArray *db_api_token_list(DbConn *conn, GError **error);
+/* Revokes a live token; DB_ENOTFOUND for none. */
+gboolean db_api_token_revoke(DbConn *conn, gint64 id, GError **error);
+/* The current event's webhook endpoints: id, url, kinds, active, queued,
+ * failed (deliveries in those states). */
+JsonArray *db_webhook_list(DbConn *conn, GError **error);
 /*
  * A page of one of the API's lists, in key order: rows after the key
  * (after[0], after[1]; 0 from the start), at most limit, of event_id;

@@ -29,6 +29,14 @@ static const char *const SQL_WEBHOOK_NOT_SENT =
     " state = CASE WHEN $4::int IS NULL THEN 'failed' ELSE 'queued' END,"
     " next_attempt_at = now() + make_interval(secs => coalesce($4::int, 0))"
     " WHERE id = $1";
+static const char *const SQL_WEBHOOK_LIST =
+    "SELECT w.id, w.url, array_to_string(w.kinds, ', ') AS kinds, w.active,"
+    " (SELECT count(*) FROM webhook_outbox o WHERE o.endpoint_id = w.id"
+    "  AND o.state = 'queued') AS queued,"
+    " (SELECT count(*) FROM webhook_outbox o WHERE o.endpoint_id = w.id"
+    "  AND o.state = 'failed') AS failed"
+    " FROM webhook_endpoint w WHERE w.event_id = " DB_CURRENT_EVENT
+    " ORDER BY w.id";
 
 gboolean
 db_webhook_insert(DbConn *conn, const char *url, const char *secret,
@@ -65,4 +73,10 @@ db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
 	if (why == NULL)
 		return db_exec_noresult(conn, SQL_WEBHOOK_SENT, 2, p, error);
 	return db_exec_noresult(conn, SQL_WEBHOOK_NOT_SENT, 4, p, error);
+}
+
+JsonArray *
+db_webhook_list(DbConn *conn, GError **error)
+{
+	return db_exec(conn, SQL_WEBHOOK_LIST, 0, NULL, error);
 }

@@ -35,6 +35,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_throttle_routes,
 	web_metrics_routes,
 	web_api_routes,
+	console_api_routes,
 };
 
 size_t

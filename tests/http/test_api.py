@@ -13,7 +13,8 @@ import sys
 import jsonschema
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import SOURCE, Client, Instance, free_port  # noqa: E402
+from harness import SOURCE, Client, Instance, free_port, \
+    organiser  # noqa: E402
 from tap import case, run  # noqa: E402
 
 SPEC = json.load(open(os.path.join(SOURCE, "docs", "openapi.json")))
@@ -355,6 +356,62 @@ def a_token_answers_for_its_event_only(inst):
     finally:
         inst.query("DELETE FROM event WHERE id = %s", new)
     assert api(c, "GET", "/api/v1/event", S["read"]).status == 200
+
+
+@case
+def admins_make_and_revoke_tokens_in_the_console(inst):
+    import re
+    admin = organiser(inst, "boss@example.no", "admin")
+    staff = organiser(inst, "clerk@example.no", "staff")
+    assert staff.get("/console/api").status == 403
+    r = admin.get("/console/api")
+    assert r.status == 200 and 'href="/console/api"' in r.text
+    assert 'href="/console/api"' not in staff.get("/console").text
+    csrf = admin.csrf("/console/api")
+    n = inst.scalar("SELECT count(*) FROM api_token")
+    for form, why in (
+            ({"organiser": "nobody@example.no", "scope_read": "on"},
+             "No enabled organiser"),
+            ({"organiser": "clerk@example.no"}, "at least one scope"),
+            ({"organiser": "clerk@example.no", "scope_read": "on",
+              "expires": "2001-01-01"}, "after today"),
+            ({"organiser": "clerk@example.no", "scope_read": "on",
+              "expires": "soon"}, "after today")):
+        r = admin.post("/console/api/tokens", dict(form, _csrf=csrf),
+                       headers={"Accept-Language": "en"})
+        assert r.status == 400 and why in r.text, (form, r.status)
+    assert inst.scalar("SELECT count(*) FROM api_token") == n
+    # Without the CSRF token: refused, nothing made.
+    r = admin.post("/console/api/tokens", {"organiser": "clerk@example.no",
+                                           "scope_checkin": "on"})
+    assert r.status == 403
+    r = admin.post("/console/api/tokens", {
+        "_csrf": csrf, "organiser": "clerk@example.no",
+        "scope_checkin": "on", "expires": "2099-12-31"})
+    assert r.status == 200, r.status
+    token = re.search(r'<code id="new-token">([0-9a-f]{32})</code>',
+                      r.text).group(1)
+    assert inst.scalar("SELECT count(*) FROM api_token") == n + 1
+    # Shown once: the list holds no secret.
+    assert token not in admin.get("/console/api").text
+    c = S["c"]
+    r = api(c, "POST", "/api/v1/checkins", token,
+            {"registration_id": S["people"][4]})
+    assert r.status == 201, (r.status, r.text)
+    tid = inst.scalar("SELECT id FROM api_token WHERE hash = %s",
+                      hashlib.sha256(token.encode()).hexdigest())
+    r = admin.post("/console/api/tokens/%d/revoke" % tid, {"_csrf": csrf})
+    assert r.status == 303, r.status
+    r = api(c, "GET", "/api/v1/checkins", token)
+    assert check(r, "/api/v1/checkins", "get", 401)["error"]["code"] == \
+        "invalid_token"
+    r = admin.post("/console/api/tokens/%d/revoke" % tid, {"_csrf": csrf})
+    assert r.status == 404
+    assert inst.query("SELECT action, actor FROM audit_log WHERE"
+                      " subject_type = 'api_token' AND subject_id = %s"
+                      " ORDER BY id", tid) == [
+        ("api_token.add", "boss@example.no"),
+        ("api_token.revoke", "boss@example.no")]
 
 
 run(setup, teardown)
