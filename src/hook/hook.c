@@ -82,6 +82,8 @@ hook_post(const char *url, const char *secret, const char *id, const char *kind,
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
+	/* A host that is down should not take the whole timeout. */
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, MIN(timeout_s, 5L));
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, hook_discard);
