@@ -25,6 +25,8 @@ TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-ic
 	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus systemd)
 # nginx in front of several summitd (tests/fault/test_nginx.py, bench/scale.sh).
 TEST_PACKAGES+=(nginx)
+# tests/http/test_api.py checks the API's answers against docs/openapi.json.
+TEST_PACKAGES+=(python3-jsonschema)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -155,7 +155,8 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 	signal(SIGINT, ctl_on_signal);
 	signal(SIGTERM, ctl_on_signal);
 	while (!ctl_stop) {
-		unsigned sent = 0, batch = (unsigned)env.conf->mail_batch;
+		unsigned sent = 0, hooks = 0,
+		         batch = (unsigned)env.conf->mail_batch;
 
 		/* The mailbox on its own interval ([mailbox] poll_seconds). */
 		if (mailbox != NULL && g_get_monotonic_time() >= next_mailbox) {
@@ -179,6 +180,13 @@ ctl_mail_worker(int argc, char **argv, const char *config)
 		} else if (sent > 0)
 			log_info("delivered %u message%s", sent,
 			    sent == 1 ? "" : "s");
+		/* Webhooks go with the mail (app/webhook.c). */
+		if (!app_webhook_deliver(env.app, batch, &hooks, &error)) {
+			fprintf(stderr, "summitctl: %s\n", error->message);
+			g_clear_error(&error);
+		}
+		if (hooks == batch)
+			continue;
 		if (sent == batch)
 			continue;
 		if (once)
@@ -278,6 +286,10 @@ static const struct {
 	{ "outbox", ctl_outbox, "list failed messages, or send one again" },
 	{ "dkim-record", ctl_dkim_record, "print the DKIM key's DNS record" },
 	{ "organiser", ctl_organiser, "add an organiser account" },
+	{ "api-token", ctl_api_token,
+	    "add a JSON API token for an organiser (docs/api.md)" },
+	{ "webhook", ctl_webhook,
+	    "add a webhook endpoint for the event (docs/api.md)" },
 };
 
 static char *

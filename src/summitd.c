@@ -96,7 +96,7 @@ summitd_jobs(gpointer data)
 	for (;;) {
 		g_autoptr(GError) error = NULL;
 		gint64 now = g_get_monotonic_time(), deadline;
-		unsigned n = 0;
+		unsigned n = 0, hooks = 0;
 		size_t filled = 0;
 		gint64 reminded = 0;
 		bool refill_due;
@@ -161,6 +161,14 @@ summitd_jobs(gpointer data)
 		    !app_mail_deliver(d->app, mailer,
 		        (unsigned)conf->mail_batch, &n, &error))
 			log_warnx("could not deliver mail: %s", error->message);
+		/* Webhooks go with the mail: the same worker delivers both. */
+		if (conf->mail_worker_in_summitd &&
+		    !app_webhook_deliver(d->app, (unsigned)conf->mail_batch,
+		        &hooks, &error)) {
+			log_warnx("could not deliver webhooks: %s",
+			    error->message);
+			g_clear_error(&error);
+		}
 		if (mailbox != NULL && g_get_monotonic_time() >= next_mailbox) {
 			struct app_mailbox_counts got;
 
@@ -175,7 +183,7 @@ summitd_jobs(gpointer data)
 			                G_USEC_PER_SEC);
 		}
 		deadline = g_get_monotonic_time() +
-		    (n == conf->mail_batch ?
+		    (n == conf->mail_batch || hooks == conf->mail_batch ?
 		            0 :
 		            conf->mail_poll_seconds * G_USEC_PER_SEC);
 		if (mailbox != NULL)

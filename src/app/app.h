@@ -486,5 +486,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/answer.h"
 #include "app/monitor.h"
 #include "app/invitees.h"
+#include "app/api.h"
 
 #endif

@@ -61,6 +61,13 @@ struct conf {
 	gint64 per_domain_per_hour;
 	char *domain_exempt; /* comma-separated: no per-domain limit */
 	gint64 link_resends_per_hour;
+	/* [api]: requests per token (web/api.c) */
+	gint64 api_per_token_burst;
+	gint64 api_per_token_per_hour;
+	/* [webhooks]: deliveries (app/webhook.c) */
+	gint64 webhook_retry_base_seconds;
+	gint64 webhook_max_attempts;
+	gint64 webhook_timeout_seconds;
 	/* [mail] */
 	char *mail_transport;
 	char *maildir;

@@ -38,5 +38,8 @@ bool ctl_mailbox_read_once(const struct app *app, AppMailbox *mb,
     struct app_mailbox_counts *got);
 /* organiser.c: organiser accounts. */
 int ctl_organiser(int argc, char **argv, const char *config_path);
+/* api.c: tokens of the JSON API. */
+int ctl_api_token(int argc, char **argv, const char *config_path);
+int ctl_webhook(int argc, char **argv, const char *config_path);
 
 #endif

@@ -490,3 +490,22 @@ db_refill_people(DbConn *conn, gint64 event_id, const char *ids, GError **error)
 
 	return db_exec(conn, SQL_REFILL_PEOPLE, 2, p, error);
 }
+
+/* The API's placements, keyset-paged by (session, participant). */
+static const char *const SQL_API_PLACEMENTS =
+    "SELECT a.session_id, a.participant_id, a.table_no, a.published"
+    " FROM assignment a WHERE a.event_id = $1"
+    " AND (a.session_id, a.participant_id) > ($2::bigint, $3::bigint)"
+    " AND ($5::bigint IS NULL OR a.session_id = $5)"
+    " ORDER BY a.session_id, a.participant_id LIMIT $4";
+
+JsonArray *
+db_api_placements(DbConn *conn, const struct db_api_page *pg, GError **error)
+{
+	char e[24], a0[24], a1[24], l[24], s[24];
+	const char *p[5] = { db_num(e, pg->event_id), db_num(a0, pg->after[0]),
+		db_num(a1, pg->after[1]), db_num(l, pg->limit),
+		pg->session_id > 0 ? db_num(s, pg->session_id) : NULL };
+
+	return db_exec(conn, SQL_API_PLACEMENTS, 5, p, error);
+}

@@ -67,4 +67,10 @@ JsonObject *db_refill_flags(DbConn *conn, gint64 event_id, GError **error);
 JsonArray *db_refill_people(DbConn *conn, gint64 event_id, const char *ids,
     GError **error);
 
+/* The API's placements (struct db_api_page: session_id), by (session,
+ * participant) after after[]: session_id, participant_id, table_no,
+ * published. */
+JsonArray *db_api_placements(DbConn *conn, const struct db_api_page *pg,
+    GError **error);
+
 #endif

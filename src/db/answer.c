@@ -108,3 +108,32 @@ db_answer_counts(DbConn *conn, gint64 session_id, GError **error)
 
 	return db_exec_one(conn, SQL_ANSWER_COUNTS, 1, p, error);
 }
+
+/* The API's replies: every invitation with the answer that counts,
+ * keyset-paged by (session, participant). */
+/* clang-format off */
+static const char *const SQL_API_REPLIES =
+    "SELECT x.session_id, x.participant_id, x.state, x.sequence, x.answer,"
+    " " DB_EPOCH("(SELECT max(an.answered_at) FROM answer an"
+    "  WHERE an.participant_id = x.participant_id"
+    "  AND an.session_id = x.session_id AND an.partstat = x.answer"
+    "  AND an.sequence IN (x.sequence, x.sequence - 1))") " AS answered_at"
+    " FROM (SELECT i.session_id, i.participant_id, i.state, i.sequence,"
+    "  coalesce(summit_invitation_answer(i), '') AS answer"
+    "  FROM invitation i WHERE i.event_id = $1"
+    "  AND (i.session_id, i.participant_id) > ($2::bigint, $3::bigint)"
+    "  AND ($5::bigint IS NULL OR i.session_id = $5)"
+    "  ORDER BY i.session_id, i.participant_id LIMIT $4) x"
+    " ORDER BY x.session_id, x.participant_id";
+/* clang-format on */
+
+JsonArray *
+db_api_replies(DbConn *conn, const struct db_api_page *pg, GError **error)
+{
+	char e[24], a0[24], a1[24], l[24], s[24];
+	const char *p[5] = { db_num(e, pg->event_id), db_num(a0, pg->after[0]),
+		db_num(a1, pg->after[1]), db_num(l, pg->limit),
+		pg->session_id > 0 ? db_num(s, pg->session_id) : NULL };
+
+	return db_exec(conn, SQL_API_REPLIES, 5, p, error);
+}

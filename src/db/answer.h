@@ -34,4 +34,12 @@ JsonArray *db_answer_history(DbConn *conn, gint64 participant_id,
  * tentative, declined, no_answer. */
 JsonObject *db_answer_counts(DbConn *conn, gint64 session_id, GError **error);
 
+/* The API's replies: every invitation sent (struct db_api_page:
+ * session_id), by (session, participant) after after[]: session_id,
+ * participant_id, state, sequence, answer (summit_invitation_answer, ""
+ * for none), answered_at (Unix seconds of the answer that counts, or
+ * null). */
+JsonArray *db_api_replies(DbConn *conn, const struct db_api_page *pg,
+    GError **error);
+
 #endif

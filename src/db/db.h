@@ -451,6 +451,53 @@ gboolean db_reply_resend(DbConn *conn, gint64 participant_id, gint64 session_id,
 JsonArray *db_reply_counters(DbConn *conn, gint64 participant_id,
     gint64 session_id, GError **error);
 
+/* api.c: the JSON API's tokens (api_token, sql/020_api.sql). */
+/* Adds a token for the enabled organiser with email (any case) on the
+ * current event: hash is the token's SHA-256, scopes "read", "checkin"
+ * or both comma-separated, expires_at Unix seconds or 0 for never.
+ * Returns id and event_id; DB_ENOTFOUND for no such organiser. */
+JsonObject *db_api_token_insert(DbConn *conn, const char *email,
+    const char *hash, const char *scopes, gint64 expires_at, GError **error);
+/* The live token (neither revoked nor expired, its organiser enabled)
+ * whose SHA-256 is hash: id, event_id, scopes ("read,checkin"),
+ * organiser_id, email, role, current (its event is the current one);
+ * DB_ENOTFOUND. */
+JsonObject *db_api_token_lookup(DbConn *conn, const char *hash, GError **error);
+/* webhook.c: webhook endpoints and their outbox (sql/020_api.sql). */
+/* Adds an endpoint on the current event; kinds comma-separated. */
+gboolean db_webhook_insert(DbConn *conn, const char *url, const char *secret,
+    const char *kinds, gint64 *id, GError **error);
+/* Locks up to limit due deliveries (SKIP LOCKED): id, delivery_id, kind,
+ * payload (JSON text), attempts, created_at (Unix seconds), url, secret. */
+JsonArray *db_webhook_claim(DbConn *conn, unsigned limit, GError **error);
+/* A delivery's outcome: sent (why NULL), or not with why and the HTTP
+ * status (0: none), tried again in retry_s seconds or, retry_s < 0,
+ * failed for good. */
+gboolean db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
+    gint64 retry_s, GError **error);
+/* The current event's tokens, newest first: id, email, scopes, created,
+ * expires, revoked (Unix seconds or null), live. */
+JsonArray *db_api_token_list(DbConn *conn, GError **error);
+/* Revokes a live token; DB_ENOTFOUND for none. */
+gboolean db_api_token_revoke(DbConn *conn, gint64 id, GError **error);
+/* The current event's webhook endpoints: id, url, kinds, active, queued,
+ * failed (deliveries in those states). */
+JsonArray *db_webhook_list(DbConn *conn, GError **error);
+/*
+ * A page of one of the API's lists, in key order: rows after the key
+ * (after[0], after[1]; 0 from the start), at most limit, of event_id;
+ * status, sector (NULL: any) and session_id (0: any) filter where the
+ * list has them.  Each family's file has its list (db_api_*).
+ */
+struct db_api_page {
+	gint64 event_id;
+	gint64 after[2];
+	gint64 limit;
+	const char *status;
+	const char *sector;
+	gint64 session_id;
+};
+
 #include "db/event.h"
 #include "db/participant.h"
 #include "db/allocation.h"

@@ -574,3 +574,43 @@ db_participant_set_code(DbConn *conn, gint64 participant_id, gint64 code_id,
 
 	return db_exec_noresult(conn, SQL_PARTICIPANT_SET_CODE, 2, p, error);
 }
+
+/* The API's event and sessions (db_api_event, db_api_sessions). */
+/* clang-format off */
+static const char *const SQL_API_EVENT =
+    "SELECT e.id, e.slug, e.name_nb, e.name_en, e.venue, e.timezone,"
+    " " DB_EPOCH("e.starts_at") " AS starts_at,"
+    " " DB_EPOCH("e.ends_at") " AS ends_at,"
+    " " DB_EPOCH("e.registration_opens") " AS registration_opens,"
+    " " DB_EPOCH("e.registration_closes") " AS registration_closes,"
+    " e.capacity, e.invitation_mode,"
+    " (SELECT count(*) FROM place p WHERE p.event_id = e.id"
+    "  AND p.participant_id IS NOT NULL) AS places_taken"
+    " FROM event e WHERE e.id = $1";
+static const char *const SQL_API_SESSIONS =
+    "SELECT s.id, s.code, s.title_nb, s.title_en, s.room, s.capacity,"
+    " s.status, " DB_EPOCH("sl.starts_at") " AS starts_at,"
+    " " DB_EPOCH("sl.ends_at") " AS ends_at,"
+    " (SELECT count(*) FROM assignment a WHERE a.session_id = s.id)"
+    "  AS placed"
+    " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+    " WHERE s.event_id = $1 ORDER BY sl.starts_at, s.id";
+/* clang-format on */
+
+JsonObject *
+db_api_event(DbConn *conn, gint64 event_id, GError **error)
+{
+	char e[24];
+	const char *p[1] = { db_num(e, event_id) };
+
+	return db_exec_one(conn, SQL_API_EVENT, 1, p, error);
+}
+
+JsonArray *
+db_api_sessions(DbConn *conn, gint64 event_id, GError **error)
+{
+	char e[24];
+	const char *p[1] = { db_num(e, event_id) };
+
+	return db_exec(conn, SQL_API_SESSIONS, 1, p, error);
+}

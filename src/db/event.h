@@ -105,4 +105,12 @@ JsonObject *db_code_check(DbConn *conn, gint64 event_id, const char *code,
 gboolean db_participant_set_code(DbConn *conn, gint64 participant_id,
     gint64 code_id, GError **error);
 
+/* The API's event (event_id): id, slug, name_nb, name_en, venue,
+ * timezone, starts_at, ends_at, registration_opens, registration_closes
+ * (Unix seconds), capacity, invitation_mode, places_taken; DB_ENOTFOUND. */
+JsonObject *db_api_event(DbConn *conn, gint64 event_id, GError **error);
+/* The API's sessions of event_id by time: id, code, title_nb, title_en,
+ * room, capacity, status, starts_at, ends_at, placed. */
+JsonArray *db_api_sessions(DbConn *conn, gint64 event_id, GError **error);
+
 #endif

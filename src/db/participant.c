@@ -820,3 +820,45 @@ db_reg_emails_taken(DbConn *conn, gint64 event_id, const char *emails_json,
 
 	return db_exec(conn, SQL_REG_EMAILS_TAKEN, 2, p, error);
 }
+
+/* The API's lists (db_api_registrations, db_api_checkins): one shape,
+ * keyset-paged by id. */
+/* clang-format off */
+#define API_REG_LIST(extra) \
+	"SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status," \
+	" p.language, " DB_EPOCH("p.created_at") " AS registered_at," \
+	" " DB_EPOCH("p.checked_in_at") " AS checked_in_at" \
+	" FROM participant p WHERE p.event_id = $1 AND p.id > $2" \
+	" AND ($4::text IS NULL OR p.status = $4)" \
+	" AND ($5::text IS NULL OR p.sector = $5)" \
+	" AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM assignment a" \
+	"  WHERE a.participant_id = p.id AND a.session_id = $6))" \
+	extra " ORDER BY p.id LIMIT $3"
+/* clang-format on */
+static const char *const SQL_API_REGISTRATIONS = API_REG_LIST("");
+static const char *const SQL_API_CHECKINS = API_REG_LIST(
+    " AND p.checked_in_at IS NOT NULL");
+
+static JsonArray *
+api_reg_list(DbConn *conn, const char *sql, const struct db_api_page *pg,
+    GError **error)
+{
+	char e[24], a[24], l[24], s[24];
+	const char *p[6] = { db_num(e, pg->event_id), db_num(a, pg->after[0]),
+		db_num(l, pg->limit), pg->status, pg->sector,
+		pg->session_id > 0 ? db_num(s, pg->session_id) : NULL };
+
+	return db_exec(conn, sql, 6, p, error);
+}
+
+JsonArray *
+db_api_registrations(DbConn *conn, const struct db_api_page *pg, GError **error)
+{
+	return api_reg_list(conn, SQL_API_REGISTRATIONS, pg, error);
+}
+
+JsonArray *
+db_api_checkins(DbConn *conn, const struct db_api_page *pg, GError **error)
+{
+	return api_reg_list(conn, SQL_API_CHECKINS, pg, error);
+}

@@ -87,4 +87,14 @@ JsonArray *db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
 JsonArray *db_reg_emails_taken(DbConn *conn, gint64 event_id,
     const char *emails_json, GError **error);
 
+/* The API's registrations (struct db_api_page in db.h: status, sector,
+ * session_id -- placed in it), by id after after[0]: id, name, email,
+ * organisation, sector, status, language, registered_at, checked_in_at
+ * (Unix seconds, null when not in). */
+JsonArray *db_api_registrations(DbConn *conn, const struct db_api_page *pg,
+    GError **error);
+/* The API's check-ins: the same rows, of those checked in only. */
+JsonArray *db_api_checkins(DbConn *conn, const struct db_api_page *pg,
+    GError **error);
+
 #endif

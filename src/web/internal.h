@@ -45,6 +45,8 @@ struct web {
 	/* Registration rate limits (throttle.c). */
 	struct limit *reg_by_address;
 	struct limit *reg_by_domain;
+	/* JSON API requests per token (api.c). */
+	struct limit *api_by_token;
 	char **domain_exempt;
 };
 
@@ -97,6 +99,7 @@ enum web_role {
 	WEB_PUBLIC = 0, /* anyone, no login */
 	WEB_STAFF,      /* an organiser of either role */
 	WEB_ADMIN,      /* an organiser with the admin role */
+	WEB_API,        /* a bearer token of the JSON API (api.c) */
 };
 
 /* How a route's "*" segment is parsed before its handler runs; one that
@@ -126,6 +129,9 @@ struct web_call {
 	GHashTable *form;              /* POST: the decoded body; else NULL */
 	FormValues *fields;            /* the route's fields, or NULL */
 	const struct app_actor *actor; /* console routes: who; else NULL */
+	/* WEB_API routes: the token's client and a POST's JSON body. */
+	const struct app_api_client *api;
+	JsonNode *json;
 };
 
 typedef void (*web_handler)(struct web_req *req, const struct web_call *c);
@@ -170,6 +176,8 @@ extern const struct web_route console_throttle_routes[];
 extern const struct web_route web_metrics_routes[];
 extern const struct web_route web_invitation_routes[];
 extern const struct web_route console_invitees_routes[];
+extern const struct web_route web_api_routes[];
+extern const struct web_route console_api_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -331,6 +339,18 @@ bool web_throttle_domain(struct web_req *req, const char *email);
 /* pages.c: the registration form (200) with values (field name to
  * text) filled in, as web/invitation.c shows it to an invitee. */
 void web_register_form(struct web_req *req, GHashTable *values);
+/* api.c: the JSON API. */
+/* True for a path of the API (/api/...): its errors are JSON. */
+bool web_api_path(const char *path);
+/* Answers status with {"error": {"code", "message"}}. */
+void web_api_error(struct web_req *req, unsigned status, const char *code,
+    const char *message);
+/* The framing refusals of strict.c (400, 411, 413, 501, ...) in the
+ * API's shape. */
+void web_api_refuse(struct web_req *req, unsigned status, const char *why);
+/* A WEB_API row's policy (token, rate limit, JSON body), then its
+ * handler. */
+void web_api_call(struct web_req *req, const struct web_route *r, char *arg);
 
 /* console.c: the organiser console's door and its own pages. */
 /* True if the session cookie belongs to an organiser whose role allows

@@ -37,6 +37,8 @@ static const struct web_route *const web_route_tables[] = {
 	web_metrics_routes,
 	web_invitation_routes,
 	console_invitees_routes,
+	web_api_routes,
+	console_api_routes,
 };
 
 size_t
@@ -158,6 +160,11 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 	g_autoptr(FormValues) fields = NULL;
 	struct web_call c = { .arg = arg };
 
+	if (r->role == WEB_API) {
+		/* Bearer tokens and JSON, no cookies: its own policy. */
+		web_api_call(req, r, arg);
+		return;
+	}
 	if (r->role != WEB_PUBLIC) {
 		if (!console_auth(req,
 		        r->role == WEB_ADMIN ? "admin" : "staff"))
@@ -259,6 +266,16 @@ web_dispatch(struct web_req *req)
 				return;
 			}
 		}
+	}
+	if (web_api_path(req->path)) {
+		if (path_known)
+			web_api_error(req, MHD_HTTP_METHOD_NOT_ALLOWED,
+			    "method_not_allowed",
+			    "this path does not take that method");
+		else
+			web_api_error(req, MHD_HTTP_NOT_FOUND, "not_found",
+			    "no such path in the API");
+		return;
 	}
 	if (path_known) {
 		web_error_page(req, MHD_HTTP_METHOD_NOT_ALLOWED,

@@ -177,9 +177,13 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		    req->address, refuse, why);
 		req->state = WEB_REQ_SENT;
 		web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
-		web_error_page(req, refuse,
-		    refuse == MHD_HTTP_CONTENT_TOO_LARGE ? "error_too_big" :
-		                                           "error_bad_request");
+		if (web_api_path(req->path))
+			web_api_refuse(req, refuse, why);
+		else
+			web_error_page(req, refuse,
+			    refuse == MHD_HTTP_CONTENT_TOO_LARGE ?
+			        "error_too_big" :
+			        "error_bad_request");
 		return web_respond(req);
 	}
 	if (*upload_data_size > 0) {
@@ -216,10 +220,14 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	req->state = WEB_REQ_SENT;
 	web_limits_mark(web->limits, conn, WL_REQUEST_READ, 0);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
-	    strcmp(method, "POST") != 0)
-		web_error_page(req, MHD_HTTP_NOT_IMPLEMENTED,
-		    "error_bad_request");
-	else if (!web_answer_inline(req)) {
+	    strcmp(method, "POST") != 0) {
+		if (web_api_path(req->path))
+			web_api_refuse(req, MHD_HTTP_NOT_IMPLEMENTED,
+			    "only GET, HEAD and POST are taken");
+		else
+			web_error_page(req, MHD_HTTP_NOT_IMPLEMENTED,
+			    "error_bad_request");
+	} else if (!web_answer_inline(req)) {
 		req->state = WEB_REQ_QUEUED;
 		if (web_workers_push(web->workers, req))
 			return MHD_YES;

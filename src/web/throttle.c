@@ -29,6 +29,8 @@ web_throttle_init(struct web *web)
 	web->reg_by_domain = limit_bucket_new((double)c->per_domain_burst,
 	    (double)c->per_domain_per_hour, THROTTLE_MAX_KEYS);
 	web->domain_exempt = g_strsplit(c->domain_exempt, ",", -1);
+	web->api_by_token = limit_bucket_new((double)c->api_per_token_burst,
+	    (double)c->api_per_token_per_hour, THROTTLE_MAX_KEYS);
 }
 
 void
@@ -37,6 +39,7 @@ web_throttle_free(struct web *web)
 	g_clear_pointer(&web->reg_by_address, limit_free);
 	g_clear_pointer(&web->reg_by_domain, limit_free);
 	g_clear_pointer(&web->domain_exempt, g_strfreev);
+	g_clear_pointer(&web->api_by_token, limit_free);
 }
 
 void

@@ -105,6 +105,7 @@ const CONSOLE = [
 	['/console/audit'],
 	['/console/mail'],
 	['/console/mail/bounces'],
+	['/console/api'],
 	['/console/registrations'],
 	['/console/registrations?q=Deltaker'],
 	['/console/registrations/ID', () => `/console/registrations/${pid()}`],

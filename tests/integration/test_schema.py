@@ -20,8 +20,11 @@ from 013 to 014: nothing changes, mail_reply starts empty, its rules hold
 and it goes with its invitation.
 
 sql/019_invitees.sql: the same data with invitation codes and mail, migrated
-to the end: nothing changes, invitee and invitee_event start empty, names
-keep the scheme, and an invitee's rules hold."""
+from 018 to 019: nothing changes, invitee and invitee_event start empty, names
+keep the scheme, and an invitee's rules hold.
+sql/020_api.sql: the same data with invitations, migrated from 019 to
+020: nothing changes, the API's and webhooks' tables start empty with
+named rules, and only a change after the migration queues a webhook."""
 import os
 import re
 import shutil
@@ -527,7 +530,7 @@ def messages_migration_on_data():
     every event gets reminders on, 7 and 1 days before; no row of any
     other table changes; message and reminder_sent start empty and their
     rules hold (one claim per person and reminder)."""
-    url, db = at_008("summit_it_schema_messages", "015")
+    url, db = at_008("summit_it_schema_messages", "017")
     try:
         ev, other, people, stranger = load_more(db)
         q(db, "INSERT INTO outbox (event_id, participant_id, kind,"
@@ -535,7 +538,7 @@ def messages_migration_on_data():
           ev, people[0])
         before = checksums(db)
         events = events_without(db, "reminders_on")
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "018")
         assert r.returncode == 0, r.stderr
         assert "018_messages" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
@@ -574,7 +577,7 @@ def messages_migration_on_data():
 
 @case
 def invitees_migration_keeps_data():
-    url, db = at_008("summit_it_schema_invitees", "015")
+    url, db = at_008("summit_it_schema_invitees", "018")
     try:
         ev, other, people, stranger = load_more(db)
         q(db, "INSERT INTO invitation_code (event_id, code, email)"
@@ -583,7 +586,7 @@ def invitees_migration_keeps_data():
               " recipient, state) VALUES (%s, %s, 'link_again',"
               " 'p@example.no', 'sent')", ev, people[0])
         before = checksums(db)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "019")
         assert r.returncode == 0, r.stderr
         assert "019_invitees" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
@@ -617,6 +620,49 @@ def invitees_migration_keeps_data():
     finally:
         db.close()
         drop_database("summit_it_schema_invitees")
+
+
+@case
+def api_migration_keeps_data():
+    url, db = at_008("summit_it_schema_api", "019")
+    try:
+        ev, other, people, stranger = load_more(db)
+        sid = one(db, "SELECT session_id FROM assignment WHERE"
+                  " participant_id = %s", people[0])
+        q(db, "INSERT INTO invitation (event_id, participant_id, session_id,"
+              " sequence, state, fingerprint) VALUES (%s, %s, %s, 0,"
+              " 'invited', 'x')", ev, people[0], sid)
+        before = checksums(db)
+        r = migrate_through(url, "020")
+        assert r.returncode == 0, r.stderr
+        assert "020_api" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        for t in ("api_token", "webhook_endpoint", "webhook_outbox"):
+            assert after.pop(t) == "0:", t
+        assert {t: after[t] for t in before} == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        org = one(db, "SELECT id FROM organiser")
+        e = refused(db, "INSERT INTO api_token (organiser_id, event_id, hash,"
+                    " scopes) VALUES (%s, %s, repeat('a', 64),"
+                    " ARRAY['write'])", org, ev)
+        assert e.diag.constraint_name == "api_token_scopes_check", e
+        e = refused(db, "INSERT INTO webhook_endpoint (event_id, url, secret,"
+                    " kinds) VALUES (%s, 'http://x/', repeat('s', 16),"
+                    " ARRAY['everything'])", ev)
+        assert e.diag.constraint_name == "webhook_endpoint_kinds_check", e
+        q(db, "INSERT INTO webhook_endpoint (event_id, url, secret, kinds)"
+              " VALUES (%s, 'http://x/', repeat('s', 16),"
+              " ARRAY['registration.cancelled'])", ev)
+        # Existing rows queued nothing; a change now does, for its event.
+        assert one(db, "SELECT count(*) FROM webhook_outbox") == 0
+        q(db, "UPDATE participant SET status = 'cancelled' WHERE id IN"
+              " (%s, %s)", people[1], stranger)
+        assert q(db, "SELECT kind, payload->>'registration_id' FROM"
+                 " webhook_outbox") == [("registration.cancelled",
+                                         str(people[1]))]
+    finally:
+        db.close()
+        drop_database("summit_it_schema_api")
 
 
 if __name__ == "__main__":
