@@ -236,6 +236,9 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/email", "admin"),
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
+    ("/console/door", "door"), ("/console/door/name", "door"),
+    ("/console/door/undo", "staff"),
+    ("/console/registrations/{id}/checkin-code", "staff"),
 ]
 
 
