@@ -105,8 +105,8 @@ test('search, counts and the participant page pass axe', async () => {
 	await assertAccessible(a, '/console/door?q=Twin');
 	assert.equal(await open(a, '/console/door/counts'), 200);
 	await assertAccessible(a, '/console/door/counts');
-	/* Reloading itself is the reader's choice, a link away. */
-	assert.equal(await a.locator('a[href="/console/door/counts?auto=1"]')
+	/* Reloading itself is the reader's choice, a button away. */
+	assert.equal(await a.locator('form.door-auto input[name=auto]')
 	    .count(), 1);
 	assert.equal(await open(a, '/console/door/no-shows'), 200);
 	await assertAccessible(a, '/console/door/no-shows');
