@@ -19,6 +19,8 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	libglib2.0-dev libjson-glib-dev libpq-dev libmicrohttpd-dev libssl-dev
 	libcurl4-openssl-dev libical-dev libargon2-dev libgmime-3.0-dev libsystemd-dev
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
+# The check-in code's QR image: libqrencode draws it, libpng writes the mails' PNG.
+RUN_PACKAGES+=(libqrencode-dev libpng-dev)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
@@ -27,6 +29,8 @@ TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-ic
 TEST_PACKAGES+=(nginx)
 # tests/http/test_api.py checks the API's answers against docs/openapi.json.
 TEST_PACKAGES+=(python3-jsonschema)
+# zbarimg decodes the mails' QR PNG in the door tests: an independent reader.
+TEST_PACKAGES+=(zbar-tools)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

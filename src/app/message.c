@@ -364,9 +364,6 @@ app_message_mail_ctx(const struct app *app, DbConn *conn, JsonObject *row,
 		json_object_set_boolean_member(ctx, "one_day", days == 1);
 		json_object_set_string_member(ctx, "sessions", sessions);
 		json_object_set_string_member(ctx, "feed_url", feed);
-		/* Branch "door" (issue 10 item 1): the check-in code and its
-		 * QR image go here, e.g. ctx "checkin_code", shown by
-		 * mail/LANG/reminder.txt. */
 	}
 	return TRUE;
 }

@@ -504,5 +504,6 @@ struct db_api_page {
 #include "db/answer.h"
 #include "db/message.h"
 #include "db/invitee.h"
+#include "db/door.h"
 
 #endif

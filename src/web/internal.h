@@ -100,6 +100,7 @@ enum web_role {
 	WEB_STAFF,      /* an organiser of either role */
 	WEB_ADMIN,      /* an organiser with the admin role */
 	WEB_API,        /* a bearer token of the JSON API (api.c) */
+	WEB_DOOR,       /* the check-in desk: any role, door included */
 };
 
 /* How a route's "*" segment is parsed before its handler runs; one that
@@ -173,6 +174,7 @@ extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
 extern const struct web_route console_messages_routes[];
 extern const struct web_route console_throttle_routes[];
+extern const struct web_route console_door_routes[];
 extern const struct web_route web_metrics_routes[];
 extern const struct web_route web_invitation_routes[];
 extern const struct web_route console_invitees_routes[];
@@ -183,6 +185,10 @@ extern const struct web_route console_api_routes[];
 int web_lang_index(const char *lang);
 /* The value of query parameter name, or NULL. */
 const char *web_query(struct web_req *req, const char *name);
+/* A query value that is user text (a search): decoded, trimmed, one line
+ * of at most max_chars characters; NULL when absent or unusable
+ * (transfer full). */
+char *web_query_text(struct web_req *req, const char *name, size_t max_chars);
 /* The value of request header name, or NULL. */
 const char *web_header(struct web_req *req, const char *name);
 

@@ -34,6 +34,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_mail_routes,
 	console_messages_routes,
 	console_throttle_routes,
+	console_door_routes,
 	web_metrics_routes,
 	web_invitation_routes,
 	console_invitees_routes,
@@ -167,7 +168,9 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 	}
 	if (r->role != WEB_PUBLIC) {
 		if (!console_auth(req,
-		        r->role == WEB_ADMIN ? "admin" : "staff"))
+		        r->role == WEB_ADMIN    ? "admin" :
+		            r->role == WEB_DOOR ? "door" :
+		                                  "staff"))
 			return;
 		c.actor = &req->actor;
 	}

@@ -7,11 +7,13 @@ claim); none to cancelled, waitlisted, pending or declined people, nor to
 a bounced address; a reminder missed while a later one is due is not
 sent late; summitd's jobs loop queues them too; the mail, through a real
 SMTP server, carries the programme in the person's language with table,
-the calendar feed and the /me link."""
+the calendar feed, the /me link and the check-in code with its QR image
+(decoded by zbarimg)."""
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import (SUMMITCTL, Instance, SmtpSink, free_port,  # noqa: E402
@@ -193,6 +195,21 @@ def the_mail_carries_the_programme(inst):
     assert title in body and "table 2" in body, body
     assert re.search(r"/feed/[0-9a-f]+\.ics", body), body
     assert re.search(r"/me/[0-9a-f]{32}", body), body
+    # The check-in code, typed and as a QR image an independent reader
+    # decodes to the code the desk knows.
+    code, short = inst.query(
+        "SELECT code, short_code FROM checkin_code c JOIN participant p ON"
+        " p.id = c.participant_id WHERE p.email = 'anna@example.no' AND"
+        " c.revoked_at IS NULL")[0]
+    assert "check-in code is %s-%s" % (short[:5], short[5:]) in body, body
+    pngs = [p for p in anna.walk() if p.get_content_type() == "image/png"]
+    assert len(pngs) == 1, [p.get_content_type() for p in anna.walk()]
+    with tempfile.NamedTemporaryFile(suffix=".png") as f:
+        f.write(pngs[0].get_content())
+        f.flush()
+        r = subprocess.run(["zbarimg", "--raw", "-q", f.name],
+                           capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == code, (r, code)
     bo = mails["bo@example.no"]
     assert str(bo["Subject"]).startswith("Påminnelse: "), bo["Subject"]
     assert "i morgen" in str(bo["Subject"])

@@ -197,6 +197,72 @@ test_invitee_refuses(void)
 	g_assert_false(app_invitee_state_ok("Declined"));
 }
 
+/* The door's use cases: the role first, then every value, before any
+ * database (app/door.c). */
+static void
+test_door_refuses(void)
+{
+	struct app_actor door = { 1, "door@example.no", "door", "::1" };
+	struct app_actor staff = { 2, "staff@example.no", "staff", "::1" };
+	struct app_door_scan scan = { "0123456789", 0, 0, "" };
+	struct app_walk_in good = { "Kari Nordmann", "kari@example.no",
+		"Fagforbundet", "union", "nb", "" };
+	struct {
+		struct app_walk_in w;
+		const char *field;
+	} bad[] = {
+		{ good, "name" },
+		{ good, "email" },
+		{ good, "organisation" },
+		{ good, "sector" },
+		{ good, "language" },
+	};
+	size_t i;
+
+	bad[0].w.name = "";
+	bad[1].w.email = "kari@";
+	bad[2].w.organisation = "Org\xe2\x80\xae";
+	bad[3].w.sector = "No Sector";
+	bad[4].w.language = "sv";
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		struct app_refusal refusal = { NULL, 0 };
+
+		g_assert_null(app_door_walk_in(&noapp, &door, &bad[i].w,
+		    &refusal, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EINVALID);
+		g_assert_cmpstr(refusal.field, ==, bad[i].field);
+	}
+	{
+		g_autoptr(GError) error = NULL;
+
+		/* A desk name of two lines, and no actor at all. */
+		scan.door = "Door\n2";
+		g_assert_null(app_door_scan(&noapp, &door, &scan, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EINVALID);
+		g_clear_error(&error);
+		g_assert_null(app_door_scan(&noapp, NULL, &scan, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+		g_clear_error(&error);
+		/* The door role: the desk only. */
+		g_assert_false(app_door_undo(&noapp, &door, 1, 0, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+		g_clear_error(&error);
+		g_assert_null(app_door_no_shows(&noapp, &door, 0, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+		g_clear_error(&error);
+		g_assert_false(
+		    app_door_walk_ins_set(&noapp, &staff, true, &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN);
+		g_clear_error(&error);
+		g_assert_null(app_door_search(&noapp, &door, "", &error));
+		g_assert_error(error, SUMMIT_APP_ERROR, APP_EINVALID);
+	}
+	g_assert_true(app_actor_may(&door, "door"));
+	g_assert_false(app_actor_may(&door, "staff"));
+	g_assert_true(app_actor_may(&staff, "door"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -206,5 +272,6 @@ main(int argc, char **argv)
 	g_test_add_func("/app/list-needs-staff", test_list_needs_staff);
 	g_test_add_func("/app/sort-names", test_sort_names);
 	g_test_add_func("/app/invitee-refuses", test_invitee_refuses);
+	g_test_add_func("/app/door-refuses", test_door_refuses);
 	return g_test_run();
 }
