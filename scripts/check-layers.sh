@@ -38,13 +38,15 @@ my %may = (
 	base => [], conf => ["base"], form => ["base"], tmpl => ["base"],
 	alloc => ["base"], ical => ["base"], instance => ["alloc", "base"],
 	mail => ["base"], db => ["base"],
-	app => [qw(db alloc ical mail tmpl conf base)],
+	qr => ["base"],
+	app => [qw(db alloc ical mail tmpl conf base qr)],
 	web => [qw(app form tmpl conf base)],
 	ctl => [qw(app instance alloc base conf)],
 	main => [qw(web app ctl conf base)],
 );
 my %app_public = map { $_ => 1 } qw(src/app/app.h src/app/registrations.h
-    src/app/setup.h src/app/seating.h);
+    src/app/setup.h src/app/seating.h
+    src/app/door.h);
 my $dbref = qr/#\s*include\s*"db\/[^"]*"|\bdb_[a-z0-9_]+\s*\(|\bstruct\s+db_[a-z0-9_]+|\bDb[A-Z][A-Za-z0-9]*/;
 my $allowfile = "scripts/layers-allow.txt";
 my (%allowed, %broke);

@@ -19,10 +19,14 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	libglib2.0-dev libjson-glib-dev libpq-dev libmicrohttpd-dev libssl-dev
 	libcurl4-openssl-dev libical-dev libargon2-dev libgmime-3.0-dev libsystemd-dev
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
+# The check-in code's QR image: libqrencode draws it, libpng writes the mails' PNG.
+RUN_PACKAGES+=(libqrencode-dev libpng-dev)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
 	clang libclang-rt-14-dev clang-format dovecot-imapd prometheus systemd)
+# zbarimg decodes the mails' QR PNG in the door tests: an independent reader.
+TEST_PACKAGES+=(zbar-tools)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

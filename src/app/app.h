@@ -135,7 +135,9 @@ gboolean app_confirm(const struct app *app, const char *token, char **status,
     GError **error);
 
 /* The participant behind token with "preferences" and "event" members
- * (transfer full), for their own page. */
+ * and "checkin", their check-in code as app_checkin_code_view gives it
+ * (issued on first sight) when confirmed, else null (transfer full),
+ * for their own page. */
 JsonObject *app_participant_view(const struct app *app, const char *token,
     GError **error);
 
@@ -310,7 +312,7 @@ gboolean app_publish(const struct app *app, struct app_publish_counts *out,
 struct app_actor {
 	gint64 id;
 	const char *email;
-	const char *role;    /* "admin" or "staff" */
+	const char *role;    /* "admin", "staff" or "door" */
 	const char *address; /* the client's IP address */
 };
 #define APP_MIN_PASSWORD 12
@@ -365,7 +367,8 @@ JsonObject *app_login_check(const struct app *app, const char *login_token,
 /* Ends the login; an unknown token is no error. */
 gboolean app_logout(const struct app *app, const char *login_token,
     GError **error);
-/* True if actor may do what needs role ("staff" < "admin"). */
+/* True if actor may do what needs role ("door" < "staff" < "admin": the
+ * door role may use the check-in desk and nothing else). */
 bool app_actor_may(const struct app_actor *actor, const char *role);
 /* The audit log, newest first (subject_type NULL: all). */
 JsonArray *app_audit_list(const struct app *app, const char *subject_type,
@@ -410,5 +413,6 @@ const char *app_reason_name(enum app_reason r);
 #include "app/seating.h"
 #include "app/answer.h"
 #include "app/monitor.h"
+#include "app/door.h"
 
 #endif

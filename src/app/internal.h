@@ -186,4 +186,12 @@ gboolean app_alloc_unit(const struct app *app, DbConn *conn,
 gboolean app_publish_unit(const struct app *app, DbConn *conn,
     struct app_change *ch, struct app_publish_counts *out, GError **error);
 
+/* door.c: the participant's live check-in code on conn, issued now if
+ * they have none (app_checkin_code inside the caller's work);
+ * APP_ESTATE unless confirmed. */
+gboolean app_checkin_code_in(DbConn *conn, gint64 participant_id,
+    struct app_checkin_code *out, GError **error);
+/* A code as a page's view: code, short_code, qr_size, qr_path. */
+JsonObject *app_checkin_code_json(const struct app_checkin_code *c);
+
 #endif

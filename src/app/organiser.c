@@ -82,7 +82,10 @@ app_actor_may(const struct app_actor *actor, const char *role)
 		return false;
 	if (strcmp(actor->role, "admin") == 0)
 		return true;
-	return strcmp(role, "staff") == 0 && strcmp(actor->role, "staff") == 0;
+	if (strcmp(actor->role, "staff") == 0)
+		return strcmp(role, "staff") == 0 || strcmp(role, "door") == 0;
+	/* The door role: the check-in desk and nothing else. */
+	return strcmp(role, "door") == 0 && strcmp(actor->role, "door") == 0;
 }
 
 gboolean
@@ -168,7 +171,8 @@ app_organiser_add(const struct app *app, const char *email, const char *role,
 	struct organiser_unit u;
 
 	if (text_check_email(email) != TEXT_OK ||
-	    (g_strcmp0(role, "admin") != 0 && g_strcmp0(role, "staff") != 0)) {
+	    (g_strcmp0(role, "admin") != 0 && g_strcmp0(role, "staff") != 0 &&
+	        g_strcmp0(role, "door") != 0)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 		    "an e-mail address and the role admin or staff are needed");
 		return FALSE;

@@ -121,6 +121,24 @@ struct participant_unit {
 	unsigned promoted; /* and how many took a place */
 };
 
+/* p's member checkin: their check-in code (app_checkin_code_json) when
+ * confirmed, issued now if they have none yet; else null. */
+static gboolean
+participant_checkin(DbConn *conn, JsonObject *p, GError **error)
+{
+	struct app_checkin_code code;
+
+	if (g_strcmp0(db_str(p, "status"), "confirmed") != 0) {
+		json_object_set_null_member(p, "checkin");
+		return TRUE;
+	}
+	if (!app_checkin_code_in(conn, db_int(p, "id"), &code, error))
+		return FALSE;
+	json_object_set_object_member(p, "checkin",
+	    app_checkin_code_json(&code));
+	return TRUE;
+}
+
 static gboolean
 participant_read(const struct app *app, DbConn *conn, gpointer user,
     GError **error)
@@ -141,6 +159,10 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
 	json_object_set_array_member(u->p, "preferences", prefs);
+	if (!participant_checkin(conn, u->p, error)) {
+		g_clear_pointer(&u->p, json_object_unref);
+		return FALSE;
+	}
 	tz = app_zone(db_str(u->p, "timezone"));
 	app_local_time(u->p, "hold_until", tz, "%Y-%m-%d %H:%M", NULL);
 	return TRUE;

@@ -109,6 +109,22 @@ char *token_hash(const char *token);
 char *token_hmac(const guint8 *key, size_t keylen, const char *msg);
 /* Constant-time comparison of two NUL-terminated strings. */
 bool token_equal(const char *a, const char *b);
+/*
+ * Check-in codes: 80 random bits (the tokens' CSPRNG) as 16 characters of
+ * Crockford's base 32 (0-9 and A-Z without I, L, O, U); the first 10 are
+ * the short form people type.  token_code_new fills out (17 bytes).
+ */
+#define TOKEN_CODE_LEN 16
+#define TOKEN_CODE_SHORT_LEN 10
+void token_code_new(char out[TOKEN_CODE_LEN + 1]);
+/*
+ * What someone typed or a scanner sent, as a code or short form: spaces
+ * and dashes dropped, lower case raised, O read as 0 and I, L as 1 (as
+ * Crockford's base 32 reads them).  True, with out filled (17 bytes), if
+ * that leaves TOKEN_CODE_LEN or TOKEN_CODE_SHORT_LEN characters of the
+ * alphabet; false for anything else (nothing to look up).
+ */
+bool token_code_normalise(const char *in, char out[TOKEN_CODE_LEN + 1]);
 
 /* password.c: argon2id at OWASP's cost. */
 /* The PHC string for password (transfer full). */

@@ -84,3 +84,51 @@ token_equal(const char *a, const char *b)
 		return false;
 	return CRYPTO_memcmp(a, b, la) == 0;
 }
+
+/* Crockford's base 32: no I, L, O, U, so nothing reads as something else. */
+static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void
+token_code_new(char out[TOKEN_CODE_LEN + 1])
+{
+	guint8 raw[TOKEN_CODE_LEN * 5 / 8]; /* 80 bits */
+	guint64 acc = 0;
+	unsigned bits = 0, n = 0;
+	size_t i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		fatalx("could not read random bytes from OpenSSL");
+	for (i = 0; i < sizeof(raw); i++) {
+		acc = (acc << 8) | raw[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[n++] = code_alphabet[(acc >> bits) & 31];
+		}
+	}
+	out[n] = '\0';
+}
+
+bool
+token_code_normalise(const char *in, char out[TOKEN_CODE_LEN + 1])
+{
+	size_t n = 0;
+	char c;
+
+	if (in == NULL)
+		return false;
+	for (; *in != '\0'; in++) {
+		c = g_ascii_toupper(*in);
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (c == 'O')
+			c = '0';
+		else if (c == 'I' || c == 'L')
+			c = '1';
+		if (strchr(code_alphabet, c) == NULL || n == TOKEN_CODE_LEN)
+			return false;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == TOKEN_CODE_LEN || n == TOKEN_CODE_SHORT_LEN;
+}

@@ -1,5 +1,5 @@
 /*
- * organiser.c -- `summitctl organiser add EMAIL --role admin|staff`.
+ * organiser.c -- `summitctl organiser add EMAIL --role admin|staff|door`.
  *
  * On a terminal the password is typed twice without echo.  Without a
  * terminal (or with --link) a one-time set-password link is printed
@@ -48,8 +48,8 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	gboolean from_stdin = FALSE, link = FALSE;
 	GOptionEntry entries[] = {
 		{ "role", 0, 0, G_OPTION_ARG_STRING, &role,
-		    "admin (may change everything) or staff (may read, export "
-		    "and check people in)",
+		    "admin (may change everything), staff (may read, export "
+		    "and check people in) or door (the check-in desk only)",
 		    "ROLE" },
 		{ "password-stdin", 0, 0, G_OPTION_ARG_NONE, &from_stdin,
 		    "read the password from standard input", NULL },
@@ -69,7 +69,7 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	    strcmp(argv[1], "add") != 0 || role == NULL) {
 		fprintf(stderr,
 		    "usage: summitctl organiser add EMAIL --role "
-		    "admin|staff [--password-stdin | --link]\n");
+		    "admin|staff|door [--password-stdin | --link]\n");
 		return 1;
 	}
 	if (from_stdin)

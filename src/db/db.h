@@ -455,5 +455,6 @@ JsonArray *db_reply_counters(DbConn *conn, gint64 participant_id,
 #include "db/participant.h"
 #include "db/allocation.h"
 #include "db/answer.h"
+#include "db/door.h"
 
 #endif

@@ -557,8 +557,9 @@ static const char *const SQL_REG_OUTBOX =
                                      " FROM outbox WHERE participant_id = $1 ORDER BY id DESC LIMIT 500";
 static const char *const SQL_REG_CHECK_IN =
     "UPDATE participant SET checked_in_at = CASE WHEN $2::bool"
-    " THEN coalesce(checked_in_at, now()) END WHERE id = $1"
-    " RETURNING id";
+    " THEN coalesce(checked_in_at, now()) END,"
+    " checked_in_door = CASE WHEN $2::bool THEN checked_in_door END"
+    " WHERE id = $1 RETURNING id";
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"

@@ -97,6 +97,7 @@ enum web_role {
 	WEB_PUBLIC = 0, /* anyone, no login */
 	WEB_STAFF,      /* an organiser of either role */
 	WEB_ADMIN,      /* an organiser with the admin role */
+	WEB_DOOR,       /* the check-in desk: any role, door included */
 };
 
 /* How a route's "*" segment is parsed before its handler runs; one that

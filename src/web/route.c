@@ -157,7 +157,9 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 
 	if (r->role != WEB_PUBLIC) {
 		if (!console_auth(req,
-		        r->role == WEB_ADMIN ? "admin" : "staff"))
+		        r->role == WEB_ADMIN    ? "admin" :
+		            r->role == WEB_DOOR ? "door" :
+		                                  "staff"))
 			return;
 		c.actor = &req->actor;
 	}
