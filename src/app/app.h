@@ -414,5 +414,6 @@ const char *app_reason_name(enum app_reason r);
 #include "app/answer.h"
 #include "app/monitor.h"
 #include "app/door.h"
+#include "app/badges.h"
 
 #endif

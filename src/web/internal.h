@@ -168,6 +168,7 @@ extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
 extern const struct web_route console_throttle_routes[];
 extern const struct web_route web_metrics_routes[];
+extern const struct web_route console_badges_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);

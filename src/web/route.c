@@ -34,6 +34,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_mail_routes,
 	console_throttle_routes,
 	web_metrics_routes,
+	console_badges_routes,
 };
 
 size_t

@@ -236,6 +236,7 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/email", "admin"),
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
+    ("/console/door-list/import", "admin"),
 ]
 
 
