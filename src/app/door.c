@@ -354,12 +354,7 @@ scan_do(const struct app *app, DbConn *conn, struct app_change *ch,
 	    "%Y-%m-%d");
 	json_object_set_object_member(u->out, "person",
 	    scan_person(p, sessions, tz, today, in->session_id, &placed));
-	if (session != NULL) {
-		json_object_remove_member(session, "starts_at");
-		json_object_remove_member(session, "ends_at");
-		json_object_set_object_member(u->out, "session",
-		    json_object_ref(session));
-	}
+	/* Its day: the session's, or the event's first to last. */
 	first_day = app_time_text(tz,
 	    session != NULL ? db_int(session, "starts_at") :
 	                      db_int(p, "event_starts"),
@@ -368,6 +363,12 @@ scan_do(const struct app *app, DbConn *conn, struct app_change *ch,
 	    session != NULL ? db_int(session, "starts_at") :
 	                      db_int(p, "event_ends") - 1,
 	    "%Y-%m-%d");
+	if (session != NULL) {
+		json_object_remove_member(session, "starts_at");
+		json_object_remove_member(session, "ends_at");
+		json_object_set_object_member(u->out, "session",
+		    json_object_ref(session));
+	}
 	if (revoked)
 		why = "code_revoked";
 	else if ((why = scan_refusal(p)) != NULL)
@@ -409,8 +410,10 @@ scan_do(const struct app *app, DbConn *conn, struct app_change *ch,
 static bool
 door_name_ok(const char *door)
 {
+	/* "" is a desk without a name. */
 	return door != NULL &&
-	    text_check_line(door, APP_DOOR_NAME_MAX) == TEXT_OK;
+	    (*door == '\0' ||
+	        text_check_line(door, APP_DOOR_NAME_MAX) == TEXT_OK);
 }
 
 JsonObject *

@@ -252,7 +252,11 @@ console_dashboard(struct web_req *req, const struct web_call *c)
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *event;
 
-	(void)c;
+	/* The door role has the desk and nothing else: its home. */
+	if (!app_actor_may(c->actor, "staff")) {
+		web_redirect(req, "/console/door");
+		return;
+	}
 	event = app_event_view(req->web->app, req->lang, &error);
 	if (event == NULL) {
 		web_app_error(req, error);
@@ -292,7 +296,7 @@ const struct web_route console_routes[] = {
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/setup/*", console_activation_post, WEB_PUBLIC,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
-	{ "GET", "/console", console_dashboard, WEB_STAFF, WEB_ARG_TEXT,
+	{ "GET", "/console", console_dashboard, WEB_DOOR, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/audit", console_audit, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },

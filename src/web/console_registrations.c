@@ -26,26 +26,7 @@
 static char *
 reg_search_text(struct web_req *req)
 {
-	const char *raw = MHD_lookup_connection_value(req->conn,
-	    MHD_GET_ARGUMENT_KIND, "q");
-	g_autoptr(GHashTable) t = NULL;
-	g_autofree char *qs = NULL;
-	char *v;
-
-	if (raw == NULL || strlen(raw) > 1024)
-		return NULL;
-	qs = g_strconcat("q=", raw, NULL);
-	if (!form_decode_query(qs, 1, 800, &t, NULL))
-		return NULL;
-	v = g_strdup(g_hash_table_lookup(t, "q"));
-	if (v == NULL)
-		return NULL;
-	text_trim(v);
-	if (text_check_line(v, 200) != TEXT_OK) {
-		g_free(v);
-		return NULL;
-	}
-	return v;
+	return web_query_text(req, "q", 200);
 }
 
 /* Adds options (value, label, selected) for a <select>. */

@@ -167,6 +167,7 @@ extern const struct web_route console_setup_routes[];
 extern const struct web_route console_seating_routes[];
 extern const struct web_route console_mail_routes[];
 extern const struct web_route console_throttle_routes[];
+extern const struct web_route console_door_routes[];
 extern const struct web_route web_metrics_routes[];
 extern const struct web_route console_badges_routes[];
 
@@ -174,6 +175,10 @@ extern const struct web_route console_badges_routes[];
 int web_lang_index(const char *lang);
 /* The value of query parameter name, or NULL. */
 const char *web_query(struct web_req *req, const char *name);
+/* A query value that is user text (a search): decoded, trimmed, one line
+ * of at most max_chars characters; NULL when absent or unusable
+ * (transfer full). */
+char *web_query_text(struct web_req *req, const char *name, size_t max_chars);
 /* The value of request header name, or NULL. */
 const char *web_header(struct web_req *req, const char *name);
 

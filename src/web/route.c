@@ -33,6 +33,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_seating_routes,
 	console_mail_routes,
 	console_throttle_routes,
+	console_door_routes,
 	web_metrics_routes,
 	console_badges_routes,
 };

@@ -61,6 +61,31 @@ web_query(struct web_req *req, const char *name)
 	return v;
 }
 
+char *
+web_query_text(struct web_req *req, const char *name, size_t max_chars)
+{
+	const char *raw = MHD_lookup_connection_value(req->conn,
+	    MHD_GET_ARGUMENT_KIND, name);
+	g_autoptr(GHashTable) t = NULL;
+	g_autofree char *qs = NULL;
+	char *v;
+
+	if (raw == NULL || strlen(raw) > max_chars * 4 + 224)
+		return NULL;
+	qs = g_strconcat("q=", raw, NULL);
+	if (!form_decode_query(qs, 1, max_chars * 4, &t, NULL))
+		return NULL;
+	v = g_strdup(g_hash_table_lookup(t, "q"));
+	if (v == NULL)
+		return NULL;
+	text_trim(v);
+	if (text_check_line(v, max_chars) != TEXT_OK) {
+		g_free(v);
+		return NULL;
+	}
+	return v;
+}
+
 /* nb or en: ?lang=, then the cookie, then Accept-Language, then config. */
 static const char *
 web_choose_lang(struct web_req *req)

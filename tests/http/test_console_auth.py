@@ -237,6 +237,9 @@ CONSOLE_POSTS = [
     ("/console/registrations/{id}/checkin", "staff"),
     ("/console/mail/{id}/resend", "admin"),
     ("/console/door-list/import", "admin"),
+    ("/console/door", "door"), ("/console/door/name", "door"),
+    ("/console/door/undo", "staff"),
+    ("/console/registrations/{id}/checkin-code", "staff"),
 ]
 
 
