@@ -17,10 +17,8 @@
  * (participant.checked_in_door). */
 #define APP_DOOR_LIST_DOOR "door list"
 
-/* The text colour readable on colour (#rrggbb): black on light colours,
- * white on dark ones, by WCAG's relative luminance. */
-static const char *
-badge_ink(const char *colour)
+const char *
+app_badge_ink(const char *colour)
 {
 	double lum = 0;
 	size_t i;
@@ -39,21 +37,21 @@ badge_ink(const char *colour)
 	return lum > 0.179 ? "#000000" : "#ffffff";
 }
 
-/* "Surname, Given names" of a name (its last word first); the name as it
- * is when it has one word (transfer full). */
-static char *
-listed_name(const char *name)
+char *
+app_listed_name(const char *name)
 {
 	g_autofree char *t = g_strstrip(g_strdup(name));
-	char *sp = NULL, *p;
+	char *sp = NULL, *p, *last;
 
 	for (p = t; *p != '\0'; p = g_utf8_next_char(p))
 		if (g_unichar_isspace(g_utf8_get_char(p)))
 			sp = p;
 	if (sp == NULL)
 		return g_steal_pointer(&t);
+	/* The last word starts after the space, whatever its length. */
+	last = g_utf8_next_char(sp);
 	*sp = '\0';
-	return g_strdup_printf("%s, %s", g_utf8_next_char(sp), g_strchomp(t));
+	return g_strdup_printf("%s, %s", last, g_strchomp(t));
 }
 
 /* The filter checked into db's; FALSE naming the member. */
@@ -122,7 +120,7 @@ badge_rows(JsonArray *people, bool qr)
 		if (!qr)
 			continue;
 		json_object_set_string_member(r, "ink",
-		    badge_ink(db_str(r, "colour")));
+		    app_badge_ink(db_str(r, "colour")));
 		if (grouped[0] == '\0' ||
 		    (path = qr_svg_path(db_str(r, "code"), &size)) == NULL) {
 			json_object_set_null_member(r, "code");
@@ -208,7 +206,7 @@ app_door_list(const struct app *app, const struct app_actor *actor,
 	badge_rows(a, false);
 	for (i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *r = json_array_get_object_element(a, i);
-		g_autofree char *ln = listed_name(db_str(r, "name"));
+		g_autofree char *ln = app_listed_name(db_str(r, "name"));
 
 		json_object_set_string_member(r, "listed_name", ln);
 	}
@@ -248,11 +246,8 @@ app_door_list_csv(const struct app *app, const struct app_actor *actor,
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* Whether a door list's tick cell says "arrived": empty is no; a mark
- * people make on paper or in a spreadsheet is yes; *bad for anything
- * else. */
-static bool
-tick_of(const char *cell, bool *bad)
+bool
+app_door_tick(const char *cell, bool *bad)
 {
 	static const char *const yes[] = { "x", "1", "y", "yes", "j", "ja",
 		"true", "\u2713", "\u2714", "\u2717", "\u2718" };
@@ -332,7 +327,7 @@ ticks_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 		    g_utf8_validate(f[0], -1, NULL) ? f[0] : "");
 		json_object_set_string_member(row, "code", "");
 		json_array_add_object_element(rows, row);
-		ticked = n >= 2 && tick_of(f[n - 1], &bad);
+		ticked = n >= 2 && app_door_tick(f[n - 1], &bad);
 		if (n < 2 || bad) {
 			tick_outcome(row, "bad_tick", &refused);
 			continue;

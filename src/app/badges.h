@@ -70,4 +70,16 @@ char *app_door_list_csv(const struct app *app, const struct app_actor *actor,
 JsonObject *app_door_ticks_import(const struct app *app,
     const struct app_actor *actor, const char *csv, bool apply, GError **error);
 
+/* Pure helpers, exported for tests/unit/app. */
+/* The text colour readable on colour (#rrggbb): "#000000" on light
+ * colours, "#ffffff" on dark ones, by WCAG's relative luminance. */
+const char *app_badge_ink(const char *colour);
+/* "Surname, Given names" of a name (its last word first); the name
+ * trimmed when it has one word (transfer full). */
+char *app_listed_name(const char *name);
+/* Whether a door list's tick cell says "arrived": empty is no; x, 1, yes,
+ * ja, a check mark and the like (any case, spaces around) are yes;
+ * anything else is no with *bad set. */
+bool app_door_tick(const char *cell, bool *bad);
+
 #endif
