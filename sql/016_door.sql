@@ -25,7 +25,7 @@ CREATE TABLE checkin_code (
 	revoked_at	timestamptz
 );
 CREATE UNIQUE INDEX checkin_code_short_code_key ON checkin_code (short_code);
-CREATE UNIQUE INDEX checkin_code_participant_id_key
+CREATE UNIQUE INDEX checkin_code_participant_id_revoked_at_key
 	ON checkin_code (participant_id) WHERE revoked_at IS NULL;
 
 -- Arrival at the event stays participant.checked_in_at (005), the one

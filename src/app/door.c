@@ -608,3 +608,142 @@ app_door_no_shows(const struct app *app, const struct app_actor *actor,
 		return NULL;
 	return u.rows;
 }
+
+struct walk_in_unit {
+	const struct app_walk_in *w;
+	struct app_refusal *refusal;
+	JsonObject *out;
+};
+
+static gboolean
+walk_in_refuse(struct walk_in_unit *u, const char *field,
+    enum app_reason reason, GError **error)
+{
+	if (u->refusal != NULL)
+		*u->refusal = (struct app_refusal){ field, reason };
+	g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s", field);
+	return FALSE;
+}
+
+static gboolean
+walk_in_do(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	struct walk_in_unit *u = user;
+	const struct app_walk_in *w = u->w;
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) ev = NULL;
+	struct app_door_scan in = { .door = w->door };
+	struct scan_unit scan = { .in = &in };
+	struct app_change inner = { 0 };
+	gint64 id = 0;
+	bool got = false;
+
+	g_clear_pointer(&u->out, json_object_unref);
+	if ((ev = db_door_walk_ins(conn, true, &dberr)) == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (!json_object_get_boolean_member(ev, "walk_ins")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+		    "the event takes no walk-ins");
+		return FALSE;
+	}
+	if (!db_door_walk_in(conn, db_int(ev, "id"), w->name, w->email,
+	        w->organisation, w->sector, w->language, w->door, &id,
+	        &dberr)) {
+		if (u->refusal != NULL)
+			(void)app_refusal_from_db(dberr, u->refusal);
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	}
+	/* A place like anyone confirmed, or no walk-in: the event is full. */
+	if (!db_place_claim(conn, db_int(ev, "id"), id, false, &got, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (!got)
+		return walk_in_refuse(u, "email", APP_REASON_FULL, error);
+	/* The desk's answer for them: the scan's, which finds them in. */
+	in.participant_id = id;
+	if (!scan_do(app, conn, &inner, &scan, error))
+		return FALSE;
+	g_clear_pointer(&inner.after, json_object_unref);
+	if (strcmp(app_view_str(scan.out, "outcome"), "red") == 0) {
+		/* Not today: nobody walks in (and nothing is kept). */
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE, "%s",
+		    app_view_str(scan.out, "reason"));
+		json_object_unref(scan.out);
+		return FALSE;
+	}
+	json_object_set_string_member(scan.out, "outcome", "green");
+	u->out = scan.out;
+	ch->subject_id = id;
+	ch->after = json_object_new();
+	json_object_set_string_member(ch->after, "door", w->door);
+	json_object_set_string_member(ch->after, "status", "confirmed");
+	return TRUE;
+}
+
+JsonObject *
+app_door_walk_in(const struct app *app, const struct app_actor *actor,
+    const struct app_walk_in *w, struct app_refusal *refusal, GError **error)
+{
+	struct walk_in_unit u = { w, refusal, NULL };
+	static const char *const fields[] = { "name", "organisation" };
+	const char *values[] = { w->name, w->organisation };
+	size_t i;
+
+	if (!app_require(actor, "door", error))
+		return NULL;
+	for (i = 0; i < G_N_ELEMENTS(fields); i++)
+		if (values[i] == NULL ||
+		    text_check_name(values[i], 200) != TEXT_OK) {
+			walk_in_refuse(&u, fields[i], APP_REASON_LENGTH, error);
+			return NULL;
+		}
+	if (w->email == NULL || text_check_email(w->email) != TEXT_OK) {
+		walk_in_refuse(&u, "email", APP_REASON_INVALID, error);
+		return NULL;
+	}
+	if (w->sector == NULL || !app_setup_sector_code_ok(w->sector)) {
+		walk_in_refuse(&u, "sector", APP_REASON_INVALID, error);
+		return NULL;
+	}
+	if (g_strcmp0(w->language, "nb") != 0 &&
+	    g_strcmp0(w->language, "en") != 0) {
+		walk_in_refuse(&u, "language", APP_REASON_INVALID, error);
+		return NULL;
+	}
+	if (!door_name_ok(w->door)) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "door");
+		return NULL;
+	}
+	if (!app_tx_audited(app, actor, "door", "door.walk_in", "participant",
+	        walk_in_do, &u, error)) {
+		g_clear_pointer(&u.out, json_object_unref);
+		return NULL;
+	}
+	app_count(APP_COUNT_CHECK_INS, 1);
+	return u.out;
+}
+
+static gboolean
+walk_ins_set_do(const struct app *app, DbConn *conn, struct app_change *ch,
+    gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	bool on = *(bool *)user, was = false;
+
+	(void)app;
+	if (!db_door_walk_ins_set(conn, on, &was, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	ch->before = json_object_new();
+	json_object_set_boolean_member(ch->before, "walk_ins", was);
+	ch->after = json_object_new();
+	json_object_set_boolean_member(ch->after, "walk_ins", on);
+	return TRUE;
+}
+
+gboolean
+app_door_walk_ins_set(const struct app *app, const struct app_actor *actor,
+    bool on, GError **error)
+{
+	return app_tx_audited(app, actor, "admin", "door.walk_ins", "event",
+	    walk_ins_set_do, &on, error);
+}

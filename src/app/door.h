@@ -92,7 +92,7 @@ JsonArray *app_door_search(const struct app *app, const struct app_actor *actor,
     const char *q, GError **error);
 /*
  * The live counts (door role or above: the desk lists the sessions from
- * it, the console's counts page is staff's): a view of event (expected, arrived, started) and
+ * it, the console's counts page is staff's): a view of event (expected, arrived, started, walk_ins) and
  * sessions (id, code, title_nb, title_en, room, starts_at "YYYY-MM-DD
  * HH:MM" and ends_at "HH:MM" in the event's zone, started, expected,
  * arrived).  APP_ENOTFOUND before there is an event.
@@ -104,5 +104,29 @@ JsonObject *app_door_counts(const struct app *app,
  * it started, APP_ENOTFOUND for no such session. */
 JsonArray *app_door_no_shows(const struct app *app,
     const struct app_actor *actor, gint64 session_id, GError **error);
+
+/* A person registered at the desk on the day. */
+struct app_walk_in {
+	const char *name, *email, *organisation, *sector;
+	const char *language; /* "nb" or "en" */
+	const char *door;     /* the desk's name, "" for none */
+};
+/*
+ * Registers w for the current event, confirmed, with a place, and checks
+ * them in at once (door role or above; audited "door.walk_in"); the answer
+ * is app_door_scan's view, green.  APP_ESTATE when the event takes no
+ * walk-ins; APP_EINVALID with *refusal (may be NULL) naming the field
+ * (name, email, organisation, sector, with APP_REASON_TAKEN for an
+ * e-mail registered already, APP_REASON_FULL on "email" when no place is
+ * left).
+ */
+struct app_refusal;
+JsonObject *app_door_walk_in(const struct app *app,
+    const struct app_actor *actor, const struct app_walk_in *w,
+    struct app_refusal *refusal, GError **error);
+/* Admin: whether the current event takes walk-ins at the desk; audited
+ * ("door.walk_ins"). */
+gboolean app_door_walk_ins_set(const struct app *app,
+    const struct app_actor *actor, bool on, GError **error);
 
 #endif

@@ -147,12 +147,59 @@ mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
 	    g_strcmp0(zone, "Europe/Oslo") == 0);
 }
 
+/* The kinds of mail a confirmed participant gets whose texts show the
+ * check-in code ({{#checkin}} in mail/LANG/KIND.txt). */
+static bool
+carries_code(const char *kind)
+{
+	static const char *const kinds[] = { "invite", "invite_update",
+		"invited", "promoted", "link_again" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kinds); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ctx's checkin ({ short_code }, or null) and *png, the QR code the mail
+ * carries as an inline image: for a kind that shows it, to a participant
+ * who is confirmed when it is sent (their code issued now if need be). */
+static gboolean
+mailer_checkin(DbConn *conn, JsonObject *row, JsonObject *ctx, GBytes **png,
+    GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	struct app_checkin_code code;
+	gint64 pid = db_int(row, "participant_id");
+	JsonObject *c;
+
+	*png = NULL;
+	json_object_set_null_member(ctx, "checkin");
+	if (pid <= 0 || !carries_code(db_str(row, "kind")))
+		return TRUE;
+	if (!app_checkin_code_in(conn, pid, &code, &local)) {
+		if (g_error_matches(local, SUMMIT_APP_ERROR, APP_ESTATE) ||
+		    g_error_matches(local, SUMMIT_APP_ERROR, APP_ENOTFOUND))
+			return TRUE;
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	c = json_object_new();
+	json_object_set_string_member(c, "short_code", code.short_code);
+	json_object_set_object_member(ctx, "checkin", c);
+	/* 6 pixels a module: about 3 cm on a phone, plenty for a scanner. */
+	*png = app_checkin_qr_png(code.code, 6);
+	return TRUE;
+}
+
 /* Renders mail/LANG/KIND.txt (first line "Subject: ...") and, for
- * invitations, the calendar object. */
+ * invitations, the calendar object; *png gets the check-in QR code the
+ * mail carries, or NULL. */
 static gboolean
 mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
     JsonObject *event, char **subject, char **body, char **calendar,
-    GError **error)
+    GBytes **png, GError **error)
 {
 	g_autoptr(JsonObject) ctx = json_object_new();
 	g_autoptr(JsonNode) payload = NULL;
@@ -214,6 +261,8 @@ mailer_render(const struct app *app, DbConn *conn, JsonObject *row,
 		json_object_set_string_member(ctx, "page_url", page);
 	}
 	*calendar = NULL;
+	if (!mailer_checkin(conn, row, ctx, png, error))
+		return FALSE;
 	if (is_invitation(kind)) {
 		if (pl == NULL) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINTERNAL,
@@ -258,11 +307,13 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 {
 	g_autofree char *subject = NULL, *body = NULL, *msgid = NULL;
 	g_autofree char *calendar = NULL, *msg = NULL, *signed_msg = NULL;
+	g_autofree char *cid = NULL;
+	g_autoptr(GBytes) png = NULL;
 	const char *kind = db_str(row, "kind");
 	struct mail_message mm;
 
 	if (!mailer_render(app, conn, row, event, &subject, &body, &calendar,
-	        error))
+	        &png, error))
 		return FALSE;
 	/* Derived from the row, so a retried send keeps its Message-ID. */
 	msgid = app_outbox_message_id(app, db_int(row, "id"));
@@ -279,6 +330,14 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 		    strcmp(kind, "invite_cancel") == 0 ? "CANCEL" :
 		                                         "REQUEST",
 	};
+	if (png != NULL) {
+		cid = g_strdup_printf("checkin-%" G_GINT64_FORMAT "@summit",
+		    db_int(row, "id"));
+		mm.image = g_bytes_get_data(png, &mm.image_len);
+		mm.image_type = "image/png";
+		mm.image_name = "checkin-code.png";
+		mm.image_cid = cid;
+	}
 	msg = mail_compose(&mm);
 	if (m->dkim != NULL) {
 		signed_msg = mail_dkim_sign(m->dkim, msg, error);

@@ -98,7 +98,7 @@ static const char *const SQL_DOOR_SEARCH =
 static const char *const SQL_DOOR_EVENT_COUNTS =
     "SELECT e.id, e.timezone, " DB_EPOCH(
         "e.starts_at") " AS starts_at,"
-                       " e.starts_at <= now() AS started,"
+                       " e.starts_at <= now() AS started, e.walk_ins,"
                        " (SELECT count(*) FROM participant p WHERE p.event_id = e.id"
                        "  AND p.status = 'confirmed') AS expected,"
                        " (SELECT count(*) FROM participant p WHERE p.event_id = e.id"
@@ -118,6 +118,20 @@ static const char *const SQL_DOOR_SESSION_COUNTS =
                                           " FROM session s JOIN slot sl ON sl.id = s.slot_id"
                                           " WHERE s.event_id = $1 AND s.status = 'active'"
                                           " ORDER BY sl.starts_at, s.code";
+static const char *const SQL_DOOR_WALK_INS =
+    "SELECT id, walk_ins FROM event WHERE id = " DB_CURRENT_EVENT;
+static const char *const SQL_DOOR_WALK_INS_LOCK =
+    "SELECT id, walk_ins FROM event WHERE id = " DB_CURRENT_EVENT " FOR SHARE";
+static const char *const SQL_DOOR_WALK_INS_SET =
+    "UPDATE event e SET walk_ins = $1 FROM (SELECT id, walk_ins FROM event"
+    " WHERE id = " DB_CURRENT_EVENT " FOR UPDATE) old WHERE e.id = old.id"
+    " RETURNING old.walk_ins AS was";
+/* Consent is given at the desk, in person. */
+static const char *const SQL_DOOR_WALK_IN =
+    "INSERT INTO participant (event_id, name, email, organisation, sector,"
+    " language, status, consent_at, checked_in_at, checked_in_door)"
+    " VALUES ($1, $2, $3, $4, $5, $6, 'confirmed', now(), now(), $7)"
+    " RETURNING id";
 static const char *const SQL_DOOR_NO_SHOWS_EVENT =
     "SELECT p.id, p.name, p.organisation, p.sector, NULL::int AS table_no"
     " FROM participant p WHERE p.event_id = " DB_CURRENT_EVENT
@@ -310,4 +324,41 @@ db_door_no_shows(DbConn *conn, gint64 session_id, GError **error)
 	if (session_id <= 0)
 		return db_exec(conn, SQL_DOOR_NO_SHOWS_EVENT, 0, NULL, error);
 	return db_exec(conn, SQL_DOOR_NO_SHOWS_SESSION, 1, p, error);
+}
+
+JsonObject *
+db_door_walk_ins(DbConn *conn, bool lock, GError **error)
+{
+	return db_exec_one(conn,
+	    lock ? SQL_DOOR_WALK_INS_LOCK : SQL_DOOR_WALK_INS, 0, NULL, error);
+}
+
+gboolean
+db_door_walk_ins_set(DbConn *conn, bool on, bool *was, GError **error)
+{
+	const char *p[1] = { on ? "true" : "false" };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_DOOR_WALK_INS_SET, 1,
+	    p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*was = json_object_get_boolean_member(row, "was");
+	return TRUE;
+}
+
+gboolean
+db_door_walk_in(DbConn *conn, gint64 event_id, const char *name,
+    const char *email, const char *organisation, const char *sector,
+    const char *language, const char *door, gint64 *id, GError **error)
+{
+	char e[24];
+	const char *p[7] = { db_num(e, event_id), name, email, organisation,
+		sector, language, door };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_DOOR_WALK_IN, 7, p,
+	    error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "id");
+	return TRUE;
 }

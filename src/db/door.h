@@ -62,7 +62,7 @@ gboolean db_door_undo(DbConn *conn, gint64 participant_id, gint64 session_id,
 JsonArray *db_door_search(DbConn *conn, const char *q, gint64 limit,
     GError **error);
 /* The current event's figures: id, timezone, starts_at (seconds),
- * started, expected (confirmed), arrived (checked in). */
+ * started, walk_ins, expected (confirmed), arrived (checked in). */
 JsonObject *db_door_event_counts(DbConn *conn, GError **error);
 /* Its active sessions: id, code, title_nb, title_en, room, starts_at,
  * ends_at (seconds), started, expected (confirmed people placed), arrived
@@ -74,5 +74,17 @@ JsonArray *db_door_session_counts(DbConn *conn, gint64 event_id,
  * in its attendance: id, name, organisation, sector, table_no (null for
  * the event); by name. */
 JsonArray *db_door_no_shows(DbConn *conn, gint64 session_id, GError **error);
+/* Whether the current event takes walk-ins (walk_ins), its id;
+ * lock takes the event row FOR SHARE (a walk-in against a change of the
+ * setting).  DB_ENOTFOUND before there is an event. */
+JsonObject *db_door_walk_ins(DbConn *conn, bool lock, GError **error);
+/* Sets the current event's walk_ins; *was gets the old value. */
+gboolean db_door_walk_ins_set(DbConn *conn, bool on, bool *was, GError **error);
+/* A walk-in: a confirmed participant of event_id, checked in now at
+ * door; *id gets them.  The e-mail's unique index may refuse
+ * (participant_event_id_email_key). */
+gboolean db_door_walk_in(DbConn *conn, gint64 event_id, const char *name,
+    const char *email, const char *organisation, const char *sector,
+    const char *language, const char *door, gint64 *id, GError **error);
 
 #endif

@@ -46,6 +46,16 @@ struct mail_message {
 	 */
 	const char *calendar;
 	const char *calendar_method;
+	/*
+	 * Optional inline image (the check-in QR code as a PNG): a part of
+	 * its own with Content-Disposition inline, which mail clients show
+	 * below the text, and Content-ID <image_cid> for an HTML part to
+	 * reference.  image_type is its media type ("image/png"),
+	 * image_name its file name.
+	 */
+	const void *image;
+	size_t image_len;
+	const char *image_type, *image_name, *image_cid;
 };
 
 /*
@@ -57,6 +67,9 @@ struct mail_message {
  *   calendar (+/- html):  multipart/mixed { multipart/alternative { plain,
  *                         [html,] text/calendar; method=M },
  *                         application/ics "invite.ics" }
+ *   image:                the same with the image as an inline part of a
+ *                         multipart/mixed before "invite.ics": mixed {
+ *                         plain or alternative, image, [invite.ics] }
  * Every part is UTF-8 in base64.
  */
 char *mail_compose(const struct mail_message *m);

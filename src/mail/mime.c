@@ -328,14 +328,13 @@ method_token(const char *s)
 	return g_strdup("");
 }
 
+/* The calendar as the last part of the alternative, which it closes. */
 static void
-append_calendar(GString *out, const struct mail_message *m, const char *mixed,
-    const char *alt)
+append_calendar(GString *out, const struct mail_message *m, const char *alt)
 {
 	g_autofree char *inner = calendar_method_of(m->calendar);
 	g_autofree char *method = method_token(
 	    m->calendar_method != NULL ? m->calendar_method : inner);
-	size_t callen = strlen(m->calendar);
 
 	/* RFC 5545 8.1: method= MUST equal METHOD in the object. */
 	if (m->calendar_method != NULL && inner != NULL &&
@@ -354,17 +353,42 @@ append_calendar(GString *out, const struct mail_message *m, const char *mixed,
 		    "Content-Type: text/calendar;"
 		    " charset=UTF-8\r\n");
 	g_string_append(out, "Content-Transfer-Encoding: base64\r\n\r\n");
-	append_base64(out, m->calendar, callen);
+	append_base64(out, m->calendar, strlen(m->calendar));
 	g_string_append_printf(out, "--%s--\r\n", alt);
+}
 
+/* The calendar again as the attachment "invite.ics". */
+static void
+append_calendar_file(GString *out, const struct mail_message *m,
+    const char *mixed)
+{
 	g_string_append_printf(out,
 	    "--%s\r\n"
 	    "Content-Type: application/ics; name=\"invite.ics\"\r\n"
 	    "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n",
 	    mixed);
-	append_base64(out, m->calendar, callen);
-	g_string_append_printf(out, "--%s--\r\n", mixed);
+	append_base64(out, m->calendar, strlen(m->calendar));
+}
+
+/* The inline image; its names are ours, but are made one token each
+ * anyway, as a header must not break. */
+static void
+append_image(GString *out, const struct mail_message *m, const char *mixed)
+{
+	g_autofree char *type = text_one_line(m->image_type);
+	g_autofree char *name = text_one_line(m->image_name);
+	g_autofree char *cid = text_one_line(m->image_cid);
+
+	g_strdelimit(name, "\"\\", '_');
+	g_string_append_printf(out,
+	    "--%s\r\n"
+	    "Content-Type: %s; name=\"%s\"\r\n"
+	    "Content-Disposition: inline; filename=\"%s\"\r\n"
+	    "Content-ID: <%s>\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
+	    mixed, type, name, name, cid);
+	append_base64(out, m->image, m->image_len);
 }
 
 char *
@@ -376,6 +400,7 @@ mail_compose(const struct mail_message *m)
 	g_autofree char *msgid = text_one_line(m->message_id);
 	g_autofree char *hash = NULL;
 	g_autofree char *alt = NULL, *mixed = NULL, *ctype = NULL;
+	bool mixed_needed;
 
 	if (m->date == NULL) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -392,7 +417,8 @@ mail_compose(const struct mail_message *m)
 	g_string_append(out, "MIME-Version: 1.0\r\n");
 	g_string_append(out, "Auto-Submitted: auto-generated\r\n");
 
-	if (m->html == NULL && m->calendar == NULL) {
+	mixed_needed = m->calendar != NULL || m->image != NULL;
+	if (m->html == NULL && !mixed_needed) {
 		g_string_append(out,
 		    "Content-Type: text/plain; charset=UTF-8\r\n"
 		    "Content-Transfer-Encoding: base64\r\n\r\n");
@@ -402,13 +428,18 @@ mail_compose(const struct mail_message *m)
 	hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, msgid, -1);
 	alt = g_strdup_printf("=_alt_%.32s", hash);
 	mixed = g_strdup_printf("=_mixed_%.32s", hash);
-	if (m->calendar != NULL) {
+	if (mixed_needed) {
 		ctype = g_strdup_printf("multipart/mixed; boundary=\"%s\"",
 		    mixed);
 		append_header(out, "Content-Type", ctype);
 		g_string_append(out, "\r\n");
-		g_string_append_printf(out, "--%s\r\n", mixed);
 		g_clear_pointer(&ctype, g_free);
+		if (m->html == NULL && m->calendar == NULL) {
+			/* Text and an image: no alternative to make. */
+			append_text_part(out, mixed, "plain", m->text);
+			goto parts;
+		}
+		g_string_append_printf(out, "--%s\r\n", mixed);
 	}
 	ctype = g_strdup_printf("multipart/alternative; boundary=\"%s\"", alt);
 	append_header(out, "Content-Type", ctype);
@@ -417,8 +448,15 @@ mail_compose(const struct mail_message *m)
 	if (m->html != NULL)
 		append_text_part(out, alt, "html", m->html);
 	if (m->calendar != NULL)
-		append_calendar(out, m, mixed, alt);
+		append_calendar(out, m, alt);
 	else
 		g_string_append_printf(out, "--%s--\r\n", alt);
+parts:
+	if (m->image != NULL)
+		append_image(out, m, mixed);
+	if (m->calendar != NULL)
+		append_calendar_file(out, m, mixed);
+	if (mixed_needed)
+		g_string_append_printf(out, "--%s--\r\n", mixed);
 	return g_string_free(out, FALSE);
 }

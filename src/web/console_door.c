@@ -94,6 +94,33 @@ door_answer_ctx(struct web_req *req, JsonObject *res)
 		    (const char *const[]){ "title", NULL });
 }
 
+/* The walk-in form when the event takes walk-ins: walk_ins, the sectors
+ * to choose from, the error of the last try; false if the page failed. */
+static bool
+door_walk_in_ctx(struct web_req *req, JsonObject *ctx, JsonObject *counts,
+    const char *error_key)
+{
+	g_autoptr(GError) error = NULL;
+	JsonObject *ev = app_view_object(counts, "event");
+	bool on = app_view_bool(ev, "walk_ins");
+	JsonObject *view;
+
+	json_object_set_boolean_member(ctx, "walk_ins", on);
+	json_object_set_string_member(ctx, "walk_in_error",
+	    error_key != NULL ? web_text(req, error_key) : "");
+	json_object_set_array_member(ctx, "walk_in_sectors", json_array_new());
+	if (!on)
+		return true;
+	if ((view = app_event_view(req->web->app, req->lang, &error)) == NULL) {
+		web_app_error(req, error);
+		return false;
+	}
+	json_object_set_array_member(ctx, "walk_in_sectors",
+	    json_array_ref(app_view_array(view, "sectors")));
+	json_object_unref(view);
+	return true;
+}
+
 /*
  * Renders the desk: its door, the session whose door it is (0: the
  * event's), the answer to a scan (or NULL) and a search's results (q
@@ -101,7 +128,7 @@ door_answer_ctx(struct web_req *req, JsonObject *res)
  */
 static void
 door_render(struct web_req *req, unsigned status, gint64 session_id,
-    JsonObject *result, const char *q)
+    JsonObject *result, const char *q, const char *walk_in_error)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
@@ -152,6 +179,8 @@ door_render(struct web_req *req, unsigned status, gint64 session_id,
 		    json_object_ref(result));
 	} else
 		json_object_set_null_member(ctx, "result");
+	if (!door_walk_in_ctx(req, ctx, counts, walk_in_error))
+		return;
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "door_title"));
 	web_render(req, status, "console/door.html", ctx);
@@ -169,7 +198,7 @@ door_page(struct web_req *req, const struct web_call *c)
 		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
 		return;
 	}
-	door_render(req, MHD_HTTP_OK, session_id, NULL, q);
+	door_render(req, MHD_HTTP_OK, session_id, NULL, q, NULL);
 }
 
 /*
@@ -200,7 +229,67 @@ door_scan(struct web_req *req, const struct web_call *c)
 		web_app_error(req, error);
 		return;
 	}
-	door_render(req, MHD_HTTP_OK, in.session_id, res, NULL);
+	door_render(req, MHD_HTTP_OK, in.session_id, res, NULL, NULL);
+}
+
+/*
+ * POST /console/door/walk-in (door): name, email, organisation, sector,
+ * language; registers them, confirmed, and checks them in: the desk with
+ * the green answer; 400 with the form's error, 409 when the event takes no
+ * walk-ins (or it is not its day).
+ */
+static void
+door_walk_in(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) res = NULL;
+	g_autofree char *door = door_name(req);
+	struct app_refusal refusal = { NULL, 0 };
+	struct app_walk_in w = {
+		g_hash_table_lookup(c->form, "name"),
+		g_hash_table_lookup(c->form, "email"),
+		g_hash_table_lookup(c->form, "organisation"),
+		g_hash_table_lookup(c->form, "sector"),
+		g_hash_table_lookup(c->form, "language"),
+		door,
+	};
+
+	if (w.language == NULL)
+		w.language = req->lang;
+	res = app_door_walk_in(req->web->app, c->actor, &w, &refusal, &error);
+	if (res != NULL) {
+		door_render(req, MHD_HTTP_OK, 0, res, NULL, NULL);
+		return;
+	}
+	if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID)) {
+		door_render(req, MHD_HTTP_BAD_REQUEST, 0, NULL, NULL,
+		    refusal.reason == APP_REASON_TAKEN ?
+		        "door_err_walk_in_taken" :
+		        refusal.reason == APP_REASON_FULL ?
+		        "door_err_walk_in_full" :
+		        "door_err_walk_in");
+		return;
+	}
+	if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ESTATE)) {
+		web_error_page(req, MHD_HTTP_CONFLICT, "door_err_no_walk_ins");
+		return;
+	}
+	web_app_error(req, error);
+}
+
+/* POST /console/door/walk-ins (admin): on=1 lets the desk register
+ * walk-ins, on=0 not; 303 to the counts. */
+static void
+door_walk_ins(struct web_req *req, const struct web_call *c)
+{
+	g_autoptr(GError) error = NULL;
+	bool on = g_strcmp0(g_hash_table_lookup(c->form, "on"), "1") == 0;
+
+	if (!app_door_walk_ins_set(req->web->app, c->actor, on, &error)) {
+		web_app_error(req, error);
+		return;
+	}
+	web_redirect(req, "/console/door/counts");
 }
 
 /* POST /console/door/name (door): sets the desk's name (a cookie for a
@@ -251,14 +340,16 @@ door_undo(struct web_req *req, const struct web_call *c)
 	web_redirect(req, to);
 }
 
-/* GET /console/door/counts (staff): arrived / expected, refreshed by
- * the page itself every 15 seconds. */
+/* GET /console/door/counts[?auto=1] (staff): arrived / expected; with
+ * auto=1 the page reloads itself every 15 seconds (a reload nobody asked
+ * for would take the page from under a screen reader: WCAG 2.2.1). */
 static void
 door_counts(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *counts;
+	bool auto_refresh;
 
 	counts = app_door_counts(req->web->app, c->actor, &error);
 	if (counts == NULL) {
@@ -268,7 +359,10 @@ door_counts(struct web_req *req, const struct web_call *c)
 	door_localise_rows(app_view_array(counts, "sessions"), req->lang);
 	ctx = console_ctx(req);
 	json_object_set_object_member(ctx, "counts", counts);
-	json_object_set_int_member(ctx, "refresh", 15);
+	auto_refresh = g_strcmp0(web_query(req, "auto"), "1") == 0;
+	if (auto_refresh)
+		json_object_set_int_member(ctx, "refresh", 15);
+	json_object_set_boolean_member(ctx, "auto", auto_refresh);
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "door_counts_title"));
 	web_render(req, MHD_HTTP_OK, "console/door_counts.html", ctx);
@@ -385,6 +479,10 @@ const struct web_route console_door_routes[] = {
 	    WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/door/undo", door_undo, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/door/walk-in", door_walk_in, WEB_DOOR, WEB_ARG_TEXT,
+	    WEB_NO_FIELDS, 0 },
+	{ "POST", "/console/door/walk-ins", door_walk_ins, WEB_ADMIN,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/door/counts", door_counts, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/door/no-shows", door_no_shows, WEB_STAFF,

@@ -24,8 +24,9 @@ after(async () => {
 	await browser.close();
 });
 
-/* What staff may do: read, export, check in; logging out is theirs too. */
-const STAFF_MAY = /\/(logout|login|check-?in|checkin|export|preview)\b/;
+/* What staff may do: read, export, check in (the desk too); logging out
+ * is theirs too. */
+const STAFF_MAY = /\/(logout|login|check-?in|checkin|export|preview|door)\b/;
 
 const pid = scalar(`SELECT min(id) FROM participant`);
 const sid = scalar('SELECT min(id) FROM session');

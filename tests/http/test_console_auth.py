@@ -239,6 +239,7 @@ CONSOLE_POSTS = [
     ("/console/door-list/import", "admin"),
     ("/console/door", "door"), ("/console/door/name", "door"),
     ("/console/door/undo", "staff"),
+    ("/console/door/walk-in", "door"), ("/console/door/walk-ins", "admin"),
     ("/console/registrations/{id}/checkin-code", "staff"),
 ]
 

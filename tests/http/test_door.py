@@ -238,8 +238,9 @@ def search_session_undo_and_console_agree(inst):
     assert st.post("/console/door/undo", body).status == 409
     assert scan(d, code, session=sid)[0] == "green"
     # The counts and who has not come.
+    assert 'http-equiv="refresh"' in st.get("/console/door/counts?auto=1").text
     r = st.get("/console/door/counts")
-    assert r.status == 200 and 'http-equiv="refresh"' in r.text
+    assert r.status == 200 and 'http-equiv="refresh"' not in r.text
     m = re.search(r'id="session-%d">.*?class="num arrived">(\d+)<.*?'
                   r'class="num expected">(\d+)<' % sid, r.text, re.S)
     assert m and m.groups() == ("1", "1"), r.text
@@ -258,6 +259,55 @@ def search_session_undo_and_console_agree(inst):
     assert r.text.startswith("id,name,organisation,sector,table")
     assert st.get("/console/door/no-shows?session=%d" % later).status == 409
     assert d.get("/console/door/counts").status == 403
+
+
+@case
+def walk_ins_when_the_event_allows(inst):
+    d, admin = S["door"], S["admin"]
+    event_today(inst)
+    form = {"name": "Walter Walk-in", "email": "walter@example.no",
+            "organisation": "Walk AS", "sector": "union"}
+    # Off (as for every event until an admin turns it on): 409, no form.
+    assert 'action="/console/door/walk-in"' not in d.get("/console/door").text
+    r = d.post("/console/door/walk-in", dict(form, _csrf=d.csrf(
+        "/console/door")))
+    assert r.status == 409, r.status
+    # Only an admin turns it on, audited.
+    r = d.post("/console/door/walk-ins", {"_csrf": d.csrf("/console/door"),
+                                          "on": "1"})
+    assert r.status == 403
+    r = admin.post("/console/door/walk-ins", {
+        "_csrf": admin.csrf("/console/door/counts"), "on": "1"})
+    assert r.status == 303, r.status
+    assert inst.scalar("SELECT walk_ins FROM event") is True
+    assert inst.scalar("SELECT count(*) FROM audit_log WHERE action ="
+                       " 'door.walk_ins'") == 1
+    csrf = d.csrf("/console/door")
+    assert 'action="/console/door/walk-in"' in d.get("/console/door").text
+    r = d.post("/console/door/walk-in", dict(form, _csrf=csrf))
+    assert r.status == 200, r.text[-2000:]
+    assert 'data-outcome="green"' in r.text and "Walter Walk-in" in r.text
+    row = inst.query("SELECT status, checked_in_at IS NOT NULL,"
+                     " (SELECT count(*) FROM place pl WHERE pl.participant_id"
+                     " = p.id) FROM participant p WHERE email ="
+                     " 'walter@example.no'")[0]
+    assert row == ("confirmed", True, 1), row
+    assert inst.scalar("SELECT count(*) FROM audit_log WHERE action ="
+                       " 'door.walk_in'") == 1
+    # Again: the address is taken; bad input: nothing is stored.
+    n = inst.scalar("SELECT count(*) FROM participant")
+    r = d.post("/console/door/walk-in", dict(form, _csrf=csrf))
+    assert r.status == 400 and 'role="alert"' in r.text, r.status
+    for bad in ({"email": "not-an-address"}, {"name": ""},
+                {"sector": "Nope!"}, {"sector": "nosuch"}):
+        body = dict(form, _csrf=csrf, email="x@example.no")
+        body.update(bad)
+        r = d.post("/console/door/walk-in", body)
+        assert r.status == 400, (bad, r.status)
+    assert inst.scalar("SELECT count(*) FROM participant") == n
+    r = admin.post("/console/door/walk-ins", {
+        "_csrf": admin.csrf("/console/door/counts"), "on": "0"})
+    assert inst.scalar("SELECT walk_ins FROM event") is False
 
 
 @case
