@@ -21,6 +21,8 @@ struct app_badge_filter {
 	const char *sector; /* a sector code */
 	gint64 session_id;  /* placed in it */
 	gint64 id;          /* one participant */
+	bool lists_only;    /* the people without codes or QR codes:
+			       the filter form's count */
 };
 
 /*

@@ -100,7 +100,8 @@ badge_option(JsonArray *a, const char *value, const char *label, bool sel)
 static void
 badges_form(struct web_req *req, const struct web_call *c)
 {
-	static const struct app_badge_filter none = { .status = "confirmed" };
+	static const struct app_badge_filter none = { .status = "confirmed",
+		.lists_only = true };
 	static const char *const any = "";
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) res = NULL, ctx = NULL;
@@ -110,7 +111,7 @@ badges_form(struct web_req *req, const struct web_call *c)
 	size_t i;
 
 	(void)c;
-	/* The lists of the filters come with the people; none asked. */
+	/* The filters' lists come with the people: no codes made for it. */
 	res = app_badges(req->web->app, c->actor, &none, &error);
 	if (res == NULL) {
 		web_app_error(req, error);
