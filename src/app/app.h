@@ -491,5 +491,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/invitees.h"
 #include "app/api.h"
 #include "app/door.h"
+#include "app/badges.h"
 
 #endif

@@ -87,6 +87,7 @@ static const struct refusal_rule refusal_rules[] = {
 	{ "preference_session_id_event_id_fkey", "sessions",
 	    APP_REASON_INVALID },
 	{ "sector_code_check", "code", APP_REASON_INVALID },
+	{ "sector_colour_check", "colour", APP_REASON_INVALID },
 	{ "sector_name_en_check", "name_en", APP_REASON_LENGTH },
 	{ "sector_name_nb_check", "name_nb", APP_REASON_LENGTH },
 	{ "sector_pkey", "code", APP_REASON_TAKEN },

@@ -137,6 +137,19 @@ app_setup_sector_code_ok(const char *code)
 }
 
 bool
+app_setup_colour_ok(const char *colour)
+{
+	size_t i;
+
+	if (colour == NULL || strlen(colour) != 7 || colour[0] != '#')
+		return false;
+	for (i = 1; i < 7; i++)
+		if (!g_ascii_isxdigit(colour[i]))
+			return false;
+	return true;
+}
+
+bool
 app_setup_invitation_mode_ok(const char *mode)
 {
 	return g_strcmp0(mode, "open") == 0 ||
@@ -810,7 +823,10 @@ sector_check(const struct app_setup_sector *s, struct app_refusal *why,
 	                   APP_REASON_INVALID)) &&
 	    check_text(s->name_nb, "name_nb", 100, true, false, why, error) &&
 	    check_text(s->name_en, "name_en", 100, true, false, why, error) &&
-	    check_num(s->position, "position", -100000, 100000, why, error);
+	    check_num(s->position, "position", -100000, 100000, why, error) &&
+	    (s->colour == NULL || s->colour[0] == '\0' ||
+	        app_setup_colour_ok(s->colour) ||
+	        refuse(error, why, "colour", APP_REASON_INVALID));
 }
 
 /* Adds or changes a sector.  Its audit entry is under the event's id:
@@ -822,10 +838,14 @@ sector_save(const struct app *app, DbConn *conn, struct app_change *ch,
 	struct setup_unit *u = user;
 	const struct app_setup_sector *s = u->sector;
 	g_autoptr(GError) dberr = NULL;
+	g_autofree char *colour = s->colour != NULL && s->colour[0] != '\0' ?
+	    g_ascii_strdown(s->colour, -1) :
+	    NULL;
 	struct db_sector_fields f = { .code = s->code,
 		.name_nb = s->name_nb,
 		.name_en = s->name_en,
-		.position = s->position };
+		.position = s->position,
+		.colour = colour };
 	gint64 event_id;
 
 	(void)app;

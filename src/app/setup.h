@@ -60,6 +60,10 @@ struct app_setup_sector {
 	const char *code;              /* [a-z][a-z0-9_]{0,31} */
 	const char *name_nb, *name_en; /* 1..100 characters */
 	gint64 position;               /* -100000..100000 */
+	const char *colour;            /* #rrggbb (any case), for badges;
+					  NULL or "": a new sector takes the
+					  default palette's next, an edit
+					  keeps its colour */
 };
 
 /* The event's settings (the date-times local) and "held", the places
@@ -83,6 +87,8 @@ bool app_setup_invitation_mode_ok(const char *mode);
  * [a-z][a-z0-9_]{0,31} (also what a sector in a path must be). */
 bool app_setup_session_code_ok(const char *code);
 bool app_setup_sector_code_ok(const char *code);
+/* A colour as the set-up takes it: #rrggbb, hexadecimal of any case. */
+bool app_setup_colour_ok(const char *colour);
 
 /* "slots" (each with "id", "starts_at", "ends_at", "sessions" (how many)
  * and its "sessions_list", cancelled ones too) and "sectors". */

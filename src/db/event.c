@@ -54,7 +54,7 @@ static const char *const SQL_EVENT_PROGRAMME =
     " WHERE s.event_id = $1 AND s.status = 'active'"
     " ORDER BY sl.starts_at, sl.id, s.id";
 static const char *const SQL_EVENT_SECTORS =
-    "SELECT code, name_nb, name_en FROM sector WHERE event_id = $1"
+    "SELECT code, name_nb, name_en, colour FROM sector WHERE event_id = $1"
     " ORDER BY position, code";
 static const char *const SQL_EVENT_FOR_REGISTER =
     "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
@@ -154,24 +154,26 @@ static const char *const SQL_SESSION_STATUS =
     "UPDATE session SET status = $3 WHERE event_id = $1 AND id = $2"
     " RETURNING id";
 static const char *const SQL_SECTORS =
-    "SELECT c.code, c.name_nb, c.name_en, c.position,"
+    "SELECT c.code, c.name_nb, c.name_en, c.position, c.colour,"
     " (EXISTS (SELECT 1 FROM participant p WHERE p.event_id = c.event_id"
     "   AND p.sector = c.code)"
     "  OR EXISTS (SELECT 1 FROM invitation_code i"
     "   WHERE i.event_id = c.event_id AND i.sector = c.code)) AS used"
     " FROM sector c WHERE c.event_id = $1 ORDER BY c.position, c.code";
 static const char *const SQL_SECTOR_GET =
-    "SELECT c.code, c.name_nb, c.name_en, c.position,"
+    "SELECT c.code, c.name_nb, c.name_en, c.position, c.colour,"
     " (EXISTS (SELECT 1 FROM participant p WHERE p.event_id = c.event_id"
     "   AND p.sector = c.code)"
     "  OR EXISTS (SELECT 1 FROM invitation_code i"
     "   WHERE i.event_id = c.event_id AND i.sector = c.code)) AS used"
     " FROM sector c WHERE c.event_id = $1 AND c.code = $2 FOR UPDATE";
+/* No colour ($6 NULL): the palette's next (sql/017's trigger). */
 static const char *const SQL_SECTOR_INSERT =
-    "INSERT INTO sector (event_id, code, name_nb, name_en, position)"
-    " VALUES ($1, $2, $3, $4, $5::int)";
+    "INSERT INTO sector (event_id, code, name_nb, name_en, position, colour)"
+    " VALUES ($1, $2, $3, $4, $5::int, $6)";
 static const char *const SQL_SECTOR_UPDATE =
-    "UPDATE sector SET name_nb = $3, name_en = $4, position = $5::int"
+    "UPDATE sector SET name_nb = $3, name_en = $4, position = $5::int,"
+    " colour = coalesce($6, colour)"
     " WHERE event_id = $1 AND code = $2 RETURNING code";
 static const char *const SQL_SECTOR_DELETE =
     "DELETE FROM sector c WHERE c.event_id = $1 AND c.code = $2"
@@ -470,10 +472,10 @@ db_sector_insert(DbConn *conn, gint64 event_id,
     const struct db_sector_fields *s, GError **error)
 {
 	char ev[24], pos[24];
-	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-		s->name_en, db_num(pos, s->position) };
+	const char *p[6] = { db_num(ev, event_id), s->code, s->name_nb,
+		s->name_en, db_num(pos, s->position), s->colour };
 
-	return db_exec_noresult(conn, SQL_SECTOR_INSERT, 5, p, error);
+	return db_exec_noresult(conn, SQL_SECTOR_INSERT, 6, p, error);
 }
 
 gboolean
@@ -481,10 +483,10 @@ db_sector_update(DbConn *conn, gint64 event_id,
     const struct db_sector_fields *s, GError **error)
 {
 	char ev[24], pos[24];
-	const char *p[5] = { db_num(ev, event_id), s->code, s->name_nb,
-		s->name_en, db_num(pos, s->position) };
+	const char *p[6] = { db_num(ev, event_id), s->code, s->name_nb,
+		s->name_en, db_num(pos, s->position), s->colour };
 
-	return exec_row(conn, SQL_SECTOR_UPDATE, 5, p, error);
+	return exec_row(conn, SQL_SECTOR_UPDATE, 6, p, error);
 }
 
 gboolean

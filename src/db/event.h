@@ -30,6 +30,8 @@ struct db_session_fields {
 struct db_sector_fields {
 	const char *code, *name_nb, *name_en;
 	gint64 position;
+	const char *colour; /* #rrggbb; NULL: a new sector takes the
+			       palette's next, an edit keeps its own */
 };
 
 /* The newest event's settings plus "held" (places held), locked FOR

@@ -180,6 +180,42 @@ static const char *const SQL_THROTTLE_RECENT =
     " GROUP BY kind, key ORDER BY refusals DESC, kind, key LIMIT $2";
 /* clang-format on */
 
+/* Badges and the door list: $1 event, $2 status, $3 sector, $4 a session
+ * they are placed in, $5 one participant; with a confirmed person's live
+ * check-in code (sql/016).  The surname is the name's last word. */
+static const char *const SQL_BADGE_PEOPLE =
+    "SELECT p.id, p.name, p.organisation, p.sector, s.name_nb AS sector_nb,"
+    " s.name_en AS sector_en, s.colour, p.status,"
+    " p.checked_in_at IS NOT NULL AS checked_in, c.code, c.short_code"
+    " FROM participant p JOIN sector s ON s.event_id = p.event_id"
+    "  AND s.code = p.sector"
+    " LEFT JOIN checkin_code c ON c.participant_id = p.id"
+    "  AND c.revoked_at IS NULL AND p.status = 'confirmed'"
+    " WHERE p.event_id = $1 AND ($2::text IS NULL OR p.status = $2)"
+    " AND ($3::text IS NULL OR p.sector = $3)"
+    " AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM assignment a"
+    "  WHERE a.participant_id = p.id AND a.session_id = $4))"
+    " AND ($5::bigint IS NULL OR p.id = $5)"
+    " ORDER BY lower(substring(p.name FROM '(\\S+)\\s*$')), lower(p.name),"
+    " p.id";
+
+/* The ticks of a door list: $1 event, $2 a JSON array of check-in codes
+ * or short forms, normalised: the participant of each that is one of the
+ * event's, live or revoked (checkin_code, sql/016). */
+static const char *const SQL_DOOR_CODES =
+    "SELECT x.code AS given, p.id, p.name, p.organisation, p.status,"
+    " c.revoked_at IS NOT NULL AS revoked,"
+    " p.checked_in_at IS NOT NULL AS checked_in"
+    " FROM json_array_elements_text($2::json) AS x(code)"
+    " JOIN checkin_code c ON c.code = x.code OR c.short_code = x.code"
+    " JOIN participant p ON p.id = c.participant_id AND p.event_id = $1";
+/* Checks in $2 (a JSON array of ids) of event $1 at door $3, each only if
+ * not in yet (the desk's rule: the first arrival stands). */
+static const char *const SQL_DOOR_ARRIVE =
+    "UPDATE participant SET checked_in_at = now(), checked_in_door = $3"
+    " WHERE event_id = $1 AND checked_in_at IS NULL AND id IN"
+    " (SELECT json_array_elements_text($2::json)::bigint) RETURNING id";
+
 /* $1 event, $2 search text, $3 status, $4 sector, $5 session,
  * $6 'placed' or 'ranked'. */
 #define REG_PATTERN \
@@ -862,4 +898,36 @@ JsonArray *
 db_api_checkins(DbConn *conn, const struct db_api_page *pg, GError **error)
 {
 	return api_reg_list(conn, SQL_API_CHECKINS, pg, error);
+}
+
+JsonArray *
+db_badge_people(DbConn *conn, gint64 event_id, const struct db_badge_filter *f,
+    GError **error)
+{
+	char ev[24], ses[24], id[24];
+	const char *p[5] = { db_num(ev, event_id), f->status, f->sector,
+		f->session_id > 0 ? db_num(ses, f->session_id) : NULL,
+		f->id > 0 ? db_num(id, f->id) : NULL };
+
+	return db_exec(conn, SQL_BADGE_PEOPLE, 5, p, error);
+}
+
+JsonArray *
+db_door_codes(DbConn *conn, gint64 event_id, const char *codes_json,
+    GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id), codes_json };
+
+	return db_exec(conn, SQL_DOOR_CODES, 2, p, error);
+}
+
+JsonArray *
+db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
+    const char *door, GError **error)
+{
+	char ev[24];
+	const char *p[3] = { db_num(ev, event_id), ids_json, door };
+
+	return db_exec(conn, SQL_DOOR_ARRIVE, 3, p, error);
 }

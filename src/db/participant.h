@@ -96,5 +96,27 @@ JsonArray *db_api_registrations(DbConn *conn, const struct db_api_page *pg,
 /* The API's check-ins: the same rows, of those checked in only. */
 JsonArray *db_api_checkins(DbConn *conn, const struct db_api_page *pg,
     GError **error);
+/* Who a badge run or the door list takes; NULL or 0 does not filter. */
+struct db_badge_filter {
+	const char *status, *sector;
+	gint64 session_id; /* placed in it */
+	gint64 id;         /* one person */
+};
+/* The people of the event the filter takes, by surname (the name's last
+ * word), then name: id, name, organisation, sector, sector_nb, sector_en,
+ * colour, status, checked_in, and code and short_code, a confirmed
+ * person's live check-in code (null without one). */
+JsonArray *db_badge_people(DbConn *conn, gint64 event_id,
+    const struct db_badge_filter *f, GError **error);
+/* For each of codes (a JSON array of normalised check-in codes or short
+ * forms, as text) that belongs to one of the event's participants, live
+ * or revoked: given (the code as asked), id, name, organisation, status,
+ * revoked, checked_in. */
+JsonArray *db_door_codes(DbConn *conn, gint64 event_id, const char *codes_json,
+    GError **error);
+/* Checks in those of ids (a JSON array) of the event not in yet, at door;
+ * rows (id) of those it checked in. */
+JsonArray *db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
+    const char *door, GError **error);
 
 #endif

@@ -606,12 +606,20 @@ setup_session_reinstate(struct web_req *req, const struct web_call *c)
 
 /* ---- Sectors ---- */
 
-enum sec_field { SC_CODE, SC_NAME_NB, SC_NAME_EN, SC_POSITION, SC__MAX };
+enum sec_field {
+	SC_CODE,
+	SC_NAME_NB,
+	SC_NAME_EN,
+	SC_POSITION,
+	SC_COLOUR,
+	SC__MAX
+};
 static const struct form_field sec_fields[SC__MAX] = {
 	[SC_CODE] = { "code", FORM_LINE, 32, true, 0, 0 },
 	[SC_NAME_NB] = { "name_nb", FORM_LINE, 100, true, 0, 0 },
 	[SC_NAME_EN] = { "name_en", FORM_LINE, 100, true, 0, 0 },
 	[SC_POSITION] = { "position", FORM_INT, 6, false, -100000, 100000 },
+	[SC_COLOUR] = { "colour", FORM_LINE, 7, false, 0, 0 },
 };
 
 static void
@@ -694,11 +702,15 @@ sector_save(struct web_req *req, const struct web_call *c, const char *code)
 		web_field_error(req, errors, "code", "setup_err_sector_code");
 	if (code != NULL && g_strcmp0(v[SC_CODE].str, code) != 0)
 		web_field_error(req, errors, "code", "err_invalid");
+	if (v[SC_COLOUR].str != NULL && v[SC_COLOUR].str[0] != '\0' &&
+	    !app_setup_colour_ok(v[SC_COLOUR].str))
+		web_field_error(req, errors, "colour", "setup_err_colour");
 	if (json_object_get_size(errors) == 0) {
 		s = (struct app_setup_sector){ .code = v[SC_CODE].str,
 			.name_nb = v[SC_NAME_NB].str,
 			.name_en = v[SC_NAME_EN].str,
-			.position = v[SC_POSITION].num };
+			.position = v[SC_POSITION].num,
+			.colour = v[SC_COLOUR].str };
 		ok = code == NULL ? app_setup_sector_add(req->web->app,
 		                        &req->actor, &s, &why, &error) :
 		                    app_setup_sector_update(req->web->app,

@@ -56,6 +56,7 @@ static const struct {
 	{ "timezone", APP_REASON_INVALID, "setup_err_timezone" },
 	{ "invitation_code", APP_REASON_INVALID, "setup_err_invitation_code" },
 	{ "invitation_mode", APP_REASON_INVALID, "err_invalid" },
+	{ "colour", APP_REASON_INVALID, "setup_err_colour" },
 	{ "password", APP_REASON_LENGTH, "c_password_short" },
 	{ NULL, APP_REASON_MISSING, "err_missing" },
 	{ NULL, APP_REASON_RANGE, "setup_err_range" },

@@ -180,6 +180,7 @@ extern const struct web_route web_invitation_routes[];
 extern const struct web_route console_invitees_routes[];
 extern const struct web_route web_api_routes[];
 extern const struct web_route console_api_routes[];
+extern const struct web_route console_badges_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);

@@ -40,6 +40,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_invitees_routes,
 	web_api_routes,
 	console_api_routes,
+	console_badges_routes,
 };
 
 size_t

@@ -242,6 +242,7 @@ CONSOLE_POSTS = [
     ("/console/reminders", "admin"),
     ("/console/invitees", "admin"), ("/console/invitees/settings", "admin"),
     ("/console/invitees/import", "admin"),
+    ("/console/door-list/import", "admin"),
     ("/console/door", "door"), ("/console/door/name", "door"),
     ("/console/door/undo", "staff"),
     ("/console/door/walk-in", "door"), ("/console/door/walk-ins", "admin"),

@@ -295,6 +295,8 @@ static const struct violation violations[] = {
 	{ "INSERT INTO sector (event_id, code, name_nb, name_en)"
 	  " VALUES (1, $1, 'N', 'B')",
 	    "union", DB_ECONFLICT, "sector_pkey", "code", APP_REASON_TAKEN },
+	{ "UPDATE sector SET colour = $1 WHERE event_id = 1", "red",
+	    DB_EINVALID, "sector_colour_check", "colour", APP_REASON_INVALID },
 	{ "INSERT INTO invitation_code (event_id, code, max_uses, used)"
 	  " VALUES (1, $1, 1, 2)",
 	    "ABCDEF23", DB_EINVALID, "invitation_code_used_check",

@@ -24,7 +24,11 @@ from 018 to 019: nothing changes, invitee and invitee_event start empty, names
 keep the scheme, and an invitee's rules hold.
 sql/020_api.sql: the same data with invitations, migrated from 019 to
 020: nothing changes, the API's and webhooks' tables start empty with
-named rules, and only a change after the migration queues a webhook."""
+named rules, and only a change after the migration queues a webhook.
+sql/017_sector_colour.sql: the same data migrated from 016 to 017: every
+sector gets the palette's colour in its event's set-up order, nothing else
+changes, a sector inserted later without a colour takes the next one, and
+a colour that is not #rrggbb is refused by name."""
 import os
 import re
 import shutil
@@ -495,6 +499,10 @@ def replies_migration_keeps_data():
         assert "014_replies" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
         assert after.pop("mail_reply") == "0:", after
+        # Later migrations run too: 017 gives sectors a colour (its own
+        # case, sector_colour_migration_on_data).
+        before.pop("sector")
+        after.pop("sector")
         assert {t: after[t] for t in before} == before
         assert scheme_breaches(db) == [], scheme_breaches(db)
         ins = ("INSERT INTO mail_reply (report_id, participant_id,"
@@ -663,6 +671,49 @@ def api_migration_keeps_data():
     finally:
         db.close()
         drop_database("summit_it_schema_api")
+
+
+@case
+def sector_colour_migration_on_data():
+    url, db = at_008("summit_it_schema_colour", "016")
+    try:
+        ev, other, people, stranger = load_more(db)
+        q(db, "INSERT INTO sector (event_id, code, name_nb, name_en,"
+          " position) VALUES (%s, 'aaa', 'A', 'A', 9)", other)
+        before = checksums(db)
+        rows = ("SELECT string_agg((to_jsonb(s) - 'colour')::text, '|'"
+                " ORDER BY s.event_id, s.code) FROM sector s")
+        sectors = one(db, rows)
+        r = ctl(url, "migrate")
+        assert r.returncode == 0, r.stderr
+        assert "017_sector_colour" in r.stderr + r.stdout, r.stdout
+        after = checksums(db)
+        before.pop("sector")
+        after.pop("sector")
+        assert after == before
+        assert one(db, rows) == sectors
+        # In set-up order per event: the demo's by position, the other's
+        # business (position 0) before aaa (9).
+        got = q(db, "SELECT event_id, code, colour FROM sector"
+                " ORDER BY event_id, position, code")
+        palette = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"]
+        demo = [c for e, _, c in got if e == ev]
+        assert demo == palette[:len(demo)], got
+        assert [c for e, _, c in got if e == other] == palette[:2], got
+        q(db, "INSERT INTO sector (event_id, code, name_nb, name_en)"
+          " VALUES (%s, 'later', 'L', 'L'), (%s, 'later2', 'L', 'L')",
+          other, other)
+        assert q(db, "SELECT colour FROM sector WHERE event_id = %s AND"
+                 " code LIKE 'later%%' ORDER BY code", other) == \
+            [("#009e73",), ("#cc79a7",)]
+        e = refused(db, "UPDATE sector SET colour = 'red'")
+        assert e.diag.constraint_name == "sector_colour_check", e
+        e = refused(db, "UPDATE sector SET colour = '#ABCDEF'")
+        assert e.diag.constraint_name == "sector_colour_check", e
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+    finally:
+        db.close()
+        drop_database("summit_it_schema_colour")
 
 
 if __name__ == "__main__":

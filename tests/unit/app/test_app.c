@@ -420,6 +420,44 @@ test_reminder_days(void)
 	}
 }
 
+/* Badges: ink on the palette, names listed by surname, ticks. */
+static void
+test_badge_helpers(void)
+{
+	static const char *const ticks[] = { "x", " X ", "1", "ja", "Yes",
+		"\u2713" };
+	static const char *const bad[] = { "no", "0", "-", "?" };
+	g_autofree char *a = app_listed_name("  Ola  Nordmann ");
+	g_autofree char *b = app_listed_name("Kari Bakke Aas");
+	g_autofree char *c = app_listed_name("Madonna");
+	g_autofree char *d = app_listed_name("Åse\u00a0Ødegård");
+	bool wrong;
+	size_t i;
+
+	g_assert_cmpstr(app_badge_ink("#000000"), ==, "#ffffff");
+	g_assert_cmpstr(app_badge_ink("#0072b2"), ==, "#ffffff");
+	g_assert_cmpstr(app_badge_ink("#f0e442"), ==, "#000000");
+	g_assert_cmpstr(app_badge_ink("#e69f00"), ==, "#000000");
+	g_assert_cmpstr(app_badge_ink("#ffffff"), ==, "#000000");
+	g_assert_cmpstr(app_badge_ink(NULL), ==, "#000000");
+	g_assert_cmpstr(a, ==, "Nordmann, Ola");
+	g_assert_cmpstr(b, ==, "Aas, Kari Bakke");
+	g_assert_cmpstr(c, ==, "Madonna");
+	g_assert_cmpstr(d, ==, "Ødegård, Åse");
+	for (i = 0; i < G_N_ELEMENTS(ticks); i++) {
+		g_assert_true(app_door_tick(ticks[i], &wrong));
+		g_assert_false(wrong);
+	}
+	g_assert_false(app_door_tick("  ", &wrong));
+	g_assert_false(wrong);
+	g_assert_false(app_door_tick(NULL, &wrong));
+	g_assert_false(wrong);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_assert_false(app_door_tick(bad[i], &wrong));
+		g_assert_true(wrong);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -440,5 +478,6 @@ main(int argc, char **argv)
 	g_test_add_func("/app/answer/partstat", test_partstat_names);
 	g_test_add_func("/app/message/fill", test_message_fill);
 	g_test_add_func("/app/message/reminder_days", test_reminder_days);
+	g_test_add_func("/app/badges/helpers", test_badge_helpers);
 	return g_test_run();
 }

@@ -177,15 +177,24 @@ test_session(void)
 static void
 test_sector_and_codes(void)
 {
-	g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL;
+	g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL;
 	struct app_refusal why = { NULL, 0 };
-	struct app_setup_sector s = { "9x", "Ni", "Nine", 0 };
+	struct app_setup_sector s = { "9x", "Ni", "Nine", 0, NULL };
 
 	refused(app_setup_sector_add(&app, &admin, &s, &why, &e1), &e1, &why,
 	    "code", APP_REASON_INVALID);
-	s = (struct app_setup_sector){ "ok", "Ok", "Ok", 100001 };
+	s = (struct app_setup_sector){ "ok", "Ok", "Ok", 100001, NULL };
 	refused(app_setup_sector_update(&app, &admin, &s, &why, &e2), &e2, &why,
 	    "position", APP_REASON_RANGE);
+	/* A colour is #rrggbb; "" and NULL leave it to the palette. */
+	s = (struct app_setup_sector){ "ok", "Ok", "Ok", 1, "#12345g" };
+	refused(app_setup_sector_add(&app, &admin, &s, &why, &e5), &e5, &why,
+	    "colour", APP_REASON_INVALID);
+	g_assert_true(app_setup_colour_ok("#00AAff"));
+	g_assert_false(app_setup_colour_ok("00aaff"));
+	g_assert_false(app_setup_colour_ok("#00aaf"));
+	g_assert_false(app_setup_colour_ok("#00aaff0"));
+	g_assert_false(app_setup_colour_ok(NULL));
 	refused(
 	    app_setup_codes_generate(&app, &admin, 0, 1, NULL, NULL, &why, &e3),
 	    &e3, &why, "count", APP_REASON_RANGE);

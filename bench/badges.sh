@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# bench/badges.sh -- 2,000 name badges ready to print (issue 10, item 5:
+# "2,000 badges ready to print in < 5 s"; not a test).
+#
+# Builds a release summitd (build-bench-badges/, or an existing
+# BENCH_BUILD), starts its own PostgreSQL cluster (var/bench-badges, port
+# 54334), makes a fresh database with the demo event and BENCH_PEOPLE
+# (2,000) confirmed registrations, starts summitd, logs an admin in and
+# times the badge page for everyone (GET /console/badges/print: the HTML
+# with every label and its QR code, which the browser prints as it is)
+# BENCH_N times over one keep-alive connection.  The first request also
+# issues the check-in codes nobody has yet, as an organiser's first run
+# would; it is printed apart.  Checks the page holds a label with a QR
+# code per person.
+#
+# Everything it starts (summitd, the cluster) is stopped on exit.
+#
+# Environment:
+#   BENCH_PEOPLE=2000    confirmed registrations
+#   BENCH_N=5            timed runs after the first
+#   BENCH_LAYOUT=a4-2x4  a4-2x4, a4-2x5 or single
+#   BENCH_BUILD=build-bench-badges
+#   BENCH_PG_PORT=54334  BENCH_PG_NAME=bench-badges
+#   BENCH_KEEP_LOGS=1    keep the temporary folder
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$BENCH_DIR/../scripts/lib.sh"
+
+PEOPLE=${BENCH_PEOPLE:-2000}
+N=${BENCH_N:-5}
+LAYOUT=${BENCH_LAYOUT:-a4-2x4}
+PG_NAME=${BENCH_PG_NAME:-bench-badges}
+PG_PORT=${BENCH_PG_PORT:-54334}
+BUILD=${BENCH_BUILD:-build-bench-badges}
+
+install_packages "${RUN_PACKAGES[@]}" curl python3
+if [ -z "${BENCH_BUILD:-}" ] || [ ! -x "$TOP/$BUILD/src/summitd" ]; then
+	build "$BUILD" -Dbuildtype=release
+fi
+SUMMITD="$TOP/$BUILD/src/summitd"
+SUMMITCTL="$TOP/$BUILD/src/summitctl"
+
+WORK=$(mktemp -d /tmp/summit-bench-badges.XXXXXX)
+chmod 755 "$WORK"
+SUMMITD_PID=
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$SUMMITD_PID" ] && kill -0 "$SUMMITD_PID" 2>/dev/null; then
+		kill -TERM "$SUMMITD_PID" 2>/dev/null || true
+		wait "$SUMMITD_PID" 2>/dev/null || true
+	fi
+	pg_stop "$PG_NAME"
+	if [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+		say "logs kept in $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
+db_url() { printf '%s\n' "$BASE_URL" | sed "s|:///summit?|:///$1?|"; }
+psql_db() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}" </dev/null; }
+psql_script() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}"; }
+
+DB=badges_bench
+psql_db postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+psql_db postgres -c "CREATE DATABASE $DB"
+URL=$(db_url "$DB")
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CONF="$WORK/summit.conf"
+ensure_secret "$WORK/secret.key"
+cat >"$CONF" <<EOF
+[server]
+listen_address = 127.0.0.1
+port = $PORT
+public_url = http://127.0.0.1:$PORT
+threads = 4
+templates_dir = $TOP/templates
+static_dir = $TOP/static
+[database]
+url = $URL
+pool_size = 4
+[mail]
+transport = maildir
+maildir = $WORK/maildir
+worker_in_summitd = false
+[security]
+secret_key_file = $WORK/secret.key
+EOF
+export SUMMIT_DATABASE_URL=$URL
+"$SUMMITCTL" --config "$CONF" migrate >"$WORK/ctl.log" 2>&1 || { cat "$WORK/ctl.log" >&2; exit 1; }
+"$SUMMITCTL" --config "$CONF" load-demo >>"$WORK/ctl.log" 2>&1 || { cat "$WORK/ctl.log" >&2; exit 1; }
+printf 'bench admin password\n' | "$SUMMITCTL" --config "$CONF" organiser add \
+    admin@bench.example.org --role admin --password-stdin >>"$WORK/ctl.log" 2>&1 ||
+	{ cat "$WORK/ctl.log" >&2; exit 1; }
+
+say "generating $PEOPLE confirmed registrations"
+psql_script "$DB" >/dev/null <<EOF
+\set people $PEOPLE
+BEGIN;
+UPDATE event SET capacity = greatest(capacity, :people);
+SELECT summit_sync_places(id) FROM event;
+INSERT INTO participant (event_id, name, email, organisation, sector,
+    language, status, consent_at, email_confirmed_at)
+SELECT e.id,
+    (ARRAY['Kari','Ola','Ingrid','Per','Åse','Nils','Sofie','Jonas','Marte',
+      'Lars','Hilde','Emil','Nora','Erik','Sigrid','Anders-Wilhelm'])
+      [1 + (g * 7) % 16] || ' ' ||
+    (ARRAY['Hansen','Johansen','Olsen','Larsen','Kristiansen-Bjørndal',
+      'Pedersen','Nilsen','Jørgensen','Halvorsen','Sørensen'])[1 + g % 10]
+      || ' ' || g,
+    'person' || g || '@bench.example.org',
+    (ARRAY['Equinor','DNB','Telenor','NTNU','Digitaliseringsdirektoratet',
+      'LO','NHO','Fellesforbundet'])[1 + g % 8],
+    (ARRAY['business','academia','union','government','other'])[1 + g % 5],
+    'nb', 'confirmed', now(), now()
+FROM generate_series(1, :people) g, event e;
+WITH c AS (SELECT id, event_id, row_number() OVER (ORDER BY id) AS rn
+    FROM participant WHERE status = 'confirmed')
+UPDATE place SET participant_id = c.id FROM c
+WHERE place.event_id = c.event_id AND place.place_no = c.rn;
+COMMIT;
+VACUUM ANALYZE;
+EOF
+
+"$SUMMITD" --config "$CONF" >"$WORK/summitd.log" 2>&1 &
+SUMMITD_PID=$!
+for _ in $(seq 300); do
+	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break
+	kill -0 "$SUMMITD_PID" 2>/dev/null || { tail -20 "$WORK/summitd.log" >&2; exit 1; }
+	sleep 0.1
+done
+
+say "badges for everyone ($LAYOUT), $PEOPLE people"
+python3 - "$PORT" "$N" "$LAYOUT" "$PEOPLE" <<'PY'
+import http.client, re, statistics, sys, time, urllib.parse
+
+port, n, layout, people = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+cookies = {}
+
+def req(method, path, body=None):
+    h = {"Cookie": "; ".join("%s=%s" % kv for kv in cookies.items())}
+    if body is not None:
+        body = urllib.parse.urlencode(body)
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    for k, v in r.getheaders():
+        if k.lower() == "set-cookie":
+            name, _, rest = v.partition("=")
+            cookies[name] = rest.split(";")[0]
+    return r.status, data
+
+st, page = req("GET", "/console/login")
+tok = re.search(rb'name="_csrf" value="([0-9a-f]+)"', page).group(1).decode()
+st, _ = req("POST", "/console/login", {"_csrf": tok, "email": "admin@bench.example.org",
+                                       "password": "bench admin password"})
+assert st == 303, "login failed: %d" % st
+
+def run():
+    t0 = time.perf_counter()
+    st, body = req("GET", "/console/badges/print?layout=" + layout)
+    dt = time.perf_counter() - t0
+    assert st == 200, st
+    labels = body.count(b'<article class="label"')
+    qrs = body.count(b'<div class="qr">')
+    assert labels >= people and qrs == labels, (labels, qrs)
+    return dt, len(body), labels
+
+dt, size, labels = run()
+print("first request (issues the check-in codes): %.2f s, %d labels, %.1f MB"
+      % (dt, labels, size / 1e6))
+times = [run()[0] for _ in range(n)]
+print("then %d requests: %s s; median %.2f s, max %.2f s (goal < 5 s)"
+      % (n, " ".join("%.2f" % t for t in times), statistics.median(times),
+         max(times)))
+PY
