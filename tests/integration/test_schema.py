@@ -684,7 +684,7 @@ def sector_colour_migration_on_data():
         rows = ("SELECT string_agg((to_jsonb(s) - 'colour')::text, '|'"
                 " ORDER BY s.event_id, s.code) FROM sector s")
         sectors = one(db, rows)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "017")
         assert r.returncode == 0, r.stderr
         assert "017_sector_colour" in r.stderr + r.stdout, r.stdout
         after = checksums(db)

@@ -13,8 +13,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import tap  # noqa: E402
 from harness import drop_database  # noqa: E402
 from tap import case, run  # noqa: E402
-from test_schema import (at_008, checksums, ctl, load_more, one, q,  # noqa
-                         refused, scheme_breaches)
+from test_schema import (at_008, checksums, load_more,  # noqa
+                         migrate_through, one, q, refused, scheme_breaches)
 del tap._cases[:]  # test_schema's cases are its own: only this file's here
 
 NAME = "summit_it_schema_door"
@@ -39,7 +39,7 @@ def door_migration_on_data():
         q(db, "UPDATE participant SET checked_in_at = now() WHERE id = %s",
           people[0])
         before, kept = checksums(db), without_new_columns(db)
-        r = ctl(url, "migrate")
+        r = migrate_through(url, "016")
         assert r.returncode == 0, r.stderr
         assert "016_door" in r.stderr + r.stdout, (r.stdout, r.stderr)
         after = checksums(db)
