@@ -153,7 +153,7 @@ static bool
 carries_code(const char *kind)
 {
 	static const char *const kinds[] = { "invite", "invite_update",
-		"invited", "promoted", "link_again", "reminder" };
+		"invited", "promoted", "link_again", "reminder", "confirmed" };
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(kinds); i++)

@@ -71,6 +71,13 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		    (!got &&
 		        !app_promote(app, conn, event_id, &promoted, &dberr)))
 			goto dbfail;
+		/* The place is theirs: a mail that says so, with the page
+		 * link and the check-in code (someone promoted instead gets
+		 * the promoted mail from app_promote). */
+		if (got &&
+		    !app_queue_mail(app, conn, p, event_id, "confirmed", true,
+		        &dberr))
+			goto dbfail;
 		if (promoted > 0) {
 			/* This person may have been the one promoted. */
 			g_autoptr(JsonObject) again = participant_lock(conn,

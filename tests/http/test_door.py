@@ -10,12 +10,15 @@ else, and the live counts with the no-show list and its CSV."""
 import hashlib
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Client, Instance, console_read_pages, organiser  # noqa
+from harness import (Client, Instance, confirm,  # noqa
+                     console_read_pages, organiser, register, wait_for)
 import tap  # noqa: E402
 from tap import case, run  # noqa: E402
 from test_console_auth import CONSOLE_POSTS  # noqa: E402
@@ -363,6 +366,36 @@ def door_role_can_do_nothing_else(inst):
                  "--password-stdin", input="correct horse battery\n",
                  check=False)
     assert r.returncode != 0
+
+
+@case
+def the_confirmation_mail_carries_the_code(inst):
+    """Confirming the address through the page: the mail that says the
+    place is theirs holds the check-in code, typed and as a QR image an
+    independent reader (zbarimg) decodes to the code the desk knows."""
+    email = "siv.confirmed@example.no"
+    token = register(inst, "Siv Confirmed", email)
+    r = confirm(Client(inst.port), "/confirm/" + token)
+    assert r.status == 303, (r.status, r.text[:300])
+
+    def confirmed_mail():
+        return [m for m, _ in inst.mails() if email in str(m["To"]) and
+                "er bekreftet" in str(m["Subject"])]
+    msg = wait_for(confirmed_mail, what="the confirmed mail")[-1]
+    code = inst.scalar("SELECT c.code FROM checkin_code c JOIN participant"
+                       " p ON p.id = c.participant_id WHERE p.email = %s"
+                       " AND c.revoked_at IS NULL", email)
+    text = msg.get_body(("plain",)).get_content()
+    assert "%s-%s" % (code[:5], code[5:10]) in text, text
+    assert re.search(r"/me/[0-9a-f]{32}", text), text
+    pngs = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert len(pngs) == 1, [p.get_content_type() for p in msg.walk()]
+    with tempfile.NamedTemporaryFile(suffix=".png") as f:
+        f.write(pngs[0].get_content())
+        f.flush()
+        got = subprocess.run(["zbarimg", "--raw", "-q", f.name],
+                             capture_output=True, text=True, timeout=60)
+    assert got.returncode == 0 and got.stdout.strip() == code, (got, code)
 
 
 if __name__ == "__main__":
