@@ -25,10 +25,12 @@ struct web {
 	JsonObject *globals[2]; /* { "t": catalog[i] } */
 	GHashTable *statics;    /* path -> GBytes */
 	bool https;
-	/* The event page, rendered at most once a second per language. */
+	/* The event page, rendered at most once a second per language, by
+	 * one request at a time (pages.c). */
 	pthread_mutex_t cache_lock;
 	GBytes *event_page[2];
 	gint64 event_page_at[2];
+	gint64 event_page_renewing[2]; /* when one began rendering; 0: none */
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
@@ -73,6 +75,7 @@ struct web_req {
 	bool chunked; /* Transfer-Encoding: chunked */
 	enum web_req_state state;
 	const char *lang;  /* "nb" or "en" */
+	bool renews_page;  /* this request renders the event page's cache */
 	char *csrf_cookie; /* NULL: make one */
 	bool set_lang_cookie;
 	/* The response being built. */
