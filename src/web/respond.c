@@ -255,12 +255,17 @@ web_access_log(struct web_req *req, bool completed)
 		.ms = (double)us / 1000.0,
 	};
 
+	/* Milliseconds to a tenth, as "%.1f" would round them, in integers
+	 * (a line per request: the float formatting showed in profiles). */
+	gint64 tenths = (us + 50) / 100;
+
 	/* One access-log line; the path has its secrets cut out.  The peer
 	 * shows only when the client address came from a proxy's header. */
 	log_request(&fields,
-	    "request %s: %s %s %u %zu bytes %.1f ms from %s%s%s%s", req->id,
-	    req->method, req->log_path, req->status, req->bytes_out,
-	    (double)us / 1000.0, req->address,
+	    "request %s: %s %s %u %zu bytes %" G_GINT64_FORMAT
+	    ".%d ms from %s%s%s%s",
+	    req->id, req->method, req->log_path, req->status, req->bytes_out,
+	    tenths / 10, (int)(tenths % 10), req->address,
 	    strcmp(req->address, req->peer) != 0 ? " via " : "",
 	    strcmp(req->address, req->peer) != 0 ? req->peer : "",
 	    completed ? "" : " (aborted)");
