@@ -31,6 +31,7 @@ struct web {
 	GBytes *event_page[2];
 	gint64 event_page_at[2];
 	gint64 event_page_renewing[2]; /* when one began rendering; 0: none */
+	struct web_shared *event_resp[2]; /* event_page[i] as a response */
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
@@ -84,6 +85,8 @@ struct web_req {
 	const char *content_type;
 	char *location;
 	GPtrArray *headers; /* "Name", "value", ... */
+	/* Or the whole answer, built once for many requests (respond.c). */
+	struct web_shared *shared;
 	size_t bytes_out;
 	/* The client's IP address: the peer's, or from X-Forwarded-For
 	 * when the peer is in [server] trusted_proxies. */
@@ -253,8 +256,20 @@ void web_attachment(struct web_req *req, const char *data, size_t len,
     const char *content_type, const char *filename);
 /* Maps an app error to a page: 404, 409, 503 or 500. */
 void web_app_error(struct web_req *req, const GError *error);
-/* Queues the response built in req (status, body, headers, cookies). */
+/* Queues the response built in req (status, body, headers, cookies), or
+ * req->shared. */
 enum MHD_Result web_respond(struct web_req *req);
+/*
+ * A response with the common headers and no cookies, built once and
+ * queued as it is for many requests (the cached event page): no copy, no
+ * headers added per request.  libmicrohttpd counts the requests sending
+ * it; these counts are ours, the holders' (the cache, a request between
+ * its hit and web_respond), so it is freed only when both are done.
+ */
+struct web_shared *web_shared_new(const char *data, size_t len,
+    const char *content_type);
+struct web_shared *web_shared_ref(struct web_shared *s);
+void web_shared_unref(struct web_shared *s);
 /* The access-log line of a finished request. */
 void web_access_log(struct web_req *req, bool completed);
 

@@ -45,7 +45,10 @@ web_event_page_cached(struct web_req *req)
 			req->renews_page = true;
 		}
 	}
-	if (hit) {
+	/* The response built once, unless this answer sets a cookie. */
+	if (hit && !req->set_lang_cookie && web->event_resp[li] != NULL)
+		req->shared = web_shared_ref(web->event_resp[li]);
+	else if (hit) {
 		gsize len;
 		const char *data = g_bytes_get_data(web->event_page[li], &len);
 
@@ -68,7 +71,8 @@ page_event(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *event;
-	GBytes *page;
+	GBytes *page = NULL;
+	struct web_shared *resp = NULL, *old = NULL;
 	gint64 now = g_get_monotonic_time();
 
 	(void)c;
@@ -83,20 +87,25 @@ page_event(struct web_req *req, const struct web_call *c)
 		json_object_set_object_member(ctx, "event", event);
 		web_render(req, MHD_HTTP_OK, "event.html", ctx);
 	}
-	page = req->status == MHD_HTTP_OK ?
-	    g_bytes_new(req->out->str, req->out->len) :
-	    NULL;
+	if (req->status == MHD_HTTP_OK) {
+		page = g_bytes_new(req->out->str, req->out->len);
+		resp = web_shared_new(req->out->str, req->out->len,
+		    req->content_type);
+	}
 	lock_acquire(&web->cache_lock);
 	if (page != NULL) {
 		if (web->event_page[li] != NULL)
 			g_bytes_unref(web->event_page[li]);
 		web->event_page[li] = page;
+		old = web->event_resp[li];
+		web->event_resp[li] = resp;
 		web->event_page_at[li] = now;
 	}
 	/* Failed or not, the turn ends: the next request tries again. */
 	if (req->renews_page)
 		web->event_page_renewing[li] = 0;
 	lock_release(&web->cache_lock);
+	web_shared_unref(old);
 }
 
 enum reg_field {

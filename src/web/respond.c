@@ -12,6 +12,7 @@
 #include "web/internal.h"
 #include "base/base.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #define CSP \
@@ -180,19 +181,26 @@ web_add_header(struct web_req *req, const char *name, const char *value)
 	g_ptr_array_add(req->headers, g_strdup(value));
 }
 
+/* The headers of every answer that depend on nothing in the request. */
+static void
+web_set_fixed_headers(struct MHD_Response *resp, const char *content_type)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    content_type ? content_type : "text/plain");
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* Our links carry secrets: never leak them in a Referer. */
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+}
+
 static void
 web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
 {
 	const char *secure = req->web->https ? "; Secure" : "";
 	guint i;
 
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    req->content_type ? req->content_type : "text/plain");
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	/* Our links carry secrets: never leak them in a Referer. */
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	web_set_fixed_headers(resp, req->content_type);
 	if (req->location != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 		    req->location);
@@ -223,14 +231,65 @@ web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
 		    "no-store");
 }
 
+struct web_shared {
+	atomic_uint refs;
+	struct MHD_Response *resp;
+	size_t len;
+};
+
+struct web_shared *
+web_shared_new(const char *data, size_t len, const char *content_type)
+{
+	struct web_shared *s = g_new0(struct web_shared, 1);
+
+	atomic_init(&s->refs, 1);
+	s->len = len;
+	/* Our own copy: the response frees it when the last sender is done. */
+	s->resp = MHD_create_response_from_buffer_with_free_callback(len,
+	    g_memdup2(data, len), g_free);
+	/* What web_set_common_headers gives an answer with no cookie, no
+	 * Location and no header of its own. */
+	web_set_fixed_headers(s->resp, content_type);
+	MHD_add_response_header(s->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
+	return s;
+}
+
+struct web_shared *
+web_shared_ref(struct web_shared *s)
+{
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	return s;
+}
+
+void
+web_shared_unref(struct web_shared *s)
+{
+	if (s == NULL ||
+	    atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	/* libmicrohttpd keeps it while a connection still sends it. */
+	MHD_destroy_response(s->resp);
+	g_free(s);
+}
+
 enum MHD_Result
 web_respond(struct web_req *req)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	size_t len = req->out->len;
-	char *data = g_string_free(g_steal_pointer(&req->out), FALSE);
+	size_t len;
+	char *data;
 
+	if (req->shared != NULL) {
+		req->bytes_out = req->shared->len;
+		ret = MHD_queue_response(req->conn,
+		    req->status ? req->status : 500, req->shared->resp);
+		g_clear_pointer(&req->shared, web_shared_unref);
+		return ret;
+	}
+	len = req->out->len;
+	data = g_string_free(g_steal_pointer(&req->out), FALSE);
 	req->out = g_string_new(NULL);
 	req->bytes_out = len;
 	resp = MHD_create_response_from_buffer_with_free_callback(len, data,

@@ -261,6 +261,7 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	g_free(req->log_path);
 	g_free(req->csrf_cookie);
 	g_free(req->location);
+	web_shared_unref(req->shared); /* not sent: aborted */
 	if (req->organiser != NULL)
 		json_object_unref(req->organiser);
 	g_free(req);
@@ -512,6 +513,7 @@ web_free(Web *web)
 			json_object_unref(web->catalog[i]);
 		if (web->event_page[i] != NULL)
 			g_bytes_unref(web->event_page[i]);
+		web_shared_unref(web->event_resp[i]);
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
