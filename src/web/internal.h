@@ -11,6 +11,7 @@
 #include "form/form.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
@@ -41,10 +42,11 @@ struct web {
 	/* The metrics slots of rows the I/O threads answer themselves. */
 	int root_slot, health_slot, live_slot;
 	/* Requests begun and not yet completed, so stopping can let them
-	 * finish (web_free). */
+	 * finish (web_free).  An atomic count, so a request takes no lock for
+	 * it; the lock and condition are for the last one's signal. */
 	pthread_mutex_t inflight_lock;
 	pthread_cond_t inflight_done;
-	guint inflight;
+	atomic_uint inflight;
 	/* Registration rate limits (throttle.c). */
 	struct limit *reg_by_address;
 	struct limit *reg_by_domain;
@@ -319,6 +321,10 @@ void web_limits_notify(void *cls, struct MHD_Connection *conn,
     void **socket_context, enum MHD_ConnectionNotificationCode toe);
 void web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
     enum web_limits_event ev, size_t bytes);
+/* The connection's peer address as text, kept from its start (a request
+ * on a kept-alive connection need not format it again); false if the
+ * connection has no row. */
+bool web_limits_peer(struct MHD_Connection *conn, char *out, size_t len);
 /*
  * Writes a bare "HTTP/1.1 status reason" with Connection: close straight
  * to the socket and ends our side of it: for refusing a body in the

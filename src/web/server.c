@@ -104,12 +104,15 @@ static void
 web_client_address(struct web_req *req)
 {
 	const struct conf *c = req->web->conf;
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	g_autoptr(GString) xff = NULL;
 
-	web_sockaddr_text(ci ? ci->client_addr : NULL, req->peer,
-	    sizeof(req->peer));
+	if (!web_limits_peer(req->conn, req->peer, sizeof(req->peer))) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		web_sockaddr_text(ci ? ci->client_addr : NULL, req->peer,
+		    sizeof(req->peer));
+	}
 	g_strlcpy(req->address, req->peer, sizeof(req->address));
 	if (c->n_proxy_nets == 0)
 		return;
@@ -147,9 +150,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	if (cookie != NULL && token_is_wellformed(cookie))
 		req->csrf_cookie = g_strdup(cookie);
 	req->lang = web_choose_lang(req);
-	lock_acquire(&web->inflight_lock);
-	web->inflight++;
-	lock_release(&web->inflight_lock);
+	atomic_fetch_add_explicit(&web->inflight, 1, memory_order_relaxed);
 	return req;
 }
 
@@ -266,10 +267,14 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		json_object_unref(req->organiser);
 	g_free(req);
 	*req_cls = NULL;
-	lock_acquire(&web->inflight_lock);
-	if (--web->inflight == 0)
+	/* The last one wakes web_drain, under its lock: a drain that saw
+	 * requests left is then already waiting, or sees none. */
+	if (atomic_fetch_sub_explicit(&web->inflight, 1,
+	        memory_order_acq_rel) == 1) {
+		lock_acquire(&web->inflight_lock);
 		lock_cond_signal(&web->inflight_done);
-	lock_release(&web->inflight_lock);
+		lock_release(&web->inflight_lock);
+	}
 }
 
 /* Leaves %XX alone: paths are decoded by form_canonical_path. */
@@ -465,11 +470,11 @@ web_drain(struct web *web)
 		shutdown(listener, SHUT_RDWR);
 
 	lock_acquire(&web->inflight_lock);
-	while (web->inflight > 0 &&
+	while (atomic_load(&web->inflight) > 0 &&
 	    lock_cond_wait_until(&web->inflight_done, &web->inflight_lock,
 	        deadline))
 		;
-	left = web->inflight;
+	left = atomic_load(&web->inflight);
 	lock_release(&web->inflight_lock);
 	if (left > 0)
 		log_warnx("stopping with %u requests unanswered after %d s",
