@@ -124,6 +124,20 @@ web_client_address(struct web_req *req)
 	    c->proxy_nets, c->n_proxy_nets, req->address, sizeof(req->address));
 }
 
+/* Eight random hex digits and a NUL, without printf's machinery (once
+ * per request). */
+static void
+web_request_id(char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	guint32 v = g_random_int();
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 4)
+		id[i] = hex[v & 0xf];
+	id[8] = '\0';
+}
+
 static struct web_req *
 web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
     const char *method)
@@ -136,7 +150,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->conn = conn;
 	req->started = g_get_monotonic_time();
 	req->slot = web_metrics_slot_other(web->metrics);
-	g_snprintf(req->id, sizeof(req->id), "%08x", g_random_int());
+	web_request_id(req->id);
 	req->method = method;
 	req->body = g_string_new(NULL);
 	req->out = g_string_new(NULL);
