@@ -301,6 +301,31 @@ web_respond(struct web_req *req)
 	return ret;
 }
 
+/* Appends s at *p, if it fits before end; false if it did not. */
+static bool
+web_put(char **p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((size_t)(end - *p) < n)
+		return false;
+	memcpy(*p, s, n);
+	*p += n;
+	return true;
+}
+
+static bool
+web_put_u64(char **p, const char *end, guint64 v)
+{
+	char digits[21], *d = digits + sizeof(digits) - 1;
+
+	*d = '\0';
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	return web_put(p, end, d);
+}
+
 void
 web_access_log(struct web_req *req, bool completed)
 {
@@ -313,19 +338,42 @@ web_access_log(struct web_req *req, bool completed)
 		.status = req->status,
 		.ms = (double)us / 1000.0,
 	};
+	/* Milliseconds to a tenth, as "%.1f" would round them. */
+	guint64 tenths = us > 0 ? ((guint64)us + 50) / 100 : 0;
+	bool via = strcmp(req->address, req->peer) != 0;
+	char line[1024], *p = line, *end = line + sizeof(line) - 1;
+	bool fits;
 
-	/* Milliseconds to a tenth, as "%.1f" would round them, in integers
-	 * (a line per request: the float formatting showed in profiles). */
-	gint64 tenths = (us + 50) / 100;
-
-	/* One access-log line; the path has its secrets cut out.  The peer
-	 * shows only when the client address came from a proxy's header. */
+	/*
+	 * One access-log line; the path has its secrets cut out.  The peer
+	 * shows only when the client address came from a proxy's header:
+	 * "request ID: METHOD PATH STATUS N bytes MS ms from ADDRESS[ via
+	 * PEER][ (aborted)]".  Put together by hand, not by printf: this is
+	 * the one line written per request, and its formatting showed in
+	 * profiles.
+	 */
+	fits = web_put(&p, end, "request ") && web_put(&p, end, req->id) &&
+	    web_put(&p, end, ": ") && web_put(&p, end, req->method) &&
+	    web_put(&p, end, " ") && web_put(&p, end, req->log_path) &&
+	    web_put(&p, end, " ") && web_put_u64(&p, end, req->status) &&
+	    web_put(&p, end, " ") && web_put_u64(&p, end, req->bytes_out) &&
+	    web_put(&p, end, " bytes ") && web_put_u64(&p, end, tenths / 10) &&
+	    web_put(&p, end, ".") && web_put_u64(&p, end, tenths % 10) &&
+	    web_put(&p, end, " ms from ") && web_put(&p, end, req->address) &&
+	    (!via ||
+	        (web_put(&p, end, " via ") && web_put(&p, end, req->peer))) &&
+	    (completed || web_put(&p, end, " (aborted)"));
+	if (fits) {
+		*p = '\0';
+		log_request(&fields, "%s", line);
+		return;
+	}
+	/* A path too long for the line on the stack. */
 	log_request(&fields,
-	    "request %s: %s %s %u %zu bytes %" G_GINT64_FORMAT
-	    ".%d ms from %s%s%s%s",
+	    "request %s: %s %s %u %zu bytes %" G_GUINT64_FORMAT
+	    ".%u ms from %s%s%s%s",
 	    req->id, req->method, req->log_path, req->status, req->bytes_out,
-	    tenths / 10, (int)(tenths % 10), req->address,
-	    strcmp(req->address, req->peer) != 0 ? " via " : "",
-	    strcmp(req->address, req->peer) != 0 ? req->peer : "",
+	    tenths / 10, (unsigned)(tenths % 10), req->address,
+	    via ? " via " : "", via ? req->peer : "",
 	    completed ? "" : " (aborted)");
 }

@@ -358,6 +358,26 @@ def tokens_and_secrets_are_not_logged(inst):
 
 
 @case
+def every_request_has_one_access_log_line(inst):
+    # The line is put together by hand (src/web/respond.c): its form,
+    # for a page, a cached event page and a 404.
+    c = Client(inst.port)
+    paths = (("/privacy", 200), ("/", 200), ("/", 200), ("/nowhere", 404))
+    for path, status in paths:
+        assert c.get(path).status == status
+    lines = []
+    for i, (path, status) in enumerate(paths):
+        pat = re.compile(
+            r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: request"
+            r" [0-9a-f]{8}: GET %s %d (\d+) bytes \d+\.\d ms from 127\.0\.0\.1$"
+            % (re.escape(path), status), re.M)
+        wait_for(lambda: len(pat.findall(inst.server.log())) > 0,
+                 what="the access line of %s" % path)
+        lines.append(pat.findall(inst.server.log())[-1])
+    assert int(lines[1]) == int(lines[2]) > 1000, lines
+
+
+@case
 def database_outage_gives_503_then_recovers(inst):
     c = Client(inst.port)
     assert c.get("/register").status == 200
