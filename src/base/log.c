@@ -77,6 +77,7 @@ log_stamp(char *buf)
 	static _Thread_local time_t sec = (time_t)-1;
 	static _Thread_local char text[20]; /* to the second */
 	struct timespec ts;
+	int ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (ts.tv_sec != sec) {
@@ -86,8 +87,14 @@ log_stamp(char *buf)
 		strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
 		sec = ts.tv_sec;
 	}
-	snprintf(buf, LOG_STAMP_LEN + 1, "%s.%03dZ", text,
-	    (int)(ts.tv_nsec / 1000000));
+	ms = (int)(ts.tv_nsec / 1000000);
+	memcpy(buf, text, 19);
+	buf[19] = '.';
+	buf[20] = (char)('0' + ms / 100);
+	buf[21] = (char)('0' + ms / 10 % 10);
+	buf[22] = (char)('0' + ms % 10);
+	buf[23] = 'Z';
+	buf[24] = '\0';
 }
 
 /* All of s to stderr, however the kernel splits it. */
@@ -106,14 +113,45 @@ log_write(const char *s, size_t len)
 	}
 }
 
+/* "STAMP LEVEL: MSG[: SUFFIX]" and a newline to stderr in one write,
+ * from the stack when it fits. */
+static void
+log_text(const char *level, const char *msg, const char *suffix)
+{
+	char line[1024], *p = line;
+	size_t nl = strlen(level), nm = strlen(msg);
+	size_t ns = suffix != NULL ? strlen(suffix) : 0;
+	g_autofree char *big = NULL;
+
+	if (LOG_STAMP_LEN + nl + nm + ns + 6 > sizeof(line))
+		p = big = g_malloc(LOG_STAMP_LEN + nl + nm + ns + 6);
+	log_stamp(p);
+	p += LOG_STAMP_LEN;
+	*p++ = ' ';
+	memcpy(p, level, nl);
+	p += nl;
+	*p++ = ':';
+	*p++ = ' ';
+	memcpy(p, msg, nm);
+	p += nm;
+	if (suffix != NULL) {
+		*p++ = ':';
+		*p++ = ' ';
+		memcpy(p, suffix, ns);
+		p += ns;
+	}
+	*p++ = '\n';
+	log_write(big != NULL ? big : line,
+	    (size_t)(p - (big != NULL ? big : line)));
+}
+
 static void G_GNUC_PRINTF(2, 0) log_vline(const char *level, const char *fmt,
     va_list ap, const char *suffix)
 {
-	char line[1024];
-	g_autofree char *msg = NULL, *big = NULL;
-	size_t extra = suffix != NULL ? strlen(suffix) + 2 : 0;
+	char buf[1024];
+	g_autofree char *msg = NULL;
 	va_list again;
-	int head, n;
+	int n;
 
 	/* The journal stamps entries itself. */
 	if (log_to_journal()) {
@@ -123,30 +161,22 @@ static void G_GNUC_PRINTF(2, 0) log_vline(const char *level, const char *fmt,
 		    NULL);
 		return;
 	}
-	/* One write per line, so lines from threads do not interleave:
-	 * built on the stack, or on the heap when longer. */
-	log_stamp(line);
-	head = LOG_STAMP_LEN +
-	    snprintf(line + LOG_STAMP_LEN, sizeof(line) - LOG_STAMP_LEN,
-	        " %s: ", level);
+	/* The message on the stack, or on the heap when longer. */
 	va_copy(again, ap);
-	n = vsnprintf(line + head, sizeof(line) - (size_t)head, fmt, ap);
-	if (n >= 0 && (size_t)head + (size_t)n + extra + 1 < sizeof(line)) {
-		char *end = line + head + n;
-
-		va_end(again);
-		if (suffix != NULL)
-			end = g_stpcpy(g_stpcpy(end, ": "), suffix);
-		*end++ = '\n';
-		log_write(line, (size_t)(end - line));
-		return;
-	}
-	msg = g_strdup_vprintf(fmt, again);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		msg = g_strdup_vprintf(fmt, again);
 	va_end(again);
-	line[head] = '\0';
-	big = g_strconcat(line, msg, suffix ? ": " : "", suffix ? suffix : "",
-	    "\n", NULL);
-	log_write(big, strlen(big));
+	log_text(level, msg != NULL ? msg : buf, suffix);
+}
+
+static void
+log_request_journal(const struct log_request *r, const char *msg)
+{
+	sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", LOG_INFO,
+	    "REQUEST_ID=%s", r->id, "REQUEST_METHOD=%s", r->method,
+	    "REQUEST_PATH=%s", r->path, "ROUTE=%s", r->route, "STATUS=%u",
+	    r->status, "DURATION_MS=%.1f", r->ms, NULL);
 }
 
 void
@@ -163,10 +193,16 @@ log_request(const struct log_request *r, const char *fmt, ...)
 	}
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", LOG_INFO,
-	    "REQUEST_ID=%s", r->id, "REQUEST_METHOD=%s", r->method,
-	    "REQUEST_PATH=%s", r->path, "ROUTE=%s", r->route, "STATUS=%u",
-	    r->status, "DURATION_MS=%.1f", r->ms, NULL);
+	log_request_journal(r, msg);
+}
+
+void
+log_request_text(const struct log_request *r, const char *msg)
+{
+	if (log_to_journal())
+		log_request_journal(r, msg);
+	else
+		log_text("info", msg, NULL);
 }
 
 #define LOG_FN(name, level) \

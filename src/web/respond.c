@@ -365,7 +365,7 @@ web_access_log(struct web_req *req, bool completed)
 	    (completed || web_put(&p, end, " (aborted)"));
 	if (fits) {
 		*p = '\0';
-		log_request(&fields, "%s", line);
+		log_request_text(&fields, line);
 		return;
 	}
 	/* A path too long for the line on the stack. */

@@ -48,6 +48,7 @@ write_some(void)
 	log_request(&r, "request %s: %s %s %u", r.id, r.method, r.path,
 	    r.status);
 	log_warnx("long %s end", big);
+	log_request_text(&r, "request abc: made already");
 	g_free(big);
 }
 
@@ -64,9 +65,9 @@ test_lines(void)
 	    big);
 	int i;
 
-	g_assert_cmpuint(g_strv_length(lines), ==, 5); /* and "" */
-	g_assert_cmpstr(lines[4], ==, "");
-	for (i = 0; i < 4; i++)
+	g_assert_cmpuint(g_strv_length(lines), ==, 6); /* and "" */
+	g_assert_cmpstr(lines[5], ==, "");
+	for (i = 0; i < 5; i++)
 		g_assert_true(g_regex_match(stamp, lines[i], 0, NULL));
 	g_assert_cmpstr(lines[0] + 24, ==, " info: hello 42");
 	g_assert_cmpstr(lines[1] + 24, ==,
@@ -74,6 +75,7 @@ test_lines(void)
 	    "No such file or directory");
 	g_assert_cmpstr(lines[2] + 24, ==, " info: request abc: GET / 200");
 	g_assert_cmpstr(lines[3] + 24, ==, want_big);
+	g_assert_cmpstr(lines[4] + 24, ==, " info: request abc: made already");
 }
 
 static gpointer
