@@ -27,6 +27,9 @@ struct log_request {
 };
 void log_request(const struct log_request *r, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
+/* The same with the line's text made already (no printf: the access log
+ * writes one per request). */
+void log_request_text(const struct log_request *r, const char *msg);
 void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -391,41 +391,52 @@ form_field_strerror(enum form_field_err err)
 const char *
 form_accept_language(const char *header)
 {
-	g_auto(GStrv) parts = NULL;
+	const char *p, *best = NULL;
 	double best_q = -1;
-	const char *best = NULL;
-	char **p;
+	int piece;
 
 	if (header == NULL || strlen(header) >= FORM_MAX_ACCEPT_LANGUAGE)
 		return NULL;
-	parts = g_strsplit(header, ",", 16);
-	for (p = parts; *p != NULL; p++) {
-		g_auto(GStrv) kv = g_strsplit(*p, ";", 2);
-		const char *tag;
-		double qv = 1.0;
+	/*
+	 * Read in place (once per request, so no copies): entries split on
+	 * ",", at most 16, the last one the rest of the header; in each, the
+	 * tag before the first ";" with leading space skipped, and the first
+	 * "q=" after that ";".  An entry with an empty tag names nothing.
+	 */
+	for (p = header, piece = 1;; piece++) {
+		const char *end = piece < 16 ? strchr(p, ',') : NULL;
+		const char *stop = end != NULL ? end : p + strlen(p);
+		const char *semi = memchr(p, ';', (size_t)(stop - p));
+		const char *tag = p, *tag_end = semi != NULL ? semi : stop;
 		const char *lang = NULL;
+		double qv = 1.0;
 
-		/* An empty entry ("en,,nb", a lone ",") splits into no
-		 * strings at all: kv[0] is NULL and kv[1] lies beyond. */
-		if (kv[0] == NULL)
-			continue;
-		tag = g_strstrip(kv[0]);
-		if (kv[1] != NULL) {
-			const char *qs = strstr(kv[1], "q=");
+		while (tag < tag_end && g_ascii_isspace(*tag))
+			tag++;
+		if (semi != NULL) {
+			const char *qs = g_strstr_len(semi + 1,
+			    (gssize)(stop - semi - 1), "q=");
 
+			/* The number ends at the "," at the latest. */
 			if (qs != NULL)
 				qv = g_ascii_strtod(qs + 2, NULL);
 		}
-		if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
-		    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
-		    g_ascii_strncasecmp(tag, "nn", 2) == 0)
-			lang = "nb";
-		else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
-			lang = "en";
+		/* Two letters at least: a shorter tag matches neither. */
+		if (tag_end - tag >= 2) {
+			if (g_ascii_strncasecmp(tag, "nb", 2) == 0 ||
+			    g_ascii_strncasecmp(tag, "no", 2) == 0 ||
+			    g_ascii_strncasecmp(tag, "nn", 2) == 0)
+				lang = "nb";
+			else if (g_ascii_strncasecmp(tag, "en", 2) == 0)
+				lang = "en";
+		}
 		if (lang != NULL && qv > best_q) {
 			best_q = qv;
 			best = lang;
 		}
+		if (end == NULL)
+			break;
+		p = end + 1;
 	}
 	return best;
 }

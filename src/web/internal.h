@@ -11,6 +11,7 @@
 #include "form/form.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
@@ -25,10 +26,13 @@ struct web {
 	JsonObject *globals[2]; /* { "t": catalog[i] } */
 	GHashTable *statics;    /* path -> GBytes */
 	bool https;
-	/* The event page, rendered at most once a second per language. */
+	/* The event page, rendered at most once a second per language, by
+	 * one request at a time (pages.c). */
 	pthread_mutex_t cache_lock;
 	GBytes *event_page[2];
 	gint64 event_page_at[2];
+	gint64 event_page_renewing[2]; /* when one began rendering; 0: none */
+	struct web_shared *event_resp[2]; /* event_page[i] as a response */
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
@@ -38,10 +42,11 @@ struct web {
 	/* The metrics slots of rows the I/O threads answer themselves. */
 	int root_slot, health_slot, live_slot;
 	/* Requests begun and not yet completed, so stopping can let them
-	 * finish (web_free). */
+	 * finish (web_free).  An atomic count, so a request takes no lock for
+	 * it; the lock and condition are for the last one's signal. */
 	pthread_mutex_t inflight_lock;
 	pthread_cond_t inflight_done;
-	guint inflight;
+	atomic_uint inflight;
 	/* Registration rate limits (throttle.c). */
 	struct limit *reg_by_address;
 	struct limit *reg_by_domain;
@@ -75,6 +80,7 @@ struct web_req {
 	bool chunked; /* Transfer-Encoding: chunked */
 	enum web_req_state state;
 	const char *lang;  /* "nb" or "en" */
+	bool renews_page;  /* this request renders the event page's cache */
 	char *csrf_cookie; /* NULL: make one */
 	bool set_lang_cookie;
 	/* The response being built. */
@@ -83,6 +89,8 @@ struct web_req {
 	const char *content_type;
 	char *location;
 	GPtrArray *headers; /* "Name", "value", ... */
+	/* Or the whole answer, built once for many requests (respond.c). */
+	struct web_shared *shared;
 	size_t bytes_out;
 	/* The client's IP address: the peer's, or from X-Forwarded-For
 	 * when the peer is in [server] trusted_proxies. */
@@ -268,8 +276,20 @@ void web_attachment(struct web_req *req, const char *data, size_t len,
     const char *content_type, const char *filename);
 /* Maps an app error to a page: 404, 409, 503 or 500. */
 void web_app_error(struct web_req *req, const GError *error);
-/* Queues the response built in req (status, body, headers, cookies). */
+/* Queues the response built in req (status, body, headers, cookies), or
+ * req->shared. */
 enum MHD_Result web_respond(struct web_req *req);
+/*
+ * A response with the common headers and no cookies, built once and
+ * queued as it is for many requests (the cached event page): no copy, no
+ * headers added per request.  libmicrohttpd counts the requests sending
+ * it; these counts are ours, the holders' (the cache, a request between
+ * its hit and web_respond), so it is freed only when both are done.
+ */
+struct web_shared *web_shared_new(const char *data, size_t len,
+    const char *content_type);
+struct web_shared *web_shared_ref(struct web_shared *s);
+void web_shared_unref(struct web_shared *s);
 /* The access-log line of a finished request. */
 void web_access_log(struct web_req *req, bool completed);
 
@@ -319,6 +339,10 @@ void web_limits_notify(void *cls, struct MHD_Connection *conn,
     void **socket_context, enum MHD_ConnectionNotificationCode toe);
 void web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
     enum web_limits_event ev, size_t bytes);
+/* The connection's peer address as text, kept from its start (a request
+ * on a kept-alive connection need not format it again); false if the
+ * connection has no row. */
+bool web_limits_peer(struct MHD_Connection *conn, char *out, size_t len);
 /*
  * Writes a bare "HTTP/1.1 status reason" with Connection: close straight
  * to the socket and ends our side of it: for refusing a body in the

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -42,13 +43,25 @@ enum web_reap {
 	WR__MAX
 };
 
+/*
+ * The state, its start and the body's bytes are written by the
+ * connection's own I/O thread, several times per request, and read by
+ * the reaper: atomics, not the table's lock, which every I/O thread
+ * would otherwise take three times per request.  The row itself lives
+ * from STARTED to CLOSED, both under the lock, and the reaper only looks
+ * at rows in the table, so it never reads a freed one.  A new state is
+ * stored last, with release, and read first, with acquire: a reaper that
+ * sees it sees its start and byte count too (seeing the old state with a
+ * new start at worst postpones a shutdown by one sweep).
+ */
 struct web_conn {
 	int fd;
-	char key[ADDR_TEXT_MAX]; /* per-address key */
-	bool counted;            /* in per_key (not a proxy) */
-	enum web_conn_state state;
-	gint64 since; /* monotonic µs, state start */
-	guint64 body_bytes;
+	char key[ADDR_TEXT_MAX];   /* per-address key */
+	char peer[ADDR_TEXT_MAX];  /* the address as text, for each request */
+	bool counted;              /* in per_key (not a proxy) */
+	atomic_int state;          /* enum web_conn_state */
+	atomic_int_fast64_t since; /* monotonic µs, state start */
+	atomic_uint_fast64_t body_bytes;
 	enum web_reap reaped;
 };
 
@@ -94,15 +107,15 @@ web_sockaddr_text(const struct sockaddr *sa, char *out, size_t len)
 	addr_format(&a, out, len);
 }
 
-/* The per-address key of sa, and whether a trusted proxy (not capped). */
+/* The per-address key of sa, and whether a trusted proxy (not capped);
+ * sa as text into text (ADDR_TEXT_MAX bytes). */
 static bool
 web_limits_key(const struct web_limits *l, const struct sockaddr *sa, char *key,
-    size_t len)
+    size_t len, char *text)
 {
-	char text[ADDR_TEXT_MAX];
 	struct addr a;
 
-	web_sockaddr_text(sa, text, sizeof(text));
+	web_sockaddr_text(sa, text, ADDR_TEXT_MAX);
 	if (!addr_parse(text, &a)) {
 		g_strlcpy(key, text, len);
 		return false;
@@ -124,11 +137,11 @@ enum MHD_Result
 web_limits_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
 	struct web_limits *l = cls;
-	char key[ADDR_TEXT_MAX];
+	char key[ADDR_TEXT_MAX], text[ADDR_TEXT_MAX];
 	bool ok;
 
 	(void)addrlen;
-	if (web_limits_key(l, addr, key, sizeof(key)))
+	if (web_limits_key(l, addr, key, sizeof(key), text))
 		return MHD_YES;
 	lock_acquire(&l->lock);
 	ok = web_limits_count(l, key) < (guint)l->conf->max_connections_per_ip;
@@ -168,9 +181,10 @@ web_limits_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		wc = g_new0(struct web_conn, 1);
 		wc->fd = fd != NULL ? fd->connect_fd : -1;
 		proxy = web_limits_key(l, ci ? ci->client_addr : NULL, wc->key,
-		    sizeof(wc->key));
-		wc->state = WC_HEADERS;
-		wc->since = g_get_monotonic_time();
+		    sizeof(wc->key), wc->peer);
+		atomic_init(&wc->state, WC_HEADERS);
+		atomic_init(&wc->since, g_get_monotonic_time());
+		atomic_init(&wc->body_bytes, 0);
 		lock_acquire(&l->lock);
 		g_hash_table_add(l->conns, wc);
 		if (!proxy) {
@@ -214,35 +228,51 @@ web_conn_of(struct MHD_Connection *conn)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+bool
+web_limits_peer(struct MHD_Connection *conn, char *out, size_t len)
+{
+	struct web_conn *wc = web_conn_of(conn);
+
+	if (wc == NULL)
+		return false;
+	g_strlcpy(out, wc->peer, len);
+	return true;
+}
+
 void
 web_limits_mark(struct web_limits *l, struct MHD_Connection *conn,
     enum web_limits_event ev, size_t bytes)
 {
 	struct web_conn *wc = web_conn_of(conn);
 
+	(void)l;
 	if (wc == NULL)
 		return;
-	lock_acquire(&l->lock);
 	switch (ev) {
 	case WL_HEADERS_DONE:
-		wc->state = WC_BODY;
-		wc->since = g_get_monotonic_time();
-		wc->body_bytes = 0;
+		atomic_store_explicit(&wc->body_bytes, 0, memory_order_relaxed);
+		atomic_store_explicit(&wc->since, g_get_monotonic_time(),
+		    memory_order_relaxed);
+		atomic_store_explicit(&wc->state, WC_BODY,
+		    memory_order_release);
 		break;
 	case WL_BODY_BYTES:
-		wc->body_bytes += bytes;
+		atomic_fetch_add_explicit(&wc->body_bytes, bytes,
+		    memory_order_relaxed);
 		break;
 	case WL_REQUEST_READ:
-		wc->state = WC_BUSY;
+		atomic_store_explicit(&wc->state, WC_BUSY,
+		    memory_order_release);
 		break;
 	case WL_REQUEST_DONE:
 		/* A kept-alive connection's next headers are due within
 		 * the same deadline, counted from here. */
-		wc->state = WC_HEADERS;
-		wc->since = g_get_monotonic_time();
+		atomic_store_explicit(&wc->since, g_get_monotonic_time(),
+		    memory_order_relaxed);
+		atomic_store_explicit(&wc->state, WC_HEADERS,
+		    memory_order_release);
 		break;
 	}
-	lock_release(&l->lock);
 }
 
 void
@@ -281,17 +311,21 @@ web_limits_sweep(struct web_limits *l)
 	g_hash_table_iter_init(&it, l->conns);
 	while (g_hash_table_iter_next(&it, &k, NULL)) {
 		struct web_conn *wc = k;
-		gint64 age = now - wc->since;
+		int state = atomic_load_explicit(&wc->state,
+		    memory_order_acquire);
+		gint64 age = now -
+		    atomic_load_explicit(&wc->since, memory_order_relaxed);
+		guint64 body = atomic_load_explicit(&wc->body_bytes,
+		    memory_order_relaxed);
 
 		if (wc->reaped != WR_NONE || wc->fd < 0)
 			continue;
-		if (wc->state == WC_HEADERS &&
+		if (state == WC_HEADERS &&
 		    age > c->header_timeout_seconds * G_USEC_PER_SEC)
 			web_limits_shut(l, wc, WR_HEADERS);
-		else if (wc->state == WC_BODY &&
-		    c->min_body_bytes_per_second > 0 &&
+		else if (state == WC_BODY && c->min_body_bytes_per_second > 0 &&
 		    age > c->body_grace_seconds * G_USEC_PER_SEC +
-		            (gint64)(wc->body_bytes * G_USEC_PER_SEC /
+		            (gint64)(body * G_USEC_PER_SEC /
 		                (guint64)c->min_body_bytes_per_second))
 			web_limits_shut(l, wc, WR_BODY);
 	}

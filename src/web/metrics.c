@@ -315,9 +315,7 @@ page_metrics(struct web_req *req, const struct web_call *c)
 	    "Request workers ([server] "
 	    "threads).",
 	    (uint64_t)web->conf->threads);
-	lock_acquire(&web->inflight_lock);
-	inflight = web->inflight;
-	lock_release(&web->inflight_lock);
+	inflight = atomic_load_explicit(&web->inflight, memory_order_relaxed);
 	web_gauge(out, "summit_http_requests_in_flight",
 	    "Requests begun and not yet answered, this one included.",
 	    inflight);

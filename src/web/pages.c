@@ -10,29 +10,50 @@
 
 /* The event page changes only when someone registers: render it at most
  * once a second per language, so a rush of visitors costs no queries.
+ * The first request that finds the copy older than that renders it again
+ * (on a worker); requests that come while it does get the copy they would
+ * have got a moment before, on their I/O thread, instead of all queuing
+ * to render the same page (at tens of thousands of requests a second,
+ * dozens did, each with its query, every second).  A render that never
+ * ends its turn (it cannot, but a bug might) is given up after
+ * EVENT_PAGE_RENEW_US, so the page never stays old.
  * The cached copy is only touched under cache_lock, copied out included:
  * handing out references and reading after the unlock would leave its
  * lifetime to GBytes' atomic count, which ThreadSanitizer cannot see (the
  * copy of a few kilobytes costs well under a microsecond). */
 #define EVENT_PAGE_TTL_US G_USEC_PER_SEC
+#define EVENT_PAGE_RENEW_US (10 * G_USEC_PER_SEC)
 
 bool
 web_event_page_cached(struct web_req *req)
 {
 	struct web *web = req->web;
 	int li = web_lang_index(req->lang);
+	gint64 now = g_get_monotonic_time();
 	bool hit = false;
 
+	if (req->renews_page)
+		return false; /* this one renders it */
 	lock_acquire(&web->cache_lock);
-	if (web->event_page[li] != NULL &&
-	    g_get_monotonic_time() - web->event_page_at[li] <
-	        EVENT_PAGE_TTL_US) {
+	if (web->event_page[li] != NULL) {
+		hit = now - web->event_page_at[li] < EVENT_PAGE_TTL_US ||
+		    (web->event_page_renewing[li] != 0 &&
+		        now - web->event_page_renewing[li] <
+		            EVENT_PAGE_RENEW_US);
+		if (!hit) {
+			web->event_page_renewing[li] = now;
+			req->renews_page = true;
+		}
+	}
+	/* The response built once, unless this answer sets a cookie. */
+	if (hit && !req->set_lang_cookie && web->event_resp[li] != NULL)
+		req->shared = web_shared_ref(web->event_resp[li]);
+	else if (hit) {
 		gsize len;
 		const char *data = g_bytes_get_data(web->event_page[li], &len);
 
 		g_string_truncate(req->out, 0);
 		g_string_append_len(req->out, data, (gssize)len);
-		hit = true;
 	}
 	lock_release(&web->cache_lock);
 	if (hit) {
@@ -50,7 +71,8 @@ page_event(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *event;
-	GBytes *page;
+	GBytes *page = NULL;
+	struct web_shared *resp = NULL, *old = NULL;
 	gint64 now = g_get_monotonic_time();
 
 	(void)c;
@@ -58,22 +80,32 @@ page_event(struct web_req *req, const struct web_call *c)
 		return;
 	g_string_truncate(req->out, 0);
 	event = app_event_view(web->app, req->lang, &error);
-	if (event == NULL) {
+	if (event == NULL)
 		web_app_error(req, error);
-		return;
+	else {
+		ctx = web_page_ctx(req);
+		json_object_set_object_member(ctx, "event", event);
+		web_render(req, MHD_HTTP_OK, "event.html", ctx);
 	}
-	ctx = web_page_ctx(req);
-	json_object_set_object_member(ctx, "event", event);
-	web_render(req, MHD_HTTP_OK, "event.html", ctx);
-	if (req->status != MHD_HTTP_OK)
-		return;
-	page = g_bytes_new(req->out->str, req->out->len);
+	if (req->status == MHD_HTTP_OK) {
+		page = g_bytes_new(req->out->str, req->out->len);
+		resp = web_shared_new(req->out->str, req->out->len,
+		    req->content_type);
+	}
 	lock_acquire(&web->cache_lock);
-	if (web->event_page[li] != NULL)
-		g_bytes_unref(web->event_page[li]);
-	web->event_page[li] = page;
-	web->event_page_at[li] = now;
+	if (page != NULL) {
+		if (web->event_page[li] != NULL)
+			g_bytes_unref(web->event_page[li]);
+		web->event_page[li] = page;
+		old = web->event_resp[li];
+		web->event_resp[li] = resp;
+		web->event_page_at[li] = now;
+	}
+	/* Failed or not, the turn ends: the next request tries again. */
+	if (req->renews_page)
+		web->event_page_renewing[li] = 0;
 	lock_release(&web->cache_lock);
+	web_shared_unref(old);
 }
 
 enum reg_field {

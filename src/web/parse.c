@@ -77,8 +77,8 @@ web_local_time(const char *s)
 	return g_strdup_printf("%04u-%02u-%02uT%02u:%02u", y, mo, d, h, mi);
 }
 
-char *
-web_log_path(const char *path)
+static char *
+web_log_path_split(const char *path)
 {
 	g_auto(GStrv) segs = g_strsplit(path, "/", 32);
 	char **s;
@@ -91,6 +91,47 @@ web_log_path(const char *path)
 			*s = g_strdup("[token]");
 		}
 	return g_strjoinv("/", segs);
+}
+
+/* True if the segment [s, s + len) is cut from logged paths. */
+static bool
+web_log_cuts(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 64)
+		return true;
+	if (len == TOKEN_BYTES * 2 + 4 && memcmp(s + len - 4, ".ics", 4) == 0)
+		return true;
+	if (len != TOKEN_BYTES * 2)
+		return false;
+	for (i = 0; i < len; i++) /* token_is_wellformed's test */
+		if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
+			return false;
+	return true;
+}
+
+char *
+web_log_path(const char *path)
+{
+	const char *seg = path, *slash;
+	int n = 1;
+
+	/* Most paths have nothing to cut: a copy, without splitting and
+	 * joining them (a line per request).  The split below keeps 32
+	 * pieces at most, the last one the rest: such paths go there. */
+	for (;;) {
+		slash = strchr(seg, '/');
+		if (web_log_cuts(seg,
+		        slash ? (size_t)(slash - seg) : strlen(seg)))
+			break;
+		if (slash == NULL)
+			return g_strdup(path);
+		if (++n == 32)
+			break;
+		seg = slash + 1;
+	}
+	return web_log_path_split(path);
 }
 
 void

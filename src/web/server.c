@@ -129,12 +129,15 @@ static void
 web_client_address(struct web_req *req)
 {
 	const struct conf *c = req->web->conf;
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	g_autoptr(GString) xff = NULL;
 
-	web_sockaddr_text(ci ? ci->client_addr : NULL, req->peer,
-	    sizeof(req->peer));
+	if (!web_limits_peer(req->conn, req->peer, sizeof(req->peer))) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		    req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		web_sockaddr_text(ci ? ci->client_addr : NULL, req->peer,
+		    sizeof(req->peer));
+	}
 	g_strlcpy(req->address, req->peer, sizeof(req->address));
 	if (c->n_proxy_nets == 0)
 		return;
@@ -144,6 +147,20 @@ web_client_address(struct web_req *req)
 	    xff);
 	addr_forwarded_client(req->peer, xff->len > 0 ? xff->str : NULL,
 	    c->proxy_nets, c->n_proxy_nets, req->address, sizeof(req->address));
+}
+
+/* Eight random hex digits and a NUL, without printf's machinery (once
+ * per request). */
+static void
+web_request_id(char *id)
+{
+	static const char hex[] = "0123456789abcdef";
+	guint32 v = g_random_int();
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 4)
+		id[i] = hex[v & 0xf];
+	id[8] = '\0';
 }
 
 static struct web_req *
@@ -158,7 +175,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->conn = conn;
 	req->started = g_get_monotonic_time();
 	req->slot = web_metrics_slot_other(web->metrics);
-	g_snprintf(req->id, sizeof(req->id), "%08x", g_random_int());
+	web_request_id(req->id);
 	req->method = method;
 	req->body = g_string_new(NULL);
 	req->out = g_string_new(NULL);
@@ -172,9 +189,7 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	if (cookie != NULL && token_is_wellformed(cookie))
 		req->csrf_cookie = g_strdup(cookie);
 	req->lang = web_choose_lang(req);
-	lock_acquire(&web->inflight_lock);
-	web->inflight++;
-	lock_release(&web->inflight_lock);
+	atomic_fetch_add_explicit(&web->inflight, 1, memory_order_relaxed);
 	return req;
 }
 
@@ -294,14 +309,19 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	g_free(req->log_path);
 	g_free(req->csrf_cookie);
 	g_free(req->location);
+	web_shared_unref(req->shared); /* not sent: aborted */
 	if (req->organiser != NULL)
 		json_object_unref(req->organiser);
 	g_free(req);
 	*req_cls = NULL;
-	lock_acquire(&web->inflight_lock);
-	if (--web->inflight == 0)
+	/* The last one wakes web_drain, under its lock: a drain that saw
+	 * requests left is then already waiting, or sees none. */
+	if (atomic_fetch_sub_explicit(&web->inflight, 1,
+	        memory_order_acq_rel) == 1) {
+		lock_acquire(&web->inflight_lock);
 		lock_cond_signal(&web->inflight_done);
-	lock_release(&web->inflight_lock);
+		lock_release(&web->inflight_lock);
+	}
 }
 
 /* Leaves %XX alone: paths are decoded by form_canonical_path. */
@@ -497,11 +517,11 @@ web_drain(struct web *web)
 		shutdown(listener, SHUT_RDWR);
 
 	lock_acquire(&web->inflight_lock);
-	while (web->inflight > 0 &&
+	while (atomic_load(&web->inflight) > 0 &&
 	    lock_cond_wait_until(&web->inflight_done, &web->inflight_lock,
 	        deadline))
 		;
-	left = web->inflight;
+	left = atomic_load(&web->inflight);
 	lock_release(&web->inflight_lock);
 	if (left > 0)
 		log_warnx("stopping with %u requests unanswered after %d s",
@@ -545,6 +565,7 @@ web_free(Web *web)
 			json_object_unref(web->catalog[i]);
 		if (web->event_page[i] != NULL)
 			g_bytes_unref(web->event_page[i]);
+		web_shared_unref(web->event_resp[i]);
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);

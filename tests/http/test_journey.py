@@ -55,6 +55,36 @@ def event_page_shows_programme_and_places(inst):
 
 
 @case
+def event_page_from_its_cache_answers_as_when_rendered(inst):
+    # The copy from the cache is one response built once and sent to
+    # every visitor (src/web/respond.c, web_shared_new): the same page and
+    # headers as any answer, and a cookie still set when one is asked for.
+    c = Client(inst.port)
+    answers = [c.get("/") for i in range(3)]
+    heads = []
+    for r in answers:
+        assert r.status == 200, r.status
+        assert r.text == answers[0].text
+        h = {k.lower(): v for k, v in r.getheaders() if k.lower() != "date"}
+        assert h["content-type"] == "text/html; charset=utf-8", h
+        assert "frame-ancestors 'none'" in h["content-security-policy"]
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["x-frame-options"] == "DENY"
+        assert h["referrer-policy"] == "no-referrer"
+        assert h["cache-control"] == "no-store"
+        assert "set-cookie" not in h, h
+        heads.append(h)
+    assert heads[0] == heads[1] == heads[2], heads
+    r = c.request("HEAD", "/")
+    assert r.status == 200 and r.text == "", (r.status, r.text[:80])
+    sw = Client(inst.port)
+    r = sw.get("/?lang=en")
+    assert 'lang="en"' in r.text and sw.cookies.get("summit_lang") == "en"
+    assert 'lang="en"' in sw.get("/").text
+    assert 'lang="nb"' in Client(inst.port).get("/").text
+
+
+@case
 def language_by_header_and_switch(inst):
     en = Client(inst.port, lang="en-GB,en;q=0.9,nb;q=0.5")
     r = en.get("/")
@@ -325,6 +355,26 @@ def tokens_and_secrets_are_not_logged(inst):
     assert "request " in log and "/me/[token]" in log
     assert token not in log
     assert "_csrf" not in log
+
+
+@case
+def every_request_has_one_access_log_line(inst):
+    # The line is put together by hand (src/web/respond.c): its form,
+    # for a page, a cached event page and a 404.
+    c = Client(inst.port)
+    paths = (("/privacy", 200), ("/", 200), ("/", 200), ("/nowhere", 404))
+    for path, status in paths:
+        assert c.get(path).status == status
+    lines = []
+    for i, (path, status) in enumerate(paths):
+        pat = re.compile(
+            r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info: request"
+            r" [0-9a-f]{8}: GET %s %d (\d+) bytes \d+\.\d ms from 127\.0\.0\.1$"
+            % (re.escape(path), status), re.M)
+        wait_for(lambda: len(pat.findall(inst.server.log())) > 0,
+                 what="the access line of %s" % path)
+        lines.append(pat.findall(inst.server.log())[-1])
+    assert int(lines[1]) == int(lines[2]) > 1000, lines
 
 
 @case

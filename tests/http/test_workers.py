@@ -9,7 +9,10 @@ registration tail):
   go;
 - stopping summitd while requests wait takes no new connection, answers
   the waiting requests first and exits cleanly (libmicrohttpd must never be
-  stopped with a connection still suspended).
+  stopped with a connection still suspended);
+- the event page's cache is renewed by one request at a time: while it
+  waits on the database, other visitors get the previous copy at once
+  from the I/O thread, and none of them queues to render it too.
 
 The database is made to wait, not mocked: the test holds an ACCESS
 EXCLUSIVE lock on the participant table, so every registration blocks.
@@ -128,6 +131,44 @@ def stopping_answers_the_waiting_requests_first(inst):
     assert s.proc.wait(timeout=30) == 0, s.report()
     assert inst.scalar("SELECT count(*) FROM participant WHERE name LIKE"
                        " 'Worker %%'") == 2 * BLOCKED
+
+
+def get(port, path, out):
+    r = Client(port).get(path)
+    out.append((r.status, r.text))
+
+
+@case
+def a_page_being_rendered_again_leaves_visitors_the_previous_copy(inst):
+    s = inst.start()
+    first = Client(s.port).get("/")
+    assert first.status == 200, first.status
+    time.sleep(1.1)  # the cached copy is now more than a second old
+    lock = psycopg2.connect(inst.url)
+    with lock.cursor() as cur:
+        cur.execute("LOCK TABLE event IN ACCESS EXCLUSIVE MODE")
+    renewed = []
+    renewer = threading.Thread(target=get, args=(s.port, "/", renewed))
+    try:
+        renewer.start()
+        wait_for(lambda: waiting_on_participant(inst) >= 1,
+                 what="the page's render to wait on the lock")
+        for i in range(8):
+            t0 = time.monotonic()
+            r = Client(s.port).get("/")
+            took = time.monotonic() - t0
+            assert r.status == 200 and r.text == first.text, r.status
+            # A request queued to render too would wait for the lock.
+            assert took < 5, took
+        time.sleep(0.5)
+        assert waiting_on_participant(inst) == 1, "more than one render"
+        assert renewed == []
+    finally:
+        lock.commit()
+        lock.close()
+        renewer.join(60)
+    assert renewed and renewed[0][0] == 200, renewed
+    assert s.stop() == 0, s.report()
 
 
 if __name__ == "__main__":

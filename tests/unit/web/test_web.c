@@ -144,6 +144,18 @@ test_log_path(void)
 	g_autofree char *long65 = g_strnfill(65, 'x');
 	g_autofree char *long_path = g_strconcat("/a/", long65, NULL);
 
+	g_autoptr(GString) deep = g_string_new(NULL);
+	g_autoptr(GString) deep_want = g_string_new("/");
+	int i;
+
+	/* At most 32 pieces: past 31 slashes the rest is one piece, cut
+	 * when longer than 64 bytes. */
+	for (i = 0; i < 40; i++)
+		g_string_append(deep, "/abcdefgh");
+	for (i = 0; i < 30; i++)
+		g_string_append(deep_want, "abcdefgh/");
+	g_string_append(deep_want, "[token]");
+	log_path_is(deep->str, deep_want->str);
 	log_path_is("/", "/");
 	log_path_is("/console/registrations/12", "/console/registrations/12");
 	log_path_is(me, "/me/[token]/cancel");
