@@ -344,7 +344,10 @@ def console_read_pages(participant, slot, session, sector):
             "/console/sectors/%s" % sector, "/console/codes",
             "/console/codes.csv",
             "/console/invitees", "/console/invitees/export.csv",
-            "/console/invitees/import"]
+            "/console/invitees/import", "/console/badges",
+            "/console/badges/print", "/console/door-list",
+            "/console/door-list.csv", "/console/door-list/import",
+            "/console/door/counts", "/console/messages", "/console/api"]
 
 
 def registration_form(csrf, **over):
