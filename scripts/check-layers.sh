@@ -45,7 +45,7 @@ my %may = (
 	ctl => [qw(app instance alloc base conf)],
 	main => [qw(web app ctl conf base)],
 );
-# sheet/: the exports' CSV and .xlsx writer, used by app and web.
+# sheet/: the CSV and .xlsx writer of the exports, used by app and web.
 $may{sheet} = ["base"];
 push @{$may{app}}, "sheet";
 push @{$may{web}}, "sheet";
