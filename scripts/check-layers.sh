@@ -45,6 +45,10 @@ my %may = (
 	ctl => [qw(app instance alloc base conf)],
 	main => [qw(web app ctl conf base)],
 );
+# sheet/: the CSV and .xlsx writer of the exports, used by app and web.
+$may{sheet} = ["base"];
+push @{$may{app}}, "sheet";
+push @{$may{web}}, "sheet";
 my %app_public = map { $_ => 1 } qw(src/app/app.h src/app/registrations.h
     src/app/setup.h src/app/seating.h
     src/app/invitees.h src/app/api.h src/app/door.h);

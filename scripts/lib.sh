@@ -21,6 +21,8 @@ RUN_PACKAGES=(build-essential meson ninja-build pkg-config
 	postgresql-15 postgresql-client-15 openssl ca-certificates)
 # The check-in code's QR image: libqrencode draws it, libpng writes the mails' PNG.
 RUN_PACKAGES+=(libqrencode-dev libpng-dev)
+# The console's .xlsx exports: libxlsxwriter writes typed cells, never formulas.
+RUN_PACKAGES+=(libxlsxwriter-dev)
 # What only the tests and benchmarks need.
 TEST_PACKAGES=(python3 python3-psycopg2 python3-aiosmtpd python3-dkim python3-icalendar libglpk-dev
 	glpk-utils time wrk nodejs chromium
@@ -31,6 +33,8 @@ TEST_PACKAGES+=(nginx)
 TEST_PACKAGES+=(python3-jsonschema)
 # zbarimg decodes the mails' QR PNG in the door tests: an independent reader.
 TEST_PACKAGES+=(zbar-tools)
+# openpyxl reads the .xlsx exports back in tests/http: an independent reader.
+TEST_PACKAGES+=(python3-openpyxl)
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -16,6 +16,7 @@
 
 #include "conf/conf.h"
 #include "tmpl/tmpl.h"
+#include "sheet/sheet.h"
 
 #define SUMMIT_APP_ERROR (app_error_quark())
 GQuark app_error_quark(void);

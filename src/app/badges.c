@@ -218,33 +218,31 @@ app_door_list(const struct app *app, const struct app_actor *actor,
 }
 
 char *
-app_door_list_csv(const struct app *app, const struct app_actor *actor,
-    gsize *len, GError **error)
+app_door_list_export(const struct app *app, const struct app_actor *actor,
+    enum sheet_format fmt, gsize *len, GError **error)
 {
+	static const char *const heads[] = { "code", "name", "organisation",
+		"arrived" };
 	g_autoptr(JsonObject) list = app_door_list(app, actor, error);
-	g_autoptr(GString) out = NULL;
+	g_autoptr(SheetBook) book = NULL;
 	JsonArray *a;
 	guint i;
 
-	if (list == NULL)
+	if (list == NULL || (book = sheet_book_new(fmt, error)) == NULL)
 		return NULL;
-	out = g_string_new("code,name,organisation,arrived\r\n");
+	sheet_list(book, "door list", heads, G_N_ELEMENTS(heads));
 	a = json_object_get_array_member(list, "people");
 	for (i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *r = json_array_get_object_element(a, i);
 
-		text_csv_cell(out, db_str(r, "code_short"));
-		g_string_append_c(out, ',');
-		text_csv_cell(out, db_str(r, "listed_name"));
-		g_string_append_c(out, ',');
-		text_csv_cell(out, db_str(r, "organisation"));
-		g_string_append_c(out, ',');
-		text_csv_cell(out,
-		    json_object_get_boolean_member(r, "checked_in") ? "x" : "");
-		g_string_append(out, "\r\n");
+		sheet_text(book, db_str(r, "code_short"));
+		sheet_text(book, db_str(r, "listed_name"));
+		sheet_text(book, db_str(r, "organisation"));
+		sheet_bool(book,
+		    json_object_get_boolean_member(r, "checked_in"));
+		sheet_row_end(book);
 	}
-	*len = out->len;
-	return g_string_free(g_steal_pointer(&out), FALSE);
+	return sheet_book_finish(g_steal_pointer(&book), len, error);
 }
 
 bool

@@ -46,13 +46,13 @@ JsonObject *app_badges(const struct app *app, const struct app_actor *actor,
 JsonObject *app_door_list(const struct app *app, const struct app_actor *actor,
     GError **error);
 /*
- * The door list as CSV (transfer full; *len its length), as the
- * registrations export writes CSV: code,name,organisation,arrived, arrived
- * "x" for those checked in when it was made.  The same file, ticked, is
- * what app_door_ticks_import reads.  Staff.
+ * The door list in fmt (transfer full; *len its length), as the
+ * registrations export writes it: code,name,organisation,arrived, arrived
+ * "x" in CSV (a boolean in .xlsx) for those checked in when it was made.
+ * The same CSV, ticked, is what app_door_ticks_import reads.  Staff.
  */
-char *app_door_list_csv(const struct app *app, const struct app_actor *actor,
-    gsize *len, GError **error);
+char *app_door_list_export(const struct app *app, const struct app_actor *actor,
+    enum sheet_format fmt, gsize *len, GError **error);
 /*
  * Reads a ticked door list (CSV: the check-in code or its short form
  * first, the tick last; an optional header line starting "code"): "rows"

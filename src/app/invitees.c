@@ -392,6 +392,7 @@ static const char *const INVITEE_TIMES[] = { "visited_at", "declined_at",
 struct list_unit {
 	struct app_invitee_filter f;
 	gint64 limit;
+	bool raw; /* times left as Unix times (the export formats them) */
 	JsonObject *out; /* made anew by each run */
 };
 
@@ -419,7 +420,7 @@ list_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	    u->f.sector, u->f.q, u->limit, &dberr);
 	if (rows == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	for (i = 0; i < json_array_get_length(rows); i++)
+	for (i = 0; !u->raw && i < json_array_get_length(rows); i++)
 		app_local_cols(json_array_get_object_element(rows, i),
 		    INVITEE_TIMES, tz, INVITEE_TIME_FORMAT);
 	json_object_set_array_member(u->out, "rows", rows);
@@ -454,9 +455,9 @@ list_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 static JsonObject *
 invitee_rows(const struct app *app, const struct app_actor *actor,
-    const struct app_invitee_filter *f, gint64 limit, GError **error)
+    const struct app_invitee_filter *f, gint64 limit, bool raw, GError **error)
 {
-	struct list_unit u = { .limit = limit };
+	struct list_unit u = { .limit = limit, .raw = raw };
 
 	if (!app_require(actor, "staff", error) ||
 	    !filter_check(f, &u.f, error))
@@ -472,44 +473,46 @@ JsonObject *
 app_invitee_list(const struct app *app, const struct app_actor *actor,
     const struct app_invitee_filter *f, GError **error)
 {
-	return invitee_rows(app, actor, f, APP_INVITEE_PAGE_MAX, error);
+	return invitee_rows(app, actor, f, APP_INVITEE_PAGE_MAX, false, error);
 }
 
 char *
-app_invitee_export_csv(const struct app *app, const struct app_actor *actor,
-    const struct app_invitee_filter *f, gsize *len, GError **error)
+app_invitee_export(const struct app *app, const struct app_actor *actor,
+    const struct app_invitee_filter *f, enum sheet_format fmt, gsize *len,
+    GError **error)
 {
 	static const char *const cols[] = { "name", "email", "organisation",
 		"sector", "language", "state", "visited_at", "declined_at",
 		"reminded_at", "created_at" };
-	g_autoptr(JsonObject) v = invitee_rows(app, actor, f, G_MAXINT32,
+	g_autoptr(JsonObject) v = invitee_rows(app, actor, f, G_MAXINT32, true,
 	    error);
-	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(SheetBook) book = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
 	JsonArray *rows;
 	guint i, c;
 
-	if (v == NULL)
+	if (v == NULL || (book = sheet_book_new(fmt, error)) == NULL)
 		return NULL;
+	tz = app_zone(json_object_get_string_member(v, "timezone"));
 	rows = json_object_get_array_member(v, "rows");
-	for (c = 0; c < G_N_ELEMENTS(cols); c++) {
-		if (c > 0)
-			g_string_append_c(out, ',');
-		text_csv_cell(out, cols[c]);
-	}
-	g_string_append(out, "\r\n");
+	sheet_list(book, "invitees", cols, G_N_ELEMENTS(cols));
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
 
 		for (c = 0; c < G_N_ELEMENTS(cols); c++) {
-			if (c > 0)
-				g_string_append_c(out, ',');
-			text_csv_cell(out,
-			    json_object_get_string_member(r, cols[c]));
+			if (g_str_has_suffix(cols[c], "_at"))
+				sheet_time(book,
+				    json_object_get_null_member(r, cols[c]) ?
+				        -1 :
+				        json_object_get_int_member(r, cols[c]),
+				    tz, INVITEE_TIME_FORMAT);
+			else
+				sheet_text(book,
+				    json_object_get_string_member(r, cols[c]));
 		}
-		g_string_append(out, "\r\n");
+		sheet_row_end(book);
 	}
-	*len = out->len;
-	return g_string_free(g_steal_pointer(&out), FALSE);
+	return sheet_book_finish(g_steal_pointer(&book), len, error);
 }
 
 struct settings_unit {

@@ -68,10 +68,11 @@ JsonObject *app_invitee_import(const struct app *app,
 JsonObject *app_invitee_list(const struct app *app,
     const struct app_actor *actor, const struct app_invitee_filter *f,
     GError **error);
-/* The same rows as CSV (staff), *len its length (transfer full). */
-char *app_invitee_export_csv(const struct app *app,
-    const struct app_actor *actor, const struct app_invitee_filter *f,
-    gsize *len, GError **error);
+/* The same rows in fmt (staff), *len its length (transfer full); in
+ * .xlsx the times are date-time cells in the event's zone. */
+char *app_invitee_export(const struct app *app, const struct app_actor *actor,
+    const struct app_invitee_filter *f, enum sheet_format fmt, gsize *len,
+    GError **error);
 /*
  * Sets the language of invitations to invitees without one and the
  * "remind by" time (a local "YYYY-MM-DDTHH:MM" in the event's zone, or ""

@@ -631,10 +631,21 @@ static const char *const reg_columns[][2] = {
 
 struct export_unit {
 	const char *lang;
-	char sep;
-	GString *out;
-	gsize head; /* out's length before the rows */
+	enum sheet_format fmt;
+	SheetBook *book; /* made anew by each run */
 };
+
+/* True when column col is one of reg_export_times. */
+static bool
+export_is_time(const char *col)
+{
+	const char *const *t;
+
+	for (t = reg_export_times; *t != NULL; t++)
+		if (strcmp(*t, col) == 0)
+			return true;
+	return false;
+}
 
 /* The rows of the export, read in one transaction: one consistent
  * snapshot, read in chunks so memory stays bounded by the text, not by
@@ -646,11 +657,18 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
+	const char *heads[G_N_ELEMENTS(reg_columns)];
 	gint64 after = 0;
 	size_t c;
 
 	(void)app;
-	g_string_truncate(u->out, u->head); /* a second run starts again */
+	g_clear_pointer(&u->book,
+	    sheet_book_free); /* a second run starts again */
+	if ((u->book = sheet_book_new(u->fmt, error)) == NULL)
+		return FALSE;
+	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++)
+		heads[c] = reg_columns[c][1];
+	sheet_list(u->book, "registrations", heads, G_N_ELEMENTS(heads));
 	if ((event = db_event_head(conn, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	tz = app_zone(db_str(event, "timezone"));
@@ -665,23 +683,22 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
 
-			app_local_cols(r, reg_export_times, tz,
-			    "%Y-%m-%d %H:%M");
 			for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
-				char num[24];
+				const char *col = reg_columns[c][0];
 
-				if (c > 0)
-					g_string_append_c(u->out, u->sep);
-				if (strcmp(reg_columns[c][0], "id") == 0) {
-					g_snprintf(num, sizeof(num),
-					    "%" G_GINT64_FORMAT,
-					    db_int(r, "id"));
-					text_csv_cell(u->out, num);
-				} else
-					text_csv_cell(u->out,
-					    db_str(r, reg_columns[c][0]));
+				if (strcmp(col, "id") == 0)
+					sheet_int(u->book, db_int(r, "id"));
+				else if (export_is_time(col))
+					sheet_time(u->book,
+					    json_object_get_null_member(r,
+					        col) ?
+					        -1 :
+					        db_int(r, col),
+					    tz, "%Y-%m-%d %H:%M");
+				else
+					sheet_text(u->book, db_str(r, col));
 			}
-			g_string_append(u->out, "\r\n");
+			sheet_row_end(u->book);
 			after = db_int(r, "id");
 		}
 		if (n < 2000)
@@ -690,30 +707,19 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 }
 
 char *
-app_reg_export_csv(const struct app *app, const struct app_actor *actor,
-    const char *lang, bool excel, gsize *len, GError **error)
+app_reg_export(const struct app *app, const struct app_actor *actor,
+    const char *lang, enum sheet_format fmt, gsize *len, GError **error)
 {
-	g_autoptr(GString) out = g_string_new(NULL);
-	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb",
-		excel ? ';' : ',', NULL, 0 };
-	size_t c;
+	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb", fmt,
+		NULL };
 
 	if (!app_require(actor, "staff", error))
 		return NULL;
-	if (excel)
-		g_string_append(out, "\xEF\xBB\xBF");
-	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++) {
-		if (c > 0)
-			g_string_append_c(out, u.sep);
-		text_csv_cell(out, reg_columns[c][1]);
-	}
-	g_string_append(out, "\r\n");
-	u.out = out;
-	u.head = out->len;
-	if (!app_tx(app, export_rows, &u, error))
+	if (!app_tx(app, export_rows, &u, error)) {
+		sheet_book_free(u.book);
 		return NULL;
-	*len = out->len;
-	return g_string_free(g_steal_pointer(&out), FALSE);
+	}
+	return sheet_book_finish(u.book, len, error);
 }
 
 GPtrArray *

@@ -134,14 +134,16 @@ gboolean app_privacy_purge(const struct app *app, unsigned *erased,
 char *app_reg_person_json(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error);
 /*
- * All registrations of the current event as CSV (transfer full; *len its
- * length): every cell quoted, quotes doubled, CRLF line ends, and a cell
- * starting with = + - @ tab or CR gets a leading apostrophe so no
- * spreadsheet runs it as a formula.  excel adds a UTF-8 BOM and uses ';'
- * (what Excel expects in a Norwegian locale).  Staff may.
+ * All registrations of the current event (transfer full; *len its
+ * length) in fmt: as CSV every cell quoted, quotes doubled, CRLF line
+ * ends, and a cell starting with = + - @ tab or CR gets a leading
+ * apostrophe so no spreadsheet runs it as a formula; SHEET_CSV_EXCEL adds
+ * a UTF-8 BOM and uses ';' (what Excel expects in a Norwegian locale);
+ * SHEET_XLSX is a workbook of typed cells, text never a formula.  Staff
+ * may.
  */
-char *app_reg_export_csv(const struct app *app, const struct app_actor *actor,
-    const char *lang, bool excel, gsize *len, GError **error);
+char *app_reg_export(const struct app *app, const struct app_actor *actor,
+    const char *lang, enum sheet_format fmt, gsize *len, GError **error);
 /*
  * Parses CSV text with csv_parse (base/base.h) into an array of rows, each
  * a NULL-terminated string vector (transfer full), reading no further

@@ -1047,28 +1047,29 @@ app_setup_codes(const struct app *app, const struct app_actor *actor,
 }
 
 char *
-app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
-    GError **error)
+app_setup_codes_export(const struct app *app, const struct app_actor *actor,
+    enum sheet_format fmt, gsize *len, GError **error)
 {
+	static const char *const heads[] = { "code", "max_uses", "used",
+		"email", "sector" };
 	g_autoptr(JsonArray) rows = NULL;
-	GString *out;
+	g_autoptr(SheetBook) book = NULL;
 	gint64 total;
 	guint i;
 
 	rows = app_setup_codes(app, actor, 1000000, &total, error);
-	if (rows == NULL)
+	if (rows == NULL || (book = sheet_book_new(fmt, error)) == NULL)
 		return NULL;
-	out = g_string_new("code,max_uses,used,email,sector\r\n");
+	sheet_list(book, "codes", heads, G_N_ELEMENTS(heads));
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
-		text_csv_cell(out, db_str(r, "code"));
-		g_string_append_printf(out,
-		    ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
-		    db_int(r, "max_uses"), db_int(r, "used"));
-		text_csv_cell(out, db_str(r, "email"));
-		g_string_append_c(out, ',');
-		text_csv_cell(out, db_str(r, "sector"));
-		g_string_append(out, "\r\n");
+
+		sheet_text(book, db_str(r, "code"));
+		sheet_int(book, db_int(r, "max_uses"));
+		sheet_int(book, db_int(r, "used"));
+		sheet_text(book, db_str(r, "email"));
+		sheet_text(book, db_str(r, "sector"));
+		sheet_row_end(book);
 	}
-	return g_string_free(out, FALSE);
+	return sheet_book_finish(g_steal_pointer(&book), len, error);
 }

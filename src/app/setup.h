@@ -144,9 +144,11 @@ gboolean app_setup_codes_generate(const struct app *app,
 /* Codes, newest first (at most limit), plus "total" in *total. */
 JsonArray *app_setup_codes(const struct app *app, const struct app_actor *actor,
     gint64 limit, gint64 *total, GError **error);
-/* All codes as CSV (code, max uses, used, email, sector); a cell that a
- * spreadsheet would take for a formula gets a leading apostrophe. */
-char *app_setup_codes_csv(const struct app *app, const struct app_actor *actor,
+/* All codes in fmt (code, max uses, used, email, sector), *len its
+ * length; in CSV a cell that a spreadsheet would take for a formula gets a
+ * leading apostrophe, in .xlsx every text is a string cell. */
+char *app_setup_codes_export(const struct app *app,
+    const struct app_actor *actor, enum sheet_format fmt, gsize *len,
     GError **error);
 
 #endif

@@ -263,21 +263,31 @@ door_list(struct web_req *req, const struct web_call *c)
 	web_render(req, MHD_HTTP_OK, "console/door_list.html", ctx);
 }
 
+/* The door list in fmt (staff). */
+static void
+door_list_export(struct web_req *req, const struct web_call *c,
+    enum sheet_format fmt)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
+
+	data = app_door_list_export(req->web->app, c->actor, fmt, &len, &error);
+	web_export(req, data, len, fmt, "door-list", error);
+}
+
 /* GET /console/door-list.csv (staff). */
 static void
 door_list_csv(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree char *csv = NULL;
-	gsize len = 0;
+	door_list_export(req, c, SHEET_CSV);
+}
 
-	if ((csv = app_door_list_csv(req->web->app, c->actor, &len, &error)) ==
-	    NULL) {
-		web_app_error(req, error);
-		return;
-	}
-	web_attachment(req, csv, len, "text/csv; charset=utf-8",
-	    "door-list.csv");
+/* GET /console/door-list.xlsx (staff). */
+static void
+door_list_xlsx(struct web_req *req, const struct web_call *c)
+{
+	door_list_export(req, c, SHEET_XLSX);
 }
 
 static void
@@ -377,6 +387,8 @@ const struct web_route console_badges_routes[] = {
 	{ "GET", "/console/door-list", door_list, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/door-list.csv", door_list_csv, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/door-list.xlsx", door_list_xlsx, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/door-list/import", door_import_form, WEB_ADMIN,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },

@@ -411,42 +411,63 @@ door_no_shows(struct web_req *req, const struct web_call *c)
 	web_render(req, MHD_HTTP_OK, "console/door_no_shows.html", ctx);
 }
 
-/* GET /console/door/no-shows.csv[?session=ID] (staff): the same as CSV. */
+/* The no-shows in fmt: id and table as numbers (an empty cell for no
+ * table), the rest as text. */
 static void
-door_no_shows_csv(struct web_req *req, const struct web_call *c)
+door_no_shows_export(struct web_req *req, const struct web_call *c,
+    enum sheet_format fmt)
 {
 	static const char *const cols[] = { "id", "name", "organisation",
 		"sector", "table_no" };
+	static const char *const heads[] = { "id", "name", "organisation",
+		"sector", "table" };
 	g_autoptr(JsonArray) rows = NULL;
-	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(SheetBook) book = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
 	gint64 sid;
 	guint i;
 	size_t k;
 
 	if ((rows = door_no_shows_of(req, c, &sid)) == NULL)
 		return;
-	g_string_append(out, "id,name,organisation,sector,table\r\n");
+	if ((book = sheet_book_new(fmt, &error)) == NULL) {
+		web_app_error(req, error);
+		return;
+	}
+	sheet_list(book, "no-shows", heads, G_N_ELEMENTS(heads));
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *r = json_array_get_object_element(rows, i);
 
 		for (k = 0; k < G_N_ELEMENTS(cols); k++) {
 			JsonNode *n = json_object_get_member(r, cols[k]);
-			g_autofree char *v = NULL;
 
-			if (n != NULL && JSON_NODE_HOLDS_VALUE(n) &&
-			    json_node_get_value_type(n) == G_TYPE_STRING)
-				v = g_strdup(json_node_get_string(n));
-			else if (n != NULL && JSON_NODE_HOLDS_VALUE(n))
-				v = g_strdup_printf("%" G_GINT64_FORMAT,
-				    json_node_get_int(n));
-			if (k > 0)
-				g_string_append_c(out, ',');
-			text_csv_cell(out, v != NULL ? v : "");
+			if (n == NULL || !JSON_NODE_HOLDS_VALUE(n))
+				sheet_empty(book);
+			else if (json_node_get_value_type(n) == G_TYPE_STRING)
+				sheet_text(book, json_node_get_string(n));
+			else
+				sheet_int(book, json_node_get_int(n));
 		}
-		g_string_append(out, "\r\n");
+		sheet_row_end(book);
 	}
-	web_attachment(req, out->str, out->len, "text/csv; charset=utf-8",
-	    "no-shows.csv");
+	data = sheet_book_finish(g_steal_pointer(&book), &len, &error);
+	web_export(req, data, len, fmt, "no-shows", error);
+}
+
+/* GET /console/door/no-shows.csv[?session=ID] (staff): the same as CSV. */
+static void
+door_no_shows_csv(struct web_req *req, const struct web_call *c)
+{
+	door_no_shows_export(req, c, SHEET_CSV);
+}
+
+/* GET /console/door/no-shows.xlsx[?session=ID] (staff): as .xlsx. */
+static void
+door_no_shows_xlsx(struct web_req *req, const struct web_call *c)
+{
+	door_no_shows_export(req, c, SHEET_XLSX);
 }
 
 /* POST /console/registrations/ID/checkin-code (staff): revokes the
@@ -488,6 +509,8 @@ const struct web_route console_door_routes[] = {
 	{ "GET", "/console/door/no-shows", door_no_shows, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/door/no-shows.csv", door_no_shows_csv, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/door/no-shows.xlsx", door_no_shows_xlsx, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/registrations/*/checkin-code", door_reissue,
 	    WEB_STAFF, WEB_ARG_ID, WEB_NO_FIELDS, 0 },

@@ -167,28 +167,37 @@ inv_list(struct web_req *req, const struct web_call *c)
 	inv_render(req, MHD_HTTP_OK, json_object_new(), NULL);
 }
 
-/* GET /console/invitees/export.csv (staff): the list's rows, filters
- * included, all of them. */
+/* GET /console/invitees/export.csv and export.xlsx (staff): the list's
+ * rows, filters included, all of them. */
 static void
-inv_export(struct web_req *req, const struct web_call *c)
+inv_export_as(struct web_req *req, enum sheet_format fmt)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *csv = NULL;
+	g_autofree char *data = NULL;
 	struct app_invitee_filter f = inv_filter(req);
 	gsize len = 0;
 
+	data = app_invitee_export(req->web->app, &req->actor, &f, fmt, &len,
+	    &error);
+	if (data == NULL &&
+	    g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
+		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
+	else
+		web_export(req, data, len, fmt, "invitees", error);
+}
+
+static void
+inv_export(struct web_req *req, const struct web_call *c)
+{
 	(void)c;
-	if ((csv = app_invitee_export_csv(req->web->app, &req->actor, &f, &len,
-	         &error)) == NULL) {
-		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
-			web_error_page(req, MHD_HTTP_BAD_REQUEST,
-			    "error_bad_request");
-		else
-			web_app_error(req, error);
-		return;
-	}
-	web_attachment(req, csv, len, "text/csv; charset=utf-8",
-	    "invitees.csv");
+	inv_export_as(req, SHEET_CSV);
+}
+
+static void
+inv_export_xlsx(struct web_req *req, const struct web_call *c)
+{
+	(void)c;
+	inv_export_as(req, SHEET_XLSX);
 }
 
 /* POST /console/invitees (admin): adds one invitee and queues their
@@ -352,6 +361,8 @@ const struct web_route console_invitees_routes[] = {
 	{ "POST", "/console/invitees", inv_add, WEB_ADMIN, WEB_ARG_TEXT,
 	    WEB_FIELDS(inv_fields), 0 },
 	{ "GET", "/console/invitees/export.csv", inv_export, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/invitees/export.xlsx", inv_export_xlsx, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "POST", "/console/invitees/settings", inv_settings, WEB_ADMIN,
 	    WEB_ARG_TEXT, WEB_FIELDS(set_fields), 0 },

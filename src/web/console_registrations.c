@@ -484,19 +484,15 @@ reg_person_json(struct web_req *req, const struct web_call *c)
 }
 
 static void
-reg_export(struct web_req *req, bool excel)
+reg_export(struct web_req *req, enum sheet_format fmt, const char *base)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *csv = NULL;
+	g_autofree char *data = NULL;
 	gsize len = 0;
 
-	if ((csv = app_reg_export_csv(req->web->app, &req->actor, req->lang,
-	         excel, &len, &error)) == NULL) {
-		web_app_error(req, error);
-		return;
-	}
-	web_attachment(req, csv, len, "text/csv; charset=utf-8",
-	    excel ? "registrations-excel.csv" : "registrations.csv");
+	data = app_reg_export(req->web->app, &req->actor, req->lang, fmt, &len,
+	    &error);
+	web_export(req, data, len, fmt, base, error);
 }
 
 /* GET /console/registrations/export.csv (staff). */
@@ -504,7 +500,7 @@ static void
 reg_export_csv(struct web_req *req, const struct web_call *c)
 {
 	(void)c;
-	reg_export(req, false);
+	reg_export(req, SHEET_CSV, "registrations");
 }
 
 /* GET /console/registrations/export-excel.csv (staff). */
@@ -512,7 +508,15 @@ static void
 reg_export_excel(struct web_req *req, const struct web_call *c)
 {
 	(void)c;
-	reg_export(req, true);
+	reg_export(req, SHEET_CSV_EXCEL, "registrations-excel");
+}
+
+/* GET /console/registrations/export.xlsx (staff). */
+static void
+reg_export_xlsx(struct web_req *req, const struct web_call *c)
+{
+	(void)c;
+	reg_export(req, SHEET_XLSX, "registrations");
 }
 
 static void
@@ -608,6 +612,8 @@ const struct web_route console_registrations_routes[] = {
 	{ "GET", "/console/registrations/export.csv", reg_export_csv, WEB_STAFF,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/registrations/export-excel.csv", reg_export_excel,
+	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/registrations/export.xlsx", reg_export_xlsx,
 	    WEB_STAFF, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/registrations/import", reg_import_form, WEB_ADMIN,
 	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },

@@ -865,19 +865,32 @@ setup_codes_post(struct web_req *req, const struct web_call *c)
 	    errors);
 }
 
+/* The invitation codes in fmt (staff). */
+static void
+setup_codes_export(struct web_req *req, const struct web_call *c,
+    enum sheet_format fmt)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *data = NULL;
+	gsize len = 0;
+
+	data = app_setup_codes_export(req->web->app, c->actor, fmt, &len,
+	    &error);
+	web_export(req, data, len, fmt, "invitation-codes", error);
+}
+
+/* GET /console/codes.csv (staff). */
 static void
 setup_codes_csv(struct web_req *req, const struct web_call *c)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree char *csv = NULL;
+	setup_codes_export(req, c, SHEET_CSV);
+}
 
-	if ((csv = app_setup_codes_csv(req->web->app, c->actor, &error)) ==
-	    NULL) {
-		web_app_error(req, error);
-		return;
-	}
-	web_attachment(req, csv, strlen(csv), "text/csv; charset=utf-8",
-	    "invitation-codes.csv");
+/* GET /console/codes.xlsx (staff). */
+static void
+setup_codes_xlsx(struct web_req *req, const struct web_call *c)
+{
+	setup_codes_export(req, c, SHEET_XLSX);
 }
 
 const struct web_route console_setup_routes[] = {
@@ -925,5 +938,7 @@ const struct web_route console_setup_routes[] = {
 	    WEB_FIELDS(code_fields), 0 },
 	{ "GET", "/console/codes.csv", setup_codes_csv, WEB_STAFF, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
+	{ "GET", "/console/codes.xlsx", setup_codes_xlsx, WEB_STAFF,
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
 	WEB_ROUTES_END,
 };

@@ -274,6 +274,10 @@ void web_add_header(struct web_req *req, const char *name, const char *value);
  * quotes), never cached: the console's exports. */
 void web_attachment(struct web_req *req, const char *data, size_t len,
     const char *content_type, const char *filename);
+/* An export's bytes (sheet/sheet.h) as the attachment base.csv or
+ * base.xlsx, with fmt's content type; data NULL: web_app_error(error). */
+void web_export(struct web_req *req, const char *data, size_t len,
+    enum sheet_format fmt, const char *base, const GError *error);
 /* Maps an app error to a page: 404, 409, 503 or 500. */
 void web_app_error(struct web_req *req, const GError *error);
 /* Queues the response built in req (status, body, headers, cookies), or

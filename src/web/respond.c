@@ -136,6 +136,19 @@ web_attachment(struct web_req *req, const char *data, size_t len,
 }
 
 void
+web_export(struct web_req *req, const char *data, size_t len,
+    enum sheet_format fmt, const char *base, const GError *error)
+{
+	g_autofree char *name = g_strconcat(base,
+	    fmt == SHEET_XLSX ? ".xlsx" : ".csv", NULL);
+
+	if (data == NULL)
+		web_app_error(req, error);
+	else
+		web_attachment(req, data, len, sheet_content_type(fmt), name);
+}
+
+void
 web_app_error(struct web_req *req, const GError *error)
 {
 	if (error == NULL || error->domain != SUMMIT_APP_ERROR) {

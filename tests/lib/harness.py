@@ -292,12 +292,14 @@ class Client:
             self.conn = self.connect()
             self.conn.request(method, path, body=raw_body, headers=h)
             r = self.conn.getresponse()
-        data = r.read().decode("utf-8", "replace")
+        body = r.read()
+        data = body.decode("utf-8", "replace")
         for k, v in r.getheaders():
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
                 self.cookies[name] = rest.split(";")[0]
         r.text = data
+        r.body = body  # the bytes, for a binary download (.xlsx)
         return r
 
     def get(self, path, **kw):
