@@ -22,22 +22,20 @@ after(async () => {
 	await browser.close();
 });
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const event = scalar('SELECT id FROM event');
 sql(`UPDATE event SET starts_at = now() - interval '1 hour' WHERE id = $1`,
     event);
 
-/* A confirmed person with a check-in code; -> the code. */
+/* A confirmed person with the check-in code the database issued when
+ * they were confirmed (sql/021); -> the code. */
 function person(name) {
 	const pid = scalar(`INSERT INTO participant (event_id, name, email,
 	    organisation, sector, status, consent_at) VALUES ($1, $2, $3,
 	    'Door Org', 'business', 'confirmed', now()) RETURNING id`, event,
 	    name, name.toLowerCase().replace(/\W/g, '') + '@example.org');
-	let code = '';
-	for (let i = 0; i < 16; i++)
-		code += ALPHABET[Math.floor(Math.random() * 32)];
-	sql('INSERT INTO checkin_code (code, participant_id) VALUES ($1, $2)',
-	    code, pid);
+	const code = scalar(`SELECT code FROM checkin_code WHERE
+	    participant_id = $1 AND revoked_at IS NULL`, pid);
+	assert.ok(code, 'no check-in code issued at confirmation');
 	return { pid, code };
 }
 
