@@ -29,6 +29,10 @@ if [ ! -f "$CONF" ]; then
 	    -e "s|^url = .*|url = ${SUMMIT_DATABASE_URL//&/\\&}|" \
 	    "$TOP/config/summit.conf.example" >"$CONF"
 fi
+# This run's port (SUMMIT_PORT) wins over an earlier run's, so the URL
+# printed below is the one summitd answers on.
+sed -i -e "s|^port = .*|port = $PORT|" \
+    -e "s|^public_url = .*|public_url = http://127.0.0.1:$PORT|" "$CONF"
 
 # summitd drops root for its own account once the port is bound.
 if [ "$(id -u)" -eq 0 ]; then
