@@ -215,6 +215,14 @@ void app_code_new(char out[APP_CODE_LENGTH + 1]);
  * "errors"; checks one text field as the registration form does, its
  * trimmed copy into row[name], errors keyed registrations_err_<kind>. */
 void app_import_row_error(JsonObject *row, const char *err);
+/* registrations.c: the opening every CSV import shares (registrations,
+ * invitees, the door's ticks): admin only, valid UTF-8 parsed into rows,
+ * at most max_rows after a header, which *first skips when its first
+ * cell is header_a or header_b (any case, trimmed).  NULL with
+ * APP_EFORBIDDEN or APP_EINVALID ("csv: ..."). */
+GPtrArray *app_import_csv(const struct app_actor *actor, const char *csv,
+    guint max_rows, const char *header_a, const char *header_b, guint *first,
+    GError **error);
 void app_import_check_field(JsonObject *row, const char *name,
     const char *value, size_t max, bool required);
 /* mailer.c's part for mails to invitees (invitees.c): fills ctx with the

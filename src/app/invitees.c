@@ -335,31 +335,10 @@ app_invitee_import(const struct app *app, const struct app_actor *actor,
 {
 	g_autoptr(GPtrArray) parsed = NULL;
 	struct import_unit u = { .apply = apply };
-	gsize errline = 0;
 
-	if (!app_require(actor, "admin", error))
+	if ((parsed = app_import_csv(actor, csv, APP_INVITEE_IMPORT_MAX, "name",
+	         "navn", &u.first, error)) == NULL)
 		return NULL;
-	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
-	    (parsed = csv_parse(csv, APP_INVITEE_IMPORT_MAX + 1, &errline)) ==
-	        NULL) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
-		return NULL;
-	}
-	if (parsed->len > APP_INVITEE_IMPORT_MAX + 1) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: more than %d rows", APP_INVITEE_IMPORT_MAX);
-		return NULL;
-	}
-	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
-		char **h = g_ptr_array_index(parsed, 0);
-		g_autofree char *h0 = g_strdup(h[0]);
-
-		text_trim(h0);
-		if (g_ascii_strcasecmp(h0, "name") == 0 ||
-		    g_ascii_strcasecmp(h0, "navn") == 0)
-			u.first = 1; /* a header line */
-	}
 	u.parsed = parsed;
 	/* A dry run writes nothing, so committing it changes nothing. */
 	if (!app_tx_audited(app, actor, "admin", "invitees.import", "event",

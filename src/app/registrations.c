@@ -730,6 +730,41 @@ app_reg_csv_parse(const char *text, gsize *error_line)
 	return csv_parse(text, APP_REG_IMPORT_MAX + 1, error_line);
 }
 
+GPtrArray *
+app_import_csv(const struct app_actor *actor, const char *csv, guint max_rows,
+    const char *header_a, const char *header_b, guint *first, GError **error)
+{
+	g_autoptr(GPtrArray) parsed = NULL;
+	gsize errline = 0;
+
+	*first = 0;
+	if (!app_require(actor, "admin", error))
+		return NULL;
+	/* The header and one row past the cap: enough to say "too many"
+	 * without reading the rest. */
+	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
+	    (parsed = csv_parse(csv, max_rows + 1, &errline)) == NULL) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
+		return NULL;
+	}
+	if (parsed->len > max_rows + 1) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "csv: more than %u rows", max_rows);
+		return NULL;
+	}
+	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
+		char **h = g_ptr_array_index(parsed, 0);
+		g_autofree char *h0 = g_strdup(h[0]);
+
+		text_trim(h0);
+		if (g_ascii_strcasecmp(h0, header_a) == 0 ||
+		    g_ascii_strcasecmp(h0, header_b) == 0)
+			*first = 1; /* a header line */
+	}
+	return g_steal_pointer(&parsed);
+}
+
 /* Adds catalog key err to the row's errors. */
 void
 app_import_row_error(JsonObject *row, const char *err)
@@ -974,29 +1009,10 @@ app_reg_import(const struct app *app, const struct app_actor *actor,
 {
 	g_autoptr(GPtrArray) parsed = NULL;
 	struct import_unit u = { .apply = apply };
-	gsize errline = 0;
 
-	if (!app_require(actor, "admin", error))
+	if ((parsed = app_import_csv(actor, csv, APP_REG_IMPORT_MAX, "name",
+	         "navn", &u.first, error)) == NULL)
 		return NULL;
-	if (csv == NULL || !g_utf8_validate(csv, -1, NULL) ||
-	    (parsed = app_reg_csv_parse(csv, &errline)) == NULL) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: open quote at line %" G_GSIZE_FORMAT, errline);
-		return NULL;
-	}
-	if (parsed->len > APP_REG_IMPORT_MAX + 1) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "csv: more than %d rows", APP_REG_IMPORT_MAX);
-		return NULL;
-	}
-	if (parsed->len > 0 && g_ptr_array_index(parsed, 0) != NULL) {
-		char **h = g_ptr_array_index(parsed, 0);
-		g_autofree char *h0 = g_strdup(h[0]);
-
-		if (g_ascii_strcasecmp(text_trim(h0), "name") == 0 ||
-		    g_ascii_strcasecmp(h0, "navn") == 0)
-			u.first = 1; /* a header line */
-	}
 	u.parsed = parsed;
 	/* A dry run writes nothing, so committing it changes nothing. */
 	if (!app_tx_audited(app, actor, NULL, "registrations.import", "event",
