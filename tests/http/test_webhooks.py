@@ -135,8 +135,14 @@ def failed_deliveries_are_retried_under_one_id(inst):
                  if h.get("Summit-Event") == "placement.published"]
     assert [s for _, s in tries] == [500, 500, 200], tries
     assert {d for d, _ in tries} == {got[0]["id"]}
-    row = inst.query("SELECT state, attempts, last_status FROM webhook_outbox"
-                     " WHERE delivery_id = %s", got[0]["id"])
+    # The receiver has answered 200 before summitd writes the outcome down:
+    # wait for the row rather than reading it at once.
+    def outcome():
+        row = inst.query("SELECT state, attempts, last_status"
+                         " FROM webhook_outbox WHERE delivery_id = %s",
+                         got[0]["id"])
+        return row if row and row[0][0] != "queued" else None
+    row = wait_for(outcome, what="the delivery's outcome in webhook_outbox")
     assert row == [("sent", 3, 200)], row
     assert got[0]["data"]["sequence"] == 0
     inst.query("UPDATE invitation SET sequence = 1 WHERE participant_id = %s",
