@@ -312,6 +312,10 @@ main(int argc, char **argv)
 		                       "FILE" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
 		    "log debug messages", NULL },
+		{ "event", 'e', 0, G_OPTION_ARG_STRING, &ctl_opt_event,
+		    "the event to work on (its address name); needed when "
+		    "the installation has several",
+		    "SLUG" },
 		G_OPTION_ENTRY_NULL };
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "COMMAND [ARGS...] - manage a Summit event");

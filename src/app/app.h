@@ -169,6 +169,10 @@ gboolean app_participant_cancel(const struct app *app, const char *token,
 gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
     GError **error);
 
+/* The event an address without an event's name means: the
+ * installation's only event (temporary: the newest). */
+gboolean app_event_sole(const struct app *app, gint64 *id, GError **error);
+
 /* The event in language lang ("nb" or "en": "name", "title", ...
  * chosen), with "slots" (each with its "sessions") and "sectors"
  * (transfer full).  Times are text in the event's zone: the event's

@@ -51,6 +51,23 @@ event_times(JsonObject *row, GTimeZone *tz)
 	json_object_set_string_member(row, "ends", ends);
 }
 
+static gboolean
+event_sole(const struct app *app, DbConn *conn, gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+
+	(void)app;
+	if (!db_event_id(conn, user, &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+gboolean
+app_event_sole(const struct app *app, gint64 *id, GError **error)
+{
+	return app_db_run(app, event_sole, id, error);
+}
+
 JsonObject *
 app_event_view(const struct app *app, const char *lang, GError **error)
 {

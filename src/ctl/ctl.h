@@ -22,6 +22,11 @@ struct ctl_env {
 bool ctl_env_open(struct ctl_env *env, const char *config_path, bool need_key,
     bool need_templates);
 void ctl_env_close(struct ctl_env *env);
+/* summitctl's --event SLUG, or NULL. */
+extern const char *ctl_opt_event;
+/* The event the command works on: --event's, or the installation's only
+ * one; prints the reason and returns false when there is none. */
+bool ctl_env_event(struct ctl_env *env, gint64 *event_id);
 
 /* allocate.c: solve an allocation (CSV instance, or the event's database). */
 int ctl_allocate(int argc, char **argv, const char *config_path);

@@ -8,6 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
+const char *ctl_opt_event;
+
+bool
+ctl_env_event(struct ctl_env *env, gint64 *event_id)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!app_event_sole(env->app, event_id, &error)) {
+		fprintf(stderr, "summitctl: no event: %s\n", error->message);
+		return false;
+	}
+	return true;
+}
+
 void
 ctl_env_close(struct ctl_env *env)
 {

@@ -138,6 +138,7 @@ struct web_call {
 	GHashTable *form;              /* POST: the decoded body; else NULL */
 	FormValues *fields;            /* the route's fields, or NULL */
 	const struct app_actor *actor; /* console routes: who; else NULL */
+	gint64 event_id;               /* the event the address names */
 	/* WEB_API routes: the token's client and a POST's JSON body. */
 	const struct app_api_client *api;
 	JsonNode *json;

@@ -51,6 +51,8 @@ web_page_ctx(struct web_req *req)
 	 * not atomic).  web_render passes it as the template's globals. */
 	json_object_set_string_member(ctx, "lang", req->lang);
 	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
+	/* The event's address prefix ("/SLUG"), before every event link. */
+	json_object_set_string_member(ctx, "base", "");
 	/* Links to "this page" must stay on this site: see
 	 * form_path_is_local. */
 	json_object_set_string_member(ctx, "path",

@@ -202,6 +202,8 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		}
 		break;
 	}
+	if (!app_event_sole(req->web->app, &c.event_id, NULL))
+		c.event_id = 0;
 	if (r->fields != NULL)
 		c.fields = fields = form_values_check(form, r->fields,
 		    r->nfields);
