@@ -320,8 +320,8 @@ app_alloc_unit(const struct app *app, DbConn *conn, struct app_change *ch,
 	memset(report, 0, sizeof(*report));
 	if (seats != NULL)
 		g_array_set_size(seats, 0);
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    !db_alloc_lock(conn, event_id, &dberr) ||
+	event_id = ch->event_id;
+	if (!db_alloc_lock(conn, event_id, &dberr) ||
 	    !alloc_read(conn, event_id, &l, &dberr))
 		goto dbfail;
 	alloc_problem_set_keep_bonus(l.prob, opt->keep_bonus);
@@ -463,9 +463,12 @@ alloc_run(const struct app *app, const struct app_alloc_options *opt,
     struct app_alloc_report *report, GArray *seats, GError **error)
 {
 	struct alloc_unit u = { opt, report, seats, false };
+	/* The command line is not audited, but works in one event too. */
+	const struct app_actor cli = { .email = "summitctl",
+		.event_id = opt->event_id };
 
 	memset(report, 0, sizeof(*report));
-	if (!app_tx_audited(app, opt->actor, NULL,
+	if (!app_tx_audited(app, opt->actor != NULL ? opt->actor : &cli, NULL,
 	        opt->apply && opt->actor != NULL ? "allocation.apply" : NULL,
 	        "allocation_run", app_alloc_unit, &u, error)) {
 		app_alloc_report_clear(report);

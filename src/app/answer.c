@@ -93,7 +93,7 @@ answer_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	}
 	u->participant_id = pid;
 	if (decline &&
-	    (!db_event_id(conn, &event_id, &dberr) ||
+	    (!db_participant_event_id(conn, pid, &event_id, &dberr) ||
 	        !db_alloc_lock(conn, event_id, &dberr)))
 		goto dbfail;
 	if ((inv = db_invitation_lock(conn, pid, sid, &dberr)) == NULL)

@@ -106,8 +106,8 @@ api_token_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(JsonObject) row = NULL;
 
 	(void)app;
-	row = db_api_token_insert(conn, u->email, u->hash, u->scopes,
-	    u->expires_at, &dberr);
+	row = db_api_token_insert(conn, ch->event_id, u->email, u->hash,
+	    u->scopes, u->expires_at, &dberr);
 	if (row == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	u->id = db_int(row, "id");
@@ -125,10 +125,10 @@ api_token_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 
 gboolean
 app_api_token_add(const struct app *app, const struct app_actor *actor,
-    const char *email, const char *scopes, gint64 expires_at, char **token,
-    gint64 *id, GError **error)
+    gint64 event_id, const char *email, const char *scopes, gint64 expires_at,
+    char **token, gint64 *id, GError **error)
 {
-	struct app_actor system = { 0, "summitctl", "admin", "" };
+	struct app_actor system = { 0, "summitctl", "admin", "", event_id };
 	g_autofree char *secret = NULL, *hash = NULL;
 	struct api_token_unit u;
 
@@ -193,7 +193,7 @@ app_api_auth(const struct app *app, const char *token, const char *address,
 	g_strlcpy(c->email, db_str(row, "email"), sizeof(c->email));
 	g_strlcpy(c->role, db_str(row, "role"), sizeof(c->role));
 	c->actor = (struct app_actor){ db_int(row, "organiser_id"), c->email,
-		c->role, address != NULL ? address : "" };
+		c->role, address != NULL ? address : "", c->event_id };
 	return TRUE;
 }
 
@@ -437,13 +437,8 @@ api_checkin_run(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	ch->subject_id = u->id;
-	if ((p = db_reg_get(conn, u->id, true, &dberr)) == NULL)
+	if ((p = db_reg_get(conn, u->event_id, u->id, true, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	if (db_int(p, "event_id") != u->event_id) {
-		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
-		    "no such registration");
-		return FALSE;
-	}
 	u->already = json_object_get_boolean_member(p, "checked_in");
 	if (u->already) {
 		/* Nothing changes: no audit entry, the first time stands. */
@@ -459,7 +454,7 @@ api_checkin_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	}
 	ch->before = api_checkin_state(p);
 	if (!db_reg_set_checked_in(conn, u->id, true, &dberr) ||
-	    (now = db_reg_get(conn, u->id, false, &dberr)) == NULL)
+	    (now = db_reg_get(conn, u->event_id, u->id, false, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->after = api_checkin_state(now);
 	u->at = db_int(now, "checked_in_at");
@@ -498,6 +493,7 @@ app_api_checkin(const struct app *app, const struct app_api_client *c,
 
 struct api_overview {
 	JsonObject *out;
+	gint64 event_id;
 };
 
 static gboolean
@@ -513,15 +509,15 @@ api_overview_run(const struct app *app, DbConn *conn, gpointer user,
 
 	(void)app;
 	g_clear_pointer(&o->out, json_object_unref);
-	if ((tz = app_event_zone(conn, error)) == NULL)
+	if ((tz = app_event_zone(conn, o->event_id, error)) == NULL)
 		return FALSE;
-	if ((tokens = db_api_token_list(conn, &dberr)) == NULL)
+	if ((tokens = db_api_token_list(conn, o->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = 0; i < G_N_ELEMENTS(cols); i++)
 		app_local_times(tokens, cols[i], tz, "%Y-%m-%d %H:%M", "");
 	o->out = json_object_new();
 	json_object_set_array_member(o->out, "tokens", tokens);
-	if ((hooks = db_webhook_list(conn, &dberr)) == NULL)
+	if ((hooks = db_webhook_list(conn, o->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	json_object_set_array_member(o->out, "webhooks", hooks);
 	return TRUE;
@@ -531,10 +527,12 @@ JsonObject *
 app_api_overview(const struct app *app, const struct app_actor *actor,
     GError **error)
 {
-	struct api_overview o = { NULL };
+	struct api_overview o = { NULL, 0 };
 
-	if (!app_require(actor, "admin", error) ||
-	    !app_db_run(app, api_overview_run, &o, error)) {
+	if (!app_require(actor, "admin", error))
+		return NULL;
+	o.event_id = actor->event_id;
+	if (!app_db_run(app, api_overview_run, &o, error)) {
 		g_clear_pointer(&o.out, json_object_unref);
 		return NULL;
 	}
@@ -549,7 +547,7 @@ api_token_revoke_run(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	ch->subject_id = *(const gint64 *)user;
-	if (!db_api_token_revoke(conn, ch->subject_id, &dberr))
+	if (!db_api_token_revoke(conn, ch->event_id, ch->subject_id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->after = json_object_new();
 	json_object_set_boolean_member(ch->after, "revoked", TRUE);

@@ -31,7 +31,8 @@ struct app_api_client {
 };
 
 /*
- * Adds a token for the organiser with email on the current event with
+ * Adds a token for the organiser with email on event_id (actor's when
+ * actor is not NULL) with
  * scopes ("read", "checkin" or "read,checkin"), expiring at expires_at
  * (Unix seconds; 0: never); *token gets the secret, shown once (transfer
  * full), *id its row.  Audited as api_token.add by summitctl, or by actor
@@ -39,12 +40,12 @@ struct app_api_client {
  * APP_ENOTFOUND for no such enabled organiser or no event.
  */
 gboolean app_api_token_add(const struct app *app, const struct app_actor *actor,
-    const char *email, const char *scopes, gint64 expires_at, char **token,
-    gint64 *id, GError **error);
+    gint64 event_id, const char *email, const char *scopes, gint64 expires_at,
+    char **token, gint64 *id, GError **error);
 /*
  * The console's page: {"tokens": [{id, email, scopes, created, expires,
  * revoked (local text, "" for none), live}], "webhooks": [{id, url,
- * kinds, active, queued, failed}]} of the current event.  Admin.
+ * kinds, active, queued, failed}]} of the actor's event.  Admin.
  */
 JsonObject *app_api_overview(const struct app *app,
     const struct app_actor *actor, GError **error);
@@ -101,7 +102,7 @@ JsonObject *app_api_checkin(const struct app *app,
     const struct app_api_client *c, gint64 registration_id, GError **error);
 
 /*
- * Webhooks (app/webhook.c).  Adds an endpoint on the current event: url
+ * Webhooks (app/webhook.c).  Adds an endpoint on event_id (actor's when not NULL): url
  * (http:// or https://), kinds (comma-separated: registration.created,
  * registration.cancelled, placement.published, placement.changed,
  * checkin.recorded), secret (16 to 200 characters; NULL: one is made);
@@ -109,8 +110,8 @@ JsonObject *app_api_checkin(const struct app *app,
  * Audited as webhook.add (summitctl, or actor: admin).  APP_EINVALID.
  */
 gboolean app_webhook_add(const struct app *app, const struct app_actor *actor,
-    const char *url, const char *kinds, const char *secret, char **secret_out,
-    gint64 *id, GError **error);
+    gint64 event_id, const char *url, const char *kinds, const char *secret,
+    char **secret_out, gint64 *id, GError **error);
 /* Delivers up to batch due webhooks, signed, in one transaction; those
  * not answered 2xx are tried again later ([webhooks]).  *sent counts
  * those delivered. */

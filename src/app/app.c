@@ -221,7 +221,8 @@ audited_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 	/* A second run starts from nothing the first one left. */
 	change_clear(&u->ch);
-	u->ch = (struct app_change){ .action = u->action };
+	u->ch = (struct app_change){ .action = u->action,
+		.event_id = u->actor != NULL ? u->actor->event_id : 0 };
 	if (!u->fn(app, conn, &u->ch, u->user, error))
 		return FALSE;
 	if (u->ch.action != NULL &&

@@ -104,10 +104,11 @@ struct app_registration {
 	const char *invitation_code;    /* invitation mode only */
 	gint64 sessions[APP_MAX_RANKS]; /* rank 1 first */
 	size_t nsessions;
+	gint64 event_id; /* the event the form was for */
 };
 
 /*
- * Registers r for the current event, claiming no place: the registration
+ * Registers r for event r->event_id, claiming no place: the registration
  * is pending until the e-mail is confirmed (app_confirm claims the place),
  * and is deleted after confirm_hours if nobody confirms.  The sector and
  * the ranked sessions are checked before anything depends on whether the
@@ -169,17 +170,52 @@ gboolean app_participant_cancel(const struct app *app, const char *token,
 gboolean app_expire_and_fill(const struct app *app, unsigned *changed,
     GError **error);
 
-/* The event an address without an event's name means: the
- * installation's only event (temporary: the newest). */
-gboolean app_event_sole(const struct app *app, gint64 *id, GError **error);
+/* events.c: the installation's events. */
+/* Every event: id, slug, name_nb, name_en, timezone, starts_at and
+ * ends_at (Unix seconds), archived; by start (transfer full). */
+JsonArray *app_events(const struct app *app, GError **error);
+/*
+ * The event a command means: the one whose address name is slug, or with
+ * slug NULL the installation's only event not archived.  APP_ENOTFOUND
+ * with a message that lists the events to choose from.
+ */
+gboolean app_event_pick(const struct app *app, const char *slug, gint64 *id,
+    GError **error);
+
+/* The events actor may work in (every one for an installation admin),
+ * with their role there: id, slug, name_nb, name_en, starts_at (a date),
+ * archived, role; archived last. */
+struct app_actor;
+JsonArray *app_events_of(const struct app *app, const struct app_actor *actor,
+    GError **error);
+/* The events not archived and not over, by start, in lang ("name"),
+ * with starts_at as a date in each one's zone: the public list. */
+JsonArray *app_events_upcoming(const struct app *app, const char *lang,
+    GError **error);
+/* A new event as a copy of from_id: settings, texts, sectors and the
+ * programme, moved to begin on day ("YYYY-MM-DD"); never people.  An
+ * installation admin's; audited as event.copy.  APP_EINVALID with
+ * *refusal naming "slug" (bad or taken), "name_nb", "name_en" or "day". */
+struct app_event_copy {
+	gint64 from_id;
+	const char *slug, *name_nb, *name_en, *day;
+};
+struct app_refusal;
+gboolean app_event_copy(const struct app *app, const struct app_actor *actor,
+    const struct app_event_copy *in, struct app_refusal *refusal, gint64 *id,
+    GError **error);
+/* Archives the actor's event (read-only in the console, closed to the
+ * public) or takes it back; its admin's; audited. */
+gboolean app_event_archive(const struct app *app, const struct app_actor *actor,
+    bool archived, GError **error);
 
 /* The event in language lang ("nb" or "en": "name", "title", ...
  * chosen), with "slots" (each with its "sessions") and "sectors"
  * (transfer full).  Times are text in the event's zone: the event's
  * "date", "starts", "ends" and "registration_closes", each slot's and
  * session's "starts" and "ends". */
-JsonObject *app_event_view(const struct app *app, const char *lang,
-    GError **error);
+JsonObject *app_event_view(const struct app *app, gint64 event_id,
+    const char *lang, GError **error);
 /* local.c: copies row's member base_LANG (e.g. title_nb) to base, for
  * each base in the NULL-terminated list. */
 void app_localise(JsonObject *row, const char *lang, const char *const *bases);
@@ -199,17 +235,17 @@ gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
  * id, kind, recipient, state, attempts, last_error ("" for none),
  * created and next_attempt (text, in the event's zone). */
 #define APP_OUTBOX_MAX 1000
-JsonArray *app_outbox_list(const struct app *app, const char *state,
-    unsigned limit, GError **error);
+JsonArray *app_outbox_list(const struct app *app, gint64 event_id,
+    const char *state, unsigned limit, GError **error);
 /* The DNS TXT record of the DKIM key, a zone file line "SELECTOR.
  * _domainkey.DOMAIN. IN TXT ..." (transfer full); APP_EINVALID when
  * [mail] dkim_domain is not set, the key's error when it cannot be
  * read. */
 char *app_dkim_record(const struct app *app, GError **error);
-/* Queues a failed (or sent) message again, as it was; actor NULL is the
- * command line.  Audited. */
+/* Queues a failed (or sent) message of event_id again, as it was; actor
+ * NULL is the command line.  Audited. */
 struct app_actor;
-gboolean app_outbox_resend(const struct app *app, gint64 id,
+gboolean app_outbox_resend(const struct app *app, gint64 event_id, gint64 id,
     const struct app_actor *actor, GError **error);
 
 /* mailbox.c: reading the organiser's mailbox ([mailbox] in the config).
@@ -257,8 +293,8 @@ char *app_ics_preview(const struct app *app, const char *email,
  * *modified gets the newest change behind the object (Unix time), a
  * removal included; the object itself depends only on the data, so it
  * can carry an ETag. */
-char *app_programme_ics(const struct app *app, const char *lang,
-    gint64 *modified, GError **error);
+char *app_programme_ics(const struct app *app, gint64 event_id,
+    const char *lang, gint64 *modified, GError **error);
 /* The sessions whose invitations to the participant stand now (sent,
  * not cancelled, registration confirmed), by their page token
  * (is_feed false) or their feed token (is_feed true). */
@@ -289,6 +325,7 @@ struct app_alloc_options {
 	/* Who applies it: the audit entry goes in the same transaction
 	 * (NULL: the command line, not audited). */
 	const struct app_actor *actor;
+	gint64 event_id; /* the event, when actor is NULL (else actor's) */
 };
 struct app_alloc_report {
 	char *figures;      /* the allocator's figures, text (transfer full) */
@@ -319,8 +356,8 @@ struct app_publish_counts {
 /* Queues exactly the invitations, updates and cancellations that the
  * current placements and session details call for, in one transaction;
  * publishing again with nothing changed queues nothing. */
-gboolean app_publish(const struct app *app, struct app_publish_counts *out,
-    GError **error);
+gboolean app_publish(const struct app *app, gint64 event_id,
+    struct app_publish_counts *out, GError **error);
 
 /* organiser.c: organiser accounts and their logins. */
 /* Who does an organiser action (for role checks and the audit log). */
@@ -329,19 +366,25 @@ struct app_actor {
 	const char *email;
 	const char *role;    /* "admin", "staff" or "door" */
 	const char *address; /* the client's IP address */
+	/* The event the actor works in, role being their role there; 0 for
+	 * the installation's own pages (accounts, the list of events). */
+	gint64 event_id;
 };
 #define APP_MIN_PASSWORD 12
 struct app_refusal;
 /* How long a login (the console's cookie) lives. */
 #define APP_LOGIN_SECONDS (8 * 3600)
-/* Adds an organiser with role "admin" or "staff".  With password NULL,
+/* Adds an organiser account with role ("admin", "staff" or "door") in
+ * event_id; with event_id 0 an installation admin (role "admin"), who may
+ * do everything in every event.  An account that exists gets the role in
+ * event_id (and keeps its password).  With password NULL, a new account's
  * *activation_token gets a one-time token for the activation link, where
  * the organiser sets a password (24 hours).  APP_EINVALID: a bad e-mail,
- * role or a password shorter than APP_MIN_PASSWORD characters, or the
- * e-mail exists. */
+ * role or a password shorter than APP_MIN_PASSWORD characters, or an
+ * installation admin's e-mail that exists. */
 gboolean app_organiser_add(const struct app *app, const char *email,
-    const char *role, const char *password, char **activation_token,
-    GError **error);
+    const char *role, gint64 event_id, const char *password,
+    char **activation_token, GError **error);
 /* The organiser an activation token belongs to: a view of id, email,
  * role; APP_ENOTFOUND for an unknown or used token, APP_EEXPIRED. */
 JsonObject *app_organiser_activation_lookup(const struct app *app,
@@ -375,10 +418,12 @@ gboolean app_login(const struct app *app,
     GError **error);
 /* How long a known-device cookie lives, in seconds (0: they are off). */
 gint64 app_login_device_seconds(const struct app *app);
-/* The organiser of a live login: a view of id, email, name, role
+/* The organiser of a live login: a view of id, email, name,
+ * installation_admin and role, their role in event_id ("admin", "staff",
+ * "door"; "" for none; with event_id 0 "admin" for an installation admin)
  * (APP_ENOTFOUND for none). */
 JsonObject *app_login_check(const struct app *app, const char *login_token,
-    GError **error);
+    gint64 event_id, GError **error);
 /* Ends the login; an unknown token is no error. */
 gboolean app_logout(const struct app *app, const char *login_token,
     GError **error);
@@ -386,8 +431,9 @@ gboolean app_logout(const struct app *app, const char *login_token,
  * door role may use the check-in desk and nothing else). */
 bool app_actor_may(const struct app_actor *actor, const char *role);
 /* The audit log, newest first (subject_type NULL: all). */
-JsonArray *app_audit_list(const struct app *app, const char *subject_type,
-    gint64 subject_id, unsigned limit, GError **error);
+JsonArray *app_audit_list(const struct app *app, gint64 event_id,
+    const char *subject_type, gint64 subject_id, unsigned limit,
+    GError **error);
 
 /* app.c: the token behind an outbox row's nonce (transfer full). */
 char *app_link_token(const struct app *app, const char *nonce);

@@ -146,8 +146,8 @@ app_badges(const struct app *app, const struct app_actor *actor,
 	    !badge_filter_db(af, &f, error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (a = db_badge_people(conn, event_id, &f, &dberr)) == NULL)
+	event_id = actor->event_id;
+	if ((a = db_badge_people(conn, event_id, &f, &dberr)) == NULL)
 		goto dbfail;
 	json_object_set_array_member(out, "people", a);
 	if (f.id > 0 && json_array_get_length(a) == 0) {
@@ -187,7 +187,7 @@ app_door_list(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((event = db_event_head(conn, &dberr)) == NULL ||
+	if ((event = db_event_head(conn, actor->event_id, &dberr)) == NULL ||
 	    (a = db_badge_people(conn, db_int(event, "id"), &f, &dberr)) ==
 	        NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
@@ -296,8 +296,7 @@ ticks_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 	u->out = json_object_new();
 	json_object_set_array_member(u->out, "rows", rows);
 	ch->action = NULL; /* audited only when someone arrives */
-	if (!db_event_id(conn, &event_id, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
+	event_id = ch->event_id;
 
 	/* Each ticked row's code, normalised; asked of the database once. */
 	json_builder_begin_array(codes);

@@ -84,11 +84,11 @@ app_bounce_handle(const struct app *app, DbConn *conn, const MailInbound *in,
 	return TRUE;
 }
 
-/* bounced_at as local text in the event's zone. */
+/* bounced_at as local text in event_id's zone. */
 static void
-bounce_times(DbConn *conn, JsonArray *rows)
+bounce_times(DbConn *conn, gint64 event_id, JsonArray *rows)
 {
-	g_autoptr(GTimeZone) tz = app_event_zone(conn, NULL);
+	g_autoptr(GTimeZone) tz = app_event_zone(conn, event_id, NULL);
 
 	if (tz == NULL) /* the event could not be read: UTC */
 		tz = app_zone(NULL);
@@ -96,13 +96,14 @@ bounce_times(DbConn *conn, JsonArray *rows)
 }
 
 JsonArray *
-app_bounce_of(DbConn *conn, gint64 participant_id, GError **error)
+app_bounce_of(DbConn *conn, gint64 event_id, gint64 participant_id,
+    GError **error)
 {
-	JsonArray *rows = db_bounce_list(conn, participant_id,
+	JsonArray *rows = db_bounce_list(conn, event_id, participant_id,
 	    APP_BOUNCE_LIST_MAX, error);
 
 	if (rows != NULL)
-		bounce_times(conn, rows);
+		bounce_times(conn, event_id, rows);
 	return rows;
 }
 
@@ -117,7 +118,7 @@ app_bounce_list(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((rows = app_bounce_of(conn, 0, &dberr)) == NULL)
+	if ((rows = app_bounce_of(conn, actor->event_id, 0, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return rows;

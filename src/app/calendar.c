@@ -79,6 +79,7 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *tz,
 
 /* What a calendar download reads, in one unit (it may run twice). */
 struct calendar_read {
+	gint64 event_id;  /* the programme's (a participant has theirs) */
 	const char *hash; /* participant's token hash; NULL: none */
 	bool is_feed;
 	JsonObject *p, *event;
@@ -108,12 +109,14 @@ calendar_read(const struct app *app, DbConn *conn, gpointer user,
 		    db_participant_by_feed(conn, r->hash, &dberr) :
 		    db_participant_by_token(conn, r->hash, false, &dberr);
 		if (r->p != NULL &&
-		    (r->event = db_event_head(conn, &dberr)) != NULL &&
+		    (r->event = db_event_head(conn, db_int(r->p, "event_id"),
+		         &dberr)) != NULL &&
 		    (r->changed = db_feed_changed(conn, db_int(r->p, "id"),
 		         &dberr)) >= 0)
 			r->rows = db_feed_sessions(conn, db_int(r->p, "id"),
 			    &dberr);
-	} else if ((r->event = db_event_head(conn, &dberr)) != NULL &&
+	} else if ((r->event = db_event_head(conn, r->event_id, &dberr)) !=
+	        NULL &&
 	    (r->changed = db_programme_changed(conn, db_int(r->event, "id"),
 	         &dberr)) >= 0)
 		r->rows = db_programme_sessions(conn, db_int(r->event, "id"),
@@ -126,10 +129,10 @@ calendar_read(const struct app *app, DbConn *conn, gpointer user,
 }
 
 char *
-app_programme_ics(const struct app *app, const char *lang, gint64 *modified,
-    GError **error)
+app_programme_ics(const struct app *app, gint64 event_id, const char *lang,
+    gint64 *modified, GError **error)
 {
-	struct calendar_read r = { 0 };
+	struct calendar_read r = { .event_id = event_id };
 	g_autofree char *name = g_strconcat("name_", lang, NULL);
 	char *ics;
 

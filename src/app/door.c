@@ -85,6 +85,7 @@ struct code_unit {
 	gint64 participant_id;
 	struct app_checkin_code *out;
 	gint64 issued;
+	gint64 event_id; /* codes_ensure's */
 };
 
 static gboolean
@@ -100,7 +101,7 @@ gboolean
 app_checkin_code(const struct app *app, gint64 participant_id,
     struct app_checkin_code *out, GError **error)
 {
-	struct code_unit u = { participant_id, out, 0 };
+	struct code_unit u = { participant_id, out, 0, 0 };
 
 	return app_tx(app, code_get, &u, error);
 }
@@ -162,7 +163,7 @@ gboolean
 app_checkin_code_reissue(const struct app *app, const struct app_actor *actor,
     gint64 participant_id, struct app_checkin_code *out, GError **error)
 {
-	struct code_unit u = { participant_id, out, 0 };
+	struct code_unit u = { participant_id, out, 0, 0 };
 
 	return app_tx_audited(app, actor, "staff", "door.code_reissue",
 	    "participant", code_reissue, &u, error);
@@ -174,17 +175,11 @@ codes_ensure(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	struct code_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) ids = NULL;
-	gint64 event_id = 0;
 	guint i, n;
 
 	(void)app;
 	u->issued = 0;
-	if (!db_event_id(conn, &event_id, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
-			return TRUE;
-		return app_fail_db(error, g_steal_pointer(&dberr));
-	}
-	ids = db_checkin_code_missing(conn, event_id, &dberr);
+	ids = db_checkin_code_missing(conn, u->event_id, &dberr);
 	if (ids == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	n = json_array_get_length(ids);
@@ -201,9 +196,10 @@ codes_ensure(const struct app *app, DbConn *conn, gpointer user, GError **error)
 }
 
 gboolean
-app_checkin_codes_ensure(const struct app *app, gint64 *issued, GError **error)
+app_checkin_codes_ensure(const struct app *app, gint64 event_id, gint64 *issued,
+    GError **error)
 {
-	struct code_unit u = { 0, NULL, 0 };
+	struct code_unit u = { 0, NULL, 0, event_id };
 	gboolean ok = app_tx(app, codes_ensure, &u, error);
 
 	*issued = ok ? u.issued : 0;
@@ -337,11 +333,12 @@ scan_do(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_clear_pointer(&u->out, json_object_unref);
 	u->out = scan_answer("red", "");
 	if (in->session_id > 0 &&
-	    (session = db_door_session(conn, in->session_id, &dberr)) == NULL)
+	    (session = db_door_session(conn, ch->event_id, in->session_id,
+	         &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if ((pid = scan_who(conn, u, &revoked, error)) <= 0)
 		return pid == 0;
-	if ((p = db_door_person(conn, pid, &dberr)) == NULL) {
+	if ((p = db_door_person(conn, ch->event_id, pid, &dberr)) == NULL) {
 		if (!g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		scan_red(u->out, "not_registered");
@@ -486,6 +483,7 @@ app_door_undo(const struct app *app, const struct app_actor *actor,
 }
 
 struct read_unit {
+	gint64 event_id; /* the actor's */
 	const char *q;
 	gint64 session_id;
 	JsonArray *rows;
@@ -500,7 +498,8 @@ search_do(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 	(void)app;
 	g_clear_pointer(&u->rows, json_array_unref);
-	if ((u->rows = db_door_search(conn, u->q, 30, &dberr)) == NULL)
+	if ((u->rows = db_door_search(conn, u->event_id, u->q, 30, &dberr)) ==
+	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -513,6 +512,7 @@ app_door_search(const struct app *app, const struct app_actor *actor,
 
 	if (!app_require(actor, "door", error))
 		return NULL;
+	u.event_id = actor->event_id;
 	if (q == NULL || *q == '\0' || text_check_line(q, 200) != TEXT_OK) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "q");
 		return NULL;
@@ -533,9 +533,9 @@ counts_do(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 	(void)app;
 	g_clear_pointer(&u->view, json_object_unref);
-	if ((ev = db_door_event_counts(conn, &dberr)) == NULL ||
-	    (sessions = db_door_session_counts(conn, db_int(ev, "id"),
-	         &dberr)) == NULL)
+	if ((ev = db_door_event_counts(conn, u->event_id, &dberr)) == NULL ||
+	    (sessions = db_door_session_counts(conn, u->event_id, &dberr)) ==
+	        NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	tz = app_zone(db_str(ev, "timezone"));
 	app_local_times(sessions, "starts_at", tz, "%Y-%m-%d %H:%M", "");
@@ -556,6 +556,7 @@ app_door_counts(const struct app *app, const struct app_actor *actor,
 
 	if (!app_require(actor, "door", error))
 		return NULL;
+	u.event_id = actor->event_id;
 	if (!app_db_run(app, counts_do, &u, error))
 		return NULL;
 	return u.view;
@@ -572,12 +573,14 @@ no_shows_do(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	(void)app;
 	g_clear_pointer(&u->rows, json_array_unref);
 	if (u->session_id > 0) {
-		if ((s = db_door_session(conn, u->session_id, &dberr)) == NULL)
+		if ((s = db_door_session(conn, u->event_id, u->session_id,
+		         &dberr)) == NULL)
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		started = db_int(s, "starts_at") <=
 		    g_get_real_time() / G_USEC_PER_SEC;
 	} else {
-		if ((ev = db_door_event_counts(conn, &dberr)) == NULL)
+		if ((ev = db_door_event_counts(conn, u->event_id, &dberr)) ==
+		    NULL)
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		started = json_object_get_boolean_member(ev, "started");
 	}
@@ -586,7 +589,8 @@ no_shows_do(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		    "not started yet");
 		return FALSE;
 	}
-	if ((u->rows = db_door_no_shows(conn, u->session_id, &dberr)) == NULL)
+	if ((u->rows = db_door_no_shows(conn, u->event_id, u->session_id,
+	         &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
@@ -599,6 +603,7 @@ app_door_no_shows(const struct app *app, const struct app_actor *actor,
 
 	if (!app_require(actor, "staff", error))
 		return NULL;
+	u.event_id = actor->event_id;
 	if (session_id < 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ENOTFOUND,
 		    "no such session");
@@ -635,12 +640,12 @@ walk_in_do(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(JsonObject) ev = NULL;
 	struct app_door_scan in = { .door = w->door };
 	struct scan_unit scan = { .in = &in };
-	struct app_change inner = { 0 };
+	struct app_change inner = { .event_id = ch->event_id };
 	gint64 id = 0;
 	bool got = false;
 
 	g_clear_pointer(&u->out, json_object_unref);
-	if ((ev = db_door_walk_ins(conn, true, &dberr)) == NULL)
+	if ((ev = db_door_walk_ins(conn, ch->event_id, true, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!json_object_get_boolean_member(ev, "walk_ins")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
@@ -731,7 +736,7 @@ walk_ins_set_do(const struct app *app, DbConn *conn, struct app_change *ch,
 	bool on = *(bool *)user, was = false;
 
 	(void)app;
-	if (!db_door_walk_ins_set(conn, on, &was, &dberr))
+	if (!db_door_walk_ins_set(conn, ch->event_id, on, &was, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->before = json_object_new();
 	json_object_set_boolean_member(ch->before, "walk_ins", was);

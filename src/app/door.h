@@ -43,10 +43,10 @@ GBytes *app_checkin_qr_png(const char *code, int scale);
 gboolean app_checkin_code_reissue(const struct app *app,
     const struct app_actor *actor, gint64 participant_id,
     struct app_checkin_code *out, GError **error);
-/* Issues a code to every confirmed participant of the current event who
+/* Issues a code to every confirmed participant of event_id who
  * has none (badges and door lists for everyone); *issued counts them. */
-gboolean app_checkin_codes_ensure(const struct app *app, gint64 *issued,
-    GError **error);
+gboolean app_checkin_codes_ensure(const struct app *app, gint64 event_id,
+    gint64 *issued, GError **error);
 
 /* A scan at the desk: a code (as scanned or typed), or a participant
  * picked from the desk's search; at the event's door (session_id 0) or

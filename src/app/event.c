@@ -6,6 +6,7 @@
 
 /* What app_event_view reads, in one unit (it may run twice). */
 struct event_read {
+	gint64 event_id;
 	JsonObject *event;
 	JsonArray *programme, *sectors;
 };
@@ -26,7 +27,7 @@ event_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 	(void)app;
 	event_read_clear(r);
-	if ((r->event = db_event_current(conn, &dberr)) == NULL ||
+	if ((r->event = db_event_current(conn, r->event_id, &dberr)) == NULL ||
 	    (r->programme = db_event_programme(conn, db_int(r->event, "id"),
 	         &dberr)) == NULL ||
 	    (r->sectors = db_event_sectors(conn, db_int(r->event, "id"),
@@ -51,31 +52,15 @@ event_times(JsonObject *row, GTimeZone *tz)
 	json_object_set_string_member(row, "ends", ends);
 }
 
-static gboolean
-event_sole(const struct app *app, DbConn *conn, gpointer user, GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-
-	(void)app;
-	if (!db_event_id(conn, user, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
-	return TRUE;
-}
-
-gboolean
-app_event_sole(const struct app *app, gint64 *id, GError **error)
-{
-	return app_db_run(app, event_sole, id, error);
-}
-
 JsonObject *
-app_event_view(const struct app *app, const char *lang, GError **error)
+app_event_view(const struct app *app, gint64 event_id, const char *lang,
+    GError **error)
 {
 	static const char *const event_texts[] = { "name", "description",
 		NULL };
 	static const char *const session_texts[] = { "title", "description",
 		NULL };
-	struct event_read r = { 0 };
+	struct event_read r = { .event_id = event_id };
 	g_autoptr(JsonArray) programme = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
 	g_autofree char *date = NULL;

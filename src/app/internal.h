@@ -73,6 +73,7 @@ struct app_change {
 	gint64 subject_id;
 	JsonObject *before;
 	JsonObject *after;
+	gint64 event_id; /* the actor's event, set by app_tx_audited */
 };
 /* One audited unit: like AppDbFunc, and it fills in ch (zeroed but for
  * action before each run). */
@@ -95,10 +96,9 @@ gboolean app_fail_db(GError **error, GError *dberr);
 /* local.c: the zone tzid names (an event's timezone), or UTC when tzid is
  * NULL or no zone (transfer full).  Look it up once per answer. */
 GTimeZone *app_zone(const char *tzid);
-/* The current event's zone (UTC before there is an event), for times
- * that belong to no one event (transfer full); NULL with error when the
- * database failed. */
-GTimeZone *app_event_zone(DbConn *conn, GError **error);
+/* Event event_id's zone (UTC if there is no such event; transfer full);
+ * NULL with error when the database failed. */
+GTimeZone *app_event_zone(DbConn *conn, gint64 event_id, GError **error);
 /* t, seconds since 1970, in zone tz as text in GDateTime format fmt
  * (transfer full; "" when out of range). */
 char *app_time_text(GTimeZone *tz, gint64 t, const char *fmt);
@@ -129,7 +129,8 @@ gboolean app_bounce_handle(const struct app *app, DbConn *conn,
     const struct mail_inbound *in, const char *report_id, bool *handled,
     GError **error);
 /* db_bounce_list with bounced_at as local text. */
-JsonArray *app_bounce_of(DbConn *conn, gint64 participant_id, GError **error);
+JsonArray *app_bounce_of(DbConn *conn, gint64 event_id, gint64 participant_id,
+    GError **error);
 
 /* answer.c: app_answer_record inside the caller's transaction on conn
  * (the mailbox reader's), audited the same way; the same errors. */

@@ -140,10 +140,8 @@ add_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) taken = NULL;
 	g_autofree char *ej = NULL;
-	gint64 event_id, id;
+	gint64 event_id = ch->event_id, id;
 
-	if (!db_event_id(conn, &event_id, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
 	ej = emails_json(&u->in->email, 1);
 	if ((taken = db_invitee_emails_taken(conn, event_id, ej, &dberr)) ==
 	    NULL)
@@ -257,8 +255,8 @@ import_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	u->out = json_object_new();
 	json_object_set_array_member(u->out, "rows", rows);
 	ch->action = NULL; /* audited only when it stored someone */
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
+	event_id = ch->event_id;
+	if ((sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = u->first; i < u->parsed->len; i++) {
 		char **f = g_ptr_array_index(u->parsed, i);
@@ -369,6 +367,7 @@ static const char *const INVITEE_TIMES[] = { "visited_at", "declined_at",
 	"reminded_at", "created_at", NULL };
 
 struct list_unit {
+	gint64 event_id;
 	struct app_invitee_filter f;
 	gint64 limit;
 	bool raw; /* times left as Unix times (the export formats them) */
@@ -392,7 +391,7 @@ list_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	(void)app;
 	g_clear_pointer(&u->out, json_object_unref);
 	u->out = json_object_new();
-	if ((head = db_event_head(conn, &dberr)) == NULL)
+	if ((head = db_event_head(conn, u->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	tz = app_zone(db_str(head, "timezone"));
 	rows = db_invitee_list(conn, db_int(head, "id"), u->f.state,
@@ -438,6 +437,8 @@ invitee_rows(const struct app *app, const struct app_actor *actor,
 {
 	struct list_unit u = { .limit = limit, .raw = raw };
 
+	if (actor != NULL)
+		u.event_id = actor->event_id;
 	if (!app_require(actor, "staff", error) ||
 	    !filter_check(f, &u.f, error))
 		return NULL;
@@ -510,9 +511,9 @@ settings_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	gint64 at = -1, event_id;
 
 	(void)app;
-	if ((head = db_event_head(conn, &dberr)) == NULL)
+	event_id = ch->event_id;
+	if ((head = db_event_head(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	event_id = db_int(head, "id");
 	tz = app_zone(db_str(head, "timezone"));
 	if (u->remind_at[0] != '\0' && !app_local_parse(u->remind_at, tz, &at))
 		return refuse(error, u->refusal, "remind_at",

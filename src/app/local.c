@@ -21,10 +21,10 @@ app_zone(const char *tzid)
 }
 
 GTimeZone *
-app_event_zone(DbConn *conn, GError **error)
+app_event_zone(DbConn *conn, gint64 event_id, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) event = db_event_head(conn, &dberr);
+	g_autoptr(JsonObject) event = db_event_head(conn, event_id, &dberr);
 
 	if (event == NULL &&
 	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND)) {

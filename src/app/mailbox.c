@@ -116,19 +116,14 @@ mailbox_read_batch(const struct app *app, DbConn *conn, gpointer user,
 {
 	struct read_batch *b = user;
 	g_autoptr(GError) dberr = NULL;
-	gint64 event_id;
 	guint i;
 
 	for (i = 0; i < b->n; i++)
 		if (b->msgs[i].in != NULL &&
 		    b->msgs[i].in->kind == MAIL_INBOUND_REPLY)
 			break;
-	if (i < b->n && db_event_id(conn, &event_id, &dberr) &&
-	    !db_alloc_lock(conn, event_id, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
-	/* No event: no invitation a reply could match. */
-	if (dberr != NULL &&
-	    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+	/* A reply may be to any event's invitation. */
+	if (i < b->n && !db_alloc_lock_all(conn, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	for (i = 0; i < b->n; i++) {
 		struct read_one *r = &b->msgs[i];

@@ -413,6 +413,20 @@ struct deliver_unit {
  * or a lost link before COMMIT), the messages it sent were not marked
  * sent and go again -- as they would in the next batch if it did not.
  */
+/* Event event_id's head from events, read on first use; NULL if it cannot
+ * be read (the mail goes without the event's name). */
+static JsonObject *
+mailer_event(DbConn *conn, GHashTable *events, gint64 event_id)
+{
+	JsonObject *event = g_hash_table_lookup(events, &event_id);
+
+	if (event == NULL &&
+	    (event = db_event_head(conn, event_id, NULL)) != NULL)
+		g_hash_table_insert(events,
+		    g_memdup2(&event_id, sizeof(event_id)), event);
+	return event;
+}
+
 static gboolean
 deliver_batch(const struct app *app, DbConn *conn, gpointer user,
     GError **error)
@@ -420,7 +434,9 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	struct deliver_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonArray) rows = NULL;
-	g_autoptr(JsonObject) event = NULL;
+	/* Each row's event (its sender name, venue), read once a batch. */
+	g_autoptr(GHashTable) events = g_hash_table_new_full(g_int64_hash,
+	    g_int64_equal, g_free, (GDestroyNotify)json_object_unref);
 	guint i;
 
 	u->sent = u->retried = u->failed = 0;
@@ -429,10 +445,10 @@ deliver_batch(const struct app *app, DbConn *conn, gpointer user,
 	rows = db_outbox_claim(conn, u->batch, &dberr);
 	if (rows == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	if (json_array_get_length(rows) > 0)
-		event = db_event_head(conn, NULL);
 	for (i = 0; i < json_array_get_length(rows); i++) {
 		JsonObject *row = json_array_get_object_element(rows, i);
+		JsonObject *event = mailer_event(conn, events,
+		    db_int(row, "event_id"));
 		g_autoptr(GError) why = NULL;
 		gboolean marked;
 		bool retried;
@@ -478,8 +494,8 @@ app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
 }
 
 JsonArray *
-app_outbox_list(const struct app *app, const char *state, unsigned limit,
-    GError **error)
+app_outbox_list(const struct app *app, gint64 event_id, const char *state,
+    unsigned limit, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
@@ -495,9 +511,9 @@ app_outbox_list(const struct app *app, const char *state, unsigned limit,
 	}
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((tz = app_event_zone(conn, error)) != NULL &&
-	    (rows = db_outbox_list(conn, state, MIN(limit, APP_OUTBOX_MAX),
-	         &dberr)) == NULL)
+	if ((tz = app_event_zone(conn, event_id, error)) != NULL &&
+	    (rows = db_outbox_list(conn, event_id, state,
+	         MIN(limit, APP_OUTBOX_MAX), &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	if (rows != NULL) {
@@ -516,7 +532,7 @@ outbox_resend(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	ch->subject_id = *(const gint64 *)user;
-	if (!db_outbox_resend(conn, ch->subject_id, &dberr))
+	if (!db_outbox_resend(conn, ch->event_id, ch->subject_id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->after = json_object_new();
 	json_object_set_string_member(ch->after, "state", "queued");
@@ -524,13 +540,18 @@ outbox_resend(const struct app *app, DbConn *conn, struct app_change *ch,
 }
 
 gboolean
-app_outbox_resend(const struct app *app, gint64 id,
+app_outbox_resend(const struct app *app, gint64 event_id, gint64 id,
     const struct app_actor *actor, GError **error)
 {
-	struct app_actor cli = { 0, "summitctl", "admin", "" };
+	struct app_actor cli = { 0, "summitctl", "admin", "", event_id };
 
 	if (actor == NULL)
 		actor = &cli;
+	else if (actor->event_id != event_id) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN,
+		    "a message of another event");
+		return FALSE;
+	}
 	return app_tx_audited(app, actor, "admin", "outbox.resend", "outbox",
 	    outbox_resend, &id, error);
 }

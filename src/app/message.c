@@ -195,7 +195,7 @@ filter_check(const struct app_message_filter *f, struct db_message_filter *d,
 		if (g_strcmp0(f->reply ? f->reply : "", replies[i]) == 0)
 			break;
 	*d = (struct db_message_filter){ f->status, f->sector, f->organisation,
-		f->session_id, f->checked, answers[i] };
+		f->session_id, f->checked, answers[i], 0 };
 	return TRUE;
 }
 
@@ -435,9 +435,12 @@ static gboolean
 message_start(const struct app_actor *actor, struct message_unit *u,
     struct app_refusal *refusal, GError **error)
 {
-	return app_require(actor, "admin", error) &&
-	    message_check(u->m, refusal, error) &&
-	    filter_check(u->f, &u->d, refusal, error);
+	if (!app_require(actor, "admin", error) ||
+	    !message_check(u->m, refusal, error) ||
+	    !filter_check(u->f, &u->d, refusal, error))
+		return FALSE;
+	u->d.event_id = actor->event_id; /* the actor's event, only */
+	return TRUE;
 }
 
 JsonObject *
@@ -579,8 +582,9 @@ app_message_list(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "admin", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((tz = app_event_zone(conn, error)) != NULL &&
-	    (rows = db_message_list(conn, 100, &dberr)) == NULL)
+	if ((tz = app_event_zone(conn, actor->event_id, error)) != NULL &&
+	    (rows = db_message_list(conn, actor->event_id, 100, &dberr)) ==
+	        NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	if (rows != NULL)
@@ -622,7 +626,7 @@ app_reminder_settings(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "admin", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((row = db_reminder_settings(conn, &dberr)) == NULL)
+	if ((row = db_reminder_settings(conn, actor->event_id, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return row;
@@ -668,10 +672,12 @@ reminder_set_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	ch->before = db_reminder_settings(conn, &dberr);
-	if (ch->before == NULL || !db_event_id(conn, &ch->subject_id, &dberr) ||
-	    !db_reminder_set(conn, r->on, r->days, &dberr) ||
-	    (ch->after = db_reminder_settings(conn, &dberr)) == NULL)
+	ch->subject_id = ch->event_id;
+	ch->before = db_reminder_settings(conn, ch->event_id, &dberr);
+	if (ch->before == NULL ||
+	    !db_reminder_set(conn, ch->event_id, r->on, r->days, &dberr) ||
+	    (ch->after = db_reminder_settings(conn, ch->event_id, &dberr)) ==
+	        NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	/* The settings, not what has gone out. */
 	json_object_remove_member(ch->before, "reminders_sent");

@@ -125,6 +125,7 @@ app_audit(DbConn *conn, const struct app_actor *actor, const char *action,
 		.before_json = b,
 		.after_json = a,
 		.address = actor ? actor->address : NULL,
+		.event_id = actor ? actor->event_id : 0,
 	};
 
 	return db_audit_insert(conn, &entry, error);
@@ -132,10 +133,12 @@ app_audit(DbConn *conn, const struct app_actor *actor, const char *action,
 
 /* An organiser account to add, or a password to set (it may run twice). */
 struct organiser_unit {
+	gint64 event_id; /* the event of the right; 0: installation admin */
 	const char *email, *role;
 	const char *password_hash;
 	const char *activation_hash; /* of the password link */
 	gint64 id;
+	bool created; /* a new account, not only a new right */
 };
 
 static gboolean
@@ -146,35 +149,55 @@ organiser_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	if (!db_organiser_insert(conn, u->email, "", u->role, u->password_hash,
+	u->id = 0;
+	u->created = true;
+	/* An account with rights in one event may be given rights in
+	 * another: then it exists already, and only the right is new. */
+	if (!db_organiser_insert(conn, u->email, "",
+	        u->event_id != 0 ? "organiser" : "admin", u->password_hash,
 	        u->activation_hash, &u->id, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
+		if (!g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+		if (u->event_id == 0) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "%s is an organiser already", u->email);
 			return FALSE;
 		}
-		return app_fail_db(error, g_steal_pointer(&dberr));
+		g_clear_error(&dberr);
+		u->created = false;
 	}
+	if (u->event_id != 0 &&
+	    !db_organiser_grant(conn, u->event_id, u->email, u->role, &u->id,
+	        &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->subject_id = u->id;
 	ch->after = json_object_new();
 	json_object_set_string_member(ch->after, "email", u->email);
 	json_object_set_string_member(ch->after, "role", u->role);
+	json_object_set_int_member(ch->after, "event_id", u->event_id);
 	return TRUE;
 }
 
 gboolean
 app_organiser_add(const struct app *app, const char *email, const char *role,
-    const char *password, char **activation_token, GError **error)
+    gint64 event_id, const char *password, char **activation_token,
+    GError **error)
 {
 	g_autofree char *hash = NULL, *token = NULL, *activation_hash = NULL;
-	struct app_actor system = { 0, "summitctl", "admin", "" };
+	struct app_actor system = { 0, "summitctl", "admin", "", event_id };
 	struct organiser_unit u;
 
 	if (text_check_email(email) != TEXT_OK ||
 	    (g_strcmp0(role, "admin") != 0 && g_strcmp0(role, "staff") != 0 &&
 	        g_strcmp0(role, "door") != 0)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-		    "an e-mail address and the role admin or staff are needed");
+		    "an e-mail address and the role admin, staff or door are "
+		    "needed");
+		return FALSE;
+	}
+	if (event_id == 0 && g_strcmp0(role, "admin") != 0) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+		    "staff and door are roles in one event: name it");
 		return FALSE;
 	}
 	if (password != NULL) {
@@ -190,11 +213,12 @@ app_organiser_add(const struct app *app, const char *email, const char *role,
 		token = token_new();
 		activation_hash = token_hash(token);
 	}
-	u = (struct organiser_unit){ email, role, hash, activation_hash, 0 };
+	u = (struct organiser_unit){ event_id, email, role, hash,
+		activation_hash, 0, false };
 	if (!app_tx_audited(app, &system, NULL, "organiser.add", "organiser",
 	        organiser_insert, &u, error))
 		return FALSE;
-	if (activation_token != NULL)
+	if (activation_token != NULL && u.created)
 		*activation_token = g_steal_pointer(&token);
 	return TRUE;
 }
@@ -261,7 +285,7 @@ app_organiser_activate(const struct app *app, const char *activation_token,
 		return FALSE;
 	pw = password_hash(password);
 	actor = (struct app_actor){ db_int(o, "id"), db_str(o, "email"),
-		db_str(o, "role"), "" };
+		db_str(o, "role"), "", 0 };
 	u = (struct organiser_unit){ .password_hash = pw, .id = actor.id };
 	return app_tx_audited(app, &actor, NULL, "organiser.password",
 	    "organiser", organiser_password, &u, error);
@@ -436,7 +460,8 @@ app_login_device_seconds(const struct app *app)
 }
 
 JsonObject *
-app_login_check(const struct app *app, const char *login_token, GError **error)
+app_login_check(const struct app *app, const char *login_token, gint64 event_id,
+    GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *hash = NULL;
@@ -450,7 +475,7 @@ app_login_check(const struct app *app, const char *login_token, GError **error)
 	hash = token_hash(login_token);
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	o = db_login_lookup(conn, hash, &dberr);
+	o = db_login_lookup(conn, hash, event_id, &dberr);
 	if (o == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
@@ -481,7 +506,7 @@ app_logout(const struct app *app, const char *login_token, GError **error)
 }
 
 JsonArray *
-app_audit_list(const struct app *app, const char *subject_type,
+app_audit_list(const struct app *app, gint64 event_id, const char *subject_type,
     gint64 subject_id, unsigned limit, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
@@ -491,9 +516,9 @@ app_audit_list(const struct app *app, const char *subject_type,
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((tz = app_event_zone(conn, error)) != NULL &&
-	    (rows = db_audit_list(conn, subject_type, subject_id, limit,
-	         &dberr)) == NULL)
+	if ((tz = app_event_zone(conn, event_id, error)) != NULL &&
+	    (rows = db_audit_list(conn, event_id, subject_type, subject_id,
+	         limit, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	if (rows != NULL)

@@ -18,6 +18,7 @@
 
 struct publish_unit {
 	struct app_publish_counts *out;
+	gint64 event_id; /* the preview's (a change has its own) */
 };
 
 /* Publishes in conn's transaction; ch's action NULL: no audit entry. */
@@ -27,12 +28,11 @@ publish_run(const struct app *app, DbConn *conn, struct app_change *ch,
 {
 	struct app_publish_counts *out = ((struct publish_unit *)user)->out;
 	g_autoptr(GError) dberr = NULL;
-	gint64 event_id;
+	gint64 event_id = ch->event_id;
 
 	(void)app;
 	*out = (struct app_publish_counts){ 0 };
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    !db_alloc_lock(conn, event_id, &dberr) ||
+	if (!db_alloc_lock(conn, event_id, &dberr) ||
 	    !db_publish(conn, event_id, &out->invites, &out->updates,
 	        &out->cancels, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
@@ -50,7 +50,7 @@ gboolean
 app_publish_unit(const struct app *app, DbConn *conn, struct app_change *ch,
     struct app_publish_counts *out, GError **error)
 {
-	struct publish_unit u = { out };
+	struct publish_unit u = { out, ch->event_id };
 
 	return publish_run(app, conn, ch, &u, error);
 }
@@ -61,7 +61,9 @@ static gboolean
 publish_dry(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
-	struct app_change ch = { 0 };
+	struct app_change ch = {
+		.event_id = ((struct publish_unit *)user)->event_id
+	};
 	gboolean ok;
 
 	if (!db_begin(conn, &dberr))
@@ -72,13 +74,16 @@ publish_dry(const struct app *app, DbConn *conn, gpointer user, GError **error)
 }
 
 gboolean
-app_publish(const struct app *app, struct app_publish_counts *out,
-    GError **error)
+app_publish(const struct app *app, gint64 event_id,
+    struct app_publish_counts *out, GError **error)
 {
-	struct publish_unit u = { out };
+	/* The command line: no audit entry (action NULL), only the event. */
+	const struct app_actor cli = { .email = "summitctl",
+		.event_id = event_id };
+	struct publish_unit u = { out, event_id };
 
 	*out = (struct app_publish_counts){ 0 };
-	if (!app_tx_audited(app, NULL, NULL, NULL, "event", publish_run, &u,
+	if (!app_tx_audited(app, &cli, NULL, NULL, "event", publish_run, &u,
 	        error))
 		return FALSE;
 	log_info("published: %" G_GINT64_FORMAT
@@ -89,10 +94,10 @@ app_publish(const struct app *app, struct app_publish_counts *out,
 }
 
 gboolean
-app_publish_preview(const struct app *app, struct app_publish_counts *out,
-    GError **error)
+app_publish_preview(const struct app *app, gint64 event_id,
+    struct app_publish_counts *out, GError **error)
 {
-	struct publish_unit u = { out };
+	struct publish_unit u = { out, event_id };
 
 	*out = (struct app_publish_counts){ 0 };
 	return app_db_run(app, publish_dry, &u, error);
@@ -102,7 +107,7 @@ gboolean
 app_publish_confirm(const struct app *app, const struct app_actor *actor,
     struct app_publish_counts *out, GError **error)
 {
-	struct publish_unit u = { out };
+	struct publish_unit u = { out, actor->event_id };
 
 	*out = (struct app_publish_counts){ 0 };
 	if (!app_tx_audited(app, actor, "admin", "allocation.publish", "event",

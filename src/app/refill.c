@@ -69,7 +69,7 @@ refill_view(struct refill_unit *u, DbConn *conn, gint64 event_id,
 	    (sessions = db_seating_sessions(conn, event_id, 0, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	/* db gives times as seconds: shown in the event's zone. */
-	if ((tz = app_event_zone(conn, error)) == NULL)
+	if ((tz = app_event_zone(conn, event_id, error)) == NULL)
 		return FALSE;
 	app_local_times(sessions, "starts", tz, "%Y-%m-%d %H:%M", "");
 	seats = json_array_new();
@@ -114,16 +114,15 @@ refill_run(const struct app *app, DbConn *conn, struct app_change *ch,
 		.keep_bonus = 1, /* any positive bonus is the same */
 	};
 	struct alloc_unit au = { &opt, &u->report, u->seats, true };
-	struct app_change ach = { NULL, 0, NULL, NULL };
-	struct app_change pch = { NULL, 0, NULL, NULL };
+	struct app_change ach = { NULL, 0, NULL, NULL, ch->event_id };
+	struct app_change pch = { NULL, 0, NULL, NULL, ch->event_id };
 	JsonArray *given;
-	gint64 event_id;
+	gint64 event_id = ch->event_id;
 	guint i;
 
 	u->sent = (struct app_publish_counts){ 0 };
 	g_clear_pointer(&u->view, json_object_unref);
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    !db_alloc_lock(conn, event_id, &dberr) ||
+	if (!db_alloc_lock(conn, event_id, &dberr) ||
 	    (state = db_refill_state(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	/* Before publishing, seats are the allocation's business. */
@@ -235,6 +234,7 @@ app_refill_preview(const struct app *app, const struct app_actor *actor,
 }
 
 struct state_unit {
+	gint64 event_id;
 	bool flags_only; /* "automatic" and "published" only */
 	JsonObject *state;
 };
@@ -244,22 +244,21 @@ state_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct state_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	gint64 event_id;
 
 	(void)app;
 	g_clear_pointer(&u->state, json_object_unref);
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (u->state = u->flags_only ?
-	            db_refill_flags(conn, event_id, &dberr) :
-	            db_refill_state(conn, event_id, &dberr)) == NULL)
+	if ((u->state = u->flags_only ?
+	            db_refill_flags(conn, u->event_id, &dberr) :
+	            db_refill_state(conn, u->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }
 
 static JsonObject *
-refill_state(const struct app *app, bool flags_only, GError **error)
+refill_state(const struct app *app, gint64 event_id, bool flags_only,
+    GError **error)
 {
-	struct state_unit u = { flags_only, NULL };
+	struct state_unit u = { event_id, flags_only, NULL };
 
 	if (!app_db_run(app, state_run, &u, error)) {
 		g_clear_pointer(&u.state, json_object_unref);
@@ -269,33 +268,54 @@ refill_state(const struct app *app, bool flags_only, GError **error)
 }
 
 JsonObject *
-app_refill_state(const struct app *app, GError **error)
+app_refill_state(const struct app *app, gint64 event_id, GError **error)
 {
-	return refill_state(app, false, error);
+	return refill_state(app, event_id, false, error);
 }
 
-gboolean
-app_refill_auto(const struct app *app, size_t *added, GError **error)
+/* app_refill_auto for one event. */
+static gboolean
+refill_auto_event(const struct app *app, gint64 event_id, size_t *added,
+    GError **error)
 {
 	/* Not an organiser: the audit entry's actor names the server. */
-	static const struct app_actor summitd = { .email = "summitd" };
+	const struct app_actor summitd = { .email = "summitd",
+		.event_id = event_id };
 	g_autoptr(JsonObject) flags = NULL, state = NULL;
 	struct app_refill_result r;
 
-	*added = 0;
 	/* The setting first: an event that does not refill by itself
 	 * costs one row per interval, not the count. */
-	if ((flags = refill_state(app, true, error)) == NULL)
+	if ((flags = refill_state(app, event_id, true, error)) == NULL)
 		return FALSE;
 	if (!json_object_get_boolean_member(flags, "automatic") ||
 	    !json_object_get_boolean_member(flags, "published"))
 		return TRUE;
-	if ((state = refill_state(app, false, error)) == NULL)
+	if ((state = refill_state(app, event_id, false, error)) == NULL)
 		return FALSE;
 	if (db_int(state, "free_seats") == 0 || db_int(state, "waiting") == 0)
 		return TRUE;
 	if (!refill_apply(app, &summitd, NULL, &r, error))
 		return FALSE;
-	*added = r.added;
+	*added += r.added;
+	return TRUE;
+}
+
+gboolean
+app_refill_auto(const struct app *app, size_t *added, GError **error)
+{
+	g_autoptr(JsonArray) events = app_events(app, error);
+	guint i;
+
+	*added = 0;
+	if (events == NULL)
+		return FALSE;
+	for (i = 0; i < json_array_get_length(events); i++) {
+		JsonObject *e = json_array_get_object_element(events, i);
+
+		if (!json_object_get_boolean_member(e, "archived") &&
+		    !refill_auto_event(app, db_int(e, "id"), added, error))
+			return FALSE;
+	}
 	return TRUE;
 }

@@ -122,7 +122,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	gint64 code_id = 0;
 
 	u->id = 0;
-	event = db_event_for_register(conn, &dberr);
+	event = db_event_for_register(conn, r->event_id, &dberr);
 	if (event == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!json_object_get_boolean_member(event, "registration_open")) {

@@ -127,9 +127,9 @@ app_reg_list(const struct app *app, const struct app_actor *actor,
 	    !reg_filter_db(af, &f, refusal, error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((event = db_event_head(conn, &dberr)) == NULL)
+	event_id = actor->event_id;
+	if ((event = db_event_head(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
-	event_id = db_int(event, "id");
 	if ((rows = db_reg_list(conn, event_id, &f, &dberr)) == NULL)
 		goto dbfail;
 	tz = app_zone(db_str(event, "timezone"));
@@ -156,13 +156,13 @@ dbfail:
 
 /* The detail without the audit list, on conn. */
 static JsonObject *
-reg_detail(DbConn *conn, gint64 id, GError **error)
+reg_detail(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 {
 	g_autoptr(JsonObject) p = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
 	JsonArray *a;
 
-	if ((p = db_reg_get(conn, id, false, error)) == NULL)
+	if ((p = db_reg_get(conn, event_id, id, false, error)) == NULL)
 		return NULL;
 	tz = app_zone(db_str(p, "timezone"));
 	app_local_cols(p, reg_detail_times, tz, "%Y-%m-%d %H:%M");
@@ -190,13 +190,14 @@ reg_detail(DbConn *conn, gint64 id, GError **error)
 		return NULL;
 	app_local_times(a, "queued_at", tz, "%Y-%m-%d %H:%M", "");
 	json_object_set_array_member(p, "messages", a);
-	if ((a = app_bounce_of(conn, id, error)) == NULL)
+	if ((a = app_bounce_of(conn, event_id, id, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "bounces", a);
 	if ((a = app_reply_counters(conn, id, 0, error)) == NULL)
 		return NULL;
 	json_object_set_array_member(p, "counters", a);
-	if ((a = db_audit_list(conn, "participant", id, 100, error)) == NULL)
+	if ((a = db_audit_list(conn, event_id, "participant", id, 100,
+	         error)) == NULL)
 		return NULL;
 	app_local_times(a, "at", tz, "%Y-%m-%d %H:%M:%S", "");
 	json_object_set_array_member(p, "audit", a);
@@ -214,7 +215,7 @@ app_reg_detail(const struct app *app, const struct app_actor *actor, gint64 id,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((p = reg_detail(conn, id, &dberr)) == NULL)
+	if ((p = reg_detail(conn, actor->event_id, id, &dberr)) == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	db_release(app->db, conn);
 	return p;
@@ -265,7 +266,7 @@ reg_unit_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(JsonObject) p = NULL, now = NULL;
 
 	ch->subject_id = u->id;
-	if ((p = db_reg_get(conn, u->id, true, &dberr)) == NULL)
+	if ((p = db_reg_get(conn, ch->event_id, u->id, true, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->before = reg_state(p);
 	if (!u->fn(app, conn, p, u->arg, &dberr, error)) {
@@ -273,7 +274,8 @@ reg_unit_run(const struct app *app, DbConn *conn, struct app_change *ch,
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		return FALSE;
 	}
-	if ((now = db_reg_get(conn, u->id, false, &dberr)) == NULL)
+	if ((now = db_reg_get(conn, ch->event_id, u->id, false, &dberr)) ==
+	    NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->after = reg_state(now);
 	return TRUE;
@@ -630,6 +632,7 @@ static const char *const reg_columns[][2] = {
 };
 
 struct export_unit {
+	gint64 event_id;
 	const char *lang;
 	enum sheet_format fmt;
 	SheetBook *book; /* made anew by each run */
@@ -669,7 +672,7 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++)
 		heads[c] = reg_columns[c][1];
 	sheet_list(u->book, "registrations", heads, G_N_ELEMENTS(heads));
-	if ((event = db_event_head(conn, &dberr)) == NULL)
+	if ((event = db_event_head(conn, u->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	tz = app_zone(db_str(event, "timezone"));
 	for (;;) {
@@ -710,8 +713,8 @@ char *
 app_reg_export(const struct app *app, const struct app_actor *actor,
     const char *lang, enum sheet_format fmt, gsize *len, GError **error)
 {
-	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb", fmt,
-		NULL };
+	struct export_unit u = { actor->event_id,
+		g_strcmp0(lang, "en") == 0 ? "en" : "nb", fmt, NULL };
 
 	if (!app_require(actor, "staff", error))
 		return NULL;
@@ -843,8 +846,8 @@ import_rows(const struct app *app, DbConn *conn, struct app_change *ch,
 	json_object_set_array_member(u->out, "rows", rows);
 	/* Only an applied import that wrote someone is audited. */
 	ch->action = NULL;
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    (sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
+	event_id = ch->event_id;
+	if ((sectors = db_event_sectors(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 
 	/* Check every row; collect the e-mails to ask the database once. */

@@ -227,11 +227,13 @@ preview_sessions(JsonArray *sessions, JsonArray *mix, JsonArray *sectors,
 }
 
 JsonObject *
-app_allocation_preview(const struct app *app, const char *lang, GError **error)
+app_allocation_preview(const struct app *app, gint64 event_id, const char *lang,
+    GError **error)
 {
 	struct app_alloc_options opt = { .apply = false,
 		.preview = true,
-		.keep_bonus = 1 };
+		.keep_bonus = 1,
+		.event_id = event_id };
 	struct app_alloc_report rep = { 0 };
 	g_autoptr(GArray) seats = g_array_new(FALSE, FALSE,
 	    sizeof(struct app_alloc_seat));
@@ -243,7 +245,7 @@ app_allocation_preview(const struct app *app, const char *lang, GError **error)
 	JsonArray *nowhere = NULL;
 	JsonObject *out = NULL, *figures, *diff, *current;
 	DbConn *conn;
-	gint64 event_id, t0;
+	gint64 t0;
 	guint i;
 
 	if (!app_allocate_seats(app, &opt, &rep, seats, error))
@@ -259,9 +261,8 @@ app_allocation_preview(const struct app *app, const char *lang, GError **error)
 		app_alloc_report_clear(&rep);
 		return NULL;
 	}
-	if ((event = db_event_head(conn, &dberr)) == NULL)
+	if ((event = db_event_head(conn, event_id, &dberr)) == NULL)
 		goto dbfail;
-	event_id = db_int(event, "id");
 	if ((sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
 	        NULL ||
 	    (confirmed = db_seating_confirmed(conn, event_id, &dberr)) ==
@@ -335,8 +336,8 @@ app_allocation_apply(const struct app *app, const struct app_actor *actor,
 static const char *const people_bases[] = { "sector_name", NULL };
 
 JsonObject *
-app_seating_view(const struct app *app, gint64 session_id, const char *lang,
-    GError **error)
+app_seating_view(const struct app *app, gint64 event_id, gint64 session_id,
+    const char *lang, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
@@ -349,11 +350,11 @@ app_seating_view(const struct app *app, gint64 session_id, const char *lang,
 
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((event = db_event_head(conn, &dberr)) == NULL ||
-	    (one = db_seating_sessions(conn, db_int(event, "id"), session_id,
-	         &dberr)) == NULL ||
-	    (sessions = db_seating_sessions(conn, db_int(event, "id"), 0,
-	         &dberr)) == NULL ||
+	if ((event = db_event_head(conn, event_id, &dberr)) == NULL ||
+	    (one = db_seating_sessions(conn, event_id, session_id, &dberr)) ==
+	        NULL ||
+	    (sessions = db_seating_sessions(conn, event_id, 0, &dberr)) ==
+	        NULL ||
 	    (people = db_seating_people(conn, session_id, &dberr)) == NULL ||
 	    (answers = db_answer_counts(conn, session_id, &dberr)) == NULL ||
 	    (counters = app_reply_counters(conn, 0, session_id, &dberr)) ==
@@ -541,8 +542,8 @@ seating_change(const struct app *app, DbConn *conn, struct app_change *ch,
 	(void)app;
 	g_clear_pointer(u->refused, json_object_unref);
 	ch->subject_id = c->participant_id;
-	if (!db_event_id(conn, &event_id, &dberr) ||
-	    !db_alloc_lock(conn, event_id, &dberr))
+	event_id = ch->event_id;
+	if (!db_alloc_lock(conn, event_id, &dberr))
 		goto dbfail;
 	cur = db_seating_assignment_lock(conn, event_id, c->participant_id,
 	    c->session_id, &dberr);

@@ -36,8 +36,8 @@ gboolean app_allocate_seats(const struct app *app,
  * and "current" (placed, published, pinned); names in lang.  Errors:
  * APP_EINVALID (pins that cannot be honoured), APP_EUNAVAILABLE.
  */
-JsonObject *app_allocation_preview(const struct app *app, const char *lang,
-    GError **error);
+JsonObject *app_allocation_preview(const struct app *app, gint64 event_id,
+    const char *lang, GError **error);
 /* Runs the allocator and writes its placements (admin); audited as
  * "allocation.apply".  report as app_allocate's. */
 gboolean app_allocation_apply(const struct app *app,
@@ -53,8 +53,8 @@ gboolean app_allocation_apply(const struct app *app,
  * participant_id, name, proposed_starts_at, proposed_ends_at,
  * received_at as local text, sequence) and "has_counters".  APP_ENOTFOUND
  * for a session not in the event. */
-JsonObject *app_seating_view(const struct app *app, gint64 session_id,
-    const char *lang, GError **error);
+JsonObject *app_seating_view(const struct app *app, gint64 event_id,
+    gint64 session_id, const char *lang, GError **error);
 
 enum app_seating_action {
 	APP_SEATING_MOVE, /* to another session and/or table */
@@ -89,7 +89,7 @@ gboolean app_seating_change(const struct app *app,
 
 /* What app_publish would queue now, counted in a transaction that is
  * rolled back: nothing is queued or marked. */
-gboolean app_publish_preview(const struct app *app,
+gboolean app_publish_preview(const struct app *app, gint64 event_id,
     struct app_publish_counts *out, GError **error);
 /* app_publish for an organiser (admin), audited as "allocation.publish"
  * in the same transaction. */
@@ -123,7 +123,8 @@ JsonObject *app_refill_preview(const struct app *app,
 /* One cheap statement (transfer full): "automatic" (the event is set to
  * refill by itself), "published", "free_seats" (free seats someone who
  * could take one ranked) and "waiting" (those people). */
-JsonObject *app_refill_state(const struct app *app, GError **error);
+JsonObject *app_refill_state(const struct app *app, gint64 event_id,
+    GError **error);
 /* summitd's periodic job: when the event refills automatically, has
  * published and someone waits for a free seat, app_refill as "summitd"
  * (audited); *added is the seats given. */

@@ -243,13 +243,13 @@ static const char *const CODE_TIMES[] = { "created_at", NULL };
 
 /* The event's settings row with its times local in its own zone. */
 static JsonObject *
-event_settings(DbConn *conn, bool lock, GError **error)
+event_settings(DbConn *conn, gint64 event_id, bool lock, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
 	JsonObject *ev;
 
-	if ((ev = db_event_settings(conn, lock, &dberr)) == NULL) {
+	if ((ev = db_event_settings(conn, event_id, lock, &dberr)) == NULL) {
 		app_fail_db(error, g_steal_pointer(&dberr));
 		return NULL;
 	}
@@ -258,18 +258,15 @@ event_settings(DbConn *conn, bool lock, GError **error)
 	return ev;
 }
 
-/* The current event's id and time zone. */
+/* Event event_id's time zone. */
 static gboolean
-event_zone(DbConn *conn, gint64 *event_id, GTimeZone **tz, GError **error)
+event_zone(DbConn *conn, gint64 event_id, GTimeZone **tz, GError **error)
 {
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) head = NULL;
 
-	*event_id = 0; /* set on every path: callers read it only on success,
-	                  which an optimising compiler cannot always see */
-	if ((head = db_event_head(conn, &dberr)) == NULL)
+	if ((head = db_event_head(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	*event_id = db_int(head, "id");
 	*tz = app_zone(db_str(head, "timezone"));
 	return TRUE;
 }
@@ -286,7 +283,8 @@ read_begin(const struct app *app, const struct app_actor *actor,
 		return NULL;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if (!event_zone(conn, event_id, tz, error)) {
+	*event_id = actor->event_id;
+	if (!event_zone(conn, *event_id, tz, error)) {
 		db_release(app->db, conn);
 		return NULL;
 	}
@@ -322,17 +320,6 @@ setup_change(const struct app *app, const struct app_actor *actor,
 	    error);
 }
 
-/* The event's id in fn's transaction. */
-static gboolean
-setup_event_id(DbConn *conn, gint64 *event_id, GError **error)
-{
-	g_autoptr(GError) dberr = NULL;
-
-	if (db_event_id(conn, event_id, &dberr))
-		return TRUE;
-	return app_fail_db(error, g_steal_pointer(&dberr));
-}
-
 JsonObject *
 app_setup_event(const struct app *app, const struct app_actor *actor,
     GError **error)
@@ -344,7 +331,7 @@ app_setup_event(const struct app *app, const struct app_actor *actor,
 		return NULL;
 	if ((conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	ev = event_settings(conn, false, error);
+	ev = event_settings(conn, actor->event_id, false, error);
 	db_release(app->db, conn);
 	return ev;
 }
@@ -395,7 +382,8 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	        "registration_opens", "registration_closes", tz, reg, u->why,
 	        error))
 		return FALSE;
-	if ((ch->before = event_settings(conn, true, error)) == NULL)
+	if ((ch->before = event_settings(conn, ch->event_id, true, error)) ==
+	    NULL)
 		return FALSE;
 	event_id = ch->subject_id = db_int(ch->before, "id");
 	/* GLib knew the zone; the database must know it too. */
@@ -428,7 +416,8 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (e->capacity != db_int(ch->before, "capacity") &&
 	    !db_places_sync(conn, event_id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
-	if ((ch->after = event_settings(conn, false, error)) == NULL)
+	if ((ch->after = event_settings(conn, ch->event_id, false, error)) ==
+	    NULL)
 		return FALSE;
 	json_object_remove_member(ch->before, "held");
 	json_object_remove_member(ch->after, "held");
@@ -534,7 +523,8 @@ slot_save(const struct app *app, DbConn *conn, struct app_change *ch,
 	gint64 event_id, span[2], id = u->id;
 
 	(void)app;
-	if (!event_zone(conn, &event_id, &tz, error))
+	event_id = ch->event_id;
+	if (!event_zone(conn, event_id, &tz, error))
 		return FALSE;
 	if (!check_span(u->starts_at, u->ends_at, "starts_at", "ends_at", tz,
 	        span, u->why, error))
@@ -602,7 +592,8 @@ slot_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	ch->subject_id = u->id;
-	if (!event_zone(conn, &event_id, &tz, error))
+	event_id = ch->event_id;
+	if (!event_zone(conn, event_id, &tz, error))
 		return FALSE;
 	if ((ch->before = slot_get(conn, event_id, u->id, tz, &dberr)) ==
 	    NULL) {
@@ -708,8 +699,7 @@ session_add(const struct app *app, DbConn *conn, struct app_change *ch,
 	gint64 event_id;
 
 	(void)app;
-	if (!setup_event_id(conn, &event_id, error))
-		return FALSE;
+	event_id = ch->event_id;
 	if (!db_session_insert(conn, event_id, &f, u->new_id, &dberr))
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),
 		    "slot_id");
@@ -745,8 +735,7 @@ session_change(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	ch->subject_id = u->id;
-	if (!setup_event_id(conn, &event_id, error))
-		return FALSE;
+	event_id = ch->event_id;
 	if ((ch->before = db_session_get(conn, event_id, u->id, &dberr)) ==
 	    NULL) {
 		not_found(error, g_steal_pointer(&dberr), "session");
@@ -849,8 +838,7 @@ sector_save(const struct app *app, DbConn *conn, struct app_change *ch,
 	gint64 event_id;
 
 	(void)app;
-	if (!setup_event_id(conn, &event_id, error))
-		return FALSE;
+	event_id = ch->event_id;
 	ch->subject_id = event_id;
 	if (!u->adding &&
 	    (ch->before = db_sector_get(conn, event_id, s->code, &dberr)) ==
@@ -904,8 +892,7 @@ sector_delete(const struct app *app, DbConn *conn, struct app_change *ch,
 	gint64 event_id;
 
 	(void)app;
-	if (!setup_event_id(conn, &event_id, error))
-		return FALSE;
+	event_id = ch->event_id;
 	ch->subject_id = event_id;
 	if ((ch->before = db_sector_get(conn, event_id, u->code, &dberr)) ==
 	    NULL) {
@@ -964,8 +951,7 @@ codes_generate(const struct app *app, DbConn *conn, struct app_change *ch,
 	int tries;
 
 	(void)app;
-	if (!setup_event_id(conn, &event_id, error))
-		return FALSE;
+	event_id = ch->event_id;
 	ch->subject_id = event_id;
 	/* A clash with an existing code (50 random bits) is skipped and
 	 * made up for in the next round. */

@@ -95,7 +95,7 @@ app_throttle_recent(const struct app *app, const struct app_actor *actor,
 	if (!app_require(actor, "staff", error) ||
 	    (conn = app_db_acquire(app, error)) == NULL)
 		return NULL;
-	if ((tz = app_event_zone(conn, error)) == NULL) {
+	if ((tz = app_event_zone(conn, actor->event_id, error)) == NULL) {
 		db_release(app->db, conn);
 		return NULL;
 	}

@@ -61,8 +61,8 @@ webhook_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
-	if (!db_webhook_insert(conn, u->url, u->secret, u->kinds, &u->id,
-	        &dberr))
+	if (!db_webhook_insert(conn, ch->event_id, u->url, u->secret, u->kinds,
+	        &u->id, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	ch->subject_id = u->id;
 	ch->after = json_object_new();
@@ -74,10 +74,10 @@ webhook_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 
 gboolean
 app_webhook_add(const struct app *app, const struct app_actor *actor,
-    const char *url, const char *kinds, const char *secret, char **secret_out,
-    gint64 *id, GError **error)
+    gint64 event_id, const char *url, const char *kinds, const char *secret,
+    char **secret_out, gint64 *id, GError **error)
 {
-	struct app_actor system = { 0, "summitctl", "admin", "" };
+	struct app_actor system = { 0, "summitctl", "admin", "", event_id };
 	g_autofree char *made = NULL;
 	struct webhook_add_unit u;
 

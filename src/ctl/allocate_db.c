@@ -37,10 +37,12 @@ ctl_allocate_db(int argc, char **argv, const char *config_path)
 		    error ? error->message : "unexpected arguments");
 		return 1;
 	}
-	if (!ctl_env_open(&env, config_path, false, false))
+	if (!ctl_env_open(&env, config_path, false, false) ||
+	    !ctl_env_event(&env, &opt.event_id))
 		goto out;
 	opt = (struct app_alloc_options){ .apply = apply,
-		.keep_bonus = (guint)keep_bonus };
+		.keep_bonus = (guint)keep_bonus,
+		.event_id = opt.event_id };
 	if (!app_allocate(env.app, &opt, &rep, &error)) {
 		fprintf(stderr, "summitctl allocate: %s\n", error->message);
 		goto out;

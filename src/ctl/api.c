@@ -42,7 +42,7 @@ ctl_api_token(int argc, char **argv, const char *config_path)
 	    "add - add a JSON API token");
 	g_autoptr(GError) error = NULL;
 	g_autofree char *token = NULL;
-	gint64 at = 0, id = 0;
+	gint64 at = 0, id = 0, event_id = 0;
 	struct ctl_env env;
 	int rc = 1;
 
@@ -60,10 +60,11 @@ ctl_api_token(int argc, char **argv, const char *config_path)
 		    "ISO 8601 time\n");
 		return 1;
 	}
-	if (!ctl_env_open(&env, config_path, false, false))
+	if (!ctl_env_open(&env, config_path, false, false) ||
+	    !ctl_env_event(&env, &event_id))
 		goto out;
-	if (!app_api_token_add(env.app, NULL, email, scope, at, &token, &id,
-	        &error)) {
+	if (!app_api_token_add(env.app, NULL, event_id, email, scope, at,
+	        &token, &id, &error)) {
 		fprintf(stderr, "summitctl api-token: %s\n",
 		    g_error_matches(error, SUMMIT_APP_ERROR, APP_ENOTFOUND) ?
 		        "no such enabled organiser, or no event yet" :
@@ -121,7 +122,7 @@ ctl_webhook(int argc, char **argv, const char *config_path)
 	g_autoptr(GOptionContext) ctx = g_option_context_new(
 	    "add - add a webhook endpoint");
 	g_autoptr(GError) error = NULL;
-	gint64 id = 0;
+	gint64 id = 0, event_id = 0;
 	struct ctl_env env;
 	int rc = 1;
 
@@ -137,10 +138,11 @@ ctl_webhook(int argc, char **argv, const char *config_path)
 		fprintf(stderr, "summitctl webhook: no secret on stdin\n");
 		return 1;
 	}
-	if (!ctl_env_open(&env, config_path, false, false))
+	if (!ctl_env_open(&env, config_path, false, false) ||
+	    !ctl_env_event(&env, &event_id))
 		goto out;
-	if (!app_webhook_add(env.app, NULL, url, events, given, &secret, &id,
-	        &error)) {
+	if (!app_webhook_add(env.app, NULL, event_id, url, events, given,
+	        &secret, &id, &error)) {
 		fprintf(stderr, "summitctl webhook: %s\n", error->message);
 		goto out;
 	}

@@ -15,8 +15,8 @@ ctl_env_event(struct ctl_env *env, gint64 *event_id)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (!app_event_sole(env->app, event_id, &error)) {
-		fprintf(stderr, "summitctl: no event: %s\n", error->message);
+	if (!app_event_pick(env->app, ctl_opt_event, event_id, &error)) {
+		fprintf(stderr, "summitctl: %s\n", error->message);
 		return false;
 	}
 	return true;

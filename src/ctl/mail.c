@@ -36,6 +36,7 @@ ctl_publish(int argc, char **argv, const char *config_path)
 	g_autoptr(GError) error = NULL;
 	struct app_publish_counts n;
 	struct ctl_env env;
+	gint64 event_id;
 	int rc = 1;
 
 	if (!ctl_parse("publish",
@@ -43,9 +44,10 @@ ctl_publish(int argc, char **argv, const char *config_path)
 	        "cancellations the placements call for",
 	        entries, &argc, &argv, 0))
 		return 1;
-	if (!ctl_env_open(&env, config_path, true, false))
+	if (!ctl_env_open(&env, config_path, true, false) ||
+	    !ctl_env_event(&env, &event_id))
 		goto out;
-	if (!app_publish(env.app, &n, &error)) {
+	if (!app_publish(env.app, event_id, &n, &error)) {
 		fprintf(stderr, "summitctl publish: %s\n", error->message);
 		goto out;
 	}
@@ -120,6 +122,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 	g_autoptr(JsonArray) rows = NULL;
 	struct ctl_env env;
 	int rc = 1;
+	gint64 event_id;
 	guint i;
 
 	if (!ctl_parse("outbox", "- list messages, or send one again", entries,
@@ -134,10 +137,12 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		    "held\n");
 		return 1;
 	}
-	if (!ctl_env_open(&env, config_path, false, false))
+	if (!ctl_env_open(&env, config_path, false, false) ||
+	    !ctl_env_event(&env, &event_id))
 		goto out;
 	if (resend != 0) {
-		if (!app_outbox_resend(env.app, resend, NULL, &error)) {
+		if (!app_outbox_resend(env.app, event_id, resend, NULL,
+		        &error)) {
 			fprintf(stderr,
 			    "summitctl outbox: message %" G_GINT64_FORMAT
 			    " is not failed or sent: %s\n",
@@ -149,7 +154,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		rc = 0;
 		goto out;
 	}
-	rows = app_outbox_list(env.app, state, 1000, &error);
+	rows = app_outbox_list(env.app, event_id, state, 1000, &error);
 	if (rows == NULL) {
 		fprintf(stderr, "summitctl outbox: %s\n", error->message);
 		goto out;

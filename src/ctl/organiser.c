@@ -1,5 +1,7 @@
 /*
- * organiser.c -- `summitctl organiser add EMAIL --role admin|staff|door`.
+ * organiser.c -- `summitctl [--event SLUG] organiser add EMAIL --role
+ * admin|staff|door`: staff and door (and admin with --event) are roles in
+ * one event; admin without --event is the installation's admin.
  *
  * On a terminal the password is typed twice without echo.  Without a
  * terminal (or with --link) a one-time set-password link is printed
@@ -62,6 +64,7 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *pw = NULL, *pw2 = NULL, *activation = NULL;
 	struct ctl_env env;
+	gint64 event_id = 0;
 	int rc = 1;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -86,12 +89,21 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	}
 	if (!ctl_env_open(&env, config_path, false, false))
 		goto out;
-	if (!app_organiser_add(env.app, argv[2], role, pw, &activation,
-	        &error)) {
+	/* An admin without --event is the installation's; staff and door
+	 * always belong to one event. */
+	if ((strcmp(role, "admin") != 0 || ctl_opt_event != NULL) &&
+	    !ctl_env_event(&env, &event_id))
+		goto out;
+	if (!app_organiser_add(env.app, argv[2], role, event_id, pw,
+	        &activation, &error)) {
 		fprintf(stderr, "summitctl organiser: %s\n", error->message);
 		goto out;
 	}
-	printf("organiser %s added as %s\n", argv[2], role);
+	if (event_id == 0)
+		printf("organiser %s added as installation admin\n", argv[2]);
+	else
+		printf("organiser %s is %s of event %" G_GINT64_FORMAT "\n",
+		    argv[2], role, event_id);
 	if (activation != NULL)
 		printf(
 		    "set the password within 24 hours at %s/console/setup/%s\n",

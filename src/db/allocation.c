@@ -104,6 +104,10 @@ static const char *const SQL_REFILL_PEOPLE =
     " WHERE event_id = $1 AND id = ANY ($2::bigint[]) ORDER BY id";
 static const char *const SQL_ALLOC_LOCK =
     "SELECT pg_advisory_xact_lock(4242011, $1::int)";
+/* Every live event's, in id order (the order every taker keeps). */
+static const char *const SQL_ALLOC_LOCK_ALL =
+    "SELECT count(pg_advisory_xact_lock(4242011, id::int)) FROM"
+    " (SELECT id FROM event WHERE archived_at IS NULL ORDER BY id) e";
 static const char *const SQL_ALLOC_RUN_INSERT =
     "INSERT INTO allocation_run (event_id, solve_ms, inputs_sha256,"
     " params, figures, applied, added, removed, kept)"
@@ -249,6 +253,12 @@ db_alloc_lock(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { db_num(ev, event_id) };
 
 	return db_exec_noresult(conn, SQL_ALLOC_LOCK, 1, p, error);
+}
+
+gboolean
+db_alloc_lock_all(DbConn *conn, GError **error)
+{
+	return db_exec_noresult(conn, SQL_ALLOC_LOCK_ALL, 0, NULL, error);
 }
 
 gboolean

@@ -90,18 +90,31 @@ JsonArray *db_migrations_applied(DbConn *conn, GError **error);
 gboolean db_run_script(DbConn *conn, const char *path, GError **error);
 
 /* event.c */
-/* The id of the event everything means (the newest; DB_CURRENT_EVENT);
- * DB_ENOTFOUND if there is none. */
-gboolean db_event_id(DbConn *conn, gint64 *id, GError **error);
-/* The newest event, with places_left; starts_at, ends_at and
+/* Every event (id, slug, name_nb, name_en, timezone, starts_at, ends_at
+ * in Unix seconds, archived), by start. */
+JsonArray *db_events(DbConn *conn, GError **error);
+/* A new event made from from_id (summit_event_copy, sql/022): its
+ * settings, sectors and programme moved to start on day (YYYY-MM-DD);
+ * *id gets it.  DB_ECONFLICT for a slug taken. */
+gboolean db_event_copy(DbConn *conn, gint64 from_id, const char *slug,
+    const char *name_nb, const char *name_en, const char *day, gint64 *id,
+    GError **error);
+/* Archives event_id (read-only), or takes it back; DB_ENOTFOUND. */
+gboolean db_event_archive(DbConn *conn, gint64 event_id, bool archived,
+    GError **error);
+/* The events organiser_id may work in, with their role there: id, slug,
+ * name_nb, name_en, starts_at, archived, role; archived last. */
+JsonArray *db_events_of(DbConn *conn, gint64 organiser_id, GError **error);
+/* Event event_id with places_left and waitlisted; starts_at, ends_at and
  * registration_closes in Unix seconds; DB_ENOTFOUND if none. */
-JsonObject *db_event_current(DbConn *conn, GError **error);
-/* The newest event without its counts (id, slug, name_nb, name_en,
- * venue, timezone, invitation_mode, mailbox): cheap. */
-JsonObject *db_event_head(DbConn *conn, GError **error);
-/* What a registration needs of the newest event, cheaply: id,
- * invitation_mode, registration_open. */
-JsonObject *db_event_for_register(DbConn *conn, GError **error);
+JsonObject *db_event_current(DbConn *conn, gint64 event_id, GError **error);
+/* Event event_id without its counts (id, slug, name_nb, name_en, venue,
+ * timezone, invitation_mode, mailbox, archived): cheap. */
+JsonObject *db_event_head(DbConn *conn, gint64 event_id, GError **error);
+/* What a registration needs of event event_id, cheaply: id,
+ * invitation_mode, registration_open (false once archived). */
+JsonObject *db_event_for_register(DbConn *conn, gint64 event_id,
+    GError **error);
 /* Sessions with their slot's times (starts_at, ends_at: Unix seconds)
  * and the count of first choices. */
 JsonArray *db_event_programme(DbConn *conn, gint64 event_id, GError **error);
@@ -146,6 +159,9 @@ JsonObject *db_participant_by_email(DbConn *conn, gint64 event_id,
 void db_set_link_days(unsigned days);
 /* The participant whose token hashes to hash, locked FOR UPDATE when lock;
  * DB_ENOTFOUND for no such token, DB_EEXPIRED for one past its lifetime. */
+/* The event participant_id belongs to; DB_ENOTFOUND. */
+gboolean db_participant_event_id(DbConn *conn, gint64 participant_id,
+    gint64 *event_id, GError **error);
 JsonObject *db_participant_by_token(DbConn *conn, const char *hash, bool lock,
     GError **error);
 /* Their ranked sessions, rank order, with titles. */
@@ -226,12 +242,14 @@ gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
 /* Rows of "state" and "n": how many outbox rows are in each state. */
 JsonArray *db_outbox_depth(DbConn *conn, GError **error);
-/* Newest first: id, kind, recipient, state, attempts, last_error,
- * created and next_attempt (Unix seconds). */
-JsonArray *db_outbox_list(DbConn *conn, const char *state, unsigned limit,
+/* Event event_id's rows, newest first: id, kind, recipient, state,
+ * attempts, last_error, created and next_attempt (Unix seconds). */
+JsonArray *db_outbox_list(DbConn *conn, gint64 event_id, const char *state,
+    unsigned limit, GError **error);
+/* Queues a failed or sent row of event_id again; DB_ENOTFOUND if there is
+ * none. */
+gboolean db_outbox_resend(DbConn *conn, gint64 event_id, gint64 id,
     GError **error);
-/* Queues a failed or sent row again; DB_ENOTFOUND if there is none. */
-gboolean db_outbox_resend(DbConn *conn, gint64 id, GError **error);
 /* Puts queued rows to addresses with an active bounce in state 'held';
  * *held counts them. */
 gboolean db_outbox_hold_bounced(DbConn *conn, gint64 *held, GError **error);
@@ -262,8 +280,8 @@ gboolean db_bounce_seen(DbConn *conn, const char *report_id, bool *seen,
 /* Active bounces (id, address, status, diagnostic, bounced_at as epoch,
  * participant_id (0: none), name, held), newest first; participant_id 0
  * for everyone's. */
-JsonArray *db_bounce_list(DbConn *conn, gint64 participant_id, unsigned limit,
-    GError **error);
+JsonArray *db_bounce_list(DbConn *conn, gint64 event_id, gint64 participant_id,
+    unsigned limit, GError **error);
 /* Clears the active bounces of a participant or an address. */
 gboolean db_bounce_clear(DbConn *conn, gint64 participant_id,
     const char *address, GError **error);
@@ -289,6 +307,9 @@ gboolean db_alloc_read(DbConn *conn, gint64 event_id, enum db_alloc_part part,
     DbRowFunc fn, gpointer user, GError **error);
 /* Serialises allocation runs of one event (transaction-scoped lock). */
 gboolean db_alloc_lock(DbConn *conn, gint64 event_id, GError **error);
+/* db_alloc_lock of every event not archived, in id order: for work (the
+ * mailbox's replies) that may touch any of them. */
+gboolean db_alloc_lock_all(DbConn *conn, GError **error);
 /* Records a run; *run_id gets its id. */
 gboolean db_alloc_run_insert(DbConn *conn, gint64 event_id, gint64 solve_ms,
     const char *inputs_sha256, const char *params_json,
@@ -350,6 +371,10 @@ char *db_session_payload(DbConn *conn, gint64 session_id, gint64 sequence,
     const char *method, GError **error);
 
 /* organiser.c: accounts, activation links, logins, the audit log. */
+/* Gives the organiser with email role ("admin", "staff", "door") in
+ * event_id, or changes it; *id gets the organiser. */
+gboolean db_organiser_grant(DbConn *conn, gint64 event_id, const char *email,
+    const char *role, gint64 *id, GError **error);
 gboolean db_organiser_insert(DbConn *conn, const char *email, const char *name,
     const char *role, const char *password_hash, const char *activation_hash,
     gint64 *id, GError **error);
@@ -366,7 +391,8 @@ gboolean db_organiser_set_password(DbConn *conn, gint64 id, const char *hash,
 gboolean db_login_insert(DbConn *conn, const char *hash, gint64 organiser_id,
     gint64 seconds, const char *address, GError **error);
 /* The organiser (id, email, name, role) of a live login. */
-JsonObject *db_login_lookup(DbConn *conn, const char *hash, GError **error);
+JsonObject *db_login_lookup(DbConn *conn, const char *hash, gint64 event_id,
+    GError **error);
 /* Ends the login (and sweeps expired ones). */
 gboolean db_login_delete(DbConn *conn, const char *hash, GError **error);
 struct db_audit {
@@ -375,13 +401,15 @@ struct db_audit {
 	gint64 subject_id;                    /* 0: none */
 	const char *before_json, *after_json; /* NULL: none */
 	const char *address;
+	gint64 event_id; /* 0: the installation's */
 };
 gboolean db_audit_insert(DbConn *conn, const struct db_audit *a,
     GError **error);
-/* Newest first ("at" in Unix seconds); subject_type NULL and subject_id 0
- * for all. */
-JsonArray *db_audit_list(DbConn *conn, const char *subject_type,
-    gint64 subject_id, unsigned limit, GError **error);
+/* Event event_id's entries, newest first ("at" in Unix seconds);
+ * subject_type NULL and subject_id 0 for all. */
+JsonArray *db_audit_list(DbConn *conn, gint64 event_id,
+    const char *subject_type, gint64 subject_id, unsigned limit,
+    GError **error);
 
 /* Helpers for callers reading rows.  A NULL value reads as 0 or NULL; a
  * column the row does not have, or a value of the other kind, is a bug
@@ -453,20 +481,22 @@ JsonArray *db_reply_counters(DbConn *conn, gint64 participant_id,
 
 /* api.c: the JSON API's tokens (api_token, sql/020_api.sql). */
 /* Adds a token for the enabled organiser with email (any case) on the
- * current event: hash is the token's SHA-256, scopes "read", "checkin"
+ * event event_id: hash is the token's SHA-256, scopes "read", "checkin"
  * or both comma-separated, expires_at Unix seconds or 0 for never.
  * Returns id and event_id; DB_ENOTFOUND for no such organiser. */
-JsonObject *db_api_token_insert(DbConn *conn, const char *email,
-    const char *hash, const char *scopes, gint64 expires_at, GError **error);
+JsonObject *db_api_token_insert(DbConn *conn, gint64 event_id,
+    const char *email, const char *hash, const char *scopes, gint64 expires_at,
+    GError **error);
 /* The live token (neither revoked nor expired, its organiser enabled)
  * whose SHA-256 is hash: id, event_id, scopes ("read,checkin"),
- * organiser_id, email, role, current (its event is the current one);
+ * organiser_id, email, role (theirs in the token's event, "" for
+ * none), current (its event is not archived);
  * DB_ENOTFOUND. */
 JsonObject *db_api_token_lookup(DbConn *conn, const char *hash, GError **error);
 /* webhook.c: webhook endpoints and their outbox (sql/020_api.sql). */
-/* Adds an endpoint on the current event; kinds comma-separated. */
-gboolean db_webhook_insert(DbConn *conn, const char *url, const char *secret,
-    const char *kinds, gint64 *id, GError **error);
+/* Adds an endpoint on event event_id; kinds comma-separated. */
+gboolean db_webhook_insert(DbConn *conn, gint64 event_id, const char *url,
+    const char *secret, const char *kinds, gint64 *id, GError **error);
 /* Locks up to limit due deliveries (SKIP LOCKED): id, delivery_id, kind,
  * payload (JSON text), attempts, created_at (Unix seconds), url, secret. */
 JsonArray *db_webhook_claim(DbConn *conn, unsigned limit, GError **error);
@@ -475,14 +505,15 @@ JsonArray *db_webhook_claim(DbConn *conn, unsigned limit, GError **error);
  * failed for good. */
 gboolean db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
     gint64 retry_s, GError **error);
-/* The current event's tokens, newest first: id, email, scopes, created,
+/* Event event_id's tokens, newest first: id, email, scopes, created,
  * expires, revoked (Unix seconds or null), live. */
-JsonArray *db_api_token_list(DbConn *conn, GError **error);
-/* Revokes a live token; DB_ENOTFOUND for none. */
-gboolean db_api_token_revoke(DbConn *conn, gint64 id, GError **error);
-/* The current event's webhook endpoints: id, url, kinds, active, queued,
+JsonArray *db_api_token_list(DbConn *conn, gint64 event_id, GError **error);
+/* Revokes a live token of event_id; DB_ENOTFOUND for none. */
+gboolean db_api_token_revoke(DbConn *conn, gint64 event_id, gint64 id,
+    GError **error);
+/* Event event_id's webhook endpoints: id, url, kinds, active, queued,
  * failed (deliveries in those states). */
-JsonArray *db_webhook_list(DbConn *conn, GError **error);
+JsonArray *db_webhook_list(DbConn *conn, gint64 event_id, GError **error);
 /*
  * A page of one of the API's lists, in key order: rows after the key
  * (after[0], after[1]; 0 from the start), at most limit, of event_id;

@@ -34,7 +34,7 @@ static const char *const SQL_DOOR_PERSON =
     "SELECT p.id, p.event_id, p.name, p.organisation, p.status,"
     " coalesce(s.name_nb, p.sector) AS sector_nb,"
     " coalesce(s.name_en, p.sector) AS sector_en,"
-    " p.event_id = " DB_CURRENT_EVENT " AS current,"
+    " p.event_id = $2::bigint AS current,"
     " " DB_EPOCH(
         "p.checked_in_at") " AS checked_in_at,"
                            " coalesce(p.checked_in_door, '') AS checked_in_door, e.timezone,"
@@ -64,7 +64,7 @@ static const char *const SQL_DOOR_SESSION =
                             "sl.ends_at") " AS ends_at"
                                           " FROM session s JOIN slot sl ON sl.id = s.slot_id"
                                           " WHERE s.id = $1 AND s.status = 'active'"
-                                          " AND s.event_id = " DB_CURRENT_EVENT;
+                                          " AND s.event_id = $2";
 /* The race between doors is decided by these two: a second UPDATE waits
  * for the first's row lock, then finds checked_in_at set and matches
  * nothing; a second INSERT waits on the key, then does nothing. */
@@ -91,7 +91,7 @@ static const char *const SQL_DOOR_UNATTEND =
 static const char *const SQL_DOOR_SEARCH =
     "SELECT p.id, p.name, p.organisation, p.status,"
     " p.checked_in_at IS NOT NULL AS checked_in FROM participant p"
-    " WHERE p.event_id = " DB_CURRENT_EVENT " AND p.search LIKE"
+    " WHERE p.event_id = $3 AND p.search LIKE"
     " '%' || lower(replace(replace(replace($1::text, '\\', '\\\\'),"
     " '%', '\\%'), '_', '\\_')) || '%'"
     " ORDER BY lower(p.name), p.id LIMIT $2";
@@ -103,7 +103,7 @@ static const char *const SQL_DOOR_EVENT_COUNTS =
                        "  AND p.status = 'confirmed') AS expected,"
                        " (SELECT count(*) FROM participant p WHERE p.event_id = e.id"
                        "  AND p.checked_in_at IS NOT NULL) AS arrived"
-                       " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+                       " FROM event e WHERE e.id = $1";
 static const char *const SQL_DOOR_SESSION_COUNTS =
     "SELECT s.id, s.code, s.title_nb, s.title_en, s.room,"
     " " DB_EPOCH(
@@ -119,12 +119,12 @@ static const char *const SQL_DOOR_SESSION_COUNTS =
                                           " WHERE s.event_id = $1 AND s.status = 'active'"
                                           " ORDER BY sl.starts_at, s.code";
 static const char *const SQL_DOOR_WALK_INS =
-    "SELECT id, walk_ins FROM event WHERE id = " DB_CURRENT_EVENT;
+    "SELECT id, walk_ins FROM event WHERE id = $1";
 static const char *const SQL_DOOR_WALK_INS_LOCK =
-    "SELECT id, walk_ins FROM event WHERE id = " DB_CURRENT_EVENT " FOR SHARE";
+    "SELECT id, walk_ins FROM event WHERE id = $1 FOR SHARE";
 static const char *const SQL_DOOR_WALK_INS_SET =
     "UPDATE event e SET walk_ins = $1 FROM (SELECT id, walk_ins FROM event"
-    " WHERE id = " DB_CURRENT_EVENT " FOR UPDATE) old WHERE e.id = old.id"
+    " WHERE id = $2 FOR UPDATE) old WHERE e.id = old.id"
     " RETURNING old.walk_ins AS was";
 /* Consent is given at the desk, in person. */
 static const char *const SQL_DOOR_WALK_IN =
@@ -134,7 +134,7 @@ static const char *const SQL_DOOR_WALK_IN =
     " RETURNING id";
 static const char *const SQL_DOOR_NO_SHOWS_EVENT =
     "SELECT p.id, p.name, p.organisation, p.sector, NULL::int AS table_no"
-    " FROM participant p WHERE p.event_id = " DB_CURRENT_EVENT
+    " FROM participant p WHERE p.event_id = $1"
     " AND p.status = 'confirmed' AND p.checked_in_at IS NULL"
     " ORDER BY lower(p.name), p.id";
 static const char *const SQL_DOOR_NO_SHOWS_SESSION =
@@ -203,12 +203,13 @@ db_door_code_find(DbConn *conn, const char *code, GError **error)
 }
 
 JsonObject *
-db_door_person(DbConn *conn, gint64 participant_id, GError **error)
+db_door_person(DbConn *conn, gint64 event_id, gint64 participant_id,
+    GError **error)
 {
-	char i[24];
-	const char *p[1] = { db_num(i, participant_id) };
+	char i[24], ev[24];
+	const char *p[2] = { db_num(i, participant_id), db_num(ev, event_id) };
 
-	return db_exec_one(conn, SQL_DOOR_PERSON, 1, p, error);
+	return db_exec_one(conn, SQL_DOOR_PERSON, 2, p, error);
 }
 
 JsonArray *
@@ -221,12 +222,13 @@ db_door_sessions_of(DbConn *conn, gint64 participant_id, GError **error)
 }
 
 JsonObject *
-db_door_session(DbConn *conn, gint64 session_id, GError **error)
+db_door_session(DbConn *conn, gint64 event_id, gint64 session_id,
+    GError **error)
 {
-	char i[24];
-	const char *p[1] = { db_num(i, session_id) };
+	char i[24], ev[24];
+	const char *p[2] = { db_num(i, session_id), db_num(ev, event_id) };
 
-	return db_exec_one(conn, SQL_DOOR_SESSION, 1, p, error);
+	return db_exec_one(conn, SQL_DOOR_SESSION, 2, p, error);
 }
 
 gboolean
@@ -292,18 +294,22 @@ db_door_undo(DbConn *conn, gint64 participant_id, gint64 session_id,
 }
 
 JsonArray *
-db_door_search(DbConn *conn, const char *q, gint64 limit, GError **error)
+db_door_search(DbConn *conn, gint64 event_id, const char *q, gint64 limit,
+    GError **error)
 {
-	char l[24];
-	const char *p[2] = { q, db_num(l, limit) };
+	char l[24], ev[24];
+	const char *p[3] = { q, db_num(l, limit), db_num(ev, event_id) };
 
-	return db_exec(conn, SQL_DOOR_SEARCH, 2, p, error);
+	return db_exec(conn, SQL_DOOR_SEARCH, 3, p, error);
 }
 
 JsonObject *
-db_door_event_counts(DbConn *conn, GError **error)
+db_door_event_counts(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec_one(conn, SQL_DOOR_EVENT_COUNTS, 0, NULL, error);
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, SQL_DOOR_EVENT_COUNTS, 1, p, error);
 }
 
 JsonArray *
@@ -316,28 +322,35 @@ db_door_session_counts(DbConn *conn, gint64 event_id, GError **error)
 }
 
 JsonArray *
-db_door_no_shows(DbConn *conn, gint64 session_id, GError **error)
+db_door_no_shows(DbConn *conn, gint64 event_id, gint64 session_id,
+    GError **error)
 {
-	char s[24];
+	char s[24], ev[24];
 	const char *p[1] = { db_num(s, session_id) };
+	const char *pe[1] = { db_num(ev, event_id) };
 
 	if (session_id <= 0)
-		return db_exec(conn, SQL_DOOR_NO_SHOWS_EVENT, 0, NULL, error);
+		return db_exec(conn, SQL_DOOR_NO_SHOWS_EVENT, 1, pe, error);
 	return db_exec(conn, SQL_DOOR_NO_SHOWS_SESSION, 1, p, error);
 }
 
 JsonObject *
-db_door_walk_ins(DbConn *conn, bool lock, GError **error)
+db_door_walk_ins(DbConn *conn, gint64 event_id, bool lock, GError **error)
 {
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
 	return db_exec_one(conn,
-	    lock ? SQL_DOOR_WALK_INS_LOCK : SQL_DOOR_WALK_INS, 0, NULL, error);
+	    lock ? SQL_DOOR_WALK_INS_LOCK : SQL_DOOR_WALK_INS, 1, p, error);
 }
 
 gboolean
-db_door_walk_ins_set(DbConn *conn, bool on, bool *was, GError **error)
+db_door_walk_ins_set(DbConn *conn, gint64 event_id, bool on, bool *was,
+    GError **error)
 {
-	const char *p[1] = { on ? "true" : "false" };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_DOOR_WALK_INS_SET, 1,
+	char ev[24];
+	const char *p[2] = { on ? "true" : "false", db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_DOOR_WALK_INS_SET, 2,
 	    p, error);
 
 	if (row == NULL)

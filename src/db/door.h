@@ -34,15 +34,17 @@ JsonObject *db_door_code_find(DbConn *conn, const char *code, GError **error);
  * organisation, sector_nb, sector_en, status, current (of the current
  * event), checked_in_at (seconds or null), checked_in_door, timezone,
  * event_starts, event_ends (seconds).  DB_ENOTFOUND if none. */
-JsonObject *db_door_person(DbConn *conn, gint64 participant_id, GError **error);
+JsonObject *db_door_person(DbConn *conn, gint64 event_id, gint64 participant_id,
+    GError **error);
 /* The participant's active sessions with a seat: session_id, title_nb,
  * title_en, room, table_no, has_table, starts_at, ends_at (seconds), in
  * time order. */
 JsonArray *db_door_sessions_of(DbConn *conn, gint64 participant_id,
     GError **error);
-/* One active session of the current event: id, title_nb, title_en,
+/* One active session of event event_id: id, title_nb, title_en,
  * room, starts_at, ends_at (seconds).  DB_ENOTFOUND if none. */
-JsonObject *db_door_session(DbConn *conn, gint64 session_id, GError **error);
+JsonObject *db_door_session(DbConn *conn, gint64 event_id, gint64 session_id,
+    GError **error);
 /*
  * Checks the participant in at door, if not in yet: *first is true for
  * the one statement that did it.  Either way out gets at (seconds) and
@@ -56,14 +58,14 @@ gboolean db_door_check_in(DbConn *conn, gint64 participant_id,
  * one. */
 gboolean db_door_undo(DbConn *conn, gint64 participant_id, gint64 session_id,
     bool *undone, GError **error);
-/* Up to limit participants of the current event whose name, e-mail or
+/* Up to limit participants of event event_id whose name, e-mail or
  * organisation holds q (any case): id, name, organisation, status,
  * checked_in; by name. */
-JsonArray *db_door_search(DbConn *conn, const char *q, gint64 limit,
-    GError **error);
-/* The current event's figures: id, timezone, starts_at (seconds),
+JsonArray *db_door_search(DbConn *conn, gint64 event_id, const char *q,
+    gint64 limit, GError **error);
+/* Event event_id's figures: id, timezone, starts_at (seconds),
  * started, walk_ins, expected (confirmed), arrived (checked in). */
-JsonObject *db_door_event_counts(DbConn *conn, GError **error);
+JsonObject *db_door_event_counts(DbConn *conn, gint64 event_id, GError **error);
 /* Its active sessions: id, code, title_nb, title_en, room, starts_at,
  * ends_at (seconds), started, expected (confirmed people placed), arrived
  * (attendance); in time order. */
@@ -73,13 +75,16 @@ JsonArray *db_door_session_counts(DbConn *conn, gint64 event_id,
  * event not checked in (session_id 0), or placed in the session and not
  * in its attendance: id, name, organisation, sector, table_no (null for
  * the event); by name. */
-JsonArray *db_door_no_shows(DbConn *conn, gint64 session_id, GError **error);
-/* Whether the current event takes walk-ins (walk_ins), its id;
+JsonArray *db_door_no_shows(DbConn *conn, gint64 event_id, gint64 session_id,
+    GError **error);
+/* Whether event event_id takes walk-ins (walk_ins), its id;
  * lock takes the event row FOR SHARE (a walk-in against a change of the
  * setting).  DB_ENOTFOUND before there is an event. */
-JsonObject *db_door_walk_ins(DbConn *conn, bool lock, GError **error);
-/* Sets the current event's walk_ins; *was gets the old value. */
-gboolean db_door_walk_ins_set(DbConn *conn, bool on, bool *was, GError **error);
+JsonObject *db_door_walk_ins(DbConn *conn, gint64 event_id, bool lock,
+    GError **error);
+/* Sets event event_id's walk_ins; *was gets the old value. */
+gboolean db_door_walk_ins_set(DbConn *conn, gint64 event_id, bool on, bool *was,
+    GError **error);
 /* A walk-in: a confirmed participant of event_id, checked in now at
  * door; *id gets them.  The e-mail's unique index may refuse
  * (participant_event_id_email_key). */

@@ -3,8 +3,8 @@
  * sessions, sectors and invitation codes, for the public pages, the
  * registration and the console's set-up alike.  Every statement of the
  * family is a constant at the top of this file (db_exec keys the prepared
- * statement by its address), so no statement is written twice and "the
- * current event" is DB_CURRENT_EVENT (internal.h) everywhere.
+ * statement by its address), so no statement is written twice.  Every
+ * statement names its event by id: there is no "current event".
  *
  * Statements take and give instants as Unix seconds (DB_EPOCH,
  * to_timestamp); app shows them in the event's zone.
@@ -14,13 +14,36 @@
 /* The statements, laid out by hand: clang-format cannot lay out SQL
  * spliced with DB_EPOCH. */
 /* clang-format off */
-static const char *const SQL_EVENT_ID =
-    "SELECT id FROM event WHERE id = " DB_CURRENT_EVENT;
+/* Every event, for the address directory (web) and the lists of events:
+ * a handful of rows. */
+static const char *const SQL_EVENTS =
+    "SELECT id, slug, name_nb, name_en, timezone,"
+    " " DB_EPOCH("starts_at") " AS starts_at,"
+    " " DB_EPOCH("ends_at") " AS ends_at,"
+    " archived_at IS NOT NULL AS archived"
+    " FROM event ORDER BY starts_at, id";
+static const char *const SQL_EVENT_COPY =
+    "SELECT summit_event_copy($1::bigint, $2, $3, $4, $5::date) AS id";
+static const char *const SQL_EVENT_ARCHIVE =
+    "UPDATE event SET archived_at = CASE WHEN $2::boolean"
+    " THEN coalesce(archived_at, now()) END WHERE id = $1 RETURNING id";
+/* The events organiser $1 has a right in (all for an installation
+ * admin), with that right. */
+static const char *const SQL_EVENTS_OF =
+    "SELECT e.id, e.slug, e.name_nb, e.name_en,"
+    " " DB_EPOCH("e.starts_at") " AS starts_at,"
+    " e.archived_at IS NOT NULL AS archived,"
+    " CASE WHEN o.role = 'admin' THEN 'admin' ELSE eo.role END AS role"
+    " FROM event e JOIN organiser o ON o.id = $1"
+    " LEFT JOIN event_organiser eo ON eo.event_id = e.id"
+    " AND eo.organiser_id = o.id"
+    " WHERE o.role = 'admin' OR eo.role IS NOT NULL"
+    " ORDER BY e.archived_at IS NOT NULL, e.starts_at DESC, e.id";
 /* The event without its counts, for code that needs only who it is. */
 static const char *const SQL_EVENT_HEAD =
     "SELECT id, slug, name_nb, name_en, venue, timezone,"
-    " invitation_mode, mailbox FROM event"
-    " WHERE id = " DB_CURRENT_EVENT;
+    " invitation_mode, mailbox, archived_at IS NOT NULL AS archived"
+    " FROM event WHERE id = $1";
 static const char *const SQL_EVENT_CURRENT =
     "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
     " e.description_en, e.venue, e.timezone, e.capacity,"
@@ -37,7 +60,7 @@ static const char *const SQL_EVENT_CURRENT =
     "   AS places_left,"
     " (SELECT count(*) FROM participant w WHERE w.event_id = e.id"
     "   AND w.status = 'waitlisted') AS waitlisted"
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+    " FROM event e WHERE e.id = $1";
 static const char *const SQL_EVENT_PROGRAMME =
     "SELECT s.id, s.code, s.title_nb, s.title_en, s.description_nb,"
     " s.description_en, s.room, s.capacity, s.status, sl.id AS slot_id,"
@@ -58,8 +81,9 @@ static const char *const SQL_EVENT_SECTORS =
     " ORDER BY position, code";
 static const char *const SQL_EVENT_FOR_REGISTER =
     "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
-    " AND now() < e.registration_closes) AS registration_open"
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+    " AND now() < e.registration_closes"
+    " AND e.archived_at IS NULL) AS registration_open"
+    " FROM event e WHERE e.id = $1";
 static const char *const SQL_EVENTS_TO_FILL =
     "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"
     " WHERE w.event_id = e.id AND w.status = 'waitlisted')"
@@ -78,7 +102,7 @@ static const char *const SQL_EVENTS_TO_FILL =
 	" e.capacity, e.invitation_mode, e.mailbox, e.refill_automatically," \
 	" (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
 	"   AND p.participant_id IS NOT NULL) AS held" \
-	" FROM event e WHERE e.id = " DB_CURRENT_EVENT
+	" FROM event e WHERE e.id = $1"
 
 static const char *const SQL_EVENT_GET = EVENT_SETTINGS;
 static const char *const SQL_EVENT_GET_LOCK = EVENT_SETTINGS " FOR UPDATE OF e";
@@ -212,34 +236,38 @@ static const char *const SQL_PARTICIPANT_SET_CODE =
     "UPDATE participant SET invitation_code_id = $2 WHERE id = $1";
 /* clang-format on */
 
-gboolean
-db_event_id(DbConn *conn, gint64 *id, GError **error)
+JsonArray *
+db_events(DbConn *conn, GError **error)
 {
-	g_autoptr(JsonObject) e = db_exec_one(conn, SQL_EVENT_ID, 0, NULL,
-	    error);
+	return db_exec(conn, SQL_EVENTS, 0, NULL, error);
+}
 
-	if (e == NULL)
-		return FALSE;
-	*id = db_int(e, "id");
-	return TRUE;
+/* One row of sql about event_id. */
+static JsonObject *
+event_row(DbConn *conn, const char *sql, gint64 event_id, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, sql, 1, p, error);
 }
 
 JsonObject *
-db_event_current(DbConn *conn, GError **error)
+db_event_current(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec_one(conn, SQL_EVENT_CURRENT, 0, NULL, error);
+	return event_row(conn, SQL_EVENT_CURRENT, event_id, error);
 }
 
 JsonObject *
-db_event_head(DbConn *conn, GError **error)
+db_event_head(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec_one(conn, SQL_EVENT_HEAD, 0, NULL, error);
+	return event_row(conn, SQL_EVENT_HEAD, event_id, error);
 }
 
 JsonObject *
-db_event_for_register(DbConn *conn, GError **error)
+db_event_for_register(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec_one(conn, SQL_EVENT_FOR_REGISTER, 0, NULL, error);
+	return event_row(conn, SQL_EVENT_FOR_REGISTER, event_id, error);
 }
 
 JsonArray *
@@ -289,10 +317,10 @@ exec_row(DbConn *conn, const char *sql, int n, const char *const *p,
 }
 
 JsonObject *
-db_event_settings(DbConn *conn, bool lock, GError **error)
+db_event_settings(DbConn *conn, gint64 event_id, bool lock, GError **error)
 {
-	return db_exec_one(conn, lock ? SQL_EVENT_GET_LOCK : SQL_EVENT_GET, 0,
-	    NULL, error);
+	return event_row(conn, lock ? SQL_EVENT_GET_LOCK : SQL_EVENT_GET,
+	    event_id, error);
 }
 
 gboolean
@@ -615,4 +643,39 @@ db_api_sessions(DbConn *conn, gint64 event_id, GError **error)
 	const char *p[1] = { db_num(e, event_id) };
 
 	return db_exec(conn, SQL_API_SESSIONS, 1, p, error);
+}
+
+gboolean
+db_event_copy(DbConn *conn, gint64 from_id, const char *slug,
+    const char *name_nb, const char *name_en, const char *day, gint64 *id,
+    GError **error)
+{
+	char f[24];
+	const char *p[5] = { db_num(f, from_id), slug, name_nb, name_en, day };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_EVENT_COPY, 5, p,
+	    error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "id");
+	return TRUE;
+}
+
+gboolean
+db_event_archive(DbConn *conn, gint64 event_id, bool archived, GError **error)
+{
+	char ev[24];
+	const char *p[2] = { db_num(ev, event_id),
+		archived ? "true" : "false" };
+
+	return exec_row(conn, SQL_EVENT_ARCHIVE, 2, p, error);
+}
+
+JsonArray *
+db_events_of(DbConn *conn, gint64 organiser_id, GError **error)
+{
+	char o[24];
+	const char *p[1] = { db_num(o, organiser_id) };
+
+	return db_exec(conn, SQL_EVENTS_OF, 1, p, error);
 }

@@ -37,7 +37,8 @@ struct db_sector_fields {
 /* The newest event's settings plus "held" (places held), locked FOR
  * UPDATE when lock; starts_at, ends_at, registration_opens and
  * registration_closes in Unix seconds. */
-JsonObject *db_event_settings(DbConn *conn, bool lock, GError **error);
+JsonObject *db_event_settings(DbConn *conn, gint64 event_id, bool lock,
+    GError **error);
 gboolean db_event_update(DbConn *conn, gint64 event_id,
     const struct db_event_fields *e, GError **error);
 /* Whether PostgreSQL knows the time zone name (pg_timezone_names). */

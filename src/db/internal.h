@@ -1,7 +1,6 @@
 /*
- * internal.h -- what the files of db/ share: the connection, the name of
- * the current event in SQL, and the functions that run a statement.  Not
- * for use outside db/.
+ * internal.h -- what the files of db/ share: the connection and the
+ * functions that run a statement.  Not for use outside db/.
  */
 #ifndef SUMMIT_DB_INTERNAL_H
 #define SUMMIT_DB_INTERNAL_H
@@ -21,12 +20,7 @@ struct db_conn {
 	bool commit_sent; /* a COMMIT was sent since acquire */
 };
 
-/*
- * The id of the event every statement means, as SQL: the newest.  The
- * one place to change when there are several events (issue 11); every
- * statement that picks "the" event uses it, none writes its own.
- */
-#define DB_CURRENT_EVENT "(SELECT max(id) FROM event)"
+
 /* Times leave db as whole seconds since 1970 (null stays null): app
  * formats them in the event's zone for display (app/local.c). */
 #define DB_EPOCH(col) "floor(extract(epoch FROM " col "))::bigint"

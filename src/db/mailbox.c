@@ -26,9 +26,11 @@ static const char *const SQL_BOUNCE_RECORD =
     "WITH o AS (SELECT id, participant_id, recipient FROM outbox"
     " WHERE id = $5::bigint), m AS (SELECT"
     " coalesce((SELECT recipient FROM o), $2) AS address,"
+    /* A bounce that quotes no message of ours: the newest registration
+     * at that address, in whichever event. */
     " coalesce((SELECT participant_id FROM o), (SELECT p.id FROM"
-    " participant p WHERE p.event_id = " DB_CURRENT_EVENT
-    " AND lower(p.email) = lower($2) AND NOT EXISTS (SELECT FROM o)))"
+    " participant p WHERE lower(p.email) = lower($2)"
+    " AND NOT EXISTS (SELECT FROM o) ORDER BY p.id DESC LIMIT 1))"
     " AS participant_id, (SELECT id FROM o) AS outbox_id)"
     ", ins AS (INSERT INTO mail_bounce (address, participant_id, outbox_id,"
     " status, diagnostic, report_id) SELECT lower(address), participant_id,"
@@ -50,6 +52,8 @@ static const char *const SQL_BOUNCE_LIST =
                         " FROM mail_bounce b LEFT JOIN participant p ON p.id = b.participant_id"
                         " WHERE b.cleared_at IS NULL AND ($1::bigint IS NULL"
                         " OR b.participant_id = $1::bigint)"
+                        /* A bounce matched to nobody is every event's to see. */
+                        " AND (p.event_id = $3 OR b.participant_id IS NULL)"
                         " ORDER BY b.bounced_at DESC, b.id DESC LIMIT $2";
 static const char *const SQL_BOUNCE_CLEAR =
     "UPDATE mail_bounce SET cleared_at = now() WHERE cleared_at IS NULL"
@@ -116,15 +120,15 @@ db_bounce_seen(DbConn *conn, const char *report_id, bool *seen, GError **error)
 }
 
 JsonArray *
-db_bounce_list(DbConn *conn, gint64 participant_id, unsigned limit,
-    GError **error)
+db_bounce_list(DbConn *conn, gint64 event_id, gint64 participant_id,
+    unsigned limit, GError **error)
 {
-	char i[24], l[24];
-	const char *p[2] = { participant_id > 0 ? db_num(i, participant_id) :
+	char i[24], l[24], ev[24];
+	const char *p[3] = { participant_id > 0 ? db_num(i, participant_id) :
 		                                  NULL,
-		db_num(l, limit) };
+		db_num(l, limit), db_num(ev, event_id) };
 
-	return db_exec(conn, SQL_BOUNCE_LIST, 2, p, error);
+	return db_exec(conn, SQL_BOUNCE_LIST, 3, p, error);
 }
 
 gboolean

@@ -14,9 +14,9 @@
 #define MESSAGE_BOUNCED \
 	"EXISTS (SELECT 1 FROM mail_bounce b WHERE b.cleared_at IS NULL" \
 	" AND lower(b.address) = lower(p.email))"
-/* The filter, $1..$6 (struct db_message_filter, in that order). */
+/* The filter, $1..$7 (struct db_message_filter, in that order). */
 #define MESSAGE_WHERE \
-	" FROM participant p WHERE p.event_id = " DB_CURRENT_EVENT \
+	" FROM participant p WHERE p.event_id = $7::bigint" \
 	" AND ($1::text = '' OR p.status = $1::text)" \
 	" AND ($2::text = '' OR p.sector = $2::text)" \
 	" AND ($3::text = '' OR lower(p.organisation) = lower($3::text))" \
@@ -45,8 +45,8 @@ static const char *const SQL_MESSAGE_QUEUE =
     " " MESSAGE_BOUNCED " AS bounced" MESSAGE_WHERE "),"
     " m AS (INSERT INTO message (event_id, subject_nb, subject_en,"
     " body_nb, body_en, filter, organiser_id, recipients, skipped)"
-    " SELECT " DB_CURRENT_EVENT ", $7, $8, $9, $10, $11::jsonb,"
-    " nullif($12::bigint, 0), count(*) FILTER (WHERE NOT bounced),"
+    " SELECT $7::bigint, $8, $9, $10, $11, $12::jsonb,"
+    " nullif($13::bigint, 0), count(*) FILTER (WHERE NOT bounced),"
     " count(*) FILTER (WHERE bounced) FROM r"
     " RETURNING id, recipients, skipped),"
     " q AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
@@ -66,7 +66,7 @@ static const char *const SQL_MESSAGE_LIST =
     " " DB_EPOCH("m.created_at") " AS created_at,"
     " coalesce(o.email, '') AS author FROM message m"
     " LEFT JOIN organiser o ON o.id = m.organiser_id"
-    " WHERE m.event_id = " DB_CURRENT_EVENT " ORDER BY m.id DESC LIMIT $1";
+    " WHERE m.event_id = $2 ORDER BY m.id DESC LIMIT $1";
 static const char *const SQL_MESSAGE_OF_PARTICIPANT =
     "SELECT m.id, m.subject_nb, m.subject_en, o.state,"
     " " DB_EPOCH("o.created_at") " AS queued_at FROM outbox o"
@@ -82,13 +82,13 @@ static const char *const SQL_REMINDER_SETTINGS =
     " || n, ', ' ORDER BY days_before DESC) FROM (SELECT days_before,"
     " count(*) AS n FROM reminder_sent WHERE event_id = e.id"
     " GROUP BY days_before) x), '') AS reminders_sent"
-    " FROM event e WHERE e.id = " DB_CURRENT_EVENT;
+    " FROM event e WHERE e.id = $1";
 static const char *const SQL_REMINDER_SET =
     "UPDATE event SET reminders_on = $1::boolean,"
-    " reminder_days = $2::integer[] WHERE id = " DB_CURRENT_EVENT
+    " reminder_days = $2::integer[] WHERE id = $3"
     " RETURNING id";
 /*
- * The reminders due now for the current event, claimed and queued.  A
+ * The reminders due now in every event not archived, claimed and queued.  A
  * reminder d days before is due from then until the next smaller one is
  * due, so one missed while summitd was down is not sent late beside the
  * next.  Only confirmed people (no one cancelled, waiting or pending), not
@@ -100,11 +100,12 @@ static const char *const SQL_REMINDER_SET =
 static const char *const SQL_REMINDER_QUEUE =
     "WITH ev AS (SELECT e.id, e.reminder_days, (SELECT min(sl.starts_at)"
     " FROM slot sl WHERE sl.event_id = e.id) AS first FROM event e"
-    " WHERE e.id = " DB_CURRENT_EVENT " AND e.reminders_on),"
+    " WHERE e.reminders_on AND e.archived_at IS NULL),"
     " d AS (SELECT ev.id AS event_id, ev.first, x.days,"
-    " coalesce(lead(x.days) OVER (ORDER BY x.days DESC), 0) AS next"
-    " FROM ev CROSS JOIN (SELECT DISTINCT unnest(reminder_days) AS days"
-    " FROM ev) x),"
+    " coalesce(lead(x.days) OVER (PARTITION BY ev.id ORDER BY x.days DESC),"
+    " 0) AS next"
+    " FROM ev CROSS JOIN LATERAL (SELECT DISTINCT unnest(ev.reminder_days)"
+    " AS days) x),"
     " due AS (SELECT event_id, days FROM d"
     " WHERE now() >= first - make_interval(days => days)"
     " AND now() < first - make_interval(days => next)),"
@@ -127,7 +128,8 @@ static const char *const SQL_REMINDER_QUEUE =
     " SELECT count(*) AS n FROM q";
 
 static void
-filter_params(const struct db_message_filter *f, char *sid, const char **p)
+filter_params(const struct db_message_filter *f, char *sid, char *ev,
+    const char **p)
 {
 	p[0] = f->status ? f->status : "";
 	p[1] = f->sector ? f->sector : "";
@@ -135,45 +137,46 @@ filter_params(const struct db_message_filter *f, char *sid, const char **p)
 	p[3] = db_num(sid, f->session_id);
 	p[4] = f->checked ? f->checked : "";
 	p[5] = f->reply ? f->reply : "";
+	p[6] = db_num(ev, f->event_id);
 }
 
 JsonObject *
 db_message_count(DbConn *conn, const struct db_message_filter *f,
     GError **error)
 {
-	char sid[24];
-	const char *p[6];
+	char sid[24], ev[24];
+	const char *p[7];
 
-	filter_params(f, sid, p);
-	return db_exec_one(conn, SQL_MESSAGE_COUNT, 6, p, error);
+	filter_params(f, sid, ev, p);
+	return db_exec_one(conn, SQL_MESSAGE_COUNT, 7, p, error);
 }
 
 JsonObject *
 db_message_sample(DbConn *conn, const struct db_message_filter *f,
     GError **error)
 {
-	char sid[24];
-	const char *p[6];
+	char sid[24], ev[24];
+	const char *p[7];
 
-	filter_params(f, sid, p);
-	return db_exec_one(conn, SQL_MESSAGE_SAMPLE, 6, p, error);
+	filter_params(f, sid, ev, p);
+	return db_exec_one(conn, SQL_MESSAGE_SAMPLE, 7, p, error);
 }
 
 JsonObject *
 db_message_queue(DbConn *conn, const struct db_message_new *m,
     const struct db_message_filter *f, GError **error)
 {
-	char sid[24], org[24];
-	const char *p[12];
+	char sid[24], ev[24], org[24];
+	const char *p[13];
 
-	filter_params(f, sid, p);
-	p[6] = m->subject_nb;
-	p[7] = m->subject_en;
-	p[8] = m->body_nb;
-	p[9] = m->body_en;
-	p[10] = m->filter_json ? m->filter_json : "{}";
-	p[11] = db_num(org, m->organiser_id);
-	return db_exec_one(conn, SQL_MESSAGE_QUEUE, 12, p, error);
+	filter_params(f, sid, ev, p);
+	p[7] = m->subject_nb;
+	p[8] = m->subject_en;
+	p[9] = m->body_nb;
+	p[10] = m->body_en;
+	p[11] = m->filter_json ? m->filter_json : "{}";
+	p[12] = db_num(org, m->organiser_id);
+	return db_exec_one(conn, SQL_MESSAGE_QUEUE, 13, p, error);
 }
 
 JsonObject *
@@ -186,12 +189,12 @@ db_message_get(DbConn *conn, gint64 id, GError **error)
 }
 
 JsonArray *
-db_message_list(DbConn *conn, unsigned limit, GError **error)
+db_message_list(DbConn *conn, gint64 event_id, unsigned limit, GError **error)
 {
-	char lim[24];
-	const char *p[1] = { db_num(lim, limit) };
+	char lim[24], ev[24];
+	const char *p[2] = { db_num(lim, limit), db_num(ev, event_id) };
 
-	return db_exec(conn, SQL_MESSAGE_LIST, 1, p, error);
+	return db_exec(conn, SQL_MESSAGE_LIST, 2, p, error);
 }
 
 JsonArray *
@@ -204,16 +207,22 @@ db_message_of_participant(DbConn *conn, gint64 participant_id, GError **error)
 }
 
 JsonObject *
-db_reminder_settings(DbConn *conn, GError **error)
+db_reminder_settings(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec_one(conn, SQL_REMINDER_SETTINGS, 0, NULL, error);
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec_one(conn, SQL_REMINDER_SETTINGS, 1, p, error);
 }
 
 gboolean
-db_reminder_set(DbConn *conn, bool on, const char *days, GError **error)
+db_reminder_set(DbConn *conn, gint64 event_id, bool on, const char *days,
+    GError **error)
 {
-	const char *p[2] = { on ? "true" : "false", days };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REMINDER_SET, 2, p,
+	char ev[24];
+	const char *p[3] = { on ? "true" : "false", days,
+		db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REMINDER_SET, 3, p,
 	    error);
 
 	return row != NULL;

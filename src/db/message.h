@@ -8,7 +8,7 @@
 #ifndef SUMMIT_DB_MESSAGE_H
 #define SUMMIT_DB_MESSAGE_H
 
-/* Who a message goes to, of the current event.  Empty strings and a
+/* Who a message goes to, of one event.  Empty strings and a
  * session_id of 0 match everyone.  status as the schema spells it;
  * checked "yes" or "no"; reply an answer as summit_invitation_answer
  * gives it (ACCEPTED, DECLINED, NEEDS-ACTION), of the session when one
@@ -20,6 +20,7 @@ struct db_message_filter {
 	gint64 session_id;
 	const char *checked;
 	const char *reply;
+	gint64 event_id;
 };
 /* The message as stored: one language's subject and body. */
 struct db_message_new {
@@ -45,19 +46,20 @@ JsonObject *db_message_queue(DbConn *conn, const struct db_message_new *m,
 JsonObject *db_message_get(DbConn *conn, gint64 id, GError **error);
 /* The event's messages, newest first: id, subject_nb, subject_en,
  * recipients, skipped, created_at, author. */
-JsonArray *db_message_list(DbConn *conn, unsigned limit, GError **error);
+JsonArray *db_message_list(DbConn *conn, gint64 event_id, unsigned limit,
+    GError **error);
 /* The messages a participant got, newest first: id, subject_nb,
  * subject_en, state (the outbox row's), queued_at. */
 JsonArray *db_message_of_participant(DbConn *conn, gint64 participant_id,
     GError **error);
 
-/* The current event's reminder settings: reminders_on, reminder_days
+/* An event's reminder settings: reminders_on, reminder_days
  * (text, comma-separated, largest first) and reminders_sent (how many
  * people each has been queued to, "7: 120, 1: 3"; "" for none). */
-JsonObject *db_reminder_settings(DbConn *conn, GError **error);
+JsonObject *db_reminder_settings(DbConn *conn, gint64 event_id, GError **error);
 /* Sets them; days as a PostgreSQL array literal ("{7,1}"). */
-gboolean db_reminder_set(DbConn *conn, bool on, const char *days,
-    GError **error);
+gboolean db_reminder_set(DbConn *conn, gint64 event_id, bool on,
+    const char *days, GError **error);
 /* Claims and queues every reminder due now, in one statement: *n gets
  * how many were queued.  A reminder d days before is due from d days
  * before the first slot until the next smaller one is (or the first slot

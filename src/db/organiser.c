@@ -11,6 +11,11 @@ static const char *const SQL_ORGANISER_INSERT =
     " setup_expires) VALUES ($1, $2, $3, $4, $5,"
     " CASE WHEN $5::text IS NULL THEN NULL ELSE now() + interval '24 hours'"
     " END) RETURNING id";
+static const char *const SQL_ORGANISER_GRANT =
+    "INSERT INTO event_organiser (event_id, organiser_id, role)"
+    " SELECT $1, o.id, $3 FROM organiser o WHERE lower(o.email) = lower($2)"
+    " ON CONFLICT (event_id, organiser_id) DO UPDATE SET role = $3"
+    " RETURNING organiser_id";
 static const char *const SQL_ORGANISER_BY_EMAIL =
     "SELECT id, email, name, role, password_hash, disabled FROM organiser"
     " WHERE lower(email) = lower($1)";
@@ -24,15 +29,21 @@ static const char *const SQL_LOGIN_INSERT =
     "INSERT INTO login_session (hash, organiser_id, expires_at, address)"
     " VALUES ($1, $2, now() + make_interval(secs => $3::int), $4)";
 static const char *const SQL_LOGIN_LOOKUP =
-    "SELECT o.id, o.email, o.name, o.role FROM login_session s"
-    " JOIN organiser o ON o.id = s.organiser_id"
+    "SELECT o.id, o.email, o.name, o.role = 'admin' AS installation_admin,"
+    /* The role in event $2 (0: none, the installation's pages): an
+     * installation admin is admin everywhere; "" for no right. */
+    " CASE WHEN o.role = 'admin' THEN 'admin' ELSE coalesce((SELECT eo.role"
+    "  FROM event_organiser eo WHERE eo.organiser_id = o.id"
+    "  AND eo.event_id = $2), '') END AS role"
+    " FROM login_session s JOIN organiser o ON o.id = s.organiser_id"
     " WHERE s.hash = $1 AND s.expires_at > now() AND NOT o.disabled";
 static const char *const SQL_LOGIN_DELETE =
     "DELETE FROM login_session WHERE hash = $1 OR expires_at < now()";
 static const char *const SQL_AUDIT_INSERT =
     "INSERT INTO audit_log (organiser_id, actor, action, subject_type,"
-    " subject_id, before, after, address)"
-    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)";
+    " subject_id, before, after, address, event_id)"
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8,"
+    " nullif($9::bigint, 0))";
 /* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
 /* clang-format off */
 static const char *const SQL_AUDIT_LIST =
@@ -41,8 +52,24 @@ static const char *const SQL_AUDIT_LIST =
     " coalesce(after::text, '') AS after, address FROM audit_log"
     " WHERE ($1::text IS NULL OR subject_type = $1)"
     " AND ($2::bigint IS NULL OR subject_id = $2)"
+    " AND event_id = $4"
     " ORDER BY id DESC LIMIT $3";
 /* clang-format on */
+
+gboolean
+db_organiser_grant(DbConn *conn, gint64 event_id, const char *email,
+    const char *role, gint64 *id, GError **error)
+{
+	char ev[24];
+	const char *p[3] = { db_num(ev, event_id), email, role };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_ORGANISER_GRANT, 3, p,
+	    error);
+
+	if (row == NULL)
+		return FALSE;
+	*id = db_int(row, "organiser_id");
+	return TRUE;
+}
 
 gboolean
 db_organiser_insert(DbConn *conn, const char *email, const char *name,
@@ -101,11 +128,12 @@ db_login_insert(DbConn *conn, const char *hash, gint64 organiser_id,
 }
 
 JsonObject *
-db_login_lookup(DbConn *conn, const char *hash, GError **error)
+db_login_lookup(DbConn *conn, const char *hash, gint64 event_id, GError **error)
 {
-	const char *p[1] = { hash };
+	char ev[24];
+	const char *p[2] = { hash, db_num(ev, event_id) };
 
-	return db_exec_one(conn, SQL_LOGIN_LOOKUP, 1, p, error);
+	return db_exec_one(conn, SQL_LOGIN_LOOKUP, 2, p, error);
 }
 
 gboolean
@@ -119,24 +147,25 @@ db_login_delete(DbConn *conn, const char *hash, GError **error)
 gboolean
 db_audit_insert(DbConn *conn, const struct db_audit *a, GError **error)
 {
-	char oid[24], sid[24];
-	const char *p[8] = { a->organiser_id ? db_num(oid, a->organiser_id) :
+	char oid[24], sid[24], ev[24];
+	const char *p[9] = { a->organiser_id ? db_num(oid, a->organiser_id) :
 		                               NULL,
 		a->actor, a->action, a->subject_type ? a->subject_type : "",
 		a->subject_id ? db_num(sid, a->subject_id) : NULL,
-		a->before_json, a->after_json, a->address ? a->address : "" };
+		a->before_json, a->after_json, a->address ? a->address : "",
+		db_num(ev, a->event_id) };
 
-	return db_exec_noresult(conn, SQL_AUDIT_INSERT, 8, p, error);
+	return db_exec_noresult(conn, SQL_AUDIT_INSERT, 9, p, error);
 }
 
 JsonArray *
-db_audit_list(DbConn *conn, const char *subject_type, gint64 subject_id,
-    unsigned limit, GError **error)
+db_audit_list(DbConn *conn, gint64 event_id, const char *subject_type,
+    gint64 subject_id, unsigned limit, GError **error)
 {
-	char sid[24], lim[24];
-	const char *p[3] = { subject_type,
-		subject_id ? db_num(sid, subject_id) : NULL,
-		db_num(lim, limit) };
+	char sid[24], lim[24], ev[24];
+	const char *p[4] = { subject_type,
+		subject_id ? db_num(sid, subject_id) : NULL, db_num(lim, limit),
+		db_num(ev, event_id) };
 
-	return db_exec(conn, SQL_AUDIT_LIST, 3, p, error);
+	return db_exec(conn, SQL_AUDIT_LIST, 4, p, error);
 }

@@ -56,7 +56,8 @@ static const char *const SQL_OUTBOX_LIST =
     " coalesce(last_error, '') AS last_error,"
     " " DB_EPOCH("created_at") " AS created,"
     " " DB_EPOCH("next_attempt_at") " AS next_attempt"
-    " FROM outbox WHERE state = $1 ORDER BY id DESC LIMIT $2";
+    " FROM outbox WHERE state = $1 AND event_id = $3"
+    " ORDER BY id DESC LIMIT $2";
 /* clang-format on */
 /* An index-only scan of outbox_state_idx on a vacuumed table. */
 static const char *const SQL_OUTBOX_DEPTH =
@@ -73,7 +74,8 @@ static const char *const SQL_OUTBOX_RELEASE =
 static const char *const SQL_OUTBOX_RESEND =
     "UPDATE outbox SET state = 'queued', attempts = 0,"
     " next_attempt_at = now(), created_at = now(), last_error = NULL"
-    " WHERE id = $1 AND state IN ('failed', 'sent') RETURNING id";
+    " WHERE id = $1 AND event_id = $2 AND state IN ('failed', 'sent')"
+    " RETURNING id";
 
 gboolean
 db_outbox_insert(DbConn *conn, const struct db_outbox_new *m, gint64 *id,
@@ -134,12 +136,13 @@ db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why, GError **error)
 }
 
 JsonArray *
-db_outbox_list(DbConn *conn, const char *state, unsigned limit, GError **error)
+db_outbox_list(DbConn *conn, gint64 event_id, const char *state, unsigned limit,
+    GError **error)
 {
-	char lim[24];
-	const char *p[2] = { state, db_num(lim, limit) };
+	char lim[24], ev[24];
+	const char *p[3] = { state, db_num(lim, limit), db_num(ev, event_id) };
 
-	return db_exec(conn, SQL_OUTBOX_LIST, 2, p, error);
+	return db_exec(conn, SQL_OUTBOX_LIST, 3, p, error);
 }
 
 JsonArray *
@@ -149,11 +152,11 @@ db_outbox_depth(DbConn *conn, GError **error)
 }
 
 gboolean
-db_outbox_resend(DbConn *conn, gint64 id, GError **error)
+db_outbox_resend(DbConn *conn, gint64 event_id, gint64 id, GError **error)
 {
-	char i[24];
-	const char *p[1] = { db_num(i, id) };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_RESEND, 1, p,
+	char i[24], ev[24];
+	const char *p[2] = { db_num(i, id), db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_OUTBOX_RESEND, 2, p,
 	    error);
 
 	return row != NULL;

@@ -17,6 +17,8 @@
  */
 #include "db/internal.h"
 
+static const char *const SQL_PARTICIPANT_EVENT =
+    "SELECT event_id FROM participant WHERE id = $1";
 static const char *const SQL_PARTICIPANT_BY_EMAIL =
     "SELECT id, name, email, language, status FROM participant"
     " WHERE event_id = $1 AND lower(email) = lower($2)";
@@ -570,7 +572,7 @@ static const char *const SQL_REG_SESSIONS =
 	                                                                                                                 " p.checked_in_at IS NOT NULL AS checked_in," \
 	                                                                                                                 " (SELECT pl.place_no FROM place pl WHERE pl.participant_id = p.id)" \
 	                                                                                                                 "  AS place_no" \
-	                                                                                                                 " FROM participant p JOIN event e ON e.id = p.event_id WHERE p.id = $1"
+	                                                                                                                 " FROM participant p JOIN event e ON e.id = p.event_id WHERE p.id = $1 AND p.event_id = $2"
 static const char *const SQL_REG_GET = REG_GET;
 static const char *const SQL_REG_GET_LOCK = REG_GET " FOR UPDATE OF p";
 static const char *const SQL_REG_ASSIGNMENTS =
@@ -736,12 +738,12 @@ db_reg_sessions(DbConn *conn, gint64 event_id, GError **error)
 }
 
 JsonObject *
-db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error)
+db_reg_get(DbConn *conn, gint64 event_id, gint64 id, bool lock, GError **error)
 {
-	char i[24];
-	const char *p[1] = { db_num(i, id) };
+	char i[24], ev[24];
+	const char *p[2] = { db_num(i, id), db_num(ev, event_id) };
 
-	return db_exec_one(conn, lock ? SQL_REG_GET_LOCK : SQL_REG_GET, 1, p,
+	return db_exec_one(conn, lock ? SQL_REG_GET_LOCK : SQL_REG_GET, 2, p,
 	    error);
 }
 
@@ -930,4 +932,19 @@ db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
 	const char *p[3] = { db_num(ev, event_id), ids_json, door };
 
 	return db_exec(conn, SQL_DOOR_ARRIVE, 3, p, error);
+}
+
+gboolean
+db_participant_event_id(DbConn *conn, gint64 participant_id, gint64 *event_id,
+    GError **error)
+{
+	char i[24];
+	const char *p[1] = { db_num(i, participant_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_PARTICIPANT_EVENT, 1,
+	    p, error);
+
+	if (row == NULL)
+		return FALSE;
+	*event_id = db_int(row, "event_id");
+	return TRUE;
 }

@@ -45,7 +45,9 @@ JsonArray *db_reg_sessions(DbConn *conn, gint64 event_id, GError **error);
  * checked_in, the times as seconds since 1970 or null, and the event's
  * timezone for showing them); lock takes the row FOR UPDATE.
  * DB_ENOTFOUND if there is none. */
-JsonObject *db_reg_get(DbConn *conn, gint64 id, bool lock, GError **error);
+/* Participant id of event event_id (DB_ENOTFOUND if of another). */
+JsonObject *db_reg_get(DbConn *conn, gint64 event_id, gint64 id, bool lock,
+    GError **error);
 /* Placements (session_id, title_nb, title_en, table_no, pinned,
  * published), invitations (session_id, title_nb, title_en, sequence,
  * state, sent_at) and mails (id, kind, state, attempts, last_error,

@@ -7,7 +7,7 @@
 
 static const char *const SQL_WEBHOOK_INSERT =
     "INSERT INTO webhook_endpoint (event_id, url, secret, kinds)"
-    " VALUES (" DB_CURRENT_EVENT ", $1, $2, string_to_array($3, ','))"
+    " VALUES ($4::bigint, $1, $2, string_to_array($3, ','))"
     " RETURNING id";
 /* clang-format off */
 static const char *const SQL_WEBHOOK_CLAIM =
@@ -35,15 +35,16 @@ static const char *const SQL_WEBHOOK_LIST =
     "  AND o.state = 'queued') AS queued,"
     " (SELECT count(*) FROM webhook_outbox o WHERE o.endpoint_id = w.id"
     "  AND o.state = 'failed') AS failed"
-    " FROM webhook_endpoint w WHERE w.event_id = " DB_CURRENT_EVENT
+    " FROM webhook_endpoint w WHERE w.event_id = $1"
     " ORDER BY w.id";
 
 gboolean
-db_webhook_insert(DbConn *conn, const char *url, const char *secret,
-    const char *kinds, gint64 *id, GError **error)
+db_webhook_insert(DbConn *conn, gint64 event_id, const char *url,
+    const char *secret, const char *kinds, gint64 *id, GError **error)
 {
-	const char *p[3] = { url, secret, kinds };
-	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_WEBHOOK_INSERT, 3, p,
+	char ev[24];
+	const char *p[4] = { url, secret, kinds, db_num(ev, event_id) };
+	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_WEBHOOK_INSERT, 4, p,
 	    error);
 
 	if (row == NULL)
@@ -76,7 +77,10 @@ db_webhook_mark(DbConn *conn, gint64 id, long status, const char *why,
 }
 
 JsonArray *
-db_webhook_list(DbConn *conn, GError **error)
+db_webhook_list(DbConn *conn, gint64 event_id, GError **error)
 {
-	return db_exec(conn, SQL_WEBHOOK_LIST, 0, NULL, error);
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	return db_exec(conn, SQL_WEBHOOK_LIST, 1, p, error);
 }

@@ -62,7 +62,8 @@ page_programme_ics(struct web_req *req, const struct web_call *c)
 	char *body;
 
 	(void)c;
-	body = app_programme_ics(req->web->app, req->lang, &modified, &error);
+	body = app_programme_ics(req->web->app, c->event_id, req->lang,
+	    &modified, &error);
 	if (body == NULL) {
 		web_app_error(req, error);
 		return;
@@ -112,10 +113,10 @@ page_feed(struct web_req *req, const struct web_call *c)
 
 const struct web_route web_calendar_routes[] = {
 	{ "GET", "/me/*/calendar.ics", page_me_ics, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/programme.ics", page_programme_ics, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/feed/*", page_feed, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS,
-	    0 },
+	    WEB_GLOBAL },
 	WEB_ROUTES_END,
 };

@@ -29,7 +29,7 @@ console_cookie(struct web_req *req)
 static void
 console_set_cookie(struct web_req *req, const char *token, int max_age)
 {
-	g_autofree char *c = g_strdup_printf("%s=%s; Path=/console; HttpOnly; "
+	g_autofree char *c = g_strdup_printf("%s=%s; Path=/; HttpOnly; "
 	                                     "SameSite=Strict; Max-Age=%d%s",
 	    LOGIN_COOKIE, token, max_age, req->web->https ? "; Secure" : "");
 
@@ -44,7 +44,8 @@ console_auth(struct web_req *req, const char *role)
 	JsonObject *o = NULL;
 
 	if (token != NULL)
-		o = app_login_check(req->web->app, token, &error);
+		o = app_login_check(req->web->app, token, req->event.id,
+		    &error);
 	if (o == NULL) {
 		if (error != NULL &&
 		    g_error_matches(error, SUMMIT_APP_ERROR,
@@ -57,9 +58,10 @@ console_auth(struct web_req *req, const char *role)
 	}
 	req->organiser = o;
 	req->actor = (struct app_actor){ app_view_int(o, "id"),
-		app_view_str(o, "email"), app_view_str(o, "role"),
-		req->address };
-	if (!app_actor_may(&req->actor, role)) {
+		app_view_str(o, "email"), app_view_str(o, "role"), req->address,
+		req->event.id };
+	/* role NULL: any organiser logged in (the list of events). */
+	if (role != NULL && !app_actor_may(&req->actor, role)) {
 		log_warnx("request %s: organiser %" G_GINT64_FORMAT " (%s) may "
 		          "not %s %s",
 		    req->id, req->actor.id, req->actor.role, req->method,
@@ -257,7 +259,7 @@ console_dashboard(struct web_req *req, const struct web_call *c)
 		web_redirect(req, "/console/door");
 		return;
 	}
-	event = app_event_view(req->web->app, req->lang, &error);
+	event = app_event_view(req->web->app, req->event.id, req->lang, &error);
 	if (event == NULL) {
 		web_app_error(req, error);
 		return;
@@ -275,7 +277,7 @@ console_audit(struct web_req *req, const struct web_call *c)
 	JsonArray *rows;
 
 	(void)c;
-	rows = app_audit_list(req->web->app, NULL, 0, 500, &error);
+	rows = app_audit_list(req->web->app, c->event_id, NULL, 0, 500, &error);
 	if (rows == NULL) {
 		web_app_error(req, error);
 		return;
@@ -287,15 +289,15 @@ console_audit(struct web_req *req, const struct web_call *c)
 
 const struct web_route console_routes[] = {
 	{ "GET", "/console/login", console_login_form, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/console/login", console_login_post, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/console/logout", console_logout, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/console/setup/*", console_activation_form, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/console/setup/*", console_activation_post, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/console", console_dashboard, WEB_DOOR, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/console/audit", console_audit, WEB_STAFF, WEB_ARG_TEXT,

@@ -108,7 +108,7 @@ api_token_post(struct web_req *req, const struct web_call *c)
 	else if (v[TK_EXPIRES].present && v[TK_EXPIRES].str[0] != '\0' &&
 	    (at = api_date(v[TK_EXPIRES].str)) == 0)
 		err = "c_api_err_expires";
-	else if (!app_api_token_add(req->web->app, c->actor,
+	else if (!app_api_token_add(req->web->app, c->actor, c->event_id,
 	             v[TK_ORGANISER].str, scopes, at, &token, &id, &error)) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ENOTFOUND))
 			err = "c_api_err_organiser";

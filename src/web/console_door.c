@@ -111,7 +111,8 @@ door_walk_in_ctx(struct web_req *req, JsonObject *ctx, JsonObject *counts,
 	json_object_set_array_member(ctx, "walk_in_sectors", json_array_new());
 	if (!on)
 		return true;
-	if ((view = app_event_view(req->web->app, req->lang, &error)) == NULL) {
+	if ((view = app_event_view(req->web->app, req->event.id, req->lang,
+	         &error)) == NULL) {
 		web_app_error(req, error);
 		return false;
 	}
@@ -311,7 +312,7 @@ door_set_name(struct web_req *req, const struct web_call *c)
 	}
 	trim = g_strstrip(g_strdup(name));
 	esc = g_uri_escape_string(trim, NULL, FALSE);
-	cookie = g_strdup_printf("%s=%s; Path=/console; HttpOnly; "
+	cookie = g_strdup_printf("%s=%s; Path=/; HttpOnly; "
 	                         "SameSite=Strict; Max-Age=31536000%s",
 	    DOOR_COOKIE, esc, req->web->https ? "; Secure" : "");
 	web_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, cookie);

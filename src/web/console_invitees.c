@@ -99,7 +99,7 @@ inv_render(struct web_req *req, unsigned status, JsonObject *values,
 		return;
 	}
 	ctx = console_ctx(req);
-	event = app_event_view(req->web->app, req->lang, NULL);
+	event = app_event_view(req->web->app, req->event.id, req->lang, NULL);
 	counts = app_view_object(res, "counts");
 	for (s = app_invitee_states; *s != NULL; s++) {
 		JsonObject *o = json_object_new();
@@ -273,8 +273,8 @@ inv_import_render(struct web_req *req, unsigned status, const char *csv,
     JsonObject *res, const char *error_key)
 {
 	g_autoptr(JsonObject) ctx = console_ctx(req);
-	g_autoptr(JsonObject) event = app_event_view(req->web->app, req->lang,
-	    NULL);
+	g_autoptr(JsonObject) event = app_event_view(req->web->app,
+	    req->event.id, req->lang, NULL);
 
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "invitees_import"));

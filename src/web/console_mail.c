@@ -25,7 +25,7 @@ mail_page(struct web_req *req, const struct web_call *c)
 			known = true;
 	if (!known)
 		state = "failed";
-	rows = app_outbox_list(req->web->app, state, 500, &error);
+	rows = app_outbox_list(req->web->app, c->event_id, state, 500, &error);
 	if (rows == NULL) {
 		web_app_error(req, error);
 		return;
@@ -46,7 +46,8 @@ mail_resend(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (!app_outbox_resend(req->web->app, c->id, c->actor, &error)) {
+	if (!app_outbox_resend(req->web->app, c->event_id, c->id, c->actor,
+	        &error)) {
 		web_app_error(req, error);
 		return;
 	}

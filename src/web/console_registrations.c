@@ -44,10 +44,13 @@ reg_option(JsonArray *a, const char *value, const char *label, bool sel)
 /* The list's query string for page with the current filters (transfer
  * full): every value percent-encoded. */
 static char *
-reg_query(const char *q, const char *status, const char *sector, gint64 session,
-    bool placed, const char *sort, bool desc, gint64 page)
+reg_query(struct web_req *req, const char *q, const char *status,
+    const char *sector, gint64 session, bool placed, const char *sort,
+    bool desc, gint64 page)
 {
-	GString *s = g_string_new("/console/registrations?");
+	GString *s = g_string_new(web_base(req));
+
+	g_string_append(s, "/console/registrations?");
 
 	if (q != NULL && q[0] != '\0') {
 		g_autofree char *e = g_uri_escape_string(q, NULL, FALSE);
@@ -227,8 +230,8 @@ reg_list(struct web_req *req, const struct web_call *call)
 
 		json_object_set_string_member(c, "label", web_text(req, k));
 		reg_set_owned(c, "href",
-		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
-		        sort, cur && !f.desc, 1));
+		    reg_query(req, q, f.status, f.sector, f.session_id,
+		        f.placed, sort, cur && !f.desc, 1));
 		if (cur)
 			json_object_set_string_member(c, "aria_sort",
 			    f.desc ? "descending" : "ascending");
@@ -242,12 +245,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 	json_object_set_int_member(ctx, "pages", MAX(pages, 1));
 	if (page > 1)
 		reg_set_owned(ctx, "prev_href",
-		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
-		        sort_name, f.desc, page - 1));
+		    reg_query(req, q, f.status, f.sector, f.session_id,
+		        f.placed, sort_name, f.desc, page - 1));
 	if (page < pages && page < APP_REG_COUNT_CAP / REG_PER_PAGE)
 		reg_set_owned(ctx, "next_href",
-		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
-		        sort_name, f.desc, page + 1));
+		    reg_query(req, q, f.status, f.sector, f.session_id,
+		        f.placed, sort_name, f.desc, page + 1));
 	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
 }
 
@@ -524,8 +527,8 @@ reg_import_render(struct web_req *req, unsigned status, const char *csv,
     JsonObject *res, const char *error_key)
 {
 	g_autoptr(JsonObject) ctx = console_ctx(req);
-	g_autoptr(JsonObject) event = app_event_view(req->web->app, req->lang,
-	    NULL);
+	g_autoptr(JsonObject) event = app_event_view(req->web->app,
+	    req->event.id, req->lang, NULL);
 
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "registrations_import"));

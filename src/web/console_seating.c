@@ -78,7 +78,8 @@ allocation_page(struct web_req *req, const struct web_call *c)
 	const char *done = web_query(req, "done");
 
 	(void)c;
-	preview = app_allocation_preview(req->web->app, req->lang, &error);
+	preview = app_allocation_preview(req->web->app, c->event_id, req->lang,
+	    &error);
 	if (preview == NULL) {
 		web_app_error(req, error);
 		return;
@@ -157,7 +158,8 @@ seating_render(struct web_req *req, gint64 id, const char *name,
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonObject *view;
 
-	view = app_seating_view(req->web->app, id, req->lang, &error);
+	view = app_seating_view(req->web->app, req->event.id, id, req->lang,
+	    &error);
 	if (view == NULL) {
 		web_app_error(req, error);
 		return;
@@ -338,7 +340,8 @@ static bool
 refill_set(struct web_req *req, JsonObject *ctx)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JsonObject) st = app_refill_state(req->web->app, &error);
+	g_autoptr(JsonObject) st = app_refill_state(req->web->app,
+	    req->event.id, &error);
 	JsonObject *o;
 
 	if (st == NULL) {
@@ -368,7 +371,7 @@ publish_page(struct web_req *req, const struct web_call *c)
 	struct app_publish_counts n;
 
 	(void)c;
-	if (!app_publish_preview(req->web->app, &n, &error)) {
+	if (!app_publish_preview(req->web->app, c->event_id, &n, &error)) {
 		web_app_error(req, error);
 		return;
 	}

@@ -24,11 +24,12 @@ static void
 public_cache_clear(struct web_req *req)
 {
 	struct web *web = req->web;
-	size_t i;
+
+	gint64 keys[2] = { req->event.id, -req->event.id };
 
 	lock_acquire(&web->cache_lock);
-	for (i = 0; i < G_N_ELEMENTS(web->event_page); i++)
-		g_clear_pointer(&web->event_page[i], g_bytes_unref);
+	g_hash_table_remove(web->event_pages, &keys[0]);
+	g_hash_table_remove(web->event_pages, &keys[1]);
 	lock_release(&web->cache_lock);
 }
 

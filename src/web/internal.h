@@ -16,6 +16,13 @@
 #include <microhttpd.h>
 #include <json-glib/json-glib.h>
 
+/* An event as addresses name it (events.c). */
+struct web_event {
+	gint64 id; /* 0: none */
+	char slug[65];
+	bool archived;
+};
+
 struct web {
 	const struct app *app;
 	const struct conf *conf;
@@ -26,13 +33,12 @@ struct web {
 	JsonObject *globals[2]; /* { "t": catalog[i] } */
 	GHashTable *statics;    /* path -> GBytes */
 	bool https;
-	/* The event page, rendered at most once a second per language, by
-	 * one request at a time (pages.c). */
+	/* Each event's page, rendered at most once a second per language,
+	 * by one request at a time (pages.c): event id -> struct
+	 * web_event_page, entries kept for the process's life (one per event
+	 * asked for, and only events that exist are asked for). */
 	pthread_mutex_t cache_lock;
-	GBytes *event_page[2];
-	gint64 event_page_at[2];
-	gint64 event_page_renewing[2]; /* when one began rendering; 0: none */
-	struct web_shared *event_resp[2]; /* event_page[i] as a response */
+	GHashTable *event_pages;
 	/* Connection caps and deadlines (limits.c). */
 	struct web_limits *limits;
 	/* The threads that run handlers (workers.c). */
@@ -53,6 +59,11 @@ struct web {
 	/* JSON API requests per token (api.c). */
 	struct limit *api_by_token;
 	char **domain_exempt;
+	/* Which event a /SLUG/ prefix names (events.c). */
+	struct web_events *events;
+	/* The first segments of the routes' paths ("console", "me", ...):
+	 * never an event's slug.  Built before the threads, only read. */
+	GHashTable *route_words;
 };
 
 /* Where a request is between its first call and its answer. */
@@ -99,6 +110,14 @@ struct web_req {
 	/* Set by console_auth for console pages. */
 	JsonObject *organiser;
 	struct app_actor actor;
+	/* The event the address names (its /SLUG/ prefix, or the only one
+	 * for an address without a prefix, or a token's); id 0: none. */
+	struct web_event event;
+	const char *route_path; /* req->path without the /SLUG prefix */
+	/* The event is the installation's only one, named by no prefix: the
+	 * links of the answer go without one too (web_base). */
+	bool event_implied;
+	char base[67]; /* web_base's */
 };
 
 /* Who may use a route.  The dispatcher checks it with console_auth before
@@ -109,6 +128,8 @@ enum web_role {
 	WEB_ADMIN,      /* an organiser with the admin role */
 	WEB_API,        /* a bearer token of the JSON API (api.c) */
 	WEB_DOOR,       /* the check-in desk: any role, door included */
+	WEB_LOGIN,      /* any organiser logged in, rights or not (the
+	                   installation's list of events) */
 };
 
 /* How a route's "*" segment is parsed before its handler runs; one that
@@ -123,6 +144,9 @@ enum web_arg {
 /* One value may take the whole max_body_bytes (an uploaded CSV), in at
  * most 8 fields, instead of web_form's 8 KiB per value. */
 #define WEB_BIG_BODY 0x1u
+/* The installation's, not an event's: no /SLUG/ prefix (login, links
+ * with a person's token, health, metrics, the API with its token). */
+#define WEB_GLOBAL 0x2u
 
 /*
  * What the dispatcher hands a handler once the route's policy holds: the
@@ -190,6 +214,10 @@ extern const struct web_route console_invitees_routes[];
 extern const struct web_route web_api_routes[];
 extern const struct web_route console_api_routes[];
 extern const struct web_route console_badges_routes[];
+extern const struct web_route console_events_routes[];
+/* console_events.c: the public list of upcoming events (the root when
+ * the installation has several). */
+void web_events_page(struct web_req *req);
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -230,6 +258,8 @@ void web_metrics_queue_wait(struct web_metrics *m, gint64 us);
 
 /* pages.c: the event page from its cache, if fresh (true: answered). */
 bool web_event_page_cached(struct web_req *req);
+/* Frees an entry of web->event_pages. */
+void web_event_page_free(gpointer p);
 /* GET /health and /health/live: "ok" from the I/O thread, which shows
  * the process is up without waiting for a worker or the database (true:
  * answered). */
@@ -402,5 +432,34 @@ JsonObject *console_ctx(struct web_req *req);
  * marked, and "ranks" (1..5, each with its options) to ctx. */
 void web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
     size_t n);
+
+/* route.c: the first segment of every route's path, and "static"
+ * (transfer full): words an event's slug may not be. */
+GHashTable *web_route_words(void);
+/* respond.c: the event's address prefix, "/SLUG", or "" without an
+ * event: before every link to an event's page. */
+const char *web_base(struct web_req *req);
+/* events.c: the event directory. */
+struct web_events *web_events_new(void);
+void web_events_free(struct web_events *d);
+enum web_found {
+	WEB_NOT_FOUND = 0,
+	WEB_FOUND,
+	WEB_FOUND_UNSURE, /* not known without reading the database */
+};
+/* The event whose slug is slug[0..len); may_load: a stale or missing
+ * entry may be read from the database (never on an I/O thread). */
+enum web_found web_events_find(struct web *web, const char *slug, size_t len,
+    bool may_load, struct web_event *out);
+/* The only event not archived, if there is exactly one. */
+enum web_found web_events_sole(struct web *web, bool may_load,
+    struct web_event *out);
+/* Event id, read again if it is not known (a new event). */
+bool web_events_by_id(struct web *web, gint64 id, struct web_event *out);
+/* Forgets the list, after this process changed it (a new event). */
+void web_events_forget(struct web *web);
+/* Sets req->event to event_id's, for a page a token found (its links
+ * carry the event's prefix). */
+void web_req_set_event(struct web_req *req, gint64 event_id);
 
 #endif

@@ -28,8 +28,10 @@ invitation_ctx(struct web_req *req, const char *token, JsonObject **inv)
 		web_app_error(req, error);
 		return NULL;
 	}
+	/* The token names the event: its links carry the event's prefix. */
+	web_req_set_event(req, app_view_int(*inv, "event_id"));
 	ctx = web_page_ctx(req);
-	event = app_event_view(req->web->app, req->lang, NULL);
+	event = app_event_view(req->web->app, req->event.id, req->lang, NULL);
 	json_object_set_string_member(ctx, "event_name",
 	    event != NULL ? app_view_str(event, "name") : "");
 	json_object_set_string_member(ctx, "token", token);
@@ -110,12 +112,12 @@ page_invitation_decline_post(struct web_req *req, const struct web_call *c)
 
 const struct web_route web_invitation_routes[] = {
 	{ "GET", "/invite/*", page_invitation, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/invite/*", page_invitation_open, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/invite/*/decline", page_invitation_decline, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/invite/*/decline", page_invitation_decline_post, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	WEB_ROUTES_END,
 };

@@ -336,6 +336,6 @@ page_metrics(struct web_req *req, const struct web_call *c)
 
 const struct web_route web_metrics_routes[] = {
 	{ "GET", "/metrics", page_metrics, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	WEB_ROUTES_END,
 };

@@ -24,33 +24,75 @@
 #define EVENT_PAGE_TTL_US G_USEC_PER_SEC
 #define EVENT_PAGE_RENEW_US (10 * G_USEC_PER_SEC)
 
+/* One event's cached page. */
+struct web_event_page {
+	gint64 event_id; /* the key: the event's id, negative at / */
+	GBytes *page[2];
+	gint64 at[2];
+	gint64 renewing[2];         /* when one began rendering; 0: none */
+	struct web_shared *resp[2]; /* page[i] as a response */
+};
+
+void
+web_event_page_free(gpointer p)
+{
+	struct web_event_page *e = p;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (e->page[i] != NULL)
+			g_bytes_unref(e->page[i]);
+		web_shared_unref(e->resp[i]);
+	}
+	g_free(e);
+}
+
+/* req's event's entry, made on first use; under cache_lock.  The page at
+ * /SLUG/ and the page at / (the only event) differ in their links, so
+ * each has its own entry: the latter's key is minus the event's id. */
+static struct web_event_page *
+event_page_of(struct web_req *req)
+{
+	struct web *web = req->web;
+	gint64 key = req->event_implied ? -req->event.id : req->event.id;
+	struct web_event_page *e = g_hash_table_lookup(web->event_pages, &key);
+
+	if (e == NULL) {
+		e = g_new0(struct web_event_page, 1);
+		e->event_id = key;
+		g_hash_table_insert(web->event_pages, &e->event_id, e);
+	}
+	return e;
+}
+
 bool
 web_event_page_cached(struct web_req *req)
 {
 	struct web *web = req->web;
+	struct web_event_page *e;
 	int li = web_lang_index(req->lang);
 	gint64 now = g_get_monotonic_time();
 	bool hit = false;
 
-	if (req->renews_page)
+	if (req->renews_page || req->event.id == 0)
 		return false; /* this one renders it */
 	lock_acquire(&web->cache_lock);
-	if (web->event_page[li] != NULL) {
-		hit = now - web->event_page_at[li] < EVENT_PAGE_TTL_US ||
-		    (web->event_page_renewing[li] != 0 &&
-		        now - web->event_page_renewing[li] <
-		            EVENT_PAGE_RENEW_US);
+	e = event_page_of(req);
+	if (e->page[li] != NULL) {
+		hit = now - e->at[li] < EVENT_PAGE_TTL_US ||
+		    (e->renewing[li] != 0 &&
+		        now - e->renewing[li] < EVENT_PAGE_RENEW_US);
 		if (!hit) {
-			web->event_page_renewing[li] = now;
+			e->renewing[li] = now;
 			req->renews_page = true;
 		}
 	}
 	/* The response built once, unless this answer sets a cookie. */
-	if (hit && !req->set_lang_cookie && web->event_resp[li] != NULL)
-		req->shared = web_shared_ref(web->event_resp[li]);
+	if (hit && !req->set_lang_cookie && e->resp[li] != NULL)
+		req->shared = web_shared_ref(e->resp[li]);
 	else if (hit) {
 		gsize len;
-		const char *data = g_bytes_get_data(web->event_page[li], &len);
+		const char *data = g_bytes_get_data(e->page[li], &len);
 
 		g_string_truncate(req->out, 0);
 		g_string_append_len(req->out, data, (gssize)len);
@@ -67,6 +109,7 @@ static void
 page_event(struct web_req *req, const struct web_call *c)
 {
 	struct web *web = req->web;
+	struct web_event_page *e;
 	int li = web_lang_index(req->lang);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
@@ -75,11 +118,10 @@ page_event(struct web_req *req, const struct web_call *c)
 	struct web_shared *resp = NULL, *old = NULL;
 	gint64 now = g_get_monotonic_time();
 
-	(void)c;
 	if (web_event_page_cached(req))
 		return;
 	g_string_truncate(req->out, 0);
-	event = app_event_view(web->app, req->lang, &error);
+	event = app_event_view(web->app, c->event_id, req->lang, &error);
 	if (event == NULL)
 		web_app_error(req, error);
 	else {
@@ -93,17 +135,18 @@ page_event(struct web_req *req, const struct web_call *c)
 		    req->content_type);
 	}
 	lock_acquire(&web->cache_lock);
+	e = event_page_of(req);
 	if (page != NULL) {
-		if (web->event_page[li] != NULL)
-			g_bytes_unref(web->event_page[li]);
-		web->event_page[li] = page;
-		old = web->event_resp[li];
-		web->event_resp[li] = resp;
-		web->event_page_at[li] = now;
+		if (e->page[li] != NULL)
+			g_bytes_unref(e->page[li]);
+		e->page[li] = page;
+		old = e->resp[li];
+		e->resp[li] = resp;
+		e->at[li] = now;
 	}
 	/* Failed or not, the turn ends: the next request tries again. */
 	if (req->renews_page)
-		web->event_page_renewing[li] = 0;
+		e->renewing[li] = 0;
 	lock_release(&web->cache_lock);
 	web_shared_unref(old);
 }
@@ -168,7 +211,7 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	const char *lang_value;
 	guint i;
 
-	event = app_event_view(req->web->app, req->lang, &error);
+	event = app_event_view(req->web->app, req->event.id, req->lang, &error);
 	if (event == NULL) {
 		web_app_error(req, error);
 		return;
@@ -363,10 +406,10 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/privacy", page_privacy, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/health", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/health/live", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "GET", "/health/ready", page_health_ready, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	WEB_ROUTES_END,
 };

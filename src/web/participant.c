@@ -129,7 +129,9 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		web_app_error(req, error);
 		return;
 	}
-	event = app_event_view(req->web->app, req->lang, &error);
+	/* The token names the event: its links carry the event's prefix. */
+	web_req_set_event(req, app_view_int(p, "event_id"));
+	event = app_event_view(req->web->app, req->event.id, req->lang, &error);
 	if (event == NULL) {
 		json_object_unref(p);
 		web_app_error(req, error);
@@ -315,15 +317,16 @@ page_me_answer(struct web_req *req, const struct web_call *c)
 
 const struct web_route web_participant_routes[] = {
 	{ "GET", "/confirm/*", page_confirm, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/confirm/*", page_confirm_post, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
-	{ "GET", "/me/*", page_me, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
+	{ "GET", "/me/*", page_me, WEB_PUBLIC, WEB_ARG_TEXT, WEB_NO_FIELDS,
+	    WEB_GLOBAL },
 	{ "POST", "/me/*/preferences", page_me_preferences, WEB_PUBLIC,
-	    WEB_ARG_TEXT, WEB_NO_FIELDS, 0 },
+	    WEB_ARG_TEXT, WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/me/*/cancel", page_me_cancel, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_NO_FIELDS, 0 },
+	    WEB_NO_FIELDS, WEB_GLOBAL },
 	{ "POST", "/me/*/answer", page_me_answer, WEB_PUBLIC, WEB_ARG_TEXT,
-	    WEB_FIELDS(answer_fields), 0 },
+	    WEB_FIELDS(answer_fields), WEB_GLOBAL },
 	WEB_ROUTES_END,
 };

@@ -52,7 +52,7 @@ web_page_ctx(struct web_req *req)
 	json_object_set_string_member(ctx, "lang", req->lang);
 	json_object_set_string_member(ctx, "other_lang", li ? "nb" : "en");
 	/* The event's address prefix ("/SLUG"), before every event link. */
-	json_object_set_string_member(ctx, "base", "");
+	json_object_set_string_member(ctx, "base", web_base(req));
 	/* Links to "this page" must stay on this site: see
 	 * form_path_is_local. */
 	json_object_set_string_member(ctx, "path",
@@ -107,6 +107,34 @@ web_error_page(struct web_req *req, unsigned status, const char *key)
 		web_add_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 }
 
+const char *
+web_base(struct web_req *req)
+{
+	if (req->event.id == 0 || req->event_implied)
+		return "";
+	g_snprintf(req->base, sizeof(req->base), "/%s", req->event.slug);
+	return req->base;
+}
+
+/* Whether path is one of an event's pages (the console's but for the
+ * installation's own, the registration's), which live under its prefix. */
+static bool
+path_in_event(const char *path)
+{
+	static const char *const own[] = { "/console/login", "/console/logout",
+		"/console/setup/", "/console/events", NULL };
+	size_t i;
+
+	if (g_str_has_prefix(path, "/registered"))
+		return true;
+	if (!g_str_has_prefix(path, "/console"))
+		return false;
+	for (i = 0; own[i] != NULL; i++)
+		if (g_str_has_prefix(path, own[i]))
+			return false;
+	return true;
+}
+
 void
 web_redirect(struct web_req *req, const char *path)
 {
@@ -116,7 +144,9 @@ web_redirect(struct web_req *req, const char *path)
 		    req->id);
 		path = "/";
 	}
-	req->location = g_strdup(path);
+	req->location = path_in_event(path) ?
+	    g_strconcat(web_base(req), path, NULL) :
+	    g_strdup(path);
 	req->status = MHD_HTTP_SEE_OTHER;
 	g_string_truncate(req->out, 0);
 	req->content_type = "text/plain; charset=utf-8";

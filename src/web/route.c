@@ -41,6 +41,7 @@ static const struct web_route *const web_route_tables[] = {
 	web_api_routes,
 	console_api_routes,
 	console_badges_routes,
+	console_events_routes,
 };
 
 size_t
@@ -70,6 +71,94 @@ web_route_nth(size_t k)
 				return r;
 	}
 	return NULL;
+}
+
+GHashTable *
+web_route_words(void)
+{
+	GHashTable *words = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	size_t i;
+
+	g_hash_table_add(words, g_strdup("static"));
+	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
+		const struct web_route *r;
+
+		for (r = web_route_tables[i]; r->method != NULL; r++) {
+			const char *w = r->pattern + 1, *end = strchr(w, '/');
+
+			g_hash_table_add(words,
+			    end ? g_strndup(w, (gsize)(end - w)) : g_strdup(w));
+		}
+	}
+	return words;
+}
+
+/*
+ * Splits the /SLUG prefix off req->path: req->event and req->route_path.
+ * A first segment that a route begins with ("console", "me", ...) is no
+ * slug; any other must be an event's.  WEB_NOT_FOUND: answered 404;
+ * WEB_FOUND_UNSURE: may_load is false and the directory cannot tell.
+ */
+static enum web_found
+web_prefix(struct web_req *req, bool may_load)
+{
+	const char *w = req->path + 1, *end;
+	char word[65];
+	size_t len;
+	enum web_found f;
+
+	if (req->route_path != NULL)
+		return WEB_FOUND;
+	end = strchr(w, '/');
+	len = end != NULL ? (size_t)(end - w) : strlen(w);
+	if (len < sizeof(word)) {
+		memcpy(word, w, len);
+		word[len] = '\0';
+	}
+	if (len == 0 ||
+	    (len < sizeof(word) &&
+	        g_hash_table_contains(req->web->route_words, word))) {
+		req->route_path = req->path;
+		return WEB_FOUND;
+	}
+	f = len < sizeof(word) ?
+	    web_events_find(req->web, w, len, may_load, &req->event) :
+	    WEB_NOT_FOUND;
+	if (f == WEB_FOUND)
+		req->route_path = end != NULL ? end : "/";
+	else if (f == WEB_NOT_FOUND)
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+	return f;
+}
+
+/* Whether the address carried an event's prefix. */
+static bool
+web_prefixed(const struct web_req *req)
+{
+	return req->route_path != NULL && req->route_path != req->path;
+}
+
+/*
+ * An event's route at an address without a prefix: the installation's
+ * only event, if there is one.  Else the root lists the events, the
+ * console's addresses lead to its list of events, and the rest is 404.
+ */
+static bool
+web_sole_event(struct web_req *req)
+{
+	if (web_events_sole(req->web, true, &req->event) == WEB_FOUND) {
+		req->event_implied = true;
+		return true;
+	}
+	req->event = (struct web_event){ 0 };
+	if (strcmp(req->route_path, "/") == 0)
+		web_events_page(req);
+	else if (g_str_has_prefix(req->route_path, "/console"))
+		web_redirect(req, "/console/events");
+	else
+		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+	return false;
 }
 
 int
@@ -167,11 +256,16 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		web_api_call(req, r, arg);
 		return;
 	}
+	if (!(r->flags & WEB_GLOBAL) && req->event.id == 0 &&
+	    !web_sole_event(req))
+		return;
+	c.event_id = req->event.id;
 	if (r->role != WEB_PUBLIC) {
 		if (!console_auth(req,
-		        r->role == WEB_ADMIN    ? "admin" :
-		            r->role == WEB_DOOR ? "door" :
-		                                  "staff"))
+		        r->role == WEB_ADMIN     ? "admin" :
+		            r->role == WEB_DOOR  ? "door" :
+		            r->role == WEB_LOGIN ? NULL :
+		                                   "staff"))
 			return;
 		c.actor = &req->actor;
 	}
@@ -182,6 +276,12 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		    web_form(req);
 		if (form == NULL || !web_csrf_ok(req, form))
 			return;
+		/* An archived event is kept to be read, not changed. */
+		if (req->event.archived && !(r->flags & WEB_GLOBAL)) {
+			web_error_page(req, MHD_HTTP_FORBIDDEN,
+			    "error_archived");
+			return;
+		}
 		c.form = form;
 	}
 	switch (r->arg) {
@@ -202,8 +302,6 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		}
 		break;
 	}
-	if (!app_event_sole(req->web->app, &c.event_id, NULL))
-		c.event_id = 0;
 	if (r->fields != NULL)
 		c.fields = fields = form_values_check(form, r->fields,
 		    r->nfields);
@@ -228,9 +326,23 @@ web_answer_inline(struct web_req *req)
 		web_static(req, req->path + 8);
 		return true;
 	}
+	/* No database on an I/O thread: a prefix the directory cannot tell
+	 * now goes to the workers. */
+	switch (web_prefix(req, false)) {
+	case WEB_FOUND_UNSURE:
+		return false;
+	case WEB_NOT_FOUND:
+		return true;
+	case WEB_FOUND:
+		break;
+	}
 	/* The rows for these paths in pages.c have no policy to check:
 	 * public. */
-	if (strcmp(req->path, "/") == 0 && web_event_page_cached(req)) {
+	if (strcmp(req->route_path, "/") == 0 &&
+	    (web_prefixed(req) ||
+	        (req->event_implied = web_events_sole(req->web, false,
+	                                  &req->event) == WEB_FOUND)) &&
+	    web_event_page_cached(req)) {
 		req->slot = req->web->root_slot;
 		req->route = "/";
 		return true;
@@ -254,7 +366,7 @@ web_dispatch(struct web_req *req)
 	size_t i;
 	int slot = 0; /* the row's number, for /metrics */
 
-	if (web_answer_inline(req))
+	if (web_answer_inline(req) || web_prefix(req, true) != WEB_FOUND)
 		return;
 	for (i = 0; i < G_N_ELEMENTS(web_route_tables); i++) {
 		const struct web_route *r;
@@ -262,7 +374,11 @@ web_dispatch(struct web_req *req)
 		for (r = web_route_tables[i]; r->method != NULL; r++, slot++) {
 			g_autofree char *arg = NULL;
 
-			if (!web_match(r->pattern, req->path, &arg))
+			/* The installation's routes have no event prefix. */
+			if (web_prefixed(req) &&
+			    ((r->flags & WEB_GLOBAL) || r->role == WEB_API))
+				continue;
+			if (!web_match(r->pattern, req->route_path, &arg))
 				continue;
 			path_known = true;
 			if (strcmp(r->method, method) == 0) {

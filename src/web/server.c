@@ -416,6 +416,8 @@ web_new(const struct app *app, GError **error)
 	web->statics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_bytes_unref);
 	lock_init(&web->cache_lock);
+	web->event_pages = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    NULL, web_event_page_free);
 	lock_init(&web->inflight_lock);
 	lock_cond_init(&web->inflight_done);
 	web->limits = web_limits_new(web->conf);
@@ -424,6 +426,8 @@ web_new(const struct app *app, GError **error)
 	web->health_slot = web_route_index("GET", "/health");
 	web->live_slot = web_route_index("GET", "/health/live");
 	web_throttle_init(web);
+	web->events = web_events_new();
+	web->route_words = web_route_words();
 	if (!web_load_catalog(web, 0, "nb", error) ||
 	    !web_load_catalog(web, 1, "en", error) ||
 	    !web_statics_load(web, error))
@@ -563,13 +567,15 @@ web_free(Web *web)
 			json_object_unref(web->globals[i]);
 		if (web->catalog[i] != NULL)
 			json_object_unref(web->catalog[i]);
-		if (web->event_page[i] != NULL)
-			g_bytes_unref(web->event_page[i]);
-		web_shared_unref(web->event_resp[i]);
 	}
 	if (web->statics != NULL)
 		g_hash_table_unref(web->statics);
+	if (web->event_pages != NULL)
+		g_hash_table_unref(web->event_pages);
 	web_throttle_free(web);
+	web_events_free(web->events);
+	if (web->route_words != NULL)
+		g_hash_table_unref(web->route_words);
 	lock_clear(&web->cache_lock);
 	lock_clear(&web->inflight_lock);
 	lock_cond_clear(&web->inflight_done);

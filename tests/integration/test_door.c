@@ -20,7 +20,7 @@
 static DbPool *pool;
 static App *app;
 static char *dburl, *tmpdir;
-static gint64 kari, per;
+static gint64 kari, per, event_id; /* the demo event */
 
 /* conninfo of url with another database name (transfer full). */
 static char *
@@ -155,8 +155,10 @@ test_reissue(void)
 {
 	g_autoptr(GError) error = NULL;
 	struct app_checkin_code old, fresh, now;
-	struct app_actor staff = { 0, "staff@example.no", "staff", "::1" };
-	struct app_actor door = { 0, "door@example.no", "door", "::1" };
+	struct app_actor staff = { 0, "staff@example.no", "staff", "::1",
+		event_id };
+	struct app_actor door = { 0, "door@example.no", "door", "::1",
+		event_id };
 	g_autofree char *want = NULL;
 
 	g_assert_true(app_checkin_code(app, kari, &old, &error));
@@ -191,11 +193,11 @@ test_ensure(void)
 	 * from the badge run's check. */
 	assert_value(Q_DROP_OLA, 0, "1");
 	assert_value(Q_MISSING, 0, "1");
-	g_assert_true(app_checkin_codes_ensure(app, &issued, &error));
+	g_assert_true(app_checkin_codes_ensure(app, event_id, &issued, &error));
 	g_assert_no_error(error);
 	g_assert_cmpint(issued, ==, 1); /* Ola */
 	assert_value(Q_MISSING, 0, "0");
-	g_assert_true(app_checkin_codes_ensure(app, &issued, &error));
+	g_assert_true(app_checkin_codes_ensure(app, event_id, &issued, &error));
 	g_assert_cmpint(issued, ==, 0);
 }
 
@@ -233,6 +235,8 @@ setup(void)
 	g_assert_true(app_migrate(app, dir, &applied, &error));
 	g_assert_no_error(error);
 	g_assert_true(app_load_demo(app, demo, &error));
+	g_assert_no_error(error);
+	g_assert_true(app_event_pick(app, NULL, &event_id, &error));
 	g_assert_no_error(error);
 
 	pool = db_pool_new(dburl, 1, 5000);

@@ -77,7 +77,7 @@ static void
 assert_list_refused(const struct app_reg_filter *f, const char *field)
 {
 	static const struct app_actor staff = { 1, "s@example.no", "staff",
-		"127.0.0.1" };
+		"127.0.0.1", 0 };
 	g_autoptr(GError) error = NULL;
 	struct app_refusal refusal = { NULL, 0 };
 
@@ -127,7 +127,7 @@ test_list_filter_refuses(void)
 static void
 test_list_needs_staff(void)
 {
-	static const struct app_actor nobody = { 0, "", "", "127.0.0.1" };
+	static const struct app_actor nobody = { 0, "", "", "127.0.0.1", 0 };
 	const struct app_reg_filter f = { .sort = APP_REG_SORT__MAX };
 	g_autoptr(GError) error = NULL;
 
@@ -150,7 +150,7 @@ static void
 assert_invitee_refused(const struct app_invitee *in, const char *field)
 {
 	static const struct app_actor admin = { 1, "a@example.no", "admin",
-		"127.0.0.1" };
+		"127.0.0.1", 0 };
 	g_autoptr(GError) error = NULL;
 	struct app_refusal refusal = { NULL, 0 };
 
@@ -163,7 +163,7 @@ static void
 test_invitee_refuses(void)
 {
 	static const struct app_actor staff = { 1, "s@example.no", "staff",
-		"127.0.0.1" };
+		"127.0.0.1", 0 };
 	const struct app_invitee good = { "Kari Nordmann", "kari@example.no",
 		"", "", "" };
 	struct app_invitee in;
@@ -202,8 +202,8 @@ test_invitee_refuses(void)
 static void
 test_door_refuses(void)
 {
-	struct app_actor door = { 1, "door@example.no", "door", "::1" };
-	struct app_actor staff = { 2, "staff@example.no", "staff", "::1" };
+	struct app_actor door = { 1, "door@example.no", "door", "::1", 0 };
+	struct app_actor staff = { 2, "staff@example.no", "staff", "::1", 0 };
 	struct app_door_scan scan = { "0123456789", 0, 0, "" };
 	struct app_walk_in good = { "Kari Nordmann", "kari@example.no",
 		"Fagforbundet", "union", "nb", "" };

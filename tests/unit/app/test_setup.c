@@ -10,9 +10,9 @@
 
 static struct app app; /* no pool: nothing may reach the database */
 static const struct app_actor admin = { 1, "admin@example.no", "admin",
-	"127.0.0.1" };
+	"127.0.0.1", 0 };
 static const struct app_actor staff = { 2, "staff@example.no", "staff",
-	"127.0.0.1" };
+	"127.0.0.1", 0 };
 
 static const struct app_setup_event good_event = {
 	.name_nb = "Toppmøte",

@@ -1,0 +1,183 @@
+/*
+ * events.c -- which event an address names.  Every event has its own
+ * prefix, /SLUG/...; the directory here maps slugs to events for the
+ * dispatcher (route.c), kept in memory per process and read again from
+ * the database when it is older than WEB_EVENTS_TTL_US or a slug is not
+ * in it (at most every WEB_EVENTS_RETRY_US, so made-up slugs cost no
+ * query each).  An address without a prefix means the installation's
+ * only event that is not archived, if there is exactly one.
+ */
+#include "web/internal.h"
+#include "base/base.h"
+
+#include <string.h>
+
+#define WEB_EVENTS_TTL_US (2 * G_USEC_PER_SEC)
+#define WEB_EVENTS_RETRY_US (G_USEC_PER_SEC / 4)
+
+struct web_events {
+	pthread_mutex_t lock;
+	GArray *list;     /* struct web_event; replaced whole, never edited */
+	gint64 loaded_at; /* monotonic; 0: never */
+	gint64 tried_at;  /* the last load begun */
+};
+
+struct web_events *
+web_events_new(void)
+{
+	struct web_events *d = g_new0(struct web_events, 1);
+
+	lock_init(&d->lock);
+	d->list = g_array_new(FALSE, TRUE, sizeof(struct web_event));
+	return d;
+}
+
+void
+web_events_free(struct web_events *d)
+{
+	if (d == NULL)
+		return;
+	g_array_unref(d->list);
+	lock_clear(&d->lock);
+	g_free(d);
+}
+
+/* Reads the events again, unless another thread did a moment ago. */
+static void
+events_load(struct web *web, bool force)
+{
+	struct web_events *d = web->events;
+	gint64 now = g_get_monotonic_time();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonArray) rows = NULL;
+	GArray *list, *old;
+	guint i;
+
+	lock_acquire(&d->lock);
+	if (now - d->tried_at < WEB_EVENTS_RETRY_US ||
+	    (!force && now - d->loaded_at < WEB_EVENTS_TTL_US)) {
+		lock_release(&d->lock);
+		return;
+	}
+	d->tried_at = now;
+	lock_release(&d->lock);
+	if ((rows = app_events(web->app, &error)) == NULL) {
+		log_warnx("could not read the events: %s", error->message);
+		return;
+	}
+	list = g_array_new(FALSE, TRUE, sizeof(struct web_event));
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *e = json_array_get_object_element(rows, i);
+		struct web_event ev = { .id = app_view_int(e, "id") };
+
+		g_strlcpy(ev.slug, app_view_str(e, "slug"), sizeof(ev.slug));
+		ev.archived = app_view_bool(e, "archived");
+		g_array_append_val(list, ev);
+	}
+	lock_acquire(&d->lock);
+	old = d->list;
+	d->list = list;
+	d->loaded_at = now;
+	lock_release(&d->lock);
+	g_array_unref(old);
+}
+
+/* Looks in the list as it is; *fresh: it is young enough to trust. */
+static bool
+events_lookup(struct web *web, const char *slug, size_t len, gint64 id,
+    struct web_event *out, bool *fresh)
+{
+	struct web_events *d = web->events;
+	bool found = false;
+	guint i;
+
+	lock_acquire(&d->lock);
+	*fresh = d->loaded_at != 0 &&
+	    g_get_monotonic_time() - d->loaded_at < WEB_EVENTS_TTL_US;
+	for (i = 0; i < d->list->len && !found; i++) {
+		const struct web_event *e = &g_array_index(d->list,
+		    struct web_event, i);
+
+		found = slug != NULL ?
+		    strlen(e->slug) == len && memcmp(e->slug, slug, len) == 0 :
+		    e->id == id;
+		if (found)
+			*out = *e;
+	}
+	lock_release(&d->lock);
+	return found;
+}
+
+enum web_found
+web_events_find(struct web *web, const char *slug, size_t len, bool may_load,
+    struct web_event *out)
+{
+	bool fresh;
+	bool found = events_lookup(web, slug, len, 0, out, &fresh);
+
+	if (found && fresh)
+		return WEB_FOUND;
+	if (!may_load)
+		return WEB_FOUND_UNSURE;
+	events_load(web, !found);
+	return events_lookup(web, slug, len, 0, out, &fresh) ? WEB_FOUND :
+	                                                       WEB_NOT_FOUND;
+}
+
+bool
+web_events_by_id(struct web *web, gint64 id, struct web_event *out)
+{
+	bool fresh;
+
+	if (events_lookup(web, NULL, 0, id, out, &fresh) && fresh)
+		return true;
+	events_load(web, true);
+	return events_lookup(web, NULL, 0, id, out, &fresh);
+}
+
+enum web_found
+web_events_sole(struct web *web, bool may_load, struct web_event *out)
+{
+	struct web_events *d = web->events;
+	guint i, live = 0;
+	bool fresh;
+
+	lock_acquire(&d->lock);
+	fresh = d->loaded_at != 0 &&
+	    g_get_monotonic_time() - d->loaded_at < WEB_EVENTS_TTL_US;
+	lock_release(&d->lock);
+	if (!fresh) {
+		if (!may_load)
+			return WEB_FOUND_UNSURE;
+		events_load(web, false);
+	}
+	lock_acquire(&d->lock);
+	for (i = 0; i < d->list->len; i++) {
+		const struct web_event *e = &g_array_index(d->list,
+		    struct web_event, i);
+
+		if (!e->archived && live++ == 0)
+			*out = *e;
+	}
+	lock_release(&d->lock);
+	return live == 1 ? WEB_FOUND : WEB_NOT_FOUND;
+}
+
+void
+web_events_forget(struct web *web)
+{
+	lock_acquire(&web->events->lock);
+	web->events->loaded_at = 0;
+	web->events->tried_at = 0;
+	lock_release(&web->events->lock);
+}
+
+void
+web_req_set_event(struct web_req *req, gint64 event_id)
+{
+	struct web_event ev;
+
+	if (event_id > 0 && req->event.id != event_id &&
+	    web_events_by_id(req->web, event_id, &ev))
+		req->event = ev;
+}
