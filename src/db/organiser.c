@@ -52,7 +52,9 @@ static const char *const SQL_AUDIT_LIST =
     " coalesce(after::text, '') AS after, address FROM audit_log"
     " WHERE ($1::text IS NULL OR subject_type = $1)"
     " AND ($2::bigint IS NULL OR subject_id = $2)"
-    " AND event_id = $4"
+    /* The installation's own entries (accounts) belong to every
+     * event's log, as they did before there were several. */
+    " AND (event_id = $4 OR event_id IS NULL)"
     " ORDER BY id DESC LIMIT $3";
 /* clang-format on */
 

@@ -56,7 +56,8 @@ static const char *const SQL_OUTBOX_LIST =
     " coalesce(last_error, '') AS last_error,"
     " " DB_EPOCH("created_at") " AS created,"
     " " DB_EPOCH("next_attempt_at") " AS next_attempt"
-    " FROM outbox WHERE state = $1 AND event_id = $3"
+    /* Mail of no event (an organiser's) is every event's to see. */
+    " FROM outbox WHERE state = $1 AND (event_id = $3 OR event_id IS NULL)"
     " ORDER BY id DESC LIMIT $2";
 /* clang-format on */
 /* An index-only scan of outbox_state_idx on a vacuumed table. */
@@ -74,7 +75,8 @@ static const char *const SQL_OUTBOX_RELEASE =
 static const char *const SQL_OUTBOX_RESEND =
     "UPDATE outbox SET state = 'queued', attempts = 0,"
     " next_attempt_at = now(), created_at = now(), last_error = NULL"
-    " WHERE id = $1 AND event_id = $2 AND state IN ('failed', 'sent')"
+    " WHERE id = $1 AND (event_id = $2 OR event_id IS NULL)"
+    " AND state IN ('failed', 'sent')"
     " RETURNING id";
 
 gboolean

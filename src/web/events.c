@@ -108,6 +108,19 @@ events_lookup(struct web *web, const char *slug, size_t len, gint64 id,
 	return found;
 }
 
+/* Whether the list was ever read: if not, the database is away and
+ * nothing can be said of an address. */
+static bool
+events_known(struct web *web)
+{
+	bool known;
+
+	lock_acquire(&web->events->lock);
+	known = web->events->loaded_at != 0;
+	lock_release(&web->events->lock);
+	return known;
+}
+
 enum web_found
 web_events_find(struct web *web, const char *slug, size_t len, bool may_load,
     struct web_event *out)
@@ -120,8 +133,9 @@ web_events_find(struct web *web, const char *slug, size_t len, bool may_load,
 	if (!may_load)
 		return WEB_FOUND_UNSURE;
 	events_load(web, !found);
-	return events_lookup(web, slug, len, 0, out, &fresh) ? WEB_FOUND :
-	                                                       WEB_NOT_FOUND;
+	if (events_lookup(web, slug, len, 0, out, &fresh))
+		return WEB_FOUND;
+	return events_known(web) ? WEB_NOT_FOUND : WEB_UNAVAILABLE;
 }
 
 bool
@@ -151,6 +165,8 @@ web_events_sole(struct web *web, bool may_load, struct web_event *out)
 			return WEB_FOUND_UNSURE;
 		events_load(web, false);
 	}
+	if (!events_known(web))
+		return WEB_UNAVAILABLE;
 	lock_acquire(&d->lock);
 	for (i = 0; i < d->list->len; i++) {
 		const struct web_event *e = &g_array_index(d->list,
@@ -167,7 +183,8 @@ void
 web_events_forget(struct web *web)
 {
 	lock_acquire(&web->events->lock);
-	web->events->loaded_at = 0;
+	/* Stale, not unknown: the next lookup reads it again. */
+	web->events->loaded_at = 1;
 	web->events->tried_at = 0;
 	lock_release(&web->events->lock);
 }

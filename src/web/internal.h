@@ -446,6 +446,7 @@ enum web_found {
 	WEB_NOT_FOUND = 0,
 	WEB_FOUND,
 	WEB_FOUND_UNSURE, /* not known without reading the database */
+	WEB_UNAVAILABLE,  /* the database is away and nothing is known */
 };
 /* The event whose slug is slug[0..len); may_load: a stale or missing
  * entry may be read from the database (never on an I/O thread). */

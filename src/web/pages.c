@@ -313,6 +313,7 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			.language = v[RF_LANGUAGE].str,
 			.nsessions = r.n,
 			.invitation_code = v[RF_INVITATION_CODE].str,
+			.event_id = c->event_id,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
 		if (app_register(req->web->app, &reg, &refusal, &error)) {

@@ -129,6 +129,11 @@ web_prefix(struct web_req *req, bool may_load)
 		req->route_path = end != NULL ? end : "/";
 	else if (f == WEB_NOT_FOUND)
 		web_error_page(req, MHD_HTTP_NOT_FOUND, "error_not_found");
+	else if (f == WEB_UNAVAILABLE) {
+		web_error_page(req, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "error_unavailable");
+		f = WEB_NOT_FOUND; /* answered */
+	}
 	return f;
 }
 
@@ -147,11 +152,18 @@ web_prefixed(const struct web_req *req)
 static bool
 web_sole_event(struct web_req *req)
 {
-	if (web_events_sole(req->web, true, &req->event) == WEB_FOUND) {
+	enum web_found f = web_events_sole(req->web, true, &req->event);
+
+	if (f == WEB_FOUND) {
 		req->event_implied = true;
 		return true;
 	}
 	req->event = (struct web_event){ 0 };
+	if (f == WEB_UNAVAILABLE) {
+		web_error_page(req, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "error_unavailable");
+		return false;
+	}
 	if (strcmp(req->route_path, "/") == 0)
 		web_events_page(req);
 	else if (g_str_has_prefix(req->route_path, "/console"))
@@ -332,6 +344,7 @@ web_answer_inline(struct web_req *req)
 	case WEB_FOUND_UNSURE:
 		return false;
 	case WEB_NOT_FOUND:
+	case WEB_UNAVAILABLE: /* answered */
 		return true;
 	case WEB_FOUND:
 		break;

@@ -77,7 +77,8 @@ def session_cookie_flags(inst):
     r = conn.getresponse()
     sc = [v for k, v in r.getheaders() if k.lower() == "set-cookie" and
           v.startswith("summit_session=")][0]
-    for flag in ("HttpOnly", "SameSite=Strict", "Path=/console"):
+    # Path=/: the console of each event lives under its own /SLUG/console.
+    for flag in ("HttpOnly", "SameSite=Strict", "Path=/;"):
         assert flag in sc, sc
 
 
