@@ -12,6 +12,11 @@ ALTER TABLE event ADD CONSTRAINT event_slug_not_reserved CHECK (slug NOT IN
 	('api', 'confirm', 'console', 'e', 'events', 'feed', 'health', 'invite',
 	 'me', 'metrics', 'privacy', 'register', 'registered', 'static'));
 ALTER TABLE event ADD COLUMN archived_at timestamptz;
+-- The name mail from this event is sent in ('' : [mail] from_name); the
+-- address stays the installation's (its DKIM key, its mail server).
+ALTER TABLE event ADD COLUMN sender_name text NOT NULL DEFAULT ''
+	CONSTRAINT event_sender_name_check CHECK (length(sender_name) <= 100
+	    AND sender_name !~ '[[:cntrl:]]');
 
 CREATE TABLE event_organiser (
 	event_id	bigint NOT NULL REFERENCES event ON DELETE CASCADE,

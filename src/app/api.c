@@ -184,7 +184,7 @@ app_api_auth(const struct app *app, const char *token, const char *address,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!json_object_get_boolean_member(row, "current")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN,
-		    "the token is for another event");
+		    "the token's event is archived");
 		return FALSE;
 	}
 	c->token_id = db_int(row, "id");

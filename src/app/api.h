@@ -57,7 +57,7 @@ gboolean app_api_token_revoke(const struct app *app,
  * The client behind a bearer token, address the request's client
  * address (kept in c->actor, so address must outlive c).
  * APP_ENOTFOUND: no such live token (unknown, revoked, expired, or its
- * organiser disabled); APP_EFORBIDDEN: the token is for another event
+ * organiser disabled); APP_EFORBIDDEN: the token's event is archived
  * than the one this installation runs now.
  */
 gboolean app_api_auth(const struct app *app, const char *token,

@@ -328,7 +328,10 @@ mailer_send_one(const struct app *app, AppMailer *m, DbConn *conn,
 	msgid = app_outbox_message_id(app, db_int(row, "id"));
 	mm = (struct mail_message){
 		.from_addr = app->conf->mail_from,
-		.from_name = app->conf->mail_from_name,
+		/* The event's own sender name, if it has one. */
+		.from_name = event != NULL && *db_str(event, "sender_name") ?
+		    db_str(event, "sender_name") :
+		    app->conf->mail_from_name,
 		.to_addr = db_str(row, "recipient"),
 		.to_name = db_str(row, "recipient_name"),
 		.subject = subject,

@@ -350,6 +350,8 @@ event_check(const struct app_setup_event *e, struct app_refusal *why,
 	    check_text(e->description_en, "description_en", 5000, false, true,
 	        why, error) &&
 	    check_text(e->venue, "venue", 200, false, false, why, error) &&
+	    check_text(e->sender_name, "sender_name", 100, false, false, why,
+	        error) &&
 	    check_num(e->capacity, "capacity", 0, 1000000, why, error) &&
 	    (app_setup_invitation_mode_ok(e->invitation_mode) ||
 	        refuse(error, why, "invitation_mode", APP_REASON_INVALID)) &&
@@ -409,6 +411,7 @@ event_update(const struct app *app, DbConn *conn, struct app_change *ch,
 		.invitation_mode = e->invitation_mode,
 		.mailbox = e->mailbox,
 		.refill_automatically = e->refill_automatically,
+		.sender_name = e->sender_name ? e->sender_name : "",
 	};
 	if (!db_event_update(conn, event_id, &d, &dberr))
 		return setup_fail(error, u->why, g_steal_pointer(&dberr),

@@ -39,6 +39,8 @@ struct app_setup_event {
 	/* Freed seats are filled by summitd within one expiry interval
 	 * (app/refill.c); otherwise by an organiser in the console. */
 	bool refill_automatically;
+	/* The name its mail is sent in; NULL or "": [mail] from_name. */
+	const char *sender_name; /* ..100, one line */
 };
 
 struct app_setup_session {

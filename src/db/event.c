@@ -20,7 +20,9 @@ static const char *const SQL_EVENTS =
     "SELECT id, slug, name_nb, name_en, timezone,"
     " " DB_EPOCH("starts_at") " AS starts_at,"
     " " DB_EPOCH("ends_at") " AS ends_at,"
-    " archived_at IS NOT NULL AS archived"
+    /* Read through to_jsonb so that a summitctl one migration ahead
+     * of the database (an upgrade under way) still finds its events. */
+    " (to_jsonb(event) ->> 'archived_at') IS NOT NULL AS archived"
     " FROM event ORDER BY starts_at, id";
 static const char *const SQL_EVENT_COPY =
     "SELECT summit_event_copy($1::bigint, $2, $3, $4, $5::date) AS id";
@@ -42,8 +44,8 @@ static const char *const SQL_EVENTS_OF =
 /* The event without its counts, for code that needs only who it is. */
 static const char *const SQL_EVENT_HEAD =
     "SELECT id, slug, name_nb, name_en, venue, timezone,"
-    " invitation_mode, mailbox, archived_at IS NOT NULL AS archived"
-    " FROM event WHERE id = $1";
+    " invitation_mode, mailbox, sender_name,"
+    " archived_at IS NOT NULL AS archived FROM event WHERE id = $1";
 static const char *const SQL_EVENT_CURRENT =
     "SELECT e.id, e.slug, e.name_nb, e.name_en, e.description_nb,"
     " e.description_en, e.venue, e.timezone, e.capacity,"
@@ -100,6 +102,7 @@ static const char *const SQL_EVENTS_TO_FILL =
 	" " DB_EPOCH("e.registration_opens") " AS registration_opens," \
 	" " DB_EPOCH("e.registration_closes") " AS registration_closes," \
 	" e.capacity, e.invitation_mode, e.mailbox, e.refill_automatically," \
+	" e.sender_name," \
 	" (SELECT count(*) FROM place p WHERE p.event_id = e.id" \
 	"   AND p.participant_id IS NOT NULL) AS held" \
 	" FROM event e WHERE e.id = $1"
@@ -114,7 +117,7 @@ static const char *const SQL_EVENT_UPDATE =
     " registration_opens = to_timestamp($10::bigint),"
     " registration_closes = to_timestamp($11::bigint),"
     " capacity = $12::int, invitation_mode = $13, mailbox = $14,"
-    " refill_automatically = $15::boolean"
+    " refill_automatically = $15::boolean, sender_name = $16"
     " WHERE id = $1 RETURNING id";
 static const char *const SQL_TIMEZONE_KNOWN =
     "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)"
@@ -328,15 +331,16 @@ db_event_update(DbConn *conn, gint64 event_id, const struct db_event_fields *e,
     GError **error)
 {
 	char ev[24], t[4][24], cap[24];
-	const char *p[15] = { db_num(ev, event_id), e->name_nb, e->name_en,
+	const char *p[16] = { db_num(ev, event_id), e->name_nb, e->name_en,
 		e->description_nb, e->description_en, e->venue, e->timezone,
 		db_num(t[0], e->starts_at), db_num(t[1], e->ends_at),
 		db_num(t[2], e->registration_opens),
 		db_num(t[3], e->registration_closes), db_num(cap, e->capacity),
 		e->invitation_mode, e->mailbox,
-		e->refill_automatically ? "true" : "false" };
+		e->refill_automatically ? "true" : "false",
+		e->sender_name ? e->sender_name : "" };
 
-	return exec_row(conn, SQL_EVENT_UPDATE, 15, p, error);
+	return exec_row(conn, SQL_EVENT_UPDATE, 16, p, error);
 }
 
 gboolean

@@ -18,6 +18,7 @@ struct db_event_fields {
 	gint64 capacity;
 	const char *invitation_mode, *mailbox;
 	bool refill_automatically; /* summitd fills freed seats itself */
+	const char *sender_name;   /* "" or NULL: [mail] from_name */
 };
 struct db_session_fields {
 	gint64 slot_id;

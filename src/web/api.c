@@ -137,7 +137,7 @@ api_auth(struct web_req *req, struct app_api_client *client)
 		    "the token is unknown, revoked or expired");
 	} else if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EFORBIDDEN))
 		web_api_error(req, MHD_HTTP_FORBIDDEN, "wrong_event",
-		    "the token is for another event");
+		    "the token's event is archived");
 	else
 		api_app_error(req, error);
 	return false;

@@ -82,6 +82,7 @@ enum ev_field {
 	EV_MODE,
 	EV_MAILBOX,
 	EV_REFILL,
+	EV_SENDER,
 	EV__MAX
 };
 static const struct form_field ev_fields[EV__MAX] = {
@@ -99,6 +100,7 @@ static const struct form_field ev_fields[EV__MAX] = {
 	[EV_MODE] = { "invitation_mode", FORM_LINE, 10, true, 0, 0 },
 	[EV_MAILBOX] = { "mailbox", FORM_EMAIL, 254, true, 0, 0 },
 	[EV_REFILL] = { "refill_automatically", FORM_BOOL, 0, false, 0, 0 },
+	[EV_SENDER] = { "sender_name", FORM_LINE, 100, false, 0, 0 },
 };
 
 /* The event's form; event is its settings, or NULL when the form comes
@@ -187,6 +189,7 @@ setup_event_post(struct web_req *req, const struct web_call *c)
 			.invitation_mode = v[EV_MODE].str,
 			.mailbox = v[EV_MAILBOX].str,
 			.refill_automatically = v[EV_REFILL].num != 0,
+			.sender_name = v[EV_SENDER].str,
 		};
 		if (app_setup_event_update(req->web->app, c->actor, &e, &why,
 		        &error)) {

@@ -16,6 +16,9 @@
 #define WEB_EVENTS_RETRY_US (G_USEC_PER_SEC / 4)
 
 struct web_events {
+	/* One reader of the database at a time: the others wait for it and
+	 * find the list fresh (first requests after a start, in a burst). */
+	pthread_mutex_t load_lock;
 	pthread_mutex_t lock;
 	GArray *list;     /* struct web_event; replaced whole, never edited */
 	gint64 loaded_at; /* monotonic; 0: never */
@@ -27,6 +30,7 @@ web_events_new(void)
 {
 	struct web_events *d = g_new0(struct web_events, 1);
 
+	lock_init(&d->load_lock);
 	lock_init(&d->lock);
 	d->list = g_array_new(FALSE, TRUE, sizeof(struct web_event));
 	return d;
@@ -39,6 +43,7 @@ web_events_free(struct web_events *d)
 		return;
 	g_array_unref(d->list);
 	lock_clear(&d->lock);
+	lock_clear(&d->load_lock);
 	g_free(d);
 }
 
@@ -47,22 +52,33 @@ static void
 events_load(struct web *web, bool force)
 {
 	struct web_events *d = web->events;
-	gint64 now = g_get_monotonic_time();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonArray) rows = NULL;
 	GArray *list, *old;
+	gint64 now;
+	bool skip;
 	guint i;
 
+	lock_acquire(&d->load_lock);
 	lock_acquire(&d->lock);
-	if (now - d->tried_at < WEB_EVENTS_RETRY_US ||
-	    (!force && now - d->loaded_at < WEB_EVENTS_TTL_US)) {
-		lock_release(&d->lock);
+	now = g_get_monotonic_time();
+	/* Read a moment ago (a slug not found is not read for again at
+	 * once), or failed a moment ago (the database is away). */
+	skip = (d->loaded_at != 0 &&
+	           now - d->loaded_at <
+	               (force ? WEB_EVENTS_RETRY_US : WEB_EVENTS_TTL_US)) ||
+	    (d->tried_at > d->loaded_at &&
+	        now - d->tried_at < WEB_EVENTS_RETRY_US);
+	if (!skip)
+		d->tried_at = now;
+	lock_release(&d->lock);
+	if (skip) {
+		lock_release(&d->load_lock);
 		return;
 	}
-	d->tried_at = now;
-	lock_release(&d->lock);
 	if ((rows = app_events(web->app, &error)) == NULL) {
 		log_warnx("could not read the events: %s", error->message);
+		lock_release(&d->load_lock);
 		return;
 	}
 	list = g_array_new(FALSE, TRUE, sizeof(struct web_event));
@@ -78,7 +94,9 @@ events_load(struct web *web, bool force)
 	old = d->list;
 	d->list = list;
 	d->loaded_at = now;
+	d->tried_at = now;
 	lock_release(&d->lock);
+	lock_release(&d->load_lock);
 	g_array_unref(old);
 }
 
@@ -185,7 +203,7 @@ web_events_forget(struct web *web)
 	lock_acquire(&web->events->lock);
 	/* Stale, not unknown: the next lookup reads it again. */
 	web->events->loaded_at = 1;
-	web->events->tried_at = 0;
+	web->events->tried_at = 1;
 	lock_release(&web->events->lock);
 }
 

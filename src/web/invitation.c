@@ -77,6 +77,8 @@ page_invitation_open(struct web_req *req, const struct web_call *c)
 	for (i = 0; i < G_N_ELEMENTS(fields); i++)
 		g_hash_table_insert(values, g_strdup(fields[i][0]),
 		    g_strdup(app_view_str(inv, fields[i][1])));
+	/* The form of the invitee's event, posting to its address. */
+	web_req_set_event(req, app_view_int(inv, "event_id"));
 	web_register_form(req, values);
 }
 

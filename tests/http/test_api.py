@@ -340,8 +340,9 @@ def requests_are_rate_limited_per_token(inst):
 
 @case
 def a_token_answers_for_its_event_only(inst):
-    """Summit runs one event per installation (the newest): a token made
-    for an earlier event is refused once a new one is created."""
+    """A token belongs to one event: another event in the installation
+    changes nothing of what it answers, and once its own event is archived
+    it is refused."""
     c = S["c"]
     new = inst.scalar(
         "INSERT INTO event (slug, name_nb, name_en, starts_at, ends_at,"
@@ -351,9 +352,16 @@ def a_token_answers_for_its_event_only(inst):
         " 'x@example.no') RETURNING id")
     try:
         r = api(c, "GET", "/api/v1/event", S["read"])
+        assert check(r, "/api/v1/event", "get", 200)["event"]["slug"] == \
+            "ki-toppmote"
+        inst.query("UPDATE event SET archived_at = now() WHERE slug ="
+                   " 'ki-toppmote'")
+        r = api(c, "GET", "/api/v1/event", S["read"])
         assert check(r, "/api/v1/event", "get", 403)["error"]["code"] == \
             "wrong_event"
     finally:
+        inst.query("UPDATE event SET archived_at = NULL WHERE slug ="
+                   " 'ki-toppmote'")
         inst.query("DELETE FROM event WHERE id = %s", new)
     assert api(c, "GET", "/api/v1/event", S["read"]).status == 200
 
