@@ -190,6 +190,7 @@ extern const struct web_route console_invitees_routes[];
 extern const struct web_route web_api_routes[];
 extern const struct web_route console_api_routes[];
 extern const struct web_route console_badges_routes[];
+extern const struct web_route console_deadlines_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -402,5 +403,12 @@ JsonObject *console_ctx(struct web_req *req);
  * marked, and "ranks" (1..5, each with its options) to ctx. */
 void web_ranking_ctx(JsonObject *ctx, JsonObject *event, const gint64 *chosen,
     size_t n);
+
+/* deadlines.c: sets "dl" in ctx to the event's deadlines as the pages
+ * show them (app_deadlines_view, each with its weekday in the reader's
+ * language; with participant_id > 0 their open change request), or null
+ * when they could not be read. */
+void web_deadlines_ctx(struct web_req *req, JsonObject *ctx, gint64 event_id,
+    gint64 participant_id);
 
 #endif

@@ -75,7 +75,6 @@ page_event(struct web_req *req, const struct web_call *c)
 	struct web_shared *resp = NULL, *old = NULL;
 	gint64 now = g_get_monotonic_time();
 
-	(void)c;
 	if (web_event_page_cached(req))
 		return;
 	g_string_truncate(req->out, 0);
@@ -84,6 +83,7 @@ page_event(struct web_req *req, const struct web_call *c)
 		web_app_error(req, error);
 	else {
 		ctx = web_page_ctx(req);
+		web_deadlines_ctx(req, ctx, c->event_id, 0);
 		json_object_set_object_member(ctx, "event", event);
 		web_render(req, MHD_HTTP_OK, "event.html", ctx);
 	}
