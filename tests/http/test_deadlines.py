@@ -20,7 +20,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import Client, Instance, organiser, wait_for  # noqa: E402
+from harness import (Client, Instance, organiser,  # noqa: E402
+                     registration_form, wait_for)
 from tap import case, run  # noqa: E402
 
 CONF = "[registration]\nexpiry_interval_seconds = 3600\n"
@@ -335,6 +336,13 @@ def the_pages_show_deadlines_with_weekdays_in_the_events_zone(inst):
                     c.get("/").text and c.get("/").text,
                     what="not open yet")
     assert 'id="dl-registration-opens"' in page
+    # Registering before it opens is refused, saying so; nothing stored.
+    n = inst.scalar("SELECT count(*) FROM participant")
+    r = c.post("/register", registration_form(
+        c.csrf(), email="early@example.no", language="en"))
+    assert r.status == 409 and "has not opened yet" in r.text, \
+        (r.status, r.text[:500])
+    assert inst.scalar("SELECT count(*) FROM participant") == n
 
 
 @case
