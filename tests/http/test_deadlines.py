@@ -18,6 +18,7 @@ and refuses bad values without changing anything."""
 import hashlib
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import (Client, Instance, organiser,  # noqa: E402
@@ -395,6 +396,43 @@ def the_console_form_sets_deadlines_and_refuses_bad_values(inst):
     assert r.status == 303
     assert inst.query("SELECT change_deadline, cancel_deadline FROM"
                       " event") == [(None, None)]
+
+
+@case
+def summitd_fills_no_freed_seat_once_promotion_has_stopped(inst):
+    reset(inst)
+    inst.query("UPDATE participant SET status = 'cancelled'"
+               " WHERE status IN ('confirmed', 'waitlisted', 'pending')")
+    inst.query("UPDATE place SET participant_id = NULL")
+    inst.query("DELETE FROM assignment")
+    inst.query("UPDATE session SET capacity = 1, sector_share_pct = 100,"
+               " org_limit = 100 WHERE code = 'arbeidsliv'")
+    event_set(inst, refill_automatically="true")
+    x = sid(inst, "arbeidsliv")
+    waiting, _ = person(inst)
+
+    def placed():
+        return inst.scalar("SELECT count(*) FROM assignment WHERE"
+                           " participant_id = %s", waiting)
+
+    for started, times in (
+            (True, {"starts_at": "now() - interval '1 hour'",
+                    "ends_at": "now() + interval '5 hours'"}),
+            (False, {"starts_at": "'2027-03-11 09:00 Europe/Oslo'",
+                     "ends_at": "'2027-03-11 15:30 Europe/Oslo'"})):
+        seated, token = person(inst)
+        inst.query("INSERT INTO assignment (event_id, participant_id,"
+                   " session_id, published) VALUES (%s, %s, %s, true)",
+                   inst.ev, seated, x)
+        event_set(inst, **times)
+        # The cancellation frees the seat and wakes summitd's refill.
+        r = cancel(Client(inst.port), token)
+        assert r.status == 303, (r.status, r.text[:300])
+        if started:
+            time.sleep(3)
+            assert placed() == 0
+        else:
+            wait_for(placed, what="the freed seat filled")
 
 
 if __name__ == "__main__":
