@@ -12,7 +12,8 @@ that the request is with the organisers, and an admin accepts (the
 ranking is replaced) or dismisses it, both audited.  Promotion from the
 waiting list stops at the event's cut-off and never runs once the event
 has started: neither `summitctl expire` nor a cancellation promotes
-anyone then.  The pages show each deadline in the reader's language with
+anyone then, and summitd's automatic refill fills no freed seat.
+Registering before registration opens is refused, saying so.  The pages show each deadline in the reader's language with
 its weekday, in the event's zone; the console's form sets the deadlines
 and refuses bad values without changing anything."""
 import hashlib
