@@ -153,13 +153,17 @@ gboolean app_confirm(const struct app *app, const char *token, char **status,
 JsonObject *app_participant_view(const struct app *app, const char *token,
     GError **error);
 
-/* Replaces the ranking.  APP_EINVALID for a session not in the event,
- * APP_ESTATE when the registration is cancelled. */
+/* Replaces the ranking -- or, once an allocation is published, stores
+ * it as a change request for the organisers (*requested true; deadline.h).
+ * APP_EINVALID for a session not in the event, APP_ESTATE when the
+ * registration is cancelled, APP_ECLOSED after the change deadline. */
 gboolean app_participant_rerank(const struct app *app, const char *token,
-    const gint64 *sessions, size_t n, GError **error);
+    const gint64 *sessions, size_t n, bool *requested, GError **error);
 
 /* Cancels the registration, frees the place and promotes the next on the
- * waitlist.  Cancelling twice is not an error. */
+ * waitlist.  Cancelling twice is not an error.  A confirmed person after
+ * the event's cancellation deadline: APP_ECLOSED, or cancelled and marked
+ * late when the event accepts late cancellations. */
 gboolean app_participant_cancel(const struct app *app, const char *token,
     GError **error);
 
@@ -543,5 +547,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/api.h"
 #include "app/door.h"
 #include "app/badges.h"
+#include "app/deadline.h"
 
 #endif

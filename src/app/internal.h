@@ -242,4 +242,9 @@ gboolean app_checkin_code_in(DbConn *conn, gint64 participant_id,
 /* A code as a page's view: code, short_code, qr_size, qr_path. */
 JsonObject *app_checkin_code_json(const struct app_checkin_code *c);
 
+/* deadline.c: event_id's deadlines into d, in conn's transaction (the
+ * database's clock as d->now).  APP_ENOTFOUND for no such event. */
+gboolean app_deadlines_in(DbConn *conn, gint64 event_id,
+    struct app_deadlines *d, GError **error);
+
 #endif

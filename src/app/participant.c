@@ -126,6 +126,8 @@ struct participant_unit {
 	JsonObject *p;     /* app_participant_view's answer */
 	gint64 cancelled;  /* app_participant_cancel: who */
 	unsigned promoted; /* and how many took a place */
+	bool late;         /* cancelled after the deadline */
+	bool requested;    /* the ranking became a change request */
 };
 
 /* p's member checkin: their check-in code (app_checkin_code_json) when
@@ -221,9 +223,11 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 	struct participant_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) p = NULL;
+	struct app_deadlines d;
 	const char *status;
 
 	(void)app;
+	u->requested = false;
 	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	status = db_str(p, "status");
@@ -233,8 +237,21 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 		    "registration is %s", status);
 		return FALSE;
 	}
-	if (!db_participant_set_preferences(conn, db_int(p, "event_id"),
-	        db_int(p, "id"), u->sessions, u->n, true, &dberr)) {
+	if (!app_deadlines_in(conn, db_int(p, "event_id"), &d, error))
+		return FALSE;
+	if (!app_event_may_change(&d, d.now)) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ECLOSED,
+		    "the change deadline has passed");
+		return FALSE;
+	}
+	/* Once an allocation is published, a new ranking changes nothing
+	 * by itself: the organisers decide (deadline.c). */
+	u->requested = d.published;
+	if (!(d.published ?
+	            db_change_request_put(conn, db_int(p, "event_id"),
+	                db_int(p, "id"), u->sessions, u->n, &dberr) :
+	            db_participant_set_preferences(conn, db_int(p, "event_id"),
+	                db_int(p, "id"), u->sessions, u->n, true, &dberr))) {
 		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_EINVALID) ||
 		    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
@@ -248,13 +265,17 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 
 gboolean
 app_participant_rerank(const struct app *app, const char *token,
-    const gint64 *sessions, size_t n, GError **error)
+    const gint64 *sessions, size_t n, bool *requested, GError **error)
 {
 	struct participant_unit u = { .token = token,
 		.sessions = sessions,
 		.n = n };
 
-	return app_tx(app, participant_rerank, &u, error);
+	*requested = false;
+	if (!app_tx(app, participant_rerank, &u, error))
+		return FALSE;
+	*requested = u.requested;
+	return TRUE;
 }
 
 /* Inside app_tx: cancels, frees the place, promotes the next in line. */
@@ -266,16 +287,34 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) p = NULL;
 	unsigned promoted = 0;
+	struct app_deadlines d;
+	enum app_cancel_rule rule = APP_CANCEL_YES;
 	gint64 event_id;
 
 	u->cancelled = 0;
+	u->late = false;
 	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
 		return TRUE; /* cancelling twice changes nothing */
 	event_id = db_int(p, "event_id");
+	/* The deadline guards places the organisers plan with: someone
+	 * waiting or unconfirmed may always withdraw. */
+	if (g_strcmp0(db_str(p, "status"), "confirmed") == 0) {
+		if (!app_deadlines_in(conn, event_id, &d, error))
+			return FALSE;
+		rule = app_event_may_cancel(&d, d.now);
+	}
+	if (rule == APP_CANCEL_NO) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ECLOSED,
+		    "the cancellation deadline has passed");
+		return FALSE;
+	}
 	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
 	        &dberr) ||
+	    (rule == APP_CANCEL_LATE &&
+	        !db_participant_mark_late(conn, event_id, db_int(p, "id"),
+	            &dberr)) ||
 	    !db_place_release(conn, db_int(p, "id"), &dberr) ||
 	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
 	        &dberr) ||
@@ -283,6 +322,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	u->cancelled = db_int(p, "id");
 	u->promoted = promoted;
+	u->late = rule == APP_CANCEL_LATE;
 	return TRUE;
 }
 
@@ -294,9 +334,9 @@ app_participant_cancel(const struct app *app, const char *token, GError **error)
 	if (!app_tx(app, participant_cancel, &u, error))
 		return FALSE;
 	if (u.cancelled != 0) { /* logged once it is committed */
-		log_info("participant %" G_GINT64_FORMAT " cancelled; %u "
+		log_info("participant %" G_GINT64_FORMAT " cancelled%s; %u "
 		         "promoted",
-		    u.cancelled, u.promoted);
+		    u.cancelled, u.late ? " late" : "", u.promoted);
 		app_seats_changed(app);
 	}
 	return TRUE;

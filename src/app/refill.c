@@ -23,6 +23,7 @@
 
 struct refill_unit {
 	bool apply;
+	bool automatic;   /* summitd's: stops when promotion stops */
 	const char *lang; /* the preview's titles */
 	struct app_alloc_report report;
 	GArray *seats; /* struct app_alloc_seat: the new ones */
@@ -125,6 +126,18 @@ refill_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	if (!db_alloc_lock(conn, event_id, &dberr) ||
 	    (state = db_refill_state(conn, event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* summitd fills no seat when the event stopped promoting people
+	 * from its waiting list (deadline.c); an organiser still may. */
+	if (u->automatic) {
+		struct app_deadlines d;
+
+		if (!app_deadlines_in(conn, event_id, &d, error))
+			return FALSE;
+		if (!app_event_may_promote(&d, d.now)) {
+			ch->action = NULL;
+			return TRUE;
+		}
+	}
 	/* Before publishing, seats are the allocation's business. */
 	if (!json_object_get_boolean_member(state, "published")) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
@@ -184,7 +197,7 @@ static gboolean
 refill_apply(const struct app *app, const struct app_actor *actor,
     const char *role, struct app_refill_result *out, GError **error)
 {
-	struct refill_unit u = { .apply = true };
+	struct refill_unit u = { .apply = true, .automatic = role == NULL };
 	gboolean ok;
 
 	*out = (struct app_refill_result){ 0 };

@@ -17,7 +17,15 @@ gboolean
 app_promote(const struct app *app, DbConn *conn, gint64 event_id,
     unsigned *promoted, GError **error)
 {
+	struct app_deadlines d;
+
 	*promoted = 0;
+	/* Nobody is promoted in the last hours before the event (its
+	 * setting) nor once it has started: the place stays free. */
+	if (!app_deadlines_in(conn, event_id, &d, error))
+		return FALSE;
+	if (!app_event_may_promote(&d, d.now))
+		return TRUE;
 	for (;;) {
 		g_autoptr(GError) local = NULL;
 		g_autoptr(JsonObject) next = NULL;

@@ -237,6 +237,7 @@ static const char *const SQL_DOOR_ARRIVE =
 
 #define REG_LIST(order) \
 	"SELECT p.id, p.name, p.email, p.organisation, p.sector, p.status," \
+	" p.cancelled_late," \
 	" " DB_EPOCH( \
 	    "p.created_at") " AS registered_at," \
 	                    " p.checked_in_at IS NOT NULL AS checked_in" REG_WHERE \
@@ -556,7 +557,8 @@ static const char *const SQL_REG_SESSIONS =
 
 #define REG_GET \
 	"SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector," \
-	" p.role, p.needs, p.language, p.status, p.sessions_wanted," \
+	" p.role, p.needs, p.language, p.status, p.cancelled_late," \
+	" p.sessions_wanted," \
 	" e.timezone," \
 	" " DB_EPOCH( \
 	    "p.created_at") " AS registered_at," \

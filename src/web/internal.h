@@ -218,6 +218,7 @@ extern const struct web_route console_events_routes[];
 /* console_events.c: the public list of upcoming events (the root when
  * the installation has several). */
 void web_events_page(struct web_req *req);
+extern const struct web_route console_deadlines_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -462,5 +463,11 @@ void web_events_forget(struct web *web);
 /* Sets req->event to event_id's, for a page a token found (its links
  * carry the event's prefix). */
 void web_req_set_event(struct web_req *req, gint64 event_id);
+/* deadlines.c: sets "dl" in ctx to the event's deadlines as the pages
+ * show them (app_deadlines_view, each with its weekday in the reader's
+ * language; with participant_id > 0 their open change request), or null
+ * when they could not be read. */
+void web_deadlines_ctx(struct web_req *req, JsonObject *ctx, gint64 event_id,
+    gint64 participant_id);
 
 #endif

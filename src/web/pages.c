@@ -126,6 +126,7 @@ page_event(struct web_req *req, const struct web_call *c)
 		web_app_error(req, error);
 	else {
 		ctx = web_page_ctx(req);
+		web_deadlines_ctx(req, ctx, c->event_id, 0);
 		json_object_set_object_member(ctx, "event", event);
 		web_render(req, MHD_HTTP_OK, "event.html", ctx);
 	}

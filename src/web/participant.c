@@ -202,6 +202,9 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		return;
 	}
 	web_ranking_ctx(ctx, event, chosen, n);
+	/* The participant's own event (the token names it). */
+	web_deadlines_ctx(req, ctx, app_view_int(p, "event_id"),
+	    app_view_int(p, "id"));
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "p", p);
 	web_render(req, status, "me.html", ctx);
@@ -222,6 +225,7 @@ page_me_preferences(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *to = NULL;
 	struct web_ranking r;
+	bool requested = false;
 
 	web_ranking_parse(c->form, &r);
 	if (r.error != NULL) {
@@ -229,15 +233,19 @@ page_me_preferences(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	if (!app_participant_rerank(req->web->app, token, r.sessions, r.n,
-	        &error)) {
+	        &requested, &error)) {
 		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_EINVALID))
 			me_render(req, token, MHD_HTTP_BAD_REQUEST,
 			    "err_invalid");
+		else if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ECLOSED))
+			me_render(req, token, MHD_HTTP_CONFLICT,
+			    "dl_err_change_closed");
 		else
 			web_app_error(req, error);
 		return;
 	}
-	to = g_strdup_printf("/me/%s?done=saved", token);
+	to = g_strdup_printf("/me/%s?done=%s", token,
+	    requested ? "dl_requested" : "saved");
 	web_redirect(req, to);
 }
 
@@ -254,7 +262,11 @@ page_me_cancel(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	if (!app_participant_cancel(req->web->app, token, &error)) {
-		web_app_error(req, error);
+		if (g_error_matches(error, SUMMIT_APP_ERROR, APP_ECLOSED))
+			me_render(req, token, MHD_HTTP_CONFLICT,
+			    "dl_err_cancel_closed");
+		else
+			web_app_error(req, error);
 		return;
 	}
 	to = g_strdup_printf("/me/%s?done=cancelled", token);

@@ -42,6 +42,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_api_routes,
 	console_badges_routes,
 	console_events_routes,
+	console_deadlines_routes,
 };
 
 size_t

@@ -248,6 +248,9 @@ CONSOLE_POSTS = [
     ("/console/door/undo", "staff"),
     ("/console/door/walk-in", "door"), ("/console/door/walk-ins", "admin"),
     ("/console/registrations/{id}/checkin-code", "staff"),
+    ("/console/deadlines", "admin"),
+    ("/console/requests/{id}/accept", "admin"),
+    ("/console/requests/{id}/dismiss", "admin"),
 ]
 
 

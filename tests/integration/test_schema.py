@@ -28,7 +28,12 @@ named rules, and only a change after the migration queues a webhook.
 sql/017_sector_colour.sql: the same data migrated from 016 to 017: every
 sector gets the palette's colour in its event's set-up order, nothing else
 changes, a sector inserted later without a colour takes the next one, and
-a colour that is not #rrggbb is refused by name."""
+a colour that is not #rrggbb is refused by name.
+sql/024_deadlines.sql: the same data migrated to 024: no row changes but
+for the new columns, every event without deadlines (promotion stops at
+the start), nobody cancelled late, change_request empty with named rules;
+a late mark needs a cancelled registration and goes when the status
+changes back."""
 import os
 import re
 import shutil
@@ -714,6 +719,71 @@ def sector_colour_migration_on_data():
     finally:
         db.close()
         drop_database("summit_it_schema_colour")
+
+
+@case
+def deadlines_migration_on_data():
+    url, db = at_008("summit_it_schema_deadlines", "021")
+    try:
+        ev, other, people, stranger = load_more(db)
+        # Whatever comes between 021 and 024 first, so only 024 is seen.
+        r = migrate_through(url, "023")
+        assert r.returncode == 0, r.stderr
+        before = checksums(db)
+        rows = {t: "SELECT string_agg((to_jsonb(x) - %s::text[])::text, '|'"
+                " ORDER BY x.id) FROM %s x" % ("%s", t)
+                for t in ("event", "participant")}
+        new = {"event": ["change_deadline", "cancel_deadline",
+                         "cancel_late_allowed", "promotion_stop_hours"],
+               "participant": ["cancelled_late"]}
+        kept = {t: one(db, rows[t], new[t]) for t in rows}
+        r = migrate_through(url, "024")
+        assert r.returncode == 0, r.stderr
+        assert "024_deadlines" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        assert after.pop("change_request") == "0:", after
+        for t in rows:
+            before.pop(t)
+            after.pop(t)
+            assert one(db, rows[t], new[t]) == kept[t], t
+        assert after == before
+        assert q(db, "SELECT DISTINCT change_deadline, cancel_deadline,"
+                 " cancel_late_allowed, promotion_stop_hours FROM event") \
+            == [(None, None, False, 0)]
+        assert one(db, "SELECT count(*) FROM participant WHERE"
+                   " cancelled_late") == 0
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        e = refused(db, "UPDATE event SET promotion_stop_hours = -1")
+        assert e.diag.constraint_name == "event_promotion_stop_hours_check", e
+        e = refused(db, "UPDATE participant SET cancelled_late = true"
+                    " WHERE id = %s", people[0])
+        assert e.diag.constraint_name == "participant_cancelled_late_check", e
+        q(db, "UPDATE participant SET cancelled_late = true WHERE id = %s",
+          people[8])
+        q(db, "UPDATE participant SET status = 'confirmed' WHERE id = %s",
+          people[8])
+        assert one(db, "SELECT cancelled_late FROM participant WHERE id ="
+                   " %s", people[8]) is False
+        ins = ("INSERT INTO change_request (event_id, participant_id,"
+               " sessions) VALUES (%s, %s, %s)")
+        q(db, ins, ev, people[0], [1, 2])
+        for args, name in (
+                ((ev, people[0], [3]),
+                 "change_request_participant_id_state_key"),
+                ((ev, people[1], [1, 2, 3, 4, 5, 6]),
+                 "change_request_sessions_check"),
+                ((other, people[1], [1]),
+                 "change_request_participant_id_event_id_fkey")):
+            e = refused(db, ins, *args)
+            assert e.diag.constraint_name == name, (name, e)
+        e = refused(db, "UPDATE change_request SET state = 'accepted'")
+        assert e.diag.constraint_name == "change_request_decided_at_check", e
+        # The request goes with its participant.
+        q(db, "DELETE FROM participant WHERE id = %s", people[0])
+        assert one(db, "SELECT count(*) FROM change_request") == 0
+    finally:
+        db.close()
+        drop_database("summit_it_schema_deadlines")
 
 
 if __name__ == "__main__":
