@@ -39,6 +39,9 @@ LANGUAGE sql STABLE AS $$
 	    ELSE make_interval(days => default_days) END
 $$;
 
--- The retention job looks for people not yet erased.
+-- The retention job looks for people not yet erased, and for the mails of
+-- people erased lately whose address is still on a mail just sent.
 CREATE INDEX participant_not_erased_idx ON participant (event_id)
 	WHERE erased_at IS NULL;
+CREATE INDEX participant_erased_at_idx ON participant (erased_at)
+	WHERE erased_at IS NOT NULL;

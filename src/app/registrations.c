@@ -594,9 +594,9 @@ purge_scrub(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	g_autoptr(GError) dberr = NULL;
 	gint64 n = 0;
 
-	(void)app;
 	(void)user;
-	if (!db_privacy_scrub_sent(conn, &n, &dberr))
+	if (!db_privacy_scrub_sent(conn, app->conf->mail_max_age_hours, &n,
+	        &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;
 }

@@ -114,12 +114,15 @@ static const char *const SQL_PRIV_SETTINGS_SET =
     "UPDATE event SET retention_months = $2::int, controller = $3"
     " WHERE id = $1 RETURNING id";
 /* The mails a person deleting themselves was still owed keep the address
- * until sent (db_reg_erase_self); then it goes like the rest. */
+ * until sent (db_reg_erase_self); then it goes like the rest.  Those
+ * mails are sent or failed for good within [mail] max_age_hours ($1), so
+ * people erased since then (and a day) are all there is to look at. */
 static const char *const SQL_PRIV_SCRUB_SENT =
     "UPDATE outbox o SET recipient = 'erased-' || o.participant_id"
     " || '@invalid.invalid', recipient_name = '(erased)'"
     " FROM participant p WHERE p.id = o.participant_id"
-    " AND p.erased_at IS NOT NULL AND o.state <> 'queued'"
+    " AND p.erased_at > now() - make_interval(hours => $1::int + 24)"
+    " AND o.state <> 'queued'"
     " AND o.recipient <> 'erased-' || o.participant_id || '@invalid.invalid'"
     " RETURNING o.id";
 
@@ -167,9 +170,12 @@ db_privacy_settings_set(DbConn *conn, gint64 event_id, gint64 months,
 }
 
 gboolean
-db_privacy_scrub_sent(DbConn *conn, gint64 *scrubbed, GError **error)
+db_privacy_scrub_sent(DbConn *conn, gint64 max_age_hours, gint64 *scrubbed,
+    GError **error)
 {
-	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PRIV_SCRUB_SENT, 0, NULL,
+	char h[24];
+	const char *p[1] = { db_num(h, max_age_hours) };
+	g_autoptr(JsonArray) rows = db_exec(conn, SQL_PRIV_SCRUB_SENT, 1, p,
 	    error);
 
 	if (rows == NULL)

@@ -21,8 +21,10 @@ JsonObject *db_privacy_settings(DbConn *conn, gint64 event_id,
 /* Sets retention_months (0: the installation's default) and controller. */
 gboolean db_privacy_settings_set(DbConn *conn, gint64 event_id, gint64 months,
     const char *controller, GError **error);
-/* The address of every mail to an erased person that is no longer queued
- * erased; *scrubbed counts them. */
-gboolean db_privacy_scrub_sent(DbConn *conn, gint64 *scrubbed, GError **error);
+/* The address of every mail to a person erased within the last
+ * max_age_hours (and a day) that is no longer queued erased; *scrubbed
+ * counts them. */
+gboolean db_privacy_scrub_sent(DbConn *conn, gint64 max_age_hours,
+    gint64 *scrubbed, GError **error);
 
 #endif
