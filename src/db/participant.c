@@ -624,6 +624,12 @@ static const char *const SQL_REG_ERASE_INVITEE =
     "UPDATE invitee SET name = '(erased)', organisation = '',"
     " email = 'erased-invitee-' || id || '@invalid.invalid'"
     " WHERE participant_id = $1";
+/* The invitation code they registered with may be bound to their address;
+ * it stays bound, to an address no one has. */
+static const char *const SQL_REG_ERASE_CODE_EMAIL =
+    "UPDATE invitation_code SET email = 'erased-code-' || id"
+    " || '@invalid.invalid' WHERE email IS NOT NULL AND id = (SELECT"
+    " invitation_code_id FROM participant WHERE id = $1)";
 /* A bounce holds the address and the server's answer about it. */
 static const char *const SQL_REG_ERASE_BOUNCES =
     "DELETE FROM mail_bounce WHERE participant_id = $1";
@@ -813,6 +819,7 @@ reg_erase(DbConn *conn, gint64 id, bool links, bool farewell, GError **error)
 	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 2, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_CODES, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_INVITEE, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_CODE_EMAIL, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_BOUNCES, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_REPLIES, 1, p, error) &&
 	    (!links ||

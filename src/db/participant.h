@@ -61,8 +61,8 @@ gboolean db_reg_set_checked_in(DbConn *conn, gint64 id, bool in,
  * Erases the person: name, e-mail, organisation, role and needs become an
  * anonymised trace (erased_at set), their link tokens and check-in codes
  * go, their mails' recipient is anonymised (queued ones fail), the
- * invitation Summit sent them names no one, and personal fields are cut
- * from their audit entries.  Preferences, placements and invitations stay for the
+ * invitation Summit sent them and the code they registered with name no
+ * one, and personal fields are cut from their audit entries.  Preferences, placements and invitations stay for the
  * counts.  The caller sets the status and releases the place.
  */
 gboolean db_reg_erase(DbConn *conn, gint64 id, GError **error);

@@ -277,6 +277,13 @@ def retention_dry_run_then_real_run(inst):
     due = inst.scalar("SELECT count(*) FROM participant WHERE"
                       " erased_at IS NULL")
     assert due >= 2
+    # Ola came with a code bound to his address.
+    ola = pid(inst, "ola@example.no")
+    code = inst.scalar("INSERT INTO invitation_code (event_id, code, used,"
+                       " email) SELECT id, 'OLACODE1', 1, 'ola@example.no'"
+                       " FROM event RETURNING id")
+    inst.query("UPDATE participant SET invitation_code_id = %s WHERE"
+               " id = %s", code, ola)
     before, figs = people(inst), figures(inst)
     r = inst.ctl("purge", "--dry-run")
     listed = re.findall(r"(?m)^participant (\d+) of ki-toppmote", r.stdout)
@@ -295,6 +302,8 @@ def retention_dry_run_then_real_run(inst):
     assert inst.scalar("SELECT count(*) FROM outbox WHERE recipient"
                        " NOT LIKE 'erased-%%@invalid.invalid'") == 0
     assert figures(inst) == figs
+    assert inst.scalar("SELECT email FROM invitation_code WHERE id = %s",
+                       code) == "erased-code-%d@invalid.invalid" % code
     r = inst.ctl("purge", "--dry-run")
     assert "0 participants" in r.stdout, r.stdout
     # Past the period, links no longer work (the page's promise).
