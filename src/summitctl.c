@@ -238,15 +238,6 @@ ctl_expire(int argc, char **argv, const char *config)
 }
 
 static int
-ctl_purge(int argc, char **argv, const char *config)
-{
-	(void)argv;
-	(void)config;
-	return ctl_run_job(argc, "purge", false, app_privacy_purge,
-	    "participant", "erased");
-}
-
-static int
 ctl_remind(int argc, char **argv, const char *config)
 {
 	(void)argv;
@@ -277,8 +268,9 @@ static const struct {
 	    "queue the reminders due now (summitd does it every "
 	    "expiry interval)" },
 	{ "purge", ctl_purge,
-	    "erase the personal data of participants past "
-	    "[privacy] retention_days after their event" },
+	    "erase the personal data of participants past their event's "
+	    "retention period ([privacy] retention_days when it sets none); "
+	    "--dry-run lists them" },
 	{ "allocate", ctl_allocate, "place participants in sessions" },
 	{ "publish", ctl_publish,
 	    "queue the invitations, updates and cancellations due" },

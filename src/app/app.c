@@ -225,10 +225,16 @@ audited_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		.event_id = u->actor != NULL ? u->actor->event_id : 0 };
 	if (!u->fn(app, conn, &u->ch, u->user, error))
 		return FALSE;
-	if (u->ch.action != NULL &&
-	    !app_audit(conn, u->actor, u->ch.action, u->subject_type,
-	        u->ch.subject_id, u->ch.before, u->ch.after, &dberr))
-		return app_fail_db(error, g_steal_pointer(&dberr));
+	if (u->ch.action != NULL) {
+		/* In the event the unit says (a participant's own change
+		 * names theirs), else the actor's. */
+		struct app_actor who = *u->actor;
+
+		who.event_id = u->ch.event_id;
+		if (!app_audit(conn, &who, u->ch.action, u->subject_type,
+		        u->ch.subject_id, u->ch.before, u->ch.after, &dberr))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+	}
 	return TRUE;
 }
 

@@ -548,5 +548,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/door.h"
 #include "app/badges.h"
 #include "app/deadline.h"
+#include "app/privacy.h"
 
 #endif

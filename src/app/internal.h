@@ -73,7 +73,9 @@ struct app_change {
 	gint64 subject_id;
 	JsonObject *before;
 	JsonObject *after;
-	gint64 event_id; /* the actor's event, set by app_tx_audited */
+	/* The actor's event, set by app_tx_audited; a unit whose actor has
+	 * none (a participant) may name the event its entry belongs to. */
+	gint64 event_id;
 };
 /* One audited unit: like AppDbFunc, and it fills in ch (zeroed but for
  * action before each run). */
@@ -231,6 +233,20 @@ void app_import_check_field(JsonObject *row, const char *name,
  * invitee_id. */
 gboolean app_invitee_mail_ctx(const struct app *app, DbConn *conn,
     JsonObject *payload, JsonObject *ctx, GError **error);
+/* participant.c: the participant behind token locked in conn's open
+ * transaction (APP_ENOTFOUND, APP_EEXPIRED); and the participant's own
+ * cancellation on conn -- status, place freed, the "cancelled" mail, the
+ * waiting list promoted -- for app_participant_cancel and
+ * app_participant_delete (privacy.c). */
+JsonObject *app_participant_lock(DbConn *conn, const char *token,
+    GError **error);
+gboolean app_participant_cancel_in(const struct app *app, DbConn *conn,
+    JsonObject *p, unsigned *promoted, GError **dberr);
+/* privacy.c: the version of the privacy statement event_id shows in
+ * lang now (16 hex digits), for the registration that sees it (transfer
+ * full). */
+gboolean app_privacy_version_in(const struct app *app, DbConn *conn,
+    gint64 event_id, const char *lang, char **version, GError **error);
 /* invitees.c, for app_privacy_purge: invitees of events past the
  * retention period erased (db_invitee_purge). */
 gboolean app_invitee_purge(const struct app *app, GError **error);

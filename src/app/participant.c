@@ -9,8 +9,8 @@
 #include "base/base.h"
 
 /* Locks the participant behind token inside conn's open transaction. */
-static JsonObject *
-participant_lock(DbConn *conn, const char *token, GError **error)
+JsonObject *
+app_participant_lock(DbConn *conn, const char *token, GError **error)
 {
 	g_autofree char *hash = NULL;
 	g_autoptr(GError) dberr = NULL;
@@ -49,7 +49,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	gint64 id;
 
 	u->claimed = false;
-	if ((p = participant_lock(conn, token, error)) == NULL)
+	if ((p = app_participant_lock(conn, token, error)) == NULL)
 		return FALSE;
 	id = db_int(p, "id");
 	now = db_str(p, "status");
@@ -80,7 +80,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 			goto dbfail;
 		if (promoted > 0) {
 			/* This person may have been the one promoted. */
-			g_autoptr(JsonObject) again = participant_lock(conn,
+			g_autoptr(JsonObject) again = app_participant_lock(conn,
 			    token, error);
 
 			if (again == NULL)
@@ -228,7 +228,7 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 
 	(void)app;
 	u->requested = false;
-	if ((p = participant_lock(conn, u->token, error)) == NULL)
+	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	status = db_str(p, "status");
 	if (g_strcmp0(status, "cancelled") == 0 ||
@@ -278,6 +278,20 @@ app_participant_rerank(const struct app *app, const char *token,
 	return TRUE;
 }
 
+gboolean
+app_participant_cancel_in(const struct app *app, DbConn *conn, JsonObject *p,
+    unsigned *promoted, GError **dberr)
+{
+	gint64 event_id = db_int(p, "event_id");
+
+	*promoted = 0;
+	return db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	           dberr) &&
+	    db_place_release(conn, db_int(p, "id"), dberr) &&
+	    app_queue_mail(app, conn, p, event_id, "cancelled", false, dberr) &&
+	    app_promote(app, conn, event_id, promoted, dberr);
+}
+
 /* Inside app_tx: cancels, frees the place, promotes the next in line. */
 static gboolean
 participant_cancel(const struct app *app, DbConn *conn, gpointer user,
@@ -293,7 +307,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 
 	u->cancelled = 0;
 	u->late = false;
-	if ((p = participant_lock(conn, u->token, error)) == NULL)
+	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
 		return TRUE; /* cancelling twice changes nothing */
@@ -310,15 +324,10 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 		    "the cancellation deadline has passed");
 		return FALSE;
 	}
-	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
-	        &dberr) ||
-	    (rule == APP_CANCEL_LATE &&
+	if ((rule == APP_CANCEL_LATE &&
 	        !db_participant_mark_late(conn, event_id, db_int(p, "id"),
 	            &dberr)) ||
-	    !db_place_release(conn, db_int(p, "id"), &dberr) ||
-	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,
-	        &dberr) ||
-	    !app_promote(app, conn, event_id, &promoted, &dberr))
+	    !app_participant_cancel_in(app, conn, p, &promoted, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	u->cancelled = db_int(p, "id");
 	u->promoted = promoted;

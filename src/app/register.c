@@ -115,7 +115,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	const struct app_registration *r = u->r;
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
-	g_autofree char *forced_sector = NULL;
+	g_autofree char *forced_sector = NULL, *consent = NULL;
 	struct db_participant_new pn;
 	const char *refused = NULL;
 	gboolean invitation;
@@ -130,6 +130,10 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		    "registration is closed");
 		return FALSE;
 	}
+	/* The privacy statement they were shown, in their language. */
+	if (!app_privacy_version_in(app, conn, db_int(event, "id"), r->language,
+	        &consent, error))
+		return FALSE;
 	invitation = g_strcmp0(db_str(event, "invitation_mode"),
 	                 "invitation") == 0;
 	if (invitation && (!db_begin(conn, &dberr)))
@@ -158,7 +162,8 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		.confirm_hours = app->conf->confirm_hours,
 		.resends_per_hour = app->conf->link_resends_per_hour,
 		.link_nonce = u->nonce,
-		.link_hash = u->hash };
+		.link_hash = u->hash,
+		.consent_version = consent };
 	if (!db_participant_register(conn, &pn, r->sessions, r->nsessions,
 	        &u->id, &refused, &dberr)) {
 		/* A constraint the checks above let through, by its field. */

@@ -588,6 +588,21 @@ purge_batch(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	return TRUE;
 }
 
+/* The last mails of people who deleted themselves lose the address once
+ * sent (app_participant_delete, privacy.c). */
+static gboolean
+purge_scrub(const struct app *app, DbConn *conn, gpointer user, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	gint64 n = 0;
+
+	(void)user;
+	if (!db_privacy_scrub_sent(conn, app->conf->mail_max_age_hours, &n,
+	        &dberr))
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
 gboolean
 app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 {
@@ -599,7 +614,8 @@ app_privacy_purge(const struct app *app, unsigned *erased, GError **error)
 			return FALSE;
 		*erased += u.n;
 	} while (u.n == PURGE_BATCH);
-	if (!app_invitee_purge(app, error))
+	if (!app_invitee_purge(app, error) ||
+	    !app_tx(app, purge_scrub, NULL, error))
 		return FALSE;
 	if (*erased > 0)
 		log_info("erased the personal data of %u participant%s past "

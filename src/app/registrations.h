@@ -123,9 +123,14 @@ gboolean app_reg_erase(const struct app *app, const struct app_actor *actor,
     gint64 id, GError **error);
 /*
  * Keeps the privacy page's promise: erases, as app_reg_erase does (the
- * status and placements stay, for the counts), everyone whose event ended
- * more than [privacy] retention_days ago; *erased counts them.  In batches
- * of one transaction each; several processes may run it at once.
+ * status, sector, ranking, placements, answers and check-in times stay,
+ * for the counts), everyone whose event's retention period is over (its
+ * retention_months after its end, or [privacy] retention_days for an
+ * event that sets none), and the invitees of those events; then the
+ * address of sent mails to people who deleted themselves.  *erased counts
+ * the participants.  In batches of one transaction each, each claiming
+ * its rows (SKIP LOCKED): several processes may run it at once.
+ * app_privacy_due is its dry run.
  */
 gboolean app_privacy_purge(const struct app *app, unsigned *erased,
     GError **error);

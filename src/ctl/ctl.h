@@ -28,6 +28,9 @@ extern const char *ctl_opt_event;
  * one; prints the reason and returns false when there is none. */
 bool ctl_env_event(struct ctl_env *env, gint64 *event_id);
 
+/* privacy.c: `summitctl purge [--dry-run]`. */
+int ctl_purge(int argc, char **argv, const char *config_path);
+
 /* allocate.c: solve an allocation (CSV instance, or the event's database). */
 int ctl_allocate(int argc, char **argv, const char *config_path);
 /* allocate_db.c: the database mode of `summitctl allocate`. */

@@ -130,6 +130,7 @@ struct db_participant_new {
 	const char *link_nonce;  /* the mail's link (app_queue_mail) */
 	const char *link_hash;
 	bool invitee; /* an organiser's: confirmed, no hold, no mail */
+	const char *consent_version; /* the privacy statement's; NULL: none */
 };
 /*
  * Registers p in one statement, claiming no place: checks the sector and
@@ -341,7 +342,7 @@ gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
     gint64 *updates, gint64 *cancels, GError **error);
 /* Queues the cancellations db_publish would: of every invitation of the
  * event that no placement holds now, or (participant_id > 0) only of
- * participant_id's in session_id; *cancels counts them. */
+ * participant_id's, in session_id if > 0; *cancels counts them. */
 gboolean db_publish_cancels(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, gint64 *cancels, GError **error);
 /* The sessions whose invitations to the participant stand now (uid,
@@ -537,5 +538,6 @@ struct db_api_page {
 #include "db/invitee.h"
 #include "db/door.h"
 #include "db/deadline.h"
+#include "db/privacy.h"
 
 #endif

@@ -10,13 +10,13 @@
 
 /* Cancellations: what a participant was invited to and no longer
  * holds (placement removed, registration or session cancelled); all of
- * the event's, or only participant $2's in session $3. */
+ * the event's, or only participant $2's (in session $3 when given). */
 static const char *const SQL_PUBLISH_CANCELS =
     "WITH gone AS (UPDATE invitation i SET sequence = i.sequence + 1,"
     " state = 'cancelled', sent_at = now()"
     " WHERE i.event_id = $1 AND i.state = 'invited'"
     " AND ($2::bigint IS NULL OR (i.participant_id = $2"
-    "  AND i.session_id = $3::bigint)) AND NOT EXISTS ("
+    "  AND ($3::bigint IS NULL OR i.session_id = $3))) AND NOT EXISTS ("
     "  SELECT 1 FROM assignment a"
     "  JOIN participant p ON p.id = a.participant_id"
     "  JOIN session s ON s.id = a.session_id"

@@ -137,7 +137,8 @@ static const char *const SQL_INVITEE_REMIND_CLAIM =
 static const char *const SQL_INVITEE_PURGE =
     "WITH gone AS (DELETE FROM invitation_code c USING invitee i, event e"
     " WHERE i.code_id = c.id AND e.id = i.event_id"
-    " AND e.ends_at + make_interval(days => $1::int) < now()"
+    " AND summit_erase_after(e.ends_at, e.retention_months, $1::int)"
+    " < now()"
     " RETURNING i.id),"
     " m AS (UPDATE outbox SET recipient = 'erased@invalid.invalid',"
     " recipient_name = '' WHERE kind LIKE 'invitation\\_%'"

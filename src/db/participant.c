@@ -29,14 +29,15 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
     " " DB_EPOCH(
         "p.hold_until") " AS hold_until, e.timezone,"
                         " extract(epoch FROM p.updated_at)::bigint AS updated,"
-                        " e.ends_at + make_interval(days => $3::int) < now() AS link_expired"
+                        " summit_erase_after(e.ends_at, e.retention_months, $3::int) < now() AS link_expired"
                         " FROM participant_token t JOIN participant p"
                         " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
                         " WHERE t.hash = $1 AND t.purpose = $2";
 static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
     "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
-    " e.ends_at + make_interval(days => $2::int) < now() AS link_expired"
+    " summit_erase_after(e.ends_at, e.retention_months, $2::int)"
+    " < now() AS link_expired"
     " FROM participant_token t JOIN participant p"
     " ON p.id = t.participant_id JOIN event e ON e.id = p.event_id"
     " WHERE t.hash = $1 AND t.purpose = 'manage' FOR UPDATE OF p";
@@ -120,11 +121,12 @@ static const char *const SQL_PARTICIPANT_REGISTER =
     "  AND status = 'active' AND id = ANY ($10::bigint[]))"
     "  = cardinality($10::bigint[]) AS sessions_ok),"
     " p AS (INSERT INTO participant (event_id, name, email, organisation,"
-    "  sector, role, needs, language, status, hold_until, consent_at)"
+    "  sector, role, needs, language, status, hold_until, consent_at,"
+    "  consent_version)"
     "  SELECT $1, $2, $3, $4, $5, $6, $7, $8,"
     "  CASE WHEN $14::boolean THEN 'confirmed' ELSE 'pending' END,"
     "  CASE WHEN NOT $14::boolean"
-    "   THEN now() + make_interval(hours => $9::int) END, now() FROM v"
+    "   THEN now() + make_interval(hours => $9::int) END, now(), $15 FROM v"
     "  WHERE v.sector_ok AND v.sessions_ok"
     "  ON CONFLICT DO NOTHING RETURNING id, email, language),"
     " pr AS (INSERT INTO preference (event_id, participant_id,"
@@ -251,15 +253,16 @@ db_participant_register(DbConn *conn, const struct db_participant_new *pn,
 	char ev[24], hours[24], resends[24];
 	g_autofree char *arr = db_int_array(session_ids, n);
 	g_autoptr(JsonObject) row = NULL;
-	const char *p[14] = { db_num(ev, pn->event_id), pn->name, pn->email,
+	const char *p[15] = { db_num(ev, pn->event_id), pn->name, pn->email,
 		pn->organisation, pn->sector, pn->role ? pn->role : "",
 		pn->needs ? pn->needs : "", pn->language,
 		db_num(hours, pn->confirm_hours), NULL,
 		db_num(resends, pn->resends_per_hour), pn->link_nonce,
-		pn->link_hash, pn->invitee ? "true" : "false" };
+		pn->link_hash, pn->invitee ? "true" : "false",
+		pn->consent_version };
 
 	p[9] = arr;
-	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 14, p, error);
+	row = db_exec_one(conn, SQL_PARTICIPANT_REGISTER, 15, p, error);
 	if (row == NULL)
 		return FALSE;
 	*refused = NULL;
@@ -559,7 +562,7 @@ static const char *const SQL_REG_SESSIONS =
 	"SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector," \
 	" p.role, p.needs, p.language, p.status, p.cancelled_late," \
 	" p.sessions_wanted," \
-	" e.timezone," \
+	" coalesce(p.consent_version, '') AS consent_version, e.timezone," \
 	" " DB_EPOCH( \
 	    "p.created_at") " AS registered_at," \
 	                    " " DB_EPOCH( \
@@ -603,7 +606,8 @@ static const char *const SQL_REG_CHECK_IN =
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"
-    " organisation = '(erased)', role = '', needs = ''"
+    " organisation = '(erased)', role = '', needs = '',"
+    " erased_at = coalesce(erased_at, now())"
     " WHERE id = $1 RETURNING id";
 static const char *const SQL_REG_ERASE_TOKENS =
     "DELETE FROM participant_token WHERE participant_id = $1";
@@ -614,7 +618,22 @@ static const char *const SQL_REG_ERASE_OUTBOX =
     "  ELSE state END,"
     " last_error = CASE WHEN state IN ('queued', 'held') THEN 'erased'"
     "  ELSE last_error END"
+    " WHERE participant_id = $1 AND NOT ($2::bool AND state = 'queued'"
+    " AND kind IN ('cancelled', 'invite_cancel'))";
+/* The check-in code on their badge and in their mails points to them. */
+static const char *const SQL_REG_ERASE_CODES =
+    "DELETE FROM checkin_code WHERE participant_id = $1";
+/* The invitation Summit sent them names them too (invitee.c). */
+static const char *const SQL_REG_ERASE_INVITEE =
+    "UPDATE invitee SET name = '(erased)', organisation = '',"
+    " email = 'erased-invitee-' || id || '@invalid.invalid'"
     " WHERE participant_id = $1";
+/* The invitation code they registered with may be bound to their address;
+ * it stays bound, to an address no one has. */
+static const char *const SQL_REG_ERASE_CODE_EMAIL =
+    "UPDATE invitation_code SET email = 'erased-code-' || id"
+    " || '@invalid.invalid' WHERE email IS NOT NULL AND id = (SELECT"
+    " invitation_code_id FROM participant WHERE id = $1)";
 /* A bounce holds the address and the server's answer about it. */
 static const char *const SQL_REG_ERASE_BOUNCES =
     "DELETE FROM mail_bounce WHERE participant_id = $1";
@@ -622,12 +641,13 @@ static const char *const SQL_REG_ERASE_BOUNCES =
  * page's do: they name no one). */
 static const char *const SQL_REG_ERASE_REPLIES =
     "DELETE FROM mail_reply WHERE participant_id = $1";
-/* Not yet erased, of an event over for more than $1 days; one batch,
- * skipping rows another process is erasing right now. */
+/* Not yet erased, of an event past its retention period (its own months,
+ * or $1 days: sql/027); one batch, skipping rows another process is
+ * erasing right now. */
 static const char *const SQL_REG_PAST_RETENTION =
     "SELECT p.id FROM participant p JOIN event e ON e.id = p.event_id"
-    " WHERE e.ends_at + make_interval(days => $1::int) < now()"
-    " AND p.email <> 'erased-' || p.id || '@invalid.invalid'"
+    " WHERE summit_erase_after(e.ends_at, e.retention_months, $1::int)"
+    " < now() AND p.erased_at IS NULL"
     " ORDER BY p.id LIMIT $2 FOR UPDATE OF p SKIP LOCKED";
 static const char *const SQL_REG_ERASE_AUDIT =
     "UPDATE audit_log SET"
@@ -787,18 +807,23 @@ db_reg_set_checked_in(DbConn *conn, gint64 id, bool in, GError **error)
 	return row != NULL;
 }
 
+/* farewell: their queued cancellation mails keep the address until sent
+ * (db_reg_erase_self). */
 static gboolean
-reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
+reg_erase(DbConn *conn, gint64 id, bool links, bool farewell, GError **error)
 {
 	char i[24];
-	const char *p[1] = { db_num(i, id) };
+	const char *p[2] = { db_num(i, id), farewell ? "true" : "false" };
 	g_autoptr(JsonObject) row = db_exec_one(conn, SQL_REG_ERASE, 1, p,
 	    error);
 
 	/* The outbox first: it waits for a worker sending one of their mails
 	 * right now, whose link token is then committed and deleted next. */
 	return row != NULL &&
-	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_OUTBOX, 2, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_CODES, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_INVITEE, 1, p, error) &&
+	    db_exec_noresult(conn, SQL_REG_ERASE_CODE_EMAIL, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_BOUNCES, 1, p, error) &&
 	    db_exec_noresult(conn, SQL_REG_ERASE_REPLIES, 1, p, error) &&
 	    (!links ||
@@ -809,13 +834,19 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 gboolean
 db_reg_erase(DbConn *conn, gint64 id, GError **error)
 {
-	return reg_erase(conn, id, true, error);
+	return reg_erase(conn, id, true, false, error);
+}
+
+gboolean
+db_reg_erase_self(DbConn *conn, gint64 id, GError **error)
+{
+	return reg_erase(conn, id, true, true, error);
 }
 
 gboolean
 db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error)
 {
-	return reg_erase(conn, id, false, error);
+	return reg_erase(conn, id, false, false, error);
 }
 
 JsonArray *

@@ -61,17 +61,23 @@ gboolean db_reg_set_checked_in(DbConn *conn, gint64 id, bool in,
     GError **error);
 /*
  * Erases the person: name, e-mail, organisation, role and needs become an
- * anonymised trace, their link tokens go, their mails' recipient is
- * anonymised (queued ones fail), and personal fields are cut from their
- * audit entries.  Preferences, placements and invitations stay for the
+ * anonymised trace (erased_at set), their link tokens and check-in codes
+ * go, their mails' recipient is anonymised (queued ones fail), the
+ * invitation Summit sent them and the code they registered with name no
+ * one, and personal fields are cut from their audit entries.  Preferences, placements and invitations stay for the
  * counts.  The caller sets the status and releases the place.
  */
 gboolean db_reg_erase(DbConn *conn, gint64 id, GError **error);
 /* db_reg_erase, but the link tokens' hashes stay (they say nothing about
  * the person), so an old link answers "expired" rather than "unknown". */
 gboolean db_reg_erase_keep_links(DbConn *conn, gint64 id, GError **error);
-/* Up to limit participants (id) not yet erased whose event ended more than
- * days ago, locked (others' locked rows skipped): run in a transaction. */
+/* db_reg_erase for a person deleting their own registration: the
+ * cancellation mails queued for them (kinds cancelled, invite_cancel) keep
+ * their address until sent; db_privacy_scrub_sent erases it then. */
+gboolean db_reg_erase_self(DbConn *conn, gint64 id, GError **error);
+/* Up to limit participants (id) not yet erased whose event's retention
+ * period is over (its retention_months, or days when it has none),
+ * locked (others' locked rows skipped): run in a transaction. */
 JsonArray *db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
     GError **error);
 /* Queues every current invitation ('invited') of the participant again

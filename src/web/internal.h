@@ -219,6 +219,7 @@ extern const struct web_route console_events_routes[];
  * the installation has several). */
 void web_events_page(struct web_req *req);
 extern const struct web_route console_deadlines_routes[];
+extern const struct web_route web_privacy_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -328,6 +329,13 @@ struct web_shared *web_shared_ref(struct web_shared *s);
 void web_shared_unref(struct web_shared *s);
 /* The access-log line of a finished request. */
 void web_access_log(struct web_req *req, bool completed);
+
+/* privacy.c: the privacy page's handler (a row of pages.c's table), and
+ * the participant's data for their page (me.html's "data"); FALSE:
+ * answered with the error page. */
+void web_privacy_page(struct web_req *req, const struct web_call *c);
+gboolean web_me_privacy_ctx(struct web_req *req, JsonObject *ctx,
+    const char *token);
 
 /* fields.c: the form toolkit -- a form's errors as messages beside its
  * fields, what was typed, the context a form page is rendered with. */

@@ -343,18 +343,6 @@ page_registered(struct web_req *req, const struct web_call *c)
 	web_render(req, MHD_HTTP_OK, "registered.html", ctx);
 }
 
-static void
-page_privacy(struct web_req *req, const struct web_call *c)
-{
-	g_autoptr(JsonObject) ctx = web_page_ctx(req);
-
-	(void)c;
-	/* The page states what summitd's retention job does. */
-	json_object_set_int_member(ctx, "retention_days",
-	    req->web->conf->retention_days);
-	web_render(req, MHD_HTTP_OK, "privacy.html", ctx);
-}
-
 bool
 web_health_live(struct web_req *req)
 {
@@ -405,7 +393,7 @@ const struct web_route web_pages_routes[] = {
 	    WEB_FIELDS(reg_fields), 0 },
 	{ "GET", "/registered", page_registered, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
-	{ "GET", "/privacy", page_privacy, WEB_PUBLIC, WEB_ARG_TEXT,
+	{ "GET", "/privacy", web_privacy_page, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, 0 },
 	{ "GET", "/health", page_health, WEB_PUBLIC, WEB_ARG_TEXT,
 	    WEB_NO_FIELDS, WEB_GLOBAL },

@@ -201,6 +201,12 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		json_object_unref(event);
 		return;
 	}
+	/* Everything held about them (privacy.c). */
+	if (!web_me_privacy_ctx(req, ctx, token)) {
+		json_object_unref(p);
+		json_object_unref(event);
+		return;
+	}
 	web_ranking_ctx(ctx, event, chosen, n);
 	/* The participant's own event (the token names it). */
 	web_deadlines_ctx(req, ctx, app_view_int(p, "event_id"),

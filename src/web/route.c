@@ -43,6 +43,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_badges_routes,
 	console_events_routes,
 	console_deadlines_routes,
+	web_privacy_routes,
 };
 
 size_t

@@ -76,6 +76,8 @@ test('axe: participant page /me/TOKEN', async () => {
 	assert.ok(meToken);
 	await check(pub, '/me/' + meToken);
 	await check(pub, '/me/' + meToken + '?done=saved');
+	/* Deleting the registration: the confirmation page. */
+	await check(pub, '/me/' + meToken + '/delete');
 });
 
 test('axe: error pages (404, unknown participant link)', async () => {

@@ -251,6 +251,7 @@ CONSOLE_POSTS = [
     ("/console/deadlines", "admin"),
     ("/console/requests/{id}/accept", "admin"),
     ("/console/requests/{id}/dismiss", "admin"),
+    ("/console/privacy", "admin"),
 ]
 
 
