@@ -248,6 +248,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 		reg_set_owned(ctx, "next_href",
 		    reg_query(q, f.status, f.sector, f.session_id, f.placed,
 		        sort_name, f.desc, page + 1));
+	web_list_paging(
+	    web_list_ctx(ctx, total,
+	        json_object_get_boolean_member(ctx, "total_capped")),
+	    page, pages,
+	    json_object_get_string_member_with_default(ctx, "prev_href", NULL),
+	    json_object_get_string_member_with_default(ctx, "next_href", NULL));
 	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
 }
 
