@@ -129,17 +129,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    web_text(req, "c_registrations"));
 	json_object_set_array_member(ctx, "rows",
 	    json_array_ref(json_object_get_array_member(res, "rows")));
-	for (i = 0; i <
-	     json_array_get_length(json_object_get_array_member(ctx, "rows"));
-	     i++) {
-		JsonObject *r = json_array_get_object_element(
-		    json_object_get_array_member(ctx, "rows"), i);
-		g_autofree char *k = g_strconcat("status_",
-		    app_view_str(r, "status"), NULL);
-
-		json_object_set_string_member(r, "status_text",
-		    web_text(req, k));
-	}
+	web_list_status_texts(req, json_object_get_array_member(ctx, "rows"));
 	total = json_object_get_int_member(res, "total");
 	json_object_set_int_member(ctx, "total", total);
 	json_object_set_boolean_member(ctx, "total_capped",

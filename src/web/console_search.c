@@ -15,7 +15,6 @@ search_page(struct web_req *req, const struct web_call *c)
 	    MHD_GET_ARGUMENT_KIND, "q");
 	g_autofree char *q = web_query_text(req, "q", APP_SEARCH_TEXT_MAX);
 	JsonArray *rows = NULL;
-	guint i;
 
 	json_object_set_string_member(ctx, "q", q != NULL ? q : "");
 	json_object_set_string_member(ctx, "page_title",
@@ -43,14 +42,7 @@ search_page(struct web_req *req, const struct web_call *c)
 		    ctx);
 		return;
 	}
-	for (i = 0; i < json_array_get_length(rows); i++) {
-		JsonObject *r = json_array_get_object_element(rows, i);
-		g_autofree char *k = g_strconcat("status_",
-		    app_view_str(r, "status"), NULL);
-
-		json_object_set_string_member(r, "status_text",
-		    web_text(req, k));
-	}
+	web_list_status_texts(req, rows);
 	json_object_set_boolean_member(ctx, "searched", true);
 	json_object_set_boolean_member(ctx, "capped",
 	    json_array_get_length(rows) >= APP_SEARCH_MAX);

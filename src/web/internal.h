@@ -409,6 +409,9 @@ void web_list_paging(JsonObject *list, gint64 page, gint64 pages,
 /* web_list_ctx for a whole list read at once: its length, capped when it
  * reached cap rows (0: never). */
 void web_list_rows(JsonObject *ctx, JsonArray *rows, guint cap);
+/* Each row's status_text: its status ("confirmed", ...) in the reader's
+ * words (status_confirmed, ...). */
+void web_list_status_texts(struct web_req *req, JsonArray *rows);
 /* ranking.c */
 /* Adds "options" to each session in event's slots with the chosen rank
  * marked, and "ranks" (1..5, each with its options) to ctx. */

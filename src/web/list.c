@@ -1,7 +1,8 @@
 /*
  * list.c -- the context of the bar above every console list
  * (templates/console/list_bar.html): how many rows, whether that is
- * capped, and the page with its neighbours' addresses.
+ * capped, and the page with its neighbours' addresses; and the status
+ * of each person a list shows, in the reader's words.
  */
 #include "web/internal.h"
 
@@ -28,6 +29,21 @@ web_list_paging(JsonObject *list, gint64 page, gint64 pages,
 		json_object_set_string_member(list, "prev_href", prev_href);
 	if (next_href != NULL)
 		json_object_set_string_member(list, "next_href", next_href);
+}
+
+void
+web_list_status_texts(struct web_req *req, JsonArray *rows)
+{
+	guint i;
+
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *r = json_array_get_object_element(rows, i);
+		g_autofree char *k = g_strconcat("status_",
+		    app_view_str(r, "status"), NULL);
+
+		json_object_set_string_member(r, "status_text",
+		    web_text(req, k));
+	}
 }
 
 void

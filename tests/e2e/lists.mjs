@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ADMIN, BASE, assertAccessible, crawlConsole, csrfOf, launch, login,
+import { ADMIN, assertAccessible, crawlConsole, csrfOf, ctl, launch, login,
 	open, scalar, sql } from './lib.mjs';
 
 const VIEW = { width: 1366, height: 768 };
@@ -46,6 +46,8 @@ before(async () => {
 	    body_en, recipients) VALUES ($1, 'Velkommen', 'Welcome', 'Hei',
 	    'Hi', 1500)`, ev);
 	assert.ok(pid);
+	/* Placements, for the seating lists. */
+	ctl('allocate', '--apply');
 });
 
 after(async () => {
@@ -91,7 +93,8 @@ test('an invitee to list', async () => {
 	await page.fill('#name', 'Invitert Person');
 	await page.fill('#email', 'invitert@example.no');
 	await Promise.all([page.waitForEvent('load'),
-		page.click('form[action$="/console/invitees"] button[type=submit]')]);
+		page.click('form[method=post][action$="/console/invitees"]' +
+		    ' button[type=submit]')]);
 	assert.equal(await page.locator('#invitees tbody tr').count(), 1);
 });
 
@@ -100,6 +103,14 @@ for (const [p, table] of LISTS) {
 		await firstRowVisible(p, table);
 	});
 }
+
+test('first row in view at 1366x768: a session\'s seating', async () => {
+	const sid = scalar(`SELECT session_id FROM assignment GROUP BY 1
+	    ORDER BY count(*) DESC, 1 LIMIT 1`);
+	assert.ok(sid, 'the allocation placed nobody');
+	await firstRowVisible(`/console/sessions/${sid}/seating`,
+	    'h2[id^="table-"] + table');
+});
 
 test('the header row stays in view when the list scrolls', async () => {
 	assert.equal(await open(page, '/console/registrations'), 200);
