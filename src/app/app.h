@@ -236,7 +236,7 @@ gboolean app_mail_deliver(const struct app *app, AppMailer *m, unsigned batch,
     unsigned *sent, GError **error);
 /* Outbox rows in state ("queued", "sent", "failed" or "held"; APP_EINVALID
  * otherwise), newest first, at most limit (and APP_OUTBOX_MAX): views of
- * id, kind, recipient, state, attempts, last_error ("" for none),
+ * id, participant_id (null: mail to no participant), kind, recipient, state, attempts, last_error ("" for none),
  * created and next_attempt (text, in the event's zone). */
 #define APP_OUTBOX_MAX 1000
 JsonArray *app_outbox_list(const struct app *app, gint64 event_id,
@@ -549,5 +549,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/badges.h"
 #include "app/deadline.h"
 #include "app/privacy.h"
+#include "app/search.h"
 
 #endif

@@ -58,7 +58,8 @@ gboolean app_invitee_add(const struct app *app, const struct app_actor *actor,
 JsonObject *app_invitee_import(const struct app *app,
     const struct app_actor *actor, const char *csv, bool apply, GError **error);
 /*
- * The console's list (staff): rows (id, name, email, organisation,
+ * The console's list (staff): rows (id, participant_id (their
+ * registration, or null), name, email, organisation,
  * sector, language, state, visited_at, declined_at, reminded_at,
  * created_at as local text, "" for none), counts (one member per state
  * and total), settings (language, remind_at as "YYYY-MM-DDTHH:MM" in the

@@ -100,6 +100,17 @@ char *text_one_line(const char *s);
  */
 void text_csv_cell(GString *out, const char *value);
 
+/*
+ * number.c: numbers for reading, in the reader's language ("nb": 12 345,5
+ * with a narrow no-break space and a decimal comma; otherwise 12,345.5).
+ * The one number formatter of the pages; templates use it as {{n|num}}.
+ */
+void text_number(GString *out, gint64 n, const char *lang);
+/* At most two decimals, trailing zeros dropped (12.5, 3). */
+void text_number_double(GString *out, double v, const char *lang);
+/* text_number as a new string (transfer full). */
+char *text_number_new(gint64 n, const char *lang);
+
 /* token.c: secrets in links. */
 #define TOKEN_BYTES 16 /* 128 bits */
 /* A new random token as 32 lower-case hex digits (transfer full). */

@@ -243,8 +243,9 @@ gboolean db_outbox_mark_failed(DbConn *conn, gint64 id, const char *why,
     GError **error);
 /* Rows of "state" and "n": how many outbox rows are in each state. */
 JsonArray *db_outbox_depth(DbConn *conn, GError **error);
-/* Event event_id's rows, newest first: id, kind, recipient, state,
- * attempts, last_error, created and next_attempt (Unix seconds). */
+/* Event event_id's rows, newest first: id, participant_id (null for mail
+ * to no participant), kind, recipient, state, attempts, last_error,
+ * created and next_attempt (Unix seconds). */
 JsonArray *db_outbox_list(DbConn *conn, gint64 event_id, const char *state,
     unsigned limit, GError **error);
 /* Queues a failed or sent row of event_id again; DB_ENOTFOUND if there is

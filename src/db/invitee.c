@@ -49,7 +49,8 @@ static const char *const SQL_INVITEE_EMAILS_TAKEN =
 /* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
 /* clang-format off */
 static const char *const SQL_INVITEE_LIST =
-    "SELECT * FROM (SELECT i.id, i.name, i.email, i.organisation,"
+    "SELECT * FROM (SELECT i.id, i.participant_id, i.name, i.email,"
+    " i.organisation,"
     " coalesce(i.sector, '') AS sector, coalesce(i.language, '') AS language,"
     " " INVITEE_STATE " AS state,"
     " " DB_EPOCH("i.visited_at") " AS visited_at,"

@@ -28,7 +28,8 @@ gboolean db_invitee_add(DbConn *conn, const struct db_invitee_new *n,
  * registered for event_id: rows of email, "invited" or "registered". */
 JsonArray *db_invitee_emails_taken(DbConn *conn, gint64 event_id,
     const char *emails_json, GError **error);
-/* The event's invitees, newest first: id, name, email, organisation,
+/* The event's invitees, newest first: id, participant_id (their
+ * registration, or null), name, email, organisation,
  * sector, language, state (queued, sent, failed, visited, registered,
  * declined), visited_at, declined_at, reminded_at, created_at (null when
  * none); state, sector and query ("" for any; query in name, e-mail or

@@ -52,7 +52,7 @@ static const char *const SQL_OUTBOX_FAILED =
 /* SQL spliced with DB_EPOCH, laid out by hand (clang-format cannot). */
 /* clang-format off */
 static const char *const SQL_OUTBOX_LIST =
-    "SELECT id, kind, recipient, state, attempts,"
+    "SELECT id, participant_id, kind, recipient, state, attempts,"
     " coalesce(last_error, '') AS last_error,"
     " " DB_EPOCH("created_at") " AS created,"
     " " DB_EPOCH("next_attempt_at") " AS next_attempt"

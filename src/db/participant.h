@@ -127,4 +127,12 @@ JsonArray *db_door_codes(DbConn *conn, gint64 event_id, const char *codes_json,
 JsonArray *db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
     const char *door, GError **error);
 
+/* search.c, the console's global search: up to limit of the event's
+ * participants whose name, e-mail or organisation holds q (any case), or
+ * whose check-in code, live or revoked, is code (normalised; NULL: none),
+ * by name: id, name, email, organisation, status, short_code (the live
+ * code's short form, or null). */
+JsonArray *db_search_people(DbConn *conn, gint64 event_id, const char *q,
+    const char *code, gint64 limit, GError **error);
+
 #endif

@@ -24,6 +24,8 @@
  */
 #include "tmpl/tmpl.h"
 
+#include "base/base.h"
+
 #include <string.h>
 
 GQuark
@@ -37,6 +39,8 @@ enum node_kind {
 	NODE_VAR,      /* {{name}}: escaped when the template is HTML */
 	NODE_RAW,      /* {{{name}}} */
 	NODE_URL,      /* {{name|url}} */
+	NODE_NUM,      /* {{name|num}}: a number in the context's lang */
+	NODE_DAY,      /* {{name|day}}: a date with its weekday before it */
 	NODE_SECTION,  /* {{#name}}...{{/name}} */
 	NODE_INVERTED, /* {{^name}}...{{/name}} */
 	NODE_PARTIAL   /* {{> name}} */
@@ -350,7 +354,15 @@ parse(const char *name, const char *src, bool html, GError **error)
 			if (bar != NULL) {
 				*bar = '\0';
 				g_strchomp(tag);
-				if (strcmp(g_strstrip(bar + 1), "url") != 0) {
+				const char *filter = g_strstrip(bar + 1);
+
+				if (strcmp(filter, "num") == 0)
+					n.kind = NODE_NUM;
+				else if (strcmp(filter, "day") == 0)
+					n.kind = NODE_DAY;
+				else if (strcmp(filter, "url") == 0)
+					n.kind = NODE_URL;
+				else {
 					g_set_error(error, SUMMIT_TMPL_ERROR,
 					    TMPL_ESYNTAX,
 					    "%s:%u: unknown "
@@ -358,7 +370,6 @@ parse(const char *name, const char *src, bool html, GError **error)
 					    name, line, bar + 1);
 					goto out;
 				}
-				n.kind = NODE_URL;
 			}
 			if (!valid_name(tag))
 				goto unknown;
@@ -750,14 +761,92 @@ truthy(JsonNode *n)
 	}
 }
 
+/* {{name|num}}: numbers through text_number in the language the context
+ * names ("lang"); anything else as {{name}}. */
+static bool
+put_number(GString *out, JsonNode *n, const struct frame *f)
+{
+	static char *const lang_path[] = { "lang", NULL };
+	JsonNode *l = lookup(f, lang_path);
+	const char *lang = l != NULL && JSON_NODE_HOLDS_VALUE(l) &&
+	        json_node_get_value_type(l) == G_TYPE_STRING ?
+	    json_node_get_string(l) :
+	    NULL;
+
+	if (json_node_get_value_type(n) == G_TYPE_INT64)
+		text_number(out, json_node_get_int(n), lang);
+	else if (json_node_get_value_type(n) == G_TYPE_DOUBLE)
+		text_number_double(out, json_node_get_double(n), lang);
+	else
+		return false;
+	return true;
+}
+
+/* The n decimal digits at s as *v; false if they are not all digits. */
+static bool
+digits(const char *s, int n, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!g_ascii_isdigit(s[i]))
+			return false;
+		*v = *v * 10 + (unsigned)g_ascii_digit_value(s[i]);
+	}
+	return true;
+}
+
+/* {{name|day}}: a text that starts with a date, YYYY-MM-DD, gets the
+ * weekday of that date before it, named by the context's t.weekday_1
+ * (Monday) to t.weekday_7, and a no-break space; anything else, or no
+ * name for the day, adds nothing. */
 static void
-put_value(GString *out, JsonNode *n, enum node_kind kind, bool html)
+put_weekday(GString *out, JsonNode *n, bool html, const struct frame *f)
+{
+	static char *const names[7][3] = { { "t", "weekday_1", NULL },
+		{ "t", "weekday_2", NULL }, { "t", "weekday_3", NULL },
+		{ "t", "weekday_4", NULL }, { "t", "weekday_5", NULL },
+		{ "t", "weekday_6", NULL }, { "t", "weekday_7", NULL } };
+	const char *s;
+	unsigned y, m, d;
+	GDateWeekday wd;
+	GDate date;
+	JsonNode *name;
+
+	if (json_node_get_value_type(n) != G_TYPE_STRING ||
+	    (s = json_node_get_string(n)) == NULL || !digits(s, 4, &y) ||
+	    s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d) ||
+	    !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return;
+	g_date_clear(&date, 1);
+	g_date_set_dmy(&date, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+	wd = g_date_get_weekday(&date); /* G_DATE_MONDAY is 1 */
+	name = lookup(f, names[wd - 1]);
+	if (name == NULL || !JSON_NODE_HOLDS_VALUE(name) ||
+	    json_node_get_value_type(name) != G_TYPE_STRING)
+		return;
+	if (html)
+		tmpl_escape_html(out, json_node_get_string(name));
+	else
+		g_string_append(out, json_node_get_string(name));
+	g_string_append(out, "\xc2\xa0"); /* U+00A0 NO-BREAK SPACE */
+}
+
+static void
+put_value(GString *out, JsonNode *n, enum node_kind kind, bool html,
+    const struct frame *f)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
 	const char *s;
 
 	if (n == NULL || !JSON_NODE_HOLDS_VALUE(n))
 		return;
+	if (kind == NODE_NUM && put_number(out, n, f))
+		return;
+	if (kind == NODE_DAY)
+		put_weekday(out, n, html, f);
 	switch (json_node_get_value_type(n)) {
 	case G_TYPE_STRING:
 		s = json_node_get_string(n);
@@ -781,7 +870,7 @@ put_value(GString *out, JsonNode *n, enum node_kind kind, bool html)
 		return;
 	if (kind == NODE_URL)
 		tmpl_escape_url(out, s);
-	else if (kind == NODE_VAR && html)
+	else if (kind != NODE_RAW && html)
 		tmpl_escape_html(out, s);
 	else
 		g_string_append(out, s);
@@ -805,7 +894,9 @@ render_nodes(const GArray *nodes, const struct frame *f, const struct render *r,
 			break;
 		case NODE_VAR:
 		case NODE_RAW:
-		case NODE_URL: {
+		case NODE_URL:
+		case NODE_NUM:
+		case NODE_DAY: {
 			bool missing;
 
 			v = lookup_why(f, n->path, &missing);
@@ -817,7 +908,7 @@ render_nodes(const GArray *nodes, const struct frame *f, const struct render *r,
 				    r->tmpl->name, n->line, n->text);
 				return FALSE;
 			}
-			put_value(out, v, n->kind, n->html);
+			put_value(out, v, n->kind, n->html, f);
 			break;
 		}
 		case NODE_SECTION:

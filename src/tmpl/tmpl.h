@@ -9,6 +9,16 @@
  *				a ".txt" template writes it as is
  *	{{name|url}}		value percent-encoded (RFC 3986 unreserved
  *				characters kept), for URL components
+ *	{{name|num}}		a number as its reader reads it, in the
+ *				language the context's "lang" names
+ *				(text_number, base.h: 12 345 in nb, 12,345
+ *				in en; doubles with up to two decimals);
+ *				any other value as {{name}}
+ *	{{name|day}}		a text starting with a date (YYYY-MM-DD,
+ *				as app writes local times) with the
+ *				weekday's name before it, from the
+ *				context's t.weekday_1 (Monday) ..
+ *				t.weekday_7, and a no-break space
  *	{{{name}}}		raw, never escaped: only for values our own
  *				code built and marked trusted (a context key
  *				holding HTML we generated), never user input

@@ -83,6 +83,9 @@ console_ctx(struct web_req *req)
 	json_object_set_boolean_member(ctx, "is_admin",
 	    app_actor_may(&req->actor, "admin"));
 	json_object_set_boolean_member(ctx, "console", true);
+	/* The header's global search is staff's, not the door role's. */
+	json_object_set_boolean_member(ctx, "is_staff",
+	    app_actor_may(&req->actor, "staff"));
 	return ctx;
 }
 
@@ -275,6 +278,7 @@ console_audit(struct web_req *req, const struct web_call *c)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
 	JsonArray *rows;
+	guint i;
 
 	(void)c;
 	rows = app_audit_list(req->web->app, c->event_id, NULL, 0, 500, &error);
@@ -282,7 +286,17 @@ console_audit(struct web_req *req, const struct web_call *c)
 		web_app_error(req, error);
 		return;
 	}
+	/* A person's entry links to their page. */
+	for (i = 0; i < json_array_get_length(rows); i++) {
+		JsonObject *r = json_array_get_object_element(rows, i);
+
+		if (g_strcmp0(app_view_str(r, "subject_type"), "participant") ==
+		    0)
+			json_object_set_int_member(r, "person",
+			    app_view_int(r, "subject_id"));
+	}
 	ctx = console_ctx(req);
+	web_list_rows(ctx, rows, 500);
 	json_object_set_array_member(ctx, "entries", rows);
 	web_render(req, MHD_HTTP_OK, "console/audit.html", ctx);
 }

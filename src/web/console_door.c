@@ -405,6 +405,7 @@ door_no_shows(struct web_req *req, const struct web_call *c)
 	if ((rows = door_no_shows_of(req, c, &sid)) == NULL)
 		return;
 	ctx = console_ctx(req);
+	web_list_rows(ctx, rows, 0);
 	json_object_set_array_member(ctx, "rows", rows);
 	json_object_set_int_member(ctx, "session_id", sid);
 	json_object_set_string_member(ctx, "page_title",

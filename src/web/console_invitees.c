@@ -121,6 +121,7 @@ inv_render(struct web_req *req, unsigned status, JsonObject *values,
 		json_object_set_string_member(r, "label",
 		    inv_state_text(req, app_view_str(r, "state")));
 	}
+	web_list_rows(ctx, rows, APP_INVITEE_PAGE_MAX);
 	json_object_set_array_member(ctx, "rows", json_array_ref(rows));
 	json_object_set_boolean_member(ctx, "none",
 	    json_array_get_length(rows) == 0);

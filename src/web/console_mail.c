@@ -31,6 +31,7 @@ mail_page(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	ctx = console_ctx(req);
+	web_list_rows(ctx, rows, 500);
 	json_object_set_array_member(ctx, "rows", rows);
 	json_object_set_string_member(ctx, "state", state);
 	json_object_set_boolean_member(ctx, "is_failed",
@@ -76,6 +77,7 @@ mail_bounces(struct web_req *req, const struct web_call *c)
 		    app_view_int(r, "participant_id") > 0);
 	}
 	ctx = console_ctx(req);
+	web_list_rows(ctx, rows, APP_BOUNCE_LIST_MAX);
 	json_object_set_array_member(ctx, "rows", rows);
 	web_render(req, MHD_HTTP_OK, "console/bounces.html", ctx);
 }

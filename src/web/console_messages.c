@@ -177,6 +177,7 @@ messages_render(struct web_req *req, unsigned status, JsonObject *values,
 		web_app_error(req, error);
 		return;
 	}
+	web_list_rows(ctx, list, 0);
 	json_object_set_array_member(ctx, "messages", list);
 	json_object_set_object_member(ctx, "reminders", rem);
 	json_object_set_string_member(ctx, "page_title",

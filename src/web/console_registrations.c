@@ -132,17 +132,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    web_text(req, "c_registrations"));
 	json_object_set_array_member(ctx, "rows",
 	    json_array_ref(json_object_get_array_member(res, "rows")));
-	for (i = 0; i <
-	     json_array_get_length(json_object_get_array_member(ctx, "rows"));
-	     i++) {
-		JsonObject *r = json_array_get_object_element(
-		    json_object_get_array_member(ctx, "rows"), i);
-		g_autofree char *k = g_strconcat("status_",
-		    app_view_str(r, "status"), NULL);
-
-		json_object_set_string_member(r, "status_text",
-		    web_text(req, k));
-	}
+	web_list_status_texts(req, json_object_get_array_member(ctx, "rows"));
 	total = json_object_get_int_member(res, "total");
 	json_object_set_int_member(ctx, "total", total);
 	json_object_set_boolean_member(ctx, "total_capped",
@@ -251,6 +241,12 @@ reg_list(struct web_req *req, const struct web_call *call)
 		reg_set_owned(ctx, "next_href",
 		    reg_query(req, q, f.status, f.sector, f.session_id,
 		        f.placed, sort_name, f.desc, page + 1));
+	web_list_paging(
+	    web_list_ctx(ctx, total,
+	        json_object_get_boolean_member(ctx, "total_capped")),
+	    page, pages,
+	    json_object_get_string_member_with_default(ctx, "prev_href", NULL),
+	    json_object_get_string_member_with_default(ctx, "next_href", NULL));
 	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
 }
 

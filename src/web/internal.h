@@ -220,6 +220,7 @@ extern const struct web_route console_events_routes[];
 void web_events_page(struct web_req *req);
 extern const struct web_route console_deadlines_routes[];
 extern const struct web_route web_privacy_routes[];
+extern const struct web_route console_search_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -436,6 +437,20 @@ void web_api_call(struct web_req *req, const struct web_route *r, char *arg);
 bool console_auth(struct web_req *req, const char *role);
 /* web_page_ctx plus "me" (the organiser) and "is_admin". */
 JsonObject *console_ctx(struct web_req *req);
+
+/* list.c: the bar above every console list (console/list_bar.html).
+ * Sets ctx's "list" to the count, capped meaning "at least"; returns it
+ * (owned by ctx) for web_list_paging. */
+JsonObject *web_list_ctx(JsonObject *ctx, gint64 total, bool capped);
+/* The page of pages, and the neighbours' addresses (NULL: none). */
+void web_list_paging(JsonObject *list, gint64 page, gint64 pages,
+    const char *prev_href, const char *next_href);
+/* web_list_ctx for a whole list read at once: its length, capped when it
+ * reached cap rows (0: never). */
+void web_list_rows(JsonObject *ctx, JsonArray *rows, guint cap);
+/* Each row's status_text: its status ("confirmed", ...) in the reader's
+ * words (status_confirmed, ...). */
+void web_list_status_texts(struct web_req *req, JsonArray *rows);
 /* ranking.c */
 /* Adds "options" to each session in event's slots with the chosen rank
  * marked, and "ranks" (1..5, each with its options) to ctx. */

@@ -44,6 +44,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_events_routes,
 	console_deadlines_routes,
 	web_privacy_routes,
+	console_search_routes,
 };
 
 size_t

@@ -143,6 +143,53 @@ test_hmac(void)
 	g_assert_false(token_equal("abc", "abcd"));
 }
 
+/* Numbers for reading: nb with U+202F and a decimal comma, en with commas. */
+static void
+test_number(void)
+{
+	static const struct {
+		gint64 n;
+		const char *nb, *en;
+	} ints[] = {
+		{ 0, "0", "0" },
+		{ 999, "999", "999" },
+		{ 1000, "1\u202f000", "1,000" },
+		{ -12345, "-12\u202f345", "-12,345" },
+		{ 1234567, "1\u202f234\u202f567", "1,234,567" },
+		{ G_MININT64,
+		    "-9\u202f223\u202f372\u202f036\u202f854\u202f775\u202f808",
+		    "-9,223,372,036,854,775,808" },
+	};
+	static const struct {
+		double v;
+		const char *nb, *en;
+	} dbls[] = {
+		{ 12.5, "12,5", "12.5" },
+		{ 3.0, "3", "3" },
+		{ 1234.567, "1\u202f234,57", "1,234.57" },
+		{ -0.25, "-0,25", "-0.25" },
+		{ 0.001, "0", "0" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ints); i++) {
+		g_autofree char *nb = text_number_new(ints[i].n, "nb");
+		g_autofree char *en = text_number_new(ints[i].n, "en");
+
+		g_assert_cmpstr(nb, ==, ints[i].nb);
+		g_assert_cmpstr(en, ==, ints[i].en);
+	}
+	for (i = 0; i < G_N_ELEMENTS(dbls); i++) {
+		g_autoptr(GString) nb = g_string_new(NULL);
+		g_autoptr(GString) en = g_string_new(NULL);
+
+		text_number_double(nb, dbls[i].v, "nb");
+		text_number_double(en, dbls[i].v, "en");
+		g_assert_cmpstr(nb->str, ==, dbls[i].nb);
+		g_assert_cmpstr(en->str, ==, dbls[i].en);
+	}
+}
+
 static void
 test_csv_cell(void)
 {
@@ -179,5 +226,6 @@ main(int argc, char **argv)
 	g_test_add_func("/base/token/new_hash", test_tokens);
 	g_test_add_func("/base/token/hmac", test_hmac);
 	g_test_add_func("/base/text/csv_cell", test_csv_cell);
+	g_test_add_func("/base/number", test_number);
 	return g_test_run();
 }

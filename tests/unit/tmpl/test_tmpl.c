@@ -288,6 +288,38 @@ test_recursion(void)
 	g_assert_true(g_str_has_suffix(out->str, "(15))))))))))))))))"));
 }
 
+/* {{n|num}}: numbers in the context's language, other values as they are. */
+static void
+test_num(void)
+{
+	check("t.html", "{{n|num}} {{d|num}} {{s|num}}",
+	    "{\"lang\":\"nb\",\"n\":12345,\"d\":12.5,\"s\":\"<10000+>\"}",
+	    "12\u202f345 12,5 &lt;10000+&gt;");
+	check("t.html", "{{#a}}{{.|num}} {{/a}}",
+	    "{\"lang\":\"en\",\"a\":[1000,2]}", "1,000 2 ");
+	check("t.txt", "{{n|num}}", "{\"n\":-4321}", "-4,321");
+}
+
+/* {{at|day}}: the weekday of the date a text starts with, from t. */
+static void
+test_day(void)
+{
+	static const char *const t = "\"t\":{\"weekday_1\":\"man.\","
+	                             "\"weekday_4\":\"<tor>\","
+	                             "\"weekday_7\":\"søn.\"}";
+	g_autofree char *a = g_strdup_printf(
+	    "{%s,\"at\":\"2026-05-14 09:00\","
+	    "\"b\":\"2026-05-17\",\"c\":\"09:00\","
+	    "\"d\":\"2026-02-30 x\",\"e\":\"2026-05-12\"}",
+	    t);
+
+	/* 2026-05-14 is a Thursday, 2026-05-17 a Sunday. */
+	check("t.html", "{{at|day}}|{{b|day}}|{{c|day}}|{{d|day}}|{{e|day}}", a,
+	    "&lt;tor&gt;\u00a02026-05-14 09:00|søn.\u00a02026-05-17|09:00|"
+	    "2026-02-30 x|2026-05-12");
+	check("t.txt", "{{at|day}}", a, "<tor>\u00a02026-05-14 09:00");
+}
+
 static void
 test_parse_errors(void)
 {
@@ -307,6 +339,7 @@ test_parse_errors(void)
 	check_parse_error("{{>}}", "unknown tag");
 	check_parse_error("{{> a b}}", "unknown tag");
 	check_parse_error("{{{a|url}}}", "unknown tag");
+	check_parse_error("{{a|money}}", "unknown filter");
 	check_parse_error("x\n{{a|html}}", "t.html:2: unknown filter \"html\"");
 	check_parse_error("\xff", "not valid UTF-8");
 }
@@ -692,6 +725,8 @@ main(int argc, char **argv)
 	g_test_add_func("/tmpl/partials", test_partials);
 	g_test_add_func("/tmpl/recursion", test_recursion);
 	g_test_add_func("/tmpl/parse_errors", test_parse_errors);
+	g_test_add_func("/tmpl/num", test_num);
+	g_test_add_func("/tmpl/day", test_day);
 	g_test_add_func("/tmpl/nesting_limit", test_nesting_limit);
 	g_test_add_func("/tmpl/load", test_load);
 	/* Before any thread exists: it changes the environment. */
