@@ -123,6 +123,9 @@ enum web_arg {
 /* One value may take the whole max_body_bytes (an uploaded CSV), in at
  * most 8 fields, instead of web_form's 8 KiB per value. */
 #define WEB_BIG_BODY 0x1u
+/* A list's selection: a checkbox per row, up to WEB_SELECTION_FIELDS
+ * fields of web_form's size (console_bulk.c). */
+#define WEB_SELECTION_BODY 0x2u
 
 /*
  * What the dispatcher hands a handler once the route's policy holds: the
@@ -190,6 +193,19 @@ extern const struct web_route console_invitees_routes[];
 extern const struct web_route web_api_routes[];
 extern const struct web_route console_api_routes[];
 extern const struct web_route console_badges_routes[];
+extern const struct web_route console_bulk_routes[];
+
+/* console_bulk.c: a value by name from src (a query, a form). */
+typedef const char *(*WebValueGet)(gpointer src, const char *name);
+/* The registrations list's filter but its search text q, read from src:
+ * a value out of its bounds does not filter. */
+void web_reg_filter_read(struct app_reg_filter *f, WebValueGet get,
+    gpointer src);
+/* The list page's ctx gets "bulk": the page's ids, the filter f (with q;
+ * waitlisted: the list's "only the waitlist") as hidden fields, and the
+ * actions the organiser may choose. */
+void web_bulk_list_ctx(struct web_req *req, JsonObject *ctx,
+    const struct app_reg_filter *f, const char *q, bool waitlisted);
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);

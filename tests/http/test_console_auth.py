@@ -247,6 +247,8 @@ CONSOLE_POSTS = [
     ("/console/door/undo", "staff"),
     ("/console/door/walk-in", "door"), ("/console/door/walk-ins", "admin"),
     ("/console/registrations/{id}/checkin-code", "staff"),
+    ("/console/registrations/bulk", "staff"),
+    ("/console/registrations/bulk/apply", "admin"),
 ]
 
 
