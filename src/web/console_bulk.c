@@ -108,9 +108,11 @@ web_bulk_list_ctx(struct web_req *req, JsonObject *ctx,
 		bulk_hidden(hidden, "in", f->placed ? "placed" : "ranked");
 	}
 	json_object_set_array_member(b, "hidden", hidden);
-	if (json_object_get_boolean_member(ctx, "is_admin"))
+	if (json_object_get_boolean_member(ctx, "is_admin")) {
 		for (i = 0; i < APP_REG_BULK__MAX; i++)
 			bulk_option(req, acts, app_reg_bulk_name(i));
+		bulk_option(req, acts, "message");
+	}
 	for (i = 0; i < G_N_ELEMENTS(bulk_exports); i++)
 		bulk_option(req, acts, bulk_exports[i]);
 	json_object_set_array_member(b, "actions", acts);
@@ -154,9 +156,8 @@ bulk_fail(struct web_req *req, const GError *error,
 	bulk_render(req, MHD_HTTP_BAD_REQUEST, ctx, key);
 }
 
-/* "1,2,3" into ids; false for anything else, or more than max. */
-static bool
-bulk_ids_parse(const char *text, GArray *ids, guint max)
+bool
+web_ids_parse(const char *text, GArray *ids, guint max)
 {
 	g_auto(GStrv) parts = NULL;
 	guint i;
@@ -240,13 +241,14 @@ bulk_post(struct web_req *req, const struct web_call *c)
 	const char *scope = g_hash_table_lookup(c->form, "scope");
 	enum app_reg_bulk act;
 	int export = -1;
-	bool ok = true;
+	bool ok = true, message;
 	guint i;
 
 	for (i = 0; i < G_N_ELEMENTS(bulk_exports); i++)
 		if (g_strcmp0(action, bulk_exports[i]) == 0)
 			export = (int)i;
-	if (export < 0 && !app_reg_bulk_parse(action, &act)) {
+	message = g_strcmp0(action, "message") == 0;
+	if (export < 0 && !message && !app_reg_bulk_parse(action, &act)) {
 		ctx = console_ctx(req);
 		bulk_render(req, MHD_HTTP_BAD_REQUEST, ctx, "bulk_err_action");
 		return;
@@ -259,7 +261,7 @@ bulk_post(struct web_req *req, const struct web_call *c)
 		web_reg_filter_read(&f, bulk_form_get, c->form);
 		sel.filter = &f;
 	} else if (g_strcmp0(scope, "page") == 0)
-		ok = bulk_ids_parse(g_hash_table_lookup(c->form, "page_ids"),
+		ok = web_ids_parse(g_hash_table_lookup(c->form, "page_ids"),
 		    ids, APP_REG_BULK_MAX + 1);
 	else
 		ok = bulk_ids_checked(c->form, ids);
@@ -294,6 +296,15 @@ bulk_post(struct web_req *req, const struct web_call *c)
 	ctx = console_ctx(req);
 	json_object_set_array_member(ctx, "people",
 	    bulk_people_ctx(req, app_view_array(res, "people"), &ids_text));
+	if (message) {
+		/* The messages page takes it from here, its preview
+		 * counting exactly these people. */
+		g_autofree char *to = g_strconcat(
+		    "/console/messages?to=", ids_text, NULL);
+
+		web_redirect(req, to);
+		return;
+	}
 	json_object_set_int_member(ctx, "count", app_view_int(res, "count"));
 	json_object_set_string_member(ctx, "ids", ids_text);
 	json_object_set_string_member(ctx, "action", action);
@@ -342,7 +353,7 @@ bulk_apply(struct web_req *req, const struct web_call *c)
 		bulk_render(req, MHD_HTTP_BAD_REQUEST, ctx, "bulk_err_action");
 		return;
 	}
-	if (!bulk_ids_parse(g_hash_table_lookup(c->form, "ids"), ids,
+	if (!web_ids_parse(g_hash_table_lookup(c->form, "ids"), ids,
 	        APP_REG_BULK_MAX + 1)) {
 		ctx = console_ctx(req);
 		bulk_render(req, MHD_HTTP_BAD_REQUEST, ctx,

@@ -201,6 +201,8 @@ typedef const char *(*WebValueGet)(gpointer src, const char *name);
  * a value out of its bounds does not filter. */
 void web_reg_filter_read(struct app_reg_filter *f, WebValueGet get,
     gpointer src);
+/* "1,2,3" appended to ids; false for anything else or more than max. */
+bool web_ids_parse(const char *text, GArray *ids, guint max);
 /* The list page's ctx gets "bulk": the page's ids, the filter f (with q;
  * waitlisted: the list's "only the waitlist") as hidden fields, and the
  * actions the organiser may choose. */

@@ -312,5 +312,45 @@ def export_of_the_selection_has_exactly_its_rows(inst):
     assert ids == [a, b], ids
 
 
+@case
+def a_message_to_the_selection_reaches_exactly_it(inst):
+    m = [add(inst, "Melding %d" % i, org="Meldingsfirma") for i in range(3)]
+    a = S["admin"]
+    r = bulk(a, {"scope": "selected", "action": "message",
+                 "sel_%d" % m[0]: "1", "sel_%d" % m[2]: "1"})
+    assert r.status == 303, (r.status, r.text)
+    to = r.getheader("Location")
+    assert to == "/console/messages?to=%d%%2C%d" % (m[0], m[2]) or \
+        to == "/console/messages?to=%d,%d" % (m[0], m[2]), to
+    r = a.get(to)
+    assert r.status == 200, r.status
+    assert re.search(r'id="to-notice">[^<]*<strong>2</strong>', r.text), \
+        r.text
+    hidden = 'name="to" value="%d,%d"' % (m[0], m[2])
+    assert hidden in r.text, r.text
+    msg = {"_csrf": a.csrf(LIST), "subject_nb": "Hei {name}",
+           "subject_en": "Hello {name}", "body_nb": "Tekst",
+           "body_en": "Text", "to": "%d,%d" % (m[0], m[2])}
+    r = a.post("/console/messages/preview", msg)
+    assert r.status == 200, r.status
+    assert re.search(r'<p id="count">[^<]*<strong>2</strong>', r.text), \
+        r.text
+    assert hidden in r.text  # the send form carries it on
+    # A "to" that is no list of ids: refused, nothing queued.
+    queued = inst.scalar("SELECT count(*) FROM outbox")
+    r = a.post("/console/messages/send", dict(msg, to="1,x"))
+    assert r.status == 400, r.status
+    assert inst.scalar("SELECT count(*) FROM outbox") == queued
+    r = a.post("/console/messages/send", msg)
+    assert r.status == 303, r.status
+    got = [x[0] for x in inst.query(
+        "SELECT participant_id FROM outbox WHERE kind = 'message'"
+        " AND participant_id = ANY(%s) ORDER BY participant_id", m)]
+    assert got == [m[0], m[2]], got
+    f = as_json(inst.scalar("SELECT filter FROM message ORDER BY id DESC"
+                            " LIMIT 1"))
+    assert f["ids"] == [m[0], m[2]], f
+
+
 if __name__ == "__main__":
     run(setup, teardown)
