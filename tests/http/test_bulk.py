@@ -352,5 +352,31 @@ def a_message_to_the_selection_reaches_exactly_it(inst):
     assert f["ids"] == [m[0], m[2]], f
 
 
+@case
+def who_finds_no_place_is_reported_and_left_as_they_were(inst):
+    x = add(inst, "Plass Xavier", status="cancelled")
+    y = add(inst, "Plass Yngve", status="cancelled")
+    # Every free place but one taken.
+    free = inst.scalar("SELECT count(*) FROM place WHERE event_id = %s AND"
+                       " participant_id IS NULL", S["event"])
+    for i in range(free - 1):
+        add(inst, "Fyll %d" % i)
+    since = last_audit(inst)
+    r = bulk(S["admin"], {"scope": "selected", "action": "confirmed",
+                          "sel_%d" % x: "1", "sel_%d" % y: "1"})
+    r = apply(S["admin"], r.text)
+    assert r.status == 200, r.status
+    assert status(inst, x) == "confirmed" and status(inst, y) == "cancelled"
+    m = re.search(r'<ul id="bulk-done-refused">(.*?)</ul>', r.text, re.S)
+    assert m and "Plass Yngve" in m.group(1) and \
+        "no place is free" in m.group(1), r.text
+    after = as_json(bulk_entries(inst, since)[0][3])
+    assert after["changed"] == [x], after
+    assert after["refused"] == [{"id": y, "reason": "full"}], after
+    # The place is y's nowhere: nothing of the refused change is left.
+    assert inst.scalar("SELECT count(*) FROM place WHERE participant_id"
+                       " = %s", y) == 0
+
+
 if __name__ == "__main__":
     run(setup, teardown)
