@@ -491,6 +491,10 @@ struct app_message_filter {
 	gint64 session_id;
 	const char *checked;
 	const char *reply;
+	/* Only these people as well (the registrations list's selection,
+	 * at most APP_REG_BULK_MAX); NULL: anyone. */
+	const gint64 *ids;
+	size_t n_ids;
 };
 /* True if every {word} of text is a known placeholder. */
 bool app_message_placeholders_ok(const char *text);

@@ -228,6 +228,26 @@ GPtrArray *app_import_csv(const struct app_actor *actor, const char *csv,
     GError **error);
 void app_import_check_field(JsonObject *row, const char *name,
     const char *value, size_t max, bool required);
+/* registrations.c, for the bulk actions (bulk.c): one person's status
+ * change (status one of the settable ones) or promotion on p, their row
+ * from db_reg_get locked, exactly as app_reg_set_status and
+ * app_reg_promote do it; a refusal (APP_ESTATE, refusal "full") leaves
+ * that person unchanged.  app_reg_state is their audit entries' state of
+ * p (transfer full).  app_reg_filter_check checks a list's filter for
+ * a selection of all its matches (page and sort ignored).
+ * app_reg_export_of is app_reg_export of event_id
+ * (0: the current event) and, unless ids is NULL, of ids[n] only. */
+gboolean app_reg_filter_check(const struct app_reg_filter *f,
+    struct db_reg_filter *out, struct app_refusal *refusal, GError **error);
+gboolean app_reg_status_in(const struct app *app, DbConn *conn, JsonObject *p,
+    const char *status, struct app_refusal *refusal, GError **dberr,
+    GError **error);
+gboolean app_reg_promote_in(const struct app *app, DbConn *conn, JsonObject *p,
+    struct app_refusal *refusal, GError **dberr, GError **error);
+JsonObject *app_reg_state(JsonObject *p);
+char *app_reg_export_of(const struct app *app, gint64 event_id,
+    const gint64 *ids, size_t n, const char *lang, enum sheet_format fmt,
+    gsize *len, GError **error);
 /* mailer.c's part for mails to invitees (invitees.c): fills ctx with the
  * invitee's name, code, personal link and decline link from payload's
  * invitee_id. */

@@ -191,11 +191,13 @@ filter_check(const struct app_message_filter *f, struct db_message_filter *d,
 		return refuse(refusal, "checked", APP_REASON_INVALID, error);
 	if (!one_of(f->reply ? f->reply : "", replies))
 		return refuse(refusal, "reply", APP_REASON_INVALID, error);
+	if (f->ids != NULL && (f->n_ids == 0 || f->n_ids > APP_REG_BULK_MAX))
+		return refuse(refusal, "to", APP_REASON_RANGE, error);
 	for (i = 0; replies[i] != NULL; i++)
 		if (g_strcmp0(f->reply ? f->reply : "", replies[i]) == 0)
 			break;
 	*d = (struct db_message_filter){ f->status, f->sector, f->organisation,
-		f->session_id, f->checked, answers[i], 0 };
+		f->session_id, f->checked, answers[i], f->ids, f->n_ids, 0 };
 	return TRUE;
 }
 
@@ -226,6 +228,14 @@ filter_json(const struct app_message_filter *f)
 	json_object_set_string_member(o, "checked",
 	    f->checked ? f->checked : "");
 	json_object_set_string_member(o, "reply", f->reply ? f->reply : "");
+	if (f->ids != NULL) {
+		JsonArray *ids = json_array_new();
+		size_t i;
+
+		for (i = 0; i < f->n_ids; i++)
+			json_array_add_int_element(ids, f->ids[i]);
+		json_object_set_array_member(o, "ids", ids);
+	}
 	return o;
 }
 

@@ -110,6 +110,18 @@ reg_filter_db(const struct app_reg_filter *f, struct db_reg_filter *out,
 	return FALSE;
 }
 
+gboolean
+app_reg_filter_check(const struct app_reg_filter *f, struct db_reg_filter *out,
+    struct app_refusal *refusal, GError **error)
+{
+	struct app_reg_filter all = *f;
+
+	/* A selection is every match: no page of it. */
+	all.page = 1;
+	all.per_page = 1;
+	return reg_filter_db(&all, out, refusal, error);
+}
+
 JsonObject *
 app_reg_list(const struct app *app, const struct app_actor *actor,
     const struct app_reg_filter *af, struct app_refusal *refusal,
@@ -394,6 +406,31 @@ reg_do_promote(const struct app *app, DbConn *conn, JsonObject *p,
 }
 
 gboolean
+app_reg_status_in(const struct app *app, DbConn *conn, JsonObject *p,
+    const char *status, struct app_refusal *refusal, GError **dberr,
+    GError **error)
+{
+	struct reg_arg arg = { .status = status, .refusal = refusal };
+
+	return reg_do_status(app, conn, p, &arg, dberr, error);
+}
+
+gboolean
+app_reg_promote_in(const struct app *app, DbConn *conn, JsonObject *p,
+    struct app_refusal *refusal, GError **dberr, GError **error)
+{
+	struct reg_arg arg = { .refusal = refusal };
+
+	return reg_do_promote(app, conn, p, &arg, dberr, error);
+}
+
+JsonObject *
+app_reg_state(JsonObject *p)
+{
+	return reg_state(p);
+}
+
+gboolean
 app_reg_promote(const struct app *app, const struct app_actor *actor, gint64 id,
     struct app_refusal *refusal, GError **error)
 {
@@ -648,10 +685,12 @@ static const char *const reg_columns[][2] = {
 };
 
 struct export_unit {
-	gint64 event_id;
 	const char *lang;
 	enum sheet_format fmt;
-	SheetBook *book; /* made anew by each run */
+	SheetBook *book;   /* made anew by each run */
+	gint64 event_id;
+	const gint64 *ids; /* a selection (bulk.c), or NULL: everyone */
+	size_t n;
 };
 
 /* True when column col is one of reg_export_times. */
@@ -693,7 +732,8 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	tz = app_zone(db_str(event, "timezone"));
 	for (;;) {
 		g_autoptr(JsonArray) rows = db_reg_export(conn,
-		    db_int(event, "id"), u->lang, after, 2000, &dberr);
+		    db_int(event, "id"), u->lang, after, 2000, u->ids, u->n,
+		    &dberr);
 		guint i, n;
 
 		if (rows == NULL)
@@ -729,11 +769,20 @@ char *
 app_reg_export(const struct app *app, const struct app_actor *actor,
     const char *lang, enum sheet_format fmt, gsize *len, GError **error)
 {
-	struct export_unit u = { actor->event_id,
-		g_strcmp0(lang, "en") == 0 ? "en" : "nb", fmt, NULL };
-
 	if (!app_require(actor, "staff", error))
 		return NULL;
+	return app_reg_export_of(app, actor->event_id, NULL, 0, lang, fmt, len,
+	    error);
+}
+
+char *
+app_reg_export_of(const struct app *app, gint64 event_id, const gint64 *ids,
+    size_t n, const char *lang, enum sheet_format fmt, gsize *len,
+    GError **error)
+{
+	struct export_unit u = { g_strcmp0(lang, "en") == 0 ? "en" : "nb", fmt,
+		NULL, event_id, ids, n };
+
 	if (!app_tx(app, export_rows, &u, error)) {
 		sheet_book_free(u.book);
 		return NULL;

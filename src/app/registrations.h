@@ -168,4 +168,65 @@ GPtrArray *app_reg_csv_parse(const char *text, gsize *error_line);
 JsonObject *app_reg_import(const struct app *app, const struct app_actor *actor,
     const char *csv, bool apply, GError **error);
 
+/*
+ * Bulk actions on a selection of the list (bulk.c): a status change or a
+ * promotion for many people at once, each person changed exactly as the
+ * single use case changes them (places, the waitlist, mails), in one
+ * transaction audited as one entry listing them; and the export of the
+ * selection.  A selection holds at most APP_REG_BULK_MAX people.
+ */
+#define APP_REG_BULK_MAX 500
+enum app_reg_bulk {
+	APP_REG_BULK_CONFIRM, /* status confirmed (reinstates a cancelled) */
+	APP_REG_BULK_PENDING,
+	APP_REG_BULK_WAITLIST,
+	APP_REG_BULK_CANCEL,
+	APP_REG_BULK_PROMOTE, /* from the waitlist, as app_reg_promote */
+	APP_REG_BULK__MAX
+};
+/* "confirmed", "pending", "waitlisted", "cancelled", "promote" (the
+ * form's values); NULL out of range.  app_reg_bulk_parse: the inverse,
+ * false for another name. */
+const char *app_reg_bulk_name(enum app_reg_bulk a);
+bool app_reg_bulk_parse(const char *name, enum app_reg_bulk *out);
+/* Who: ids[n] of event_id, or, when filter is not NULL, everyone of the
+ * event it matches (its page and sort ignored; ids unused). */
+struct app_reg_selection {
+	const gint64 *ids;
+	size_t n;
+	const struct app_reg_filter *filter;
+};
+/*
+ * The people of a selection, as the confirmation page lists them:
+ * "count" and "people" (id, name, status), id order (transfer full).
+ * Admin (staff for_export).  APP_EINVALID with refusal "selection":
+ * APP_REASON_MISSING (nobody), APP_REASON_RANGE (more than
+ * APP_REG_BULK_MAX), APP_REASON_INVALID (an id not of the event); or the
+ * filter's own field.  refusal may be NULL.
+ */
+JsonObject *app_reg_bulk_preview(const struct app *app,
+    const struct app_actor *actor, gint64 event_id,
+    const struct app_reg_selection *sel, bool for_export,
+    struct app_refusal *refusal, GError **error);
+/*
+ * Does action to ids[n] (refused as app_reg_bulk_preview refuses them,
+ * nothing changed) in one transaction, audited as one entry
+ * "registrations.bulk_status" (after: status) or
+ * "registrations.bulk_promote" whose before and after list every person's
+ * id and state, and which were changed, unchanged or refused.  A person
+ * the single action would refuse (no place free; promote: not on the
+ * waitlist) is left as they were and reported.  The view: "changed",
+ * "unchanged" (already so) and "refused" (reason "full" or
+ * "not_waitlisted"), each of people (id, name).  Admin.
+ */
+JsonObject *app_reg_bulk_apply(const struct app *app,
+    const struct app_actor *actor, gint64 event_id, enum app_reg_bulk action,
+    const gint64 *ids, size_t n, struct app_refusal *refusal, GError **error);
+/* The export (as app_reg_export) of the selection's people only, refused
+ * as app_reg_bulk_preview refuses it.  Staff may. */
+char *app_reg_bulk_export(const struct app *app, const struct app_actor *actor,
+    gint64 event_id, const struct app_reg_selection *sel, const char *lang,
+    enum sheet_format fmt, gsize *len, struct app_refusal *refusal,
+    GError **error);
+
 #endif

@@ -14,9 +14,9 @@
 #define MESSAGE_BOUNCED \
 	"EXISTS (SELECT 1 FROM mail_bounce b WHERE b.cleared_at IS NULL" \
 	" AND lower(b.address) = lower(p.email))"
-/* The filter, $1..$7 (struct db_message_filter, in that order). */
+/* The filter, $1..$8 (struct db_message_filter, in that order). */
 #define MESSAGE_WHERE \
-	" FROM participant p WHERE p.event_id = $7::bigint" \
+	" FROM participant p WHERE p.event_id = $8::bigint" \
 	" AND ($1::text = '' OR p.status = $1::text)" \
 	" AND ($2::text = '' OR p.sector = $2::text)" \
 	" AND ($3::text = '' OR lower(p.organisation) = lower($3::text))" \
@@ -29,7 +29,8 @@
 	" AND ($6::text = '' OR EXISTS (SELECT 1 FROM invitation i" \
 	" WHERE i.participant_id = p.id AND ($4::bigint = 0" \
 	" OR i.session_id = $4::bigint)" \
-	" AND summit_invitation_answer(i) = $6::text))"
+	" AND summit_invitation_answer(i) = $6::text))" \
+	" AND ($7::bigint[] IS NULL OR p.id = ANY($7::bigint[]))"
 
 static const char *const SQL_MESSAGE_COUNT =
     "SELECT count(*) FILTER (WHERE NOT bounced) AS recipients,"
@@ -45,8 +46,8 @@ static const char *const SQL_MESSAGE_QUEUE =
     " " MESSAGE_BOUNCED " AS bounced" MESSAGE_WHERE "),"
     " m AS (INSERT INTO message (event_id, subject_nb, subject_en,"
     " body_nb, body_en, filter, organiser_id, recipients, skipped)"
-    " SELECT $7::bigint, $8, $9, $10, $11, $12::jsonb,"
-    " nullif($13::bigint, 0), count(*) FILTER (WHERE NOT bounced),"
+    " SELECT $8::bigint, $9, $10, $11, $12, $13::jsonb,"
+    " nullif($14::bigint, 0), count(*) FILTER (WHERE NOT bounced),"
     " count(*) FILTER (WHERE bounced) FROM r"
     " RETURNING id, recipients, skipped),"
     " q AS (INSERT INTO outbox (event_id, participant_id, kind, recipient,"
@@ -127,9 +128,11 @@ static const char *const SQL_REMINDER_QUEUE =
     " FROM c JOIN participant p ON p.id = c.participant_id RETURNING id)"
     " SELECT count(*) AS n FROM q";
 
+/* The filter's seven parameters; *ids holds the array's text (the
+ * caller frees it). */
 static void
 filter_params(const struct db_message_filter *f, char *sid, char *ev,
-    const char **p)
+    const char **p, char **ids)
 {
 	p[0] = f->status ? f->status : "";
 	p[1] = f->sector ? f->sector : "";
@@ -137,7 +140,9 @@ filter_params(const struct db_message_filter *f, char *sid, char *ev,
 	p[3] = db_num(sid, f->session_id);
 	p[4] = f->checked ? f->checked : "";
 	p[5] = f->reply ? f->reply : "";
-	p[6] = db_num(ev, f->event_id);
+	*ids = f->ids != NULL ? db_int_array(f->ids, f->n_ids) : NULL;
+	p[6] = *ids;
+	p[7] = db_num(ev, f->event_id);
 }
 
 JsonObject *
@@ -145,10 +150,11 @@ db_message_count(DbConn *conn, const struct db_message_filter *f,
     GError **error)
 {
 	char sid[24], ev[24];
-	const char *p[7];
+	g_autofree char *ids = NULL;
+	const char *p[8];
 
-	filter_params(f, sid, ev, p);
-	return db_exec_one(conn, SQL_MESSAGE_COUNT, 7, p, error);
+	filter_params(f, sid, ev, p, &ids);
+	return db_exec_one(conn, SQL_MESSAGE_COUNT, 8, p, error);
 }
 
 JsonObject *
@@ -156,10 +162,11 @@ db_message_sample(DbConn *conn, const struct db_message_filter *f,
     GError **error)
 {
 	char sid[24], ev[24];
-	const char *p[7];
+	g_autofree char *ids = NULL;
+	const char *p[8];
 
-	filter_params(f, sid, ev, p);
-	return db_exec_one(conn, SQL_MESSAGE_SAMPLE, 7, p, error);
+	filter_params(f, sid, ev, p, &ids);
+	return db_exec_one(conn, SQL_MESSAGE_SAMPLE, 8, p, error);
 }
 
 JsonObject *
@@ -167,16 +174,17 @@ db_message_queue(DbConn *conn, const struct db_message_new *m,
     const struct db_message_filter *f, GError **error)
 {
 	char sid[24], ev[24], org[24];
-	const char *p[13];
+	g_autofree char *ids = NULL;
+	const char *p[14];
 
-	filter_params(f, sid, ev, p);
-	p[7] = m->subject_nb;
-	p[8] = m->subject_en;
-	p[9] = m->body_nb;
-	p[10] = m->body_en;
-	p[11] = m->filter_json ? m->filter_json : "{}";
-	p[12] = db_num(org, m->organiser_id);
-	return db_exec_one(conn, SQL_MESSAGE_QUEUE, 13, p, error);
+	filter_params(f, sid, ev, p, &ids);
+	p[8] = m->subject_nb;
+	p[9] = m->subject_en;
+	p[10] = m->body_nb;
+	p[11] = m->body_en;
+	p[12] = m->filter_json ? m->filter_json : "{}";
+	p[13] = db_num(org, m->organiser_id);
+	return db_exec_one(conn, SQL_MESSAGE_QUEUE, 14, p, error);
 }
 
 JsonObject *

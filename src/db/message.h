@@ -20,6 +20,8 @@ struct db_message_filter {
 	gint64 session_id;
 	const char *checked;
 	const char *reply;
+	const gint64 *ids; /* only these people (n_ids); NULL: anyone */
+	size_t n_ids;
 	gint64 event_id;
 };
 /* The message as stored: one language's subject and body. */

@@ -700,8 +700,20 @@ static const char *const SQL_REG_EXPORT =
     "  JOIN session s ON s.id = x.session_id"
     "  JOIN slot sl ON sl.id = s.slot_id WHERE x.answer IS NOT NULL) an"
     " ON true"
-    " WHERE p.event_id = $1 AND p.id > $3 ORDER BY p.id LIMIT $4";
+    " WHERE p.event_id = $1 AND p.id > $3"
+    " AND ($5::bigint[] IS NULL OR p.id = ANY($5::bigint[]))"
+    " ORDER BY p.id LIMIT $4";
 /* clang-format on */
+/* A selection of the console's list (bulk actions): the people of ids
+ * that belong to the event, locked in id order so two bulk actions at
+ * once never deadlock; and the ids a filter matches, up to a limit. */
+#define REG_PEOPLE \
+	"SELECT p.id, p.name, p.status FROM participant p" \
+	" WHERE p.event_id = $1 AND p.id = ANY($2::bigint[]) ORDER BY p.id"
+static const char *const SQL_REG_PEOPLE = REG_PEOPLE;
+static const char *const SQL_REG_PEOPLE_LOCK = REG_PEOPLE " FOR UPDATE OF p";
+static const char *const SQL_REG_FILTER_IDS = "SELECT p.id" REG_WHERE
+                                              " ORDER BY p.id LIMIT $7";
 static const char *const SQL_REG_EMAILS_TAKEN =
     "SELECT lower(p.email) AS email FROM participant p"
     " WHERE p.event_id = $1 AND lower(p.email) IN"
@@ -874,13 +886,38 @@ db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
 
 JsonArray *
 db_reg_export(DbConn *conn, gint64 event_id, const char *lang, gint64 after_id,
-    gint64 limit, GError **error)
+    gint64 limit, const gint64 *ids, size_t n, GError **error)
 {
 	char e[24], a[24], l[24];
-	const char *p[4] = { db_num(e, event_id), lang, db_num(a, after_id),
-		db_num(l, limit) };
+	g_autofree char *arr = ids != NULL ? db_int_array(ids, n) : NULL;
+	const char *p[5] = { db_num(e, event_id), lang, db_num(a, after_id),
+		db_num(l, limit), arr };
 
-	return db_exec(conn, SQL_REG_EXPORT, 4, p, error);
+	return db_exec(conn, SQL_REG_EXPORT, 5, p, error);
+}
+
+JsonArray *
+db_reg_people(DbConn *conn, gint64 event_id, const gint64 *ids, size_t n,
+    bool lock, GError **error)
+{
+	char e[24];
+	g_autofree char *arr = db_int_array(ids, n);
+	const char *p[2] = { db_num(e, event_id), arr };
+
+	return db_exec(conn, lock ? SQL_REG_PEOPLE_LOCK : SQL_REG_PEOPLE, 2, p,
+	    error);
+}
+
+JsonArray *
+db_reg_filter_ids(DbConn *conn, gint64 event_id, const struct db_reg_filter *f,
+    gint64 limit, GError **error)
+{
+	char bufs[4][24];
+	const char *p[8];
+
+	reg_params(event_id, f, bufs, p);
+	p[6] = db_num(bufs[2], limit);
+	return db_exec(conn, SQL_REG_FILTER_IDS, 7, p, error);
 }
 
 JsonArray *

@@ -84,12 +84,21 @@ JsonArray *db_reg_past_retention(DbConn *conn, gint64 days, unsigned limit,
  * with the same sequence; *queued counts them. */
 gboolean db_reg_requeue_invitations(DbConn *conn, gint64 id, gint64 *queued,
     GError **error);
-/* Up to limit participants of the event with id > after_id, id order,
+/* Up to limit participants of the event with id > after_id (and among
+ * ids[n] unless ids is NULL), id order,
  * with everything the export needs (ranks 1-5 and placements as session
  * titles in lang; times in seconds since 1970 or null, and the event's
  * timezone). */
 JsonArray *db_reg_export(DbConn *conn, gint64 event_id, const char *lang,
-    gint64 after_id, gint64 limit, GError **error);
+    gint64 after_id, gint64 limit, const gint64 *ids, size_t n, GError **error);
+/* A selection of the console's list: of ids[n], those of the event (id,
+ * name, status), in id order; lock takes them FOR UPDATE in that order. */
+JsonArray *db_reg_people(DbConn *conn, gint64 event_id, const gint64 *ids,
+    size_t n, bool lock, GError **error);
+/* The ids (rows: id) of the event's participants the filter matches (its
+ * limit, offset and sort unused), in id order, at most limit. */
+JsonArray *db_reg_filter_ids(DbConn *conn, gint64 event_id,
+    const struct db_reg_filter *f, gint64 limit, GError **error);
 /* Which of emails (a JSON array of strings, as text) are registered for
  * the event already: rows (email) in lower case. */
 JsonArray *db_reg_emails_taken(DbConn *conn, gint64 event_id,

@@ -19,6 +19,7 @@ enum msg_field {
 	MF_SESSION,
 	MF_CHECKED,
 	MF_REPLY,
+	MF_TO,
 	MF__MAX
 };
 static const struct form_field msg_fields[MF__MAX] = {
@@ -32,6 +33,8 @@ static const struct form_field msg_fields[MF__MAX] = {
 	[MF_SESSION] = { "session", FORM_INT, 19, false, 0, G_MAXINT64 },
 	[MF_CHECKED] = { "checked", FORM_LINE, 3, false, 0, 0 },
 	[MF_REPLY] = { "reply", FORM_LINE, 10, false, 0, 0 },
+	/* The registrations list's selection (console_bulk.c): ids. */
+	[MF_TO] = { "to", FORM_LINE, 8000, false, 0, 0 },
 };
 
 enum rem_field { RF_ON, RF_DAYS, RF__MAX };
@@ -152,6 +155,16 @@ messages_render(struct web_req *req, unsigned status, JsonObject *values,
 	json_object_set_array_member(ctx, "replies",
 	    options(req, replies, reply_keys,
 	        json_object_get_string_member(values, "reply")));
+	{
+		/* How many the selection names, for its notice. */
+		const char *to = json_object_get_string_member(values, "to");
+		gint64 n = 0;
+
+		for (; to != NULL && *to != '\0'; to++)
+			n += *to == ',';
+		if (json_object_get_string_member(values, "to")[0] != '\0')
+			json_object_set_int_member(ctx, "to_count", n + 1);
+	}
 	web_form_ctx_set(ctx, values, errors);
 	if (preview != NULL) {
 		json_object_set_boolean_member(ctx, "has_sample",
@@ -191,7 +204,8 @@ messages_page(struct web_req *req, const struct web_call *c)
 {
 	const char *sent = web_query(req, "sent");
 	const char *skipped = web_query(req, "skipped");
-	JsonObject *extra = json_object_new();
+	JsonObject *extra = json_object_new(), *values = json_object_new();
+	g_autofree char *to = NULL;
 	gint64 n;
 
 	(void)c;
@@ -208,13 +222,17 @@ messages_page(struct web_req *req, const struct web_call *c)
 	}
 	if (g_strcmp0(web_query(req, "done"), "reminders") == 0)
 		json_object_set_boolean_member(extra, "reminders_saved", true);
-	messages_render(req, MHD_HTTP_OK, json_object_new(), NULL, NULL, extra);
+	/* The registrations list's selection handed over (console_bulk.c). */
+	if ((to = web_query_text(req, "to", 8000)) != NULL)
+		json_object_set_string_member(values, "to", to);
+	messages_render(req, MHD_HTTP_OK, values, NULL, NULL, extra);
 }
 
-/* What the form says, as app takes it (valid while c lives). */
-static void
+/* What the form says, as app takes it (valid while c and ids live);
+ * false for a "to" that is no list of ids. */
+static bool
 msg_read(const struct web_call *c, struct app_message *m,
-    struct app_message_filter *f)
+    struct app_message_filter *f, GArray *ids)
 {
 	const struct form_value *v = c->fields->v;
 
@@ -227,7 +245,16 @@ msg_read(const struct web_call *c, struct app_message *m,
 		v[MF_SESSION].present ? v[MF_SESSION].num : 0,
 		v[MF_CHECKED].str ? v[MF_CHECKED].str : "",
 		v[MF_REPLY].str ? v[MF_REPLY].str : "",
+		NULL,
+		0,
 	};
+	if (v[MF_TO].str == NULL || v[MF_TO].str[0] == '\0')
+		return true;
+	if (!web_ids_parse(v[MF_TO].str, ids, APP_REG_BULK_MAX + 1))
+		return false;
+	f->ids = (const gint64 *)(void *)ids->data;
+	f->n_ids = ids->len;
+	return true;
 }
 
 enum msg_step { STEP_PREVIEW, STEP_TEST, STEP_SEND };
@@ -243,11 +270,13 @@ messages_step(struct web_req *req, const struct web_call *c, enum msg_step step)
 	struct app_refusal why = { NULL, 0 };
 	struct app_message m;
 	struct app_message_filter f;
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	JsonObject *preview = NULL, *sent = NULL, *extra = NULL;
 
 	web_field_errors(req, c->fields, errors);
+	if (json_object_get_size(errors) == 0 && !msg_read(c, &m, &f, ids))
+		web_field_error(req, errors, "to", "bulk_err_selection");
 	if (json_object_get_size(errors) == 0) {
-		msg_read(c, &m, &f);
 		/* A test shows the preview again beside its notice. */
 		if (step == STEP_SEND)
 			sent = app_message_send(req->web->app, c->actor, &m, &f,

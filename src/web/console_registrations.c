@@ -77,6 +77,13 @@ reg_set_owned(JsonObject *o, const char *name, char *s)
 	g_free(s);
 }
 
+/* web_reg_filter_read's reader of the list's query. */
+static const char *
+reg_query_get(gpointer req, const char *name)
+{
+	return web_query(req, name);
+}
+
 /*
  * GET /console/registrations: 200, 303 (login), 403, 503.
  */
@@ -95,19 +102,7 @@ reg_list(struct web_req *req, const struct web_call *call)
 
 	q = reg_search_text(req);
 	f.q = q;
-	if (g_strcmp0(web_query(req, "waitlisted"), "1") == 0)
-		f.status = "waitlisted";
-	else if ((v = web_query(req, "status")) != NULL)
-		for (i = 0; i < APP_REG_STATUSES; i++)
-			if (strcmp(v, app_reg_statuses[i]) == 0)
-				f.status = app_reg_statuses[i];
-	if ((v = web_query(req, "sector")) != NULL && v[0] != '\0' &&
-	    text_check_line(v, 32) == TEXT_OK)
-		f.sector = v;
-	if ((v = web_query(req, "session")) != NULL &&
-	    g_ascii_string_to_unsigned(v, 10, 1, G_MAXINT64, &u, NULL))
-		f.session_id = (gint64)u;
-	f.placed = g_strcmp0(web_query(req, "in"), "placed") == 0;
+	web_reg_filter_read(&f, reg_query_get, req);
 	f.sort = APP_REG_SORT_REGISTERED;
 	if ((v = web_query(req, "sort")) != NULL)
 		for (i = 0; i < APP_REG_SORT__MAX; i++)
@@ -247,6 +242,8 @@ reg_list(struct web_req *req, const struct web_call *call)
 	    page, pages,
 	    json_object_get_string_member_with_default(ctx, "prev_href", NULL),
 	    json_object_get_string_member_with_default(ctx, "next_href", NULL));
+	web_bulk_list_ctx(req, ctx, &f, q,
+	    g_strcmp0(web_query(req, "waitlisted"), "1") == 0);
 	web_render(req, MHD_HTTP_OK, "console/registrations_list.html", ctx);
 }
 

@@ -147,6 +147,9 @@ enum web_arg {
 /* The installation's, not an event's: no /SLUG/ prefix (login, links
  * with a person's token, health, metrics, the API with its token). */
 #define WEB_GLOBAL 0x2u
+/* A list's selection: a checkbox per row, up to WEB_SELECTION_FIELDS
+ * fields of web_form's size (console_bulk.c). */
+#define WEB_SELECTION_BODY 0x4u
 
 /*
  * What the dispatcher hands a handler once the route's policy holds: the
@@ -221,6 +224,21 @@ void web_events_page(struct web_req *req);
 extern const struct web_route console_deadlines_routes[];
 extern const struct web_route web_privacy_routes[];
 extern const struct web_route console_search_routes[];
+extern const struct web_route console_bulk_routes[];
+
+/* console_bulk.c: a value by name from src (a query, a form). */
+typedef const char *(*WebValueGet)(gpointer src, const char *name);
+/* The registrations list's filter but its search text q, read from src:
+ * a value out of its bounds does not filter. */
+void web_reg_filter_read(struct app_reg_filter *f, WebValueGet get,
+    gpointer src);
+/* "1,2,3" appended to ids; false for anything else or more than max. */
+bool web_ids_parse(const char *text, GArray *ids, guint max);
+/* The list page's ctx gets "bulk": the page's ids, the filter f (with q;
+ * waitlisted: the list's "only the waitlist") as hidden fields, and the
+ * actions the organiser may choose. */
+void web_bulk_list_ctx(struct web_req *req, JsonObject *ctx,
+    const struct app_reg_filter *f, const char *q, bool waitlisted);
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);

@@ -19,6 +19,8 @@
 #define WEB_MAX_FORM_VALUE 8192
 /* WEB_BIG_BODY: few fields, one of which may be the whole body. */
 #define WEB_BIG_BODY_FIELDS 8
+/* WEB_SELECTION_BODY: a page of checkboxes and the form's own fields. */
+#define WEB_SELECTION_FIELDS 256
 
 /* Every route table; each ends with WEB_ROUTES_END.  The first row that
  * matches path and method wins, so a fixed path ("export.csv") comes
@@ -45,6 +47,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_deadlines_routes,
 	web_privacy_routes,
 	console_search_routes,
+	console_bulk_routes,
 };
 
 size_t
@@ -288,6 +291,9 @@ web_call_route(struct web_req *req, const struct web_route *r, char *arg)
 		form = r->flags & WEB_BIG_BODY ?
 		    web_form_sized(req, WEB_BIG_BODY_FIELDS,
 		        (size_t)req->web->conf->max_body_bytes) :
+		    r->flags & WEB_SELECTION_BODY ?
+		    web_form_sized(req, WEB_SELECTION_FIELDS,
+		        WEB_MAX_FORM_VALUE) :
 		    web_form(req);
 		if (form == NULL || !web_csrf_ok(req, form))
 			return;

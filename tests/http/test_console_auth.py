@@ -252,6 +252,8 @@ CONSOLE_POSTS = [
     ("/console/requests/{id}/accept", "admin"),
     ("/console/requests/{id}/dismiss", "admin"),
     ("/console/privacy", "admin"),
+    ("/console/registrations/bulk", "staff"),
+    ("/console/registrations/bulk/apply", "admin"),
 ]
 
 
