@@ -264,6 +264,10 @@ console_dashboard(struct web_req *req, const struct web_call *c)
 	}
 	ctx = console_ctx(req);
 	json_object_set_object_member(ctx, "event", event);
+	if (!web_dashboard_ctx(req, c, ctx, &error)) {
+		web_app_error(req, error);
+		return;
+	}
 	web_render(req, MHD_HTTP_OK, "console/dashboard.html", ctx);
 }
 
