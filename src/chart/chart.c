@@ -16,7 +16,7 @@
 #define INK "#1f1f1f"
 #define GRID "#c8c8c8"
 #define LABEL_CHARS 30 /* a longer label is cut; the table has it all */
-#define XLABELS 8      /* at most this many labels under columns */
+#define XLABELS 6      /* at most this many labels under columns */
 
 static void
 esc(GString *s, const char *text)
