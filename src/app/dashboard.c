@@ -7,9 +7,25 @@
  */
 #include "app/internal.h"
 #include "app/dashboard.h"
+#include "base/base.h"
 #include "db/dashboard.h"
 
 #include <math.h>
+#include <pthread.h>
+
+/*
+ * The figures are read from the database at most once every
+ * APP_DASH_CACHE_SECONDS per event: each statement reads every
+ * registration, and an organiser's reload need not repeat that.  The
+ * cache holds JSON text, not objects (no JSON object is shared between
+ * threads: docs/threads.md); each reader parses its own copy.
+ */
+struct dash_entry {
+	gint64 at; /* g_get_real_time() of the read */
+	char *text;
+};
+static pthread_mutex_t dash_lock = PTHREAD_MUTEX_INITIALIZER;
+static GHashTable *dash_cache; /* event id -> struct dash_entry */
 
 /* What one read brings back; the unit may run twice, so it starts by
  * dropping what a first run left. */
@@ -46,6 +62,89 @@ dash_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	    (r->sessions = db_dash_sessions(conn, id, &dberr)) == NULL ||
 	    (r->mail = db_dash_mail(conn, id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	return TRUE;
+}
+
+static void
+dash_entry_free(gpointer p)
+{
+	struct dash_entry *e = p;
+
+	g_free(e->text);
+	g_free(e);
+}
+
+/* The read as one JSON text (transfer full). */
+static char *
+dash_read_text(const struct dash_read *r)
+{
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
+	JsonObject *o = json_object_new();
+
+	json_object_set_object_member(o, "event", json_object_ref(r->event));
+	json_object_set_object_member(o, "mail", json_object_ref(r->mail));
+	json_object_set_array_member(o, "days", json_array_ref(r->days));
+	json_object_set_array_member(o, "sectors", json_array_ref(r->sectors));
+	json_object_set_array_member(o, "orgs", json_array_ref(r->orgs));
+	json_object_set_array_member(o, "sessions",
+	    json_array_ref(r->sessions));
+	json_node_take_object(node, o);
+	return json_to_string(node, FALSE);
+}
+
+/* r from a cached text; FALSE if it does not parse (it always should). */
+static gboolean
+dash_read_parse(struct dash_read *r, const char *text)
+{
+	g_autoptr(JsonNode) node = json_from_string(text, NULL);
+	JsonObject *o;
+
+	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
+		return FALSE;
+	o = json_node_get_object(node);
+	r->event = json_object_ref(json_object_get_object_member(o, "event"));
+	r->mail = json_object_ref(json_object_get_object_member(o, "mail"));
+	r->days = json_array_ref(json_object_get_array_member(o, "days"));
+	r->sectors = json_array_ref(json_object_get_array_member(o, "sectors"));
+	r->orgs = json_array_ref(json_object_get_array_member(o, "orgs"));
+	r->sessions = json_array_ref(
+	    json_object_get_array_member(o, "sessions"));
+	return TRUE;
+}
+
+/* Fills r from the cache when its entry is fresh, else from the
+ * database, keeping what it read; *at gets when it was read. */
+static gboolean
+dash_load(const struct app *app, struct dash_read *r, gint64 *at,
+    GError **error)
+{
+	g_autofree char *text = NULL;
+	gint64 now = g_get_real_time();
+	struct dash_entry *e;
+
+	lock_acquire(&dash_lock);
+	if (dash_cache == NULL)
+		dash_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+		    g_free, dash_entry_free);
+	e = g_hash_table_lookup(dash_cache, &r->event_id);
+	if (e != NULL &&
+	    now - e->at < APP_DASH_CACHE_SECONDS * G_USEC_PER_SEC) {
+		text = g_strdup(e->text);
+		*at = e->at;
+	}
+	lock_release(&dash_lock);
+	if (text != NULL && dash_read_parse(r, text))
+		return TRUE;
+	if (!app_db_run(app, dash_read, r, error))
+		return FALSE;
+	*at = now;
+	e = g_new0(struct dash_entry, 1);
+	e->at = now;
+	e->text = dash_read_text(r);
+	lock_acquire(&dash_lock);
+	g_hash_table_replace(dash_cache,
+	    g_memdup2(&r->event_id, sizeof r->event_id), e);
+	lock_release(&dash_lock);
 	return TRUE;
 }
 
@@ -177,16 +276,21 @@ app_dashboard_view(const struct app *app, const struct app_actor *actor,
 {
 	struct dash_read r = { .event_id = event_id };
 	g_autoptr(GTimeZone) tz = NULL;
+	g_autofree char *as_of = NULL;
 	JsonObject *out = NULL, *mail;
-	gint64 capacity;
+	gint64 capacity, at = 0;
 	bool cut;
 
 	if (!app_require(actor, "staff", error) ||
-	    !app_db_run(app, dash_read, &r, error))
+	    !dash_load(app, &r, &at, error))
 		goto done;
 	out = json_object_new();
 	capacity = db_int(r.event, "capacity");
 	tz = app_zone(db_str(r.event, "timezone"));
+	as_of = app_time_text(tz, at / G_USEC_PER_SEC, "%H:%M:%S");
+	json_object_set_string_member(out, "as_of", as_of);
+	json_object_set_int_member(out, "cache_seconds",
+	    APP_DASH_CACHE_SECONDS);
 	json_object_set_int_member(out, "capacity", capacity);
 	json_object_set_int_member(out, "places_left",
 	    db_int(r.event, "places_left"));

@@ -15,11 +15,15 @@ struct app_actor;
 
 /* Days the view holds at most (the latest ones). */
 #define APP_DASH_DAYS 366
+/* The figures of an event are read again at most this often. */
+#define APP_DASH_CACHE_SECONDS 10
 /* Organisations named; the others are summed. */
 #define APP_DASH_ORGS 10
 
 /*
- * The figures of event_id in language lang (transfer full), a view:
+ * The figures of event_id in language lang (transfer full), a view, read
+ * from the database at most every APP_DASH_CACHE_SECONDS (as_of: when,
+ * "HH:MM:SS" in the event's zone; cache_seconds):
  *  capacity, places_left, waitlisted: now, exact;
  *  days: per day (event's zone; at most APP_DASH_DAYS, days_cut when
  *   earlier ones were left out): day ("YYYY-MM-DD"), new_confirmed,

@@ -27,34 +27,41 @@ static const char *const SQL_DASH_EVENT =
     "   AND p.status = 'waitlisted')::int AS waitlisted"
     " FROM event e WHERE e.id = $1";
 
-/* Each participant is up to four dated happenings (x): registered (by
- * the status now), took a place, gave it back, joined the waiting list;
- * summed per day, then each day's running totals over every day between
+/* Each participant is up to four dated happenings: registered (by the
+ * status now), took a place, gave it back, joined the waiting list.  Each
+ * kind is counted per quarter of an hour (every zone's offset is a whole
+ * number of quarters, so a quarter lies in one local day), which keeps the
+ * zone's arithmetic to a few thousand buckets instead of every row; then
+ * per local day, then each day's running totals over every day between
  * the first and the last. */
+#define DASH_QUARTER(col) \
+	"date_bin('15 minutes', " col ", timestamptz '2000-01-01 00:00+00')"
 static const char *const SQL_DASH_DAYS =
-    "WITH x AS ("
-    " SELECT (h.at AT TIME ZONE e.timezone)::date AS day, h.k"
-    " FROM event e JOIN participant p ON p.event_id = e.id"
-    " CROSS JOIN LATERAL (VALUES"
-    "  (p.created_at, CASE p.status WHEN 'confirmed' THEN 'c'"
-    "   WHEN 'pending' THEN 'p' WHEN 'waitlisted' THEN 'w' ELSE 'g' END),"
-    "  (CASE WHEN p.status = 'confirmed' OR (p.status = 'cancelled'"
-    "    AND p.email_confirmed_at IS NOT NULL)"
-    "   THEN coalesce(p.email_confirmed_at, p.created_at) END, '+'),"
-    "  (CASE WHEN p.status = 'cancelled' AND p.email_confirmed_at"
-    "    IS NOT NULL THEN p.cancelled_at END, '-'),"
-    "  (CASE WHEN p.status = 'waitlisted' THEN p.waitlisted_at END, 'q')"
-    " ) AS h(at, k)"
-    " WHERE e.id = $1 AND h.at IS NOT NULL),"
-    " d AS (SELECT day,"
-    "  count(*) FILTER (WHERE k = 'c')::int AS c,"
-    "  count(*) FILTER (WHERE k = 'p')::int AS p,"
-    "  count(*) FILTER (WHERE k = 'w')::int AS w,"
-    "  count(*) FILTER (WHERE k = 'g')::int AS g,"
-    "  (count(*) FILTER (WHERE k = '+')"
-    "   - count(*) FILTER (WHERE k = '-'))::int AS taken,"
-    "  count(*) FILTER (WHERE k = 'q')::int AS q"
-    "  FROM x GROUP BY day)"
+    "WITH b AS ("
+    " SELECT " DASH_QUARTER("created_at") " AS at, status AS k,"
+    "  count(*) AS n FROM participant WHERE event_id = $1 GROUP BY 1, 2"
+    " UNION ALL SELECT " DASH_QUARTER("coalesce(email_confirmed_at,"
+    "  created_at)") ", '+', count(*) FROM participant WHERE event_id = $1"
+    "  AND (status = 'confirmed' OR (status = 'cancelled'"
+    "  AND email_confirmed_at IS NOT NULL)) GROUP BY 1"
+    " UNION ALL SELECT " DASH_QUARTER("cancelled_at") ", '-', count(*)"
+    "  FROM participant WHERE event_id = $1 AND status = 'cancelled'"
+    "  AND email_confirmed_at IS NOT NULL AND cancelled_at IS NOT NULL"
+    "  GROUP BY 1"
+    " UNION ALL SELECT " DASH_QUARTER("waitlisted_at") ", 'q', count(*)"
+    "  FROM participant WHERE event_id = $1 AND status = 'waitlisted'"
+    "  AND waitlisted_at IS NOT NULL GROUP BY 1),"
+    " d AS (SELECT (b.at AT TIME ZONE"
+    "   (SELECT timezone FROM event WHERE id = $1))::date AS day,"
+    "  coalesce(sum(n) FILTER (WHERE k = 'confirmed'), 0)::int AS c,"
+    "  coalesce(sum(n) FILTER (WHERE k = 'pending'), 0)::int AS p,"
+    "  coalesce(sum(n) FILTER (WHERE k = 'waitlisted'), 0)::int AS w,"
+    "  coalesce(sum(n) FILTER (WHERE k IN ('cancelled', 'expired')), 0)::int"
+    "   AS g,"
+    "  coalesce(sum(CASE k WHEN '+' THEN n WHEN '-' THEN -n END), 0)::int"
+    "   AS taken,"
+    "  coalesce(sum(n) FILTER (WHERE k = 'q'), 0)::int AS q"
+    "  FROM b GROUP BY 1)"
     " SELECT to_char(g.day, 'YYYY-MM-DD') AS day,"
     " coalesce(d.c, 0) AS new_confirmed, coalesce(d.p, 0) AS new_pending,"
     " coalesce(d.w, 0) AS new_waitlisted, coalesce(d.g, 0) AS new_gone,"
@@ -76,38 +83,47 @@ static const char *const SQL_DASH_SECTORS =
     " WHERE s.event_id = $1"
     " GROUP BY s.event_id, s.code ORDER BY s.position, s.code";
 
-/* Window functions run before LIMIT: orgs and people count them all. */
+/* Grouped by the exact name first, so lower() runs once per name, not
+ * per person; window functions run before LIMIT, so orgs and people count
+ * every organisation. */
 static const char *const SQL_DASH_ORGS =
-    "SELECT min(organisation) AS organisation, count(*)::int AS n,"
+    "SELECT min(o) AS organisation, sum(n)::int AS n,"
     " (count(*) OVER ())::int AS orgs,"
-    " (sum(count(*)) OVER ())::bigint AS people"
-    " FROM participant WHERE event_id = $1"
-    " AND status IN ('confirmed', 'pending', 'waitlisted')"
-    " GROUP BY lower(organisation)"
-    " ORDER BY n DESC, lower(organisation) LIMIT $2";
+    " (sum(sum(n)) OVER ())::bigint AS people"
+    " FROM (SELECT organisation AS o, count(*) AS n FROM participant"
+    "  WHERE event_id = $1 AND status IN ('confirmed', 'pending', 'waitlisted')"
+    "  GROUP BY organisation) x"
+    " GROUP BY lower(o) ORDER BY n DESC, lower(o) LIMIT $2";
 
+/* Set-based: the first choices in one join for all sessions, who ranked
+ * each from preference_session_idx alone, and the placements grouped
+ * once by session and sector and by session and organisation. */
 static const char *const SQL_DASH_SESSIONS =
-    "SELECT s.id, s.title_nb, s.title_en,"
+    "WITH f AS (SELECT pr.session_id, count(*) AS n FROM preference pr"
+    "  JOIN participant pa ON pa.id = pr.participant_id"
+    "  WHERE pa.event_id = $1 AND pr.rank = 1"
+    "  AND pa.status IN ('confirmed', 'waitlisted') GROUP BY 1),"
+    " g AS (SELECT a.session_id, pa.sector, lower(pa.organisation) AS org,"
+    "  count(*) AS n FROM assignment a"
+    "  JOIN participant pa ON pa.id = a.participant_id WHERE a.event_id = $1"
+    "  GROUP BY GROUPING SETS ((a.session_id, pa.sector),"
+    "  (a.session_id, lower(pa.organisation)))),"
+    " a AS (SELECT session_id,"
+    "  sum(n) FILTER (WHERE sector IS NOT NULL) AS placed,"
+    "  max(n) FILTER (WHERE sector IS NOT NULL) AS top_sector,"
+    "  max(n) FILTER (WHERE org IS NOT NULL) AS top_org"
+    "  FROM g GROUP BY session_id)"
+    " SELECT s.id, s.title_nb, s.title_en,"
     " " DB_EPOCH("sl.starts_at") " AS starts_at,"
     " s.capacity, s.sector_share_pct, s.org_limit,"
     " (SELECT count(*) FROM preference pr WHERE pr.session_id = s.id)::int"
     "  AS ranked,"
-    " (SELECT count(*) FROM preference pr JOIN participant pa"
-    "   ON pa.id = pr.participant_id WHERE pr.session_id = s.id"
-    "   AND pr.rank = 1 AND pa.status IN ('confirmed', 'waitlisted'))::int"
-    "  AS first_choices,"
-    " coalesce(a.placed, 0) AS placed, coalesce(a.top_sector, 0) AS top_sector,"
-    " coalesce(a.top_org, 0) AS top_org"
+    " coalesce(f.n, 0)::int AS first_choices,"
+    " coalesce(a.placed, 0)::int AS placed,"
+    " coalesce(a.top_sector, 0)::int AS top_sector,"
+    " coalesce(a.top_org, 0)::int AS top_org"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
-    " LEFT JOIN LATERAL (SELECT sum(n)::int AS placed,"
-    "   (SELECT max(m) FROM (SELECT count(*) AS m FROM assignment a2"
-    "    JOIN participant p2 ON p2.id = a2.participant_id"
-    "    WHERE a2.session_id = s.id GROUP BY p2.sector) y)::int AS top_sector,"
-    "   max(n)::int AS top_org"
-    "  FROM (SELECT count(*) AS n FROM assignment a1"
-    "   JOIN participant p1 ON p1.id = a1.participant_id"
-    "   WHERE a1.session_id = s.id GROUP BY lower(p1.organisation)) x) a"
-    "  ON true"
+    " LEFT JOIN f ON f.session_id = s.id LEFT JOIN a ON a.session_id = s.id"
     " WHERE s.event_id = $1 AND s.status = 'active'"
     " ORDER BY sl.starts_at, sl.id, s.id";
 

@@ -4,11 +4,12 @@ for a known set of registrations, sessions and mails, each chart is an SVG
 named by its title with its table beside it; the tables' numbers are the
 database's (registrations per day, running totals, sectors, organisations,
 places and the waiting list per day, sessions, mail); every number that
-links to a list leads to a list of that many; staff may look, the door
-role is sent to its desk."""
+links to a list leads to a list of that many; the figures are read again
+after ten seconds; staff may look, the door role is sent to its desk."""
 import os
 import re
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -294,13 +295,26 @@ def staff_see_it_and_the_door_goes_to_its_desk(inst):
 
 
 @case
-def an_event_with_nobody_draws_empty_charts(inst):
-    # Everything gone: charts, tables and the page still whole.
+def read_again_after_ten_seconds_and_empty_charts(inst):
+    assert re.search(r"Figures as of \d\d:\d\d:\d\d; read again at most"
+                     r" every 10 seconds", S["page"])
+    # A read now (the last is surely older than ten seconds by then)...
+    time.sleep(10.5)
+    r = S["admin"].get("/console")
+    assert by_first(table(r.text, "table-mail"))["All"][0][1] == "5"
+    # ... then everything gone: for ten seconds the figures read before...
     inst.query("DELETE FROM outbox")
     inst.query("UPDATE place SET participant_id = NULL")
     inst.query("DELETE FROM participant")
     r = S["admin"].get("/console")
+    rows = by_first(table(r.text, "table-mail"))
+    assert rows["All"][0][1] == "5", rows
+    # ... then the new ones: the page still whole, the charts empty.
+    time.sleep(10.5)
+    r = S["admin"].get("/console")
     assert r.status == 200, r.text[:2000]
+    rows = by_first(table(r.text, "table-mail"))
+    assert rows["All"][0][1] == "0", rows
     assert r.text.count('class="chart"') == 7
     assert "NaN" not in r.text and "nan\"" not in r.text
     assert table(r.text, "table-days") == []
