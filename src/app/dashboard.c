@@ -15,22 +15,24 @@
 
 /*
  * The figures are read from the database at most once every
- * APP_DASH_CACHE_SECONDS per event: each statement reads every
- * registration, and an organiser's reload need not repeat that.  The
- * cache holds JSON text, not objects (no JSON object is shared between
- * threads: docs/threads.md); each reader parses its own copy.
+ * APP_DASH_CACHE_SECONDS per event and language (the event's view is in
+ * one language): each statement reads every registration, and an
+ * organiser's reload need not repeat that.  The cache holds JSON text,
+ * not objects (no JSON object is shared between threads:
+ * docs/threads.md); each reader parses its own copy.
  */
 struct dash_entry {
 	gint64 at; /* g_get_real_time() of the read */
 	char *text;
 };
 static pthread_mutex_t dash_lock = PTHREAD_MUTEX_INITIALIZER;
-static GHashTable *dash_cache; /* event id -> struct dash_entry */
+static GHashTable *dash_cache; /* "ID/LANG" -> struct dash_entry */
 
 /* What one read brings back; the unit may run twice, so it starts by
  * dropping what a first run left. */
 struct dash_read {
 	gint64 event_id;
+	JsonObject *view; /* app_event_view's */
 	JsonObject *event, *mail;
 	JsonArray *days, *sectors, *orgs, *sessions;
 };
@@ -38,6 +40,7 @@ struct dash_read {
 static void
 dash_read_clear(struct dash_read *r)
 {
+	g_clear_pointer(&r->view, json_object_unref);
 	g_clear_pointer(&r->event, json_object_unref);
 	g_clear_pointer(&r->mail, json_object_unref);
 	g_clear_pointer(&r->days, json_array_unref);
@@ -81,6 +84,7 @@ dash_read_text(const struct dash_read *r)
 	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
 	JsonObject *o = json_object_new();
 
+	json_object_set_object_member(o, "view", json_object_ref(r->view));
 	json_object_set_object_member(o, "event", json_object_ref(r->event));
 	json_object_set_object_member(o, "mail", json_object_ref(r->mail));
 	json_object_set_array_member(o, "days", json_array_ref(r->days));
@@ -102,6 +106,7 @@ dash_read_parse(struct dash_read *r, const char *text)
 	if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
 		return FALSE;
 	o = json_node_get_object(node);
+	r->view = json_object_ref(json_object_get_object_member(o, "view"));
 	r->event = json_object_ref(json_object_get_object_member(o, "event"));
 	r->mail = json_object_ref(json_object_get_object_member(o, "mail"));
 	r->days = json_array_ref(json_object_get_array_member(o, "days"));
@@ -115,18 +120,20 @@ dash_read_parse(struct dash_read *r, const char *text)
 /* Fills r from the cache when its entry is fresh, else from the
  * database, keeping what it read; *at gets when it was read. */
 static gboolean
-dash_load(const struct app *app, struct dash_read *r, gint64 *at,
-    GError **error)
+dash_load(const struct app *app, struct dash_read *r, const char *lang,
+    gint64 *at, GError **error)
 {
 	g_autofree char *text = NULL;
+	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s",
+	    r->event_id, lang);
 	gint64 now = g_get_real_time();
 	struct dash_entry *e;
 
 	lock_acquire(&dash_lock);
 	if (dash_cache == NULL)
-		dash_cache = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+		dash_cache = g_hash_table_new_full(g_str_hash, g_str_equal,
 		    g_free, dash_entry_free);
-	e = g_hash_table_lookup(dash_cache, &r->event_id);
+	e = g_hash_table_lookup(dash_cache, key);
 	if (e != NULL &&
 	    now - e->at < APP_DASH_CACHE_SECONDS * G_USEC_PER_SEC) {
 		text = g_strdup(e->text);
@@ -135,15 +142,15 @@ dash_load(const struct app *app, struct dash_read *r, gint64 *at,
 	lock_release(&dash_lock);
 	if (text != NULL && dash_read_parse(r, text))
 		return TRUE;
-	if (!app_db_run(app, dash_read, r, error))
+	if (!app_db_run(app, dash_read, r, error) ||
+	    (r->view = app_event_view(app, lang, error)) == NULL)
 		return FALSE;
 	*at = now;
 	e = g_new0(struct dash_entry, 1);
 	e->at = now;
 	e->text = dash_read_text(r);
 	lock_acquire(&dash_lock);
-	g_hash_table_replace(dash_cache,
-	    g_memdup2(&r->event_id, sizeof r->event_id), e);
+	g_hash_table_replace(dash_cache, g_steal_pointer(&key), e);
 	lock_release(&dash_lock);
 	return TRUE;
 }
@@ -282,7 +289,7 @@ app_dashboard_view(const struct app *app, const struct app_actor *actor,
 	bool cut;
 
 	if (!app_require(actor, "staff", error) ||
-	    !dash_load(app, &r, &at, error))
+	    !dash_load(app, &r, lang, &at, error))
 		goto done;
 	out = json_object_new();
 	capacity = db_int(r.event, "capacity");
@@ -291,6 +298,7 @@ app_dashboard_view(const struct app *app, const struct app_actor *actor,
 	json_object_set_string_member(out, "as_of", as_of);
 	json_object_set_int_member(out, "cache_seconds",
 	    APP_DASH_CACHE_SECONDS);
+	json_object_set_object_member(out, "event", json_object_ref(r.view));
 	json_object_set_int_member(out, "capacity", capacity);
 	json_object_set_int_member(out, "places_left",
 	    db_int(r.event, "places_left"));

@@ -24,7 +24,8 @@ struct app_actor;
  * The figures of event_id in language lang (transfer full), a view, read
  * from the database at most every APP_DASH_CACHE_SECONDS (as_of: when,
  * "HH:MM:SS" in the event's zone; cache_seconds):
- *  capacity, places_left, waitlisted: now, exact;
+ *  event: app_event_view's (the figures and the programme on top);
+ *  capacity, places_left, waitlisted: exact when read;
  *  days: per day (event's zone; at most APP_DASH_DAYS, days_cut when
  *   earlier ones were left out): day ("YYYY-MM-DD"), new_confirmed,
  *   new_pending, new_waitlisted, new_gone (that day's registrations by

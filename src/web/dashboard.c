@@ -229,6 +229,9 @@ web_dashboard_ctx(struct web_req *req, const struct web_call *c,
 
 	if (dash == NULL)
 		return FALSE;
+	json_object_set_object_member(ctx, "event",
+	    json_object_ref(app_view_object(dash, "event")));
+	json_object_remove_member(dash, "event");
 	dash_days(req, dash);
 	dash_mix(req, dash);
 	dash_sessions(req, dash);

@@ -397,8 +397,9 @@ void web_api_call(struct web_req *req, const struct web_route *r, char *arg);
 bool console_auth(struct web_req *req, const char *role);
 /* web_page_ctx plus "me" (the organiser) and "is_admin". */
 JsonObject *console_ctx(struct web_req *req);
-/* dashboard.c: the dashboard's figures and charts (SVG, raw) as "dash"
- * in ctx; FALSE with error when app refused or failed. */
+/* dashboard.c: the event's view as "event" and the dashboard's figures
+ * and charts (SVG, raw) as "dash" in ctx; FALSE with error when app
+ * refused or failed. */
 gboolean web_dashboard_ctx(struct web_req *req, const struct web_call *c,
     JsonObject *ctx, GError **error);
 /* ranking.c */

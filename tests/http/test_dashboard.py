@@ -296,7 +296,7 @@ def staff_see_it_and_the_door_goes_to_its_desk(inst):
 
 @case
 def read_again_after_ten_seconds_and_empty_charts(inst):
-    assert re.search(r"Figures as of \d\d:\d\d:\d\d; read again at most"
+    assert re.search(r"The figures on this page are as of \d\d:\d\d:\d\d; read again at most"
                      r" every 10 seconds", S["page"])
     # A read now (the last is surely older than ten seconds by then)...
     time.sleep(10.5)
