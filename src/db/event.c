@@ -70,12 +70,15 @@ static const char *const SQL_EVENT_PROGRAMME =
     " " DB_EPOCH("sl.ends_at") " AS ends_at,"
     /* Confirmed people only: unconfirmed registrations cannot
      * make a session look popular. */
-    " (SELECT count(*) FROM preference pr JOIN participant pa"
-    "   ON pa.id = pr.participant_id"
-    "   WHERE pr.session_id = s.id AND pr.rank = 1"
-    "   AND pa.status IN ('confirmed', 'waitlisted'))"
-    "   AS first_choices"
+    /* Counted for all sessions in one join, not per session: a
+     * subquery per session read every participant once each. */
+    " coalesce(f.n, 0) AS first_choices"
     " FROM session s JOIN slot sl ON sl.id = s.slot_id"
+    " LEFT JOIN (SELECT pr.session_id, count(*) AS n FROM preference pr"
+    "   JOIN participant pa ON pa.id = pr.participant_id"
+    "   WHERE pa.event_id = $1 AND pr.rank = 1"
+    "   AND pa.status IN ('confirmed', 'waitlisted')"
+    "   GROUP BY pr.session_id) f ON f.session_id = s.id"
     " WHERE s.event_id = $1 AND s.status = 'active'"
     " ORDER BY sl.starts_at, sl.id, s.id";
 static const char *const SQL_EVENT_SECTORS =

@@ -255,20 +255,19 @@ console_dashboard(struct web_req *req, const struct web_call *c)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
-	JsonObject *event;
 
 	/* The door role has the desk and nothing else: its home. */
 	if (!app_actor_may(c->actor, "staff")) {
 		web_redirect(req, "/console/door");
 		return;
 	}
-	event = app_event_view(req->web->app, req->event.id, req->lang, &error);
-	if (event == NULL) {
+	ctx = console_ctx(req);
+	/* The event's view comes with the dashboard's figures, read at the
+	 * same time (app/dashboard.c). */
+	if (!web_dashboard_ctx(req, c, ctx, &error)) {
 		web_app_error(req, error);
 		return;
 	}
-	ctx = console_ctx(req);
-	json_object_set_object_member(ctx, "event", event);
 	web_render(req, MHD_HTTP_OK, "console/dashboard.html", ctx);
 }
 

@@ -469,6 +469,11 @@ void web_list_rows(JsonObject *ctx, JsonArray *rows, guint cap);
 /* Each row's status_text: its status ("confirmed", ...) in the reader's
  * words (status_confirmed, ...). */
 void web_list_status_texts(struct web_req *req, JsonArray *rows);
+/* dashboard.c: the event's view as "event" and the dashboard's figures
+ * and charts (SVG, raw) as "dash" in ctx; FALSE with error when app
+ * refused or failed. */
+gboolean web_dashboard_ctx(struct web_req *req, const struct web_call *c,
+    JsonObject *ctx, GError **error);
 /* ranking.c */
 /* Adds "options" to each session in event's slots with the chosen rank
  * marked, and "ranks" (1..5, each with its options) to ctx. */
