@@ -104,6 +104,9 @@ struct app_registration {
 	const char *invitation_code;    /* invitation mode only */
 	gint64 sessions[APP_MAX_RANKS]; /* rank 1 first */
 	size_t nsessions;
+	/* The event's own questions answered (app/questions.h's form
+	 * shape); NULL: none given. */
+	GHashTable *answers;
 };
 
 /*
@@ -497,5 +500,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/api.h"
 #include "app/door.h"
 #include "app/badges.h"
+#include "app/questions.h"
 
 #endif

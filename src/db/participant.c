@@ -799,7 +799,8 @@ reg_erase(DbConn *conn, gint64 id, bool links, GError **error)
 	    db_exec_noresult(conn, SQL_REG_ERASE_REPLIES, 1, p, error) &&
 	    (!links ||
 	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
-	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
+	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error) &&
+	    db_answers_erase(conn, id, error);
 }
 
 gboolean

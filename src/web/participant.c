@@ -199,10 +199,21 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		json_object_unref(event);
 		return;
 	}
+	if (!web_me_answers_ctx(req, ctx, token)) {
+		json_object_unref(p);
+		json_object_unref(event);
+		return;
+	}
 	web_ranking_ctx(ctx, event, chosen, n);
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "p", p);
 	web_render(req, status, "me.html", ctx);
+}
+
+void
+web_me_render(struct web_req *req, const char *token, unsigned status)
+{
+	me_render(req, token, status, NULL);
 }
 
 static void
