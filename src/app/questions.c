@@ -485,6 +485,7 @@ form_question(JsonObject *q, const char *lang, GHashTable *values,
 		g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT, cid);
 		json_object_set_int_member(v, "id", cid);
 		json_object_set_string_member(v, "field", cf);
+		json_object_set_string_member(v, "qfield", field);
 		json_object_set_string_member(v, "label",
 		    json_object_get_string_member(c,
 		        en ? "label_en" : "label_nb"));
@@ -692,7 +693,7 @@ me_set_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 {
 	struct form_unit *u = user;
 	g_autoptr(GError) dberr = NULL;
-	g_autoptr(JsonObject) p = NULL;
+	g_autoptr(JsonObject) p = NULL, sector = NULL;
 	g_autoptr(JsonArray) qs = NULL;
 	g_autoptr(JsonArray) rows = json_array_new();
 	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_ARRAY);
@@ -706,12 +707,14 @@ me_set_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		return FALSE;
 	}
 	u->event_id = db_int(p, "event_id");
-	if ((qs = db_question_list(conn, u->event_id, false, &dberr)) == NULL)
+	if ((qs = db_question_list(conn, u->event_id, false, &dberr)) == NULL ||
+	    (sector = db_participant_sector(conn, u->event_id, db_int(p, "id"),
+	         &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	g_clear_pointer(&u->refused, json_object_unref);
 	u->refused = json_object_new();
-	if (!answers_check_all(qs, db_str(p, "sector"), u->answers, u->refused,
-	        rows, NULL)) {
+	if (!answers_check_all(qs, db_str(sector, "sector"), u->answers,
+	        u->refused, rows, NULL)) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "answers");
 		return FALSE;
 	}

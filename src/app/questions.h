@@ -82,7 +82,7 @@ gboolean app_questions_standard_add(const struct app *app,
 /* The questions of event_id's form in lang, filled with answers (may be
  * NULL): [{id, field, kind, is_KIND (one true), label, help, has_help,
  * required, sectors (names, "" for everyone), has_sectors, has_min, min,
- * has_max, max, value, yes, no, choices: [{id, field, label, checked}],
+ * has_max, max, value, yes, no, choices: [{id, field, qfield (the question's), label, checked}],
  * countries: [{code, name, selected}] (country questions only)}]. */
 JsonArray *app_questions_form(const struct app *app, gint64 event_id,
     const char *lang, GHashTable *answers, GError **error);

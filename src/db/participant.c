@@ -596,6 +596,8 @@ static const char *const SQL_REG_CHECK_IN =
     " THEN coalesce(checked_in_at, now()) END,"
     " checked_in_door = CASE WHEN $2::bool THEN checked_in_door END"
     " WHERE id = $1 RETURNING id";
+static const char *const SQL_PARTICIPANT_SECTOR =
+    "SELECT sector FROM participant WHERE id = $2 AND event_id = $1";
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"
@@ -931,4 +933,13 @@ db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
 	const char *p[3] = { db_num(ev, event_id), ids_json, door };
 
 	return db_exec(conn, SQL_DOOR_ARRIVE, 3, p, error);
+}
+
+JsonObject *
+db_participant_sector(DbConn *conn, gint64 event_id, gint64 id, GError **error)
+{
+	char e[24], i[24];
+	const char *p[2] = { db_num(e, event_id), db_num(i, id) };
+
+	return db_exec_one(conn, SQL_PARTICIPANT_SECTOR, 2, p, error);
 }

@@ -252,8 +252,9 @@ q_refused(struct web_req *req, const struct web_call *c, gint64 id,
 		web_app_error(req, error);
 		return;
 	}
-	web_refusal_error(req, errors, c->fields, why, "label_nb",
-	    "err_invalid");
+	/* Every field the app names has its place on these forms. */
+	web_field_error(req, errors, why->field,
+	    web_refusal_key(why, "err_invalid"));
 	q_render(req, c, id, MHD_HTTP_BAD_REQUEST, c->form, errors);
 }
 
