@@ -451,6 +451,23 @@ def needs_summary_and_export(inst):
 
 
 @case
+def erasure_deletes_answers(inst):
+    """Answers may say anything about a person (their needs): GDPR
+    erasure deletes them with the rest."""
+    pid = inst.scalar("SELECT id FROM participant WHERE email ="
+                      " 'ann@example.no'")
+    assert inst.scalar("SELECT count(*) FROM question_answer WHERE"
+                       " participant_id = %s", pid) > 0
+    a = S["admin"]
+    r = a.post("/console/registrations/%d/erase" % pid, {
+        "_csrf": a.csrf("/console/registrations/%d" % pid),
+        "confirm": "yes"})
+    assert r.status == 303, (r.status, r.text[:500])
+    assert inst.scalar("SELECT count(*) FROM question_answer WHERE"
+                       " participant_id = %s", pid) == 0
+
+
+@case
 def typed_columns_hold(inst):
     """The database itself refuses an answer with two values."""
     ok = True
