@@ -1342,7 +1342,8 @@ console_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	u->out = json_object_new();
 	json_object_set_array_member(u->out, "questions", out);
 	json_object_set_array_member(u->out, "sectors", ss);
-	if ((qs = db_question_list(conn, u->event_id, true, &dberr)) == NULL ||
+	if ((qs = db_question_list_counted(conn, u->event_id, &dberr)) ==
+	        NULL ||
 	    (sectors = db_event_sectors(conn, u->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	n = json_array_get_length(qs);

@@ -7,25 +7,31 @@
 #include "db/internal.h"
 
 /* clang-format off */
-#define QUESTION_SELECT \
+/* answers and choice_answers: how many answered (the console's), or 0
+ * where nobody reads it (the form, on the registration path). */
+#define QUESTION_SELECT(answers, choice_answers) \
 	"SELECT q.id, q.kind, q.label_nb, q.label_en, q.help_nb, q.help_en," \
 	" q.required, q.min_value, q.max_value," \
 	" array_to_string(q.sectors, ',') AS sectors, q.position, q.hidden," \
-	" q.standard," \
-	" (SELECT count(DISTINCT a.participant_id) FROM question_answer a" \
-	"  WHERE a.question_id = q.id) AS answers," \
+	" q.standard, " answers " AS answers," \
 	" coalesce((SELECT jsonb_agg(jsonb_build_object('id', c.id," \
 	"  'code', coalesce(c.code, ''), 'label_nb', c.label_nb," \
 	"  'label_en', c.label_en, 'hidden', c.hidden," \
-	"  'answers', (SELECT count(*) FROM question_answer a" \
-	"   WHERE a.choice_id = c.id)) ORDER BY c.position, c.id)" \
+	"  'answers', " choice_answers ") ORDER BY c.position, c.id)" \
 	"  FROM question_choice c WHERE c.question_id = q.id" \
 	"  AND c.event_id = q.event_id), '[]')::text AS choices" \
 	" FROM question q WHERE q.event_id = $1"
+#define QUESTION_COUNTED \
+	QUESTION_SELECT("(SELECT count(DISTINCT a.participant_id)" \
+	    " FROM question_answer a WHERE a.question_id = q.id)", \
+	    "(SELECT count(*) FROM question_answer a WHERE a.choice_id = c.id)")
 static const char *const SQL_QUESTION_LIST =
-    QUESTION_SELECT " AND ($2 OR NOT q.hidden) ORDER BY q.position, q.id";
+    QUESTION_SELECT("0::bigint", "0")
+    " AND ($2 OR NOT q.hidden) ORDER BY q.position, q.id";
+static const char *const SQL_QUESTION_LIST_COUNTED =
+    QUESTION_COUNTED " ORDER BY q.position, q.id";
 static const char *const SQL_QUESTION_GET =
-    QUESTION_SELECT " AND q.id = $2";
+    QUESTION_COUNTED " AND q.id = $2";
 static const char *const SQL_QUESTION_INSERT =
     "INSERT INTO question (event_id, kind, label_nb, label_en, help_nb,"
     " help_en, required, min_value, max_value, sectors, standard, position)"
@@ -122,6 +128,15 @@ db_question_list(DbConn *conn, gint64 event_id, bool with_hidden,
 	const char *p[2] = { db_num(e, event_id), with_hidden ? "t" : "f" };
 
 	return db_exec(conn, SQL_QUESTION_LIST, 2, p, error);
+}
+
+JsonArray *
+db_question_list_counted(DbConn *conn, gint64 event_id, GError **error)
+{
+	char e[24];
+	const char *p[1] = { db_num(e, event_id) };
+
+	return db_exec(conn, SQL_QUESTION_LIST_COUNTED, 1, p, error);
 }
 
 JsonObject *

@@ -20,11 +20,17 @@ struct db_question {
 /* The event's questions in form order (hidden ones too when
  * with_hidden): id, kind, label_nb/en, help_nb/en, required, min_value,
  * max_value (null or int), sectors ("a,b"), position, hidden, standard
- * (null or text), answers (how many people answered) and choices (JSON
- * text: [{id, code, label_nb, label_en, hidden, answers}]). */
+ * (null or text), answers (0 here, see db_question_list_counted) and
+ * choices (JSON text: [{id, code, label_nb, label_en, hidden,
+ * answers}]). */
 JsonArray *db_question_list(DbConn *conn, gint64 event_id, bool with_hidden,
     GError **error);
-/* One question of event_id in the shape above; DB_ENOTFOUND. */
+/* db_question_list with hidden ones and with answers counted (0 in
+ * db_question_list: the form, on the registration path, needs no
+ * counting). */
+JsonArray *db_question_list_counted(DbConn *conn, gint64 event_id,
+    GError **error);
+/* One question of event_id in the shape above, counted; DB_ENOTFOUND. */
 JsonObject *db_question_get(DbConn *conn, gint64 event_id, gint64 id,
     GError **error);
 /* A new question at the end of the form; *id gets its id. */
