@@ -73,8 +73,14 @@ static const char *const SQL_ANSWERS_OF =
     " a.choice_id, a.country FROM question_answer a"
     " WHERE a.event_id = $1 AND a.participant_id = $2"
     " ORDER BY a.question_id, a.id";
+/* Only the answers to the questions the form asks them now: those to a
+ * hidden question or another sector's stay as they were. */
 static const char *const SQL_ANSWERS_DELETE =
-    "DELETE FROM question_answer WHERE event_id = $1 AND participant_id = $2";
+    "DELETE FROM question_answer a USING question q, participant p"
+    " WHERE q.id = a.question_id AND q.event_id = $1 AND a.event_id = $1"
+    " AND a.participant_id = $2 AND p.id = $2 AND p.event_id = $1"
+    " AND NOT q.hidden"
+    " AND (cardinality(q.sectors) = 0 OR p.sector = ANY(q.sectors))";
 static const char *const SQL_ANSWERS_INSERT =
     "INSERT INTO question_answer (event_id, participant_id, question_id,"
     " kind, text_value, number_value, date_value, bool_value, choice_id,"

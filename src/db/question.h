@@ -62,7 +62,8 @@ gboolean db_choice_delete(DbConn *conn, gint64 event_id, gint64 question_id,
  * where not that kind). */
 JsonArray *db_answers_of(DbConn *conn, gint64 event_id, gint64 participant_id,
     GError **error);
-/* Replaces participant_id's answers with rows (JSON text: an array of
+/* Replaces participant_id's answers to the questions asked of them now
+ * (not hidden, of their sector) with rows (JSON text: an array of
  * objects with question_id, kind and the one value member). */
 gboolean db_answers_replace(DbConn *conn, gint64 event_id,
     gint64 participant_id, const char *rows, GError **error);

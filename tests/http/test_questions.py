@@ -329,6 +329,16 @@ def participant_changes_answers(inst):
                       "choice_id")) == 1
     page = c.get("/me/%s?done=answers" % token).text
     assert "Your answers are saved." in page
+    # An answer to a hidden question is not lost by a change on /me.
+    inst.query("UPDATE question SET hidden = true WHERE label_en ="
+               " 'Country' RETURNING id")
+    f["q%d" % years] = "8"
+    r = c.post("/me/%s/answers" % token, f)
+    assert r.status == 303, (r.status, r.text[:2000])
+    assert answer(inst, "me@example.no", "Years", "number_value") == [(8,)]
+    assert answer(inst, "me@example.no", "Country", "country") == [("NO",)]
+    inst.query("UPDATE question SET hidden = false WHERE label_en ="
+               " 'Country' RETURNING id")
     # A CSRF token is required, as on every POST.
     del f["_csrf"]
     assert c.post("/me/%s/answers" % token, f).status == 403
@@ -345,7 +355,7 @@ def exports_have_question_columns(inst):
                   "Allergier og kosthold"):
         assert label in head, (label, head)
     ola = [x for x in rows if "ola@example.no" in x][0]
-    assert ola[head.index("Antall år")] == "12"
+    assert ola[head.index("Antall år")] == "12", (head, ola)
     assert ola[head.index("Ankomst")] == "2027-03-14"
     assert ola[head.index("Land")] == "Norge"
     assert ola[head.index("Aktiviteter")] == "Tur; Middag"
