@@ -861,6 +861,38 @@ question_db(const struct question_unit *u, char **lit)
 		.sectors = *lit };
 }
 
+/* Every sector of u's question is one of the event's; else APP_EINVALID
+ * with the refusal (sectors, APP_REASON_INVALID). */
+static gboolean
+sectors_known(DbConn *conn, struct question_unit *u, GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonArray) ss = db_event_sectors(conn, u->event_id, &dberr);
+	size_t i;
+	guint j;
+
+	if (ss == NULL)
+		return app_fail_db(error, g_steal_pointer(&dberr));
+	for (i = 0; i < u->q->nsectors; i++) {
+		bool found = false;
+
+		for (j = 0; j < json_array_get_length(ss) && !found; j++)
+			found = g_strcmp0(
+			            db_str(json_array_get_object_element(ss, j),
+			                "code"),
+			            u->q->sectors[i]) == 0;
+		if (!found) {
+			if (u->refusal != NULL)
+				*u->refusal = (struct app_refusal){ "sectors",
+					APP_REASON_INVALID };
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
+			    "sectors");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 question_add_run(const struct app *app, DbConn *conn, struct app_change *ch,
     gpointer user, GError **error)
@@ -871,6 +903,8 @@ question_add_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	struct db_question dq = question_db(u, &lit);
 
 	(void)app;
+	if (!sectors_known(conn, u, error))
+		return FALSE;
 	if (!db_question_insert(conn, u->event_id, &dq, &u->id, &dberr)) {
 		if (u->refusal != NULL)
 			(void)app_refusal_from_db(dberr, u->refusal);
@@ -923,16 +957,22 @@ question_edit_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 	g_autofree char *lit = NULL;
 	struct app_question q;
+	struct question_unit v;
 	struct db_question dq;
 
 	(void)app;
 	if ((ch->before = question_state(conn, u->event_id, u->id, error)) ==
 	    NULL)
 		return FALSE;
+	if (!sectors_known(conn, u, error))
+		return FALSE;
+	/* The kind is the question's own (u is not changed: the unit may
+	 * run again). */
 	q = *u->q;
 	q.kind = db_str(ch->before, "kind");
-	u->q = &q;
-	dq = question_db(u, &lit);
+	v = *u;
+	v.q = &q;
+	dq = question_db(&v, &lit);
 	if (!db_question_update(conn, u->event_id, u->id, &dq, &dberr)) {
 		if (u->refusal != NULL)
 			(void)app_refusal_from_db(dberr, u->refusal);

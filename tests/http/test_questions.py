@@ -141,7 +141,8 @@ def bad_questions_change_nothing(inst):
                      (dict(kind="slider"), "kind"),
                      (dict(kind="number", min="10", max="2"), "max"),
                      (dict(kind="number", min="ten"), "min"),
-                     (dict(sector_Bad="on"), "sectors")]:
+                     (dict(sector_Bad="on"), "sectors"),
+                     (dict(sector_nosuch="on"), "sectors")]:
         r = add_question(a, **f)
         assert r.status == 400, (f, r.status)
         assert 'id="%s-err"' % field in r.text, (f, r.text[:3000])
