@@ -105,6 +105,9 @@ struct app_registration {
 	gint64 sessions[APP_MAX_RANKS]; /* rank 1 first */
 	size_t nsessions;
 	gint64 event_id; /* the event the form was for */
+	/* The event's own questions answered (app/questions.h's form
+	 * shape); NULL: none given. */
+	GHashTable *answers;
 };
 
 /*
@@ -554,5 +557,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/deadline.h"
 #include "app/privacy.h"
 #include "app/search.h"
+#include "app/questions.h"
 
 #endif

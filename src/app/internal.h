@@ -283,4 +283,24 @@ JsonObject *app_checkin_code_json(const struct app_checkin_code *c);
 gboolean app_deadlines_in(DbConn *conn, gint64 event_id,
     struct app_deadlines *d, GError **error);
 
+/* questions.c: answers checked in conn for a person of sector, as the
+ * JSON rows db_answers_replace stores (transfer full); NULL with
+ * APP_EINVALID and *refusal (may be NULL) naming the first wrong field. */
+char *app_answers_rows(DbConn *conn, gint64 event_id, const char *sector,
+    GHashTable *answers, struct app_refusal *refusal, GError **error);
+/* questions.c: the registrations export's question columns, one per
+ * question (hidden ones too), after the fixed ones: made once per
+ * export, loaded with each chunk's answers (participants after < id <=
+ * upto), written per row. */
+struct app_qcols;
+struct app_qcols *app_qcols_new(DbConn *conn, gint64 event_id, const char *lang,
+    GError **error);
+guint app_qcols_n(const struct app_qcols *qc);
+const char *app_qcols_head(const struct app_qcols *qc, guint i);
+gboolean app_qcols_load(struct app_qcols *qc, DbConn *conn, gint64 event_id,
+    gint64 after, gint64 upto, GError **error);
+void app_qcols_write(const struct app_qcols *qc, SheetBook *b,
+    gint64 participant_id);
+void app_qcols_free(struct app_qcols *qc);
+
 #endif

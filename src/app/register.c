@@ -105,8 +105,8 @@ register_refuse(const char *field, struct app_refusal *refusal, GError **error)
 
 /*
  * Open registration is one statement, committed on its own; only an
- * invitation code needs a transaction around it, which this unit begins
- * itself (app_db_run).
+ * invitation code or answers to the event's questions need a transaction
+ * around it, which this unit begins itself (app_db_run).
  */
 static gboolean
 register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
@@ -116,9 +116,10 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
 	g_autofree char *forced_sector = NULL, *consent = NULL;
+	g_autofree char *rows = NULL;
 	struct db_participant_new pn;
 	const char *refused = NULL;
-	gboolean invitation;
+	gboolean invitation, tx;
 	gint64 code_id = 0;
 
 	u->id = 0;
@@ -136,7 +137,11 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		return FALSE;
 	invitation = g_strcmp0(db_str(event, "invitation_mode"),
 	                 "invitation") == 0;
-	if (invitation && (!db_begin(conn, &dberr)))
+	/* Answers to the event's questions are stored with the person, so
+	 * they too need the transaction. */
+	tx = invitation ||
+	    (r->answers != NULL && g_hash_table_size(r->answers) > 0);
+	if (tx && (!db_begin(conn, &dberr)))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	if (!invitation_check(conn, event, r, &code_id, &forced_sector,
 	        error)) {
@@ -148,6 +153,15 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 				APP_REASON_INVALID };
 		return FALSE; /* the pool rolls back */
 	}
+
+	/* The answers checked before anything is stored; a refused one
+	 * names its field ("qID"). */
+	rows = app_answers_rows(conn, db_int(event, "id"),
+	    forced_sector != NULL && *forced_sector != '\0' ? forced_sector :
+	                                                      r->sector,
+	    r->answers, u->refusal, error);
+	if (rows == NULL)
+		return FALSE; /* the pool rolls back */
 
 	pn = (struct db_participant_new){ .event_id = db_int(event, "id"),
 		.name = r->name,
@@ -174,6 +188,12 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	if (refused != NULL)
 		return register_refuse(refused, u->refusal, error);
 	if (!invitation) {
+		if (tx &&
+		    ((u->id != 0 &&
+		         !db_answers_replace(conn, pn.event_id, u->id, rows,
+		             &dberr)) ||
+		        !db_commit(conn, &dberr)))
+			return app_fail_db(error, g_steal_pointer(&dberr));
 		/* Committed already: a failure here must not run the
 		 * registration again, and the invitee's state is only the
 		 * console's count, so it is logged. */
@@ -199,6 +219,8 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	    (u->id != 0 &&
 	        !db_invitee_registered(conn, pn.event_id, r->email, code_id,
 	            u->id, &dberr)) ||
+	    (u->id != 0 &&
+	        !db_answers_replace(conn, pn.event_id, u->id, rows, &dberr)) ||
 	    !db_commit(conn, &dberr))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	return TRUE;

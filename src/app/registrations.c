@@ -715,20 +715,30 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	g_autoptr(GError) dberr = NULL;
 	g_autoptr(JsonObject) event = NULL;
 	g_autoptr(GTimeZone) tz = NULL;
-	const char *heads[G_N_ELEMENTS(reg_columns)];
+	g_autofree const char **heads = NULL;
+	struct app_qcols *qc;
 	gint64 after = 0;
 	size_t c;
+	guint k;
 
 	(void)app;
 	g_clear_pointer(&u->book,
 	    sheet_book_free); /* a second run starts again */
 	if ((u->book = sheet_book_new(u->fmt, error)) == NULL)
 		return FALSE;
-	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++)
-		heads[c] = reg_columns[c][1];
-	sheet_list(u->book, "registrations", heads, G_N_ELEMENTS(heads));
 	if ((event = db_event_head(conn, u->event_id, &dberr)) == NULL)
 		return app_fail_db(error, g_steal_pointer(&dberr));
+	/* The event's own questions, a column each after the fixed ones. */
+	if ((qc = app_qcols_new(conn, db_int(event, "id"), u->lang, error)) ==
+	    NULL)
+		return FALSE;
+	heads = g_new(const char *,
+	    G_N_ELEMENTS(reg_columns) + app_qcols_n(qc));
+	for (c = 0; c < G_N_ELEMENTS(reg_columns); c++)
+		heads[c] = reg_columns[c][1];
+	for (k = 0; k < app_qcols_n(qc); k++)
+		heads[c + k] = app_qcols_head(qc, k);
+	sheet_list(u->book, "registrations", heads, (guint)c + k);
 	tz = app_zone(db_str(event, "timezone"));
 	for (;;) {
 		g_autoptr(JsonArray) rows = db_reg_export(conn,
@@ -736,9 +746,19 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		    &dberr);
 		guint i, n;
 
-		if (rows == NULL)
+		if (rows == NULL) {
+			app_qcols_free(qc);
 			return app_fail_db(error, g_steal_pointer(&dberr));
+		}
 		n = json_array_get_length(rows);
+		if (n > 0 &&
+		    !app_qcols_load(qc, conn, db_int(event, "id"), after,
+		        db_int(json_array_get_object_element(rows, n - 1),
+		            "id"),
+		        error)) {
+			app_qcols_free(qc);
+			return FALSE;
+		}
 		for (i = 0; i < n; i++) {
 			JsonObject *r = json_array_get_object_element(rows, i);
 
@@ -757,11 +777,14 @@ export_rows(const struct app *app, DbConn *conn, gpointer user, GError **error)
 				else
 					sheet_text(u->book, db_str(r, col));
 			}
+			app_qcols_write(qc, u->book, db_int(r, "id"));
 			sheet_row_end(u->book);
 			after = db_int(r, "id");
 		}
-		if (n < 2000)
+		if (n < 2000) {
+			app_qcols_free(qc);
 			return TRUE;
+		}
 	}
 }
 

@@ -540,5 +540,6 @@ struct db_api_page {
 #include "db/door.h"
 #include "db/deadline.h"
 #include "db/privacy.h"
+#include "db/question.h"
 
 #endif

@@ -603,6 +603,8 @@ static const char *const SQL_REG_CHECK_IN =
     " THEN coalesce(checked_in_at, now()) END,"
     " checked_in_door = CASE WHEN $2::bool THEN checked_in_door END"
     " WHERE id = $1 RETURNING id";
+static const char *const SQL_PARTICIPANT_SECTOR =
+    "SELECT sector FROM participant WHERE id = $2 AND event_id = $1";
 static const char *const SQL_REG_ERASE =
     "UPDATE participant SET name = '(erased)',"
     " email = 'erased-' || id || '@invalid.invalid',"
@@ -840,7 +842,8 @@ reg_erase(DbConn *conn, gint64 id, bool links, bool farewell, GError **error)
 	    db_exec_noresult(conn, SQL_REG_ERASE_REPLIES, 1, p, error) &&
 	    (!links ||
 	        db_exec_noresult(conn, SQL_REG_ERASE_TOKENS, 1, p, error)) &&
-	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error);
+	    db_exec_noresult(conn, SQL_REG_ERASE_AUDIT, 1, p, error) &&
+	    db_answers_erase(conn, id, error);
 }
 
 gboolean
@@ -1017,4 +1020,13 @@ db_participant_event_id(DbConn *conn, gint64 participant_id, gint64 *event_id,
 		return FALSE;
 	*event_id = db_int(row, "event_id");
 	return TRUE;
+}
+
+JsonObject *
+db_participant_sector(DbConn *conn, gint64 event_id, gint64 id, GError **error)
+{
+	char e[24], i[24];
+	const char *p[2] = { db_num(e, event_id), db_num(i, id) };
+
+	return db_exec_one(conn, SQL_PARTICIPANT_SECTOR, 2, p, error);
 }

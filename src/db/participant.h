@@ -143,5 +143,9 @@ JsonArray *db_door_arrive(DbConn *conn, gint64 event_id, const char *ids_json,
  * code's short form, or null). */
 JsonArray *db_search_people(DbConn *conn, gint64 event_id, const char *q,
     const char *code, gint64 limit, GError **error);
+/* The participant's sector (sector), of event_id; DB_ENOTFOUND.  For
+ * which of the event's questions they are asked (app/questions.c). */
+JsonObject *db_participant_sector(DbConn *conn, gint64 event_id, gint64 id,
+    GError **error);
 
 #endif

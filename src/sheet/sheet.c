@@ -27,7 +27,8 @@ struct sheet_book {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold, *when;
-	lxw_error err; /* the first write that failed */
+	lxw_format *day; /* a date without a time (sheet_date) */
+	lxw_error err;   /* the first write that failed */
 	guint row, col, ncols;
 	GArray *widths; /* per column of the current sheet, in characters */
 };
@@ -63,6 +64,8 @@ sheet_book_new(enum sheet_format fmt, GError **error)
 	format_set_bold(b->bold);
 	b->when = workbook_add_format(b->wb);
 	format_set_num_format(b->when, "yyyy-mm-dd hh:mm");
+	b->day = workbook_add_format(b->wb);
+	format_set_num_format(b->day, "yyyy-mm-dd");
 	return b;
 }
 
@@ -251,6 +254,29 @@ sheet_time(SheetBook *b, gint64 t, GTimeZone *tz, const char *fmt)
 		sheet_check(b,
 		    worksheet_write_datetime(b->ws, b->row, b->col, &dt,
 		        b->when));
+	}
+	b->col++;
+}
+
+void
+sheet_date(SheetBook *b, int year, int month, int day)
+{
+	if (b->csv != NULL) {
+		char text[16];
+
+		g_snprintf(text, sizeof text, "%04d-%02d-%02d", year, month,
+		    day);
+		sheet_sep(b);
+		text_csv_cell(b->csv, text);
+		return;
+	}
+	if (b->ws != NULL) {
+		lxw_datetime dt = { year, month, day, 0, 0, 0 };
+
+		sheet_widen(b, 10);
+		sheet_check(b,
+		    worksheet_write_datetime(b->ws, b->row, b->col, &dt,
+		        b->day));
 	}
 	b->col++;
 }

@@ -38,6 +38,9 @@ void sheet_bool(SheetBook *b, gboolean v);
 /* Unix time t in zone tz; CSV: its text in fmt (g_date_time_format);
  * xlsx: a date-time cell.  t < 0: an empty cell. */
 void sheet_time(SheetBook *b, gint64 t, GTimeZone *tz, const char *fmt);
+/* A calendar day (a date answer); CSV: "YYYY-MM-DD", xlsx: a date cell
+ * shown as yyyy-mm-dd. */
+void sheet_date(SheetBook *b, int year, int month, int day);
 void sheet_empty(SheetBook *b);
 void sheet_row_end(SheetBook *b);
 /* The book's bytes (transfer full) and frees b; NULL with error when

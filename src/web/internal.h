@@ -118,6 +118,10 @@ struct web_req {
 	 * links of the answer go without one too (web_base). */
 	bool event_implied;
 	char base[67]; /* web_base's */
+	/* questions.c: a refused POST /me/TOKEN/answers, for the page
+	 * rendered again (borrowed from the handler, NULL otherwise). */
+	GHashTable *q_typed;
+	JsonObject *q_errors;
 };
 
 /* Who may use a route.  The dispatcher checks it with console_auth before
@@ -239,6 +243,8 @@ bool web_ids_parse(const char *text, GArray *ids, guint max);
  * actions the organiser may choose. */
 void web_bulk_list_ctx(struct web_req *req, JsonObject *ctx,
     const struct app_reg_filter *f, const char *q, bool waitlisted);
+extern const struct web_route web_questions_routes[];
+extern const struct web_route console_questions_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -433,6 +439,32 @@ bool web_throttle_domain(struct web_req *req, const char *email);
 /* pages.c: the registration form (200) with values (field name to
  * text) filled in, as web/invitation.c shows it to an invitee. */
 void web_register_form(struct web_req *req, GHashTable *values);
+/* questions.c: the event's own questions on the public pages. */
+/* True for a form field of an answer: "qID" or "qID_CHOICE". */
+bool web_answer_field(const char *name);
+/* form's answer fields (names and values borrowed from form). */
+GHashTable *web_answers_of(GHashTable *form);
+/* errors[field] set for each of app's refused answers
+ * (app_answers_check's shape). */
+void web_answers_errors(struct web_req *req, JsonObject *refused,
+    JsonObject *errors);
+/* errors[why->field] for app_register's refusal of an answer. */
+void web_answer_refusal(struct web_req *req, const struct app_refusal *why,
+    JsonObject *errors);
+/* Sets ctx's "questions" (transfer full; each with error, has_error from
+ * errors, which may be NULL) and "has_questions". */
+void web_questions_ctx(JsonObject *ctx, JsonArray *questions,
+    JsonObject *errors);
+/* The registration form's questions for event_id, filled from form; false
+ * (answered with an error page) when app failed. */
+bool web_register_questions_ctx(struct web_req *req, JsonObject *ctx,
+    gint64 event_id, GHashTable *form, JsonObject *errors);
+/* The participant page's questions and answers (me_answers.html); false
+ * as above. */
+bool web_me_answers_ctx(struct web_req *req, JsonObject *ctx,
+    const char *token);
+/* participant.c: the participant's page with status. */
+void web_me_render(struct web_req *req, const char *token, unsigned status);
 /* api.c: the JSON API. */
 /* True for a path of the API (/api/...): its errors are JSON. */
 bool web_api_path(const char *path);

@@ -185,7 +185,7 @@ reg_known_field(const char *name)
 {
 	size_t i;
 
-	if (strcmp(name, "_csrf") == 0 ||
+	if (strcmp(name, "_csrf") == 0 || web_answer_field(name) ||
 	    (g_str_has_prefix(name, "rank") && strlen(name) == 5 &&
 	        name[4] >= '1' && name[4] <= '5'))
 		return true;
@@ -246,6 +246,11 @@ reg_render_form(struct web_req *req, unsigned status, GHashTable *form,
 	json_object_set_boolean_member(ctx, "invitation_only",
 	    g_strcmp0(app_view_str(event, "invitation_mode"), "invitation") ==
 	        0);
+	if (!web_register_questions_ctx(req, ctx, app_view_int(event, "id"),
+	        form, errors)) {
+		json_object_unref(event);
+		return;
+	}
 	json_object_set_object_member(ctx, "event", event);
 	web_form_ctx_set(ctx, values, errors);
 	web_render(req, status, "register.html", ctx);
@@ -278,6 +283,7 @@ page_register_post(struct web_req *req, const struct web_call *c)
 	struct web_ranking r;
 	struct app_registration reg;
 	struct app_refusal refusal = { NULL, 0 };
+	g_autoptr(GHashTable) answers = NULL;
 	GHashTableIter it;
 	gpointer k;
 
@@ -300,6 +306,19 @@ page_register_post(struct web_req *req, const struct web_call *c)
 	if (r.error != NULL)
 		web_field_error(req, errors, "sessions", r.error);
 
+	answers = web_answers_of(c->form);
+	{
+		/* Every refused answer shown at once; app_register checks
+		 * them again. */
+		g_autoptr(JsonObject) refused = app_answers_check(req->web->app,
+		    c->event_id, v[RF_SECTOR].str, answers, &error);
+
+		if (refused == NULL) {
+			web_app_error(req, error);
+			return;
+		}
+		web_answers_errors(req, refused, errors);
+	}
 	if (json_object_get_size(errors) == 0 &&
 	    !web_throttle_domain(req, v[RF_EMAIL].str))
 		return;
@@ -315,6 +334,7 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			.nsessions = r.n,
 			.invitation_code = v[RF_INVITATION_CODE].str,
 			.event_id = c->event_id,
+			.answers = answers,
 		};
 		memcpy(reg.sessions, r.sessions, sizeof(reg.sessions));
 		if (app_register(req->web->app, &reg, &refusal, &error)) {
@@ -326,8 +346,11 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		web_field_error(req, errors, refusal.field,
-		    web_refusal_key(&refusal, "err_invalid"));
+		if (web_answer_field(refusal.field))
+			web_answer_refusal(req, &refusal, errors);
+		else
+			web_field_error(req, errors, refusal.field,
+			    web_refusal_key(&refusal, "err_invalid"));
 	}
 	reg_render_form(req, MHD_HTTP_BAD_REQUEST, c->form, errors);
 }

@@ -201,8 +201,10 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		json_object_unref(event);
 		return;
 	}
-	/* Everything held about them (privacy.c). */
-	if (!web_me_privacy_ctx(req, ctx, token)) {
+	/* Everything held about them (privacy.c), and their answers to the
+	 * event's questions (questions). */
+	if (!web_me_privacy_ctx(req, ctx, token) ||
+	    !web_me_answers_ctx(req, ctx, token)) {
 		json_object_unref(p);
 		json_object_unref(event);
 		return;
@@ -214,6 +216,12 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "p", p);
 	web_render(req, status, "me.html", ctx);
+}
+
+void
+web_me_render(struct web_req *req, const char *token, unsigned status)
+{
+	me_render(req, token, status, NULL);
 }
 
 static void

@@ -15,7 +15,10 @@
 
 #include <string.h>
 
-#define WEB_MAX_FORM_FIELDS 32
+/* A registration form carries the event's own questions too, one field
+ * per ticked choice (the standard dietary and accessibility questions
+ * alone have 19). */
+#define WEB_MAX_FORM_FIELDS 256
 #define WEB_MAX_FORM_VALUE 8192
 /* WEB_BIG_BODY: few fields, one of which may be the whole body. */
 #define WEB_BIG_BODY_FIELDS 8
@@ -48,6 +51,8 @@ static const struct web_route *const web_route_tables[] = {
 	web_privacy_routes,
 	console_search_routes,
 	console_bulk_routes,
+	web_questions_routes,
+	console_questions_routes,
 };
 
 size_t
