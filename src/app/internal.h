@@ -159,6 +159,23 @@ JsonArray *app_reply_counters(DbConn *conn, gint64 participant_id,
  */
 gboolean app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error);
+/* app_queue_mail with the outbox row's payload (JSON text: what the
+ * mail's template reads as payload.*); a row whose id is 0 queues mail
+ * to someone who is no participant (any more). */
+gboolean app_queue_mail_with(const struct app *app, DbConn *conn,
+    JsonObject *row, gint64 event_id, const char *kind, bool with_link,
+    const char *payload_json, GError **error);
+/* participant.c: locks the participant behind a link's token in conn's
+ * open transaction (id, event_id, name, email, language, status,
+ * email_confirmed, substitute_for); APP_ENOTFOUND, APP_EEXPIRED. */
+JsonObject *app_participant_lock(DbConn *conn, const char *token,
+    GError **error);
+/* substitute.c: app_confirm's part for a colleague taking over a place
+ * (p: the locked participant, pending, substitute_for set); *status
+ * gets "confirmed" (it happened) or "approval" (waits for an
+ * organiser).  Audited. */
+gboolean app_substitute_confirm_in(const struct app *app, DbConn *conn,
+    JsonObject *p, const char **status, GError **error);
 
 /* Fills free places from the waitlist of event_id, in registration order. */
 gboolean app_promote(const struct app *app, DbConn *conn, gint64 event_id,

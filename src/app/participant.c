@@ -9,8 +9,8 @@
 #include "base/base.h"
 
 /* Locks the participant behind token inside conn's open transaction. */
-static JsonObject *
-participant_lock(DbConn *conn, const char *token, GError **error)
+JsonObject *
+app_participant_lock(DbConn *conn, const char *token, GError **error)
 {
 	g_autofree char *hash = NULL;
 	g_autoptr(GError) dberr = NULL;
@@ -49,12 +49,23 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	gint64 id;
 
 	u->claimed = false;
-	if ((p = participant_lock(conn, token, error)) == NULL)
+	if ((p = app_participant_lock(conn, token, error)) == NULL)
 		return FALSE;
 	id = db_int(p, "id");
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
 		goto dbfail;
+	if (g_strcmp0(now, "pending") == 0 && db_int(p, "substitute_for") > 0) {
+		/* A colleague taking over a place: no place of their own
+		 * is claimed (substitute.c). */
+		const char *st;
+
+		if (!app_substitute_confirm_in(app, conn, p, &st, error))
+			return FALSE;
+		g_free(u->now);
+		u->now = g_strdup(st);
+		return TRUE;
+	}
 	if (g_strcmp0(now, "pending") == 0 || g_strcmp0(now, "expired") == 0) {
 		/* The place is claimed now, not at registration: a free one
 		 * if nobody is waiting for it, else the end of the waiting
@@ -80,7 +91,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 			goto dbfail;
 		if (promoted > 0) {
 			/* This person may have been the one promoted. */
-			g_autoptr(JsonObject) again = participant_lock(conn,
+			g_autoptr(JsonObject) again = app_participant_lock(conn,
 			    token, error);
 
 			if (again == NULL)
@@ -224,7 +235,7 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 	const char *status;
 
 	(void)app;
-	if ((p = participant_lock(conn, u->token, error)) == NULL)
+	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	status = db_str(p, "status");
 	if (g_strcmp0(status, "cancelled") == 0 ||
@@ -269,7 +280,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	gint64 event_id;
 
 	u->cancelled = 0;
-	if ((p = participant_lock(conn, u->token, error)) == NULL)
+	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
 		return TRUE; /* cancelling twice changes nothing */

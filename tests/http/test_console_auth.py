@@ -247,6 +247,9 @@ CONSOLE_POSTS = [
     ("/console/door/undo", "staff"),
     ("/console/door/walk-in", "door"), ("/console/door/walk-ins", "admin"),
     ("/console/registrations/{id}/checkin-code", "staff"),
+    ("/console/substitutes/settings", "admin"),
+    ("/console/substitutes/{id}/approve", "admin"),
+    ("/console/substitutes/{id}/refuse", "admin"),
 ]
 
 
