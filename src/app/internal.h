@@ -173,7 +173,10 @@ JsonObject *app_participant_lock(DbConn *conn, const char *token,
 /* substitute.c: app_confirm's part for a colleague taking over a place
  * (p: the locked participant, pending, substitute_for set); *status
  * gets "confirmed" (it happened) or "approval" (waits for an
- * organiser).  Audited. */
+ * organiser).  Audited.  app_substitute_drop_open: from_id's open
+ * hand-over, if any, goes (a db error in *error), as when they cancel. */
+gboolean app_substitute_drop_open(DbConn *conn, gint64 event_id, gint64 from_id,
+    GError **error);
 gboolean app_substitute_confirm_in(const struct app *app, DbConn *conn,
     JsonObject *p, const char **status, GError **error);
 

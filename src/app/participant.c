@@ -285,7 +285,10 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
 		return TRUE; /* cancelling twice changes nothing */
 	event_id = db_int(p, "event_id");
-	if (!db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	/* A hand-over they offered goes with the place. */
+	if (!app_substitute_drop_open(conn, event_id, db_int(p, "id"),
+	        &dberr) ||
+	    !db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
 	        &dberr) ||
 	    !db_place_release(conn, db_int(p, "id"), &dberr) ||
 	    !app_queue_mail(app, conn, p, event_id, "cancelled", false,

@@ -205,6 +205,21 @@ withdraw_run(const struct app *app, DbConn *conn, struct app_change *ch,
 }
 
 gboolean
+app_substitute_drop_open(DbConn *conn, gint64 event_id, gint64 from_id,
+    GError **error)
+{
+	g_autoptr(GError) dberr = NULL;
+	g_autoptr(JsonObject) gone = db_substitute_drop(conn, event_id, from_id,
+	    0, &dberr);
+
+	if (gone != NULL ||
+	    g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+		return TRUE;
+	g_propagate_error(error, g_steal_pointer(&dberr));
+	return FALSE;
+}
+
+gboolean
 app_substitute_withdraw(const struct app *app, const char *token,
     GError **error)
 {

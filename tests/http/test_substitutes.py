@@ -423,13 +423,17 @@ def a_refused_hand_over_changes_nothing(inst):
 
 @case
 def a_place_no_longer_confirmed_is_not_handed_over(inst):
+    lars = pid(inst, "lars@example.no")
     assert offer(inst, inst.lars, "Nils Nes", "nils@example.no").status \
         == 303
     link, _ = confirm_link(to(send(inst), "nils@example.no")[0])
-    lc = Client(inst.port)
-    r = lc.post("/me/%s/cancel" % inst.lars,
-                {"_csrf": lc.csrf("/me/" + inst.lars), "confirm": "yes"})
-    assert r.status == 303
+    # An organiser cancels Lars's registration: the colleague's
+    # confirmation is refused and changes nothing.
+    c = inst.admin
+    r = c.post("/console/registrations/%d/status" % lars,
+               {"_csrf": c.csrf("/console/registrations/%d" % lars),
+                "status": "cancelled"})
+    assert r.status == 303, r.status
     before = snapshot(inst)
     nc = Client(inst.port)
     r = nc.post(link, {"_csrf": nc.csrf(link)})
@@ -437,6 +441,22 @@ def a_place_no_longer_confirmed_is_not_handed_over(inst):
     assert snapshot(inst) == before
     assert inst.scalar("SELECT status FROM participant WHERE email ="
                        " 'nils@example.no'") == "pending"
+
+
+@case
+def cancelling_takes_an_open_offer_with_it(inst):
+    ola = pid(inst, "ola@example.no")
+    assert offer(inst, inst.ola, "Otto Ek", "otto@example.no").status \
+        == 303
+    link, _ = confirm_link(to(send(inst), "otto@example.no")[0])
+    oc = Client(inst.port)
+    r = oc.post("/me/%s/cancel" % inst.ola,
+                {"_csrf": oc.csrf("/me/" + inst.ola), "confirm": "yes"})
+    assert r.status == 303
+    assert inst.scalar("SELECT status FROM participant WHERE id = %s",
+                       ola) == "cancelled"
+    assert pid(inst, "otto@example.no") is None
+    assert Client(inst.port).get(link).status == 404
 
 
 if __name__ == "__main__":
