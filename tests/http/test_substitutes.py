@@ -319,6 +319,36 @@ def the_colleague_confirms_and_the_place_passes_over(inst):
     assert r.status == 303 and snapshot(inst) == before
 
 
+def tables(inst):
+    """Every table's rows as one md5 each (GET must change none)."""
+    names = [t for (t,) in inst.query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        " ORDER BY 1")]
+    return {t: inst.scalar("SELECT count(*) || md5(coalesce(string_agg("
+                           "x::text, '|' ORDER BY x::text), '')) FROM %s x"
+                           % t) for t in names}
+
+
+@case
+def the_pages_of_a_hand_over_write_nothing(inst):
+    assert offer(inst, inst.ola, "Gro Ås", "gro@example.no").status == 303
+    link, token = confirm_link(to(send(inst), "gro@example.no")[0])
+    before = tables(inst)
+    for c, path in ((inst.staff, "/console/substitutes"),
+                    (Client(inst.port), "/me/" + inst.ola),
+                    (Client(inst.port), "/me/" + inst.kari),
+                    (Client(inst.port), "/me/" + token),
+                    (Client(inst.port), link)):
+        for method in ("GET", "HEAD"):
+            r = c.request(method, path)
+            assert r.status == 200, (method, path, r.status)
+    assert tables(inst) == before
+    c = Client(inst.port)
+    r = c.post("/me/%s/substitute/withdraw" % inst.ola,
+               {"_csrf": c.csrf("/me/" + inst.ola)})
+    assert r.status == 303
+
+
 @case
 def the_console_lists_hand_overs(inst):
     r = inst.staff.get("/console/substitutes")
