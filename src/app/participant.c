@@ -9,8 +9,8 @@
 #include "base/base.h"
 
 /* Locks the participant behind token inside conn's open transaction. */
-JsonObject *
-app_participant_lock(DbConn *conn, const char *token, GError **error)
+static JsonObject *
+participant_lock(DbConn *conn, const char *token, GError **error)
 {
 	g_autofree char *hash = NULL;
 	g_autoptr(GError) dberr = NULL;
@@ -26,6 +26,12 @@ app_participant_lock(DbConn *conn, const char *token, GError **error)
 	if (p == NULL)
 		app_fail_db(error, g_steal_pointer(&dberr));
 	return p;
+}
+
+JsonObject *
+app_participant_lock(DbConn *conn, const char *token, GError **error)
+{
+	return participant_lock(conn, token, error);
 }
 
 struct confirm_unit {
@@ -49,7 +55,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	gint64 id;
 
 	u->claimed = false;
-	if ((p = app_participant_lock(conn, token, error)) == NULL)
+	if ((p = participant_lock(conn, token, error)) == NULL)
 		return FALSE;
 	id = db_int(p, "id");
 	now = db_str(p, "status");
@@ -91,7 +97,7 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 			goto dbfail;
 		if (promoted > 0) {
 			/* This person may have been the one promoted. */
-			g_autoptr(JsonObject) again = app_participant_lock(conn,
+			g_autoptr(JsonObject) again = participant_lock(conn,
 			    token, error);
 
 			if (again == NULL)
@@ -235,7 +241,7 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 	const char *status;
 
 	(void)app;
-	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
+	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	status = db_str(p, "status");
 	if (g_strcmp0(status, "cancelled") == 0 ||
@@ -280,7 +286,7 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 	gint64 event_id;
 
 	u->cancelled = 0;
-	if ((p = app_participant_lock(conn, u->token, error)) == NULL)
+	if ((p = participant_lock(conn, u->token, error)) == NULL)
 		return FALSE;
 	if (g_strcmp0(db_str(p, "status"), "cancelled") == 0)
 		return TRUE; /* cancelling twice changes nothing */
