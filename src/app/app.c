@@ -300,6 +300,15 @@ gboolean
 app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error)
 {
+	return app_queue_mail_with(app, conn, row, event_id, kind, with_link,
+	    "{}", error);
+}
+
+gboolean
+app_queue_mail_with(const struct app *app, DbConn *conn, JsonObject *row,
+    gint64 event_id, const char *kind, bool with_link, const char *payload_json,
+    GError **error)
+{
 	g_autofree char *nonce = NULL, *hash = NULL, *feed = NULL;
 	g_autofree char *feed_hash = NULL;
 	struct db_outbox_new m = {
@@ -309,7 +318,7 @@ app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
 		.recipient = db_str(row, "email"),
 		.recipient_name = db_str(row, "name"),
 		.language = db_str(row, "language"),
-		.payload_json = "{}",
+		.payload_json = payload_json,
 	};
 
 	if (with_link) {

@@ -558,5 +558,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/privacy.h"
 #include "app/search.h"
 #include "app/questions.h"
+#include "app/substitute.h"
 
 #endif

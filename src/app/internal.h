@@ -162,6 +162,26 @@ JsonArray *app_reply_counters(DbConn *conn, gint64 participant_id,
  */
 gboolean app_queue_mail(const struct app *app, DbConn *conn, JsonObject *row,
     gint64 event_id, const char *kind, bool with_link, GError **error);
+/* app_queue_mail with the outbox row's payload (JSON text: what the
+ * mail's template reads as payload.*); a row whose id is 0 queues mail
+ * to someone who is no participant (any more). */
+gboolean app_queue_mail_with(const struct app *app, DbConn *conn,
+    JsonObject *row, gint64 event_id, const char *kind, bool with_link,
+    const char *payload_json, GError **error);
+/* participant.c: locks the participant behind a link's token in conn's
+ * open transaction (id, event_id, name, email, language, status,
+ * email_confirmed, substitute_for); APP_ENOTFOUND, APP_EEXPIRED. */
+JsonObject *app_participant_lock(DbConn *conn, const char *token,
+    GError **error);
+/* substitute.c: app_confirm's part for a colleague taking over a place
+ * (p: the locked participant, pending, substitute_for set); *status
+ * gets "confirmed" (it happened) or "approval" (waits for an
+ * organiser).  Audited.  app_substitute_drop_open: from_id's open
+ * hand-over, if any, goes (a db error in *error), as when they cancel. */
+gboolean app_substitute_drop_open(DbConn *conn, gint64 event_id, gint64 from_id,
+    GError **error);
+gboolean app_substitute_confirm_in(const struct app *app, DbConn *conn,
+    JsonObject *p, const char **status, GError **error);
 
 /* Fills free places from the waitlist of event_id, in registration order. */
 gboolean app_promote(const struct app *app, DbConn *conn, gint64 event_id,
@@ -258,8 +278,6 @@ gboolean app_invitee_mail_ctx(const struct app *app, DbConn *conn,
  * cancellation on conn -- status, place freed, the "cancelled" mail, the
  * waiting list promoted -- for app_participant_cancel and
  * app_participant_delete (privacy.c). */
-JsonObject *app_participant_lock(DbConn *conn, const char *token,
-    GError **error);
 gboolean app_participant_cancel_in(const struct app *app, DbConn *conn,
     JsonObject *p, unsigned *promoted, GError **dberr);
 /* privacy.c: the version of the privacy statement event_id shows in

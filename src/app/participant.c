@@ -55,6 +55,17 @@ confirm_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 	now = db_str(p, "status");
 	if (!db_participant_mark_email_confirmed(conn, id, &dberr))
 		goto dbfail;
+	if (g_strcmp0(now, "pending") == 0 && db_int(p, "substitute_for") > 0) {
+		/* A colleague taking over a place: no place of their own
+		 * is claimed (substitute.c). */
+		const char *st;
+
+		if (!app_substitute_confirm_in(app, conn, p, &st, error))
+			return FALSE;
+		g_free(u->now);
+		u->now = g_strdup(st);
+		return TRUE;
+	}
 	if (g_strcmp0(now, "pending") == 0 || g_strcmp0(now, "expired") == 0) {
 		/* The place is claimed now, not at registration: a free one
 		 * if nobody is waiting for it, else the end of the waiting
@@ -285,8 +296,11 @@ app_participant_cancel_in(const struct app *app, DbConn *conn, JsonObject *p,
 	gint64 event_id = db_int(p, "event_id");
 
 	*promoted = 0;
-	return db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	/* A hand-over they offered goes with the place. */
+	return app_substitute_drop_open(conn, event_id, db_int(p, "id"),
 	           dberr) &&
+	    db_participant_set_status(conn, db_int(p, "id"), "cancelled", 0,
+	        dberr) &&
 	    db_place_release(conn, db_int(p, "id"), dberr) &&
 	    app_queue_mail(app, conn, p, event_id, "cancelled", false, dberr) &&
 	    app_promote(app, conn, event_id, promoted, dberr);

@@ -343,9 +343,15 @@ gboolean db_publish(DbConn *conn, gint64 event_id, gint64 *invites,
     gint64 *updates, gint64 *cancels, GError **error);
 /* Queues the cancellations db_publish would: of every invitation of the
  * event that no placement holds now, or (participant_id > 0) only of
- * participant_id's, in session_id if > 0; *cancels counts them. */
+ * participant_id's, in session_id if > 0 (in every session when
+ * session_id is 0); *cancels counts them. */
 gboolean db_publish_cancels(DbConn *conn, gint64 event_id,
     gint64 participant_id, gint64 session_id, gint64 *cancels, GError **error);
+/* A place handed over (db_substitute_complete): CANCELs of from_id's
+ * standing invitations, REQUESTs to to_id for the published placements
+ * it now holds, each session under its own UID. */
+gboolean db_publish_handover(DbConn *conn, gint64 event_id, gint64 from_id,
+    gint64 to_id, gint64 *invites, gint64 *cancels, GError **error);
 /* The sessions whose invitations to the participant stand now (uid,
  * title_*, description_*, room, venue, timezone, starts_utc, ends_utc,
  * sequence: the last sent). */
@@ -541,5 +547,6 @@ struct db_api_page {
 #include "db/deadline.h"
 #include "db/privacy.h"
 #include "db/question.h"
+#include "db/substitute.h"
 
 #endif

@@ -10,7 +10,8 @@
 
 /* Cancellations: what a participant was invited to and no longer
  * holds (placement removed, registration or session cancelled); all of
- * the event's, or only participant $2's (in session $3 when given). */
+ * the event's, or only participant $2's in session $3 (every session
+ * with $3 NULL: a place handed over). */
 static const char *const SQL_PUBLISH_CANCELS =
     "WITH gone AS (UPDATE invitation i SET sequence = i.sequence + 1,"
     " state = 'cancelled', sent_at = now()"
@@ -31,7 +32,9 @@ static const char *const SQL_PUBLISH_CANCELS =
     " 'CANCEL') FROM gone g JOIN participant p ON p.id = g.participant_id"
     " ORDER BY g.participant_id, g.session_id RETURNING id";
 /* Invitations and updates: placements never sent, sent and since
- * cancelled, or whose session changed since it was sent. */
+ * cancelled, or whose session changed since it was sent; all of the
+ * event's, or only participant $2's published ones (a place handed
+ * over: what the organisers published, and nothing they have not). */
 static const char *const SQL_PUBLISH_REQUESTS =
     "WITH cur AS (SELECT a.participant_id, a.session_id,"
     " summit_session_fingerprint(s, sl) AS fp FROM assignment a"
@@ -39,7 +42,9 @@ static const char *const SQL_PUBLISH_REQUESTS =
     " JOIN session s ON s.id = a.session_id"
     " JOIN slot sl ON sl.id = s.slot_id"
     " WHERE a.event_id = $1 AND p.status = 'confirmed'"
-    " AND s.status = 'active'),"
+    " AND s.status = 'active'"
+    " AND ($2::bigint IS NULL OR (a.participant_id = $2"
+    "  AND a.published))),"
     " up AS (INSERT INTO invitation AS i (event_id, participant_id,"
     " session_id, sequence, state, fingerprint)"
     " SELECT $1, participant_id, session_id, 0, 'invited', fp FROM cur"
@@ -142,19 +147,19 @@ db_publish_cancels(DbConn *conn, gint64 event_id, gint64 participant_id,
 	return TRUE;
 }
 
-gboolean
-db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
-    gint64 *cancels, GError **error)
+/* SQL_PUBLISH_REQUESTS for the event, or only participant_id's
+ * published placements; counts new invitations and updates. */
+static gboolean
+publish_requests(DbConn *conn, gint64 event_id, gint64 participant_id,
+    gint64 *invites, gint64 *updates, GError **error)
 {
-	char ev[24];
-	const char *p[1] = { db_num(ev, event_id) };
-	g_autoptr(JsonArray) sent = NULL;
+	char ev[24], pid[24];
+	const char *p[2] = { db_num(ev, event_id),
+		participant_id > 0 ? db_num(pid, participant_id) : NULL };
+	g_autoptr(JsonArray) sent = db_exec(conn, SQL_PUBLISH_REQUESTS, 2, p,
+	    error);
 	guint i;
 
-	*invites = *updates = *cancels = 0;
-	if (!db_publish_cancels(conn, event_id, 0, 0, cancels, error))
-		return FALSE;
-	sent = db_exec(conn, SQL_PUBLISH_REQUESTS, 1, p, error);
 	if (sent == NULL)
 		return FALSE;
 	for (i = 0; i < json_array_get_length(sent); i++) {
@@ -166,7 +171,34 @@ db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
 		else
 			(*updates)++;
 	}
-	return db_exec_noresult(conn, SQL_PUBLISH_MARK, 1, p, error);
+	return TRUE;
+}
+
+gboolean
+db_publish(DbConn *conn, gint64 event_id, gint64 *invites, gint64 *updates,
+    gint64 *cancels, GError **error)
+{
+	char ev[24];
+	const char *p[1] = { db_num(ev, event_id) };
+
+	*invites = *updates = *cancels = 0;
+	return db_publish_cancels(conn, event_id, 0, 0, cancels, error) &&
+	    publish_requests(conn, event_id, 0, invites, updates, error) &&
+	    db_exec_noresult(conn, SQL_PUBLISH_MARK, 1, p, error);
+}
+
+gboolean
+db_publish_handover(DbConn *conn, gint64 event_id, gint64 from_id, gint64 to_id,
+    gint64 *invites, gint64 *cancels, GError **error)
+{
+	gint64 updates = 0;
+
+	*invites = *cancels = 0;
+	if (!db_publish_cancels(conn, event_id, from_id, 0, cancels, error) ||
+	    !publish_requests(conn, event_id, to_id, invites, &updates, error))
+		return FALSE;
+	*invites += updates; /* a fresh registration: none are updates */
+	return TRUE;
 }
 
 JsonArray *

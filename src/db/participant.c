@@ -26,6 +26,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
     " p.role, p.needs, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+    " coalesce(p.substitute_for, 0) AS substitute_for,"
     " " DB_EPOCH(
         "p.hold_until") " AS hold_until, e.timezone,"
                         " extract(epoch FROM p.updated_at)::bigint AS updated,"
@@ -36,6 +37,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
 static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
     "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
+    " coalesce(p.substitute_for, 0) AS substitute_for,"
     " summit_erase_after(e.ends_at, e.retention_months, $2::int)"
     " < now() AS link_expired"
     " FROM participant_token t JOIN participant p"

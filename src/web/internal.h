@@ -245,6 +245,11 @@ void web_bulk_list_ctx(struct web_req *req, JsonObject *ctx,
     const struct app_reg_filter *f, const char *q, bool waitlisted);
 extern const struct web_route web_questions_routes[];
 extern const struct web_route console_questions_routes[];
+extern const struct web_route web_substitute_routes[];
+/* substitute.c: the participant page's hand-over block, "sub" (the
+ * view) and "sf" (its form); FALSE: answered with the error page. */
+gboolean web_substitute_ctx(struct web_req *req, JsonObject *ctx,
+    const char *token);
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);

@@ -36,6 +36,8 @@ page_confirm(struct web_req *req, const struct web_call *c)
 	    strcmp(st, "pending") == 0 || strcmp(st, "expired") == 0);
 	json_object_set_string_member(ctx, "token", token);
 	json_object_set_object_member(ctx, "p", p);
+	if (!web_substitute_ctx(req, ctx, token))
+		return;
 	web_render(req, MHD_HTTP_OK, "confirm.html", ctx);
 }
 
@@ -56,8 +58,9 @@ page_confirm_post(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	to = g_strdup_printf("/me/%s?done=%s", token,
-	    strcmp(status, "waitlisted") == 0 ? "confirmed_waitlisted" :
-	                                        "confirmed");
+	    strcmp(status, "waitlisted") == 0   ? "confirmed_waitlisted" :
+	        strcmp(status, "approval") == 0 ? "substitute_approval" :
+	                                          "confirmed");
 	web_redirect(req, to);
 }
 
@@ -215,6 +218,8 @@ me_render(struct web_req *req, const char *token, unsigned status,
 	    app_view_int(p, "id"));
 	json_object_set_object_member(ctx, "event", event);
 	json_object_set_object_member(ctx, "p", p);
+	if (!web_substitute_ctx(req, ctx, token))
+		return;
 	web_render(req, status, "me.html", ctx);
 }
 

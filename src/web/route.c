@@ -53,6 +53,7 @@ static const struct web_route *const web_route_tables[] = {
 	console_bulk_routes,
 	web_questions_routes,
 	console_questions_routes,
+	web_substitute_routes,
 };
 
 size_t

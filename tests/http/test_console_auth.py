@@ -254,6 +254,9 @@ CONSOLE_POSTS = [
     ("/console/privacy", "admin"),
     ("/console/registrations/bulk", "staff"),
     ("/console/registrations/bulk/apply", "admin"),
+    ("/console/substitutes/settings", "admin"),
+    ("/console/substitutes/{id}/approve", "admin"),
+    ("/console/substitutes/{id}/refuse", "admin"),
 ]
 
 

@@ -784,6 +784,62 @@ def deadlines_migration_on_data():
     finally:
         db.close()
         drop_database("summit_it_schema_deadlines")
+def substitutes_migration_keeps_data():
+    """sql/025: every row stays as it was; events ask for no approval; a
+    hand-over row names a place of its own event, one open at a time, and
+    a substituted status is allowed."""
+    url, db = at_008("summit_it_schema_substitutes", "024")
+    try:
+        ev, other, people, stranger = load_more(db)
+        before = checksums(db)
+        cols = ("SELECT string_agg((to_jsonb(x) - %s)::text, '|'"
+                " ORDER BY x.id) FROM {} x")
+        new = (("event", "substitute_approval"),
+               ("participant", "substitute_for"))
+        rows = {t: one(db, cols.format(t), c) for t, c in new}
+        r = migrate_through(url, "025")
+        assert r.returncode == 0, r.stderr
+        assert "025_substitutes" in r.stderr + r.stdout, r.stdout
+        after = checksums(db)
+        # The new columns hold their defaults for every existing row.
+        assert one(db, "SELECT count(*) FROM event WHERE"
+                   " substitute_approval") == 0
+        assert one(db, "SELECT count(*) FROM participant WHERE"
+                   " substitute_for IS NOT NULL") == 0
+        for t, c in new:
+            after.pop(t)
+            before.pop(t)
+            assert one(db, cols.format(t), c) == rows[t], t
+        assert after == before
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+        ins = ("INSERT INTO participant (event_id, name, email,"
+               " organisation, sector, status, hold_until, consent_at,"
+               " substitute_for) VALUES (%s, 'Sub', %s, 'Org', %s,"
+               " 'pending', now() + interval '1 day', now(), %s)"
+               " RETURNING id")
+        # A place of another event cannot be taken over.
+        e = refused(db, ins, other, "x@example.no", "business", people[0])
+        assert e.diag.constraint_name == \
+            "participant_substitute_for_event_id_fkey", e
+        db.rollback()
+        sub = one(db, ins, ev, "sub@example.no", "business", people[0])
+        e = refused(db, ins, ev, "sub2@example.no", "business", people[0])
+        assert e.diag.constraint_name == \
+            "participant_substitute_for_status_key", e
+        db.rollback()
+        q(db, "UPDATE participant SET status = 'substituted' WHERE id = %s",
+          people[0])
+        e = refused(db, "UPDATE participant SET status = 'gone' WHERE"
+                    " id = %s", people[1])
+        assert e.diag.constraint_name == "participant_status_check", e
+        db.rollback()
+        # The original removed: the substitute's registration stays.
+        q(db, "DELETE FROM participant WHERE id = %s", people[0])
+        assert one(db, "SELECT substitute_for FROM participant WHERE"
+                   " id = %s", sub) is None
+    finally:
+        db.close()
+        drop_database("summit_it_schema_substitutes")
 
 
 if __name__ == "__main__":
