@@ -497,5 +497,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/api.h"
 #include "app/door.h"
 #include "app/badges.h"
+#include "app/speakers.h"
 
 #endif

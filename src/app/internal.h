@@ -241,4 +241,18 @@ gboolean app_checkin_code_in(DbConn *conn, gint64 participant_id,
 /* A code as a page's view: code, short_code, qr_size, qr_path. */
 JsonObject *app_checkin_code_json(const struct app_checkin_code *c);
 
+/* speakers.c: one flag per role (role_speaker, role_moderator,
+ * role_panellist, role_host) from row's role. */
+void app_speaker_role_flags(JsonObject *row);
+/* speakers.c, for the programme (event.c): each row of sessions (by its
+ * id) gets "people", the confirmed people on stage in order with their
+ * role flags, and its capacity less the seats they take. */
+gboolean app_speakers_programme(DbConn *conn, gint64 event_id,
+    JsonArray *sessions, GError **error);
+/* speakers.c, for a participant's page: the active sessions they are on
+ * stage in (session_id, title_nb, title_en, room), role flags, date,
+ * starts_at and ends_at as local clock times in tz (transfer full). */
+JsonArray *app_speaker_stage(DbConn *conn, gint64 event_id,
+    gint64 participant_id, GTimeZone *tz, GError **error);
+
 #endif

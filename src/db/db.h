@@ -505,5 +505,6 @@ struct db_api_page {
 #include "db/message.h"
 #include "db/invitee.h"
 #include "db/door.h"
+#include "db/speaker.h"
 
 #endif

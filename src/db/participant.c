@@ -22,7 +22,7 @@ static const char *const SQL_PARTICIPANT_BY_EMAIL =
     " WHERE event_id = $1 AND lower(email) = lower($2)";
 static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
-    " p.role, p.needs, p.language, p.status,"
+    " p.role, p.needs, p.language, p.status, p.speaker_only,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
     " " DB_EPOCH(
         "p.hold_until") " AS hold_until, e.timezone,"

@@ -41,6 +41,7 @@ static const struct web_route *const web_route_tables[] = {
 	web_api_routes,
 	console_api_routes,
 	console_badges_routes,
+	console_speakers_routes,
 };
 
 size_t
