@@ -31,7 +31,7 @@ static const struct form_field spk_fields[SP__MAX] = {
 
 enum spk_pick_field { SPP_PERSON, SPP_STEP, SPP__MAX };
 static const struct form_field pick_fields[SPP__MAX] = {
-	[SPP_PERSON] = { "participant", FORM_INT, 20, true, 1, 0 },
+	[SPP_PERSON] = { "participant", FORM_INT, 20, true, 1, G_MAXINT64 },
 	[SPP_STEP] = { "step", FORM_INT, 2, false, -1, 1 },
 };
 

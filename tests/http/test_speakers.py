@@ -27,6 +27,7 @@ def setup():
     inst.server = inst.start()
     inst.admin = organiser(inst, "admin@example.no", "admin")
     inst.staff = organiser(inst, "staff@example.no", "staff")
+    inst.admin.lang = inst.staff.lang = "en"
     # The first session of the first slot, and another of that slot.
     inst.sid, inst.other = [r[0] for r in inst.query(
         "SELECT s.id FROM session s JOIN slot sl ON sl.id = s.slot_id"
@@ -42,7 +43,8 @@ def teardown(inst):
 def add(inst, client=None, sid=None, **form):
     c = client or inst.admin
     path = "/console/sessions/%d" % (sid or inst.sid)
-    body = {"_csrf": c.csrf(path), "name": "", "email": "",
+    body = {"_csrf": c.csrf("/console/sessions/%d" % inst.sid), "name": "",
+            "email": "",
             "organisation": "", "role": "speaker", "language": "en"}
     body.update(form)
     return c.post(path + "/people", body)
@@ -76,7 +78,7 @@ def invitation_mails(inst, to):
 def a_new_speaker_is_added_on_the_session_page(inst):
     r = inst.admin.get("/console/sessions/%d" % inst.sid)
     assert r.status == 200, r.status
-    assert "On stage in this session" in r.text
+    assert "On stage in this session" in r.text, r.text[-2500:]
     assert "Nobody is on stage in this session yet." in r.text
     r = add(inst, name="Ada Ødegård, PhD", email="ada@example.org",
             organisation="SINTEF")
