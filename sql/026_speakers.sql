@@ -66,3 +66,16 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
 	FROM session s JOIN slot sl ON sl.id = s.slot_id
 	JOIN event e ON e.id = s.event_id WHERE s.id = sid
 $$;
+
+-- The fingerprint of 010 with who is on stage, so that a publish after
+-- the people changed updates every invitation to the session (its
+-- description lists them).  A session with nobody on stage keeps the
+-- fingerprint it had: this migration makes no invitation look changed.
+CREATE OR REPLACE FUNCTION summit_session_fingerprint(s session, sl slot)
+RETURNS text LANGUAGE sql STABLE AS $$
+	SELECT md5(concat_ws('|',
+	    floor(extract(epoch FROM sl.starts_at))::bigint,
+	    floor(extract(epoch FROM sl.ends_at))::bigint,
+	    s.room, s.title_nb, s.title_en, s.status,
+	    nullif(summit_session_people(s.id)::text, '[]')))
+$$;

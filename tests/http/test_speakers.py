@@ -9,7 +9,8 @@ a ticked one makes the allocator place one person fewer; publishing
 invites them like everyone else, the calendar's DESCRIPTION lists them
 (read with icalendar), the allocator neither moves nor drops them, and a
 speaker's page lists their sessions with their role.  Removing one sends
-a CANCEL on the next publish."""
+a CANCEL on the next publish, and those in the session an update whose
+description no longer names them."""
 import os
 import re
 import sys
@@ -321,6 +322,13 @@ def removing_one_cancels_on_the_next_publish(inst):
     got = wait_for(lambda: [x for x in invitation_mails(
         inst, "ada@example.org") if x[3] == "CANCEL"], what="Ada's CANCEL")
     assert got
+    # Those who sit in the session get an update without her.
+    upd = wait_for(lambda: [x for x in invitation_mails(
+        inst, "ola@example.no") if x[0]["Subject"].startswith("Oppdatert")],
+        what="Ola's update")
+    desc = str(upd[-1][2].get("DESCRIPTION"))
+    assert "Ada" not in desc and "Ordstyrer: Kari Nordmann, LO" in desc, desc
+    assert int(upd[-1][2].get("SEQUENCE")) == 1
     r = Client(inst.port, lang="en").get("/")
     assert "Ada Ødegård" not in r.text
 

@@ -2,7 +2,8 @@
 """test_schema_speakers.py -- sql/026_speakers.sql on a database that
 already holds data (test_schema.py's data): migrated from 021, no row of
 any earlier table changes but for the new column (participant.speaker_only
-false for everyone), session_person starts empty, every constraint is
+false for everyone), session_person starts empty, no standing invitation
+looks changed to publish (the fingerprint), every constraint is
 named by the scheme, the roles take the four words and nothing else, a
 person cannot be attached to another event's session, and the invitation
 payload lists the confirmed people on stage in their order."""
@@ -34,6 +35,13 @@ def speakers_migration_on_data():
     url, db = at_008(NAME, "021")
     try:
         ev, other, people, stranger = load_more(db)
+        # Every placement invited, fingerprinted by 010's function.
+        q(db, "INSERT INTO invitation (event_id, participant_id, session_id,"
+              " sequence, state, fingerprint) SELECT a.event_id,"
+              " a.participant_id, a.session_id, 0, 'invited',"
+              " summit_session_fingerprint(s, sl) FROM assignment a"
+              " JOIN session s ON s.id = a.session_id"
+              " JOIN slot sl ON sl.id = s.slot_id")
         before, kept = checksums(db), participants_as_before(db)
         r = migrate_through(url, "026")
         assert r.returncode == 0, r.stderr
@@ -43,6 +51,13 @@ def speakers_migration_on_data():
         assert {t: after[t] for t in before if t != "participant"} == \
             {t: before[t] for t in before if t != "participant"}
         assert participants_as_before(db) == kept
+        # No standing invitation looks changed: a session with nobody on
+        # stage keeps its fingerprint.
+        assert one(db, "SELECT count(*) FROM invitation i JOIN session s"
+                   " ON s.id = i.session_id JOIN slot sl ON sl.id = s.slot_id"
+                   " WHERE i.fingerprint <> summit_session_fingerprint(s, sl)"
+                   ) == 0
+        assert one(db, "SELECT count(*) FROM invitation") > 0
         assert one(db, "SELECT count(*) FROM participant"
                    " WHERE speaker_only") == 0
         assert scheme_breaches(db) == [], scheme_breaches(db)
@@ -80,6 +95,13 @@ def speakers_migration_on_data():
         assert payload["uid"] and payload["starts_utc"].endswith("Z")
         assert one(db, "SELECT summit_invitation_payload(%s, 0,"
                    " 'REQUEST') -> 'people'", s2) == []
+        # People on stage change the session's fingerprint.
+        assert one(db, "SELECT count(*) FROM session s JOIN slot sl"
+                   " ON sl.id = s.slot_id WHERE s.id = %s AND"
+                   " summit_session_fingerprint(s, sl) = md5(concat_ws('|',"
+                   " floor(extract(epoch FROM sl.starts_at))::bigint,"
+                   " floor(extract(epoch FROM sl.ends_at))::bigint,"
+                   " s.room, s.title_nb, s.title_en, s.status))", s1) == 0
         # A participant erased takes their attachments with them.
         q(db, "DELETE FROM participant WHERE id = %s", people[0])
         assert one(db, "SELECT count(*) FROM session_person") == 2
