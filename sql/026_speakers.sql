@@ -79,3 +79,25 @@ RETURNS text LANGUAGE sql STABLE AS $$
 	    s.room, s.title_nb, s.title_en, s.status,
 	    nullif(summit_session_people(s.id)::text, '[]')))
 $$;
+
+-- Who is on stage is part of what the programme's calendar shows of a
+-- session: a change raises its SEQUENCE and updated_at (session_touch), so
+-- the programme's .ics and its ETag move on.
+CREATE FUNCTION summit_session_person_touch() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP <> 'INSERT' THEN
+		UPDATE session SET sequence = sequence + 1
+		WHERE id = OLD.session_id;
+	END IF;
+	IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT'
+	    OR NEW.session_id <> OLD.session_id) THEN
+		UPDATE session SET sequence = sequence + 1
+		WHERE id = NEW.session_id;
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER session_person_touch
+	AFTER INSERT OR UPDATE OF role, position, session_id OR DELETE
+	ON session_person FOR EACH ROW
+	EXECUTE FUNCTION summit_session_person_touch();

@@ -241,6 +241,12 @@ gboolean app_checkin_code_in(DbConn *conn, gint64 participant_id,
 /* A code as a page's view: code, short_code, qr_size, qr_path. */
 JsonObject *app_checkin_code_json(const struct app_checkin_code *c);
 
+/* invite.c: a session's description in lang followed by who is on stage
+ * (people: summit_invitation_payload's "people" of sql/026, may be NULL),
+ * one line each as mail/LANG/session_people.txt words them, for every
+ * calendar that shows the session (transfer full). */
+char *app_session_description(const struct app *app, JsonArray *people,
+    const char *lang, const char *description, GError **error);
 /* speakers.c: one flag per role (role_speaker, role_moderator,
  * role_panellist, role_host) from row's role. */
 void app_speaker_role_flags(JsonObject *row);

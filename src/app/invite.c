@@ -28,22 +28,14 @@ member(JsonObject *o, const char *name)
 	    NULL;
 }
 
-/*
- * The session's description in lang followed by who is on stage (the
- * payload's "people", summit_invitation_payload of sql/026), one line
- * each as mail/LANG/session_people.txt words them (transfer full).
- */
-static char *
-description_with_people(const struct app *app, JsonObject *payload,
+char *
+app_session_description(const struct app *app, JsonArray *people,
     const char *lang, const char *description, GError **error)
 {
 	g_autofree char *name = g_strdup_printf("mail/%s/session_people.txt",
 	    lang);
 	g_autoptr(JsonObject) ctx = json_object_new();
 	g_autoptr(GString) out = g_string_new(description);
-	JsonArray *people = json_object_has_member(payload, "people") ?
-	    json_object_get_array_member(payload, "people") :
-	    NULL;
 	JsonArray *rows = json_array_new();
 	guint i;
 
@@ -106,8 +98,12 @@ app_invitation_calendar(const struct app *app, JsonObject *payload,
 		return NULL;
 	}
 	uid = app_session_uid(app, member(payload, "uid"));
-	description = description_with_people(app, payload, lang,
-	    member(payload, desc_key) ? member(payload, desc_key) : "", error);
+	description = app_session_description(app,
+	    json_object_has_member(payload, "people") ?
+	        json_object_get_array_member(payload, "people") :
+	        NULL,
+	    lang, member(payload, desc_key) ? member(payload, desc_key) : "",
+	    error);
 	if (description == NULL)
 		return NULL;
 	if (room != NULL && *room != '\0' && venue != NULL && *venue != '\0')

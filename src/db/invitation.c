@@ -84,7 +84,8 @@ static const char *const SQL_PARTICIPANT_BY_EMAIL_ANY =
  */
 static const char *const SQL_FEED_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone, i.sequence,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " summit_session_people(s.id)::text AS people, i.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"
@@ -109,7 +110,8 @@ static const char *const SQL_FEED_CHANGED =
 /* The public programme; SEQUENCE is the session's own change counter. */
 static const char *const SQL_PROGRAMME_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone, s.sequence,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " summit_session_people(s.id)::text AS people, s.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"

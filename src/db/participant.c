@@ -33,6 +33,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
                         " WHERE t.hash = $1 AND t.purpose = $2";
 static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
     "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
+    " p.speaker_only,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
     " e.ends_at + make_interval(days => $2::int) < now() AS link_expired"
     " FROM participant_token t JOIN participant p"

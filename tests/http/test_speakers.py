@@ -7,7 +7,7 @@ bad input is refused with nothing changed, staff may only look.  The
 programme shows them in their order; they take no seat unless ticked, and
 a ticked one makes the allocator place one person fewer; publishing
 invites them like everyone else, the calendar's DESCRIPTION lists them
-(read with icalendar), the allocator neither moves nor drops them, and a
+(read with icalendar; the invitation's and the programme's .ics alike), the allocator neither moves nor drops them, and a
 speaker's page lists their sessions with their role.  Removing one sends
 a CANCEL on the next publish, and those in the session an update whose
 description no longer names them."""
@@ -183,6 +183,29 @@ def seats_shown(inst):
 
 
 @case
+def the_programme_calendar_lists_them(inst):
+    uid = inst.scalar("SELECT uid FROM session WHERE id = %s", inst.sid)
+    seq = inst.scalar("SELECT sequence FROM session WHERE id = %s", inst.sid)
+    # Two added and a move: each raised the session's SEQUENCE (a move
+    # renumbers the session's people, one raise per row).
+    assert seq >= 3, seq
+    r = Client(inst.port, lang="en").get("/programme.ics")
+    assert r.status == 200, r.status
+    cal = icalendar.Calendar.from_ical(r.body)
+    ev = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(uid)]
+    assert len(ev) == 1
+    lines = str(ev[0].get("DESCRIPTION")).splitlines()
+    assert lines[-2:] == ["Moderator: Kari Nordmann, LO",
+                          "Speaker: Ada Ødegård, PhD, SINTEF"], lines
+    assert int(ev[0].get("SEQUENCE")) == seq
+    # A session with nobody on stage: its own text only.
+    other = [e for e in cal.walk("VEVENT") if not str(e["UID"]).startswith(
+        uid)]
+    assert other and all("Speaker:" not in str(e.get("DESCRIPTION", ""))
+                         for e in other)
+
+
+@case
 def seats_are_not_counted_unless_ticked(inst):
     cap = inst.scalar("SELECT capacity FROM session WHERE id = %s", inst.sid)
     assert seats_shown(inst) == cap
@@ -300,6 +323,15 @@ def a_speaker_sees_their_sessions_on_their_page(inst):
     assert item and title.replace("&", "&amp;") in item.group(1), sec.group(1)
     assert "Speaker" in item.group(1)
     assert "/preferences" not in r.text  # no ranking for a speaker-only row
+    # Nor does a hand-made POST store one.
+    c = Client(inst.port, lang="en")
+    token = link.group(1)
+    r = c.post("/me/%s/preferences" % token, {
+        "_csrf": c.csrf("/me/" + token), "rank1": str(inst.sid)})
+    assert r.status >= 400, r.status
+    assert inst.scalar("SELECT count(*) FROM preference WHERE participant_id"
+                       " = (SELECT id FROM participant WHERE email ="
+                       " 'ada@example.org')") == 0
     # Kari, registered, sees hers and keeps her ranking form.
     r = Client(inst.port, lang="en").get("/me/" + inst.kari_token)
     assert 'id="stage-%d"' % inst.sid in r.text and "Moderator" in r.text
