@@ -323,6 +323,7 @@ def a_speaker_sees_their_sessions_on_their_page(inst):
     assert item and title.replace("&", "&amp;") in item.group(1), sec.group(1)
     assert "Speaker" in item.group(1)
     assert "/preferences" not in r.text  # no ranking for a speaker-only row
+    assert "Your choices" not in r.text
     # Nor does a hand-made POST store one.
     c = Client(inst.port, lang="en")
     token = link.group(1)
