@@ -18,6 +18,12 @@
 static const char *const roles[] = { "speaker", "moderator", "panellist",
 	"host", NULL };
 
+const char *const *
+app_speaker_roles(void)
+{
+	return roles;
+}
+
 bool
 app_speaker_role_ok(const char *role)
 {

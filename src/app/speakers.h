@@ -20,6 +20,8 @@ struct app_speaker {
 
 /* Whether role is one of the four roles. */
 bool app_speaker_role_ok(const char *role);
+/* The four roles in the order forms offer them, NULL-terminated. */
+const char *const *app_speaker_roles(void);
 /*
  * The people of session_id of event_id (staff): participant_id, name,
  * email, organisation, status, speaker_only, role, counts_seat, first

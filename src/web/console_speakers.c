@@ -39,8 +39,7 @@ void
 console_speakers_ctx(struct web_req *req, JsonObject *ctx, gint64 event_id,
     gint64 session_id, JsonObject *values, JsonObject *errors)
 {
-	static const char *const roles[] = { "speaker", "moderator",
-		"panellist", "host" };
+	const char *const *roles = app_speaker_roles();
 	g_autoptr(GError) error = NULL;
 	JsonObject *spk = json_object_new();
 	JsonArray *people, *opts = json_array_new();
@@ -64,7 +63,7 @@ console_speakers_ctx(struct web_req *req, JsonObject *ctx, gint64 event_id,
 			json_object_set_string_member(values,
 			    spk_fields[i].name, "");
 	role = json_object_get_string_member(values, "role");
-	for (i = 0; i < G_N_ELEMENTS(roles); i++) {
+	for (i = 0; roles[i] != NULL; i++) {
 		JsonObject *o = json_object_new();
 		g_autofree char *flag = g_strconcat("role_", roles[i], NULL);
 
