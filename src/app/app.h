@@ -559,5 +559,6 @@ gboolean app_reminders_queue(const struct app *app, unsigned *n,
 #include "app/search.h"
 #include "app/questions.h"
 #include "app/substitute.h"
+#include "app/speakers.h"
 
 #endif

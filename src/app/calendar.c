@@ -51,7 +51,22 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *tz,
 		    db_str(r, "starts_utc"), NULL);
 		GDateTime *end = g_date_time_new_from_iso8601(
 		    db_str(r, "ends_utc"), NULL);
+		g_autoptr(JsonNode) people = json_from_string(
+		    db_str(r, "people"), NULL);
+		char *text = app_session_description(app,
+		    people != NULL && JSON_NODE_HOLDS_ARRAY(people) ?
+		        json_node_get_array(people) :
+		        NULL,
+		    lang, db_str(r, desc) ? db_str(r, desc) : "", error);
 
+		if (text == NULL) {
+			g_free(uid);
+			g_free(loc);
+			g_clear_pointer(&start, g_date_time_unref);
+			g_clear_pointer(&end, g_date_time_unref);
+			return NULL;
+		}
+		g_ptr_array_add(keep, text);
 		if (start == NULL || end == NULL) {
 			g_free(uid);
 			g_free(loc);
@@ -67,7 +82,7 @@ calendar_from_rows(const struct app *app, JsonArray *rows, const char *tz,
 		g_ptr_array_add(times, end);
 		evs[i] = (struct ical_event){ .uid = uid,
 			.summary = db_str(r, title),
-			.description = db_str(r, desc),
+			.description = text,
 			.location = *loc ? loc : NULL,
 			.start = start,
 			.end = end,

@@ -35,6 +35,12 @@ event_read(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		event_read_clear(r);
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
+	/* Who is on stage in each session (speakers.c). */
+	if (!app_speakers_programme(conn, db_int(r->event, "id"), r->programme,
+	        error)) {
+		event_read_clear(r);
+		return FALSE;
+	}
 	return TRUE;
 }
 

@@ -321,4 +321,24 @@ void app_qcols_write(const struct app_qcols *qc, SheetBook *b,
     gint64 participant_id);
 void app_qcols_free(struct app_qcols *qc);
 
+/* invite.c: a session's description in lang followed by who is on stage
+ * (people: summit_invitation_payload's "people" of sql/026, may be NULL),
+ * one line each as mail/LANG/session_people.txt words them, for every
+ * calendar that shows the session (transfer full). */
+char *app_session_description(const struct app *app, JsonArray *people,
+    const char *lang, const char *description, GError **error);
+/* speakers.c: one flag per role (role_speaker, role_moderator,
+ * role_panellist, role_host) from row's role. */
+void app_speaker_role_flags(JsonObject *row);
+/* speakers.c, for the programme (event.c): each row of sessions (by its
+ * id) gets "people", the confirmed people on stage in order with their
+ * role flags, and its capacity less the seats they take. */
+gboolean app_speakers_programme(DbConn *conn, gint64 event_id,
+    JsonArray *sessions, GError **error);
+/* speakers.c, for a participant's page: the active sessions they are on
+ * stage in (session_id, title_nb, title_en, room), role flags, date,
+ * starts_at and ends_at as local clock times in tz (transfer full). */
+JsonArray *app_speaker_stage(DbConn *conn, gint64 event_id,
+    gint64 participant_id, GTimeZone *tz, GError **error);
+
 #endif

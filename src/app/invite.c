@@ -29,13 +29,53 @@ member(JsonObject *o, const char *name)
 }
 
 char *
+app_session_description(const struct app *app, JsonArray *people,
+    const char *lang, const char *description, GError **error)
+{
+	g_autofree char *name = g_strdup_printf("mail/%s/session_people.txt",
+	    lang);
+	g_autoptr(JsonObject) ctx = json_object_new();
+	g_autoptr(GString) out = g_string_new(description);
+	JsonArray *rows = json_array_new();
+	guint i;
+
+	json_object_set_array_member(ctx, "people", rows);
+	for (i = 0; people != NULL && i < json_array_get_length(people); i++) {
+		JsonObject *r = json_object_new();
+		JsonObject *p = json_array_get_object_element(people, i);
+
+		if (p == NULL)
+			continue;
+		json_object_set_string_member(r, "role",
+		    json_object_get_string_member_with_default(p, "role", ""));
+		json_object_set_string_member(r, "name",
+		    json_object_get_string_member_with_default(p, "name", ""));
+		json_object_set_string_member(r, "organisation",
+		    json_object_get_string_member_with_default(p,
+		        "organisation", ""));
+		app_speaker_role_flags(r);
+		json_array_add_object_element(rows, r);
+	}
+	if (json_array_get_length(rows) == 0)
+		return g_strdup(description);
+	/* A blank line between the text and the people. */
+	if (out->len > 0)
+		g_string_append(out, "\n\n");
+	if (!tmpl_render(app->tmpl, name, ctx, out, error))
+		return NULL;
+	while (out->len > 0 && out->str[out->len - 1] == '\n')
+		g_string_truncate(out, out->len - 1);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+char *
 app_invitation_calendar(const struct app *app, JsonObject *payload,
     const char *lang, const char *recipient, const char *recipient_name,
     const char *page_url, GError **error)
 {
 	g_autofree char *title_key = g_strconcat("title_", lang, NULL);
 	g_autofree char *desc_key = g_strconcat("description_", lang, NULL);
-	g_autofree char *uid = NULL, *location = NULL;
+	g_autofree char *uid = NULL, *location = NULL, *description = NULL;
 	g_autoptr(GDateTime) start = NULL, end = NULL, now = NULL;
 	const char *room = member(payload, "room");
 	const char *venue = member(payload, "venue");
@@ -58,6 +98,14 @@ app_invitation_calendar(const struct app *app, JsonObject *payload,
 		return NULL;
 	}
 	uid = app_session_uid(app, member(payload, "uid"));
+	description = app_session_description(app,
+	    json_object_has_member(payload, "people") ?
+	        json_object_get_array_member(payload, "people") :
+	        NULL,
+	    lang, member(payload, desc_key) ? member(payload, desc_key) : "",
+	    error);
+	if (description == NULL)
+		return NULL;
 	if (room != NULL && *room != '\0' && venue != NULL && *venue != '\0')
 		location = g_strdup_printf("%s, %s", room, venue);
 	else
@@ -65,7 +113,7 @@ app_invitation_calendar(const struct app *app, JsonObject *payload,
 	ev = (struct ical_event){
 		.uid = uid,
 		.summary = member(payload, title_key),
-		.description = member(payload, desc_key),
+		.description = description,
 		.location = location,
 		.url = page_url,
 		.start = start,

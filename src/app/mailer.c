@@ -142,6 +142,18 @@ mailer_invitation_ctx(JsonObject *ctx, JsonObject *payload, const char *lang)
 	    json_object_get_string_member_with_default(payload, "ends_utc",
 	        NULL),
 	    tz, "%H:%M");
+	/* Someone on stage is told their role, not that they have a seat
+	 * (speakers.c). */
+	json_object_set_boolean_member(ctx, "on_stage",
+	    json_object_has_member(payload, "stage_role"));
+	if (json_object_has_member(payload, "stage_role")) {
+		JsonObject *r = json_object_new();
+
+		json_object_set_string_member(r, "role",
+		    json_object_get_string_member(payload, "stage_role"));
+		app_speaker_role_flags(r);
+		json_object_set_object_member(ctx, "stage", r);
+	}
 	/* The texts say "Norwegian time" for Oslo, else name the zone. */
 	json_object_set_boolean_member(ctx, "zone_oslo",
 	    g_strcmp0(zone, "Europe/Oslo") == 0);

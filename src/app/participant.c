@@ -208,6 +208,15 @@ participant_read(const struct app *app, DbConn *conn, gpointer user,
 		}
 	}
 	json_object_set_array_member(u->p, "messages", msgs);
+	/* The sessions they are on stage in (speakers.c). */
+	if ((msgs = app_speaker_stage(conn, db_int(u->p, "event_id"),
+	         db_int(u->p, "id"), tz, error)) == NULL) {
+		g_clear_pointer(&u->p, json_object_unref);
+		return FALSE;
+	}
+	json_object_set_boolean_member(u->p, "on_stage",
+	    json_array_get_length(msgs) > 0);
+	json_object_set_array_member(u->p, "stage", msgs);
 	return TRUE;
 }
 
@@ -246,6 +255,13 @@ participant_rerank(const struct app *app, DbConn *conn, gpointer user,
 	    g_strcmp0(status, "expired") == 0) {
 		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
 		    "registration is %s", status);
+		return FALSE;
+	}
+	/* Someone only on stage is given no seats: a ranking would be
+	 * kept and never used (speakers.c). */
+	if (json_object_get_boolean_member(p, "speaker_only")) {
+		g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+		    "on stage only: no ranking");
 		return FALSE;
 	}
 	if (!app_deadlines_in(conn, db_int(p, "event_id"), &d, error))

@@ -20,17 +20,22 @@
 
 static const char *const SQL_ALLOC_SLOTS =
     "SELECT id FROM slot WHERE event_id = $1 ORDER BY starts_at, id";
+/* A session's seats leave out those of the people on stage who take one
+ * (session_person.counts_seat); the others sit on no seat. */
 static const char *const SQL_ALLOC_SESSIONS =
-    "SELECT id, slot_id, capacity, capacity * sector_share_pct / 100,"
-    " org_limit, tables, seats_per_table FROM session"
-    " WHERE event_id = $1 AND status = 'active' ORDER BY id";
+    "SELECT id, slot_id, cap, cap * sector_share_pct / 100,"
+    " org_limit, tables, seats_per_table FROM (SELECT s.*,"
+    " greatest(s.capacity - (SELECT count(*) FROM session_person sp"
+    "  WHERE sp.session_id = s.id AND sp.counts_seat), 0) AS cap"
+    " FROM session s WHERE s.event_id = $1 AND s.status = 'active') x"
+    " ORDER BY id";
 /* Organisations are matched on a normalised name: "LO " and "lo"
  * are one organisation. */
 static const char *const SQL_ALLOC_PARTICIPANTS =
     "SELECT id, sector,"
     " lower(regexp_replace(btrim(organisation), '\\s+', ' ', 'g')),"
     " sessions_wanted FROM participant"
-    " WHERE event_id = $1 AND status = 'confirmed'"
+    " WHERE event_id = $1 AND status = 'confirmed' AND NOT speaker_only"
     " ORDER BY created_at, id";
 static const char *const SQL_ALLOC_PREFERENCES =
     "SELECT pr.participant_id, pr.session_id, pr.rank"
@@ -38,9 +43,19 @@ static const char *const SQL_ALLOC_PREFERENCES =
     " JOIN session s ON s.id = pr.session_id"
     " WHERE pr.event_id = $1 AND p.status = 'confirmed'"
     " AND s.status = 'active' ORDER BY pr.participant_id, pr.rank";
+/* Beside the organisers' rules, someone on stage is placed in no session
+ * of that slot (theirs included: they are there already), where they
+ * have no rule and no placement of their own. */
 static const char *const SQL_ALLOC_RULES =
     "SELECT participant_id, session_id, kind FROM placement_rule"
-    " WHERE event_id = $1 ORDER BY participant_id, session_id";
+    " WHERE event_id = $1 UNION SELECT sp.participant_id, o.id, 'ban'"
+    " FROM session_person sp JOIN session s ON s.id = sp.session_id"
+    " JOIN session o ON o.slot_id = s.slot_id"
+    " WHERE sp.event_id = $1 AND NOT EXISTS (SELECT 1 FROM placement_rule r"
+    "  WHERE r.participant_id = sp.participant_id AND r.session_id = o.id)"
+    " AND NOT EXISTS (SELECT 1 FROM assignment a"
+    "  WHERE a.participant_id = sp.participant_id AND a.session_id = o.id)"
+    " ORDER BY 1, 2";
 static const char *const SQL_ALLOC_ASSIGNMENTS =
     "SELECT participant_id, session_id, table_no, published"
     " FROM assignment WHERE event_id = $1"
@@ -63,10 +78,14 @@ static const char *const SQL_REFILL_STATE =
     " JOIN participant p ON p.id = a.participant_id"
     " WHERE a.event_id = $1 AND p.status = 'confirmed'"
     " GROUP BY a.session_id),"
-    " open AS (SELECT s.id, s.slot_id, s.capacity - coalesce(pl.n, 0)"
+    " stage AS (SELECT session_id, count(*) AS n FROM session_person"
+    " WHERE event_id = $1 AND counts_seat GROUP BY session_id),"
+    " open AS (SELECT s.id, s.slot_id,"
+    " s.capacity - coalesce(pl.n, 0) - coalesce(st.n, 0)"
     " AS free FROM session s LEFT JOIN placed pl ON pl.session_id = s.id"
+    " LEFT JOIN stage st ON st.session_id = s.id"
     " WHERE s.event_id = $1 AND s.status = 'active'"
-    " AND s.capacity > coalesce(pl.n, 0)),"
+    " AND s.capacity > coalesce(pl.n, 0) + coalesce(st.n, 0)),"
     " want AS (SELECT pr.participant_id, o.id AS session_id"
     " FROM preference pr JOIN open o ON o.id = pr.session_id"
     " JOIN participant p ON p.id = pr.participant_id"

@@ -354,7 +354,8 @@ gboolean db_publish_handover(DbConn *conn, gint64 event_id, gint64 from_id,
     gint64 to_id, gint64 *invites, gint64 *cancels, GError **error);
 /* The sessions whose invitations to the participant stand now (uid,
  * title_*, description_*, room, venue, timezone, starts_utc, ends_utc,
- * sequence: the last sent). */
+ * sequence: the last sent; people: who is on stage as JSON text,
+ * summit_session_people of sql/026). */
 JsonArray *db_feed_sessions(DbConn *conn, gint64 participant_id,
     GError **error);
 /* When that feed last changed, removals included: Unix seconds, or -1
@@ -548,5 +549,6 @@ struct db_api_page {
 #include "db/privacy.h"
 #include "db/question.h"
 #include "db/substitute.h"
+#include "db/speaker.h"
 
 #endif

@@ -23,6 +23,12 @@ static const char *const SQL_PUBLISH_CANCELS =
     "  JOIN session s ON s.id = a.session_id"
     "  WHERE a.participant_id = i.participant_id"
     "  AND a.session_id = i.session_id AND p.status = 'confirmed'"
+    "  AND s.status = 'active') AND NOT EXISTS ("
+    "  SELECT 1 FROM session_person sp"
+    "  JOIN participant p ON p.id = sp.participant_id"
+    "  JOIN session s ON s.id = sp.session_id"
+    "  WHERE sp.participant_id = i.participant_id"
+    "  AND sp.session_id = i.session_id AND p.status = 'confirmed'"
     "  AND s.status = 'active')"
     " RETURNING i.participant_id, i.session_id, i.sequence)"
     " INSERT INTO outbox (event_id, participant_id, kind, recipient,"
@@ -31,18 +37,21 @@ static const char *const SQL_PUBLISH_CANCELS =
     " p.language, summit_invitation_payload(g.session_id, g.sequence,"
     " 'CANCEL') FROM gone g JOIN participant p ON p.id = g.participant_id"
     " ORDER BY g.participant_id, g.session_id RETURNING id";
-/* Invitations and updates: placements never sent, sent and since
+/* Invitations and updates: placements and people on stage
+ * (session_person, who hold no placement) never sent, sent and since
  * cancelled, or whose session changed since it was sent; all of the
  * event's, or only participant $2's published ones (a place handed
  * over: what the organisers published, and nothing they have not). */
 static const char *const SQL_PUBLISH_REQUESTS =
-    "WITH cur AS (SELECT a.participant_id, a.session_id,"
-    " summit_session_fingerprint(s, sl) AS fp FROM assignment a"
+    "WITH held AS (SELECT participant_id, session_id, published"
+    " FROM assignment WHERE event_id = $1 UNION SELECT participant_id,"
+    " session_id, true FROM session_person WHERE event_id = $1),"
+    " cur AS (SELECT a.participant_id, a.session_id,"
+    " summit_session_fingerprint(s, sl) AS fp FROM held a"
     " JOIN participant p ON p.id = a.participant_id"
     " JOIN session s ON s.id = a.session_id"
     " JOIN slot sl ON sl.id = s.slot_id"
-    " WHERE a.event_id = $1 AND p.status = 'confirmed'"
-    " AND s.status = 'active'"
+    " WHERE p.status = 'confirmed' AND s.status = 'active'"
     " AND ($2::bigint IS NULL OR (a.participant_id = $2"
     "  AND a.published))),"
     " up AS (INSERT INTO invitation AS i (event_id, participant_id,"
@@ -59,7 +68,10 @@ static const char *const SQL_PUBLISH_REQUESTS =
     " SELECT $1, up.participant_id,"
     " CASE WHEN up.fresh THEN 'invite' ELSE 'invite_update' END,"
     " p.email, p.name, p.language,"
-    " summit_invitation_payload(up.session_id, up.sequence, 'REQUEST'),"
+    " summit_invitation_payload(up.session_id, up.sequence, 'REQUEST')"
+    " || coalesce((SELECT jsonb_build_object('stage_role', sp.role)"
+    "  FROM session_person sp WHERE sp.session_id = up.session_id"
+    "  AND sp.participant_id = up.participant_id), '{}'),"
     " replace(gen_random_uuid()::text, '-', '')"
     " FROM up JOIN participant p ON p.id = up.participant_id"
     " ORDER BY up.participant_id, up.session_id"
@@ -77,7 +89,8 @@ static const char *const SQL_PARTICIPANT_BY_EMAIL_ANY =
  */
 static const char *const SQL_FEED_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone, i.sequence,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " summit_session_people(s.id)::text AS people, i.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"
@@ -102,7 +115,8 @@ static const char *const SQL_FEED_CHANGED =
 /* The public programme; SEQUENCE is the session's own change counter. */
 static const char *const SQL_PROGRAMME_SESSIONS =
     "SELECT s.id, s.uid, s.title_nb, s.title_en, s.description_nb,"
-    " s.description_en, s.room, e.venue, e.timezone, s.sequence,"
+    " s.description_en, s.room, e.venue, e.timezone,"
+    " summit_session_people(s.id)::text AS people, s.sequence,"
     " to_char(sl.starts_at AT TIME ZONE 'UTC',"
     "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS starts_utc,"
     " to_char(sl.ends_at AT TIME ZONE 'UTC',"

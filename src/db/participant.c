@@ -24,7 +24,7 @@ static const char *const SQL_PARTICIPANT_BY_EMAIL =
     " WHERE event_id = $1 AND lower(email) = lower($2)";
 static const char *const SQL_PARTICIPANT_BY_TOKEN =
     "SELECT p.id, p.event_id, p.name, p.email, p.organisation, p.sector,"
-    " p.role, p.needs, p.language, p.status,"
+    " p.role, p.needs, p.language, p.status, p.speaker_only,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
     " coalesce(p.substitute_for, 0) AS substitute_for,"
     " " DB_EPOCH(
@@ -36,6 +36,7 @@ static const char *const SQL_PARTICIPANT_BY_TOKEN =
                         " WHERE t.hash = $1 AND t.purpose = $2";
 static const char *const SQL_PARTICIPANT_BY_TOKEN_LOCK =
     "SELECT p.id, p.event_id, p.name, p.email, p.language, p.status,"
+    " p.speaker_only,"
     " p.email_confirmed_at IS NOT NULL AS email_confirmed,"
     " coalesce(p.substitute_for, 0) AS substitute_for,"
     " summit_erase_after(e.ends_at, e.retention_months, $2::int)"

@@ -33,6 +33,12 @@ public_cache_clear(struct web_req *req)
 	lock_release(&web->cache_lock);
 }
 
+void
+console_public_cache_clear(struct web_req *req)
+{
+	public_cache_clear(req);
+}
+
 /* Checks a date-time field into *out; a message when it is bad. */
 static void
 check_time(struct web_req *req, JsonObject *errors, const char *field,
@@ -414,9 +420,24 @@ static const struct form_field ses_fields[SE__MAX] = {
 	[SE_ORG] = { "org_limit", FORM_INT, 6, true, 1, 100000 },
 };
 
+static void session_render_spk(struct web_req *req, unsigned status,
+    gint64 event_id, gint64 id, JsonObject *values, JsonObject *errors,
+    JsonObject *spk_values, JsonObject *spk_errors);
+
 static void
-session_render(struct web_req *req, unsigned status, gint64 id,
+session_render(struct web_req *req, unsigned status, gint64 event_id, gint64 id,
     JsonObject *values, JsonObject *errors)
+{
+	session_render_spk(req, status, event_id, id, values, errors, NULL,
+	    NULL);
+}
+
+/* The session's form; spk_values and spk_errors (may be NULL) are the
+ * "on stage" form's (console_speakers.c). */
+static void
+session_render_spk(struct web_req *req, unsigned status, gint64 event_id,
+    gint64 id, JsonObject *values, JsonObject *errors, JsonObject *spk_values,
+    JsonObject *spk_errors)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JsonObject) ctx = NULL;
@@ -428,6 +449,8 @@ session_render(struct web_req *req, unsigned status, gint64 id,
 	if ((prog = app_setup_programme(req->web->app, &req->actor, &error)) ==
 	    NULL) {
 		json_object_unref(values);
+		if (spk_values != NULL)
+			json_object_unref(spk_values);
 		web_app_error(req, error);
 		return;
 	}
@@ -451,6 +474,11 @@ session_render(struct web_req *req, unsigned status, gint64 id,
 	if (id > 0)
 		json_object_set_int_member(ctx, "session_id", id);
 	json_object_set_boolean_member(ctx, "is_new", id <= 0);
+	if (id > 0)
+		console_speakers_ctx(req, ctx, event_id, id, spk_values,
+		    spk_errors);
+	else if (spk_values != NULL)
+		json_object_unref(spk_values);
 	json_object_set_string_member(ctx, "page_title",
 	    web_text(req, "setup_session_title"));
 	web_render(req, status, "console/setup_session.html", ctx);
@@ -499,7 +527,7 @@ setup_session_get(struct web_req *req, const struct web_call *c)
 		if (web_query(req, "slot") != NULL)
 			json_object_set_string_member(values, "slot_id",
 			    web_query(req, "slot"));
-		session_render(req, MHD_HTTP_OK, 0, values, NULL);
+		session_render(req, MHD_HTTP_OK, c->event_id, 0, values, NULL);
 		return;
 	}
 	if (!web_parse_id(arg, &id)) {
@@ -512,7 +540,24 @@ setup_session_get(struct web_req *req, const struct web_call *c)
 		return;
 	}
 	values = row_as_text(s);
-	session_render(req, MHD_HTTP_OK, id, values, NULL);
+	session_render(req, MHD_HTTP_OK, c->event_id, id, values, NULL);
+}
+
+void
+console_session_page(struct web_req *req, unsigned status, gint64 event_id,
+    gint64 id, JsonObject *spk_values, JsonObject *spk_errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) s = NULL;
+
+	if ((s = app_setup_session(req->web->app, &req->actor, id, &error)) ==
+	    NULL) {
+		json_object_unref(spk_values);
+		web_app_error(req, error);
+		return;
+	}
+	session_render_spk(req, status, event_id, id, row_as_text(s), NULL,
+	    spk_values, spk_errors);
 }
 
 /* Checks and saves a session form: id 0 adds one. */
@@ -563,8 +608,8 @@ session_save(struct web_req *req, const struct web_call *c, gint64 id)
 		web_refusal_error(req, errors, c->fields, &why, "slot_id",
 		    "setup_err_refused");
 	}
-	session_render(req, MHD_HTTP_BAD_REQUEST, id, web_form_typed(c->form),
-	    errors);
+	session_render(req, MHD_HTTP_BAD_REQUEST, c->event_id, id,
+	    web_form_typed(c->form), errors);
 }
 
 static void

@@ -250,6 +250,7 @@ extern const struct web_route web_substitute_routes[];
  * view) and "sf" (its form); FALSE: answered with the error page. */
 gboolean web_substitute_ctx(struct web_req *req, JsonObject *ctx,
     const char *token);
+extern const struct web_route console_speakers_routes[];
 
 /* server.c: the server's life cycle and the request object. */
 int web_lang_index(const char *lang);
@@ -393,6 +394,19 @@ JsonObject *web_form_typed(GHashTable *form);
 /* Sets "v" (values, transfer full), "err" (errors or none) and
  * "has_errors" in ctx. */
 void web_form_ctx_set(JsonObject *ctx, JsonObject *values, JsonObject *errors);
+
+/* console_setup.c: the public event page's cached copies dropped, so a
+ * change shows at once. */
+void console_public_cache_clear(struct web_req *req);
+/* console_setup.c: session id's page again, its "on stage" form with
+ * spk_values (transfer full) and spk_errors. */
+void console_session_page(struct web_req *req, unsigned status, gint64 event_id,
+    gint64 id, JsonObject *spk_values, JsonObject *spk_errors);
+/* console_speakers.c: ctx's "spk", the session page's "on stage" block:
+ * people (app_speakers_session), roles, and the add form's values
+ * (transfer full, may be NULL) and errors (may be NULL). */
+void console_speakers_ctx(struct web_req *req, JsonObject *ctx, gint64 event_id,
+    gint64 session_id, JsonObject *values, JsonObject *errors);
 
 /* limits.c: per-address caps and request deadlines; see its comment. */
 enum web_limits_event {

@@ -156,6 +156,13 @@ me_render(struct web_req *req, const char *token, unsigned status,
 		    (const char *const[]){ "subject", NULL });
 	json_object_set_boolean_member(ctx, "has_messages",
 	    json_array_get_length(msgs) > 0);
+	/* The sessions they are on stage in (app/speakers.c). */
+	msgs = app_view_array(p, "stage");
+	for (i = 0; i < json_array_get_length(msgs); i++)
+		app_localise(json_array_get_object_element(msgs, i), req->lang,
+		    (const char *const[]){ "title", NULL });
+	json_object_set_boolean_member(ctx, "speaker_only",
+	    app_view_bool(p, "speaker_only"));
 	st = app_view_str(p, "status");
 	t = req->web->catalog[web_lang_index(req->lang)];
 	{

@@ -54,6 +54,7 @@ static const struct web_route *const web_route_tables[] = {
 	web_questions_routes,
 	console_questions_routes,
 	web_substitute_routes,
+	console_speakers_routes,
 };
 
 size_t
