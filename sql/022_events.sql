@@ -8,7 +8,9 @@
 -- another, the door of a third).  A past event can be archived: read-only
 -- in the console, closed to the public, its data kept.
 
-ALTER TABLE event ADD CONSTRAINT event_slug_not_reserved CHECK (slug NOT IN
+ALTER TABLE event DROP CONSTRAINT event_slug_check;
+ALTER TABLE event ADD CONSTRAINT event_slug_check CHECK
+	(slug ~ '^[a-z0-9][a-z0-9-]{0,63}$' AND slug NOT IN
 	('api', 'confirm', 'console', 'e', 'events', 'feed', 'health', 'invite',
 	 'me', 'metrics', 'privacy', 'register', 'registered', 'static'));
 ALTER TABLE event ADD COLUMN archived_at timestamptz;
@@ -49,6 +51,11 @@ CREATE INDEX audit_log_event_idx ON audit_log (event_id, id DESC);
 -- account changes belong to the installation.
 UPDATE audit_log SET event_id = (SELECT max(id) FROM event)
 	WHERE subject_type <> 'organiser';
+
+-- What later migrations add to an event's set-up (its questions: 028)
+-- is copied by this one, which they replace; today there is nothing more.
+CREATE FUNCTION summit_event_copy_more(src bigint, dst bigint) RETURNS void
+LANGUAGE plpgsql AS $$ BEGIN END $$;
 
 -- A new event made from an earlier one: its settings, texts, sectors and
 -- programme (slots and active sessions), never its people.  Every instant
@@ -108,6 +115,7 @@ BEGIN
 	    'slot_id', (slot_map->>s.slot_id::text)::bigint))).*
 	    FROM session s WHERE s.event_id = src AND s.status = 'active'
 	    ORDER BY s.id;
+	PERFORM summit_event_copy_more(src, new_id);
 	PERFORM summit_sync_places(new_id);
 	RETURN new_id;
 END $$;

@@ -363,7 +363,8 @@ apply_run(const struct app *app, DbConn *conn, struct app_change *ch,
 
 		/* Read again: a change before may have moved this person
 		 * (a cancellation promotes those waiting). */
-		if ((p = db_reg_get(conn, u->event_id, id, true, &dberr)) == NULL)
+		if ((p = db_reg_get(conn, u->event_id, id, true, &dberr)) ==
+		    NULL)
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		if (!apply_one(app, conn, u, p, &did, &reason, error))
 			return FALSE;
@@ -372,7 +373,8 @@ apply_run(const struct app *app, DbConn *conn, struct app_change *ch,
 		else
 			bulk_note(u->out, reason ? "refused" : "unchanged", p,
 			    reason, reason ? refused : unchanged);
-		if ((now = db_reg_get(conn, u->event_id, id, false, &dberr)) == NULL)
+		if ((now = db_reg_get(conn, u->event_id, id, false, &dberr)) ==
+		    NULL)
 			return app_fail_db(error, g_steal_pointer(&dberr));
 		json_array_add_object_element(after, app_reg_state(now));
 	}

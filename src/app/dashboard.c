@@ -143,8 +143,7 @@ dash_load(const struct app *app, struct dash_read *r, const char *lang,
 	if (text != NULL && dash_read_parse(r, text))
 		return TRUE;
 	if (!app_db_run(app, dash_read, r, error) ||
-	    (r->view = app_event_view(app, r->event_id, lang, error)) ==
-	        NULL)
+	    (r->view = app_event_view(app, r->event_id, lang, error)) == NULL)
 		return FALSE;
 	*at = now;
 	e = g_new0(struct dash_entry, 1);

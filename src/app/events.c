@@ -179,6 +179,9 @@ app_event_copy(const struct app *app, const struct app_actor *actor,
 	}
 	if (!app_tx_audited(app, actor, "admin", "event.copy", "event",
 	        copy_run, &u, error)) {
+		log_warnx("a copy of event %" G_GINT64_FORMAT " as \"%s\" "
+		          "failed: %s",
+		    in->from_id, in->slug, (*error)->message);
 		if (refusal != NULL &&
 		    g_error_matches(*error, SUMMIT_APP_ERROR, APP_EINVALID))
 			*refusal = (struct app_refusal){ "slug",

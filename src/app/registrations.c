@@ -687,7 +687,7 @@ static const char *const reg_columns[][2] = {
 struct export_unit {
 	const char *lang;
 	enum sheet_format fmt;
-	SheetBook *book;   /* made anew by each run */
+	SheetBook *book; /* made anew by each run */
 	gint64 event_id;
 	const gint64 *ids; /* a selection (bulk.c), or NULL: everyone */
 	size_t n;

@@ -722,6 +722,71 @@ def sector_colour_migration_on_data():
 
 
 @case
+def events_migration_on_data():
+    """022 on a database holding two events, an admin, staff and the door:
+    staff and door keep their role in every event there is, admins become
+    the installation's, old audit entries belong to the newest event (the
+    only one every page meant before), nothing else changes; a copy of an
+    event takes its programme, sectors and questions, never its people."""
+    url, db = at_008("summit_it_schema_events", "021")
+    try:
+        ev, other, people, stranger = load_more(db)
+        staff = one(db, "INSERT INTO organiser (email, role) VALUES"
+                    " ('staff@example.no', 'staff') RETURNING id")
+        door = one(db, "INSERT INTO organiser (email, role) VALUES"
+                   " ('door@example.no', 'door') RETURNING id")
+        before = checksums(db)
+        r = migrate_through(url, "022")
+        assert r.returncode == 0, r.stderr
+        assert "022_events" in r.stderr + r.stdout, (r.stdout, r.stderr)
+        after = checksums(db)
+        for t in ("organiser", "audit_log", "event", "event_organiser"):
+            before.pop(t, None)
+            after.pop(t, None)
+        assert after == before
+        assert q(db, "SELECT organiser_id, event_id, role FROM"
+                 " event_organiser ORDER BY 1, 2") == sorted(
+            [(staff, ev, "staff"), (staff, other, "staff"),
+             (door, ev, "door"), (door, other, "door")])
+        assert dict(q(db, "SELECT email, role FROM organiser")) == {
+            "admin@example.no": "admin", "staff@example.no": "organiser",
+            "door@example.no": "organiser"}
+        assert q(db, "SELECT DISTINCT event_id FROM audit_log") == \
+            [(max(ev, other),)]
+        assert one(db, "SELECT count(*) FROM event WHERE archived_at IS"
+                   " NOT NULL OR sender_name <> ''") == 0
+        e = refused(db, "UPDATE event SET slug = 'console' WHERE id = %s",
+                    other)
+        assert e.diag.constraint_name == "event_slug_check", e
+        r = migrate_through(url, "028")
+        assert r.returncode == 0, r.stderr
+        q(db, "INSERT INTO question (event_id, kind, label_nb, label_en)"
+          " VALUES (%s, 'choice', 'Mat', 'Food') RETURNING id", ev)
+        qid = one(db, "SELECT id FROM question WHERE event_id = %s", ev)
+        q(db, "INSERT INTO question_choice (event_id, question_id,"
+          " label_nb, label_en) VALUES (%s, %s, 'Ja', 'Yes'),"
+          " (%s, %s, 'Nei', 'No')", ev, qid, ev, qid)
+        new = one(db, "SELECT summit_event_copy(%s, 'copy', 'Kopi', 'Copy',"
+                  " '2028-03-09')", ev)
+        for t in ("sector", "slot", "session", "question", "question_choice"):
+            assert one(db, "SELECT count(*) FROM %s WHERE event_id = %%s"
+                       % t, new) == one(
+                db, "SELECT count(*) FROM %s WHERE event_id = %%s" % t,
+                ev), t
+        assert one(db, "SELECT count(*) FROM participant WHERE event_id"
+                   " = %s", new) == 0
+        assert one(db, "SELECT to_char(starts_at AT TIME ZONE timezone,"
+                   " 'YYYY-MM-DD HH24:MI') FROM event WHERE id = %s",
+                   new) == "2028-03-09 " + one(
+            db, "SELECT to_char(starts_at AT TIME ZONE timezone, 'HH24:MI')"
+            " FROM event WHERE id = %s", ev)
+        assert scheme_breaches(db) == [], scheme_breaches(db)
+    finally:
+        db.close()
+        drop_database("summit_it_schema_events")
+
+
+@case
 def deadlines_migration_on_data():
     url, db = at_008("summit_it_schema_deadlines", "021")
     try:
