@@ -111,6 +111,7 @@ BEGIN
 	INSERT INTO session SELECT (jsonb_populate_record(NULL::session,
 	    to_jsonb(s) || jsonb_build_object(
 	    'id', nextval(pg_get_serial_sequence('session', 'id')),
+	    'uid', gen_random_uuid()::text, -- a calendar's own, never shared
 	    'event_id', new_id,
 	    'slot_id', (slot_map->>s.slot_id::text)::bigint))).*
 	    FROM session s WHERE s.event_id = src AND s.status = 'active'
