@@ -34,7 +34,7 @@ CREATE TABLE question (
 	CONSTRAINT question_min_value_check CHECK (kind = 'number'
 	    OR (min_value IS NULL AND max_value IS NULL)),
 	CONSTRAINT question_max_value_check CHECK (max_value >= min_value),
-	CONSTRAINT question_standard_key UNIQUE (event_id, standard),
+	CONSTRAINT question_event_id_standard_key UNIQUE (event_id, standard),
 	CONSTRAINT question_id_event_id_key UNIQUE (id, event_id),
 	CONSTRAINT question_id_event_id_kind_key UNIQUE (id, event_id, kind)
 );
@@ -56,7 +56,7 @@ CREATE TABLE question_choice (
 			    CHECK (length(label_en) BETWEEN 1 AND 200),
 	position	integer NOT NULL DEFAULT 0,
 	hidden		boolean NOT NULL DEFAULT false,
-	CONSTRAINT question_choice_question_fkey
+	CONSTRAINT question_choice_question_id_event_id_fkey
 	    FOREIGN KEY (question_id, event_id)
 	    REFERENCES question (id, event_id) ON DELETE CASCADE,
 	CONSTRAINT question_choice_id_question_id_key UNIQUE (id, question_id)
@@ -87,16 +87,16 @@ CREATE TABLE question_answer (
 	choice_id	bigint,
 	country		text CONSTRAINT question_answer_country_check
 			    CHECK (country ~ '^[A-Z]{2}$'),
-	CONSTRAINT question_answer_participant_fkey
+	CONSTRAINT question_answer_participant_id_event_id_fkey
 	    FOREIGN KEY (participant_id, event_id)
 	    REFERENCES participant (id, event_id) ON DELETE CASCADE,
-	CONSTRAINT question_answer_question_fkey
+	CONSTRAINT question_answer_question_id_event_id_kind_fkey
 	    FOREIGN KEY (question_id, event_id, kind)
 	    REFERENCES question (id, event_id, kind) ON DELETE CASCADE,
-	CONSTRAINT question_answer_choice_fkey
+	CONSTRAINT question_answer_choice_id_question_id_fkey
 	    FOREIGN KEY (choice_id, question_id)
 	    REFERENCES question_choice (id, question_id),
-	CONSTRAINT question_answer_value_check CHECK (CASE kind
+	CONSTRAINT question_answer_kind_check CHECK (CASE kind
 	    WHEN 'text' THEN text_value IS NOT NULL
 	    WHEN 'longtext' THEN text_value IS NOT NULL
 	    WHEN 'number' THEN number_value IS NOT NULL
@@ -106,12 +106,11 @@ CREATE TABLE question_answer (
 	    ELSE choice_id IS NOT NULL END
 	    AND num_nonnulls(text_value, number_value, date_value,
 	    bool_value, choice_id, country) = 1),
-	CONSTRAINT question_answer_choice_key
+	CONSTRAINT question_answer_participant_id_question_id_choice_id_key
 	    UNIQUE (participant_id, question_id, choice_id)
 );
-CREATE UNIQUE INDEX question_answer_one_key ON question_answer
-    (participant_id, question_id) WHERE choice_id IS NULL;
-CREATE UNIQUE INDEX question_answer_single_key ON question_answer
-    (participant_id, question_id) WHERE kind = 'choice';
+-- One answer a question, but a row per ticked box of a multiple choice.
+CREATE UNIQUE INDEX question_answer_participant_id_question_id_kind_key
+    ON question_answer (participant_id, question_id) WHERE kind <> 'multi';
 CREATE INDEX question_answer_question_id_idx ON question_answer (question_id);
 CREATE INDEX question_answer_choice_id_idx ON question_answer (choice_id);

@@ -150,21 +150,29 @@ organiser_insert(const struct app *app, DbConn *conn, struct app_change *ch,
 
 	(void)app;
 	u->id = 0;
-	u->created = true;
 	/* An account with rights in one event may be given rights in
 	 * another: then it exists already, and only the right is new. */
-	if (!db_organiser_insert(conn, u->email, "",
+	if (u->event_id != 0) {
+		g_autoptr(JsonObject) had = db_organiser_by_email(conn,
+		    u->email, &dberr);
+
+		if (had == NULL &&
+		    !g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ENOTFOUND))
+			return app_fail_db(error, g_steal_pointer(&dberr));
+		g_clear_error(&dberr);
+		u->created = had == NULL;
+	} else
+		u->created = true;
+	if (u->created &&
+	    !db_organiser_insert(conn, u->email, "",
 	        u->event_id != 0 ? "organiser" : "admin", u->password_hash,
 	        u->activation_hash, &u->id, &dberr)) {
-		if (!g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT))
-			return app_fail_db(error, g_steal_pointer(&dberr));
-		if (u->event_id == 0) {
+		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
 			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
 			    "%s is an organiser already", u->email);
 			return FALSE;
 		}
-		g_clear_error(&dberr);
-		u->created = false;
+		return app_fail_db(error, g_steal_pointer(&dberr));
 	}
 	if (u->event_id != 0 &&
 	    !db_organiser_grant(conn, u->event_id, u->email, u->role, &u->id,
