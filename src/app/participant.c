@@ -354,10 +354,11 @@ participant_cancel(const struct app *app, DbConn *conn, gpointer user,
 		    "the cancellation deadline has passed");
 		return FALSE;
 	}
-	if ((rule == APP_CANCEL_LATE &&
+	/* Cancelled first: the late mark is a cancellation's. */
+	if (!app_participant_cancel_in(app, conn, p, &promoted, &dberr) ||
+	    (rule == APP_CANCEL_LATE &&
 	        !db_participant_mark_late(conn, event_id, db_int(p, "id"),
-	            &dberr)) ||
-	    !app_participant_cancel_in(app, conn, p, &promoted, &dberr))
+	            &dberr)))
 		return app_fail_db(error, g_steal_pointer(&dberr));
 	u->cancelled = db_int(p, "id");
 	u->promoted = promoted;
