@@ -3,7 +3,7 @@
 
 Reads the statements a registration POST runs straight from their
 table families' files in src/db/ (so the benchmark can never drift from
-the code), macros such as DB_CURRENT_EVENT expanded, and writes
+the code), macros such as DB_EPOCH expanded, and writes
 a pgbench script that runs them as summitd does: the event query, then the
 registration statement on its own (autocommit), with a unique e-mail per
 transaction and three distinct sessions.  bench/http.sh runs it with
@@ -39,7 +39,10 @@ REGISTER_PARAMS = {
     12: "md5(:r || 'n' || :client_id)",
     13: "(md5(:r || 'a' || :client_id) || md5(:r || 'b' || :client_id))",
     14: "false",  # not an organiser's invitee
+    15: "NULL",   # the privacy text's version (none: as an import)
 }
+# The event query's: the event the form is for.
+EVENT_PARAMS = {1: ":event"}
 
 
 def c_unescape(lit):
@@ -117,6 +120,8 @@ def main():
         sql = statement(read[family], defs, name)
         if name == "SQL_PARTICIPANT_REGISTER":
             sql = bind(sql, REGISTER_PARAMS)
+        elif name == "SQL_EVENT_FOR_REGISTER":
+            sql = bind(sql, EVENT_PARAMS)
         elif "$" in sql:
             raise SystemExit("register_sql.py: %s takes parameters" % name)
         # pgbench reads one command per line.

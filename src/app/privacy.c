@@ -84,14 +84,51 @@ statement_in(const struct app *app, DbConn *conn, gint64 event_id,
 	return TRUE;
 }
 
+/* The statement's version per event and language, kept a few seconds:
+ * a registration records the text its form showed, which was rendered
+ * when the form was opened, often minutes before; reading and rendering
+ * it again for every registration of a rush costs a query and a render
+ * for nothing. */
+#define PRIVACY_VERSION_TTL_US (10 * G_USEC_PER_SEC)
+static pthread_mutex_t version_lock = PTHREAD_MUTEX_INITIALIZER;
+static GHashTable *version_cache; /* "ID/lang" -> struct version_entry */
+
+struct version_entry {
+	char version[17];
+	gint64 at;
+};
+
 gboolean
 app_privacy_version_in(const struct app *app, DbConn *conn, gint64 event_id,
     const char *lang, char **version, GError **error)
 {
 	g_autofree char *html = NULL;
+	g_autofree char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s",
+	    event_id, g_strcmp0(lang, "en") == 0 ? "en" : "nb");
+	gint64 now = g_get_monotonic_time();
+	struct version_entry *e;
 
-	return statement_in(app, conn, event_id, lang, &html, version, NULL,
-	    error);
+	*version = NULL;
+	lock_acquire(&version_lock);
+	if (version_cache == NULL)
+		version_cache = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, g_free);
+	e = g_hash_table_lookup(version_cache, key);
+	if (e != NULL && now - e->at < PRIVACY_VERSION_TTL_US)
+		*version = g_strdup(e->version);
+	lock_release(&version_lock);
+	if (*version != NULL)
+		return TRUE;
+	if (!statement_in(app, conn, event_id, lang, &html, version, NULL,
+	        error))
+		return FALSE;
+	e = g_new0(struct version_entry, 1);
+	g_strlcpy(e->version, *version, sizeof(e->version));
+	e->at = now;
+	lock_acquire(&version_lock);
+	g_hash_table_replace(version_cache, g_steal_pointer(&key), e);
+	lock_release(&version_lock);
+	return TRUE;
 }
 
 struct statement_unit {
@@ -549,6 +586,14 @@ app_privacy_settings_set(const struct app *app, const struct app_actor *actor,
 		g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s", field);
 		return FALSE;
 	}
-	return app_tx_audited(app, actor, "admin", "privacy.settings", "event",
-	    settings_set_run, &u, error);
+	if (!app_tx_audited(app, actor, "admin", "privacy.settings", "event",
+	        settings_set_run, &u, error))
+		return FALSE;
+	/* This process's next registration records the new text at once;
+	 * another summitd's within PRIVACY_VERSION_TTL_US. */
+	lock_acquire(&version_lock);
+	if (version_cache != NULL)
+		g_hash_table_remove_all(version_cache);
+	lock_release(&version_lock);
+	return TRUE;
 }

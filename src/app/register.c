@@ -156,10 +156,14 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 
 	/* The answers checked before anything is stored; a refused one
 	 * names its field ("qID"). */
-	rows = app_answers_rows(conn, db_int(event, "id"),
-	    forced_sector != NULL && *forced_sector != '\0' ? forced_sector :
-	                                                      r->sector,
-	    r->answers, u->refusal, error);
+	rows = !json_object_get_boolean_member(event, "has_questions") &&
+	        (r->answers == NULL || g_hash_table_size(r->answers) == 0) ?
+	    g_strdup("[]") :
+	    app_answers_rows(conn, db_int(event, "id"),
+	        forced_sector != NULL && *forced_sector != '\0' ?
+	            forced_sector :
+	            r->sector,
+	        r->answers, u->refusal, error);
 	if (rows == NULL)
 		return FALSE; /* the pool rolls back */
 

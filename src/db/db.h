@@ -112,7 +112,8 @@ JsonObject *db_event_current(DbConn *conn, gint64 event_id, GError **error);
  * timezone, invitation_mode, mailbox, archived): cheap. */
 JsonObject *db_event_head(DbConn *conn, gint64 event_id, GError **error);
 /* What a registration needs of event event_id, cheaply: id,
- * invitation_mode, registration_open (false once archived). */
+ * invitation_mode, registration_open (false once archived),
+ * has_questions (any shown on the form). */
 JsonObject *db_event_for_register(DbConn *conn, gint64 event_id,
     GError **error);
 /* Sessions with their slot's times (starts_at, ends_at: Unix seconds)

@@ -87,7 +87,10 @@ static const char *const SQL_EVENT_SECTORS =
 static const char *const SQL_EVENT_FOR_REGISTER =
     "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
     " AND now() < e.registration_closes"
-    " AND e.archived_at IS NULL) AS registration_open"
+    " AND e.archived_at IS NULL) AS registration_open,"
+    /* Most events ask nothing more: then no list of questions is read. */
+    " EXISTS (SELECT 1 FROM question q WHERE q.event_id = e.id"
+    "  AND NOT q.hidden) AS has_questions"
     " FROM event e WHERE e.id = $1";
 static const char *const SQL_EVENTS_TO_FILL =
     "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"
