@@ -84,11 +84,12 @@ static const char *const SQL_EVENT_PROGRAMME =
 static const char *const SQL_EVENT_SECTORS =
     "SELECT code, name_nb, name_en, colour FROM sector WHERE event_id = $1"
     " ORDER BY position, code";
+/* has_questions: most events ask nothing more, and then a registration
+ * reads no list of questions. */
 static const char *const SQL_EVENT_FOR_REGISTER =
     "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
     " AND now() < e.registration_closes"
     " AND e.archived_at IS NULL) AS registration_open,"
-    /* Most events ask nothing more: then no list of questions is read. */
     " EXISTS (SELECT 1 FROM question q WHERE q.event_id = e.id"
     "  AND NOT q.hidden) AS has_questions"
     " FROM event e WHERE e.id = $1";
