@@ -8,6 +8,10 @@
 # loopback port and drives it with wrk:
 #
 #   1. get       GET / (the event page)
+#   nginx        nginx serving ../shared/bench/limits' static 6 KB page
+#                with that folder's configuration, driven exactly as "get"
+#                (not in the default list): BENCH_SCENARIOS="nginx get nginx
+#                get nginx get" puts the two side by side, alternately
 #   2. register  POST /register, unique e-mails, rank1..rank3 spread over
 #                the 12 sessions, capacity BENCH_CAPACITY (1,000,000: nobody
 #                waitlisted)
@@ -134,6 +138,7 @@ cleanup() {
 		wait "$PERF_PID" 2>/dev/null || true
 	fi
 	stop_summitd
+	stop_nginx
 	pg_stop "$PG_NAME"
 	if [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
 		say "logs kept in $WORK"
@@ -255,6 +260,57 @@ start_summitd() {
 	done
 	say "summitd did not answer on port $PORT"
 	return 1
+}
+
+# start_nginx: nginx on a free port serving the limits' static page, as
+# ../shared/bench/limits/run_limits.sh configures it (sets PORT).
+NGINX_PID=
+start_nginx() {
+	local dir="$WORK/nginx" page="$TOP/../shared/bench/limits/registration.html"
+	[ -f "$page" ] || { say "no $page"; return 1; }
+	command -v nginx >/dev/null || install_packages nginx
+	mkdir -p "$dir/www" "$dir/tmp"
+	cp "$page" "$dir/www/"
+	chmod -R a+rX "$dir/www"
+	PORT=$(free_port)
+	cat >"$dir/nginx.conf" <<-EOF
+	worker_processes auto;
+	pid $dir/nginx.pid;
+	error_log $dir/error.log warn;
+	events { worker_connections 1024; }
+	http {
+	  access_log off;
+	  sendfile on;
+	  tcp_nopush on;
+	  keepalive_requests 1000000;
+	  client_body_temp_path $dir/tmp/body;
+	  proxy_temp_path $dir/tmp/proxy;
+	  fastcgi_temp_path $dir/tmp/fastcgi;
+	  uwsgi_temp_path $dir/tmp/uwsgi;
+	  scgi_temp_path $dir/tmp/scgi;
+	  types { text/html html; }
+	  server {
+	    listen 127.0.0.1:$PORT;
+	    root $dir/www;
+	  }
+	}
+	EOF
+	nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+	NGINX_PID=$!
+	for _ in $(seq 100); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/registration.html" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	say "nginx did not answer on port $PORT"
+	return 1
+}
+
+stop_nginx() {
+	if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+		kill -TERM "$NGINX_PID" 2>/dev/null || true
+		wait "$NGINX_PID" 2>/dev/null || true
+	fi
+	NGINX_PID=
 }
 
 # csrf_pair: one GET /register; sets CSRF_COOKIE and CSRF_TOKEN.
@@ -464,8 +520,17 @@ for sc in $SCENARIOS; do
 	R_METHOD=POST
 	say "scenario $sc: database $db, threads=$THREADS pool=$POOL," \
 	    "wrk -t$WRK_THREADS -c$CONNS -d$DURATION"
-	start_summitd "$db"
+	[ "$sc" = nginx ] || start_summitd "$db"
 	case $sc in
+	nginx)
+		R_METHOD=GET
+		start_nginx
+		: >"$WORK/$db.summitd.log"	# none: run_wrk counts its lines
+		[ "$WARMUP" = 0 ] || run wrk -t "$WRK_THREADS" -c "$CONNS" \
+		    -d "$WARMUP" "http://127.0.0.1:$PORT/registration.html" >/dev/null 2>&1 || true
+		BENCH_PATH=/registration.html run_wrk nginx get.lua 200
+		stop_nginx
+		;;
 	get)
 		HOT=0
 		R_METHOD=GET
