@@ -21,8 +21,16 @@ struct web_events {
 	pthread_mutex_t load_lock;
 	pthread_mutex_t lock;
 	GArray *list;     /* struct web_event; replaced whole, never edited */
+	int sole;         /* index of the only live event; -1: none, several */
 	gint64 loaded_at; /* monotonic; 0: never */
 	gint64 tried_at;  /* the last load begun */
+};
+
+/* What one look at the directory (under its lock) tells. */
+struct events_seen {
+	bool known; /* the list was read at least once */
+	bool fresh; /* and young enough to trust */
+	bool found;
 };
 
 struct web_events *
@@ -33,6 +41,7 @@ web_events_new(void)
 	lock_init(&d->load_lock);
 	lock_init(&d->lock);
 	d->list = g_array_new(FALSE, TRUE, sizeof(struct web_event));
+	d->sole = -1;
 	return d;
 }
 
@@ -45,6 +54,23 @@ web_events_free(struct web_events *d)
 	lock_clear(&d->lock);
 	lock_clear(&d->load_lock);
 	g_free(d);
+}
+
+/* The index of the list's only event that is not archived, or -1. */
+static int
+events_sole_index(const GArray *list)
+{
+	int sole = -1;
+	guint i;
+
+	for (i = 0; i < list->len; i++) {
+		if (g_array_index(list, struct web_event, i).archived)
+			continue;
+		if (sole >= 0)
+			return -1;
+		sole = (int)i;
+	}
+	return sole;
 }
 
 /* Reads the events again, unless another thread did a moment ago. */
@@ -93,6 +119,7 @@ events_load(struct web *web, bool force)
 	lock_acquire(&d->lock);
 	old = d->list;
 	d->list = list;
+	d->sole = events_sole_index(list);
 	d->loaded_at = now;
 	d->tried_at = now;
 	lock_release(&d->lock);
@@ -100,101 +127,101 @@ events_load(struct web *web, bool force)
 	g_array_unref(old);
 }
 
-/* Looks in the list as it is; *fresh: it is young enough to trust. */
-static bool
-events_lookup(struct web *web, const char *slug, size_t len, gint64 id,
-    struct web_event *out, bool *fresh)
+/*
+ * One look at the list as it is, under one lock (the event page's path
+ * takes no other): the event with that slug (slug != NULL), that id
+ * (id != 0), or else the only live one, copied to *out if found.  The
+ * callers pass *out on only when the list was fresh enough to trust: a
+ * request that carries an event is not looked up again.
+ */
+static struct events_seen
+events_look(struct web *web, const char *slug, size_t len, gint64 id,
+    struct web_event *out)
 {
 	struct web_events *d = web->events;
-	bool found = false;
+	struct events_seen seen = { 0 };
+	const struct web_event *e = NULL;
 	guint i;
 
 	lock_acquire(&d->lock);
-	*fresh = d->loaded_at != 0 &&
+	seen.known = d->loaded_at != 0;
+	seen.fresh = seen.known &&
 	    g_get_monotonic_time() - d->loaded_at < WEB_EVENTS_TTL_US;
-	for (i = 0; i < d->list->len && !found; i++) {
-		const struct web_event *e = &g_array_index(d->list,
+	if (slug == NULL && id == 0)
+		e = d->sole >= 0 ?
+		    &g_array_index(d->list, struct web_event, d->sole) :
+		    NULL;
+	for (i = 0; (slug != NULL || id != 0) && i < d->list->len; i++) {
+		const struct web_event *x = &g_array_index(d->list,
 		    struct web_event, i);
 
-		found = slug != NULL ?
-		    strlen(e->slug) == len && memcmp(e->slug, slug, len) == 0 :
-		    e->id == id;
-		if (found)
-			*out = *e;
+		if (slug != NULL ? strlen(x->slug) == len &&
+		            memcmp(x->slug, slug, len) == 0 :
+		                   x->id == id) {
+			e = x;
+			break;
+		}
+	}
+	if (e != NULL) {
+		seen.found = true;
+		*out = *e;
 	}
 	lock_release(&d->lock);
-	return found;
-}
-
-/* Whether the list was ever read: if not, the database is away and
- * nothing can be said of an address. */
-static bool
-events_known(struct web *web)
-{
-	bool known;
-
-	lock_acquire(&web->events->lock);
-	known = web->events->loaded_at != 0;
-	lock_release(&web->events->lock);
-	return known;
+	return seen;
 }
 
 enum web_found
 web_events_find(struct web *web, const char *slug, size_t len, bool may_load,
     struct web_event *out)
 {
-	bool fresh;
-	bool found = events_lookup(web, slug, len, 0, out, &fresh);
+	struct web_event ev;
+	struct events_seen seen = events_look(web, slug, len, 0, &ev);
 
-	if (found && fresh)
-		return WEB_FOUND;
-	if (!may_load)
-		return WEB_FOUND_UNSURE;
-	events_load(web, !found);
-	if (events_lookup(web, slug, len, 0, out, &fresh))
-		return WEB_FOUND;
-	return events_known(web) ? WEB_NOT_FOUND : WEB_UNAVAILABLE;
+	if (!(seen.found && seen.fresh)) {
+		if (!may_load)
+			return WEB_FOUND_UNSURE;
+		events_load(web, !seen.found);
+		seen = events_look(web, slug, len, 0, &ev);
+		if (!seen.found)
+			return seen.known ? WEB_NOT_FOUND : WEB_UNAVAILABLE;
+	}
+	*out = ev;
+	return WEB_FOUND;
 }
 
 bool
 web_events_by_id(struct web *web, gint64 id, struct web_event *out)
 {
-	bool fresh;
+	struct web_event ev;
+	struct events_seen seen = events_look(web, NULL, 0, id, &ev);
 
-	if (events_lookup(web, NULL, 0, id, out, &fresh) && fresh)
-		return true;
-	events_load(web, true);
-	return events_lookup(web, NULL, 0, id, out, &fresh);
+	if (!(seen.found && seen.fresh)) {
+		events_load(web, true);
+		if (!events_look(web, NULL, 0, id, &ev).found)
+			return false;
+	}
+	*out = ev;
+	return true;
 }
 
 enum web_found
 web_events_sole(struct web *web, bool may_load, struct web_event *out)
 {
-	struct web_events *d = web->events;
-	guint i, live = 0;
-	bool fresh;
+	struct web_event ev;
+	struct events_seen seen = events_look(web, NULL, 0, 0, &ev);
 
-	lock_acquire(&d->lock);
-	fresh = d->loaded_at != 0 &&
-	    g_get_monotonic_time() - d->loaded_at < WEB_EVENTS_TTL_US;
-	lock_release(&d->lock);
-	if (!fresh) {
+	if (!seen.fresh) {
 		if (!may_load)
 			return WEB_FOUND_UNSURE;
 		events_load(web, false);
+		seen = events_look(web, NULL, 0, 0, &ev);
 	}
-	if (!events_known(web))
+	if (!seen.known)
 		return WEB_UNAVAILABLE;
-	lock_acquire(&d->lock);
-	for (i = 0; i < d->list->len; i++) {
-		const struct web_event *e = &g_array_index(d->list,
-		    struct web_event, i);
-
-		if (!e->archived && live++ == 0)
-			*out = *e;
-	}
-	lock_release(&d->lock);
-	return live == 1 ? WEB_FOUND : WEB_NOT_FOUND;
+	if (!seen.found)
+		return WEB_NOT_FOUND;
+	*out = ev;
+	return WEB_FOUND;
 }
 
 void

@@ -358,8 +358,8 @@ struct web_shared *web_shared_new(const char *data, size_t len,
     const char *content_type);
 struct web_shared *web_shared_ref(struct web_shared *s);
 void web_shared_unref(struct web_shared *s);
-/* The access-log line of a finished request. */
-void web_access_log(struct web_req *req, bool completed);
+/* The access-log line of a finished request, which took us microseconds. */
+void web_access_log(struct web_req *req, bool completed, gint64 us);
 
 /* privacy.c: the privacy page's handler (a row of pages.c's table), and
  * the participant's data for their page (me.html's "data"); FALSE:

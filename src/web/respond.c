@@ -346,9 +346,10 @@ web_respond(struct web_req *req)
 	return ret;
 }
 
-/* Appends s at *p, if it fits before end; false if it did not. */
+/* Appends s at *p, if it fits before end; false if it did not.  (end is
+ * not const: gcc would take it for a buffer read before it is written.) */
 static bool
-web_put(char **p, const char *end, const char *s)
+web_put(char **p, char *end, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -360,7 +361,7 @@ web_put(char **p, const char *end, const char *s)
 }
 
 static bool
-web_put_u64(char **p, const char *end, guint64 v)
+web_put_u64(char **p, char *end, guint64 v)
 {
 	char digits[21], *d = digits + sizeof(digits) - 1;
 
@@ -372,9 +373,8 @@ web_put_u64(char **p, const char *end, guint64 v)
 }
 
 void
-web_access_log(struct web_req *req, bool completed)
+web_access_log(struct web_req *req, bool completed, gint64 us)
 {
-	gint64 us = g_get_monotonic_time() - req->started;
 	const struct log_request fields = {
 		.id = req->id,
 		.method = req->method,

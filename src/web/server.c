@@ -294,13 +294,14 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
 	struct web_req *req = *req_cls;
 	struct web *web = cls;
+	gint64 us;
 
 	if (req == NULL)
 		return;
+	us = g_get_monotonic_time() - req->started;
 	web_limits_mark(web->limits, conn, WL_REQUEST_DONE, 0);
-	web_metrics_observe(web->metrics, req->slot, req->status,
-	    g_get_monotonic_time() - req->started);
-	web_access_log(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	web_metrics_observe(web->metrics, req->slot, req->status, us);
+	web_access_log(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, us);
 	g_string_free(req->body, TRUE);
 	if (req->out != NULL)
 		g_string_free(req->out, TRUE);

@@ -12,7 +12,10 @@ registration tail):
   stopped with a connection still suspended);
 - the event page's cache is renewed by one request at a time: while it
   waits on the database, other visitors get the previous copy at once
-  from the I/O thread, and none of them queues to render it too.
+  from the I/O thread, and none of them queues to render it too;
+- the event page stays an I/O thread's answer once the directory of
+  events has aged and been read again (a request takes a worker only to
+  read it or to render the page).
 
 The database is made to wait, not mocked: the test holds an ACCESS
 EXCLUSIVE lock on the participant table, so every registration blocks.
@@ -168,6 +171,34 @@ def a_page_being_rendered_again_leaves_visitors_the_previous_copy(inst):
         lock.close()
         renewer.join(60)
     assert renewed and renewed[0][0] == 200, renewed
+    assert s.stop() == 0, s.report()
+
+
+def queued(port):
+    """How many requests have waited for a worker (the count of
+    /metrics' queue-wait histogram; /metrics itself is one of them)."""
+    text = Client(port).get("/metrics").text
+    for line in text.splitlines():
+        if line.startswith("summit_http_queue_wait_seconds_count"):
+            return int(float(line.split()[-1]))
+    raise AssertionError("no queue-wait count in /metrics")
+
+
+@case
+def the_event_page_stays_on_the_io_thread_after_the_directory_ages(inst):
+    s = inst.start()
+    assert Client(s.port).get("/").status == 200
+    # Past the directory's 2 s and the page's 1 s: the next request
+    # reads the one again and renders the other, on a worker.
+    time.sleep(2.5)
+    before = queued(s.port)
+    for i in range(20):
+        r = Client(s.port).get("/")
+        assert r.status == 200, r.status
+    after = queued(s.port)
+    # The reads of /metrics (one), the directory, the render: at most 3
+    # of the 20 pages (each one queued once an event was stale).
+    assert after - before <= 3, (before, after)
     assert s.stop() == 0, s.report()
 
 
