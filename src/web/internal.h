@@ -86,7 +86,7 @@ struct web_req {
 	char *path;        /* canonical, decoded */
 	char *log_path;    /* path with secrets cut out */
 	const char *route; /* the matched route's pattern (static), or NULL */
-	GString *body;
+	GString *body; /* made for a POST, or once a body comes; else NULL */
 	bool body_too_big;
 	bool chunked; /* Transfer-Encoding: chunked */
 	enum web_req_state state;
@@ -99,7 +99,7 @@ struct web_req {
 	GString *out;
 	const char *content_type;
 	char *location;
-	GPtrArray *headers; /* "Name", "value", ... */
+	GPtrArray *headers; /* "Name", "value", ...; NULL: none added */
 	/* Or the whole answer, built once for many requests (respond.c). */
 	struct web_shared *shared;
 	size_t bytes_out;

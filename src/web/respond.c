@@ -222,6 +222,8 @@ web_app_error(struct web_req *req, const GError *error)
 void
 web_add_header(struct web_req *req, const char *name, const char *value)
 {
+	if (req->headers == NULL)
+		req->headers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(req->headers, g_strdup(name));
 	g_ptr_array_add(req->headers, g_strdup(value));
 }
@@ -266,7 +268,7 @@ web_set_common_headers(struct web_req *req, struct MHD_Response *resp)
 
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 	}
-	for (i = 0; i + 1 < req->headers->len; i += 2)
+	for (i = 0; req->headers != NULL && i + 1 < req->headers->len; i += 2)
 		MHD_add_response_header(resp,
 		    g_ptr_array_index(req->headers, i),
 		    g_ptr_array_index(req->headers, i + 1));

@@ -246,8 +246,9 @@ web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 		    "error_bad_request");
 		return NULL;
 	}
-	if (!form_decode_urlencoded(req->body->str, req->body->len, max_fields,
-	        max_value, &form, &error)) {
+	if (!form_decode_urlencoded(req->body != NULL ? req->body->str : "",
+	        req->body != NULL ? req->body->len : 0, max_fields, max_value,
+	        &form, &error)) {
 		log_warnx("request %s: bad form: %s", req->id, error->message);
 		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
 		return NULL;

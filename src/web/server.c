@@ -177,9 +177,10 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->slot = web_metrics_slot_other(web->metrics);
 	web_request_id(req->id);
 	req->method = method;
-	req->body = g_string_new(NULL);
+	/* Most requests are GETs: no body, no extra header. */
+	if (strcmp(method, "POST") == 0)
+		req->body = g_string_new(NULL);
 	req->out = g_string_new(NULL);
-	req->headers = g_ptr_array_new_with_free_func(g_free);
 	req->path = form_canonical_path(url, &error);
 	web_client_address(req);
 	req->log_path = req->path ? web_log_path(req->path) :
@@ -229,6 +230,8 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (*upload_data_size > 0) {
 		web_limits_mark(web->limits, conn, WL_BODY_BYTES,
 		    *upload_data_size);
+		if (req->body == NULL)
+			req->body = g_string_new(NULL);
 		if (req->body->len + *upload_data_size >
 		    (size_t)web->conf->max_body_bytes) {
 			/* Only a chunked body gets here (a longer
@@ -302,10 +305,12 @@ web_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	web_limits_mark(web->limits, conn, WL_REQUEST_DONE, 0);
 	web_metrics_observe(web->metrics, req->slot, req->status, us);
 	web_access_log(req, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK, us);
-	g_string_free(req->body, TRUE);
+	if (req->body != NULL)
+		g_string_free(req->body, TRUE);
 	if (req->out != NULL)
 		g_string_free(req->out, TRUE);
-	g_ptr_array_unref(req->headers);
+	if (req->headers != NULL)
+		g_ptr_array_unref(req->headers);
 	g_free(req->path);
 	g_free(req->log_path);
 	g_free(req->csrf_cookie);
