@@ -184,10 +184,12 @@ JsonArray *app_events(const struct app *app, GError **error);
 /*
  * The event a command means: the one whose address name is slug, or with
  * slug NULL the installation's only event not archived.  APP_ENOTFOUND
- * with a message that lists the events to choose from.
+ * with a message that lists the events to choose from; APP_ESTATE when
+ * the command is to_change an archived event (read-only, as in the
+ * console).
  */
-gboolean app_event_pick(const struct app *app, const char *slug, gint64 *id,
-    GError **error);
+gboolean app_event_pick(const struct app *app, const char *slug, bool to_change,
+    gint64 *id, GError **error);
 
 /* The events actor may work in (every one for an installation admin),
  * with their role there: id, slug, name_nb, name_en, starts_at (a date),

@@ -32,8 +32,8 @@ app_events(const struct app *app, GError **error)
 }
 
 gboolean
-app_event_pick(const struct app *app, const char *slug, gint64 *id,
-    GError **error)
+app_event_pick(const struct app *app, const char *slug, bool to_change,
+    gint64 *id, GError **error)
 {
 	g_autoptr(JsonArray) rows = app_events(app, error);
 	g_autoptr(GString) names = g_string_new("");
@@ -47,6 +47,14 @@ app_event_pick(const struct app *app, const char *slug, gint64 *id,
 		bool archived = json_object_get_boolean_member(e, "archived");
 
 		if (slug != NULL && strcmp(slug, db_str(e, "slug")) == 0) {
+			if (archived && to_change) {
+				g_set_error(error, SUMMIT_APP_ERROR, APP_ESTATE,
+				    "event \"%s\" is archived: it can be "
+				    "read, not changed (unarchive it at "
+				    "/console/events first)",
+				    slug);
+				return FALSE;
+			}
 			*id = db_int(e, "id");
 			return TRUE;
 		}

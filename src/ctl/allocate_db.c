@@ -38,7 +38,7 @@ ctl_allocate_db(int argc, char **argv, const char *config_path)
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false) ||
-	    !ctl_env_event(&env, &opt.event_id))
+	    !ctl_env_event(&env, apply, &opt.event_id))
 		goto out;
 	opt = (struct app_alloc_options){ .apply = apply,
 		.keep_bonus = (guint)keep_bonus,

@@ -61,7 +61,7 @@ ctl_api_token(int argc, char **argv, const char *config_path)
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false) ||
-	    !ctl_env_event(&env, &event_id))
+	    !ctl_env_event(&env, true, &event_id))
 		goto out;
 	if (!app_api_token_add(env.app, NULL, event_id, email, scope, at,
 	        &token, &id, &error)) {
@@ -139,7 +139,7 @@ ctl_webhook(int argc, char **argv, const char *config_path)
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false) ||
-	    !ctl_env_event(&env, &event_id))
+	    !ctl_env_event(&env, true, &event_id))
 		goto out;
 	if (!app_webhook_add(env.app, NULL, event_id, url, events, given,
 	        &secret, &id, &error)) {

@@ -25,8 +25,9 @@ void ctl_env_close(struct ctl_env *env);
 /* summitctl's --event SLUG, or NULL. */
 extern const char *ctl_opt_event;
 /* The event the command works on: --event's, or the installation's only
- * one; prints the reason and returns false when there is none. */
-bool ctl_env_event(struct ctl_env *env, gint64 *event_id);
+ * live one; prints the reason and returns false when there is none, or
+ * when the command is to_change an archived event. */
+bool ctl_env_event(struct ctl_env *env, bool to_change, gint64 *event_id);
 
 /* privacy.c: `summitctl purge [--dry-run]`. */
 int ctl_purge(int argc, char **argv, const char *config_path);

@@ -11,11 +11,12 @@
 const char *ctl_opt_event;
 
 bool
-ctl_env_event(struct ctl_env *env, gint64 *event_id)
+ctl_env_event(struct ctl_env *env, bool to_change, gint64 *event_id)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (!app_event_pick(env->app, ctl_opt_event, event_id, &error)) {
+	if (!app_event_pick(env->app, ctl_opt_event, to_change, event_id,
+	        &error)) {
 		fprintf(stderr, "summitctl: %s\n", error->message);
 		return false;
 	}

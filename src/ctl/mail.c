@@ -45,7 +45,7 @@ ctl_publish(int argc, char **argv, const char *config_path)
 	        entries, &argc, &argv, 0))
 		return 1;
 	if (!ctl_env_open(&env, config_path, true, false) ||
-	    !ctl_env_event(&env, &event_id))
+	    !ctl_env_event(&env, true, &event_id))
 		goto out;
 	if (!app_publish(env.app, event_id, &n, &error)) {
 		fprintf(stderr, "summitctl publish: %s\n", error->message);
@@ -138,7 +138,7 @@ ctl_outbox(int argc, char **argv, const char *config_path)
 		return 1;
 	}
 	if (!ctl_env_open(&env, config_path, false, false) ||
-	    !ctl_env_event(&env, &event_id))
+	    !ctl_env_event(&env, resend != 0, &event_id))
 		goto out;
 	if (resend != 0) {
 		if (!app_outbox_resend(env.app, event_id, resend, NULL,

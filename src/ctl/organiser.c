@@ -92,7 +92,7 @@ ctl_organiser(int argc, char **argv, const char *config_path)
 	/* An admin without --event is the installation's; staff and door
 	 * always belong to one event. */
 	if ((strcmp(role, "admin") != 0 || ctl_opt_event != NULL) &&
-	    !ctl_env_event(&env, &event_id))
+	    !ctl_env_event(&env, true, &event_id))
 		goto out;
 	if (!app_organiser_add(env.app, argv[2], role, event_id, pw,
 	        &activation, &error)) {

@@ -208,6 +208,20 @@ def an_archived_event_is_read_only(inst):
     assert r.status == 403, r.status
     assert inst.scalar("SELECT count(*) FROM participant") == n
     assert c.get("/%s/console/registrations" % NEW).status == 200
+    # summitctl too: what would change the event is refused with the
+    # reason, and changes nothing; reading it still works.
+    mails = inst.scalar("SELECT count(*) FROM outbox")
+    runs = inst.scalar("SELECT count(*) FROM allocation_run")
+    for args in (("publish",), ("allocate", "--apply"),
+                 ("api-token", "add", "--organiser", "admin@example.no",
+                  "--scope", "read")):
+        r = inst.ctl("--event", NEW, *args, check=False)
+        assert r.returncode != 0, (args, r.stdout)
+        assert 'event "%s" is archived' % NEW in r.stderr, (args, r.stderr)
+    assert inst.scalar("SELECT count(*) FROM outbox") == mails
+    assert inst.scalar("SELECT count(*) FROM allocation_run") == runs
+    assert inst.ctl("--event", NEW, "outbox").returncode == 0
+    assert inst.ctl("--event", NEW, "allocate").returncode == 0
     # Not listed to the public any more; the only open event is the
     # demo again, so the bare address names it.
     assert 'href="/%s/"' % NEW not in v.get("/").text

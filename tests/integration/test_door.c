@@ -236,7 +236,7 @@ setup(void)
 	g_assert_no_error(error);
 	g_assert_true(app_load_demo(app, demo, &error));
 	g_assert_no_error(error);
-	g_assert_true(app_event_pick(app, NULL, &event_id, &error));
+	g_assert_true(app_event_pick(app, NULL, false, &event_id, &error));
 	g_assert_no_error(error);
 
 	pool = db_pool_new(dburl, 1, 5000);
