@@ -202,6 +202,7 @@ register_run(const struct app *app, DbConn *conn, gpointer user, GError **error)
 		 * registration again, and the invitee's state is only the
 		 * console's count, so it is logged. */
 		if (u->id != 0 &&
+		    json_object_get_boolean_member(event, "has_invitees") &&
 		    !db_invitee_registered(conn, pn.event_id, r->email, 0,
 		        u->id, &dberr))
 			log_warnx(

@@ -85,13 +85,16 @@ static const char *const SQL_EVENT_SECTORS =
     "SELECT code, name_nb, name_en, colour FROM sector WHERE event_id = $1"
     " ORDER BY position, code";
 /* has_questions: most events ask nothing more, and then a registration
- * reads no list of questions. */
+ * reads no list of questions; has_invitees: nor, in an open event that
+ * invited nobody, looks for an invitee to mark. */
 static const char *const SQL_EVENT_FOR_REGISTER =
     "SELECT e.id, e.invitation_mode, (now() >= e.registration_opens"
     " AND now() < e.registration_closes"
     " AND e.archived_at IS NULL) AS registration_open,"
     " EXISTS (SELECT 1 FROM question q WHERE q.event_id = e.id"
-    "  AND NOT q.hidden) AS has_questions"
+    "  AND NOT q.hidden) AS has_questions,"
+    " EXISTS (SELECT 1 FROM invitee i WHERE i.event_id = e.id)"
+    " AS has_invitees"
     " FROM event e WHERE e.id = $1";
 static const char *const SQL_EVENTS_TO_FILL =
     "SELECT e.id FROM event e WHERE EXISTS (SELECT 1 FROM participant w"

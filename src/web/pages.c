@@ -274,6 +274,24 @@ page_register_form(struct web_req *req, const struct web_call *c)
  * with the form and a message per field, 403 (CSRF), 409 (closed), 429
  * (rate limit, with Retry-After; nothing stored), 503.
  */
+/* The refused answers into errors; false if the check could not be made
+ * (answered). */
+static bool
+reg_answer_errors(struct web_req *req, const struct web_call *c,
+    GHashTable *answers, JsonObject *errors)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JsonObject) refused = app_answers_check(req->web->app,
+	    c->event_id, c->fields->v[RF_SECTOR].str, answers, &error);
+
+	if (refused == NULL) {
+		web_app_error(req, error);
+		return false;
+	}
+	web_answers_errors(req, refused, errors);
+	return true;
+}
+
 static void
 page_register_post(struct web_req *req, const struct web_call *c)
 {
@@ -307,18 +325,12 @@ page_register_post(struct web_req *req, const struct web_call *c)
 		web_field_error(req, errors, "sessions", r.error);
 
 	answers = web_answers_of(c->form);
-	{
-		/* Every refused answer shown at once; app_register checks
-		 * them again. */
-		g_autoptr(JsonObject) refused = app_answers_check(req->web->app,
-		    c->event_id, v[RF_SECTOR].str, answers, &error);
-
-		if (refused == NULL) {
-			web_app_error(req, error);
-			return;
-		}
-		web_answers_errors(req, refused, errors);
-	}
+	/* A form refused anyway shows every refused answer with the rest
+	 * (app_register checks them too, and a valid form costs no more
+	 * than that). */
+	if (json_object_get_size(errors) > 0 &&
+	    !reg_answer_errors(req, c, answers, errors))
+		return;
 	if (json_object_get_size(errors) == 0 &&
 	    !web_throttle_domain(req, v[RF_EMAIL].str))
 		return;
@@ -346,9 +358,13 @@ page_register_post(struct web_req *req, const struct web_call *c)
 			web_app_error(req, error);
 			return;
 		}
-		if (web_answer_field(refusal.field))
-			web_answer_refusal(req, &refusal, errors);
-		else
+		if (web_answer_field(refusal.field)) {
+			/* Every refused answer, not only the first. */
+			if (!reg_answer_errors(req, c, answers, errors))
+				return;
+			if (json_object_get_size(errors) == 0)
+				web_answer_refusal(req, &refusal, errors);
+		} else
 			web_field_error(req, errors, refusal.field,
 			    web_refusal_key(&refusal, "err_invalid"));
 	}
