@@ -647,18 +647,20 @@ echo "summitd threads=$THREADS io_threads=$IO_THREADS pool_size=$POOL${BENCH_PG_
 printf '%-10s %10s %9s %9s %8s %9s %9s\n' scenario req/s p50_ms p99_ms unexpected srv_p50 srv_p99
 printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${NOTES[@]}"
-# Each "get" run against the "nginx" run just before it: the machine's
-# noise moves both alike within a pair, and the median of the pairs
-# is the figure.
+# Each "get" run against the "nginx" run just before it, and each
+# "register" against the "sql" before it: the machine's noise moves both
+# alike within a pair, and the median of the pairs is the figure.
 printf '%s\n' "${RESULTS[@]}" | python3 -c '
 import statistics, sys
 rows = [line.split()[:2] for line in sys.stdin]
-pairs = [(float(a[1]), float(b[1])) for a, b in zip(rows, rows[1:])
-         if a[0] == "nginx" and b[0] == "get"]
-if pairs:
+for base, run in (("nginx", "get"), ("sql", "register")):
+    pairs = [(float(a[1]), float(b[1])) for a, b in zip(rows, rows[1:])
+             if a[0] == base and b[0] == run]
+    if not pairs:
+        continue
     ratios = [100 * g / n for n, g in pairs]
-    print("get vs nginx, %d alternate pairs: %s; median %.1f %%; sums %.0f / %.0f = %.1f %%"
-          % (len(pairs), " ".join("%.1f" % r for r in ratios),
+    print("%s vs %s, %d alternate pairs: %s; median %.1f %%; sums %.0f / %.0f = %.1f %%"
+          % (run, base, len(pairs), " ".join("%.1f" % r for r in ratios),
              statistics.median(ratios), sum(g for _, g in pairs),
              sum(n for n, _ in pairs),
              100 * sum(g for _, g in pairs) / sum(n for n, _ in pairs)))
