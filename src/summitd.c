@@ -245,6 +245,16 @@ summitd_on_signal(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Every SUMMITD_LOG_FLUSH_MS: the batched access lines out (log.c). */
+#define SUMMITD_LOG_FLUSH_MS 200
+static gboolean
+summitd_flush_log(gpointer data)
+{
+	(void)data;
+	log_flush();
+	return G_SOURCE_CONTINUE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -316,6 +326,11 @@ main(int argc, char **argv)
 	}
 	if (!summitd_drop_privileges(conf) && conf->user[0] != '\0')
 		return 1;
+	/* The access lines of the I/O threads' own answers in batches,
+	 * written out by this thread's loop at least every
+	 * SUMMITD_LOG_FLUSH_MS. */
+	log_batch_enable(true);
+	g_timeout_add(SUMMITD_LOG_FLUSH_MS, summitd_flush_log, NULL);
 	log_info("summitd %s listening on %s port %" G_GINT64_FORMAT
 	         " (public URL %s)",
 	    SUMMIT_VERSION, conf->listen_address, conf->port, conf->public_url);
@@ -330,6 +345,7 @@ main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	/* First: no new connection, the requests begun answered. */
 	web_stop(web);
+	log_batch_enable(false);
 	lock_acquire(&d.lock);
 	d.stopping = true;
 	lock_cond_signal(&d.wake);

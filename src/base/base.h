@@ -30,6 +30,13 @@ void log_request(const struct log_request *r, const char *fmt, ...)
 /* The same with the line's text made already (no printf: the access log
  * writes one per request). */
 void log_request_text(const struct log_request *r, const char *msg);
+/* The same, written in a batch with others while log_batch_enable is on:
+ * at most until the next log_flush, the next line that is not batched or
+ * a full buffer.  A crash loses what waits; for the lines of answers
+ * that changed and revealed nothing (summitd: the I/O threads' own). */
+void log_request_batched(const struct log_request *r, const char *msg);
+void log_batch_enable(bool on); /* off: writes what waits */
+void log_flush(void);
 void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_warnx(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

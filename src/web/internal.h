@@ -88,6 +88,9 @@ struct web_req {
 	const char *route; /* the matched route's pattern (static), or NULL */
 	GString *body; /* made for a POST, or once a body comes; else NULL */
 	bool body_too_big;
+	/* Answered by web_answer_inline, on the I/O thread (no database):
+	 * its access-log line goes out in a batch (log_request_batched). */
+	bool inline_answer;
 	bool chunked; /* Transfer-Encoding: chunked */
 	enum web_req_state state;
 	const char *lang;  /* "nb" or "en" */

@@ -412,7 +412,10 @@ web_access_log(struct web_req *req, bool completed, gint64 us)
 	    (completed || web_put(&p, end, " (aborted)"));
 	if (fits) {
 		*p = '\0';
-		log_request_text(&fields, line);
+		if (req->inline_answer)
+			log_request_batched(&fields, line);
+		else
+			log_request_text(&fields, line);
 		return;
 	}
 	/* A path too long for the line on the stack. */

@@ -270,7 +270,9 @@ web_access(void *cls, struct MHD_Connection *conn, const char *url,
 		else
 			web_error_page(req, MHD_HTTP_NOT_IMPLEMENTED,
 			    "error_bad_request");
-	} else if (!web_answer_inline(req)) {
+	} else if (web_answer_inline(req))
+		req->inline_answer = true;
+	else {
 		req->state = WEB_REQ_QUEUED;
 		if (web_workers_push(web->workers, req))
 			return MHD_YES;

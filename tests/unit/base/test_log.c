@@ -2,7 +2,9 @@
  * test_log.c -- the lines log.c writes to stderr: the UTC stamp to the
  * millisecond, the level, the message and errno's text; lines longer than
  * the stack buffer whole; and lines from many threads at once each whole,
- * none lost (the access log writes one per request).
+ * none lost (the access log writes one per request); batched lines held
+ * until a flush, a full buffer or an unbatched line, then all written, in
+ * the order they were made.
  */
 #include "base/base.h"
 
@@ -11,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define THREADS 4
@@ -128,6 +131,76 @@ test_threads(void)
 	}
 }
 
+/* Batched access lines from THREADS threads, PER_THREAD each. */
+static gpointer
+write_batched(gpointer data)
+{
+	const struct log_request r = { "abc", "GET", "/", "/", 200, 0.5 };
+	int t = GPOINTER_TO_INT(data), i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		g_autofree char *msg = g_strdup_printf("batched %d line %d", t,
+		    i);
+
+		log_request_batched(&r, msg);
+	}
+	return NULL;
+}
+
+static void
+batched(void)
+{
+	const struct log_request r = { "abc", "GET", "/", "/", 200, 0.5 };
+	GThread *th[THREADS];
+	struct stat st;
+	int t;
+
+	log_batch_enable(true);
+	log_request_batched(&r, "first");
+	/* Held: nothing written yet. */
+	g_assert_cmpint(fstat(STDERR_FILENO, &st), ==, 0);
+	g_assert_cmpint(st.st_size, ==, 0);
+	/* An unbatched line writes the batch out first. */
+	log_info("unbatched");
+	g_assert_cmpint(fstat(STDERR_FILENO, &st), ==, 0);
+	g_assert_cmpint(st.st_size, >, 0);
+	/* Many more than the buffer holds, from several threads. */
+	for (t = 0; t < THREADS; t++)
+		th[t] = g_thread_new("log", write_batched, GINT_TO_POINTER(t));
+	for (t = 0; t < THREADS; t++)
+		g_thread_join(th[t]);
+	log_request_batched(&r, "last");
+	log_batch_enable(false); /* writes what waits */
+	log_request_batched(&r, "after");
+}
+
+static void
+test_batched(void)
+{
+	g_autofree char *text = captured(batched);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	int next[THREADS] = { 0 };
+	guint i, n = g_strv_length(lines);
+
+	/* first, unbatched, THREADS * PER_THREAD, last, after and "". */
+	g_assert_cmpuint(n, ==, THREADS * PER_THREAD + 5);
+	g_assert_cmpstr(lines[0] + 24, ==, " info: first");
+	g_assert_cmpstr(lines[1] + 24, ==, " info: unbatched");
+	for (i = 2; i < n - 3; i++) {
+		int t, k;
+
+		g_assert_cmpint(
+		    sscanf(lines[i] + 24, " info: batched %d line %d", &t, &k),
+		    ==, 2);
+		g_assert_cmpint(t, >=, 0);
+		g_assert_cmpint(t, <, THREADS);
+		g_assert_cmpint(k, ==, next[t]);
+		next[t]++;
+	}
+	g_assert_cmpstr(lines[n - 3] + 24, ==, " info: last");
+	g_assert_cmpstr(lines[n - 2] + 24, ==, " info: after");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -139,6 +212,7 @@ main(int argc, char **argv)
 	log_file = g_build_filename(dir, "stderr", NULL);
 	g_test_add_func("/log/lines", test_lines);
 	g_test_add_func("/log/threads", test_threads);
+	g_test_add_func("/log/batched", test_batched);
 	rc = g_test_run();
 	g_unlink(log_file);
 	g_rmdir(dir);
