@@ -647,15 +647,23 @@ echo "summitd threads=$THREADS io_threads=$IO_THREADS pool_size=$POOL${BENCH_PG_
 printf '%-10s %10s %9s %9s %8s %9s %9s\n' scenario req/s p50_ms p99_ms unexpected srv_p50 srv_p99
 printf '%s\n' "${RESULTS[@]}"
 printf '%s\n' "${NOTES[@]}"
-# Each "get" run against the "nginx" run just before it, and each
-# "register" against the "sql" before it: the machine's noise moves both
-# alike within a pair, and the median of the pairs is the figure.
+# Each "get" run against the "nginx" run next to it, and each "register"
+# against the "sql" next to it (either order: "nginx get get nginx" is
+# two pairs): the machine's noise moves both alike within a pair, and
+# the median of the pairs is the figure.
 printf '%s\n' "${RESULTS[@]}" | python3 -c '
 import statistics, sys
 rows = [line.split()[:2] for line in sys.stdin]
 for base, run in (("nginx", "get"), ("sql", "register")):
-    pairs = [(float(a[1]), float(b[1])) for a, b in zip(rows, rows[1:])
-             if a[0] == base and b[0] == run]
+    pairs, i = [], 0
+    while i + 1 < len(rows):
+        a, b = rows[i], rows[i + 1]
+        if {a[0], b[0]} == {base, run}:
+            n, g = (a, b) if a[0] == base else (b, a)
+            pairs.append((float(n[1]), float(g[1])))
+            i += 2
+        else:
+            i += 1
     if not pairs:
         continue
     ratios = [100 * g / n for n, g in pairs]

@@ -28,8 +28,11 @@ LIMITS=${LIMITS:-$TOP/../shared/bench/limits}
 SECS=${HTTP_SECS:-10}
 PAIRS=${SIDE_PAIRS:-5}
 POST_PAIRS=${SIDE_POST_PAIRS:-3}
-SCENARIOS=${BENCH_SCENARIOS:-"$(for _ in $(seq "$PAIRS"); do printf 'nginx get '; done
-	for _ in $(seq "$POST_PAIRS"); do printf 'sql register '; done)rush confirm confirm_rush"}
+# Pairs in turn A B, B A, A B, ...: neither server always goes first.
+SCENARIOS=${BENCH_SCENARIOS:-"$(for i in $(seq "$PAIRS"); do
+	[ $((i % 2)) = 1 ] && printf 'nginx get ' || printf 'get nginx '; done
+	for i in $(seq "$POST_PAIRS"); do
+	[ $((i % 2)) = 1 ] && printf 'sql register ' || printf 'register sql '; done)rush confirm confirm_rush"}
 [ -f "$LIMITS/run_limits.sh" ] || { say "no $LIMITS/run_limits.sh"; exit 1; }
 install_packages "${RUN_PACKAGES[@]}" wrk curl nginx gcc python3
 OUT=$(mktemp -d /tmp/summit-side.XXXXXX)
