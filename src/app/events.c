@@ -101,32 +101,10 @@ app_events_of(const struct app *app, const struct app_actor *actor,
 	return rows;
 }
 
-/* An address name: what sql/001 and sql/022 let through, said before the
- * database says it less kindly. */
-static bool
-event_slug_ok(const char *slug)
-{
-	static const char *const reserved[] = { "api", "confirm", "console",
-		"e", "events", "feed", "health", "invite", "me", "metrics",
-		"privacy", "register", "registered", "static", NULL };
-	size_t i, n = slug != NULL ? strlen(slug) : 0;
-
-	if (n == 0 || n > 64 || !g_ascii_isalnum(slug[0]) ||
-	    g_ascii_isupper(slug[0]))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!(g_ascii_islower(slug[i]) || g_ascii_isdigit(slug[i]) ||
-		        slug[i] == '-'))
-			return false;
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(slug, reserved[i]) == 0)
-			return false;
-	return true;
-}
-
 struct copy_unit {
 	const struct app_event_copy *in;
 	gint64 id;
+	struct app_refusal refusal; /* the slug, as the database refused it */
 };
 
 static gboolean
@@ -137,11 +115,14 @@ copy_run(const struct app *app, DbConn *conn, struct app_change *ch,
 	g_autoptr(GError) dberr = NULL;
 
 	(void)app;
+	/* The slug's rules (its letters, the words the installation's own
+	 * addresses begin with, one event each) are sql/022's constraints
+	 * alone; their refusals map to the field (refusal.c). */
 	if (!db_event_copy(conn, u->in->from_id, u->in->slug, u->in->name_nb,
 	        u->in->name_en, u->in->day, &u->id, &dberr)) {
-		if (g_error_matches(dberr, SUMMIT_DB_ERROR, DB_ECONFLICT)) {
-			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID,
-			    "slug");
+		if (app_refusal_from_db(dberr, &u->refusal)) {
+			g_set_error(error, SUMMIT_APP_ERROR, APP_EINVALID, "%s",
+			    u->refusal.field);
 			return FALSE;
 		}
 		return app_fail_db(error, g_steal_pointer(&dberr));
@@ -159,14 +140,14 @@ app_event_copy(const struct app *app, const struct app_actor *actor,
     const struct app_event_copy *in, struct app_refusal *refusal, gint64 *id,
     GError **error)
 {
-	struct copy_unit u = { in, 0 };
+	struct copy_unit u = { in, 0, { NULL, 0 } };
 	const char *field = NULL;
 	int y, m, d;
 	char end;
 
 	if (!app_require(actor, "admin", error))
 		return FALSE;
-	if (!event_slug_ok(in->slug))
+	if (in->slug == NULL || *in->slug == '\0')
 		field = "slug";
 	else if (text_check_line(in->name_nb, 200) != TEXT_OK ||
 	    *in->name_nb == '\0')
@@ -190,10 +171,8 @@ app_event_copy(const struct app *app, const struct app_actor *actor,
 		log_warnx("a copy of event %" G_GINT64_FORMAT " as \"%s\" "
 		          "failed: %s",
 		    in->from_id, in->slug, (*error)->message);
-		if (refusal != NULL &&
-		    g_error_matches(*error, SUMMIT_APP_ERROR, APP_EINVALID))
-			*refusal = (struct app_refusal){ "slug",
-				APP_REASON_TAKEN };
+		if (refusal != NULL && u.refusal.field != NULL)
+			*refusal = u.refusal;
 		return FALSE;
 	}
 	*id = u.id;

@@ -69,6 +69,17 @@ def a_new_event_is_made_as_a_copy_without_people(inst):
         "_csrf": csrf_of(page.text), "from": str(inst.old), "slug": "console",
         "name_nb": "KI 2027", "name_en": "AI 2027", "day": "2027-11-04"})
     assert r.status == 400 and 'id="events-error"' in r.text
+    # The database's rule (sql/022), said as the word's refusal.
+    assert re.search(r'id="events-error">[^<]*(ikke være et ord|may not be'
+                     r' a word)', r.text), re.findall(
+        r'id="events-error">([^<]*)', r.text)
+    # An address another event has: said so, not as a bad word.
+    r = c.post("/console/events/copy", {
+        "_csrf": csrf_of(page.text), "from": str(inst.old), "slug": OLD,
+        "name_nb": "KI 2027", "name_en": "AI 2027", "day": "2027-11-04"})
+    assert r.status == 400 and re.search(
+        r'id="events-error">[^<]*(allerede den adressen|has that address)',
+        r.text), re.findall(r'id="events-error">([^<]*)', r.text)
     assert inst.scalar("SELECT count(*) FROM event") == 1
     r = c.post("/console/events/copy", {
         "_csrf": csrf_of(page.text), "from": str(inst.old), "slug": NEW,
