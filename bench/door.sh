@@ -21,6 +21,7 @@
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BENCH_DIR/../scripts/lib.sh"
+source "$BENCH_DIR/lib.sh"
 
 PEOPLE=${BENCH_PEOPLE:-2000}
 DOORS=${BENCH_DOORS:-4}
@@ -37,63 +38,9 @@ fi
 SUMMITD="$TOP/$BUILD/src/summitd"
 SUMMITCTL="$TOP/$BUILD/src/summitctl"
 
-WORK=$(mktemp -d /tmp/summit-bench-door.XXXXXX)
-chmod 755 "$WORK"
-SUMMITD_PID=
-
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	if [ -n "$SUMMITD_PID" ] && kill -0 "$SUMMITD_PID" 2>/dev/null; then
-		kill -TERM "$SUMMITD_PID" 2>/dev/null || true
-		wait "$SUMMITD_PID" 2>/dev/null || true
-	fi
-	pg_stop "$PG_NAME"
-	if [ "${BENCH_KEEP_LOGS:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
-		say "logs kept in $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-BASE_URL=$(pg_start "$PG_NAME" "$PG_PORT")
-db_url() { printf '%s\n' "$BASE_URL" | sed "s|:///summit?|:///$1?|"; }
-psql_db() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}" </dev/null; }
-psql_script() { psql "$(db_url "$1")" -v ON_ERROR_STOP=1 -Atq "${@:2}"; }
-
+bench_prepare door door_bench 8 8
 DB=door_bench
-psql_db postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-psql_db postgres -c "CREATE DATABASE $DB"
-URL=$(db_url "$DB")
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-CONF="$WORK/summit.conf"
-ensure_secret "$WORK/secret.key"
-cat >"$CONF" <<EOF
-[server]
-listen_address = 127.0.0.1
-port = $PORT
-public_url = http://127.0.0.1:$PORT
-threads = 8
-templates_dir = $TOP/templates
-static_dir = $TOP/static
-[database]
-url = $URL
-pool_size = 8
-[mail]
-transport = maildir
-maildir = $WORK/maildir
-worker_in_summitd = false
-[security]
-secret_key_file = $WORK/secret.key
-EOF
-export SUMMIT_DATABASE_URL=$URL
 ctl() { "$SUMMITCTL" --config "$CONF" "$@" >>"$WORK/ctl.log" 2>&1 || { cat "$WORK/ctl.log" >&2; exit 1; }; }
-ctl migrate
-ctl load-demo
 for d in $(seq "$DOORS"); do
 	printf 'bench door password\n' | ctl organiser add "door$d@bench.example.org" \
 	    --role door --password-stdin
@@ -121,13 +68,7 @@ VACUUM ANALYZE;
 EOF
 psql_db "$DB" -c "SELECT code FROM checkin_code ORDER BY random()" >"$WORK/codes"
 
-"$SUMMITD" --config "$CONF" >"$WORK/summitd.log" 2>&1 &
-SUMMITD_PID=$!
-for _ in $(seq 300); do
-	curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break
-	kill -0 "$SUMMITD_PID" 2>/dev/null || { tail -20 "$WORK/summitd.log" >&2; exit 1; }
-	sleep 0.1
-done
+bench_start_summitd
 
 say "$(wc -l <"$WORK/codes") arrivals through $DOORS doors"
 python3 - "$PORT" "$DOORS" "$WORK/codes" <<'PY'
