@@ -256,22 +256,26 @@ log_request(const struct log_request *r, const char *fmt, ...)
 	log_request_journal(r, msg);
 }
 
-void
-log_request_text(const struct log_request *r, const char *msg)
+static void
+log_request_line(const struct log_request *r, const char *msg, bool batched)
 {
 	if (log_to_journal())
 		log_request_journal(r, msg);
 	else
-		log_text("info", msg, NULL, false);
+		log_text("info", msg, NULL,
+		    batched && atomic_load(&log_batching));
+}
+
+void
+log_request_text(const struct log_request *r, const char *msg)
+{
+	log_request_line(r, msg, false);
 }
 
 void
 log_request_batched(const struct log_request *r, const char *msg)
 {
-	if (log_to_journal())
-		log_request_journal(r, msg);
-	else
-		log_text("info", msg, NULL, atomic_load(&log_batching));
+	log_request_line(r, msg, true);
 }
 
 #define LOG_FN(name, level) \

@@ -169,8 +169,10 @@ api_body(struct web_req *req)
 	const char *ctype = web_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	g_autoptr(JsonParser) parser = NULL;
 	JsonNode *root;
+	size_t len;
+	const char *body = web_body(req, &len);
 
-	if (req->body_too_big || req->body->len > API_BODY_MAX) {
+	if (req->body_too_big || len > API_BODY_MAX) {
 		web_api_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "body_too_large",
 		    "the body is larger than 4096 bytes");
 		return NULL;
@@ -182,9 +184,8 @@ api_body(struct web_req *req)
 		return NULL;
 	}
 	parser = json_parser_new_immutable();
-	if (!g_utf8_validate(req->body->str, (gssize)req->body->len, NULL) ||
-	    !json_parser_load_from_data(parser, req->body->str,
-	        (gssize)req->body->len, NULL) ||
+	if (!g_utf8_validate(body, (gssize)len, NULL) ||
+	    !json_parser_load_from_data(parser, body, (gssize)len, NULL) ||
 	    (root = json_parser_get_root(parser)) == NULL ||
 	    !JSON_NODE_HOLDS_OBJECT(root)) {
 		web_api_error(req, MHD_HTTP_BAD_REQUEST, "invalid_body",

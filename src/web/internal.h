@@ -86,7 +86,7 @@ struct web_req {
 	char *path;        /* canonical, decoded */
 	char *log_path;    /* path with secrets cut out */
 	const char *route; /* the matched route's pattern (static), or NULL */
-	GString *body; /* made for a POST, or once a body comes; else NULL */
+	GString *body;     /* made once a body comes; read with web_body */
 	bool body_too_big;
 	/* Answered by web_answer_inline, on the I/O thread (no database):
 	 * its access-log line goes out in a batch (log_request_batched). */
@@ -361,6 +361,8 @@ struct web_shared *web_shared_new(const char *data, size_t len,
     const char *content_type);
 struct web_shared *web_shared_ref(struct web_shared *s);
 void web_shared_unref(struct web_shared *s);
+/* server.c: the request's body as it came, "" (len 0) if none did. */
+const char *web_body(const struct web_req *req, size_t *len);
 /* The access-log line of a finished request, which took us microseconds. */
 void web_access_log(struct web_req *req, bool completed, gint64 us);
 

@@ -269,11 +269,6 @@ page_register_form(struct web_req *req, const struct web_call *c)
 	reg_render_form(req, MHD_HTTP_OK, NULL, NULL);
 }
 
-/*
- * POST /register: 303 to /registered (new or known e-mail alike), 400
- * with the form and a message per field, 403 (CSRF), 409 (closed), 429
- * (rate limit, with Retry-After; nothing stored), 503.
- */
 /* The refused answers into errors; false if the check could not be made
  * (answered). */
 static bool
@@ -292,6 +287,11 @@ reg_answer_errors(struct web_req *req, const struct web_call *c,
 	return true;
 }
 
+/*
+ * POST /register: 303 to /registered (new or known e-mail alike), 400
+ * with the form and a message per field, 403 (CSRF), 409 (closed), 429
+ * (rate limit, with Retry-After; nothing stored), 503.
+ */
 static void
 page_register_post(struct web_req *req, const struct web_call *c)
 {

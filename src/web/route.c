@@ -233,6 +233,8 @@ web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 	const char *ctype = web_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	g_autoptr(GError) error = NULL;
 	GHashTable *form = NULL;
+	const char *body;
+	size_t len;
 
 	if (req->body_too_big) {
 		web_error_page(req, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -246,9 +248,9 @@ web_form_sized(struct web_req *req, size_t max_fields, size_t max_value)
 		    "error_bad_request");
 		return NULL;
 	}
-	if (!form_decode_urlencoded(req->body != NULL ? req->body->str : "",
-	        req->body != NULL ? req->body->len : 0, max_fields, max_value,
-	        &form, &error)) {
+	body = web_body(req, &len);
+	if (!form_decode_urlencoded(body, len, max_fields, max_value, &form,
+	        &error)) {
 		log_warnx("request %s: bad form: %s", req->id, error->message);
 		web_error_page(req, MHD_HTTP_BAD_REQUEST, "error_bad_request");
 		return NULL;

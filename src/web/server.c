@@ -163,6 +163,13 @@ web_request_id(char *id)
 	id[8] = '\0';
 }
 
+const char *
+web_body(const struct web_req *req, size_t *len)
+{
+	*len = req->body != NULL ? req->body->len : 0;
+	return req->body != NULL ? req->body->str : "";
+}
+
 static struct web_req *
 web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
     const char *method)
@@ -177,9 +184,6 @@ web_req_new(struct web *web, struct MHD_Connection *conn, const char *url,
 	req->slot = web_metrics_slot_other(web->metrics);
 	web_request_id(req->id);
 	req->method = method;
-	/* Most requests are GETs: no body, no extra header. */
-	if (strcmp(method, "POST") == 0)
-		req->body = g_string_new(NULL);
 	req->out = g_string_new(NULL);
 	req->path = form_canonical_path(url, &error);
 	web_client_address(req);
